@@ -1,0 +1,244 @@
+"""``infusion-app``: the desktop window by default, headless subcommands for scripts.
+
+Exit status: 0 success (release-check: RELEASABLE); 1 NOT_RELEASABLE or INCOMPLETE; 2 invalid
+input (including a malformed protocol or CoA file), with one line on stderr naming the field. A user never sees a traceback: an unexpected error is reported in one line, exit 70.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from infusion_app import APP_NAME, __version__
+from infusion_app.logic.coa import CertificateOfAnalysis, parse_coa
+from infusion_app.logic.dosing import calculate_dose
+from infusion_app.logic.drip_plan import plan_drip
+from infusion_app.logic.errors import DomainError, InputError
+from infusion_app.logic.numbers import format_cells
+from infusion_app.logic.protocol import Protocol
+from infusion_app.logic.protocol_files import load_catalog, load_protocol
+from infusion_app.logic.release import Verdict, check_release
+from infusion_app.logic.summaries import calculation_summary, json_default, release_summary
+from infusion_app.resources import protocols_dir
+
+EXIT_OK = 0
+EXIT_NOT_OK = 1
+EXIT_INVALID = 2
+EXIT_INTERNAL = 70
+PROG = "infusion-app"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are invalid input: one line on stderr, exit 2 (argparse prints more)."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(EXIT_INVALID)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description=f"{APP_NAME}: run with no command to open the window.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--protocols-dir",
+        type=Path,
+        default=None,
+        help="folder of protocol files (default: the protocols shipped with the app)",
+    )
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    listing = commands.add_parser("protocols", help="list the protocols and their versions")
+    listing.add_argument("--json", action="store_true", help="print one JSON object")
+
+    calc = commands.add_parser(
+        "calc", help="cell dose, bag volume and drip-rate plan for a patient's weight"
+    )
+    calc.add_argument("--protocol", required=True, help="protocol ID, e.g. ucmsc-cart-cytopenia")
+    calc.add_argument("--dose-level", required=True, help="dose level or group ID, e.g. A or 2")
+    calc.add_argument("--weight-kg", required=True, help="actual body weight in kg")
+    calc.add_argument("--concentration", help="CoA total cells per mL, e.g. 1.0e7")
+    calc.add_argument("--viability", help="CoA viability in percent, e.g. 92.0")
+    calc.add_argument("--bag-volume-ml", help="volume the product bag holds (checked if given)")
+    calc.add_argument(
+        "--coa", type=Path, help="take concentration, viability and bag volume from a CoA file"
+    )
+    calc.add_argument("--drop-factor", help="drop factor of the set in gtt/mL (protocol default)")
+    calc.add_argument("--final-volume-ml", help="final bag volume after dilution")
+    calc.add_argument("--json", action="store_true", help="print one JSON object")
+
+    release = commands.add_parser(
+        "release-check", help="check a certificate of analysis against the release criteria"
+    )
+    release.add_argument("--protocol", required=True, help="protocol ID")
+    release.add_argument("--coa", required=True, type=Path, help="CoA JSON file")
+    release.add_argument(
+        "--at", help="evaluate at this time (ISO 8601 with offset; default: now)"
+    )
+    release.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")  # a non-UTF-8 console still gets the result
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from infusion_app.ui.app import run_app  # Qt is loaded only for the window
+
+        return run_app()
+    try:
+        handler = _HANDLERS[args.command]
+        return handler(args, args.protocols_dir or protocols_dir())
+    except DomainError as exc:
+        sys.stderr.write(f"{PROG} {args.command}: error: {exc}\n")
+        return EXIT_INVALID
+    except Exception as exc:  # a bug: say so in one line, never a traceback to a user
+        if os.environ.get("INFUSION_APP_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"{PROG} {args.command}: internal error ({type(exc).__name__}: {exc}); "
+            "please report it (set INFUSION_APP_DEBUG=1 for details)\n"
+        )
+        return EXIT_INTERNAL
+
+
+def _protocols(args: argparse.Namespace, directory: Path) -> int:
+    catalog = load_catalog(directory)
+    if args.json:
+        _print_json(
+            {
+                "protocols": [
+                    {"id": p.id, "version": p.version, "title": p.title} for p in catalog.protocols
+                ],
+                "errors": [str(e) for e in catalog.errors],
+            }
+        )
+    else:
+        for p in catalog.protocols:
+            print(f"{p.id:<24} v{p.version:<8} {p.title}")
+    for error in catalog.errors:
+        sys.stderr.write(f"{PROG} protocols: error: {error}\n")
+    if not catalog.protocols and not catalog.errors:
+        sys.stderr.write(f"{PROG} protocols: error: protocols-dir: no *.toml files in {directory}\n")
+        return EXIT_INVALID
+    return EXIT_INVALID if catalog.errors else EXIT_OK
+
+
+def _calc(args: argparse.Namespace, directory: Path) -> int:
+    protocol = load_protocol(args.protocol, directory)
+    concentration, viability, bag = args.concentration, args.viability, args.bag_volume_ml
+    if args.coa is not None:
+        for flag, value in (
+            ("--concentration", concentration),
+            ("--viability", viability),
+            ("--bag-volume-ml", bag),
+        ):
+            if value is not None:
+                raise InputError(flag.lstrip("-"), "give either --coa or this option, not both")
+        coa = _read_coa(args.coa)
+        if coa.viability_pct is None:
+            raise InputError("coa.viability_pct", "is pending: the dose needs a viability result")
+        concentration, viability, bag = coa.total_cells_per_ml, coa.viability_pct, coa.volume_ml
+    for field, value in (("concentration", concentration), ("viability", viability)):
+        if value is None:
+            raise InputError(field, f"is required: give --{field} or --coa")
+    dose = calculate_dose(
+        protocol,
+        args.dose_level,
+        weight_kg=args.weight_kg,
+        total_cells_per_ml=concentration,
+        viability_pct=viability,
+        bag_volume_ml=bag,
+        final_volume_ml=args.final_volume_ml,
+    )
+    plan = plan_drip(protocol.infusion, dose.final_volume_ml, args.drop_factor)
+    summary = calculation_summary(dose, plan)
+    if args.json:
+        _print_json(summary)
+    else:
+        _print_calc(protocol, summary)
+    return EXIT_OK
+
+
+def _release_check(args: argparse.Namespace, directory: Path) -> int:
+    protocol = load_protocol(args.protocol, directory)
+    now = _parse_time("at", args.at) if args.at else datetime.now(UTC)
+    check = check_release(protocol, _read_coa(args.coa), now)
+    summary = release_summary(check)
+    if args.json:
+        _print_json(summary)
+    else:
+        print(f"{check.product_id} against {check.protocol_label}: {check.verdict.value}")
+        for c in summary["criteria"]:
+            print(f"  {c['result'].upper():<8} {c['name']:<36} {c['value']:<28} {c['limit']}")
+        if check.unrecognised_fields:
+            print(f"  Ignored fields (not CoA fields): {', '.join(check.unrecognised_fields)}")
+    return EXIT_OK if check.verdict is Verdict.RELEASABLE else EXIT_NOT_OK
+
+
+_HANDLERS = {"protocols": _protocols, "calc": _calc, "release-check": _release_check}
+
+
+def _read_coa(path: Path) -> CertificateOfAnalysis:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError("coa", f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError("coa", f"{path} is not UTF-8 text") from None
+    return parse_coa(text, source="coa")
+
+
+def _parse_time(field: str, text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(field, f"must be an ISO 8601 time, got {text!r}") from None
+    if value.tzinfo is None:
+        raise InputError(field, f"must include a UTC offset, e.g. {text}+08:00")
+    return value
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    print(json.dumps(data, default=json_default, indent=2))
+
+
+def _print_calc(protocol: Protocol, s: dict[str, Any]) -> None:
+    level = protocol.dose_level(s["dose_level"])
+    basis = "viable" if s["dose_basis"] == "viable" else "total"
+    print(f"Protocol        {s['protocol']}, {level.label}")
+    print(
+        f"Target dose     {format_cells(s['dose_cells_per_kg']).removesuffix(' cells')} cells/kg"
+        f" × {s['weight_kg']} kg = {s['target_cells_text']}"
+    )
+    print(
+        f"Concentration   {format_cells(s['total_cells_per_ml'])}/mL × {s['viability_pct']}% "
+        f"viable = {format_cells(s['dosing_concentration_cells_per_ml'])}/mL ({basis} basis)"
+    )
+    print(f"Product volume  {s['product_volume_ml']} mL")
+    print(
+        f"Delivered       {s['delivered_cells_text']} ({s['dose_deviation_pct']:+}% from target,"
+        f" tolerance ±{s['tolerance_pct']}%)"
+    )
+    print(
+        f"Final volume    {s['final_volume_ml']} mL ({s['diluent_volume_ml']} mL diluent)"
+    )
+    print(
+        f"Drip plan       drop factor {s['drop_factor_gtt_per_ml']} gtt/mL, "
+        f"expected {s['expected_duration_min']} min"
+    )
+    for p in s["drip_plan"]:
+        end = p["start_min"] + p["duration_min"]
+        print(
+            f"  phase {p['phase']}  min {p['start_min']}–{end}: {p['rate_gtt_per_min']} gtt/min"
+            f" = {p['rate_ml_per_min']} mL/min = {p['rate_ml_per_h']} mL/h, {p['volume_ml']} mL"
+        )
+    for w in s["warnings"]:
+        print(f"{w['level'].upper()}: {w['field']}: {w['message']}")

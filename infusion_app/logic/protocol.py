@@ -1,0 +1,242 @@
+"""Pydantic models of a trial protocol file (``resources/protocols/<id>.toml``).
+
+Each clinical value is a :class:`Sourced` record, so the file says where every number comes
+from: one of the protocol's source documents, or ``site default`` where the document is
+silent. A reviewer can then check the file line by line against the registry summary.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from infusion_app.logic.errors import InputError
+
+SITE_DEFAULT = "site default"
+
+T = TypeVar("T")
+
+PositiveDecimal = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
+PositiveInt = Annotated[int, Field(gt=0)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a misspelt limit must not silently fall back to a default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sourced(_Strict, Generic[T]):
+    """A protocol value with its provenance."""
+
+    value: T
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+
+class Schedule(_Strict):
+    """How often a dose is given: a fixed number of infusions or a minimum number of cycles."""
+
+    interval_days: Sourced[PositiveInt]
+    infusions: Sourced[PositiveInt] | None = None
+    min_infusions: Sourced[PositiveInt] | None = None
+
+    @model_validator(mode="after")
+    def _count_given(self) -> Schedule:
+        if self.infusions is None and self.min_infusions is None:
+            raise ValueError("give infusions or min_infusions")
+        return self
+
+
+class DoseLevel(_Strict):
+    """A dose level or group; its ``id`` is what the CLI takes as ``--dose-level``."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
+    label: str = Field(min_length=1)
+    dose_cells_per_kg: Sourced[PositiveDecimal]
+    schedule: Schedule | None = None
+
+
+class TrialDesign(_Strict):
+    escalation: Sourced[str]
+    dlt_definition: Sourced[str]
+    dlt_min_grade: Sourced[Annotated[int, Field(ge=1, le=5)]]
+    dlt_window_days: Sourced[PositiveInt]
+    target_toxicity_level: Sourced[Annotated[Decimal, Field(gt=0, lt=1)]] | None = None
+    ctcae_version: Sourced[str]
+
+
+class Dosing(_Strict):
+    dose_basis: Sourced[Literal["viable", "total"]]
+    syringe_graduation_ml: Sourced[PositiveDecimal]
+    tolerance_pct: Sourced[Annotated[Decimal, Field(gt=0, le=50)]]
+    weight_hard_min_kg: Sourced[PositiveDecimal]
+    weight_soft_min_kg: Sourced[PositiveDecimal]
+    weight_soft_max_kg: Sourced[PositiveDecimal]
+    weight_hard_max_kg: Sourced[PositiveDecimal]
+    final_volume_ml: Sourced[PositiveDecimal] | None = None
+
+    @model_validator(mode="after")
+    def _weight_limits_ordered(self) -> Dosing:
+        limits = [
+            self.weight_hard_min_kg.value,
+            self.weight_soft_min_kg.value,
+            self.weight_soft_max_kg.value,
+            self.weight_hard_max_kg.value,
+        ]
+        if limits != sorted(limits):
+            raise ValueError(
+                "weight limits must satisfy hard_min <= soft_min <= soft_max <= hard_max"
+            )
+        return self
+
+
+class MarkerRule(_Strict):
+    """One ISCT identity/purity line; several markers are alternatives (CD14 or CD11b)."""
+
+    markers: list[str] = Field(min_length=1)
+    min_pct: Percent | None = None
+    max_pct: Percent | None = None
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> MarkerRule:
+        if (self.min_pct is None) == (self.max_pct is None):
+            raise ValueError("give exactly one of min_pct or max_pct")
+        return self
+
+    @property
+    def name(self) -> str:
+        return " or ".join(self.markers)
+
+
+class ReleaseCriteria(_Strict):
+    viability_min_pct: Sourced[Percent]
+    sterility: Sourced[Literal["negative"]]
+    mycoplasma: Sourced[Literal["negative"]]
+    endotoxin_limit_eu_per_ml: Sourced[PositiveDecimal]
+    tumorigenicity: Sourced[Literal["pass"]]
+    markers: list[MarkerRule] = Field(min_length=1)
+
+
+class Premedication(_Strict):
+    drug: Sourced[str]
+    dose_mg: Sourced[PositiveDecimal]
+    route: Sourced[str]
+    minutes_before: Sourced[PositiveInt]
+    latest_start_after_min: Sourced[PositiveInt]
+
+
+class InfusionSteps(_Strict):
+    thaw: Sourced[str]
+    post_thaw_limit_min: Sourced[PositiveInt]
+    drop_factor_gtt_per_ml: Sourced[PositiveInt]
+    phase1_rate_gtt_per_min: Sourced[PositiveInt]
+    phase1_duration_min: Sourced[PositiveInt]
+    phase2_rate_min_gtt_per_min: Sourced[PositiveInt]
+    phase2_rate_max_gtt_per_min: Sourced[PositiveInt]
+    duration_min_min: Sourced[PositiveInt]
+    duration_max_min: Sourced[PositiveInt]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> InfusionSteps:
+        if self.phase2_rate_min_gtt_per_min.value > self.phase2_rate_max_gtt_per_min.value:
+            raise ValueError("phase2_rate_min_gtt_per_min must not exceed phase2_rate_max")
+        if self.duration_min_min.value > self.duration_max_min.value:
+            raise ValueError("duration_min_min must not exceed duration_max_min")
+        if self.phase1_duration_min.value >= self.duration_max_min.value:
+            raise ValueError("phase1_duration_min must be shorter than duration_max_min")
+        return self
+
+
+class Monitoring(_Strict):
+    vitals_interval_min: Sourced[PositiveInt]
+    vitals_overdue_after_min: Sourced[PositiveInt]
+    observation_min: Sourced[PositiveInt]
+    observation_vitals_interval_min: Sourced[PositiveInt]
+    acute_monitoring_h: Sourced[PositiveInt]
+    delayed_check_weeks: Sourced[list[PositiveInt]]
+    sae_report_h: Sourced[PositiveInt]
+
+
+class Protocol(_Strict):
+    """A whole protocol file. ``id`` must equal the file name without ``.toml``."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    version: str = Field(min_length=1, pattern=r"^\d+\.\d+(\.\d+)?$")
+    title: str = Field(min_length=1)
+    source_documents: list[str] = Field(min_length=1)
+    site: Sourced[str]
+    product: Sourced[str]
+    indication: Sourced[str]
+    design: TrialDesign
+    schedule: Schedule | None = None
+    dose_levels: list[DoseLevel] = Field(min_length=1)
+    dosing: Dosing
+    release: ReleaseCriteria
+    premedication: Premedication
+    infusion: InfusionSteps
+    monitoring: Monitoring
+
+    @model_validator(mode="after")
+    def _levels_have_schedules(self) -> Protocol:
+        ids = [level.id for level in self.dose_levels]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"dose_levels: duplicate id {', '.join(duplicates)}")
+        for index, level in enumerate(self.dose_levels):
+            if level.schedule is None and self.schedule is None:
+                raise ValueError(
+                    f"dose_levels.{index}.schedule: required when the protocol has no schedule"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _sources_are_known(self) -> Protocol:
+        allowed = {*self.source_documents, SITE_DEFAULT}
+        for path, source in _walk_sources(self, ""):
+            if source not in allowed:
+                raise ValueError(
+                    f"{path}.source: {source!r} is neither a source document of this "
+                    f"protocol ({', '.join(self.source_documents)}) nor {SITE_DEFAULT!r}"
+                )
+        return self
+
+    @property
+    def label(self) -> str:
+        """How a protocol is named wherever it is used: ID and version together."""
+        return f"{self.id} v{self.version}"
+
+    def dose_level(self, level_id: str) -> DoseLevel:
+        for level in self.dose_levels:
+            if level.id == level_id:
+                return level
+        known = ", ".join(level.id for level in self.dose_levels)
+        raise InputError(
+            "dose_level", f"{level_id!r} is not a dose level of {self.label} (known: {known})"
+        )
+
+    def schedule_for(self, level: DoseLevel) -> Schedule:
+        schedule = level.schedule or self.schedule
+        assert schedule is not None  # guaranteed by _levels_have_schedules
+        return schedule
+
+
+def _walk_sources(node: Any, path: str) -> list[tuple[str, str]]:
+    """Every (dotted path, source) pair in a validated model tree."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, BaseModel):
+        if "source" in type(node).model_fields:
+            found.append((path or "<root>", node.source))
+        for name in type(node).model_fields:
+            child = getattr(node, name)
+            found.extend(_walk_sources(child, f"{path}.{name}" if path else name))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found.extend(_walk_sources(item, f"{path}.{index}"))
+    return found

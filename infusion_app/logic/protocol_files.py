@@ -1,0 +1,86 @@
+"""Reading protocol files from disk into validated :class:`Protocol` models.
+
+One malformed file gives one message that names the file, the field and what is wrong, so
+the person who edited it can fix it without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from infusion_app.logic.errors import ProtocolFileError, UnknownProtocolError
+from infusion_app.logic.protocol import Protocol
+
+SUFFIX = ".toml"
+
+
+def load_protocol_file(path: Path) -> Protocol:
+    """Parse and validate one file; floats are read as Decimal so 0.1 stays exact."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle, parse_float=Decimal)
+    except OSError as exc:
+        raise ProtocolFileError(str(path), None, f"cannot be read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProtocolFileError(str(path), None, f"is not valid TOML: {exc}") from None
+    try:
+        protocol = Protocol.model_validate(data)
+    except ValidationError as exc:
+        raise _file_error(path, exc) from None
+    if protocol.id != path.stem:
+        raise ProtocolFileError(
+            str(path), "id", f"{protocol.id!r} must match the file name {path.stem!r}"
+        )
+    return protocol
+
+
+def load_protocol(protocol_id: str, directory: Path) -> Protocol:
+    path = directory / f"{protocol_id}{SUFFIX}"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in sorted(directory.glob(f"*{SUFFIX}"))) or "none"
+        raise UnknownProtocolError(
+            "protocol", f"{protocol_id!r} is not a known protocol (known: {known})"
+        )
+    return load_protocol_file(path)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All protocol files of a folder: the valid ones and one error per broken file."""
+
+    protocols: list[Protocol]
+    errors: list[ProtocolFileError]
+
+
+def load_catalog(directory: Path) -> Catalog:
+    protocols: list[Protocol] = []
+    errors: list[ProtocolFileError] = []
+    for path in sorted(directory.glob(f"*{SUFFIX}")):
+        try:
+            protocols.append(load_protocol_file(path))
+        except ProtocolFileError as exc:
+            errors.append(exc)
+    return Catalog(protocols, errors)
+
+
+def _file_error(path: Path, exc: ValidationError) -> ProtocolFileError:
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    field = ".".join(str(part) for part in first["loc"]) or None
+    problem = first["msg"].removeprefix("Value error, ")
+    if first["type"] not in {"missing", "extra_forbidden"} and _is_scalar(first.get("input")):
+        problem += f" (got {first['input']!r})"
+    if first["type"] == "extra_forbidden":
+        problem = "is not a known field (misspelt?)"
+    if len(errors) > 1:
+        problem += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    return ProtocolFileError(str(path), field, problem)
+
+
+def _is_scalar(value: object) -> bool:
+    return isinstance(value, str | int | Decimal | float | bool)

@@ -1,0 +1,103 @@
+"""Plain-data summaries of calculation results, one shape for the CLI's JSON, the window and
+the printed record, so that every front end shows the same numbers rounded the same way.
+
+Display rounding (half-up): deviation 0.01 %, mL/min 0.01, mL/h 0.1, minutes 0.1, phase
+volumes 0.01 mL. Exact values stay in the result objects.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from infusion_app.logic.advisories import Advisory
+from infusion_app.logic.dosing import DoseResult
+from infusion_app.logic.drip_plan import DripPlan
+from infusion_app.logic.numbers import format_cells, to_places
+from infusion_app.logic.release import ReleaseCheck
+
+
+def advisory_summary(advisory: Advisory) -> dict[str, Any]:
+    return {
+        "code": advisory.code,
+        "level": advisory.level,
+        "field": advisory.field,
+        "message": advisory.message,
+    }
+
+
+def drip_plan_summary(plan: DripPlan) -> dict[str, Any]:
+    return {
+        "drop_factor_gtt_per_ml": plan.drop_factor_gtt_per_ml,
+        "bag_volume_ml": plan.bag_volume_ml,
+        "phases": [
+            {
+                "phase": phase.number,
+                "rate_gtt_per_min": phase.rate_gtt_per_min,
+                "rate_ml_per_min": to_places(phase.rate_ml_per_min, 2),
+                "rate_ml_per_h": to_places(phase.rate_ml_per_h, 1),
+                "start_min": to_places(phase.start_min, 1),
+                "duration_min": to_places(phase.duration_min, 1),
+                "volume_ml": to_places(phase.volume_ml, 2),
+            }
+            for phase in plan.phases
+        ],
+        "expected_duration_min": to_places(plan.expected_duration_min, 1),
+    }
+
+
+def calculation_summary(dose: DoseResult, plan: DripPlan) -> dict[str, Any]:
+    drip = drip_plan_summary(plan)
+    return {
+        "protocol": dose.protocol_label,
+        "dose_level": dose.dose_level_id,
+        "dose_basis": dose.dose_basis,
+        "dose_cells_per_kg": dose.dose_cells_per_kg,
+        "weight_kg": dose.weight_kg,
+        "total_cells_per_ml": dose.total_cells_per_ml,
+        "viability_pct": dose.viability_pct,
+        "dosing_concentration_cells_per_ml": dose.dosing_concentration_cells_per_ml,
+        "target_cells": dose.target_cells,
+        "target_cells_text": format_cells(dose.target_cells),
+        "product_volume_ml": dose.product_volume_ml,
+        "delivered_cells": dose.delivered_cells,
+        "delivered_cells_text": format_cells(dose.delivered_cells),
+        "dose_deviation_pct": to_places(dose.dose_deviation_pct, 2),
+        "tolerance_pct": dose.tolerance_pct,
+        "final_volume_ml": dose.final_volume_ml,
+        "diluent_volume_ml": dose.diluent_volume_ml,
+        "drop_factor_gtt_per_ml": drip["drop_factor_gtt_per_ml"],
+        "drip_plan": drip["phases"],
+        "expected_duration_min": drip["expected_duration_min"],
+        "warnings": [advisory_summary(a) for a in (*dose.warnings, *plan.warnings)],
+    }
+
+
+def release_summary(check: ReleaseCheck) -> dict[str, Any]:
+    return {
+        "protocol": check.protocol_label,
+        "product_id": check.product_id,
+        "evaluated_at": check.evaluated_at.isoformat(),
+        "verdict": check.verdict.value,
+        "criteria": [
+            {
+                "key": c.key,
+                "name": c.name,
+                "value": c.value,
+                "limit": c.limit,
+                "result": c.result.value,
+                "source": c.source,
+            }
+            for c in check.criteria
+        ],
+        "unrecognised_fields": list(check.unrecognised_fields),
+    }
+
+
+def json_default(value: object) -> Any:
+    """For ``json.dumps(default=...)``: Decimals leave as JSON numbers, only at this boundary."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(
+            value
+        )
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

@@ -1,0 +1,1 @@
+"""Printed records and exports: pure functions of state + events. Never imports Qt."""

@@ -1,0 +1,1 @@
+"""PySide6 widgets. Thin: they call services and display what comes back."""
