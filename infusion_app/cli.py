@@ -1,7 +1,8 @@
 """``infusion-app``: the desktop window by default, headless subcommands for scripts.
 
 Exit status: 0 success (release-check: RELEASABLE); 1 NOT_RELEASABLE or INCOMPLETE; 2 invalid
-input (including a malformed protocol or CoA file), with one line on stderr naming the field. A user never sees a traceback: an unexpected error is reported in one line, exit 70.
+input (including a malformed protocol or CoA file), with one line on stderr naming the field.
+A user never sees a traceback: an unexpected error is reported in one line, exit 70.
 """
 
 from __future__ import annotations
@@ -77,9 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     release.add_argument("--protocol", required=True, help="protocol ID")
     release.add_argument("--coa", required=True, type=Path, help="CoA JSON file")
-    release.add_argument(
-        "--at", help="evaluate at this time (ISO 8601 with offset; default: now)"
-    )
+    release.add_argument("--at", help="evaluate at this time (ISO 8601 with offset; default: now)")
     release.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
@@ -126,7 +125,7 @@ def _protocols(args: argparse.Namespace, directory: Path) -> int:
     for error in catalog.errors:
         sys.stderr.write(f"{PROG} protocols: error: {error}\n")
     if not catalog.protocols and not catalog.errors:
-        sys.stderr.write(f"{PROG} protocols: error: protocols-dir: no *.toml files in {directory}\n")
+        sys.stderr.write(f"{PROG} protocols: error: protocols-dir: no *.toml in {directory}\n")
         return EXIT_INVALID
     return EXIT_INVALID if catalog.errors else EXIT_OK
 
@@ -227,9 +226,7 @@ def _print_calc(protocol: Protocol, s: dict[str, Any]) -> None:
         f"Delivered       {s['delivered_cells_text']} ({s['dose_deviation_pct']:+}% from target,"
         f" tolerance ±{s['tolerance_pct']}%)"
     )
-    print(
-        f"Final volume    {s['final_volume_ml']} mL ({s['diluent_volume_ml']} mL diluent)"
-    )
+    print(f"Final volume    {s['final_volume_ml']} mL ({s['diluent_volume_ml']} mL diluent)")
     print(
         f"Drip plan       drop factor {s['drop_factor_gtt_per_ml']} gtt/mL, "
         f"expected {s['expected_duration_min']} min"

@@ -25,7 +25,7 @@ from pydantic import (
 
 from infusion_app.logic.errors import InputError
 
-PENDING = "pending"
+PENDING: Literal["pending"] = "pending"
 
 
 def _pending_to_none(value: Any) -> Any:

@@ -99,22 +99,26 @@ def calculate_dose(
         final_given = dosing.final_volume_ml.value
 
     basis = dosing.dose_basis.value
-    dosing_concentration = concentration * viability / HUNDRED if basis == "viable" else concentration
+    dosing_concentration = (
+        concentration * viability / HUNDRED if basis == "viable" else concentration
+    )
     dose_per_kg = level.dose_cells_per_kg.value
     target = dose_per_kg * weight
 
     graduation = dosing.syringe_graduation_ml.value
-    volume = round_half_up(target / dosing_concentration, graduation)
+    exact_volume = target / dosing_concentration
+    if exact_volume > MAX_VOLUME_ML:  # checked before rounding: 1e30 mL is a typo, not a dose
+        raise DoseError(
+            "product_volume_ml",
+            f"{format_cells(target)} needs more than {MAX_VOLUME_ML} mL at "
+            f"{format_cells(dosing_concentration)}/mL: check concentration and viability",
+        )
+    volume = round_half_up(exact_volume, graduation)
     if volume == 0:
         raise DoseError(
             "product_volume_ml",
             f"{format_cells(target)} needs less than half of one {graduation} mL graduation "
             "at this concentration: dilute the product before dosing",
-        )
-    if volume > MAX_VOLUME_ML:
-        raise DoseError(
-            "product_volume_ml",
-            f"{volume} mL is more than {MAX_VOLUME_ML} mL: check concentration and viability",
         )
     delivered = volume * dosing_concentration
     deviation = (delivered - target) / target * HUNDRED

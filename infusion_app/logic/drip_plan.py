@@ -78,7 +78,8 @@ def plan_drip(
         "bag_volume_ml", parse_decimal("bag_volume_ml", bag_volume_ml), gt=Decimal(0), unit="mL"
     )
     drop_factor = parse_drop_factor(
-        steps.drop_factor_gtt_per_ml.value if drop_factor_gtt_per_ml is None
+        steps.drop_factor_gtt_per_ml.value
+        if drop_factor_gtt_per_ml is None
         else drop_factor_gtt_per_ml
     )
     df = Decimal(drop_factor)

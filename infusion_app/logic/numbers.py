@@ -72,7 +72,6 @@ def to_places(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-
 def format_cells(cells: Decimal, *, significant: int = 3) -> str:
     """Show a cell count as ``1.27 × 10^8 cells``: raw floats are unreadable at the bedside."""
     if cells == 0:

@@ -231,8 +231,9 @@ def _walk_sources(node: Any, path: str) -> list[tuple[str, str]]:
     """Every (dotted path, source) pair in a validated model tree."""
     found: list[tuple[str, str]] = []
     if isinstance(node, BaseModel):
-        if "source" in type(node).model_fields:
-            found.append((path or "<root>", node.source))
+        source = getattr(node, "source", None)
+        if isinstance(source, str):
+            found.append((path or "<root>", source))
         for name in type(node).model_fields:
             child = getattr(node, name)
             found.extend(_walk_sources(child, f"{path}.{name}" if path else name))

@@ -70,6 +70,8 @@ def load_catalog(directory: Path) -> Catalog:
 
 def _file_error(path: Path, exc: ValidationError) -> ProtocolFileError:
     errors = exc.errors(include_url=False)
+    # A misspelt key is both "unknown" and "missing"; the unknown one explains the other.
+    errors.sort(key=lambda error: error["type"] != "extra_forbidden")
     first = errors[0]
     field = ".".join(str(part) for part in first["loc"]) or None
     problem = first["msg"].removeprefix("Value error, ")

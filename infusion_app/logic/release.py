@@ -50,9 +50,7 @@ class ReleaseCheck:
     unrecognised_fields: tuple[str, ...]
 
 
-def check_release(
-    protocol: Protocol, coa: CertificateOfAnalysis, now: datetime
-) -> ReleaseCheck:
+def check_release(protocol: Protocol, coa: CertificateOfAnalysis, now: datetime) -> ReleaseCheck:
     """Evaluate every criterion at ``now`` (timezone-aware; expiry depends on it)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise InputError("now", "must be timezone-aware")

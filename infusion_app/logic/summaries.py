@@ -97,7 +97,9 @@ def release_summary(check: ReleaseCheck) -> dict[str, Any]:
 def json_default(value: object) -> Any:
     """For ``json.dumps(default=...)``: Decimals leave as JSON numbers, only at this boundary."""
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(
-            value
+        return (
+            int(value)
+            if value == value.to_integral_value() and abs(value) < 2**53
+            else float(value)
         )
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
