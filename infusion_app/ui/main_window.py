@@ -42,7 +42,9 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         for row, protocol in enumerate(catalog.protocols):
             for column, text in enumerate((protocol.id, protocol.version, protocol.title)):
-                self.protocol_table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)  # long trial titles are elided in the cell
+                self.protocol_table.setItem(row, column, item)
 
         # A broken protocol file must be visible, not silently missing from the list.
         self.error_label = QLabel("\n".join(str(error) for error in catalog.errors))
