@@ -170,18 +170,17 @@ def test_missing_option_is_one_line(capsys) -> None:
     assert err.count("\n") == 1 and "--weight-kg" in err
 
 
-def test_release_check_releasable(capsys, tmp_path: Path) -> None:
-    code, out, _ = run(
-        capsys,
-        "release-check",
-        "--protocol",
-        "ucmsc-cart-cytopenia",
-        "--coa",
-        write_coa(tmp_path),
-        "--at",
-        "2026-11-21T08:00:00+00:00",
-        "--json",
+AT = ["--at", "2026-11-21T08:00:00+00:00"]
+
+
+def release_check(capsys, coa_path: str, *extra: str) -> tuple[int, str, str]:
+    return run(
+        capsys, "release-check", "--protocol", "ucmsc-cart-cytopenia", "--coa", coa_path, *extra
     )
+
+
+def test_release_check_releasable(capsys, tmp_path: Path) -> None:
+    code, out, _ = release_check(capsys, write_coa(tmp_path), *AT, "--json")
     assert code == 0
     result = json.loads(out)
     assert result["verdict"] == "RELEASABLE"
@@ -196,41 +195,15 @@ def test_release_check_releasable(capsys, tmp_path: Path) -> None:
 
 
 def test_release_check_not_releasable_and_incomplete_exit_1(capsys, tmp_path: Path) -> None:
-    at = ["--at", "2026-11-21T08:00:00+00:00"]
-    code, out, _ = run(
-        capsys,
-        "release-check",
-        "--protocol",
-        "ucmsc-cart-cytopenia",
-        "--coa",
-        write_coa(tmp_path, viability_pct=84.9),
-        *at,
-    )
+    code, out, _ = release_check(capsys, write_coa(tmp_path, viability_pct=84.9), *AT)
     assert code == 1
     assert "NOT_RELEASABLE" in out and "FAIL" in out
-    code, out, _ = run(
-        capsys,
-        "release-check",
-        "--protocol",
-        "ucmsc-cart-cytopenia",
-        "--coa",
-        write_coa(tmp_path, mycoplasma="pending"),
-        *at,
-        "--json",
-    )
+    code, out, _ = release_check(capsys, write_coa(tmp_path, mycoplasma="pending"), *AT, "--json")
     assert code == 1
     assert json.loads(out)["verdict"] == "INCOMPLETE"
     # after expiry (2026-12-31 23:59 +08:00) the same product is not releasable
-    code, out, _ = run(
-        capsys,
-        "release-check",
-        "--protocol",
-        "ucmsc-cart-cytopenia",
-        "--coa",
-        write_coa(tmp_path),
-        "--at",
-        "2027-01-01T00:00:00+08:00",
-        "--json",
+    code, out, _ = release_check(
+        capsys, write_coa(tmp_path), "--at", "2027-01-01T00:00:00+08:00", "--json"
     )
     assert code == 1 and json.loads(out)["verdict"] == "NOT_RELEASABLE"
 

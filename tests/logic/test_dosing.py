@@ -14,6 +14,13 @@ from infusion_app.logic.protocol_files import load_protocol_file
 from infusion_app.logic.summaries import calculation_summary
 
 
+def first_example(cart: Protocol, **extra):
+    """63.5 kg, CoA 1.0e7 cells/mL at 92 % viable: 13.8 mL (worked in the first test)."""
+    return calculate_dose(
+        cart, "A", weight_kg="63.5", total_cells_per_ml="1e7", viability_pct=92, **extra
+    )
+
+
 def test_group_a_worked_example(cart: Protocol) -> None:
     dose = calculate_dose(
         cart, "A", weight_kg="63.5", total_cells_per_ml="1.0e7", viability_pct="92.0"
@@ -102,40 +109,19 @@ def test_volume_rounding_to_zero_is_an_error(crc: Protocol) -> None:
 def test_more_than_the_bag_holds_is_an_error(cart: Protocol) -> None:
     # 13.8 mL needed (first example), bag of 10 mL
     with pytest.raises(DoseError) as error:
-        calculate_dose(
-            cart,
-            "A",
-            weight_kg="63.5",
-            total_cells_per_ml="1e7",
-            viability_pct=92,
-            bag_volume_ml=10,
-        )
+        first_example(cart, bag_volume_ml=10)
     assert str(error.value) == (
         "product_volume_ml: 13.8 mL is needed but the product bag holds only 10 mL"
     )
 
 
 def test_bag_that_holds_exactly_enough(cart: Protocol) -> None:
-    dose = calculate_dose(
-        cart,
-        "A",
-        weight_kg="63.5",
-        total_cells_per_ml="1e7",
-        viability_pct=92,
-        bag_volume_ml="13.8",
-    )
+    dose = first_example(cart, bag_volume_ml="13.8")
     assert dose.product_volume_ml == Decimal("13.8")
 
 
 def test_final_volume_after_dilution(cart: Protocol) -> None:
-    dose = calculate_dose(
-        cart,
-        "A",
-        weight_kg="63.5",
-        total_cells_per_ml="1e7",
-        viability_pct=92,
-        final_volume_ml=100,
-    )
+    dose = first_example(cart, final_volume_ml=100)
     # 100 mL final = 13.8 mL product + 86.2 mL diluent
     assert dose.final_volume_ml == 100
     assert dose.diluent_volume_ml == Decimal("86.2")
@@ -143,14 +129,7 @@ def test_final_volume_after_dilution(cart: Protocol) -> None:
 
 def test_final_volume_smaller_than_product_is_an_error(cart: Protocol) -> None:
     with pytest.raises(InputError) as error:
-        calculate_dose(
-            cart,
-            "A",
-            weight_kg="63.5",
-            total_cells_per_ml="1e7",
-            viability_pct=92,
-            final_volume_ml=10,
-        )
+        first_example(cart, final_volume_ml=10)
     assert error.value.field == "final_volume_ml"
     assert "at least the product volume of 13.8 mL" in str(error.value)
 
