@@ -67,7 +67,7 @@ def calculate_dose(
     dosing = protocol.dosing
     warnings: list[Advisory] = []
 
-    weight = _weight(protocol, parse_decimal("weight_kg", weight_kg), warnings)
+    weight = check_weight(protocol, parse_decimal("weight_kg", weight_kg), warnings)
     concentration = require_range(
         "total_cells_per_ml",
         parse_decimal("total_cells_per_ml", total_cells_per_ml),
@@ -163,7 +163,8 @@ def calculate_dose(
     )
 
 
-def _weight(protocol: Protocol, weight: Decimal, warnings: list[Advisory]) -> Decimal:
+def check_weight(protocol: Protocol, weight: Decimal, warnings: list[Advisory]) -> Decimal:
+    """Hard limits raise; soft limits add a warning to acknowledge."""
     dosing = protocol.dosing
     require_range("weight_kg", weight, gt=Decimal(0), unit="kg")
     hard_min, hard_max = dosing.weight_hard_min_kg.value, dosing.weight_hard_max_kg.value

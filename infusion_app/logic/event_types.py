@@ -1,0 +1,51 @@
+"""The kinds of event the log holds, and the streams they belong to.
+
+A stream is one chain of events: the ``system`` stream (accounts, logins), one per patient,
+one per product and one per infusion. Each stream has its own gap-free sequence and hash chain,
+so an infusion's record can be verified and printed on its own.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+SYSTEM_STREAM = "system"
+
+
+class EventType(StrEnum):
+    # system stream: who could act
+    USER_CREATED = "user_created"
+    USER_ROLE_CHANGED = "user_role_changed"
+    USER_PASSWORD_RESET = "user_password_reset"
+    USER_LOCKED = "user_locked"
+    USER_UNLOCKED = "user_unlocked"
+    USER_PASSWORD_REHASHED = "user_password_rehashed"
+    LOGIN_SUCCEEDED = "login_succeeded"
+    LOGIN_FAILED = "login_failed"
+    SIGNATURE_FAILED = "signature_failed"
+    # patient stream
+    PATIENT_REGISTERED = "patient_registered"
+    WEIGHT_RECORDED = "weight_recorded"
+    # product stream
+    PRODUCT_REGISTERED = "product_registered"
+    PRODUCT_RELEASED = "product_released"
+    PRODUCT_DISPENSED = "product_dispensed"
+    # infusion stream
+    INFUSION_CREATED = "infusion_created"
+    NOTE_ADDED = "note_added"
+    CORRECTION = "correction"
+    # any stream: a signature binds a meaning to an earlier event of the same stream
+    SIGNATURE = "signature"
+
+
+def patient_stream(trial_id: str) -> str:
+    return f"patient:{trial_id}"
+
+
+def product_stream(product_id: str) -> str:
+    return f"product:{product_id}"
+
+
+def infusion_stream(trial_id: str, number: int) -> str:
+    """Named by patient and cycle/dose number, which identify an infusion uniquely."""
+    return f"infusion:{trial_id}/{number}"

@@ -1,0 +1,52 @@
+"""Who may do what. The services enforce this table; the window only mirrors it.
+
+An admin manages accounts but performs and signs no clinical act; a monitor reads, prints and
+exports but writes nothing clinical; only a pharmacist releases or dispenses a product.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    NURSE = "nurse"
+    PHARMACIST = "pharmacist"
+    MONITOR = "monitor"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    MANAGE_ACCOUNTS = "manage accounts"
+    REGISTER_PATIENT = "register a patient"
+    RECORD_WEIGHT = "record a weight"
+    REGISTER_PRODUCT = "register a product"
+    RELEASE_PRODUCT = "release a product"
+    DISPENSE_PRODUCT = "dispense a product"
+    CREATE_INFUSION = "create an infusion"
+    RECORD_INFUSION_EVENT = "record an infusion event"
+    SIGN = "sign a clinical record"
+    READ = "read records"
+    PRINT = "print or export records"
+
+
+_CLINICAL = frozenset({Role.NURSE, Role.PHARMACIST})
+_EVERYONE = frozenset(Role)
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.MANAGE_ACCOUNTS: frozenset({Role.ADMIN}),
+    Action.REGISTER_PATIENT: _CLINICAL,
+    Action.RECORD_WEIGHT: _CLINICAL,
+    Action.REGISTER_PRODUCT: frozenset({Role.PHARMACIST}),
+    Action.RELEASE_PRODUCT: frozenset({Role.PHARMACIST}),
+    Action.DISPENSE_PRODUCT: frozenset({Role.PHARMACIST}),
+    Action.CREATE_INFUSION: _CLINICAL,
+    Action.RECORD_INFUSION_EVENT: frozenset({Role.NURSE}),
+    Action.SIGN: _CLINICAL,
+    Action.READ: _EVERYONE,
+    Action.PRINT: frozenset({Role.MONITOR, Role.NURSE, Role.PHARMACIST}),
+}
+
+
+def may(role: Role, action: Action) -> bool:
+    return role in PERMISSIONS[action]

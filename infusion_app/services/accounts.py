@@ -1,0 +1,254 @@
+"""Accounts: create, log in, change role, reset password, unlock.
+
+Every change to who may act, and every failed attempt to log in or sign, is an event of the
+``system`` stream, so the audit trail shows who could act as well as what was done.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.event_types import SYSTEM_STREAM, EventType
+from infusion_app.logic.roles import Action, Role
+from infusion_app.logic.security import check_password_rule, is_locked, locked_until_after_failure
+from infusion_app.services.authorisation import require
+from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
+from infusion_app.store.eventlog import append_event
+from infusion_app.store.models import User
+
+WRONG_CREDENTIALS = "the username or password is wrong"
+
+
+def count_users(ctx: AppContext) -> int:
+    with ctx.db.read() as session:
+        return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def create_first_admin(
+    ctx: AppContext, username: str, printed_name: str, password: str
+) -> CurrentUser:
+    """The first run: with no account at all, the first one is an administrator."""
+    with ctx.db.write() as session:
+        if session.scalar(select(func.count()).select_from(User)):
+            raise InputError("username", "accounts exist already: an admin must create new ones")
+        user = _new_user(ctx, session, None, username, printed_name, Role.ADMIN, password)
+    return as_current(user)
+
+
+def create_user(
+    ctx: AppContext,
+    actor: CurrentUser,
+    username: str,
+    printed_name: str,
+    role: str,
+    password: str,
+) -> CurrentUser:
+    now = ctx.now()
+    with ctx.db.write() as session:
+        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
+        user = _new_user(ctx, session, admin, username, printed_name, _role(role), password)
+    return as_current(user)
+
+
+def change_role(ctx: AppContext, actor: CurrentUser, username: str, role: str) -> None:
+    now = ctx.now()
+    new_role = _role(role)
+    with ctx.db.write() as session:
+        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
+        user = _user(session, username)
+        if user.id == admin.id:
+            raise InputError("username", "an administrator cannot change their own role")
+        old = user.role
+        user.role = new_role.value
+        _audit(
+            ctx,
+            session,
+            EventType.USER_ROLE_CHANGED,
+            admin,
+            now,
+            {"username": username, "from": old, "to": new_role.value},
+        )
+
+
+def reset_password(ctx: AppContext, actor: CurrentUser, username: str, password: str) -> None:
+    now = ctx.now()
+    check_password_rule(password, ctx.policy)
+    with ctx.db.write() as session:
+        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
+        user = _user(session, username)
+        user.password_hash = ctx.hasher.hash(password)
+        user.failed_logins = 0
+        user.locked_until = None
+        _audit(ctx, session, EventType.USER_PASSWORD_RESET, admin, now, {"username": username})
+
+
+def unlock(ctx: AppContext, actor: CurrentUser, username: str) -> None:
+    now = ctx.now()
+    with ctx.db.write() as session:
+        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
+        user = _user(session, username)
+        user.failed_logins = 0
+        user.locked_until = None
+        _audit(ctx, session, EventType.USER_UNLOCKED, admin, now, {"username": username})
+
+
+def log_in(ctx: AppContext, username: str, password: str) -> CurrentUser:
+    """Check the password; a failure is recorded (and committed) before it is reported."""
+    now = ctx.now()
+    with ctx.db.write() as session:
+        outcome = check_credentials(ctx, session, username, password, now, signing=False)
+    if isinstance(outcome, AuthenticationFailed):
+        raise outcome
+    return as_current(outcome)
+
+
+def check_credentials(
+    ctx: AppContext,
+    session: Session,
+    username: str,
+    password: str,
+    now: datetime,
+    *,
+    signing: bool,
+) -> User | AuthenticationFailed:
+    """Verify a password inside the caller's transaction.
+
+    Returns the account, or the error to raise after the transaction has committed the
+    failed attempt (and any lock it triggered) to the log. Used for logins and for the
+    password re-entry of an electronic signature, which counts towards the same lockout.
+    """
+    failed = EventType.SIGNATURE_FAILED if signing else EventType.LOGIN_FAILED
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        _audit(ctx, session, failed, None, now, {"username": username, "why": "unknown user"})
+        return AuthenticationFailed(WRONG_CREDENTIALS)
+    if is_locked(user.locked_until, now):
+        _audit(ctx, session, failed, None, now, {"username": username, "why": "account locked"})
+        assert user.locked_until is not None
+        return AuthenticationFailed(
+            f"the account {username!r} is locked until "
+            f"{user.locked_until.isoformat(timespec='minutes')} after repeated failed attempts; "
+            "an administrator can unlock it"
+        )
+    try:
+        ctx.hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        user.failed_logins += 1
+        _audit(
+            ctx,
+            session,
+            failed,
+            None,  # nobody was authenticated: the account is named in the payload
+            now,
+            {"username": username, "why": "wrong password", "attempt": user.failed_logins},
+        )
+        lock = locked_until_after_failure(user.failed_logins, now, ctx.policy)
+        if lock is not None:
+            user.locked_until = lock
+            user.failed_logins = 0
+            _audit(
+                ctx,
+                session,
+                EventType.USER_LOCKED,
+                None,
+                now,
+                {"username": username, "until": lock},
+            )
+            return AuthenticationFailed(
+                f"{WRONG_CREDENTIALS}; after {ctx.policy.max_failed_logins} failed attempts the "
+                f"account is locked for {ctx.policy.lockout_minutes} min"
+            )
+        return AuthenticationFailed(WRONG_CREDENTIALS)
+    user.failed_logins = 0
+    user.locked_until = None
+    if ctx.hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = ctx.hasher.hash(password)
+        _audit(ctx, session, EventType.USER_PASSWORD_REHASHED, user, now, {"username": username})
+    if not signing:
+        _audit(ctx, session, EventType.LOGIN_SUCCEEDED, user, now, {"username": username})
+    return user
+
+
+def as_current(user: User) -> CurrentUser:
+    return CurrentUser(user.id, user.username, user.printed_name, Role(user.role))
+
+
+def list_users(ctx: AppContext) -> list[CurrentUser]:
+    with ctx.db.read() as session:
+        return [as_current(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def _new_user(
+    ctx: AppContext,
+    session: Session,
+    admin: User | None,
+    username: str,
+    printed_name: str,
+    role: Role,
+    password: str,
+) -> User:
+    now = ctx.now()
+    username = username.strip()
+    if (
+        not username
+        or len(username) > 64
+        or not username.replace("_", "").replace(".", "").isalnum()
+    ):
+        raise InputError("username", "must be 1-64 letters, digits, '.' or '_'")
+    printed_name = printed_name.strip()
+    if not printed_name or len(printed_name) > 200:
+        raise InputError("name", "must be the person's printed name (1-200 characters)")
+    check_password_rule(password, ctx.policy)
+    if session.execute(select(User.id).where(User.username == username)).first():
+        raise InputError("username", f"{username!r} is taken")
+    user = User(
+        username=username,
+        printed_name=printed_name,
+        role=role.value,
+        password_hash=ctx.hasher.hash(password),
+        failed_logins=0,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    _audit(
+        ctx,
+        session,
+        EventType.USER_CREATED,
+        admin or user,
+        now,
+        {"username": username, "printed_name": printed_name, "role": role.value},
+    )
+    return user
+
+
+def _user(session: Session, username: str) -> User:
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        raise InputError("username", f"no account {username!r}")
+    return user
+
+
+def _role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise InputError("role", f"must be one of {', '.join(r.value for r in Role)}") from None
+
+
+def _audit(
+    ctx: AppContext,
+    session: Session,
+    type: EventType,
+    user: User | None,
+    now: datetime,
+    payload: dict[str, object],
+) -> None:
+    append_event(
+        session, SYSTEM_STREAM, type, payload, user=user, station=ctx.station, recorded_at=now
+    )

@@ -1,0 +1,24 @@
+"""Authorisation is checked here, against the account as it is in the database now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from infusion_app.logic.roles import Action, Role, may
+from infusion_app.logic.security import is_locked
+from infusion_app.services.context import CurrentUser, NotAuthorised
+from infusion_app.store.models import User
+
+
+def require(session: Session, current: CurrentUser, action: Action, now: datetime) -> User:
+    user = session.get(User, current.id)
+    if user is None:
+        raise NotAuthorised(f"account {current.username!r} no longer exists")
+    if is_locked(user.locked_until, now):
+        raise NotAuthorised(f"account {user.username!r} is locked")
+    role = Role(user.role)
+    if not may(role, action):
+        raise NotAuthorised(f"a {role.value} may not {action.value}")
+    return user

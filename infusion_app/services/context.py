@@ -1,0 +1,60 @@
+"""What every service call needs: the database, the station, the clock, the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from argon2 import PasswordHasher
+
+from infusion_app.logic.errors import DomainError
+from infusion_app.logic.protocol import Protocol
+from infusion_app.logic.protocol_files import load_protocol
+from infusion_app.logic.roles import Role
+from infusion_app.logic.security import SecurityPolicy
+from infusion_app.resources import protocols_dir
+from infusion_app.store.database import Database
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class AppContext:
+    db: Database
+    station: str
+    policy: SecurityPolicy = field(default_factory=SecurityPolicy)
+    clock: Callable[[], datetime] = system_clock
+    hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    protocols: Path = field(default_factory=protocols_dir)
+
+    def now(self) -> datetime:
+        moment = self.clock()
+        if moment.tzinfo is None:
+            raise ValueError("the clock must return timezone-aware times")
+        return moment.astimezone(UTC)
+
+    def protocol(self, protocol_id: str) -> Protocol:
+        return load_protocol(protocol_id, self.protocols)
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """Who is logged in. Services re-read the account in each transaction, so a role changed
+    or an account locked since login takes effect at once."""
+
+    id: int
+    username: str
+    printed_name: str
+    role: Role
+
+
+class NotAuthorised(DomainError):
+    pass
+
+
+class AuthenticationFailed(DomainError):
+    pass

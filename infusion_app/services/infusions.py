@@ -1,0 +1,182 @@
+"""Creating an infusion record, adding to it, signing its events, reading it back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.event_types import EventType, infusion_stream
+from infusion_app.logic.patient import SignatureMeaning
+from infusion_app.logic.roles import Action
+from infusion_app.services.accounts import check_credentials
+from infusion_app.services.authorisation import require
+from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
+from infusion_app.services.patients import find_patient
+from infusion_app.services.signing import sign_event
+from infusion_app.store.eventlog import append_event, create_stream
+from infusion_app.store.models import Event, Infusion, Product, Stream
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    seq: int
+    type: str
+    payload: str
+    occurred_at: datetime
+    recorded_at: datetime
+    user_id: int | None
+    station: str
+    reason: str | None
+    hash: str
+
+
+def create_infusion(
+    ctx: AppContext, actor: CurrentUser, trial_id: str, product_id: str, number: int
+) -> int:
+    """A new infusion record (cycle or dose ``number``) for a patient's own product."""
+    now = ctx.now()
+    if number < 1:
+        raise InputError("number", f"must be 1 or more, got {number}")
+    with ctx.db.write() as session:
+        user = require(session, actor, Action.CREATE_INFUSION, now)
+        patient = find_patient(session, trial_id)
+        product = session.execute(
+            select(Product).where(Product.product_id == product_id)
+        ).scalar_one_or_none()
+        if product is None:
+            raise InputError("product_id", f"no product {product_id!r}")
+        if product.patient_id != patient.id:
+            raise InputError(
+                "product_id", f"product {product_id} does not belong to patient {trial_id}"
+            )
+        if session.execute(
+            select(Infusion.id).where(Infusion.patient_id == patient.id, Infusion.number == number)
+        ).first():
+            raise InputError("number", f"patient {trial_id} has an infusion {number} already")
+        protocol = ctx.protocol(patient.protocol_id)
+        stream = create_stream(session, infusion_stream(trial_id, number))
+        infusion = Infusion(
+            patient_id=patient.id,
+            product_id=product.id,
+            number=number,
+            protocol_id=protocol.id,
+            protocol_version=protocol.version,
+            created_at=now,
+            stream_id=stream.id,
+        )
+        session.add(infusion)
+        session.flush()
+        append_event(
+            session,
+            stream.name,
+            EventType.INFUSION_CREATED,
+            {
+                "patient": trial_id,
+                "product": product_id,
+                "number": number,
+                "protocol": protocol.label,
+                "dose_level": patient.dose_level,
+            },
+            user=user,
+            station=ctx.station,
+            recorded_at=now,
+        )
+        return infusion.id
+
+
+def add_note(
+    ctx: AppContext,
+    actor: CurrentUser,
+    infusion_id: int,
+    text: str,
+    *,
+    occurred_at: datetime | None = None,
+    reason: str | None = None,
+) -> int:
+    """A free-text bedside note; returns its sequence number once committed."""
+    now = ctx.now()
+    text = text.strip()
+    if not text:
+        raise InputError("text", "must not be empty")
+    with ctx.db.write() as session:
+        user = require(session, actor, Action.RECORD_INFUSION_EVENT, now)
+        stream = infusion_stream_of(session, infusion_id)
+        event = append_event(
+            session,
+            stream.name,
+            EventType.NOTE_ADDED,
+            {"text": text},
+            user=user,
+            station=ctx.station,
+            recorded_at=now,
+            occurred_at=occurred_at,
+            reason=reason,
+        )
+        return event.seq
+
+
+def sign_infusion_event(
+    ctx: AppContext,
+    actor: CurrentUser,
+    infusion_id: int,
+    seq: int,
+    meaning: SignatureMeaning,
+    password: str,
+) -> None:
+    """Sign an earlier event of the infusion with a meaning (verified, administered, ...)."""
+    now = ctx.now()
+    failure: AuthenticationFailed | None = None
+    with ctx.db.write() as session:
+        user = require(session, actor, Action.SIGN, now)
+        outcome = check_credentials(ctx, session, user.username, password, now, signing=True)
+        if isinstance(outcome, AuthenticationFailed):
+            failure = outcome
+        else:
+            stream = infusion_stream_of(session, infusion_id)
+            signed = session.execute(
+                select(Event).where(Event.stream_id == stream.id, Event.seq == seq)
+            ).scalar_one_or_none()
+            if signed is None or signed.type == EventType.SIGNATURE.value:
+                raise InputError("seq", f"infusion {infusion_id} has no signable event {seq}")
+            sign_event(ctx, session, outcome, stream, signed, meaning, now)
+    if failure is not None:
+        raise failure
+
+
+def infusion_events(ctx: AppContext, infusion_id: int) -> list[LoggedEvent]:
+    """The infusion's log in order: what its state and schedule are folded from."""
+    with ctx.db.read() as session:
+        infusion = _infusion(session, infusion_id)
+        rows = session.execute(
+            select(
+                Event.seq,
+                Event.type,
+                Event.payload,
+                Event.occurred_at,
+                Event.recorded_at,
+                Event.user_id,
+                Event.station,
+                Event.reason,
+                Event.hash,
+            )
+            .where(Event.stream_id == infusion.stream_id)
+            .order_by(Event.seq)
+        )
+        return [LoggedEvent(*row) for row in rows]
+
+
+def infusion_stream_of(session: Session, infusion_id: int) -> Stream:
+    stream = session.get(Stream, _infusion(session, infusion_id).stream_id)
+    assert stream is not None  # a foreign key guarantees it
+    return stream
+
+
+def _infusion(session: Session, infusion_id: int) -> Infusion:
+    infusion = session.get(Infusion, infusion_id)
+    if infusion is None:
+        raise InputError("infusion", f"no infusion {infusion_id}")
+    return infusion

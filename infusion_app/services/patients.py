@@ -1,0 +1,144 @@
+"""Registering a patient and recording a new weight."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from infusion_app.logic.advisories import Advisory
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.event_types import EventType, patient_stream
+from infusion_app.logic.patient import validate_patient
+from infusion_app.logic.roles import Action
+from infusion_app.services.authorisation import require
+from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.store.eventlog import append_event, create_stream
+from infusion_app.store.models import Patient
+
+
+def register_patient(
+    ctx: AppContext,
+    actor: CurrentUser,
+    *,
+    trial_id: str,
+    initials: str,
+    sex: str,
+    weight_kg: Decimal | int | str,
+    weight_measured_at: datetime,
+    protocol_id: str,
+    dose_level: str,
+    date_of_birth: date | None = None,
+    age_years: int | None = None,
+) -> list[Advisory]:
+    """Returns the warnings the person acknowledged by registering (e.g. unusual weight)."""
+    now = ctx.now()
+    protocol = ctx.protocol(protocol_id)
+    details, warnings = validate_patient(
+        protocol,
+        trial_id=trial_id,
+        initials=initials,
+        sex=sex,
+        weight_kg=weight_kg,
+        weight_measured_at=weight_measured_at,
+        dose_level=dose_level,
+        now=now,
+        date_of_birth=date_of_birth,
+        age_years=age_years,
+    )
+    with ctx.db.write() as session:
+        user = require(session, actor, Action.REGISTER_PATIENT, now)
+        if session.execute(select(Patient.id).where(Patient.trial_id == trial_id)).first():
+            raise InputError("trial_id", f"patient {trial_id!r} is registered already")
+        stream = create_stream(session, patient_stream(trial_id))
+        session.add(
+            Patient(
+                trial_id=details.trial_id,
+                initials=details.initials,
+                date_of_birth=details.date_of_birth,
+                age_years=details.age_years,
+                sex=details.sex.value,
+                weight_kg=details.weight_kg,
+                weight_measured_at=details.weight_measured_at,
+                protocol_id=protocol.id,
+                dose_level=details.dose_level,
+                stream_id=stream.id,
+            )
+        )
+        append_event(
+            session,
+            stream.name,
+            EventType.PATIENT_REGISTERED,
+            {
+                "trial_id": details.trial_id,
+                "initials": details.initials,
+                "date_of_birth": details.date_of_birth,
+                "age_years": details.age_years,
+                "sex": details.sex,
+                "protocol": protocol.label,
+                "dose_level": details.dose_level,
+                "weight_kg": details.weight_kg,
+                "weight_measured_at": details.weight_measured_at,
+                "warnings_acknowledged": [w.message for w in warnings],
+            },
+            user=user,
+            station=ctx.station,
+            recorded_at=now,
+        )
+    return warnings
+
+
+def record_weight(
+    ctx: AppContext,
+    actor: CurrentUser,
+    trial_id: str,
+    weight_kg: Decimal | int | str,
+    measured_at: datetime,
+    *,
+    reason: str | None = None,
+) -> list[Advisory]:
+    now = ctx.now()
+    with ctx.db.write() as session:
+        user = require(session, actor, Action.RECORD_WEIGHT, now)
+        patient = find_patient(session, trial_id)
+        protocol = ctx.protocol(patient.protocol_id)
+        details, warnings = validate_patient(
+            protocol,
+            trial_id=patient.trial_id,
+            initials=patient.initials,
+            sex=patient.sex,
+            weight_kg=weight_kg,
+            weight_measured_at=measured_at,
+            dose_level=patient.dose_level,
+            now=now,
+            date_of_birth=patient.date_of_birth,
+            age_years=patient.age_years,
+        )
+        patient.weight_kg = details.weight_kg
+        patient.weight_measured_at = measured_at
+        append_event(
+            session,
+            patient_stream(trial_id),
+            EventType.WEIGHT_RECORDED,
+            {
+                "weight_kg": details.weight_kg,
+                "warnings_acknowledged": [w.message for w in warnings],
+            },
+            user=user,
+            station=ctx.station,
+            recorded_at=now,
+            occurred_at=measured_at,
+            reason=reason,
+        )
+    return warnings
+
+
+def find_patient(session: Session, trial_id: str) -> Patient:
+    patient = session.execute(
+        select(Patient).where(Patient.trial_id == trial_id)
+    ).scalar_one_or_none()
+    if patient is None:
+        raise InputError("trial_id", f"no patient {trial_id!r}")
+    return patient

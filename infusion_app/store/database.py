@@ -1,0 +1,240 @@
+"""Opening the database and running transactions on it.
+
+SQLite is configured the way sqlite.org/howtocorrupt.html asks: WAL, ``synchronous=FULL``,
+foreign keys on, a busy timeout of at least 5 s; every setting is read back on each new
+connection and the app refuses to run if one did not take. Write transactions begin with
+``BEGIN IMMEDIATE`` so two writers queue at BEGIN instead of failing halfway through.
+
+One user action = one ``with db.write() as session:`` block. The block returns only after
+COMMIT returned, so a caller that gets past it may say "saved"; any failure rolls back and is
+raised as a :class:`StoreError` that says what happened and what to do.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from infusion_app.store.errors import (
+    AppendOnlyViolation,
+    DatabaseDamaged,
+    DatabaseLocked,
+    DatabaseUnavailable,
+    DiskFull,
+    PragmaNotApplied,
+    ReadOnlyDatabase,
+    StoreError,
+)
+
+MIN_BUSY_TIMEOUT_MS = 5000
+_WRITE = "infusion_app_write"
+
+
+@dataclass(frozen=True)
+class Health:
+    """Whether the database may be written, and if not, the banner that says why."""
+
+    writable: bool
+    message: str | None = None
+
+
+class Database:
+    """An engine and its transactions. Several may exist at once (tests, two stations)."""
+
+    def __init__(
+        self,
+        url: str | URL,
+        *,
+        read_only: bool = False,
+        health: Health | None = None,
+        busy_timeout_ms: int = MIN_BUSY_TIMEOUT_MS,
+    ) -> None:
+        self.url = make_url(url)
+        self.dialect = self.url.get_backend_name()
+        self.read_only = read_only
+        self.health = health or Health(writable=not read_only)
+        self.engine = _create_engine(self.url, read_only, busy_timeout_ms)
+        self._writer = self.engine.execution_options(**{_WRITE: True})
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        return sqlite_file(self.url)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction; commits when the block ends without an exception."""
+        if self.read_only:
+            raise ReadOnlyDatabase(
+                self.health.message or "the database is open read-only: nothing can be saved"
+            )
+        with (
+            translate_errors(self),
+            Session(self._writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with (
+            translate_errors(self),
+            Session(self.engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
+
+    def ping(self) -> None:
+        """Open a connection now, so pragma or server problems show at start-up."""
+        with translate_errors(self), self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def sqlite_file(url: URL) -> Path | None:
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    database = url.database
+    if database.startswith("file:"):
+        database = database.removeprefix("file:").split("?", 1)[0]
+    return Path(database)
+
+
+def read_only_url(path: Path) -> URL:
+    """``mode=ro``: SQLite itself refuses every write, whatever the code does."""
+    return make_url(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
+
+
+def sqlite_url(path: Path) -> URL:
+    return make_url(f"sqlite:///{path.resolve()}")
+
+
+def quick_check(path: Path) -> str | None:
+    """``PRAGMA quick_check`` through a read-only connection; None when the file is sound.
+
+    Read-only so that checking a damaged file can never write to it.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("PRAGMA quick_check").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    if rows == [("ok",)]:
+        return None
+    return "; ".join(str(row[0]) for row in rows[:3])
+
+
+def _create_engine(url: URL, read_only: bool, busy_timeout_ms: int) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url)
+        _configure_sqlite(engine, read_only, busy_timeout_ms)
+        return engine
+    if url.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    raise DatabaseUnavailable(
+        f"database URL {url.render_as_string(hide_password=True)}: only sqlite and "
+        "postgresql+psycopg are supported"
+    )
+
+
+def _configure_sqlite(engine: Engine, read_only: bool, busy_timeout_ms: int) -> None:
+    if busy_timeout_ms < MIN_BUSY_TIMEOUT_MS:
+        raise PragmaNotApplied(
+            f"busy_timeout must be at least {MIN_BUSY_TIMEOUT_MS} ms, got {busy_timeout_ms}"
+        )
+    wanted: dict[str, Any] = {"busy_timeout": busy_timeout_ms, "foreign_keys": 1}
+    if read_only:
+        wanted["query_only"] = 1
+    else:
+        wanted |= {"journal_mode": "wal", "synchronous": 2}  # 2 = FULL
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # We issue BEGIN ourselves (below); pysqlite's implicit BEGIN would come too late.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            for name, value in wanted.items():
+                shown = f"'{value}'" if isinstance(value, str) else value
+                cursor.execute(f"PRAGMA {name} = {shown}")
+            for name, value in wanted.items():
+                actual = cursor.execute(f"PRAGMA {name}").fetchone()[0]
+                if str(actual).lower() != str(value):
+                    raise PragmaNotApplied(
+                        f"SQLite setting {name} is {actual!r}, not {value!r}: the database "
+                        "cannot be used safely here (is it on a network or read-only disk?)"
+                    )
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        writing = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+@contextmanager
+def translate_errors(db: Database) -> Iterator[None]:
+    """Turn driver errors into StoreErrors a person can act on; let bugs through."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except DBAPIError as exc:
+        translated = _translate(db, exc)
+        if translated is None:
+            raise
+        raise translated from exc
+    except SQLAlchemyError as exc:
+        raise DatabaseUnavailable(f"database error: {exc}") from exc
+
+
+def _translate(db: Database, exc: DBAPIError) -> StoreError | None:
+    original = exc.orig
+    if isinstance(original, PragmaNotApplied):
+        return original
+    message = str(original).lower()
+    where = db.sqlite_path or db.url.render_as_string(hide_password=True)
+    if "append-only" in message:
+        return AppendOnlyViolation(f"the log refused a change to a recorded event: {original}")
+    if "locked" in message or "could not serialize" in message or "deadlock" in message:
+        return DatabaseLocked(
+            f"the database {where} stayed busy (another station or program was writing): "
+            "nothing was saved; try again"
+        )
+    if "readonly" in message or "read-only" in message:
+        return ReadOnlyDatabase(
+            f"the database {where} cannot be written (read-only file, folder or disk): "
+            "nothing was saved; ask IT to restore write access"
+        )
+    if "disk is full" in message or "database or disk is full" in message:
+        return DiskFull(
+            f"the disk holding {where} is full: nothing was saved; free space and try again"
+        )
+    if "malformed" in message or "not a database" in message:
+        return DatabaseDamaged(
+            f"the database {where} is damaged ({original}): nothing was saved; "
+            "call support and keep the file"
+        )
+    if exc.connection_invalidated or "unable to open" in message or "connection" in message:
+        return DatabaseUnavailable(
+            f"the database {where} cannot be reached ({original}): nothing was saved"
+        )
+    if "disk i/o" in message:
+        return DatabaseUnavailable(f"disk error on {where} ({original}): nothing was saved")
+    return None

@@ -1,0 +1,44 @@
+"""Environment failures of the store, told apart from bugs and from bad input.
+
+Each message says what happened and what the person can do; none is ever shown as "saved".
+"""
+
+from __future__ import annotations
+
+from infusion_app.logic.errors import DomainError
+
+
+class StoreError(DomainError):
+    """The database could not do what was asked; nothing was committed."""
+
+
+class DatabaseLocked(StoreError):
+    pass
+
+
+class ReadOnlyDatabase(StoreError):
+    pass
+
+
+class DiskFull(StoreError):
+    pass
+
+
+class DatabaseDamaged(StoreError):
+    pass
+
+
+class DatabaseUnavailable(StoreError):
+    pass
+
+
+class SchemaTooNew(StoreError):
+    pass
+
+
+class PragmaNotApplied(StoreError):
+    pass
+
+
+class AppendOnlyViolation(StoreError):
+    """The database refused to change or delete a logged event: always a bug or an attack."""

@@ -1,0 +1,383 @@
+"""The append-only, hash-chained event log.
+
+Every event belongs to one stream (``system``, ``patient:…``, ``product:…``, ``infusion:…``)
+with its own gap-free sequence. Its hash is ``sha256(prev_hash + canonical JSON)`` where the
+canonical JSON holds every field that matters (stream name, seq, type, payload, both times,
+user, station, reason) with sorted keys and no spaces. Changing any stored byte, removing or
+reordering an event breaks the chain; recomputing the whole chain changes the head hash, which
+the printed record carries, so comparing with the paper exposes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.event_types import EventType
+from infusion_app.store.models import GENESIS_HASH, Event, Signature, Stream, User
+
+# An event entered this long after it happened is a back-entry and needs a reason; clocks of
+# two stations may differ by this much into the future before an event counts as "future".
+BACK_ENTRY_AFTER = timedelta(minutes=5)
+CLOCK_SKEW = timedelta(minutes=1)
+KNOWN_TYPES = frozenset(t.value for t in EventType)
+
+
+def jsonable(value: Any) -> Any:
+    """Payload values as canonical JSON can hold them: Decimals and times as exact text."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return utc_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def utc_text(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime in the event log")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def event_hash(
+    prev_hash: str,
+    *,
+    stream: str,
+    seq: int,
+    type: str,
+    payload_text: str,
+    occurred_at: datetime,
+    recorded_at: datetime,
+    user: str | None,
+    station: str,
+    reason: str | None,
+) -> str:
+    """``sha256(prev_hash + canonical JSON of the event)``.
+
+    ``payload_text`` is already canonical JSON, so it is spliced in where ``json.dumps`` with
+    sorted keys would put it (right after ``occurred_at``); the result is byte for byte the
+    canonical JSON of the whole event without parsing the payload again.
+    """
+    head = canonical_json({"occurred_at": utc_text(occurred_at)})[:-1]
+    tail = canonical_json(
+        {
+            "reason": reason,
+            "recorded_at": utc_text(recorded_at),
+            "seq": seq,
+            "station": station,
+            "stream": stream,
+            "type": type,
+            "user": user,
+        }
+    )[1:]
+    canonical = f'{head},"payload":{payload_text},{tail}'
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def create_stream(session: Session, name: str) -> Stream:
+    stream = Stream(name=name, head_seq=0, head_hash=GENESIS_HASH)
+    session.add(stream)
+    session.flush()
+    return stream
+
+
+def append_event(
+    session: Session,
+    stream_name: str,
+    type: EventType,
+    payload: Mapping[str, Any],
+    *,
+    user: User | None,
+    station: str,
+    recorded_at: datetime,
+    occurred_at: datetime | None = None,
+    reason: str | None = None,
+) -> Event:
+    """Append one event inside the caller's write transaction.
+
+    The stream row is locked first (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE has
+    already serialised all writers), so two stations appending to one infusion get
+    consecutive sequence numbers and one unbroken chain.
+    """
+    occurred = occurred_at or recorded_at
+    check_times(occurred, recorded_at, reason, type)
+    stream = session.execute(
+        select(Stream).where(Stream.name == stream_name).with_for_update()
+    ).scalar_one_or_none()
+    if stream is None:
+        raise InputError("stream", f"no record {stream_name!r} exists")
+    payload_text = canonical_json(jsonable(payload))
+    seq = stream.head_seq + 1
+    digest = event_hash(
+        stream.head_hash,
+        stream=stream_name,
+        seq=seq,
+        type=type.value,
+        payload_text=payload_text,
+        occurred_at=occurred,
+        recorded_at=recorded_at,
+        user=user.username if user else None,
+        station=station,
+        reason=reason,
+    )
+    event = Event(
+        stream_id=stream.id,
+        seq=seq,
+        type=type.value,
+        payload=payload_text,
+        occurred_at=occurred,
+        recorded_at=recorded_at,
+        user_id=user.id if user else None,
+        station=station,
+        reason=reason,
+        prev_hash=stream.head_hash,
+        hash=digest,
+    )
+    session.add(event)
+    stream.head_seq = seq
+    stream.head_hash = digest
+    session.flush()
+    return event
+
+
+def check_times(
+    occurred_at: datetime, recorded_at: datetime, reason: str | None, type: EventType
+) -> None:
+    """Back-entered events and corrections must say why; the future cannot be recorded."""
+    if occurred_at > recorded_at + CLOCK_SKEW:
+        raise InputError(
+            "occurred_at",
+            f"{utc_text(occurred_at)} is in the future (now {utc_text(recorded_at)})",
+        )
+    has_reason = bool(reason and reason.strip())
+    if recorded_at - occurred_at > BACK_ENTRY_AFTER and not has_reason:
+        minutes = int(BACK_ENTRY_AFTER.total_seconds() // 60)
+        raise InputError(
+            "reason", f"is required for an event entered more than {minutes} min after it happened"
+        )
+    if type is EventType.CORRECTION and not has_reason:
+        raise InputError("reason", "is required for a correction")
+
+
+@dataclass(frozen=True)
+class StreamReport:
+    stream: str
+    events: int
+    head_hash: str
+    problem: str | None = None
+    broken_seq: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    streams: tuple[StreamReport, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(s.ok for s in self.streams)
+
+    @property
+    def events(self) -> int:
+        return sum(s.events for s in self.streams)
+
+    @property
+    def first_problem(self) -> StreamReport | None:
+        return next((s for s in self.streams if not s.ok), None)
+
+
+_ROWS = (
+    select(
+        Stream.name,
+        Event.seq,
+        Event.type,
+        Event.payload,
+        Event.occurred_at,
+        Event.recorded_at,
+        User.username,
+        Event.station,
+        Event.reason,
+        Event.prev_hash,
+        Event.hash,
+    )
+    .join(Stream, Stream.id == Event.stream_id)
+    .outerjoin(User, User.id == Event.user_id)
+)
+
+
+def verify(
+    connection: Connection, stream_name: str | None = None, *, expected_head: str | None = None
+) -> VerifyReport:
+    """Walk the chain(s): sequence, prev_hash, payload and hash of every event, the stream's
+    recorded head, and every signature's binding to the event it signs."""
+    streams_query = select(Stream.id, Stream.name, Stream.head_seq, Stream.head_hash).order_by(
+        Stream.id
+    )
+    if stream_name is not None:
+        streams_query = streams_query.where(Stream.name == stream_name)
+    streams = connection.execute(streams_query).all()
+    if stream_name is not None and not streams:
+        raise InputError("stream", f"no record {stream_name!r} exists")
+    rows = connection.execution_options(yield_per=5000).execute(
+        _ROWS.where(Stream.id.in_([s.id for s in streams])).order_by(Event.stream_id, Event.seq)
+        if stream_name is not None
+        else _ROWS.order_by(Event.stream_id, Event.seq)
+    )
+    by_stream: dict[str, list[Any]] = {}
+    for row in rows:
+        by_stream.setdefault(row.name, []).append(row)
+    reports = []
+    for stream in streams:
+        report = _verify_stream(stream.name, by_stream.get(stream.name, []), stream)
+        if report.ok:
+            report = _verify_signatures(connection, stream.id, report)
+        if report.ok and expected_head is not None and report.head_hash != expected_head:
+            report = StreamReport(
+                report.stream,
+                report.events,
+                report.head_hash,
+                f"head hash {report.head_hash} differs from the expected {expected_head}: "
+                "events were removed, added or the chain was recomputed",
+            )
+        reports.append(report)
+    return VerifyReport(tuple(reports))
+
+
+def _verify_stream(name: str, rows: Iterable[Any], stream: Any) -> StreamReport:
+    expected_seq, prev = 1, GENESIS_HASH
+    for row in rows:
+        problem, digest = _row_problem(name, row, expected_seq, prev)
+        if problem is not None:
+            return StreamReport(
+                name, expected_seq - 1, prev, f"event {name}#{row.seq}: {problem}", row.seq
+            )
+        prev, expected_seq = digest, expected_seq + 1
+    count = expected_seq - 1
+    if stream.head_seq != count or stream.head_hash != prev:
+        return StreamReport(
+            name,
+            count,
+            prev,
+            f"stream {name} records {stream.head_seq} events ending in {stream.head_hash[:12]}… "
+            f"but the log holds {count} ending in {prev[:12]}… (events removed?)",
+            count + 1,
+        )
+    return StreamReport(name, count, prev)
+
+
+def _row_problem(name: str, row: Any, expected_seq: int, prev: str) -> tuple[str | None, str]:
+    """What is wrong with one event given the one before it, and its recomputed hash."""
+    if row.seq != expected_seq:
+        return f"expected sequence number {expected_seq} (a gap or reordering)", prev
+    if row.prev_hash != prev:
+        return "prev_hash does not match the hash of the event before it", prev
+    if row.type not in KNOWN_TYPES:
+        return f"unknown event type {row.type!r}", prev
+    problem = _payload_problem(row.payload)
+    if problem is not None:
+        return problem, prev
+    digest = event_hash(
+        prev,
+        stream=name,
+        seq=row.seq,
+        type=row.type,
+        payload_text=row.payload,
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+        user=row.username,
+        station=row.station,
+        reason=row.reason,
+    )
+    if digest != row.hash:
+        return "hash does not match the event's content (the event was altered)", prev
+    return None, digest
+
+
+def _payload_problem(text: str) -> str | None:
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        return "payload is not valid JSON"
+    if not isinstance(payload, dict):
+        return "payload is not a JSON object"
+    if canonical_json(payload) != text:
+        return "payload is not in canonical form"
+    return None
+
+
+def _verify_signatures(
+    connection: Connection, stream_id: int, report: StreamReport
+) -> StreamReport:
+    """A signature row must point at the event it signed (same hash) and at its own
+    signature event, whose payload names the same signer, meaning and signed hash."""
+    signatures = connection.execute(
+        select(Signature, User.username)
+        .join(User, User.id == Signature.user_id)
+        .where(Signature.stream_id == stream_id)
+        .order_by(Signature.id)
+    ).all()
+    if not signatures:
+        return report
+    events = {
+        row.seq: row
+        for row in connection.execute(
+            select(Event.seq, Event.hash, Event.type, Event.payload).where(
+                Event.stream_id == stream_id
+            )
+        )
+    }
+    for row in signatures:
+        signature = row[0]
+        signed = events.get(signature.signed_seq)
+        own = events.get(signature.signature_seq)
+        problem = None
+        if signed is None or signed.hash != signature.signed_hash:
+            problem = "does not match the event it claims to sign"
+        elif own is None or own.type != EventType.SIGNATURE.value:
+            problem = "has no signature event in the log"
+        else:
+            payload = json.loads(own.payload)
+            if payload != {
+                "meaning": signature.meaning,
+                "printed_name": signature.printed_name,
+                "signed_hash": signature.signed_hash,
+                "signed_seq": signature.signed_seq,
+                "username": row.username,
+            }:
+                problem = "differs from its signature event in the log"
+        if problem is not None:
+            return StreamReport(
+                report.stream,
+                report.events,
+                report.head_hash,
+                f"signature {signature.id} ({signature.meaning}, {signature.printed_name}) "
+                f"{problem}",
+                signature.signed_seq,
+            )
+    return report
