@@ -1,4 +1,4 @@
-"""Test-wide set-up: headless Qt and the shipped protocols."""
+"""Test-wide set-up: headless Qt, the shipped protocols, the record store with its staff."""
 
 from __future__ import annotations
 
@@ -7,13 +7,24 @@ import os
 # Before any QApplication exists: the suite runs on machines without a display.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
+from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.protocol_files import load_protocol
 from infusion_app.resources import protocols_dir
+from infusion_app.services import accounts, infusions, patients, products
+from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.store.opening import open_database
+from tests.fakes import FakeClock
+from tests.samples import example_coa
+
+pytest_plugins = ["tests.databases"]  # database_url (SQLite and PostgreSQL), fresh_postgres
 
 CART = "ucmsc-cart-cytopenia"
 CRC = "msc-l-crc"
@@ -50,3 +61,76 @@ def protocol_variant(tmp_path: Path, shipped_protocols_dir: Path):
         return path
 
     return make
+
+
+# --- the record store -------------------------------------------------------------------
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+# argon2id at its lowest cost: the production default (argon2-cffi's, pinned by
+# tests/services/test_accounts.py) takes ~120 ms a hash, which would dominate the suite.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture
+def ctx(database_url, clock: FakeClock) -> Iterator[AppContext]:
+    db = open_database(database_url, clock())
+    context = AppContext(db=db, station="ward-3-bed-2", clock=clock, hasher=FAST_HASHER)
+    yield context
+    db.dispose()
+
+
+@dataclass(frozen=True)
+class Staff:
+    admin: CurrentUser
+    nurse: CurrentUser
+    nurse2: CurrentUser
+    pharmacist: CurrentUser
+    monitor: CurrentUser
+
+
+@pytest.fixture
+def staff(ctx: AppContext) -> Staff:
+    admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
+    people = {
+        name: accounts.create_user(ctx, admin, name, printed, role, PASSWORD)
+        for name, printed, role in (
+            ("nurse", "Nora Nurse", "nurse"),
+            ("nurse2", "Ning Wang 王宁", "nurse"),
+            ("pharmacist", "Phil Pharmacist", "pharmacist"),
+            ("monitor", "Mona Monitor", "monitor"),
+        )
+    }
+    return Staff(admin=admin, **people)
+
+
+@pytest.fixture
+def registered(ctx: AppContext, staff: Staff, clock: FakeClock) -> str:
+    """Patient P001 on ucmsc-cart-cytopenia group A with product UC-MSC-2026-0001."""
+    patients.register_patient(
+        ctx,
+        staff.nurse,
+        trial_id="P001",
+        initials="WL",
+        sex="female",
+        weight_kg="63.5",
+        weight_measured_at=clock(),
+        protocol_id="ucmsc-cart-cytopenia",
+        dose_level="A",
+        age_years=54,
+    )
+    products.register_product(ctx, staff.pharmacist, coa_from_mapping(example_coa()))
+    return "UC-MSC-2026-0001"
+
+
+@pytest.fixture
+def infusion_id(ctx: AppContext, staff: Staff, registered: str) -> int:
+    products.release_product(ctx, staff.pharmacist, registered, PASSWORD)
+    return infusions.create_infusion(ctx, staff.nurse, "P001", registered, 1)

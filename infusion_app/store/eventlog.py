@@ -337,13 +337,55 @@ def _verify_signatures(
     """A signature row must point at the event it signed (same hash) and at its own
     signature event, whose payload names the same signer, meaning and signed hash."""
     signatures = connection.execute(
-        select(Signature, User.username)
+        select(
+            Signature.id,
+            Signature.meaning,
+            Signature.printed_name,
+            Signature.signed_seq,
+            Signature.signed_hash,
+            Signature.signature_seq,
+            User.username,
+        )
         .join(User, User.id == Signature.user_id)
         .where(Signature.stream_id == stream_id)
         .order_by(Signature.id)
     ).all()
     if not signatures:
         return report
+    events = {
+        row.seq: row
+        for row in connection.execute(
+            select(Event.seq, Event.hash, Event.type, Event.payload).where(
+                Event.stream_id == stream_id
+            )
+        )
+    }
+    for signature in signatures:
+        signed = events.get(signature.signed_seq)
+        own = events.get(signature.signature_seq)
+        problem = None
+        if signed is None or signed.hash != signature.signed_hash:
+            problem = "does not match the event it claims to sign"
+        elif own is None or own.type != EventType.SIGNATURE.value:
+            problem = "has no signature event in the log"
+        elif json.loads(own.payload) != {
+            "meaning": signature.meaning,
+            "printed_name": signature.printed_name,
+            "signed_hash": signature.signed_hash,
+            "signed_seq": signature.signed_seq,
+            "username": signature.username,
+        }:
+            problem = "differs from its signature event in the log"
+        if problem is not None:
+            return StreamReport(
+                report.stream,
+                report.events,
+                report.head_hash,
+                f"signature {signature.id} ({signature.meaning}, {signature.printed_name}) "
+                f"{problem}",
+                signature.signed_seq,
+            )
+    return report
     events = {
         row.seq: row
         for row in connection.execute(

@@ -1,0 +1,227 @@
+"""The append-only, hash-chained log on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from infusion_app.logic.errors import InputError
+from infusion_app.services import audit, infusions
+from infusion_app.services.context import AppContext
+from infusion_app.store.errors import AppendOnlyViolation
+from infusion_app.store.eventlog import canonical_json, event_hash, utc_text
+from infusion_app.store.models import GENESIS_HASH
+from infusion_app.store.opening import open_database
+from tests.store.tampering import tamper
+
+STREAM = "infusion:P001/1"
+
+
+def add_notes(ctx, staff, infusion_id, count: int) -> None:
+    for number in range(count):
+        infusions.add_note(ctx, staff.nurse, infusion_id, f"note {number}")
+
+
+def test_append_reopen_verify(ctx, staff, infusion_id, database_url, clock) -> None:
+    add_notes(ctx, staff, infusion_id, 5)
+    before = audit.verify_log(ctx, infusion_id)
+    ctx.db.dispose()
+    reopened = AppContext(db=open_database(database_url, clock()), station="other", clock=clock)
+    try:
+        events = infusions.infusion_events(reopened, infusion_id)
+        # infusion_created + 5 notes, numbered 1..6 without gaps
+        assert [e.seq for e in events] == [1, 2, 3, 4, 5, 6]
+        assert [json.loads(e.payload).get("text") for e in events[1:]] == [
+            f"note {n}" for n in range(5)
+        ]
+        after = audit.verify_log(reopened, infusion_id)
+        assert after.ok and after.events == 6
+        assert after.streams[0].head_hash == before.streams[0].head_hash == events[-1].hash
+        whole = audit.verify_log(reopened)
+        assert whole.ok
+        # system (accounts, logins), patient, product and this infusion
+        assert {s.stream for s in whole.streams} >= {"system", "patient:P001", STREAM}
+    finally:
+        reopened.db.dispose()
+
+
+def test_hash_is_sha256_of_prev_hash_and_canonical_json(ctx, staff, infusion_id) -> None:
+    infusions.add_note(ctx, staff.nurse, infusion_id, "x")
+    first, second = infusions.infusion_events(ctx, infusion_id)
+    # Spelled out, independently of event_hash's splicing of the payload text:
+    canonical = json.dumps(
+        {
+            "occurred_at": utc_text(second.occurred_at),
+            "payload": {"text": "x"},
+            "reason": None,
+            "recorded_at": utc_text(second.recorded_at),
+            "seq": 2,
+            "station": "ward-3-bed-2",
+            "stream": STREAM,
+            "type": "note_added",
+            "user": "nurse",
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    assert second.hash == hashlib.sha256((first.hash + canonical).encode()).hexdigest()
+    assert second.payload == canonical_json({"text": "x"}) == '{"text":"x"}'
+
+
+def test_first_event_chains_from_genesis(ctx, staff, infusion_id) -> None:
+    (created,) = infusions.infusion_events(ctx, infusion_id)
+    assert created.hash == event_hash(
+        GENESIS_HASH,
+        stream=STREAM,
+        seq=1,
+        type="infusion_created",
+        payload_text=created.payload,
+        occurred_at=created.occurred_at,
+        recorded_at=created.recorded_at,
+        user="nurse",
+        station="ward-3-bed-2",
+        reason=None,
+    )
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE events SET payload = '{}' WHERE seq = 1",
+        "DELETE FROM events WHERE seq = 1",
+        "UPDATE signatures SET meaning = 'verified'",
+        "DELETE FROM signatures",
+    ],
+)
+def test_database_refuses_update_and_delete(ctx, staff, infusion_id, statement) -> None:
+    with pytest.raises(AppendOnlyViolation), ctx.db.write() as session:
+        session.execute(text(statement))
+    assert audit.verify_log(ctx).ok
+
+
+def test_postgres_refuses_truncate(fresh_postgres, clock) -> None:
+    # PostgreSQL only: SQLite has no TRUNCATE statement.
+    ctx = AppContext(db=open_database(fresh_postgres, clock()), station="s", clock=clock)
+    try:
+        with pytest.raises(AppendOnlyViolation), ctx.db.write() as session:
+            session.execute(text("TRUNCATE events CASCADE"))
+    finally:
+        ctx.db.dispose()
+
+
+def test_changed_payload_byte_is_reported(ctx, staff, infusion_id) -> None:
+    add_notes(ctx, staff, infusion_id, 3)  # seq 2..4 are "note 0".."note 2"
+    tamper(
+        ctx,
+        'UPDATE events SET payload = \'{"text":"note 9"}\' '
+        'WHERE seq = 3 AND payload = \'{"text":"note 1"}\'',
+    )
+    report = audit.verify_log(ctx, infusion_id)
+    assert not report.ok
+    broken = report.first_problem
+    assert broken is not None and broken.broken_seq == 3
+    assert "altered" in broken.problem
+
+
+def test_deleted_middle_event_is_reported(ctx, staff, infusion_id) -> None:
+    add_notes(ctx, staff, infusion_id, 3)
+    tamper(ctx, 'DELETE FROM events WHERE seq = 3 AND payload = \'{"text":"note 1"}\'')
+    broken = audit.verify_log(ctx, infusion_id).first_problem
+    assert broken is not None and broken.broken_seq == 4
+    assert "expected sequence number 3" in broken.problem
+
+
+def test_reordered_events_are_reported(ctx, staff, infusion_id) -> None:
+    add_notes(ctx, staff, infusion_id, 3)
+    tamper(
+        ctx,
+        'UPDATE events SET seq = -1 WHERE seq = 2 AND payload = \'{"text":"note 0"}\'',
+        'UPDATE events SET seq = 2 WHERE seq = 3 AND payload = \'{"text":"note 1"}\'',
+        "UPDATE events SET seq = 3 WHERE seq = -1",
+    )
+    broken = audit.verify_log(ctx, infusion_id).first_problem
+    assert broken is not None and broken.broken_seq == 2
+
+
+def test_recomputed_chain_passes_but_the_printed_head_exposes_it(ctx, staff, infusion_id) -> None:
+    add_notes(ctx, staff, infusion_id, 3)
+    printed_head = audit.verify_log(ctx, infusion_id).streams[0].head_hash
+    # The attacker edits note 1 and recomputes every hash after it, and the stream head.
+    events = infusions.infusion_events(ctx, infusion_id)
+    prev = events[1].hash
+    statements, params = [], {}
+    for event in events[2:]:
+        payload = '{"text":"note 9"}' if event.payload == '{"text":"note 1"}' else event.payload
+        digest = event_hash(
+            prev,
+            stream=STREAM,
+            seq=event.seq,
+            type=event.type,
+            payload_text=payload,
+            occurred_at=event.occurred_at,
+            recorded_at=event.recorded_at,
+            user="nurse",
+            station=event.station,
+            reason=event.reason,
+        )
+        statements.append(
+            f"UPDATE events SET payload = :p{event.seq}, prev_hash = :prev{event.seq}, "
+            f"hash = :h{event.seq} WHERE seq = {event.seq} AND hash = :old{event.seq}"
+        )
+        params |= {
+            f"p{event.seq}": payload,
+            f"prev{event.seq}": prev,
+            f"h{event.seq}": digest,
+            f"old{event.seq}": event.hash,
+        }
+        prev = digest
+    statements.append(f"UPDATE streams SET head_hash = '{prev}' WHERE name = '{STREAM}'")
+    tamper(ctx, *statements, **params)
+    assert audit.verify_log(ctx, infusion_id).ok  # internally consistent again...
+    compared = audit.verify_log(ctx, infusion_id, expected_head=printed_head)
+    assert not compared.ok  # ...but not the chain printed on the paper record
+    assert "differs from the expected" in compared.first_problem.problem
+
+
+def test_deleted_tail_is_caught_by_the_stream_head(ctx, staff, infusion_id) -> None:
+    add_notes(ctx, staff, infusion_id, 2)
+    tamper(ctx, 'DELETE FROM events WHERE seq = 3 AND payload = \'{"text":"note 1"}\'')
+    broken = audit.verify_log(ctx, infusion_id).first_problem
+    assert broken is not None and "events removed?" in broken.problem
+
+
+def test_back_entry_needs_a_reason_and_the_future_is_refused(ctx, staff, infusion_id, clock):
+    with pytest.raises(InputError) as error:
+        infusions.add_note(
+            ctx, staff.nurse, infusion_id, "late", occurred_at=clock.now - timedelta(minutes=30)
+        )
+    assert error.value.field == "reason"
+    seq = infusions.add_note(
+        ctx,
+        staff.nurse,
+        infusion_id,
+        "late",
+        occurred_at=clock.now - timedelta(minutes=30),
+        reason="system downtime 07:20-07:50",
+    )
+    event = infusions.infusion_events(ctx, infusion_id)[seq - 1]
+    assert event.occurred_at == clock.now - timedelta(minutes=30)
+    assert event.recorded_at == clock.now
+    assert event.reason == "system downtime 07:20-07:50"
+    with pytest.raises(InputError) as error:
+        infusions.add_note(
+            ctx,
+            staff.nurse,
+            infusion_id,
+            "soon",
+            occurred_at=clock.now + timedelta(minutes=10),
+            reason="typo",
+        )
+    assert error.value.field == "occurred_at"
+    # nothing half-saved: the refused notes are not in the log
+    assert [e.seq for e in infusions.infusion_events(ctx, infusion_id)] == [1, 2]

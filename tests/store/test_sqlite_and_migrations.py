@@ -1,0 +1,143 @@
+"""SQLite durability settings, schema migrations and backups."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import event, text
+
+from infusion_app.services import accounts
+from infusion_app.services.context import AppContext
+from infusion_app.store.backup import backup_sqlite
+from infusion_app.store.database import Database, sqlite_url
+from infusion_app.store.errors import PragmaNotApplied, SchemaTooNew, StoreError
+from infusion_app.store.migrate import alembic_config, schema_state, upgrade
+from infusion_app.store.models import Base
+from infusion_app.store.opening import open_database
+from tests.conftest import FAST_HASHER, PASSWORD
+
+
+def test_pragmas_are_set_and_read_back(tmp_path: Path, clock) -> None:
+    db = open_database(sqlite_url(tmp_path / "a.sqlite3"), clock())
+    with db.engine.connect() as connection:
+        values = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        }
+    # synchronous 2 = FULL
+    assert values == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "busy_timeout": 5000,
+    }
+    db.dispose()
+
+
+def test_busy_timeout_below_5_s_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(PragmaNotApplied, match="at least 5000 ms"):
+        Database(sqlite_url(tmp_path / "a.sqlite3"), busy_timeout_ms=1000)
+
+
+def test_a_setting_that_does_not_take_refuses_to_start(tmp_path: Path) -> None:
+    # An in-memory database cannot use WAL: journal_mode reads back "memory".
+    db = Database("sqlite://")
+    with pytest.raises(PragmaNotApplied, match="journal_mode is 'memory', not 'wal'"):
+        db.ping()
+
+
+def test_writes_begin_immediate_and_reads_deferred(tmp_path: Path, clock) -> None:
+    db = open_database(sqlite_url(tmp_path / "a.sqlite3"), clock())
+    statements: list[str] = []
+    event.listen(
+        db.engine,
+        "before_cursor_execute",
+        lambda conn, cursor, statement, *args: statements.append(statement),
+    )
+    with db.write() as session:
+        session.execute(text("SELECT 1"))
+    with db.read() as session:
+        session.execute(text("SELECT 2"))
+    assert statements == ["BEGIN IMMEDIATE", "SELECT 1", "BEGIN", "SELECT 2"]
+    db.dispose()
+
+
+def test_migrated_schema_matches_the_models(database_url, clock) -> None:
+    db = open_database(database_url, clock())
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+    db.dispose()
+
+
+def test_older_schema_is_backed_up_then_upgraded(tmp_path: Path, clock) -> None:
+    path = tmp_path / "old.sqlite3"
+    old = Database(sqlite_url(path))
+    config = alembic_config()
+    with old.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")  # a database written by the first release
+        connection.execute(
+            text("INSERT INTO streams (name, head_seq, head_hash) VALUES ('marker', 0, 'x')")
+        )
+    old.dispose()
+    db = open_database(sqlite_url(path), clock())
+    assert schema_state(db).current == "0002"
+    backups = list((tmp_path / "backups").glob("old-schema0001-20261121T080000Z.sqlite3"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as copy:
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert copy.execute("SELECT name FROM streams").fetchall() == [("marker",)]
+    db.dispose()
+
+
+def test_database_newer_than_the_code_is_refused(tmp_path: Path, clock) -> None:
+    path = tmp_path / "new.sqlite3"
+    open_database(sqlite_url(path), clock()).dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099'")
+    with pytest.raises(SchemaTooNew) as error:
+        open_database(sqlite_url(path), clock())
+    assert "schema version 0099, newer than this app knows (up to 0002)" in str(error.value)
+
+
+def test_backup_is_consistent_and_never_overwrites(tmp_path: Path, clock) -> None:
+    source = tmp_path / "live.sqlite3"
+    ctx = AppContext(
+        db=open_database(sqlite_url(source), clock()), station="s", clock=clock, hasher=FAST_HASHER
+    )
+    admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
+    accounts.create_user(ctx, admin, "nurse", "Nora Nurse", "nurse", PASSWORD)
+    # The WAL still holds the last commits: a file copy could miss them, the backup API not.
+    copy = backup_sqlite(source, tmp_path / "copy.sqlite3")
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("SELECT count(*) FROM users").fetchone() == (2,)
+        # two accounts created = two audit events in the system stream
+        assert connection.execute(
+            "SELECT head_seq FROM streams WHERE name = 'system'"
+        ).fetchone() == (2,)
+    with pytest.raises(StoreError, match="exists already"):
+        backup_sqlite(source, copy)
+    ctx.db.dispose()
+
+
+def test_postgres_existing_schema_needs_an_explicit_upgrade(fresh_postgres, clock) -> None:
+    db = Database(fresh_postgres)
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+        connection.execute(text("DROP TRIGGER events_append_only ON events"))
+        connection.execute(text("DROP TRIGGER events_no_truncate ON events"))
+        connection.execute(text("DROP TRIGGER signatures_append_only ON signatures"))
+        connection.execute(text("DROP TRIGGER signatures_no_truncate ON signatures"))
+        connection.execute(text("DROP FUNCTION infusion_reject_change()"))
+        connection.execute(text("DELETE FROM streams"))
+    with pytest.raises(StoreError, match="run `infusion-app db upgrade` once"):
+        upgrade(db, clock())
+    result = upgrade(db, clock(), explicit=True)
+    assert (result.from_revision, result.to_revision, result.backup) == ("0001", "0002", None)
+    db.dispose()
