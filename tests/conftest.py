@@ -130,6 +130,31 @@ def registered(ctx: AppContext, staff: Staff, clock: FakeClock) -> str:
     return "UC-MSC-2026-0001"
 
 
+def register_sample_infusion(ctx: AppContext, clock: FakeClock) -> tuple[CurrentUser, int]:
+    """On any store: an admin, a nurse and a pharmacist; P001 with a released product and
+    infusion 1. For tests that open their own database."""
+    admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
+    nurse = accounts.create_user(ctx, admin, "nurse", "Nora Nurse", "nurse", PASSWORD)
+    pharmacist = accounts.create_user(
+        ctx, admin, "pharm", "Phil Pharmacist", "pharmacist", PASSWORD
+    )
+    patients.register_patient(
+        ctx,
+        nurse,
+        trial_id="P001",
+        initials="WL",
+        sex="female",
+        weight_kg="63.5",
+        weight_measured_at=clock(),
+        protocol_id="ucmsc-cart-cytopenia",
+        dose_level="A",
+        age_years=54,
+    )
+    products.register_product(ctx, pharmacist, coa_from_mapping(example_coa()))
+    products.release_product(ctx, pharmacist, "UC-MSC-2026-0001", PASSWORD)
+    return nurse, infusions.create_infusion(ctx, nurse, "P001", "UC-MSC-2026-0001", 1)
+
+
 @pytest.fixture
 def infusion_id(ctx: AppContext, staff: Staff, registered: str) -> int:
     products.release_product(ctx, staff.pharmacist, registered, PASSWORD)

@@ -97,6 +97,20 @@ class Database:
         with translate_errors(self), self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
+    def probe_writable(self) -> None:
+        """SQLite silently opens a write-protected file read-only and fails only at the first
+        write, which could be a nurse's entry. Find out at start-up instead: rewrite
+        ``user_version`` to itself and roll back, which changes nothing."""
+        if self.dialect != "sqlite" or self.read_only:
+            return
+        with translate_errors(self), self._writer.connect() as connection:
+            transaction = connection.begin()
+            try:
+                version = int(connection.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+                connection.exec_driver_sql(f"PRAGMA user_version = {version}")
+            finally:
+                transaction.rollback()
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -43,6 +43,7 @@ def open_database(url: str | URL, now: datetime, *, migrate: bool = True) -> Dat
     db = Database(url)
     try:
         db.ping()
+        db.probe_writable()
         if migrate:
             upgrade(db, now)
         else:
