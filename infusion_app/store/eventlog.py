@@ -124,8 +124,13 @@ def append_event(
     """
     occurred = occurred_at or recorded_at
     check_times(occurred, recorded_at, reason, type)
+    # populate_existing: if the session loaded this stream earlier (unlocked), the row
+    # re-read under the lock must replace the stale head, or two stations get one seq.
     stream = session.execute(
-        select(Stream).where(Stream.name == stream_name).with_for_update()
+        select(Stream)
+        .where(Stream.name == stream_name)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if stream is None:
         raise InputError("stream", f"no record {stream_name!r} exists")

@@ -18,7 +18,7 @@ from infusion_app.services.context import AppContext
 from infusion_app.store.database import quick_check, sqlite_url
 from infusion_app.store.errors import DatabaseDamaged, DatabaseLocked, DiskFull, ReadOnlyDatabase
 from infusion_app.store.opening import open_database
-from tests.conftest import FAST_HASHER, PASSWORD
+from tests.conftest import FAST_HASHER
 
 
 @pytest.fixture
