@@ -1,0 +1,163 @@
+"""Accounts: first admin, password rule, lockout, rehash, and their audit events."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from infusion_app.logic.coa import coa_from_mapping
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.security import SecurityPolicy, is_idle
+from infusion_app.services import accounts, products
+from infusion_app.services.context import AppContext, AuthenticationFailed, NotAuthorised
+from infusion_app.store.models import Event, Stream, User
+from tests.conftest import PASSWORD
+from tests.samples import example_coa
+
+
+def system_events(ctx: AppContext) -> list[tuple[str, dict, str | None]]:
+    with ctx.db.read() as session:
+        rows = session.execute(
+            select(Event.type, Event.payload, User.username)
+            .join(Stream, Stream.id == Event.stream_id)
+            .outerjoin(User, User.id == Event.user_id)
+            .where(Stream.name == "system")
+            .order_by(Event.seq)
+        )
+        return [(t, json.loads(p), u) for t, p, u in rows]
+
+
+def test_production_hasher_is_argon2id_with_the_library_defaults() -> None:
+    hasher = AppContext.__dataclass_fields__["hasher"].default_factory()  # type: ignore[misc]
+    encoded = hasher.hash("x" * 12)
+    assert encoded.startswith("$argon2id$")
+    default = PasswordHasher()
+    assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (
+        default.time_cost,
+        default.memory_cost,
+        default.parallelism,
+    )
+
+
+def test_first_admin_only_on_an_empty_database(ctx) -> None:
+    assert accounts.count_users(ctx) == 0
+    admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
+    assert admin.role == "admin"
+    with pytest.raises(InputError, match="accounts exist already"):
+        accounts.create_first_admin(ctx, "eve", "Eve", PASSWORD)
+    assert system_events(ctx) == [
+        (
+            "user_created",
+            {"printed_name": "Ada Admin", "role": "admin", "username": "admin"},
+            "admin",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("password", "rule"),
+    [
+        ("short7!", "at least 8 characters"),
+        (" padded password ", "must not start or end with spaces"),
+    ],
+)
+def test_password_rule(ctx, staff, password: str, rule: str) -> None:
+    with pytest.raises(InputError, match=rule):
+        accounts.create_user(ctx, staff.admin, "newbie", "New Bie", "nurse", password)
+
+
+def test_five_failures_lock_for_fifteen_minutes(ctx, staff, clock) -> None:
+    for attempt in range(1, 5):
+        with pytest.raises(AuthenticationFailed, match=r"the username or password is wrong$"):
+            accounts.log_in(ctx, "nurse", f"wrong {attempt}")
+    with pytest.raises(AuthenticationFailed, match="locked for 15 min"):
+        accounts.log_in(ctx, "nurse", "wrong 5")
+    # even the right password is refused while locked (08:00 + 15 min = 08:15)
+    with pytest.raises(AuthenticationFailed, match="locked until 2026-11-21T08:15"):
+        accounts.log_in(ctx, "nurse", PASSWORD)
+    clock.advance(minutes=14, seconds=59)
+    with pytest.raises(AuthenticationFailed, match="locked"):
+        accounts.log_in(ctx, "nurse", PASSWORD)
+    clock.advance(seconds=1)  # 08:15:00: the lock has run out
+    assert accounts.log_in(ctx, "nurse", PASSWORD).username == "nurse"
+    failures = [(t, p["why"]) for t, p, _ in system_events(ctx) if t == "login_failed"]
+    assert (
+        failures
+        == [("login_failed", "wrong password")] * 5 + [("login_failed", "account locked")] * 2
+    )
+    assert [p["until"] for t, p, _ in system_events(ctx) if t == "user_locked"] == [
+        "2026-11-21T08:15:00.000000+00:00"
+    ]
+
+
+def test_lockout_limits_are_configurable(ctx, staff) -> None:
+    ctx.policy = SecurityPolicy(max_failed_logins=2, lockout_minutes=60)
+    with pytest.raises(AuthenticationFailed, match=r"wrong$"):
+        accounts.log_in(ctx, "nurse", "wrong")
+    with pytest.raises(AuthenticationFailed, match="locked for 60 min"):
+        accounts.log_in(ctx, "nurse", "wrong")
+
+
+def test_admin_unlocks_and_a_locked_user_cannot_act(ctx, staff) -> None:
+    ctx.policy = SecurityPolicy(max_failed_logins=1)
+    with pytest.raises(AuthenticationFailed):
+        accounts.log_in(ctx, "pharmacist", "wrong")
+    with pytest.raises(NotAuthorised, match="is locked"):
+        products.register_product(ctx, staff.pharmacist, coa_from_mapping(example_coa()))
+    accounts.unlock(ctx, staff.admin, "pharmacist")
+    assert accounts.log_in(ctx, "pharmacist", PASSWORD).role == "pharmacist"
+    assert ("user_unlocked", {"username": "pharmacist"}, "admin") in system_events(ctx)
+
+
+def test_unknown_user_is_logged_without_saying_which_part_was_wrong(ctx, staff) -> None:
+    with pytest.raises(AuthenticationFailed) as error:
+        accounts.log_in(ctx, "mallory", PASSWORD)
+    assert str(error.value) == "the username or password is wrong"
+    assert system_events(ctx)[-1] == (
+        "login_failed",
+        {"username": "mallory", "why": "unknown user"},
+        None,
+    )
+
+
+def test_rehash_when_parameters_change(ctx, staff) -> None:
+    weak = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1)
+    ctx.hasher = weak
+    accounts.reset_password(ctx, staff.admin, "nurse", "a new password")
+    ctx.hasher = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1)
+    accounts.log_in(ctx, "nurse", "a new password")
+    with ctx.db.read() as session:
+        stored = session.scalar(select(User.password_hash).where(User.username == "nurse"))
+    assert stored.startswith("$argon2id$v=19$m=2048,t=2,p=1$")
+    assert ctx.hasher.verify(stored, "a new password")
+    types = [t for t, _, _ in system_events(ctx)]
+    assert types[-3:] == ["user_password_reset", "user_password_rehashed", "login_succeeded"]
+    # the next login finds nothing to rehash
+    accounts.log_in(ctx, "nurse", "a new password")
+    assert [t for t, _, _ in system_events(ctx)][-1] == "login_succeeded"
+
+
+def test_account_changes_are_audited(ctx, staff) -> None:
+    accounts.change_role(ctx, staff.admin, "nurse2", "pharmacist")
+    accounts.reset_password(ctx, staff.admin, "monitor", "another password")
+    events = system_events(ctx)
+    assert (
+        "user_role_changed",
+        {"from": "nurse", "to": "pharmacist", "username": "nurse2"},
+        "admin",
+    ) in events
+    assert ("user_password_reset", {"username": "monitor"}, "admin") in events
+    created = [p["username"] for t, p, _ in events if t == "user_created"]
+    assert created == ["admin", "nurse", "nurse2", "pharmacist", "monitor"]
+    with pytest.raises(InputError, match="cannot change their own role"):
+        accounts.change_role(ctx, staff.admin, "admin", "nurse")
+
+
+def test_idle_lock_after_five_minutes(clock) -> None:
+    policy = SecurityPolicy()
+    last = clock.now
+    assert not is_idle(last, clock.advance(minutes=4, seconds=59), policy)
+    assert is_idle(last, clock.advance(seconds=1), policy)
