@@ -1,7 +1,9 @@
 """``infusion-app``: the desktop window by default, headless subcommands for scripts.
 
-Exit status: 0 success (release-check: RELEASABLE); 1 NOT_RELEASABLE or INCOMPLETE; 2 invalid
-input (including a malformed protocol or CoA file), with one line on stderr naming the field.
+Exit status: 0 success (release-check: RELEASABLE, verify-log: chain intact); 1 NOT_RELEASABLE
+or INCOMPLETE, or a broken chain; 2 invalid input (including a malformed protocol or CoA file,
+a refused login or action), with one line on stderr naming the field; 3 the database could not
+do it (locked, read-only, full, damaged, unreachable): nothing was saved.
 A user never sees a traceback: an unexpected error is reported in one line, exit 70.
 """
 
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from infusion_app import APP_NAME, __version__
+from infusion_app.cli_store import add_store_commands, run_db, run_user, run_verify
 from infusion_app.logic.coa import CertificateOfAnalysis, parse_coa
 from infusion_app.logic.dosing import calculate_dose
 from infusion_app.logic.drip_plan import plan_drip
@@ -27,10 +30,12 @@ from infusion_app.logic.protocol_files import load_catalog, load_protocol
 from infusion_app.logic.release import Verdict, check_release
 from infusion_app.logic.summaries import calculation_summary, json_default, release_summary
 from infusion_app.resources import protocols_dir
+from infusion_app.store.errors import StoreError
 
 EXIT_OK = 0
 EXIT_NOT_OK = 1
 EXIT_INVALID = 2
+EXIT_ENVIRONMENT = 3
 EXIT_INTERNAL = 70
 PROG = "infusion-app"
 
@@ -51,6 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="folder of protocol files (default: the protocols shipped with the app)",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: INFUSION_APP_DB_URL, else one SQLite file in the user's "
+        "data folder); e.g. postgresql+psycopg://user@host/infusion for several stations",
+    )
+    parser.add_argument(
+        "--station", help="this station's name in the log (default: INFUSION_APP_STATION or host)"
     )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
@@ -80,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--coa", required=True, type=Path, help="CoA JSON file")
     release.add_argument("--at", help="evaluate at this time (ISO 8601 with offset; default: now)")
     release.add_argument("--json", action="store_true", help="print one JSON object")
+    add_store_commands(commands)
     return parser
 
 
@@ -95,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handler = _HANDLERS[args.command]
         return handler(args, args.protocols_dir or protocols_dir())
+    except StoreError as exc:
+        sys.stderr.write(f"{PROG} {args.command}: database: {exc}\n")
+        return EXIT_ENVIRONMENT
     except DomainError as exc:
         sys.stderr.write(f"{PROG} {args.command}: error: {exc}\n")
         return EXIT_INVALID
@@ -182,7 +200,14 @@ def _release_check(args: argparse.Namespace, directory: Path) -> int:
     return EXIT_OK if check.verdict is Verdict.RELEASABLE else EXIT_NOT_OK
 
 
-_HANDLERS = {"protocols": _protocols, "calc": _calc, "release-check": _release_check}
+_HANDLERS = {
+    "protocols": _protocols,
+    "calc": _calc,
+    "release-check": _release_check,
+    "db": run_db,
+    "verify-log": run_verify,
+    "user": run_user,
+}
 
 
 def _read_coa(path: Path) -> CertificateOfAnalysis:

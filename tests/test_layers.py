@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import pkgutil
 import subprocess
@@ -37,6 +38,25 @@ def test_logic_imports_neither_qt_nor_sqlalchemy() -> None:
     assert loaded_after_importing(["infusion_app.logic", *modules]) == []
 
 
+def modules_of(package: str) -> list[str]:
+    root = importlib.import_module(package)
+    return [package, *(i.name for i in pkgutil.walk_packages(root.__path__, f"{package}."))]
+
+
+def test_store_services_and_records_do_not_import_qt() -> None:
+    modules = [
+        m
+        for package in ("infusion_app.store", "infusion_app.services", "infusion_app.records")
+        for m in modules_of(package)
+        if ".migrations" not in m  # alembic's env.py runs only inside a migration
+    ]
+    assert len(modules) >= 15
+    loaded = loaded_after_importing(modules)
+    assert "sqlalchemy" in loaded  # the probe does see what was imported
+    assert [m for m in loaded if m.startswith("PySide6")] == []
+
+
 def test_headless_cli_does_not_load_qt() -> None:
     # A pharmacist's script must not need a display stack to compute a dose.
-    assert loaded_after_importing(["infusion_app.cli"]) == []
+    loaded = loaded_after_importing(["infusion_app.cli"])
+    assert [m for m in loaded if m.startswith("PySide6")] == []

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.services.context import AppContext
-from infusion_app.store.eventlog import append_event
+from infusion_app.store.eventlog import Appended, append_event
 from infusion_app.store.models import Event, Signature, Stream, User
 
 
@@ -24,7 +24,7 @@ def sign_event(
     session: Session,
     signer: User,
     stream: Stream,
-    signed: Event,
+    signed: Appended | Event,
     meaning: SignatureMeaning,
     now: datetime,
 ) -> Signature:

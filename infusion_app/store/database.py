@@ -198,8 +198,9 @@ def _configure_sqlite(engine: Engine, read_only: bool, busy_timeout_ms: int) -> 
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        # Straight to the driver: this runs once per transaction on the append hot path.
         writing = connection.get_execution_options().get(_WRITE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 @contextmanager
@@ -210,7 +211,14 @@ def translate_errors(db: Database) -> Iterator[None]:
     except StoreError:
         raise
     except DBAPIError as exc:
-        translated = _translate(db, exc)
+        translated = (
+            _translate(db, exc.orig, exc.connection_invalidated) if exc.orig is not None else None
+        )
+        if translated is None:
+            raise
+        raise translated from exc
+    except sqlite3.Error as exc:  # raised by the driver directly, e.g. at BEGIN IMMEDIATE
+        translated = _translate(db, exc, False)
         if translated is None:
             raise
         raise translated from exc
@@ -218,8 +226,7 @@ def translate_errors(db: Database) -> Iterator[None]:
         raise DatabaseUnavailable(f"database error: {exc}") from exc
 
 
-def _translate(db: Database, exc: DBAPIError) -> StoreError | None:
-    original = exc.orig
+def _translate(db: Database, original: BaseException, invalidated: bool) -> StoreError | None:
     if isinstance(original, PragmaNotApplied):
         return original
     message = str(original).lower()
@@ -245,7 +252,7 @@ def _translate(db: Database, exc: DBAPIError) -> StoreError | None:
             f"the database {where} is damaged ({original}): nothing was saved; "
             "call support and keep the file"
         )
-    if exc.connection_invalidated or "unable to open" in message or "connection" in message:
+    if invalidated or "unable to open" in message or "connection" in message:
         return DatabaseUnavailable(
             f"the database {where} cannot be reached ({original}): nothing was saved"
         )

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
+from json.encoder import encode_basestring
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.errors import InputError
@@ -50,16 +51,30 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+# One encoder for the whole process: json.dumps with options builds a new one per call,
+# which is most of the cost of verifying a long chain.
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+_encode = _ENCODER.encode
+
+
+def _text(value: str | None) -> str:
+    """A JSON string or null, through the C encoder that ``_encode`` would end up in."""
+    return "null" if value is None else encode_basestring(value)
+
+
 def canonical_json(value: Any) -> str:
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    return _encode(value)
 
 
 def utc_text(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime in the event log")
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    """ISO 8601 in UTC with microseconds: digits, '-', ':', '.', '+' only (safe in JSON)."""
+    if moment.tzinfo is not UTC:
+        if moment.tzinfo is None:
+            raise ValueError("naive datetime in the event log")
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")
 
 
 def event_hash(
@@ -77,23 +92,17 @@ def event_hash(
 ) -> str:
     """``sha256(prev_hash + canonical JSON of the event)``.
 
-    ``payload_text`` is already canonical JSON, so it is spliced in where ``json.dumps`` with
-    sorted keys would put it (right after ``occurred_at``); the result is byte for byte the
-    canonical JSON of the whole event without parsing the payload again.
+    The canonical JSON is what ``json.dumps(event, sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False)`` gives for the event with its payload object. It is assembled here
+    field by field in that sorted order, with ``payload_text`` (already canonical) spliced in
+    unparsed; tests/store/test_eventlog.py checks the two agree byte for byte.
     """
-    head = canonical_json({"occurred_at": utc_text(occurred_at)})[:-1]
-    tail = canonical_json(
-        {
-            "reason": reason,
-            "recorded_at": utc_text(recorded_at),
-            "seq": seq,
-            "station": station,
-            "stream": stream,
-            "type": type,
-            "user": user,
-        }
-    )[1:]
-    canonical = f'{head},"payload":{payload_text},{tail}'
+    canonical = (
+        f'{{"occurred_at":"{utc_text(occurred_at)}","payload":{payload_text}'
+        f',"reason":{_text(reason)},"recorded_at":"{utc_text(recorded_at)}"'
+        f',"seq":{int(seq)},"station":{_text(station)},"stream":{_text(stream)}'
+        f',"type":{_text(type)},"user":{_text(user)}}}'
+    )
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
@@ -102,6 +111,23 @@ def create_stream(session: Session, name: str) -> Stream:
     session.add(stream)
     session.flush()
     return stream
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What a caller needs of an event it just appended: where it is and its hash."""
+
+    stream_id: int
+    seq: int
+    hash: str
+
+
+_LOCK_HEAD = (
+    select(Stream.id, Stream.head_seq, Stream.head_hash)
+    .where(Stream.name == bindparam("name"))
+    .with_for_update()
+)
+_INSERT_EVENT = insert(Event)
 
 
 def append_event(
@@ -115,29 +141,27 @@ def append_event(
     recorded_at: datetime,
     occurred_at: datetime | None = None,
     reason: str | None = None,
-) -> Event:
+) -> Appended:
     """Append one event inside the caller's write transaction.
 
     The stream row is locked first (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE has
     already serialised all writers), so two stations appending to one infusion get
-    consecutive sequence numbers and one unbroken chain.
+    consecutive sequence numbers and one unbroken chain. Inserting the event moves the
+    stream's head (a trigger, see migration 0002), which also refuses an event that does not
+    continue the chain. Core statements, not ORM: the append is the hot path of every bedside
+    action, and the head is always read from the database, never from an ORM object loaded
+    earlier in the session.
     """
     occurred = occurred_at or recorded_at
     check_times(occurred, recorded_at, reason, type)
-    # populate_existing: if the session loaded this stream earlier (unlocked), the row
-    # re-read under the lock must replace the stale head, or two stations get one seq.
-    stream = session.execute(
-        select(Stream)
-        .where(Stream.name == stream_name)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if stream is None:
+    connection = session.connection()
+    head = connection.execute(_LOCK_HEAD, {"name": stream_name}).one_or_none()
+    if head is None:
         raise InputError("stream", f"no record {stream_name!r} exists")
     payload_text = canonical_json(jsonable(payload))
-    seq = stream.head_seq + 1
+    seq = head.head_seq + 1
     digest = event_hash(
-        stream.head_hash,
+        head.head_hash,
         stream=stream_name,
         seq=seq,
         type=type.value,
@@ -148,24 +172,23 @@ def append_event(
         station=station,
         reason=reason,
     )
-    event = Event(
-        stream_id=stream.id,
-        seq=seq,
-        type=type.value,
-        payload=payload_text,
-        occurred_at=occurred,
-        recorded_at=recorded_at,
-        user_id=user.id if user else None,
-        station=station,
-        reason=reason,
-        prev_hash=stream.head_hash,
-        hash=digest,
+    connection.execute(
+        _INSERT_EVENT,
+        {
+            "stream_id": head.id,
+            "seq": seq,
+            "type": type.value,
+            "payload": payload_text,
+            "occurred_at": occurred,
+            "recorded_at": recorded_at,
+            "user_id": user.id if user else None,
+            "station": station,
+            "reason": reason,
+            "prev_hash": head.head_hash,
+            "hash": digest,
+        },
     )
-    session.add(event)
-    stream.head_seq = seq
-    stream.head_hash = digest
-    session.flush()
-    return event
+    return Appended(head.id, seq, digest)
 
 
 def check_times(
@@ -298,28 +321,41 @@ def _verify_stream(name: str, rows: Iterable[Any], stream: Any) -> StreamReport:
 
 def _row_problem(name: str, row: Any, expected_seq: int, prev: str) -> tuple[str | None, str]:
     """What is wrong with one event given the one before it, and its recomputed hash."""
-    if row.seq != expected_seq:
+    (
+        _,
+        seq,
+        type_,
+        payload,
+        occurred_at,
+        recorded_at,
+        user,
+        station,
+        reason,
+        prev_hash,
+        stored_hash,
+    ) = row
+    if seq != expected_seq:
         return f"expected sequence number {expected_seq} (a gap or reordering)", prev
-    if row.prev_hash != prev:
+    if prev_hash != prev:
         return "prev_hash does not match the hash of the event before it", prev
-    if row.type not in KNOWN_TYPES:
-        return f"unknown event type {row.type!r}", prev
-    problem = _payload_problem(row.payload)
+    if type_ not in KNOWN_TYPES:
+        return f"unknown event type {type_!r}", prev
+    problem = _payload_problem(payload)
     if problem is not None:
         return problem, prev
     digest = event_hash(
         prev,
         stream=name,
-        seq=row.seq,
-        type=row.type,
-        payload_text=row.payload,
-        occurred_at=row.occurred_at,
-        recorded_at=row.recorded_at,
-        user=row.username,
-        station=row.station,
-        reason=row.reason,
+        seq=seq,
+        type=type_,
+        payload_text=payload,
+        occurred_at=occurred_at,
+        recorded_at=recorded_at,
+        user=user,
+        station=station,
+        reason=reason,
     )
-    if digest != row.hash:
+    if digest != stored_hash:
         return "hash does not match the event's content (the event was altered)", prev
     return None, digest
 

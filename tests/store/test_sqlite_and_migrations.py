@@ -53,17 +53,25 @@ def test_a_setting_that_does_not_take_refuses_to_start(tmp_path: Path) -> None:
 
 def test_writes_begin_immediate_and_reads_deferred(tmp_path: Path, clock) -> None:
     db = open_database(sqlite_url(tmp_path / "a.sqlite3"), clock())
-    statements: list[str] = []
+    executed: list[str] = []  # what SQLite itself ran, whoever issued it
     event.listen(
         db.engine,
-        "before_cursor_execute",
-        lambda conn, cursor, statement, *args: statements.append(statement),
+        "connect",
+        lambda dbapi_connection, _: dbapi_connection.set_trace_callback(executed.append),
     )
+    db.engine.dispose()
     with db.write() as session:
         session.execute(text("SELECT 1"))
     with db.read() as session:
         session.execute(text("SELECT 2"))
-    assert statements == ["BEGIN IMMEDIATE", "SELECT 1", "BEGIN", "SELECT 2"]
+    assert executed[-6:] == [
+        "BEGIN IMMEDIATE",
+        "SELECT 1",
+        "COMMIT",
+        "BEGIN",
+        "SELECT 2",
+        "COMMIT",
+    ]
     db.dispose()
 
 
@@ -128,16 +136,19 @@ def test_backup_is_consistent_and_never_overwrites(tmp_path: Path, clock) -> Non
 
 def test_postgres_existing_schema_needs_an_explicit_upgrade(fresh_postgres, clock) -> None:
     db = Database(fresh_postgres)
-    with db.engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
-        connection.execute(text("DROP TRIGGER events_append_only ON events"))
-        connection.execute(text("DROP TRIGGER events_no_truncate ON events"))
-        connection.execute(text("DROP TRIGGER signatures_append_only ON signatures"))
-        connection.execute(text("DROP TRIGGER signatures_no_truncate ON signatures"))
-        connection.execute(text("DROP FUNCTION infusion_reject_change()"))
-        connection.execute(text("DELETE FROM streams"))
-    with pytest.raises(StoreError, match="run `infusion-app db upgrade` once"):
-        upgrade(db, clock())
-    result = upgrade(db, clock(), explicit=True)
-    assert (result.from_revision, result.to_revision, result.backup) == ("0001", "0002", None)
-    db.dispose()
+    try:
+        with db.engine.begin() as connection:  # take the database back to schema 0001
+            connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+            for table in ("events", "signatures"):
+                connection.execute(text(f"DROP TRIGGER {table}_append_only ON {table}"))
+                connection.execute(text(f"DROP TRIGGER {table}_no_truncate ON {table}"))
+            connection.execute(text("DROP TRIGGER events_move_head ON events"))
+            connection.execute(text("DROP FUNCTION infusion_reject_change()"))
+            connection.execute(text("DROP FUNCTION infusion_move_head()"))
+            connection.execute(text("DELETE FROM streams"))
+        with pytest.raises(StoreError, match="run `infusion-app db upgrade` once"):
+            upgrade(db, clock())
+        result = upgrade(db, clock(), explicit=True)
+        assert (result.from_revision, result.to_revision, result.backup) == ("0001", "0002", None)
+    finally:
+        db.dispose()

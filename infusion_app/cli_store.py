@@ -1,0 +1,171 @@
+"""The record-store subcommands of ``infusion-app``: ``db``, ``verify-log`` and ``user``.
+
+Passwords come from a prompt on a terminal, or one per line on standard input for scripts
+(``--by ADMIN``'s password first, then the new one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from infusion_app.config import load_settings
+from infusion_app.logic.errors import InputError
+from infusion_app.services import accounts, audit
+from infusion_app.services.context import AppContext, CurrentUser, system_clock
+from infusion_app.store.backup import backup_sqlite
+from infusion_app.store.database import Database
+from infusion_app.store.errors import StoreError
+from infusion_app.store.migrate import schema_state, upgrade
+from infusion_app.store.opening import open_database
+
+EXIT_OK, EXIT_NOT_OK = 0, 1
+
+
+def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    db = commands.add_parser("db", help="database upgrade, backup and status")
+    db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    db_commands.add_parser("upgrade", help="migrate the schema to this version (after a backup)")
+    backup = db_commands.add_parser("backup", help="consistent copy of the SQLite database")
+    backup.add_argument("path", type=Path, help="the new backup file (must not exist)")
+    db_commands.add_parser("status", help="where the database is, its schema and its health")
+
+    verify = commands.add_parser("verify-log", help="check the hash chain of the event log")
+    verify.add_argument("--infusion", type=int, help="check one infusion's record only")
+    verify.add_argument("--expect-head", help="head hash printed on a paper record, to compare")
+
+    user = commands.add_parser("user", help="accounts (an admin's work)")
+    user_commands = user.add_subparsers(dest="user_command", metavar="USER_COMMAND", required=True)
+    add = user_commands.add_parser("add", help="create an account (the first one: an admin)")
+    add.add_argument("--username", required=True)
+    add.add_argument("--name", required=True, help="printed name, shown on signatures")
+    add.add_argument("--role", required=True, help="nurse, pharmacist, monitor or admin")
+    add.add_argument("--by", help="the administrator creating it (not for the first account)")
+    user_commands.add_parser("list", help="list accounts and roles")
+    role = user_commands.add_parser("set-role", help="change an account's role")
+    role.add_argument("username")
+    role.add_argument("role")
+    role.add_argument("--by", required=True)
+    reset = user_commands.add_parser("reset-password", help="set a new password")
+    reset.add_argument("username")
+    reset.add_argument("--by", required=True)
+    unlock = user_commands.add_parser("unlock", help="unlock after failed logins")
+    unlock.add_argument("username")
+    unlock.add_argument("--by", required=True)
+
+
+def open_context(args: argparse.Namespace, protocols: Path, *, migrate: bool = True) -> AppContext:
+    settings = load_settings(database_url=args.db, station=args.station)
+    db = open_database(settings.database_url, system_clock(), migrate=migrate)
+    if not db.health.writable:
+        sys.stderr.write(f"warning: {db.health.message}\n")
+    return AppContext(
+        db=db, station=settings.station, policy=settings.security, protocols=protocols
+    )
+
+
+def run_db(args: argparse.Namespace, protocols: Path) -> int:
+    ctx = open_context(args, protocols, migrate=False)
+    try:
+        if args.db_command == "upgrade":
+            result = upgrade(ctx.db, ctx.now(), explicit=True)
+            if result.from_revision == result.to_revision:
+                print(f"schema {result.to_revision}: up to date")
+            else:
+                print(f"schema {result.from_revision or '(empty)'} -> {result.to_revision}")
+            if result.backup is not None:
+                print(f"backup: {result.backup}")
+        elif args.db_command == "backup":
+            print(f"backup: {backup_sqlite(_sqlite_path(ctx.db), args.path)}")
+        else:
+            state = schema_state(ctx.db)
+            print(f"database: {ctx.db.url.render_as_string(hide_password=True)}")
+            print(f"schema:   {state.current or '(empty)'} (this app: {state.head})")
+            print(f"health:   {'writable' if ctx.db.health.writable else ctx.db.health.message}")
+        return EXIT_OK
+    finally:
+        ctx.db.dispose()
+
+
+def run_verify(args: argparse.Namespace, protocols: Path) -> int:
+    ctx = open_context(args, protocols)
+    try:
+        report = audit.verify_log(ctx, args.infusion, expected_head=args.expect_head)
+    finally:
+        ctx.db.dispose()
+    broken = report.first_problem
+    if broken is not None:
+        print(f"BROKEN: {broken.problem}")
+        return EXIT_NOT_OK
+    if args.infusion is not None:
+        (stream,) = report.streams
+        print(
+            f"OK: infusion {args.infusion} ({stream.stream}): {stream.events} events, "
+            f"head {stream.head_hash}"
+        )
+    else:
+        print(f"OK: {report.events} events in {len(report.streams)} records")
+        for stream in report.streams:
+            print(f"  {stream.stream:<32} {stream.events:>7} events  head {stream.head_hash}")
+    return EXIT_OK
+
+
+def run_user(args: argparse.Namespace, protocols: Path) -> int:
+    ctx = open_context(args, protocols)
+    try:
+        if args.user_command == "list":
+            for user in accounts.list_users(ctx):
+                print(f"{user.username:<20} {user.role.value:<11} {user.printed_name}")
+            return EXIT_OK
+        if args.user_command == "add" and accounts.count_users(ctx) == 0:
+            if args.role != "admin" or args.by:
+                raise InputError("role", "the first account must be an admin, created without --by")
+            password = read_password(f"New password for {args.username}: ", confirm=True)
+            accounts.create_first_admin(ctx, args.username, args.name, password)
+            print(f"created administrator {args.username}")
+            return EXIT_OK
+        if args.user_command == "add" and not args.by:
+            raise InputError("by", "accounts exist: give --by ADMIN, the administrator creating it")
+        admin = _log_in_admin(ctx, args.by)
+        if args.user_command == "add":
+            password = read_password(f"New password for {args.username}: ", confirm=True)
+            accounts.create_user(ctx, admin, args.username, args.name, args.role, password)
+            print(f"created {args.role} {args.username}")
+        elif args.user_command == "set-role":
+            accounts.change_role(ctx, admin, args.username, args.role)
+            print(f"{args.username} is now {args.role}")
+        elif args.user_command == "reset-password":
+            password = read_password(f"New password for {args.username}: ", confirm=True)
+            accounts.reset_password(ctx, admin, args.username, password)
+            print(f"password of {args.username} reset")
+        else:
+            accounts.unlock(ctx, admin, args.username)
+            print(f"{args.username} unlocked")
+        return EXIT_OK
+    finally:
+        ctx.db.dispose()
+
+
+def _log_in_admin(ctx: AppContext, username: str) -> CurrentUser:
+    return accounts.log_in(ctx, username, read_password(f"Password for {username}: "))
+
+
+def read_password(prompt: str, *, confirm: bool = False) -> str:
+    if sys.stdin.isatty():
+        password = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Repeat it: ") != password:
+            raise InputError("password", "the two entries differ")
+        return password
+    line = sys.stdin.readline()
+    if not line:
+        raise InputError("password", "expected one per line on standard input")
+    return line.rstrip("\r\n")
+
+
+def _sqlite_path(db: Database) -> Path:
+    path = db.sqlite_path
+    if path is None:
+        raise StoreError("backup: this is a PostgreSQL database; back it up with pg_dump")
+    return path

@@ -1,0 +1,200 @@
+"""``infusion-app db``, ``verify-log`` and ``user`` against real SQLite files."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from infusion_app import cli
+
+PW = "correct horse battery"
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+
+
+def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    try:
+        code = cli.main(list(argv))
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_first_account_is_an_admin_then_the_admin_adds_staff(capsys, monkeypatch, db_url):
+    code, _, err = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        db_url,
+        "user",
+        "add",
+        "--username",
+        "n1",
+        "--name",
+        "Nora Nurse",
+        "--role",
+        "nurse",
+        stdin=f"{PW}\n",
+    )
+    assert code == 2 and "the first account must be an admin" in err
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        db_url,
+        "user",
+        "add",
+        "--username",
+        "admin",
+        "--name",
+        "Ada Admin",
+        "--role",
+        "admin",
+        stdin=f"{PW}\n",
+    )
+    assert (code, out) == (0, "created administrator admin\n")
+    code, _, err = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        db_url,
+        "user",
+        "add",
+        "--username",
+        "n1",
+        "--name",
+        "Nora Nurse",
+        "--role",
+        "nurse",
+        stdin=f"{PW}\n",
+    )
+    assert code == 2 and "give --by ADMIN" in err
+    # the admin's password first, then the new account's
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        db_url,
+        "user",
+        "add",
+        "--username",
+        "n1",
+        "--name",
+        "Nora Nurse",
+        "--role",
+        "nurse",
+        "--by",
+        "admin",
+        stdin=f"{PW}\nnurse password\n",
+    )
+    assert (code, out) == (0, "created nurse n1\n")
+    code, _, err = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        db_url,
+        "user",
+        "add",
+        "--username",
+        "n2",
+        "--name",
+        "X",
+        "--role",
+        "nurse",
+        "--by",
+        "admin",
+        stdin="wrong\nabcdefghi\n",
+    )
+    assert code == 2 and "the username or password is wrong" in err
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "user", "list")
+    assert out.splitlines() == [
+        "admin                admin       Ada Admin",
+        "n1                   nurse       Nora Nurse",
+    ]
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        db_url,
+        "user",
+        "set-role",
+        "n1",
+        "pharmacist",
+        "--by",
+        "admin",
+        stdin=f"{PW}\n",
+    )
+    assert (code, out) == (0, "n1 is now pharmacist\n")
+
+
+def test_verify_log_ok_then_broken(capsys, monkeypatch, db_url):
+    run(
+        capsys,
+        monkeypatch,
+        "--db",
+        db_url,
+        "user",
+        "add",
+        "--username",
+        "admin",
+        "--name",
+        "Ada Admin",
+        "--role",
+        "admin",
+        stdin=f"{PW}\n",
+    )
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "verify-log")
+    assert code == 0
+    lines = out.splitlines()
+    # one account created = one event in the system stream
+    assert lines[0] == "OK: 1 events in 1 records"
+    assert lines[1].split()[:3] == ["system", "1", "events"]
+    head = lines[1].split()[-1]
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "verify-log", "--expect-head", head)
+    assert code == 0
+    path = Path(db_url.removeprefix("sqlite:///"))
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP TRIGGER events_no_update")
+        connection.execute("UPDATE events SET station = 'forged' WHERE seq = 1")
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "verify-log")
+    assert code == 1
+    assert out.startswith("BROKEN: event system#1: hash does not match the event's content")
+
+
+def test_db_commands(capsys, monkeypatch, db_url, tmp_path):
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "db", "upgrade")
+    assert (code, out) == (0, "schema (empty) -> 0002\n")
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "db", "upgrade")
+    assert (code, out) == (0, "schema 0002: up to date\n")
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "db", "status")
+    assert "schema:   0002 (this app: 0002)" in out and "health:   writable" in out
+    target = tmp_path / "copy.sqlite3"
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "db", "backup", str(target))
+    assert (code, out) == (0, f"backup: {target}\n")
+    code, _, err = run(capsys, monkeypatch, "--db", db_url, "db", "backup", str(target))
+    assert code == 3 and "exists already" in err and err.count("\n") == 1
+
+
+def test_default_database_lives_in_the_user_data_folder(capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("INFUSION_APP_DB_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("INFUSION_APP_CONFIG", str(tmp_path / "none.toml"))
+    code, out, _ = run(capsys, monkeypatch, "db", "status")
+    expected = tmp_path / "data" / "infusion-app" / "infusion.sqlite3"
+    assert code == 0 and f"database: sqlite:///{expected}" in out
+    assert expected.exists()
+
+
+def test_environment_variable_selects_the_database(capsys, monkeypatch, tmp_path):
+    chosen = tmp_path / "chosen.sqlite3"
+    monkeypatch.setenv("INFUSION_APP_DB_URL", f"sqlite:///{chosen}")
+    code, out, _ = run(capsys, monkeypatch, "db", "status")
+    assert code == 0 and str(chosen) in out and chosen.exists()
