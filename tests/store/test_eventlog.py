@@ -225,3 +225,24 @@ def test_back_entry_needs_a_reason_and_the_future_is_refused(ctx, staff, infusio
     assert error.value.field == "occurred_at"
     # nothing half-saved: the refused notes are not in the log
     assert [e.seq for e in infusions.infusion_events(ctx, infusion_id)] == [1, 2]
+
+
+def test_database_refuses_an_event_that_does_not_continue_the_chain(ctx, staff, infusion_id):
+    (created,) = infusions.infusion_events(ctx, infusion_id)
+    forged = (
+        "INSERT INTO events (stream_id, seq, type, payload, occurred_at, recorded_at, user_id, "
+        "station, reason, prev_hash, hash) SELECT id, :seq, 'note_added', '{}', "
+        ":at, :at, NULL, 'x', NULL, :prev, :hash FROM streams WHERE name = :stream"
+    )
+    at = created.recorded_at if ctx.db.dialect == "postgresql" else "2026-11-21 08:00:00.000000"
+    for seq, prev in ((3, created.hash), (2, "f" * 64)):  # skips a number / wrong prev hash
+        with (
+            pytest.raises(AppendOnlyViolation, match="does not continue its chain"),
+            ctx.db.write() as session,
+        ):
+            session.execute(
+                text(forged),
+                {"seq": seq, "prev": prev, "hash": "e" * 64, "at": at, "stream": STREAM},
+            )
+    assert [e.seq for e in infusions.infusion_events(ctx, infusion_id)] == [1]
+    assert audit.verify_log(ctx, infusion_id).ok
