@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from infusion_app.ui.app import run_app  # Qt is loaded only for the window
 
-        return run_app()
+        return run_app(args.db, args.station)
     try:
         handler = _HANDLERS[args.command]
         return handler(args, args.protocols_dir or protocols_dir())

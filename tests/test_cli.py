@@ -275,9 +275,10 @@ def test_no_command_opens_the_window(monkeypatch) -> None:
     opened = []
     import infusion_app.ui.app as app
 
-    monkeypatch.setattr(app, "run_app", lambda: opened.append(True) or 0)
+    monkeypatch.setattr(app, "run_app", lambda db, station: opened.append((db, station)) or 0)
     assert cli.main([]) == 0
-    assert opened == [True]
+    assert cli.main(["--db", "sqlite:///x.sqlite3", "--station", "bed-4"]) == 0
+    assert opened == [(None, None), ("sqlite:///x.sqlite3", "bed-4")]
 
 
 def test_bug_is_one_line_not_a_traceback(capsys, monkeypatch) -> None:

@@ -17,11 +17,21 @@ from PySide6.QtWidgets import (
 
 from infusion_app import APP_NAME, __version__
 from infusion_app.logic.protocol_files import Catalog
+from infusion_app.store.database import Health
+
+BANNER_STYLE = "background: #8b0000; color: white; font-weight: bold; padding: 8px;"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        health: Health | None = None,
+        database: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        health = health or Health(writable=True)
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(1024, 640)
 
@@ -51,17 +61,25 @@ class MainWindow(QMainWindow):
         self.error_label.setObjectName("protocolErrors")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet(
-            "background: #8b0000; color: white; font-weight: bold; padding: 8px;"
-        )
+        self.error_label.setStyleSheet(BANNER_STYLE)
         self.error_label.setVisible(bool(catalog.errors))
+
+        # A damaged or write-protected database stays readable; the banner says nothing
+        # can be recorded, so nobody at the bedside believes an entry was saved.
+        self.store_banner = QLabel(health.message or "")
+        self.store_banner.setObjectName("storeBanner")
+        self.store_banner.setWordWrap(True)
+        self.store_banner.setStyleSheet(BANNER_STYLE)
+        self.store_banner.setVisible(not health.writable)
 
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(24, 24, 24, 24)
         layout.setSpacing(16)
+        layout.addWidget(self.store_banner)
         layout.addWidget(heading)
         layout.addWidget(self.error_label)
         layout.addWidget(self.protocol_table)
         self.setCentralWidget(central)
-        self.statusBar().showMessage(f"{APP_NAME} {__version__}")
+        where = f" · {self.tr('database')}: {database}" if database else ""
+        self.statusBar().showMessage(f"{APP_NAME} {__version__}{where}")
