@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
+from itertools import groupby
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -277,12 +278,20 @@ def verify(
         if stream_name is not None
         else _ROWS.order_by(Event.stream_id, Event.seq)
     )
-    by_stream: dict[str, list[Any]] = {}
-    for row in rows:
-        by_stream.setdefault(row.name, []).append(row)
-    reports = []
+    # Rows arrive stream by stream in the streams' order: walk each chain as it streams
+    # past, so verifying a whole site's log never holds it all in memory.
+    chains = groupby(rows, key=lambda row: row[0])
+    current = next(chains, None)
+    walked = []
     for stream in streams:
-        report = _verify_stream(stream.name, by_stream.get(stream.name, []), stream)
+        events: Iterable[Any] = ()
+        if current is not None and current[0] == stream.name:
+            events, current = current[1], None
+        walked.append(_verify_stream(stream.name, events, stream))
+        if current is None:
+            current = next(chains, None)
+    reports = []
+    for stream, report in zip(streams, walked, strict=True):
         if report.ok:
             report = _verify_signatures(connection, stream.id, report)
         if report.ok and expected_head is not None and report.head_hash != expected_head:
@@ -393,11 +402,12 @@ def _verify_signatures(
     ).all()
     if not signatures:
         return report
+    wanted = {s.signed_seq for s in signatures} | {s.signature_seq for s in signatures}
     events = {
         row.seq: row
         for row in connection.execute(
             select(Event.seq, Event.hash, Event.type, Event.payload).where(
-                Event.stream_id == stream_id
+                Event.stream_id == stream_id, Event.seq.in_(wanted)
             )
         )
     }
@@ -427,11 +437,12 @@ def _verify_signatures(
                 signature.signed_seq,
             )
     return report
+    wanted = {s.signed_seq for s in signatures} | {s.signature_seq for s in signatures}
     events = {
         row.seq: row
         for row in connection.execute(
             select(Event.seq, Event.hash, Event.type, Event.payload).where(
-                Event.stream_id == stream_id
+                Event.stream_id == stream_id, Event.seq.in_(wanted)
             )
         )
     }
