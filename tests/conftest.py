@@ -111,33 +111,10 @@ def staff(ctx: AppContext) -> Staff:
     return Staff(admin=admin, **people)
 
 
-@pytest.fixture
-def registered(ctx: AppContext, staff: Staff, clock: FakeClock) -> str:
-    """Patient P001 on ucmsc-cart-cytopenia group A with product UC-MSC-2026-0001."""
-    patients.register_patient(
-        ctx,
-        staff.nurse,
-        trial_id="P001",
-        initials="WL",
-        sex="female",
-        weight_kg="63.5",
-        weight_measured_at=clock(),
-        protocol_id="ucmsc-cart-cytopenia",
-        dose_level="A",
-        age_years=54,
-    )
-    products.register_product(ctx, staff.pharmacist, coa_from_mapping(example_coa()))
-    return "UC-MSC-2026-0001"
-
-
-def register_sample_infusion(ctx: AppContext, clock: FakeClock) -> tuple[CurrentUser, int]:
-    """On any store: an admin, a nurse and a pharmacist; P001 with a released product and
-    infusion 1. For tests that open their own database."""
-    admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
-    nurse = accounts.create_user(ctx, admin, "nurse", "Nora Nurse", "nurse", PASSWORD)
-    pharmacist = accounts.create_user(
-        ctx, admin, "pharm", "Phil Pharmacist", "pharmacist", PASSWORD
-    )
+def register_p001(
+    ctx: AppContext, nurse: CurrentUser, pharmacist: CurrentUser, clock: FakeClock
+) -> str:
+    """Patient P001 on ucmsc-cart-cytopenia group A, with product UC-MSC-2026-0001."""
     patients.register_patient(
         ctx,
         nurse,
@@ -151,8 +128,25 @@ def register_sample_infusion(ctx: AppContext, clock: FakeClock) -> tuple[Current
         age_years=54,
     )
     products.register_product(ctx, pharmacist, coa_from_mapping(example_coa()))
-    products.release_product(ctx, pharmacist, "UC-MSC-2026-0001", PASSWORD)
-    return nurse, infusions.create_infusion(ctx, nurse, "P001", "UC-MSC-2026-0001", 1)
+    return "UC-MSC-2026-0001"
+
+
+@pytest.fixture
+def registered(ctx: AppContext, staff: Staff, clock: FakeClock) -> str:
+    return register_p001(ctx, staff.nurse, staff.pharmacist, clock)
+
+
+def register_sample_infusion(ctx: AppContext, clock: FakeClock) -> tuple[CurrentUser, int]:
+    """On any store: an admin, a nurse and a pharmacist; P001 with a released product and
+    infusion 1. For tests that open their own database."""
+    admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
+    nurse = accounts.create_user(ctx, admin, "nurse", "Nora Nurse", "nurse", PASSWORD)
+    pharmacist = accounts.create_user(
+        ctx, admin, "pharm", "Phil Pharmacist", "pharmacist", PASSWORD
+    )
+    product = register_p001(ctx, nurse, pharmacist, clock)
+    products.release_product(ctx, pharmacist, product, PASSWORD)
+    return nurse, infusions.create_infusion(ctx, nurse, "P001", product, 1)
 
 
 @pytest.fixture

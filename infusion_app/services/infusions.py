@@ -12,13 +12,12 @@ from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType, infusion_stream
 from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.roles import Action
-from infusion_app.services.accounts import check_credentials
 from infusion_app.services.authorisation import require
-from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
+from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.patients import find_patient
-from infusion_app.services.signing import sign_event
+from infusion_app.services.signing import sign_event, signed_act
 from infusion_app.store.eventlog import append_event, create_stream
-from infusion_app.store.models import Event, Infusion, Product, Stream
+from infusion_app.store.models import Event, Infusion, Product, Stream, User
 
 
 @dataclass(frozen=True)
@@ -128,23 +127,17 @@ def sign_infusion_event(
     password: str,
 ) -> None:
     """Sign an earlier event of the infusion with a meaning (verified, administered, ...)."""
-    now = ctx.now()
-    failure: AuthenticationFailed | None = None
-    with ctx.db.write() as session:
-        user = require(session, actor, Action.SIGN, now)
-        outcome = check_credentials(ctx, session, user.username, password, now, signing=True)
-        if isinstance(outcome, AuthenticationFailed):
-            failure = outcome
-        else:
-            stream = infusion_stream_of(session, infusion_id)
-            signed = session.execute(
-                select(Event).where(Event.stream_id == stream.id, Event.seq == seq)
-            ).scalar_one_or_none()
-            if signed is None or signed.type == EventType.SIGNATURE.value:
-                raise InputError("seq", f"infusion {infusion_id} has no signable event {seq}")
-            sign_event(ctx, session, outcome, stream, signed, meaning, now)
-    if failure is not None:
-        raise failure
+
+    def act(session: Session, user: User, now: datetime) -> None:
+        stream = infusion_stream_of(session, infusion_id)
+        signed = session.execute(
+            select(Event).where(Event.stream_id == stream.id, Event.seq == seq)
+        ).scalar_one_or_none()
+        if signed is None or signed.type == EventType.SIGNATURE.value:
+            raise InputError("seq", f"infusion {infusion_id} has no signable event {seq}")
+        sign_event(ctx, session, user, stream, signed, meaning, now)
+
+    signed_act(ctx, actor, Action.SIGN, password, act)
 
 
 def infusion_events(ctx: AppContext, infusion_id: int) -> list[LoggedEvent]:

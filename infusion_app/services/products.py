@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,11 +20,10 @@ from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.release import ReleaseCheck, Verdict, check_release
 from infusion_app.logic.roles import Action
 from infusion_app.logic.summaries import release_summary
-from infusion_app.services.accounts import check_credentials
 from infusion_app.services.authorisation import require
-from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
+from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.patients import find_patient
-from infusion_app.services.signing import sign_event
+from infusion_app.services.signing import sign_event, signed_act
 from infusion_app.store.eventlog import append_event, canonical_json, create_stream, jsonable
 from infusion_app.store.models import Patient, Product, Stream, User
 
@@ -90,26 +90,18 @@ def dispense_product(
 def _signed_step(
     ctx: AppContext, actor: CurrentUser, product_id: str, password: str, action: Action
 ) -> ReleaseCheck:
-    now = ctx.now()
-    failure: AuthenticationFailed | None = None
-    with ctx.db.write() as session:
-        user = require(session, actor, action, now)
-        outcome = check_credentials(ctx, session, user.username, password, now, signing=True)
-        if isinstance(outcome, AuthenticationFailed):
-            failure = outcome  # the failed attempt is committed, then reported
-            check = None
-        else:
-            check = _apply(ctx, session, outcome, product_id, action)
-    if failure is not None:
-        raise failure
-    assert check is not None
-    return check
+    return signed_act(
+        ctx,
+        actor,
+        action,
+        password,
+        lambda session, user, now: _apply(ctx, session, user, product_id, action, now),
+    )
 
 
 def _apply(
-    ctx: AppContext, session: Session, user: User, product_id: str, action: Action
+    ctx: AppContext, session: Session, user: User, product_id: str, action: Action, now: datetime
 ) -> ReleaseCheck:
-    now = ctx.now()
     product = _product(session, product_id)
     patient = find_patient_by_id(session, product.patient_id)
     protocol = ctx.protocol(patient.protocol_id)

@@ -8,15 +8,48 @@ without ``verify-log`` noticing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.patient import SignatureMeaning
-from infusion_app.services.context import AppContext
+from infusion_app.logic.roles import Action
+from infusion_app.services.accounts import check_credentials
+from infusion_app.services.authorisation import require
+from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.store.eventlog import Appended, append_event
 from infusion_app.store.models import Event, Signature, Stream, User
+
+T = TypeVar("T")
+
+
+def signed_act(
+    ctx: AppContext,
+    actor: CurrentUser,
+    action: Action,
+    password: str,
+    act: Callable[[Session, User, datetime], T],
+) -> T:
+    """Run ``act`` as one transaction after the signer re-entered their password.
+
+    A wrong password is itself recorded (and counts towards the lockout): that transaction
+    commits the failed attempt, then the failure is raised, and nothing else is written.
+    """
+    now = ctx.now()
+    failure: AuthenticationFailed | None = None
+    with ctx.db.write() as session:
+        user = require(session, actor, action, now)
+        outcome = check_credentials(ctx, session, user.username, password, now, signing=True)
+        if isinstance(outcome, AuthenticationFailed):
+            failure = outcome
+        else:
+            result = act(session, outcome, now)
+    if failure is not None:
+        raise failure
+    return result
 
 
 def sign_event(
