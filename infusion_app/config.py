@@ -49,8 +49,13 @@ def load_settings(
     security = config.get("security", {})
     try:
         policy = SecurityPolicy(**security)
-    except TypeError as exc:
-        raise InputError(f"{config_file} [security]", str(exc)) from None
+    except TypeError:
+        known = ", ".join(SecurityPolicy.__dataclass_fields__)
+        raise InputError(
+            f"{config_file} [security]", f"unknown setting; the settings are: {known}"
+        ) from None
+    except InputError as exc:
+        raise InputError(f"{config_file} [security] {exc.field}", exc.rule) from None
     return Settings(
         database_url=database_url
         or env.get("INFUSION_APP_DB_URL")

@@ -28,90 +28,47 @@ def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str
     return code, out, err
 
 
+def user_add(capsys, monkeypatch, db_url, username, name, role, stdin, *by):
+    return run(
+        capsys,
+        monkeypatch,
+        "--db",
+        db_url,
+        "user",
+        "add",
+        "--username",
+        username,
+        "--name",
+        name,
+        "--role",
+        role,
+        *by,
+        stdin=stdin,
+    )
+
+
 def test_first_account_is_an_admin_then_the_admin_adds_staff(capsys, monkeypatch, db_url):
-    code, _, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        db_url,
-        "user",
-        "add",
-        "--username",
-        "n1",
-        "--name",
-        "Nora Nurse",
-        "--role",
-        "nurse",
-        stdin=f"{PW}\n",
-    )
+    code, _, err = user_add(capsys, monkeypatch, db_url, "n1", "Nora Nurse", "nurse", f"{PW}\n")
     assert code == 2 and "the first account must be an admin" in err
-    code, out, _ = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        db_url,
-        "user",
-        "add",
-        "--username",
-        "admin",
-        "--name",
-        "Ada Admin",
-        "--role",
-        "admin",
-        stdin=f"{PW}\n",
-    )
+    code, out, _ = user_add(capsys, monkeypatch, db_url, "admin", "Ada Admin", "admin", f"{PW}\n")
     assert (code, out) == (0, "created administrator admin\n")
-    code, _, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        db_url,
-        "user",
-        "add",
-        "--username",
-        "n1",
-        "--name",
-        "Nora Nurse",
-        "--role",
-        "nurse",
-        stdin=f"{PW}\n",
-    )
+    code, _, err = user_add(capsys, monkeypatch, db_url, "n1", "Nora Nurse", "nurse", f"{PW}\n")
     assert code == 2 and "give --by ADMIN" in err
     # the admin's password first, then the new account's
-    code, out, _ = run(
+    code, out, _ = user_add(
         capsys,
         monkeypatch,
-        "--db",
         db_url,
-        "user",
-        "add",
-        "--username",
         "n1",
-        "--name",
         "Nora Nurse",
-        "--role",
         "nurse",
+        f"{PW}\nnurse password\n",
         "--by",
         "admin",
-        stdin=f"{PW}\nnurse password\n",
     )
     assert (code, out) == (0, "created nurse n1\n")
-    code, _, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        db_url,
-        "user",
-        "add",
-        "--username",
-        "n2",
-        "--name",
-        "X",
-        "--role",
-        "nurse",
-        "--by",
-        "admin",
-        stdin="wrong\nabcdefghi\n",
+    code, _, err = user_add(
+        capsys, monkeypatch, db_url, "n2", "X", "nurse", "wrong\nabcdefghi\n", "--by", "admin"
     )
     assert code == 2 and "the username or password is wrong" in err
     code, out, _ = run(capsys, monkeypatch, "--db", db_url, "user", "list")
@@ -136,21 +93,7 @@ def test_first_account_is_an_admin_then_the_admin_adds_staff(capsys, monkeypatch
 
 
 def test_verify_log_ok_then_broken(capsys, monkeypatch, db_url):
-    run(
-        capsys,
-        monkeypatch,
-        "--db",
-        db_url,
-        "user",
-        "add",
-        "--username",
-        "admin",
-        "--name",
-        "Ada Admin",
-        "--role",
-        "admin",
-        stdin=f"{PW}\n",
-    )
+    user_add(capsys, monkeypatch, db_url, "admin", "Ada Admin", "admin", f"{PW}\n")
     code, out, _ = run(capsys, monkeypatch, "--db", db_url, "verify-log")
     assert code == 0
     lines = out.splitlines()

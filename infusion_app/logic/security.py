@@ -26,8 +26,9 @@ class SecurityPolicy:
             "lockout_minutes",
             "idle_lock_minutes",
         ):
-            if getattr(self, name) < 1:
-                raise InputError(name, f"must be at least 1, got {getattr(self, name)}")
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise InputError(name, f"must be a whole number of at least 1, got {value!r}")
         if self.min_password_length < 8:
             raise InputError(
                 "min_password_length", f"must be at least 8, got {self.min_password_length}"
