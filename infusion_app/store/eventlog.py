@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from itertools import groupby
@@ -24,14 +24,11 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from infusion_app.logic.backentry import check_times
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
 from infusion_app.store.models import GENESIS_HASH, Event, Signature, Stream, User
 
-# An event entered this long after it happened is a back-entry and needs a reason; clocks of
-# two stations may differ by this much into the future before an event counts as "future".
-BACK_ENTRY_AFTER = timedelta(minutes=5)
-CLOCK_SKEW = timedelta(minutes=1)
 KNOWN_TYPES = frozenset(t.value for t in EventType)
 
 
@@ -190,25 +187,6 @@ def append_event(
         },
     )
     return Appended(head.id, seq, digest)
-
-
-def check_times(
-    occurred_at: datetime, recorded_at: datetime, reason: str | None, type: EventType
-) -> None:
-    """Back-entered events and corrections must say why; the future cannot be recorded."""
-    if occurred_at > recorded_at + CLOCK_SKEW:
-        raise InputError(
-            "occurred_at",
-            f"{utc_text(occurred_at)} is in the future (now {utc_text(recorded_at)})",
-        )
-    has_reason = bool(reason and reason.strip())
-    if recorded_at - occurred_at > BACK_ENTRY_AFTER and not has_reason:
-        minutes = int(BACK_ENTRY_AFTER.total_seconds() // 60)
-        raise InputError(
-            "reason", f"is required for an event entered more than {minutes} min after it happened"
-        )
-    if type is EventType.CORRECTION and not has_reason:
-        raise InputError("reason", "is required for a correction")
 
 
 @dataclass(frozen=True)
