@@ -229,7 +229,7 @@ def main() -> None:
                     product_id=product_id,
                     number=index + 1,
                     protocol_id="x",
-                    protocol_version="1.0.0",
+                    protocol_version="1.1.0",
                     created_at=NOW,
                     stream_id=stream_id,
                 )

@@ -79,6 +79,7 @@ class Dosing(_Strict):
     weight_soft_max_kg: Sourced[PositiveDecimal]
     weight_hard_max_kg: Sourced[PositiveDecimal]
     final_volume_ml: Sourced[PositiveDecimal] | None = None
+    weight_max_age_h: Sourced[PositiveInt]
 
     @model_validator(mode="after")
     def _weight_limits_ordered(self) -> Dosing:
@@ -164,6 +165,28 @@ class Monitoring(_Strict):
     sae_report_h: Sourced[PositiveInt]
 
 
+class AlertRange(_Strict):
+    """Inclusive normal range: a value below ``min`` or above ``max`` raises a high alarm."""
+
+    min: Decimal = Field(allow_inf_nan=False)
+    max: Decimal = Field(allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AlertRange:
+        if self.min > self.max:
+            raise ValueError("min must not exceed max")
+        return self
+
+
+class VitalAlertLimits(_Strict):
+    temperature_c: Sourced[AlertRange]
+    heart_rate_bpm: Sourced[AlertRange]
+    systolic_mmhg: Sourced[AlertRange]
+    diastolic_mmhg: Sourced[AlertRange]
+    respiratory_rate_per_min: Sourced[AlertRange]
+    spo2_pct: Sourced[AlertRange]
+
+
 class Protocol(_Strict):
     """A whole protocol file. ``id`` must equal the file name without ``.toml``."""
 
@@ -182,6 +205,7 @@ class Protocol(_Strict):
     premedication: Premedication
     infusion: InfusionSteps
     monitoring: Monitoring
+    vital_alert_limits: VitalAlertLimits
 
     @model_validator(mode="after")
     def _levels_have_schedules(self) -> Protocol:

@@ -24,7 +24,7 @@ def test_window_shows_title_protocol_versions_and_database(qtbot, tmp_path: Path
         tuple(table.item(row, column).text() for column in range(2))
         for row in range(table.rowCount())
     ]
-    assert rows == [("msc-l-crc", "1.0.0"), ("ucmsc-cart-cytopenia", "1.0.0")]
+    assert rows == [("msc-l-crc", "1.1.0"), ("ucmsc-cart-cytopenia", "1.1.0")]
     assert window.error_label.isHidden()
     assert window.store_banner.isHidden()
     assert str(tmp_path / "ward.sqlite3") in window.statusBar().currentMessage()
@@ -32,7 +32,7 @@ def test_window_shows_title_protocol_versions_and_database(qtbot, tmp_path: Path
 
 
 def test_broken_protocol_file_is_shown_not_hidden(qtbot, protocol_variant) -> None:
-    broken = protocol_variant("msc-l-crc", ('version = "1.0.0"', 'version = "latest"'))
+    broken = protocol_variant("msc-l-crc", ('version = "1.1.0"', 'version = "latest"'))
     window = MainWindow(load_catalog(Path(broken).parent))
     qtbot.addWidget(window)
     window.show()

@@ -1,0 +1,200 @@
+"""Adverse events graded by NCI CTCAE v5.0, the DLT flag and the SAE reporting deadline.
+
+Each listed term carries the grades CTCAE v5.0 defines for it (anaphylaxis starts at grade 3,
+chills and nausea stop at 3, hypoxia has no grade 1), so an impossible grade is refused at
+entry. Other terms are free text ("Other, specify") with grades 1-5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.numbers import parse_decimal
+
+
+class Term(StrEnum):
+    INFUSION_RELATED_REACTION = "Infusion related reaction"
+    ALLERGIC_REACTION = "Allergic reaction"
+    ANAPHYLAXIS = "Anaphylaxis"
+    FEVER = "Fever"
+    CHILLS = "Chills"
+    HYPOTENSION = "Hypotension"
+    HYPERTENSION = "Hypertension"
+    HYPOXIA = "Hypoxia"
+    NAUSEA = "Nausea"
+    RASH = "Rash maculo-papular"
+    OTHER = "Other, specify"
+
+
+GRADES: dict[Term, range] = {
+    Term.INFUSION_RELATED_REACTION: range(1, 6),
+    Term.ALLERGIC_REACTION: range(1, 6),
+    Term.ANAPHYLAXIS: range(3, 6),
+    Term.FEVER: range(1, 6),
+    Term.CHILLS: range(1, 4),
+    Term.HYPOTENSION: range(1, 6),
+    Term.HYPERTENSION: range(1, 6),
+    Term.HYPOXIA: range(2, 6),
+    Term.NAUSEA: range(1, 4),
+    Term.RASH: range(1, 4),
+    Term.OTHER: range(1, 6),
+}
+
+
+class Attribution(StrEnum):
+    UNRELATED = "unrelated"
+    UNLIKELY = "unlikely"
+    POSSIBLE = "possible"
+    PROBABLE = "probable"
+    DEFINITE = "definite"
+
+    @property
+    def related(self) -> bool:
+        """Possible, probable and definite count as related (the usual DLT convention)."""
+        return self in (Attribution.POSSIBLE, Attribution.PROBABLE, Attribution.DEFINITE)
+
+
+class Outcome(StrEnum):
+    ONGOING = "not recovered / ongoing"
+    RECOVERING = "recovering"
+    RECOVERED = "recovered"
+    RECOVERED_WITH_SEQUELAE = "recovered with sequelae"
+    FATAL = "fatal"
+    UNKNOWN = "unknown"
+
+
+class ActionTaken(StrEnum):
+    NONE = "none"
+    RATE_REDUCED = "rate held or reduced"
+    INTERRUPTED = "infusion interrupted"
+    DISCONTINUED = "infusion discontinued"
+    TREATED = "treatment given"
+
+
+@dataclass(frozen=True)
+class AdverseEvent:
+    term: Term
+    other_term: str | None
+    grade: int
+    started_at: datetime
+    attribution: Attribution
+    serious: bool
+    action_taken: ActionTaken
+    outcome: Outcome
+    aware_at: datetime
+    description: str | None
+
+    @property
+    def name(self) -> str:
+        return self.other_term if self.term is Term.OTHER and self.other_term else self.term.value
+
+    def as_payload(self) -> dict[str, Any]:
+        return {
+            "term": self.term,
+            "other_term": self.other_term,
+            "grade": self.grade,
+            "started_at": self.started_at,
+            "attribution": self.attribution,
+            "serious": self.serious,
+            "action_taken": self.action_taken,
+            "outcome": self.outcome,
+            "aware_at": self.aware_at,
+            "description": self.description,
+        }
+
+
+def _choice(field: str, enum: type[StrEnum], raw: object) -> Any:
+    text = str(raw).strip()
+    for member in enum:
+        if text.lower() in (member.value.lower(), member.name.lower()):
+            return member
+    allowed = ", ".join(m.value for m in enum)
+    raise InputError(field, f"must be one of: {allowed}; got {raw!r}")
+
+
+def parse_adverse_event(
+    *,
+    term: str,
+    grade: int | str,
+    started_at: datetime,
+    attribution: str,
+    serious: bool,
+    action_taken: str = "none",
+    outcome: str = "not recovered / ongoing",
+    aware_at: datetime,
+    other_term: str | None = None,
+    description: str | None = None,
+) -> AdverseEvent:
+    chosen = _choice("term", Term, term)
+    if chosen is Term.OTHER and not (other_term and other_term.strip()):
+        raise InputError("other_term", "is required for a term not on the list")
+    if chosen is not Term.OTHER and other_term:
+        raise InputError("other_term", f"only for 'Other, specify', not for {chosen.value}")
+    value = parse_decimal("grade", grade)
+    if value != value.to_integral_value():
+        raise InputError("grade", f"must be a whole CTCAE grade, got {grade}")
+    allowed = GRADES[chosen]
+    if int(value) not in allowed:
+        raise InputError(
+            "grade",
+            f"CTCAE v5.0 defines grades {allowed.start}-{allowed.stop - 1} for "
+            f"{chosen.value}, got {grade}",
+        )
+    if started_at.tzinfo is None or aware_at.tzinfo is None:
+        raise InputError("started_at", "must carry a time zone")
+    if aware_at < started_at:
+        raise InputError("aware_at", "the team cannot become aware before the event started")
+    return AdverseEvent(
+        term=chosen,
+        other_term=other_term.strip() if other_term else None,
+        grade=int(value),
+        started_at=started_at,
+        attribution=_choice("attribution", Attribution, attribution),
+        serious=bool(serious),
+        action_taken=_choice("action_taken", ActionTaken, action_taken),
+        outcome=_choice("outcome", Outcome, outcome),
+        aware_at=aware_at,
+        description=description.strip() if description and description.strip() else None,
+    )
+
+
+def fever_grade(temperature_c: Decimal) -> int | None:
+    """CTCAE v5.0 Fever: grade 1 38.0-39.0 °C; 2 >39.0-40.0 °C; 3 >40.0 °C (for <= 24 h).
+
+    Grade 4 (> 40.0 °C for more than 24 h) needs the duration, which one reading cannot
+    give, so the suggestion stops at 3 and the nurse may raise it. Below 38.0: no fever.
+    """
+    if temperature_c < Decimal("38.0"):
+        return None
+    if temperature_c <= Decimal("39.0"):
+        return 1
+    if temperature_c <= Decimal("40.0"):
+        return 2
+    return 3
+
+
+def is_dlt(
+    event: AdverseEvent,
+    *,
+    min_grade: int,
+    window_days: int,
+    first_dose_at: datetime | None,
+) -> bool:
+    """Grade >= the protocol's DLT grade, related to the product, inside the DLT window.
+
+    The window runs from the patient's first dose; an event before any dose is not a DLT.
+    """
+    if first_dose_at is None or event.started_at < first_dose_at:
+        return False
+    inside = event.started_at <= first_dose_at + timedelta(days=window_days)
+    return event.grade >= min_grade and event.attribution.related and inside
+
+
+def sae_report_due(event: AdverseEvent, report_h: int) -> datetime | None:
+    """A serious event must be reported within ``report_h`` hours of the team's awareness."""
+    return event.aware_at + timedelta(hours=report_h) if event.serious else None
