@@ -35,7 +35,7 @@ class EventType(StrEnum):
     DOSE_CALCULATED = "dose_calculated"
     DOSE_VERIFIED = "dose_verified"
     IDENTITY_CHECKED = "identity_checked"
-    IDENTITY_MISMATCH = "identity_mismatch"
+    CHECK_FAILED = "check_failed"
     PREMEDICATION_GIVEN = "premedication_given"
     PRODUCT_THAWED = "product_thawed"
     INFUSION_STARTED = "infusion_started"

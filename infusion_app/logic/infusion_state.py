@@ -136,7 +136,7 @@ class InfusionState:
     dose_level: str | None = None
     dose: DosePlan | None = None
     identity_checked_at: datetime | None = None
-    identity_mismatches: int = 0
+    failed_checks: int = 0
     premedication_at: datetime | None = None
     thawed_at: datetime | None = None
     started_at: datetime | None = None

@@ -32,6 +32,7 @@ class SignatureMeaning(StrEnum):
     VERIFIED = "verified"
     ADMINISTERED = "administered"
     REVIEWED = "reviewed"
+    CORRECTED = "corrected"
 
 
 @dataclass(frozen=True)

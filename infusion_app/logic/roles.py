@@ -24,6 +24,8 @@ class Action(StrEnum):
     RELEASE_PRODUCT = "release a product"
     DISPENSE_PRODUCT = "dispense a product"
     CREATE_INFUSION = "create an infusion"
+    CALCULATE_DOSE = "calculate a dose"
+    VERIFY_DOSE = "verify a dose"
     RECORD_INFUSION_EVENT = "record an infusion event"
     SIGN = "sign a clinical record"
     READ = "read records"
@@ -41,6 +43,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.RELEASE_PRODUCT: frozenset({Role.PHARMACIST}),
     Action.DISPENSE_PRODUCT: frozenset({Role.PHARMACIST}),
     Action.CREATE_INFUSION: _CLINICAL,
+    Action.CALCULATE_DOSE: _CLINICAL,
+    Action.VERIFY_DOSE: _CLINICAL,
     Action.RECORD_INFUSION_EVENT: frozenset({Role.NURSE}),
     Action.SIGN: _CLINICAL,
     Action.READ: _EVERYONE,

@@ -214,10 +214,8 @@ def _identity_checked(
     return replace(state, identity_checked_at=event.occurred_at)
 
 
-def _identity_mismatch(
-    state: InfusionState, event: RecordedEvent, protocol: Protocol
-) -> InfusionState:
-    return replace(state, identity_mismatches=state.identity_mismatches + 1)
+def _check_failed(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
+    return replace(state, failed_checks=state.failed_checks + 1)
 
 
 def _premedication(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
@@ -608,7 +606,7 @@ _HANDLERS = {
     EventType.DOSE_CALCULATED: _dose_calculated,
     EventType.DOSE_VERIFIED: _dose_verified,
     EventType.IDENTITY_CHECKED: _identity_checked,
-    EventType.IDENTITY_MISMATCH: _identity_mismatch,
+    EventType.CHECK_FAILED: _check_failed,
     EventType.PREMEDICATION_GIVEN: _premedication,
     EventType.PRODUCT_THAWED: _thawed,
     EventType.INFUSION_STARTED: _started,

@@ -128,6 +128,16 @@ _LOCK_HEAD = (
 _INSERT_EVENT = insert(Event)
 
 
+def lock_stream(session: Session, stream_name: str) -> None:
+    """Take the stream's write lock before reading the events a decision depends on.
+
+    Without it two PostgreSQL stations could both decide from the same state and append one
+    after the other (SQLite's BEGIN IMMEDIATE already serialises every writer).
+    """
+    if session.connection().execute(_LOCK_HEAD, {"name": stream_name}).first() is None:
+        raise InputError("stream", f"no record {stream_name!r} exists")
+
+
 def append_event(
     session: Session,
     stream_name: str,

@@ -1,0 +1,135 @@
+"""What a correction may change, and the corrected values with everything derived from them.
+
+A correction never edits the stored event: it is a new event naming the one it corrects,
+the fields it changes (old and new values) and why. Derived values are recomputed here, so a
+corrected temperature carries its new NEWS2 and alarms, a corrected grade its new DLT flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from infusion_app.logic.adverse_events import is_dlt, parse_adverse_event, sae_report_due
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.event_types import EventType
+from infusion_app.logic.infusion_state import RecordedEvent
+from infusion_app.logic.protocol import Protocol
+from infusion_app.logic.transitions import corrected
+from infusion_app.logic.vitals import PLAUSIBLE, parse_vitals, vitals_payload
+
+TIMED = frozenset(
+    {
+        EventType.IDENTITY_CHECKED,
+        EventType.PREMEDICATION_GIVEN,
+        EventType.PRODUCT_THAWED,
+        EventType.INFUSION_STARTED,
+        EventType.RATE_CHANGED,
+        EventType.SLOW_RATE_HELD,
+        EventType.VITALS_RECORDED,
+        EventType.INFUSION_PAUSED,
+        EventType.INFUSION_RESUMED,
+        EventType.INFUSION_STOPPED,
+        EventType.INFUSION_ENDED,
+        EventType.OBSERVATION_ENDED,
+        EventType.ADVERSE_EVENT_RECORDED,
+    }
+)
+
+FIELDS: dict[EventType, frozenset[str]] = {
+    EventType.VITALS_RECORDED: frozenset({*PLAUSIBLE, "on_oxygen", "avpu"}),
+    EventType.INFUSION_ENDED: frozenset({"volume_infused_ml", "override_reason"}),
+    EventType.INFUSION_STOPPED: frozenset({"volume_given_ml", "reason"}),
+    EventType.INFUSION_PAUSED: frozenset({"reason"}),
+    EventType.ADVERSE_EVENT_RECORDED: frozenset(
+        {
+            "grade",
+            "attribution",
+            "serious",
+            "action_taken",
+            "outcome",
+            "description",
+            "started_at",
+            "aware_at",
+            "other_term",
+        }
+    ),
+    EventType.NOTE_ADDED: frozenset({"text"}),
+}
+
+
+def correction_payload(
+    target: RecordedEvent,
+    *,
+    occurred_at: datetime | None,
+    changes: Mapping[str, Any],
+    protocol: Protocol,
+    first_dose_at: datetime | None,
+) -> dict[str, Any]:
+    """The CORRECTION event's payload for ``target``, or InputError naming the field."""
+    if target.type in (EventType.CORRECTION, EventType.SIGNATURE):
+        raise InputError(
+            "seq", f"event {target.seq} is a {target.type.value}: it cannot be corrected"
+        )
+    if occurred_at is None and not changes:
+        raise InputError("changes", "nothing to correct: give a new time or new values")
+    if occurred_at is not None and target.type not in TIMED:
+        raise InputError("occurred_at", f"the time of a {target.type.value} cannot be corrected")
+    allowed = FIELDS.get(target.type, frozenset())
+    for name in changes:
+        if name not in allowed:
+            listed = ", ".join(sorted(allowed)) or "none"
+            raise InputError(
+                name, f"cannot be corrected on a {target.type.value} (correctable: {listed})"
+            )
+    after = corrected(target, {"changes": dict(changes)})
+    new_values = dict(changes)
+    if target.type is EventType.VITALS_RECORDED:
+        new_values = vitals_payload(parse_vitals(after.payload), protocol.vital_alert_limits)
+    elif target.type is EventType.ADVERSE_EVENT_RECORDED:
+        new_values = adverse_event_payload(after.payload, protocol, first_dose_at)
+    payload: dict[str, Any] = {
+        "corrects_seq": target.seq,
+        "corrects_type": target.type.value,
+        "changes": new_values,
+        "original": {k: target.payload.get(k) for k in new_values},
+    }
+    if occurred_at is not None:
+        payload["occurred_at"] = occurred_at
+        payload["original_occurred_at"] = target.occurred_at
+    return payload
+
+
+def adverse_event_payload(
+    raw: Mapping[str, Any], protocol: Protocol, first_dose_at: datetime | None
+) -> dict[str, Any]:
+    """An adverse event's stored form: what was entered plus the DLT flag and SAE deadline."""
+
+    def when(value: Any) -> datetime:
+        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+    event = parse_adverse_event(
+        term=raw["term"],
+        other_term=raw.get("other_term"),
+        grade=raw["grade"],
+        started_at=when(raw["started_at"]),
+        attribution=raw["attribution"],
+        serious=bool(raw["serious"]),
+        action_taken=raw.get("action_taken", "none"),
+        outcome=raw.get("outcome", "not recovered / ongoing"),
+        aware_at=when(raw["aware_at"]),
+        description=raw.get("description"),
+    )
+    design = protocol.design
+    return {
+        **event.as_payload(),
+        "fever_grade_suggested": raw.get("fever_grade_suggested"),
+        "dlt": is_dlt(
+            event,
+            min_grade=design.dlt_min_grade.value,
+            window_days=design.dlt_window_days.value,
+            first_dose_at=first_dose_at,
+        ),
+        "report_due_at": sae_report_due(event, protocol.monitoring.sae_report_h.value),
+    }

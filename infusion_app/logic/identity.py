@@ -1,0 +1,85 @@
+"""Positive identification before an infusion: the right patient, the right bag.
+
+The patient is identified by two identifiers (trial ID plus initials or date of birth), or by
+scanning the wristband, whose code carries both. The bag's product ID must be the product of
+this infusion, made for this patient (chain of identity). Any mismatch is a hard stop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from infusion_app.logic.errors import InputError
+
+WRISTBAND_PREFIX = "MSC"
+
+
+def wristband_code(trial_id: str, initials: str) -> str:
+    """What the wristband's barcode reads: ``MSC|P001|WL``."""
+    return f"{WRISTBAND_PREFIX}|{trial_id}|{initials}"
+
+
+@dataclass(frozen=True)
+class PatientFacts:
+    trial_id: str
+    initials: str
+    date_of_birth: date | None
+
+
+@dataclass(frozen=True)
+class GivenIdentity:
+    trial_id: str | None = None
+    initials: str | None = None
+    date_of_birth: date | None = None
+    wristband: str | None = None
+
+    def method(self) -> str:
+        if self.wristband:
+            return "wristband"
+        return "trial ID + " + ("initials" if self.initials else "date of birth")
+
+
+def identity_problems(
+    patient: PatientFacts,
+    given: GivenIdentity,
+    *,
+    infusion_product: str,
+    product_owner: str | None,
+    scanned_product: str,
+) -> list[str]:
+    """Every mismatch, in words a nurse can act on; empty when all match."""
+    problems: list[str] = []
+    if given.wristband:
+        parts = given.wristband.strip().split("|")
+        if len(parts) != 3 or parts[0] != WRISTBAND_PREFIX:
+            raise InputError("wristband", f"not a patient wristband code: {given.wristband!r}")
+        trial_id, initials = parts[1], parts[2]
+        if trial_id != patient.trial_id or initials.upper() != patient.initials.upper():
+            problems.append(
+                f"wristband {given.wristband.strip()} is not patient {patient.trial_id}"
+            )
+    else:
+        if not given.trial_id:
+            raise InputError("trial_id", "is required (or scan the wristband)")
+        if not given.initials and given.date_of_birth is None:
+            raise InputError("initials", "give a second identifier: initials or date of birth")
+        if given.trial_id.strip() != patient.trial_id:
+            problems.append(
+                f"trial ID {given.trial_id.strip()} is not this infusion's patient "
+                f"{patient.trial_id}"
+            )
+        if given.initials and given.initials.strip().upper() != patient.initials.upper():
+            problems.append(f"initials {given.initials.strip()} do not match the patient")
+        if given.date_of_birth is not None:
+            if patient.date_of_birth is None:
+                problems.append("no date of birth on record: use the initials")
+            elif given.date_of_birth != patient.date_of_birth:
+                problems.append("date of birth does not match the patient")
+    scanned = scanned_product.strip()
+    if not scanned:
+        raise InputError("product_id", "scan or type the bag's product ID")
+    if scanned != infusion_product:
+        owner = f" (it belongs to patient {product_owner})" if product_owner else ""
+        problems.append(f"bag {scanned} is not this infusion's product {infusion_product}{owner}")
+    return problems
