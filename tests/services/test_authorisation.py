@@ -13,11 +13,13 @@ from sqlalchemy import func, select
 
 from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.logic.patient import SignatureMeaning
-from infusion_app.services import accounts, infusions, patients, products
+from infusion_app.services import accounts, bedside, infusions, patients, products
 from infusion_app.services.context import AppContext, CurrentUser, NotAuthorised
 from infusion_app.store.models import Event
 from tests.conftest import PASSWORD
+from tests.logic.infusion_log import NORMAL_VITALS
 from tests.samples import example_coa
+from tests.services.bedside_steps import prepare, run_to_fast_phase
 
 ROLES = ("admin", "nurse", "pharmacist", "monitor")
 
@@ -113,6 +115,172 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
             ctx, who, inf, 1, SignatureMeaning.VERIFIED, PASSWORD
         ),
     ),
+    "calculate a dose": (
+        {"nurse", "pharmacist"},
+        lambda ctx, who, staff, inf: bedside.calculate_infusion_dose(
+            ctx, who, inf, final_volume_ml=100
+        ),
+    ),
+    "verify a dose": (
+        {"nurse", "pharmacist"},
+        lambda ctx, who, staff, inf: bedside.verify_dose(ctx, who, inf, PASSWORD),
+    ),
+    "check identity": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.check_identity(
+            ctx, who, inf, wristband="MSC|P001|WL", product_id="UC-MSC-2026-0001"
+        ),
+    ),
+    "give premedication": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.give_premedication(ctx, who, inf),
+    ),
+    "record the thaw": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.record_thaw(ctx, who, inf),
+    ),
+    "start an infusion": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.start_infusion(
+            ctx, who, inf, PASSWORD, drop_factor_gtt_per_ml=20
+        ),
+    ),
+    "change the rate": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.change_rate(
+            ctx, who, inf, no_discomfort=True, rate_gtt_per_min=50
+        ),
+    ),
+    "hold the slow rate": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.hold_slow_rate(ctx, who, inf, "chills"),
+    ),
+    "record vital signs": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.record_vitals(ctx, who, inf, NORMAL_VITALS),
+    ),
+    "record an adverse event": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.record_adverse_event(
+            ctx, who, inf, term="Chills", grade=1, attribution="possible", serious=False
+        ),
+    ),
+    "report a serious adverse event": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.report_sae(ctx, who, inf, _last_seq(ctx, inf)),
+    ),
+    "pause": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.pause_infusion(ctx, who, inf, "toilet"),
+    ),
+    "resume": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.resume_infusion(ctx, who, inf),
+    ),
+    "stop": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.stop_infusion(
+            ctx, who, inf, PASSWORD, why="rigors", volume_given_ml=20
+        ),
+    ),
+    "end": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.end_infusion(
+            ctx, who, inf, PASSWORD, volume_infused_ml=100
+        ),
+    ),
+    "end the observation": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.end_observation(ctx, who, inf),
+    ),
+    "record a follow-up": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.record_follow_up(ctx, who, inf, "acute_24h"),
+    ),
+    "correct an entry": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.correct_event(
+            ctx,
+            who,
+            inf,
+            _last_seq(ctx, inf),
+            PASSWORD,
+            reason="typo",
+            changes={"heart_rate_bpm": 74},
+        ),
+    ),
+}
+
+
+def _last_seq(ctx: AppContext, infusion_id: int) -> int:
+    """The newest non-signature event: what the setup left to report or correct."""
+    events = infusions.infusion_events(ctx, infusion_id)
+    return next(e.seq for e in reversed(events) if e.type != "signature")
+
+
+def _started(ctx, staff, inf, clock) -> None:
+    prepare(ctx, staff, inf)
+    bedside.give_premedication(ctx, staff.nurse, inf)
+    clock.advance(minutes=30)
+    bedside.record_thaw(ctx, staff.nurse, inf)
+    bedside.start_infusion(ctx, staff.nurse, inf, PASSWORD, drop_factor_gtt_per_ml=20)
+
+
+def _ended(ctx, staff, inf, clock) -> None:
+    run_to_fast_phase(ctx, staff, inf, clock)
+    clock.advance(minutes=30)
+    bedside.end_infusion(ctx, staff.nurse, inf, PASSWORD, volume_infused_ml=100)
+
+
+def _serious_event(ctx, staff, inf, clock) -> None:
+    bedside.record_adverse_event(
+        ctx, staff.nurse, inf, term="Hypotension", grade=3, attribution="possible", serious=True
+    )
+
+
+def _observed(ctx, staff, inf, clock) -> None:
+    _ended(ctx, staff, inf, clock)
+    bedside.record_vitals(ctx, staff.nurse, inf, NORMAL_VITALS)
+    clock.advance(minutes=120)
+
+
+def _paused(ctx, staff, inf, clock) -> None:
+    _started(ctx, staff, inf, clock)
+    bedside.pause_infusion(ctx, staff.nurse, inf, "toilet")
+
+
+def _premedicated(ctx, staff, inf, clock) -> None:
+    prepare(ctx, staff, inf)
+    bedside.give_premedication(ctx, staff.nurse, inf)
+    clock.advance(minutes=30)
+    bedside.record_thaw(ctx, staff.nurse, inf)
+
+
+# What must have happened before an action can be allowed at all (done by staff, before
+# the count of events is taken).
+SETUP = {
+    "verify a dose": lambda ctx, staff, inf, clock: bedside.calculate_infusion_dose(
+        ctx, staff.nurse2, inf, final_volume_ml=100
+    ),
+    "give premedication": lambda ctx, staff, inf, clock: prepare(ctx, staff, inf),
+    "record the thaw": lambda ctx, staff, inf, clock: prepare(ctx, staff, inf),
+    "start an infusion": _premedicated,
+    "change the rate": lambda ctx, staff, inf, clock: (
+        _started(ctx, staff, inf, clock),
+        clock.advance(minutes=15),
+    ),
+    "hold the slow rate": _started,
+    "report a serious adverse event": _serious_event,
+    "pause": _started,
+    "resume": _paused,
+    "stop": _started,
+    "end": lambda ctx, staff, inf, clock: (
+        run_to_fast_phase(ctx, staff, inf, clock),
+        clock.advance(minutes=30),
+    ),
+    "end the observation": _observed,
+    "record a follow-up": _ended,
+    "correct an entry": lambda ctx, staff, inf, clock: prepare(ctx, staff, inf),
 }
 
 
@@ -124,6 +292,8 @@ def event_count(ctx: AppContext) -> int:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_role_and_action(ctx, staff, infusion_id, clock, action: str, role: str) -> None:
+    if action in SETUP:
+        SETUP[action](ctx, staff, infusion_id, clock)
     second_product(ctx, staff)
     clock.advance(minutes=1)
     allowed, perform = ACTIONS[action]
@@ -152,6 +322,24 @@ COVERED = {
     "create_infusion",
     "add_note",
     "sign_infusion_event",
+    "calculate_infusion_dose",
+    "verify_dose",
+    "check_identity",
+    "give_premedication",
+    "record_thaw",
+    "start_infusion",
+    "change_rate",
+    "hold_slow_rate",
+    "record_vitals",
+    "record_adverse_event",
+    "report_sae",
+    "pause_infusion",
+    "resume_infusion",
+    "stop_infusion",
+    "end_infusion",
+    "end_observation",
+    "record_follow_up",
+    "correct_event",
 }
 
 
@@ -161,7 +349,7 @@ def test_every_service_action_is_in_the_matrix() -> None:
 
     found = {
         name
-        for module in (accounts, infusions, patients, products)
+        for module in (accounts, bedside, infusions, patients, products)
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__
         and not name.startswith("_")
