@@ -10,7 +10,6 @@ A user never sees a traceback: an unexpected error is reported in one line, exit
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -19,8 +18,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from infusion_app import APP_NAME, __version__
+from infusion_app.cli_bedside import add_bedside_commands, run_infusion, run_patient, run_product
+from infusion_app.cli_common import parse_time, print_json, read_coa
 from infusion_app.cli_store import add_store_commands, run_db, run_user, run_verify
-from infusion_app.logic.coa import CertificateOfAnalysis, parse_coa
 from infusion_app.logic.dosing import calculate_dose
 from infusion_app.logic.drip_plan import plan_drip
 from infusion_app.logic.errors import DomainError, InputError
@@ -28,7 +28,7 @@ from infusion_app.logic.numbers import format_cells
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.protocol_files import load_catalog, load_protocol
 from infusion_app.logic.release import Verdict, check_release
-from infusion_app.logic.summaries import calculation_summary, json_default, release_summary
+from infusion_app.logic.summaries import calculation_summary, release_summary
 from infusion_app.resources import protocols_dir
 from infusion_app.store.errors import StoreError
 
@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--at", help="evaluate at this time (ISO 8601 with offset; default: now)")
     release.add_argument("--json", action="store_true", help="print one JSON object")
     add_store_commands(commands)
+    add_bedside_commands(commands)
     return parser
 
 
@@ -129,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _protocols(args: argparse.Namespace, directory: Path) -> int:
     catalog = load_catalog(directory)
     if args.json:
-        _print_json(
+        print_json(
             {
                 "protocols": [
                     {"id": p.id, "version": p.version, "title": p.title} for p in catalog.protocols
@@ -159,7 +160,7 @@ def _calc(args: argparse.Namespace, directory: Path) -> int:
         ):
             if value is not None:
                 raise InputError(flag.lstrip("-"), "give either --coa or this option, not both")
-        coa = _read_coa(args.coa)
+        coa = read_coa(args.coa)
         if coa.viability_pct is None:
             raise InputError("coa.viability_pct", "is pending: the dose needs a viability result")
         concentration, viability, bag = coa.total_cells_per_ml, coa.viability_pct, coa.volume_ml
@@ -178,7 +179,7 @@ def _calc(args: argparse.Namespace, directory: Path) -> int:
     plan = plan_drip(protocol.infusion, dose.final_volume_ml, args.drop_factor)
     summary = calculation_summary(dose, plan)
     if args.json:
-        _print_json(summary)
+        print_json(summary)
     else:
         _print_calc(protocol, summary)
     return EXIT_OK
@@ -186,11 +187,11 @@ def _calc(args: argparse.Namespace, directory: Path) -> int:
 
 def _release_check(args: argparse.Namespace, directory: Path) -> int:
     protocol = load_protocol(args.protocol, directory)
-    now = _parse_time("at", args.at) if args.at else datetime.now(UTC)
-    check = check_release(protocol, _read_coa(args.coa), now)
+    now = parse_time("at", args.at) if args.at else datetime.now(UTC)
+    check = check_release(protocol, read_coa(args.coa), now)
     summary = release_summary(check)
     if args.json:
-        _print_json(summary)
+        print_json(summary)
     else:
         print(f"{check.product_id} against {check.protocol_label}: {check.verdict.value}")
         for c in summary["criteria"]:
@@ -207,31 +208,10 @@ _HANDLERS = {
     "db": run_db,
     "verify-log": run_verify,
     "user": run_user,
+    "patient": run_patient,
+    "product": run_product,
+    "infusion": run_infusion,
 }
-
-
-def _read_coa(path: Path) -> CertificateOfAnalysis:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError("coa", f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError("coa", f"{path} is not UTF-8 text") from None
-    return parse_coa(text, source="coa")
-
-
-def _parse_time(field: str, text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(field, f"must be an ISO 8601 time, got {text!r}") from None
-    if value.tzinfo is None:
-        raise InputError(field, f"must include a UTC offset, e.g. {text}+08:00")
-    return value
-
-
-def _print_json(data: dict[str, Any]) -> None:
-    print(json.dumps(data, default=json_default, indent=2))
 
 
 def _print_calc(protocol: Protocol, s: dict[str, Any]) -> None:

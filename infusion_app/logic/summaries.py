@@ -7,14 +7,18 @@ volumes 0.01 mL. Exact values stay in the result objects.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from infusion_app.logic.advisories import Advisory
 from infusion_app.logic.dosing import DoseResult
 from infusion_app.logic.drip_plan import DripPlan
+from infusion_app.logic.infusion_state import InfusionState
 from infusion_app.logic.numbers import format_cells, to_places
 from infusion_app.logic.release import ReleaseCheck
+from infusion_app.logic.schedule import DueItem
 
 
 def advisory_summary(advisory: Advisory) -> dict[str, Any]:
@@ -102,4 +106,76 @@ def json_default(value: object) -> Any:
             if value == value.to_integral_value() and abs(value) < 2**53
             else float(value)
         )
+    if isinstance(value, datetime):
+        return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def infusion_summary(state: InfusionState, due: Sequence[DueItem], now: datetime) -> dict[str, Any]:
+    """The state, the current step and the due items, as `infusion status --json` prints them."""
+    dose = state.dose
+    return {
+        "patient": state.patient,
+        "product": state.product,
+        "number": state.number,
+        "protocol": state.protocol,
+        "now": now,
+        "step": state.step.value,
+        "status": state.status.value,
+        "checks": {
+            "identity_checked_at": state.identity_checked_at,
+            "dose_calculated_by": dose.calculated_by if dose else None,
+            "dose_verified_by": dose.verified_by if dose else None,
+            "baseline_vitals_at": state.baseline_vitals.at if state.baseline_vitals else None,
+            "failed_checks": state.failed_checks,
+        },
+        "dose": None
+        if dose is None
+        else {
+            "bag_volume_ml": dose.bag_volume_ml,
+            "drop_factor_gtt_per_ml": dose.drop_factor_gtt_per_ml,
+            "phase1_rate_gtt_per_min": dose.phase1_rate_gtt_per_min,
+            "phase2_rate_gtt_per_min": dose.phase2_rate_gtt_per_min,
+            "expected_duration_min": dose.expected_duration_min,
+            "delivered_cells_text": format_cells(dose.delivered_cells),
+        },
+        "premedication_at": state.premedication_at,
+        "thawed_at": state.thawed_at,
+        "started_at": state.started_at,
+        "rate_gtt_per_min": state.rate_gtt_per_min,
+        "rate_step_at": state.rate_step_at,
+        "paused": state.paused,
+        "paused_min": to_places(Decimal(state.paused_time(now).total_seconds()) / 60, 1),
+        "ended_at": state.ended_at,
+        "volume_infused_ml": state.volume_infused_ml,
+        "observation_ended_at": state.observation_ended_at,
+        "vitals": [
+            {"seq": v.seq, "at": v.at, "news2": v.news2, "band": v.band, **v.vitals.as_payload()}
+            for v in state.vitals
+        ],
+        "adverse_events": [
+            {
+                "seq": a.seq,
+                "term": a.event.name,
+                "grade": a.event.grade,
+                "serious": a.event.serious,
+                "dlt": a.dlt,
+                "report_due_at": a.report_due_at,
+                "reported_at": a.reported_at,
+            }
+            for a in state.adverse_events
+        ],
+        "overrides": [{"seq": o.seq, "what": o.what, "reason": o.reason} for o in state.overrides],
+        "due": [
+            {
+                "kind": item.kind,
+                "due_at": item.due_at,
+                "overdue_at": item.overdue_at,
+                "priority": item.priority.value,
+                "overdue": item.overdue,
+                "state": item.state_at(now),
+                "message": item.message,
+            }
+            for item in due
+        ],
+    }

@@ -1,0 +1,36 @@
+"""Small helpers every CLI module uses: times, CoA files, JSON output."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from infusion_app.logic.coa import CertificateOfAnalysis, parse_coa
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.summaries import json_default
+
+
+def read_coa(path: Path) -> CertificateOfAnalysis:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError("coa", f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError("coa", f"{path} is not UTF-8 text") from None
+    return parse_coa(text, source="coa")
+
+
+def parse_time(field: str, text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(field, f"must be an ISO 8601 time, got {text!r}") from None
+    if value.tzinfo is None:
+        raise InputError(field, f"must include a UTC offset, e.g. {text}+08:00")
+    return value
+
+
+def print_json(data: dict[str, Any]) -> None:
+    print(json.dumps(data, default=json_default, indent=2, ensure_ascii=False))
