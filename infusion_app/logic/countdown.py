@@ -1,0 +1,57 @@
+"""The one big countdown of the bedside screen: the next thing to do and the time left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from infusion_app.logic.schedule import DueItem
+
+# What the countdown says for each kind of item, before and after its time; at the same time
+# the earlier kind here wins (the rate step before the vitals it coincides with).
+_LABELS = {
+    "start_allowed": ("Start allowed in", "Start allowed"),
+    "rate_step": ("Rate step in", "Rate step due"),
+    "vitals": ("Vitals due in", "Vitals due"),
+    "expected_end": ("Expected end in", "Expected end reached"),
+    "observation_end": ("Observation ends in", "Observation complete"),
+    "post_thaw_limit": ("Post-thaw limit in", "Post-thaw limit passed"),
+    "sae_report": ("SAE report due in", "SAE report overdue"),
+}
+
+
+@dataclass(frozen=True)
+class Countdown:
+    kind: str
+    label: str
+    text: str  # "04:12", "1:12:45", or "" once the moment has come
+    overdue: bool
+
+
+def format_remaining(seconds: float) -> str:
+    """MM:SS under an hour, H:MM:SS from an hour; whole seconds rounded up."""
+    whole = max(0, int(-(-seconds // 1)))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def next_countdown(due: list[DueItem] | tuple[DueItem, ...], now: datetime) -> Countdown | None:
+    """What the nurse acts on next. Something already due (vitals, rate step) wins, oldest
+    first; otherwise the nearest moment to come. "Start allowed" once passed is no longer a
+    countdown (the start button says it), so the post-thaw limit takes its place."""
+    candidates = [item for item in due if item.kind in _LABELS]
+    arrived = [i for i in candidates if i.due_at <= now and i.kind != "start_allowed"]
+    coming = [i for i in candidates if i.due_at > now]
+    if arrived:
+        item = min(arrived, key=_order)
+        return Countdown(item.kind, _LABELS[item.kind][1], "", item.overdue)
+    if coming:
+        item = min(coming, key=_order)
+        remaining = format_remaining((item.due_at - now).total_seconds())
+        return Countdown(item.kind, _LABELS[item.kind][0], remaining, item.overdue)
+    return None
+
+
+def _order(item: DueItem) -> tuple[datetime, int]:
+    return item.due_at, list(_LABELS).index(item.kind)

@@ -1,0 +1,85 @@
+"""Buttons disabled with the rule book's reason, and the bedside countdown text."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from infusion_app.logic.availability import BedsideAction, blocked_reasons
+from infusion_app.logic.countdown import format_remaining, next_countdown
+from infusion_app.logic.event_types import EventType
+from infusion_app.logic.schedule import due_items
+from tests.logic.infusion_log import InfusionLog, t
+
+
+def test_before_the_start_only_what_the_protocol_allows_is_enabled(cart):
+    log = InfusionLog(cart)
+    log.ready(t("07:30"))
+    log.add(EventType.PREMEDICATION_GIVEN, t("08:00"))
+    log.add(EventType.PRODUCT_THAWED, t("08:10"))
+    reasons = blocked_reasons(log.state, cart, t("08:18"))
+    # 08:18 is 12 min before premed + 30 = 08:30
+    assert reasons[BedsideAction.START] == (
+        "start blocked: 12 min left of the 30 min after dexamethasone"
+    )
+    assert reasons[BedsideAction.PREMEDICATION] == (
+        "premedication: already given at 2026-11-21T08:00+00:00; correct that entry instead"
+    )
+    assert reasons[BedsideAction.RATE_STEP] == "rate: the infusion has not started"
+    assert reasons[BedsideAction.VITALS] is None
+    assert reasons[BedsideAction.ADVERSE_EVENT] is None
+    assert blocked_reasons(log.state, cart, t("08:30"))[BedsideAction.START] is None
+
+
+def test_a_late_start_is_a_reason_to_give_not_a_disabled_button(cart):
+    log = InfusionLog(cart)
+    log.ready(t("07:30"))
+    log.add(EventType.PREMEDICATION_GIVEN, t("08:00"))
+    log.add(EventType.PRODUCT_THAWED, t("08:10"))
+    assert blocked_reasons(log.state, cart, t("09:30"))[BedsideAction.START] is None
+
+
+def test_running_the_slow_phase(cart):
+    log = InfusionLog(cart)
+    log.ready(t("07:30"))
+    log.add(EventType.PREMEDICATION_GIVEN, t("08:00"))
+    log.add(EventType.PRODUCT_THAWED, t("08:10"))
+    log.started(t("08:35"))
+    reasons = blocked_reasons(log.state, cart, t("08:47"))
+    # 08:47: 12 of the 15 min slow phase run
+    assert (
+        reasons[BedsideAction.RATE_STEP] == "rate step blocked: 3 min left of the 15 min slow phase"
+    )
+    assert reasons[BedsideAction.PAUSE] is None
+    assert reasons[BedsideAction.RESUME] == "resume: the infusion is not paused"
+    assert reasons[BedsideAction.START] == "start: the infusion started at 2026-11-21T08:35+00:00"
+    assert reasons[BedsideAction.END] is None
+
+
+def test_countdown_texts(cart):
+    log = InfusionLog(cart)
+    log.ready(t("07:30"))
+    log.add(EventType.PREMEDICATION_GIVEN, t("08:00"))
+    log.add(EventType.PRODUCT_THAWED, t("08:10"))
+    now = t("08:18") + timedelta(seconds=20)
+    countdown = next_countdown(due_items(log.state, cart, now), now)
+    # start allowed 08:30:00 - 08:18:20 = 11 min 40 s
+    assert (countdown.label, countdown.text) == ("Start allowed in", "11:40")
+    # once the start is allowed, the post-thaw limit (08:10 + 120 = 10:10) counts down
+    now = t("08:31")
+    countdown = next_countdown(due_items(log.state, cart, now), now)
+    assert (countdown.label, countdown.text) == ("Post-thaw limit in", "1:39:00")
+    log.started(t("08:35"))
+    now = t("08:47") + timedelta(seconds=57)
+    countdown = next_countdown(due_items(log.state, cart, now), now)
+    # rate step and vitals both at 08:50:00, 2 min 3 s away: the rate step is named
+    assert (countdown.label, countdown.text) == ("Rate step in", "02:03")
+    now = t("08:56")
+    countdown = next_countdown(due_items(log.state, cart, now), now)
+    assert (countdown.label, countdown.text, countdown.overdue) == ("Rate step due", "", True)
+
+
+def test_format_remaining():
+    assert format_remaining(252) == "04:12"
+    assert format_remaining(4365) == "1:12:45"  # 1 h 12 min 45 s
+    assert format_remaining(0.2) == "00:01"  # a part second is shown as a whole one
+    assert format_remaining(-5) == "00:00"
