@@ -12,8 +12,7 @@ from infusion_app.config import load_settings
 from infusion_app.logic.errors import DomainError
 from infusion_app.logic.protocol_files import load_catalog
 from infusion_app.resources import protocols_dir
-from infusion_app.services.context import system_clock
-from infusion_app.store.database import Database
+from infusion_app.services.context import AppContext, system_clock
 from infusion_app.store.opening import open_database
 from infusion_app.ui.main_window import MainWindow
 
@@ -35,9 +34,10 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_main_window(db: Database) -> MainWindow:
+def build_main_window(ctx: AppContext) -> MainWindow:
+    db = ctx.db
     location = db.sqlite_path or db.url.render_as_string(hide_password=True)
-    return MainWindow(load_catalog(protocols_dir()), db.health, str(location))
+    return MainWindow(ctx, load_catalog(ctx.protocols), db.health, str(location))
 
 
 def run_app(database_url: str | None = None, station: str | None = None) -> int:
@@ -49,8 +49,11 @@ def run_app(database_url: str | None = None, station: str | None = None) -> int:
         message = str(exc)
         QMessageBox.critical(None, APP_NAME, message[:1].upper() + message[1:])
         return EXIT_ENVIRONMENT
-    window = build_main_window(db)
-    window.show()
+    ctx = AppContext(
+        db=db, station=settings.station, policy=settings.security, protocols=protocols_dir()
+    )
+    window = build_main_window(ctx)
+    window.showMaximized()  # a bedside screen gives the whole display to the app
     try:
         return app.exec()
     finally:

@@ -6,39 +6,37 @@ from pathlib import Path
 
 from infusion_app import APP_NAME
 from infusion_app.logic.protocol_files import load_catalog
+from infusion_app.services.context import AppContext
 from infusion_app.store.database import sqlite_url
 from infusion_app.store.opening import open_database
 from infusion_app.ui.app import build_main_window
-from infusion_app.ui.main_window import MainWindow
+from infusion_app.ui.protocols_page import ProtocolsPage
 
 
-def test_window_shows_title_protocol_versions_and_database(qtbot, tmp_path: Path, clock) -> None:
-    db = open_database(sqlite_url(tmp_path / "ward.sqlite3"), clock())
-    window = build_main_window(db)
+def test_window_shows_title_protocol_versions_and_database(qtbot, ui_ctx, tmp_path) -> None:
+    window = build_main_window(ui_ctx)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     assert window.windowTitle() == APP_NAME == "MSC Infusion Assistant"
-    table = window.protocol_table
+    table = window.protocols_page.protocol_table
     rows = [
         tuple(table.item(row, column).text() for column in range(2))
         for row in range(table.rowCount())
     ]
     assert rows == [("msc-l-crc", "1.1.0"), ("ucmsc-cart-cytopenia", "1.1.0")]
-    assert window.error_label.isHidden()
+    assert window.protocols_page.error_label.isHidden()
     assert window.store_banner.isHidden()
     assert str(tmp_path / "ward.sqlite3") in window.statusBar().currentMessage()
-    db.dispose()
 
 
 def test_broken_protocol_file_is_shown_not_hidden(qtbot, protocol_variant) -> None:
     broken = protocol_variant("msc-l-crc", ('version = "1.1.0"', 'version = "latest"'))
-    window = MainWindow(load_catalog(Path(broken).parent))
-    qtbot.addWidget(window)
-    window.show()
-    assert window.protocol_table.rowCount() == 0
-    assert window.error_label.isVisible()
-    assert "msc-l-crc.toml: version:" in window.error_label.text()
+    page = ProtocolsPage(load_catalog(Path(broken).parent))
+    qtbot.addWidget(page)
+    assert page.protocol_table.rowCount() == 0
+    assert not page.error_label.isHidden()
+    assert "msc-l-crc.toml: version:" in page.error_label.text()
 
 
 def test_read_only_database_shows_a_banner(qtbot, tmp_path: Path, clock) -> None:
@@ -47,10 +45,11 @@ def test_read_only_database_shows_a_banner(qtbot, tmp_path: Path, clock) -> None
     with path.open("r+b") as handle:  # damage the header: the store opens read-only
         handle.write(b"\xff" * 100)
     db = open_database(sqlite_url(path), clock())
-    window = build_main_window(db)
+    window = build_main_window(AppContext(db=db, station="bed-1", clock=clock))
     qtbot.addWidget(window)
     window.show()
     assert window.store_banner.isVisible()
     assert "failed its integrity check" in window.store_banner.text()
     assert "nothing can be recorded" in window.store_banner.text()
+    assert window.pages.currentWidget() is window.login  # still there to read records
     db.dispose()

@@ -1,0 +1,137 @@
+"""Log in, or create the administrator on a station's first run.
+
+The screen only gathers the username and password and shows what the service answered; the
+rules (lockout, password length, first account = admin) live in services.accounts.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from infusion_app.logic.errors import DomainError
+from infusion_app.services import accounts
+from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.store.errors import StoreError
+from infusion_app.ui.tasks import Tasks
+
+ERROR_STYLE = "color: #b00020; font-weight: bold;"
+
+
+class LoginScreen(QWidget):
+    logged_in = Signal(object)  # CurrentUser
+
+    def __init__(self, ctx: AppContext, tasks: Tasks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks = tasks
+        self.first_run = False
+
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 22pt; font-weight: bold;")
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.printed_name = QLineEdit()
+        self.printed_name.setObjectName("printedName")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit()
+        self.repeat.setObjectName("repeat")
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel()
+        self.error.setObjectName("loginError")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.submit = QPushButton()
+        self.submit.setObjectName("submit")
+        self.submit.setDefault(True)
+        self.submit.setMinimumHeight(48)
+        self.submit.clicked.connect(self._submit)
+        for field in (self.username, self.printed_name, self.password, self.repeat):
+            field.setMinimumHeight(40)
+            field.returnPressed.connect(self._submit)
+
+        self.form = QFormLayout()
+        self.form.addRow(self.tr("Username"), self.username)
+        self.form.addRow(self.tr("Printed name"), self.printed_name)
+        self.form.addRow(self.tr("Password"), self.password)
+        self.form.addRow(self.tr("Repeat password"), self.repeat)
+
+        box = QWidget()
+        box.setMinimumWidth(520)
+        box.setMaximumWidth(640)
+        inner = QVBoxLayout(box)
+        inner.addWidget(self.title)
+        inner.addWidget(self.notice)
+        inner.addLayout(self.form)
+        inner.addWidget(self.error)
+        inner.addWidget(self.submit)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+    def prepare(self, *, first_run: bool, notice: str = "", username: str = "") -> None:
+        """Show the login (or the first-run form) with an optional notice, e.g. "locked"."""
+        self.first_run = first_run
+        self.title.setText(self.tr("Create the administrator") if first_run else self.tr("Log in"))
+        self.notice.setText(
+            self.tr(
+                "This station has no accounts yet. The first account administers the "
+                "others and signs no clinical act."
+            )
+            if first_run
+            else notice
+        )
+        self.notice.setVisible(bool(self.notice.text()))
+        for field in (self.printed_name, self.repeat):
+            self.form.setRowVisible(field, first_run)
+        self.submit.setText(self.tr("Create administrator") if first_run else self.tr("Log in"))
+        self.username.setText(username)
+        self.username.setReadOnly(bool(username))
+        for field in (self.password, self.repeat, self.printed_name):
+            field.clear()
+        self.error.clear()
+        (self.password if username else self.username).setFocus()
+
+    def _submit(self) -> None:
+        if self.tasks.busy:
+            return
+        username, password = self.username.text().strip(), self.password.text()
+        if self.first_run:
+            if password != self.repeat.text():
+                self.error.setText(self.tr("password: the two entries differ"))
+                return
+            name = self.printed_name.text().strip()
+            call = lambda: accounts.create_first_admin(self.ctx, username, name, password)  # noqa: E731
+        else:
+            call = lambda: accounts.log_in(self.ctx, username, password)  # noqa: E731
+        self.submit.setEnabled(False)
+        self.error.setText(self.tr("Checking…"))
+        self.tasks.run(call, self._done, self._failed)
+
+    def _done(self, user: CurrentUser) -> None:
+        self.submit.setEnabled(True)
+        self.password.clear()
+        self.repeat.clear()
+        self.error.clear()
+        self.logged_in.emit(user)
+
+    def _failed(self, exc: Exception) -> None:
+        self.submit.setEnabled(True)
+        self.password.clear()
+        self.password.setFocus()
+        if isinstance(exc, DomainError | StoreError):
+            self.error.setText(str(exc))
+        else:
+            self.error.setText(self.tr("Unexpected error: {0}").format(type(exc).__name__))
