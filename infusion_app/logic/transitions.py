@@ -255,7 +255,7 @@ def start_blocker(state: InfusionState, protocol: Protocol, at: datetime) -> str
         return "start blocked: no dose has been calculated for this infusion"
     if state.dose.verified_by is None:
         return "start blocked: the dose calculation is not verified by a second person"
-    if state.baseline_vitals is None or state.baseline_vitals.at > at:
+    if not any(v.at <= at for v in state.vitals):
         return "start blocked: record the baseline vital signs first"
     premed = protocol.premedication
     if state.premedication_at is None:

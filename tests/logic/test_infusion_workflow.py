@@ -346,3 +346,13 @@ def test_a_single_phase_bag_has_no_rate_step(log):
         log.add(EventType.RATE_CHANGED, t("08:46"), {"rate_gtt_per_min": 40, "no_discomfort": True})
     # 276 drops / 20 gtt/min = 13.8 min -> expected end 08:43:48
     assert due(log, t("08:31"))["expected_end"].due_at == t("08:43") + timedelta(seconds=48)
+
+
+def test_a_back_entered_start_counts_any_earlier_set_as_baseline(log):
+    log.ready(t("07:30"))  # baseline set at 07:30
+    log.add(EventType.PREMEDICATION_GIVEN, t("08:00"))
+    log.add(EventType.PRODUCT_THAWED, t("08:10"))
+    log.vitals(t("08:45"))  # recorded live before the start was back-entered at 08:35
+    state = log.started(t("08:35"))
+    assert state.started_at == t("08:35")
+    assert [state.vitals_phase(v.at) for v in state.vitals] == ["baseline", "infusion"]
