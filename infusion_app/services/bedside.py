@@ -268,14 +268,11 @@ def check_identity(
 
     def build(scope: _Scope) -> _Draft:
         patient, product = scope.patient(), scope.product()
-        scanned_owner = None
-        scanned = scope.session.execute(
+        scanned_owner = scope.session.execute(
             select(Patient.trial_id)
             .join(Product, Product.patient_id == Patient.id)
             .where(Product.product_id == product_id.strip())
         ).scalar_one_or_none()
-        if scanned is not None:
-            scanned_owner = scanned
         problems = identity_problems(
             PatientFacts(patient.trial_id, patient.initials, patient.date_of_birth),
             given,
@@ -294,15 +291,7 @@ def check_identity(
             return _Draft(EventType.CHECK_FAILED, {**details, "problems": problems})
         return _Draft(EventType.IDENTITY_CHECKED, {**details, "product_status": product.status})
 
-    outcome = _act(
-        ctx,
-        actor,
-        infusion_id,
-        Action.RECORD_INFUSION_EVENT,
-        build,
-        at=at,
-        late_reason=late_reason,
-    )
+    outcome = _bedside(ctx, actor, infusion_id, build, at, late_reason)
     if failure:
         raise HardStop("hard stop: " + "; ".join(failure))
     return outcome
@@ -338,7 +327,7 @@ def give_premedication(
         }
         return _Draft(EventType.PREMEDICATION_GIVEN, payload)
 
-    return _simple(ctx, actor, infusion_id, build, at, late_reason)
+    return _bedside(ctx, actor, infusion_id, build, at, late_reason)
 
 
 def record_thaw(
@@ -353,7 +342,7 @@ def record_thaw(
         limit = scope.protocol.infusion.post_thaw_limit_min.value
         return _Draft(EventType.PRODUCT_THAWED, {"post_thaw_limit_min": limit})
 
-    return _simple(ctx, actor, infusion_id, build, at, late_reason)
+    return _bedside(ctx, actor, infusion_id, build, at, late_reason)
 
 
 # --- the infusion -------------------------------------------------------------------------
@@ -394,16 +383,7 @@ def start_infusion(
             payload["override_reason"] = override_reason
         return _Draft(EventType.INFUSION_STARTED, payload, meaning=SignatureMeaning.ADMINISTERED)
 
-    return _act(
-        ctx,
-        actor,
-        infusion_id,
-        Action.RECORD_INFUSION_EVENT,
-        build,
-        at=at,
-        late_reason=late_reason,
-        password=password,
-    )
+    return _bedside(ctx, actor, infusion_id, build, at, late_reason, password=password)
 
 
 def change_rate(
@@ -429,7 +409,7 @@ def change_rate(
         payload = {"rate_gtt_per_min": int(rate), "no_discomfort": bool(no_discomfort)}
         return _Draft(EventType.RATE_CHANGED, payload)
 
-    return _simple(ctx, actor, infusion_id, build, at, late_reason)
+    return _bedside(ctx, actor, infusion_id, build, at, late_reason)
 
 
 def hold_slow_rate(
@@ -442,7 +422,7 @@ def hold_slow_rate(
     late_reason: str | None = None,
 ) -> Outcome:
     """Discomfort at the rate step: stay at the slow rate (record the reaction separately)."""
-    return _simple(
+    return _bedside(
         ctx,
         actor,
         infusion_id,
@@ -473,7 +453,7 @@ def record_vitals(
         )
         return _Draft(EventType.VITALS_RECORDED, payload, alarms=alarms)
 
-    return _simple(ctx, actor, infusion_id, build, at, late_reason)
+    return _bedside(ctx, actor, infusion_id, build, at, late_reason)
 
 
 def record_adverse_event(
@@ -531,7 +511,7 @@ def record_adverse_event(
             adverse_event_payload(raw, scope.protocol, first_dose),
         )
 
-    return _simple(ctx, actor, infusion_id, build, at, late_reason)
+    return _bedside(ctx, actor, infusion_id, build, at, late_reason)
 
 
 def first_dose_at(scope: _Scope) -> datetime | None:
@@ -559,7 +539,7 @@ def report_sae(
     late_reason: str | None = None,
 ) -> Outcome:
     """The serious adverse event was reported (ends its 24-hour countdown)."""
-    return _simple(
+    return _bedside(
         ctx,
         actor,
         infusion_id,
@@ -578,7 +558,7 @@ def pause_infusion(
     at: datetime | None = None,
     late_reason: str | None = None,
 ) -> Outcome:
-    return _simple(
+    return _bedside(
         ctx,
         actor,
         infusion_id,
@@ -596,7 +576,7 @@ def resume_infusion(
     at: datetime | None = None,
     late_reason: str | None = None,
 ) -> Outcome:
-    return _simple(
+    return _bedside(
         ctx,
         actor,
         infusion_id,
@@ -624,16 +604,7 @@ def stop_infusion(
         payload = {"reason": why.strip(), "volume_given_ml": volume}
         return _Draft(EventType.INFUSION_STOPPED, payload, meaning=SignatureMeaning.ADMINISTERED)
 
-    return _act(
-        ctx,
-        actor,
-        infusion_id,
-        Action.RECORD_INFUSION_EVENT,
-        build,
-        at=at,
-        late_reason=late_reason,
-        password=password,
-    )
+    return _bedside(ctx, actor, infusion_id, build, at, late_reason, password=password)
 
 
 def end_infusion(
@@ -657,16 +628,7 @@ def end_infusion(
             payload["override_reason"] = override_reason
         return _Draft(EventType.INFUSION_ENDED, payload, meaning=SignatureMeaning.ADMINISTERED)
 
-    return _act(
-        ctx,
-        actor,
-        infusion_id,
-        Action.RECORD_INFUSION_EVENT,
-        build,
-        at=at,
-        late_reason=late_reason,
-        password=password,
-    )
+    return _bedside(ctx, actor, infusion_id, build, at, late_reason, password=password)
 
 
 def end_observation(
@@ -677,7 +639,7 @@ def end_observation(
     at: datetime | None = None,
     late_reason: str | None = None,
 ) -> Outcome:
-    return _simple(
+    return _bedside(
         ctx,
         actor,
         infusion_id,
@@ -699,7 +661,7 @@ def record_follow_up(
 ) -> Outcome:
     """The 24-hour acute-reaction check or a delayed-reaction visit (week 4, 8, ...) done."""
     payload = {"check": check.strip(), "finding": (finding or "").strip() or None}
-    return _simple(
+    return _bedside(
         ctx,
         actor,
         infusion_id,
@@ -738,25 +700,20 @@ def correct_event(
             EventType.CORRECTION, payload, meaning=SignatureMeaning.CORRECTED, refold=True
         )
 
-    return _act(
-        ctx,
-        actor,
-        infusion_id,
-        Action.RECORD_INFUSION_EVENT,
-        build,
-        late_reason=reason,
-        password=password,
-    )
+    return _bedside(ctx, actor, infusion_id, build, None, reason, password=password)
 
 
-def _simple(
+def _bedside(
     ctx: AppContext,
     actor: CurrentUser,
     infusion_id: int,
     build: Callable[[_Scope], _Draft],
     at: datetime | None,
     late_reason: str | None,
+    *,
+    password: str | None = None,
 ) -> Outcome:
+    """A nurse's bedside action; with ``password`` it is also signed."""
     return _act(
         ctx,
         actor,
@@ -765,4 +722,5 @@ def _simple(
         build,
         at=at,
         late_reason=late_reason,
+        password=password,
     )

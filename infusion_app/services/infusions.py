@@ -16,6 +16,7 @@ from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.patients import find_patient
 from infusion_app.services.signing import sign_event, signed_act
+from infusion_app.services.status import get_infusion
 from infusion_app.store.eventlog import append_event, create_stream
 from infusion_app.store.models import Event, Infusion, Product, Stream, User
 
@@ -143,7 +144,7 @@ def sign_infusion_event(
 def infusion_events(ctx: AppContext, infusion_id: int) -> list[LoggedEvent]:
     """The infusion's log in order: what its state and schedule are folded from."""
     with ctx.db.read() as session:
-        infusion = _infusion(session, infusion_id)
+        infusion = get_infusion(session, infusion_id)
         rows = session.execute(
             select(
                 Event.seq,
@@ -163,13 +164,6 @@ def infusion_events(ctx: AppContext, infusion_id: int) -> list[LoggedEvent]:
 
 
 def infusion_stream_of(session: Session, infusion_id: int) -> Stream:
-    stream = session.get(Stream, _infusion(session, infusion_id).stream_id)
+    stream = session.get(Stream, get_infusion(session, infusion_id).stream_id)
     assert stream is not None  # a foreign key guarantees it
     return stream
-
-
-def _infusion(session: Session, infusion_id: int) -> Infusion:
-    infusion = session.get(Infusion, infusion_id)
-    if infusion is None:
-        raise InputError("infusion", f"no infusion {infusion_id}")
-    return infusion
