@@ -16,12 +16,14 @@ from infusion_app.logic.errors import DomainError
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.protocol import Protocol
-from infusion_app.logic.transitions import apply
+from infusion_app.logic.transitions import apply, not_started_reason
 
 PROBE_REASON = "(probe)"
 
 
 class BedsideAction(StrEnum):
+    DOSE = "calculate dose"
+    VERIFY_DOSE = "verify dose"
     CHECK = "check"
     PREMEDICATION = "premedication"
     THAW = "thaw"
@@ -42,6 +44,8 @@ def _probe(
 ) -> tuple[EventType, dict[str, Any]]:
     dose = state.dose
     match action:
+        case BedsideAction.VERIFY_DOSE:
+            return EventType.DOSE_VERIFIED, {"calculation_seq": dose.seq if dose else 0}
         case BedsideAction.CHECK:
             return EventType.IDENTITY_CHECKED, {}
         case BedsideAction.PREMEDICATION:
@@ -81,13 +85,17 @@ def _probe(
 
 
 def blocked_reasons(
-    state: InfusionState, protocol: Protocol, now: datetime
+    state: InfusionState, protocol: Protocol, now: datetime, user: str | None = None
 ) -> dict[BedsideAction, str | None]:
-    """For every action: None when allowed at ``now``, else the reason in one line."""
+    """For every action: None when allowed at ``now`` for ``user``, else the reason in one
+    line. The dose calculation's only state rule is "before the start", asked directly."""
     reasons: dict[BedsideAction, str | None] = {}
     for action in BedsideAction:
+        if action is BedsideAction.DOSE:
+            reasons[action] = not_started_reason(state, "dose")
+            continue
         type_, payload = _probe(action, state, protocol)
-        event = RecordedEvent(state.last_seq + 1, type_, payload, now, now, None)
+        event = RecordedEvent(state.last_seq + 1, type_, payload, now, now, user)
         try:
             apply(state, event, protocol)
         except DomainError as refused:

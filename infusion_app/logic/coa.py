@@ -133,3 +133,18 @@ def is_expired(coa: CertificateOfAnalysis, now: datetime) -> bool | None:
     if coa.expires_at is None:
         return None
     return now >= coa.expires_at
+
+
+def parse_markers(text: str) -> dict[str, str]:
+    """Markers as typed in the CoA form: ``CD73=99.1, CD90=98.7, HLA-DR=0.5``."""
+    markers: dict[str, str] = {}
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InputError(
+                "markers_pct", f"give NAME=PERCENT pairs, e.g. CD73=99.1; got {part!r}"
+            )
+        markers[name.strip()] = value.strip()
+    return markers

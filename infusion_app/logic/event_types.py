@@ -51,6 +51,7 @@ class EventType(StrEnum):
     OBSERVATION_ENDED = "observation_ended"
     FOLLOW_UP_DONE = "follow_up_done"
     NOTE_ADDED = "note_added"
+    ALARM_ACKNOWLEDGED = "alarm_acknowledged"
     CORRECTION = "correction"
     # any stream: a signature binds a meaning to an earlier event of the same stream
     SIGNATURE = "signature"

@@ -155,6 +155,7 @@ class InfusionState:
     corrections: tuple[CorrectionEntry, ...] = ()
     signatures: tuple[SignatureEntry, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    acknowledged_alarms: frozenset[str] = frozenset()
 
     # --- derived --------------------------------------------------------------------------
 

@@ -132,6 +132,15 @@ def _not_started(state: InfusionState, action: str) -> None:
         raise ActionRefused(f"{action}: the infusion started at {_hm(state.started_at)}")
 
 
+def not_started_reason(state: InfusionState, action: str) -> str | None:
+    """Why an action that belongs before the start (a dose calculation) is refused now."""
+    try:
+        _not_started(state, action)
+    except ActionRefused as refused:
+        return str(refused)
+    return None
+
+
 def _running(state: InfusionState, action: str, at: datetime) -> None:
     if state.started_at is None:
         raise ActionRefused(f"{action}: the infusion has not started")
@@ -583,6 +592,14 @@ def _note(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> Inf
     return replace(state, notes=(*state.notes, str(event.payload["text"])))
 
 
+def _alarm_acknowledged(
+    state: InfusionState, event: RecordedEvent, protocol: Protocol
+) -> InfusionState:
+    """Someone saw the alarm; the condition itself clears only when the record says so."""
+    key = str(event.payload["alarm"])
+    return replace(state, acknowledged_alarms=state.acknowledged_alarms | {key})
+
+
 def _correction(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
     target = int(event.payload["corrects_seq"])
     if not 1 <= target < event.seq:
@@ -622,6 +639,7 @@ _HANDLERS = {
     EventType.OBSERVATION_ENDED: _observation_ended,
     EventType.FOLLOW_UP_DONE: _follow_up,
     EventType.NOTE_ADDED: _note,
+    EventType.ALARM_ACKNOWLEDGED: _alarm_acknowledged,
     EventType.CORRECTION: _correction,
     EventType.SIGNATURE: _signature,
 }
