@@ -703,6 +703,23 @@ def correct_event(
     return _bedside(ctx, actor, infusion_id, build, None, reason, password=password)
 
 
+def acknowledge_alarm(
+    ctx: AppContext, actor: CurrentUser, infusion_id: int, key: str, message: str
+) -> Outcome:
+    """Someone at the bedside saw the alarm: recorded with who and when; the banner drops it."""
+    payload = {"alarm": key.strip(), "message": message.strip()}
+    if not payload["alarm"]:
+        raise InputError("alarm", "is required")
+    return _bedside(
+        ctx,
+        actor,
+        infusion_id,
+        lambda scope: _Draft(EventType.ALARM_ACKNOWLEDGED, payload),
+        None,
+        None,
+    )
+
+
 def _bedside(
     ctx: AppContext,
     actor: CurrentUser,

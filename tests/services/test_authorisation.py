@@ -189,6 +189,12 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
             ctx, who, inf, PASSWORD, volume_infused_ml=100
         ),
     ),
+    "acknowledge an alarm": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.acknowledge_alarm(
+            ctx, who, inf, "vitals@2026-11-21T08:50:00+00:00@low", "Vital signs"
+        ),
+    ),
     "end the observation": (
         {"nurse"},
         lambda ctx, who, staff, inf: bedside.end_observation(ctx, who, inf),
@@ -338,6 +344,7 @@ COVERED = {
     "stop_infusion",
     "end_infusion",
     "end_observation",
+    "acknowledge_alarm",
     "record_follow_up",
     "correct_event",
 }

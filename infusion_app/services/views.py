@@ -1,0 +1,282 @@
+"""What the screens read: one read transaction per screen refresh, no writes.
+
+The bedside screen reads its infusion here after every action and at start-up; everything it
+shows between reads (countdowns, allowed actions, alarms) is recomputed from this snapshot
+and the clock by pure functions, so a restart shows exactly what was shown before.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from infusion_app.logic.coa import CertificateOfAnalysis, coa_from_mapping
+from infusion_app.logic.countdown import next_countdown
+from infusion_app.logic.infusion_state import InfusionState, RecordedEvent, Step
+from infusion_app.logic.release import ReleaseCheck, Verdict, check_release
+from infusion_app.logic.schedule import due_items
+from infusion_app.logic.transitions import fold
+from infusion_app.services.audit import verify_log
+from infusion_app.services.context import AppContext
+from infusion_app.services.status import InfusionStatus, get_infusion, load_events, protocol_of
+from infusion_app.store.eventlog import VerifyReport
+from infusion_app.store.models import Event, Infusion, Patient, Product, Stream
+
+
+@dataclass(frozen=True)
+class PatientSummary:
+    trial_id: str
+    initials: str
+    sex: str
+    weight_kg: Decimal
+    weight_measured_at: datetime
+    protocol_id: str
+    dose_level: str
+
+
+@dataclass(frozen=True)
+class ProductSummary:
+    product_id: str
+    lot: str | None
+    status: str
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class BedsideView:
+    status: InfusionStatus
+    patient: PatientSummary
+    product: ProductSummary
+    events: tuple[RecordedEvent, ...]
+
+    @property
+    def state(self) -> InfusionState:
+        return self.status.state
+
+
+def bedside_view(ctx: AppContext, infusion_id: int, now: datetime | None = None) -> BedsideView:
+    moment = now or ctx.now()
+    with ctx.db.read() as session:
+        infusion = get_infusion(session, infusion_id)
+        protocol = protocol_of(ctx, infusion)
+        events = load_events(session, infusion.stream_id)
+        stream = session.get(Stream, infusion.stream_id)
+        patient = session.get(Patient, infusion.patient_id)
+        product = session.get(Product, infusion.product_id)
+        assert stream is not None and patient is not None and product is not None
+        patient_summary = _patient_summary(patient)
+        product_summary = _product_summary(product)
+    state = fold(events, protocol)
+    status = InfusionStatus(
+        infusion_id, stream.name, state, protocol, moment, tuple(due_items(state, protocol, moment))
+    )
+    return BedsideView(status, patient_summary, product_summary, tuple(events))
+
+
+def _patient_summary(patient: Patient) -> PatientSummary:
+    return PatientSummary(
+        patient.trial_id,
+        patient.initials,
+        patient.sex,
+        patient.weight_kg,
+        patient.weight_measured_at,
+        patient.protocol_id,
+        patient.dose_level,
+    )
+
+
+def _product_summary(product: Product) -> ProductSummary:
+    coa = coa_from_mapping(json.loads(product.coa))
+    return ProductSummary(product.product_id, product.lot, product.status, coa.expires_at)
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InfusionRow:
+    infusion_id: int
+    trial_id: str
+    initials: str
+    number: int
+    product_id: str
+    station: str
+    created_at: datetime
+    last_event_at: datetime
+    step: Step
+    status: str
+    next_due: str  # "Vitals due in 04:12", "" when nothing is timed
+    overdue: bool
+
+
+def list_infusions(
+    ctx: AppContext,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    trial_id: str = "",
+    station: str | None = None,
+    open_ones: bool = False,
+    now: datetime | None = None,
+) -> list[InfusionRow]:
+    """Infusions with an entry in [since, until), matching a trial ID fragment and the station
+    that created them; ``open_ones`` also keeps every unfinished infusion whatever its dates
+    (the ward's list must not lose yesterday's observation running past midnight)."""
+    moment = now or ctx.now()
+    rows: list[InfusionRow] = []
+    with ctx.db.read() as session:
+        first = select(Event.stream_id, Event.station).where(Event.seq == 1).subquery()
+        last = (
+            select(Event.stream_id, func.max(Event.occurred_at).label("last_at"))
+            .group_by(Event.stream_id)
+            .subquery()
+        )
+        query = (
+            select(Infusion, Patient, Product.product_id, first.c.station, last.c.last_at)
+            .join(Patient, Patient.id == Infusion.patient_id)
+            .join(Product, Product.id == Infusion.product_id)
+            .join(first, first.c.stream_id == Infusion.stream_id)
+            .join(last, last.c.stream_id == Infusion.stream_id)
+            .order_by(Infusion.created_at.desc(), Infusion.id.desc())
+        )
+        if trial_id.strip():
+            query = query.where(Patient.trial_id.ilike(f"%{trial_id.strip()}%"))
+        if station:
+            query = query.where(first.c.station == station)
+        for infusion, patient, product_id, created_station, last_at in session.execute(query):
+            in_range = _overlaps(session, infusion.stream_id, since, until)
+            protocol = protocol_of(ctx, infusion)
+            state = fold(load_events(session, infusion.stream_id), protocol)
+            if not in_range and not (open_ones and state.step is not Step.DONE):
+                continue
+            countdown = next_countdown(due_items(state, protocol, moment), moment)
+            next_due = f"{countdown.label} {countdown.text}".strip() if countdown else ""
+            rows.append(
+                InfusionRow(
+                    infusion.id,
+                    patient.trial_id,
+                    patient.initials,
+                    infusion.number,
+                    product_id,
+                    created_station,
+                    infusion.created_at,
+                    last_at,
+                    state.step,
+                    state.status.value,
+                    next_due,
+                    bool(countdown and countdown.overdue),
+                )
+            )
+    return rows
+
+
+def _overlaps(
+    session: Session, stream_id: int, since: datetime | None, until: datetime | None
+) -> bool:
+    if since is None and until is None:
+        return True
+    conditions = [Event.stream_id == stream_id]
+    if since is not None:
+        conditions.append(Event.occurred_at >= since)
+    if until is not None:
+        conditions.append(Event.occurred_at < until)
+    return session.execute(select(Event.id).where(and_(*conditions)).limit(1)).first() is not None
+
+
+def open_infusion_at_station(ctx: AppContext, station: str) -> int | None:
+    """The infusion this station was in the middle of: where a restart lands."""
+    # An empty date range: only the unfinished ones are kept.
+    rows = list_infusions(ctx, station=station, open_ones=True, since=ctx.now(), until=ctx.now())
+    going = [r for r in rows if r.step not in (Step.CHECKS, Step.DONE)]
+    chosen = max(going or rows, key=lambda r: r.last_event_at, default=None)
+    return chosen.infusion_id if chosen else None
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    summary: PatientSummary
+    products: tuple[tuple[str, str], ...]  # (product ID, status)
+    infusions: int
+
+    @property
+    def next_number(self) -> int:
+        return self.infusions + 1
+
+
+def list_patients(ctx: AppContext, trial_id: str = "") -> list[PatientRow]:
+    with ctx.db.read() as session:
+        query = select(Patient).order_by(Patient.trial_id)
+        if trial_id.strip():
+            query = query.where(Patient.trial_id.ilike(f"%{trial_id.strip()}%"))
+        patients = list(session.execute(query).scalars())
+        out = []
+        for patient in patients:
+            products = session.execute(
+                select(Product.product_id, Product.status)
+                .where(Product.patient_id == patient.id)
+                .order_by(Product.product_id)
+            ).all()
+            count = session.execute(
+                select(func.count(Infusion.id)).where(Infusion.patient_id == patient.id)
+            ).scalar_one()
+            out.append(
+                PatientRow(
+                    _patient_summary(patient),
+                    tuple((str(p), str(s)) for p, s in products),
+                    int(count),
+                )
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    product_id: str
+    lot: str | None
+    trial_id: str
+    status: str
+    coa: CertificateOfAnalysis
+    check: ReleaseCheck
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.check.verdict
+
+
+def list_products(ctx: AppContext, now: datetime | None = None) -> list[ProductRow]:
+    """Every product with its release criteria evaluated now (expiry depends on the time)."""
+    moment = now or ctx.now()
+    with ctx.db.read() as session:
+        found = session.execute(
+            select(Product, Patient)
+            .join(Patient, Patient.id == Product.patient_id)
+            .order_by(Product.product_id)
+        ).all()
+        rows = []
+        for product, patient in found:
+            coa = coa_from_mapping(json.loads(product.coa))
+            check = check_release(ctx.protocol(patient.protocol_id), coa, moment)
+            rows.append(
+                ProductRow(
+                    product.product_id, product.lot, patient.trial_id, product.status, coa, check
+                )
+            )
+        return rows
+
+
+@dataclass(frozen=True)
+class MonitorRecord:
+    """One infusion as the monitor reads it: the record and whether its chain holds."""
+
+    view: BedsideView
+    report: VerifyReport
+
+
+def monitor_record(ctx: AppContext, infusion_id: int) -> MonitorRecord:
+    view = bedside_view(ctx, infusion_id)
+    return MonitorRecord(view, verify_log(ctx, infusion_id))
