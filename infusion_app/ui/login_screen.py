@@ -33,6 +33,7 @@ class LoginScreen(QWidget):
         self.ctx = ctx
         self.tasks = tasks
         self.first_run = False
+        self.checking = False
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 22pt; font-weight: bold;")
@@ -105,7 +106,7 @@ class LoginScreen(QWidget):
         (self.password if username else self.username).setFocus()
 
     def _submit(self) -> None:
-        if self.tasks.busy:
+        if self.checking:  # its own request only: a screen refreshing behind must not block it
             return
         username, password = self.username.text().strip(), self.password.text()
         if self.first_run:
@@ -116,11 +117,13 @@ class LoginScreen(QWidget):
             call = lambda: accounts.create_first_admin(self.ctx, username, name, password)  # noqa: E731
         else:
             call = lambda: accounts.log_in(self.ctx, username, password)  # noqa: E731
+        self.checking = True
         self.submit.setEnabled(False)
         self.error.setText(self.tr("Checking…"))
         self.tasks.run(call, self._done, self._failed)
 
     def _done(self, user: CurrentUser) -> None:
+        self.checking = False
         self.submit.setEnabled(True)
         self.password.clear()
         self.repeat.clear()
@@ -128,6 +131,7 @@ class LoginScreen(QWidget):
         self.logged_in.emit(user)
 
     def _failed(self, exc: Exception) -> None:
+        self.checking = False
         self.submit.setEnabled(True)
         self.password.clear()
         self.password.setFocus()

@@ -1,8 +1,11 @@
-"""The main window: the login until someone logs in, then their screens under a header that
-always says who is logged in and with which role.
+"""The main window: the login until someone logs in, then the screens of their role under a
+header that always says who is logged in and with which role.
 
+A workspace holds only the screens the role may use (a monitor's has no screen that writes).
 After the configured idle time the window locks: it returns to the login with the user's
-name filled in, keeps the screen they were on, and shows it again once they log back in.
+name filled in, keeps the workspace as it was, and shows it again once they log back in.
+On login a nurse lands on the infusion this station was in the middle of, so closing the
+window (or a crash) mid-infusion and reopening it comes back to the same bedside screen.
 """
 
 from __future__ import annotations
@@ -18,20 +21,30 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from infusion_app import APP_NAME, __version__
 from infusion_app.logic.protocol_files import Catalog
+from infusion_app.logic.roles import Action, Role, may
 from infusion_app.logic.security import is_idle
-from infusion_app.services import accounts
+from infusion_app.services import accounts, views
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.store.database import Health
 from infusion_app.store.errors import StoreError
+from infusion_app.ui.bedside_screen import BedsideScreen
 from infusion_app.ui.login_screen import LoginScreen
+from infusion_app.ui.look import touch_sized
+from infusion_app.ui.monitor_page import MonitorPage
+from infusion_app.ui.pharmacy_page import PharmacyPage
+from infusion_app.ui.preferences import Preferences
 from infusion_app.ui.protocols_page import BANNER_STYLE, ProtocolsPage
+from infusion_app.ui.settings_page import SettingsPage
 from infusion_app.ui.tasks import Tasks
+from infusion_app.ui.translations import TranslationError, Translations
+from infusion_app.ui.worklist_page import WorklistPage
 
 ACTIVITY = frozenset(
     {
@@ -50,55 +63,24 @@ class MainWindow(QMainWindow):
         catalog: Catalog,
         health: Health | None = None,
         database: str = "",
+        preferences: Preferences | None = None,
+        translations: Translations | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        health = health or Health(writable=True)
         self.ctx = ctx
+        self.catalog = catalog
+        self.health = health or Health(writable=True)
+        self.database = database
+        self.preferences = preferences or Preferences()
+        self.translations = translations or Translations()
         self.user: CurrentUser | None = None
         self.last_activity: datetime = ctx.now()
         self.tasks = Tasks(self)
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(1024, 640)
-
-        # A damaged or write-protected database stays readable; the banner says nothing
-        # can be recorded, so nobody at the bedside believes an entry was saved.
-        self.store_banner = QLabel(health.message or "")
-        self.store_banner.setObjectName("storeBanner")
-        self.store_banner.setWordWrap(True)
-        self.store_banner.setStyleSheet(BANNER_STYLE)
-        self.store_banner.setVisible(not health.writable)
-
-        self.who = QLabel()
-        self.who.setObjectName("who")
-        self.who.setStyleSheet("font-weight: bold;")
-        self.log_out_button = QPushButton(self.tr("Log out"))
-        self.log_out_button.setObjectName("logOut")
-        self.log_out_button.clicked.connect(self.log_out)
-        self.header = QWidget()
-        header_layout = QHBoxLayout(self.header)
-        header_layout.setContentsMargins(0, 0, 0, 0)
-        header_layout.addWidget(self.who, 1)
-        header_layout.addWidget(self.log_out_button)
-
-        self.login = LoginScreen(ctx, self.tasks)
-        self.login.logged_in.connect(self._logged_in)
-        self.protocols_page = ProtocolsPage(catalog)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.login)
-        self.pages.addWidget(self.protocols_page)
-        self._kept_page: QWidget = self.protocols_page
-
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.setSpacing(12)
-        layout.addWidget(self.store_banner)
-        layout.addWidget(self.header)
-        layout.addWidget(self.pages, 1)
-        self.setCentralWidget(central)
-        where = f" · {self.tr('database')}: {database}" if database else ""
-        self.statusBar().showMessage(f"{APP_NAME} {__version__}{where}")
+        self._use_language(self.preferences.language)
+        self._build()
 
         self.idle_timer = QTimer(self)
         self.idle_timer.setInterval(1000)
@@ -108,6 +90,65 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self)
         self._show_login(first_run=self._no_accounts_yet())
+
+    def _use_language(self, code: str) -> None:
+        try:
+            self.translations.use(code)
+        except TranslationError as exc:  # the English interface still works
+            self.translations.use("en")
+            self.language_problem = str(exc)
+        else:
+            self.language_problem = ""
+
+    def _build(self) -> None:
+        """Everything with text in it; built again when the language changes."""
+        # A damaged or write-protected database stays readable; the banner says nothing
+        # can be recorded, so nobody at the bedside believes an entry was saved.
+        self.store_banner = QLabel(self.health.message or "")
+        self.store_banner.setObjectName("storeBanner")
+        self.store_banner.setWordWrap(True)
+        self.store_banner.setStyleSheet(BANNER_STYLE)
+        self.store_banner.setVisible(not self.health.writable)
+
+        self.who = QLabel()
+        self.who.setObjectName("who")
+        self.who.setStyleSheet("font-weight: bold;")
+        self.log_out_button = QPushButton(self.tr("Log out"))
+        self.log_out_button.setObjectName("logOut")
+        touch_sized(self.log_out_button)
+        self.log_out_button.clicked.connect(self.log_out)
+        self.header = QWidget()
+        header_layout = QHBoxLayout(self.header)
+        header_layout.setContentsMargins(0, 0, 0, 0)
+        header_layout.addWidget(self.who, 1)
+        header_layout.addWidget(self.log_out_button)
+
+        self.login = LoginScreen(self.ctx, self.tasks)
+        self.login.logged_in.connect(self._logged_in)
+        self.protocols_page = ProtocolsPage(self.catalog)
+        self.workspace: QTabWidget | None = None
+        self.worklist: WorklistPage | None = None
+        self.bedside: BedsideScreen | None = None
+        self.pharmacy: PharmacyPage | None = None
+        self.monitor: MonitorPage | None = None
+        self.settings_page: SettingsPage | None = None
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.login)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(8)
+        layout.addWidget(self.store_banner)
+        layout.addWidget(self.header)
+        layout.addWidget(self.pages, 1)
+        old = self.centralWidget()
+        self.setCentralWidget(central)
+        if old is not None:
+            old.deleteLater()
+        where = f" · {self.tr('database')}: {self.database}" if self.database else ""
+        problem = f" · {self.language_problem}" if self.language_problem else ""
+        self.statusBar().showMessage(f"{APP_NAME} {__version__}{where}{problem}")
 
     def _no_accounts_yet(self) -> bool:
         """Asked once at start-up; a database that cannot be read shows its banner instead."""
@@ -127,6 +168,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.login)
 
     def _logged_in(self, user: CurrentUser) -> None:
+        same_person = self.user is not None and self.user.id == user.id
         self.user = user
         self.last_activity = self.ctx.now()
         self.who.setText(
@@ -135,11 +177,141 @@ class MainWindow(QMainWindow):
             )
         )
         self.header.setVisible(True)
-        self.pages.setCurrentWidget(self._kept_page)
+        if same_person and self.workspace is not None:
+            self.pages.setCurrentWidget(self.workspace)  # the screen kept at the idle lock
+            self._set_user_everywhere(user)
+            return
+        self._open_workspace(user)
+        if self.bedside is not None and may(user.role, Action.RECORD_INFUSION_EVENT):
+            self.tasks.run(
+                lambda: views.open_infusion_at_station(self.ctx, self.ctx.station),
+                self._land,
+                lambda exc: None,  # the list is shown anyway
+            )
+
+    def _open_workspace(self, user: CurrentUser, keep: str | None = None) -> None:
+        """The role's screens only: what a role may not use is not built at all."""
+        self._close_workspace()
+        tabs = QTabWidget()
+        tabs.setObjectName("workspace")
+        tabs.setDocumentMode(True)
+        tabs.setStyleSheet("QTabBar::tab { min-height: 40px; min-width: 140px; }")
+        role = user.role
+        self.protocols_page.setObjectName("protocolsPage")
+        if role is Role.PHARMACIST:
+            self.pharmacy = PharmacyPage(self.ctx, self.tasks, self.catalog)
+            self.pharmacy.setObjectName("pharmacyPage")
+            tabs.addTab(self.pharmacy, self.tr("Pharmacy"))
+        if role in (Role.NURSE, Role.PHARMACIST):
+            self.worklist = WorklistPage(self.ctx, self.tasks, self.catalog)
+            self.worklist.open_infusion.connect(self.open_infusion)
+            self.worklist.setObjectName("worklistPage")
+            tabs.addTab(self.worklist, self.tr("Infusions"))
+            self.bedside = BedsideScreen(self.ctx, self.tasks)
+            self.bedside.back_to_list.connect(self._show_worklist)
+            self.bedside.setObjectName("bedsidePage")
+            tabs.addTab(self.bedside, self.tr("Bedside"))
+        if role in (Role.MONITOR, Role.ADMIN):
+            self.monitor = MonitorPage(self.ctx, self.tasks)
+            self.monitor.setObjectName("monitorPage")
+            tabs.addTab(self.monitor, self.tr("Monitor"))
+        tabs.addTab(self.protocols_page, self.tr("Protocols"))
+        self.settings_page = SettingsPage(self.translations.language)
+        self.settings_page.setObjectName("settingsPage")
+        self.settings_page.language_chosen.connect(self.set_language)
+        tabs.addTab(self.settings_page, self.tr("Settings"))
+        self.workspace = tabs
+        self.pages.addWidget(tabs)
+        self.pages.setCurrentWidget(tabs)
+        self._set_user_everywhere(user)
+        tabs.currentChanged.connect(self._tab_changed)
+        if keep is not None:
+            names = [
+                page.objectName() if (page := tabs.widget(i)) else "" for i in range(tabs.count())
+            ]
+            wanted = names.index(keep) if keep in names else 0
+            tabs.setCurrentIndex(wanted)
+        self._tab_changed(tabs.currentIndex())
+
+    def _close_workspace(self) -> None:
+        if self.workspace is None:
+            return
+        index = self.workspace.indexOf(self.protocols_page)
+        if index >= 0:  # the protocols page outlives workspaces
+            self.workspace.removeTab(index)
+            self.protocols_page.setParent(None)
+        if self.bedside is not None:
+            self.bedside.timer.stop()
+        self.pages.removeWidget(self.workspace)
+        self.workspace.deleteLater()
+        self.workspace = None
+        self.worklist = self.bedside = None
+        self.pharmacy = self.monitor = self.settings_page = None
+
+    def _set_user_everywhere(self, user: CurrentUser | None) -> None:
+        for page in (self.worklist, self.bedside, self.pharmacy):
+            if page is not None:
+                page.set_user(user)
+
+    def _tab_changed(self, index: int) -> None:
+        if self.workspace is None:
+            return
+        page = self.workspace.widget(index)
+        if page is self.worklist and self.worklist is not None:
+            self.worklist.refresh()
+        elif page is self.pharmacy and self.pharmacy is not None:
+            self.pharmacy.refresh()
+        elif page is self.monitor and self.monitor is not None:
+            self.monitor.refresh()
+        elif page is self.bedside and self.bedside is not None:
+            self.bedside.reload()
+
+    def _land(self, infusion_id: int | None) -> None:
+        if infusion_id is not None:
+            self.open_infusion(infusion_id)
+
+    def open_infusion(self, infusion_id: int) -> None:
+        if self.bedside is None or self.workspace is None:
+            return
+        self.workspace.setCurrentWidget(self.bedside)
+        self.bedside.open(infusion_id)
+
+    def _show_worklist(self) -> None:
+        if self.worklist is not None and self.workspace is not None:
+            self.workspace.setCurrentWidget(self.worklist)
+
+    def set_language(self, code: str) -> None:
+        """Switch now: rebuild every screen in the new language, keep who and where."""
+        self.preferences.language = code
+        self._use_language(code)
+        user = self.user
+        current = self.workspace.currentWidget() if self.workspace is not None else None
+        keep = current.objectName() if current is not None else None
+        infusion = self.bedside.infusion_id if self.bedside is not None else None
+        self._close_workspace()
+        self._build()
+        if user is None:
+            self._show_login(first_run=False)
+            return
+        self._logged_in_again(user, keep, infusion)
+
+    def _logged_in_again(self, user: CurrentUser, keep: str | None, infusion: int | None) -> None:
+        self.user = user
+        self.who.setText(
+            self.tr("{name} · {role} · station {station}").format(
+                name=user.printed_name, role=self.tr(user.role.value), station=self.ctx.station
+            )
+        )
+        self.header.setVisible(True)
+        self._open_workspace(user, keep)
+        if infusion is not None and self.bedside is not None:
+            self.bedside.infusion_id = infusion
+            if keep == self.bedside.objectName():
+                self.bedside.open(infusion)
 
     def log_out(self) -> None:
         self.user = None
-        self._kept_page = self.protocols_page
+        self._close_workspace()
         self._show_login()
 
     def check_idle(self) -> None:
@@ -147,8 +319,6 @@ class MainWindow(QMainWindow):
         if self.user is None or self.pages.currentWidget() is self.login:
             return
         if is_idle(self.last_activity, self.ctx.now(), self.ctx.policy):
-            current = self.pages.currentWidget()
-            self._kept_page = current if current is not None else self.protocols_page
             minutes = self.ctx.policy.idle_lock_minutes
             self._show_login(
                 notice=self.tr("Locked after {0} min without use. Log in to continue.").format(
@@ -164,6 +334,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle_timer.stop()
+        if self.bedside is not None:
+            self.bedside.timer.stop()
         self.tasks.wait()
         app = QApplication.instance()
         if app is not None:

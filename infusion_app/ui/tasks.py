@@ -15,15 +15,20 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
 class _Relay(QObject):
-    """Lives on the UI thread; emitting from a worker queues the call to the UI thread."""
+    """Lives on the UI thread; emitting from a worker queues the call to the UI thread.
 
-    done = Signal(object)
-    failed = Signal(object)
+    One relay serves every job (each result carries its job's number): no QObject is made
+    or deleted per call, so nothing can be deleted while a worker still holds it.
+    """
+
+    done = Signal(int, object)
+    failed = Signal(int, object)
 
 
 class _Job(QRunnable):
-    def __init__(self, call: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, number: int, call: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
+        self.number = number
         self.call = call
         self.relay = relay
 
@@ -31,9 +36,12 @@ class _Job(QRunnable):
         try:
             result = self.call()
         except Exception as exc:  # every failure reaches the UI thread, where it is shown
-            self.relay.failed.emit(exc)
+            self.relay.failed.emit(self.number, exc)
         else:
-            self.relay.done.emit(result)
+            self.relay.done.emit(self.number, result)
+
+
+Handlers = tuple[Callable[[Any], None], Callable[[Exception], None]]
 
 
 class Tasks(QObject):
@@ -42,7 +50,11 @@ class Tasks(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = QThreadPool(self)
-        self._running: set[_Relay] = set()
+        self.relay = _Relay(self)
+        self.relay.done.connect(lambda number, value: self._finish(number, value, 0))
+        self.relay.failed.connect(lambda number, exc: self._finish(number, exc, 1))
+        self._running: dict[int, Handlers] = {}
+        self._numbers = 0
 
     @property
     def busy(self) -> bool:
@@ -54,21 +66,18 @@ class Tasks(QObject):
         on_done: Callable[[Any], None],
         on_error: Callable[[Exception], None],
     ) -> None:
-        relay = _Relay(self)
-        self._running.add(relay)
-
-        def finish(handler: Callable[[Any], None], value: Any) -> None:
-            self._running.discard(relay)
-            relay.deleteLater()
-            if not self._running:
-                self.busy_changed.emit(False)
-            handler(value)
-
-        relay.done.connect(lambda value: finish(on_done, value))
-        relay.failed.connect(lambda exc: finish(on_error, exc))
+        self._numbers += 1
+        self._running[self._numbers] = (on_done, on_error)
         if len(self._running) == 1:
             self.busy_changed.emit(True)
-        self.pool.start(_Job(call, relay))
+        self.pool.start(_Job(self._numbers, call, self.relay))
+
+    def _finish(self, number: int, value: Any, which: int) -> None:
+        handlers = self._running.pop(number, None)
+        if not self._running:
+            self.busy_changed.emit(False)
+        if handlers is not None:
+            handlers[which](value)
 
     def wait(self, msecs: int = 30000) -> bool:
         """For shutdown: let running calls commit before the database closes."""

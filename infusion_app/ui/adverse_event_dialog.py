@@ -1,0 +1,132 @@
+"""A reaction or other adverse event: CTCAE v5.0 term and grade (only the grades CTCAE defines
+for the term), attribution, seriousness, action and outcome. For fever the grade is suggested
+from the highest temperature of this infusion; the nurse may choose another."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from infusion_app.logic.adverse_events import (
+    GRADES,
+    ActionTaken,
+    Attribution,
+    Outcome,
+    Term,
+    fever_grade,
+)
+from infusion_app.ui.look import touch_sized
+
+
+class AdverseEventDialog(QDialog):
+    def __init__(self, parent: QWidget | None, peak_temperature: Decimal | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Reaction / adverse event (CTCAE v5.0)"))
+        self.setMinimumWidth(600)
+        self.peak = peak_temperature
+        self.term = QComboBox()
+        self.term.setObjectName("term")
+        self.term.addItems([t.value for t in Term])
+        self.other = QLineEdit()
+        self.other.setObjectName("other_term")
+        self.grade = QComboBox()
+        self.grade.setObjectName("grade")
+        self.suggestion = QLabel()
+        self.suggestion.setObjectName("feverSuggestion")
+        self.attribution = QComboBox()
+        self.attribution.setObjectName("attribution")
+        self.attribution.addItems([a.value for a in Attribution])
+        self.attribution.setCurrentText(Attribution.POSSIBLE.value)
+        self.serious = QCheckBox(self.tr("Serious (SAE: report within 24 h)"))
+        self.serious.setObjectName("serious")
+        self.action = QComboBox()
+        self.action.setObjectName("action_taken")
+        self.action.addItems([a.value for a in ActionTaken])
+        self.outcome = QComboBox()
+        self.outcome.setObjectName("outcome")
+        self.outcome.addItems([o.value for o in Outcome])
+        self.description = QLineEdit()
+        self.description.setObjectName("description")
+        touch_sized(
+            self.term,
+            self.other,
+            self.grade,
+            self.attribution,
+            self.serious,
+            self.action,
+            self.outcome,
+            self.description,
+        )
+        form = QFormLayout()
+        form.addRow(self.tr("Term"), self.term)
+        form.addRow(self.tr("Other term"), self.other)
+        form.addRow(self.tr("Grade"), self.grade)
+        form.addRow("", self.suggestion)
+        form.addRow(self.tr("Attribution"), self.attribution)
+        form.addRow("", self.serious)
+        form.addRow(self.tr("Action taken"), self.action)
+        form.addRow(self.tr("Outcome"), self.outcome)
+        form.addRow(self.tr("Description"), self.description)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        touch_sized(*buttons.buttons())
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.term.currentTextChanged.connect(self._term_changed)
+        self._term_changed(self.term.currentText())
+
+    def _term_changed(self, text: str) -> None:
+        term = Term(text)
+        self.grade.clear()
+        self.grade.addItems([str(g) for g in GRADES[term]])
+        self.other.setEnabled(term is Term.OTHER)
+        suggested = None
+        if term is Term.FEVER and self.peak is not None:
+            suggested = fever_grade(self.peak)
+        if suggested is not None:
+            self.grade.setCurrentText(str(suggested))
+            self.suggestion.setText(
+                self.tr("Suggested grade {0} from the highest temperature, {1} °C").format(
+                    suggested, self.peak
+                )
+            )
+        elif term is Term.FEVER:
+            self.suggestion.setText(self.tr("No temperature of 38.0 °C or more recorded"))
+        else:
+            self.suggestion.setText("")
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "term": self.term.currentText(),
+            "other_term": self.other.text().strip() or None,
+            "grade": int(self.grade.currentText()),
+            "attribution": self.attribution.currentText(),
+            "serious": self.serious.isChecked(),
+            "action_taken": self.action.currentText(),
+            "outcome": self.outcome.currentText(),
+            "description": self.description.text().strip() or None,
+        }
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, peak_temperature: Decimal | None) -> dict[str, Any] | None:
+        """The entry as keyword arguments of the service, or None. Tests replace this."""
+        dialog = cls(parent, peak_temperature)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.values()

@@ -1,0 +1,78 @@
+"""The alarm banner: the most urgent unacknowledged alarm in its colour, with how many more,
+and one button to acknowledge it. It stays until acknowledged; acknowledging is recorded.
+
+A new alarm also sounds where the system has a sound device; without one nothing breaks
+(QApplication.beep is a no-op on a platform with no bell).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from infusion_app.logic.alarm_board import BoardAlarm
+from infusion_app.logic.alarms import Priority
+from infusion_app.ui.look import ALARM_STYLES, touch_sized
+
+
+class AlarmBanner(QFrame):
+    acknowledged = Signal(str, str)  # key, message
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("alarmBanner")
+        self.alarms: list[BoardAlarm] = []
+        self._sounded: set[str] = set()
+        self.text = QLabel()
+        self.text.setObjectName("alarmText")
+        self.text.setWordWrap(True)
+        self.text.setStyleSheet("font-size: 15pt; font-weight: bold; background: transparent;")
+        self.more = QLabel()
+        self.more.setStyleSheet("background: transparent;")
+        self.ack = QPushButton(self.tr("Acknowledge (F9)"))
+        self.ack.setObjectName("acknowledge")
+        self.ack.setShortcut("F9")
+        touch_sized(self.ack)
+        self.ack.clicked.connect(self._acknowledge)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.more)
+        layout.addWidget(self.ack)
+        self.setVisible(False)
+
+    def show_alarms(self, alarms: list[BoardAlarm], *, can_acknowledge: bool) -> None:
+        self.alarms = alarms
+        if not alarms:
+            self.setVisible(False)
+            return
+        top = alarms[0]
+        label = {
+            Priority.HIGH: self.tr("HIGH"),
+            Priority.MEDIUM: self.tr("MEDIUM"),
+            Priority.LOW: self.tr("Reminder"),
+        }[top.priority]
+        self.text.setText(f"{label}: {top.message}")
+        self.more.setText(self.tr("+{0} more").format(len(alarms) - 1) if len(alarms) > 1 else "")
+        self.setStyleSheet(f"#alarmBanner {{ {ALARM_STYLES[top.priority]} }}")
+        self.ack.setEnabled(can_acknowledge)
+        self.setVisible(True)
+        fresh = [a for a in alarms if a.key not in self._sounded]
+        if any(a.priority is not Priority.LOW for a in fresh):
+            self._sound()
+        self._sounded.update(a.key for a in alarms)
+
+    @property
+    def priority(self) -> Priority | None:
+        return self.alarms[0].priority if self.alarms and not self.isHidden() else None
+
+    def _acknowledge(self) -> None:
+        if self.alarms:
+            self.acknowledged.emit(self.alarms[0].key, self.alarms[0].message)
+
+    @staticmethod
+    def _sound() -> None:
+        with contextlib.suppress(Exception):  # no or a broken sound device: carry on
+            QApplication.beep()

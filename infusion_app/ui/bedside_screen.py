@@ -1,0 +1,658 @@
+"""The bedside infusion screen: where the infusion is, what to do next and when, one button per
+action, the vitals row, the drop counter and the log.
+
+The screen holds a snapshot of the stored record (read off the UI thread after each action)
+and recomputes everything timed from it once a second with the context's clock: the step,
+the countdown, which buttons are allowed (asked of the rule book, so a tooltip's reason is the
+service's reason), and the alarm banner. Nothing here decides a rule; every action is one
+service call and its refusal is shown as the service worded it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from infusion_app.logic.alarm_board import BoardAlarm, board_alarms
+from infusion_app.logic.availability import BedsideAction, blocked_reasons
+from infusion_app.logic.countdown import next_countdown
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.event_log import log_rows
+from infusion_app.logic.identity import WRISTBAND_PREFIX
+from infusion_app.logic.roles import Action, may
+from infusion_app.logic.schedule import DueItem, due_items, expected_end
+from infusion_app.logic.transitions import end_window_warning, late_start_warning
+from infusion_app.services import bedside, views
+from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.ui.adverse_event_dialog import AdverseEventDialog
+from infusion_app.ui.alarm_banner import AlarmBanner
+from infusion_app.ui.drop_counter import DropCounter
+from infusion_app.ui.event_log_table import EventLogTable
+from infusion_app.ui.form_dialog import Field, FormDialog
+from infusion_app.ui.look import ERROR_STYLE, OK_STYLE, failure_text, local_time, touch_sized
+from infusion_app.ui.signature_dialog import SignatureDialog
+from infusion_app.ui.step_strip import StepStrip
+from infusion_app.ui.tasks import Tasks
+from infusion_app.ui.vitals_entry import VitalsEntry
+
+# The buttons, in the order of the bedside: (action, label with its Alt mnemonic).
+BUTTONS: tuple[tuple[BedsideAction, str], ...] = (
+    (BedsideAction.DOSE, str(QT_TRANSLATE_NOOP("BedsideScreen", "Calculate &dose"))),
+    (BedsideAction.VERIFY_DOSE, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Verify dose"))),
+    (BedsideAction.CHECK, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Check identity"))),
+    (BedsideAction.PREMEDICATION, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Premedication given"))),
+    (BedsideAction.THAW, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Thawed"))),
+    (BedsideAction.START, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Start infusion"))),
+    (BedsideAction.RATE_STEP, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Rate step"))),
+    (BedsideAction.HOLD, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Hold slow rate"))),
+    (BedsideAction.PAUSE, str(QT_TRANSLATE_NOOP("BedsideScreen", "P&ause"))),
+    (BedsideAction.RESUME, str(QT_TRANSLATE_NOOP("BedsideScreen", "Res&ume"))),
+    (BedsideAction.STOP, str(QT_TRANSLATE_NOOP("BedsideScreen", "St&op"))),
+    (BedsideAction.END, str(QT_TRANSLATE_NOOP("BedsideScreen", "&End infusion"))),
+    (
+        BedsideAction.OBSERVATION_END,
+        str(QT_TRANSLATE_NOOP("BedsideScreen", "End &observation")),
+    ),
+    (
+        BedsideAction.ADVERSE_EVENT,
+        str(QT_TRANSLATE_NOOP("BedsideScreen", "Reaction / A&E")),
+    ),
+)
+
+# Actions a pharmacist may take here too; the rest are the nurse's.
+DOSE_ACTIONS = {BedsideAction.DOSE, BedsideAction.VERIFY_DOSE}
+
+
+class BedsideScreen(QWidget):
+    back_to_list = Signal()
+
+    def __init__(self, ctx: AppContext, tasks: Tasks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks = tasks
+        self.user: CurrentUser | None = None
+        self.infusion_id: int | None = None
+        self.view: views.BedsideView | None = None
+        self.scanned_wristband: str | None = None
+        self.scanned_product: str | None = None
+        self.reasons: dict[BedsideAction, str | None] = {}
+        self.acting = False
+
+        self.patient_line = QLabel()
+        self.patient_line.setObjectName("patientLine")
+        self.patient_line.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.patient_line.setWordWrap(True)
+        self.list_button = QPushButton(self.tr("Infusion &list"))
+        touch_sized(self.list_button)
+        self.list_button.clicked.connect(self.back_to_list)
+        self.steps = StepStrip()
+        self.banner = AlarmBanner()
+        self.banner.acknowledged.connect(self._acknowledge)
+
+        self.countdown = QLabel()
+        self.countdown.setObjectName("countdown")
+        self.countdown.setStyleSheet("font-size: 30pt; font-weight: bold;")
+        self.rate = QLabel()
+        self.rate.setObjectName("rate")
+        self.rate.setStyleSheet("font-size: 16pt;")
+        self.rate.setWordWrap(True)
+        self.scan = QLineEdit()
+        self.scan.setObjectName("scan")
+        self.scan.setPlaceholderText(self.tr("Scan the wristband, then the bag"))
+        touch_sized(self.scan)
+        self.scan.returnPressed.connect(self._scanned)
+        self.scan_state = QLabel()
+        self.scan_state.setObjectName("scanState")
+        self.drops = DropCounter()
+
+        self.buttons: dict[BedsideAction, QPushButton] = {}
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        handlers = self._handlers()
+        for index, (action, label) in enumerate(BUTTONS):
+            button = QPushButton(self.tr(label))
+            button.setObjectName(f"action_{action.name.lower()}")
+            button.setProperty("writes", True)
+            touch_sized(button)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.clicked.connect(handlers[action])
+            self.buttons[action] = button
+            grid.addWidget(button, index // 7, index % 7)
+
+        self.vitals = VitalsEntry()
+        self.vitals.record.setProperty("writes", True)
+        self.vitals.submitted.connect(self._record_vitals)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.log = EventLogTable()
+
+        top = QHBoxLayout()
+        top.addWidget(self.patient_line, 1)
+        top.addWidget(self.list_button)
+        left = QVBoxLayout()
+        left.addWidget(self.countdown)
+        left.addWidget(self.rate)
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(self.scan, 2)
+        scan_row.addWidget(self.scan_state, 3)
+        self.scan_row = QWidget()
+        self.scan_row.setLayout(scan_row)
+        scan_row.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.scan_row)
+        middle = QHBoxLayout()
+        middle.addLayout(left, 3)
+        middle.addWidget(self.drops, 2)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(self.steps)
+        layout.addWidget(self.banner)
+        layout.addLayout(middle)
+        layout.addLayout(grid)
+        layout.addWidget(self.vitals)
+        layout.addWidget(self.message)
+        layout.addWidget(self.log, 1)
+        layout.setContentsMargins(0, 4, 0, 0)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)  # countdowns recomputed from the stored deadlines
+        self.timer.timeout.connect(self.tick)
+
+    # --- opening and reading --------------------------------------------------------------
+
+    def set_user(self, user: CurrentUser | None) -> None:
+        self.user = user
+        self.tick()
+
+    def open(self, infusion_id: int) -> None:
+        if infusion_id != self.infusion_id:
+            self.view = None
+            self.scanned_wristband = self.scanned_product = None
+            self.message.clear()
+            self.drops.reset()
+        self.infusion_id = infusion_id
+        self.reload()
+        self.timer.start()
+
+    def reload(self) -> None:
+        infusion_id = self.infusion_id
+        if infusion_id is None:
+            return
+        self.tasks.run(
+            lambda: views.bedside_view(self.ctx, infusion_id), self._loaded, self._load_failed
+        )
+
+    def _loaded(self, view: views.BedsideView) -> None:
+        if view.status.infusion_id != self.infusion_id:
+            return  # another infusion was opened meanwhile
+        self.view = view
+        patient, product, state = view.patient, view.product, view.state
+        self.patient_line.setText(
+            self.tr(
+                "{trial} · {initials} · {weight} kg (weighed {weighed}) · group {level} · "
+                "infusion {number} · product {product} ({status}) · {protocol}"
+            ).format(
+                trial=patient.trial_id,
+                initials=patient.initials,
+                weight=patient.weight_kg,
+                weighed=local_time(patient.weight_measured_at, with_date=True),
+                level=patient.dose_level,
+                number=state.number,
+                product=product.product_id,
+                status=product.status,
+                protocol=view.status.protocol.label,
+            )
+        )
+        self.log.show_rows(log_rows(view.events))
+        self.tick()
+        if self._scan_expected():
+            self.scan.setFocus()  # a scanner types into the focused field
+
+    def _load_failed(self, exc: Exception) -> None:
+        self._say(failure_text(exc), error=True)
+
+    # --- the once-a-second refresh --------------------------------------------------------
+
+    def tick(self) -> None:
+        view = self.view
+        if view is None:
+            for button in self.buttons.values():
+                button.setEnabled(False)
+            self.vitals.record.setEnabled(False)
+            return
+        now = self.ctx.now()
+        state, protocol = view.state, view.status.protocol
+        due = due_items(state, protocol, now)
+        self.steps.set_step(state.step)
+        self._show_countdown(due, now)
+        self._show_rate(now)
+        self.reasons = self._reasons(now)
+        self.buttons[BedsideAction.RATE_STEP].setText(
+            self.tr("Change &rate") if state.rate_step_at is not None else self.tr("&Rate step")
+        )
+        for action, button in self.buttons.items():
+            reason = self.reasons[action]
+            button.setEnabled(reason is None and not self.acting)
+            button.setToolTip(reason or "")
+        self.vitals.record.setEnabled(
+            self.reasons[BedsideAction.VITALS] is None and not self.acting
+        )
+        self.vitals.record.setToolTip(self.reasons[BedsideAction.VITALS] or "")
+        self.banner.show_alarms(
+            self.current_alarms(due, now),
+            can_acknowledge=self._may_record() and not self.acting,
+        )
+        self.scan_row.setVisible(self._scan_expected())
+
+    def current_alarms(self, due: list[DueItem], now: datetime) -> list[BoardAlarm]:
+        assert self.view is not None
+        return board_alarms(
+            self.view.state, due, now, product_expires_at=self.view.product.expires_at
+        )
+
+    def _scan_expected(self) -> bool:
+        if self.view is None or self.view.state.identity_checked_at is not None:
+            return False
+        return self.reasons.get(BedsideAction.CHECK, "") is None
+
+    def _show_countdown(self, due: list[DueItem], now: datetime) -> None:
+        countdown = next_countdown(due, now)
+        if countdown is None:
+            assert self.view is not None
+            self.countdown.setText(self.tr(self.view.state.status.value.capitalize()))
+            self.countdown.setStyleSheet("font-size: 30pt; font-weight: bold;")
+            return
+        label = QCoreApplication.translate("Countdown", countdown.label)
+        self.countdown.setText(f"{label} {countdown.text}".strip())
+        colour = "#b00020" if countdown.overdue else "#0d47a1"
+        self.countdown.setStyleSheet(f"font-size: 30pt; font-weight: bold; color: {colour};")
+
+    def _show_rate(self, now: datetime) -> None:
+        assert self.view is not None
+        state, protocol = self.view.state, self.view.status.protocol
+        dose = state.dose
+        target = None
+        if state.running and not state.paused:
+            target = state.rate_gtt_per_min
+        elif state.started_at is None and dose is not None:
+            target = dose.phase1_rate_gtt_per_min
+        parts = []
+        if target is not None:
+            parts.append(self.tr("Target {0} gtt/min").format(target))
+        if state.paused:
+            parts.append(self.tr("PAUSED"))
+        end = expected_end(state, protocol, now)
+        if end is not None:
+            label = self.tr("ended") if state.ended_at is not None else self.tr("expected end")
+            parts.append(f"{label} {local_time(end)}")
+        if dose is not None and state.started_at is None:
+            parts.append(
+                self.tr("plan: {0} gtt/min, then {1}, {2} mL, {3} gtt/mL set").format(
+                    dose.phase1_rate_gtt_per_min,
+                    dose.phase2_rate_gtt_per_min or "-",
+                    dose.bag_volume_ml,
+                    dose.drop_factor_gtt_per_ml,
+                )
+            )
+        self.rate.setText(" · ".join(str(p) for p in parts))
+        self.drops.set_target(target)
+
+    def _may_record(self) -> bool:
+        return self.user is not None and may(self.user.role, Action.RECORD_INFUSION_EVENT)
+
+    def _reasons(self, now: datetime) -> dict[BedsideAction, str | None]:
+        assert self.view is not None
+        username = self.user.username if self.user else None
+        reasons = blocked_reasons(self.view.state, self.view.status.protocol, now, username)
+        if self.user is None:
+            return dict.fromkeys(reasons, self.tr("log in first"))
+        role = self.user.role
+        for action in reasons:
+            allowed = may(
+                role,
+                Action.CALCULATE_DOSE if action in DOSE_ACTIONS else Action.RECORD_INFUSION_EVENT,
+            )
+            if not allowed:
+                reasons[action] = self.tr("not for your role ({0})").format(self.tr(role.value))
+        return reasons
+
+    # --- actions --------------------------------------------------------------------------
+
+    def _handlers(self) -> dict[BedsideAction, Callable[[], None]]:
+        return {
+            BedsideAction.DOSE: self._calculate_dose,
+            BedsideAction.VERIFY_DOSE: self._verify_dose,
+            BedsideAction.CHECK: self._check_identity,
+            BedsideAction.PREMEDICATION: lambda: self._act(
+                lambda user, i: bedside.give_premedication(self.ctx, user, i),
+                self.tr("Premedication recorded."),
+            ),
+            BedsideAction.THAW: lambda: self._act(
+                lambda user, i: bedside.record_thaw(self.ctx, user, i),
+                self.tr("Thaw recorded."),
+            ),
+            BedsideAction.START: self._start,
+            BedsideAction.RATE_STEP: self._rate_step,
+            BedsideAction.HOLD: self._hold,
+            BedsideAction.PAUSE: self._pause,
+            BedsideAction.RESUME: lambda: self._act(
+                lambda user, i: bedside.resume_infusion(self.ctx, user, i),
+                self.tr("Infusion resumed."),
+            ),
+            BedsideAction.STOP: self._stop,
+            BedsideAction.END: self._end,
+            BedsideAction.OBSERVATION_END: lambda: self._act(
+                lambda user, i: bedside.end_observation(self.ctx, user, i),
+                self.tr("Observation ended."),
+            ),
+            BedsideAction.ADVERSE_EVENT: self._adverse_event,
+        }
+
+    def _act(
+        self,
+        call: Callable[[CurrentUser, int], Any],
+        done: str,
+        after: Callable[[], None] | None = None,
+    ) -> None:
+        """One user action = one service call, off the UI thread; the record is re-read after
+        it, refused or not (a failed identity check is itself recorded)."""
+        user, infusion_id = self.user, self.infusion_id
+        if user is None or infusion_id is None or self.acting:
+            return
+        self.acting = True
+        self.tick()
+        self._say(self.tr("Saving…"))
+
+        def finished(result: Any) -> None:
+            self.acting = False
+            self._say(done, ok=True)
+            if after is not None:
+                after()
+            self.reload()
+
+        def failed(exc: Exception) -> None:
+            self.acting = False
+            self._say(failure_text(exc), error=True)
+            self.reload()
+
+        self.tasks.run(lambda: call(user, infusion_id), finished, failed)
+
+    def _say(self, text: str, *, ok: bool = False, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE if ok else "")
+
+    def _sign(self, what: str, meaning: str) -> str | None:
+        assert self.user is not None
+        return SignatureDialog.ask(
+            self, what=what, meaning=meaning, printed_name=self.user.printed_name
+        )
+
+    def _calculate_dose(self) -> None:
+        assert self.view is not None
+        protocol = self.view.status.protocol
+        default_volume = protocol.dosing.final_volume_ml
+        values = FormDialog.ask(
+            self,
+            self.tr("Calculate the dose"),
+            [
+                Field(
+                    "final_volume_ml",
+                    self.tr("Final volume (mL)"),
+                    str(default_volume.value) if default_volume else "",
+                ),
+                Field(
+                    "drop_factor",
+                    self.tr("Drop factor (gtt/mL)"),
+                    str(protocol.infusion.drop_factor_gtt_per_ml.value),
+                ),
+            ],
+            self.tr("From today's weight and the product's certificate of analysis."),
+        )
+        if values is None:
+            return
+        self._act(
+            lambda user, i: bedside.calculate_infusion_dose(
+                self.ctx,
+                user,
+                i,
+                final_volume_ml=values["final_volume_ml"] or None,
+                drop_factor_gtt_per_ml=values["drop_factor"] or None,
+            ),
+            self.tr("Dose calculated: a second person verifies it."),
+        )
+
+    def _verify_dose(self) -> None:
+        assert self.view is not None
+        dose = self.view.state.dose
+        if dose is None:
+            return
+        password = self._sign(
+            self.tr("Dose: {0} cells in {1} mL at {2}, then {3} gtt/min").format(
+                f"{dose.delivered_cells:.3e}",
+                dose.bag_volume_ml,
+                dose.phase1_rate_gtt_per_min,
+                dose.phase2_rate_gtt_per_min or "-",
+            ),
+            self.tr("verified"),
+        )
+        if password is None:
+            return
+        self._act(
+            lambda user, i: bedside.verify_dose(self.ctx, user, i, password),
+            self.tr("Dose verified."),
+        )
+
+    def _scanned(self) -> None:
+        text = self.scan.text().strip()
+        self.scan.clear()
+        if not text:
+            return
+        if text.upper().startswith(WRISTBAND_PREFIX + "|"):
+            self.scanned_wristband = text
+        else:
+            self.scanned_product = text
+        self._show_scan_state()
+        if self.scanned_wristband and self.scanned_product:
+            self._check_identity()
+
+    def _show_scan_state(self) -> None:
+        parts = [
+            self.tr("wristband {0}").format(self.scanned_wristband)
+            if self.scanned_wristband
+            else self.tr("wristband not scanned"),
+            self.tr("bag {0}").format(self.scanned_product)
+            if self.scanned_product
+            else self.tr("bag not scanned"),
+        ]
+        self.scan_state.setText(" · ".join(parts))
+
+    def _check_identity(self) -> None:
+        wristband, product = self.scanned_wristband, self.scanned_product
+        if not (wristband and product):
+            self._show_scan_state()
+            self._say(self.tr("Scan the patient's wristband and the bag first."), error=True)
+            self.scan.setFocus()
+            return
+        # matched or not, the check is recorded: the next check starts from new scans
+        self.scanned_wristband = self.scanned_product = None
+        self.scan_state.clear()
+        self._act(
+            lambda user, i: bedside.check_identity(
+                self.ctx, user, i, wristband=wristband, product_id=product
+            ),
+            self.tr("Patient and bag match; product released and in date."),
+        )
+
+    def _start(self) -> None:
+        assert self.view is not None
+        state, protocol = self.view.state, self.view.status.protocol
+        warning = late_start_warning(state, protocol, self.ctx.now())
+        fields = [
+            Field(
+                "drop_factor",
+                self.tr("Drop factor of the giving set (gtt/mL)"),
+                str(state.dose.drop_factor_gtt_per_ml if state.dose else ""),
+            )
+        ]
+        if warning:
+            fields.append(Field("override", self.tr("Reason for the late start")))
+        values = FormDialog.ask(self, self.tr("Start the infusion"), fields, warning or "")
+        if values is None:
+            return
+        password = self._sign(self.tr("Start of the infusion"), self.tr("administered"))
+        if password is None:
+            return
+        self._act(
+            lambda user, i: bedside.start_infusion(
+                self.ctx,
+                user,
+                i,
+                password,
+                drop_factor_gtt_per_ml=_whole("drop_factor", values["drop_factor"]),
+                override_reason=values.get("override") or None,
+            ),
+            self.tr("Infusion started."),
+        )
+
+    def _rate_step(self) -> None:
+        assert self.view is not None
+        dose = self.view.state.dose
+        default = str(dose.phase2_rate_gtt_per_min or "") if dose else ""
+        values = FormDialog.ask(
+            self,
+            self.tr("Rate step"),
+            [Field("rate", self.tr("New rate (gtt/min)"), default)],
+            self.tr("Only if the patient reports no discomfort; otherwise hold the slow rate."),
+        )
+        if values is None:
+            return
+        self._act(
+            lambda user, i: bedside.change_rate(
+                self.ctx,
+                user,
+                i,
+                no_discomfort=True,
+                rate_gtt_per_min=_whole("rate_gtt_per_min", values["rate"]),
+            ),
+            self.tr("Rate changed."),
+        )
+
+    def _hold(self) -> None:
+        values = FormDialog.ask(
+            self, self.tr("Hold the slow rate"), [Field("why", self.tr("Discomfort reported"))]
+        )
+        if values is not None:
+            self._act(
+                lambda user, i: bedside.hold_slow_rate(self.ctx, user, i, values["why"]),
+                self.tr("Slow rate held."),
+            )
+
+    def _pause(self) -> None:
+        values = FormDialog.ask(
+            self, self.tr("Pause the infusion"), [Field("why", self.tr("Reason"))]
+        )
+        if values is not None:
+            self._act(
+                lambda user, i: bedside.pause_infusion(self.ctx, user, i, values["why"]),
+                self.tr("Infusion paused."),
+            )
+
+    def _stop(self) -> None:
+        values = FormDialog.ask(
+            self,
+            self.tr("Stop the infusion for good"),
+            [
+                Field("why", self.tr("Reason")),
+                Field("volume", self.tr("Volume given (mL)")),
+            ],
+            self.tr("Observation still follows a stop."),
+        )
+        if values is None:
+            return
+        password = self._sign(self.tr("Stop of the infusion"), self.tr("administered"))
+        if password is None:
+            return
+        self._act(
+            lambda user, i: bedside.stop_infusion(
+                self.ctx, user, i, password, why=values["why"], volume_given_ml=values["volume"]
+            ),
+            self.tr("Infusion stopped."),
+        )
+
+    def _end(self) -> None:
+        assert self.view is not None
+        state, protocol = self.view.state, self.view.status.protocol
+        warning = end_window_warning(state, protocol, self.ctx.now())
+        bag = str(state.dose.bag_volume_ml) if state.dose else ""
+        fields = [Field("volume", self.tr("Volume infused (mL)"), bag)]
+        fields.append(
+            Field(
+                "override",
+                self.tr("Reason (outside the time window or not the whole bag)"),
+            )
+        )
+        values = FormDialog.ask(self, self.tr("End of the infusion"), fields, warning or "")
+        if values is None:
+            return
+        password = self._sign(self.tr("End of the infusion"), self.tr("administered"))
+        if password is None:
+            return
+        self._act(
+            lambda user, i: bedside.end_infusion(
+                self.ctx,
+                user,
+                i,
+                password,
+                volume_infused_ml=values["volume"],
+                override_reason=values.get("override") or None,
+            ),
+            self.tr("Infusion ended: vital signs now, then observation."),
+        )
+
+    def _adverse_event(self) -> None:
+        assert self.view is not None
+        temperatures = [v.vitals.temperature_c for v in self.view.state.vitals]
+        peak: Decimal | None = max(temperatures, default=None)
+        values = AdverseEventDialog.ask(self, peak)
+        if values is None:
+            return
+        self._act(
+            lambda user, i: bedside.record_adverse_event(self.ctx, user, i, **values),
+            self.tr("Adverse event recorded."),
+        )
+
+    def _record_vitals(self, values: dict[str, Any]) -> None:
+        self._act(
+            lambda user, i: bedside.record_vitals(self.ctx, user, i, values),
+            self.tr("Vital signs recorded."),
+            after=self.vitals.clear,
+        )
+
+    def _acknowledge(self, key: str, message: str) -> None:
+        self._act(
+            lambda user, i: bedside.acknowledge_alarm(self.ctx, user, i, key, message),
+            self.tr("Alarm acknowledged."),
+        )
+
+
+def _whole(field: str, text: str) -> int:
+    """Runs inside the service call, so a typo comes back as the field's one-line error."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise InputError(field, f"must be a whole number, got {text!r}") from None

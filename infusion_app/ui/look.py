@@ -1,0 +1,63 @@
+"""Shared look of the bedside screens: high-contrast colours, large targets, table set-up.
+
+Colours follow IEC 60601-1-8's alarm convention (red high, yellow medium, cyan low) and keep
+a contrast ratio of at least 4.5:1 for their text (WCAG AA), so a banner reads from a step back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QWidget
+
+from infusion_app.logic.alarms import Priority
+from infusion_app.logic.errors import DomainError
+from infusion_app.store.errors import StoreError
+
+ERROR_STYLE = "color: #b00020; font-weight: bold;"
+OK_STYLE = "color: #1b5e20; font-weight: bold;"
+HEADING_STYLE = "font-size: 20pt; font-weight: bold;"
+TOUCH_HEIGHT = 48  # px: a fingertip target on a 1366×768 touch screen
+
+ALARM_STYLES = {
+    Priority.HIGH: "background: #b00020; color: white;",
+    Priority.MEDIUM: "background: #ffd600; color: black;",
+    Priority.LOW: "background: #b2ebf2; color: black;",
+}
+
+PASS_COLOUR, FAIL_COLOUR, PENDING_COLOUR = "#c8e6c9", "#ffcdd2", "#fff9c4"
+
+
+def failure_text(exc: BaseException) -> str:
+    """A refused action's reason, as the service said it; anything else named, not dumped."""
+    if isinstance(exc, DomainError | StoreError):
+        text = str(exc)
+        return text[:1].upper() + text[1:]
+    return f"Unexpected error ({type(exc).__name__}): {exc}. Nothing was recorded."
+
+
+def local_time(moment: datetime | None, *, with_date: bool = False) -> str:
+    """Stored times are UTC; people read the station's local time."""
+    if moment is None:
+        return ""
+    local = moment.astimezone()
+    return local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+
+
+def touch_sized(*widgets: QWidget) -> None:
+    for widget in widgets:
+        widget.setMinimumHeight(TOUCH_HEIGHT)
+
+
+def read_only_table(columns: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(False)
+    return table

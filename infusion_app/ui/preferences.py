@@ -1,0 +1,34 @@
+"""What one station remembers about its display between runs: the interface language.
+
+Kept in an INI file in the user's config folder (not in the record: a display preference is
+not a clinical fact). Tests give their own file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_config_path
+from PySide6.QtCore import QSettings
+
+from infusion_app.ui.translations import LANGUAGES, SOURCE_LANGUAGE
+
+
+def default_preferences_file() -> Path:
+    return user_config_path("infusion-app", appauthor=False) / "display.ini"
+
+
+class Preferences:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_preferences_file()
+        self.settings = QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    @property
+    def language(self) -> str:
+        value = str(self.settings.value("language", SOURCE_LANGUAGE))
+        return value if value in LANGUAGES else SOURCE_LANGUAGE
+
+    @language.setter
+    def language(self, code: str) -> None:
+        self.settings.setValue("language", code)
+        self.settings.sync()

@@ -1,0 +1,95 @@
+"""The interface languages: English (the source texts) and Simplified Chinese.
+
+The ``.ts`` files in ``resources/translations`` are the sources translators edit. They are
+compiled to ``.qm`` on first use with the ``lrelease`` that ships inside PySide6, into the
+user's cache folder, and again whenever a ``.ts`` file is newer than its ``.qm``; so a source
+checkout, an editable install and a wheel all work without a build step.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import PySide6
+from platformdirs import user_cache_path
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+from infusion_app.resources import resources_dir
+
+LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+SOURCE_LANGUAGE = "en"
+
+
+class TranslationError(RuntimeError):
+    pass
+
+
+def translations_dir() -> Path:
+    return resources_dir() / "translations"
+
+
+def lrelease() -> Path:
+    names = ("lrelease.exe", "lrelease") if sys.platform == "win32" else ("lrelease",)
+    for name in names:
+        bundled = Path(PySide6.__file__).parent / name
+        if bundled.exists():
+            return bundled
+    found = shutil.which("pyside6-lrelease") or shutil.which("lrelease")
+    if found is None:
+        raise TranslationError("lrelease was not found (it ships with PySide6); reinstall the app")
+    return Path(found)
+
+
+def compiled(code: str, cache: Path | None = None) -> Path:
+    """The ``.qm`` file for ``code``, compiled now if missing or older than its source."""
+    source = translations_dir() / f"infusion_app_{code}.ts"
+    if not source.exists():
+        raise TranslationError(f"no translation for {code!r} ({source.name} is missing)")
+    folder = cache or user_cache_path("infusion-app", appauthor=False) / "translations"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"infusion_app_{code}.qm"
+    if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
+        result = subprocess.run(
+            [str(lrelease()), "-silent", str(source), "-qm", str(target)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if result.returncode != 0 or not target.exists():
+            raise TranslationError(f"could not compile {source.name}: {result.stderr.strip()}")
+    return target
+
+
+class Translations:
+    """Installs one language's translators into the application, replacing the previous."""
+
+    def __init__(self, cache: Path | None = None) -> None:
+        self.cache = cache
+        self.installed: list[QTranslator] = []
+        self.language = SOURCE_LANGUAGE
+
+    def use(self, code: str) -> None:
+        if code not in LANGUAGES:
+            raise TranslationError(
+                f"unknown language {code!r}; choose one of {', '.join(LANGUAGES)}"
+            )
+        app = QCoreApplication.instance()
+        assert app is not None
+        for translator in self.installed:
+            app.removeTranslator(translator)
+        self.installed = []
+        self.language = code
+        if code == SOURCE_LANGUAGE:
+            return
+        ours = QTranslator(app)
+        if not ours.load(str(compiled(code, self.cache))):
+            raise TranslationError(f"could not load the {LANGUAGES[code]} translation")
+        qt = QTranslator(app)  # Qt's own texts: OK/Cancel, the calendar
+        if qt.load(f"qtbase_{code}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt)
+            self.installed.append(qt)
+        app.installTranslator(ours)
+        self.installed.append(ours)

@@ -1,0 +1,118 @@
+"""One set of vital signs in one row, typed with the keyboard: Tab between fields, Enter
+records. The NEWS2 score shows as the values are typed, so the nurse sees it before saving;
+the score stored is the one the service computes from the same rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from infusion_app.logic import news2
+from infusion_app.logic.errors import DomainError
+from infusion_app.logic.vitals import AVPU, parse_vitals
+from infusion_app.ui.look import touch_sized
+
+FIELDS = (
+    ("temperature_c", "T °C", 60),
+    ("heart_rate_bpm", "HR", 56),
+    ("systolic_mmhg", "SBP", 56),
+    ("diastolic_mmhg", "DBP", 56),
+    ("respiratory_rate_per_min", "RR", 48),
+    ("spo2_pct", "SpO2 %", 56),
+)
+
+
+class VitalsEntry(QGroupBox):
+    submitted = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Vital signs"))
+        self.inputs: dict[str, QLineEdit] = {}
+        row = QHBoxLayout()
+        for key, label, width in FIELDS:
+            caption = QLabel(label)
+            edit = QLineEdit()
+            edit.setObjectName(key)
+            edit.setMinimumWidth(width)
+            touch_sized(edit)
+            edit.textChanged.connect(self._preview)
+            edit.returnPressed.connect(self.submit)
+            caption.setBuddy(edit)
+            row.addWidget(caption)
+            row.addWidget(edit, 1)
+            self.inputs[key] = edit
+        self.oxygen = QCheckBox(self.tr("on O2"))
+        self.oxygen.setObjectName("on_oxygen")
+        self.oxygen.toggled.connect(self._preview)
+        self.avpu = QComboBox()
+        self.avpu.setObjectName("avpu")
+        self.avpu.addItems(list(AVPU))
+        self.avpu.currentIndexChanged.connect(self._preview)
+        touch_sized(self.oxygen, self.avpu)
+        self.record = QPushButton(self.tr("Record vitals"))
+        self.record.setObjectName("recordVitals")
+        touch_sized(self.record)
+        self.record.clicked.connect(self.submit)
+        row.addWidget(self.oxygen)
+        row.addWidget(self.avpu)
+        row.addWidget(self.record)
+        self.score = QLabel()
+        self.score.setObjectName("news2")
+        self.score.setWordWrap(True)
+        row.addWidget(self.score, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addLayout(row)
+        self._preview()
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {k: (e.text().strip() or None) for k, e in self.inputs.items()}
+        values["on_oxygen"] = self.oxygen.isChecked()
+        values["avpu"] = self.avpu.currentText()
+        return values
+
+    def fill(self, values: dict[str, Any]) -> None:
+        for key, edit in self.inputs.items():
+            edit.setText(str(values.get(key, "")))
+        self.oxygen.setChecked(bool(values.get("on_oxygen")))
+        self.avpu.setCurrentText(str(values.get("avpu", "A")))
+
+    def clear(self) -> None:
+        for edit in self.inputs.values():
+            edit.clear()
+        self.oxygen.setChecked(False)
+        self.avpu.setCurrentIndex(0)
+        self.inputs["temperature_c"].setFocus()
+
+    def _preview(self) -> None:
+        values = self.values()
+        if all(values[k] is None for k, _, _ in FIELDS):
+            self.score.setText(self.tr("NEWS2: as you type"))
+            self.score.setStyleSheet("")
+            return
+        try:
+            scored = news2.score(parse_vitals(values))
+        except DomainError as problem:
+            self.score.setText(str(problem))
+            self.score.setStyleSheet("color: #b00020;")
+            return
+        self.score.setText(self.tr("NEWS2 {0} ({1} risk)").format(scored.total, scored.band.value))
+        alarming = scored.total >= 5
+        self.score.setStyleSheet("font-weight: bold;" + (" color: #b00020;" if alarming else ""))
+
+    def submit(self) -> None:
+        if self.record.isEnabled():
+            self.submitted.emit(self.values())

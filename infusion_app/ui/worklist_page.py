@@ -1,0 +1,294 @@
+"""Today's infusions on this ward, with their step and what is due next; search by trial ID;
+register a patient or create an infusion. Opening a row goes to the bedside screen."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from infusion_app.logic.advisories import Advisory
+from infusion_app.logic.entered_time import parse_entered_time
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.protocol_files import Catalog
+from infusion_app.logic.roles import Action, may
+from infusion_app.services import infusions, patients, views
+from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.ui.form_dialog import Field, FormDialog
+from infusion_app.ui.look import (
+    ERROR_STYLE,
+    HEADING_STYLE,
+    OK_STYLE,
+    failure_text,
+    local_time,
+    read_only_table,
+    touch_sized,
+)
+from infusion_app.ui.tasks import Tasks
+
+
+class WorklistPage(QWidget):
+    open_infusion = Signal(int)
+
+    def __init__(
+        self, ctx: AppContext, tasks: Tasks, catalog: Catalog, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks = tasks
+        self.catalog = catalog
+        self.user: CurrentUser | None = None
+        self.rows: list[views.InfusionRow] = []
+
+        heading = QLabel(self.tr("Infusions today"))
+        heading.setStyleSheet(HEADING_STYLE)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(self.tr("Search by trial ID (or scan a wristband)"))
+        self.search.returnPressed.connect(self.refresh)
+        self.this_station = QCheckBox(self.tr("This station only ({0})").format(ctx.station))
+        self.this_station.setChecked(True)
+        self.this_station.toggled.connect(self.refresh)
+        refresh = QPushButton(self.tr("Refresh (F5)"))
+        refresh.setShortcut("F5")
+        refresh.clicked.connect(self.refresh)
+        self.table = read_only_table(
+            [
+                self.tr("Patient"),
+                self.tr("Initials"),
+                self.tr("Infusion"),
+                self.tr("Product"),
+                self.tr("Station"),
+                self.tr("Step"),
+                self.tr("Next due"),
+                self.tr("Status"),
+            ]
+        )
+        self.table.setObjectName("worklist")
+        self.table.doubleClicked.connect(lambda _index: self._open_selected())
+        self.open_button = QPushButton(self.tr("&Open at the bedside"))
+        self.open_button.setObjectName("openInfusion")
+        self.open_button.clicked.connect(self._open_selected)
+        self.new_patient = QPushButton(self.tr("New &patient…"))
+        self.new_patient.setObjectName("newPatient")
+        self.new_patient.setProperty("writes", True)
+        self.new_patient.clicked.connect(self._register_patient)
+        self.new_infusion = QPushButton(self.tr("New &infusion…"))
+        self.new_infusion.setObjectName("newInfusion")
+        self.new_infusion.setProperty("writes", True)
+        self.new_infusion.clicked.connect(self._create_infusion)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        touch_sized(self.search, refresh, self.open_button, self.new_patient, self.new_infusion)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 2)
+        bar.addWidget(self.this_station)
+        bar.addWidget(refresh)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.new_patient)
+        buttons.addWidget(self.new_infusion)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+
+    def set_user(self, user: CurrentUser | None) -> None:
+        self.user = user
+        clinical = user is not None and may(user.role, Action.CREATE_INFUSION)
+        self.new_patient.setVisible(clinical)
+        self.new_infusion.setVisible(clinical)
+
+    def refresh(self) -> None:
+        text = self.search.text().strip()
+        if text.upper().startswith("MSC|"):  # a scanned wristband: MSC|P001|WL
+            text = text.split("|")[1] if text.count("|") >= 2 else text
+            self.search.setText(text)
+        now = self.ctx.now()
+        midnight = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        station = self.ctx.station if self.this_station.isChecked() else None
+        self.tasks.run(
+            lambda: views.list_infusions(
+                self.ctx,
+                since=midnight,
+                until=midnight + timedelta(days=1),
+                trial_id=text,
+                station=station,
+                open_ones=True,
+                now=now,
+            ),
+            self._show,
+            lambda exc: self._say(failure_text(exc), error=True),
+        )
+
+    def _show(self, rows: list[views.InfusionRow]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            cells = [
+                row.trial_id,
+                row.initials,
+                str(row.number),
+                row.product_id,
+                row.station,
+                row.step.value,
+                row.next_due,
+                row.status,
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if row.overdue and column == 6:
+                    item.setForeground(QColor("#b00020"))
+                self.table.setItem(index, column, item)
+        if rows and not self.table.selectedItems():
+            self.table.selectRow(0)
+        self.open_button.setEnabled(bool(rows))
+        if not rows:
+            self._say(self.tr("No infusions today here. Create one with New infusion."))
+
+    def _open_selected(self) -> None:
+        index = self.table.currentRow()
+        if 0 <= index < len(self.rows):
+            self.open_infusion.emit(self.rows[index].infusion_id)
+
+    def _say(self, text: str, *, ok: bool = False, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE if ok else "")
+
+    def _register_patient(self) -> None:
+        user = self.user
+        if user is None:
+            return
+        protocols = tuple(p.id for p in self.catalog.protocols)
+        levels = "; ".join(
+            f"{p.id}: {', '.join(level.id for level in p.dose_levels)}"
+            for p in self.catalog.protocols
+        )
+        values = FormDialog.ask(
+            self,
+            self.tr("New patient"),
+            [
+                Field("trial_id", self.tr("Trial ID"), self.search.text().strip()),
+                Field("initials", self.tr("Initials")),
+                Field("sex", self.tr("Sex"), choices=("female", "male")),
+                Field("age_years", self.tr("Age (years)")),
+                Field("weight_kg", self.tr("Weight (kg), actual body weight")),
+                Field(
+                    "weighed",
+                    self.tr("Weighed at (HH:MM today, or date and time)"),
+                    local_time(self.ctx.now()),
+                ),
+                Field("protocol", self.tr("Protocol"), choices=protocols),
+                Field("dose_level", self.tr("Dose level or group"), hint=levels),
+            ],
+        )
+        if values is None:
+            return
+
+        def call() -> object:
+            now = self.ctx.now().astimezone()
+            age = values["age_years"]
+            return patients.register_patient(
+                self.ctx,
+                user,
+                trial_id=values["trial_id"],
+                initials=values["initials"],
+                sex=values["sex"],
+                weight_kg=values["weight_kg"],
+                weight_measured_at=parse_entered_time("weight_measured_at", values["weighed"], now),
+                protocol_id=values["protocol"],
+                dose_level=values["dose_level"],
+                age_years=int(age) if age.isdigit() else None,
+            )
+
+        self.tasks.run(
+            call,
+            lambda warnings: self._registered(values["trial_id"], warnings),
+            lambda exc: self._say(failure_text(exc), error=True),
+        )
+
+    def _registered(self, trial_id: str, warnings: list[Advisory]) -> None:
+        notes = "; ".join(w.message for w in warnings)
+        self._say(
+            self.tr("Patient {0} registered.").format(trial_id) + (f" {notes}" if notes else ""),
+            ok=True,
+        )
+        self.search.setText(trial_id)
+        self.refresh()
+
+    def _create_infusion(self) -> None:
+        text = self.search.text().strip()
+        index = self.table.currentRow()
+        if not text and 0 <= index < len(self.rows):
+            text = self.rows[index].trial_id
+        self.tasks.run(
+            lambda: views.list_patients(self.ctx, text),
+            self._ask_infusion,
+            lambda exc: self._say(failure_text(exc), error=True),
+        )
+
+    def _ask_infusion(self, found: list[views.PatientRow]) -> None:
+        user = self.user
+        if user is None:
+            return
+        exact = [p for p in found if p.summary.trial_id == self.search.text().strip()]
+        candidates = exact or found
+        patient = candidates[0] if candidates else None
+        products = patient.products if patient else ()
+        values = FormDialog.ask(
+            self,
+            self.tr("New infusion"),
+            [
+                Field("trial_id", self.tr("Trial ID"), patient.summary.trial_id if patient else ""),
+                Field(
+                    "product_id",
+                    self.tr("Product ID"),
+                    next(
+                        (p for p, s in products if s != "registered"),
+                        products[0][0] if products else "",
+                    ),
+                ),
+                Field(
+                    "number",
+                    self.tr("Cycle or dose number"),
+                    str(patient.next_number) if patient else "1",
+                ),
+            ],
+        )
+        if values is None:
+            return
+
+        def call() -> int:
+            number = values["number"]
+            if not number.isdigit():
+                raise InputError("number", f"must be a whole number, got {number!r}")
+            return infusions.create_infusion(
+                self.ctx, user, values["trial_id"], values["product_id"], int(number)
+            )
+
+        self.tasks.run(
+            call,
+            self._created,
+            lambda exc: self._say(failure_text(exc), error=True),
+        )
+
+    def _created(self, infusion_id: int) -> None:
+        self._say(self.tr("Infusion created."), ok=True)
+        self.refresh()
+        self.open_infusion.emit(infusion_id)
