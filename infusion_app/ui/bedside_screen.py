@@ -73,6 +73,33 @@ BUTTONS: tuple[tuple[BedsideAction, str], ...] = (
     ),
 )
 
+# Texts made in logic/ and shown here, listed so that lupdate offers them for translation
+# (tests/ui/test_language.py checks the lists against logic's own).
+COUNTDOWN_LABELS = (
+    QT_TRANSLATE_NOOP("Countdown", "Start allowed in"),
+    QT_TRANSLATE_NOOP("Countdown", "Start allowed"),
+    QT_TRANSLATE_NOOP("Countdown", "Rate step in"),
+    QT_TRANSLATE_NOOP("Countdown", "Rate step due"),
+    QT_TRANSLATE_NOOP("Countdown", "Vitals due in"),
+    QT_TRANSLATE_NOOP("Countdown", "Vitals due"),
+    QT_TRANSLATE_NOOP("Countdown", "Expected end in"),
+    QT_TRANSLATE_NOOP("Countdown", "Expected end reached"),
+    QT_TRANSLATE_NOOP("Countdown", "Observation ends in"),
+    QT_TRANSLATE_NOOP("Countdown", "Observation complete"),
+    QT_TRANSLATE_NOOP("Countdown", "Post-thaw limit in"),
+    QT_TRANSLATE_NOOP("Countdown", "Post-thaw limit passed"),
+    QT_TRANSLATE_NOOP("Countdown", "SAE report due in"),
+    QT_TRANSLATE_NOOP("Countdown", "SAE report overdue"),
+)
+STATUS_TEXTS = (
+    QT_TRANSLATE_NOOP("Status", "Not started"),
+    QT_TRANSLATE_NOOP("Status", "Running"),
+    QT_TRANSLATE_NOOP("Status", "Paused"),
+    QT_TRANSLATE_NOOP("Status", "Ended"),
+    QT_TRANSLATE_NOOP("Status", "Stopped"),
+    QT_TRANSLATE_NOOP("Status", "Observation complete"),
+)
+
 # Actions a pharmacist may take here too; the rest are the nurse's.
 DOSE_ACTIONS = {BedsideAction.DOSE, BedsideAction.VERIFY_DOSE}
 
@@ -274,7 +301,8 @@ class BedsideScreen(QWidget):
         countdown = next_countdown(due, now)
         if countdown is None:
             assert self.view is not None
-            self.countdown.setText(self.tr(self.view.state.status.value.capitalize()))
+            status = self.view.state.status.value.capitalize()
+            self.countdown.setText(QCoreApplication.translate("Status", status))
             self.countdown.setStyleSheet("font-size: 30pt; font-weight: bold;")
             return
         label = QCoreApplication.translate("Countdown", countdown.label)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -45,6 +45,13 @@ from infusion_app.ui.settings_page import SettingsPage
 from infusion_app.ui.tasks import Tasks
 from infusion_app.ui.translations import TranslationError, Translations
 from infusion_app.ui.worklist_page import WorklistPage
+
+ROLE_NAMES = (  # for lupdate: the header shows the role in the interface language
+    QT_TRANSLATE_NOOP("Role", "nurse"),
+    QT_TRANSLATE_NOOP("Role", "pharmacist"),
+    QT_TRANSLATE_NOOP("Role", "monitor"),
+    QT_TRANSLATE_NOOP("Role", "admin"),
+)
 
 ACTIVITY = frozenset(
     {
@@ -171,12 +178,7 @@ class MainWindow(QMainWindow):
         same_person = self.user is not None and self.user.id == user.id
         self.user = user
         self.last_activity = self.ctx.now()
-        self.who.setText(
-            self.tr("{name} · {role} · station {station}").format(
-                name=user.printed_name, role=self.tr(user.role.value), station=self.ctx.station
-            )
-        )
-        self.header.setVisible(True)
+        self._show_who(user)
         if same_person and self.workspace is not None:
             self.pages.setCurrentWidget(self.workspace)  # the screen kept at the idle lock
             self._set_user_everywhere(user)
@@ -188,6 +190,16 @@ class MainWindow(QMainWindow):
                 self._land,
                 lambda exc: None,  # the list is shown anyway
             )
+
+    def _show_who(self, user: CurrentUser) -> None:
+        self.who.setText(
+            self.tr("{name} · {role} · station {station}").format(
+                name=user.printed_name,
+                role=QCoreApplication.translate("Role", user.role.value),
+                station=self.ctx.station,
+            )
+        )
+        self.header.setVisible(True)
 
     def _open_workspace(self, user: CurrentUser, keep: str | None = None) -> None:
         """The role's screens only: what a role may not use is not built at all."""
@@ -297,12 +309,7 @@ class MainWindow(QMainWindow):
 
     def _logged_in_again(self, user: CurrentUser, keep: str | None, infusion: int | None) -> None:
         self.user = user
-        self.who.setText(
-            self.tr("{name} · {role} · station {station}").format(
-                name=user.printed_name, role=self.tr(user.role.value), station=self.ctx.station
-            )
-        )
-        self.header.setVisible(True)
+        self._show_who(user)
         self._open_workspace(user, keep)
         if infusion is not None and self.bedside is not None:
             self.bedside.infusion_id = infusion

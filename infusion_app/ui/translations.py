@@ -63,12 +63,16 @@ def compiled(code: str, cache: Path | None = None) -> Path:
     return target
 
 
+# The translators this module installed, whichever window asked: a language applies to the
+# whole application, so switching must remove what an earlier window put in.
+_installed: list[QTranslator] = []
+
+
 class Translations:
     """Installs one language's translators into the application, replacing the previous."""
 
     def __init__(self, cache: Path | None = None) -> None:
         self.cache = cache
-        self.installed: list[QTranslator] = []
         self.language = SOURCE_LANGUAGE
 
     def use(self, code: str) -> None:
@@ -78,9 +82,8 @@ class Translations:
             )
         app = QCoreApplication.instance()
         assert app is not None
-        for translator in self.installed:
-            app.removeTranslator(translator)
-        self.installed = []
+        while _installed:
+            app.removeTranslator(_installed.pop())
         self.language = code
         if code == SOURCE_LANGUAGE:
             return
@@ -90,6 +93,6 @@ class Translations:
         qt = QTranslator(app)  # Qt's own texts: OK/Cancel, the calendar
         if qt.load(f"qtbase_{code}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(qt)
-            self.installed.append(qt)
+            _installed.append(qt)
         app.installTranslator(ours)
-        self.installed.append(ours)
+        _installed.append(ours)

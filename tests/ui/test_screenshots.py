@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 
 from infusion_app.services import bedside
+from infusion_app.ui.translations import Translations
 from tests.services.bedside_steps import run_to_fast_phase
 from tests.ui.conftest import settle
 
@@ -36,6 +38,12 @@ def distinct_colours(path: Path) -> int:
             for y in range(0, image.height(), step)
         }
     )
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards(qapp):
+    yield
+    Translations().use("en")
 
 
 def test_screenshots_of_the_main_screens(
@@ -64,6 +72,13 @@ def test_screenshots_of_the_main_screens(
     nurse = open_window(ui_staff.nurse2)
     assert nurse.bedside.countdown.text() == "Vitals due in 08:12"
     written.append(save(nurse, folder, "bedside"))
+    nurse.workspace.setCurrentWidget(nurse.settings_page)
+    nurse.settings_page.language.setCurrentIndex(1)  # the same screen in Chinese
+    nurse.workspace.setCurrentWidget(nurse.bedside)
+    settle(qtbot, nurse)
+    assert nurse.bedside.countdown.text() == "距测生命体征 08:12"
+    written.append(save(nurse, folder, "bedside_zh_CN"))
+    nurse.settings_page.language.setCurrentIndex(0)
     nurse.close()
 
     pharmacist = open_window(ui_staff.pharmacist)

@@ -1,0 +1,1489 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+  <context>
+    <name>AdverseEventDialog</name>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="36" />
+      <source>Reaction / adverse event (CTCAE v5.0)</source>
+      <translation>反应 / 不良事件（CTCAE v5.0）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="52" />
+      <source>Serious (SAE: report within 24 h)</source>
+      <translation>严重（SAE：24 小时内报告）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="73" />
+      <source>Term</source>
+      <translation>术语</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="74" />
+      <source>Other term</source>
+      <translation>其他术语</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="75" />
+      <source>Grade</source>
+      <translation>分级</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="77" />
+      <source>Attribution</source>
+      <translation>相关性</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="79" />
+      <source>Action taken</source>
+      <translation>采取的措施</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="80" />
+      <source>Outcome</source>
+      <translation>转归</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="81" />
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="105" />
+      <source>Suggested grade {0} from the highest temperature, {1} °C</source>
+      <translation>按最高体温 {1} °C 建议分级 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="110" />
+      <source>No temperature of 38.0 °C or more recorded</source>
+      <translation>未记录到 38.0 °C 及以上的体温</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlarmBanner</name>
+    <message>
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="34" />
+      <source>Acknowledge (F9)</source>
+      <translation>确认 (F9)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="53" />
+      <source>HIGH</source>
+      <translation>高</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="54" />
+      <source>MEDIUM</source>
+      <translation>中</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="55" />
+      <source>Reminder</source>
+      <translation>提醒</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="58" />
+      <source>+{0} more</source>
+      <translation>另有 {0} 条</translation>
+    </message>
+  </context>
+  <context>
+    <name>BedsideScreen</name>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="54" />
+      <source>Calculate &amp;dose</source>
+      <translation>计算剂量(&amp;D)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="55" />
+      <source>&amp;Verify dose</source>
+      <translation>核对剂量(&amp;V)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="56" />
+      <source>&amp;Check identity</source>
+      <translation>核对身份(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="57" />
+      <source>&amp;Premedication given</source>
+      <translation>已给预处理药(&amp;P)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="58" />
+      <source>&amp;Thawed</source>
+      <translation>已复苏(&amp;T)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="59" />
+      <source>&amp;Start infusion</source>
+      <translation>开始输注(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="60" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="273" />
+      <source>&amp;Rate step</source>
+      <translation>调速(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="61" />
+      <source>&amp;Hold slow rate</source>
+      <translation>维持慢速(&amp;H)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="62" />
+      <source>P&amp;ause</source>
+      <translation>暂停(&amp;A)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="63" />
+      <source>Res&amp;ume</source>
+      <translation>继续(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="64" />
+      <source>St&amp;op</source>
+      <translation>停止(&amp;O)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="65" />
+      <source>&amp;End infusion</source>
+      <translation>结束输注(&amp;E)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="68" />
+      <source>End &amp;observation</source>
+      <translation>结束观察(&amp;O)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="72" />
+      <source>Reaction / A&amp;E</source>
+      <translation>反应 / 不良事件(&amp;E)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="126" />
+      <source>Infusion &amp;list</source>
+      <translation>输注列表(&amp;L)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="142" />
+      <source>Scan the wristband, then the bag</source>
+      <translation>先扫腕带，再扫输液袋</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="234" />
+      <source>{trial} · {initials} · {weight} kg (weighed {weighed}) · group {level} · infusion {number} · product {product} ({status}) · {protocol}</source>
+      <translation>{trial} · {initials} · {weight} kg（称重 {weighed}）· {level} 组 · 第 {number} 次输注 · 产品 {product}（{status}）· {protocol}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="273" />
+      <source>Change &amp;rate</source>
+      <translation>改变滴速(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="324" />
+      <source>Target {0} gtt/min</source>
+      <translation>目标 {0} 滴/分</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="326" />
+      <source>PAUSED</source>
+      <translation>已暂停</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="329" />
+      <source>ended</source>
+      <translation>已结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="329" />
+      <source>expected end</source>
+      <translation>预计结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="333" />
+      <source>plan: {0} gtt/min, then {1}, {2} mL, {3} gtt/mL set</source>
+      <translation>方案：{0} 滴/分，然后 {1}，{2} mL，输液器 {3} 滴/mL</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="351" />
+      <source>log in first</source>
+      <translation>请先登录</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="359" />
+      <source>not for your role ({0})</source>
+      <translation>您的角色（{0}）不能执行</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="371" />
+      <source>Premedication recorded.</source>
+      <translation>预处理用药已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="375" />
+      <source>Thaw recorded.</source>
+      <translation>复苏已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="383" />
+      <source>Infusion resumed.</source>
+      <translation>输注已继续。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="389" />
+      <source>Observation ended.</source>
+      <translation>观察已结束。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="407" />
+      <source>Saving…</source>
+      <translation>正在保存…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="439" />
+      <source>Calculate the dose</source>
+      <translation>计算剂量</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="443" />
+      <source>Final volume (mL)</source>
+      <translation>最终体积 (mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="448" />
+      <source>Drop factor (gtt/mL)</source>
+      <translation>滴系数 (滴/mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="452" />
+      <source>From today's weight and the product's certificate of analysis.</source>
+      <translation>依据今日体重和产品检验报告。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="464" />
+      <source>Dose calculated: a second person verifies it.</source>
+      <translation>剂量已计算：请第二人核对。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="473" />
+      <source>Dose: {0} cells in {1} mL at {2}, then {3} gtt/min</source>
+      <translation>剂量：{0} 个细胞，{1} mL，{2} 滴/分，然后 {3} 滴/分</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="479" />
+      <source>verified</source>
+      <translation>已核对</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="485" />
+      <source>Dose verified.</source>
+      <translation>剂量已核对。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="503" />
+      <source>wristband {0}</source>
+      <translation>腕带 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="505" />
+      <source>wristband not scanned</source>
+      <translation>腕带未扫描</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="506" />
+      <source>bag {0}</source>
+      <translation>输液袋 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="508" />
+      <source>bag not scanned</source>
+      <translation>输液袋未扫描</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="516" />
+      <source>Scan the patient's wristband and the bag first.</source>
+      <translation>请先扫描患者腕带和输液袋。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="526" />
+      <source>Patient and bag match; product released and in date.</source>
+      <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="536" />
+      <source>Drop factor of the giving set (gtt/mL)</source>
+      <translation>输液器滴系数 (滴/mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="541" />
+      <source>Reason for the late start</source>
+      <translation>延迟开始的原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="542" />
+      <source>Start the infusion</source>
+      <translation>开始输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="545" />
+      <source>Start of the infusion</source>
+      <translation>输注开始</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="545" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="615" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="640" />
+      <source>administered</source>
+      <translation>已给药</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="557" />
+      <source>Infusion started.</source>
+      <translation>输注已开始。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="566" />
+      <source>Rate step</source>
+      <translation>调速</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="567" />
+      <source>New rate (gtt/min)</source>
+      <translation>新滴速 (滴/分)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="568" />
+      <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
+      <translation>仅在患者无不适时调速；否则维持慢速。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="580" />
+      <source>Rate changed.</source>
+      <translation>滴速已改变。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="585" />
+      <source>Hold the slow rate</source>
+      <translation>维持慢速</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="585" />
+      <source>Discomfort reported</source>
+      <translation>患者所述不适</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="590" />
+      <source>Slow rate held.</source>
+      <translation>已维持慢速。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="595" />
+      <source>Pause the infusion</source>
+      <translation>暂停输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="595" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="608" />
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="600" />
+      <source>Infusion paused.</source>
+      <translation>输注已暂停。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="606" />
+      <source>Stop the infusion for good</source>
+      <translation>永久停止输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="609" />
+      <source>Volume given (mL)</source>
+      <translation>已输入体积 (mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="611" />
+      <source>Observation still follows a stop.</source>
+      <translation>停止后仍需观察。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="615" />
+      <source>Stop of the infusion</source>
+      <translation>输注停止</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="622" />
+      <source>Infusion stopped.</source>
+      <translation>输注已停止。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="630" />
+      <source>Volume infused (mL)</source>
+      <translation>输注体积 (mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="634" />
+      <source>Reason (outside the time window or not the whole bag)</source>
+      <translation>原因（超出时间窗或未输完整袋）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="637" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="640" />
+      <source>End of the infusion</source>
+      <translation>输注结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="652" />
+      <source>Infusion ended: vital signs now, then observation.</source>
+      <translation>输注已结束：现在测生命体征，然后观察。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="664" />
+      <source>Adverse event recorded.</source>
+      <translation>不良事件已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="670" />
+      <source>Vital signs recorded.</source>
+      <translation>生命体征已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="677" />
+      <source>Alarm acknowledged.</source>
+      <translation>报警已确认。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Countdown</name>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="79" />
+      <source>Start allowed in</source>
+      <translation>距可开始</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="80" />
+      <source>Start allowed</source>
+      <translation>可以开始</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="81" />
+      <source>Rate step in</source>
+      <translation>距调速</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="82" />
+      <source>Rate step due</source>
+      <translation>应调速</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="83" />
+      <source>Vitals due in</source>
+      <translation>距测生命体征</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="84" />
+      <source>Vitals due</source>
+      <translation>应测生命体征</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="85" />
+      <source>Expected end in</source>
+      <translation>距预计结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="86" />
+      <source>Expected end reached</source>
+      <translation>已到预计结束时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="87" />
+      <source>Observation ends in</source>
+      <translation>距观察结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="88" />
+      <source>Observation complete</source>
+      <translation>观察完成</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="89" />
+      <source>Post-thaw limit in</source>
+      <translation>距复苏后时限</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
+      <source>Post-thaw limit passed</source>
+      <translation>已超过复苏后时限</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
+      <source>SAE report due in</source>
+      <translation>距 SAE 报告截止</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
+      <source>SAE report overdue</source>
+      <translation>SAE 报告已逾期</translation>
+    </message>
+  </context>
+  <context>
+    <name>DoseCalculator</name>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="30" />
+      <source>Dose calculator</source>
+      <translation>剂量计算器</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="40" />
+      <source>Protocol</source>
+      <translation>方案</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="42" />
+      <source>Dose level</source>
+      <translation>剂量水平</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="46" />
+      <source>Weight (kg)</source>
+      <translation>体重 (kg)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="47" />
+      <source>Concentration (cells/mL)</source>
+      <translation>浓度 (细胞/mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="48" />
+      <source>Viability (%)</source>
+      <translation>活率 (%)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="49" />
+      <source>Product volume in the bag (mL)</source>
+      <translation>袋内产品体积 (mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="50" />
+      <source>Drop factor (gtt/mL)</source>
+      <translation>滴系数 (滴/mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="51" />
+      <source>Final volume (mL)</source>
+      <translation>最终体积 (mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="109" />
+      <source>Enter weight, concentration and viability.</source>
+      <translation>请输入体重、浓度和活率。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="128" />
+      <source>Target: {0} ({1}/kg × {2} kg)</source>
+      <translation>目标：{0}（{1}/kg × {2} kg）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="133" />
+      <source>Product volume: {0} mL</source>
+      <translation>产品体积：{0} mL</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="134" />
+      <source>Delivered: {0}</source>
+      <translation>实际给予：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="135" />
+      <source>Deviation: {0:+.2f} % (tolerance ±{1} %)</source>
+      <translation>偏差：{0:+.2f} %（允许 ±{1} %）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="138" />
+      <source>Final volume: {0} mL (diluent {1} mL)</source>
+      <translation>最终体积：{0} mL（稀释液 {1} mL）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="144" />
+      <source>Phase {0}: {1} gtt/min for {2:.1f} min ({3} mL)</source>
+      <translation>第 {0} 阶段：{1} 滴/分，{2:.1f} 分钟（{3} mL）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="148" />
+      <source>Expected duration: {0:.1f} min</source>
+      <translation>预计时长：{0:.1f} 分钟</translation>
+    </message>
+  </context>
+  <context>
+    <name>DropCounter</name>
+    <message>
+      <location filename="../../infusion_app/ui/drop_counter.py" line="34" />
+      <source>Drop count</source>
+      <translation>滴数计数</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/drop_counter.py" line="42" />
+      <source>15 s</source>
+      <translation>15 秒</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/drop_counter.py" line="43" />
+      <source>60 s</source>
+      <translation>60 秒</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/drop_counter.py" line="49" />
+      <source>Drop (Space)</source>
+      <translation>一滴（空格）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/drop_counter.py" line="54" />
+      <source>Reset</source>
+      <translation>重置</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/drop_counter.py" line="115" />
+      <source>target {0} gtt/min</source>
+      <translation>目标 {0} 滴/分</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/drop_counter.py" line="117" />
+      <source>no target rate now</source>
+      <translation>当前无目标滴速</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/drop_counter.py" line="120" />
+      <source>Measured {0:.0f} gtt/min ({1} drops in {2} s), {3}</source>
+      <translation>实测 {0:.0f} 滴/分（{2} 秒 {1} 滴），{3}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/drop_counter.py" line="126" />
+      <source>on target</source>
+      <translation>符合目标</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/drop_counter.py" line="128" />
+      <source>{0:+.0f} gtt/min: adjust the roller clamp</source>
+      <translation>{0:+.0f} 滴/分：请调节滚轮夹</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/drop_counter.py" line="132" />
+      <source>Counting: {0} drops, {1:.0f} s left</source>
+      <translation>计数中：{0} 滴，剩余 {1:.0f} 秒</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/drop_counter.py" line="135" />
+      <source>Tap for each drop; the {0} s count starts at the first drop ({1})</source>
+      <translation>每滴点一下；{0} 秒计数从第一滴开始（{1}）</translation>
+    </message>
+  </context>
+  <context>
+    <name>EventLogTable</name>
+    <message>
+      <location filename="../../infusion_app/ui/event_log_table.py" line="28" />
+      <source>#</source>
+      <translation>#</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/event_log_table.py" line="29" />
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/event_log_table.py" line="30" />
+      <source>Recorded (back-entry)</source>
+      <translation>录入时间（补录）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/event_log_table.py" line="31" />
+      <source>User</source>
+      <translation>用户</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/event_log_table.py" line="32" />
+      <source>Entry</source>
+      <translation>条目</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/event_log_table.py" line="33" />
+      <source>Details</source>
+      <translation>详情</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/event_log_table.py" line="34" />
+      <source>Signed / corrected</source>
+      <translation>签名 / 更正</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/event_log_table.py" line="54" />
+      <source>signed {0}</source>
+      <translation>签名：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/event_log_table.py" line="55" />
+      <source>corrected by {0}</source>
+      <translation>更正：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>LoginScreen</name>
+    <message>
+      <location filename="../../infusion_app/ui/login_screen.py" line="66" />
+      <source>Username</source>
+      <translation>用户名</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/login_screen.py" line="67" />
+      <source>Printed name</source>
+      <translation>签名姓名</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/login_screen.py" line="68" />
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/login_screen.py" line="69" />
+      <source>Repeat password</source>
+      <translation>再次输入密码</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/login_screen.py" line="88" />
+      <source>Create the administrator</source>
+      <translation>创建管理员</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/login_screen.py" line="88" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="100" />
+      <source>Log in</source>
+      <translation>登录</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/login_screen.py" line="91" />
+      <source>This station has no accounts yet. The first account administers the others and signs no clinical act.</source>
+      <translation>本工作站还没有账户。第一个账户负责管理其他账户，不签署任何临床操作。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/login_screen.py" line="100" />
+      <source>Create administrator</source>
+      <translation>创建管理员</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/login_screen.py" line="114" />
+      <source>password: the two entries differ</source>
+      <translation>密码：两次输入不一致</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/login_screen.py" line="122" />
+      <source>Checking…</source>
+      <translation>正在核对…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/login_screen.py" line="141" />
+      <source>Unexpected error: {0}</source>
+      <translation>意外错误：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="123" />
+      <source>Log out</source>
+      <translation>退出登录</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="196" />
+      <source>{name} · {role} · station {station}</source>
+      <translation>{name} · {role} · 工作站 {station}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="216" />
+      <source>Pharmacy</source>
+      <translation>药房</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="221" />
+      <source>Infusions</source>
+      <translation>输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="225" />
+      <source>Bedside</source>
+      <translation>床旁</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="229" />
+      <source>Monitor</source>
+      <translation>监查</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="230" />
+      <source>Protocols</source>
+      <translation>方案</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="234" />
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="331" />
+      <source>Locked after {0} min without use. Log in to continue.</source>
+      <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
+    </message>
+  </context>
+  <context>
+    <name>MonitorPage</name>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="48" />
+      <source>Monitor: infusion records (read-only)</source>
+      <translation>监查：输注记录（只读）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="52" />
+      <source>Trial ID (empty: all patients)</source>
+      <translation>受试者编号（留空：全部患者）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="61" />
+      <source>&amp;Search</source>
+      <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="66" />
+      <source>Patient</source>
+      <translation>患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="67" />
+      <source>Infusion</source>
+      <translation>输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="68" />
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="69" />
+      <source>Station</source>
+      <translation>工作站</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="70" />
+      <source>Created</source>
+      <translation>创建时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="71" />
+      <source>Step</source>
+      <translation>步骤</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="72" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="81" />
+      <source>&amp;Print record…</source>
+      <translation>打印记录(&amp;P)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="82" />
+      <source>E&amp;xport…</source>
+      <translation>导出(&amp;X)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="85" />
+      <source>Printing and export arrive with the records feature.</source>
+      <translation>打印和导出将随记录功能提供。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="90" />
+      <source>From</source>
+      <translation>从</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="92" />
+      <source>to</source>
+      <translation>至</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="140" />
+      <source>No infusions in this range.</source>
+      <translation>此范围内没有输注。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="160" />
+      <source>Log verified: {0} entries, chain intact, head {1}</source>
+      <translation>日志已验证：{0} 条，链完整，头哈希 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="168" />
+      <source>LOG DOES NOT VERIFY: {0}</source>
+      <translation>日志验证失败：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>PharmacyPage</name>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="67" />
+      <source>Pharmacy: release and dose</source>
+      <translation>药房：放行与剂量</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="71" />
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="72" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
+      <source>Lot</source>
+      <translation>批号</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="73" />
+      <source>Patient</source>
+      <translation>患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="74" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="75" />
+      <source>Verdict now</source>
+      <translation>当前结论</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="82" />
+      <source>Criterion</source>
+      <translation>标准</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="83" />
+      <source>Value</source>
+      <translation>结果值</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="84" />
+      <source>Limit</source>
+      <translation>限度</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="85" />
+      <source>Result</source>
+      <translation>判定</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="86" />
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="95" />
+      <source>&amp;Enter CoA…</source>
+      <translation>录入检验报告(&amp;E)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="97" />
+      <source>&amp;Import CoA file…</source>
+      <translation>导入检验报告文件(&amp;I)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="99" />
+      <source>&amp;Release…</source>
+      <translation>放行(&amp;R)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="101" />
+      <source>&amp;Dispense…</source>
+      <translation>发放(&amp;D)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="178" />
+      <source>No product selected.</source>
+      <translation>未选择产品。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="208" />
+      <source>already {0}</source>
+      <translation>已{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="210" />
+      <source>{0}: every criterion must pass</source>
+      <translation>{0}：所有标准都必须通过</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="216" />
+      <source>only a released product is dispensed (this one is {0})</source>
+      <translation>只有已放行的产品才能发放（此产品为 {0}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="254" />
+      <source>Certificate of analysis</source>
+      <translation>检验报告</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="256" />
+      <source>Product ID</source>
+      <translation>产品编号</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
+      <source>Patient trial ID</source>
+      <translation>受试者编号</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="259" />
+      <source>Total cells per mL</source>
+      <translation>每 mL 总细胞数</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="260" />
+      <source>Volume (mL)</source>
+      <translation>体积 (mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="261" />
+      <source>Viability (%)</source>
+      <translation>活率 (%)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="261" />
+      <source>empty = pending</source>
+      <translation>留空 = 待定</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="262" />
+      <source>Sterility</source>
+      <translation>无菌</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="263" />
+      <source>Mycoplasma</source>
+      <translation>支原体</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="264" />
+      <source>Endotoxin (EU/mL)</source>
+      <translation>内毒素 (EU/mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="267" />
+      <source>Tumorigenicity</source>
+      <translation>致瘤性</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="271" />
+      <source>Markers (%)</source>
+      <translation>表面标志 (%)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="272" />
+      <source>Expires (YYYY-MM-DD HH:MM, station time)</source>
+      <translation>有效期至（YYYY-MM-DD HH:MM，工作站时间）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="298" />
+      <source>Import a CoA (JSON)</source>
+      <translation>导入检验报告 (JSON)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="298" />
+      <source>CoA files (*.json)</source>
+      <translation>检验报告文件 (*.json)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="321" />
+      <source>Product {0} registered.</source>
+      <translation>产品 {0} 已登记。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="329" />
+      <source>released</source>
+      <translation>已放行</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="329" />
+      <source>dispensed</source>
+      <translation>已发放</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="331" />
+      <source>Release of product {0}: every criterion passed</source>
+      <translation>放行产品 {0}：所有标准均通过</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="333" />
+      <source>Dispensing of product {0} for infusion</source>
+      <translation>发放产品 {0} 用于输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="341" />
+      <source>Product {0} {1}.</source>
+      <translation>产品 {0} {1}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ProtocolsPage</name>
+    <message>
+      <location filename="../../infusion_app/ui/protocols_page.py" line="24" />
+      <source>Protocols on this station</source>
+      <translation>本工作站的方案</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/protocols_page.py" line="30" />
+      <source>Protocol</source>
+      <translation>方案</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/protocols_page.py" line="30" />
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/protocols_page.py" line="30" />
+      <source>Title</source>
+      <translation>标题</translation>
+    </message>
+  </context>
+  <context>
+    <name>Role</name>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="50" />
+      <source>nurse</source>
+      <translation>护士</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="51" />
+      <source>pharmacist</source>
+      <translation>药师</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="52" />
+      <source>monitor</source>
+      <translation>监查员</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="53" />
+      <source>admin</source>
+      <translation>管理员</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsPage</name>
+    <message>
+      <location filename="../../infusion_app/ui/settings_page.py" line="17" />
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/settings_page.py" line="29" />
+      <source>Language</source>
+      <translation>语言</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/settings_page.py" line="32" />
+      <source>Patient names and free text are shown as entered, in any language. Messages from the protocol rules are in English.</source>
+      <translation>患者姓名和自由文本按录入原样显示，可为任何语言。方案规则的提示为英文。</translation>
+    </message>
+  </context>
+  <context>
+    <name>SignatureDialog</name>
+    <message>
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="24" />
+      <source>Electronic signature</source>
+      <translation>电子签名</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="27" />
+      <source>By entering my password I sign this record as {meaning}.</source>
+      <translation>输入密码即表示我以“{meaning}”签署此记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="40" />
+      <source>Signing</source>
+      <translation>签署内容</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="41" />
+      <source>Meaning</source>
+      <translation>含义</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="42" />
+      <source>Printed name</source>
+      <translation>签名姓名</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="43" />
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="48" />
+      <source>Sign</source>
+      <translation>签名</translation>
+    </message>
+  </context>
+  <context>
+    <name>Status</name>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
+      <source>Not started</source>
+      <translation>未开始</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
+      <source>Running</source>
+      <translation>进行中</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
+      <source>Paused</source>
+      <translation>已暂停</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
+      <source>Ended</source>
+      <translation>已结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
+      <source>Stopped</source>
+      <translation>已停止</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
+      <source>Observation complete</source>
+      <translation>观察完成</translation>
+    </message>
+  </context>
+  <context>
+    <name>StepStrip</name>
+    <message>
+      <location filename="../../infusion_app/ui/step_strip.py" line="18" />
+      <source>Checks</source>
+      <translation>核对</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/step_strip.py" line="19" />
+      <source>Premedication</source>
+      <translation>预处理</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/step_strip.py" line="20" />
+      <source>Thaw</source>
+      <translation>复苏</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/step_strip.py" line="21" />
+      <source>Slow phase</source>
+      <translation>慢速阶段</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/step_strip.py" line="22" />
+      <source>Fast phase</source>
+      <translation>快速阶段</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/step_strip.py" line="23" />
+      <source>End</source>
+      <translation>结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/step_strip.py" line="24" />
+      <source>Observation</source>
+      <translation>观察</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/step_strip.py" line="25" />
+      <source>Done</source>
+      <translation>完成</translation>
+    </message>
+  </context>
+  <context>
+    <name>VitalsEntry</name>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="42" />
+      <source>Vital signs</source>
+      <translation>生命体征</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="57" />
+      <source>on O2</source>
+      <translation>吸氧</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="65" />
+      <source>Record vitals</source>
+      <translation>记录生命体征</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="103" />
+      <source>NEWS2: as you type</source>
+      <translation>NEWS2：输入时显示</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="112" />
+      <source>NEWS2 {0} ({1} risk)</source>
+      <translation>NEWS2 {0}（{1} 风险）</translation>
+    </message>
+  </context>
+  <context>
+    <name>WorklistPage</name>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="54" />
+      <source>Infusions today</source>
+      <translation>今日输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="58" />
+      <source>Search by trial ID (or scan a wristband)</source>
+      <translation>按受试者编号搜索（或扫描腕带）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="60" />
+      <source>This station only ({0})</source>
+      <translation>仅本工作站（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="63" />
+      <source>Refresh (F5)</source>
+      <translation>刷新 (F5)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="68" />
+      <source>Patient</source>
+      <translation>患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="69" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="188" />
+      <source>Initials</source>
+      <translation>姓名缩写</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
+      <source>Infusion</source>
+      <translation>输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="71" />
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="72" />
+      <source>Station</source>
+      <translation>工作站</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="73" />
+      <source>Step</source>
+      <translation>步骤</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="74" />
+      <source>Next due</source>
+      <translation>下一项</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="75" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="80" />
+      <source>&amp;Open at the bedside</source>
+      <translation>在床旁打开(&amp;O)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="83" />
+      <source>New &amp;patient…</source>
+      <translation>新患者(&amp;P)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="87" />
+      <source>New &amp;infusion…</source>
+      <translation>新输注(&amp;I)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="163" />
+      <source>No infusions today here. Create one with New infusion.</source>
+      <translation>今天这里没有输注。请用“新输注”创建。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="185" />
+      <source>New patient</source>
+      <translation>新患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="187" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="258" />
+      <source>Trial ID</source>
+      <translation>受试者编号</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="189" />
+      <source>Sex</source>
+      <translation>性别</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="190" />
+      <source>Age (years)</source>
+      <translation>年龄（岁）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="191" />
+      <source>Weight (kg), actual body weight</source>
+      <translation>体重 (kg)，实际体重</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="194" />
+      <source>Weighed at (HH:MM today, or date and time)</source>
+      <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="197" />
+      <source>Protocol</source>
+      <translation>方案</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="198" />
+      <source>Dose level or group</source>
+      <translation>剂量水平或组别</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="229" />
+      <source>Patient {0} registered.</source>
+      <translation>患者 {0} 已登记。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="256" />
+      <source>New infusion</source>
+      <translation>新输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="261" />
+      <source>Product ID</source>
+      <translation>产品编号</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="269" />
+      <source>Cycle or dose number</source>
+      <translation>周期或剂次</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="292" />
+      <source>Infusion created.</source>
+      <translation>输注已创建。</translation>
+    </message>
+  </context>
+</TS>
