@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a table of texts: one line per text reads better than wrapped pieces)
 """Simplified Chinese texts of the interface, by English source text.
 
 Run ``python tools/zh_CN_texts.py`` after ``pyside6-lupdate`` (see tools/update_translations)
