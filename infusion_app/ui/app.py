@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from infusion_app import APP_NAME, __version__
-from infusion_app.config import load_settings
 from infusion_app.logic.errors import DomainError
-from infusion_app.logic.protocol_files import load_catalog
-from infusion_app.resources import protocols_dir
-from infusion_app.services.context import AppContext, system_clock
-from infusion_app.store.opening import open_database
 from infusion_app.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from infusion_app.logic.protocol_files import Catalog
+    from infusion_app.services.context import AppContext
 
 EXIT_ENVIRONMENT = 3
 
@@ -35,26 +36,78 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def build_main_window(ctx: AppContext) -> MainWindow:
+    """A window on an open record, at once (tests and tools)."""
+    from infusion_app.logic.protocol_files import load_catalog
+
+    return MainWindow(ctx, load_catalog(ctx.protocols), ctx.db.health, _location(ctx))
+
+
+def _location(ctx: AppContext) -> str:
     db = ctx.db
-    location = db.sqlite_path or db.url.render_as_string(hide_password=True)
-    return MainWindow(ctx, load_catalog(ctx.protocols), db.health, str(location))
+    return str(db.sqlite_path or db.url.render_as_string(hide_password=True))
+
+
+@dataclass(frozen=True)
+class Opened:
+    ctx: AppContext
+    catalog: Catalog
+    first_run: bool
+
+
+def open_record(database_url: str | None, station: str | None) -> Opened:
+    """Everything heavy of the start-up, run off the UI thread after the window is shown:
+    SQLAlchemy and the store, the protocol files, and whether any account exists yet."""
+    from infusion_app.config import load_settings
+    from infusion_app.logic.protocol_files import load_catalog
+    from infusion_app.resources import protocols_dir
+    from infusion_app.services import accounts
+    from infusion_app.services.context import AppContext, system_clock
+    from infusion_app.store.errors import StoreError
+    from infusion_app.store.opening import open_database
+
+    settings = load_settings(database_url=database_url, station=station)
+    db = open_database(settings.database_url, system_clock())
+    ctx = AppContext(
+        db=db, station=settings.station, policy=settings.security, protocols=protocols_dir()
+    )
+    try:
+        first_run = accounts.count_users(ctx) == 0
+    except StoreError:
+        first_run = False  # the window shows the store's banner when it asks again
+    return Opened(ctx, load_catalog(ctx.protocols), first_run)
+
+
+def open_window(database_url: str | None = None, station: str | None = None) -> MainWindow:
+    """Show the window now and open the record behind it; the login is enabled once the
+    record is open. A record that cannot be opened ends the app with its reason."""
+    create_application()
+    window = MainWindow(None, None)
+    window.showMaximized()  # a bedside screen gives the whole display to the app
+
+    def opened(result: Opened) -> None:
+        window.attach(
+            result.ctx,
+            result.catalog,
+            result.ctx.db.health,
+            _location(result.ctx),
+            result.first_run,
+        )
+
+    def failed(exc: Exception) -> None:
+        message = str(exc) if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+        QMessageBox.critical(window, APP_NAME, message[:1].upper() + message[1:])
+        window.close()
+        QApplication.exit(EXIT_ENVIRONMENT)  # schema too new, server unreachable, bad config
+
+    window.tasks.run(lambda: open_record(database_url, station), opened, failed)
+    return window
 
 
 def run_app(database_url: str | None = None, station: str | None = None) -> int:
     app = create_application()
-    try:
-        settings = load_settings(database_url=database_url, station=station)
-        db = open_database(settings.database_url, system_clock())
-    except DomainError as exc:  # schema too new, server unreachable, bad config
-        message = str(exc)
-        QMessageBox.critical(None, APP_NAME, message[:1].upper() + message[1:])
-        return EXIT_ENVIRONMENT
-    ctx = AppContext(
-        db=db, station=settings.station, policy=settings.security, protocols=protocols_dir()
-    )
-    window = build_main_window(ctx)
-    window.showMaximized()  # a bedside screen gives the whole display to the app
+    window = open_window(database_url, station)
     try:
         return app.exec()
     finally:
-        db.dispose()
+        if window.ctx is not None:
+            window.ctx.db.dispose()

@@ -6,6 +6,8 @@ rules (lockout, password length, first account = admin) live in services.account
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -17,10 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app.logic.errors import DomainError
-from infusion_app.services import accounts
-from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.store.errors import StoreError
 from infusion_app.ui.tasks import Tasks
+
+if TYPE_CHECKING:  # the store loads after the window is shown (ui/app.py)
+    from infusion_app.services.context import AppContext, CurrentUser
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 
@@ -28,7 +31,7 @@ ERROR_STYLE = "color: #b00020; font-weight: bold;"
 class LoginScreen(QWidget):
     logged_in = Signal(object)  # CurrentUser
 
-    def __init__(self, ctx: AppContext, tasks: Tasks, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext | None, tasks: Tasks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.tasks = tasks
@@ -102,21 +105,31 @@ class LoginScreen(QWidget):
         self.username.setReadOnly(bool(username))
         for field in (self.password, self.repeat, self.printed_name):
             field.clear()
-        self.error.clear()
+        self.error.setText("" if self.ctx is not None else self.tr("Opening the record…"))
+        self.submit.setEnabled(self.ctx is not None)
         (self.password if username else self.username).setFocus()
 
+    def set_ready(self, ctx: AppContext | None) -> None:
+        """Until the record is open the form can be filled but not sent."""
+        self.ctx = ctx
+        self.submit.setEnabled(ctx is not None)
+        self.error.setText("" if ctx is not None else self.tr("Opening the record…"))
+
     def _submit(self) -> None:
-        if self.checking:  # its own request only: a screen refreshing behind must not block it
+        ctx = self.ctx
+        if self.checking or ctx is None:  # its own request only, not a refresh behind it
             return
+        from infusion_app.services import accounts
+
         username, password = self.username.text().strip(), self.password.text()
         if self.first_run:
             if password != self.repeat.text():
                 self.error.setText(self.tr("password: the two entries differ"))
                 return
             name = self.printed_name.text().strip()
-            call = lambda: accounts.create_first_admin(self.ctx, username, name, password)  # noqa: E731
+            call = lambda: accounts.create_first_admin(ctx, username, name, password)  # noqa: E731
         else:
-            call = lambda: accounts.log_in(self.ctx, username, password)  # noqa: E731
+            call = lambda: accounts.log_in(ctx, username, password)  # noqa: E731
         self.checking = True
         self.submit.setEnabled(False)
         self.error.setText(self.tr("Checking…"))

@@ -10,7 +10,8 @@ window (or a crash) mid-infusion and reopening it comes back to the same bedside
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent
@@ -27,24 +28,25 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app import APP_NAME, __version__
-from infusion_app.logic.protocol_files import Catalog
 from infusion_app.logic.roles import Action, Role, may
 from infusion_app.logic.security import is_idle
-from infusion_app.services import accounts, views
-from infusion_app.services.context import AppContext, CurrentUser
-from infusion_app.store.database import Health
 from infusion_app.store.errors import StoreError
-from infusion_app.ui.bedside_screen import BedsideScreen
 from infusion_app.ui.login_screen import LoginScreen
 from infusion_app.ui.look import touch_sized
-from infusion_app.ui.monitor_page import MonitorPage
-from infusion_app.ui.pharmacy_page import PharmacyPage
 from infusion_app.ui.preferences import Preferences
 from infusion_app.ui.protocols_page import BANNER_STYLE, ProtocolsPage
 from infusion_app.ui.settings_page import SettingsPage
 from infusion_app.ui.tasks import Tasks
 from infusion_app.ui.translations import TranslationError, Translations
-from infusion_app.ui.worklist_page import WorklistPage
+
+if TYPE_CHECKING:  # the store and the screens load after the window is shown (ui/app.py)
+    from infusion_app.logic.protocol_files import Catalog
+    from infusion_app.services.context import AppContext, CurrentUser
+    from infusion_app.store.database import Health
+    from infusion_app.ui.bedside_screen import BedsideScreen
+    from infusion_app.ui.monitor_page import MonitorPage
+    from infusion_app.ui.pharmacy_page import PharmacyPage
+    from infusion_app.ui.worklist_page import WorklistPage
 
 ROLE_NAMES = (  # for lupdate: the header shows the role in the interface language
     QT_TRANSLATE_NOOP("Role", "nurse"),
@@ -64,10 +66,13 @@ ACTIVITY = frozenset(
 
 
 class MainWindow(QMainWindow):
+    """With ``ctx`` the window opens on the record at once (tests, tools); without it the
+    window shows the login first and :meth:`attach` connects the record once it is open."""
+
     def __init__(
         self,
-        ctx: AppContext,
-        catalog: Catalog,
+        ctx: AppContext | None,
+        catalog: Catalog | None,
         health: Health | None = None,
         database: str = "",
         preferences: Preferences | None = None,
@@ -75,14 +80,14 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.ctx = ctx
-        self.catalog = catalog
-        self.health = health or Health(writable=True)
+        self.ctx: AppContext | None = None
+        self.catalog: Catalog | None = None
+        self.health: Health | None = None
         self.database = database
         self.preferences = preferences or Preferences()
         self.translations = translations or Translations()
         self.user: CurrentUser | None = None
-        self.last_activity: datetime = ctx.now()
+        self.last_activity: datetime = datetime.now(UTC)
         self.tasks = Tasks(self)
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(1024, 640)
@@ -96,7 +101,26 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        self._show_login(first_run=self._no_accounts_yet())
+        self._show_login()
+        if ctx is not None and catalog is not None:
+            self.attach(ctx, catalog, health, database)
+
+    def attach(
+        self,
+        ctx: AppContext,
+        catalog: Catalog,
+        health: Health | None,
+        database: str,
+        first_run: bool | None = None,
+    ) -> None:
+        """The record is open: show its health, the protocols, and enable the login."""
+        self.ctx, self.catalog, self.health, self.database = ctx, catalog, health, database
+        self.last_activity = ctx.now()
+        self._build()
+        if first_run is None:
+            first_run = self._no_accounts_yet()
+        self.login.set_ready(ctx)
+        self._show_login(first_run=first_run)
 
     def _use_language(self, code: str) -> None:
         try:
@@ -111,11 +135,12 @@ class MainWindow(QMainWindow):
         """Everything with text in it; built again when the language changes."""
         # A damaged or write-protected database stays readable; the banner says nothing
         # can be recorded, so nobody at the bedside believes an entry was saved.
-        self.store_banner = QLabel(self.health.message or "")
+        health = self.health
+        self.store_banner = QLabel(health.message or "" if health is not None else "")
         self.store_banner.setObjectName("storeBanner")
         self.store_banner.setWordWrap(True)
         self.store_banner.setStyleSheet(BANNER_STYLE)
-        self.store_banner.setVisible(not self.health.writable)
+        self.store_banner.setVisible(health is not None and not health.writable)
 
         self.who = QLabel()
         self.who.setObjectName("who")
@@ -132,7 +157,7 @@ class MainWindow(QMainWindow):
 
         self.login = LoginScreen(self.ctx, self.tasks)
         self.login.logged_in.connect(self._logged_in)
-        self.protocols_page = ProtocolsPage(self.catalog)
+        self.protocols_page = ProtocolsPage(self.catalog) if self.catalog is not None else None
         self.workspace: QTabWidget | None = None
         self.worklist: WorklistPage | None = None
         self.bedside: BedsideScreen | None = None
@@ -159,6 +184,9 @@ class MainWindow(QMainWindow):
 
     def _no_accounts_yet(self) -> bool:
         """Asked once at start-up; a database that cannot be read shows its banner instead."""
+        from infusion_app.services import accounts
+
+        assert self.ctx is not None
         try:
             return accounts.count_users(self.ctx) == 0
         except StoreError as exc:
@@ -177,16 +205,23 @@ class MainWindow(QMainWindow):
     def _logged_in(self, user: CurrentUser) -> None:
         same_person = self.user is not None and self.user.id == user.id
         self.user = user
-        self.last_activity = self.ctx.now()
+        self.last_activity = datetime.now(UTC) if self.ctx is None else self.ctx.now()
         self._show_who(user)
         if same_person and self.workspace is not None:
             self.pages.setCurrentWidget(self.workspace)  # the screen kept at the idle lock
             self._set_user_everywhere(user)
             return
         self._open_workspace(user)
-        if self.bedside is not None and may(user.role, Action.RECORD_INFUSION_EVENT):
+        ctx = self.ctx
+        if (
+            ctx is not None
+            and self.bedside is not None
+            and may(user.role, Action.RECORD_INFUSION_EVENT)
+        ):
+            from infusion_app.services import views
+
             self.tasks.run(
-                lambda: views.open_infusion_at_station(self.ctx, self.ctx.station),
+                lambda: views.open_infusion_at_station(ctx, ctx.station),
                 self._land,
                 lambda exc: None,  # the list is shown anyway
             )
@@ -196,38 +231,46 @@ class MainWindow(QMainWindow):
             self.tr("{name} · {role} · station {station}").format(
                 name=user.printed_name,
                 role=QCoreApplication.translate("Role", user.role.value),
-                station=self.ctx.station,
+                station=self.ctx.station if self.ctx is not None else "",
             )
         )
         self.header.setVisible(True)
 
     def _open_workspace(self, user: CurrentUser, keep: str | None = None) -> None:
         """The role's screens only: what a role may not use is not built at all."""
+        from infusion_app.ui.bedside_screen import BedsideScreen
+        from infusion_app.ui.monitor_page import MonitorPage
+        from infusion_app.ui.pharmacy_page import PharmacyPage
+        from infusion_app.ui.worklist_page import WorklistPage
+
+        ctx, catalog = self.ctx, self.catalog
+        assert ctx is not None and catalog is not None  # nobody logs in before attach()
         self._close_workspace()
         tabs = QTabWidget()
         tabs.setObjectName("workspace")
         tabs.setDocumentMode(True)
         tabs.setStyleSheet("QTabBar::tab { min-height: 40px; min-width: 140px; }")
         role = user.role
-        self.protocols_page.setObjectName("protocolsPage")
         if role is Role.PHARMACIST:
-            self.pharmacy = PharmacyPage(self.ctx, self.tasks, self.catalog)
+            self.pharmacy = PharmacyPage(ctx, self.tasks, catalog)
             self.pharmacy.setObjectName("pharmacyPage")
             tabs.addTab(self.pharmacy, self.tr("Pharmacy"))
         if role in (Role.NURSE, Role.PHARMACIST):
-            self.worklist = WorklistPage(self.ctx, self.tasks, self.catalog)
+            self.worklist = WorklistPage(ctx, self.tasks, catalog)
             self.worklist.open_infusion.connect(self.open_infusion)
             self.worklist.setObjectName("worklistPage")
             tabs.addTab(self.worklist, self.tr("Infusions"))
-            self.bedside = BedsideScreen(self.ctx, self.tasks)
+            self.bedside = BedsideScreen(ctx, self.tasks)
             self.bedside.back_to_list.connect(self._show_worklist)
             self.bedside.setObjectName("bedsidePage")
             tabs.addTab(self.bedside, self.tr("Bedside"))
         if role in (Role.MONITOR, Role.ADMIN):
-            self.monitor = MonitorPage(self.ctx, self.tasks)
+            self.monitor = MonitorPage(ctx, self.tasks)
             self.monitor.setObjectName("monitorPage")
             tabs.addTab(self.monitor, self.tr("Monitor"))
-        tabs.addTab(self.protocols_page, self.tr("Protocols"))
+        if self.protocols_page is not None:
+            self.protocols_page.setObjectName("protocolsPage")
+            tabs.addTab(self.protocols_page, self.tr("Protocols"))
         self.settings_page = SettingsPage(self.translations.language)
         self.settings_page.setObjectName("settingsPage")
         self.settings_page.language_chosen.connect(self.set_language)
@@ -248,10 +291,11 @@ class MainWindow(QMainWindow):
     def _close_workspace(self) -> None:
         if self.workspace is None:
             return
-        index = self.workspace.indexOf(self.protocols_page)
-        if index >= 0:  # the protocols page outlives workspaces
+        page = self.protocols_page
+        index = self.workspace.indexOf(page) if page is not None else -1
+        if page is not None and index >= 0:  # the protocols page outlives workspaces
             self.workspace.removeTab(index)
-            self.protocols_page.setParent(None)
+            page.setParent(None)
         if self.bedside is not None:
             self.bedside.timer.stop()
         self.pages.removeWidget(self.workspace)
@@ -323,10 +367,11 @@ class MainWindow(QMainWindow):
 
     def check_idle(self) -> None:
         """Lock an unattended session; the clock is the context's, so tests move it."""
-        if self.user is None or self.pages.currentWidget() is self.login:
+        ctx = self.ctx
+        if ctx is None or self.user is None or self.pages.currentWidget() is self.login:
             return
-        if is_idle(self.last_activity, self.ctx.now(), self.ctx.policy):
-            minutes = self.ctx.policy.idle_lock_minutes
+        if is_idle(self.last_activity, ctx.now(), ctx.policy):
+            minutes = ctx.policy.idle_lock_minutes
             self._show_login(
                 notice=self.tr("Locked after {0} min without use. Log in to continue.").format(
                     minutes
@@ -335,7 +380,7 @@ class MainWindow(QMainWindow):
             )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in ACTIVITY:
+        if event.type() in ACTIVITY and self.ctx is not None:
             self.last_activity = self.ctx.now()
         return False
 

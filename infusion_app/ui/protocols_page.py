@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infusion_app.logic.protocol_files import Catalog
+if TYPE_CHECKING:
+    from infusion_app.logic.protocol_files import Catalog
 
 BANNER_STYLE = "background: #8b0000; color: white; font-weight: bold; padding: 8px;"
 

@@ -91,6 +91,8 @@ class WorklistPage(QWidget):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
+        self.empty = QLabel(self.tr("No infusions today here. Create one with New infusion."))
+        self.empty.setObjectName("empty")
         touch_sized(self.search, refresh, self.open_button, self.new_patient, self.new_infusion)
 
         bar = QHBoxLayout()
@@ -106,6 +108,7 @@ class WorklistPage(QWidget):
         layout.addWidget(heading)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
@@ -159,8 +162,7 @@ class WorklistPage(QWidget):
         if rows and not self.table.selectedItems():
             self.table.selectRow(0)
         self.open_button.setEnabled(bool(rows))
-        if not rows:
-            self._say(self.tr("No infusions today here. Create one with New infusion."))
+        self.empty.setVisible(not rows)
 
     def _open_selected(self) -> None:
         index = self.table.currentRow()

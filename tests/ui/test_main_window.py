@@ -53,3 +53,34 @@ def test_read_only_database_shows_a_banner(qtbot, tmp_path: Path, clock) -> None
     assert "nothing can be recorded" in window.store_banner.text()
     assert window.pages.currentWidget() is window.login  # still there to read records
     db.dispose()
+
+
+def test_the_window_shows_at_once_and_opens_the_record_behind_it(qtbot, tmp_path, monkeypatch):
+    from infusion_app.ui import app
+
+    monkeypatch.setenv("INFUSION_APP_CONFIG", str(tmp_path / "none.toml"))
+    window = app.open_window(f"sqlite:///{tmp_path / 'new.sqlite3'}", "bed-9")
+    qtbot.addWidget(window)
+    # shown before the store is loaded: the form is there, sending waits for the record
+    assert window.isVisible() and window.pages.currentWidget() is window.login
+    qtbot.waitUntil(lambda: window.ctx is not None, timeout=20000)
+    assert window.login.title.text() == "Create the administrator"  # empty database
+    assert window.login.submit.isEnabled()
+    assert "new.sqlite3" in window.statusBar().currentMessage()
+    window.close()
+    window.ctx.db.dispose()
+
+
+def test_a_record_that_cannot_be_opened_ends_the_app_with_its_reason(qtbot, tmp_path, monkeypatch):
+    from infusion_app.ui import app
+
+    shown = []
+    monkeypatch.setattr(app.QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    exits = []
+    monkeypatch.setattr(app.QApplication, "exit", staticmethod(lambda code=0: exits.append(code)))
+    monkeypatch.setenv("INFUSION_APP_CONFIG", str(tmp_path / "none.toml"))
+    window = app.open_window("mysql://nobody@127.0.0.1/x", "bed-9")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(exits), timeout=20000)
+    assert exits == [app.EXIT_ENVIRONMENT]
+    assert len(shown) == 1 and "\n" not in shown[0] and shown[0][:1].isupper()

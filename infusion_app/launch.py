@@ -1,0 +1,42 @@
+"""The ``infusion-app`` entry point: open the window without loading the headless CLI.
+
+With no command (only ``--db`` and ``--station``) the window starts straight away: the store,
+SQLAlchemy and the protocol models load in the background after the window is shown, so a
+nurse sees the login at once. Anything else goes to the full command line (``cli.main``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+WINDOW_OPTIONS = ("--db", "--station")
+
+
+def window_options(argv: Sequence[str]) -> dict[str, str] | None:
+    """``{"db": ..., "station": ...}`` when ``argv`` asks for the window only, else None."""
+    found: dict[str, str] = {}
+    items = list(argv)
+    while items:
+        item = items.pop(0)
+        name, equals, value = item.partition("=")
+        if name not in WINDOW_OPTIONS:
+            return None
+        if not equals:
+            if not items:
+                return None  # let the full parser say what is missing
+            value = items.pop(0)
+        found[name[2:]] = value
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    options = window_options(args)
+    if options is not None:
+        from infusion_app.ui.app import run_app
+
+        return run_app(options.get("db"), options.get("station"))
+    from infusion_app.cli import main as cli_main
+
+    return cli_main(args)

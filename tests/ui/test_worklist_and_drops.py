@@ -1,0 +1,141 @@
+"""The ward's list (register a patient, create an infusion, search, open it) and the
+drop-count helper."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from infusion_app.services import products, views
+from infusion_app.ui.drop_counter import DropCounter
+from tests.conftest import PASSWORD
+from tests.samples import example_coa
+from tests.ui.conftest import settle, type_into
+
+
+def worklist_rows(page) -> list[list[str]]:
+    table = page.table
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+
+
+def test_register_a_patient_create_an_infusion_and_open_it(
+    qtbot, ui_ctx, ui_staff, open_window, answers
+):
+    from infusion_app.logic.coa import coa_from_mapping
+
+    window = open_window(ui_staff.nurse)
+    page = window.worklist
+    assert window.workspace.currentWidget() is page  # nothing open at this station yet
+    assert page.empty.isVisible()
+    assert page.empty.text() == "No infusions today here. Create one with New infusion."
+
+    answers.forms.append(
+        {
+            "trial_id": "P001",
+            "initials": "WL",
+            "sex": "female",
+            "age_years": "54",
+            "weight_kg": "63.5",
+            "weighed": "07:45",
+            "protocol": "ucmsc-cart-cytopenia",
+            "dose_level": "A",
+        }
+    )
+    qtbot.mouseClick(page.new_patient, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert page.message.text() == "Patient P001 registered."
+    patient = views.list_patients(ui_ctx, "P001")[0].summary
+    # 07:45 station time on the test clock's day (the station runs in UTC here)
+    assert patient.weight_measured_at.isoformat() == "2026-11-21T07:45:00+00:00"
+
+    products.register_product(ui_ctx, ui_staff.pharmacist, coa_from_mapping(example_coa()))
+    products.release_product(ui_ctx, ui_staff.pharmacist, "UC-MSC-2026-0001", PASSWORD)
+    answers.forms.append({"trial_id": "P001", "product_id": "UC-MSC-2026-0001", "number": "1"})
+    qtbot.mouseClick(page.new_infusion, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    title, keys, _ = answers.asked[-1][1]
+    assert (title, keys) == ("New infusion", ["trial_id", "product_id", "number"])
+    # the new infusion opens at the bedside, in its checks step
+    assert window.workspace.currentWidget() is window.bedside
+    assert window.bedside.patient_line.text().startswith("P001 · WL · 63.5 kg")
+
+    window.workspace.setCurrentWidget(page)
+    settle(qtbot, window)
+    assert worklist_rows(page) == [
+        ["P001", "WL", "1", "UC-MSC-2026-0001", "ward-3-bed-2", "checks", "", "not started"]
+    ]
+    # a scanned wristband in the search field finds the patient
+    type_into(qtbot, page.search, "MSC|P002|XY")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    assert page.search.text() == "P002" and worklist_rows(page) == []
+
+    # the same number twice is refused in one line, nothing created
+    type_into(qtbot, page.search, "P001")
+    answers.forms.append({"trial_id": "P001", "product_id": "UC-MSC-2026-0001", "number": "1"})
+    qtbot.mouseClick(page.new_infusion, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert page.message.text() == "Number: patient P001 has an infusion 1 already"
+    assert len(views.list_infusions(ui_ctx)) == 1
+
+
+def test_a_bad_weight_is_refused_naming_the_field(qtbot, ui_ctx, ui_staff, open_window, answers):
+    window = open_window(ui_staff.nurse)
+    page = window.worklist
+    answers.forms.append(
+        {
+            "trial_id": "P009",
+            "initials": "AB",
+            "sex": "male",
+            "age_years": "40",
+            "weight_kg": "6,35",
+            "weighed": "07:45",
+            "protocol": "ucmsc-cart-cytopenia",
+            "dose_level": "A",
+        }
+    )
+    qtbot.mouseClick(page.new_patient, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert page.message.text().startswith("Weight_kg: ")
+    assert views.list_patients(ui_ctx) == []
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_drop_counter_measures_the_rate_against_the_target(qtbot):
+    ticks = Ticks()
+    counter = DropCounter(clock=ticks)
+    qtbot.addWidget(counter)
+    counter.set_target(40)
+    assert counter.result.text() == (
+        "Tap for each drop; the 15 s count starts at the first drop (target 40 gtt/min)"
+    )
+    for _ in range(10):  # 10 drops seen in 15 s
+        qtbot.mouseClick(counter.tap_button, Qt.MouseButton.LeftButton)
+        ticks.now += 1.4
+    # shown at the 10th tap, 9 x 1.4 = 12.6 s after the first: 2.4 s left
+    assert counter.result.text() == "Counting: 10 drops, 2 s left"
+    ticks.now = 115.0
+    counter.check_window()  # the window's timer fires
+    # 10 drops x 60 / 15 s = 40 gtt/min
+    assert counter.measured == 40
+    assert counter.result.text() == (
+        "Measured 40 gtt/min (10 drops in 15 s), target 40 gtt/min · on target"
+    )
+    # a new count over 60 s: 50 drops = 50 gtt/min, 10 above a 40 target
+    counter.long.setChecked(True)
+    for _ in range(50):
+        counter.tap()
+        ticks.now += 1.0
+    ticks.now += 11.0
+    counter.check_window()
+    assert counter.measured == 50
+    assert counter.result.text().endswith("· +10 gtt/min: adjust the roller clamp")
