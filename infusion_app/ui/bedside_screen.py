@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -30,12 +31,17 @@ from PySide6.QtWidgets import (
 from infusion_app.logic.alarm_board import BoardAlarm, board_alarms
 from infusion_app.logic.availability import BedsideAction, blocked_reasons
 from infusion_app.logic.countdown import next_countdown
+from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_log import log_rows
 from infusion_app.logic.identity import WRISTBAND_PREFIX
 from infusion_app.logic.roles import Action, may
 from infusion_app.logic.schedule import DueItem, due_items, expected_end
-from infusion_app.logic.transitions import end_window_warning, late_start_warning
+from infusion_app.logic.transitions import (
+    end_window_warning,
+    follow_up_checks,
+    late_start_warning,
+)
 from infusion_app.services import bedside, views
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.ui.adverse_event_dialog import AdverseEventDialog
@@ -126,6 +132,17 @@ class BedsideScreen(QWidget):
         self.list_button = QPushButton(self.tr("Infusion &list"))
         touch_sized(self.list_button)
         self.list_button.clicked.connect(self.back_to_list)
+        self.more = QPushButton(self.tr("&More"))
+        self.more.setObjectName("more")
+        self.more.setProperty("writes", True)
+        touch_sized(self.more)
+        menu = QMenu(self.more)
+        self.correct_action = menu.addAction(
+            self.tr("Correct the time of the selected log entry…"), self._correct
+        )
+        self.sae_action = menu.addAction(self.tr("Serious adverse event reported…"), self._sae)
+        self.follow_up_action = menu.addAction(self.tr("Follow-up check done…"), self._follow_up)
+        self.more.setMenu(menu)
         self.steps = StepStrip()
         self.banner = AlarmBanner()
         self.banner.acknowledged.connect(self._acknowledge)
@@ -170,6 +187,7 @@ class BedsideScreen(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.patient_line, 1)
+        top.addWidget(self.more)
         top.addWidget(self.list_button)
         left = QVBoxLayout()
         left.addWidget(self.countdown)
@@ -261,6 +279,7 @@ class BedsideScreen(QWidget):
             for button in self.buttons.values():
                 button.setEnabled(False)
             self.vitals.record.setEnabled(False)
+            self.more.setEnabled(False)
             return
         now = self.ctx.now()
         state, protocol = view.state, view.status.protocol
@@ -279,6 +298,7 @@ class BedsideScreen(QWidget):
         self.vitals.record.setEnabled(
             self.reasons[BedsideAction.VITALS] is None and not self.acting
         )
+        self.more.setEnabled(self._may_record() and not self.acting)
         self.vitals.record.setToolTip(self.reasons[BedsideAction.VITALS] or "")
         self.banner.show_alarms(
             self.current_alarms(due, now),
@@ -669,6 +689,95 @@ class BedsideScreen(QWidget):
             lambda user, i: bedside.record_vitals(self.ctx, user, i, values),
             self.tr("Vital signs recorded."),
             after=self.vitals.clear,
+        )
+
+    def _correct(self) -> None:
+        """A signed correction of an entry's time; the original stays in the log."""
+        row = self.log.currentRow()
+        if not 0 <= row < len(self.log.rows):
+            self._say(self.tr("Select the entry to correct in the log first."), error=True)
+            return
+        entry = self.log.rows[row]
+        values = FormDialog.ask(
+            self,
+            self.tr("Correct entry #{0} ({1})").format(entry.seq, entry.what),
+            [
+                Field("time", self.tr("Correct time (HH:MM)"), local_time(entry.occurred_at)),
+                Field("reason", self.tr("Reason for the correction")),
+            ],
+            self.tr("The original entry stays in the record beside the correction."),
+        )
+        if values is None:
+            return
+        password = self._sign(
+            self.tr("Correction of entry #{0}").format(entry.seq), self.tr("corrected")
+        )
+        if password is None:
+            return
+        day = entry.occurred_at.astimezone()
+        self._act(
+            lambda user, i: bedside.correct_event(
+                self.ctx,
+                user,
+                i,
+                entry.seq,
+                password,
+                reason=values["reason"],
+                occurred_at=parse_entered_time("occurred_at", values["time"], day),
+            ),
+            self.tr("Correction recorded."),
+        )
+
+    def _sae(self) -> None:
+        assert self.view is not None
+        waiting = [
+            a
+            for a in self.view.state.adverse_events
+            if a.report_due_at is not None and a.reported_at is None
+        ]
+        if not waiting:
+            self._say(self.tr("No serious adverse event is waiting to be reported."), error=True)
+            return
+        labels = tuple(f"#{a.seq} {a.event.name} grade {a.event.grade}" for a in waiting)
+        values = FormDialog.ask(
+            self,
+            self.tr("Serious adverse event reported"),
+            [Field("event", self.tr("Event"), labels[0], labels)],
+        )
+        if values is None:
+            return
+        seq = waiting[labels.index(values["event"])].seq
+        self._act(
+            lambda user, i: bedside.report_sae(self.ctx, user, i, seq),
+            self.tr("SAE report recorded."),
+        )
+
+    def _follow_up(self) -> None:
+        assert self.view is not None
+        state = self.view.state
+        checks = tuple(
+            c
+            for c in follow_up_checks(state, self.view.status.protocol)
+            if c not in state.follow_ups_done
+        )
+        if not checks:
+            self._say(self.tr("No follow-up check is open for this infusion."), error=True)
+            return
+        values = FormDialog.ask(
+            self,
+            self.tr("Follow-up check done"),
+            [
+                Field("check", self.tr("Check"), checks[0], checks),
+                Field("finding", self.tr("Finding")),
+            ],
+        )
+        if values is None:
+            return
+        self._act(
+            lambda user, i: bedside.record_follow_up(
+                self.ctx, user, i, values["check"], finding=values["finding"]
+            ),
+            self.tr("Follow-up check recorded."),
         )
 
     def _acknowledge(self, key: str, message: str) -> None:

@@ -89,367 +89,472 @@
   <context>
     <name>BedsideScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="54" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="60" />
       <source>Calculate &amp;dose</source>
       <translation>计算剂量(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="55" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="61" />
       <source>&amp;Verify dose</source>
       <translation>核对剂量(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="56" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="62" />
       <source>&amp;Check identity</source>
       <translation>核对身份(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="57" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="63" />
       <source>&amp;Premedication given</source>
       <translation>已给预处理药(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="58" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="64" />
       <source>&amp;Thawed</source>
       <translation>已复苏(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="59" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="65" />
       <source>&amp;Start infusion</source>
       <translation>开始输注(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="60" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="273" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="66" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="292" />
       <source>&amp;Rate step</source>
       <translation>调速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="61" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="67" />
       <source>&amp;Hold slow rate</source>
       <translation>维持慢速(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="62" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="68" />
       <source>P&amp;ause</source>
       <translation>暂停(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="63" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="69" />
       <source>Res&amp;ume</source>
       <translation>继续(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="64" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="70" />
       <source>St&amp;op</source>
       <translation>停止(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="65" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="71" />
       <source>&amp;End infusion</source>
       <translation>结束输注(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="68" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="74" />
       <source>End &amp;observation</source>
       <translation>结束观察(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="72" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="78" />
       <source>Reaction / A&amp;E</source>
       <translation>反应 / 不良事件(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="126" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="132" />
       <source>Infusion &amp;list</source>
       <translation>输注列表(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="142" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="135" />
+      <source>&amp;More</source>
+      <translation>更多(&amp;M)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="141" />
+      <source>Correct the time of the selected log entry…</source>
+      <translation>更正所选日志条目的时间…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="143" />
+      <source>Serious adverse event reported…</source>
+      <translation>严重不良事件已报告…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="144" />
+      <source>Follow-up check done…</source>
+      <translation>随访检查已完成…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="159" />
       <source>Scan the wristband, then the bag</source>
       <translation>先扫腕带，再扫输液袋</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="234" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="252" />
       <source>{trial} · {initials} · {weight} kg (weighed {weighed}) · group {level} · infusion {number} · product {product} ({status}) · {protocol}</source>
       <translation>{trial} · {initials} · {weight} kg（称重 {weighed}）· {level} 组 · 第 {number} 次输注 · 产品 {product}（{status}）· {protocol}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="273" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="292" />
       <source>Change &amp;rate</source>
       <translation>改变滴速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="324" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="344" />
       <source>Target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="326" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="346" />
       <source>PAUSED</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="329" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="349" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="329" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="349" />
       <source>expected end</source>
       <translation>预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="333" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="353" />
       <source>plan: {0} gtt/min, then {1}, {2} mL, {3} gtt/mL set</source>
       <translation>方案：{0} 滴/分，然后 {1}，{2} mL，输液器 {3} 滴/mL</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="351" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="371" />
       <source>log in first</source>
       <translation>请先登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="359" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="379" />
       <source>not for your role ({0})</source>
       <translation>您的角色（{0}）不能执行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="371" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="391" />
       <source>Premedication recorded.</source>
       <translation>预处理用药已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="375" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="395" />
       <source>Thaw recorded.</source>
       <translation>复苏已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="383" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="403" />
       <source>Infusion resumed.</source>
       <translation>输注已继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="389" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="409" />
       <source>Observation ended.</source>
       <translation>观察已结束。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="407" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="427" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="439" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="459" />
       <source>Calculate the dose</source>
       <translation>计算剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="443" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="463" />
       <source>Final volume (mL)</source>
       <translation>最终体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="448" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="468" />
       <source>Drop factor (gtt/mL)</source>
       <translation>滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="452" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="472" />
       <source>From today's weight and the product's certificate of analysis.</source>
       <translation>依据今日体重和产品检验报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="464" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="484" />
       <source>Dose calculated: a second person verifies it.</source>
       <translation>剂量已计算：请第二人核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="473" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="493" />
       <source>Dose: {0} cells in {1} mL at {2}, then {3} gtt/min</source>
       <translation>剂量：{0} 个细胞，{1} mL，{2} 滴/分，然后 {3} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="479" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="499" />
       <source>verified</source>
       <translation>已核对</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="485" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="505" />
       <source>Dose verified.</source>
       <translation>剂量已核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="503" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="523" />
       <source>wristband {0}</source>
       <translation>腕带 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="505" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="525" />
       <source>wristband not scanned</source>
       <translation>腕带未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="506" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="526" />
       <source>bag {0}</source>
       <translation>输液袋 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="508" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="528" />
       <source>bag not scanned</source>
       <translation>输液袋未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="516" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="536" />
       <source>Scan the patient's wristband and the bag first.</source>
       <translation>请先扫描患者腕带和输液袋。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="526" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="546" />
       <source>Patient and bag match; product released and in date.</source>
       <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="536" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="556" />
       <source>Drop factor of the giving set (gtt/mL)</source>
       <translation>输液器滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="541" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="561" />
       <source>Reason for the late start</source>
       <translation>延迟开始的原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="542" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="562" />
       <source>Start the infusion</source>
       <translation>开始输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="545" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="565" />
       <source>Start of the infusion</source>
       <translation>输注开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="545" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="615" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="640" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="565" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="635" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="660" />
       <source>administered</source>
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="557" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="577" />
       <source>Infusion started.</source>
       <translation>输注已开始。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="566" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="586" />
       <source>Rate step</source>
       <translation>调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="567" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="587" />
       <source>New rate (gtt/min)</source>
       <translation>新滴速 (滴/分)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="568" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="588" />
       <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
       <translation>仅在患者无不适时调速；否则维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="580" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="600" />
       <source>Rate changed.</source>
       <translation>滴速已改变。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="585" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="605" />
       <source>Hold the slow rate</source>
       <translation>维持慢速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="585" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="605" />
       <source>Discomfort reported</source>
       <translation>患者所述不适</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="590" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="610" />
       <source>Slow rate held.</source>
       <translation>已维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="595" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="615" />
       <source>Pause the infusion</source>
       <translation>暂停输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="595" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="608" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="615" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="628" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="600" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="620" />
       <source>Infusion paused.</source>
       <translation>输注已暂停。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="606" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="626" />
       <source>Stop the infusion for good</source>
       <translation>永久停止输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="609" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="629" />
       <source>Volume given (mL)</source>
       <translation>已输入体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="611" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="631" />
       <source>Observation still follows a stop.</source>
       <translation>停止后仍需观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="615" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="635" />
       <source>Stop of the infusion</source>
       <translation>输注停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="622" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="642" />
       <source>Infusion stopped.</source>
       <translation>输注已停止。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="630" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="650" />
       <source>Volume infused (mL)</source>
       <translation>输注体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="634" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="654" />
       <source>Reason (outside the time window or not the whole bag)</source>
       <translation>原因（超出时间窗或未输完整袋）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="637" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="640" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="657" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="660" />
       <source>End of the infusion</source>
       <translation>输注结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="652" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="672" />
       <source>Infusion ended: vital signs now, then observation.</source>
       <translation>输注已结束：现在测生命体征，然后观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="664" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="684" />
       <source>Adverse event recorded.</source>
       <translation>不良事件已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="670" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="690" />
       <source>Vital signs recorded.</source>
       <translation>生命体征已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="677" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="698" />
+      <source>Select the entry to correct in the log first.</source>
+      <translation>请先在日志中选择要更正的条目。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="703" />
+      <source>Correct entry #{0} ({1})</source>
+      <translation>更正条目 #{0}（{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="705" />
+      <source>Correct time (HH:MM)</source>
+      <translation>正确时间 (HH:MM)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="706" />
+      <source>Reason for the correction</source>
+      <translation>更正原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="708" />
+      <source>The original entry stays in the record beside the correction.</source>
+      <translation>原条目保留在记录中，与更正并列。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="713" />
+      <source>Correction of entry #{0}</source>
+      <translation>更正条目 #{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="713" />
+      <source>corrected</source>
+      <translation>已更正</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
+      <source>Correction recorded.</source>
+      <translation>更正已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="739" />
+      <source>No serious adverse event is waiting to be reported.</source>
+      <translation>没有待报告的严重不良事件。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="744" />
+      <source>Serious adverse event reported</source>
+      <translation>严重不良事件已报告</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="745" />
+      <source>Event</source>
+      <translation>事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="752" />
+      <source>SAE report recorded.</source>
+      <translation>SAE 报告已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="764" />
+      <source>No follow-up check is open for this infusion.</source>
+      <translation>此输注没有待完成的随访检查。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="768" />
+      <source>Follow-up check done</source>
+      <translation>随访检查已完成</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="770" />
+      <source>Check</source>
+      <translation>检查</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="771" />
+      <source>Finding</source>
+      <translation>发现</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="780" />
+      <source>Follow-up check recorded.</source>
+      <translation>随访检查已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="786" />
       <source>Alarm acknowledged.</source>
       <translation>报警已确认。</translation>
     </message>
@@ -457,72 +562,72 @@
   <context>
     <name>Countdown</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="79" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="85" />
       <source>Start allowed in</source>
       <translation>距可开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="80" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="86" />
       <source>Start allowed</source>
       <translation>可以开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="81" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="87" />
       <source>Rate step in</source>
       <translation>距调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="82" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="88" />
       <source>Rate step due</source>
       <translation>应调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="83" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="89" />
       <source>Vitals due in</source>
       <translation>距测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="84" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
       <source>Vitals due</source>
       <translation>应测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="85" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
       <source>Expected end in</source>
       <translation>距预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="86" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
       <source>Expected end reached</source>
       <translation>已到预计结束时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="87" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
       <source>Observation ends in</source>
       <translation>距观察结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="88" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="89" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
       <source>Post-thaw limit in</source>
       <translation>距复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
       <source>Post-thaw limit passed</source>
       <translation>已超过复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
       <source>SAE report due in</source>
       <translation>距 SAE 报告截止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
       <source>SAE report overdue</source>
       <translation>SAE 报告已逾期</translation>
     </message>
@@ -729,58 +834,64 @@
   <context>
     <name>LoginScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="66" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="69" />
       <source>Username</source>
       <translation>用户名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="67" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="70" />
       <source>Printed name</source>
       <translation>签名姓名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="68" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="71" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="69" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="72" />
       <source>Repeat password</source>
       <translation>再次输入密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="88" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="91" />
       <source>Create the administrator</source>
       <translation>创建管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="88" />
-      <location filename="../../infusion_app/ui/login_screen.py" line="100" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="91" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="103" />
       <source>Log in</source>
       <translation>登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="91" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="94" />
       <source>This station has no accounts yet. The first account administers the others and signs no clinical act.</source>
       <translation>本工作站还没有账户。第一个账户负责管理其他账户，不签署任何临床操作。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="100" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="103" />
       <source>Create administrator</source>
       <translation>创建管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="114" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="108" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="116" />
+      <source>Opening the record…</source>
+      <translation>正在打开记录…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/login_screen.py" line="127" />
       <source>password: the two entries differ</source>
       <translation>密码：两次输入不一致</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="122" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="135" />
       <source>Checking…</source>
       <translation>正在核对…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="141" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="154" />
       <source>Unexpected error: {0}</source>
       <translation>意外错误：{0}</translation>
     </message>
@@ -788,47 +899,47 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="123" />
+      <location filename="../../infusion_app/ui/main_window.py" line="148" />
       <source>Log out</source>
       <translation>退出登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="196" />
+      <location filename="../../infusion_app/ui/main_window.py" line="231" />
       <source>{name} · {role} · station {station}</source>
       <translation>{name} · {role} · 工作站 {station}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="216" />
+      <location filename="../../infusion_app/ui/main_window.py" line="257" />
       <source>Pharmacy</source>
       <translation>药房</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="221" />
+      <location filename="../../infusion_app/ui/main_window.py" line="262" />
       <source>Infusions</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="225" />
+      <location filename="../../infusion_app/ui/main_window.py" line="266" />
       <source>Bedside</source>
       <translation>床旁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="229" />
+      <location filename="../../infusion_app/ui/main_window.py" line="270" />
       <source>Monitor</source>
       <translation>监查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="230" />
+      <location filename="../../infusion_app/ui/main_window.py" line="273" />
       <source>Protocols</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="234" />
+      <location filename="../../infusion_app/ui/main_window.py" line="277" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="331" />
+      <location filename="../../infusion_app/ui/main_window.py" line="376" />
       <source>Locked after {0} min without use. Log in to continue.</source>
       <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
     </message>
@@ -1133,22 +1244,22 @@
   <context>
     <name>ProtocolsPage</name>
     <message>
-      <location filename="../../infusion_app/ui/protocols_page.py" line="24" />
+      <location filename="../../infusion_app/ui/protocols_page.py" line="27" />
       <source>Protocols on this station</source>
       <translation>本工作站的方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/protocols_page.py" line="30" />
+      <location filename="../../infusion_app/ui/protocols_page.py" line="33" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/protocols_page.py" line="30" />
+      <location filename="../../infusion_app/ui/protocols_page.py" line="33" />
       <source>Version</source>
       <translation>版本</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/protocols_page.py" line="30" />
+      <location filename="../../infusion_app/ui/protocols_page.py" line="33" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
@@ -1156,22 +1267,22 @@
   <context>
     <name>Role</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="50" />
+      <location filename="../../infusion_app/ui/main_window.py" line="52" />
       <source>nurse</source>
       <translation>护士</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="51" />
+      <location filename="../../infusion_app/ui/main_window.py" line="53" />
       <source>pharmacist</source>
       <translation>药师</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="52" />
+      <location filename="../../infusion_app/ui/main_window.py" line="54" />
       <source>monitor</source>
       <translation>监查员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="53" />
+      <location filename="../../infusion_app/ui/main_window.py" line="55" />
       <source>admin</source>
       <translation>管理员</translation>
     </message>
@@ -1235,32 +1346,32 @@
   <context>
     <name>Status</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
       <source>Not started</source>
       <translation>未开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="102" />
       <source>Running</source>
       <translation>进行中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="103" />
       <source>Paused</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="104" />
       <source>Ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
       <source>Stopped</source>
       <translation>已停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
@@ -1365,7 +1476,7 @@
     </message>
     <message>
       <location filename="../../infusion_app/ui/worklist_page.py" line="69" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="188" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="190" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
@@ -1415,73 +1526,73 @@
       <translation>新输注(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="163" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="94" />
       <source>No infusions today here. Create one with New infusion.</source>
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="185" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="187" />
       <source>New patient</source>
       <translation>新患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="187" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="258" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="189" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="260" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="189" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="191" />
       <source>Sex</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="190" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="192" />
       <source>Age (years)</source>
       <translation>年龄（岁）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="191" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="193" />
       <source>Weight (kg), actual body weight</source>
       <translation>体重 (kg)，实际体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="194" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="196" />
       <source>Weighed at (HH:MM today, or date and time)</source>
       <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="197" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="199" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="198" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="200" />
       <source>Dose level or group</source>
       <translation>剂量水平或组别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="229" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="231" />
       <source>Patient {0} registered.</source>
       <translation>患者 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="256" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="258" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="261" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="263" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="269" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="271" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="292" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="294" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
     </message>

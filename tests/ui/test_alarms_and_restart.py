@@ -10,7 +10,7 @@ from infusion_app.logic.alarms import Priority
 from infusion_app.services.context import AppContext
 from infusion_app.store.opening import open_database
 from infusion_app.ui.alarm_banner import AlarmBanner
-from tests.conftest import FAST_HASHER
+from tests.conftest import FAST_HASHER, PASSWORD
 from tests.services.bedside_steps import run_to_fast_phase
 from tests.ui.conftest import settle, type_into
 from tests.ui.test_bedside_screen import enter_vitals
@@ -135,3 +135,47 @@ def test_a_refused_entry_says_why_in_one_line_and_saves_nothing(
     assert "\n" not in screen.message.text() and "Traceback" not in screen.message.text()
     assert screen.log.rowCount() == rows
     assert entry.inputs["diastolic_mmhg"].text() == "130"  # kept for the nurse to fix
+
+
+def test_correct_an_entry_and_report_an_sae_from_the_bedside(
+    qtbot, ui_ctx, ui_staff, ward_infusion, clock, open_window, answers
+):
+    from infusion_app.services import bedside
+
+    run_to_fast_phase(ui_ctx, ui_staff, ward_infusion, clock)  # premedication at 08:00
+    bedside.record_adverse_event(
+        ui_ctx,
+        ui_staff.nurse,
+        ward_infusion,
+        term="Hypotension",
+        grade=3,
+        attribution="possible",
+        serious=True,
+    )
+    window = open_window(ui_staff.nurse)
+    screen = window.bedside
+    # the serious event's 24-hour report is a high alarm until reported
+    assert screen.banner.priority is Priority.HIGH
+    row = screen.log.column_texts(4).index("Premedication given")
+    screen.log.selectRow(row)
+    answers.forms.append({"time": "07:58", "reason": "pump clock two minutes fast"})
+    answers.passwords.append(PASSWORD)
+    screen.correct_action.trigger()
+    settle(qtbot, window)
+    assert answers.asked[-1][1][1:] == ("corrected", "Nora Nurse")
+    marks = screen.log.column_texts(6)[row]
+    seq = screen.log.rows[row].seq
+    assert marks.startswith(f"corrected by #{screen.log.rows[-2].seq}: pump clock two minutes fast")
+    assert f"corrects #{seq}: time: 2026-11-21T07:58:00.000000+00:00" in marks
+    assert screen.log.column_texts(1)[row] == "2026-11-21 08:00"  # the original stays
+
+    answers.forms.append({"event": answers_label(screen)})
+    screen.sae_action.trigger()
+    settle(qtbot, window)
+    assert screen.message.text() == "SAE report recorded."
+    assert screen.log.column_texts(4)[-1] == "Sae reported"
+
+
+def answers_label(screen) -> str:
+    waiting = [a for a in screen.view.state.adverse_events if a.reported_at is None]
+    return f"#{waiting[0].seq} Hypotension grade 3"

@@ -139,3 +139,22 @@ def test_drop_counter_measures_the_rate_against_the_target(qtbot):
     counter.check_window()
     assert counter.measured == 50
     assert counter.result.text().endswith("· +10 gtt/min: adjust the roller clamp")
+
+
+def test_adverse_event_dialog_offers_ctcae_grades_and_suggests_the_fever_grade(qtbot):
+    from decimal import Decimal
+
+    from infusion_app.ui.adverse_event_dialog import AdverseEventDialog
+
+    dialog = AdverseEventDialog(None, Decimal("39.4"))
+    qtbot.addWidget(dialog)
+    dialog.term.setCurrentText("Anaphylaxis")  # CTCAE v5.0 defines grades 3-5 only
+    assert [dialog.grade.itemText(i) for i in range(dialog.grade.count())] == ["3", "4", "5"]
+    dialog.term.setCurrentText("Fever")
+    # 39.4 °C is in CTCAE's >39.0-40.0 °C band: grade 2
+    assert dialog.grade.currentText() == "2"
+    assert dialog.suggestion.text() == "Suggested grade 2 from the highest temperature, 39.4 °C"
+    dialog.serious.setChecked(True)
+    values = dialog.values()
+    assert (values["term"], values["grade"], values["serious"]) == ("Fever", 2, True)
+    assert not dialog.other.isEnabled()
