@@ -308,6 +308,9 @@ ZH_CN = {
     "Finding": "发现",
     "Follow-up check recorded.": "随访检查已记录。",
     "Opening the record…": "正在打开记录…",
+    "New &weight…": "新体重(&W)…",
+    "New weight": "新体重",
+    "Weight of {0} recorded.": "{0} 的体重已记录。",
 }
 
 

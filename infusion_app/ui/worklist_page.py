@@ -84,6 +84,10 @@ class WorklistPage(QWidget):
         self.new_patient.setObjectName("newPatient")
         self.new_patient.setProperty("writes", True)
         self.new_patient.clicked.connect(self._register_patient)
+        self.new_weight = QPushButton(self.tr("New &weight…"))
+        self.new_weight.setObjectName("newWeight")
+        self.new_weight.setProperty("writes", True)
+        self.new_weight.clicked.connect(self._record_weight)
         self.new_infusion = QPushButton(self.tr("New &infusion…"))
         self.new_infusion.setObjectName("newInfusion")
         self.new_infusion.setProperty("writes", True)
@@ -93,7 +97,14 @@ class WorklistPage(QWidget):
         self.message.setWordWrap(True)
         self.empty = QLabel(self.tr("No infusions today here. Create one with New infusion."))
         self.empty.setObjectName("empty")
-        touch_sized(self.search, refresh, self.open_button, self.new_patient, self.new_infusion)
+        touch_sized(
+            self.search,
+            refresh,
+            self.open_button,
+            self.new_patient,
+            self.new_weight,
+            self.new_infusion,
+        )
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
@@ -103,6 +114,7 @@ class WorklistPage(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         buttons.addWidget(self.new_patient)
+        buttons.addWidget(self.new_weight)
         buttons.addWidget(self.new_infusion)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -115,8 +127,8 @@ class WorklistPage(QWidget):
     def set_user(self, user: CurrentUser | None) -> None:
         self.user = user
         clinical = user is not None and may(user.role, Action.CREATE_INFUSION)
-        self.new_patient.setVisible(clinical)
-        self.new_infusion.setVisible(clinical)
+        for button in (self.new_patient, self.new_weight, self.new_infusion):
+            button.setVisible(clinical)
 
     def refresh(self) -> None:
         text = self.search.text().strip()
@@ -233,6 +245,46 @@ class WorklistPage(QWidget):
         )
         self.search.setText(trial_id)
         self.refresh()
+
+    def _record_weight(self) -> None:
+        """Today's weight: the dose is calculated only from a weight of the last 24 hours."""
+        user = self.user
+        if user is None:
+            return
+        index = self.table.currentRow()
+        trial = self.search.text().strip() or (
+            self.rows[index].trial_id if 0 <= index < len(self.rows) else ""
+        )
+        values = FormDialog.ask(
+            self,
+            self.tr("New weight"),
+            [
+                Field("trial_id", self.tr("Trial ID"), trial),
+                Field("weight_kg", self.tr("Weight (kg), actual body weight")),
+                Field(
+                    "weighed",
+                    self.tr("Weighed at (HH:MM today, or date and time)"),
+                    local_time(self.ctx.now()),
+                ),
+            ],
+        )
+        if values is None:
+            return
+
+        def call() -> list[Advisory]:
+            weighed = parse_entered_time(
+                "weight_measured_at", values["weighed"], self.ctx.now().astimezone()
+            )
+            return patients.record_weight(
+                self.ctx, user, values["trial_id"], values["weight_kg"], weighed
+            )
+
+        def done(warnings: list[Advisory]) -> None:
+            notes = "; ".join(w.message for w in warnings)
+            text = self.tr("Weight of {0} recorded.").format(values["trial_id"])
+            self._say(text + (f" {notes}" if notes else ""), ok=True)
+
+        self.tasks.run(call, done, lambda exc: self._say(failure_text(exc), error=True))
 
     def _create_infusion(self) -> None:
         text = self.search.text().strip()

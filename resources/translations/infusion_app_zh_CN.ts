@@ -1476,7 +1476,7 @@
     </message>
     <message>
       <location filename="../../infusion_app/ui/worklist_page.py" line="69" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="190" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="202" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
@@ -1522,77 +1522,95 @@
     </message>
     <message>
       <location filename="../../infusion_app/ui/worklist_page.py" line="87" />
+      <source>New &amp;weight…</source>
+      <translation>新体重(&amp;W)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="91" />
       <source>New &amp;infusion…</source>
       <translation>新输注(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="94" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="98" />
       <source>No infusions today here. Create one with New infusion.</source>
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="187" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="199" />
       <source>New patient</source>
       <translation>新患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="189" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="260" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="201" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="262" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="312" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="191" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="203" />
       <source>Sex</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="192" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="204" />
       <source>Age (years)</source>
       <translation>年龄（岁）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="193" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="205" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="263" />
       <source>Weight (kg), actual body weight</source>
       <translation>体重 (kg)，实际体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="196" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="208" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="266" />
       <source>Weighed at (HH:MM today, or date and time)</source>
       <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="199" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="200" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="212" />
       <source>Dose level or group</source>
       <translation>剂量水平或组别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="231" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="243" />
       <source>Patient {0} registered.</source>
       <translation>患者 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="258" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="260" />
+      <source>New weight</source>
+      <translation>新体重</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="284" />
+      <source>Weight of {0} recorded.</source>
+      <translation>{0} 的体重已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="310" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="263" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="315" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="271" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="323" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="294" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="346" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
     </message>

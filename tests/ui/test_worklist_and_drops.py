@@ -158,3 +158,20 @@ def test_adverse_event_dialog_offers_ctcae_grades_and_suggests_the_fever_grade(q
     values = dialog.values()
     assert (values["term"], values["grade"], values["serious"]) == ("Fever", 2, True)
     assert not dialog.other.isEnabled()
+
+
+def test_todays_weight_is_recorded_from_the_list(
+    qtbot, ui_ctx, ui_staff, ward_infusion, clock, open_window, answers
+):
+    clock.advance(hours=26)  # the next day: the weight on record is 26 h old
+    window = open_window(ui_staff.nurse)
+    window.workspace.setCurrentWidget(window.worklist)
+    page = window.worklist
+    answers.forms.append({"trial_id": "P001", "weight_kg": "62.9", "weighed": "10:00"})
+    qtbot.mouseClick(page.new_weight, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert page.message.text() == "Weight of P001 recorded."
+    patient = views.list_patients(ui_ctx, "P001")[0].summary
+    assert str(patient.weight_kg) == "62.9"
+    # clock 08:00 + 26 h = 10:00 on the 22nd, station time UTC
+    assert patient.weight_measured_at.isoformat() == "2026-11-22T10:00:00+00:00"
