@@ -376,7 +376,8 @@ class BedsideScreen(QWidget):
                 Action.CALCULATE_DOSE if action in DOSE_ACTIONS else Action.RECORD_INFUSION_EVENT,
             )
             if not allowed:
-                reasons[action] = self.tr("not for your role ({0})").format(self.tr(role.value))
+                shown = QCoreApplication.translate("Role", role.value)
+                reasons[action] = self.tr("not for your role ({0})").format(shown)
         return reasons
 
     # --- actions --------------------------------------------------------------------------
