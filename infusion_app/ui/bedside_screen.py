@@ -49,7 +49,7 @@ from infusion_app.ui.alarm_banner import AlarmBanner
 from infusion_app.ui.drop_counter import DropCounter
 from infusion_app.ui.event_log_table import EventLogTable
 from infusion_app.ui.form_dialog import Field, FormDialog
-from infusion_app.ui.look import ERROR_STYLE, OK_STYLE, failure_text, local_time, touch_sized
+from infusion_app.ui.look import failure_text, local_time, say, touch_sized
 from infusion_app.ui.signature_dialog import SignatureDialog
 from infusion_app.ui.step_strip import StepStrip
 from infusion_app.ui.tasks import Tasks
@@ -442,8 +442,7 @@ class BedsideScreen(QWidget):
         self.tasks.run(lambda: call(user, infusion_id), finished, failed)
 
     def _say(self, text: str, *, ok: bool = False, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE if ok else "")
+        say(self.message, text, ok=ok, error=error)
 
     def _sign(self, what: str, meaning: str) -> str | None:
         assert self.user is not None

@@ -20,12 +20,11 @@ from PySide6.QtWidgets import (
 
 from infusion_app.logic.errors import DomainError
 from infusion_app.store.errors import StoreError
+from infusion_app.ui.look import ERROR_STYLE
 from infusion_app.ui.tasks import Tasks
 
 if TYPE_CHECKING:  # the store loads after the window is shown (ui/app.py)
     from infusion_app.services.context import AppContext, CurrentUser
-
-ERROR_STYLE = "color: #b00020; font-weight: bold;"
 
 
 class LoginScreen(QWidget):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QWidget
 
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.errors import DomainError
@@ -34,6 +34,12 @@ def failure_text(exc: BaseException) -> str:
         text = str(exc)
         return text[:1].upper() + text[1:]
     return f"Unexpected error ({type(exc).__name__}): {exc}. Nothing was recorded."
+
+
+def say(label: QLabel, text: str, *, ok: bool = False, error: bool = False) -> None:
+    """A screen's one-line answer: green when done, red when refused, plain while working."""
+    label.setText(text)
+    label.setStyleSheet(ERROR_STYLE if error else OK_STYLE if ok else "")
 
 
 def local_time(moment: datetime | None, *, with_date: bool = False) -> str:

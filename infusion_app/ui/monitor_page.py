@@ -24,12 +24,11 @@ from infusion_app.services import views
 from infusion_app.services.context import AppContext
 from infusion_app.ui.event_log_table import EventLogTable
 from infusion_app.ui.look import (
-    ERROR_STYLE,
     HEADING_STYLE,
-    OK_STYLE,
     failure_text,
     local_time,
     read_only_table,
+    say,
     touch_sized,
 )
 from infusion_app.ui.tasks import Tasks
@@ -170,5 +169,4 @@ class MonitorPage(QWidget):
             )
 
     def _say(self, text: str, *, ok: bool = False, error: bool = False) -> None:
-        self.verify.setText(text)
-        self.verify.setStyleSheet(ERROR_STYLE if error else OK_STYLE if ok else "")
+        say(self.verify, text, ok=ok, error=error)

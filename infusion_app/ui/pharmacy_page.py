@@ -33,14 +33,13 @@ from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.ui.dose_calculator import DoseCalculator
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import (
-    ERROR_STYLE,
     FAIL_COLOUR,
     HEADING_STYLE,
-    OK_STYLE,
     PASS_COLOUR,
     PENDING_COLOUR,
     failure_text,
     read_only_table,
+    say,
     touch_sized,
 )
 from infusion_app.ui.signature_dialog import SignatureDialog
@@ -239,8 +238,7 @@ class PharmacyPage(QWidget):
         self.calculator.fill(**values)
 
     def _say(self, text: str, *, ok: bool = False, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE if ok else "")
+        say(self.message, text, ok=ok, error=error)
 
     # --- writing ----------------------------------------------------------------------------
 

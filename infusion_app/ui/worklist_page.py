@@ -27,12 +27,11 @@ from infusion_app.services import infusions, patients, views
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import (
-    ERROR_STYLE,
     HEADING_STYLE,
-    OK_STYLE,
     failure_text,
     local_time,
     read_only_table,
+    say,
     touch_sized,
 )
 from infusion_app.ui.tasks import Tasks
@@ -182,8 +181,7 @@ class WorklistPage(QWidget):
             self.open_infusion.emit(self.rows[index].infusion_id)
 
     def _say(self, text: str, *, ok: bool = False, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE if ok else "")
+        say(self.message, text, ok=ok, error=error)
 
     def _register_patient(self) -> None:
         user = self.user
