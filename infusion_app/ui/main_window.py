@@ -92,7 +92,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(1024, 640)
         self._use_language(self.preferences.language)
-        self._build()
 
         self.idle_timer = QTimer(self)
         self.idle_timer.setInterval(1000)
@@ -101,9 +100,11 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        self._show_login()
         if ctx is not None and catalog is not None:
-            self.attach(ctx, catalog, health, database)
+            self.attach(ctx, catalog, health, database)  # builds the screens once, on the record
+        else:
+            self._build()
+            self._show_login()
 
     def attach(
         self,
