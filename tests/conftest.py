@@ -98,6 +98,11 @@ class Staff:
 
 @pytest.fixture
 def staff(ctx: AppContext) -> Staff:
+    return make_staff(ctx)
+
+
+def make_staff(ctx: AppContext) -> Staff:
+    """The administrator and one account of each role (a nurse with a Chinese name too)."""
     admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
     people = {
         name: accounts.create_user(ctx, admin, name, printed, role, PASSWORD)

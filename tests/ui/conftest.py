@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from infusion_app.logic.protocol_files import load_catalog
-from infusion_app.services import accounts, infusions, products
+from infusion_app.services import infusions, products
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.store.database import sqlite_url
 from infusion_app.store.opening import open_database
@@ -21,7 +21,7 @@ from infusion_app.ui.form_dialog import FormDialog
 from infusion_app.ui.main_window import MainWindow
 from infusion_app.ui.preferences import Preferences
 from infusion_app.ui.signature_dialog import SignatureDialog
-from tests.conftest import FAST_HASHER, PASSWORD, Staff, register_p001
+from tests.conftest import FAST_HASHER, PASSWORD, Staff, make_staff, register_p001
 from tests.fakes import FakeClock
 
 
@@ -50,17 +50,7 @@ def own_preferences(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def ui_staff(ui_ctx: AppContext) -> Staff:
-    admin = accounts.create_first_admin(ui_ctx, "admin", "Ada Admin", PASSWORD)
-    people = {
-        name: accounts.create_user(ui_ctx, admin, name, printed, role, PASSWORD)
-        for name, printed, role in (
-            ("nurse", "Nora Nurse", "nurse"),
-            ("nurse2", "Ning Wang 王宁", "nurse"),
-            ("pharmacist", "Phil Pharmacist", "pharmacist"),
-            ("monitor", "Mona Monitor", "monitor"),
-        )
-    }
-    return Staff(admin=admin, **people)
+    return make_staff(ui_ctx)
 
 
 @pytest.fixture
