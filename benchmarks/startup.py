@@ -36,36 +36,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"
 STATION = "ward-3-bed-2"
-NORMAL_VITALS = {
-    "temperature_c": "36.8",
-    "heart_rate_bpm": 72,
-    "systolic_mmhg": 122,
-    "diastolic_mmhg": 76,
-    "respiratory_rate_per_min": 14,
-    "spo2_pct": 98,
-    "on_oxygen": False,
-    "avpu": "A",
-}
-COA = {
-    "total_cells_per_ml": 1.0e7,
-    "volume_ml": 20.0,
-    "viability_pct": 92.0,
-    "sterility": "negative",
-    "mycoplasma": "negative",
-    "endotoxin_eu_per_ml": 0.2,
-    "tumorigenicity": "pass",
-    "markers_pct": {
-        "CD73": 99.1,
-        "CD90": 98.7,
-        "CD105": 97.2,
-        "CD34": 0.3,
-        "CD45": 0.4,
-        "CD14": 0.2,
-        "CD19": 0.1,
-        "HLA-DR": 0.5,
-    },
-    "expires_at": "2027-12-31T23:59:00+08:00",
-}
+# The test suite's sample inputs (tests/samples.py, tests/logic/infusion_log.py) are
+# imported where used, never at module level: the start-up children must not load them.
 
 
 class Clock:
@@ -118,7 +90,9 @@ def new_infusion(ctx: Any, people: dict[str, Any], trial_id: str, clock: Clock) 
         age_years=54,
     )
     product = f"UC-{trial_id}"
-    coa = coa_from_mapping({**COA, "product_id": product, "patient_id": trial_id})
+    from tests.samples import example_coa
+
+    coa = coa_from_mapping(example_coa(product_id=product, patient_id=trial_id))
     products.register_product(ctx, people["pharmacist"], coa)
     products.release_product(ctx, people["pharmacist"], product, PASSWORD)
     return int(infusions.create_infusion(ctx, people["nurse"], trial_id, product, 1))
@@ -127,6 +101,7 @@ def new_infusion(ctx: Any, people: dict[str, Any], trial_id: str, clock: Clock) 
 def whole_infusion(ctx: Any, people: dict[str, Any], infusion: int, clock: Clock) -> None:
     """Premedication 08:00 ... observation end 11:25, through the services."""
     from infusion_app.services import bedside
+    from tests.logic.infusion_log import NORMAL_VITALS
 
     nurse = people["nurse"]
     bedside.calculate_infusion_dose(ctx, people["pharmacist"], infusion, final_volume_ml="100")
@@ -361,6 +336,7 @@ def child_stall(workdir: str) -> None:
     from infusion_app.store.database import sqlite_url
     from infusion_app.ui.form_dialog import FormDialog
     from infusion_app.ui.signature_dialog import SignatureDialog
+    from tests.logic.infusion_log import NORMAL_VITALS
 
     class TimedApplication(QApplication):
         longest = 0.0
