@@ -23,6 +23,7 @@ class EventType(StrEnum):
     LOGIN_SUCCEEDED = "login_succeeded"
     LOGIN_FAILED = "login_failed"
     SIGNATURE_FAILED = "signature_failed"
+    RECORD_PRINTED = "record_printed"  # a record or export put out: who, what, which head
     # patient stream
     PATIENT_REGISTERED = "patient_registered"
     WEIGHT_RECORDED = "weight_recorded"

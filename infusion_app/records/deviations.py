@@ -1,0 +1,65 @@
+"""What departed from the plan, with the reason given: the record lists them, the monitor's log
+counts them.
+
+Overrides of a protocol warning, failed identity checks, a slow rate held, pauses, a stop, and
+entries made late (back-entered); each is a departure a monitor must be able to see at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from infusion_app.logic.event_log import BACK_ENTRY_SECONDS
+from infusion_app.logic.event_types import EventType
+from infusion_app.records.source import RecordSource
+
+_KINDS = {
+    EventType.CHECK_FAILED: "Check failed",
+    EventType.SLOW_RATE_HELD: "Slow rate held",
+    EventType.INFUSION_PAUSED: "Paused",
+    EventType.INFUSION_STOPPED: "Stopped",
+}
+
+
+@dataclass(frozen=True)
+class Deviation:
+    seq: int
+    at: datetime
+    kind: str  # an English label: "Override", "Paused", "Back-entered", ...
+    reason: str
+    recorded_at: datetime | None = None  # for a back-entry: when it was stored
+
+
+def deviations(source: RecordSource) -> list[Deviation]:
+    found: list[Deviation] = []
+    overrides = {o.seq: o for o in source.state.overrides}
+    for event in source.events:
+        if event.seq in overrides:
+            override = overrides[event.seq]
+            found.append(
+                Deviation(
+                    event.seq, event.occurred_at, "Override", f"{override.what}: {override.reason}"
+                )
+            )
+        if event.type in _KINDS:
+            found.append(
+                Deviation(event.seq, event.occurred_at, _KINDS[event.type], _reason(event.payload))
+            )
+        late = (event.recorded_at - event.occurred_at).total_seconds() > BACK_ENTRY_SECONDS
+        if late and event.reason:
+            found.append(
+                Deviation(
+                    event.seq, event.occurred_at, "Back-entered", event.reason, event.recorded_at
+                )
+            )
+    return found
+
+
+def _reason(payload: Mapping[str, Any]) -> str:
+    for key in ("reason", "why", "details", "message"):
+        if payload.get(key):
+            return str(payload[key])
+    return "; ".join(f"{k}: {v}" for k, v in payload.items() if v not in (None, "", [], {}))

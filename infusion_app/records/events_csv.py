@@ -1,0 +1,36 @@
+"""An infusion's events as CSV: one row per stored event, exactly as recorded.
+
+The payload column is the event's JSON with sorted keys, so a spreadsheet shows it whole and a
+script can read it back with the ``csv`` and ``json`` modules and get the same events.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+
+from infusion_app.logic.infusion_state import RecordedEvent
+from infusion_app.logic.summaries import json_default
+
+COLUMNS = ("seq", "type", "occurred_at", "recorded_at", "user", "reason", "payload")
+
+
+def events_csv(events: Iterable[RecordedEvent]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for event in events:
+        writer.writerow(
+            [
+                event.seq,
+                event.type.value,
+                event.occurred_at.isoformat(),
+                event.recorded_at.isoformat(),
+                event.user or "",
+                event.reason or "",
+                json.dumps(event.payload, sort_keys=True, ensure_ascii=False, default=json_default),
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,292 @@
+"""The monitor's infusion log: one line per infusion, for a patient or for the site over dates.
+
+Each line is derived from the infusion's own record (state folded from its events), so the log
+and the records cannot disagree. Totals at the end are what a monitor checks first.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
+
+from reportlab.platypus import Flowable
+
+from infusion_app.logic.event_types import EventType
+from infusion_app.logic.infusion_state import Status
+from infusion_app.logic.numbers import format_cells
+from infusion_app.records.deviations import deviations
+from infusion_app.records.labels import Labels
+from infusion_app.records.pages import SMALL, TITLE, PageHeader, build_pdf, para, table, text_width
+from infusion_app.records.source import RecordSource
+from infusion_app.records.times import local, zone_name
+
+# The steps that must carry a signature, once they have happened.
+SIGNED_STEPS = frozenset(
+    {
+        EventType.DOSE_VERIFIED,
+        EventType.INFUSION_STARTED,
+        EventType.INFUSION_STOPPED,
+        EventType.INFUSION_ENDED,
+        EventType.CORRECTION,
+    }
+)
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """A patient's infusions, or the site's between two local dates (both included)."""
+
+    patient: str | None = None
+    first: date | None = None
+    last: date | None = None
+
+    def __post_init__(self) -> None:
+        if (self.patient is None) == (self.first is None or self.last is None):
+            raise ValueError("give a patient, or both dates of a range")
+        if self.first is not None and self.last is not None and self.last < self.first:
+            raise ValueError("the range ends before it begins")
+
+    @property
+    def subject(self) -> str:
+        if self.patient is not None:
+            return f"patient {self.patient}"
+        return f"site {self.first} to {self.last}"
+
+    @property
+    def file_stem(self) -> str:
+        if self.patient is not None:
+            return f"infusion-log-{self.patient}"
+        return f"infusion-log-{self.first}-{self.last}"
+
+    def utc_range(self, zone: tzinfo) -> tuple[datetime, datetime]:
+        assert self.first is not None and self.last is not None
+        since = datetime.combine(self.first, time(), zone).astimezone(UTC)
+        until = datetime.combine(self.last + timedelta(days=1), time(), zone).astimezone(UTC)
+        return since, until
+
+    def covers(self, entry: LogEntry, zone: tzinfo) -> bool:
+        if self.patient is not None:
+            return entry.trial_id == self.patient
+        assert self.first is not None and self.last is not None
+        return self.first <= entry.day_at.astimezone(zone).date() <= self.last
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    infusion_id: int
+    trial_id: str
+    initials: str
+    number_label: str  # "Cycle 2", "Dose 1"
+    product_id: str
+    day_at: datetime  # the start, or the creation when it never started
+    dose_given_cells: Decimal | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    reactions: int
+    max_grade: int | None
+    deviations: int
+    status: Status
+    signatures_complete: bool
+
+    @property
+    def duration_min(self) -> Decimal | None:
+        """Start to end on the clock, pauses included (they are listed as deviations)."""
+        if self.started_at is None or self.ended_at is None:
+            return None
+        minutes = Decimal((self.ended_at - self.started_at).total_seconds()) / 60
+        return minutes.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+    @property
+    def completed(self) -> bool:
+        return self.status in (Status.ENDED, Status.OBSERVATION_COMPLETE)
+
+
+def log_entry(source: RecordSource) -> LogEntry:
+    state = source.state
+    created = source.events[0].occurred_at
+    return LogEntry(
+        infusion_id=source.infusion_id,
+        trial_id=source.patient.trial_id,
+        initials=source.patient.initials,
+        number_label=f"{'Cycle' if source.counts_cycles else 'Dose'} {source.number}",
+        product_id=source.product.product_id,
+        day_at=state.started_at or created,
+        dose_given_cells=dose_given(source),
+        started_at=state.started_at,
+        ended_at=state.ended_at,
+        reactions=len(state.adverse_events),
+        max_grade=max((a.event.grade for a in state.adverse_events), default=None),
+        deviations=len(deviations(source)),
+        status=state.status,
+        signatures_complete=signatures_complete(source),
+    )
+
+
+def dose_given(source: RecordSource) -> Decimal | None:
+    """Cells delivered in proportion to the volume infused of the final volume: all of them
+    for a bag run through, a share for a stopped one, none before the end."""
+    state = source.state
+    if state.dose is None or state.volume_infused_ml is None:
+        return None
+    share = min(Decimal(1), state.volume_infused_ml / state.dose.bag_volume_ml)
+    return state.dose.delivered_cells * share
+
+
+def signatures_complete(source: RecordSource) -> bool:
+    """Every step that needs a signature is signed, and the infusion has reached its signed
+    end (ended or stopped) after a verified dose and a signed start."""
+    signed = {s.signed_seq for s in source.state.signatures}
+    needing = [e for e in source.events if e.type in SIGNED_STEPS]
+    if any(e.seq not in signed for e in needing):
+        return False
+    kinds = {e.type for e in needing}
+    finished = bool(kinds & {EventType.INFUSION_ENDED, EventType.INFUSION_STOPPED})
+    if EventType.INFUSION_STARTED not in kinds:
+        return finished  # stopped before the start: nothing was given
+    return finished and EventType.DOSE_VERIFIED in kinds
+
+
+@dataclass(frozen=True)
+class Totals:
+    infusions: int
+    completed: int
+    with_reactions: int
+    reactions: int
+    max_grade: int | None
+    deviations: int
+    signatures_incomplete: int
+
+
+def totals(entries: Sequence[LogEntry]) -> Totals:
+    return Totals(
+        infusions=len(entries),
+        completed=sum(e.completed for e in entries),
+        with_reactions=sum(e.reactions > 0 for e in entries),
+        reactions=sum(e.reactions for e in entries),
+        max_grade=max((e.max_grade for e in entries if e.max_grade is not None), default=None),
+        deviations=sum(e.deviations for e in entries),
+        signatures_incomplete=sum(not e.signatures_complete for e in entries),
+    )
+
+
+COLUMNS = (
+    "Date",
+    "Patient",
+    "Infusion",
+    "Product",
+    "Dose given",
+    "Start",
+    "End",
+    "Duration min",
+    "Reactions",
+    "Max AE grade",
+    "Deviations",
+    "Status",
+    "Signatures complete",
+)
+
+
+def _values(entry: LogEntry, zone: tzinfo, tr: Labels) -> list[str]:
+    word, number = entry.number_label.split(" ")
+    return [
+        entry.day_at.astimezone(zone).date().isoformat(),
+        f"{entry.trial_id} ({entry.initials})",
+        f"{tr(word)} {number}",
+        entry.product_id,
+        format_cells(entry.dose_given_cells) if entry.dose_given_cells is not None else "",
+        local(entry.started_at, zone),
+        local(entry.ended_at, zone),
+        str(entry.duration_min) if entry.duration_min is not None else "",
+        str(entry.reactions),
+        str(entry.max_grade) if entry.max_grade is not None else "",
+        str(entry.deviations),
+        tr(entry.status.value),
+        tr("yes") if entry.signatures_complete else tr("no"),
+    ]
+
+
+def infusion_log_csv(entries: Sequence[LogEntry], zone: tzinfo) -> str:
+    """The same columns as the PDF, in English, plus the exact cell count and the zone."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    tr = Labels("en")
+    writer.writerow(["Infusion ID", *COLUMNS, "Dose given cells", "Time zone"])
+    for entry in entries:
+        exact = str(entry.dose_given_cells) if entry.dose_given_cells is not None else ""
+        zone_text = zone_name(zone, entry.day_at)
+        writer.writerow([entry.infusion_id, *_values(entry, zone, tr), exact, zone_text])
+    return out.getvalue()
+
+
+def render_log(
+    entries: Sequence[LogEntry],
+    chosen: LogFilter,
+    *,
+    printed_at: datetime,
+    printed_by: str,
+    zone: tzinfo,
+    paper: str = "a4",
+    language: str = "en",
+) -> bytes:
+    tr = Labels(language)
+    width = text_width(paper, wide=True)
+    if chosen.patient is not None:
+        scope = f"{tr('All infusions of patient')} {chosen.patient}"
+    else:
+        scope = f"{tr('All infusions of the site from')} {chosen.first} {tr('to')} {chosen.last}"
+    story: list[Flowable] = [
+        para(f"{tr('Infusion log')}: {scope}", TITLE),
+        para(f"{tr('All times are local')}, {zone_name(zone, printed_at)}.", SMALL),
+    ]
+    shares = (0.07, 0.09, 0.06, 0.12, 0.09, 0.09, 0.09, 0.05, 0.05, 0.06, 0.06, 0.1, 0.07)
+    widths = [width * s for s in shares]
+    if entries:
+        rows = [_values(e, zone, tr) for e in entries]
+        # Chunks of 100 rows: one long table is re-split on every page (quadratic).
+        for start in range(0, len(rows), 100):
+            story.append(table([tr(c) for c in COLUMNS], rows[start : start + 100], widths))
+    else:
+        story.append(para(tr("No infusions match."), SMALL))
+    sums = totals(entries)
+    story += [
+        para(tr("Totals"), TITLE),
+        table(
+            None,
+            [
+                [tr("Infusions"), str(sums.infusions), tr("completed"), str(sums.completed)],
+                [
+                    tr("Reactions"),
+                    f"{sums.reactions} ({sums.with_reactions} {tr('with reactions')})",
+                    tr("Max AE grade"),
+                    str(sums.max_grade) if sums.max_grade is not None else "-",
+                ],
+                [
+                    tr("Deviations"),
+                    str(sums.deviations),
+                    tr("signatures incomplete"),
+                    str(sums.signatures_incomplete),
+                ],
+            ],
+            [width * 0.15, width * 0.2, width * 0.15, width * 0.2],
+        ),
+    ]
+    header = PageHeader(
+        lines=(
+            f"{tr('Infusion log')}: {scope}",
+            f"{tr('Printed')} {local(printed_at, zone)} {zone_name(zone, printed_at)} "
+            f"{tr('by')} {printed_by}",
+        ),
+        page_text=tr("Page {page} of {pages}"),
+    )
+    return build_pdf(
+        story,
+        header,
+        paper=paper,
+        wide=True,
+        title=f"Infusion log {chosen.subject}",
+        author=printed_by,
+    )

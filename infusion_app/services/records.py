@@ -1,0 +1,248 @@
+"""Printing and exporting: the record, the monitor's log, the CSV and FHIR exports.
+
+Making a document reads only. Putting it out (a printer, a file) is audited: a
+``record_printed`` event in the system stream says who put out what, when, where, of which
+chain head, with the output's SHA-256. The event goes to the system stream, not the
+infusion's, so printing does not move the infusion's head: the same infusion printed twice
+without new events shows the same head hash and the same pages (the print time aside).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from infusion_app.logic.coa import coa_from_mapping
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.event_types import SYSTEM_STREAM, EventType
+from infusion_app.logic.roles import Action
+from infusion_app.records.events_csv import events_csv
+from infusion_app.records.fhir_bundle import fhir_bundle_json
+from infusion_app.records.infusion_log import LogFilter, infusion_log_csv, log_entry, render_log
+from infusion_app.records.infusion_record import render_infusion_record
+from infusion_app.records.source import ChainFacts, PatientFacts, ProductFacts, RecordSource
+from infusion_app.services.authorisation import require
+from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.status import get_infusion, load_events, protocol_of
+from infusion_app.store.eventlog import append_event, verify
+from infusion_app.store.models import Event, Infusion, Patient, Product, Stream, User
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document made for output, with what the audit entry will say about it."""
+
+    data: bytes
+    what: str  # "infusion record", "infusion log", "events CSV", "FHIR bundle"
+    subject: str  # "infusion:P001/1", "patient P001", "site 2026-11-01 to 2026-11-30"
+    file_name: str  # a sensible default name for "Save as"
+    head_hash: str | None = None
+    head_seq: int | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def local_zone() -> tzinfo:
+    """The station's zone, in which the paper shows times (stored times stay UTC)."""
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+def infusion_record(
+    ctx: AppContext,
+    actor: CurrentUser,
+    infusion_id: int,
+    *,
+    paper: str = "a4",
+    language: str = "en",
+    zone: tzinfo | None = None,
+) -> Document:
+    now = ctx.now()
+    source = _read_source(ctx, actor, infusion_id, now)
+    data = render_infusion_record(
+        source,
+        printed_at=now,
+        printed_by=actor.printed_name,
+        zone=zone or local_zone(),
+        paper=paper,
+        language=language,
+    )
+    return _document(source, data, "infusion record", "pdf")
+
+
+def export_infusion(
+    ctx: AppContext, actor: CurrentUser, infusion_id: int, export_format: str
+) -> Document:
+    """``csv``: every stored event; ``fhir``: an R4 Bundle of the infusion (validated)."""
+    source = _read_source(ctx, actor, infusion_id, ctx.now())
+    if export_format == "csv":
+        return _document(source, events_csv(source.events).encode("utf-8"), "events CSV", "csv")
+    if export_format == "fhir":
+        data = fhir_bundle_json(source).encode("utf-8")
+        return _document(source, data, "FHIR bundle", "json")
+    raise InputError("format", f"must be csv or fhir, got {export_format!r}")
+
+
+def infusion_log(
+    ctx: AppContext,
+    actor: CurrentUser,
+    chosen: LogFilter,
+    *,
+    output: str = "pdf",
+    paper: str = "a4",
+    language: str = "en",
+    zone: tzinfo | None = None,
+) -> Document:
+    """The monitor's list of infusions: one patient's, or the site's in a date range."""
+    now = ctx.now()
+    local = zone or local_zone()
+    with ctx.db.read() as session:
+        require(session, actor, Action.PRINT, now)
+        entries = []
+        names = _printed_names(session)
+        for infusion_id in _log_infusions(session, chosen, local):
+            infusion = get_infusion(session, infusion_id)
+            source = _source(ctx, session, infusion, names, verified=False)
+            entry = log_entry(source)
+            if chosen.covers(entry, local):
+                entries.append(entry)
+    if output == "csv":
+        data = infusion_log_csv(entries, local).encode("utf-8")
+    else:
+        data = render_log(
+            entries,
+            chosen,
+            printed_at=now,
+            printed_by=actor.printed_name,
+            zone=local,
+            paper=paper,
+            language=language,
+        )
+    return Document(data, "infusion log", chosen.subject, f"{chosen.file_stem}.{output}")
+
+
+def record_output(
+    ctx: AppContext, actor: CurrentUser, document: Document, destination: str
+) -> None:
+    """The audit entry for a document put out on paper or to a file."""
+    now = ctx.now()
+    with ctx.db.write() as session:
+        user = require(session, actor, Action.PRINT, now)
+        append_event(
+            session,
+            SYSTEM_STREAM,
+            EventType.RECORD_PRINTED,
+            {
+                "what": document.what,
+                "subject": document.subject,
+                "destination": destination,
+                "head_seq": document.head_seq,
+                "head_hash": document.head_hash,
+                "sha256": document.sha256,
+            },
+            user=user,
+            station=ctx.station,
+            recorded_at=now,
+        )
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _read_source(
+    ctx: AppContext, actor: CurrentUser, infusion_id: int, now: datetime
+) -> RecordSource:
+    with ctx.db.read() as session:
+        require(session, actor, Action.PRINT, now)
+        infusion = get_infusion(session, infusion_id)
+        return _source(ctx, session, infusion, _printed_names(session), verified=True)
+
+
+def _printed_names(session: Session) -> dict[str, str]:
+    return {str(u): str(n) for u, n in session.execute(select(User.username, User.printed_name))}
+
+
+def _source(
+    ctx: AppContext,
+    session: Session,
+    infusion: Infusion,
+    names: dict[str, str],
+    *,
+    verified: bool,
+) -> RecordSource:
+    """One infusion's record as read in this transaction; ``verified`` walks its chain too
+    (the log of a thousand infusions leaves that to verify-log)."""
+    protocol = protocol_of(ctx, infusion)
+    stream = session.get(Stream, infusion.stream_id)
+    patient = session.get(Patient, infusion.patient_id)
+    product = session.get(Product, infusion.product_id)
+    assert stream is not None and patient is not None and product is not None
+    events = tuple(load_events(session, infusion.stream_id))
+    product_events = tuple(load_events(session, product.stream_id)) if verified else ()
+    station = session.execute(
+        select(Event.station).where(Event.stream_id == stream.id, Event.seq == 1)
+    ).scalar_one_or_none()
+    if verified:
+        report = verify(session.connection(), stream.name).streams[0]
+        chain = ChainFacts(report.ok, report.events, report.head_hash, report.problem)
+    else:
+        chain = ChainFacts(True, len(events), stream.head_hash)
+    return RecordSource(
+        protocol=protocol,
+        infusion_id=infusion.id,
+        number=infusion.number,
+        stream=stream.name,
+        station=station or "",
+        patient=PatientFacts(
+            patient.trial_id,
+            patient.initials,
+            patient.sex,
+            patient.dose_level,
+            patient.weight_kg,
+            patient.weight_measured_at,
+        ),
+        product=ProductFacts(
+            product.product_id,
+            product.lot,
+            product.status,
+            coa_from_mapping(json.loads(product.coa)),
+            product_events,
+        ),
+        events=events,
+        chain=chain,
+        printed_names=names,
+    )
+
+
+def _log_infusions(session: Session, chosen: LogFilter, zone: tzinfo) -> list[int]:
+    query = select(Infusion.id).join(Patient, Patient.id == Infusion.patient_id)
+    if chosen.patient is not None:
+        query = query.where(Patient.trial_id == chosen.patient)
+    else:
+        since, until = chosen.utc_range(zone)
+        query = query.where(
+            Infusion.stream_id.in_(
+                select(Event.stream_id).where(Event.occurred_at >= since, Event.occurred_at < until)
+            )
+        )
+    return list(session.execute(query.order_by(Infusion.id)).scalars())
+
+
+def _document(source: RecordSource, data: bytes, what: str, extension: str) -> Document:
+    stem = f"{source.patient.trial_id}-{source.number}"
+    names = {
+        "pdf": f"infusion-record-{stem}.pdf",
+        "csv": f"infusion-events-{stem}.csv",
+        "json": f"infusion-{stem}.fhir.json",
+    }
+    return Document(
+        data, what, source.stream, names[extension], source.chain.head_hash, source.head_seq
+    )
