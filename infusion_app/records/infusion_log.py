@@ -13,14 +13,26 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, TableStyle
 
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import Status
 from infusion_app.logic.numbers import format_cells
 from infusion_app.records.deviations import deviations
+from infusion_app.records.fonts import LATIN_BOLD
 from infusion_app.records.labels import Labels
-from infusion_app.records.pages import SMALL, TITLE, PageHeader, build_pdf, para, table, text_width
+from infusion_app.records.pages import (
+    CELL_SIZE,
+    FACTS,
+    HEADING,
+    SMALL,
+    TITLE,
+    PageHeader,
+    build_pdf,
+    para,
+    table,
+    text_width,
+)
 from infusion_app.records.source import RecordSource
 from infusion_app.records.times import local, zone_name
 
@@ -173,6 +185,9 @@ def totals(entries: Sequence[LogEntry]) -> Totals:
     )
 
 
+# Labels in the first and third columns.
+TOTALS = TableStyle([*FACTS.getCommands(), ("FONT", (2, 0), (2, -1), LATIN_BOLD, CELL_SIZE)])
+
 COLUMNS = (
     "Date",
     "Patient",
@@ -216,7 +231,8 @@ def infusion_log_csv(entries: Sequence[LogEntry], zone: tzinfo) -> str:
     tr = Labels("en")
     writer.writerow(["Infusion ID", *COLUMNS, "Dose given cells", "Time zone"])
     for entry in entries:
-        exact = str(entry.dose_given_cells) if entry.dose_given_cells is not None else ""
+        cells = entry.dose_given_cells
+        exact = str(cells.quantize(Decimal(1), rounding=ROUND_HALF_UP)) if cells is not None else ""
         zone_text = zone_name(zone, entry.day_at)
         writer.writerow([entry.infusion_id, *_values(entry, zone, tr), exact, zone_text])
     return out.getvalue()
@@ -242,7 +258,7 @@ def render_log(
         para(f"{tr('Infusion log')}: {scope}", TITLE),
         para(f"{tr('All times are local')}, {zone_name(zone, printed_at)}.", SMALL),
     ]
-    shares = (0.07, 0.09, 0.06, 0.12, 0.09, 0.09, 0.09, 0.05, 0.05, 0.06, 0.06, 0.1, 0.07)
+    shares = (0.07, 0.09, 0.06, 0.11, 0.09, 0.09, 0.09, 0.06, 0.06, 0.06, 0.06, 0.09, 0.07)
     widths = [width * s for s in shares]
     if entries:
         rows = [_values(e, zone, tr) for e in entries]
@@ -253,7 +269,7 @@ def render_log(
         story.append(para(tr("No infusions match."), SMALL))
     sums = totals(entries)
     story += [
-        para(tr("Totals"), TITLE),
+        para(tr("Totals"), HEADING),
         table(
             None,
             [
@@ -272,6 +288,7 @@ def render_log(
                 ],
             ],
             [width * 0.15, width * 0.2, width * 0.15, width * 0.2],
+            TOTALS,
         ),
     ]
     header = PageHeader(
