@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 from infusion_app import APP_NAME, __version__
 from infusion_app.cli_bedside import add_bedside_commands, run_infusion, run_patient, run_product
 from infusion_app.cli_common import parse_time, print_json, read_coa
+from infusion_app.cli_records import add_records_commands, run_records
 from infusion_app.cli_store import add_store_commands, run_db, run_user, run_verify
 from infusion_app.logic.dosing import calculate_dose
 from infusion_app.logic.drip_plan import plan_drip
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--json", action="store_true", help="print one JSON object")
     add_store_commands(commands)
     add_bedside_commands(commands)
+    add_records_commands(commands)
     return parser
 
 
@@ -211,6 +213,9 @@ _HANDLERS = {
     "patient": run_patient,
     "product": run_product,
     "infusion": run_infusion,
+    "record": run_records,
+    "log": run_records,
+    "export": run_records,
 }
 
 

@@ -1,0 +1,143 @@
+"""Printing and exporting from the command line: ``record``, ``log`` and ``export``.
+
+Each asks for the user's password (a monitor's, a nurse's or a pharmacist's), makes the
+document, and writes it so that a file exists only if its output was audited: the document goes
+to a temporary file beside the target, the audit entry is committed, then the file is renamed
+into place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from infusion_app.cli_store import open_context, read_password
+from infusion_app.logic.errors import InputError
+from infusion_app.records.infusion_log import LogFilter
+from infusion_app.records.labels import LANGUAGES
+from infusion_app.records.pages import PAPERS
+from infusion_app.services import accounts, records
+from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.status import find_infusion
+
+EXIT_OK = 0
+
+
+def add_records_commands(commands: argparse._SubParsersAction[Any]) -> None:
+    record = commands.add_parser("record", help="print an infusion record to a PDF file")
+    record.add_argument("infusion", help="infusion ID or PATIENT/NUMBER (e.g. P001/1)")
+    _output(record, "the PDF file to write")
+    _paper(record)
+
+    log = commands.add_parser(
+        "log", help="the monitor's infusion log of a patient, or of the site between two dates"
+    )
+    log.add_argument("--patient", help="trial ID: every infusion of this patient")
+    log.add_argument("--from", dest="first", help="first date, YYYY-MM-DD (local)")
+    log.add_argument("--to", dest="last", help="last date, YYYY-MM-DD (local, included)")
+    _output(log, "FILE.pdf or FILE.csv")
+    _paper(log)
+
+    export = commands.add_parser("export", help="export an infusion as CSV events or FHIR JSON")
+    export.add_argument("infusion", help="infusion ID or PATIENT/NUMBER (e.g. P001/1)")
+    export.add_argument("--format", required=True, choices=("csv", "fhir"))
+    _output(export, "the file to write")
+
+
+def _output(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("-o", "--output", required=True, type=Path, help=help)
+    parser.add_argument("--user", required=True, help="who prints (asked for a password)")
+
+
+def _paper(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--paper", default="a4", choices=tuple(PAPERS), help="default a4")
+    parser.add_argument("--language", default="en", choices=LANGUAGES, help="default en")
+
+
+def run_records(args: argparse.Namespace, protocols: Path) -> int:
+    target = _target(args.output)
+    ctx = open_context(args, protocols)
+    try:
+        user = _log_in(ctx, args.user)
+        if args.command == "record":
+            document = records.infusion_record(
+                ctx,
+                user,
+                find_infusion(ctx, args.infusion),
+                paper=args.paper,
+                language=args.language,
+            )
+        elif args.command == "export":
+            document = records.export_infusion(
+                ctx, user, find_infusion(ctx, args.infusion), args.format
+            )
+        else:
+            output = target.suffix.lower().lstrip(".")
+            if output not in ("pdf", "csv"):
+                raise InputError("output", f"must end in .pdf or .csv, got {target.name!r}")
+            document = records.infusion_log(
+                ctx,
+                user,
+                _log_filter(args),
+                output=output,
+                paper=args.paper,
+                language=args.language,
+            )
+        _write_audited(ctx, user, document, target)
+        print(f"{document.what} of {document.subject} written to {target}")
+        return EXIT_OK
+    finally:
+        ctx.db.dispose()
+
+
+def _log_in(ctx: AppContext, username: str) -> CurrentUser:
+    return accounts.log_in(ctx, username, read_password(f"Password for {username}: "))
+
+
+def _target(path: Path) -> Path:
+    folder = path.expanduser().resolve().parent
+    if not folder.is_dir():
+        raise InputError("output", f"folder {folder} does not exist")
+    return path.expanduser().resolve()
+
+
+def _log_filter(args: argparse.Namespace) -> LogFilter:
+    if args.patient and (args.first or args.last):
+        raise InputError("patient", "give --patient or --from/--to, not both")
+    if args.patient:
+        return LogFilter(patient=args.patient)
+    if not (args.first and args.last):
+        raise InputError("from", "give --patient ID, or both --from DATE and --to DATE")
+    first, last = _date("from", args.first), _date("to", args.last)
+    if last < first:
+        raise InputError("to", f"{last} is before --from {first}")
+    return LogFilter(first=first, last=last)
+
+
+def _date(field: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(field, f"must be a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _write_audited(
+    ctx: AppContext, user: CurrentUser, document: records.Document, target: Path
+) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".infusion-app-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(document.data)
+            out.flush()
+            os.fsync(out.fileno())
+        records.record_output(ctx, user, document, f"file {target.name}")
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise InputError("output", f"cannot write {target}: {exc.strerror}") from None
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
