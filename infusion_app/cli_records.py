@@ -1,16 +1,12 @@
 """Printing and exporting from the command line: ``record``, ``log`` and ``export``.
 
 Each asks for the user's password (a monitor's, a nurse's or a pharmacist's), makes the
-document, and writes it so that a file exists only if its output was audited: the document goes
-to a temporary file beside the target, the audit entry is committed, then the file is renamed
-into place.
+document, and saves it through the service, which writes the file only once its output is audited.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -87,7 +83,7 @@ def run_records(args: argparse.Namespace, protocols: Path) -> int:
                 paper=args.paper,
                 language=args.language,
             )
-        _write_audited(ctx, user, document, target)
+        records.save_document(ctx, user, document, target)
         print(f"{document.what} of {document.subject} written to {target}")
         return EXIT_OK
     finally:
@@ -99,10 +95,10 @@ def _log_in(ctx: AppContext, username: str) -> CurrentUser:
 
 
 def _target(path: Path) -> Path:
-    folder = path.expanduser().resolve().parent
-    if not folder.is_dir():
-        raise InputError("output", f"folder {folder} does not exist")
-    return path.expanduser().resolve()
+    target = path.expanduser().resolve()
+    if not target.parent.is_dir():  # before the password is asked
+        raise InputError("output", f"folder {target.parent} does not exist")
+    return target
 
 
 def _log_filter(args: argparse.Namespace) -> LogFilter:
@@ -123,21 +119,3 @@ def _date(field: str, text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(field, f"must be a date YYYY-MM-DD, got {text!r}") from None
-
-
-def _write_audited(
-    ctx: AppContext, user: CurrentUser, document: records.Document, target: Path
-) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".infusion-app-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(document.data)
-            out.flush()
-            os.fsync(out.fileno())
-        records.record_output(ctx, user, document, f"file {target.name}")
-        os.replace(temporary, target)
-    except OSError as exc:
-        raise InputError("output", f"cannot write {target}: {exc.strerror}") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)

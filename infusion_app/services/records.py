@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -152,6 +155,30 @@ def record_output(
             station=ctx.station,
             recorded_at=now,
         )
+
+
+def save_document(ctx: AppContext, actor: CurrentUser, document: Document, target: Path) -> None:
+    """Write a document to a file so that the file exists only if its output was audited:
+    a temporary file beside the target, the audit entry committed, then the rename."""
+    folder = target.parent
+    if not folder.is_dir():
+        raise InputError("output", f"folder {folder} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".infusion-app-")
+    except OSError as exc:
+        raise InputError("output", f"cannot write in {folder}: {exc.strerror}") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(document.data)
+            out.flush()
+            os.fsync(out.fileno())
+        record_output(ctx, actor, document, f"file {target.name}")
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise InputError("output", f"cannot write {target}: {exc.strerror}") from None
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
             self.bedside.setObjectName("bedsidePage")
             tabs.addTab(self.bedside, self.tr("Bedside"))
         if role in (Role.MONITOR, Role.ADMIN):
-            self.monitor = MonitorPage(ctx, self.tasks)
+            self.monitor = MonitorPage(ctx, self.tasks, self.translations.language)
             self.monitor.setObjectName("monitorPage")
             tabs.addTab(self.monitor, self.tr("Monitor"))
         if self.protocols_page is not None:
@@ -306,7 +306,7 @@ class MainWindow(QMainWindow):
         self.pharmacy = self.monitor = self.settings_page = None
 
     def _set_user_everywhere(self, user: CurrentUser | None) -> None:
-        for page in (self.worklist, self.bedside, self.pharmacy):
+        for page in (self.worklist, self.bedside, self.pharmacy, self.monitor):
             if page is not None:
                 page.set_user(user)
 

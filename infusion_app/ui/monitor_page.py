@@ -4,7 +4,8 @@ screen writes to the record."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableWidgetItem,
@@ -20,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app.logic.event_log import log_rows
-from infusion_app.services import views
-from infusion_app.services.context import AppContext
+from infusion_app.logic.roles import Action, may
+from infusion_app.records.infusion_log import LogFilter
+from infusion_app.services import records, views
+from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.ui.event_log_table import EventLogTable
 from infusion_app.ui.look import (
     HEADING_STYLE,
@@ -31,16 +35,26 @@ from infusion_app.ui.look import (
     say,
     touch_sized,
 )
+from infusion_app.ui.record_preview import RecordPreview
 from infusion_app.ui.tasks import Tasks
 
 LOOK_BACK_DAYS = 30
 
 
 class MonitorPage(QWidget):
-    def __init__(self, ctx: AppContext, tasks: Tasks, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        tasks: Tasks,
+        language: str = "en",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.tasks = tasks
+        self.language = language  # the printed record's labels follow the interface
+        self.user: CurrentUser | None = None
+        self.preview: RecordPreview | None = None
         self.rows: list[views.InfusionRow] = []
         self.record: views.MonitorRecord | None = None
 
@@ -78,11 +92,22 @@ class MonitorPage(QWidget):
         self.verify.setObjectName("verifyResult")
         self.verify.setWordWrap(True)
         self.print_button = QPushButton(self.tr("&Print record…"))
+        self.print_button.setObjectName("printRecord")
+        self.print_button.clicked.connect(self.preview_record)
         self.export_button = QPushButton(self.tr("E&xport…"))
-        for button in (self.print_button, self.export_button):
-            button.setEnabled(False)
-            button.setToolTip(self.tr("Printing and export arrive with the records feature."))
-            touch_sized(button)
+        self.export_button.setObjectName("exportMenu")
+        menu = QMenu(self.export_button)
+        self.export_actions = {
+            "csv": menu.addAction(self.tr("Events of this infusion (CSV)…")),
+            "fhir": menu.addAction(self.tr("This infusion as FHIR R4 bundle (JSON)…")),
+            "log-pdf": menu.addAction(self.tr("Infusion log of the search (PDF)…")),
+            "log-csv": menu.addAction(self.tr("Infusion log of the search (CSV)…")),
+        }
+        for kind, action in self.export_actions.items():
+            action.triggered.connect(lambda _=False, kind=kind: self.export(kind))
+        self.export_button.setMenu(menu)
+        touch_sized(self.print_button, self.export_button)
+        self._enable_output()
 
         bar = QHBoxLayout()
         bar.addWidget(self.patient, 2)
@@ -104,6 +129,101 @@ class MonitorPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(split, 1)
         layout.addLayout(actions)
+
+    def set_user(self, user: CurrentUser | None) -> None:
+        self.user = user
+        self._enable_output()
+
+    def _enable_output(self) -> None:
+        """Print and export need a selected infusion and a role that may print (not an
+        admin); the service checks again."""
+        allowed = self.user is not None and may(self.user.role, Action.PRINT)
+        chosen = self.record is not None
+        self.print_button.setEnabled(allowed and chosen)
+        self.export_button.setEnabled(allowed)
+        for kind in ("csv", "fhir"):
+            self.export_actions[kind].setEnabled(chosen)
+        reason = "" if allowed else self.tr("Your role may not print or export records.")
+        for button in (self.print_button, self.export_button):
+            button.setToolTip(reason)
+
+    def preview_record(self) -> None:
+        user, record = self.user, self.record
+        if user is None or record is None:
+            return
+        infusion_id = record.view.status.infusion_id
+        language = self.language
+        self._say(self.tr("Making the record…"))
+        self.tasks.run(
+            lambda: records.infusion_record(self.ctx, user, infusion_id, language=language),
+            self._show_preview,
+            lambda exc: self._say(failure_text(exc), error=True),
+        )
+
+    def _show_preview(self, document: records.Document) -> None:
+        self._say(self.tr("Record ready: {0} bytes.").format(len(document.data)), ok=True)
+        if self.preview is not None:
+            self.preview.close()
+        self.preview = RecordPreview(document, self._put_out, self)
+        self.preview.setObjectName("recordPreview")
+        self.preview.show()
+
+    def export(self, kind: str) -> None:
+        user = self.user
+        if user is None:
+            return
+        chosen = self._log_filter()
+        infusion_id = self.record.view.status.infusion_id if self.record else None
+
+        def make() -> records.Document:
+            assert user is not None
+            if kind in ("csv", "fhir"):
+                assert infusion_id is not None
+                return records.export_infusion(self.ctx, user, infusion_id, kind)
+            output = kind.removeprefix("log-")
+            return records.infusion_log(
+                self.ctx, user, chosen, output=output, language=self.language
+            )
+
+        self.tasks.run(make, self._ask_where, lambda exc: self._say(failure_text(exc), error=True))
+
+    def _ask_where(self, document: records.Document) -> None:
+        suffix = document.file_name.rsplit(".", 1)[-1]
+        path = RecordPreview.ask_path(self, document.file_name, f"*.{suffix}")
+        if path is not None:
+            self._put_out(document, path, "")
+
+    def _log_filter(self) -> LogFilter:
+        trial = self.patient.text().strip()
+        if trial:
+            return LogFilter(patient=trial)
+        first, last = self.date_from.date(), self.date_to.date()
+        return LogFilter(
+            first=date(first.year(), first.month(), first.day()),
+            last=date(last.year(), last.month(), last.day()),
+        )
+
+    def _put_out(self, document: records.Document, path: Path | None, printer: str) -> None:
+        """Audit an output: saved to ``path`` (written only once audited), or printed."""
+        user = self.user
+        assert user is not None
+        if path is not None:
+            self.tasks.run(
+                lambda: records.save_document(self.ctx, user, document, path),
+                lambda _: self._output_done(self.tr("Saved to {0}.").format(path)),
+                lambda exc: self._output_done(failure_text(exc), error=True),
+            )
+        else:
+            self.tasks.run(
+                lambda: records.record_output(self.ctx, user, document, printer),
+                lambda _: self._output_done(self.tr("Printing recorded in the log.")),
+                lambda exc: self._output_done(failure_text(exc), error=True),
+            )
+
+    def _output_done(self, text: str, *, error: bool = False) -> None:
+        if self.preview is not None and self.preview.isVisible():
+            self.preview.saved(text, error=error)
+        self._say(text, ok=not error, error=error)
 
     def refresh(self) -> None:
         zone = self.ctx.now().astimezone().tzinfo
@@ -151,6 +271,7 @@ class MonitorPage(QWidget):
 
     def _show_record(self, record: views.MonitorRecord) -> None:
         self.record = record
+        self._enable_output()
         self.log.show_rows(log_rows(record.view.events))
         report = record.report
         stream = report.streams[0] if report.streams else None

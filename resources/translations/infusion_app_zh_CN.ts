@@ -230,32 +230,32 @@
       <translation>请先登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="379" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="380" />
       <source>not for your role ({0})</source>
       <translation>您的角色（{0}）不能执行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="391" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="392" />
       <source>Premedication recorded.</source>
       <translation>预处理用药已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="395" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="396" />
       <source>Thaw recorded.</source>
       <translation>复苏已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="403" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="404" />
       <source>Infusion resumed.</source>
       <translation>输注已继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="409" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="410" />
       <source>Observation ended.</source>
       <translation>观察已结束。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="427" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="428" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
@@ -834,64 +834,64 @@
   <context>
     <name>LoginScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="69" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="68" />
       <source>Username</source>
       <translation>用户名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="70" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="69" />
       <source>Printed name</source>
       <translation>签名姓名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="71" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="70" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="72" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="71" />
       <source>Repeat password</source>
       <translation>再次输入密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="91" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="90" />
       <source>Create the administrator</source>
       <translation>创建管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="91" />
-      <location filename="../../infusion_app/ui/login_screen.py" line="103" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="90" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="102" />
       <source>Log in</source>
       <translation>登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="94" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="93" />
       <source>This station has no accounts yet. The first account administers the others and signs no clinical act.</source>
       <translation>本工作站还没有账户。第一个账户负责管理其他账户，不签署任何临床操作。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="103" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="102" />
       <source>Create administrator</source>
       <translation>创建管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="108" />
-      <location filename="../../infusion_app/ui/login_screen.py" line="116" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="107" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="115" />
       <source>Opening the record…</source>
       <translation>正在打开记录…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="127" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="126" />
       <source>password: the two entries differ</source>
       <translation>密码：两次输入不一致</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="135" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="134" />
       <source>Checking…</source>
       <translation>正在核对…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="154" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="153" />
       <source>Unexpected error: {0}</source>
       <translation>意外错误：{0}</translation>
     </message>
@@ -899,47 +899,47 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="148" />
+      <location filename="../../infusion_app/ui/main_window.py" line="149" />
       <source>Log out</source>
       <translation>退出登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="231" />
+      <location filename="../../infusion_app/ui/main_window.py" line="232" />
       <source>{name} · {role} · station {station}</source>
       <translation>{name} · {role} · 工作站 {station}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="257" />
+      <location filename="../../infusion_app/ui/main_window.py" line="258" />
       <source>Pharmacy</source>
       <translation>药房</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="262" />
+      <location filename="../../infusion_app/ui/main_window.py" line="263" />
       <source>Infusions</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="266" />
+      <location filename="../../infusion_app/ui/main_window.py" line="267" />
       <source>Bedside</source>
       <translation>床旁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="270" />
+      <location filename="../../infusion_app/ui/main_window.py" line="271" />
       <source>Monitor</source>
       <translation>监查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="273" />
+      <location filename="../../infusion_app/ui/main_window.py" line="274" />
       <source>Protocols</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="277" />
+      <location filename="../../infusion_app/ui/main_window.py" line="278" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="376" />
+      <location filename="../../infusion_app/ui/main_window.py" line="377" />
       <source>Locked after {0} min without use. Log in to continue.</source>
       <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
     </message>
@@ -947,92 +947,132 @@
   <context>
     <name>MonitorPage</name>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="48" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="61" />
       <source>Monitor: infusion records (read-only)</source>
       <translation>监查：输注记录（只读）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="52" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="65" />
       <source>Trial ID (empty: all patients)</source>
       <translation>受试者编号（留空：全部患者）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="61" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="74" />
       <source>&amp;Search</source>
       <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="66" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="79" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="67" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="80" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="68" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="81" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="69" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="82" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="70" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="83" />
       <source>Created</source>
       <translation>创建时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="71" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="84" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="72" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="85" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="81" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="94" />
       <source>&amp;Print record…</source>
       <translation>打印记录(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="82" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="97" />
       <source>E&amp;xport…</source>
       <translation>导出(&amp;X)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="85" />
-      <source>Printing and export arrive with the records feature.</source>
-      <translation>打印和导出将随记录功能提供。</translation>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="101" />
+      <source>Events of this infusion (CSV)…</source>
+      <translation>本次输注的事件（CSV）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="90" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="102" />
+      <source>This infusion as FHIR R4 bundle (JSON)…</source>
+      <translation>本次输注的 FHIR R4 资源包（JSON）…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="103" />
+      <source>Infusion log of the search (PDF)…</source>
+      <translation>检索结果的输注日志（PDF）…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="104" />
+      <source>Infusion log of the search (CSV)…</source>
+      <translation>检索结果的输注日志（CSV）…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="114" />
       <source>From</source>
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="92" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="116" />
       <source>to</source>
       <translation>至</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="140" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="146" />
+      <source>Your role may not print or export records.</source>
+      <translation>您的角色无权打印或导出记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="156" />
+      <source>Making the record…</source>
+      <translation>正在生成记录…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="164" />
+      <source>Record ready: {0} bytes.</source>
+      <translation>记录已生成：{0} 字节。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="213" />
+      <source>Saved to {0}.</source>
+      <translation>已保存到 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="219" />
+      <source>Printing recorded in the log.</source>
+      <translation>打印已记入日志。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/monitor_page.py" line="259" />
       <source>No infusions in this range.</source>
       <translation>此范围内没有输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="160" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="280" />
       <source>Log verified: {0} entries, chain intact, head {1}</source>
       <translation>日志已验证：{0} 条，链完整，头哈希 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="168" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="288" />
       <source>LOG DOES NOT VERIFY: {0}</source>
       <translation>日志验证失败：{0}</translation>
     </message>
@@ -1040,203 +1080,203 @@
   <context>
     <name>PharmacyPage</name>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="67" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="66" />
       <source>Pharmacy: release and dose</source>
       <translation>药房：放行与剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="71" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="70" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="72" />
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="71" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="256" />
       <source>Lot</source>
       <translation>批号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="73" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="72" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="74" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="73" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="75" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="74" />
       <source>Verdict now</source>
       <translation>当前结论</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="82" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="81" />
       <source>Criterion</source>
       <translation>标准</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="83" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="82" />
       <source>Value</source>
       <translation>结果值</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="84" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="83" />
       <source>Limit</source>
       <translation>限度</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="85" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="84" />
       <source>Result</source>
       <translation>判定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="86" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="85" />
       <source>Source</source>
       <translation>来源</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="95" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="94" />
       <source>&amp;Enter CoA…</source>
       <translation>录入检验报告(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="97" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="96" />
       <source>&amp;Import CoA file…</source>
       <translation>导入检验报告文件(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="99" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="98" />
       <source>&amp;Release…</source>
       <translation>放行(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="101" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="100" />
       <source>&amp;Dispense…</source>
       <translation>发放(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="178" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="177" />
       <source>No product selected.</source>
       <translation>未选择产品。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="208" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="207" />
       <source>already {0}</source>
       <translation>已{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="210" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="209" />
       <source>{0}: every criterion must pass</source>
       <translation>{0}：所有标准都必须通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="216" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="215" />
       <source>only a released product is dispensed (this one is {0})</source>
       <translation>只有已放行的产品才能发放（此产品为 {0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="254" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="252" />
       <source>Certificate of analysis</source>
       <translation>检验报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="256" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="254" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="255" />
       <source>Patient trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="259" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
       <source>Total cells per mL</source>
       <translation>每 mL 总细胞数</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="260" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
       <source>Volume (mL)</source>
       <translation>体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="261" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="259" />
       <source>Viability (%)</source>
       <translation>活率 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="261" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="259" />
       <source>empty = pending</source>
       <translation>留空 = 待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="262" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="260" />
       <source>Sterility</source>
       <translation>无菌</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="263" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="261" />
       <source>Mycoplasma</source>
       <translation>支原体</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="264" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="262" />
       <source>Endotoxin (EU/mL)</source>
       <translation>内毒素 (EU/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="267" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="265" />
       <source>Tumorigenicity</source>
       <translation>致瘤性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="271" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="269" />
       <source>Markers (%)</source>
       <translation>表面标志 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="272" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="270" />
       <source>Expires (YYYY-MM-DD HH:MM, station time)</source>
       <translation>有效期至（YYYY-MM-DD HH:MM，工作站时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="298" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="296" />
       <source>Import a CoA (JSON)</source>
       <translation>导入检验报告 (JSON)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="298" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="296" />
       <source>CoA files (*.json)</source>
       <translation>检验报告文件 (*.json)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="321" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="319" />
       <source>Product {0} registered.</source>
       <translation>产品 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="329" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="327" />
       <source>released</source>
       <translation>已放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="329" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="327" />
       <source>dispensed</source>
       <translation>已发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="331" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="329" />
       <source>Release of product {0}: every criterion passed</source>
       <translation>放行产品 {0}：所有标准均通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="333" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="331" />
       <source>Dispensing of product {0} for infusion</source>
       <translation>发放产品 {0} 用于输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="341" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="339" />
       <source>Product {0} {1}.</source>
       <translation>产品 {0} {1}。</translation>
     </message>
@@ -1262,6 +1302,49 @@
       <location filename="../../infusion_app/ui/protocols_page.py" line="33" />
       <source>Title</source>
       <translation>标题</translation>
+    </message>
+  </context>
+  <context>
+    <name>RecordPreview</name>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="47" />
+      <source>Preview: {0}</source>
+      <translation>预览：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="61" />
+      <source>{0} of {1}: {2} pages, head hash {3}</source>
+      <translation>{1} 的{0}：共 {2} 页，链头哈希 {3}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="67" />
+      <source>&amp;Print…</source>
+      <translation>打印(&amp;P)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="68" />
+      <source>&amp;Save as PDF…</source>
+      <translation>另存为 PDF(&amp;S)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="69" />
+      <source>&amp;Close</source>
+      <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="105" />
+      <source>The printer could not be started.</source>
+      <translation>无法启动打印机。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="120" />
+      <source>Sent to {0}.</source>
+      <translation>已发送到 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="123" />
+      <source>PDF files (*.pdf)</source>
+      <translation>PDF 文件 (*.pdf)</translation>
     </message>
   </context>
   <context>
@@ -1450,169 +1533,177 @@
   <context>
     <name>WorklistPage</name>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="54" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="53" />
       <source>Infusions today</source>
       <translation>今日输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="58" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="57" />
       <source>Search by trial ID (or scan a wristband)</source>
       <translation>按受试者编号搜索（或扫描腕带）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="60" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="59" />
       <source>This station only ({0})</source>
       <translation>仅本工作站（{0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="63" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="62" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="68" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="67" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="69" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="202" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="68" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="200" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="69" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="71" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="72" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="71" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="73" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="72" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="74" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="73" />
       <source>Next due</source>
       <translation>下一项</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="75" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="74" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="80" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="79" />
       <source>&amp;Open at the bedside</source>
       <translation>在床旁打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="83" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="82" />
       <source>New &amp;patient…</source>
       <translation>新患者(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="87" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="86" />
       <source>New &amp;weight…</source>
       <translation>新体重(&amp;W)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="91" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="90" />
       <source>New &amp;infusion…</source>
       <translation>新输注(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="98" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="97" />
       <source>No infusions today here. Create one with New infusion.</source>
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="199" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="197" />
       <source>New patient</source>
       <translation>新患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="201" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="262" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="312" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="199" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="260" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="310" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="203" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="201" />
       <source>Sex</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="204" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="202" />
       <source>Age (years)</source>
       <translation>年龄（岁）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="205" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="263" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="203" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="261" />
       <source>Weight (kg), actual body weight</source>
       <translation>体重 (kg)，实际体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="208" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="266" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="206" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="264" />
       <source>Weighed at (HH:MM today, or date and time)</source>
       <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="209" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="212" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="210" />
       <source>Dose level or group</source>
       <translation>剂量水平或组别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="243" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="241" />
       <source>Patient {0} registered.</source>
       <translation>患者 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="260" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="258" />
       <source>New weight</source>
       <translation>新体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="284" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="282" />
       <source>Weight of {0} recorded.</source>
       <translation>{0} 的体重已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="310" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="308" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="315" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="313" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="323" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="321" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="346" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="344" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
+    </message>
+  </context>
+  <context>
+    <name>parent</name>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="95" />
+      <source>Save as</source>
+      <translation>另存为</translation>
     </message>
   </context>
 </TS>

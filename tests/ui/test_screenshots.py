@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 
 from infusion_app.services import bedside
 from infusion_app.ui.translations import Translations
@@ -25,6 +25,14 @@ def save(window, folder: Path, name: str) -> Path:
     path = folder / f"{name}.png"
     assert window.grab().save(str(path)), path
     return path
+
+
+def inked(image: QImage) -> bool:
+    dark = 0
+    for y in range(0, image.height(), 5):
+        for x in range(0, image.width(), 5):
+            dark += QColor(image.pixel(x, y)).lightness() < 100
+    return dark > 50
 
 
 def distinct_colours(path: Path) -> int:
@@ -46,6 +54,7 @@ def english_afterwards(qapp):
     Translations().use("en")
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # the preview
 def test_screenshots_of_the_main_screens(
     qtbot, request, tmp_path, ui_ctx, ui_staff, ward_infusion, clock, open_window
 ):
@@ -88,6 +97,14 @@ def test_screenshots_of_the_main_screens(
     monitor = open_window(ui_staff.monitor)
     settle(qtbot, monitor)
     written.append(save(monitor, folder, "monitor"))
+    monitor.monitor.print_button.click()  # the record's preview, as the monitor sees it
+    settle(qtbot, monitor)
+    preview = monitor.monitor.preview
+    qtbot.waitUntil(lambda: preview is not None and preview.isVisible())
+    preview.resize(*SIZE)
+    # Qt PDF draws pages on its own thread: wait until the first page has ink on it.
+    qtbot.waitUntil(lambda: inked(preview.view.viewport().grab().toImage()), timeout=10000)
+    written.append(save(preview, folder, "record_preview"))
     monitor.close()
 
     for path in written:
