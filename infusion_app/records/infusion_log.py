@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from reportlab.platypus import Flowable, TableStyle
 
+from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import Status
 from infusion_app.logic.numbers import format_cells
@@ -58,9 +59,9 @@ class LogFilter:
 
     def __post_init__(self) -> None:
         if (self.patient is None) == (self.first is None or self.last is None):
-            raise ValueError("give a patient, or both dates of a range")
+            raise InputError("log", "give a patient, or both dates of a range")
         if self.first is not None and self.last is not None and self.last < self.first:
-            raise ValueError("the range ends before it begins")
+            raise InputError("to", f"{self.last} is before the first date {self.first}")
 
     @property
     def subject(self) -> str:

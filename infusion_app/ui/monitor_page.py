@@ -172,14 +172,24 @@ class MonitorPage(QWidget):
         user = self.user
         if user is None:
             return
-        chosen = self._log_filter()
         infusion_id = self.record.view.status.infusion_id if self.record else None
+        trial = self.patient.text().strip()
+        first, last = self.date_from.date(), self.date_to.date()
 
         def make() -> records.Document:
             assert user is not None
             if kind in ("csv", "fhir"):
                 assert infusion_id is not None
                 return records.export_infusion(self.ctx, user, infusion_id, kind)
+            # Made here, on the task: reversed dates come back as a one-line answer.
+            chosen = (
+                LogFilter(patient=trial)
+                if trial
+                else LogFilter(
+                    first=date(first.year(), first.month(), first.day()),
+                    last=date(last.year(), last.month(), last.day()),
+                )
+            )
             output = kind.removeprefix("log-")
             return records.infusion_log(
                 self.ctx, user, chosen, output=output, language=self.language
@@ -192,16 +202,6 @@ class MonitorPage(QWidget):
         path = RecordPreview.ask_path(self, document.file_name, f"*.{suffix}")
         if path is not None:
             self._put_out(document, path, "")
-
-    def _log_filter(self) -> LogFilter:
-        trial = self.patient.text().strip()
-        if trial:
-            return LogFilter(patient=trial)
-        first, last = self.date_from.date(), self.date_to.date()
-        return LogFilter(
-            first=date(first.year(), first.month(), first.day()),
-            last=date(last.year(), last.month(), last.day()),
-        )
 
     def _put_out(self, document: records.Document, path: Path | None, printer: str) -> None:
         """Audit an output: saved to ``path`` (written only once audited), or printed."""

@@ -134,3 +134,20 @@ def test_an_admin_sees_the_records_but_may_not_print(
     assert page.table.rowCount() == 1
     assert not page.print_button.isEnabled() and not page.export_button.isEnabled()
     assert page.print_button.toolTip() == "Your role may not print or export records."
+
+
+def test_a_log_over_reversed_dates_is_a_one_line_answer(
+    qtbot, open_window, ui_ctx, ui_staff, ward_infusion, monkeypatch
+):
+    window = open_window(ui_staff.monitor)
+    settle(qtbot, window)
+    page = window.monitor
+    asked: list[str] = []
+    monkeypatch.setattr(RecordPreview, "ask_path", classmethod(lambda cls, *a: asked.append(a)))
+    page.date_to.setDate(page.date_from.date().addDays(-1))
+    page.export_actions["log-pdf"].trigger()
+    settle(qtbot, window)
+    assert (
+        page.verify.text().startswith("To: ") and "is before the first date" in page.verify.text()
+    )
+    assert asked == [] and audited(ui_ctx) == []
