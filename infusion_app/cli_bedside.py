@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from infusion_app.cli_common import parse_time, print_json, read_coa
+from infusion_app.cli_common import parse_date, parse_time, print_json, read_coa
 from infusion_app.cli_store import open_context, read_password
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.summaries import infusion_summary, release_summary
@@ -298,12 +298,7 @@ def _when(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _date(field: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(field, f"must be a date YYYY-MM-DD, got {text!r}") from None
+    return None if text is None else parse_date(field, text)
 
 
 def _vitals(args: argparse.Namespace) -> dict[str, Any]:

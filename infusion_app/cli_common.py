@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,13 @@ def parse_time(field: str, text: str) -> datetime:
     if value.tzinfo is None:
         raise InputError(field, f"must include a UTC offset, e.g. {text}+08:00")
     return value
+
+
+def parse_date(field: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(field, f"must be a date YYYY-MM-DD, got {text!r}") from None
 
 
 def print_json(data: dict[str, Any]) -> None:

@@ -7,10 +7,10 @@ document, and saves it through the service, which writes the file only once its 
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from infusion_app.cli_common import parse_date
 from infusion_app.cli_store import open_context, read_password
 from infusion_app.logic.errors import InputError
 from infusion_app.records.infusion_log import LogFilter
@@ -108,14 +108,7 @@ def _log_filter(args: argparse.Namespace) -> LogFilter:
         return LogFilter(patient=args.patient)
     if not (args.first and args.last):
         raise InputError("from", "give --patient ID, or both --from DATE and --to DATE")
-    first, last = _date("from", args.first), _date("to", args.last)
+    first, last = parse_date("from", args.first), parse_date("to", args.last)
     if last < first:
         raise InputError("to", f"{last} is before --from {first}")
     return LogFilter(first=first, last=last)
-
-
-def _date(field: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(field, f"must be a date YYYY-MM-DD, got {text!r}") from None

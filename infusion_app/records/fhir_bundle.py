@@ -16,6 +16,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
 from infusion_app.logic.infusion_state import AdverseEventEntry, Status, VitalsEntry
+from infusion_app.logic.summaries import json_default
 from infusion_app.records.infusion_log import dose_given
 from infusion_app.records.source import RecordSource
 
@@ -97,11 +98,9 @@ def _time(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _number(value: Decimal | int) -> float | int:
-    """A FHIR decimal from an exact value (JSON numbers; ints stay ints)."""
-    if isinstance(value, int):
-        return value
-    return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+def _number(value: Decimal | int) -> Any:
+    """A FHIR decimal from an exact value, by the app's one Decimal-to-JSON rule."""
+    return value if isinstance(value, int) else json_default(value)
 
 
 def _patient(source: RecordSource) -> dict[str, Any]:
