@@ -15,6 +15,7 @@ from tests.conftest import PASSWORD
 from tests.logic.infusion_log import NORMAL_VITALS
 from tests.records.conftest import one_line, pdf_pages
 from tests.samples import example_coa
+from tests.services.bedside_steps import prepare
 
 PATIENTS = (("P001", "WL"), ("P002", "ZH"), ("P003", "LM"))
 # (patient, number, how it went). The test clock runs from 08:00 UTC on 2026-11-21; each
@@ -38,13 +39,13 @@ def _run(ctx, staff, clock, trial_id: str, initials: str, infusion_id: int, how:
     vitals T+52, end T+85 (50 min after the start); a pause adds 5 min before the end."""
     if how == "not started":
         return
-    product = f"UC-{trial_id}"
-    bedside.calculate_infusion_dose(ctx, staff.pharmacist, infusion_id, final_volume_ml="100")
-    bedside.verify_dose(ctx, staff.nurse, infusion_id, PASSWORD)
-    bedside.check_identity(
-        ctx, staff.nurse, infusion_id, wristband=f"MSC|{trial_id}|{initials}", product_id=product
+    prepare(
+        ctx,
+        staff,
+        infusion_id,
+        wristband=f"MSC|{trial_id}|{initials}",
+        product_id=f"UC-{trial_id}",
     )
-    bedside.record_vitals(ctx, staff.nurse, infusion_id, NORMAL_VITALS)
     bedside.give_premedication(ctx, staff.nurse, infusion_id)
     clock.advance(minutes=10)
     bedside.record_thaw(ctx, staff.nurse, infusion_id)

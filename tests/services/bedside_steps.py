@@ -13,13 +13,20 @@ from tests.fakes import FakeClock
 from tests.logic.infusion_log import NORMAL_VITALS
 
 
-def prepare(ctx: AppContext, staff, infusion_id: int) -> None:
+def prepare(
+    ctx: AppContext,
+    staff,
+    infusion_id: int,
+    *,
+    wristband: str = "MSC|P001|WL",
+    product_id: str = "UC-MSC-2026-0001",
+) -> None:
     """Dose by the pharmacist (100 mL final volume), verified by the nurse, wristband and bag
     scanned, baseline vitals: the checks step done at the clock's time."""
     bedside.calculate_infusion_dose(ctx, staff.pharmacist, infusion_id, final_volume_ml="100")
     bedside.verify_dose(ctx, staff.nurse, infusion_id, PASSWORD)
     bedside.check_identity(
-        ctx, staff.nurse, infusion_id, wristband="MSC|P001|WL", product_id="UC-MSC-2026-0001"
+        ctx, staff.nurse, infusion_id, wristband=wristband, product_id=product_id
     )
     bedside.record_vitals(ctx, staff.nurse, infusion_id, NORMAL_VITALS)
 
