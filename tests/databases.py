@@ -9,6 +9,7 @@ Each test gets a fresh database cloned from a migrated template, so tests never 
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import tempfile
 import uuid
@@ -23,7 +24,11 @@ from infusion_app.store.database import Database
 from infusion_app.store.migrate import upgrade
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-TEMPLATE = "infusion_app_test_template"
+# One template per checkout: two suites run from different folders (a CI clone beside a
+# developer's tree) never drop each other's template.
+TEMPLATE = "infusion_app_test_template_" + hashlib.sha256(
+    os.path.dirname(os.path.abspath(__file__)).encode()
+).hexdigest()[:10]
 
 
 def _answers(url: str) -> str | None:

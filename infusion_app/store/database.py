@@ -24,6 +24,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from infusion_app.file_guard import register_database, unregister_database
 from infusion_app.store.errors import (
     AppendOnlyViolation,
     DatabaseDamaged,
@@ -64,6 +65,9 @@ class Database:
         self.health = health or Health(writable=not read_only)
         self.engine = _create_engine(self.url, read_only, busy_timeout_ms)
         self._writer = self.engine.execution_options(**{_WRITE: True})
+        self._guarded = self.sqlite_path
+        if self._guarded is not None:
+            register_database(self._guarded)
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -113,6 +117,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._guarded is not None:
+            unregister_database(self._guarded)
+            self._guarded = None
 
 
 def sqlite_file(url: URL) -> Path | None:
