@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -31,6 +30,7 @@ from infusion_app.logic.release import Result, Verdict
 from infusion_app.services import products, views
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.ui.dose_calculator import DoseCalculator
+from infusion_app.ui.file_chooser import choose_file_to_open
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import (
     FAIL_COLOUR,
@@ -292,11 +292,11 @@ class PharmacyPage(QWidget):
         user = self.user
         if user is None:
             return
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Import a CoA (JSON)"), "", self.tr("CoA files (*.json)")
+        path = choose_file_to_open(
+            self, self.tr("Import a CoA (JSON)"), self.tr("CoA files (*.json)")
         )
-        if path:
-            self.import_file(Path(path))
+        if path is not None:
+            self.import_file(path)
 
     def import_file(self, path: Path) -> None:
         """The release-check's JSON file; read, checked and registered off the UI thread."""

@@ -18,7 +18,6 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app.services.records import Document
+from infusion_app.ui.file_chooser import choose_file_to_save
 from infusion_app.ui.look import say, touch_sized
 
 PRINT_DPI = 300
@@ -92,8 +92,7 @@ class RecordPreview(QDialog):
     @classmethod
     def ask_path(cls, parent: QWidget, suggested: str, filter: str) -> Path | None:
         """Where to save, or None. Tests replace this."""
-        chosen, _ = QFileDialog.getSaveFileName(parent, parent.tr("Save as"), suggested, filter)
-        return Path(chosen) if chosen else None
+        return choose_file_to_save(parent, parent.tr("Save as"), suggested, filter)
 
     def print_document(self) -> None:
         printer = self.ask_printer(self)

@@ -66,6 +66,12 @@ def compiled(code: str, cache: Path | None = None) -> Path:
 # The translators this module installed, whichever window asked: a language applies to the
 # whole application, so switching must remove what an earlier window put in.
 _installed: list[QTranslator] = []
+_current = [SOURCE_LANGUAGE]
+
+
+def current_language() -> str:
+    """The language last installed (the file dialog's process is told to use it too)."""
+    return _current[0]
 
 
 class Translations:
@@ -84,7 +90,7 @@ class Translations:
         assert app is not None
         while _installed:
             app.removeTranslator(_installed.pop())
-        self.language = code
+        self.language = _current[0] = code
         if code == SOURCE_LANGUAGE:
             return
         ours = QTranslator(app)
