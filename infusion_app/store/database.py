@@ -35,6 +35,7 @@ from infusion_app.store.errors import (
     ReadOnlyDatabase,
     StoreError,
 )
+from infusion_app.store.file_watch import FileWatch
 
 MIN_BUSY_TIMEOUT_MS = 5000
 _WRITE = "infusion_app_write"
@@ -63,9 +64,10 @@ class Database:
         self.dialect = self.url.get_backend_name()
         self.read_only = read_only
         self.health = health or Health(writable=not read_only)
-        self.engine = _create_engine(self.url, read_only, busy_timeout_ms)
-        self._writer = self.engine.execution_options(**{_WRITE: True})
         self._guarded = self.sqlite_path
+        self.watch = FileWatch(self._guarded) if self._guarded is not None else None
+        self.engine = _create_engine(self.url, read_only, busy_timeout_ms, self.watch)
+        self._writer = self.engine.execution_options(**{_WRITE: True})
         if self._guarded is not None:
             register_database(self._guarded)
 
@@ -80,21 +82,31 @@ class Database:
             raise ReadOnlyDatabase(
                 self.health.message or "the database is open read-only: nothing can be saved"
             )
+        self.check_files()
         with (
             translate_errors(self),
             Session(self._writer, expire_on_commit=False) as session,
             session.begin(),
         ):
             yield session
+        # A WAL unlinked during the transaction took the commit with it: never say "saved".
+        self.check_files()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        self.check_files()
         with (
             translate_errors(self),
             Session(self.engine, expire_on_commit=False) as session,
             session.begin(),
         ):
             yield session
+
+    def check_files(self) -> None:
+        """Raise DatabaseFilesChanged if the SQLite file was replaced or its WAL unlinked
+        while open (``file_watch``); the window asks this every second too."""
+        if self.watch is not None:
+            self.watch.check()
 
     def ping(self) -> None:
         """Open a connection now, so pragma or server problems show at start-up."""
@@ -160,10 +172,12 @@ def quick_check(path: Path) -> str | None:
     return "; ".join(str(row[0]) for row in rows[:3])
 
 
-def _create_engine(url: URL, read_only: bool, busy_timeout_ms: int) -> Engine:
+def _create_engine(
+    url: URL, read_only: bool, busy_timeout_ms: int, watch: FileWatch | None
+) -> Engine:
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url)
-        _configure_sqlite(engine, read_only, busy_timeout_ms)
+        _configure_sqlite(engine, read_only, busy_timeout_ms, watch)
         return engine
     if url.get_backend_name() == "postgresql":
         return create_engine(url, pool_pre_ping=True)
@@ -173,7 +187,9 @@ def _create_engine(url: URL, read_only: bool, busy_timeout_ms: int) -> Engine:
     )
 
 
-def _configure_sqlite(engine: Engine, read_only: bool, busy_timeout_ms: int) -> None:
+def _configure_sqlite(
+    engine: Engine, read_only: bool, busy_timeout_ms: int, watch: FileWatch | None
+) -> None:
     if busy_timeout_ms < MIN_BUSY_TIMEOUT_MS:
         raise PragmaNotApplied(
             f"busy_timeout must be at least {MIN_BUSY_TIMEOUT_MS} ms, got {busy_timeout_ms}"
@@ -202,6 +218,8 @@ def _configure_sqlite(engine: Engine, read_only: bool, busy_timeout_ms: int) -> 
                     )
         finally:
             cursor.close()
+        if watch is not None:
+            watch.connected()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

@@ -42,3 +42,8 @@ class PragmaNotApplied(StoreError):
 
 class AppendOnlyViolation(StoreError):
     """The database refused to change or delete a logged event: always a bug or an attack."""
+
+
+class DatabaseFilesChanged(StoreError):
+    """The database's file was replaced or deleted, or its WAL unlinked, under the running
+    app: what it writes from then on may go where nobody reads it, so it stops writing."""
