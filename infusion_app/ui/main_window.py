@@ -35,6 +35,7 @@ from infusion_app.ui.login_screen import LoginScreen
 from infusion_app.ui.look import touch_sized
 from infusion_app.ui.preferences import Preferences
 from infusion_app.ui.protocols_page import BANNER_STYLE, ProtocolsPage
+from infusion_app.ui.record_watch import RecordWatch
 from infusion_app.ui.settings_page import SettingsPage
 from infusion_app.ui.tasks import Tasks
 from infusion_app.ui.translations import TranslationError, Translations
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         self.preferences = preferences or Preferences()
         self.translations = translations or Translations()
         self.user: CurrentUser | None = None
+        self.record_watch: RecordWatch | None = None
+        self.record_problem = ""
         self.last_activity: datetime = datetime.now(UTC)
         self.tasks = Tasks(self)
         self.setWindowTitle(APP_NAME)
@@ -118,6 +121,10 @@ class MainWindow(QMainWindow):
         self.ctx, self.catalog, self.health, self.database = ctx, catalog, health, database
         self.last_activity = ctx.now()
         self._build()
+        self.record_watch = RecordWatch(ctx, self)
+        self.record_watch.changed.connect(self._record_changed)
+        self.record_watch.broken.connect(self._record_broken)
+        self.record_watch.start()
         if first_run is None:
             first_run = self._no_accounts_yet()
         self.login.set_ready(ctx)
@@ -142,6 +149,8 @@ class MainWindow(QMainWindow):
         self.store_banner.setWordWrap(True)
         self.store_banner.setStyleSheet(BANNER_STYLE)
         self.store_banner.setVisible(health is not None and not health.writable)
+        if self.record_problem:
+            self._show_record_problem()
 
         self.who = QLabel()
         self.who.setObjectName("who")
@@ -182,6 +191,25 @@ class MainWindow(QMainWindow):
         where = f" · {self.tr('database')}: {self.database}" if self.database else ""
         problem = f" · {self.language_problem}" if self.language_problem else ""
         self.statusBar().showMessage(f"{APP_NAME} {__version__}{where}{problem}")
+
+    def _record_changed(self) -> None:
+        """Someone committed (here, at another station, on the command line): refresh the
+        screen in view, so nobody acts on a stale picture."""
+        if self.user is None or self.workspace is None:
+            return
+        if self.pages.currentWidget() is self.workspace:
+            self._tab_changed(self.workspace.currentIndex())
+
+    def _record_broken(self, message: str) -> None:
+        """The database's files were replaced or unlinked under the app: a high alarm that
+        stays, since nothing more can be saved from this window."""
+        self.record_problem = message
+        self._show_record_problem()
+        QApplication.beep()
+
+    def _show_record_problem(self) -> None:
+        self.store_banner.setText(self.tr("High alarm: {0}").format(self.record_problem))
+        self.store_banner.setVisible(True)
 
     def _no_accounts_yet(self) -> bool:
         """Asked once at start-up; a database that cannot be read shows its banner instead."""
@@ -387,6 +415,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle_timer.stop()
+        if self.record_watch is not None:
+            self.record_watch.stop()
         if self.bedside is not None:
             self.bedside.timer.stop()
         self.tasks.wait()

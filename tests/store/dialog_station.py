@@ -2,7 +2,8 @@
 
 Commands on stdin, one per line; each answer on stdout once the work is done:
 - ``note N``: append N notes through the real service, printing each sequence number once
-  ``add_note`` returned (COMMIT returned: acknowledged);
+  ``add_note`` returned (COMMIT returned: acknowledged), or ``refused …`` when the store
+  refused it;
 - ``chooser FOLDER``: the app's file dialog (``infusion_app.ui.file_chooser``) on FOLDER,
   closed with Cancel once it has listed the folder; prints ``closed``;
 - ``bare FOLDER``: a QFileDialog in this process instead (what the app did before), closed
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QWidg
 
 from infusion_app.services import accounts, infusions
 from infusion_app.services.context import AppContext
+from infusion_app.store.errors import StoreError
 from infusion_app.store.opening import open_database
 from infusion_app.ui.file_chooser import FileChooser
 from tests.conftest import FAST_HASHER
@@ -68,7 +70,12 @@ def main(url: str, infusion_id: int) -> None:
         command, _, argument = line.strip().partition(" ")
         if command == "note":
             for number in range(int(argument)):
-                print(infusions.add_note(ctx, nurse, infusion_id, f"note {number}"), flush=True)
+                try:
+                    seq = infusions.add_note(ctx, nurse, infusion_id, f"note {number}")
+                except StoreError as exc:  # not acknowledged: say so instead of a number
+                    print(f"refused {type(exc).__name__}: {exc}", flush=True)
+                else:
+                    print(seq, flush=True)
         elif command == "chooser":
             app_chooser(window, argument)
             print("closed", flush=True)

@@ -47,6 +47,7 @@ class Station:
             text=True,
             env=env,
         )
+        self.refusals: list[str] = []
         assert self.line() == "ready"
 
     def line(self) -> str:
@@ -67,8 +68,16 @@ class Station:
         self.process.stdin.flush()
 
     def notes(self, count: int) -> set[int]:
+        """The sequence numbers acknowledged; each refusal is kept in ``refusals``."""
         self.tell(f"note {count}")
-        return {int(self.line()) for _ in range(count)}
+        acknowledged = set()
+        for _ in range(count):
+            answer = self.line()
+            if answer.startswith("refused "):
+                self.refusals.append(answer)
+            else:
+                acknowledged.add(int(answer))
+        return acknowledged
 
     def kill(self) -> None:
         os.kill(self.process.pid, signal.SIGKILL)
@@ -104,7 +113,9 @@ def present_notes(url: str, infusion_id: int, clock) -> set[int]:
         ctx.db.dispose()
 
 
-def run_scenario(path: Path, env: dict[str, str], clock, dialog: str) -> tuple[set[int], set[int]]:
+def run_scenario(
+    path: Path, env: dict[str, str], clock, dialog: str
+) -> tuple[set[int], set[int], list[str]]:
     url = sqlite_url(path).render_as_string()
     ctx = AppContext(
         db=open_database(url, clock()), station="setup", clock=clock, hasher=FAST_HASHER
@@ -120,7 +131,7 @@ def run_scenario(path: Path, env: dict[str, str], clock, dialog: str) -> tuple[s
         confirmed |= station.notes(5)
     finally:
         station.kill()
-    return confirmed, present_notes(url, infusion_id, clock)
+    return confirmed, present_notes(url, infusion_id, clock), station.refusals
 
 
 @pytest.fixture
@@ -154,7 +165,8 @@ def test_a_file_dialog_on_the_database_folder_loses_no_confirmed_entry(
     else:
         (tmp_path / "trial records").mkdir()
         path = tmp_path / "trial records" / "records.db"
-    confirmed, present = run_scenario(path, env, clock, "chooser")
+    confirmed, present, refusals = run_scenario(path, env, clock, "chooser")
+    assert refusals == []
     assert len(confirmed) == 10
     assert confirmed <= present, f"confirmed but lost: {sorted(confirmed - present)}"
 
@@ -162,13 +174,20 @@ def test_a_file_dialog_on_the_database_folder_loses_no_confirmed_entry(
 def test_cause_a_dialog_in_the_apps_process_drops_the_locks(
     tmp_path: Path, env: dict[str, str], clock
 ) -> None:
-    """The cause, confirmed: the same scenario with the dialog in the station's own process
-    (what the app did before) loses entries. If this ever stops losing them, the guard above
-    is still right; the cause test then tells that this Qt no longer sniffs file contents."""
+    """The cause, confirmed: the same scenario with a QFileDialog in the station's own process
+    (what the app did before) lets the other program delete the WAL under the station. Before
+    the store watched its files, the station went on acknowledging entries into the deleted
+    WAL and lost them; now it notices and refuses, so nothing confirmed is lost either way."""
     (tmp_path / "trial records").mkdir()
     path = tmp_path / "trial records" / "records.db"
-    confirmed, present = run_scenario(path, env, clock, "bare")
-    assert confirmed - present, "the in-process dialog lost nothing this time"
+    confirmed, present, refusals = run_scenario(path, env, clock, "bare")
+    assert refusals, "the WAL survived an in-process dialog: this Qt no longer reads the files"
+    assert all(
+        "DatabaseFilesChanged" in r and "records.db-wal (deleted while in use)" in r
+        for r in refusals
+    ), refusals
+    assert len(confirmed) == 5  # only the entries made before the dialog
+    assert confirmed <= present
 
 
 def test_no_file_dialog_in_the_apps_process() -> None:
