@@ -20,6 +20,7 @@ import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -45,22 +46,31 @@ class Station:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            bufsize=1,
             env=env,
         )
         self.refusals: list[str] = []
+        self.pending = b""
         assert self.line() == "ready"
 
     def line(self) -> str:
+        """The next line, waiting at most ANSWER_SECONDS. Reads the pipe itself: a buffered
+        reader would swallow several lines at once and leave select() nothing to see."""
         assert self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], ANSWER_SECONDS)
-        if not ready:
-            self.process.kill()
-            raise AssertionError("the station did not answer in time")
-        text = self.process.stdout.readline()
-        if not text:
-            _, errors = self.process.communicate()
-            raise AssertionError(f"the station ended: {errors[-2000:]}")
-        return text.strip()
+        fd = self.process.stdout.fileno()
+        deadline = time.monotonic() + ANSWER_SECONDS
+        while b"\n" not in self.pending:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                self.process.kill()
+                raise AssertionError("the station did not answer in time")
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                _, errors = self.process.communicate()
+                raise AssertionError(f"the station ended: {errors[-2000:]}")
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        return line.decode().strip()
 
     def tell(self, command: str) -> None:
         assert self.process.stdin is not None
