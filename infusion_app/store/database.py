@@ -251,36 +251,117 @@ def translate_errors(db: Database) -> Iterator[None]:
         raise DatabaseUnavailable(f"database error: {exc}") from exc
 
 
+# SQLite's primary result codes (sqlite.org/rescode.html); extended codes carry them in the
+# low byte.
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 11, 13, 14
+_SQLITE_CONSTRAINT, _SQLITE_AUTH, _SQLITE_NOTADB = 19, 23, 26
+_SQLITE_CONSTRAINT_TRIGGER = 1811  # RAISE(ABORT) in a trigger: only the append-only ones
+
+# PostgreSQL SQLSTATEs (postgresql.org/docs/current/errcodes-appendix.html).
+_PG_LOCKED = {"40001", "40P01", "55P03", "55006"}  # serialization, deadlock, lock not available
+_PG_APPEND_ONLY = {"42501", "23000"}  # raised by the append-only triggers (migration 0002)
+_PG_READ_ONLY = {"25006"}
+_PG_FULL = {"53100", "53200", "53300"}  # disk full, out of memory, too many connections
+_PG_DAMAGED = {"XX001", "XX002"}
+
+
+def _sqlite_code(error: BaseException) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code if isinstance(code, int) else None
+
+
 def _translate(db: Database, original: BaseException, invalidated: bool) -> StoreError | None:
-    if isinstance(original, PragmaNotApplied):
+    """A driver error as what a person can act on, by the driver's error code (never by
+    matching message text, which changes with versions and languages)."""
+    if isinstance(original, StoreError):
         return original
-    message = str(original).lower()
     where = db.sqlite_path or db.url.render_as_string(hide_password=True)
-    if "append-only" in message:
+    code = _sqlite_code(original)
+    if code is not None:
+        return _translate_sqlite(where, original, code)
+    sqlstate = getattr(original, "sqlstate", None)
+    if isinstance(sqlstate, str) or invalidated:
+        return _translate_postgres(where, original, sqlstate or "", invalidated)
+    return None
+
+
+def _translate_sqlite(where: object, original: BaseException, code: int) -> StoreError | None:
+    primary = code & 0xFF
+    if code == _SQLITE_CONSTRAINT_TRIGGER:
         return AppendOnlyViolation(f"the log refused a change to a recorded event: {original}")
-    if "locked" in message or "could not serialize" in message or "deadlock" in message:
-        return DatabaseLocked(
-            f"the database {where} stayed busy (another station or program was writing): "
-            "nothing was saved; try again"
-        )
-    if "readonly" in message or "read-only" in message:
-        return ReadOnlyDatabase(
-            f"the database {where} cannot be written (read-only file, folder or disk): "
-            "nothing was saved; ask IT to restore write access"
-        )
-    if "disk is full" in message or "database or disk is full" in message:
-        return DiskFull(
-            f"the disk holding {where} is full: nothing was saved; free space and try again"
-        )
-    if "malformed" in message or "not a database" in message:
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return _locked(where)
+    if primary == _SQLITE_READONLY:
+        return _read_only(where)
+    if primary == _SQLITE_FULL:
+        return _full(where)
+    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return DatabaseDamaged(
             f"the database {where} is damaged ({original}): nothing was saved; "
             "call support and keep the file"
         )
-    if invalidated or "unable to open" in message or "connection" in message:
+    if primary in (_SQLITE_CANTOPEN, _SQLITE_PERM, _SQLITE_AUTH):
         return DatabaseUnavailable(
-            f"the database {where} cannot be reached ({original}): nothing was saved"
+            f"the database {where} cannot be opened ({original}): check that the file and "
+            "its folder exist and may be read and written; nothing was saved"
         )
-    if "disk i/o" in message:
-        return DatabaseUnavailable(f"disk error on {where} ({original}): nothing was saved")
+    if primary == _SQLITE_IOERR:
+        return DatabaseUnavailable(
+            f"disk error on {where} ({original}): the disk may be full, removed or failing; "
+            "nothing was saved; free space or ask IT, then try again"
+        )
     return None
+
+
+def _translate_postgres(
+    where: object, original: BaseException, sqlstate: str, invalidated: bool
+) -> StoreError | None:
+    if sqlstate in _PG_APPEND_ONLY:
+        return AppendOnlyViolation(f"the log refused a change to a recorded event: {original}")
+    if sqlstate in _PG_LOCKED:
+        return _locked(where)
+    if sqlstate in _PG_READ_ONLY:
+        return _read_only(where)
+    if sqlstate in _PG_FULL:
+        return _full(where)
+    if sqlstate in _PG_DAMAGED:
+        return DatabaseDamaged(
+            f"the database {where} reports damaged data ({sqlstate}): nothing was saved; "
+            "call support"
+        )
+    # class 08: connection exceptions; 57P: the server is shutting down or restarting;
+    # 28: bad credentials; 3D000: no such database; no SQLSTATE at all: the link broke.
+    if invalidated or not sqlstate or sqlstate[:2] in ("08", "28") or sqlstate[:3] == "57P":
+        return DatabaseUnavailable(
+            f"the database {where} cannot be reached ({_first_line(original)}): nothing was "
+            "saved; check the network or ask IT"
+        )
+    if sqlstate == "3D000":
+        return DatabaseUnavailable(f"the database {where} does not exist: ask IT")
+    return None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _locked(where: object) -> StoreError:
+    return DatabaseLocked(
+        f"the database {where} stayed busy (another station or program was writing): "
+        "nothing was saved; try again"
+    )
+
+
+def _read_only(where: object) -> StoreError:
+    return ReadOnlyDatabase(
+        f"the database {where} cannot be written (read-only file, folder or disk): "
+        "nothing was saved; ask IT to restore write access"
+    )
+
+
+def _full(where: object) -> StoreError:
+    return DiskFull(
+        f"the disk holding {where} is full: nothing was saved; free space and try again"
+    )

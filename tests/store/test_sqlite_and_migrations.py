@@ -9,6 +9,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 
 from infusion_app.services import accounts
@@ -20,6 +21,9 @@ from infusion_app.store.migrate import alembic_config, schema_state, upgrade
 from infusion_app.store.models import Base
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, PASSWORD
+
+# The newest migration: what an upgraded database ends at (grows with every migration).
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def test_pragmas_are_set_and_read_back(tmp_path: Path, clock) -> None:
@@ -95,7 +99,7 @@ def test_older_schema_is_backed_up_then_upgraded(tmp_path: Path, clock) -> None:
         )
     old.dispose()
     db = open_database(sqlite_url(path), clock())
-    assert schema_state(db).current == "0002"
+    assert schema_state(db).current == HEAD
     backups = list((tmp_path / "backups").glob("old-schema0001-20261121T080000Z.sqlite3"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as copy:
@@ -111,7 +115,7 @@ def test_database_newer_than_the_code_is_refused(tmp_path: Path, clock) -> None:
         connection.execute("UPDATE alembic_version SET version_num = '0099'")
     with pytest.raises(SchemaTooNew) as error:
         open_database(sqlite_url(path), clock())
-    assert "schema version 0099, newer than this app knows (up to 0002)" in str(error.value)
+    assert f"schema version 0099, newer than this app knows (up to {HEAD})" in str(error.value)
 
 
 def test_backup_is_consistent_and_never_overwrites(tmp_path: Path, clock) -> None:
@@ -143,12 +147,14 @@ def test_postgres_existing_schema_needs_an_explicit_upgrade(fresh_postgres, cloc
                 connection.execute(text(f"DROP TRIGGER {table}_append_only ON {table}"))
                 connection.execute(text(f"DROP TRIGGER {table}_no_truncate ON {table}"))
             connection.execute(text("DROP TRIGGER events_move_head ON events"))
+            connection.execute(text("DROP TRIGGER events_notify_change ON events"))  # 0003
+            connection.execute(text("DROP FUNCTION infusion_notify_change()"))
             connection.execute(text("DROP FUNCTION infusion_reject_change()"))
             connection.execute(text("DROP FUNCTION infusion_move_head()"))
             connection.execute(text("DELETE FROM streams"))
         with pytest.raises(StoreError, match="run `infusion-app db upgrade` once"):
             upgrade(db, clock())
         result = upgrade(db, clock(), explicit=True)
-        assert (result.from_revision, result.to_revision, result.backup) == ("0001", "0002", None)
+        assert (result.from_revision, result.to_revision, result.backup) == ("0001", HEAD, None)
     finally:
         db.dispose()
