@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ from infusion_app.records.infusion_record import render_infusion_record
 from infusion_app.records.source import ChainFacts, PatientFacts, ProductFacts, RecordSource
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.output_files import IncompleteFile, OutputFileError, check_target
 from infusion_app.services.status import get_infusion, load_events, protocol_of
 from infusion_app.store.eventlog import append_event, verify
 from infusion_app.store.models import Event, Infusion, Patient, Product, Stream, User
@@ -133,52 +134,82 @@ def infusion_log(
 
 
 def record_output(
-    ctx: AppContext, actor: CurrentUser, document: Document, destination: str
+    ctx: AppContext,
+    actor: CurrentUser,
+    document: Document,
+    destination: str,
+    *,
+    folder: str | None = None,
 ) -> None:
-    """The audit entry for a document put out on paper or to a file."""
+    """The audit entry for a document put out on paper or to a file (``folder``: where)."""
+    _append_output_event(
+        ctx, actor, EventType.RECORD_PRINTED, _output_payload(document, destination, folder)
+    )
+
+
+def record_output_failed(
+    ctx: AppContext,
+    actor: CurrentUser,
+    document: Document,
+    destination: str,
+    reason: str,
+    *,
+    folder: str | None = None,
+) -> None:
+    """The second entry of an output whose audit was committed but whose file could not be
+    put in place: the log then says both that it was meant and that it did not happen."""
+    payload = {**_output_payload(document, destination, folder), "reason": reason}
+    _append_output_event(ctx, actor, EventType.RECORD_OUTPUT_FAILED, payload)
+
+
+def _output_payload(document: Document, destination: str, folder: str | None) -> dict[str, Any]:
+    return {
+        "what": document.what,
+        "subject": document.subject,
+        "destination": destination,
+        **({"folder": folder} if folder is not None else {}),
+        "head_seq": document.head_seq,
+        "head_hash": document.head_hash,
+        "sha256": document.sha256,
+    }
+
+
+def _append_output_event(
+    ctx: AppContext, actor: CurrentUser, kind: EventType, payload: dict[str, Any]
+) -> None:
     now = ctx.now()
     with ctx.db.write() as session:
         user = require(session, actor, Action.PRINT, now)
         append_event(
-            session,
-            SYSTEM_STREAM,
-            EventType.RECORD_PRINTED,
-            {
-                "what": document.what,
-                "subject": document.subject,
-                "destination": destination,
-                "head_seq": document.head_seq,
-                "head_hash": document.head_hash,
-                "sha256": document.sha256,
-            },
-            user=user,
-            station=ctx.station,
-            recorded_at=now,
+            session, SYSTEM_STREAM, kind, payload, user=user, station=ctx.station, recorded_at=now
         )
 
 
-def save_document(ctx: AppContext, actor: CurrentUser, document: Document, target: Path) -> None:
-    """Write a document to a file so that the file exists only if its output was audited:
-    a temporary file beside the target, the audit entry committed, then the rename."""
-    folder = target.parent
-    if not folder.is_dir():
-        raise InputError("output", f"folder {folder} does not exist")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".infusion-app-")
-    except OSError as exc:
-        raise InputError("output", f"cannot write in {folder}: {exc.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(document.data)
-            out.flush()
-            os.fsync(out.fileno())
-        record_output(ctx, actor, document, f"file {target.name}")
-        os.replace(temporary, target)
-    except OSError as exc:
-        raise InputError("output", f"cannot write {target}: {exc.strerror}") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+def save_document(
+    ctx: AppContext, actor: CurrentUser, document: Document, target: str | os.PathLike[str]
+) -> Path:
+    """Write a document to a file that exists only if its output was audited, and nowhere but
+    where the person said (see :mod:`infusion_app.services.output_files`): the target checked
+    before anything is committed, the bytes written and fsynced beside it, the audit committed,
+    then the file put in place. A failure after the audit is a second entry, then an
+    :class:`OutputFileError`. Returns the path written."""
+    checked = check_target(target)
+    destination = f"file {checked.name}"
+    with IncompleteFile(checked) as incomplete:
+        incomplete.write(document.data)
+        record_output(ctx, actor, document, destination, folder=checked.real_folder)
+        try:
+            incomplete.put_in_place()
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            record_output_failed(
+                ctx, actor, document, destination, reason, folder=checked.real_folder
+            )
+            raise OutputFileError(
+                f"output: {checked.path} could not be put in place ({reason}); the printing "
+                "and its failure are recorded in the log; nothing was saved"
+            ) from None
+    return Path(checked.path)
 
 
 # --- reading ---------------------------------------------------------------------------------
