@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,20 @@ def test_a_cli_killed_before_its_audit_leaves_a_file_the_next_run_removes(
     assert leftovers(tmp_path) == [] and not target.exists()
     assert [e["what"] for e in printed(db)] == ["events CSV"]
 
+
+def test_log_over_the_whole_calendar_works(capsys, monkeypatch, db, tmp_path):
+    """The calendar's first and last days in any zone: no overflow, the one infusion listed."""
+    target = tmp_path / "all.csv"
+    monkeypatch.setenv("TZ", "Asia/Shanghai")  # east of UTC: 0001-01-01 00:00 is year 0 in UTC
+    time.tzset()
+    try:
+        code, _, err = run(
+            capsys, monkeypatch, db, "log", "--from", "0001-01-01", "--to", "9999-12-31",
+            "-o", str(target), "--user", "monitor",
+        )  # fmt: skip
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert (code, err) == (0, "")
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [r["Patient"] for r in rows] == ["P001 (WL)"]
