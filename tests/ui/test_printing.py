@@ -166,7 +166,7 @@ def test_the_print_dialog_offers_no_print_to_file(qtbot):
 def test_save_as_onto_a_symlink_is_refused_in_one_line_and_records_nothing(
     qtbot, open_window, ui_ctx, ui_staff, ward_infusion, clock, tmp_path, monkeypatch
 ):
-    _, _, preview = monitor_with_preview(
+    window, _, preview = monitor_with_preview(
         qtbot, open_window, ui_ctx, ui_staff, ward_infusion, clock
     )
     precious = tmp_path / "precious.txt"
@@ -175,7 +175,29 @@ def test_save_as_onto_a_symlink_is_refused_in_one_line_and_records_nothing(
     link.symlink_to(precious)
     monkeypatch.setattr(RecordPreview, "ask_path", classmethod(lambda cls, *a: link))
     preview.save_button.click()
-    qtbot.waitUntil(lambda: "symbolic link" in preview.status.text())
+    settle(qtbot, window)
+    assert "symbolic link" in preview.status.text()
     assert preview.status.text().startswith("Output: ") and "\n" not in preview.status.text()
     assert precious.read_text(encoding="utf-8") == "not yours" and link.is_symlink()
     assert audited(ui_ctx) == []
+
+
+def test_search_and_log_over_the_widest_dates_the_window_takes(
+    qtbot, open_window, ui_ctx, ui_staff, ward_infusion, tmp_path, monkeypatch
+):
+    """The date fields' own limits (up to 9999-12-31): the day after the last one is past what
+    a time holds, which must not end in an error on the window."""
+    window = open_window(ui_staff.monitor)
+    settle(qtbot, window)
+    page = window.monitor
+    page.date_from.setDate(page.date_from.minimumDate())
+    page.date_to.setDate(page.date_to.maximumDate())
+    page.search.click()
+    settle(qtbot, window)
+    assert page.table.rowCount() == 1
+    target = tmp_path / "log.csv"
+    monkeypatch.setattr(RecordPreview, "ask_path", classmethod(lambda cls, *a: target))
+    page.export_actions["log-csv"].trigger()
+    settle(qtbot, window)
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8"))))
+    assert [r["Patient"] for r in rows] == ["P001 (WL)"]
