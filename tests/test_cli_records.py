@@ -163,6 +163,8 @@ def _bad_target(kind: str, folder: Path, db: str) -> tuple[str, str]:
         return str(folder / ("x" * 296 + ".pdf")), "the file name is 300 bytes"
     if kind == "no folder":
         return str(folder / "nowhere" / "out.pdf"), "does not exist"
+    if kind == "not utf-8":
+        return str(folder / "caf\udce9.pdf"), "is not UTF-8"  # a Latin-1 name, as argv has it
     if kind == "database":
         return database, "file of the record store's database"
     if kind == "wal":
@@ -171,7 +173,7 @@ def _bad_target(kind: str, folder: Path, db: str) -> tuple[str, str]:
 
 
 KINDS = ["symlink", "fifo", "device", "folder", "trailing slash", "long name", "no folder",
-         "database", "wal", "dot", "empty"]  # fmt: skip
+         "not utf-8", "database", "wal", "dot", "empty"]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", ["record", "log", "export"])

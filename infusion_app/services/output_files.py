@@ -76,6 +76,9 @@ def check_target(given: str | os.PathLike[str]) -> OutputTarget:
     name = os.path.basename(text)
     if not text.strip() or name in ("", ".", ".."):
         raise InputError(FIELD, f"{text!r} is a folder, not a file: give a file name")
+    if name.startswith(INCOMPLETE_PREFIX):
+        raise InputError(FIELD, f"names starting {INCOMPLETE_PREFIX!r} are the app's own")
+    _refuse_undecodable(text)
     folder = os.path.dirname(os.path.abspath(text))
     try:
         folder_status = os.stat(folder)
@@ -97,7 +100,19 @@ def check_target(given: str | os.PathLike[str]) -> OutputTarget:
         raise InputError(FIELD, f"the path is longer than the file system allows ({path_max})")
     refuse_database_file(Path(path), FIELD)
     existed = _check_existing(path, name)
-    return OutputTarget(folder, name, os.path.realpath(folder), existed)
+    real_folder = os.path.realpath(folder)
+    _refuse_undecodable(real_folder)  # the audit records it
+    return OutputTarget(folder, name, real_folder, existed)
+
+
+def _refuse_undecodable(path: str) -> None:
+    """A name with bytes that are not UTF-8 cannot be told in the log (or on screen)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            FIELD, f"{path.encode('utf-8', 'replace').decode()!r} is not UTF-8: rename it"
+        ) from None
 
 
 def _check_existing(path: str, shown: str) -> bool:

@@ -141,6 +141,8 @@ def test_a_target_that_is_not_a_regular_file_is_never_replaced(
         ("x" * 300 + ".csv", "the file system allows at most 255"),
         ("bad\nname.csv", "control character"),
         ("bad\x00name.csv", "control character"),
+        ("caf\udce9.csv", "is not UTF-8"),  # the byte 0xE9 of a Latin-1 name, as argv has it
+        (f"{INCOMPLETE_PREFIX}0123456789abcdef.x.csv", "are the app's own"),
     ],
 )
 def test_a_name_the_file_system_cannot_hold_is_refused(
@@ -160,6 +162,21 @@ def test_a_folder_or_no_name_is_refused(ctx, staff, document, tmp_path, monkeypa
     assert refused.value.field == "output"
     assert "give a file name" in refused.value.rule
     assert outputs(ctx) == [] and leftovers(tmp_path) == []
+
+
+def test_links_in_the_folder_path_are_followed_and_the_real_folder_recorded(
+    ctx, staff, document, tmp_path
+):
+    """The person named that folder (``/tmp`` or a home folder often is a link): followed; the
+    audit says where the file really is."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "via").symlink_to(real, target_is_directory=True)
+    written = records.save_document(ctx, staff.monitor, document, tmp_path / "via" / "x.csv")
+    assert written == tmp_path / "via" / "x.csv"
+    assert (real / "x.csv").read_bytes() == document.data
+    ((_, entry),) = outputs(ctx)
+    assert entry["folder"] == str(real.resolve()) and entry["destination"] == "file x.csv"
 
 
 def test_a_missing_folder_is_refused(ctx, staff, document, tmp_path):
