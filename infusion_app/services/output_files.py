@@ -25,7 +25,9 @@ A save goes in this order (:func:`infusion_app.services.records.save_document`):
 
 An incomplete file left by a writer that was killed before its audit (or before the rename)
 is removed by the next save into that folder: every ``.infusion-app-incomplete-*`` file whose
-lock can be taken belongs to a process that no longer runs.
+lock can be taken belongs to a process that no longer runs. The audit entry names the
+incomplete file, so when the removed file's writer had committed its audit already, the next
+save records that output's ``record_output_failed`` in its own transaction.
 """
 
 from __future__ import annotations
@@ -171,6 +173,8 @@ class IncompleteFile:
         self.dir_fd = -1
         self.fd = -1
         self.name = ""
+        # Incomplete files of killed writers removed on the way in, not yet in place.
+        self.abandoned: list[str] = []
 
     def __enter__(self) -> IncompleteFile:
         try:
@@ -182,7 +186,11 @@ class IncompleteFile:
         try:
             # Checked again inside the folder now held open: this is the folder written to.
             _check_existing_at(self.dir_fd, self.target)
-            remove_stale_incomplete(self.dir_fd, self.target.real_folder)
+            self.abandoned = [
+                name
+                for name, in_place in remove_stale_incomplete(self.dir_fd, self.target.real_folder)
+                if not in_place
+            ]
             self._create()
         except BaseException:
             self._close()
@@ -310,9 +318,12 @@ def _check_existing_at(dir_fd: int, target: OutputTarget) -> None:
         raise InputError(FIELD, f"{target.path} appeared meanwhile; save again")
 
 
-def remove_stale_incomplete(dir_fd: int, real_folder: str) -> list[str]:
+def remove_stale_incomplete(dir_fd: int, real_folder: str) -> list[tuple[str, bool]]:
     """Remove this app's incomplete files in the folder whose writer no longer runs (its lock
-    can be taken). A running writer's file, another user's, a link: left alone."""
+    can be taken). A running writer's file, another user's, a link: left alone.
+
+    Returns each removed name, and whether its file had been put in place already (a second
+    link: the writer died between the link into place and the removal of this name)."""
     removed = []
     with os.scandir(dir_fd) as entries:
         names = [e.name for e in entries if e.name.startswith(INCOMPLETE_PREFIX)]
@@ -335,7 +346,7 @@ def remove_stale_incomplete(dir_fd: int, real_folder: str) -> list[str]:
             named = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
             if (named.st_dev, named.st_ino) == (status.st_dev, status.st_ino):
                 os.unlink(name, dir_fd=dir_fd)
-                removed.append(name)
+                removed.append((name, status.st_nlink > 1))
         except OSError:
             continue
         finally:

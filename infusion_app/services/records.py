@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -140,11 +141,73 @@ def record_output(
     destination: str,
     *,
     folder: str | None = None,
+    incomplete: str | None = None,
+    abandoned: Sequence[str] = (),
 ) -> None:
-    """The audit entry for a document put out on paper or to a file (``folder``: where)."""
-    _append_output_event(
-        ctx, actor, EventType.RECORD_PRINTED, _output_payload(document, destination, folder)
-    )
+    """The audit entry for a document put out on paper or to a file (``folder``: where;
+    ``incomplete``: the name it is written under until it is put in place).
+
+    ``abandoned``: incomplete files this save found in the folder and removed, whose writers
+    were killed. One killed after its audit committed left an entry for a file that never
+    appeared: its ``record_output_failed`` goes into this same transaction."""
+    now = ctx.now()
+    payload = _output_payload(document, destination, folder, incomplete)
+    with ctx.db.write() as session:
+        user = require(session, actor, Action.PRINT, now)
+        for name in abandoned:
+            printed = _printed_under(session, name, folder)
+            if printed is not None:
+                seq, earlier = printed
+                append_event(
+                    session,
+                    SYSTEM_STREAM,
+                    EventType.RECORD_OUTPUT_FAILED,
+                    {**earlier, "printed_seq": seq, "reason": ABANDONED_REASON},
+                    user=user,
+                    station=ctx.station,
+                    recorded_at=now,
+                )
+        append_event(
+            session,
+            SYSTEM_STREAM,
+            EventType.RECORD_PRINTED,
+            payload,
+            user=user,
+            station=ctx.station,
+            recorded_at=now,
+        )
+
+
+ABANDONED_REASON = (
+    "the program ended after this output was recorded and before its file was put in place; "
+    "the incomplete file was removed"
+)
+
+
+def _printed_under(
+    session: Session, incomplete: str, folder: str | None
+) -> tuple[int, dict[str, Any]] | None:
+    """The ``record_printed`` entry written under this incomplete file's name, if no failure
+    was recorded for it yet."""
+    system = select(Stream.id).where(Stream.name == SYSTEM_STREAM).scalar_subquery()
+    rows = session.execute(
+        select(Event.seq, Event.type, Event.payload).where(
+            Event.stream_id == system,
+            Event.type.in_(
+                (EventType.RECORD_PRINTED.value, EventType.RECORD_OUTPUT_FAILED.value)
+            ),
+            Event.payload.contains(incomplete),
+        )
+    ).all()
+    found: tuple[int, dict[str, Any]] | None = None
+    for seq, kind, text in rows:
+        payload = json.loads(text)
+        if payload.get("incomplete") != incomplete or payload.get("folder") != folder:
+            continue
+        if kind == EventType.RECORD_OUTPUT_FAILED.value:
+            return None  # its failure is in the log already
+        found = (int(seq), payload)
+    return found
 
 
 def record_output_failed(
@@ -155,34 +218,38 @@ def record_output_failed(
     reason: str,
     *,
     folder: str | None = None,
+    incomplete: str | None = None,
 ) -> None:
     """The second entry of an output whose audit was committed but whose file could not be
     put in place: the log then says both that it was meant and that it did not happen."""
-    payload = {**_output_payload(document, destination, folder), "reason": reason}
-    _append_output_event(ctx, actor, EventType.RECORD_OUTPUT_FAILED, payload)
+    payload = {**_output_payload(document, destination, folder, incomplete), "reason": reason}
+    now = ctx.now()
+    with ctx.db.write() as session:
+        user = require(session, actor, Action.PRINT, now)
+        append_event(
+            session,
+            SYSTEM_STREAM,
+            EventType.RECORD_OUTPUT_FAILED,
+            payload,
+            user=user,
+            station=ctx.station,
+            recorded_at=now,
+        )
 
 
-def _output_payload(document: Document, destination: str, folder: str | None) -> dict[str, Any]:
+def _output_payload(
+    document: Document, destination: str, folder: str | None, incomplete: str | None
+) -> dict[str, Any]:
     return {
         "what": document.what,
         "subject": document.subject,
         "destination": destination,
         **({"folder": folder} if folder is not None else {}),
+        **({"incomplete": incomplete} if incomplete is not None else {}),
         "head_seq": document.head_seq,
         "head_hash": document.head_hash,
         "sha256": document.sha256,
     }
-
-
-def _append_output_event(
-    ctx: AppContext, actor: CurrentUser, kind: EventType, payload: dict[str, Any]
-) -> None:
-    now = ctx.now()
-    with ctx.db.write() as session:
-        user = require(session, actor, Action.PRINT, now)
-        append_event(
-            session, SYSTEM_STREAM, kind, payload, user=user, station=ctx.station, recorded_at=now
-        )
 
 
 def save_document(
@@ -197,13 +264,28 @@ def save_document(
     destination = f"file {checked.name}"
     with IncompleteFile(checked) as incomplete:
         incomplete.write(document.data)
-        record_output(ctx, actor, document, destination, folder=checked.real_folder)
+        name = incomplete.name
+        record_output(
+            ctx,
+            actor,
+            document,
+            destination,
+            folder=checked.real_folder,
+            incomplete=name,
+            abandoned=incomplete.abandoned,
+        )
         try:
             incomplete.put_in_place()
         except OSError as exc:
             reason = exc.strerror or str(exc)
             record_output_failed(
-                ctx, actor, document, destination, reason, folder=checked.real_folder
+                ctx,
+                actor,
+                document,
+                destination,
+                reason,
+                folder=checked.real_folder,
+                incomplete=name,
             )
             raise OutputFileError(
                 f"output: {checked.path} could not be put in place ({reason}); the printing "

@@ -264,21 +264,25 @@ CHILD = textwrap.dedent(
     document = records.Document(b"complete but never audited\\n", "events CSV",
                                 "infusion:P001/1", "x.csv")
 
-    def stop_before_the_audit(*args, **kwargs):
-        print("fsynced", flush=True)
+    def stop(*args, **kwargs):
+        print("stopped", flush=True)
         sys.stdin.read()  # until killed
 
-    records.record_output = stop_before_the_audit
+    if sys.argv[3] == "before the audit":
+        records.record_output = stop
+    else:  # after the audit, before the file is put in place
+        from infusion_app.services import output_files
+        output_files.IncompleteFile.put_in_place = stop
     records.save_document(ctx, user, document, target)
     """
 )
 
 
-def kill_between_fsync_and_audit(url: str, target: Path) -> None:
+def kill_between_fsync_and_audit(url: str, target: Path, when: str = "before the audit") -> None:
     """Run a save in another process, and SIGKILL it once its file is written and fsynced,
-    before its audit entry is committed."""
+    before its audit entry is committed (or after it, before the file is put in place)."""
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, url, str(target)],
+        [sys.executable, "-c", CHILD, url, str(target), when],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -288,7 +292,7 @@ def kill_between_fsync_and_audit(url: str, target: Path) -> None:
     try:
         assert child.stdout is not None
         line = child.stdout.readline()  # EOF (an empty line) if the child failed instead
-        assert line == "fsynced\n", line or child.communicate()[1]
+        assert line == "stopped\n", line or child.communicate()[1]
     finally:
         child.send_signal(signal.SIGKILL)
         child.communicate()
@@ -321,3 +325,25 @@ def test_an_incomplete_file_of_a_running_writer_is_left_alone(ctx, staff, docume
         os.close(handle)
     records.save_document(ctx, staff.monitor, document, tmp_path / "again.csv")
     assert not busy.exists()  # its writer is gone now
+
+
+def test_a_writer_killed_after_its_audit_gets_its_failure_recorded_by_the_next_save(
+    ctx, staff, document, tmp_path, database_url
+):
+    """Audited, never put in place: the next save into the folder removes the incomplete file
+    and records the failure in the same transaction as its own entry."""
+    target = tmp_path / "events.csv"
+    url = database_url.render_as_string(hide_password=False)
+    kill_between_fsync_and_audit(url, target, "after the audit")
+    (leftover,) = leftovers(tmp_path)
+    ((kind, killed),) = outputs(ctx)
+    assert (kind, killed["incomplete"]) == ("record_printed", leftover)
+    records.save_document(ctx, staff.monitor, document, tmp_path / "other.csv")
+    assert leftovers(tmp_path) == [] and not target.exists()
+    (_, first), (failed_kind, failure), (last_kind, last) = outputs(ctx)
+    assert (failed_kind, last_kind) == ("record_output_failed", "record_printed")
+    assert failure["sha256"] == first["sha256"] and failure["destination"] == "file events.csv"
+    assert "before its file was put in place" in failure["reason"]
+    assert last["destination"] == "file other.csv"
+    records.save_document(ctx, staff.monitor, document, tmp_path / "third.csv")
+    assert [kind for kind, _ in outputs(ctx)].count("record_output_failed") == 1  # once only
