@@ -7,6 +7,8 @@ document, and saves it through the service, which writes the file only once its 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +18,14 @@ from infusion_app.logic.errors import InputError
 from infusion_app.records.infusion_log import LogFilter
 from infusion_app.records.labels import LANGUAGES
 from infusion_app.records.pages import PAPERS
-from infusion_app.services import accounts, records
+from infusion_app.services import accounts, output_files, records
 from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.output_files import OutputFileError
 from infusion_app.services.status import find_infusion
 
+PROG = "infusion-app"
 EXIT_OK = 0
+EXIT_ENVIRONMENT = 3
 
 
 def add_records_commands(commands: argparse._SubParsersAction[Any]) -> None:
@@ -45,7 +50,8 @@ def add_records_commands(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def _output(parser: argparse.ArgumentParser, help: str) -> None:
-    parser.add_argument("-o", "--output", required=True, type=Path, help=help)
+    # A string, not a Path: "" and a trailing "/" must reach the check as typed.
+    parser.add_argument("-o", "--output", required=True, help=help)
     parser.add_argument("--user", required=True, help="who prints (asked for a password)")
 
 
@@ -55,7 +61,19 @@ def _paper(parser: argparse.ArgumentParser) -> None:
 
 
 def run_records(args: argparse.Namespace, protocols: Path) -> int:
-    target = _target(args.output)
+    try:
+        return _run_records(args, protocols)
+    except OutputFileError as exc:
+        # The output file could not be written or put in place: the file system's doing
+        # (exit 3). Whatever was committed about it is in the log, and the line says so.
+        sys.stderr.write(f"{PROG} {args.command}: {exc}\n")
+        return EXIT_ENVIRONMENT
+
+
+def _run_records(args: argparse.Namespace, protocols: Path) -> int:
+    # Checked before the password is asked and before anything is committed; checked again
+    # by the service when it writes.
+    target = Path(output_files.check_target(os.path.expanduser(args.output)).path)
     ctx = open_context(args, protocols)
     try:
         user = _log_in(ctx, args.user)
@@ -83,8 +101,8 @@ def run_records(args: argparse.Namespace, protocols: Path) -> int:
                 paper=args.paper,
                 language=args.language,
             )
-        records.save_document(ctx, user, document, target)
-        print(f"{document.what} of {document.subject} written to {target}")
+        written = records.save_document(ctx, user, document, target)
+        print(f"{document.what} of {document.subject} written to {written}")
         return EXIT_OK
     finally:
         ctx.db.dispose()
@@ -92,13 +110,6 @@ def run_records(args: argparse.Namespace, protocols: Path) -> int:
 
 def _log_in(ctx: AppContext, username: str) -> CurrentUser:
     return accounts.log_in(ctx, username, read_password(f"Password for {username}: "))
-
-
-def _target(path: Path) -> Path:
-    target = path.expanduser().resolve()
-    if not target.parent.is_dir():  # before the password is asked
-        raise InputError("output", f"folder {target.parent} does not exist")
-    return target
 
 
 def _log_filter(args: argparse.Namespace) -> LogFilter:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,13 +19,13 @@ from sqlalchemy import select
 
 from infusion_app import cli
 from infusion_app.logic.event_types import EventType
-from infusion_app.services import audit, infusions, products
+from infusion_app.services import audit, infusions, products, records
 from infusion_app.services.context import AppContext
 from infusion_app.store.models import Event
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, PASSWORD, make_staff, register_p001
 from tests.fakes import FakeClock
-from tests.records.conftest import pdf_pages
+from tests.records.conftest import make_device, pdf_pages
 from tests.records.scenario import full_infusion
 
 
@@ -117,3 +123,185 @@ def test_refusals_are_one_line_and_write_nothing(capsys, monkeypatch, db, tmp_pa
     assert not target.exists()
     assert list(tmp_path.glob(".infusion-app-*")) == []
     assert printed(db) == []
+
+
+# --- the output file: checked before anything is committed ----------------------------------
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".infusion-app"))
+
+
+def test_the_audited_sha256_is_the_files(capsys, monkeypatch, db, tmp_path):
+    target = tmp_path / "events.csv"
+    code, _, _ = run(capsys, monkeypatch, db, "export", "P001/1", "--format", "csv",
+                     "-o", str(target), "--user", "monitor")  # fmt: skip
+    assert code == 0
+    (entry,) = printed(db)
+    assert entry["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert entry["folder"] == str(tmp_path.resolve())
+
+
+def _bad_target(kind: str, folder: Path, db: str) -> tuple[str, str]:
+    """Make a target of this kind in ``folder``: the -o value, and the words of the refusal."""
+    database = db.removeprefix("sqlite:///")
+    if kind == "symlink":
+        (folder / "precious.txt").write_text("not yours", encoding="utf-8")
+        (folder / "out.pdf").symlink_to(folder / "precious.txt")
+        return str(folder / "out.pdf"), "is a symbolic link"
+    if kind == "fifo":
+        os.mkfifo(folder / "out.pdf")
+        return str(folder / "out.pdf"), "is a FIFO, not a regular file"
+    if kind == "device":
+        return str(make_device(folder)), "is a device, not a regular file"
+    if kind == "folder":
+        (folder / "out.pdf").mkdir()
+        return str(folder / "out.pdf"), "is a folder, not a file"
+    if kind == "trailing slash":
+        return f"{folder}/", "is a folder, not a file"
+    if kind == "long name":
+        return str(folder / ("x" * 296 + ".pdf")), "the file name is 300 bytes"
+    if kind == "no folder":
+        return str(folder / "nowhere" / "out.pdf"), "does not exist"
+    if kind == "not utf-8":
+        return str(folder / "caf\udce9.pdf"), "is not UTF-8"  # a Latin-1 name, as argv has it
+    if kind == "database":
+        return database, "file of the record store's database"
+    if kind == "wal":
+        return f"{database}-wal", "file of the record store's database"
+    return {"dot": ".", "empty": ""}[kind], "is a folder, not a file: give a file name"
+
+
+KINDS = ["symlink", "fifo", "device", "folder", "trailing slash", "long name", "no folder",
+         "not utf-8", "database", "wal", "dot", "empty"]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["record", "log", "export"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_bad_output_is_one_line_and_commits_nothing(
+    capsys, monkeypatch, db, tmp_path, kind, command
+):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    output, words = _bad_target(kind, folder, db)
+    before = {p.name: os.lstat(p) for p in tmp_path.rglob("*")}
+    database = Path(db.removeprefix("sqlite:///"))
+    argv = {
+        "record": ["record", "P001/1"],
+        "log": ["log", "--patient", "P001"],
+        "export": ["export", "P001/1", "--format", "csv"],
+    }[command]
+    if command == "log" and kind in ("database", "wal"):
+        words = "must end in .pdf or .csv"  # refused even before that
+    code, out, err = run(capsys, monkeypatch, db, *argv, "-o", output, "--user", "monitor")
+    assert (code, out) == (2, "")
+    assert "output: " in err and words in err and len(err.strip().splitlines()) == 1
+    assert printed(db) == []
+    assert leftovers(folder) == [] and leftovers(database.parent) == []
+    if kind == "symlink":
+        assert (folder / "precious.txt").read_text(encoding="utf-8") == "not yours"
+    for path in folder.iterdir():  # nothing replaced: the same inode, the same kind
+        was = before[path.name]
+        assert (os.lstat(path).st_ino, os.lstat(path).st_mode) == (was.st_ino, was.st_mode)
+
+
+def test_a_failed_rename_after_the_audit_exits_3_with_both_entries(
+    capsys, monkeypatch, db, tmp_path
+):
+    target = tmp_path / "P001-1.pdf"
+    audit = records.record_output
+
+    def audit_then_collide(*args, **kwargs):
+        audit(*args, **kwargs)
+        target.mkdir()  # another program takes the name while the audit commits
+
+    monkeypatch.setattr(records, "record_output", audit_then_collide)
+    code, out, err = run(
+        capsys, monkeypatch, db, "record", "P001/1", "-o", str(target), "--user", "monitor"
+    )
+    assert (code, out) == (3, "")
+    assert "could not be put in place" in err and "recorded in the log" in err
+    assert len(err.strip().splitlines()) == 1
+    assert target.is_dir() and leftovers(tmp_path) == []
+    (entry,) = printed(db)
+    (failure,) = output_failures(db)
+    assert failure["sha256"] == entry["sha256"] and failure["reason"]
+
+
+def output_failures(db: str) -> list[dict]:
+    ctx = AppContext(db=open_database(db, FakeClock()()), station="t")
+    try:
+        with ctx.db.read() as session:
+            payloads = session.execute(
+                select(Event.payload).where(Event.type == EventType.RECORD_OUTPUT_FAILED.value)
+            ).scalars()
+            return [json.loads(p) for p in payloads]
+    finally:
+        ctx.db.dispose()
+
+
+CHILD = """
+import sys
+from infusion_app import cli
+from infusion_app.services import records
+
+def stop_before_the_audit(*args, **kwargs):
+    print("fsynced", flush=True)
+    sys.stdin.readline()  # the password was the first line; wait here until killed
+    sys.stdin.read()
+
+records.record_output = stop_before_the_audit
+cli.main(sys.argv[1:])
+"""
+
+
+def test_a_cli_killed_before_its_audit_leaves_a_file_the_next_run_removes(
+    capsys, monkeypatch, db, tmp_path
+):
+    target = tmp_path / "P001-1.pdf"
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, "--db", db, "--station", "bed-7", "record", "P001/1",
+         "-o", str(target), "--user", "monitor"],
+        cwd=Path(__file__).resolve().parents[1],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(f"{PASSWORD}\n")
+        child.stdin.flush()
+        line = child.stdout.readline()
+        assert line == "fsynced\n", line or child.communicate()[1]
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.communicate()
+    (leftover,) = leftovers(tmp_path)
+    assert leftover.startswith(".infusion-app-incomplete-") and leftover.endswith(".P001-1.pdf")
+    assert pdf_pages((tmp_path / leftover).read_bytes())  # complete, but never audited
+    assert not target.exists() and printed(db) == []
+    code, _, _ = run(capsys, monkeypatch, db, "export", "P001/1", "--format", "csv",
+                     "-o", str(tmp_path / "events.csv"), "--user", "monitor")  # fmt: skip
+    assert code == 0
+    assert leftovers(tmp_path) == [] and not target.exists()
+    assert [e["what"] for e in printed(db)] == ["events CSV"]
+
+
+def test_log_over_the_whole_calendar_works(capsys, monkeypatch, db, tmp_path):
+    """The calendar's first and last days in any zone: no overflow, the one infusion listed."""
+    target = tmp_path / "all.csv"
+    monkeypatch.setenv("TZ", "Asia/Shanghai")  # east of UTC: 0001-01-01 00:00 is year 0 in UTC
+    time.tzset()
+    try:
+        code, _, err = run(
+            capsys, monkeypatch, db, "log", "--from", "0001-01-01", "--to", "9999-12-31",
+            "-o", str(target), "--user", "monitor",
+        )  # fmt: skip
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert (code, err) == (0, "")
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [r["Patient"] for r in rows] == ["P001 (WL)"]

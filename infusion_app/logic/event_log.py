@@ -73,8 +73,11 @@ def describe(event: RecordedEvent) -> str:
         case EventType.VITALS_RECORDED:
             return describe_vitals(p)
         case EventType.DOSE_CALCULATED:
+            cells = str(p.get("delivered_cells_text"))  # "1.27 × 10^8 cells": has its unit
+            if not cells.endswith(" cells"):
+                cells = f"{cells} cells"
             return (
-                f"{p.get('delivered_cells_text')} cells in {p.get('final_volume_ml')} mL "
+                f"{cells} in {p.get('final_volume_ml')} mL "
                 f"({p.get('product_volume_ml')} mL of product), weight {p.get('weight_kg')} kg"
             )
         case EventType.ADVERSE_EVENT_RECORDED:

@@ -24,6 +24,7 @@ class EventType(StrEnum):
     LOGIN_FAILED = "login_failed"
     SIGNATURE_FAILED = "signature_failed"
     RECORD_PRINTED = "record_printed"  # a record or export put out: who, what, which head
+    RECORD_OUTPUT_FAILED = "record_output_failed"  # a printed file not put in place: why
     # patient stream
     PATIENT_REGISTERED = "patient_registered"
     WEIGHT_RECORDED = "weight_recorded"

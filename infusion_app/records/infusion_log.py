@@ -76,16 +76,34 @@ class LogFilter:
         return f"infusion-log-{self.first}-{self.last}"
 
     def utc_range(self, zone: tzinfo) -> tuple[datetime, datetime]:
+        """From the first day's local midnight to the midnight after the last day, in UTC.
+        At the calendar's edges (0001-01-01 east of UTC, 9999-12-31) that instant is outside
+        what a datetime holds: the range is then open on that side, which is what was meant."""
         assert self.first is not None and self.last is not None
-        since = datetime.combine(self.first, time(), zone).astimezone(UTC)
-        until = datetime.combine(self.last + timedelta(days=1), time(), zone).astimezone(UTC)
-        return since, until
+        return local_days_in_utc(self.first, self.last, zone)
 
     def covers(self, entry: LogEntry, zone: tzinfo) -> bool:
         if self.patient is not None:
             return entry.trial_id == self.patient
         assert self.first is not None and self.last is not None
         return self.first <= entry.day_at.astimezone(zone).date() <= self.last
+
+
+def local_days_in_utc(first: date, last: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """Local days ``first`` to ``last`` (both included) as a UTC range, open on a side where
+    the calendar ends (0001-01-01 east of UTC, the day after 9999-12-31)."""
+    since = _local_midnight_in_utc(first, zone)
+    if last == date.max:
+        return since, datetime.max.replace(tzinfo=UTC)
+    return since, _local_midnight_in_utc(last + timedelta(days=1), zone)
+
+
+def _local_midnight_in_utc(day: date, zone: tzinfo) -> datetime:
+    try:
+        return datetime.combine(day, time(), zone).astimezone(UTC)
+    except OverflowError:
+        edge = datetime.min if day.year == date.min.year else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

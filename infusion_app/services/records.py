@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ from infusion_app.records.infusion_record import render_infusion_record
 from infusion_app.records.source import ChainFacts, PatientFacts, ProductFacts, RecordSource
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.output_files import IncompleteFile, OutputFileError, check_target
 from infusion_app.services.status import get_infusion, load_events, protocol_of
 from infusion_app.store.eventlog import append_event, verify
 from infusion_app.store.models import Event, Infusion, Patient, Product, Stream, User
@@ -133,52 +135,163 @@ def infusion_log(
 
 
 def record_output(
-    ctx: AppContext, actor: CurrentUser, document: Document, destination: str
+    ctx: AppContext,
+    actor: CurrentUser,
+    document: Document,
+    destination: str,
+    *,
+    folder: str | None = None,
+    incomplete: str | None = None,
+    abandoned: Sequence[str] = (),
 ) -> None:
-    """The audit entry for a document put out on paper or to a file."""
+    """The audit entry for a document put out on paper or to a file (``folder``: where;
+    ``incomplete``: the name it is written under until it is put in place).
+
+    ``abandoned``: incomplete files this save found in the folder and removed, whose writers
+    were killed. One killed after its audit committed left an entry for a file that never
+    appeared: its ``record_output_failed`` goes into this same transaction."""
     now = ctx.now()
+    payload = _output_payload(document, destination, folder, incomplete)
     with ctx.db.write() as session:
         user = require(session, actor, Action.PRINT, now)
+        for name in abandoned:
+            printed = _printed_under(session, name, folder)
+            if printed is not None:
+                seq, earlier = printed
+                append_event(
+                    session,
+                    SYSTEM_STREAM,
+                    EventType.RECORD_OUTPUT_FAILED,
+                    {**earlier, "printed_seq": seq, "reason": ABANDONED_REASON},
+                    user=user,
+                    station=ctx.station,
+                    recorded_at=now,
+                )
         append_event(
             session,
             SYSTEM_STREAM,
             EventType.RECORD_PRINTED,
-            {
-                "what": document.what,
-                "subject": document.subject,
-                "destination": destination,
-                "head_seq": document.head_seq,
-                "head_hash": document.head_hash,
-                "sha256": document.sha256,
-            },
+            payload,
             user=user,
             station=ctx.station,
             recorded_at=now,
         )
 
 
-def save_document(ctx: AppContext, actor: CurrentUser, document: Document, target: Path) -> None:
-    """Write a document to a file so that the file exists only if its output was audited:
-    a temporary file beside the target, the audit entry committed, then the rename."""
-    folder = target.parent
-    if not folder.is_dir():
-        raise InputError("output", f"folder {folder} does not exist")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".infusion-app-")
-    except OSError as exc:
-        raise InputError("output", f"cannot write in {folder}: {exc.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(document.data)
-            out.flush()
-            os.fsync(out.fileno())
-        record_output(ctx, actor, document, f"file {target.name}")
-        os.replace(temporary, target)
-    except OSError as exc:
-        raise InputError("output", f"cannot write {target}: {exc.strerror}") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+ABANDONED_REASON = (
+    "the program ended after this output was recorded and before its file was put in place; "
+    "the incomplete file was removed"
+)
+
+
+def _printed_under(
+    session: Session, incomplete: str, folder: str | None
+) -> tuple[int, dict[str, Any]] | None:
+    """The ``record_printed`` entry written under this incomplete file's name, if no failure
+    was recorded for it yet."""
+    system = select(Stream.id).where(Stream.name == SYSTEM_STREAM).scalar_subquery()
+    rows = session.execute(
+        select(Event.seq, Event.type, Event.payload).where(
+            Event.stream_id == system,
+            Event.type.in_(
+                (EventType.RECORD_PRINTED.value, EventType.RECORD_OUTPUT_FAILED.value)
+            ),
+            Event.payload.contains(incomplete),
+        )
+    ).all()
+    found: tuple[int, dict[str, Any]] | None = None
+    for seq, kind, text in rows:
+        payload = json.loads(text)
+        if payload.get("incomplete") != incomplete or payload.get("folder") != folder:
+            continue
+        if kind == EventType.RECORD_OUTPUT_FAILED.value:
+            return None  # its failure is in the log already
+        found = (int(seq), payload)
+    return found
+
+
+def record_output_failed(
+    ctx: AppContext,
+    actor: CurrentUser,
+    document: Document,
+    destination: str,
+    reason: str,
+    *,
+    folder: str | None = None,
+    incomplete: str | None = None,
+) -> None:
+    """The second entry of an output whose audit was committed but whose file could not be
+    put in place: the log then says both that it was meant and that it did not happen."""
+    payload = {**_output_payload(document, destination, folder, incomplete), "reason": reason}
+    now = ctx.now()
+    with ctx.db.write() as session:
+        user = require(session, actor, Action.PRINT, now)
+        append_event(
+            session,
+            SYSTEM_STREAM,
+            EventType.RECORD_OUTPUT_FAILED,
+            payload,
+            user=user,
+            station=ctx.station,
+            recorded_at=now,
+        )
+
+
+def _output_payload(
+    document: Document, destination: str, folder: str | None, incomplete: str | None
+) -> dict[str, Any]:
+    return {
+        "what": document.what,
+        "subject": document.subject,
+        "destination": destination,
+        **({"folder": folder} if folder is not None else {}),
+        **({"incomplete": incomplete} if incomplete is not None else {}),
+        "head_seq": document.head_seq,
+        "head_hash": document.head_hash,
+        "sha256": document.sha256,
+    }
+
+
+def save_document(
+    ctx: AppContext, actor: CurrentUser, document: Document, target: str | os.PathLike[str]
+) -> Path:
+    """Write a document to a file that exists only if its output was audited, and nowhere but
+    where the person said (see :mod:`infusion_app.services.output_files`): the target checked
+    before anything is committed, the bytes written and fsynced beside it, the audit committed,
+    then the file put in place. A failure after the audit is a second entry, then an
+    :class:`OutputFileError`. Returns the path written."""
+    checked = check_target(target)
+    destination = f"file {checked.name}"
+    with IncompleteFile(checked) as incomplete:
+        incomplete.write(document.data)
+        name = incomplete.name
+        record_output(
+            ctx,
+            actor,
+            document,
+            destination,
+            folder=checked.real_folder,
+            incomplete=name,
+            abandoned=incomplete.abandoned,
+        )
+        try:
+            incomplete.put_in_place()
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            record_output_failed(
+                ctx,
+                actor,
+                document,
+                destination,
+                reason,
+                folder=checked.real_folder,
+                incomplete=name,
+            )
+            raise OutputFileError(
+                f"output: {checked.path} could not be put in place ({reason}); the printing "
+                "and its failure are recorded in the log; nothing was saved"
+            ) from None
+    return Path(checked.path)
 
 
 # --- reading ---------------------------------------------------------------------------------

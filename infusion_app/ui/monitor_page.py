@@ -4,7 +4,7 @@ screen writes to the record."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from infusion_app.logic.event_log import log_rows
 from infusion_app.logic.roles import Action, may
-from infusion_app.records.infusion_log import LogFilter
+from infusion_app.records.infusion_log import LogFilter, local_days_in_utc
 from infusion_app.services import records, views
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.ui.event_log_table import EventLogTable
@@ -228,8 +228,12 @@ class MonitorPage(QWidget):
     def refresh(self) -> None:
         zone = self.ctx.now().astimezone().tzinfo
         first, last = self.date_from.date(), self.date_to.date()
-        start = datetime(first.year(), first.month(), first.day(), tzinfo=zone)
-        end = datetime(last.year(), last.month(), last.day(), tzinfo=zone) + timedelta(days=1)
+        assert zone is not None
+        start, end = local_days_in_utc(
+            date(first.year(), first.month(), first.day()),
+            date(last.year(), last.month(), last.day()),
+            zone,
+        )
         trial = self.patient.text().strip()
         self.tasks.run(
             lambda: views.list_infusions(self.ctx, since=start, until=end, trial_id=trial),

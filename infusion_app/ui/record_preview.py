@@ -15,7 +15,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -30,6 +30,14 @@ from infusion_app.ui.file_chooser import choose_file_to_save
 from infusion_app.ui.look import say, touch_sized
 
 PRINT_DPI = 300
+
+
+def print_dialog(printer: QPrinter, parent: QWidget) -> QPrintDialog:
+    """The print dialog, without Qt's own "print to file": a file is saved only through *Save
+    as PDF…*, which checks the target and writes it only once audited."""
+    dialog = QPrintDialog(printer, parent)
+    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
+    return dialog
 
 
 class RecordPreview(QDialog):
@@ -86,7 +94,7 @@ class RecordPreview(QDialog):
     def ask_printer(cls, parent: QWidget) -> QPrinter | None:
         """The printer the person chose, or None. Tests replace this (no printer here)."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, parent)
+        dialog = print_dialog(printer, parent)
         return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     @classmethod

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from datetime import timedelta, timezone
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -28,3 +31,14 @@ def pdf_pages(data: bytes) -> list[str]:
 def one_line(text: str) -> str:
     """Extracted text with line breaks and runs of spaces folded, for phrases a table may wrap."""
     return " ".join(text.split())
+
+
+def make_device(folder: Path) -> Path:
+    """A character device like /dev/null (1, 3) in the test's folder; /dev/null itself where
+    this user may not make devices (and so could not replace /dev/null either)."""
+    node = folder / "null"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    except PermissionError:
+        return Path("/dev/null")
+    return node

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -161,3 +161,18 @@ def test_a_patient_log_and_an_empty_range(ctx, staff, ten_infusions):
 
 def records_log(ctx, staff, chosen: LogFilter, output: str):
     return records.infusion_log(ctx, staff.monitor, chosen, output=output, zone=UTC)
+
+
+@pytest.mark.parametrize("hours", [14, -12])
+def test_a_log_over_the_whole_calendar_in_any_zone(ctx, staff, infusion_id, hours):
+    """0001-01-01 east of UTC and the day after 9999-12-31 are outside what a time holds: the
+    range is open on that side instead of an overflow (which was an internal error)."""
+    zone = timezone(timedelta(hours=hours))
+    everything = LogFilter(first=date.min, last=date.max)
+    since, until = everything.utc_range(zone)
+    assert since <= datetime(1, 1, 1, 12, tzinfo=UTC) and until.year == 9999
+    document = records.infusion_log(ctx, staff.monitor, everything, output="csv", zone=zone)
+    rows = list(csv.DictReader(io.StringIO(document.data.decode("utf-8"))))
+    assert [r["Patient"] for r in rows] == ["P001 (WL)"]
+    pdf = records.infusion_log(ctx, staff.monitor, everything, output="pdf", zone=zone)
+    assert "0001-01-01" in one_line(pdf_pages(pdf.data)[0])

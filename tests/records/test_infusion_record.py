@@ -97,6 +97,9 @@ def test_timeline_with_the_correction_beside_the_entry_and_the_back_entry(record
     assert fever is not None and "T 38.4 °C" in fever.group(0)
     assert f"Corrected by #{scenario.correction_seq}: {CORRECTION_REASON}" in text  # beside #13
     assert f"corrects #{scenario.fever_vitals_seq}:" in text  # and its own entry
+    # The dose entry names its cells once ("1.27 × 10^8 cells", never "… cells cells").
+    assert "cells cells" not in text
+    assert re.search(r"Dose calculated .*?\d × 10\^\d+ cells in 100(\.0)? mL", text)
     # The observation set taken at 09:55 UTC was stored at 10:10: both times and the reason.
     assert (
         f"{scenario.late_vitals_seq} 2026-11-21 17:55 2026-11-21 18:10 nurse Vitals recorded"

@@ -12,12 +12,13 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrinter
+from PySide6.QtWidgets import QWidget
 from sqlalchemy import select
 
 from infusion_app.logic.event_types import EventType
 from infusion_app.store.models import Event
-from infusion_app.ui.record_preview import RecordPreview
+from infusion_app.ui.record_preview import RecordPreview, print_dialog
 from tests.records.conftest import pdf_pages
 from tests.services.bedside_steps import run_to_fast_phase
 from tests.ui.conftest import settle
@@ -151,3 +152,52 @@ def test_a_log_over_reversed_dates_is_a_one_line_answer(
         page.verify.text().startswith("To: ") and "is before the first date" in page.verify.text()
     )
     assert asked == [] and audited(ui_ctx) == []
+
+
+def test_the_print_dialog_offers_no_print_to_file(qtbot):
+    """Qt's own "print to file" would write a file the audit knows nothing of: saving goes
+    through *Save as PDF…* only."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = print_dialog(QPrinter(QPrinter.PrinterMode.HighResolution), parent)
+    assert not dialog.testOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile)
+
+
+def test_save_as_onto_a_symlink_is_refused_in_one_line_and_records_nothing(
+    qtbot, open_window, ui_ctx, ui_staff, ward_infusion, clock, tmp_path, monkeypatch
+):
+    window, _, preview = monitor_with_preview(
+        qtbot, open_window, ui_ctx, ui_staff, ward_infusion, clock
+    )
+    precious = tmp_path / "precious.txt"
+    precious.write_text("not yours", encoding="utf-8")
+    link = tmp_path / "record.pdf"
+    link.symlink_to(precious)
+    monkeypatch.setattr(RecordPreview, "ask_path", classmethod(lambda cls, *a: link))
+    preview.save_button.click()
+    settle(qtbot, window)
+    assert "symbolic link" in preview.status.text()
+    assert preview.status.text().startswith("Output: ") and "\n" not in preview.status.text()
+    assert precious.read_text(encoding="utf-8") == "not yours" and link.is_symlink()
+    assert audited(ui_ctx) == []
+
+
+def test_search_and_log_over_the_widest_dates_the_window_takes(
+    qtbot, open_window, ui_ctx, ui_staff, ward_infusion, tmp_path, monkeypatch
+):
+    """The date fields' own limits (up to 9999-12-31): the day after the last one is past what
+    a time holds, which must not end in an error on the window."""
+    window = open_window(ui_staff.monitor)
+    settle(qtbot, window)
+    page = window.monitor
+    page.date_from.setDate(page.date_from.minimumDate())
+    page.date_to.setDate(page.date_to.maximumDate())
+    page.search.click()
+    settle(qtbot, window)
+    assert page.table.rowCount() == 1
+    target = tmp_path / "log.csv"
+    monkeypatch.setattr(RecordPreview, "ask_path", classmethod(lambda cls, *a: target))
+    page.export_actions["log-csv"].trigger()
+    settle(qtbot, window)
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8"))))
+    assert [r["Patient"] for r in rows] == ["P001 (WL)"]
