@@ -11,7 +11,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from infusion_app.config import load_settings
+from infusion_app.config import load_settings, make_data_folder_private
 from infusion_app.logic.errors import InputError
 from infusion_app.services import accounts, audit
 from infusion_app.services.context import AppContext, CurrentUser, system_clock
@@ -58,6 +58,7 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: i
 
 def open_context(args: argparse.Namespace, protocols: Path, *, migrate: bool = True) -> AppContext:
     settings = load_settings(database_url=args.db, station=args.station)
+    make_data_folder_private(settings)
     db = open_database(settings.database_url, system_clock(), migrate=migrate)
     if not db.health.writable:
         sys.stderr.write(f"warning: {db.health.message}\n")

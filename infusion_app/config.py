@@ -32,7 +32,25 @@ class Settings:
 
 
 def default_database_url() -> str:
-    return f"sqlite:///{user_data_path(APP_DIR_NAME, appauthor=False) / DB_FILE_NAME}"
+    return f"sqlite:///{default_data_folder() / DB_FILE_NAME}"
+
+
+def default_data_folder() -> Path:
+    return Path(user_data_path(APP_DIR_NAME, appauthor=False))
+
+
+def make_data_folder_private(settings: Settings) -> None:
+    """The default data folder holds the record and its backups: owner-only (0700), even
+    when an earlier version created it readable by everyone."""
+    if settings.database_url != default_database_url():
+        return
+    folder = default_data_folder()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+    except OSError:
+        pass  # the store says what is wrong with the folder when it opens the file
 
 
 def load_settings(

@@ -6,6 +6,7 @@ backup API copies a consistent snapshot even while other connections write.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,16 @@ from infusion_app.store.errors import DatabaseUnavailable, StoreError
 def backup_sqlite(source: Path, destination: Path) -> Path:
     if destination.exists():
         raise StoreError(f"backup: {destination} exists already; choose a new file name")
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # created here, owner-only, before SQLite writes into it (nothing holds it yet)
+        os.close(os.open(destination, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        raise StoreError(
+            f"backup: {destination} exists already; choose a new file name"
+        ) from None
+    except OSError as exc:
+        raise DatabaseUnavailable(f"backup to {destination} failed: {exc.strerror}") from None
     try:
         src = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True)
         try:

@@ -143,9 +143,18 @@ def sqlite_file(url: URL) -> Path | None:
     return Path(database)
 
 
-def read_only_url(path: Path) -> URL:
-    """``mode=ro``: SQLite itself refuses every write, whatever the code does."""
-    return make_url(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
+def read_only_url(path: Path, *, immutable: bool = False) -> URL:
+    """``mode=ro``: SQLite itself refuses every write, whatever the code does. ``immutable``
+    also skips the ``-shm`` SQLite would otherwise create beside the file even to read: for a
+    folder that cannot be written, where no other program can be writing either."""
+    extra = "&immutable=1" if immutable else ""
+    return make_url(f"sqlite:///file:{path.resolve()}?mode=ro{extra}&uri=true")
+
+
+def classify_sqlite_error(path: Path, error: BaseException) -> StoreError | None:
+    """What a SQLite error raised outside a Database (a check, a backup) means to a person."""
+    code = _sqlite_code(error)
+    return _translate_sqlite(path, error, code) if code is not None else None
 
 
 def sqlite_url(path: Path) -> URL:

@@ -47,3 +47,8 @@ class AppendOnlyViolation(StoreError):
 class DatabaseFilesChanged(StoreError):
     """The database's file was replaced or deleted, or its WAL unlinked, under the running
     app: what it writes from then on may go where nobody reads it, so it stops writing."""
+
+
+class NotARecordStore(StoreError):
+    """The file given as the database is empty, not a file, or another application's: it is
+    neither opened nor initialised, since that would hide what the person meant to open."""

@@ -57,7 +57,7 @@ class Opened:
 def open_record(database_url: str | None, station: str | None) -> Opened:
     """Everything heavy of the start-up, run off the UI thread after the window is shown:
     SQLAlchemy and the store, the protocol files, and whether any account exists yet."""
-    from infusion_app.config import load_settings
+    from infusion_app.config import load_settings, make_data_folder_private
     from infusion_app.logic.protocol_files import load_catalog
     from infusion_app.resources import protocols_dir
     from infusion_app.services import accounts
@@ -66,6 +66,7 @@ def open_record(database_url: str | None, station: str | None) -> Opened:
     from infusion_app.store.opening import open_database
 
     settings = load_settings(database_url=database_url, station=station)
+    make_data_folder_private(settings)
     db = open_database(settings.database_url, system_clock())
     ctx = AppContext(
         db=db, station=settings.station, policy=settings.security, protocols=protocols_dir()
