@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEventLoop, QObject, QProcess, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEventLoop, QObject, QProcess, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from infusion_app.ui.translations import current_language
@@ -49,6 +49,7 @@ class FileChooser(QObject):
             "start": start,
             "filter": filter,
             "language": current_language(),
+            "app_name": QCoreApplication.applicationName(),
             "parent": int(window.winId()) if window is not None and window.isVisible() else 0,
         }
         self.path: Path | None = None
@@ -127,6 +128,7 @@ def choose_file(
             loop.exec()
     finally:
         window.setEnabled(True)
+        window.activateWindow()  # the keyboard comes back to where the person was
         chooser.deleteLater()
     if chooser.failure and chooser.path is None:
         QMessageBox.warning(

@@ -21,6 +21,7 @@ import sys
 from typing import Any
 
 from PySide6.QtCore import (
+    QDir,
     QLibraryInfo,
     QLocale,
     QSocketNotifier,
@@ -57,7 +58,9 @@ def build_dialog(request: dict[str, Any]) -> QFileDialog:
     if request.get("filter"):
         dialog.setNameFilter(str(request["filter"]))
     start = str(request.get("start") or "")
-    if start and os.path.isdir(start):
+    if not start:
+        dialog.setDirectory(QDir.homePath())
+    elif os.path.isdir(start):
         dialog.setDirectory(start)
     elif start:
         folder = os.path.dirname(start)
@@ -84,6 +87,7 @@ def main(argv: list[str]) -> int:
         return 2
     request = json.loads(argv[0])
     app = QApplication([sys.argv[0]])
+    app.setApplicationName(str(request.get("app_name") or "File"))
     _translate(app, str(request.get("language") or ""))
     dialog = build_dialog(request)
     _stay_above(dialog, request.get("parent"))
@@ -121,6 +125,10 @@ def main(argv: list[str]) -> int:
         model.directoryLoaded.connect(lambda _folder: announce())
         QTimer.singleShot(2000, announce)  # an empty or unreadable folder loads nothing
     dialog.show()
+    # The app's window is blocked and holds the keyboard focus: take it, so a person can type
+    # a path at once (a window manager may do this anyway; without one nobody else does).
+    dialog.raise_()
+    dialog.activateWindow()
     if model is None:
         QTimer.singleShot(0, announce)
     app.exec()
