@@ -114,11 +114,11 @@ def test_verify_log_ok_then_broken(capsys, monkeypatch, db_url):
 
 def test_db_commands(capsys, monkeypatch, db_url, tmp_path):
     code, out, _ = run(capsys, monkeypatch, "--db", db_url, "db", "upgrade")
-    assert (code, out) == (0, "schema (empty) -> 0002\n")
+    assert (code, out) == (0, "schema (empty) -> 0003\n")
     code, out, _ = run(capsys, monkeypatch, "--db", db_url, "db", "upgrade")
-    assert (code, out) == (0, "schema 0002: up to date\n")
+    assert (code, out) == (0, "schema 0003: up to date\n")
     code, out, _ = run(capsys, monkeypatch, "--db", db_url, "db", "status")
-    assert "schema:   0002 (this app: 0002)" in out and "health:   writable" in out
+    assert "schema:   0003 (this app: 0003)" in out and "health:   writable" in out
     target = tmp_path / "copy.sqlite3"
     code, out, _ = run(capsys, monkeypatch, "--db", db_url, "db", "backup", str(target))
     assert (code, out) == (0, f"backup: {target}\n")

@@ -95,7 +95,7 @@ def test_older_schema_is_backed_up_then_upgraded(tmp_path: Path, clock) -> None:
         )
     old.dispose()
     db = open_database(sqlite_url(path), clock())
-    assert schema_state(db).current == "0002"
+    assert schema_state(db).current == "0003"
     backups = list((tmp_path / "backups").glob("old-schema0001-20261121T080000Z.sqlite3"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as copy:
@@ -111,7 +111,7 @@ def test_database_newer_than_the_code_is_refused(tmp_path: Path, clock) -> None:
         connection.execute("UPDATE alembic_version SET version_num = '0099'")
     with pytest.raises(SchemaTooNew) as error:
         open_database(sqlite_url(path), clock())
-    assert "schema version 0099, newer than this app knows (up to 0002)" in str(error.value)
+    assert "schema version 0099, newer than this app knows (up to 0003)" in str(error.value)
 
 
 def test_backup_is_consistent_and_never_overwrites(tmp_path: Path, clock) -> None:
@@ -149,6 +149,6 @@ def test_postgres_existing_schema_needs_an_explicit_upgrade(fresh_postgres, cloc
         with pytest.raises(StoreError, match="run `infusion-app db upgrade` once"):
             upgrade(db, clock())
         result = upgrade(db, clock(), explicit=True)
-        assert (result.from_revision, result.to_revision, result.backup) == ("0001", "0002", None)
+        assert (result.from_revision, result.to_revision, result.backup) == ("0001", "0003", None)
     finally:
         db.dispose()
