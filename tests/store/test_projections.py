@@ -149,8 +149,7 @@ def test_a_reset_failure_count_and_a_new_printed_name_are_noticed(ctx, staff):
         accounts.log_in(ctx, "nurse", "guess")  # failed_logins 1 in the log
     tamper(
         ctx,
-        "UPDATE users SET failed_logins = 0, printed_name = 'Nina Nobody' "
-        "WHERE username = 'nurse'",
+        "UPDATE users SET failed_logins = 0, printed_name = 'Nina Nobody' WHERE username = 'nurse'",
     )
     assert problems(ctx) == ("users: nurse's printed name, failed logins differ from the log",)
 
@@ -323,4 +322,78 @@ def test_the_accounts_fold_is_refolded_after_a_rolled_back_append(ctx, staff):
         accounts.check_credentials(ctx, session, "nurse", "guess", ctx.now(), signing=False)
         raise RuntimeError("rolled back")
     accounts.log_in(ctx, "nurse", PASSWORD)  # would differ in failed logins if it stayed
+    assert audit.verify_log(ctx).ok
+
+
+def test_an_old_log_still_verifies_after_the_upgrade(tmp_path, clock):
+    """A schema-0002 database: account events without a hash digest, and a failed-login count
+    cleared by a correct signature without any event (as the old code did). Migration 0003
+    records each account's digest and counters once; then the log verifies, and an edit
+    made after the upgrade is caught."""
+    from alembic import command
+    from sqlalchemy.orm import Session
+
+    from infusion_app.logic.event_types import EventType
+    from infusion_app.store.database import Database, sqlite_url
+    from infusion_app.store.eventlog import append_event
+    from infusion_app.store.migrate import alembic_config, schema_state
+    from infusion_app.store.models import User
+    from infusion_app.store.opening import open_database
+    from tests.conftest import FAST_HASHER
+
+    path = tmp_path / "old.sqlite3"
+    old = Database(sqlite_url(path))
+    config = alembic_config()
+    with old.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        session = Session(bind=connection)
+        nurse = User(
+            username="nwang",
+            printed_name="Ning Wang",
+            role="nurse",
+            password_hash=FAST_HASHER.hash(PASSWORD),
+            failed_logins=0,
+            created_at=clock(),
+        )
+        session.add(nurse)
+        session.flush()
+        for type_, payload in (
+            (EventType.USER_CREATED, {"username": "nwang", "printed_name": "Ning Wang",
+                                      "role": "nurse"}),
+            (EventType.SIGNATURE_FAILED, {"username": "nwang", "why": "wrong password",
+                                          "attempt": 1}),
+        ):  # fmt: skip
+            append_event(
+                session, "system", type_, payload, user=None, station="old", recorded_at=clock()
+            )
+        session.flush()  # then a correct signature reset the count, without an event
+    old.dispose()
+    db = open_database(sqlite_url(path), clock())
+    ctx = AppContext(db=db, station="new", clock=clock, hasher=FAST_HASHER)
+    try:
+        assert schema_state(db).current == "0003"
+        report = audit.verify_log(ctx)
+        assert report.ok, report.problems
+        assert last_system_event(ctx)[0] == "user_state_recorded"
+        assert accounts.log_in(ctx, "nwang", PASSWORD).role == "nurse"
+        tamper(ctx, "UPDATE users SET role = 'pharmacist'")
+        assert problems(ctx) == ("users: nwang's role differs from the log",)
+        with pytest.raises(RecordIntegrityError, match="user nwang's role differs"):
+            accounts.log_in(ctx, "nwang", PASSWORD)
+    finally:
+        db.dispose()
+
+
+def test_a_correct_signature_after_a_wrong_one_is_logged_as_clearing_the_count(
+    ctx, staff, infusion_id
+):
+    with pytest.raises(Exception, match="wrong"):
+        infusions.sign_infusion_event(
+            ctx, staff.nurse, infusion_id, 1, SignatureMeaning.VERIFIED, "wrong password"
+        )
+    infusions.sign_infusion_event(
+        ctx, staff.nurse, infusion_id, 1, SignatureMeaning.VERIFIED, PASSWORD
+    )
+    assert last_system_event(ctx) == ("failed_attempts_cleared", {"username": "nurse"})
     assert audit.verify_log(ctx).ok
