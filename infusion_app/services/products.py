@@ -309,6 +309,23 @@ def follow_infusion(
     product.status = (ProductStatus.IN_USE if in_use else ProductStatus.ADMINISTERED).value
 
 
+def offerable_products(ctx: AppContext, trial_id: str) -> tuple[str, ...]:
+    """The bags a new infusion of this patient may take: released (or dispensed), not bound
+    to any infusion, each checked against its stream."""
+    with ctx.db.read() as session:
+        patient = find_patient(session, trial_id)
+        bound = set(session.scalars(select(Infusion.product_id)))
+        offers = []
+        for product in session.scalars(
+            select(Product).where(Product.patient_id == patient.id).order_by(Product.product_id)
+        ):
+            if product.id in bound or product.status not in (RELEASED, DISPENSED):
+                continue
+            if expected_product(session, product).infusion is None:
+                offers.append(product.product_id)
+        return tuple(offers)
+
+
 def product_view(ctx: AppContext, product_id: str) -> ProductView:
     with ctx.db.read() as session:
         product = _product(session, product_id)
