@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.event_types import (
@@ -291,29 +291,38 @@ def check_product(session: Session, product: Product) -> None:
     expected_product(session, product)
 
 
+_INFUSION_FACTS = (
+    select(
+        Stream.name,
+        Patient.trial_id,
+        Product.product_id,
+        Event.seq,
+        Event.type,
+        Event.payload,
+        Event.occurred_at,
+        Event.recorded_at,
+    )
+    .select_from(Infusion)
+    .join(Stream, Stream.id == Infusion.stream_id)
+    .outerjoin(Patient, Patient.id == Infusion.patient_id)
+    .outerjoin(Product, Product.id == Infusion.product_id)
+    .outerjoin(Event, and_(Event.stream_id == Infusion.stream_id, Event.seq == 1))
+    .where(Infusion.id == bindparam("infusion_id"))
+)
+
+
 def check_infusion(session: Session, infusion: Infusion) -> None:
-    stream = _stream_name(session, infusion.stream_id)
+    """The infusion row against its ``infusion_created`` event: one indexed query."""
+    facts = session.connection().execute(_INFUSION_FACTS, {"infusion_id": infusion.id}).one()
+    stream = facts.name
     subject = f"infusion {stream.removeprefix('infusion:')}"
-    created = session.execute(
-        select(Event.seq, Event.type, Event.payload, Event.occurred_at, Event.recorded_at).where(
-            Event.stream_id == infusion.stream_id, Event.seq == 1
-        )
-    ).one_or_none()
-    if created is None or created.type != EventType.INFUSION_CREATED.value:
+    if facts.type != EventType.INFUSION_CREATED.value:
         raise RecordIntegrityError(subject, "creation (no event created it)")
-    patient = session.get(Patient, infusion.patient_id)
-    product = session.get(Product, infusion.product_id)
     try:
-        expected = infusion_row(_log_event(stream, created))
+        expected = infusion_row(_log_event(stream, facts))
     except (FoldProblem, KeyError, ValueError) as problem:
         raise RecordIntegrityError(subject, f"creation event ({problem})") from None
-    found = infusion_differences(
-        expected,
-        infusion,
-        patient.trial_id if patient else None,
-        product.product_id if product else None,
-        stream,
-    )
+    found = infusion_differences(expected, infusion, facts.trial_id, facts.product_id, stream)
     if found:
         raise RecordIntegrityError(subject, found)
 
