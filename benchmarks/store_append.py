@@ -106,20 +106,28 @@ def store_append(ctx: AppContext, stream: str) -> float:
     return time.perf_counter() - start
 
 
-def bulk_chain(ctx: AppContext, name: str, count: int, when: datetime) -> int:
-    """Write a valid chain of ``count`` events quickly (executemany), for the read benchmarks."""
+def bulk_chain(
+    ctx: AppContext, name: str, count: int, when: datetime, first: dict | None = None
+) -> int:
+    """Write a valid chain of ``count`` events quickly (executemany), for the read benchmarks.
+
+    ``first``: the payload of an ``infusion_created`` first event (the infusion row must be
+    what the log says, or the services refuse to read it)."""
     with ctx.db.write() as session:
         stream = Stream(name=name, head_seq=0, head_hash=GENESIS_HASH)
         session.add(stream)
         session.flush()
         prev, rows = GENESIS_HASH, []
-        payload = canonical_json({"text": "vital signs stable"})
+        note = canonical_json({"text": "vital signs stable"})
         for seq in range(1, count + 1):
+            type_, payload = "note_added", note
+            if seq == 1 and first is not None:
+                type_, payload = "infusion_created", canonical_json(first)
             digest = event_hash(
                 prev,
                 stream=name,
                 seq=seq,
-                type="note_added",
+                type=type_,
                 payload_text=payload,
                 occurred_at=when,
                 recorded_at=when,
@@ -131,7 +139,7 @@ def bulk_chain(ctx: AppContext, name: str, count: int, when: datetime) -> int:
                 {
                     "stream_id": stream.id,
                     "seq": seq,
-                    "type": "note_added",
+                    "type": type_,
                     "payload": payload,
                     "occurred_at": when,
                     "recorded_at": when,
@@ -220,7 +228,15 @@ def main() -> None:
         patient_id, product_id = patient.id, product.id
     index = 0
     while total < 250_000:
-        stream_id = bulk_chain(ctx, f"infusion:B{index:04d}/1", 500, NOW + timedelta(days=index))
+        created = NOW + timedelta(days=index)
+        first = {
+            "patient": "B",
+            "product": "B",
+            "number": index + 1,
+            "protocol": "x v1.1.0",
+            "dose_level": "A",
+        }
+        stream_id = bulk_chain(ctx, f"infusion:B/{index + 1}", 500, created, first)
         total += 500
         with ctx.db.write() as session:
             session.execute(
@@ -230,7 +246,7 @@ def main() -> None:
                     number=index + 1,
                     protocol_id="x",
                     protocol_version="1.1.0",
-                    created_at=NOW,
+                    created_at=created,
                     stream_id=stream_id,
                 )
             )

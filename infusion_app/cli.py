@@ -31,7 +31,7 @@ from infusion_app.logic.protocol_files import load_catalog, load_protocol
 from infusion_app.logic.release import Verdict, check_release
 from infusion_app.logic.summaries import calculation_summary, release_summary
 from infusion_app.resources import protocols_dir
-from infusion_app.store.errors import StoreError
+from infusion_app.store.errors import RecordIntegrityError, StoreError
 
 EXIT_OK = 0
 EXIT_NOT_OK = 1
@@ -113,6 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handler = _HANDLERS[args.command]
         return handler(args, args.protocols_dir or protocols_dir())
+    except RecordIntegrityError as exc:  # a row disagrees with the log: never bad input
+        sys.stderr.write(f"{PROG} {args.command}: {exc}\n")
+        return EXIT_ENVIRONMENT
     except StoreError as exc:
         sys.stderr.write(f"{PROG} {args.command}: database: {exc}\n")
         return EXIT_ENVIRONMENT

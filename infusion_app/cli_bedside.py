@@ -51,6 +51,13 @@ def add_bedside_commands(commands: Sub) -> None:
     release.add_argument("product_id")
     dispense = _write(product_commands.add_parser("dispense", help="dispense, signed"))
     dispense.add_argument("product_id")
+    for verb, help in (
+        ("return", "back to the pharmacy unused (before the start), signed, with the reason"),
+        ("discard", "destroyed (damaged, expired, left over), signed, with the reason"),
+    ):
+        end = _write(product_commands.add_parser(verb, help=help))
+        end.add_argument("product_id")
+        end.add_argument("--why", required=True, help="the reason, one line")
 
     infusion = commands.add_parser("infusion", help="the bedside steps of an infusion")
     steps = infusion.add_subparsers(dest="infusion_command", required=True, metavar="STEP")
@@ -196,6 +203,19 @@ def run_product(args: argparse.Namespace, protocols: Path) -> int:
             coa = read_coa(args.coa)
             products.register_product(ctx, user, coa)
             print(f"product {coa.product_id} registered for patient {coa.patient_id}")
+            return EXIT_OK
+        if args.product_command in ("return", "discard"):
+            end = (
+                products.return_product
+                if args.product_command == "return"
+                else products.discard_product
+            )
+            end(ctx, user, args.product_id, args.why, password)
+            done = "returned" if args.product_command == "return" else "discarded"
+            if args.json:
+                print_json({"product": args.product_id, "status": done})
+            else:
+                print(f"product {args.product_id} {done}, signed by {user.printed_name}")
             return EXIT_OK
         act = (
             products.release_product

@@ -15,11 +15,13 @@ from infusion_app.config import load_settings, make_data_folder_private
 from infusion_app.logic.errors import InputError
 from infusion_app.services import accounts, audit
 from infusion_app.services.context import AppContext, CurrentUser, system_clock
+from infusion_app.services.status import find_infusion
 from infusion_app.store.backup import backup_sqlite
 from infusion_app.store.database import Database
 from infusion_app.store.errors import StoreError
 from infusion_app.store.migrate import schema_state, upgrade
 from infusion_app.store.opening import open_database
+from infusion_app.store.privileges import privilege_warning
 
 EXIT_OK, EXIT_NOT_OK = 0, 1
 
@@ -33,8 +35,14 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     db_commands.add_parser("status", help="where the database is, its schema and its health")
 
     verify = commands.add_parser("verify-log", help="check the hash chain of the event log")
-    verify.add_argument("--infusion", type=int, help="check one infusion's record only")
-    verify.add_argument("--expect-head", help="head hash printed on a paper record, to compare")
+    verify.add_argument(
+        "--infusion", help="check one infusion's record only: PATIENT/NUMBER (P001/1) or its ID"
+    )
+    verify.add_argument(
+        "--expect-head",
+        help="head hash printed on a paper record (64 hex digits): with --infusion, that "
+        "record's head; without, the record whose chain ends in it",
+    )
 
     user = commands.add_parser("user", help="accounts (an admin's work)")
     user_commands = user.add_subparsers(dest="user_command", metavar="USER_COMMAND", required=True)
@@ -85,32 +93,59 @@ def run_db(args: argparse.Namespace, protocols: Path) -> int:
             print(f"database: {ctx.db.url.render_as_string(hide_password=True)}")
             print(f"schema:   {state.current or '(empty)'} (this app: {state.head})")
             print(f"health:   {'writable' if ctx.db.health.writable else ctx.db.health.message}")
+            warning = privilege_warning(ctx.db)
+            if warning is not None:
+                print(f"warning:  {warning}")
         return EXIT_OK
     finally:
         ctx.db.dispose()
 
 
 def run_verify(args: argparse.Namespace, protocols: Path) -> int:
+    expected = None if args.expect_head is None else _head(args.expect_head)
     ctx = open_context(args, protocols)
     try:
-        report = audit.verify_log(ctx, args.infusion, expected_head=args.expect_head)
+        infusion = None if args.infusion is None else find_infusion(ctx, args.infusion)
+        report = audit.verify_log(
+            ctx, infusion, expected_head=expected if infusion is not None else None
+        )
     finally:
         ctx.db.dispose()
-    broken = report.first_problem
-    if broken is not None:
-        print(f"BROKEN: {broken.problem}")
+    if not report.ok:
+        first, *more = report.problems
+        print(f"BROKEN: {first}")
+        for line in more:
+            print(f"  {line}")
         return EXIT_NOT_OK
-    if args.infusion is not None:
+    if infusion is not None:
         (stream,) = report.streams
         print(
             f"OK: infusion {args.infusion} ({stream.stream}): {stream.events} events, "
             f"head {stream.head_hash}"
         )
-    else:
-        print(f"OK: {report.events} events in {len(report.streams)} records")
-        for stream in report.streams:
-            print(f"  {stream.stream:<32} {stream.events:>7} events  head {stream.head_hash}")
+        return EXIT_OK
+    if expected is not None:
+        # a head belongs to one record's chain: name the record that ends in it
+        match = next((s for s in report.streams if s.head_hash == expected), None)
+        if match is None:
+            print(
+                f"BROKEN: no record's chain ends in {expected}: events were removed, added "
+                "or a chain was recomputed since it was printed"
+            )
+            return EXIT_NOT_OK
+        print(f"OK: {match.stream}: {match.events} events, head {match.head_hash}")
+        return EXIT_OK
+    print(f"OK: {report.events} events in {len(report.streams)} records")
+    for stream in report.streams:
+        print(f"  {stream.stream:<32} {stream.events:>7} events  head {stream.head_hash}")
     return EXIT_OK
+
+
+def _head(text: str) -> str:
+    head = text.strip().lower()
+    if len(head) != 64 or any(c not in "0123456789abcdef" for c in head):
+        raise InputError("expect-head", "must be the 64 hexadecimal digits printed on the record")
+    return head
 
 
 def run_user(args: argparse.Namespace, protocols: Path) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -277,3 +278,91 @@ def test_status_in_words(capsys, monkeypatch, db, t0, ready):
     assert out.startswith(
         "infusion 1 (infusion:P001/1), ucmsc-cart-cytopenia v1.1.0: step checks, not started"
     )
+
+
+# --- issue 12: one bag, one infusion; return and discard; verify-log by reference ----------
+
+
+def test_a_bag_is_bound_to_one_infusion_only(capsys, monkeypatch, db, ready):
+    code, _, err = run(
+        capsys,
+        monkeypatch,
+        db,
+        "infusion",
+        "new",
+        "--user",
+        "nurse",
+        "--patient",
+        "P001",
+        "--product",
+        "UC-MSC-2026-0001",
+        "--number",
+        "2",
+    )
+    assert code == 2
+    assert err == (
+        "infusion-app infusion: error: product_id: product UC-MSC-2026-0001 belongs to "
+        "infusion P001/1 already: one bag, one infusion\n"
+    )
+
+
+def test_return_and_discard_are_signed_with_a_reason(capsys, monkeypatch, db, ready, t0):
+    argv = ("product", "return", "--user", "pharm", "UC-MSC-2026-0001")
+    code, _, err = run(capsys, monkeypatch, db, *argv)
+    assert code == 2 and "--why" in err  # the reason is required
+    code, out, err = run(capsys, monkeypatch, db, *argv, "--why", "dose postponed")
+    assert (code, out) == (0, "product UC-MSC-2026-0001 returned, signed by Phil Pharmacist\n")
+    code, _, err = run(
+        capsys, monkeypatch, db, "product", "discard", "--user", "pharm", "UC-MSC-2026-0001",
+        "--why", "x",
+    )  # fmt: skip
+    assert code == 2
+    assert "is returned: it cannot be discarded" in err
+    # the returned bag stops the bedside check
+    code, _, err = step(
+        capsys, monkeypatch, db, t0, "check", 5, "--wristband", "MSC|P001|WL", "--product",
+        "UC-MSC-2026-0001",
+    )  # fmt: skip
+    assert code == 2 and "is returned, not released by a pharmacist" in err
+    code, out, _ = run(capsys, monkeypatch, db, "verify-log")
+    assert code == 0, out
+
+
+def test_verify_log_takes_the_infusion_reference_and_checks_the_head(
+    capsys, monkeypatch, db, ready
+):
+    code, out, _ = run(capsys, monkeypatch, db, "verify-log", "--infusion", "P001/1")
+    assert code == 0 and out.startswith("OK: infusion P001/1 (infusion:P001/1): 1 events")
+    head = out.split()[-1]
+    # without --infusion the head names its record (the system stream's head is another)
+    code, out, _ = run(capsys, monkeypatch, db, "verify-log", "--expect-head", head)
+    assert (code, out) == (0, f"OK: infusion:P001/1: 1 events, head {head}\n")
+    code, out, _ = run(capsys, monkeypatch, db, "verify-log", "--expect-head", "a" * 64)
+    assert code == 1 and out.startswith(f"BROKEN: no record's chain ends in {'a' * 64}")
+    for malformed in ("abc", "g" * 64, head + "0"):
+        code, out, err = run(capsys, monkeypatch, db, "verify-log", "--expect-head", malformed)
+        assert (code, out) == (2, "")
+        assert err == (
+            "infusion-app verify-log: error: expect-head: must be the 64 hexadecimal digits "
+            "printed on the record\n"
+        )
+    code, _, err = run(capsys, monkeypatch, db, "verify-log", "--infusion", "P001/9")
+    assert code == 2 and "patient P001 has no infusion 9" in err
+
+
+def test_a_row_edited_behind_the_app_is_exit_3_and_reported(capsys, monkeypatch, db, ready):
+    path = db.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE patients SET weight_kg = '35'")
+    code, out, err = run(
+        capsys, monkeypatch, db, "infusion", "dose", "P001/1", "--user", "pharm",
+        "--final-volume-ml", "100",
+    )  # fmt: skip
+    assert (code, out) == (3, "")
+    assert err == (
+        "infusion-app infusion: record integrity: patient P001's weight differs from the log; "
+        "nothing done\n"
+    )
+    code, out, _ = run(capsys, monkeypatch, db, "verify-log")
+    assert code == 1
+    assert out == "BROKEN: patients: P001's weight differs from the log\n"

@@ -144,3 +144,64 @@ def test_environment_variable_selects_the_database(capsys, monkeypatch, tmp_path
     monkeypatch.setenv("INFUSION_APP_DB_URL", f"sqlite:///{chosen}")
     code, out, _ = run(capsys, monkeypatch, "db", "status")
     assert code == 0 and str(chosen) in out and chosen.exists()
+
+
+# --- issue 12: the PostgreSQL role the app runs as -----------------------------------------
+
+APP_ROLE_GRANTS = (  # README, "PostgreSQL roles": what the app's role needs, nothing more
+    "GRANT USAGE ON SCHEMA public TO {role}",
+    "GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO {role}",
+    "GRANT UPDATE ON users, patients, products, streams TO {role}",
+    "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+)
+
+
+def test_db_status_warns_when_run_as_a_superuser(capsys, monkeypatch, fresh_postgres):
+    url = fresh_postgres.render_as_string(hide_password=False)
+    code, out, _ = run(capsys, monkeypatch, "--db", url, "db", "status")
+    assert code == 0
+    assert (
+        "warning:  connected as postgres, a superuser: it can drop the log's append-only "
+        "triggers; run the app as a role that owns nothing (README: PostgreSQL roles)"
+    ) in out.splitlines()
+
+
+def test_the_readme_role_works_and_cannot_undo_the_triggers(capsys, monkeypatch, fresh_postgres):
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import ProgrammingError
+
+    role = f"infusion_app_{uuid.uuid4().hex[:8]}"
+    owner = create_engine(fresh_postgres, isolation_level="AUTOCOMMIT")
+    with owner.connect() as connection:
+        connection.execute(text(f"CREATE ROLE {role} LOGIN"))
+        for grant in APP_ROLE_GRANTS:
+            connection.execute(text(grant.format(role=role)))
+    app_url = fresh_postgres.set(username=role)
+    try:
+        url = app_url.render_as_string(hide_password=False)
+        code, out, _ = run(capsys, monkeypatch, "--db", url, "db", "status")
+        assert code == 0 and "warning" not in out
+        code, _, err = run(
+            capsys, monkeypatch, "--db", url, "user", "add", "--username", "admin", "--name",
+            "Ada Admin", "--role", "admin", stdin=f"{PW}\n",
+        )  # fmt: skip
+        assert code == 0, err
+        code, out, _ = run(capsys, monkeypatch, "--db", url, "verify-log")
+        assert code == 0, out
+        app = create_engine(app_url)
+        for statement in (
+            "ALTER TABLE events DISABLE TRIGGER events_append_only",
+            "DROP TRIGGER events_append_only ON events",
+            "UPDATE events SET station = 'forged'",
+            "DELETE FROM signatures",
+        ):
+            with pytest.raises(ProgrammingError), app.begin() as connection:
+                connection.execute(text(statement))
+        app.dispose()
+    finally:
+        with owner.connect() as connection:  # roles are the server's: leave none behind
+            connection.execute(text(f"DROP OWNED BY {role}"))
+            connection.execute(text(f"DROP ROLE {role}"))
+        owner.dispose()

@@ -25,6 +25,11 @@ class EventType(StrEnum):
     SIGNATURE_FAILED = "signature_failed"
     RECORD_PRINTED = "record_printed"  # a record or export put out: who, what, which head
     RECORD_OUTPUT_FAILED = "record_output_failed"  # a printed file not put in place: why
+    # an account's hash digest, failed logins and lock as found when the log began to hold
+    # them (written once per account by migration 0003)
+    USER_STATE_RECORDED = "user_state_recorded"
+    FAILED_ATTEMPTS_CLEARED = "failed_attempts_cleared"  # a correct signature password
+    INTEGRITY_REFUSED = "integrity_refused"  # a row disagreed with the log: nothing was done
     # patient stream
     PATIENT_REGISTERED = "patient_registered"
     WEIGHT_RECORDED = "weight_recorded"
@@ -32,6 +37,11 @@ class EventType(StrEnum):
     PRODUCT_REGISTERED = "product_registered"
     PRODUCT_RELEASED = "product_released"
     PRODUCT_DISPENSED = "product_dispensed"
+    PRODUCT_ASSIGNED = "product_assigned"  # bound to its one infusion
+    PRODUCT_IN_USE = "product_in_use"  # the infusion started
+    PRODUCT_ADMINISTERED = "product_administered"  # the infusion ended (or stopped running)
+    PRODUCT_RETURNED = "product_returned"  # signed, with the reason
+    PRODUCT_DISCARDED = "product_discarded"  # signed, with the reason
     # infusion stream
     INFUSION_CREATED = "infusion_created"
     DOSE_CALCULATED = "dose_calculated"

@@ -33,6 +33,8 @@ class SignatureMeaning(StrEnum):
     ADMINISTERED = "administered"
     REVIEWED = "reviewed"
     CORRECTED = "corrected"
+    RETURNED = "returned"
+    DISCARDED = "discarded"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ class Action(StrEnum):
     REGISTER_PRODUCT = "register a product"
     RELEASE_PRODUCT = "release a product"
     DISPENSE_PRODUCT = "dispense a product"
+    RETURN_PRODUCT = "return or discard a product"
     CREATE_INFUSION = "create an infusion"
     CALCULATE_DOSE = "calculate a dose"
     VERIFY_DOSE = "verify a dose"
@@ -42,6 +43,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REGISTER_PRODUCT: frozenset({Role.PHARMACIST}),
     Action.RELEASE_PRODUCT: frozenset({Role.PHARMACIST}),
     Action.DISPENSE_PRODUCT: frozenset({Role.PHARMACIST}),
+    Action.RETURN_PRODUCT: frozenset({Role.PHARMACIST}),
     Action.CREATE_INFUSION: _CLINICAL,
     Action.CALCULATE_DOSE: _CLINICAL,
     Action.VERIFY_DOSE: _CLINICAL,

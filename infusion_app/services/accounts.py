@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import SYSTEM_STREAM, EventType
+from infusion_app.logic.projections import password_digest
 from infusion_app.logic.roles import Action, Role
 from infusion_app.logic.security import check_password_rule, is_locked, locked_until_after_failure
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
+from infusion_app.services.integrity import transaction
 from infusion_app.store.eventlog import append_event
 from infusion_app.store.models import User
+from infusion_app.store.projections import check_no_account, check_no_accounts, check_user
 
 WRONG_CREDENTIALS = "the username or password is wrong"
 
@@ -33,9 +36,10 @@ def create_first_admin(
     ctx: AppContext, username: str, printed_name: str, password: str
 ) -> CurrentUser:
     """The first run: with no account at all, the first one is an administrator."""
-    with ctx.db.write() as session:
+    with transaction(ctx) as session:
         if session.scalar(select(func.count()).select_from(User)):
             raise InputError("username", "accounts exist already: an admin must create new ones")
+        check_no_accounts(session)  # an emptied users table is not a first run
         user = _new_user(ctx, session, None, username, printed_name, Role.ADMIN, password)
     return as_current(user)
 
@@ -49,7 +53,7 @@ def create_user(
     password: str,
 ) -> CurrentUser:
     now = ctx.now()
-    with ctx.db.write() as session:
+    with transaction(ctx) as session:
         admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
         user = _new_user(ctx, session, admin, username, printed_name, _role(role), password)
     return as_current(user)
@@ -58,7 +62,7 @@ def create_user(
 def change_role(ctx: AppContext, actor: CurrentUser, username: str, role: str) -> None:
     now = ctx.now()
     new_role = _role(role)
-    with ctx.db.write() as session:
+    with transaction(ctx) as session:
         admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
         user = _user(session, username)
         if user.id == admin.id:
@@ -78,18 +82,25 @@ def change_role(ctx: AppContext, actor: CurrentUser, username: str, role: str) -
 def reset_password(ctx: AppContext, actor: CurrentUser, username: str, password: str) -> None:
     now = ctx.now()
     check_password_rule(password, ctx.policy)
-    with ctx.db.write() as session:
+    with transaction(ctx) as session:
         admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
         user = _user(session, username)
         user.password_hash = ctx.hasher.hash(password)
         user.failed_logins = 0
         user.locked_until = None
-        _audit(ctx, session, EventType.USER_PASSWORD_RESET, admin, now, {"username": username})
+        _audit(
+            ctx,
+            session,
+            EventType.USER_PASSWORD_RESET,
+            admin,
+            now,
+            {"username": username, "password_digest": password_digest(user.password_hash)},
+        )
 
 
 def unlock(ctx: AppContext, actor: CurrentUser, username: str) -> None:
     now = ctx.now()
-    with ctx.db.write() as session:
+    with transaction(ctx) as session:
         admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
         user = _user(session, username)
         user.failed_logins = 0
@@ -100,7 +111,7 @@ def unlock(ctx: AppContext, actor: CurrentUser, username: str) -> None:
 def log_in(ctx: AppContext, username: str, password: str) -> CurrentUser:
     """Check the password; a failure is recorded (and committed) before it is reported."""
     now = ctx.now()
-    with ctx.db.write() as session:
+    with transaction(ctx) as session:
         outcome = check_credentials(ctx, session, username, password, now, signing=False)
     if isinstance(outcome, AuthenticationFailed):
         raise outcome
@@ -125,8 +136,18 @@ def check_credentials(
     failed = EventType.SIGNATURE_FAILED if signing else EventType.LOGIN_FAILED
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
-        _audit(ctx, session, failed, None, now, {"username": username, "why": "unknown user"})
+        check_no_account(session, username)
+        # Not the name itself: people type their password into the username field.
+        _audit(
+            ctx,
+            session,
+            failed,
+            None,
+            now,
+            {"account": "unknown", "username_length": len(username), "why": "unknown user"},
+        )
         return AuthenticationFailed(WRONG_CREDENTIALS)
+    check_user(session, user)
     if is_locked(user.locked_until, now):
         _audit(ctx, session, failed, None, now, {"username": username, "why": "account locked"})
         assert user.locked_until is not None
@@ -164,13 +185,23 @@ def check_credentials(
                 f"account is locked for {ctx.policy.lockout_minutes} min"
             )
         return AuthenticationFailed(WRONG_CREDENTIALS)
+    cleared = user.failed_logins != 0 or user.locked_until is not None
     user.failed_logins = 0
     user.locked_until = None
     if ctx.hasher.check_needs_rehash(user.password_hash):
         user.password_hash = ctx.hasher.hash(password)
-        _audit(ctx, session, EventType.USER_PASSWORD_REHASHED, user, now, {"username": username})
+        _audit(
+            ctx,
+            session,
+            EventType.USER_PASSWORD_REHASHED,
+            user,
+            now,
+            {"username": username, "password_digest": password_digest(user.password_hash)},
+        )
     if not signing:
         _audit(ctx, session, EventType.LOGIN_SUCCEEDED, user, now, {"username": username})
+    elif cleared:  # the log explains every change of the row, this one too
+        _audit(ctx, session, EventType.FAILED_ATTEMPTS_CLEARED, user, now, {"username": username})
     return user
 
 
@@ -206,6 +237,7 @@ def _new_user(
     check_password_rule(password, ctx.policy)
     if session.execute(select(User.id).where(User.username == username)).first():
         raise InputError("username", f"{username!r} is taken")
+    check_no_account(session, username)
     user = User(
         username=username,
         printed_name=printed_name,
@@ -222,7 +254,12 @@ def _new_user(
         EventType.USER_CREATED,
         admin or user,
         now,
-        {"username": username, "printed_name": printed_name, "role": role.value},
+        {
+            "username": username,
+            "printed_name": printed_name,
+            "role": role.value,
+            "password_digest": password_digest(user.password_hash),
+        },
     )
     return user
 
@@ -230,7 +267,9 @@ def _new_user(
 def _user(session: Session, username: str) -> User:
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
+        check_no_account(session, username)
         raise InputError("username", f"no account {username!r}")
+    check_user(session, user)
     return user
 
 

@@ -1,4 +1,5 @@
-"""Authorisation is checked here, against the account as it is in the database now."""
+"""Authorisation is checked here, against the account as it is in the database now, and that
+account row must be what the log says (a role or lock edited in the database is refused)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from infusion_app.logic.roles import Action, Role, may
 from infusion_app.logic.security import is_locked
 from infusion_app.services.context import CurrentUser, NotAuthorised
 from infusion_app.store.models import User
+from infusion_app.store.projections import check_no_account, check_user
 
 
 def require(session: Session, current: CurrentUser, action: Action, now: datetime) -> User:
     user = session.get(User, current.id)
     if user is None:
+        check_no_account(session, current.username)
         raise NotAuthorised(f"account {current.username!r} no longer exists")
+    check_user(session, user)
     if is_locked(user.locked_until, now):
         raise NotAuthorised(f"account {user.username!r} is locked")
     role = Role(user.role)

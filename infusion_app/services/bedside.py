@@ -48,11 +48,19 @@ from infusion_app.logic.transitions import (
 from infusion_app.logic.vitals import parse_vitals, vitals_payload
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
-from infusion_app.services.products import DISPENSED, RELEASED
+from infusion_app.services.integrity import transaction
+from infusion_app.services.products import (
+    ADMINISTERED,
+    DISPENSED,
+    IN_USE,
+    RELEASED,
+    follow_infusion,
+)
 from infusion_app.services.signing import sign_event, signed_act
 from infusion_app.services.status import get_infusion, load_events, protocol_of
 from infusion_app.store.eventlog import append_event, canonical_json, jsonable, lock_stream
 from infusion_app.store.models import Infusion, Patient, Product, Stream, User
+from infusion_app.store.projections import check_patient, check_product
 
 
 class HardStop(DomainError):
@@ -87,11 +95,13 @@ class _Scope:
     def patient(self) -> Patient:
         patient = self.session.get(Patient, self.infusion.patient_id)
         assert patient is not None  # foreign key
+        check_patient(self.session, patient)  # the weight, dose level ... the log says
         return patient
 
     def product(self) -> Product:
         product = self.session.get(Product, self.infusion.product_id)
         assert product is not None  # foreign key
+        check_product(self.session, product)  # the status and CoA the log says
         return product
 
 
@@ -165,12 +175,15 @@ def _act(
                 user.username,
             )
             new_state = apply(new_state, signed, protocol)
+        product = session.get(Product, infusion.product_id)
+        assert product is not None  # foreign key
+        follow_infusion(ctx, session, user, product, draft.type, state.started_at is not None, now)
         return Outcome(new_state, appended.seq, draft.alarms)
 
     if password is not None:
         return signed_act(ctx, actor, action, password, body)
     now = ctx.now()
-    with ctx.db.write() as session:
+    with transaction(ctx) as session:
         user = require(session, actor, action, now)
         return body(session, user, now)
 
@@ -280,7 +293,7 @@ def check_identity(
             product_owner=scanned_owner,
             scanned_product=product_id,
         )
-        problems += _product_problems(product, scope.at)
+        problems += _product_problems(product, scope.at, started=scope.state.started_at is not None)
         details = {
             "method": given.method(),
             "trial_id": patient.trial_id,
@@ -297,9 +310,12 @@ def check_identity(
     return outcome
 
 
-def _product_problems(product: Product, at: datetime) -> list[str]:
+def _product_problems(product: Product, at: datetime, *, started: bool = False) -> list[str]:
     problems = []
-    if product.status not in (RELEASED, DISPENSED):
+    # once this infusion has started, its bag is in use (then administered) by this infusion:
+    # the rule book, not the hard stop, refuses a second check or start
+    usable = (RELEASED, DISPENSED, IN_USE, ADMINISTERED) if started else (RELEASED, DISPENSED)
+    if product.status not in usable:
         problems.append(
             f"product {product.product_id} is {product.status}, not released by a pharmacist"
         )
@@ -364,7 +380,7 @@ def start_infusion(
 
     def build(scope: _Scope) -> _Draft:
         product, patient, dose = scope.product(), scope.patient(), scope.state.dose
-        problems = _product_problems(product, scope.at)
+        problems = _product_problems(product, scope.at, started=scope.state.started_at is not None)
         if problems:
             raise HardStop("hard stop: " + "; ".join(problems))
         if dose is not None and (

@@ -14,11 +14,14 @@ from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.roles import Action
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.integrity import transaction
 from infusion_app.services.patients import find_patient
+from infusion_app.services.products import bind_to_infusion, find_product
 from infusion_app.services.signing import sign_event, signed_act
 from infusion_app.services.status import get_infusion
+from infusion_app.store.errors import RecordIntegrityError
 from infusion_app.store.eventlog import append_event, create_stream
-from infusion_app.store.models import Event, Infusion, Product, Stream, User
+from infusion_app.store.models import Event, Infusion, Stream, User
 
 
 @dataclass(frozen=True)
@@ -41,14 +44,10 @@ def create_infusion(
     now = ctx.now()
     if number < 1:
         raise InputError("number", f"must be 1 or more, got {number}")
-    with ctx.db.write() as session:
+    with transaction(ctx) as session:
         user = require(session, actor, Action.CREATE_INFUSION, now)
         patient = find_patient(session, trial_id)
-        product = session.execute(
-            select(Product).where(Product.product_id == product_id)
-        ).scalar_one_or_none()
-        if product is None:
-            raise InputError("product_id", f"no product {product_id!r}")
+        product = find_product(session, product_id)
         if product.patient_id != patient.id:
             raise InputError(
                 "product_id", f"product {product_id} does not belong to patient {trial_id}"
@@ -57,7 +56,12 @@ def create_infusion(
             select(Infusion.id).where(Infusion.patient_id == patient.id, Infusion.number == number)
         ).first():
             raise InputError("number", f"patient {trial_id} has an infusion {number} already")
+        if session.execute(
+            select(Stream.id).where(Stream.name == infusion_stream(trial_id, number))
+        ).first():
+            raise RecordIntegrityError(f"infusion {trial_id}/{number}", "row (deleted)")
         protocol = ctx.protocol(patient.protocol_id)
+        bind_to_infusion(ctx, session, user, product, f"{trial_id}/{number}", now)
         stream = create_stream(session, infusion_stream(trial_id, number))
         infusion = Infusion(
             patient_id=patient.id,
@@ -102,7 +106,7 @@ def add_note(
     text = text.strip()
     if not text:
         raise InputError("text", "must not be empty")
-    with ctx.db.write() as session:
+    with transaction(ctx) as session:
         user = require(session, actor, Action.RECORD_INFUSION_EVENT, now)
         stream = infusion_stream_of(session, infusion_id)
         event = append_event(

@@ -15,8 +15,11 @@ from infusion_app.logic.patient import validate_patient
 from infusion_app.logic.roles import Action
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.integrity import transaction
+from infusion_app.store.errors import RecordIntegrityError
 from infusion_app.store.eventlog import append_event, create_stream
-from infusion_app.store.models import Patient
+from infusion_app.store.models import Patient, Stream
+from infusion_app.store.projections import check_patient
 
 
 def register_patient(
@@ -48,10 +51,14 @@ def register_patient(
         date_of_birth=date_of_birth,
         age_years=age_years,
     )
-    with ctx.db.write() as session:
+    with transaction(ctx) as session:
         user = require(session, actor, Action.REGISTER_PATIENT, now)
         if session.execute(select(Patient.id).where(Patient.trial_id == trial_id)).first():
             raise InputError("trial_id", f"patient {trial_id!r} is registered already")
+        if session.execute(
+            select(Stream.id).where(Stream.name == patient_stream(trial_id))
+        ).first():
+            raise RecordIntegrityError(f"patient {trial_id}", "row (deleted)")
         stream = create_stream(session, patient_stream(trial_id))
         session.add(
             Patient(
@@ -100,7 +107,7 @@ def record_weight(
     reason: str | None = None,
 ) -> list[Advisory]:
     now = ctx.now()
-    with ctx.db.write() as session:
+    with transaction(ctx) as session:
         user = require(session, actor, Action.RECORD_WEIGHT, now)
         patient = find_patient(session, trial_id)
         protocol = ctx.protocol(patient.protocol_id)
@@ -140,5 +147,10 @@ def find_patient(session: Session, trial_id: str) -> Patient:
         select(Patient).where(Patient.trial_id == trial_id)
     ).scalar_one_or_none()
     if patient is None:
+        if session.execute(
+            select(Stream.id).where(Stream.name == patient_stream(trial_id))
+        ).first():
+            raise RecordIntegrityError(f"patient {trial_id}", "row (deleted)")
         raise InputError("trial_id", f"no patient {trial_id!r}")
+    check_patient(session, patient)
     return patient

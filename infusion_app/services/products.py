@@ -1,7 +1,10 @@
-"""A product's way to the bedside: registered with its CoA, released, dispensed.
+"""A product's way to the bedside: registered with its CoA, released, dispensed, bound to
+its one infusion, in use from the start, administered at the end, or returned / discarded
+with a signed reason.
 
 Release is a hard gate: only a RELEASABLE verdict (every criterion passed, nothing pending,
-not expired) can be signed as released, and only by a pharmacist.
+not expired) can be signed as released, and only by a pharmacist. Every status change is an
+event of the product's stream, so the status is a fold of the log (and checked against it).
 """
 
 from __future__ import annotations
@@ -17,17 +20,37 @@ from infusion_app.logic.coa import CertificateOfAnalysis, coa_from_mapping
 from infusion_app.logic.errors import DomainError, InputError
 from infusion_app.logic.event_types import EventType, product_stream
 from infusion_app.logic.patient import SignatureMeaning
+from infusion_app.logic.projections import (
+    ASSIGNABLE,
+    DISCARDABLE,
+    RETURNABLE,
+    ProductStatus,
+)
 from infusion_app.logic.release import ReleaseCheck, Verdict, check_release
 from infusion_app.logic.roles import Action
 from infusion_app.logic.summaries import release_summary
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.integrity import transaction
 from infusion_app.services.patients import find_patient
 from infusion_app.services.signing import sign_event, signed_act
-from infusion_app.store.eventlog import append_event, canonical_json, create_stream, jsonable
-from infusion_app.store.models import Patient, Product, Stream, User
+from infusion_app.store.errors import RecordIntegrityError
+from infusion_app.store.eventlog import (
+    append_event,
+    canonical_json,
+    create_stream,
+    jsonable,
+    lock_stream,
+)
+from infusion_app.store.models import Infusion, Patient, Product, Stream, User
+from infusion_app.store.projections import check_patient, expected_product
 
-REGISTERED, RELEASED, DISPENSED = "registered", "released", "dispensed"
+REGISTERED = ProductStatus.REGISTERED.value
+RELEASED = ProductStatus.RELEASED.value
+DISPENSED = ProductStatus.DISPENSED.value
+IN_USE = ProductStatus.IN_USE.value
+ADMINISTERED = ProductStatus.ADMINISTERED.value
+MAX_WHY_CHARS = 500
 
 
 class NotReleasable(DomainError):
@@ -45,11 +68,15 @@ class ProductView:
 
 def register_product(ctx: AppContext, actor: CurrentUser, coa: CertificateOfAnalysis) -> None:
     now = ctx.now()
-    with ctx.db.write() as session:
+    with transaction(ctx) as session:
         user = require(session, actor, Action.REGISTER_PRODUCT, now)
         patient = find_patient(session, coa.patient_id)
         if session.execute(select(Product.id).where(Product.product_id == coa.product_id)).first():
             raise InputError("coa.product_id", f"product {coa.product_id!r} is registered already")
+        if session.execute(
+            select(Stream.id).where(Stream.name == product_stream(coa.product_id))
+        ).first():
+            raise RecordIntegrityError(f"product {coa.product_id}", "row (deleted)")
         coa_text = canonical_json(jsonable(coa.model_dump(mode="python")))
         stream = create_stream(session, product_stream(coa.product_id))
         session.add(
@@ -102,7 +129,7 @@ def _signed_step(
 def _apply(
     ctx: AppContext, session: Session, user: User, product_id: str, action: Action, now: datetime
 ) -> ReleaseCheck:
-    product = _product(session, product_id)
+    product = _product(session, product_id, lock=True)
     patient = find_patient_by_id(session, product.patient_id)
     protocol = ctx.protocol(patient.protocol_id)
     check = check_release(protocol, coa_from_mapping(json.loads(product.coa)), now)
@@ -133,6 +160,172 @@ def _apply(
     return check
 
 
+def return_product(
+    ctx: AppContext, actor: CurrentUser, product_id: str, why: str, password: str
+) -> None:
+    """Back to the pharmacy unused (before its infusion started), signed "returned"."""
+    _signed_end(ctx, actor, product_id, why, password, returned=True)
+
+
+def discard_product(
+    ctx: AppContext, actor: CurrentUser, product_id: str, why: str, password: str
+) -> None:
+    """Destroyed (damaged, expired, left over), signed "discarded"."""
+    _signed_end(ctx, actor, product_id, why, password, returned=False)
+
+
+def _signed_end(
+    ctx: AppContext,
+    actor: CurrentUser,
+    product_id: str,
+    why: str,
+    password: str,
+    *,
+    returned: bool,
+) -> None:
+    reason = _why(why)
+    if returned:
+        allowed, event_type, meaning = (
+            RETURNABLE,
+            EventType.PRODUCT_RETURNED,
+            SignatureMeaning.RETURNED,
+        )
+    else:
+        allowed, event_type, meaning = (
+            DISCARDABLE,
+            EventType.PRODUCT_DISCARDED,
+            SignatureMeaning.DISCARDED,
+        )
+
+    def act(session: Session, user: User, now: datetime) -> None:
+        product = _product(session, product_id, lock=True)
+        status = ProductStatus(product.status)
+        if status not in allowed:
+            verb = "returned" if returned else "discarded"
+            raise InputError(
+                "product_id",
+                f"product {product_id} is {status.value}: it cannot be {verb} "
+                f"(only {', '.join(sorted(s.value for s in allowed))})",
+            )
+        stream = session.execute(select(Stream).where(Stream.id == product.stream_id)).scalar_one()
+        event = append_event(
+            session,
+            stream.name,
+            event_type,
+            {"why": reason, "from": status.value},
+            user=user,
+            station=ctx.station,
+            recorded_at=now,
+        )
+        sign_event(ctx, session, user, stream, event, meaning, now)
+        product.status = (ProductStatus.RETURNED if returned else ProductStatus.DISCARDED).value
+
+    signed_act(ctx, actor, Action.RETURN_PRODUCT, password, act)
+
+
+def _why(text: str) -> str:
+    reason = text.strip()
+    if not reason:
+        raise InputError("why", "give the reason")
+    if len(reason) > MAX_WHY_CHARS:
+        raise InputError("why", f"at most {MAX_WHY_CHARS} characters, got {len(reason)}")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in reason):
+        raise InputError("why", "one line of text, without control characters")
+    return reason
+
+
+def bind_to_infusion(
+    ctx: AppContext, session: Session, user: User, product: Product, infusion: str, now: datetime
+) -> None:
+    """Bind ``product`` to the infusion ``infusion`` ("P001/1"), inside its creation.
+
+    A product belongs to at most one infusion. The product's stream is locked first, so two
+    stations binding the same bag queue here and the second sees the first's binding.
+    """
+    lock_stream(session, product_stream(product.product_id))
+    session.refresh(product)
+    expected = expected_product(session, product)
+    if expected.infusion is not None:
+        raise InputError(
+            "product_id",
+            f"product {product.product_id} belongs to infusion {expected.infusion} already: "
+            "one bag, one infusion",
+        )
+    earlier = session.execute(select(Infusion.id).where(Infusion.product_id == product.id)).first()
+    if earlier is not None:
+        raise InputError(
+            "product_id",
+            f"product {product.product_id} belongs to another infusion already: "
+            "one bag, one infusion",
+        )
+    if expected.status not in ASSIGNABLE:
+        raise InputError(
+            "product_id",
+            f"product {product.product_id} is {expected.status.value}: it cannot be given again",
+        )
+    append_event(
+        session,
+        product_stream(product.product_id),
+        EventType.PRODUCT_ASSIGNED,
+        {"infusion": infusion},
+        user=user,
+        station=ctx.station,
+        recorded_at=now,
+    )
+
+
+def follow_infusion(
+    ctx: AppContext,
+    session: Session,
+    user: User,
+    product: Product,
+    step: EventType,
+    started: bool,
+    now: datetime,
+) -> None:
+    """The bag follows its infusion: in use from the start, administered at the end (or when
+    a running infusion is stopped). Inside the bedside action's transaction."""
+    if step is EventType.INFUSION_STARTED:
+        wanted, event_type = ASSIGNABLE, EventType.PRODUCT_IN_USE
+    elif step is EventType.INFUSION_ENDED or (step is EventType.INFUSION_STOPPED and started):
+        wanted, event_type = frozenset({ProductStatus.IN_USE}), EventType.PRODUCT_ADMINISTERED
+    else:
+        return
+    lock_stream(session, product_stream(product.product_id))
+    session.refresh(product)
+    expected = expected_product(session, product)
+    if expected.status not in wanted:
+        return  # e.g. a bag started under an older version, or discarded meanwhile
+    append_event(
+        session,
+        product_stream(product.product_id),
+        event_type,
+        {},
+        user=user,
+        station=ctx.station,
+        recorded_at=now,
+    )
+    in_use = event_type is EventType.PRODUCT_IN_USE
+    product.status = (ProductStatus.IN_USE if in_use else ProductStatus.ADMINISTERED).value
+
+
+def offerable_products(ctx: AppContext, trial_id: str) -> tuple[str, ...]:
+    """The bags a new infusion of this patient may take: released (or dispensed), not bound
+    to any infusion, each checked against its stream."""
+    with ctx.db.read() as session:
+        patient = find_patient(session, trial_id)
+        bound = set(session.scalars(select(Infusion.product_id)))
+        offers = []
+        for product in session.scalars(
+            select(Product).where(Product.patient_id == patient.id).order_by(Product.product_id)
+        ):
+            if product.id in bound or product.status not in (RELEASED, DISPENSED):
+                continue
+            if expected_product(session, product).infusion is None:
+                offers.append(product.product_id)
+        return tuple(offers)
+
+
 def product_view(ctx: AppContext, product_id: str) -> ProductView:
     with ctx.db.read() as session:
         product = _product(session, product_id)
@@ -146,12 +339,25 @@ def product_view(ctx: AppContext, product_id: str) -> ProductView:
         )
 
 
-def _product(session: Session, product_id: str) -> Product:
+def find_product(session: Session, product_id: str) -> Product:
+    return _product(session, product_id)
+
+
+def _product(session: Session, product_id: str, *, lock: bool = False) -> Product:
+    """The product row, checked against its stream (locked first when about to change it)."""
+    stream = product_stream(product_id)
+    if lock and session.execute(select(Stream.id).where(Stream.name == stream)).first():
+        lock_stream(session, stream)
     product = session.execute(
-        select(Product).where(Product.product_id == product_id)
+        select(Product)
+        .where(Product.product_id == product_id)
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if product is None:
+        if session.execute(select(Stream.id).where(Stream.name == stream)).first():
+            raise RecordIntegrityError(f"product {product_id}", "row (deleted)")
         raise InputError("product_id", f"no product {product_id!r}")
+    expected_product(session, product)
     return product
 
 
@@ -159,4 +365,5 @@ def find_patient_by_id(session: Session, patient_id: int) -> Patient:
     patient = session.get(Patient, patient_id)
     if patient is None:
         raise InputError("patient", f"no patient with id {patient_id}")
+    check_patient(session, patient)
     return patient

@@ -20,6 +20,7 @@ from infusion_app.logic.roles import Action
 from infusion_app.services.accounts import check_credentials
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
+from infusion_app.services.integrity import transaction
 from infusion_app.store.eventlog import Appended, append_event
 from infusion_app.store.models import Event, Signature, Stream, User
 
@@ -40,7 +41,7 @@ def signed_act(
     """
     now = ctx.now()
     failure: AuthenticationFailed | None = None
-    with ctx.db.write() as session:
+    with transaction(ctx) as session:
         user = require(session, actor, action, now)
         outcome = check_credentials(ctx, session, user.username, password, now, signing=True)
         if isinstance(outcome, AuthenticationFailed):

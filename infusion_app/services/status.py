@@ -17,6 +17,7 @@ from infusion_app.logic.schedule import DueItem, due_items
 from infusion_app.logic.transitions import fold
 from infusion_app.services.context import AppContext
 from infusion_app.store.models import Event, Infusion, Patient, Stream, User
+from infusion_app.store.projections import check_infusion
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def get_infusion(session: Session, infusion_id: int) -> Infusion:
     infusion = session.get(Infusion, infusion_id)
     if infusion is None:
         raise InputError("infusion", f"no infusion {infusion_id}")
+    check_infusion(session, infusion)
     return infusion
 
 

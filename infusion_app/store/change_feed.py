@@ -4,7 +4,7 @@ another station (or from the command line) within a couple of seconds.
 - SQLite: ``PRAGMA data_version`` on a connection of the feed's own, which changes whenever
   another connection (of any process, this one's included) commits (sqlite.org/pragma.html).
 - PostgreSQL: ``LISTEN infusion_changes`` on a connection of the feed's own; a trigger on the
-  event table notifies at each commit that adds events (migration 0003). Notifications come
+  event table notifies at each commit that adds events (migration 0004). Notifications come
   in commit order, so a transaction that committed late is never missed, as a ``max(id)``
   poll would miss it.
 

@@ -52,3 +52,21 @@ class DatabaseFilesChanged(StoreError):
 class NotARecordStore(StoreError):
     """The file given as the database is empty, not a file, or another application's: it is
     neither opened nor initialised, since that would hide what the person meant to open."""
+
+
+class RecordIntegrityError(StoreError):
+    """A row the app was about to rely on disagrees with the log that should explain it.
+
+    Never bad input: the database was changed behind the app's back (or the log cannot be
+    replayed). The action is refused and the refusal itself is recorded.
+    """
+
+    def __init__(self, subject: str, fields: list[str] | tuple[str, ...] | str) -> None:
+        self.subject = subject
+        self.fields = (fields,) if isinstance(fields, str) else tuple(fields)
+        listed = ", ".join(self.fields)
+        verb = "differs" if len(self.fields) == 1 else "differ"
+        super().__init__(
+            f"record integrity: {subject}'s {listed} {verb} from the log; nothing done"
+        )
+        self.recorded = False

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -28,6 +28,7 @@ from infusion_app.logic.backentry import check_times
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
 from infusion_app.store.models import GENESIS_HASH, Event, Signature, Stream, User
+from infusion_app.store.projections import table_differences
 
 KNOWN_TYPES = frozenset(t.value for t in EventType)
 
@@ -206,10 +207,13 @@ class StreamReport:
     head_hash: str
     problem: str | None = None
     broken_seq: int | None = None
+    # rows of the projected tables (users, patients, products, infusions, signatures) that
+    # disagree with this stream's events; the first is also ``problem`` when the chain holds
+    differences: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.problem is None
+        return self.problem is None and not self.differences
 
 
 @dataclass(frozen=True)
@@ -227,6 +231,16 @@ class VerifyReport:
     @property
     def first_problem(self) -> StreamReport | None:
         return next((s for s in self.streams if not s.ok), None)
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Every problem found, one line each, stream by stream."""
+        lines: list[str] = []
+        for stream in self.streams:
+            if stream.problem is not None:
+                lines.append(stream.problem)
+            lines.extend(d for d in stream.differences if d != stream.problem)
+        return tuple(lines)
 
 
 _ROWS = (
@@ -278,10 +292,18 @@ def verify(
         walked.append(_verify_stream(stream.name, events, stream))
         if current is None:
             current = next(chains, None)
+    differences = table_differences(
+        connection, [s.id for s in streams] if stream_name is not None else None
+    )
     reports = []
     for stream, report in zip(streams, walked, strict=True):
         if report.ok:
             report = _verify_signatures(connection, stream.id, report)
+        differing = tuple(differences.get(stream.id, ()))
+        if differing:
+            report = replace(
+                report, problem=report.problem or differing[0], differences=differing
+            )
         if report.ok and expected_head is not None and report.head_hash != expected_head:
             report = StreamReport(
                 report.stream,

@@ -23,7 +23,7 @@ from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.protocol_files import Catalog
 from infusion_app.logic.roles import Action, may
-from infusion_app.services import infusions, patients, views
+from infusion_app.services import infusions, patients, products, views
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import (
@@ -289,20 +289,26 @@ class WorklistPage(QWidget):
         index = self.table.currentRow()
         if not text and 0 <= index < len(self.rows):
             text = self.rows[index].trial_id
+
+        def find() -> tuple[views.PatientRow | None, tuple[str, ...]]:
+            found = views.list_patients(self.ctx, text)
+            exact = [p for p in found if p.summary.trial_id == text]
+            if not found:
+                return None, ()
+            patient = (exact or found)[0]
+            return patient, products.offerable_products(self.ctx, patient.summary.trial_id)
+
         self.tasks.run(
-            lambda: views.list_patients(self.ctx, text),
-            self._ask_infusion,
+            find,
+            lambda found: self._ask_infusion(*found),
             lambda exc: self._say(failure_text(exc), error=True),
         )
 
-    def _ask_infusion(self, found: list[views.PatientRow]) -> None:
+    def _ask_infusion(self, patient: views.PatientRow | None, offers: tuple[str, ...]) -> None:
+        """Only this patient's released bags not bound to an infusion are offered."""
         user = self.user
         if user is None:
             return
-        exact = [p for p in found if p.summary.trial_id == self.search.text().strip()]
-        candidates = exact or found
-        patient = candidates[0] if candidates else None
-        products = patient.products if patient else ()
         values = FormDialog.ask(
             self,
             self.tr("New infusion"),
@@ -311,10 +317,8 @@ class WorklistPage(QWidget):
                 Field(
                     "product_id",
                     self.tr("Product ID"),
-                    next(
-                        (p for p, s in products if s != "registered"),
-                        products[0][0] if products else "",
-                    ),
+                    offers[0] if offers else "",
+                    choices=offers,  # none free: an empty field, and the service says why
                 ),
                 Field(
                     "number",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -48,13 +49,21 @@ def test_first_admin_only_on_an_empty_database(ctx) -> None:
     assert admin.role == "admin"
     with pytest.raises(InputError, match="accounts exist already"):
         accounts.create_first_admin(ctx, "eve", "Eve", PASSWORD)
+    with ctx.db.read() as session:
+        stored_hash = session.scalar(select(User.password_hash))
     assert system_events(ctx) == [
         (
             "user_created",
-            {"printed_name": "Ada Admin", "role": "admin", "username": "admin"},
+            {
+                "password_digest": hashlib.sha256(stored_hash.encode()).hexdigest(),
+                "printed_name": "Ada Admin",
+                "role": "admin",
+                "username": "admin",
+            },
             "admin",
         )
     ]
+    assert "$argon2" not in json.dumps(system_events(ctx))  # the hash itself stays out
 
 
 @pytest.mark.parametrize(
@@ -116,11 +125,32 @@ def test_unknown_user_is_logged_without_saying_which_part_was_wrong(ctx, staff) 
     with pytest.raises(AuthenticationFailed) as error:
         accounts.log_in(ctx, "mallory", PASSWORD)
     assert str(error.value) == "the username or password is wrong"
+    # not the typed name: people type their password into the username field
     assert system_events(ctx)[-1] == (
         "login_failed",
-        {"username": "mallory", "why": "unknown user"},
+        {"account": "unknown", "username_length": 7, "why": "unknown user"},
         None,
     )
+
+
+def test_a_password_typed_as_username_stays_out_of_the_log(ctx, staff) -> None:
+    for failed in (accounts.log_in, _sign_as):
+        with pytest.raises(AuthenticationFailed):
+            failed(ctx, "Tr0ub4dor&3xyz", "anything at all")
+    with ctx.db.read() as session:
+        payloads = " ".join(session.scalars(select(Event.payload)))
+    assert "Tr0ub4dor" not in payloads
+    unknown = [p for t, p, _ in system_events(ctx) if p.get("account") == "unknown"]
+    assert [p["username_length"] for p in unknown] == [14, 14]  # len("Tr0ub4dor&3xyz")
+
+
+def _sign_as(ctx: AppContext, username: str, password: str) -> None:
+    with ctx.db.write() as session:
+        outcome = accounts.check_credentials(
+            ctx, session, username, password, ctx.now(), signing=True
+        )
+    assert isinstance(outcome, AuthenticationFailed)
+    raise outcome
 
 
 def test_rehash_when_parameters_change(ctx, staff) -> None:
@@ -149,7 +179,14 @@ def test_account_changes_are_audited(ctx, staff) -> None:
         {"from": "nurse", "to": "pharmacist", "username": "nurse2"},
         "admin",
     ) in events
-    assert ("user_password_reset", {"username": "monitor"}, "admin") in events
+    with ctx.db.read() as session:
+        stored_hash = session.scalar(select(User.password_hash).where(User.username == "monitor"))
+    digest = hashlib.sha256(stored_hash.encode()).hexdigest()
+    assert (
+        "user_password_reset",
+        {"password_digest": digest, "username": "monitor"},
+        "admin",
+    ) in events
     created = [p["username"] for t, p, _ in events if t == "user_created"]
     assert created == ["admin", "nurse", "nurse2", "pharmacist", "monitor"]
     with pytest.raises(InputError, match="cannot change their own role"):

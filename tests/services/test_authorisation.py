@@ -31,6 +31,13 @@ def database_url(tmp_path):  # authorisation does not depend on the database: SQ
     return make_url(f"sqlite:///{tmp_path / 'authz.sqlite3'}")
 
 
+def _release_fourth(ctx: AppContext, staff) -> None:
+    products.register_product(
+        ctx, staff.pharmacist, coa_from_mapping(example_coa(product_id="UC-MSC-2026-0004"))
+    )
+    products.release_product(ctx, staff.pharmacist, "UC-MSC-2026-0004", PASSWORD)
+
+
 def second_product(ctx: AppContext, staff) -> None:
     products.register_product(
         ctx, staff.pharmacist, coa_from_mapping(example_coa(product_id="UC-MSC-2026-0002"))
@@ -102,7 +109,19 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
     "create an infusion": (
         {"nurse", "pharmacist"},
         lambda ctx, who, staff, inf: infusions.create_infusion(
-            ctx, who, "P001", "UC-MSC-2026-0001", 2
+            ctx, who, "P001", "UC-MSC-2026-0002", 2  # 0001 belongs to infusion 1
+        ),
+    ),
+    "return a product": (
+        {"pharmacist"},
+        lambda ctx, who, staff, inf: products.return_product(
+            ctx, who, "UC-MSC-2026-0004", "not needed: dose postponed", PASSWORD
+        ),
+    ),
+    "discard a product": (
+        {"pharmacist"},
+        lambda ctx, who, staff, inf: products.discard_product(
+            ctx, who, "UC-MSC-2026-0002", "bag damaged in transport", PASSWORD
         ),
     ),
     "record at the bedside": (
@@ -265,6 +284,7 @@ def _premedicated(ctx, staff, inf, clock) -> None:
 # What must have happened before an action can be allowed at all (done by staff, before
 # the count of events is taken).
 SETUP = {
+    "return a product": lambda ctx, staff, inf, clock: _release_fourth(ctx, staff),
     "verify a dose": lambda ctx, staff, inf, clock: bedside.calculate_infusion_dose(
         ctx, staff.nurse2, inf, final_volume_ml=100
     ),
@@ -325,6 +345,8 @@ COVERED = {
     "register_product",
     "release_product",
     "dispense_product",
+    "return_product",
+    "discard_product",
     "create_infusion",
     "add_note",
     "sign_infusion_event",

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.logic.infusion_state import Step
-from infusion_app.services import bedside, infusions, views
+from infusion_app.services import bedside, infusions, products, views
+from tests.samples import example_coa
 from tests.services.bedside_steps import run_to_fast_phase
 
 
@@ -29,7 +31,10 @@ def test_ward_list_and_monitor_range(ctx, staff, infusion_id, clock):
     clock.advance(minutes=119)  # 11:25
     bedside.end_observation(ctx, staff.nurse, infusion_id)
     # infusion 2 of the same patient: created on the 21st, never started
-    second = infusions.create_infusion(ctx, staff.nurse, "P001", "UC-MSC-2026-0001", 2)
+    products.register_product(  # one bag, one infusion: the second dose has its own bag
+        ctx, staff.pharmacist, coa_from_mapping(example_coa(product_id="UC-MSC-2026-0002"))
+    )
+    second = infusions.create_infusion(ctx, staff.nurse, "P001", "UC-MSC-2026-0002", 2)
 
     clock.advance(days=1)  # the 22nd
     since, until = day(clock)

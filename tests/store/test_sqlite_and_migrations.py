@@ -147,7 +147,7 @@ def test_postgres_existing_schema_needs_an_explicit_upgrade(fresh_postgres, cloc
                 connection.execute(text(f"DROP TRIGGER {table}_append_only ON {table}"))
                 connection.execute(text(f"DROP TRIGGER {table}_no_truncate ON {table}"))
             connection.execute(text("DROP TRIGGER events_move_head ON events"))
-            connection.execute(text("DROP TRIGGER events_notify_change ON events"))  # 0003
+            connection.execute(text("DROP TRIGGER events_notify_change ON events"))  # 0004
             connection.execute(text("DROP FUNCTION infusion_notify_change()"))
             connection.execute(text("DROP FUNCTION infusion_reject_change()"))
             connection.execute(text("DROP FUNCTION infusion_move_head()"))

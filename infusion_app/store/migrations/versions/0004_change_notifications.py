@@ -5,16 +5,16 @@ channel ``infusion_changes`` (payload: the stream id), delivered at commit and i
 Open screens LISTEN and refresh within a second or two (``store/change_feed.py``). SQLite
 needs nothing stored: its ``PRAGMA data_version`` tells the same.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

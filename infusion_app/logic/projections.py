@@ -1,0 +1,353 @@
+"""What the rows the services act on must hold, folded from the log alone.
+
+``users``, ``patients``, ``products``, ``infusions`` and ``signatures`` are projections of
+the event log: each row is what the chained events say, nothing more. These pure folds
+compute the expected rows; the store compares them with the tables (``verify-log``) and the
+services compare the rows one action reads with a fold of just their stream(s) before acting.
+
+Password hashes never enter the log: account events carry ``password_digest``, the SHA-256 of
+the stored hash, and the fold compares digests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from infusion_app.logic.event_types import EventType
+
+
+def password_digest(password_hash: str) -> str:
+    """What the log keeps of a password hash: enough to notice a replaced hash, nothing to
+    attack (a digest of an argon2id hash, not of the password)."""
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()
+
+
+class ProductStatus(StrEnum):
+    """A bag's life: registered -> released -> (dispensed) -> in use -> administered, or
+    returned / discarded with a signed reason."""
+
+    REGISTERED = "registered"
+    RELEASED = "released"
+    DISPENSED = "dispensed"
+    IN_USE = "in_use"
+    ADMINISTERED = "administered"
+    RETURNED = "returned"
+    DISCARDED = "discarded"
+
+
+# A product may be bound to an infusion while it is one of these (and not bound already);
+# the bedside hard stop still refuses to start one that is not released.
+ASSIGNABLE = frozenset(
+    {ProductStatus.REGISTERED, ProductStatus.RELEASED, ProductStatus.DISPENSED}
+)
+# ... returned while one of these (before the infusion starts) ...
+RETURNABLE = frozenset({ProductStatus.RELEASED, ProductStatus.DISPENSED})
+# ... and discarded while one of these.
+DISCARDABLE = frozenset(
+    {
+        ProductStatus.REGISTERED,
+        ProductStatus.RELEASED,
+        ProductStatus.DISPENSED,
+        ProductStatus.IN_USE,
+    }
+)
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """One stored event as the folds need it."""
+
+    stream: str
+    seq: int
+    type: str
+    payload: Mapping[str, Any]
+    occurred_at: datetime
+    recorded_at: datetime
+    user: str | None
+
+
+@dataclass(frozen=True)
+class UserRow:
+    username: str
+    printed_name: str
+    role: str
+    password_digest: str | None  # None: no event of the log says which hash is right
+    failed_logins: int
+    locked_until: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    trial_id: str
+    initials: str
+    date_of_birth: str | None  # ISO date as logged
+    age_years: int | None
+    sex: str
+    weight_kg: Decimal
+    weight_measured_at: datetime
+    protocol_id: str
+    dose_level: str
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    product_id: str
+    lot: str | None
+    patient: str  # trial ID
+    coa: Mapping[str, Any]
+    status: ProductStatus
+    infusion: str | None  # "P001/1" once bound
+
+
+@dataclass(frozen=True)
+class InfusionRow:
+    patient: str
+    product: str
+    number: int
+    protocol_id: str
+    protocol_version: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SignatureRow:
+    stream: str
+    signature_seq: int
+    signed_seq: int
+    signed_hash: str
+    meaning: str
+    printed_name: str
+    username: str
+    signed_at: datetime
+
+
+class FoldProblem(Exception):
+    """The log itself cannot be folded: an event for a record that does not exist."""
+
+
+# --- accounts (the system stream) ----------------------------------------------------------
+
+ACCOUNT_TYPES = frozenset(
+    {
+        EventType.USER_CREATED,
+        EventType.USER_ROLE_CHANGED,
+        EventType.USER_PASSWORD_RESET,
+        EventType.USER_PASSWORD_REHASHED,
+        EventType.USER_LOCKED,
+        EventType.USER_UNLOCKED,
+        EventType.USER_STATE_RECORDED,
+        EventType.LOGIN_SUCCEEDED,
+        EventType.LOGIN_FAILED,
+        EventType.SIGNATURE_FAILED,
+        EventType.FAILED_ATTEMPTS_CLEARED,
+    }
+)
+
+
+def fold_accounts(
+    events: Iterable[LogEvent], start: Mapping[str, UserRow] | None = None
+) -> dict[str, UserRow]:
+    """The ``users`` rows the system stream's events set up, by username.
+
+    ``start`` continues an earlier fold (the services keep one and fold only what is new).
+    """
+    users = dict(start or {})
+    for event in events:
+        if event.type not in ACCOUNT_TYPES:
+            continue
+        p = event.payload
+        name = str(p.get("username", ""))
+        if event.type == EventType.USER_CREATED:
+            users[name] = UserRow(
+                username=name,
+                printed_name=p["printed_name"],
+                role=p["role"],
+                password_digest=p.get("password_digest"),
+                failed_logins=0,
+                locked_until=None,
+                created_at=event.recorded_at,
+            )
+            continue
+        user = users.get(name) if "username" in p else None
+        if user is None:
+            if event.type in (EventType.LOGIN_FAILED, EventType.SIGNATURE_FAILED):
+                continue  # an unknown account (or one named only by its length)
+            raise FoldProblem(f"system#{event.seq} {event.type} names no account {name!r}")
+        users[name] = _account_change(user, event)
+    return users
+
+
+def _account_change(user: UserRow, event: LogEvent) -> UserRow:
+    p = event.payload
+    match event.type:
+        case EventType.USER_ROLE_CHANGED:
+            return replace(user, role=p["to"])
+        case EventType.USER_PASSWORD_RESET:
+            return replace(
+                user,
+                password_digest=p.get("password_digest"),
+                failed_logins=0,
+                locked_until=None,
+            )
+        case EventType.USER_PASSWORD_REHASHED:
+            return replace(user, password_digest=p.get("password_digest"))
+        case EventType.USER_LOCKED:
+            return replace(user, locked_until=_time(p["until"]), failed_logins=0)
+        case EventType.USER_UNLOCKED | EventType.LOGIN_SUCCEEDED:
+            return replace(user, failed_logins=0, locked_until=None)
+        case EventType.FAILED_ATTEMPTS_CLEARED:
+            return replace(user, failed_logins=0, locked_until=None)
+        case EventType.USER_STATE_RECORDED:
+            until = p.get("locked_until")
+            return replace(
+                user,
+                password_digest=p["password_digest"],
+                failed_logins=int(p["failed_logins"]),
+                locked_until=None if until is None else _time(until),
+            )
+        case _:  # LOGIN_FAILED / SIGNATURE_FAILED of an existing account
+            if p.get("why") == "wrong password":
+                return replace(user, failed_logins=int(p["attempt"]))
+            return user
+
+
+# --- patients, products, infusions ----------------------------------------------------------
+
+PATIENT_TYPES = frozenset({EventType.PATIENT_REGISTERED, EventType.WEIGHT_RECORDED})
+
+
+def fold_patient(events: Iterable[LogEvent]) -> PatientRow | None:
+    """The ``patients`` row one patient stream sets up (None: no registration logged)."""
+    row: PatientRow | None = None
+    for event in events:
+        p = event.payload
+        if event.type == EventType.PATIENT_REGISTERED:
+            protocol_id, _ = split_protocol_label(p["protocol"])
+            row = PatientRow(
+                trial_id=p["trial_id"],
+                initials=p["initials"],
+                date_of_birth=p.get("date_of_birth"),
+                age_years=p.get("age_years"),
+                sex=p["sex"],
+                weight_kg=Decimal(p["weight_kg"]),
+                weight_measured_at=_time(p["weight_measured_at"]),
+                protocol_id=protocol_id,
+                dose_level=p["dose_level"],
+            )
+        elif event.type == EventType.WEIGHT_RECORDED:
+            if row is None:
+                raise FoldProblem(f"{event.stream}#{event.seq}: a weight before registration")
+            row = replace(
+                row, weight_kg=Decimal(p["weight_kg"]), weight_measured_at=event.occurred_at
+            )
+    return row
+
+
+PRODUCT_TYPES = frozenset(
+    {
+        EventType.PRODUCT_REGISTERED,
+        EventType.PRODUCT_RELEASED,
+        EventType.PRODUCT_DISPENSED,
+        EventType.PRODUCT_ASSIGNED,
+        EventType.PRODUCT_IN_USE,
+        EventType.PRODUCT_ADMINISTERED,
+        EventType.PRODUCT_RETURNED,
+        EventType.PRODUCT_DISCARDED,
+    }
+)
+_STATUS_AFTER = {
+    EventType.PRODUCT_RELEASED: ProductStatus.RELEASED,
+    EventType.PRODUCT_DISPENSED: ProductStatus.DISPENSED,
+    EventType.PRODUCT_IN_USE: ProductStatus.IN_USE,
+    EventType.PRODUCT_ADMINISTERED: ProductStatus.ADMINISTERED,
+    EventType.PRODUCT_RETURNED: ProductStatus.RETURNED,
+    EventType.PRODUCT_DISCARDED: ProductStatus.DISCARDED,
+}
+
+
+def fold_product(events: Iterable[LogEvent]) -> ProductRow | None:
+    """The ``products`` row one product stream sets up, its status and its infusion."""
+    row: ProductRow | None = None
+    for event in events:
+        if event.type not in PRODUCT_TYPES:
+            continue
+        p = event.payload
+        if event.type == EventType.PRODUCT_REGISTERED:
+            coa = p["coa"]
+            row = ProductRow(
+                product_id=coa["product_id"],
+                lot=coa.get("lot"),
+                patient=p["patient"],
+                coa=coa,
+                status=ProductStatus.REGISTERED,
+                infusion=None,
+            )
+        elif row is None:
+            raise FoldProblem(f"{event.stream}#{event.seq}: {event.type} before registration")
+        elif event.type == EventType.PRODUCT_ASSIGNED:
+            row = replace(row, infusion=p["infusion"])
+        else:
+            row = replace(row, status=_STATUS_AFTER[EventType(event.type)])
+    return row
+
+
+def infusion_row(created: LogEvent) -> InfusionRow:
+    """The ``infusions`` row an ``infusion_created`` event sets up."""
+    p = created.payload
+    protocol_id, version = split_protocol_label(p["protocol"])
+    return InfusionRow(
+        patient=p["patient"],
+        product=p["product"],
+        number=int(p["number"]),
+        protocol_id=protocol_id,
+        protocol_version=version,
+        created_at=created.recorded_at,
+    )
+
+
+def signature_row(event: LogEvent) -> SignatureRow:
+    p = event.payload
+    return SignatureRow(
+        stream=event.stream,
+        signature_seq=event.seq,
+        signed_seq=int(p["signed_seq"]),
+        signed_hash=p["signed_hash"],
+        meaning=p["meaning"],
+        printed_name=p["printed_name"],
+        username=p["username"],
+        signed_at=event.recorded_at,
+    )
+
+
+def split_protocol_label(label: str) -> tuple[str, str]:
+    """``"ucmsc-cart-cytopenia v1.0"`` -> (ID, version): how events name a protocol."""
+    protocol_id, sep, version = label.rpartition(" v")
+    if not sep:
+        raise FoldProblem(f"protocol {label!r} is not 'ID vVERSION'")
+    return protocol_id, version
+
+
+def differing(expected: object, actual: Mapping[str, object]) -> list[str]:
+    """The fields of ``actual`` (column name -> stored value) that differ from ``expected``."""
+    return [name for name, value in actual.items() if getattr(expected, name) != value]
+
+
+def _time(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def decoded(payload_text: str) -> dict[str, Any]:
+    value = json.loads(payload_text)
+    if not isinstance(value, dict):
+        raise FoldProblem("payload is not a JSON object")
+    return value

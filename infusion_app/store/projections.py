@@ -1,0 +1,569 @@
+"""The tables the services act on, compared with the log that should explain them.
+
+Two uses of the folds in :mod:`infusion_app.logic.projections`:
+
+- :func:`table_differences` (``verify-log``): every row of ``users``, ``patients``,
+  ``products``, ``infusions`` and ``signatures`` against a fold of the whole log: a row without
+  events, events without their row, and every differing column.
+- ``check_*`` (the services, inside the action's transaction): the rows one action reads
+  against a fold of just their stream(s); a difference raises
+  :class:`~infusion_app.store.errors.RecordIntegrityError` and nothing is done. The accounts
+  fold of the ``system`` stream is kept between calls and continued from where it stopped, so
+  a check costs one indexed query of the events appended since.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Connection, and_, bindparam, select
+from sqlalchemy.orm import Session
+
+from infusion_app.logic.event_types import (
+    SYSTEM_STREAM,
+    EventType,
+    infusion_stream,
+    patient_stream,
+    product_stream,
+)
+from infusion_app.logic.projections import (
+    ACCOUNT_TYPES,
+    PATIENT_TYPES,
+    PRODUCT_TYPES,
+    FoldProblem,
+    InfusionRow,
+    LogEvent,
+    PatientRow,
+    ProductRow,
+    UserRow,
+    fold_accounts,
+    fold_patient,
+    fold_product,
+    infusion_row,
+    password_digest,
+    signature_row,
+)
+from infusion_app.store.errors import RecordIntegrityError
+from infusion_app.store.models import Event, Infusion, Patient, Product, Signature, Stream, User
+
+_FOLDED = frozenset(
+    t.value
+    for types in (ACCOUNT_TYPES, PATIENT_TYPES, PRODUCT_TYPES)
+    for t in (*types, EventType.INFUSION_CREATED, EventType.SIGNATURE)
+)
+
+
+def _log_event(stream: str, row: Any) -> LogEvent:
+    return LogEvent(
+        stream, row.seq, row.type, json.loads(row.payload), row.occurred_at, row.recorded_at, None
+    )
+
+
+# --- what differs, column by column ---------------------------------------------------------
+
+
+def user_differences(expected: UserRow, user: User) -> list[str]:
+    found = []
+    if expected.printed_name != user.printed_name:
+        found.append("printed name")
+    if expected.role != user.role:
+        found.append("role")
+    if expected.password_digest != password_digest(user.password_hash):
+        found.append("password hash")
+    if expected.failed_logins != user.failed_logins:
+        found.append("failed logins")
+    if expected.locked_until != user.locked_until:
+        found.append("lock")
+    if expected.created_at != user.created_at:
+        found.append("creation time")
+    return found
+
+
+def patient_differences(expected: PatientRow, patient: Patient, stream: str) -> list[str]:
+    found = [
+        label
+        for label, want, have in (
+            ("trial ID", expected.trial_id, patient.trial_id),
+            ("initials", expected.initials, patient.initials),
+            (
+                "date of birth",
+                expected.date_of_birth,
+                patient.date_of_birth.isoformat() if patient.date_of_birth else None,
+            ),
+            ("age", expected.age_years, patient.age_years),
+            ("sex", expected.sex, patient.sex),
+            ("weight", expected.weight_kg, patient.weight_kg),
+            ("weight time", expected.weight_measured_at, patient.weight_measured_at),
+            ("protocol", expected.protocol_id, patient.protocol_id),
+            ("dose level", expected.dose_level, patient.dose_level),
+        )
+        if want != have
+    ]
+    if stream != patient_stream(patient.trial_id):
+        found.append("stream")
+    return found
+
+
+def product_differences(
+    expected: ProductRow, product: Product, owner: str | None, stream: str
+) -> list[str]:
+    found = [
+        label
+        for label, want, have in (
+            ("product ID", expected.product_id, product.product_id),
+            ("lot", expected.lot, product.lot),
+            ("patient", expected.patient, owner),
+            ("status", expected.status.value, product.status),
+        )
+        if want != have
+    ]
+    if _canonical(expected.coa) != product.coa:
+        found.append("CoA")
+    if stream != product_stream(product.product_id):
+        found.append("stream")
+    return found
+
+
+def infusion_differences(
+    expected: InfusionRow,
+    infusion: Infusion,
+    patient: str | None,
+    product: str | None,
+    stream: str,
+) -> list[str]:
+    found = [
+        label
+        for label, want, have in (
+            ("patient", expected.patient, patient),
+            ("product", expected.product, product),
+            ("number", expected.number, infusion.number),
+            ("protocol", expected.protocol_id, infusion.protocol_id),
+            ("protocol version", expected.protocol_version, infusion.protocol_version),
+            ("creation time", expected.created_at, infusion.created_at),
+        )
+        if want != have
+    ]
+    if patient is not None and stream != infusion_stream(patient, infusion.number):
+        found.append("stream")
+    return found
+
+
+def _differ(subject: str, fields: list[str]) -> str:
+    verb = "differs" if len(fields) == 1 else "differ"
+    return f"{subject}'s {', '.join(fields)} {verb} from the log"
+
+
+def _canonical(value: Mapping[str, Any]) -> str:
+    from infusion_app.store.eventlog import canonical_json  # eventlog imports this module
+
+    return canonical_json(value)
+
+
+# --- the services' checks, inside an action's transaction -----------------------------------
+
+
+@dataclass(frozen=True)
+class _AccountsFold:
+    seq: int  # the last system event folded, and its hash: the fold continues from there
+    hash: str
+    users: dict[str, UserRow]
+
+
+_ACCOUNTS: WeakKeyDictionary[Any, _AccountsFold] = WeakKeyDictionary()
+_SYSTEM_EVENTS = (
+    select(Event.seq, Event.type, Event.payload, Event.occurred_at, Event.recorded_at, Event.hash)
+    .join(Stream, Stream.id == Event.stream_id)
+    .where(Stream.name == SYSTEM_STREAM)
+    .order_by(Event.seq)
+)
+
+
+def expected_accounts(session: Session) -> dict[str, UserRow]:
+    """The accounts as the system stream says, folded on from the last call's fold.
+
+    The earlier fold is reused only if the event it ended with is still there with the same
+    hash (a rolled-back transaction's events, or a rewritten log, start a fresh fold).
+    """
+    connection = session.connection()
+    key = connection.engine.pool
+    cached = _ACCOUNTS.get(key)
+    rows = connection.execute(
+        _SYSTEM_EVENTS.where(Event.seq >= cached.seq) if cached else _SYSTEM_EVENTS
+    ).all()
+    if cached is not None:
+        if rows and rows[0].seq == cached.seq and rows[0].hash == cached.hash:
+            start, rows = cached.users, rows[1:]
+        else:
+            _ACCOUNTS.pop(key, None)
+            return expected_accounts(session)
+    else:
+        start = {}
+    if not rows:
+        return dict(start)
+    try:
+        users = fold_accounts(
+            (_log_event(SYSTEM_STREAM, r) for r in rows if r.type in _FOLDED), start
+        )
+    except FoldProblem as problem:
+        raise RecordIntegrityError("the account log", str(problem)) from None
+    _ACCOUNTS[key] = _AccountsFold(rows[-1].seq, rows[-1].hash, users)
+    return users
+
+
+def check_user(session: Session, user: User) -> None:
+    """Refuse to act on an account row the log does not explain."""
+    expected = expected_accounts(session).get(user.username)
+    subject = f"user {user.username}"
+    if expected is None:
+        raise RecordIntegrityError(subject, "account (no event created it)")
+    found = user_differences(expected, user)
+    if found:
+        raise RecordIntegrityError(subject, found)
+
+
+def check_no_account(session: Session, username: str) -> None:
+    """A username with no row must have no account in the log either (a deleted row)."""
+    if username in expected_accounts(session):
+        raise RecordIntegrityError(f"user {username}", "account row (deleted)")
+
+
+def check_no_accounts(session: Session) -> None:
+    if expected_accounts(session):
+        raise RecordIntegrityError("the users table", "rows (accounts were deleted)")
+
+
+def _stream_events(session: Session, stream_id: int, types: Iterable[str]) -> list[LogEvent]:
+    stream = session.get(Stream, stream_id)
+    assert stream is not None  # a foreign key
+    rows = session.execute(
+        select(Event.seq, Event.type, Event.payload, Event.occurred_at, Event.recorded_at)
+        .where(Event.stream_id == stream_id, Event.type.in_(list(types)))
+        .order_by(Event.seq)
+    ).all()
+    return [_log_event(stream.name, row) for row in rows]
+
+
+def _stream_name(session: Session, stream_id: int) -> str:
+    stream = session.get(Stream, stream_id)
+    assert stream is not None  # a foreign key
+    return stream.name
+
+
+def check_patient(session: Session, patient: Patient) -> None:
+    subject = f"patient {patient.trial_id}"
+    try:
+        expected = fold_patient(_stream_events(session, patient.stream_id, PATIENT_TYPES))
+    except FoldProblem as problem:
+        raise RecordIntegrityError(subject, str(problem)) from None
+    if expected is None:
+        raise RecordIntegrityError(subject, "registration (no event registered it)")
+    found = patient_differences(expected, patient, _stream_name(session, patient.stream_id))
+    if found:
+        raise RecordIntegrityError(subject, found)
+
+
+def expected_product(session: Session, product: Product) -> ProductRow:
+    subject = f"product {product.product_id}"
+    try:
+        expected = fold_product(_stream_events(session, product.stream_id, PRODUCT_TYPES))
+    except FoldProblem as problem:
+        raise RecordIntegrityError(subject, str(problem)) from None
+    if expected is None:
+        raise RecordIntegrityError(subject, "registration (no event registered it)")
+    owner = session.get(Patient, product.patient_id)
+    found = product_differences(
+        expected,
+        product,
+        owner.trial_id if owner else None,
+        _stream_name(session, product.stream_id),
+    )
+    if found:
+        raise RecordIntegrityError(subject, found)
+    return expected
+
+
+def check_product(session: Session, product: Product) -> None:
+    expected_product(session, product)
+
+
+_INFUSION_FACTS = (
+    select(
+        Stream.name,
+        Patient.trial_id,
+        Product.product_id,
+        Event.seq,
+        Event.type,
+        Event.payload,
+        Event.occurred_at,
+        Event.recorded_at,
+    )
+    .select_from(Infusion)
+    .join(Stream, Stream.id == Infusion.stream_id)
+    .outerjoin(Patient, Patient.id == Infusion.patient_id)
+    .outerjoin(Product, Product.id == Infusion.product_id)
+    .outerjoin(Event, and_(Event.stream_id == Infusion.stream_id, Event.seq == 1))
+    .where(Infusion.id == bindparam("infusion_id"))
+)
+
+
+def check_infusion(session: Session, infusion: Infusion) -> None:
+    """The infusion row against its ``infusion_created`` event: one indexed query."""
+    facts = session.connection().execute(_INFUSION_FACTS, {"infusion_id": infusion.id}).one()
+    stream = facts.name
+    subject = f"infusion {stream.removeprefix('infusion:')}"
+    if facts.type != EventType.INFUSION_CREATED.value:
+        raise RecordIntegrityError(subject, "creation (no event created it)")
+    try:
+        expected = infusion_row(_log_event(stream, facts))
+    except (FoldProblem, KeyError, ValueError) as problem:
+        raise RecordIntegrityError(subject, f"creation event ({problem})") from None
+    found = infusion_differences(expected, infusion, facts.trial_id, facts.product_id, stream)
+    if found:
+        raise RecordIntegrityError(subject, found)
+
+
+# --- verify-log: every row of every projected table -----------------------------------------
+
+
+def table_differences(
+    connection: Connection, stream_ids: Iterable[int] | None = None
+) -> dict[int, list[str]]:
+    """Every difference between the projected tables and the log, by the stream it concerns.
+
+    ``stream_ids`` limits the check to the rows of those streams (one infusion's record);
+    None checks every row of every table.
+    """
+    scope = None if stream_ids is None else set(stream_ids)
+    streams = {row.id: row.name for row in connection.execute(select(Stream.id, Stream.name))}
+    ids = {name: sid for sid, name in streams.items()}
+    system_id = ids.get(SYSTEM_STREAM, 0)
+    events_query = select(
+        Event.stream_id,
+        Event.seq,
+        Event.type,
+        Event.payload,
+        Event.occurred_at,
+        Event.recorded_at,
+    ).where(Event.type.in_(sorted(_FOLDED)))
+    if scope is not None:
+        events_query = events_query.where(Event.stream_id.in_(sorted(scope)))
+    by_stream: dict[int, list[LogEvent]] = defaultdict(list)
+    for row in connection.execution_options(yield_per=5000).execute(
+        events_query.order_by(Event.stream_id, Event.seq)
+    ):
+        by_stream[row.stream_id].append(_log_event(streams[row.stream_id], row))
+    found: dict[int, list[str]] = defaultdict(list)
+
+    def wanted(stream_id: int) -> bool:
+        return scope is None or stream_id in scope
+
+    if wanted(system_id):
+        _users(connection, by_stream.get(system_id, []), found[system_id])
+    trial_ids = {
+        row.id: row.trial_id for row in connection.execute(select(Patient.id, Patient.trial_id))
+    }
+    product_ids = {
+        row.id: row.product_id for row in connection.execute(select(Product.id, Product.product_id))
+    }
+    _patients(connection, streams, by_stream, wanted, found)
+    _products(connection, streams, by_stream, trial_ids, wanted, found)
+    _infusions(connection, streams, by_stream, trial_ids, product_ids, wanted, found)
+    _signatures(connection, streams, by_stream, wanted, found)
+    return {sid: problems for sid, problems in found.items() if problems}
+
+
+def _users(connection: Connection, events: list[LogEvent], found: list[str]) -> None:
+    try:
+        expected = fold_accounts(events)
+    except FoldProblem as problem:
+        found.append(f"users: the log cannot be folded: {problem}")
+        return
+    seen = set()
+    for user in Session(bind=connection).scalars(select(User).order_by(User.id)):
+        seen.add(user.username)
+        want = expected.get(user.username)
+        if want is None:
+            found.append(f"users: row {user.username!r} has no event that created it")
+            continue
+        differences = user_differences(want, user)
+        if differences:
+            found.append(f"users: {_differ(user.username, differences)}")
+    for username in sorted(set(expected) - seen):
+        found.append(f"users: {username!r} is in the log but has no row (deleted)")
+
+
+def _patients(
+    connection: Connection,
+    streams: dict[int, str],
+    by_stream: dict[int, list[LogEvent]],
+    wanted: Any,
+    found: dict[int, list[str]],
+) -> None:
+    rows = {p.stream_id: p for p in Session(bind=connection).scalars(select(Patient))}
+    for stream_id, name in streams.items():
+        if not name.startswith("patient:") or not wanted(stream_id):
+            continue
+        patient = rows.pop(stream_id, None)
+        try:
+            expected = fold_patient(by_stream.get(stream_id, []))
+        except FoldProblem as problem:
+            found[stream_id].append(f"patients: {name} cannot be folded: {problem}")
+            continue
+        if expected is None and patient is None:
+            continue
+        if expected is None:
+            assert patient is not None
+            found[stream_id].append(
+                f"patients: row {patient.trial_id!r} has no event that registered it"
+            )
+        elif patient is None:
+            found[stream_id].append(
+                f"patients: {expected.trial_id!r} is registered in the log but has no row (deleted)"
+            )
+        else:
+            differences = patient_differences(expected, patient, name)
+            if differences:
+                found[stream_id].append(f"patients: {_differ(patient.trial_id, differences)}")
+    for stream_id, patient in rows.items():
+        if wanted(stream_id):
+            found[stream_id].append(
+                f"patients: row {patient.trial_id!r} is not on a patient stream"
+            )
+
+
+def _products(
+    connection: Connection,
+    streams: dict[int, str],
+    by_stream: dict[int, list[LogEvent]],
+    trial_ids: dict[int, str],
+    wanted: Any,
+    found: dict[int, list[str]],
+) -> None:
+    rows = {p.stream_id: p for p in Session(bind=connection).scalars(select(Product))}
+    for stream_id, name in streams.items():
+        if not name.startswith("product:") or not wanted(stream_id):
+            continue
+        product = rows.pop(stream_id, None)
+        try:
+            expected = fold_product(by_stream.get(stream_id, []))
+        except FoldProblem as problem:
+            found[stream_id].append(f"products: {name} cannot be folded: {problem}")
+            continue
+        if expected is None and product is None:
+            continue
+        if expected is None:
+            assert product is not None
+            found[stream_id].append(
+                f"products: row {product.product_id!r} has no event that registered it"
+            )
+        elif product is None:
+            found[stream_id].append(
+                f"products: {expected.product_id!r} is registered in the log but has no row "
+                "(deleted)"
+            )
+        else:
+            differences = product_differences(
+                expected, product, trial_ids.get(product.patient_id), name
+            )
+            if differences:
+                found[stream_id].append(f"products: {_differ(product.product_id, differences)}")
+    for stream_id, product in rows.items():
+        if wanted(stream_id):
+            found[stream_id].append(
+                f"products: row {product.product_id!r} is not on a product stream"
+            )
+
+
+def _infusions(
+    connection: Connection,
+    streams: dict[int, str],
+    by_stream: dict[int, list[LogEvent]],
+    trial_ids: dict[int, str],
+    product_ids: dict[int, str],
+    wanted: Any,
+    found: dict[int, list[str]],
+) -> None:
+    rows = {i.stream_id: i for i in Session(bind=connection).scalars(select(Infusion))}
+    bound: dict[str, list[str]] = defaultdict(list)  # product -> infusions naming it
+    for stream_id, name in streams.items():
+        if not name.startswith("infusion:"):
+            continue
+        infusion = rows.pop(stream_id, None)
+        created = [e for e in by_stream.get(stream_id, []) if e.type == EventType.INFUSION_CREATED]
+        if created:
+            bound[created[0].payload.get("product", "")].append(name.removeprefix("infusion:"))
+        if not wanted(stream_id) or (not created and infusion is None):
+            continue
+        if not created:
+            assert infusion is not None
+            found[stream_id].append(f"infusions: row {infusion.id} has no event that created it")
+        elif infusion is None:
+            found[stream_id].append(f"infusions: {name} is in the log but has no row (deleted)")
+        else:
+            try:
+                expected = infusion_row(created[0])
+            except (FoldProblem, KeyError, ValueError) as problem:
+                found[stream_id].append(f"infusions: {name}'s creation event: {problem}")
+                continue
+            differences = infusion_differences(
+                expected,
+                infusion,
+                trial_ids.get(infusion.patient_id),
+                product_ids.get(infusion.product_id),
+                name,
+            )
+            if differences:
+                found[stream_id].append(
+                    f"infusions: {_differ(name.removeprefix('infusion:'), differences)}"
+                )
+    for stream_id, infusion in rows.items():
+        if wanted(stream_id):
+            found[stream_id].append(f"infusions: row {infusion.id} is not on an infusion stream")
+    # a product's binding (product_assigned) names the one infusion created with it
+    for stream_id, name in streams.items():
+        if not name.startswith("product:") or not wanted(stream_id):
+            continue
+        try:
+            product = fold_product(by_stream.get(stream_id, []))
+        except FoldProblem:
+            continue  # reported with the products
+        if product is None or product.infusion is None:
+            continue
+        named = bound.get(product.product_id, [])
+        if named != [product.infusion]:
+            found[stream_id].append(
+                f"products: {product.product_id} is bound to infusion {product.infusion} "
+                f"but infusions {', '.join(named) or '(none)'} were created with it"
+            )
+
+
+def _signatures(
+    connection: Connection,
+    streams: dict[int, str],
+    by_stream: dict[int, list[LogEvent]],
+    wanted: Any,
+    found: dict[int, list[str]],
+) -> None:
+    rows: dict[tuple[int, int], int] = defaultdict(int)
+    for row in connection.execute(select(Signature.stream_id, Signature.signature_seq)):
+        rows[(row.stream_id, row.signature_seq)] += 1
+    for stream_id, events in by_stream.items():
+        if not wanted(stream_id):
+            continue
+        for event in events:
+            if event.type != EventType.SIGNATURE:
+                continue
+            count = rows.get((stream_id, event.seq), 0)
+            if count == 1:
+                continue
+            signed = signature_row(event)
+            what = "has no signature row (deleted)" if count == 0 else f"has {count} rows"
+            found[stream_id].append(
+                f"signatures: {streams[stream_id]}#{event.seq} ({signed.meaning}, "
+                f"{signed.printed_name}) {what}"
+            )
