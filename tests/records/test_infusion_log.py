@@ -34,7 +34,9 @@ PLAN = (
 )
 
 
-def _run(ctx, staff, clock, trial_id: str, initials: str, infusion_id: int, how: str) -> None:
+def _run(
+    ctx, staff, clock, trial_id: str, initials: str, infusion_id: int, how: str, bag: str
+) -> None:
     """The usual times: checks at T, premedication T, thaw T+10, start T+35, rate step T+50,
     vitals T+52, end T+85 (50 min after the start); a pause adds 5 min before the end."""
     if how == "not started":
@@ -44,7 +46,7 @@ def _run(ctx, staff, clock, trial_id: str, initials: str, infusion_id: int, how:
         staff,
         infusion_id,
         wristband=f"MSC|{trial_id}|{initials}",
-        product_id=f"UC-{trial_id}",
+        product_id=bag,
     )
     bedside.give_premedication(ctx, staff.nurse, infusion_id)
     clock.advance(minutes=10)
@@ -96,16 +98,15 @@ def ten_infusions(ctx, staff, clock) -> dict[tuple[str, int], int]:
             dose_level="A",
             age_years=50,
         )
-        coa = example_coa(product_id=f"UC-{trial_id}", patient_id=trial_id)
-        products.register_product(ctx, staff.pharmacist, coa_from_mapping(coa))
-        products.release_product(ctx, staff.pharmacist, f"UC-{trial_id}", PASSWORD)
     ids = {}
     for trial_id, number, how in PLAN:
         initials = dict(PATIENTS)[trial_id]
-        ids[trial_id, number] = infusions.create_infusion(
-            ctx, staff.nurse, trial_id, f"UC-{trial_id}", number
-        )
-        _run(ctx, staff, clock, trial_id, initials, ids[trial_id, number], how)
+        bag = f"UC-{trial_id}-{number}"  # one bag, one infusion
+        coa = example_coa(product_id=bag, patient_id=trial_id)
+        products.register_product(ctx, staff.pharmacist, coa_from_mapping(coa))
+        products.release_product(ctx, staff.pharmacist, bag, PASSWORD)
+        ids[trial_id, number] = infusions.create_infusion(ctx, staff.nurse, trial_id, bag, number)
+        _run(ctx, staff, clock, trial_id, initials, ids[trial_id, number], how, bag)
     return ids
 
 
