@@ -59,7 +59,11 @@ def create_infusion(
         if session.execute(
             select(Stream.id).where(Stream.name == infusion_stream(trial_id, number))
         ).first():
-            raise RecordIntegrityError(f"infusion {trial_id}/{number}", "row (deleted)")
+            raise RecordIntegrityError(
+                f"infusion {trial_id}/{number}",
+                "row",
+                problem="is in the log but its row was deleted",
+            )
         protocol = ctx.protocol(patient.protocol_id)
         bind_to_infusion(ctx, session, user, product, f"{trial_id}/{number}", now)
         stream = create_stream(session, infusion_stream(trial_id, number))

@@ -58,7 +58,9 @@ def register_patient(
         if session.execute(
             select(Stream.id).where(Stream.name == patient_stream(trial_id))
         ).first():
-            raise RecordIntegrityError(f"patient {trial_id}", "row (deleted)")
+            raise RecordIntegrityError(
+                f"patient {trial_id}", "row", problem="is in the log but its row was deleted"
+            )
         stream = create_stream(session, patient_stream(trial_id))
         session.add(
             Patient(
@@ -150,7 +152,9 @@ def find_patient(session: Session, trial_id: str) -> Patient:
         if session.execute(
             select(Stream.id).where(Stream.name == patient_stream(trial_id))
         ).first():
-            raise RecordIntegrityError(f"patient {trial_id}", "row (deleted)")
+            raise RecordIntegrityError(
+                f"patient {trial_id}", "row", problem="is in the log but its row was deleted"
+            )
         raise InputError("trial_id", f"no patient {trial_id!r}")
     check_patient(session, patient)
     return patient

@@ -76,7 +76,9 @@ def register_product(ctx: AppContext, actor: CurrentUser, coa: CertificateOfAnal
         if session.execute(
             select(Stream.id).where(Stream.name == product_stream(coa.product_id))
         ).first():
-            raise RecordIntegrityError(f"product {coa.product_id}", "row (deleted)")
+            raise RecordIntegrityError(
+                f"product {coa.product_id}", "row", problem="is in the log but its row was deleted"
+            )
         coa_text = canonical_json(jsonable(coa.model_dump(mode="python")))
         stream = create_stream(session, product_stream(coa.product_id))
         session.add(
@@ -355,7 +357,9 @@ def _product(session: Session, product_id: str, *, lock: bool = False) -> Produc
     ).scalar_one_or_none()
     if product is None:
         if session.execute(select(Stream.id).where(Stream.name == stream)).first():
-            raise RecordIntegrityError(f"product {product_id}", "row (deleted)")
+            raise RecordIntegrityError(
+                f"product {product_id}", "row", problem="is in the log but its row was deleted"
+            )
         raise InputError("product_id", f"no product {product_id!r}")
     expected_product(session, product)
     return product

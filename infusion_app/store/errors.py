@@ -61,12 +61,19 @@ class RecordIntegrityError(StoreError):
     replayed). The action is refused and the refusal itself is recorded.
     """
 
-    def __init__(self, subject: str, fields: list[str] | tuple[str, ...] | str) -> None:
+    def __init__(
+        self,
+        subject: str,
+        fields: list[str] | tuple[str, ...] | str,
+        *,
+        problem: str | None = None,
+    ) -> None:
+        """``fields`` differ from the log; or ``problem`` says what is wrong with the row as a
+        whole (e.g. "is in the log but has no row")."""
         self.subject = subject
         self.fields = (fields,) if isinstance(fields, str) else tuple(fields)
         listed = ", ".join(self.fields)
         verb = "differs" if len(self.fields) == 1 else "differ"
-        super().__init__(
-            f"record integrity: {subject}'s {listed} {verb} from the log; nothing done"
-        )
+        what = f"{subject} {problem}" if problem else f"{subject}'s {listed} {verb} from the log"
+        super().__init__(f"record integrity: {what}; nothing done")
         self.recorded = False

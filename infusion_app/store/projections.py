@@ -210,7 +210,9 @@ def expected_accounts(session: Session) -> dict[str, UserRow]:
             (_log_event(SYSTEM_STREAM, r) for r in rows if r.type in _FOLDED), start
         )
     except FoldProblem as problem:
-        raise RecordIntegrityError("the account log", str(problem)) from None
+        raise RecordIntegrityError(
+            "the account log", "events", problem=f"cannot be replayed: {problem}"
+        ) from None
     _ACCOUNTS[key] = _AccountsFold(rows[-1].seq, rows[-1].hash, users)
     return users
 
@@ -220,7 +222,9 @@ def check_user(session: Session, user: User) -> None:
     expected = expected_accounts(session).get(user.username)
     subject = f"user {user.username}"
     if expected is None:
-        raise RecordIntegrityError(subject, "account (no event created it)")
+        raise RecordIntegrityError(
+            subject, "row", problem="has no event in the log that created it"
+        )
     found = user_differences(expected, user)
     if found:
         raise RecordIntegrityError(subject, found)
@@ -229,12 +233,16 @@ def check_user(session: Session, user: User) -> None:
 def check_no_account(session: Session, username: str) -> None:
     """A username with no row must have no account in the log either (a deleted row)."""
     if username in expected_accounts(session):
-        raise RecordIntegrityError(f"user {username}", "account row (deleted)")
+        raise RecordIntegrityError(
+            f"user {username}", "row", problem="is in the log but its row was deleted"
+        )
 
 
 def check_no_accounts(session: Session) -> None:
     if expected_accounts(session):
-        raise RecordIntegrityError("the users table", "rows (accounts were deleted)")
+        raise RecordIntegrityError(
+            "the users table", "rows", problem="is empty but the log holds accounts"
+        )
 
 
 def _stream_events(session: Session, stream_id: int, types: Iterable[str]) -> list[LogEvent]:
@@ -259,9 +267,13 @@ def check_patient(session: Session, patient: Patient) -> None:
     try:
         expected = fold_patient(_stream_events(session, patient.stream_id, PATIENT_TYPES))
     except FoldProblem as problem:
-        raise RecordIntegrityError(subject, str(problem)) from None
+        raise RecordIntegrityError(
+            subject, "events", problem=f"cannot be replayed: {problem}"
+        ) from None
     if expected is None:
-        raise RecordIntegrityError(subject, "registration (no event registered it)")
+        raise RecordIntegrityError(
+            subject, "row", problem="has no event in the log that registered it"
+        )
     found = patient_differences(expected, patient, _stream_name(session, patient.stream_id))
     if found:
         raise RecordIntegrityError(subject, found)
@@ -272,9 +284,13 @@ def expected_product(session: Session, product: Product) -> ProductRow:
     try:
         expected = fold_product(_stream_events(session, product.stream_id, PRODUCT_TYPES))
     except FoldProblem as problem:
-        raise RecordIntegrityError(subject, str(problem)) from None
+        raise RecordIntegrityError(
+            subject, "events", problem=f"cannot be replayed: {problem}"
+        ) from None
     if expected is None:
-        raise RecordIntegrityError(subject, "registration (no event registered it)")
+        raise RecordIntegrityError(
+            subject, "row", problem="has no event in the log that registered it"
+        )
     owner = session.get(Patient, product.patient_id)
     found = product_differences(
         expected,
@@ -317,11 +333,15 @@ def check_infusion(session: Session, infusion: Infusion) -> None:
     stream = facts.name
     subject = f"infusion {stream.removeprefix('infusion:')}"
     if facts.type != EventType.INFUSION_CREATED.value:
-        raise RecordIntegrityError(subject, "creation (no event created it)")
+        raise RecordIntegrityError(
+            subject, "row", problem="has no event in the log that created it"
+        )
     try:
         expected = infusion_row(_log_event(stream, facts))
     except (FoldProblem, KeyError, ValueError) as problem:
-        raise RecordIntegrityError(subject, f"creation event ({problem})") from None
+        raise RecordIntegrityError(
+            subject, "events", problem=f"cannot be replayed: {problem}"
+        ) from None
     found = infusion_differences(expected, infusion, facts.trial_id, facts.product_id, stream)
     if found:
         raise RecordIntegrityError(subject, found)

@@ -51,3 +51,19 @@ def test_new_infusion_offers_only_free_released_bags(
             "number": ("2", ()),
         }
     ]
+
+
+def test_the_window_shows_a_row_that_disagrees_with_the_log(
+    qtbot, ui_ctx, ui_staff, ward_infusion, open_window
+):
+    from tests.store.tampering import tamper
+
+    tamper(ui_ctx, "UPDATE patients SET weight_kg = '35'")  # 63.5 kg in the log
+    window = open_window(ui_staff.nurse)
+    page = window.worklist
+    type_into(qtbot, page.search, "P001")
+    qtbot.mouseClick(page.new_infusion, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert page.message.text() == (
+        "Record integrity: patient P001's weight differs from the log; nothing done"
+    )
