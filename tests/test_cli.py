@@ -306,7 +306,10 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
         timeout=60,
     )
     assert bad.returncode == 2
-    assert bad.stderr == "infusion-app calc: error: weight_kg: must be a number, got 'x'\n"
+    assert bad.stderr == (
+        "infusion-app calc: error: weight_kg: must be a number written with the digits 0-9, "
+        "got 'x'\n"
+    )
     module = subprocess.run(
         [sys.executable, "-m", "infusion_app", "protocols"],
         capture_output=True,
