@@ -7,19 +7,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from infusion_app.logic.coa import CertificateOfAnalysis, parse_coa
+from infusion_app.file_guard import read_coa_file
+from infusion_app.logic.coa import CertificateOfAnalysis
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.summaries import json_default
 
 
 def read_coa(path: Path) -> CertificateOfAnalysis:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError("coa", f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError("coa", f"{path} is not UTF-8 text") from None
-    return parse_coa(text, source="coa")
+    """A CoA file: a regular UTF-8 file of at most MAX_COA_BYTES, never a database file, a FIFO
+    or a device (``/dev/zero`` hung), parsed strictly."""
+    return read_coa_file(path, "coa")
 
 
 def parse_time(field: str, text: str) -> datetime:

@@ -3,8 +3,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
+from tests.samples import example_coa
 from tests.test_cli import CALC, run
 
 CONC = ["--weight-kg", "63.5", "--viability", "92"]
@@ -28,3 +35,49 @@ def test_calc_refuses_numbers_that_are_not_plain_or_sane(capsys, args, field: st
     assert out == ""
     assert err.count("\n") == 1
     assert err.startswith(f"infusion-app calc: error: {field}: ")
+
+
+def cli_process(*argv: str) -> subprocess.CompletedProcess[str]:
+    """The real entry point in a child process, so a hang fails the test instead of the run."""
+    script = Path(sys.executable).with_name("infusion-app")
+    return subprocess.run([script, *argv], capture_output=True, text=True, timeout=60)
+
+
+def assert_one_line(result: subprocess.CompletedProcess[str], field: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert f"error: {field}" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["release-check", "calc"])
+def test_coa_from_dev_zero_or_a_fifo_is_refused_at_once(tmp_path: Path, command: str) -> None:
+    fifo = tmp_path / "coa.fifo"
+    os.mkfifo(fifo)
+    extra = ["--dose-level", "A", "--weight-kg", "63.5"] if command == "calc" else []
+    for path in ("/dev/zero", str(fifo)):  # /dev/zero hung `product add`
+        result = cli_process(command, "--protocol", "ucmsc-cart-cytopenia", *extra, "--coa", path)
+        assert_one_line(result, "coa")
+        assert "not a regular file" in result.stderr
+
+
+def test_oversized_latin1_and_duplicate_key_coa_files(capsys, tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(example_coa(comment="x" * 70_000)), encoding="utf-8")
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(json.dumps(example_coa(lot="Müller"), ensure_ascii=False).encode("latin-1"))
+    twice = tmp_path / "twice.json"
+    twice.write_text(
+        json.dumps(example_coa())[:-1] + ', "sterility": "positive", "sterility": "negative"}',
+        encoding="utf-8",
+    )
+    for path, field, rule in (
+        (big, "coa", "bytes"),
+        (latin, "coa", "not UTF-8"),
+        (twice, "coa.sterility", "more than once"),
+    ):
+        code, out, err = run(
+            capsys, "release-check", "--protocol", "ucmsc-cart-cytopenia", "--coa", str(path)
+        )
+        assert code == 2, err  # the duplicate was RELEASABLE (exit 0)
+        assert out == ""
+        assert err.count("\n") == 1 and f"error: {field}: " in err and rule in err
