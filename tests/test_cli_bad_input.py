@@ -81,3 +81,25 @@ def test_oversized_latin1_and_duplicate_key_coa_files(capsys, tmp_path: Path) ->
         assert code == 2, err  # the duplicate was RELEASABLE (exit 0)
         assert out == ""
         assert err.count("\n") == 1 and f"error: {field}: " in err and rule in err
+
+
+@pytest.mark.parametrize(
+    ("content", "rule"),
+    [
+        (b"station = 5\n", "station: must be text in quotes"),
+        ('station = "Müller"\n'.encode("latin-1"), "is not UTF-8 text"),
+        (b"[security]\nlockout_minutes = 99999999999\n", "lockout_minutes: must be 5-1440"),
+        (b"[security]\nmax_failed_logins = 1000000\n", "max_failed_logins: must be 1-10"),
+    ],
+)
+def test_a_bad_config_file_is_one_line_for_every_store_command(
+    capsys, monkeypatch, tmp_path: Path, content: bytes, rule: str
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_bytes(content)
+    monkeypatch.setenv("INFUSION_APP_CONFIG", str(config))
+    code, out, err = run(capsys, "--db", f"sqlite:///{tmp_path / 'x.sqlite3'}", "user", "list")
+    assert out == ""
+    assert code == 2, err
+    assert err.count("\n") == 1 and rule in err and str(config) in err
+    assert not (tmp_path / "x.sqlite3").exists()  # refused before the store was touched
