@@ -103,3 +103,25 @@ def test_a_bad_config_file_is_one_line_for_every_store_command(
     assert code == 2, err
     assert err.count("\n") == 1 and rule in err and str(config) in err
     assert not (tmp_path / "x.sqlite3").exists()  # refused before the store was touched
+
+
+@pytest.mark.parametrize("typed", ["٣", "１", "1_0", "1.0", "9" * 30])
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["infusion", "new", "--user", "n", "--patient", "P001", "--product", "X"], "--number"),
+        (["infusion", "correct", "P001/1", "--user", "n", "--reason", "typo"], "--seq"),
+        (["infusion", "start", "P001/1", "--user", "n"], "--drop-factor"),
+        (["infusion", "sae-reported", "P001/1", "--user", "n"], "--ae"),
+    ],
+)
+def test_whole_numbers_are_ascii_digits_only(
+    capsys, tmp_path: Path, argv: list[str], option: str, typed: str
+) -> None:
+    # int() takes '٣' as 3 and '1_0' as 10: infusion 3 or entry 10 would have been acted on
+    code, out, err = run(
+        capsys, "--db", f"sqlite:///{tmp_path / 'x.sqlite3'}", *argv, option, typed
+    )
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert f"argument {option}: must be a whole number" in err or "at most 20 digits" in err
