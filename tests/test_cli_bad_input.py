@@ -23,6 +23,8 @@ CONC = ["--weight-kg", "63.5", "--viability", "92"]
         ([*CONC, "--concentration", "1e-999999999"], "total_cells_per_ml"),  # was exit 70
         ([*CONC, "--concentration", "1e999999999"], "total_cells_per_ml"),
         ([*CONC, "--concentration", "1e308"], "total_cells_per_ml"),
+        ([*CONC, "--concentration", "9999"], "total_cells_per_ml"),  # the CoA's lower bound
+        ([*CONC, "--concentration", "1e-320"], "total_cells_per_ml"),
         (["--weight-kg", "٦٣.٥", "--concentration", "1e7", "--viability", "92"], "weight_kg"),
         (["--weight-kg", "６３.５", "--concentration", "1e7", "--viability", "92"], "weight_kg"),
         (["--weight-kg", "6_3.5", "--concentration", "1e7", "--viability", "92"], "weight_kg"),

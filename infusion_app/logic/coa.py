@@ -24,6 +24,9 @@ from pydantic import (
     field_validator,
 )
 
+from infusion_app.logic.dosing import MAX_CONCENTRATION_CELLS_PER_ML as MAX_CONCENTRATION
+from infusion_app.logic.dosing import MAX_VOLUME_ML
+from infusion_app.logic.dosing import MIN_CONCENTRATION_CELLS_PER_ML as MIN_CONCENTRATION
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.numbers import bounded, parse_decimal
 
@@ -39,9 +42,9 @@ MAX_MARKERS = 50
 # Physical plausibility, not protocol policy (compare logic.dosing): packed MSCs do not exceed
 # ~1e9 cells/mL, and below 1e4 cells/mL no dose of either trial fits a 1 L bag. A CoA value
 # outside is a typing or unit slip (1e308 and 1e-320 were released), so it is refused.
-MIN_CONCENTRATION_CELLS_PER_ML = Decimal("1e4")
-MAX_CONCENTRATION_CELLS_PER_ML = Decimal("1e9")
-MAX_BAG_VOLUME_ML = Decimal(1000)
+MIN_CONCENTRATION_CELLS_PER_ML = MIN_CONCENTRATION
+MAX_CONCENTRATION_CELLS_PER_ML = MAX_CONCENTRATION
+MAX_BAG_VOLUME_ML = MAX_VOLUME_ML
 MAX_ENDOTOXIN_EU_PER_ML = Decimal(1000)
 
 
