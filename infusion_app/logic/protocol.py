@@ -11,9 +11,10 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.numbers import bounded
 
 SITE_DEFAULT = "site default"
 
@@ -40,10 +41,24 @@ def check_protocol_id(protocol_id: str) -> str:
 
 T = TypeVar("T")
 
-PositiveDecimal = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
-Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
-PositiveInt = Annotated[int, Field(gt=0)]
-NonNegativeInt = Annotated[int, Field(ge=0)]
+
+def _sane_size(value: Decimal) -> Decimal:
+    """The size bound of every entered number (logic.numbers), so that a protocol value of
+    1e999999 cannot overflow the dose arithmetic later; -0 becomes 0."""
+    try:
+        return bounded("value", value)
+    except InputError as exc:
+        raise ValueError(exc.rule) from None
+
+
+SaneSize = AfterValidator(_sane_size)
+# Counts of minutes, hours, days and weeks: a million is ~2 years of minutes; more would
+# overflow date arithmetic (timedelta) at the bedside instead of being refused here.
+MAX_COUNT = 1_000_000
+PositiveDecimal = Annotated[Decimal, Field(gt=0, allow_inf_nan=False), SaneSize]
+Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False), SaneSize]
+PositiveInt = Annotated[int, Field(gt=0, le=MAX_COUNT)]
+NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 
 class _Strict(BaseModel):
@@ -88,14 +103,14 @@ class TrialDesign(_Strict):
     dlt_definition: Sourced[str]
     dlt_min_grade: Sourced[Annotated[int, Field(ge=1, le=5)]]
     dlt_window_days: Sourced[PositiveInt]
-    target_toxicity_level: Sourced[Annotated[Decimal, Field(gt=0, lt=1)]] | None = None
+    target_toxicity_level: Sourced[Annotated[Decimal, Field(gt=0, lt=1), SaneSize]] | None = None
     ctcae_version: Sourced[str]
 
 
 class Dosing(_Strict):
     dose_basis: Sourced[Literal["viable", "total"]]
     syringe_graduation_ml: Sourced[PositiveDecimal]
-    tolerance_pct: Sourced[Annotated[Decimal, Field(gt=0, le=50)]]
+    tolerance_pct: Sourced[Annotated[Decimal, Field(gt=0, le=50), SaneSize]]
     weight_hard_min_kg: Sourced[PositiveDecimal]
     weight_soft_min_kg: Sourced[PositiveDecimal]
     weight_soft_max_kg: Sourced[PositiveDecimal]
@@ -190,8 +205,8 @@ class Monitoring(_Strict):
 class AlertRange(_Strict):
     """Inclusive normal range: a value below ``min`` or above ``max`` raises a high alarm."""
 
-    min: Decimal = Field(allow_inf_nan=False)
-    max: Decimal = Field(allow_inf_nan=False)
+    min: Annotated[Decimal, Field(allow_inf_nan=False), SaneSize]
+    max: Annotated[Decimal, Field(allow_inf_nan=False), SaneSize]
 
     @model_validator(mode="after")
     def _ordered(self) -> AlertRange:

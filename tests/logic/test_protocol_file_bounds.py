@@ -97,3 +97,26 @@ def test_the_content_digest_is_that_of_the_bytes_read(shipped_protocols_dir: Pat
     path = shipped_protocols_dir / f"{CART}.toml"
     protocol = load_protocol(CART, shipped_protocols_dir)
     assert protocol.content_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        # would overflow the dose arithmetic (exit 70) instead of being refused here
+        ("dose_cells_per_kg = { value = 2e6", "dose_cells_per_kg = { value = 2e999999", "value"),
+        ("dose_cells_per_kg = { value = 2e6", "dose_cells_per_kg = { value = 2e-999", "value"),
+        ("max = 37.9 }", "max = 1e400 }", "max"),
+        # timedelta(minutes=10**18) overflows at the bedside
+        (
+            "post_thaw_limit_min = { value = 120",
+            "post_thaw_limit_min = { value = 10000000",
+            "value",
+        ),
+    ],
+)
+def test_protocol_numbers_are_of_a_sane_size(protocol_variant, old: str, new: str, field: str):
+    path = protocol_variant(CART, (old, new))
+    with pytest.raises(ProtocolFileError) as error:
+        load_protocol_file(path)
+    assert error.value.field is not None and error.value.field.endswith(field)
+    assert len(one_line(error.value)) < 400
