@@ -54,6 +54,9 @@ def load_settings(
                 f"{config_file} {name}",
                 f'must be text in quotes, e.g. {name} = "…", got {type(config[name]).__name__}',
             )
+        if name in config and not config[name].strip():
+            # "" would silently mean the default database or the host name
+            raise InputError(f"{config_file} {name}", "must not be empty; leave it out instead")
     security = config.get("security", {})
     if not isinstance(security, dict):
         raise InputError(f"{config_file} security", "must be a [security] table")

@@ -73,6 +73,8 @@ def test_bad_config_file_is_one_clear_error(tmp_path: Path, text: str, message: 
         ("station = 5\n", "station: must be text in quotes"),  # was exit 70
         ("database_url = [1]\n", "database_url: must be text in quotes"),
         ("security = 5\n", "security: must be a [security] table"),
+        ('station = ""\n', "station: must not be empty"),
+        ('database_url = " "\n', "database_url: must not be empty"),
         ('stations = "bed-7"\n', "stations: unknown setting; the settings are: database_url"),
         ("[securty]\nlockout_minutes = 30\n", "securty: unknown setting"),
     ],
