@@ -136,3 +136,24 @@ def test_any_text_is_a_coa_or_one_input_error_quickly(text: str) -> None:
     except InputError as error:
         assert "\n" not in str(error)
     assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"' + '\\"' * 30_000,  # unclosed string of escaped quotes: a regex backtracked 11 s
+        '{"a": "' + "\\\\" * 30_000 + '"}',
+        "[" * 60_000,
+        '"' * 60_000,
+    ],
+)
+def test_pathological_files_are_answered_quickly(text: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(InputError):
+        parse_coa(text)
+    assert time.monotonic() - started < 1
+
+
+def test_escaped_quotes_and_backslashes_inside_strings_are_not_nesting() -> None:
+    coa = parse_coa(with_extra('"note": "a \\\\\\" [[[ \\\\", "n2": "]]]"'))
+    assert coa.product_id == "UC-MSC-2026-0001"
