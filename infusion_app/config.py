@@ -103,3 +103,5 @@ def _read_config(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(str(path), f"cannot be read as TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses per nested array or table
+        raise InputError(str(path), "nests arrays or tables too deeply") from None

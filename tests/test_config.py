@@ -153,3 +153,13 @@ def test_a_utf8_config_with_text_settings(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('station = "Station Müller"\n', encoding="utf-8")
     assert load_settings(env={"INFUSION_APP_CONFIG": str(config)}).station == "Station Müller"
+
+
+@pytest.mark.parametrize(
+    "text", ["x = " + "[" * 5000 + "]" * 5000 + "\n", "x = " + "{a=" * 5000 + "1" + "}" * 5000]
+)
+def test_a_deeply_nested_config_is_one_line(tmp_path: Path, text: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text, encoding="utf-8")  # tomllib's RecursionError was exit 70
+    with pytest.raises(InputError, match="nests arrays or tables too deeply"):
+        load_settings(env={"INFUSION_APP_CONFIG": str(config)})

@@ -48,6 +48,8 @@ def load_protocol_file(path: Path) -> Protocol:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise ProtocolFileError(str(path), None, f"is not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses per nested array or table
+        raise ProtocolFileError(str(path), None, "nests arrays or tables too deeply") from None
     try:
         protocol = Protocol.model_validate(data)
     except ValidationError as exc:

@@ -120,3 +120,13 @@ def test_protocol_numbers_are_of_a_sane_size(protocol_variant, old: str, new: st
         load_protocol_file(path)
     assert error.value.field is not None and error.value.field.endswith(field)
     assert len(one_line(error.value)) < 400
+
+
+def test_a_deeply_nested_protocol_file_is_one_line(protocol_variant) -> None:
+    path = protocol_variant(CART)
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nx = " + "[" * 5000 + "]" * 5000 + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProtocolFileError, match="nests arrays or tables too deeply"):
+        load_protocol_file(path)
