@@ -105,3 +105,5 @@ def _read_config(path: Path) -> dict[str, Any]:
         raise InputError(str(path), f"cannot be read as TOML: {exc}") from None
     except RecursionError:  # tomllib recurses per nested array or table
         raise InputError(str(path), "nests arrays or tables too deeply") from None
+    except ValueError:  # an integer of more than 4300 digits (Python's conversion limit)
+        raise InputError(str(path), "has a number too long to read") from None

@@ -163,3 +163,18 @@ def test_a_deeply_nested_config_is_one_line(tmp_path: Path, text: str) -> None:
     config.write_text(text, encoding="utf-8")  # tomllib's RecursionError was exit 70
     with pytest.raises(InputError, match="nests arrays or tables too deeply"):
         load_settings(env={"INFUSION_APP_CONFIG": str(config)})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[security]\nlockout_minutes = " + "9" * 5000 + "\n", "has a number too long to read"),
+        ("[security]\nlockout_minutes = 0x" + "f" * 5000 + "\n", "got a number of over 20 digits"),
+    ],
+)
+def test_numbers_of_thousands_of_digits_are_one_line(tmp_path: Path, text: str, message: str):
+    config = tmp_path / "config.toml"
+    config.write_text(text, encoding="utf-8")  # int conversion limit: ValueError, exit 70
+    with pytest.raises(InputError) as error:
+        load_settings(env={"INFUSION_APP_CONFIG": str(config)})
+    assert message in str(error.value) and len(str(error.value)) < 300

@@ -50,6 +50,8 @@ def load_protocol_file(path: Path) -> Protocol:
         raise ProtocolFileError(str(path), None, f"is not valid TOML: {exc}") from None
     except RecursionError:  # tomllib recurses per nested array or table
         raise ProtocolFileError(str(path), None, "nests arrays or tables too deeply") from None
+    except ValueError:  # an integer of more than 4300 digits (Python's conversion limit)
+        raise ProtocolFileError(str(path), None, "has a number too long to read") from None
     try:
         protocol = Protocol.model_validate(data)
     except ValidationError as exc:
@@ -109,4 +111,7 @@ def _file_error(path: Path, exc: ValidationError) -> ProtocolFileError:
 
 
 def _is_scalar(value: object) -> bool:
+    # a huge int (0x followed by 5000 digits) has no repr within Python's conversion limit
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**20:
+        return False
     return isinstance(value, str | int | Decimal | float | bool)

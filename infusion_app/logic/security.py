@@ -36,7 +36,8 @@ class SecurityPolicy:
             if not isinstance(value, int) or isinstance(value, bool):
                 raise InputError(name, f"must be a whole number {low}-{high}, got {value!r}")
             if not low <= value <= high:
-                shown = str(value) if len(str(value)) <= 20 else f"{str(value)[:17]}..."
+                # str() of a 0x-and-5000-digits int would itself fail (conversion limit)
+                shown = str(value) if abs(value) < 10**20 else "a number of over 20 digits"
                 raise InputError(name, f"must be {low}-{high}, got {shown}")
 
 

@@ -130,3 +130,12 @@ def test_a_deeply_nested_protocol_file_is_one_line(protocol_variant) -> None:
     )
     with pytest.raises(ProtocolFileError, match="nests arrays or tables too deeply"):
         load_protocol_file(path)
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "0x" + "f" * 5000])
+def test_protocol_integers_of_thousands_of_digits_are_one_line(protocol_variant, value: str):
+    old = "post_thaw_limit_min = { value = 120"
+    path = protocol_variant(CART, (old, f"post_thaw_limit_min = {{ value = {value}"))
+    with pytest.raises(ProtocolFileError) as error:  # int conversion limit: exit 70
+        load_protocol_file(path)
+    assert len(one_line(error.value)) < 400
