@@ -146,3 +146,52 @@ def test_release_check_never_crashes(changes, duplicate, depth, encoding, as_jso
         path.write_bytes(text.encode(encoding, errors="replace"))
         argv = ["release-check", "--protocol", "ucmsc-cart-cytopenia", "--coa", str(path)]
         check(*run([*argv, "--json"] if as_json else argv))
+
+
+SHIPPED = Path(__file__).resolve().parent.parent / "resources" / "protocols"
+CART_TEXT = (SHIPPED / "ucmsc-cart-cytopenia.toml").read_text(encoding="utf-8")
+VALUE_SITES = [i for i, line in enumerate(CART_TEXT.splitlines()) if "value = " in line]
+TOML_VALUES = st.one_of(
+    st.sampled_from(
+        [
+            "1e999999999",
+            "-1e999",
+            "1e-999",
+            "nan",
+            "inf",
+            "-0",
+            "0",
+            "9" * 5000,
+            "0x" + "f" * 3000,
+            "[" * 3000 + "]" * 3000,
+            '"text"',
+            "true",
+            "1979-05-27",
+            "{ min = 1e400, max = 1 }",
+            "{ min = 40, max = 30 }",
+            "[]",
+            "1_000",
+        ]
+    ),
+    st.integers().map(str),
+    st.decimals(allow_nan=False, allow_infinity=False).map(str),
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    site=st.sampled_from(VALUE_SITES),
+    value=TOML_VALUES,
+    encoding=st.sampled_from(["utf-8", "latin-1"]),
+)
+def test_calc_with_an_edited_protocol_file_never_crashes(site: int, value: str, encoding: str):
+    lines = CART_TEXT.splitlines()
+    head, _, tail = lines[site].partition("value = ")
+    rest = tail.split(",", 1)[1] if "," in tail and not tail.startswith("{") else ""
+    lines[site] = f"{head}value = {value}" + (f",{rest}" if rest else " }")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ucmsc-cart-cytopenia.toml"
+        path.write_bytes(("\n".join(lines) + "\n").encode(encoding, errors="replace"))
+        argv = ["--protocols-dir", folder, "calc", "--protocol", "ucmsc-cart-cytopenia"]
+        argv += ["--dose-level", "A", "--weight-kg", "63.5", "--concentration", "1e7"]
+        check(*run([*argv, "--viability", "92", "--final-volume-ml", "100"]))

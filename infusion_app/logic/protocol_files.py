@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from infusion_app.file_guard import read_input_file
 from infusion_app.logic.errors import InputError, ProtocolFileError, UnknownProtocolError
+from infusion_app.logic.numbers import bounded
 from infusion_app.logic.protocol import Protocol, check_protocol_id
 
 SUFFIX = ".toml"
@@ -45,9 +46,13 @@ def load_protocol_file(path: Path) -> Protocol:
             str(path), None, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8"
         ) from None
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
+        data = tomllib.loads(text, parse_float=_bounded_float)
     except tomllib.TOMLDecodeError as exc:
         raise ProtocolFileError(str(path), None, f"is not valid TOML: {exc}") from None
+    except _NumberOutOfRange as exc:
+        raise ProtocolFileError(
+            str(path), None, f"has a number out of any clinical range: {exc.text[:24]}"
+        ) from None
     except RecursionError:  # tomllib recurses per nested array or table
         raise ProtocolFileError(str(path), None, "nests arrays or tables too deeply") from None
     except ValueError:  # an integer of more than 4300 digits (Python's conversion limit)
@@ -61,6 +66,20 @@ def load_protocol_file(path: Path) -> Protocol:
             str(path), "id", f"{protocol.id!r} must match the file name {path.stem!r}"
         )
     return protocol.with_content_sha256(hashlib.sha256(raw).hexdigest())
+
+
+class _NumberOutOfRange(Exception):
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _bounded_float(text: str) -> Decimal:
+    """TOML floats as exact Decimals of a sane size: 1e999999999 in a whole-number field would
+    make pydantic build a billion-digit int (a hang)."""
+    try:
+        return bounded("value", Decimal(text))
+    except InputError:
+        raise _NumberOutOfRange(text) from None
 
 
 def load_protocol(protocol_id: str, directory: Path) -> Protocol:

@@ -139,3 +139,15 @@ def test_protocol_integers_of_thousands_of_digits_are_one_line(protocol_variant,
     with pytest.raises(ProtocolFileError) as error:  # int conversion limit: exit 70
         load_protocol_file(path)
     assert len(one_line(error.value)) < 400
+
+
+def test_a_float_of_huge_exponent_in_a_whole_number_field_is_refused_at_once(protocol_variant):
+    # pydantic turned Decimal("1e999999999") into a billion-digit int: calc hung
+    import time
+
+    old = "post_thaw_limit_min = { value = 120"
+    path = protocol_variant(CART, (old, "post_thaw_limit_min = { value = 1e999999999"))
+    started = time.monotonic()
+    with pytest.raises(ProtocolFileError, match="out of any clinical range: 1e999999999"):
+        load_protocol_file(path)
+    assert time.monotonic() - started < 1
