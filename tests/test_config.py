@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from infusion_app.config import load_settings
 from infusion_app.logic.errors import InputError
-from infusion_app.logic.security import SecurityPolicy
+from infusion_app.logic.security import BOUNDS, SecurityPolicy
 
 
 def test_defaults_and_environment(tmp_path: Path) -> None:
@@ -178,3 +180,48 @@ def test_numbers_of_thousands_of_digits_are_one_line(tmp_path: Path, text: str, 
     with pytest.raises(InputError) as error:
         load_settings(env={"INFUSION_APP_CONFIG": str(config)})
     assert message in str(error.value) and len(str(error.value)) < 300
+
+
+_SETTING_VALUES = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(
+        [
+            '"5"',
+            "5.0",
+            "true",
+            "1e999999999",
+            "nan",
+            "inf",
+            "1979-05-27",
+            "[]",
+            "{}",
+            '""',
+            "0x7fff",
+        ]
+    ),
+    st.text(alphabet="0123456789._-+eE", min_size=1, max_size=8),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    values=st.dictionaries(
+        st.sampled_from([*SecurityPolicy.__dataclass_fields__, "lockout", "station"]),
+        _SETTING_VALUES,
+        max_size=4,
+    )
+)
+def test_any_security_table_is_settings_or_one_line(tmp_path: Path, values: dict[str, str]):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[security]\n" + "".join(f"{k} = {v}\n" for k, v in values.items()), encoding="utf-8"
+    )
+    try:
+        policy = load_settings(env={"INFUSION_APP_CONFIG": str(config)}).security
+    except InputError as error:
+        assert "\n" not in str(error) and len(str(error)) < 400
+        return
+    for name, (low, high) in BOUNDS.items():
+        assert low <= getattr(policy, name) <= high
