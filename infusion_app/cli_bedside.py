@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from infusion_app.cli_common import parse_date, parse_time, print_json, read_coa
+from infusion_app.cli_common import parse_date, parse_time, print_json, read_coa, whole_number
 from infusion_app.cli_store import open_context, read_password
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.summaries import infusion_summary, release_summary
@@ -41,7 +41,9 @@ def add_bedside_commands(commands: Sub) -> None:
     add.add_argument("--protocol", required=True, help="protocol ID")
     add.add_argument("--dose-level", required=True, help="dose level or group ID")
     add.add_argument("--dob", help="date of birth, YYYY-MM-DD")
-    add.add_argument("--age", type=int, help="age in years (when the date of birth is not known)")
+    add.add_argument(
+        "--age", type=whole_number, help="age in years (when the date of birth is not known)"
+    )
 
     product = commands.add_parser("product", help="register and release cell products")
     product_commands = product.add_subparsers(dest="product_command", required=True)
@@ -64,7 +66,7 @@ def add_bedside_commands(commands: Sub) -> None:
     new = _write(steps.add_parser("new", help="create the record of an infusion"))
     new.add_argument("--patient", required=True, help="trial ID")
     new.add_argument("--product", required=True, help="product ID")
-    new.add_argument("--number", required=True, type=int, help="cycle or dose number")
+    new.add_argument("--number", required=True, type=whole_number, help="cycle or dose number")
 
     dose = _step(steps, "dose", "calculate dose and drip plan from today's weight and the CoA")
     dose.add_argument("--final-volume-ml", help="final bag volume after dilution")
@@ -79,7 +81,9 @@ def add_bedside_commands(commands: Sub) -> None:
     _step(steps, "premed", "premedication given (drug, dose, route from the protocol)", at=True)
     _step(steps, "thaw", "product thawed and mixed at room temperature", at=True)
     start = _step(steps, "start", "start at the slow rate (signed)", at=True)
-    start.add_argument("--drop-factor", required=True, type=int, help="the set in use, gtt/mL")
+    start.add_argument(
+        "--drop-factor", required=True, type=whole_number, help="the set in use, gtt/mL"
+    )
     start.add_argument("--override-reason", help="why a start outside the window is right")
     rate = _step(steps, "rate", "rate step after the slow phase", at=True)
     rate.add_argument(
@@ -88,7 +92,7 @@ def add_bedside_commands(commands: Sub) -> None:
         required=True,
         help="the patient has no discomfort (required to step up)",
     )
-    rate.add_argument("--rate", type=int, help="gtt/min (default: the plan's)")
+    rate.add_argument("--rate", type=whole_number, help="gtt/min (default: the plan's)")
     hold = _step(steps, "hold", "discomfort: stay at the slow rate", at=True)
     hold.add_argument("--why", required=True)
     vitals = _step(steps, "vitals", "one set of vital signs", at=True)
@@ -114,7 +118,9 @@ def add_bedside_commands(commands: Sub) -> None:
     ae.add_argument("--outcome", default="not recovered / ongoing")
     ae.add_argument("--description")
     sae = _step(steps, "sae-reported", "a serious adverse event was reported", at=True)
-    sae.add_argument("--ae", required=True, type=int, help="the adverse event's number (seq)")
+    sae.add_argument(
+        "--ae", required=True, type=whole_number, help="the adverse event's number (seq)"
+    )
     pause = _step(steps, "pause", "pause the drip", at=True)
     pause.add_argument("--why", required=True)
     _step(steps, "resume", "resume after a pause", at=True)
@@ -129,7 +135,7 @@ def add_bedside_commands(commands: Sub) -> None:
     follow.add_argument("--check", required=True, help="acute_24h, week_4, week_8, ...")
     follow.add_argument("--finding")
     correct = _step(steps, "correct", "correct an earlier entry (signed)")
-    correct.add_argument("--seq", required=True, type=int, help="the entry to correct")
+    correct.add_argument("--seq", required=True, type=whole_number, help="the entry to correct")
     correct.add_argument("--reason", required=True, help="why the entry was wrong")
     correct.add_argument("--time", help="its corrected bedside time")
     correct.add_argument(

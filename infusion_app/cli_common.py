@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from infusion_app.logic.coa import CertificateOfAnalysis, parse_coa
+from infusion_app.file_guard import read_coa_file
+from infusion_app.logic.coa import CertificateOfAnalysis
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.numbers import parse_int
 from infusion_app.logic.summaries import json_default
 
 
 def read_coa(path: Path) -> CertificateOfAnalysis:
+    """A CoA file: a regular UTF-8 file of at most MAX_COA_BYTES, never a database file, a FIFO
+    or a device (``/dev/zero`` hung), parsed strictly."""
+    return read_coa_file(path, "coa")
+
+
+def whole_number(text: str) -> int:
+    """argparse ``type=`` for whole numbers: ``int()`` would take '٣' as 3 and '1_0' as 10."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError("coa", f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError("coa", f"{path} is not UTF-8 text") from None
-    return parse_coa(text, source="coa")
+        return parse_int("value", text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.rule) from None
 
 
 def parse_time(field: str, text: str) -> datetime:

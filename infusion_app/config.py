@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import socket
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_config_path, user_data_path
 
+from infusion_app.file_guard import read_text_input_file
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.security import SecurityPolicy
 
@@ -64,14 +65,22 @@ def load_settings(
         or user_config_path(APP_DIR_NAME, appauthor=False) / "config.toml"
     )
     config = _read_config(config_file)
+    _only_known(config_file, "", config, _TOP_LEVEL)
+    for name in ("database_url", "station"):
+        if name in config and not isinstance(config[name], str):
+            raise InputError(
+                f"{config_file} {name}",
+                f'must be text in quotes, e.g. {name} = "…", got {type(config[name]).__name__}',
+            )
+        if name in config and not config[name].strip():
+            # "" would silently mean the default database or the host name
+            raise InputError(f"{config_file} {name}", "must not be empty; leave it out instead")
     security = config.get("security", {})
+    if not isinstance(security, dict):
+        raise InputError(f"{config_file} security", "must be a [security] table")
+    _only_known(config_file, "[security] ", security, SecurityPolicy.__dataclass_fields__)
     try:
         policy = SecurityPolicy(**security)
-    except TypeError:
-        known = ", ".join(SecurityPolicy.__dataclass_fields__)
-        raise InputError(
-            f"{config_file} [security]", f"unknown setting; the settings are: {known}"
-        ) from None
     except InputError as exc:
         raise InputError(f"{config_file} [security] {exc.field}", exc.rule) from None
     return Settings(
@@ -87,11 +96,32 @@ def load_settings(
     )
 
 
+_TOP_LEVEL = ("database_url", "station", "security")
+MAX_CONFIG_BYTES = 64 * 1024
+
+
+def _only_known(path: Path, where: str, table: Mapping[str, Any], known: Iterable[str]) -> None:
+    """A misspelt setting must not silently fall back to its default."""
+    names = list(known)
+    unknown = sorted(set(table) - set(names))
+    if unknown:
+        raise InputError(
+            f"{path} {where}{unknown[0][:40]}",
+            f"unknown setting; the settings are: {', '.join(names)}",
+        )
+
+
 def _read_config(path: Path) -> dict[str, Any]:
-    if not path.is_file():
+    """The config file, or nothing when there is none. A folder, a FIFO, a device, a file of
+    the database, a file over 64 KiB or one not in UTF-8 is refused, never skipped."""
+    if not os.path.lexists(path):
         return {}
+    text = read_text_input_file(path, "config file", max_bytes=MAX_CONFIG_BYTES)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise InputError(str(path), f"cannot be read as TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses per nested array or table
+        raise InputError(str(path), "nests arrays or tables too deeply") from None
+    except ValueError:  # an integer of more than 4300 digits (Python's conversion limit)
+        raise InputError(str(path), "has a number too long to read") from None

@@ -21,6 +21,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+from infusion_app.logic.coa import MAX_COA_BYTES, CertificateOfAnalysis, parse_coa
 from infusion_app.logic.errors import InputError
 
 # The files SQLite may create beside a database: a rollback journal, the WAL and its index.
@@ -151,3 +152,11 @@ def read_text_input_file(path: Path, field: str, *, max_bytes: int) -> str:
         raise InputError(
             field, f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
         ) from None
+
+
+def read_coa_file(path: Path, field: str, *, source: str = "coa") -> CertificateOfAnalysis:
+    """A certificate of analysis file, read as every input file is (above) and parsed strictly.
+
+    The CLI and the pharmacist's *Import CoA file…* both come here, so they refuse the same.
+    """
+    return parse_coa(read_text_input_file(path, field, max_bytes=MAX_COA_BYTES), source=source)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from infusion_app.config import load_settings
 from infusion_app.logic.errors import InputError
-from infusion_app.logic.security import SecurityPolicy
+from infusion_app.logic.security import BOUNDS, SecurityPolicy
 
 
 def test_defaults_and_environment(tmp_path: Path) -> None:
@@ -37,8 +39,8 @@ def test_security_settings_from_the_config_file(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ('[security]\nmax_failed_logins = "five"\n', "max_failed_logins: must be a whole number"),
-        ("[security]\nlockout_minutes = 0\n", "lockout_minutes: must be a whole number"),
-        ("[security]\nmin_password_length = 6\n", "min_password_length: must be at least 8"),
+        ("[security]\nlockout_minutes = 0\n", "lockout_minutes: must be 5-1440, got 0"),
+        ("[security]\nmin_password_length = 6\n", "min_password_length: must be 8-128, got 6"),
         ("[security]\nlockout = 5\n", "unknown setting; the settings are: min_password_length"),
         ("[security\n", "cannot be read as TOML"),
     ],
@@ -50,3 +52,176 @@ def test_bad_config_file_is_one_clear_error(tmp_path: Path, text: str, message: 
         load_settings(env={"INFUSION_APP_CONFIG": str(config)})
     assert str(config) in str(error.value)
     assert message in str(error.value)
+
+
+# Issue 12 §4, configuration: every setting bounded and typed, every unreadable file refused.
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # a huge lockout overflowed the 5th failed login's date arithmetic: a crash, guessing
+        # left unlimited and unaudited
+        ("[security]\nlockout_minutes = 99999999999\n", "lockout_minutes: must be 5-1440"),
+        ("[security]\nlockout_minutes = 1441\n", "lockout_minutes: must be 5-1440, got 1441"),
+        ("[security]\nlockout_minutes = 4\n", "lockout_minutes: must be 5-1440, got 4"),
+        # a huge max_failed_logins turned lockout off
+        ("[security]\nmax_failed_logins = 1000000\n", "max_failed_logins: must be 1-10"),
+        ("[security]\nmax_failed_logins = 11\n", "max_failed_logins: must be 1-10, got 11"),
+        ("[security]\nidle_lock_minutes = 61\n", "idle_lock_minutes: must be 1-60, got 61"),
+        ("[security]\nmin_password_length = 129\n", "min_password_length: must be 8-128"),
+        ("[security]\nmax_failed_logins = 5.0\n", "max_failed_logins: must be a whole number"),
+        ("[security]\nmax_failed_logins = true\n", "max_failed_logins: must be a whole number"),
+        ("station = 5\n", "station: must be text in quotes"),  # was exit 70
+        ("database_url = [1]\n", "database_url: must be text in quotes"),
+        ("security = 5\n", "security: must be a [security] table"),
+        ('station = ""\n', "station: must not be empty"),
+        ('database_url = " "\n', "database_url: must not be empty"),
+        ('stations = "bed-7"\n', "stations: unknown setting; the settings are: database_url"),
+        ("[securty]\nlockout_minutes = 30\n", "securty: unknown setting"),
+    ],
+)
+def test_settings_outside_their_bounds_or_type_are_refused(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_settings(env={"INFUSION_APP_CONFIG": str(config)})
+    assert message in str(error.value)
+    assert str(config) in str(error.value) and "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "low", "high"),
+    [
+        ("max_failed_logins", 1, 10),
+        ("lockout_minutes", 5, 1440),
+        ("idle_lock_minutes", 1, 60),
+        ("min_password_length", 8, 128),
+    ],
+)
+def test_each_bound_is_inclusive(tmp_path: Path, name: str, low: int, high: int) -> None:
+    config = tmp_path / "config.toml"
+    for value in (low, high):
+        config.write_text(f"[security]\n{name} = {value}\n", encoding="utf-8")
+        policy = load_settings(env={"INFUSION_APP_CONFIG": str(config)}).security
+        assert getattr(policy, name) == value
+
+
+def test_the_lockout_at_its_longest_still_locks(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from infusion_app.logic.security import locked_until_after_failure
+
+    policy = SecurityPolicy(max_failed_logins=10, lockout_minutes=1440)
+    now = datetime(9999, 12, 30, tzinfo=UTC)  # a day of lockout still fits the calendar
+    assert locked_until_after_failure(10, now, policy) == now + timedelta(days=1)
+
+
+def test_a_config_path_that_is_a_folder_is_refused_not_ignored(tmp_path: Path) -> None:
+    folder = tmp_path / "config.toml"
+    folder.mkdir()
+    with pytest.raises(InputError) as error:
+        load_settings(env={"INFUSION_APP_CONFIG": str(folder)})
+    assert "is a folder" in str(error.value)
+
+
+def test_a_config_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        load_settings(env={"INFUSION_APP_CONFIG": str(fifo)})
+
+
+def test_a_latin1_config_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_bytes('station = "Müller-Station"\n'.encode("latin-1"))  # was exit 70
+    with pytest.raises(InputError) as error:
+        load_settings(env={"INFUSION_APP_CONFIG": str(config)})
+    assert "is not UTF-8 text" in str(error.value)
+
+
+def test_an_oversized_config_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("# " + "x" * 70_000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="bytes"):
+        load_settings(env={"INFUSION_APP_CONFIG": str(config)})
+
+
+def test_a_utf8_config_with_text_settings(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('station = "Station Müller"\n', encoding="utf-8")
+    assert load_settings(env={"INFUSION_APP_CONFIG": str(config)}).station == "Station Müller"
+
+
+@pytest.mark.parametrize(
+    "text", ["x = " + "[" * 5000 + "]" * 5000 + "\n", "x = " + "{a=" * 5000 + "1" + "}" * 5000]
+)
+def test_a_deeply_nested_config_is_one_line(tmp_path: Path, text: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text, encoding="utf-8")  # tomllib's RecursionError was exit 70
+    with pytest.raises(InputError, match="nests arrays or tables too deeply"):
+        load_settings(env={"INFUSION_APP_CONFIG": str(config)})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[security]\nlockout_minutes = " + "9" * 5000 + "\n", "has a number too long to read"),
+        ("[security]\nlockout_minutes = 0x" + "f" * 5000 + "\n", "got a number of over 20 digits"),
+    ],
+)
+def test_numbers_of_thousands_of_digits_are_one_line(tmp_path: Path, text: str, message: str):
+    config = tmp_path / "config.toml"
+    config.write_text(text, encoding="utf-8")  # int conversion limit: ValueError, exit 70
+    with pytest.raises(InputError) as error:
+        load_settings(env={"INFUSION_APP_CONFIG": str(config)})
+    assert message in str(error.value) and len(str(error.value)) < 300
+
+
+_SETTING_VALUES = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(
+        [
+            '"5"',
+            "5.0",
+            "true",
+            "1e999999999",
+            "nan",
+            "inf",
+            "1979-05-27",
+            "[]",
+            "{}",
+            '""',
+            "0x7fff",
+        ]
+    ),
+    st.text(alphabet="0123456789._-+eE", min_size=1, max_size=8),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    values=st.dictionaries(
+        st.sampled_from([*SecurityPolicy.__dataclass_fields__, "lockout", "station"]),
+        _SETTING_VALUES,
+        max_size=4,
+    )
+)
+def test_any_security_table_is_settings_or_one_line(tmp_path: Path, values: dict[str, str]):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[security]\n" + "".join(f"{k} = {v}\n" for k, v in values.items()), encoding="utf-8"
+    )
+    try:
+        policy = load_settings(env={"INFUSION_APP_CONFIG": str(config)}).security
+    except InputError as error:
+        assert "\n" not in str(error) and len(str(error)) < 400
+        return
+    for name, (low, high) in BOUNDS.items():
+        assert low <= getattr(policy, name) <= high

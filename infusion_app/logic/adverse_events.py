@@ -15,6 +15,7 @@ from typing import Any
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.numbers import parse_decimal
+from infusion_app.logic.vitals import check_temperature
 
 
 class Term(StrEnum):
@@ -108,6 +109,18 @@ class AdverseEvent:
         }
 
 
+def parse_flag(field: str, raw: object) -> bool:
+    """A yes/no value: a bool, or its name typed (``--set serious=false`` was taken as true)."""
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower() if isinstance(raw, str) else None
+    if text in ("true", "yes"):
+        return True
+    if text in ("false", "no"):
+        return False
+    raise InputError(field, f"must be true or false, got {raw!r}")
+
+
 def _choice(field: str, enum: type[StrEnum], raw: object) -> Any:
     text = str(raw).strip()
     for member in enum:
@@ -123,7 +136,7 @@ def parse_adverse_event(
     grade: int | str,
     started_at: datetime,
     attribution: str,
-    serious: bool,
+    serious: bool | str,
     action_taken: str = "none",
     outcome: str = "not recovered / ongoing",
     aware_at: datetime,
@@ -155,7 +168,7 @@ def parse_adverse_event(
         grade=int(value),
         started_at=started_at,
         attribution=_choice("attribution", Attribution, attribution),
-        serious=bool(serious),
+        serious=parse_flag("serious", serious),
         action_taken=_choice("action_taken", ActionTaken, action_taken),
         outcome=_choice("outcome", Outcome, outcome),
         aware_at=aware_at,
@@ -168,7 +181,10 @@ def fever_grade(temperature_c: Decimal) -> int | None:
 
     Grade 4 (> 40.0 °C for more than 24 h) needs the duration, which one reading cannot
     give, so the suggestion stops at 3 and the nurse may raise it. Below 38.0: no fever.
+    A temperature no patient can have (the vital signs' plausible 25-45 °C) is refused: 392
+    for 39.2 was recorded as grade 3 and a DLT.
     """
+    check_temperature("temperature_c", temperature_c)
     if temperature_c < Decimal("38.0"):
         return None
     if temperature_c <= Decimal("39.0"):

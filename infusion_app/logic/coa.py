@@ -23,9 +23,28 @@ from pydantic import (
     field_validator,
 )
 
+from infusion_app.logic.dosing import MAX_CONCENTRATION_CELLS_PER_ML as MAX_CONCENTRATION
+from infusion_app.logic.dosing import MAX_VOLUME_ML
+from infusion_app.logic.dosing import MIN_CONCENTRATION_CELLS_PER_ML as MIN_CONCENTRATION
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.numbers import bounded, parse_decimal
 
 PENDING: Literal["pending"] = "pending"
+
+# A CoA is about one kilobyte. The limits keep a pasted or corrupted file from being stored
+# (twice: the product row and its event) or from exhausting the parser.
+MAX_COA_BYTES = 64 * 1024
+MAX_NESTING = 16  # the CoA itself nests 2 deep (sterility detail); 1000 deep crashed json
+MAX_NUMBER_CHARS = 40  # a 5000-digit integer hit Python's int conversion limit
+MAX_MARKERS = 50
+
+# Physical plausibility, not protocol policy (compare logic.dosing): packed MSCs do not exceed
+# ~1e9 cells/mL, and below 1e4 cells/mL no dose of either trial fits a 1 L bag. A CoA value
+# outside is a typing or unit slip (1e308 and 1e-320 were released), so it is refused.
+MIN_CONCENTRATION_CELLS_PER_ML = MIN_CONCENTRATION
+MAX_CONCENTRATION_CELLS_PER_ML = MAX_CONCENTRATION
+MAX_BAG_VOLUME_ML = MAX_VOLUME_ML
+MAX_ENDOTOXIN_EU_PER_ML = Decimal(1000)
 
 
 def _pending_to_none(value: Any) -> Any:
@@ -39,13 +58,21 @@ def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
-def _no_bool(value: Any) -> Any:
+def _number(value: Any) -> Any:
+    """Numbers as the app reads them everywhere (logic.numbers): ASCII digits, a sane size,
+    -0 made 0. Anything else is left to the field's own type check."""
     if isinstance(value, bool):
         raise ValueError("must be a number, not true/false")
+    if isinstance(value, str | int | float | Decimal):
+        try:
+            number = parse_decimal("value", value)
+        except InputError as exc:
+            raise ValueError(exc.rule) from None
+        return bounded("value", number)
     return value
 
 
-Pct = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False), BeforeValidator(_no_bool)]
+Pct = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False), BeforeValidator(_number)]
 PendingPct = Annotated[Pct | None, BeforeValidator(_pending_to_none)]
 Negativity = Annotated[Literal["negative", "positive", "pending"], BeforeValidator(_lower)]
 PassFail = Annotated[Literal["pass", "fail", "pending"], BeforeValidator(_lower)]
@@ -64,20 +91,35 @@ class CertificateOfAnalysis(BaseModel):
 
     product_id: str = Field(min_length=1, max_length=64)
     patient_id: str = Field(min_length=1, max_length=64)
-    lot: str | None = None
+    lot: str | None = Field(default=None, max_length=64)
     total_cells_per_ml: Annotated[
-        Decimal, Field(gt=0, allow_inf_nan=False), BeforeValidator(_no_bool)
+        Decimal,
+        Field(
+            ge=MIN_CONCENTRATION_CELLS_PER_ML,
+            le=MAX_CONCENTRATION_CELLS_PER_ML,
+            allow_inf_nan=False,
+        ),
+        BeforeValidator(_number),
     ]
-    volume_ml: Annotated[Decimal, Field(gt=0, allow_inf_nan=False), BeforeValidator(_no_bool)]
+    volume_ml: Annotated[
+        Decimal, Field(gt=0, le=MAX_BAG_VOLUME_ML, allow_inf_nan=False), BeforeValidator(_number)
+    ]
     viability_pct: PendingPct = None
     sterility: Negativity | SterilityDetail = PENDING
     mycoplasma: Negativity = PENDING
     endotoxin_eu_per_ml: Annotated[
-        Annotated[Decimal, Field(ge=0, allow_inf_nan=False), BeforeValidator(_no_bool)] | None,
+        Annotated[
+            Decimal,
+            Field(ge=0, le=MAX_ENDOTOXIN_EU_PER_ML, allow_inf_nan=False),
+            BeforeValidator(_number),
+        ]
+        | None,
         BeforeValidator(_pending_to_none),
     ] = None
     tumorigenicity: PassFail = PENDING
-    markers_pct: dict[str, PendingPct] = Field(default_factory=dict)
+    markers_pct: dict[Annotated[str, Field(min_length=1, max_length=32)], PendingPct] = Field(
+        default_factory=dict, max_length=MAX_MARKERS
+    )
     expires_at: AwareDatetime | None = None
 
     @field_validator("product_id", "patient_id")
@@ -95,15 +137,92 @@ class CertificateOfAnalysis(BaseModel):
 def parse_coa(text: str, *, source: str = "coa") -> CertificateOfAnalysis:
     """Parse CoA JSON with numbers read as Decimal.
 
-    NaN and Infinity become Decimal too, so that validation refuses them by field name.
+    NaN and Infinity become Decimal too, so that validation refuses them by field name. A key
+    given twice is refused (json would keep the last: "positive" then "negative" was released
+    as negative), and so are a text over :data:`MAX_COA_BYTES`, nesting deeper than
+    :data:`MAX_NESTING` and a number literal longer than :data:`MAX_NUMBER_CHARS`.
     """
+    if len(text) > MAX_COA_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_COA_BYTES:
+        raise InputError(source, f"is larger than {MAX_COA_BYTES} bytes; a CoA is about 1 KB")
+    depth = _nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise InputError(source, f"nests more than {MAX_NESTING} levels deep")
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
+        data = json.loads(
+            text,
+            parse_float=_number_token,
+            parse_int=_number_token,
+            parse_constant=Decimal,
+            object_pairs_hook=_unique_keys,
+        )
+    except _DuplicateKey as exc:
+        raise InputError(
+            f"{source}.{exc.key}", "is given more than once in the file; give each field once"
+        ) from None
+    except _LongNumber as exc:
+        raise InputError(
+            source, f"has a number of {exc.length} characters; at most {MAX_NUMBER_CHARS}"
+        ) from None
     except json.JSONDecodeError as exc:
         raise InputError(source, f"is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except RecursionError:  # unreachable after the depth check; never a traceback though
+        raise InputError(source, f"nests more than {MAX_NESTING} levels deep") from None
     if not isinstance(data, dict):
         raise InputError(source, "must be a JSON object with the CoA fields")
     return coa_from_mapping(data, source=source)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+class _LongNumber(Exception):
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key[:40])
+        result[key] = value
+    return result
+
+
+def _number_token(token: str) -> Decimal:
+    """Every JSON number as an exact Decimal, never an int built from thousands of digits."""
+    if len(token) > MAX_NUMBER_CHARS:
+        raise _LongNumber(len(token))
+    return Decimal(token)
+
+
+def _nesting_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects outside strings, in one linear pass (a regex
+    over strings backtracked quadratically on a file of unclosed escaped quotes), stopping as
+    soon as the limit is passed."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_NESTING:
+                    break
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def coa_from_mapping(data: dict[str, Any], *, source: str = "coa") -> CertificateOfAnalysis:
@@ -118,8 +237,9 @@ def coa_from_mapping(data: dict[str, Any], *, source: str = "coa") -> Certificat
             problem = "is required"
         elif first["type"] == "timezone_aware":
             problem = "must include a time zone offset, e.g. 2026-12-31T23:59:00+08:00"
-        else:
-            problem += f" (got {first.get('input')!r})"
+        elif " got " not in problem:
+            shown = repr(first.get("input"))
+            problem += f" (got {shown if len(shown) <= 40 else shown[:37] + '...'})"
         raise InputError(f"{source}.{field}", problem) from None
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from infusion_app.logic.adverse_events import is_dlt, parse_adverse_event, sae_report_due
+from infusion_app.logic.dosing import MAX_VOLUME_ML
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import RecordedEvent
+from infusion_app.logic.numbers import parse_decimal, require_range
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.transitions import corrected
 from infusion_app.logic.vitals import PLAUSIBLE, parse_vitals, vitals_payload
@@ -83,8 +86,8 @@ def correction_payload(
             raise InputError(
                 name, f"cannot be corrected on a {target.type.value} (correctable: {listed})"
             )
-    after = corrected(target, {"changes": dict(changes)})
-    new_values = dict(changes)
+    new_values = _checked_values(target.type, changes)
+    after = corrected(target, {"changes": new_values})
     if target.type is EventType.VITALS_RECORDED:
         new_values = vitals_payload(parse_vitals(after.payload), protocol.vital_alert_limits)
     elif target.type is EventType.ADVERSE_EVENT_RECORDED:
@@ -101,6 +104,23 @@ def correction_payload(
     return payload
 
 
+# Volumes as the bedside takes them (logic.dosing: no bag holds more than 1 L); the bag's own
+# volume is checked again when the corrected log is folded.
+_VOLUMES = frozenset({"volume_infused_ml", "volume_given_ml"})
+
+
+def _checked_values(kind: EventType, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed values of a correction: a volume of "abc" is refused here by name (it was exit 70
+    when the corrected log was folded), never stored."""
+    values = dict(changes)
+    if kind in (EventType.INFUSION_ENDED, EventType.INFUSION_STOPPED):
+        for name in _VOLUMES & values.keys():
+            values[name] = require_range(
+                name, parse_decimal(name, values[name]), ge=Decimal(0), le=MAX_VOLUME_ML, unit="mL"
+            )
+    return values
+
+
 def adverse_event_payload(
     raw: Mapping[str, Any], protocol: Protocol, first_dose_at: datetime | None
 ) -> dict[str, Any]:
@@ -115,7 +135,7 @@ def adverse_event_payload(
         grade=raw["grade"],
         started_at=when(raw["started_at"]),
         attribution=raw["attribution"],
-        serious=bool(raw["serious"]),
+        serious=raw["serious"],
         action_taken=raw.get("action_taken", "none"),
         outcome=raw.get("outcome", "not recovered / ongoing"),
         aware_at=when(raw["aware_at"]),

@@ -26,7 +26,9 @@ from infusion_app.logic.protocol import Protocol
 Number = Decimal | int | str
 
 # Physical plausibility, not protocol policy: packed MSCs do not exceed ~1e9 cells/mL, and a
-# gravity bag for a 30-60 min infusion is far below 1 L. Larger values are typing slips.
+# gravity bag for a 30-60 min infusion is far below 1 L. Larger values are typing slips; so is
+# a concentration below 1e4 cells/mL (no dose fits a bag): the CoA's bounds, logic.coa.
+MIN_CONCENTRATION_CELLS_PER_ML = Decimal("1e4")
 MAX_CONCENTRATION_CELLS_PER_ML = Decimal("1e9")
 MAX_VOLUME_ML = Decimal(1000)
 HUNDRED = Decimal(100)
@@ -72,6 +74,7 @@ def calculate_dose(
         "total_cells_per_ml",
         parse_decimal("total_cells_per_ml", total_cells_per_ml),
         gt=Decimal(0),
+        ge=MIN_CONCENTRATION_CELLS_PER_ML,
         le=MAX_CONCENTRATION_CELLS_PER_ML,
         unit="cells/mL",
     )

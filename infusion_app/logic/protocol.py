@@ -7,21 +7,58 @@ silent. A reviewer can then check the file line by line against the registry sum
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.numbers import bounded
 
 SITE_DEFAULT = "site default"
 
+# Bounded lengths: names and ids are shown on one line of the screen and the record, and a
+# protocol id names a file (300 characters were an OS error, exit 70).
+MAX_ID = 64
+MAX_NAME = 200
+MAX_TEXT = 2000
+PROTOCOL_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_PROTOCOL_ID = re.compile(PROTOCOL_ID_PATTERN, re.ASCII)
+
+
+def check_protocol_id(protocol_id: str) -> str:
+    """A protocol id as typed (``--protocol``), checked before it is used as a file name."""
+    if len(protocol_id) > MAX_ID:
+        raise InputError("protocol", f"must be at most {MAX_ID} characters, got {len(protocol_id)}")
+    if not _PROTOCOL_ID.fullmatch(protocol_id):
+        shown = repr(protocol_id) if len(protocol_id) <= 40 else f"{protocol_id[:37]!r}..."
+        raise InputError(
+            "protocol", f"must be lower-case letters, digits and '-', e.g. msc-l-crc; got {shown}"
+        )
+    return protocol_id
+
+
 T = TypeVar("T")
 
-PositiveDecimal = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
-Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
-PositiveInt = Annotated[int, Field(gt=0)]
-NonNegativeInt = Annotated[int, Field(ge=0)]
+
+def _sane_size(value: Decimal) -> Decimal:
+    """The size bound of every entered number (logic.numbers), so that a protocol value of
+    1e999999 cannot overflow the dose arithmetic later; -0 becomes 0."""
+    try:
+        return bounded("value", value)
+    except InputError as exc:
+        raise ValueError(exc.rule) from None
+
+
+SaneSize = AfterValidator(_sane_size)
+# Counts of minutes, hours, days and weeks: a million is ~2 years of minutes; more would
+# overflow date arithmetic (timedelta) at the bedside instead of being refused here.
+MAX_COUNT = 1_000_000
+PositiveDecimal = Annotated[Decimal, Field(gt=0, allow_inf_nan=False), SaneSize]
+Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False), SaneSize]
+PositiveInt = Annotated[int, Field(gt=0, le=MAX_COUNT)]
+NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 
 class _Strict(BaseModel):
@@ -34,8 +71,8 @@ class Sourced(_Strict, Generic[T]):
     """A protocol value with its provenance."""
 
     value: T
-    source: str = Field(min_length=1)
-    note: str | None = None
+    source: str = Field(min_length=1, max_length=MAX_NAME)
+    note: str | None = Field(default=None, max_length=MAX_TEXT)
 
 
 class Schedule(_Strict):
@@ -55,8 +92,8 @@ class Schedule(_Strict):
 class DoseLevel(_Strict):
     """A dose level or group; its ``id`` is what the CLI takes as ``--dose-level``."""
 
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
-    label: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")
+    label: str = Field(min_length=1, max_length=MAX_NAME)
     dose_cells_per_kg: Sourced[PositiveDecimal]
     schedule: Schedule | None = None
 
@@ -66,14 +103,14 @@ class TrialDesign(_Strict):
     dlt_definition: Sourced[str]
     dlt_min_grade: Sourced[Annotated[int, Field(ge=1, le=5)]]
     dlt_window_days: Sourced[PositiveInt]
-    target_toxicity_level: Sourced[Annotated[Decimal, Field(gt=0, lt=1)]] | None = None
+    target_toxicity_level: Sourced[Annotated[Decimal, Field(gt=0, lt=1), SaneSize]] | None = None
     ctcae_version: Sourced[str]
 
 
 class Dosing(_Strict):
     dose_basis: Sourced[Literal["viable", "total"]]
     syringe_graduation_ml: Sourced[PositiveDecimal]
-    tolerance_pct: Sourced[Annotated[Decimal, Field(gt=0, le=50)]]
+    tolerance_pct: Sourced[Annotated[Decimal, Field(gt=0, le=50), SaneSize]]
     weight_hard_min_kg: Sourced[PositiveDecimal]
     weight_soft_min_kg: Sourced[PositiveDecimal]
     weight_soft_max_kg: Sourced[PositiveDecimal]
@@ -99,11 +136,11 @@ class Dosing(_Strict):
 class MarkerRule(_Strict):
     """One ISCT identity/purity line; several markers are alternatives (CD14 or CD11b)."""
 
-    markers: list[str] = Field(min_length=1)
+    markers: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(min_length=1)
     min_pct: Percent | None = None
     max_pct: Percent | None = None
-    source: str = Field(min_length=1)
-    note: str | None = None
+    source: str = Field(min_length=1, max_length=MAX_NAME)
+    note: str | None = Field(default=None, max_length=MAX_TEXT)
 
     @model_validator(mode="after")
     def _one_bound(self) -> MarkerRule:
@@ -168,8 +205,8 @@ class Monitoring(_Strict):
 class AlertRange(_Strict):
     """Inclusive normal range: a value below ``min`` or above ``max`` raises a high alarm."""
 
-    min: Decimal = Field(allow_inf_nan=False)
-    max: Decimal = Field(allow_inf_nan=False)
+    min: Annotated[Decimal, Field(allow_inf_nan=False), SaneSize]
+    max: Annotated[Decimal, Field(allow_inf_nan=False), SaneSize]
 
     @model_validator(mode="after")
     def _ordered(self) -> AlertRange:
@@ -190,10 +227,14 @@ class VitalAlertLimits(_Strict):
 class Protocol(_Strict):
     """A whole protocol file. ``id`` must equal the file name without ``.toml``."""
 
-    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9-]*$")
-    version: str = Field(min_length=1, pattern=r"^\d+\.\d+(\.\d+)?$")
-    title: str = Field(min_length=1)
-    source_documents: list[str] = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=MAX_ID, pattern=PROTOCOL_ID_PATTERN)
+    version: str = Field(
+        min_length=1, max_length=20, pattern=r"^[0-9]{1,5}\.[0-9]{1,5}(\.[0-9]{1,5})?$"
+    )
+    title: str = Field(min_length=1, max_length=MAX_NAME)
+    source_documents: list[Annotated[str, Field(min_length=1, max_length=MAX_NAME)]] = Field(
+        min_length=1
+    )
     site: Sourced[str]
     product: Sourced[str]
     indication: Sourced[str]
@@ -231,10 +272,23 @@ class Protocol(_Strict):
                 )
         return self
 
+    # SHA-256 of the file's bytes, set by logic.protocol_files; None for a protocol built in code.
+    _content_sha256: str | None = PrivateAttr(default=None)
+
     @property
     def label(self) -> str:
         """How a protocol is named wherever it is used: ID and version together."""
         return f"{self.id} v{self.version}"
+
+    @property
+    def content_sha256(self) -> str | None:
+        """What an infusion pins: the same id and version with other content is another file."""
+        return self._content_sha256
+
+    def with_content_sha256(self, digest: str) -> Protocol:
+        copy = self.model_copy()
+        copy._content_sha256 = digest
+        return copy
 
     def dose_level(self, level_id: str) -> DoseLevel:
         for level in self.dose_levels:

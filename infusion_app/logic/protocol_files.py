@@ -6,6 +6,8 @@ the person who edited it can fix it without reading a traceback.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,21 +15,48 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from infusion_app.logic.errors import ProtocolFileError, UnknownProtocolError
-from infusion_app.logic.protocol import Protocol
+from infusion_app.file_guard import read_input_file
+from infusion_app.logic.errors import InputError, ProtocolFileError, UnknownProtocolError
+from infusion_app.logic.numbers import bounded
+from infusion_app.logic.protocol import Protocol, check_protocol_id
 
 SUFFIX = ".toml"
 
 
+# A protocol file is about 10 KB; the limit keeps a wrong file (or /dev/zero) from being read.
+MAX_PROTOCOL_BYTES = 512 * 1024
+
+
 def load_protocol_file(path: Path) -> Protocol:
-    """Parse and validate one file; floats are read as Decimal so 0.1 stays exact."""
+    """Parse and validate one file; floats are read as Decimal so 0.1 stays exact.
+
+    The file is read once, through the file guard (a regular UTF-8 file of at most
+    :data:`MAX_PROTOCOL_BYTES`, never a database file), and the SHA-256 of exactly those
+    bytes is kept on the protocol (:attr:`Protocol.content_sha256`) so that an infusion can
+    pin the content it began under.
+    """
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle, parse_float=Decimal)
-    except OSError as exc:
-        raise ProtocolFileError(str(path), None, f"cannot be read: {exc.strerror}") from None
+        raw = read_input_file(path, "protocol", max_bytes=MAX_PROTOCOL_BYTES)
+    except InputError as exc:
+        raise ProtocolFileError(str(path), None, exc.rule) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProtocolFileError(
+            str(path), None, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
+    try:
+        data = tomllib.loads(text, parse_float=_bounded_float)
     except tomllib.TOMLDecodeError as exc:
         raise ProtocolFileError(str(path), None, f"is not valid TOML: {exc}") from None
+    except _NumberOutOfRange as exc:
+        raise ProtocolFileError(
+            str(path), None, f"has a number out of any clinical range: {exc.text[:24]}"
+        ) from None
+    except RecursionError:  # tomllib recurses per nested array or table
+        raise ProtocolFileError(str(path), None, "nests arrays or tables too deeply") from None
+    except ValueError:  # an integer of more than 4300 digits (Python's conversion limit)
+        raise ProtocolFileError(str(path), None, "has a number too long to read") from None
     try:
         protocol = Protocol.model_validate(data)
     except ValidationError as exc:
@@ -36,12 +65,27 @@ def load_protocol_file(path: Path) -> Protocol:
         raise ProtocolFileError(
             str(path), "id", f"{protocol.id!r} must match the file name {path.stem!r}"
         )
-    return protocol
+    return protocol.with_content_sha256(hashlib.sha256(raw).hexdigest())
+
+
+class _NumberOutOfRange(Exception):
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _bounded_float(text: str) -> Decimal:
+    """TOML floats as exact Decimals of a sane size: 1e999999999 in a whole-number field would
+    make pydantic build a billion-digit int (a hang)."""
+    try:
+        return bounded("value", Decimal(text))
+    except InputError:
+        raise _NumberOutOfRange(text) from None
 
 
 def load_protocol(protocol_id: str, directory: Path) -> Protocol:
+    check_protocol_id(protocol_id)
     path = directory / f"{protocol_id}{SUFFIX}"
-    if not path.is_file():
+    if not os.path.lexists(path):
         known = ", ".join(p.stem for p in sorted(directory.glob(f"*{SUFFIX}"))) or "none"
         raise UnknownProtocolError(
             "protocol", f"{protocol_id!r} is not a known protocol (known: {known})"
@@ -76,7 +120,8 @@ def _file_error(path: Path, exc: ValidationError) -> ProtocolFileError:
     field = ".".join(str(part) for part in first["loc"]) or None
     problem = first["msg"].removeprefix("Value error, ")
     if first["type"] not in {"missing", "extra_forbidden"} and _is_scalar(first.get("input")):
-        problem += f" (got {first['input']!r})"
+        shown = repr(first["input"])
+        problem += f" (got {shown if len(shown) <= 40 else shown[:37] + '...'})"
     if first["type"] == "extra_forbidden":
         problem = "is not a known field (misspelt?)"
     if len(errors) > 1:
@@ -85,4 +130,7 @@ def _file_error(path: Path, exc: ValidationError) -> ProtocolFileError:
 
 
 def _is_scalar(value: object) -> bool:
+    # a huge int (0x followed by 5000 digits) has no repr within Python's conversion limit
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**20:
+        return False
     return isinstance(value, str | int | Decimal | float | bool)

@@ -11,6 +11,17 @@ from datetime import datetime, timedelta
 
 from infusion_app.logic.errors import InputError
 
+# The range each setting may take. Outside it a setting would defeat its purpose: a huge
+# lockout overflowed the date arithmetic of the 5th failed login (a crash that left guessing
+# unlimited and unaudited), a huge max_failed_logins turned lockout off, a huge idle limit
+# never locks an unattended bedside screen. A site that needs more asks for a code change.
+BOUNDS: dict[str, tuple[int, int]] = {
+    "min_password_length": (8, 128),
+    "max_failed_logins": (1, 10),
+    "lockout_minutes": (5, 24 * 60),
+    "idle_lock_minutes": (1, 60),
+}
+
 
 @dataclass(frozen=True)
 class SecurityPolicy:
@@ -20,19 +31,14 @@ class SecurityPolicy:
     idle_lock_minutes: int = 5
 
     def __post_init__(self) -> None:
-        for name in (
-            "min_password_length",
-            "max_failed_logins",
-            "lockout_minutes",
-            "idle_lock_minutes",
-        ):
+        for name, (low, high) in BOUNDS.items():
             value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise InputError(name, f"must be a whole number of at least 1, got {value!r}")
-        if self.min_password_length < 8:
-            raise InputError(
-                "min_password_length", f"must be at least 8, got {self.min_password_length}"
-            )
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise InputError(name, f"must be a whole number {low}-{high}, got {value!r}")
+            if not low <= value <= high:
+                # str() of a 0x-and-5000-digits int would itself fail (conversion limit)
+                shown = str(value) if abs(value) < 10**20 else "a number of over 20 digits"
+                raise InputError(name, f"must be {low}-{high}, got {shown}")
 
 
 def check_password_rule(password: str, policy: SecurityPolicy) -> None:

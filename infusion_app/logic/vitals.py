@@ -67,6 +67,18 @@ class VitalSigns:
         }
 
 
+def check_temperature(field: str, value: Decimal) -> Decimal:
+    """A temperature used anywhere (vital signs, fever grading) must be one a patient can have."""
+    low, high, unit, _whole = PLAUSIBLE["temperature_c"]
+    if not low <= value <= high:
+        raise InputError(
+            field,
+            f"{value} {unit} is not physiologically possible here "
+            f"(plausible {low}-{high} {unit}): check the entry",
+        )
+    return value
+
+
 def parse_vitals(raw: Mapping[str, Any]) -> VitalSigns:
     """Check each entered value; the first broken rule is raised, naming its field."""
     missing = [name for name in (*PLAUSIBLE, "on_oxygen", "avpu") if raw.get(name) is None]

@@ -88,6 +88,8 @@ def create_infusion(
                 "number": number,
                 "protocol": protocol.label,
                 "dose_level": patient.dose_level,
+                # pinned in the chained log: status.protocol_of refuses other content later
+                "protocol_sha256": protocol.content_sha256,
             },
             user=user,
             station=ctx.station,

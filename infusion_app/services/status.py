@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
@@ -79,7 +79,13 @@ def get_infusion(session: Session, infusion_id: int) -> Infusion:
 
 
 def protocol_of(ctx: AppContext, infusion: Infusion) -> Protocol:
-    """The protocol an infusion was created under; a changed file is not silently swapped in."""
+    """The protocol an infusion was created under; a changed file is not silently swapped in.
+
+    The version must match, and so must the content: the SHA-256 of the protocol file is
+    pinned in the infusion's first event (chained, so it cannot be edited unseen). A file with
+    the same id and version but widened alert limits once removed a high alarm silently.
+    Infusions created before the pin existed carry none and are checked by version only.
+    """
     protocol = ctx.protocol(infusion.protocol_id)
     if protocol.version != infusion.protocol_version:
         raise InputError(
@@ -88,7 +94,40 @@ def protocol_of(ctx: AppContext, infusion: Infusion) -> Protocol:
             f"v{infusion.protocol_version}, but the installed file is {protocol.label}: "
             "finish it with that version's file (--protocols-dir)",
         )
+    pinned, reference = _pinned_protocol(ctx, infusion)
+    if pinned is not None and protocol.content_sha256 != pinned:
+        raise InputError(
+            "protocol",
+            f"protocol {protocol.label} changed since infusion {reference} began "
+            f"(sha256 {pinned[:16]}…, the file now {(protocol.content_sha256 or 'none')[:16]}…); "
+            "restore the file or finish the infusion with the original (--protocols-dir)",
+        )
     return protocol
+
+
+def _pinned_protocol(ctx: AppContext, infusion: Infusion) -> tuple[str | None, str]:
+    """The protocol SHA-256 the infusion's creation event recorded, and the infusion's name."""
+    query = (
+        select(Event.payload, Stream.name)
+        .join(Stream, Stream.id == Event.stream_id)
+        .where(
+            Event.stream_id == infusion.stream_id,
+            Event.type == EventType.INFUSION_CREATED.value,
+        )
+        .order_by(Event.seq)
+        .limit(1)
+    )
+    session = object_session(infusion)
+    if session is not None:
+        row = session.execute(query).first()
+    else:
+        with ctx.db.read() as reading:
+            row = reading.execute(query).first()
+    if row is None:
+        return None, str(infusion.id)
+    payload, stream_name = row
+    pinned = json.loads(payload).get("protocol_sha256")
+    return (pinned if isinstance(pinned, str) else None), stream_name.removeprefix("infusion:")
 
 
 def load_events(session: Session, stream_id: int) -> list[RecordedEvent]:

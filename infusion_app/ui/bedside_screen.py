@@ -32,9 +32,9 @@ from infusion_app.logic.alarm_board import BoardAlarm, board_alarms
 from infusion_app.logic.availability import BedsideAction, blocked_reasons
 from infusion_app.logic.countdown import next_countdown
 from infusion_app.logic.entered_time import parse_entered_time
-from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_log import log_rows
 from infusion_app.logic.identity import WRISTBAND_PREFIX
+from infusion_app.logic.numbers import parse_int
 from infusion_app.logic.roles import Action, may
 from infusion_app.logic.schedule import DueItem, due_items, expected_end
 from infusion_app.logic.transitions import (
@@ -789,7 +789,4 @@ class BedsideScreen(QWidget):
 
 def _whole(field: str, text: str) -> int:
     """Runs inside the service call, so a typo comes back as the field's one-line error."""
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise InputError(field, f"must be a whole number, got {text!r}") from None
+    return parse_int(field, text)  # int() would take '٣' as 3 and '1_0' as 10

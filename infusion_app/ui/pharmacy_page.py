@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infusion_app.logic.coa import coa_from_mapping, parse_coa, parse_markers
+from infusion_app.file_guard import read_coa_file
+from infusion_app.logic.coa import coa_from_mapping, parse_markers
 from infusion_app.logic.entered_time import parse_entered_time
-from infusion_app.logic.errors import InputError
 from infusion_app.logic.protocol_files import Catalog
 from infusion_app.logic.release import Result, Verdict
 from infusion_app.services import products, views
@@ -305,11 +305,7 @@ class PharmacyPage(QWidget):
             return
 
         def call() -> str:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise InputError("coa", f"cannot read {path.name}: {exc}") from None
-            coa = parse_coa(text, source=path.name)
+            coa = read_coa_file(path, "coa", source=path.name)
             products.register_product(self.ctx, user, coa)
             return coa.product_id
 

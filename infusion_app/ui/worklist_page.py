@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from infusion_app.logic.advisories import Advisory
 from infusion_app.logic.entered_time import parse_entered_time
-from infusion_app.logic.errors import InputError
+from infusion_app.logic.numbers import parse_int
 from infusion_app.logic.protocol_files import Catalog
 from infusion_app.logic.roles import Action, may
 from infusion_app.services import infusions, patients, products, views
@@ -226,7 +226,7 @@ class WorklistPage(QWidget):
                 weight_measured_at=parse_entered_time("weight_measured_at", values["weighed"], now),
                 protocol_id=values["protocol"],
                 dose_level=values["dose_level"],
-                age_years=int(age) if age.isdigit() else None,
+                age_years=parse_int("age_years", age) if age.strip() else None,
             )
 
         self.tasks.run(
@@ -331,11 +331,9 @@ class WorklistPage(QWidget):
             return
 
         def call() -> int:
-            number = values["number"]
-            if not number.isdigit():
-                raise InputError("number", f"must be a whole number, got {number!r}")
+            number = parse_int("number", values["number"])  # '٣'.isdigit() is True
             return infusions.create_infusion(
-                self.ctx, user, values["trial_id"], values["product_id"], int(number)
+                self.ctx, user, values["trial_id"], values["product_id"], number
             )
 
         self.tasks.run(

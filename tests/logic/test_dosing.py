@@ -186,8 +186,12 @@ def test_unknown_dose_level(crc: Protocol) -> None:
 
 
 def test_absurdly_dilute_product_is_refused_before_rounding(cart: Protocol) -> None:
-    # 63.5 kg × 2e6 = 1.27e8 cells at 1e-20 cells/mL would be 1.27e28 mL
+    # 63.5 kg × 2e6 = 1.27e8 cells at 1e4 × 0.1 % = 10 viable cells/mL would be 1.27e7 mL
     with pytest.raises(DoseError) as error:
-        calculate_dose(cart, "A", weight_kg="63.5", total_cells_per_ml="1e-20", viability_pct=92)
+        calculate_dose(cart, "A", weight_kg="63.5", total_cells_per_ml="1e4", viability_pct="0.1")
     assert error.value.field == "product_volume_ml"
     assert "needs more than 1000 mL" in str(error.value)
+    # below 1e4 cells/mL the concentration itself is implausible (the CoA's bound too)
+    with pytest.raises(InputError) as implausible:
+        calculate_dose(cart, "A", weight_kg="63.5", total_cells_per_ml="1e-20", viability_pct=92)
+    assert implausible.value.field == "total_cells_per_ml"

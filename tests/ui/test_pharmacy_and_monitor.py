@@ -157,3 +157,30 @@ def test_the_monitor_reads_and_cannot_write(
     # (printing and export put out a copy and audit it; they change nothing clinical)
     assert enabled <= {"&Search", "Log out", "&Print record…", "E&xport…"}, enabled
     assert page.print_button.isEnabled() and page.export_button.isEnabled()
+
+
+def test_the_import_refuses_what_the_cli_refuses(qtbot, ui_ctx, ui_staff, open_window, tmp_path):
+    """Issue 12 §4: the window's *Import CoA file…* reads through the same guard and parser as
+    the CLI: a key given twice, an oversized file and a FIFO are one red line, nothing saved."""
+    import os
+
+    window = open_window(ui_staff.pharmacist)
+    page = window.pharmacy
+    twice = tmp_path / "twice.json"
+    twice.write_text(
+        json.dumps(example_coa())[:-1] + ', "sterility": "positive", "sterility": "negative"}',
+        encoding="utf-8",
+    )
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(example_coa(comment="x" * 70_000)), encoding="utf-8")
+    fifo = tmp_path / "coa.fifo"
+    os.mkfifo(fifo)
+    for path, expected in (
+        (twice, "Twice.json.sterility: is given more than once in the file"),
+        (big, "bytes"),
+        (fifo, "not a regular file"),
+    ):
+        page.import_file(path)
+        settle(qtbot, window)
+        assert expected in page.message.text()
+    assert views.list_products(ui_ctx) == []
