@@ -11,26 +11,50 @@ from infusion_app.store.change_feed import ChangeFeed, open_change_feed
 
 
 class RecordChanges:
-    """One per window. :meth:`look` runs off the UI thread, one call at a time."""
+    """One per window.
+
+    :meth:`look` is quick (a ``stat``, a ``PRAGMA data_version`` or a non-blocking read of
+    PostgreSQL's notifications): the window asks it on the UI thread. Opening the feed may
+    wait for a server, so :meth:`open` is for a background thread, once, and again after the
+    feed failed.
+    """
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self._feed: ChangeFeed | None = None
         self._lock = threading.Lock()
 
-    def look(self, wait: float = 0) -> bool:
-        """True when something was committed since the last look (by anyone, anywhere).
+    @property
+    def opens_slowly(self) -> bool:
+        """A server connection: open it off the UI thread."""
+        return self.ctx.db.dialect != "sqlite"
+
+    @property
+    def is_open(self) -> bool:
+        return self._feed is not None
+
+    def open(self) -> None:
+        feed = open_change_feed(self.ctx.db)
+        with self._lock:
+            if self._feed is None:
+                self._feed = feed
+                return
+        feed.close()  # another open won
+
+    def look(self) -> bool:
+        """True when something was committed since the last look (by anyone, anywhere);
+        False while the feed is not open.
 
         Raises DatabaseFilesChanged when the database's files were replaced or unlinked under
-        the app, and StoreError when the database cannot be reached (the next look retries).
+        the app, and StoreError when the database cannot be reached (the feed is closed, to
+        be opened again).
         """
+        self.ctx.db.check_files()
         with self._lock:
-            self.ctx.db.check_files()
             if self._feed is None:
-                self._feed = open_change_feed(self.ctx.db)
                 return False
             try:
-                return self._feed.changed(wait)
+                return self._feed.changed()
             except Exception:
                 self._close()
                 raise

@@ -1,22 +1,26 @@
-"""Keeps every open screen current: once a second, off the UI thread, the window asks the
-record whether anyone committed (another station, the command line, this window) and whether
-the database file is still the one it opened.
+"""Keeps every open screen current: once a second the window asks the record whether anyone
+committed (another station, the command line, this window) and whether the database file is
+still the one it opened.
 
 ``changed`` makes the window refresh the screen in view; ``broken`` carries the one-line reason
 when the database's files were replaced or unlinked under the app, which the window shows as
 a high alarm: nothing more can be saved.
+
+The look itself is quick and runs on the UI thread (a ``stat`` and ``PRAGMA data_version``,
+or a non-blocking read of PostgreSQL's notifications); only opening a server connection, which
+may wait for the network, runs on a thread of its own, which touches no Qt object.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from infusion_app.services.context import AppContext
 from infusion_app.services.record_changes import RecordChanges
 from infusion_app.store.errors import DatabaseFilesChanged
-from infusion_app.ui.tasks import Tasks
 
 log = logging.getLogger(__name__)
 
@@ -30,37 +34,52 @@ class RecordWatch(QObject):
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.changes = RecordChanges(ctx)
-        self.tasks = Tasks(self)  # its own pool: a poll never shows as the window being busy
         self.timer = QTimer(self)
         self.timer.setInterval(INTERVAL_MS)
         self.timer.timeout.connect(self.poll)
-        self._looking = False
+        self._opening: threading.Thread | None = None
+        self._stopped = False
         self.problem: str | None = None
 
     def start(self) -> None:
         self.timer.start()
 
     def stop(self) -> None:
+        """For closing the window: no look after this."""
+        self._stopped = True
         self.timer.stop()
-        self.tasks.wait()
+        if self._opening is not None:
+            self._opening.join(timeout=15)
         self.changes.close()
 
     def poll(self) -> None:
-        if self._looking or self.problem is not None:
+        if self._stopped or self.problem is not None:
             return
-        self._looking = True
-        self.tasks.run(self.changes.look, self._looked, self._failed)
-
-    def _looked(self, changed: bool) -> None:
-        self._looking = False
-        if changed:
-            self.changed.emit()
-
-    def _failed(self, exc: Exception) -> None:
-        self._looking = False
-        if isinstance(exc, DatabaseFilesChanged):
+        try:
+            if not self.changes.is_open:
+                self._open()
+            changed = self.changes.look()
+        except DatabaseFilesChanged as exc:
             self.problem = str(exc)
             self.timer.stop()
             self.broken.emit(self.problem)
-        else:  # unreachable for now: the screens say so when they act; the next look retries
+        except Exception as exc:  # unreachable for now: screens say so when they act
             log.warning("record watch: %s: %s", type(exc).__name__, exc)
+        else:
+            if changed:
+                self.changed.emit()
+
+    def _open(self) -> None:
+        if not self.changes.opens_slowly:
+            self.changes.open()
+            return
+        if self._opening is not None and self._opening.is_alive():
+            return
+        self._opening = threading.Thread(target=self._open_quietly, daemon=True)
+        self._opening.start()
+
+    def _open_quietly(self) -> None:
+        try:
+            self.changes.open()
+        except Exception as exc:  # the next poll tries again
+            log.warning("record watch: cannot listen for changes: %s", exc)
