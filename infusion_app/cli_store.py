@@ -21,6 +21,7 @@ from infusion_app.logic.text_rules import (
 )
 from infusion_app.services import accounts, audit
 from infusion_app.services.context import AppContext, CurrentUser, system_clock
+from infusion_app.services.status import find_infusion
 from infusion_app.store.backup import backup_sqlite
 from infusion_app.store.database import Database
 from infusion_app.store.errors import StoreError
@@ -39,7 +40,9 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     db_commands.add_parser("status", help="where the database is, its schema and its health")
 
     verify = commands.add_parser("verify-log", help="check the hash chain of the event log")
-    verify.add_argument("--infusion", type=int, help="check one infusion's record only")
+    verify.add_argument(
+        "--infusion", help="check one infusion's record only: its ID or PATIENT/NUMBER (P001/1)"
+    )
     verify.add_argument("--expect-head", help="head hash printed on a paper record, to compare")
 
     user = commands.add_parser("user", help="accounts (an admin's work)")
@@ -99,7 +102,8 @@ def run_db(args: argparse.Namespace, protocols: Path) -> int:
 def run_verify(args: argparse.Namespace, protocols: Path) -> int:
     ctx = open_context(args, protocols)
     try:
-        report = audit.verify_log(ctx, args.infusion, expected_head=args.expect_head)
+        infusion = find_infusion(ctx, args.infusion) if args.infusion is not None else None
+        report = audit.verify_log(ctx, infusion, expected_head=args.expect_head)
     finally:
         ctx.db.dispose()
     broken = report.first_problem

@@ -467,3 +467,11 @@ def test_a_new_weight_from_the_command_line(record, t0):
 def test_a_new_weight_with_a_bad_time_is_refused(record, extra, field):
     argv = ["patient", "weight", "--user", "nurse", "--patient", "P001", "--weight-kg", "62.0"]
     refused_unchanged(record, [*argv, *extra], field)
+
+
+def test_verify_log_takes_the_same_infusion_references(record):
+    by_reference = run_cli(record, ["verify-log", "--infusion", "P001/1"])
+    assert by_reference.code == 0, by_reference.err
+    assert by_reference.out.startswith("OK: infusion P001/1")
+    for reference in ("9" * 25, "P001/²", "P001/9"):
+        refused(run_cli(record, ["verify-log", "--infusion", reference]), "infusion")
