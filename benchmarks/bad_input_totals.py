@@ -87,9 +87,17 @@ def good_value(dest: str, places: Places) -> str:
     return table.get(dest, "1")
 
 
-def bad_values(dest: str, places: Places) -> list[str]:
-    if dest in TIME_FIELDS:
+QUERY_COMMANDS = {("infusion", "status"), ("release-check",)}
+"""Their --at is a moment to look at, not one to record: any plausible time is fine."""
+
+
+def bad_values(dest: str, places: Places, path: tuple[str, ...] = ()) -> list[str]:
+    if dest in TIME_FIELDS and path in QUERY_COMMANDS:
+        own = [v for v in TIMES_BAD if not v.startswith(("1990", "2999"))]
+    elif dest in TIME_FIELDS:
         own = TIMES_BAD
+    elif dest == "age":
+        own = [v for v in COUNTS_BAD if v != "0"]  # a newborn is 0 years old
     elif dest in COUNT_FIELDS:
         own = COUNTS_BAD
     elif dest in NUMBER_FIELDS:
@@ -133,7 +141,7 @@ def catalogue(places: Places) -> list[Case]:
         ]
         optional = [a for a in actions if a.option_strings and not a.required and a.nargs != 0]
         for target in [a for a, _ in base if a.nargs != 0] + optional:
-            for bad in bad_values(target.dest, places):
+            for bad in bad_values(target.dest, places, path):
                 argv = list(path)
                 positionals = []
                 chosen = dict(base)
