@@ -20,7 +20,14 @@ from infusion_app.cli_store import open_context, read_password
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.identity import parse_count
 from infusion_app.logic.summaries import infusion_summary, release_summary
-from infusion_app.logic.text_rules import FREE_TEXT_MAX, PRODUCT_ID_MAX, check_text
+from infusion_app.logic.text_rules import (
+    FREE_TEXT_MAX,
+    LOT_MAX,
+    PRODUCT_ID_MAX,
+    check_payload_text,
+    check_text,
+    optional_text,
+)
 from infusion_app.services import accounts, bedside, infusions, patients, products
 from infusion_app.services.bedside import Outcome
 from infusion_app.services.context import AppContext, CurrentUser
@@ -222,6 +229,9 @@ def run_product(args: argparse.Namespace, protocols: Path) -> int:
         user, password = _log_in(ctx, args)
         if args.product_command == "add":
             coa = read_coa(args.coa)
+            check_text("coa.product_id", coa.product_id, PRODUCT_ID_MAX)
+            optional_text("coa.lot", coa.lot, LOT_MAX)
+            check_payload_text(coa.model_dump(mode="json"), prefix="coa.")
             products.register_product(ctx, user, coa)
             print(f"product {coa.product_id} registered for patient {coa.patient_id}")
             return EXIT_OK

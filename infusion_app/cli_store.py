@@ -165,10 +165,13 @@ def _log_in_admin(ctx: AppContext, username: str) -> CurrentUser:
 
 def read_password(prompt: str, *, confirm: bool = False) -> str:
     if sys.stdin.isatty():
-        password = getpass.getpass(prompt)
-        if confirm and getpass.getpass("Repeat it: ") != password:
-            raise InputError("password", "the two entries differ")
-        return password
+        try:
+            password = getpass.getpass(prompt)
+            if confirm and getpass.getpass("Repeat it: ") != password:
+                raise InputError("password", "the two entries differ")
+        except UnicodeDecodeError:
+            raise InputError("password", "the terminal did not give UTF-8 text") from None
+        return check_password_text(password)
     try:
         line = sys.stdin.readline(PASSWORD_MAX + 2)
     except UnicodeDecodeError:

@@ -475,3 +475,22 @@ def test_verify_log_takes_the_same_infusion_references(record):
     assert by_reference.out.startswith("OK: infusion P001/1")
     for reference in ("9" * 25, "P001/²", "P001/9"):
         refused(run_cli(record, ["verify-log", "--infusion", reference]), "infusion")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"product_id": "UC-MSC-2026-0009\nSIGNED: Phil"},
+        {"product_id": "UC-" + "9" * 62},
+        {"product_id": "UC-MSC-2026-0009", "lot": "L\x00T"},
+        {"product_id": "UC-MSC-2026-0009", "lot": "L" * 65},
+    ],
+)
+def test_a_coa_with_bad_text_is_refused_before_the_database(record, tmp_path, changes):
+    import json
+
+    from tests.samples import example_coa
+
+    coa = tmp_path / "coa.json"
+    coa.write_text(json.dumps(example_coa(**changes)), encoding="utf-8")
+    refused_unchanged(record, ["product", "add", "--user", "pharm", "--coa", str(coa)], "coa.")
