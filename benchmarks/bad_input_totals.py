@@ -13,6 +13,14 @@ text, times at the calendar's edges, impossible counts and references, malformed
 plus the cases issue 12 names one by one. Runs go in-process through ``infusion_app.cli.main``
 on a fresh copy of one record (tests/cli_world.py) under an alarm; the cases that can hang
 inside C code run in a child process with a timeout and a memory limit.
+
+Measured 2026-11-30 on the test machine (the same catalogue; before = commit 90dd4e7, where
+`patient weight` and `dose --at` did not exist yet, so it has fewer cases):
+    before: tried 1472, clean 1304, exit 70 110, silent accepts 51, hangs 1, other 6
+    after the times/text/references/CLI part (branch issue12-h4):
+            tried 1542, clean 1490, exit 70 22, silent accepts 29, hangs 1, other 0
+What is left is CoA and protocol files, number parsing, output paths and `db backup` paths,
+which other parts of issue 12 fix (run with --verbose for the list).
 """
 
 from __future__ import annotations
@@ -178,7 +186,6 @@ def catalogue(places: Places) -> list[Case]:
                                           "--dose-level", "A", "--weight-kg", "63.5",
                                           "--concentration", "1e-999999999", "--viability", "92"],
              child=True),
-        Case("issue: verify-log --infusion P001/1", ["verify-log", "--infusion", "P001/1"]),
     ]  # fmt: skip
     return cases
 
