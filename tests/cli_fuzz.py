@@ -306,6 +306,10 @@ def write_input_files(folder: Path, t0: datetime) -> None:
 # --- the rule --------------------------------------------------------------------------
 
 
+PROJECTIONS = {"patients", "products", "infusions", "signatures"}
+"""Rows a successful command may change (a new weight, a release); the log only grows."""
+
+
 class Hang(BaseException):
     """Raised by the time bound's alarm (a BaseException, so the CLI's catch-all misses it)."""
 
@@ -347,8 +351,10 @@ class Run:
             found.append(f"{len(self.err.splitlines())} lines on stderr")
         if "Traceback" in self.err or "Traceback" in self.out:
             found.append("a traceback")
-        if self.lost_clinical:
-            found.append("clinical entries changed or removed")
+        if any(row[0] not in PROJECTIONS for row in self.lost_clinical):
+            found.append("clinical entries changed or removed")  # the log is append-only
+        if self.code != 0 and self.lost_clinical:
+            found.append(f"exit {self.code} but a clinical row changed")
         if self.code != 0 and self.new_clinical and not self.near_miss_only():
             found.append(f"exit {self.code} but the clinical record changed")
         return found
