@@ -10,12 +10,13 @@ A user never sees a traceback: an unexpected error is reported in one line, exit
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from infusion_app import APP_NAME, __version__
 from infusion_app.cli_bedside import add_bedside_commands, run_infusion, run_patient, run_product
@@ -101,15 +102,80 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _GuardedOutput:
+    """Standard output that never turns a committed write into a failure.
+
+    Once a command has committed, a closed pipe (``| head -c0``) or a closed stdout must not
+    change the exit status: a script reading "failed" would retry and record the entry
+    twice. A write that fails is remembered and reported as one line on stderr at the end.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.problem: str | None = None
+
+    def write(self, text: str) -> int:
+        if self.problem is None:
+            try:
+                self._stream.write(text)
+            except (OSError, ValueError) as exc:
+                self._failed(exc)
+        return len(text)
+
+    def flush(self) -> None:
+        if self.problem is None:
+            try:
+                self._stream.flush()
+            except (OSError, ValueError) as exc:
+                self._failed(exc)
+
+    def _failed(self, exc: Exception) -> None:
+        self.problem = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _one_line(text: str) -> str:
+    """A message for stderr: whatever it quotes, it stays one line of printable text."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")  # a non-UTF-8 console still gets the result
+            with contextlib.suppress(OSError, ValueError):
+                stream.reconfigure(errors="replace")  # a non-UTF-8 console still gets the result
     args = build_parser().parse_args(argv)
     if args.command is None:
         from infusion_app.ui.app import run_app  # Qt is loaded only for the window
 
         return run_app(args.db, args.station)
+    real_stdout = sys.stdout
+    output = _GuardedOutput(real_stdout)
+    sys.stdout = output
+    try:
+        return _run(args)
+    finally:
+        output.flush()
+        sys.stdout = real_stdout
+        if output.problem is not None:
+            _silence(real_stdout)
+            sys.stderr.write(
+                f"{PROG} {args.command}: warning: standard output: {output.problem} "
+                "(the command's result stands; see the exit status)\n"
+            )
+
+
+def _silence(stream: TextIO) -> None:
+    """Point a broken stdout at /dev/null, so the interpreter's last flush cannot fail."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         handler = _HANDLERS[args.command]
         return handler(args, args.protocols_dir or protocols_dir())
@@ -117,17 +183,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{PROG} {args.command}: {exc}\n")
         return EXIT_ENVIRONMENT
     except StoreError as exc:
-        sys.stderr.write(f"{PROG} {args.command}: database: {exc}\n")
+        sys.stderr.write(f"{PROG} {args.command}: database: {_one_line(str(exc))}\n")
         return EXIT_ENVIRONMENT
     except DomainError as exc:
-        sys.stderr.write(f"{PROG} {args.command}: error: {exc}\n")
+        sys.stderr.write(f"{PROG} {args.command}: error: {_one_line(str(exc))}\n")
         return EXIT_INVALID
     except Exception as exc:  # a bug: say so in one line, never a traceback to a user
         if os.environ.get("INFUSION_APP_DEBUG"):
             raise
         sys.stderr.write(
-            f"{PROG} {args.command}: internal error ({type(exc).__name__}: {exc}); "
-            "please report it (set INFUSION_APP_DEBUG=1 for details)\n"
+            f"{PROG} {args.command}: internal error ({type(exc).__name__}: "
+            f"{_one_line(str(exc))[:300]}); please report it (set INFUSION_APP_DEBUG=1 for "
+            "details)\n"
         )
         return EXIT_INTERNAL
 
@@ -192,7 +259,7 @@ def _calc(args: argparse.Namespace, directory: Path) -> int:
 
 def _release_check(args: argparse.Namespace, directory: Path) -> int:
     protocol = load_protocol(args.protocol, directory)
-    now = parse_time("at", args.at) if args.at else datetime.now(UTC)
+    now = parse_time("at", args.at) if args.at is not None else datetime.now(UTC)
     check = check_release(protocol, read_coa(args.coa), now)
     summary = release_summary(check)
     if args.json:

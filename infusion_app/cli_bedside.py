@@ -15,16 +15,26 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from infusion_app.cli_common import parse_date, parse_time, print_json, read_coa, whole_number
+from infusion_app.cli_common import parse_date, parse_time, print_json, read_coa
 from infusion_app.cli_store import open_context, read_password
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.identity import parse_count
 from infusion_app.logic.summaries import infusion_summary, release_summary
+from infusion_app.logic.text_rules import (
+    FREE_TEXT_MAX,
+    LOT_MAX,
+    PRODUCT_ID_MAX,
+    check_payload_text,
+    check_text,
+    optional_text,
+)
 from infusion_app.services import accounts, bedside, infusions, patients, products
 from infusion_app.services.bedside import Outcome
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.status import find_infusion, infusion_status
 
 EXIT_OK = 0
+MAX_INFUSION_NUMBER = 999
 
 Sub: TypeAlias = "argparse._SubParsersAction[Any]"  # of cli._Parser: usage errors exit 2
 
@@ -41,9 +51,14 @@ def add_bedside_commands(commands: Sub) -> None:
     add.add_argument("--protocol", required=True, help="protocol ID")
     add.add_argument("--dose-level", required=True, help="dose level or group ID")
     add.add_argument("--dob", help="date of birth, YYYY-MM-DD")
-    add.add_argument(
-        "--age", type=whole_number, help="age in years (when the date of birth is not known)"
+    add.add_argument("--age", help="age in years (when the date of birth is not known)")
+    weight = _write(
+        patient_commands.add_parser("weight", help="record a new body weight (dose uses it)")
     )
+    weight.add_argument("--patient", required=True, help="trial ID")
+    weight.add_argument("--weight-kg", required=True)
+    weight.add_argument("--at", help="when it was measured, ISO 8601 with offset (default: now)")
+    weight.add_argument("--reason", help="why it is entered late (needed > 5 min back)")
 
     product = commands.add_parser("product", help="register and release cell products")
     product_commands = product.add_subparsers(dest="product_command", required=True)
@@ -66,12 +81,14 @@ def add_bedside_commands(commands: Sub) -> None:
     new = _write(steps.add_parser("new", help="create the record of an infusion"))
     new.add_argument("--patient", required=True, help="trial ID")
     new.add_argument("--product", required=True, help="product ID")
-    new.add_argument("--number", required=True, type=whole_number, help="cycle or dose number")
+    new.add_argument("--number", required=True, help="cycle or dose number")
 
-    dose = _step(steps, "dose", "calculate dose and drip plan from today's weight and the CoA")
+    dose = _step(
+        steps, "dose", "calculate dose and drip plan from today's weight and the CoA", at=True
+    )
     dose.add_argument("--final-volume-ml", help="final bag volume after dilution")
     dose.add_argument("--drop-factor", help="drop factor of the set, gtt/mL (protocol default)")
-    _step(steps, "verify-dose", "second person verifies the calculation (signed)")
+    _step(steps, "verify-dose", "second person verifies the calculation (signed)", at=True)
     check = _step(steps, "check", "identify patient and bag (hard stop on any mismatch)", at=True)
     check.add_argument("--product", required=True, help="the bag's product ID (scanned)")
     check.add_argument("--wristband", help="scanned wristband code, e.g. MSC|P001|WL")
@@ -81,9 +98,7 @@ def add_bedside_commands(commands: Sub) -> None:
     _step(steps, "premed", "premedication given (drug, dose, route from the protocol)", at=True)
     _step(steps, "thaw", "product thawed and mixed at room temperature", at=True)
     start = _step(steps, "start", "start at the slow rate (signed)", at=True)
-    start.add_argument(
-        "--drop-factor", required=True, type=whole_number, help="the set in use, gtt/mL"
-    )
+    start.add_argument("--drop-factor", required=True, help="the set in use, gtt/mL")
     start.add_argument("--override-reason", help="why a start outside the window is right")
     rate = _step(steps, "rate", "rate step after the slow phase", at=True)
     rate.add_argument(
@@ -92,7 +107,7 @@ def add_bedside_commands(commands: Sub) -> None:
         required=True,
         help="the patient has no discomfort (required to step up)",
     )
-    rate.add_argument("--rate", type=whole_number, help="gtt/min (default: the plan's)")
+    rate.add_argument("--rate", help="gtt/min (default: the plan's)")
     hold = _step(steps, "hold", "discomfort: stay at the slow rate", at=True)
     hold.add_argument("--why", required=True)
     vitals = _step(steps, "vitals", "one set of vital signs", at=True)
@@ -118,9 +133,7 @@ def add_bedside_commands(commands: Sub) -> None:
     ae.add_argument("--outcome", default="not recovered / ongoing")
     ae.add_argument("--description")
     sae = _step(steps, "sae-reported", "a serious adverse event was reported", at=True)
-    sae.add_argument(
-        "--ae", required=True, type=whole_number, help="the adverse event's number (seq)"
-    )
+    sae.add_argument("--ae", required=True, help="the adverse event's number (seq)")
     pause = _step(steps, "pause", "pause the drip", at=True)
     pause.add_argument("--why", required=True)
     _step(steps, "resume", "resume after a pause", at=True)
@@ -135,7 +148,7 @@ def add_bedside_commands(commands: Sub) -> None:
     follow.add_argument("--check", required=True, help="acute_24h, week_4, week_8, ...")
     follow.add_argument("--finding")
     correct = _step(steps, "correct", "correct an earlier entry (signed)")
-    correct.add_argument("--seq", required=True, type=whole_number, help="the entry to correct")
+    correct.add_argument("--seq", required=True, help="the entry to correct")
     correct.add_argument("--reason", required=True, help="why the entry was wrong")
     correct.add_argument("--time", help="its corrected bedside time")
     correct.add_argument(
@@ -175,9 +188,11 @@ def run_patient(args: argparse.Namespace, protocols: Path) -> int:
     ctx = open_context(args, protocols)
     try:
         user, _ = _log_in(ctx, args)
+        if args.patient_command == "weight":
+            return _weight(ctx, user, args)
         measured = (
             parse_time("weight_measured_at", args.weight_measured_at)
-            if (args.weight_measured_at)
+            if args.weight_measured_at is not None
             else ctx.now()
         )
         warnings = patients.register_patient(
@@ -191,7 +206,7 @@ def run_patient(args: argparse.Namespace, protocols: Path) -> int:
             protocol_id=args.protocol,
             dose_level=args.dose_level,
             date_of_birth=_date("dob", args.dob),
-            age_years=args.age,
+            age_years=None if args.age is None else parse_count("age", args.age, low=0, high=150),
         )
         for warning in warnings:
             print(f"acknowledged: {warning}")
@@ -201,12 +216,29 @@ def run_patient(args: argparse.Namespace, protocols: Path) -> int:
         ctx.db.dispose()
 
 
+def _weight(ctx: AppContext, user: CurrentUser, args: argparse.Namespace) -> int:
+    measured = parse_time("at", args.at) if args.at is not None else ctx.now()
+    warnings = patients.record_weight(
+        ctx, user, args.patient, args.weight_kg, measured, reason=args.reason
+    )
+    for warning in warnings:
+        print(f"acknowledged: {warning}")
+    if args.json:
+        print_json({"patient": args.patient, "weight_kg": args.weight_kg, "measured_at": measured})
+    else:
+        print(f"weight {args.weight_kg} kg recorded for patient {args.patient}")
+    return EXIT_OK
+
+
 def run_product(args: argparse.Namespace, protocols: Path) -> int:
     ctx = open_context(args, protocols)
     try:
         user, password = _log_in(ctx, args)
         if args.product_command == "add":
             coa = read_coa(args.coa)
+            check_text("coa.product_id", coa.product_id, PRODUCT_ID_MAX)
+            optional_text("coa.lot", coa.lot, LOT_MAX)
+            check_payload_text(coa.model_dump(mode="json"), prefix="coa.")
             products.register_product(ctx, user, coa)
             print(f"product {coa.product_id} registered for patient {coa.patient_id}")
             return EXIT_OK
@@ -228,6 +260,7 @@ def run_product(args: argparse.Namespace, protocols: Path) -> int:
             if args.product_command == "release"
             else (products.dispense_product)
         )
+        check_text("product_id", args.product_id, PRODUCT_ID_MAX)
         check = act(ctx, user, args.product_id, password)
         if args.json:
             print_json(release_summary(check))
@@ -247,13 +280,13 @@ def run_infusion(args: argparse.Namespace, protocols: Path) -> int:
             return _status(ctx, args)
         user, password = _log_in(ctx, args)
         if args.infusion_command == "new":
-            infusion_id = infusions.create_infusion(
-                ctx, user, args.patient, args.product, args.number
-            )
+            check_text("product", args.product, PRODUCT_ID_MAX)
+            number = parse_count("number", args.number, high=MAX_INFUSION_NUMBER)
+            infusion_id = infusions.create_infusion(ctx, user, args.patient, args.product, number)
             if args.json:
                 print_json({"infusion": infusion_id})
             else:
-                print(f"infusion {infusion_id} created ({args.patient}/{args.number})")
+                print(f"infusion {infusion_id} created ({args.patient}/{number})")
             return EXIT_OK
         infusion_id = find_infusion(ctx, args.infusion)
         outcome = _STEPS[args.infusion_command](ctx, user, password, infusion_id, args)
@@ -264,7 +297,7 @@ def run_infusion(args: argparse.Namespace, protocols: Path) -> int:
 
 
 def _status(ctx: AppContext, args: argparse.Namespace) -> int:
-    now = parse_time("at", args.at) if args.at else None
+    now = parse_time("at", args.at) if args.at is not None else None
     status = infusion_status(ctx, find_infusion(ctx, args.infusion), now)
     summary = infusion_summary(status.state, status.due, status.now)
     summary = {"infusion": status.infusion_id, "stream": status.stream, **summary}
@@ -318,7 +351,7 @@ def _report(ctx: AppContext, infusion_id: int, outcome: Outcome, args: argparse.
 
 def _when(args: argparse.Namespace) -> dict[str, Any]:
     return {
-        "at": parse_time("at", args.at) if getattr(args, "at", None) else None,
+        "at": parse_time("at", args.at) if getattr(args, "at", None) is not None else None,
         "late_reason": getattr(args, "reason", None),
     }
 
@@ -349,15 +382,23 @@ def _changes(pairs: list[str]) -> dict[str, str]:
         name, equals, value = pair.partition("=")
         if not equals or not name.strip():
             raise InputError("set", f"give FIELD=VALUE, got {pair!r}")
-        changes[name.strip()] = value.strip()
+        name = check_text("set", name, 64)
+        changes[name] = check_text(f"set {name}", value, FREE_TEXT_MAX, required=False)
     return changes
 
 
 _STEPS: dict[str, Any] = {
     "dose": lambda ctx, user, pw, inf, a: bedside.calculate_infusion_dose(
-        ctx, user, inf, final_volume_ml=a.final_volume_ml, drop_factor_gtt_per_ml=a.drop_factor
+        ctx,
+        user,
+        inf,
+        final_volume_ml=a.final_volume_ml,
+        drop_factor_gtt_per_ml=a.drop_factor,
+        **_when(a),
     ),
-    "verify-dose": lambda ctx, user, pw, inf, a: bedside.verify_dose(ctx, user, inf, pw),
+    "verify-dose": lambda ctx, user, pw, inf, a: bedside.verify_dose(
+        ctx, user, inf, pw, **_when(a)
+    ),
     "check": lambda ctx, user, pw, inf, a: bedside.check_identity(
         ctx,
         user,
@@ -376,12 +417,17 @@ _STEPS: dict[str, Any] = {
         user,
         inf,
         pw,
-        drop_factor_gtt_per_ml=a.drop_factor,
+        drop_factor_gtt_per_ml=parse_count("drop_factor", a.drop_factor, high=1000),
         override_reason=a.override_reason,
         **_when(a),
     ),
     "rate": lambda ctx, user, pw, inf, a: bedside.change_rate(
-        ctx, user, inf, no_discomfort=a.no_discomfort, rate_gtt_per_min=a.rate, **_when(a)
+        ctx,
+        user,
+        inf,
+        no_discomfort=a.no_discomfort,
+        rate_gtt_per_min=None if a.rate is None else parse_count("rate", a.rate, high=1000),
+        **_when(a),
     ),
     "hold": lambda ctx, user, pw, inf, a: bedside.hold_slow_rate(ctx, user, inf, a.why, **_when(a)),
     "vitals": lambda ctx, user, pw, inf, a: bedside.record_vitals(
@@ -397,15 +443,15 @@ _STEPS: dict[str, Any] = {
         temperature_c=a.temp,
         attribution=a.attribution,
         serious=a.serious,
-        started_at=parse_time("started_at", a.started_at) if a.started_at else None,
-        aware_at=parse_time("aware_at", a.aware_at) if a.aware_at else None,
+        started_at=parse_time("started_at", a.started_at) if a.started_at is not None else None,
+        aware_at=parse_time("aware_at", a.aware_at) if a.aware_at is not None else None,
         action_taken=a.action_taken,
         outcome=a.outcome,
         description=a.description,
         **_when(a),
     ),
     "sae-reported": lambda ctx, user, pw, inf, a: bedside.report_sae(
-        ctx, user, inf, a.ae, **_when(a)
+        ctx, user, inf, parse_count("ae", a.ae), **_when(a)
     ),
     "pause": lambda ctx, user, pw, inf, a: bedside.pause_infusion(
         ctx, user, inf, a.why, **_when(a)
@@ -433,10 +479,10 @@ _STEPS: dict[str, Any] = {
         ctx,
         user,
         inf,
-        a.seq,
+        parse_count("seq", a.seq),
         pw,
         reason=a.reason,
-        occurred_at=parse_time("time", a.time) if a.time else None,
+        occurred_at=parse_time("time", a.time) if a.time is not None else None,
         changes=_changes(a.set),
     ),
 }

@@ -13,6 +13,12 @@ from pathlib import Path
 
 from infusion_app.config import load_settings, make_data_folder_private
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.text_rules import (
+    PASSWORD_MAX,
+    STATION_MAX,
+    check_password_text,
+    check_text,
+)
 from infusion_app.services import accounts, audit
 from infusion_app.services.context import AppContext, CurrentUser, system_clock
 from infusion_app.services.status import find_infusion
@@ -67,6 +73,7 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: i
 def open_context(args: argparse.Namespace, protocols: Path, *, migrate: bool = True) -> AppContext:
     settings = load_settings(database_url=args.db, station=args.station)
     make_data_folder_private(settings)
+    check_text("station", settings.station, STATION_MAX)  # before the database sees it
     db = open_database(settings.database_url, system_clock(), migrate=migrate)
     if not db.health.writable:
         sys.stderr.write(f"warning: {db.health.message}\n")
@@ -190,14 +197,22 @@ def _log_in_admin(ctx: AppContext, username: str) -> CurrentUser:
 
 def read_password(prompt: str, *, confirm: bool = False) -> str:
     if sys.stdin.isatty():
-        password = getpass.getpass(prompt)
-        if confirm and getpass.getpass("Repeat it: ") != password:
-            raise InputError("password", "the two entries differ")
-        return password
-    line = sys.stdin.readline()
+        try:
+            password = getpass.getpass(prompt)
+            if confirm and getpass.getpass("Repeat it: ") != password:
+                raise InputError("password", "the two entries differ")
+        except UnicodeDecodeError:
+            raise InputError("password", "the terminal did not give UTF-8 text") from None
+        return check_password_text(password)
+    try:
+        line = sys.stdin.readline(PASSWORD_MAX + 2)
+    except UnicodeDecodeError:
+        raise InputError("password", "standard input is not UTF-8 text") from None
     if not line:
         raise InputError("password", "expected one per line on standard input")
-    return line.rstrip("\r\n")
+    if not line.endswith("\n") and len(line) > PASSWORD_MAX:
+        raise InputError("password", f"must be at most {PASSWORD_MAX} characters")
+    return check_password_text(line.rstrip("\r\n"))
 
 
 def _sqlite_path(db: Database) -> Path:

@@ -83,3 +83,37 @@ def identity_problems(
         owner = f" (it belongs to patient {product_owner})" if product_owner else ""
         problems.append(f"bag {scanned} is not this infusion's product {infusion_product}{owner}")
     return problems
+
+
+MAX_RECORD_ID = 2**31 - 1
+"""The largest row ID or number a reference may name (PostgreSQL's integer)."""
+MAX_REFERENCE_LENGTH = 80
+
+
+def parse_count(field: str, text: str, *, low: int = 1, high: int = MAX_RECORD_ID) -> int:
+    """A whole number typed by a person: ASCII digits only (no '²', no '1_000', no
+    Arabic-Indic digits), within ``low``..``high``."""
+    raw = text.strip()
+    if not raw or len(raw) > 12 or not (raw.isascii() and raw.isdigit()):
+        raise InputError(field, f"must be a whole number {low}-{high}, got {text[:40]!r}")
+    value = int(raw)
+    if not low <= value <= high:
+        raise InputError(field, f"must be a whole number {low}-{high}, got {raw}")
+    return value
+
+
+def parse_infusion_reference(text: str) -> tuple[str | None, int]:
+    """``"12"`` -> (None, 12), the infusion's ID; ``"P001/1"`` -> ("P001", 1), the patient's
+    trial ID and the infusion's number. Anything else is InputError naming ``infusion``."""
+    raw = text.strip()
+    hint = f"give an ID or PATIENT/NUMBER (e.g. P001/1), got {text[:40]!r}"
+    if not raw or len(raw) > MAX_REFERENCE_LENGTH or not raw.isprintable():
+        raise InputError("infusion", hint)
+    trial_id, slash, number = raw.rpartition("/")
+    if not slash:
+        if not (raw.isascii() and raw.isdigit()):
+            raise InputError("infusion", hint)
+        return None, parse_count("infusion", raw)
+    if not trial_id.strip() or not (number.isascii() and number.isdigit()):
+        raise InputError("infusion", hint)
+    return trial_id.strip(), parse_count("infusion", number)

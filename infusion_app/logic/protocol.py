@@ -200,6 +200,9 @@ class Monitoring(_Strict):
     acute_monitoring_h: Sourced[PositiveInt]
     delayed_check_weeks: Sourced[list[PositiveInt]]
     sae_report_h: Sourced[PositiveInt]
+    back_entry_limit_days: Sourced[Annotated[int, Field(ge=1, le=365)]] = Sourced(
+        value=7, source=SITE_DEFAULT, note="how far back a bedside time may be entered"
+    )
 
 
 class AlertRange(_Strict):

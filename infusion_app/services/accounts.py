@@ -17,6 +17,12 @@ from infusion_app.logic.event_types import SYSTEM_STREAM, EventType
 from infusion_app.logic.projections import password_digest
 from infusion_app.logic.roles import Action, Role
 from infusion_app.logic.security import check_password_rule, is_locked, locked_until_after_failure
+from infusion_app.logic.text_rules import (
+    PRINTED_NAME_MAX,
+    USERNAME_MAX,
+    check_password_text,
+    check_text,
+)
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.services.integrity import transaction
@@ -133,6 +139,8 @@ def check_credentials(
     failed attempt (and any lock it triggered) to the log. Used for logins and for the
     password re-entry of an electronic signature, which counts towards the same lockout.
     """
+    username = check_text("username", username, USERNAME_MAX)
+    check_password_text(password)
     failed = EventType.SIGNATURE_FAILED if signing else EventType.LOGIN_FAILED
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
@@ -231,9 +239,9 @@ def _new_user(
         or not username.replace("_", "").replace(".", "").isalnum()
     ):
         raise InputError("username", "must be 1-64 letters, digits, '.' or '_'")
-    printed_name = printed_name.strip()
-    if not printed_name or len(printed_name) > 200:
-        raise InputError("name", "must be the person's printed name (1-200 characters)")
+    username = check_text("username", username, USERNAME_MAX)
+    printed_name = check_text("name", printed_name, PRINTED_NAME_MAX)
+    check_password_text(password)
     check_password_rule(password, ctx.policy)
     if session.execute(select(User.id).where(User.username == username)).first():
         raise InputError("username", f"{username!r} is taken")
@@ -265,6 +273,7 @@ def _new_user(
 
 
 def _user(session: Session, username: str) -> User:
+    username = check_text("username", username, USERNAME_MAX)
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
         check_no_account(session, username)

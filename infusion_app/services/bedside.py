@@ -12,6 +12,7 @@ needs ``late_reason`` (back-entry after downtime); a time in the future is refus
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -24,11 +25,18 @@ from sqlalchemy.orm import Session
 
 from infusion_app.logic.adverse_events import fever_grade
 from infusion_app.logic.alarms import Alarm, Priority
-from infusion_app.logic.backentry import check_times
+from infusion_app.logic.backentry import (
+    ABSOLUTE_BACK_LIMIT,
+    CLOCK_SKEW,
+    back_entry_limit,
+    check_moment,
+    check_times,
+)
 from infusion_app.logic.coa import coa_from_mapping, is_expired
 from infusion_app.logic.corrections import adverse_event_payload, correction_payload
 from infusion_app.logic.dosing import calculate_dose
 from infusion_app.logic.drip_plan import plan_drip
+from infusion_app.logic.entered_time import parse_iso_time, plausible_utc
 from infusion_app.logic.errors import DomainError, DoseError, InputError
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.identity import GivenIdentity, PatientFacts, identity_problems
@@ -38,6 +46,16 @@ from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.roles import Action
 from infusion_app.logic.summaries import calculation_summary
+from infusion_app.logic.text_rules import (
+    PRODUCT_ID_MAX,
+    SHORT_TEXT_MAX,
+    TRIAL_ID_MAX,
+    check_payload_text,
+    check_text,
+    free_text,
+    optional_free_text,
+    optional_text,
+)
 from infusion_app.logic.transitions import (
     ActionRefused,
     InconsistentRecord,
@@ -59,7 +77,7 @@ from infusion_app.services.products import (
 from infusion_app.services.signing import sign_event, signed_act
 from infusion_app.services.status import get_infusion, load_events, protocol_of
 from infusion_app.store.eventlog import append_event, canonical_json, jsonable, lock_stream
-from infusion_app.store.models import Infusion, Patient, Product, Stream, User
+from infusion_app.store.models import Event, Infusion, Patient, Product, Stream, User
 from infusion_app.store.projections import check_patient, check_product
 
 
@@ -104,6 +122,20 @@ class _Scope:
         check_product(self.session, product)  # the status and CoA the log says
         return product
 
+    def known_since(self) -> datetime:
+        return patient_known_since(self.session, self.patient())
+
+    def check_moment(self, field: str, moment: datetime) -> datetime:
+        """A time given for this infusion: not in the future, not before the patient was
+        registered, not beyond the protocol's back-entry limit."""
+        return check_moment(
+            field,
+            plausible_utc(field, moment),
+            self.now,
+            not_before=self.known_since(),
+            limit=back_entry_limit(self.protocol),
+        )
+
 
 @dataclass
 class _Draft:
@@ -125,6 +157,8 @@ def _act(
     late_reason: str | None = None,
     password: str | None = None,
 ) -> Outcome:
+    reason = optional_free_text("reason", late_reason)
+
     def body(session: Session, user: User, now: datetime) -> Outcome:
         infusion = get_infusion(session, infusion_id)
         stream = session.get(Stream, infusion.stream_id)
@@ -133,12 +167,16 @@ def _act(
         protocol = protocol_of(ctx, infusion)
         events = load_events(session, infusion.stream_id)
         state = fold(events, protocol)
-        occurred = _aware(at) if at is not None else now
-        draft = build(_Scope(session, infusion, protocol, state, events, occurred, now, user))
-        check_times(occurred, now, late_reason, draft.type)
+        occurred = plausible_utc("occurred_at", _aware(at)) if at is not None else now
+        scope = _Scope(session, infusion, protocol, state, events, occurred, now, user)
+        if at is not None:
+            scope.check_moment("occurred_at", occurred)
+        draft = build(scope)
+        check_times(occurred, now, reason, draft.type)
+        check_payload_text(draft.payload)
         payload = json.loads(canonical_json(jsonable(draft.payload)))
         candidate = RecordedEvent(
-            state.last_seq + 1, draft.type, payload, occurred, now, user.username, late_reason
+            state.last_seq + 1, draft.type, payload, occurred, now, user.username, reason
         )
         if draft.refold:
             try:
@@ -158,7 +196,7 @@ def _act(
             station=ctx.station,
             recorded_at=now,
             occurred_at=occurred,
-            reason=late_reason,
+            reason=reason,
         )
         if draft.meaning is not None:
             signature = sign_event(ctx, session, user, stream, appended, draft.meaning, now)
@@ -188,6 +226,22 @@ def _act(
         return body(session, user, now)
 
 
+def patient_known_since(session: Session, patient: Patient) -> datetime:
+    """The earliest time an entry about this patient may carry: their registration, or the
+    weighing it recorded when that was earlier (a registration entered after downtime)."""
+    first = session.execute(
+        select(Event).where(Event.stream_id == patient.stream_id).order_by(Event.seq).limit(1)
+    ).scalar_one_or_none()
+    if first is None:
+        return patient.weight_measured_at
+    since = first.occurred_at
+    weighed = json.loads(first.payload).get("weight_measured_at")
+    if isinstance(weighed, str):
+        with contextlib.suppress(ValueError, TypeError):  # else the registration's time
+            since = min(since, datetime.fromisoformat(weighed))
+    return since
+
+
 def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise InputError("at", "give the time with its time zone (e.g. 2026-11-21T08:35+08:00)")
@@ -204,14 +258,24 @@ def calculate_infusion_dose(
     *,
     final_volume_ml: Decimal | int | str | None = None,
     drop_factor_gtt_per_ml: Decimal | int | str | None = None,
+    at: datetime | None = None,
+    late_reason: str | None = None,
 ) -> Outcome:
     """Dose and drip plan from today's weight and this product's CoA, for a second person
-    to verify. A plan that cannot meet the protocol (an error advisory) is not recorded."""
+    to verify. A plan that cannot meet the protocol (an error advisory) is not recorded.
+    ``at``: when it was calculated (back-entry after downtime, with ``late_reason``); the
+    weight must then have been measured within the protocol's hours before ``at``."""
 
     def build(scope: _Scope) -> _Draft:
         patient, product, protocol = scope.patient(), scope.product(), scope.protocol
         max_age = protocol.dosing.weight_max_age_h.value
-        if scope.now - patient.weight_measured_at > timedelta(hours=max_age):
+        if patient.weight_measured_at > scope.at + CLOCK_SKEW:
+            raise InputError(
+                "at",
+                f"the dose cannot be calculated before the weight it uses was measured "
+                f"({patient.weight_measured_at.isoformat(timespec='minutes')})",
+            )
+        if scope.at - patient.weight_measured_at > timedelta(hours=max_age):
             raise InputError(
                 "weight_kg",
                 f"the weight on record was measured "
@@ -241,10 +305,20 @@ def calculate_infusion_dose(
         }
         return _Draft(EventType.DOSE_CALCULATED, payload)
 
-    return _act(ctx, actor, infusion_id, Action.CALCULATE_DOSE, build)
+    return _act(
+        ctx, actor, infusion_id, Action.CALCULATE_DOSE, build, at=at, late_reason=late_reason
+    )
 
 
-def verify_dose(ctx: AppContext, actor: CurrentUser, infusion_id: int, password: str) -> Outcome:
+def verify_dose(
+    ctx: AppContext,
+    actor: CurrentUser,
+    infusion_id: int,
+    password: str,
+    *,
+    at: datetime | None = None,
+    late_reason: str | None = None,
+) -> Outcome:
     """A second person (not the one who calculated) signs the calculation "verified"."""
 
     def build(scope: _Scope) -> _Draft:
@@ -253,7 +327,16 @@ def verify_dose(ctx: AppContext, actor: CurrentUser, infusion_id: int, password:
         payload = {"calculation_seq": scope.state.dose.seq}
         return _Draft(EventType.DOSE_VERIFIED, payload, meaning=SignatureMeaning.VERIFIED)
 
-    return _act(ctx, actor, infusion_id, Action.VERIFY_DOSE, build, password=password)
+    return _act(
+        ctx,
+        actor,
+        infusion_id,
+        Action.VERIFY_DOSE,
+        build,
+        at=at,
+        late_reason=late_reason,
+        password=password,
+    )
 
 
 # --- pre-infusion checks ------------------------------------------------------------------
@@ -276,7 +359,13 @@ def check_identity(
 
     A mismatch is recorded (a near miss the record must show) and raised as HardStop.
     """
-    given = GivenIdentity(trial_id, initials, date_of_birth, wristband)
+    product_id = check_text("product_id", product_id, PRODUCT_ID_MAX, required=False)
+    given = GivenIdentity(
+        optional_text("trial_id", trial_id, TRIAL_ID_MAX),
+        optional_text("initials", initials, SHORT_TEXT_MAX),
+        date_of_birth,
+        optional_text("wristband", wristband, SHORT_TEXT_MAX),
+    )
     failure: list[str] = []
 
     def build(scope: _Scope) -> _Draft:
@@ -442,7 +531,7 @@ def hold_slow_rate(
         ctx,
         actor,
         infusion_id,
-        lambda scope: _Draft(EventType.SLOW_RATE_HELD, {"reason": why.strip()}),
+        lambda scope: _Draft(EventType.SLOW_RATE_HELD, {"reason": free_text("why", why)}),
         at,
         late_reason,
     )
@@ -494,6 +583,13 @@ def record_adverse_event(
     """A CTCAE v5.0 adverse event. For fever the grade is suggested from the temperature
     (given, or the highest recorded in this infusion) and used when no grade is given."""
 
+    term = check_text("term", term, SHORT_TEXT_MAX)
+    other_term = optional_text("other_term", other_term, SHORT_TEXT_MAX)
+    attribution = check_text("attribution", attribution, SHORT_TEXT_MAX)
+    action_taken = check_text("action_taken", action_taken, SHORT_TEXT_MAX)
+    outcome = check_text("outcome", outcome, SHORT_TEXT_MAX)
+    description = optional_free_text("description", description)
+
     def build(scope: _Scope) -> _Draft:
         suggested = None
         if term.strip().lower() == "fever":
@@ -512,8 +608,8 @@ def record_adverse_event(
             "term": term,
             "other_term": other_term,
             "grade": chosen,
-            "started_at": _aware(started_at) if started_at else scope.at,
-            "aware_at": _aware(aware_at) if aware_at else scope.at,
+            "started_at": scope.check_moment("started_at", started_at) if started_at else scope.at,
+            "aware_at": scope.check_moment("aware_at", aware_at) if aware_at else scope.at,
             "attribution": attribution,
             "serious": serious,
             "action_taken": action_taken,
@@ -578,7 +674,7 @@ def pause_infusion(
         ctx,
         actor,
         infusion_id,
-        lambda scope: _Draft(EventType.INFUSION_PAUSED, {"reason": why.strip()}),
+        lambda scope: _Draft(EventType.INFUSION_PAUSED, {"reason": free_text("why", why)}),
         at,
         late_reason,
     )
@@ -617,7 +713,7 @@ def stop_infusion(
     volume = parse_decimal("volume_given_ml", volume_given_ml)
 
     def build(scope: _Scope) -> _Draft:
-        payload = {"reason": why.strip(), "volume_given_ml": volume}
+        payload = {"reason": free_text("why", why), "volume_given_ml": volume}
         return _Draft(EventType.INFUSION_STOPPED, payload, meaning=SignatureMeaning.ADMINISTERED)
 
     return _bedside(ctx, actor, infusion_id, build, at, late_reason, password=password)
@@ -676,7 +772,10 @@ def record_follow_up(
     late_reason: str | None = None,
 ) -> Outcome:
     """The 24-hour acute-reaction check or a delayed-reaction visit (week 4, 8, ...) done."""
-    payload = {"check": check.strip(), "finding": (finding or "").strip() or None}
+    payload = {
+        "check": check_text("check", check, SHORT_TEXT_MAX),
+        "finding": optional_free_text("finding", finding),
+    }
     return _bedside(
         ctx,
         actor,
@@ -705,10 +804,17 @@ def correct_event(
         if target is None:
             raise InputError("seq", f"infusion {infusion_id} has no event {seq}")
         effective = next((e for e in effective_events(scope.events) if e.seq == seq), target)
+        values = dict(changes or {})
+        for name in _TIME_FIELDS & values.keys():
+            values[name] = _corrected_time(scope, target, name, values[name])
+        for name in _VOLUME_FIELDS & values.keys():
+            values[name] = parse_decimal(name, values[name])
         payload = correction_payload(
             effective,
-            occurred_at=_aware(occurred_at) if occurred_at else None,
-            changes=dict(changes or {}),
+            occurred_at=(
+                _corrected_time(scope, target, "time", occurred_at) if occurred_at else None
+            ),
+            changes=values,
             protocol=scope.protocol,
             first_dose_at=first_dose_at(scope),
         )
@@ -719,13 +825,44 @@ def correct_event(
     return _bedside(ctx, actor, infusion_id, build, None, reason, password=password)
 
 
+_TIME_FIELDS = frozenset({"started_at", "aware_at"})
+_VOLUME_FIELDS = frozenset({"volume_infused_ml", "volume_given_ml"})
+
+
+def _corrected_time(scope: _Scope, target: RecordedEvent, field: str, value: Any) -> datetime:
+    """A corrected time obeys the rules the entry obeyed when it was made: not in the future,
+    not before the patient was registered, not beyond the back-entry limit before the entry
+    was recorded."""
+    if isinstance(value, datetime):
+        moment = plausible_utc(field, value)
+    elif isinstance(value, str):
+        moment = parse_iso_time(field, value)
+    else:
+        raise InputError(field, "must be an ISO 8601 time with its UTC offset")
+    since = scope.known_since()
+    earliest = target.recorded_at - back_entry_limit(scope.protocol)
+    return check_moment(
+        field,
+        moment,
+        scope.now,
+        not_before=max(since, earliest),
+        not_before_what=(
+            "the patient was registered"
+            if since >= earliest
+            else "the back-entry limit before the entry was recorded"
+        ),
+        limit=ABSOLUTE_BACK_LIMIT,
+    )
+
+
 def acknowledge_alarm(
     ctx: AppContext, actor: CurrentUser, infusion_id: int, key: str, message: str
 ) -> Outcome:
     """Someone at the bedside saw the alarm: recorded with who and when; the banner drops it."""
-    payload = {"alarm": key.strip(), "message": message.strip()}
-    if not payload["alarm"]:
-        raise InputError("alarm", "is required")
+    payload = {
+        "alarm": check_text("alarm", key, SHORT_TEXT_MAX),
+        "message": free_text("message", message, required=False),
+    }
     return _bedside(
         ctx,
         actor,

@@ -14,6 +14,7 @@ from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.protocol_files import load_protocol
 from infusion_app.logic.roles import Role
 from infusion_app.logic.security import SecurityPolicy
+from infusion_app.logic.text_rules import STATION_MAX, check_text
 from infusion_app.resources import protocols_dir
 from infusion_app.store.database import Database
 
@@ -30,6 +31,10 @@ class AppContext:
     clock: Callable[[], datetime] = system_clock
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
     protocols: Path = field(default_factory=protocols_dir)
+
+    def __post_init__(self) -> None:
+        # the station's name is in every entry: one line, at most the column's 64 characters
+        self.station = check_text("station", self.station, STATION_MAX)
 
     def now(self) -> datetime:
         moment = self.clock()

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.advisories import Advisory
+from infusion_app.logic.backentry import back_entry_limit, check_date_of_birth, check_moment
+from infusion_app.logic.entered_time import plausible_utc
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType, patient_stream
 from infusion_app.logic.patient import validate_patient
 from infusion_app.logic.roles import Action
+from infusion_app.logic.text_rules import (
+    DOSE_LEVEL_MAX,
+    INITIALS_MAX,
+    TRIAL_ID_MAX,
+    check_text,
+    optional_free_text,
+)
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.integrity import transaction
@@ -38,7 +47,13 @@ def register_patient(
 ) -> list[Advisory]:
     """Returns the warnings the person acknowledged by registering (e.g. unusual weight)."""
     now = ctx.now()
+    trial_id = check_text("trial_id", trial_id, TRIAL_ID_MAX)
+    initials = check_text("initials", initials, INITIALS_MAX)
+    dose_level = check_text("dose_level", dose_level, DOSE_LEVEL_MAX)
     protocol = ctx.protocol(protocol_id)
+    weight_measured_at = _weighed(weight_measured_at, now, back_entry_limit(protocol))
+    if date_of_birth is not None:
+        check_date_of_birth(date_of_birth, now)
     details, warnings = validate_patient(
         protocol,
         trial_id=trial_id,
@@ -109,10 +124,17 @@ def record_weight(
     reason: str | None = None,
 ) -> list[Advisory]:
     now = ctx.now()
+    reason = optional_free_text("reason", reason)
     with transaction(ctx) as session:
         user = require(session, actor, Action.RECORD_WEIGHT, now)
         patient = find_patient(session, trial_id)
         protocol = ctx.protocol(patient.protocol_id)
+        measured_at = _weighed(
+            measured_at,
+            now,
+            back_entry_limit(protocol),
+            not_before=patient.weight_measured_at,
+        )
         details, warnings = validate_patient(
             protocol,
             trial_id=patient.trial_id,
@@ -144,7 +166,23 @@ def record_weight(
     return warnings
 
 
+def _weighed(
+    moment: datetime, now: datetime, limit: timedelta, *, not_before: datetime | None = None
+) -> datetime:
+    """When a weight was measured: not in the future, within the back-entry limit, and not
+    before the weight on record (an older weight must not replace a newer one)."""
+    return check_moment(
+        "weight_measured_at",
+        plausible_utc("weight_measured_at", moment),
+        now,
+        not_before=not_before,
+        not_before_what="the weight on record was measured",
+        limit=limit,
+    )
+
+
 def find_patient(session: Session, trial_id: str) -> Patient:
+    trial_id = check_text("trial_id", trial_id, TRIAL_ID_MAX)
     patient = session.execute(
         select(Patient).where(Patient.trial_id == trial_id)
     ).scalar_one_or_none()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, object_session
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.identity import parse_infusion_reference
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent, Step
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.schedule import DueItem, due_items
@@ -53,17 +54,14 @@ def infusion_status(
 
 def find_infusion(ctx: AppContext, reference: str) -> int:
     """An infusion by its number ID ("12") or by patient and number ("P001/1")."""
-    text = reference.strip()
+    trial_id, number = parse_infusion_reference(reference)
     with ctx.db.read() as session:
-        if text.isdigit():
-            return get_infusion(session, int(text)).id
-        trial_id, _, number = text.rpartition("/")
-        if not trial_id or not number.isdigit():
-            raise InputError("infusion", f"give an ID or PATIENT/NUMBER, got {reference!r}")
+        if trial_id is None:
+            return get_infusion(session, number).id
         found = session.execute(
             select(Infusion.id)
             .join(Patient, Patient.id == Infusion.patient_id)
-            .where(Patient.trial_id == trial_id, Infusion.number == int(number))
+            .where(Patient.trial_id == trial_id, Infusion.number == number)
         ).scalar_one_or_none()
         if found is None:
             raise InputError("infusion", f"patient {trial_id} has no infusion {number}")

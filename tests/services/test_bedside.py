@@ -155,6 +155,7 @@ def test_a_wrong_password_signs_nothing(ctx, staff, infusion_id, clock):
 
 def test_back_entry_needs_a_reason_and_the_future_is_refused(ctx, staff, infusion_id, clock):
     prepare(ctx, staff, infusion_id)
+    clock.advance(minutes=30)  # back-entries lie after the patient's registration (08:00)
     earlier = clock.now - timedelta(minutes=20)
     with pytest.raises(InputError, match="reason: is required for an event entered more than"):
         bedside.give_premedication(ctx, staff.nurse, infusion_id, at=earlier)

@@ -158,15 +158,16 @@ def test_correct_an_entry_and_report_an_sae_from_the_bedside(
     assert screen.banner.priority is Priority.HIGH
     row = screen.log.column_texts(4).index("Premedication given")
     screen.log.selectRow(row)
-    answers.forms.append({"time": "07:58", "reason": "pump clock two minutes fast"})
+    # corrected to 08:02: a time before the patient's registration (08:00) is refused
+    answers.forms.append({"time": "08:02", "reason": "pump clock two minutes slow"})
     answers.passwords.append(PASSWORD)
     screen.correct_action.trigger()
     settle(qtbot, window)
     assert answers.asked[-1][1][1:] == ("corrected", "Nora Nurse")
     marks = screen.log.column_texts(6)[row]
     seq = screen.log.rows[row].seq
-    assert marks.startswith(f"corrected by #{screen.log.rows[-2].seq}: pump clock two minutes fast")
-    assert f"corrects #{seq}: time: 2026-11-21T07:58:00.000000+00:00" in marks
+    assert marks.startswith(f"corrected by #{screen.log.rows[-2].seq}: pump clock two minutes slow")
+    assert f"corrects #{seq}: time: 2026-11-21T08:02:00.000000+00:00" in marks
     assert screen.log.column_texts(1)[row] == "2026-11-21 08:00"  # the original stays
 
     answers.forms.append({"event": answers_label(screen)})
