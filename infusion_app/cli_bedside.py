@@ -15,10 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from infusion_app.cli_common import parse_date, parse_time, print_json, read_coa
+from infusion_app.cli_common import count_argument, parse_date, parse_time, print_json, read_coa
 from infusion_app.cli_store import open_context, read_password
 from infusion_app.logic.errors import InputError
-from infusion_app.logic.identity import parse_count
 from infusion_app.logic.summaries import infusion_summary, release_summary
 from infusion_app.logic.text_rules import (
     FREE_TEXT_MAX,
@@ -51,7 +50,11 @@ def add_bedside_commands(commands: Sub) -> None:
     add.add_argument("--protocol", required=True, help="protocol ID")
     add.add_argument("--dose-level", required=True, help="dose level or group ID")
     add.add_argument("--dob", help="date of birth, YYYY-MM-DD")
-    add.add_argument("--age", help="age in years (when the date of birth is not known)")
+    add.add_argument(
+        "--age",
+        type=count_argument("age", low=0, high=150),
+        help="age in years (when the date of birth is not known)",
+    )
     weight = _write(
         patient_commands.add_parser("weight", help="record a new body weight (dose uses it)")
     )
@@ -81,7 +84,12 @@ def add_bedside_commands(commands: Sub) -> None:
     new = _write(steps.add_parser("new", help="create the record of an infusion"))
     new.add_argument("--patient", required=True, help="trial ID")
     new.add_argument("--product", required=True, help="product ID")
-    new.add_argument("--number", required=True, help="cycle or dose number")
+    new.add_argument(
+        "--number",
+        required=True,
+        type=count_argument("number", high=MAX_INFUSION_NUMBER),
+        help="cycle or dose number",
+    )
 
     dose = _step(
         steps, "dose", "calculate dose and drip plan from today's weight and the CoA", at=True
@@ -98,7 +106,12 @@ def add_bedside_commands(commands: Sub) -> None:
     _step(steps, "premed", "premedication given (drug, dose, route from the protocol)", at=True)
     _step(steps, "thaw", "product thawed and mixed at room temperature", at=True)
     start = _step(steps, "start", "start at the slow rate (signed)", at=True)
-    start.add_argument("--drop-factor", required=True, help="the set in use, gtt/mL")
+    start.add_argument(
+        "--drop-factor",
+        required=True,
+        type=count_argument("drop_factor", high=1000),
+        help="the set in use, gtt/mL",
+    )
     start.add_argument("--override-reason", help="why a start outside the window is right")
     rate = _step(steps, "rate", "rate step after the slow phase", at=True)
     rate.add_argument(
@@ -107,7 +120,9 @@ def add_bedside_commands(commands: Sub) -> None:
         required=True,
         help="the patient has no discomfort (required to step up)",
     )
-    rate.add_argument("--rate", help="gtt/min (default: the plan's)")
+    rate.add_argument(
+        "--rate", type=count_argument("rate", high=1000), help="gtt/min (default: the plan's)"
+    )
     hold = _step(steps, "hold", "discomfort: stay at the slow rate", at=True)
     hold.add_argument("--why", required=True)
     vitals = _step(steps, "vitals", "one set of vital signs", at=True)
@@ -133,7 +148,9 @@ def add_bedside_commands(commands: Sub) -> None:
     ae.add_argument("--outcome", default="not recovered / ongoing")
     ae.add_argument("--description")
     sae = _step(steps, "sae-reported", "a serious adverse event was reported", at=True)
-    sae.add_argument("--ae", required=True, help="the adverse event's number (seq)")
+    sae.add_argument(
+        "--ae", required=True, type=count_argument("ae"), help="the adverse event's number (seq)"
+    )
     pause = _step(steps, "pause", "pause the drip", at=True)
     pause.add_argument("--why", required=True)
     _step(steps, "resume", "resume after a pause", at=True)
@@ -148,7 +165,9 @@ def add_bedside_commands(commands: Sub) -> None:
     follow.add_argument("--check", required=True, help="acute_24h, week_4, week_8, ...")
     follow.add_argument("--finding")
     correct = _step(steps, "correct", "correct an earlier entry (signed)")
-    correct.add_argument("--seq", required=True, help="the entry to correct")
+    correct.add_argument(
+        "--seq", required=True, type=count_argument("seq"), help="the entry to correct"
+    )
     correct.add_argument("--reason", required=True, help="why the entry was wrong")
     correct.add_argument("--time", help="its corrected bedside time")
     correct.add_argument(
@@ -206,7 +225,7 @@ def run_patient(args: argparse.Namespace, protocols: Path) -> int:
             protocol_id=args.protocol,
             dose_level=args.dose_level,
             date_of_birth=_date("dob", args.dob),
-            age_years=None if args.age is None else parse_count("age", args.age, low=0, high=150),
+            age_years=None if args.age is None else args.age,
         )
         for warning in warnings:
             print(f"acknowledged: {warning}")
@@ -281,7 +300,7 @@ def run_infusion(args: argparse.Namespace, protocols: Path) -> int:
         user, password = _log_in(ctx, args)
         if args.infusion_command == "new":
             check_text("product", args.product, PRODUCT_ID_MAX)
-            number = parse_count("number", args.number, high=MAX_INFUSION_NUMBER)
+            number = args.number
             infusion_id = infusions.create_infusion(ctx, user, args.patient, args.product, number)
             if args.json:
                 print_json({"infusion": infusion_id})
@@ -417,7 +436,7 @@ _STEPS: dict[str, Any] = {
         user,
         inf,
         pw,
-        drop_factor_gtt_per_ml=parse_count("drop_factor", a.drop_factor, high=1000),
+        drop_factor_gtt_per_ml=a.drop_factor,
         override_reason=a.override_reason,
         **_when(a),
     ),
@@ -426,7 +445,7 @@ _STEPS: dict[str, Any] = {
         user,
         inf,
         no_discomfort=a.no_discomfort,
-        rate_gtt_per_min=None if a.rate is None else parse_count("rate", a.rate, high=1000),
+        rate_gtt_per_min=None if a.rate is None else a.rate,
         **_when(a),
     ),
     "hold": lambda ctx, user, pw, inf, a: bedside.hold_slow_rate(ctx, user, inf, a.why, **_when(a)),
@@ -451,7 +470,7 @@ _STEPS: dict[str, Any] = {
         **_when(a),
     ),
     "sae-reported": lambda ctx, user, pw, inf, a: bedside.report_sae(
-        ctx, user, inf, parse_count("ae", a.ae), **_when(a)
+        ctx, user, inf, a.ae, **_when(a)
     ),
     "pause": lambda ctx, user, pw, inf, a: bedside.pause_infusion(
         ctx, user, inf, a.why, **_when(a)
@@ -479,7 +498,7 @@ _STEPS: dict[str, Any] = {
         ctx,
         user,
         inf,
-        parse_count("seq", a.seq),
+        a.seq,
         pw,
         reason=a.reason,
         occurred_at=parse_time("time", a.time) if a.time is not None else None,

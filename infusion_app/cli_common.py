@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from infusion_app.file_guard import read_coa_file
 from infusion_app.logic.coa import CertificateOfAnalysis
 from infusion_app.logic.entered_time import parse_iso_date, parse_iso_time
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.identity import MAX_RECORD_ID, parse_count
 from infusion_app.logic.numbers import parse_int
 from infusion_app.logic.summaries import json_default
 
@@ -28,6 +30,19 @@ def whole_number(text: str) -> int:
         return parse_int("value", text)
     except InputError as exc:
         raise argparse.ArgumentTypeError(exc.rule) from None
+
+
+def count_argument(field: str, *, low: int = 1, high: int = MAX_RECORD_ID) -> Callable[[str], int]:
+    """argparse ``type=`` for a count (an entry's number, a rate): checked with the other
+    arguments, before anyone is asked for a password; ASCII digits only, within range."""
+
+    def parse(text: str) -> int:
+        try:
+            return parse_count(field, text, low=low, high=high)
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(exc.rule) from None
+
+    return parse
 
 
 def parse_time(field: str, text: str) -> datetime:

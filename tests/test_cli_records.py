@@ -290,18 +290,26 @@ def test_a_cli_killed_before_its_audit_leaves_a_file_the_next_run_removes(
 
 
 def test_log_over_the_whole_calendar_works(capsys, monkeypatch, db, tmp_path):
-    """The calendar's first and last days in any zone: no overflow, the one infusion listed."""
+    """The first and last days the app accepts (1900-01-01 .. 2199-12-31), in a zone east of
+    UTC: no overflow, the one infusion listed; a date outside them is one line (it was an
+    internal error, exit 70, at 0001-01-01 .. 9999-12-31)."""
     target = tmp_path / "all.csv"
-    monkeypatch.setenv("TZ", "Asia/Shanghai")  # east of UTC: 0001-01-01 00:00 is year 0 in UTC
+    monkeypatch.setenv("TZ", "Asia/Shanghai")  # east of UTC: local midnights fall a day back
     time.tzset()
     try:
         code, _, err = run(
-            capsys, monkeypatch, db, "log", "--from", "0001-01-01", "--to", "9999-12-31",
+            capsys, monkeypatch, db, "log", "--from", "1900-01-01", "--to", "2199-12-31",
             "-o", str(target), "--user", "monitor",
+        )  # fmt: skip
+        assert (code, err) == (0, "")
+        code, _, err = run(
+            capsys, monkeypatch, db, "log", "--from", "0001-01-01", "--to", "9999-12-31",
+            "-o", str(tmp_path / "never.csv"), "--user", "monitor",
         )  # fmt: skip
     finally:
         monkeypatch.undo()
         time.tzset()
-    assert (code, err) == (0, "")
+    assert code == 2 and err.count("\n") == 1 and "1900" in err
+    assert not (tmp_path / "never.csv").exists()
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert [r["Patient"] for r in rows] == ["P001 (WL)"]
