@@ -334,6 +334,7 @@ def child_stall(workdir: str) -> None:
 
     from infusion_app.logic.availability import BedsideAction
     from infusion_app.store.database import sqlite_url
+    from infusion_app.ui.confirm_dialog import ConfirmDialog
     from infusion_app.ui.form_dialog import FormDialog
     from infusion_app.ui.signature_dialog import SignatureDialog
     from tests.logic.infusion_log import NORMAL_VITALS
@@ -367,7 +368,18 @@ def child_stall(workdir: str) -> None:
     services.calculate_infusion_dose(ctx, people["pharmacist"], infusion, final_volume_ml="100")
     forms: list[dict[str, str]] = []
     FormDialog.ask = classmethod(lambda cls, *a, **k: forms.pop(0))  # type: ignore[method-assign]
-    SignatureDialog.ask = classmethod(lambda cls, *a, **k: PASSWORD)  # type: ignore[method-assign]
+    ConfirmDialog.ask = classmethod(lambda cls, *a, **k: True)  # type: ignore[method-assign]
+
+    def sign(cls: Any, *args: Any, submit: Any = None, **kwargs: Any) -> str:
+        if submit is not None:  # the dialog saves the act while open; wait for its answer
+            heard: list[str | None] = []
+            submit(PASSWORD, heard.append)
+            while not heard:
+                app.processEvents()
+                time.sleep(0.001)
+        return PASSWORD
+
+    SignatureDialog.ask = classmethod(sign)  # type: ignore[method-assign]
     from infusion_app.logic.protocol_files import load_catalog
     from infusion_app.ui.main_window import MainWindow
     from infusion_app.ui.preferences import Preferences
