@@ -93,4 +93,6 @@ class ConfirmDialog(QDialog):
     ) -> bool:
         """True when the person confirmed. Tests replace this method."""
         dialog = cls(parent, title=title, entry=entry, details=details, clock=clock)
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        confirmed = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        return confirmed

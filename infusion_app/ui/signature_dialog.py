@@ -128,6 +128,7 @@ class SignatureDialog(QDialog):
     ) -> str | None:
         """The password, or None when the person cancelled. Tests replace this method."""
         dialog = cls(parent, what=what, meaning=meaning, printed_name=printed_name, submit=submit)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.password.text()
+        signed = dialog.exec() == QDialog.DialogCode.Accepted
+        password = dialog.password.text()
+        dialog.deleteLater()
+        return password if signed else None
