@@ -58,4 +58,4 @@ def touch_sized(*widgets: QWidget) -> None:
 
 def read_only_table(columns: list[str]) -> RowsTable:
     """A list of rows to choose from: one row selected, nothing editable, refills cheap."""
-    return RowsTable(columns)
+    return RowsTable(columns, tooltips=True)  # an elided text shows whole on hover

@@ -24,12 +24,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 SAMPLE_HEAD, SAMPLE_TAIL = 40, 10  # rows measured for the column widths
 MAX_COLUMN_PX = 420  # a long text is elided (its tooltip shows all of it)
 PADDING_PX = 24
+STRETCH_MIN_PX = 160  # room left for the column that takes the rest
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -144,6 +145,7 @@ class RowsTable(QTableView):
         header.setSectionResizeMode(self.stretch, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(self.stretch == len(headers) - 1)
         self._measured = [0] * len(headers)
+        self._minimum = [0] * len(headers)
         self.fit_columns([])
         self.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
 
@@ -164,10 +166,11 @@ class RowsTable(QTableView):
         metrics = self.fontMetrics()
         header_metrics = self.horizontalHeader().fontMetrics()
         sample = [*rows[:SAMPLE_HEAD], *rows[max(SAMPLE_HEAD, len(rows) - SAMPLE_TAIL) :]]
-        header = self.horizontalHeader()
+        grew = False
         for column, title in enumerate(self.model_rows.headers):
             if column == self.stretch:
                 continue
+            self._minimum[column] = header_metrics.horizontalAdvance(title) + PADDING_PX
             widest = max(
                 [header_metrics.horizontalAdvance(title)]
                 + [metrics.horizontalAdvance(r[column]) for r in sample if column < len(r)]
@@ -175,7 +178,26 @@ class RowsTable(QTableView):
             wanted = min(MAX_COLUMN_PX, widest + PADDING_PX)
             if wanted > self._measured[column]:
                 self._measured[column] = wanted
-                header.resizeSection(column, wanted)
+                grew = True
+        if grew:
+            self._apply_widths()
+
+    def _apply_widths(self) -> None:
+        """The measured widths, shrunk in proportion when together they would not fit the
+        table (a column keeps at least its header's width): no sideways scrolling."""
+        header = self.horizontalHeader()
+        fixed = [c for c in range(len(self._measured)) if c != self.stretch]
+        total = sum(self._measured[c] for c in fixed)
+        room = self.viewport().width() - (STRETCH_MIN_PX if self.stretch is not None else 0)
+        factor = min(1.0, room / total) if total > 0 and room > 0 else 1.0
+        for column in fixed:
+            width = max(self._minimum[column], int(self._measured[column] * factor))
+            if header.sectionSize(column) != width:
+                header.resizeSection(column, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_widths()
 
     # --- reading (screens and tests) --------------------------------------------------------
 

@@ -43,7 +43,7 @@ class SignatureDialog(QDialog):
         self.failures = 0
         self.pending = False
         self.setWindowTitle(self.tr("Electronic signature"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(760)
         statement = QLabel(
             self.tr("By entering my password I sign this record as {meaning}.").format(
                 meaning=meaning
@@ -61,8 +61,9 @@ class SignatureDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("signatureProblem")
         self.problem.setWordWrap(True)
+        signing = QLabel(self.tr("Signing"))
+        signing.setStyleSheet("font-weight: bold;")
         form = QFormLayout()
-        form.addRow(self.tr("Signing"), self.what)
         form.addRow(self.tr("Meaning"), QLabel(meaning))
         form.addRow(self.tr("Printed name"), QLabel(printed_name))
         form.addRow(self.tr("Password"), self.password)
@@ -77,6 +78,10 @@ class SignatureDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(statement)
+        # what is signed gets the dialog's whole width (several lines for a dose), outside
+        # the form, where a wrapped label was cut short
+        layout.addWidget(signing)
+        layout.addWidget(self.what)
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)

@@ -1489,37 +1489,37 @@
       <translation>输入密码即表示我以“{meaning}”签署此记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="65" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="64" />
       <source>Signing</source>
       <translation>签署内容</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="66" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="67" />
       <source>Meaning</source>
       <translation>含义</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="67" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="68" />
       <source>Printed name</source>
       <translation>签名姓名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="68" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="69" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="73" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="74" />
       <source>Sign</source>
       <translation>签名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="95" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="100" />
       <source>Checking the password and saving…</source>
       <translation>正在核对密码并保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="105" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="110" />
       <source>Not signed: {0}. Failed attempts: {1} (each is recorded in the log).</source>
       <translation>未签名：{0}。失败次数：{1}（每次均记入日志）。</translation>
     </message>
