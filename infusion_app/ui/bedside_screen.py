@@ -475,6 +475,10 @@ class BedsideScreen(QWidget):
     def _say(self, text: str, *, ok: bool = False, error: bool = False) -> None:
         say(self.message, text, ok=ok, error=error)
 
+    def _form(self, title: str, fields: list[Field], note: str = "") -> dict[str, str] | None:
+        """A clinical act's form, with the time it will be recorded at (the clock's now)."""
+        return FormDialog.ask(self, title, fields, note, clock=self.ctx.now)
+
     def _confirmed(
         self,
         entry: str,
@@ -537,8 +541,7 @@ class BedsideScreen(QWidget):
         assert self.view is not None
         protocol = self.view.status.protocol
         default_volume = protocol.dosing.final_volume_ml
-        values = FormDialog.ask(
-            self,
+        values = self._form(
             self.tr("Calculate the dose"),
             [
                 Field(
@@ -681,7 +684,7 @@ class BedsideScreen(QWidget):
         ]
         if warning:
             fields.append(Field("override", self.tr("Reason for the late start")))
-        values = FormDialog.ask(self, self.tr("Start the infusion"), fields, warning or "")
+        values = self._form(self.tr("Start the infusion"), fields, warning or "")
         if values is None:
             return
         self._signed(
@@ -702,8 +705,7 @@ class BedsideScreen(QWidget):
         assert self.view is not None
         dose = self.view.state.dose
         default = str(dose.phase2_rate_gtt_per_min or "") if dose else ""
-        values = FormDialog.ask(
-            self,
+        values = self._form(
             self.tr("Rate step"),
             [Field("rate", self.tr("New rate (gtt/min)"), default)],
             self.tr("Only if the patient reports no discomfort; otherwise hold the slow rate."),
@@ -722,8 +724,8 @@ class BedsideScreen(QWidget):
         )
 
     def _hold(self) -> None:
-        values = FormDialog.ask(
-            self, self.tr("Hold the slow rate"), [Field("why", self.tr("Discomfort reported"))]
+        values = self._form(
+            self.tr("Hold the slow rate"), [Field("why", self.tr("Discomfort reported"))]
         )
         if values is not None:
             self._act(
@@ -732,9 +734,7 @@ class BedsideScreen(QWidget):
             )
 
     def _pause(self) -> None:
-        values = FormDialog.ask(
-            self, self.tr("Pause the infusion"), [Field("why", self.tr("Reason"))]
-        )
+        values = self._form(self.tr("Pause the infusion"), [Field("why", self.tr("Reason"))])
         if values is not None:
             self._act(
                 lambda user, i: bedside.pause_infusion(self.ctx, user, i, values["why"]),
@@ -742,8 +742,7 @@ class BedsideScreen(QWidget):
             )
 
     def _stop(self) -> None:
-        values = FormDialog.ask(
-            self,
+        values = self._form(
             self.tr("Stop the infusion for good"),
             [
                 Field("why", self.tr("Reason")),
@@ -774,7 +773,7 @@ class BedsideScreen(QWidget):
                 self.tr("Reason (outside the time window or not the whole bag)"),
             )
         )
-        values = FormDialog.ask(self, self.tr("End of the infusion"), fields, warning or "")
+        values = self._form(self.tr("End of the infusion"), fields, warning or "")
         if values is None:
             return
         self._signed(
@@ -855,8 +854,7 @@ class BedsideScreen(QWidget):
             self._say(self.tr("No serious adverse event is waiting to be reported."), error=True)
             return
         labels = tuple(f"#{a.seq} {a.event.name} grade {a.event.grade}" for a in waiting)
-        values = FormDialog.ask(
-            self,
+        values = self._form(
             self.tr("Serious adverse event reported"),
             [Field("event", self.tr("Event"), labels[0], labels)],
         )
@@ -879,8 +877,7 @@ class BedsideScreen(QWidget):
         if not checks:
             self._say(self.tr("No follow-up check is open for this infusion."), error=True)
             return
-        values = FormDialog.ask(
-            self,
+        values = self._form(
             self.tr("Follow-up check done"),
             [
                 Field("check", self.tr("Check"), checks[0], checks),

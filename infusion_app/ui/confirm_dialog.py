@@ -19,12 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infusion_app.ui.look import touch_sized
-
-
-def station_time(moment: datetime) -> str:
-    local = moment.astimezone()
-    return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
+from infusion_app.ui.look import station_time, touch_sized
 
 
 class ConfirmDialog(QDialog):

@@ -51,6 +51,12 @@ def local_time(moment: datetime | None, *, with_date: bool = False) -> str:
     return local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
 
 
+def station_time(moment: datetime) -> str:
+    """A moment to the second with the station's zone, for "what will be recorded when"."""
+    local = moment.astimezone()
+    return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
+
+
 def touch_sized(*widgets: QWidget) -> None:
     for widget in widgets:
         widget.setMinimumHeight(TOUCH_HEIGHT)

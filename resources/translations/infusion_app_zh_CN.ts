@@ -250,27 +250,27 @@
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="542" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="545" />
       <source>Calculate the dose</source>
       <translation>计算剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="546" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="549" />
       <source>Final volume (mL)</source>
       <translation>最终体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="551" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="554" />
       <source>Drop factor (gtt/mL)</source>
       <translation>滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="555" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="558" />
       <source>From today's weight and the product's certificate of analysis.</source>
       <translation>依据今日体重和产品检验报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="567" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="570" />
       <source>Dose calculated: a second person verifies it.</source>
       <translation>剂量已计算：请第二人核对。</translation>
     </message>
@@ -305,175 +305,175 @@
       <translation>观察已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="495" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="499" />
       <source>{drug} {dose} mg {route}, {minutes} min before the start</source>
       <translation>{drug} {dose} mg {route}，开始前 {minutes} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="508" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="512" />
       <source>Product {0}, lot {1}</source>
       <translation>产品 {0}，批号 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="509" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="513" />
       <source>Infuse within {0} min of the thaw</source>
       <translation>复苏后 {0} 分钟内输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="577" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="580" />
       <source>verified</source>
       <translation>已核对</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="579" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="582" />
       <source>Dose verified.</source>
       <translation>剂量已核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="593" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="596" />
       <source>{rate} gtt/min for {minutes} min ({volume} mL)</source>
       <translation>{rate} 滴/分，{minutes} 分钟（{volume} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="601" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="604" />
       <source>Weight: {0} kg, measured {1}</source>
       <translation>体重：{0} kg，称重于 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="604" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="607" />
       <source>Dose: {0} (group {1})</source>
       <translation>剂量：{0}（{1} 组）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="607" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="610" />
       <source>Concentration: {0}, viability {1} %: {2} viable</source>
       <translation>浓度：{0}，活率 {1} %：活细胞 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="612" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="615" />
       <source>Target {0}; delivered {1} (deviation {2} %)</source>
       <translation>目标 {0}；实际输注 {1}（偏差 {2} %）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="617" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="620" />
       <source>Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)</source>
       <translation>产品体积：{0} mL；最终体积：{1} mL（稀释液 {2} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="622" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="625" />
       <source>Drip plan, {0} gtt/mL set: {1}; expected {2} min</source>
       <translation>滴速方案，输液器 {0} 滴/mL：{1}；预计 {2} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="624" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="627" />
       <source>, then </source>
       <translation>，然后 </translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="645" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="648" />
       <source>wristband {0}</source>
       <translation>腕带 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="647" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="650" />
       <source>wristband not scanned</source>
       <translation>腕带未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="648" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="651" />
       <source>bag {0}</source>
       <translation>输液袋 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="650" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="653" />
       <source>bag not scanned</source>
       <translation>输液袋未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="658" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="661" />
       <source>Scan the patient's wristband and the bag first.</source>
       <translation>请先扫描患者腕带和输液袋。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="668" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="671" />
       <source>Patient and bag match; product released and in date.</source>
       <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="678" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="681" />
       <source>Drop factor of the giving set (gtt/mL)</source>
       <translation>输液器滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="683" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="686" />
       <source>Reason for the late start</source>
       <translation>延迟开始的原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="684" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="687" />
       <source>Start the infusion</source>
       <translation>开始输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="688" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="691" />
       <source>Start of the infusion</source>
       <translation>输注开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="689" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="758" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="782" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="692" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="757" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="781" />
       <source>administered</source>
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="698" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="701" />
       <source>Infusion started.</source>
       <translation>输注已开始。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="707" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="709" />
       <source>Rate step</source>
       <translation>调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="708" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="710" />
       <source>New rate (gtt/min)</source>
       <translation>新滴速 (滴/分)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="709" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="711" />
       <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
       <translation>仅在患者无不适时调速；否则维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="721" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="723" />
       <source>Rate changed.</source>
       <translation>滴速已改变。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="726" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
       <source>Hold the slow rate</source>
       <translation>维持慢速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="726" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
       <source>Discomfort reported</source>
       <translation>患者所述不适</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="731" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="733" />
       <source>Slow rate held.</source>
       <translation>已维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="736" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="737" />
       <source>Pause the infusion</source>
       <translation>暂停输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="736" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="749" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="737" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="748" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
@@ -483,148 +483,148 @@
       <translation>输注已暂停。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="747" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="746" />
       <source>Stop the infusion for good</source>
       <translation>永久停止输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="750" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="749" />
       <source>Volume given (mL)</source>
       <translation>已输入体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="752" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="751" />
       <source>Observation still follows a stop.</source>
       <translation>停止后仍需观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="757" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="756" />
       <source>Stop of the infusion</source>
       <translation>输注停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="762" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="761" />
       <source>Infusion stopped.</source>
       <translation>输注已停止。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="770" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="769" />
       <source>Volume infused (mL)</source>
       <translation>输注体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="774" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="773" />
       <source>Reason (outside the time window or not the whole bag)</source>
       <translation>原因（超出时间窗或未输完整袋）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="777" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="781" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="776" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="780" />
       <source>End of the infusion</source>
       <translation>输注结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="791" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="790" />
       <source>Infusion ended: vital signs now, then observation.</source>
       <translation>输注已结束：现在测生命体征，然后观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="803" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="802" />
       <source>Adverse event recorded.</source>
       <translation>不良事件已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="809" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="808" />
       <source>Vital signs recorded.</source>
       <translation>生命体征已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="817" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="816" />
       <source>Select the entry to correct in the log first.</source>
       <translation>请先在日志中选择要更正的条目。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="822" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="821" />
       <source>Correct entry #{0} ({1})</source>
       <translation>更正条目 #{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="824" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="823" />
       <source>Correct time (HH:MM)</source>
       <translation>正确时间 (HH:MM)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="825" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="824" />
       <source>Reason for the correction</source>
       <translation>更正原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="827" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="826" />
       <source>The original entry stays in the record beside the correction.</source>
       <translation>原条目保留在记录中，与更正并列。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="833" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="832" />
       <source>Correction of entry #{0}</source>
       <translation>更正条目 #{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="834" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="833" />
       <source>corrected</source>
       <translation>已更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="844" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="843" />
       <source>Correction recorded.</source>
       <translation>更正已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="855" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="854" />
       <source>No serious adverse event is waiting to be reported.</source>
       <translation>没有待报告的严重不良事件。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="860" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="858" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="861" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="859" />
       <source>Event</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="868" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="866" />
       <source>SAE report recorded.</source>
       <translation>SAE 报告已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="880" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="878" />
       <source>No follow-up check is open for this infusion.</source>
       <translation>此输注没有待完成的随访检查。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="884" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="881" />
       <source>Follow-up check done</source>
       <translation>随访检查已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="886" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="883" />
       <source>Check</source>
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="887" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="884" />
       <source>Finding</source>
       <translation>发现</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="896" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="893" />
       <source>Follow-up check recorded.</source>
       <translation>随访检查已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="902" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="899" />
       <source>Alarm acknowledged.</source>
       <translation>报警已确认。</translation>
     </message>
@@ -632,17 +632,17 @@
   <context>
     <name>ConfirmDialog</name>
     <message>
-      <location filename="../../infusion_app/ui/confirm_dialog.py" line="44" />
+      <location filename="../../infusion_app/ui/confirm_dialog.py" line="39" />
       <source>This will be recorded:</source>
       <translation>将记录：</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/confirm_dialog.py" line="60" />
+      <location filename="../../infusion_app/ui/confirm_dialog.py" line="55" />
       <source>&amp;Record</source>
       <translation>记录(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/confirm_dialog.py" line="81" />
+      <location filename="../../infusion_app/ui/confirm_dialog.py" line="76" />
       <source>Time: {0} (now, when you confirm)</source>
       <translation>时间：{0}（现在，以确认时为准）</translation>
     </message>
@@ -917,6 +917,14 @@
       <location filename="../../infusion_app/ui/event_log_table.py" line="50" />
       <source>corrected by {0}</source>
       <translation>更正：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>FormDialog</name>
+    <message>
+      <location filename="../../infusion_app/ui/form_dialog.py" line="94" />
+      <source>Time: {0} (now, when you confirm)</source>
+      <translation>时间：{0}（现在，以确认时为准）</translation>
     </message>
   </context>
   <context>

@@ -77,7 +77,7 @@ class Answers:
 def answers(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> Answers:
     given = Answers()
 
-    def form(cls, parent, title, fields, note=""):
+    def form(cls, parent, title, fields, note="", clock=None):
         given.asked.append(("form", (title, [f.key for f in fields], note)))
         return given.forms.pop(0)
 

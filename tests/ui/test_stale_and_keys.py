@@ -373,3 +373,16 @@ def test_a_year_of_rows_refilled_and_a_long_record_selected_again_stay_fast(
     page.log.show_rows(list(page.log.rows))
     assert time.perf_counter() - started < 0.2
     assert page.log.rowCount() == rows
+
+
+def test_a_clinical_form_says_when_its_entry_will_be_recorded(qtbot, clock):
+    from infusion_app.ui.form_dialog import Field, FormDialog
+
+    dialog = FormDialog(None, "Pause the infusion", [Field("why", "Reason")], clock=clock)
+    qtbot.addWidget(dialog)
+    assert dialog.when.text() == "Time: 2026-11-21 08:00:00 UTC (now, when you confirm)"
+    clock.advance(seconds=65)
+    qtbot.waitUntil(lambda: "08:01:05" in dialog.when.text(), timeout=3000)
+    plain = FormDialog(None, "New patient", [Field("trial_id", "Trial ID")])
+    qtbot.addWidget(plain)
+    assert plain.when.isHidden()  # not an entry of an infusion's record: no time line
