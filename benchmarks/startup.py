@@ -7,12 +7,16 @@ Prints, from one run:
 - the peak memory (max RSS) of the app process that opened that database, logged a nurse in
   and landed on the station's open infusion (target < 250 MB);
 - the longest UI-thread stall (the longest single event the UI thread handled) while a whole
-  infusion is driven through the window on a fake clock (target < 50 ms).
+  infusion is driven through the window on a fake clock (target < 50 ms);
+- the longest UI-thread event of the refills that used to freeze the window: the monitor's
+  Search run again over a year (401 rows, a refill of equal size), selecting records as long
+  as the one shown (500 entries), and switching back to the Bedside tab (target < 50 ms).
 
 Each measurement runs in a fresh process; the start-up pairs are interleaved so that both see
 the same machine noise.
 
 Run: .venv/bin/python benchmarks/startup.py [--runs 7] [--dir DIR]
+     .venv/bin/python benchmarks/startup.py --tables-only [--table-runs 3]
 """
 
 from __future__ import annotations
@@ -328,15 +332,9 @@ def child_app(url: str, log_in: bool) -> None:
     print(json.dumps(result), flush=True)
 
 
-def child_stall(workdir: str) -> None:
-    """A whole infusion through the bedside screen; the longest single UI-thread event."""
+def timed_application() -> Any:
+    """A QApplication that keeps the longest single event it handled (outermost only)."""
     from PySide6.QtWidgets import QApplication
-
-    from infusion_app.logic.availability import BedsideAction
-    from infusion_app.store.database import sqlite_url
-    from infusion_app.ui.form_dialog import FormDialog
-    from infusion_app.ui.signature_dialog import SignatureDialog
-    from tests.logic.infusion_log import NORMAL_VITALS
 
     class TimedApplication(QApplication):
         longest = 0.0
@@ -355,7 +353,20 @@ def child_stall(workdir: str) -> None:
                     TimedApplication.longest = spent
                     TimedApplication.what = f"{type(receiver).__name__} {event.type().name}"
 
-    app = TimedApplication([])
+    return TimedApplication([])
+
+
+def child_stall(workdir: str) -> None:
+    """A whole infusion through the bedside screen; the longest single UI-thread event."""
+    from infusion_app.logic.availability import BedsideAction
+    from infusion_app.store.database import sqlite_url
+    from infusion_app.ui.confirm_dialog import ConfirmDialog
+    from infusion_app.ui.form_dialog import FormDialog
+    from infusion_app.ui.signature_dialog import SignatureDialog
+    from tests.logic.infusion_log import NORMAL_VITALS
+
+    app = timed_application()
+    TimedApplication = type(app)
     app.setFont(app.font())
     clock = Clock(NOW)
     url = sqlite_url(Path(tempfile.mkdtemp(dir=workdir)) / "stall.sqlite3")
@@ -367,7 +378,18 @@ def child_stall(workdir: str) -> None:
     services.calculate_infusion_dose(ctx, people["pharmacist"], infusion, final_volume_ml="100")
     forms: list[dict[str, str]] = []
     FormDialog.ask = classmethod(lambda cls, *a, **k: forms.pop(0))  # type: ignore[method-assign]
-    SignatureDialog.ask = classmethod(lambda cls, *a, **k: PASSWORD)  # type: ignore[method-assign]
+    ConfirmDialog.ask = classmethod(lambda cls, *a, **k: True)  # type: ignore[method-assign]
+
+    def sign(cls: Any, *args: Any, submit: Any = None, **kwargs: Any) -> str:
+        if submit is not None:  # the dialog saves the act while open; wait for its answer
+            heard: list[str | None] = []
+            submit(PASSWORD, heard.append)
+            while not heard:
+                app.processEvents()
+                time.sleep(0.001)
+        return PASSWORD
+
+    SignatureDialog.ask = classmethod(sign)  # type: ignore[method-assign]
     from infusion_app.logic.protocol_files import load_catalog
     from infusion_app.ui.main_window import MainWindow
     from infusion_app.ui.preferences import Preferences
@@ -460,6 +482,111 @@ def child_stall(workdir: str) -> None:
     )
 
 
+def child_tables(workdir: str, rows: int, selections: int, switches: int) -> None:
+    """The refills that froze the window: the monitor's Search run again over a year of
+    infusions (``rows`` rows, the same number each time), selecting records as long as the
+    one shown, and a nurse switching back to the Bedside tab. Each stage's longest single
+    UI-thread event is printed on its own."""
+    import dataclasses
+
+    from infusion_app.services import accounts, views
+    from infusion_app.store.database import sqlite_url
+
+    app = timed_application()
+    timed = type(app)
+    clock = Clock(NOW)
+    url = sqlite_url(Path(tempfile.mkdtemp(dir=workdir)) / "tables.sqlite3")
+    ctx = context(url.render_as_string(hide_password=False), clock)
+    people = staff(ctx)
+    admin = accounts.log_in(ctx, "admin", PASSWORD)
+    accounts.create_user(ctx, admin, "monitor", "Mona Monitor", "monitor", PASSWORD)
+    infusion = new_infusion(ctx, people, "P001", clock)
+    whole_infusion(ctx, people, infusion, clock)
+    clock.advance(minutes=5)
+
+    # A year of the site: the same stored row ``rows`` times (the UI's cost is per row, not
+    # per infusion), and each record padded to 500 entries, as long as a long infusion's.
+    year = views.list_infusions(ctx)[:1] * rows
+    real_record = views.monitor_record
+
+    def long_record(ctx_: Any, infusion_id: int) -> Any:
+        record = real_record(ctx_, infusion_id)
+        events = list(record.view.events)
+        padded = [dataclasses.replace(events[k % len(events)], seq=k + 1) for k in range(500)]
+        return dataclasses.replace(
+            record, view=dataclasses.replace(record.view, events=tuple(padded))
+        )
+
+    views.list_infusions = lambda *a, **k: list(year)  # type: ignore[assignment]
+    views.monitor_record = long_record  # type: ignore[assignment]
+
+    from infusion_app.logic.protocol_files import load_catalog
+    from infusion_app.ui.main_window import MainWindow
+    from infusion_app.ui.preferences import Preferences
+
+    def window_for(username: str) -> Any:
+        window = MainWindow(
+            ctx,
+            load_catalog(ctx.protocols),
+            None,
+            "tables",
+            preferences=Preferences(Path(workdir) / "display.ini"),
+        )
+        window.resize(1366, 768)
+        window.show()
+        window.login._done(accounts.log_in(ctx, username, PASSWORD))
+        settle(window)
+        return window
+
+    def settle(window: Any) -> None:
+        deadline = time.monotonic() + 600
+        app.processEvents()
+        while window.tasks.busy and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.001)
+        app.processEvents()
+
+    def stage() -> float:
+        longest = timed.longest * 1e3
+        timed.longest = 0.0
+        return longest
+
+    result: dict[str, Any] = {}
+    monitor = window_for("monitor")
+    page = monitor.monitor
+    monitor.workspace.setCurrentWidget(page)
+    settle(monitor)
+    page.search.click()  # the first search of the year: the table fills
+    settle(monitor)
+    stage()
+    page.search.click()  # the same search again: a refill of equal size
+    settle(monitor)
+    result["refill_ms"] = stage()
+    selected = []
+    for row in range(1, selections + 1):  # each record as long as the one shown
+        page.table.selectRow(row)
+        settle(monitor)
+        selected.append(stage())
+    result["select_ms"] = statistics.median(selected) if selected else 0.0
+    result["log_rows"] = page.log.rowCount()
+    monitor.close()
+
+    nurse = window_for("nurse")
+    tabs = nurse.workspace
+    switched = []
+    for _ in range(switches):
+        tabs.setCurrentWidget(nurse.worklist)
+        settle(nurse)
+        stage()
+        tabs.setCurrentWidget(nurse.bedside)  # back to the bedside: its log is refilled
+        settle(nurse)
+        switched.append(stage())
+    result["bedside_ms"] = statistics.median(switched) if switched else 0.0
+    nurse.close()
+    ctx.db.dispose()
+    print(json.dumps(result), flush=True)
+
+
 # --- the parent --------------------------------------------------------------------------
 
 
@@ -479,6 +606,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--tables-only", action="store_true", help="only the table refill and selection stalls"
+    )
+    parser.add_argument("--table-runs", type=int, default=3)
+    parser.add_argument("--table-rows", type=int, default=401)
     args = parser.parse_args()
     if args.child:
         kind, *rest = args.child
@@ -490,6 +622,11 @@ def main() -> None:
             child_app(rest[0], log_in=True)
         elif kind == "stall":
             child_stall(rest[0])
+        elif kind == "tables":
+            child_tables(rest[0], *(int(n) for n in rest[1:4]))
+        return
+    if args.tables_only:
+        report_tables(Path(tempfile.mkdtemp(prefix="startup-bench-", dir=args.dir)), args)
         return
 
     workdir = Path(tempfile.mkdtemp(prefix="startup-bench-", dir=args.dir))
@@ -524,6 +661,26 @@ def main() -> None:
     print(
         f"longest UI-thread stall over a whole scripted infusion: median {longest:.1f} ms of 3 "
         f"(worst {worst['longest_ms']:.1f} ms, {worst['what']})   target < 50 ms"
+    )
+    report_tables(workdir, args)
+
+
+def report_tables(workdir: Path, args: argparse.Namespace) -> None:
+    runs = [
+        run_child("tables", str(workdir), str(args.table_rows), "3", "3")[1]
+        for _ in range(args.table_runs)
+    ]
+
+    def median(key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    print(
+        f"longest UI-thread event, median of {args.table_runs} runs (target < 50 ms each):\n"
+        f"  monitor Search again over {args.table_rows} rows (refill of equal size): "
+        f"{median('refill_ms'):.1f} ms\n"
+        f"  selecting a record as long as the one shown ({runs[0]['log_rows']} entries): "
+        f"{median('select_ms'):.1f} ms\n"
+        f"  switching back to the Bedside tab: {median('bedside_ms'):.1f} ms"
     )
 
 

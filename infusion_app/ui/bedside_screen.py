@@ -15,7 +15,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -34,7 +35,7 @@ from infusion_app.logic.countdown import next_countdown
 from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.event_log import log_rows
 from infusion_app.logic.identity import WRISTBAND_PREFIX
-from infusion_app.logic.numbers import parse_int
+from infusion_app.logic.numbers import format_cells, parse_int
 from infusion_app.logic.roles import Action, may
 from infusion_app.logic.schedule import DueItem, due_items, expected_end
 from infusion_app.logic.transitions import (
@@ -43,9 +44,10 @@ from infusion_app.logic.transitions import (
     late_start_warning,
 )
 from infusion_app.services import bedside, views
-from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.ui.adverse_event_dialog import AdverseEventDialog
 from infusion_app.ui.alarm_banner import AlarmBanner
+from infusion_app.ui.confirm_dialog import ConfirmDialog
 from infusion_app.ui.drop_counter import DropCounter
 from infusion_app.ui.event_log_table import EventLogTable
 from infusion_app.ui.form_dialog import Field, FormDialog
@@ -71,13 +73,15 @@ BUTTONS: tuple[tuple[BedsideAction, str], ...] = (
     (BedsideAction.END, str(QT_TRANSLATE_NOOP("BedsideScreen", "&End infusion"))),
     (
         BedsideAction.OBSERVATION_END,
-        str(QT_TRANSLATE_NOOP("BedsideScreen", "End &observation")),
+        str(QT_TRANSLATE_NOOP("BedsideScreen", "End o&bservation")),
     ),
     (
         BedsideAction.ADVERSE_EVENT,
-        str(QT_TRANSLATE_NOOP("BedsideScreen", "Reaction / A&E")),
+        str(QT_TRANSLATE_NOOP("BedsideScreen", "Reactio&n / AE")),
     ),
 )
+# Every Alt+letter above is used once on this screen (with Alt+L list, Alt+M more, F9
+# acknowledge and Space for a drop); tests/ui/test_shortcuts.py checks every screen.
 
 # Texts made in logic/ and shown here, listed so that lupdate offers them for translation
 # (tests/ui/test_language.py checks the lists against logic's own).
@@ -162,6 +166,14 @@ class BedsideScreen(QWidget):
         self.scan_state = QLabel()
         self.scan_state.setObjectName("scanState")
         self.drops = DropCounter()
+        # Space counts one drop wherever the focus is on this screen, except where Space has
+        # its own meaning (a focused button presses, a field types a space: the window lets
+        # those widgets have the key). Not the Drop button's own shortcut: with the button
+        # focused that counted each press twice (shortcut on press, button on release).
+        self.drop_key = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        self.drop_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.drop_key.setAutoRepeat(False)  # a key held down is one drop, not a burst
+        self.drop_key.activated.connect(self.drops.tap)
 
         self.buttons: dict[BedsideAction, QPushButton] = {}
         grid = QGridLayout()
@@ -217,6 +229,9 @@ class BedsideScreen(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(1000)  # countdowns recomputed from the stored deadlines
         self.timer.timeout.connect(self.tick)
+        # Runs for the screen's whole life, whatever is open or shown: a rebuild (language
+        # switch, idle lock) makes a new screen whose clock runs from its first moment.
+        self.timer.start()
 
     # --- opening and reading --------------------------------------------------------------
 
@@ -232,7 +247,6 @@ class BedsideScreen(QWidget):
             self.drops.reset()
         self.infusion_id = infusion_id
         self.reload()
-        self.timer.start()
 
     def reload(self) -> None:
         infusion_id = self.infusion_id
@@ -387,11 +401,15 @@ class BedsideScreen(QWidget):
             BedsideAction.DOSE: self._calculate_dose,
             BedsideAction.VERIFY_DOSE: self._verify_dose,
             BedsideAction.CHECK: self._check_identity,
-            BedsideAction.PREMEDICATION: lambda: self._act(
+            BedsideAction.PREMEDICATION: lambda: self._confirmed(
+                self.tr("Premedication given"),
+                self._premedication_details(),
                 lambda user, i: bedside.give_premedication(self.ctx, user, i),
                 self.tr("Premedication recorded."),
             ),
-            BedsideAction.THAW: lambda: self._act(
+            BedsideAction.THAW: lambda: self._confirmed(
+                self.tr("Product thawed"),
+                self._product_details(),
                 lambda user, i: bedside.record_thaw(self.ctx, user, i),
                 self.tr("Thaw recorded."),
             ),
@@ -399,13 +417,17 @@ class BedsideScreen(QWidget):
             BedsideAction.RATE_STEP: self._rate_step,
             BedsideAction.HOLD: self._hold,
             BedsideAction.PAUSE: self._pause,
-            BedsideAction.RESUME: lambda: self._act(
+            BedsideAction.RESUME: lambda: self._confirmed(
+                self.tr("Infusion resumed"),
+                [],
                 lambda user, i: bedside.resume_infusion(self.ctx, user, i),
                 self.tr("Infusion resumed."),
             ),
             BedsideAction.STOP: self._stop,
             BedsideAction.END: self._end,
-            BedsideAction.OBSERVATION_END: lambda: self._act(
+            BedsideAction.OBSERVATION_END: lambda: self._confirmed(
+                self.tr("Observation ended"),
+                [],
                 lambda user, i: bedside.end_observation(self.ctx, user, i),
                 self.tr("Observation ended."),
             ),
@@ -417,11 +439,15 @@ class BedsideScreen(QWidget):
         call: Callable[[CurrentUser, int], Any],
         done: str,
         after: Callable[[], None] | None = None,
+        answer: Callable[[Exception | None], None] | None = None,
     ) -> None:
         """One user action = one service call, off the UI thread; the record is re-read after
-        it, refused or not (a failed identity check is itself recorded)."""
+        it, refused or not (a failed identity check is itself recorded). ``answer`` hears
+        the outcome first (an open signature dialog)."""
         user, infusion_id = self.user, self.infusion_id
         if user is None or infusion_id is None or self.acting:
+            if answer is not None:
+                answer(None)
             return
         self.acting = True
         self.tick()
@@ -429,6 +455,8 @@ class BedsideScreen(QWidget):
 
         def finished(result: Any) -> None:
             self.acting = False
+            if answer is not None:
+                answer(None)
             self._say(done, ok=True)
             if after is not None:
                 after()
@@ -436,6 +464,8 @@ class BedsideScreen(QWidget):
 
         def failed(exc: Exception) -> None:
             self.acting = False
+            if answer is not None:
+                answer(exc)
             self._say(failure_text(exc), error=True)
             self.reload()
 
@@ -444,18 +474,73 @@ class BedsideScreen(QWidget):
     def _say(self, text: str, *, ok: bool = False, error: bool = False) -> None:
         say(self.message, text, ok=ok, error=error)
 
-    def _sign(self, what: str, meaning: str) -> str | None:
-        assert self.user is not None
-        return SignatureDialog.ask(
-            self, what=what, meaning=meaning, printed_name=self.user.printed_name
+    def _form(self, title: str, fields: list[Field], note: str = "") -> dict[str, str] | None:
+        """A clinical act's form, with the time it will be recorded at (the clock's now)."""
+        return FormDialog.ask(self, title, fields, note, clock=self.ctx.now)
+
+    def _confirmed(
+        self,
+        entry: str,
+        details: list[str],
+        call: Callable[[CurrentUser, int], Any],
+        done: str,
+    ) -> None:
+        """A one-click clinical act: what will be recorded and when, then saved if confirmed."""
+        if self.user is None or self.infusion_id is None or self.acting:
+            return
+        if ConfirmDialog.ask(self, title=entry, entry=entry, details=details, clock=self.ctx.now):
+            self._act(call, done)
+
+    def _premedication_details(self) -> list[str]:
+        assert self.view is not None
+        premed = self.view.status.protocol.premedication
+        return [
+            self.tr("{drug} {dose} mg {route}, {minutes} min before the start").format(
+                drug=premed.drug.value,
+                dose=premed.dose_mg.value,
+                route=premed.route.value,
+                minutes=premed.minutes_before.value,
+            )
+        ]
+
+    def _product_details(self) -> list[str]:
+        assert self.view is not None
+        product = self.view.product
+        thaw = self.view.status.protocol.infusion
+        return [
+            self.tr("Product {0}, lot {1}").format(product.product_id, product.lot or "-"),
+            self.tr("Infuse within {0} min of the thaw").format(thaw.post_thaw_limit_min.value),
+        ]
+
+    def _signed(
+        self,
+        what: str,
+        meaning: str,
+        call: Callable[[CurrentUser, int, str], Any],
+        done: str,
+    ) -> None:
+        """A signed act: saved from the open signature dialog, which stays open (and says
+        so) when the password is not accepted; the service records every failed attempt."""
+        user = self.user
+        if user is None or self.infusion_id is None or self.acting:
+            return
+
+        def submit(password: str, answer: Callable[[str | None], None]) -> None:
+            def heard(exc: Exception | None) -> None:
+                wrong = isinstance(exc, AuthenticationFailed)
+                answer(failure_text(exc) if wrong and exc is not None else None)
+
+            self._act(lambda u, i: call(u, i, password), done, answer=heard)
+
+        SignatureDialog.ask(
+            self, what=what, meaning=meaning, printed_name=user.printed_name, submit=submit
         )
 
     def _calculate_dose(self) -> None:
         assert self.view is not None
         protocol = self.view.status.protocol
         default_volume = protocol.dosing.final_volume_ml
-        values = FormDialog.ask(
-            self,
+        values = self._form(
             self.tr("Calculate the dose"),
             [
                 Field(
@@ -489,21 +574,60 @@ class BedsideScreen(QWidget):
         dose = self.view.state.dose
         if dose is None:
             return
-        password = self._sign(
-            self.tr("Dose: {0} cells in {1} mL at {2}, then {3} gtt/min").format(
-                f"{dose.delivered_cells:.3e}",
-                dose.bag_volume_ml,
-                dose.phase1_rate_gtt_per_min,
-                dose.phase2_rate_gtt_per_min or "-",
-            ),
+        self._signed(
+            self.dose_to_verify(),
             self.tr("verified"),
-        )
-        if password is None:
-            return
-        self._act(
-            lambda user, i: bedside.verify_dose(self.ctx, user, i, password),
+            lambda user, i, password: bedside.verify_dose(self.ctx, user, i, password),
             self.tr("Dose verified."),
         )
+
+    def dose_to_verify(self) -> str:
+        """Everything the second person checks, from the stored calculation itself."""
+        assert self.view is not None and self.view.state.dose is not None
+        dose = self.view.state.dose
+        calc = next((e.payload for e in self.view.events if e.seq == dose.seq), {})
+
+        def cells(key: str, unit: str = "") -> str:
+            value = calc.get(key)
+            return format_cells(Decimal(str(value))) + unit if value is not None else "?"
+
+        phases = [
+            self.tr("{rate} gtt/min for {minutes} min ({volume} mL)").format(
+                rate=phase["rate_gtt_per_min"],
+                minutes=phase["duration_min"],
+                volume=phase["volume_ml"],
+            )
+            for phase in calc.get("drip_plan", [])
+        ]
+        lines = [
+            self.tr("Weight: {0} kg, measured {1}").format(
+                dose.weight_kg, local_time(dose.weight_measured_at, with_date=True)
+            ),
+            self.tr("Dose: {0} (group {1})").format(
+                cells("dose_cells_per_kg", "/kg"), calc.get("dose_level", "?")
+            ),
+            self.tr("Concentration: {0}, viability {1} %: {2} viable").format(
+                cells("total_cells_per_ml", "/mL"),
+                calc.get("viability_pct", "?"),
+                cells("dosing_concentration_cells_per_ml", "/mL"),
+            ),
+            self.tr("Target {0}; delivered {1} (deviation {2} %)").format(
+                cells("target_cells"),
+                format_cells(dose.delivered_cells),
+                calc.get("dose_deviation_pct", "?"),
+            ),
+            self.tr("Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)").format(
+                calc.get("product_volume_ml", "?"),
+                dose.bag_volume_ml,
+                calc.get("diluent_volume_ml", "?"),
+            ),
+            self.tr("Drip plan, {0} gtt/mL set: {1}; expected {2} min").format(
+                dose.drop_factor_gtt_per_ml,
+                self.tr(", then ").join(phases),
+                dose.expected_duration_min,
+            ),
+        ]
+        return "\n".join(lines)
 
     def _scanned(self) -> None:
         text = self.scan.text().strip()
@@ -559,14 +683,13 @@ class BedsideScreen(QWidget):
         ]
         if warning:
             fields.append(Field("override", self.tr("Reason for the late start")))
-        values = FormDialog.ask(self, self.tr("Start the infusion"), fields, warning or "")
+        values = self._form(self.tr("Start the infusion"), fields, warning or "")
         if values is None:
             return
-        password = self._sign(self.tr("Start of the infusion"), self.tr("administered"))
-        if password is None:
-            return
-        self._act(
-            lambda user, i: bedside.start_infusion(
+        self._signed(
+            self.tr("Start of the infusion"),
+            self.tr("administered"),
+            lambda user, i, password: bedside.start_infusion(
                 self.ctx,
                 user,
                 i,
@@ -581,8 +704,7 @@ class BedsideScreen(QWidget):
         assert self.view is not None
         dose = self.view.state.dose
         default = str(dose.phase2_rate_gtt_per_min or "") if dose else ""
-        values = FormDialog.ask(
-            self,
+        values = self._form(
             self.tr("Rate step"),
             [Field("rate", self.tr("New rate (gtt/min)"), default)],
             self.tr("Only if the patient reports no discomfort; otherwise hold the slow rate."),
@@ -601,8 +723,8 @@ class BedsideScreen(QWidget):
         )
 
     def _hold(self) -> None:
-        values = FormDialog.ask(
-            self, self.tr("Hold the slow rate"), [Field("why", self.tr("Discomfort reported"))]
+        values = self._form(
+            self.tr("Hold the slow rate"), [Field("why", self.tr("Discomfort reported"))]
         )
         if values is not None:
             self._act(
@@ -611,9 +733,7 @@ class BedsideScreen(QWidget):
             )
 
     def _pause(self) -> None:
-        values = FormDialog.ask(
-            self, self.tr("Pause the infusion"), [Field("why", self.tr("Reason"))]
-        )
+        values = self._form(self.tr("Pause the infusion"), [Field("why", self.tr("Reason"))])
         if values is not None:
             self._act(
                 lambda user, i: bedside.pause_infusion(self.ctx, user, i, values["why"]),
@@ -621,8 +741,7 @@ class BedsideScreen(QWidget):
             )
 
     def _stop(self) -> None:
-        values = FormDialog.ask(
-            self,
+        values = self._form(
             self.tr("Stop the infusion for good"),
             [
                 Field("why", self.tr("Reason")),
@@ -632,11 +751,10 @@ class BedsideScreen(QWidget):
         )
         if values is None:
             return
-        password = self._sign(self.tr("Stop of the infusion"), self.tr("administered"))
-        if password is None:
-            return
-        self._act(
-            lambda user, i: bedside.stop_infusion(
+        self._signed(
+            self.tr("Stop of the infusion"),
+            self.tr("administered"),
+            lambda user, i, password: bedside.stop_infusion(
                 self.ctx, user, i, password, why=values["why"], volume_given_ml=values["volume"]
             ),
             self.tr("Infusion stopped."),
@@ -654,14 +772,13 @@ class BedsideScreen(QWidget):
                 self.tr("Reason (outside the time window or not the whole bag)"),
             )
         )
-        values = FormDialog.ask(self, self.tr("End of the infusion"), fields, warning or "")
+        values = self._form(self.tr("End of the infusion"), fields, warning or "")
         if values is None:
             return
-        password = self._sign(self.tr("End of the infusion"), self.tr("administered"))
-        if password is None:
-            return
-        self._act(
-            lambda user, i: bedside.end_infusion(
+        self._signed(
+            self.tr("End of the infusion"),
+            self.tr("administered"),
+            lambda user, i, password: bedside.end_infusion(
                 self.ctx,
                 user,
                 i,
@@ -709,14 +826,11 @@ class BedsideScreen(QWidget):
         )
         if values is None:
             return
-        password = self._sign(
-            self.tr("Correction of entry #{0}").format(entry.seq), self.tr("corrected")
-        )
-        if password is None:
-            return
         day = entry.occurred_at.astimezone()
-        self._act(
-            lambda user, i: bedside.correct_event(
+        self._signed(
+            self.tr("Correction of entry #{0}").format(entry.seq),
+            self.tr("corrected"),
+            lambda user, i, password: bedside.correct_event(
                 self.ctx,
                 user,
                 i,
@@ -739,8 +853,7 @@ class BedsideScreen(QWidget):
             self._say(self.tr("No serious adverse event is waiting to be reported."), error=True)
             return
         labels = tuple(f"#{a.seq} {a.event.name} grade {a.event.grade}" for a in waiting)
-        values = FormDialog.ask(
-            self,
+        values = self._form(
             self.tr("Serious adverse event reported"),
             [Field("event", self.tr("Event"), labels[0], labels)],
         )
@@ -763,8 +876,7 @@ class BedsideScreen(QWidget):
         if not checks:
             self._say(self.tr("No follow-up check is open for this infusion."), error=True)
             return
-        values = FormDialog.ask(
-            self,
+        values = self._form(
             self.tr("Follow-up check done"),
             [
                 Field("check", self.tr("Check"), checks[0], checks),

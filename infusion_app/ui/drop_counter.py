@@ -48,7 +48,8 @@ class DropCounter(QGroupBox):
         self.short.toggled.connect(self._window_changed)
         self.tap_button = QPushButton(self.tr("Drop (Space)"))
         self.tap_button.setObjectName("dropTap")
-        self.tap_button.setShortcut("Space")
+        # Space is the bedside screen's key for a drop (one per press, whatever has focus);
+        # with this button focused, Space presses it, which is the same one drop.
         self.tap_button.setMinimumHeight(56)
         self.tap_button.clicked.connect(self.tap)
         self.reset_button = QPushButton(self.tr("Reset"))

@@ -1,29 +1,26 @@
 """An infusion's log as a table: every stored entry with its times, who, what and the marks a
 reader needs (back-entered with its reason, signed, corrected later). Bedside and monitor
-show the same table."""
+show the same table.
+
+Refilled after every action and every tab switch: a :class:`RowsTable`, so a refill with the
+same number of entries only repaints, and a longer log is one model reset.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QTableWidget,
-    QTableWidgetItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from infusion_app.logic.event_log import LogRow
 from infusion_app.ui.look import local_time
+from infusion_app.ui.rows_table import ROW, RowsTable, Tint
 
 CORRECTED_COLOUR = "#fff3e0"
+DETAILS_COLUMN = 5
 
 
-class EventLogTable(QTableWidget):
+class EventLogTable(RowsTable):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 7, parent)
-        self.setObjectName("eventLog")
-        self.setHorizontalHeaderLabels(
+        super().__init__(
             [
                 self.tr("#"),
                 self.tr("Time"),
@@ -32,21 +29,19 @@ class EventLogTable(QTableWidget):
                 self.tr("Entry"),
                 self.tr("Details"),
                 self.tr("Signed / corrected"),
-            ]
+            ],
+            stretch=DETAILS_COLUMN,
+            tooltips=True,
+            parent=parent,
         )
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setAlternatingRowColors(True)
-        self.verticalHeader().setVisible(False)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.setObjectName("eventLog")
         self.rows: list[LogRow] = []
 
     def show_rows(self, rows: list[LogRow]) -> None:
+        grew = len(rows) != len(self.rows)
         self.rows = rows
-        self.setRowCount(len(rows))
-        for index, row in enumerate(rows):
+        texts = []
+        for row in rows:
             recorded = local_time(row.recorded_at, with_date=True) if row.back_entered else ""
             if row.back_entered and row.back_entry_reason:
                 recorded += f" ({row.back_entry_reason})"
@@ -54,24 +49,18 @@ class EventLogTable(QTableWidget):
                 *(self.tr("signed {0}").format(s) for s in row.signed),
                 *(self.tr("corrected by {0}").format(c) for c in row.corrected_by),
             ]
-            cells = [
-                str(row.seq),
-                local_time(row.occurred_at, with_date=True),
-                recorded,
-                row.user,
-                row.what,
-                row.details,
-                "; ".join(marks),
-            ]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                if row.corrected_by:
-                    item.setBackground(QColor(CORRECTED_COLOUR))
-                self.setItem(index, column, item)
-        if rows:
+            texts.append(
+                [
+                    str(row.seq),
+                    local_time(row.occurred_at, with_date=True),
+                    recorded,
+                    row.user,
+                    row.what,
+                    row.details,
+                    "; ".join(marks),
+                ]
+            )
+        corrected = {ROW: Tint(background=CORRECTED_COLOUR)}
+        self.set_rows(texts, [corrected if row.corrected_by else {} for row in rows])
+        if rows and grew:
             self.scrollToBottom()
-
-    def column_texts(self, column: int) -> list[str]:
-        items = (self.item(r, column) for r in range(self.rowCount()))
-        return [item.text() if item is not None else "" for item in items]

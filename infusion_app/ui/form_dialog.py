@@ -6,8 +6,11 @@ comes back to the screen, so a rule is never written twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infusion_app.ui.look import touch_sized
+from infusion_app.ui.look import station_time, touch_sized
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,12 @@ class Field:
 
 class FormDialog(QDialog):
     def __init__(
-        self, parent: QWidget | None, title: str, fields: list[Field], note: str = ""
+        self,
+        parent: QWidget | None,
+        title: str,
+        fields: list[Field],
+        note: str = "",
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -66,7 +74,25 @@ class FormDialog(QDialog):
             shown.setWordWrap(True)
             layout.addWidget(shown)
         layout.addLayout(form)
+        # an entry for the record says when it will be recorded: the clock's now, kept live
+        self.clock = clock
+        self.when = QLabel()
+        self.when.setObjectName("formWhen")
+        self.when.setVisible(clock is not None)
+        layout.addWidget(self.when)
         layout.addWidget(buttons)
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self._show_time)
+        if clock is not None:
+            self.timer.start()
+            self._show_time()
+
+    def _show_time(self) -> None:
+        if self.clock is not None:
+            self.when.setText(
+                self.tr("Time: {0} (now, when you confirm)").format(station_time(self.clock()))
+            )
 
     def values(self) -> dict[str, str]:
         return {
@@ -76,10 +102,16 @@ class FormDialog(QDialog):
 
     @classmethod
     def ask(
-        cls, parent: QWidget | None, title: str, fields: list[Field], note: str = ""
+        cls,
+        parent: QWidget | None,
+        title: str,
+        fields: list[Field],
+        note: str = "",
+        clock: Callable[[], datetime] | None = None,
     ) -> dict[str, str] | None:
         """The entered values by key, or None when cancelled. Tests replace this method."""
-        dialog = cls(parent, title, fields, note)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.values()
+        dialog = cls(parent, title, fields, note, clock)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        values = dialog.values() if accepted else None
+        dialog.deleteLater()
+        return values

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.errors import DomainError
 from infusion_app.store.errors import StoreError
+from infusion_app.ui.rows_table import RowsTable
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 OK_STYLE = "color: #1b5e20; font-weight: bold;"
@@ -50,20 +51,17 @@ def local_time(moment: datetime | None, *, with_date: bool = False) -> str:
     return local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
 
 
+def station_time(moment: datetime) -> str:
+    """A moment to the second with the station's zone, for "what will be recorded when"."""
+    local = moment.astimezone()
+    return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
+
+
 def touch_sized(*widgets: QWidget) -> None:
     for widget in widgets:
         widget.setMinimumHeight(TOUCH_HEIGHT)
 
 
-def read_only_table(columns: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setWordWrap(False)
-    return table
+def read_only_table(columns: list[str]) -> RowsTable:
+    """A list of rows to choose from: one row selected, nothing editable, refills cheap."""
+    return RowsTable(columns, tooltips=True)  # an elided text shows whole on hover

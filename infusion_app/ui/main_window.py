@@ -13,10 +13,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -55,6 +58,10 @@ ROLE_NAMES = (  # for lupdate: the header shows the role in the interface langua
     QT_TRANSLATE_NOOP("Role", "monitor"),
     QT_TRANSLATE_NOOP("Role", "admin"),
 )
+
+# Widgets for which Space has its own meaning (press, open, step): a focused one gets the
+# key, never a window shortcut on Space (the bedside's drop count).
+SPACE_TAKERS = (QAbstractButton, QComboBox, QAbstractSpinBox)
 
 ACTIVITY = frozenset(
     {
@@ -385,9 +392,8 @@ class MainWindow(QMainWindow):
         self._show_who(user)
         self._open_workspace(user, keep)
         if infusion is not None and self.bedside is not None:
-            self.bedside.infusion_id = infusion
-            if keep == self.bedside.objectName():
-                self.bedside.open(infusion)
+            # read at once, whichever screen is shown: its countdown and alarms run from now
+            self.bedside.open(infusion)
 
     def log_out(self) -> None:
         self.user = None
@@ -411,6 +417,14 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in ACTIVITY and self.ctx is not None:
             self.last_activity = self.ctx.now()
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and isinstance(watched, SPACE_TAKERS)
+        ):
+            event.accept()  # Space presses the focused button: no shortcut takes it first
         return False
 
     def closeEvent(self, event: QCloseEvent) -> None:

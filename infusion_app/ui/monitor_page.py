@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSplitter,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -86,7 +85,7 @@ class MonitorPage(QWidget):
             ]
         )
         self.table.setObjectName("monitorInfusions")
-        self.table.itemSelectionChanged.connect(self._selected)
+        self.table.selection_changed.connect(self._selected)
         self.log = EventLogTable()
         self.verify = QLabel()
         self.verify.setObjectName("verifyResult")
@@ -243,22 +242,28 @@ class MonitorPage(QWidget):
 
     def _show(self, rows: list[views.InfusionRow]) -> None:
         self.rows = rows
-        self.table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            cells = [
-                row.trial_id,
-                str(row.number),
-                row.product_id,
-                row.station,
-                local_time(row.created_at, with_date=True),
-                row.step.value,
-                row.status,
+        self.table.set_rows(
+            [
+                [
+                    row.trial_id,
+                    str(row.number),
+                    row.product_id,
+                    row.station,
+                    local_time(row.created_at, with_date=True),
+                    row.step.value,
+                    row.status,
+                ]
+                for row in rows
             ]
-            for column, text in enumerate(cells):
-                self.table.setItem(index, column, QTableWidgetItem(text))
+        )
         if rows:
-            self.table.selectRow(0)
+            # selected without a signal, then read once: a refill of the same size keeps the
+            # old selection, which would otherwise not ask for the new first row's record
+            self.table.select_quietly(0)
+            self._selected()
         else:
+            self.record = None
+            self._enable_output()
             self.log.show_rows([])
             self._say(self.tr("No infusions in this range."))
 

@@ -7,17 +7,16 @@ the gate itself is the service's: it evaluates the criteria again at the moment 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +27,7 @@ from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.protocol_files import Catalog
 from infusion_app.logic.release import Result, Verdict
 from infusion_app.services import products, views
-from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.ui.dose_calculator import DoseCalculator
 from infusion_app.ui.file_chooser import choose_file_to_open
 from infusion_app.ui.form_dialog import Field, FormDialog
@@ -42,6 +41,7 @@ from infusion_app.ui.look import (
     say,
     touch_sized,
 )
+from infusion_app.ui.rows_table import Tint
 from infusion_app.ui.signature_dialog import SignatureDialog
 from infusion_app.ui.tasks import Tasks
 
@@ -75,7 +75,7 @@ class PharmacyPage(QWidget):
             ]
         )
         self.products.setObjectName("products")
-        self.products.itemSelectionChanged.connect(self._selected)
+        self.products.selection_changed.connect(self._selected)
         self.criteria = read_only_table(
             [
                 self.tr("Criterion"),
@@ -158,12 +158,9 @@ class PharmacyPage(QWidget):
     ) -> None:
         self.rows = rows
         self.patients = {p.summary.trial_id: p for p in patients}
-        self.products.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            for column, text in enumerate(
-                [row.product_id, row.lot or "", row.trial_id, row.status, row.verdict.value]
-            ):
-                self.products.setItem(index, column, QTableWidgetItem(text))
+        self.products.set_rows(
+            [[r.product_id, r.lot or "", r.trial_id, r.status, r.verdict.value] for r in rows]
+        )
         wanted = next((i for i, r in enumerate(rows) if r.product_id == select), 0)
         if rows:
             self.products.selectRow(wanted)
@@ -172,25 +169,16 @@ class PharmacyPage(QWidget):
     def _selected(self) -> None:
         index = self.products.currentRow()
         row = self.rows[index] if 0 <= index < len(self.rows) else None
-        self.criteria.setRowCount(len(row.check.criteria) if row else 0)
+        criteria = row.check.criteria if row else ()
+        self.criteria.set_rows(
+            [[c.name, c.value, c.limit, c.result.value, c.source] for c in criteria],
+            [{3: Tint(background=RESULT_COLOURS[c.result])} for c in criteria],
+        )
         if row is None:
             self.verdict.setText(self.tr("No product selected."))
             self.release_button.setEnabled(False)
             self.dispense_button.setEnabled(False)
             return
-        for r, criterion in enumerate(row.check.criteria):
-            cells = [
-                criterion.name,
-                criterion.value,
-                criterion.limit,
-                criterion.result.value,
-                criterion.source,
-            ]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column == 3:
-                    item.setBackground(QColor(RESULT_COLOURS[criterion.result]))
-                self.criteria.setItem(r, column, item)
         blocking = [c for c in row.check.criteria if c.result is not Result.PASS]
         self.verdict.setText(
             f"{row.product_id}: {row.verdict.value}"
@@ -326,20 +314,25 @@ class PharmacyPage(QWidget):
             if release
             else self.tr("Dispensing of product {0} for infusion")
         ).format(product_id)
-        password = SignatureDialog.ask(
-            self, what=what, meaning=meaning, printed_name=user.printed_name
-        )
-        if password is None:
-            return
         step = products.release_product if release else products.dispense_product
         done = self.tr("Product {0} {1}.").format(product_id, meaning)
 
-        def signed(_check: object) -> None:
-            self._say(done, ok=True)
-            self.refresh(select=product_id)
+        def submit(password: str, answer: Callable[[str | None], None]) -> None:
+            """Saved from the open signature dialog: a wrong password keeps it open."""
 
-        def refused(exc: Exception) -> None:
-            self._say(failure_text(exc), error=True)
-            self.refresh(select=product_id)
+            def signed(_check: object) -> None:
+                answer(None)
+                self._say(done, ok=True)
+                self.refresh(select=product_id)
 
-        self.tasks.run(lambda: step(self.ctx, user, product_id, password), signed, refused)
+            def refused(exc: Exception) -> None:
+                wrong = isinstance(exc, AuthenticationFailed)
+                answer(failure_text(exc) if wrong else None)
+                self._say(failure_text(exc), error=True)
+                self.refresh(select=product_id)
+
+            self.tasks.run(lambda: step(self.ctx, user, product_id, password), signed, refused)
+
+        SignatureDialog.ask(
+            self, what=what, meaning=meaning, printed_name=user.printed_name, submit=submit
+        )

@@ -6,14 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +32,7 @@ from infusion_app.ui.look import (
     say,
     touch_sized,
 )
+from infusion_app.ui.rows_table import Tint
 from infusion_app.ui.tasks import Tasks
 
 
@@ -153,24 +152,23 @@ class WorklistPage(QWidget):
 
     def _show(self, rows: list[views.InfusionRow]) -> None:
         self.rows = rows
-        self.table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            cells = [
-                row.trial_id,
-                row.initials,
-                str(row.number),
-                row.product_id,
-                row.station,
-                row.step.value,
-                row.next_due,
-                row.status,
-            ]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if row.overdue and column == 6:
-                    item.setForeground(QColor("#b00020"))
-                self.table.setItem(index, column, item)
-        if rows and not self.table.selectedItems():
+        self.table.set_rows(
+            [
+                [
+                    row.trial_id,
+                    row.initials,
+                    str(row.number),
+                    row.product_id,
+                    row.station,
+                    row.step.value,
+                    row.next_due,
+                    row.status,
+                ]
+                for row in rows
+            ],
+            [{6: Tint(foreground="#b00020")} if row.overdue else {} for row in rows],
+        )
+        if rows and not self.table.has_selection():
             self.table.selectRow(0)
         self.open_button.setEnabled(bool(rows))
         self.empty.setVisible(not rows)

@@ -89,545 +89,633 @@
   <context>
     <name>BedsideScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="60" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="63" />
       <source>Calculate &amp;dose</source>
       <translation>计算剂量(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="61" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="64" />
       <source>&amp;Verify dose</source>
       <translation>核对剂量(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="62" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="65" />
       <source>&amp;Check identity</source>
       <translation>核对身份(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="63" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="66" />
       <source>&amp;Premedication given</source>
       <translation>已给预处理药(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="64" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="67" />
       <source>&amp;Thawed</source>
       <translation>已复苏(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="65" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="68" />
       <source>&amp;Start infusion</source>
       <translation>开始输注(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="66" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="292" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="69" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="307" />
       <source>&amp;Rate step</source>
       <translation>调速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="67" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="70" />
       <source>&amp;Hold slow rate</source>
       <translation>维持慢速(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="68" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="71" />
       <source>P&amp;ause</source>
       <translation>暂停(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="69" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="72" />
       <source>Res&amp;ume</source>
       <translation>继续(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="70" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="73" />
       <source>St&amp;op</source>
       <translation>停止(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="71" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="74" />
       <source>&amp;End infusion</source>
       <translation>结束输注(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="74" />
-      <source>End &amp;observation</source>
-      <translation>结束观察(&amp;O)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="78" />
-      <source>Reaction / A&amp;E</source>
-      <translation>反应 / 不良事件(&amp;E)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="132" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="137" />
       <source>Infusion &amp;list</source>
       <translation>输注列表(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="135" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="140" />
       <source>&amp;More</source>
       <translation>更多(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="141" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="146" />
       <source>Correct the time of the selected log entry…</source>
       <translation>更正所选日志条目的时间…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="143" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="148" />
       <source>Serious adverse event reported…</source>
       <translation>严重不良事件已报告…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="144" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="149" />
       <source>Follow-up check done…</source>
       <translation>随访检查已完成…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="159" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="164" />
       <source>Scan the wristband, then the bag</source>
       <translation>先扫腕带，再扫输液袋</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="252" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="267" />
       <source>{trial} · {initials} · {weight} kg (weighed {weighed}) · group {level} · infusion {number} · product {product} ({status}) · {protocol}</source>
       <translation>{trial} · {initials} · {weight} kg（称重 {weighed}）· {level} 组 · 第 {number} 次输注 · 产品 {product}（{status}）· {protocol}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="292" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="307" />
       <source>Change &amp;rate</source>
       <translation>改变滴速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="344" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="359" />
       <source>Target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="346" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="361" />
       <source>PAUSED</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="349" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="364" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="349" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="364" />
       <source>expected end</source>
       <translation>预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="353" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="368" />
       <source>plan: {0} gtt/min, then {1}, {2} mL, {3} gtt/mL set</source>
       <translation>方案：{0} 滴/分，然后 {1}，{2} mL，输液器 {3} 滴/mL</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="371" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="386" />
       <source>log in first</source>
       <translation>请先登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="380" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="395" />
       <source>not for your role ({0})</source>
       <translation>您的角色（{0}）不能执行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="392" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="409" />
       <source>Premedication recorded.</source>
       <translation>预处理用药已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="396" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="415" />
       <source>Thaw recorded.</source>
       <translation>复苏已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="404" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="425" />
       <source>Infusion resumed.</source>
       <translation>输注已继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="410" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="433" />
       <source>Observation ended.</source>
       <translation>观察已结束。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="428" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="455" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="459" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="545" />
       <source>Calculate the dose</source>
       <translation>计算剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="463" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="549" />
       <source>Final volume (mL)</source>
       <translation>最终体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="468" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="554" />
       <source>Drop factor (gtt/mL)</source>
       <translation>滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="472" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="558" />
       <source>From today's weight and the product's certificate of analysis.</source>
       <translation>依据今日体重和产品检验报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="484" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="570" />
       <source>Dose calculated: a second person verifies it.</source>
       <translation>剂量已计算：请第二人核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="493" />
-      <source>Dose: {0} cells in {1} mL at {2}, then {3} gtt/min</source>
-      <translation>剂量：{0} 个细胞，{1} mL，{2} 滴/分，然后 {3} 滴/分</translation>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="77" />
+      <source>End o&amp;bservation</source>
+      <translation>结束观察(&amp;B)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="81" />
+      <source>Reactio&amp;n / AE</source>
+      <translation>反应 / 不良事件(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="406" />
+      <source>Premedication given</source>
+      <translation>已给预处理药</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="412" />
+      <source>Product thawed</source>
+      <translation>产品已复苏</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="422" />
+      <source>Infusion resumed</source>
+      <translation>输注已继续</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="430" />
+      <source>Observation ended</source>
+      <translation>观察已结束</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/bedside_screen.py" line="499" />
+      <source>{drug} {dose} mg {route}, {minutes} min before the start</source>
+      <translation>{drug} {dose} mg {route}，开始前 {minutes} 分钟</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="512" />
+      <source>Product {0}, lot {1}</source>
+      <translation>产品 {0}，批号 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="513" />
+      <source>Infuse within {0} min of the thaw</source>
+      <translation>复苏后 {0} 分钟内输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="580" />
       <source>verified</source>
       <translation>已核对</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="505" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="582" />
       <source>Dose verified.</source>
       <translation>剂量已核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="523" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="596" />
+      <source>{rate} gtt/min for {minutes} min ({volume} mL)</source>
+      <translation>{rate} 滴/分，{minutes} 分钟（{volume} mL）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="604" />
+      <source>Weight: {0} kg, measured {1}</source>
+      <translation>体重：{0} kg，称重于 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="607" />
+      <source>Dose: {0} (group {1})</source>
+      <translation>剂量：{0}（{1} 组）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="610" />
+      <source>Concentration: {0}, viability {1} %: {2} viable</source>
+      <translation>浓度：{0}，活率 {1} %：活细胞 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="615" />
+      <source>Target {0}; delivered {1} (deviation {2} %)</source>
+      <translation>目标 {0}；实际输注 {1}（偏差 {2} %）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="620" />
+      <source>Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)</source>
+      <translation>产品体积：{0} mL；最终体积：{1} mL（稀释液 {2} mL）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="625" />
+      <source>Drip plan, {0} gtt/mL set: {1}; expected {2} min</source>
+      <translation>滴速方案，输液器 {0} 滴/mL：{1}；预计 {2} 分钟</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="627" />
+      <source>, then </source>
+      <translation>，然后 </translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="648" />
       <source>wristband {0}</source>
       <translation>腕带 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="525" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="650" />
       <source>wristband not scanned</source>
       <translation>腕带未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="526" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="651" />
       <source>bag {0}</source>
       <translation>输液袋 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="528" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="653" />
       <source>bag not scanned</source>
       <translation>输液袋未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="536" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="661" />
       <source>Scan the patient's wristband and the bag first.</source>
       <translation>请先扫描患者腕带和输液袋。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="546" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="671" />
       <source>Patient and bag match; product released and in date.</source>
       <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="556" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="681" />
       <source>Drop factor of the giving set (gtt/mL)</source>
       <translation>输液器滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="561" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="686" />
       <source>Reason for the late start</source>
       <translation>延迟开始的原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="562" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="687" />
       <source>Start the infusion</source>
       <translation>开始输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="565" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="691" />
       <source>Start of the infusion</source>
       <translation>输注开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="565" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="635" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="660" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="692" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="757" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="781" />
       <source>administered</source>
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="577" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="701" />
       <source>Infusion started.</source>
       <translation>输注已开始。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="586" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="709" />
       <source>Rate step</source>
       <translation>调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="587" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="710" />
       <source>New rate (gtt/min)</source>
       <translation>新滴速 (滴/分)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="588" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="711" />
       <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
       <translation>仅在患者无不适时调速；否则维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="600" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="723" />
       <source>Rate changed.</source>
       <translation>滴速已改变。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="605" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
       <source>Hold the slow rate</source>
       <translation>维持慢速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="605" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
       <source>Discomfort reported</source>
       <translation>患者所述不适</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="610" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="733" />
       <source>Slow rate held.</source>
       <translation>已维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="615" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="737" />
       <source>Pause the infusion</source>
       <translation>暂停输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="615" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="628" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="737" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="748" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="620" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="741" />
       <source>Infusion paused.</source>
       <translation>输注已暂停。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="626" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="746" />
       <source>Stop the infusion for good</source>
       <translation>永久停止输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="629" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="749" />
       <source>Volume given (mL)</source>
       <translation>已输入体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="631" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="751" />
       <source>Observation still follows a stop.</source>
       <translation>停止后仍需观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="635" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="756" />
       <source>Stop of the infusion</source>
       <translation>输注停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="642" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="761" />
       <source>Infusion stopped.</source>
       <translation>输注已停止。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="650" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="769" />
       <source>Volume infused (mL)</source>
       <translation>输注体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="654" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="773" />
       <source>Reason (outside the time window or not the whole bag)</source>
       <translation>原因（超出时间窗或未输完整袋）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="657" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="660" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="776" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="780" />
       <source>End of the infusion</source>
       <translation>输注结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="672" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="790" />
       <source>Infusion ended: vital signs now, then observation.</source>
       <translation>输注已结束：现在测生命体征，然后观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="684" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="802" />
       <source>Adverse event recorded.</source>
       <translation>不良事件已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="690" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="808" />
       <source>Vital signs recorded.</source>
       <translation>生命体征已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="698" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="816" />
       <source>Select the entry to correct in the log first.</source>
       <translation>请先在日志中选择要更正的条目。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="703" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="821" />
       <source>Correct entry #{0} ({1})</source>
       <translation>更正条目 #{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="705" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="823" />
       <source>Correct time (HH:MM)</source>
       <translation>正确时间 (HH:MM)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="706" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="824" />
       <source>Reason for the correction</source>
       <translation>更正原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="708" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="826" />
       <source>The original entry stays in the record beside the correction.</source>
       <translation>原条目保留在记录中，与更正并列。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="713" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="832" />
       <source>Correction of entry #{0}</source>
       <translation>更正条目 #{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="713" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="833" />
       <source>corrected</source>
       <translation>已更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="843" />
       <source>Correction recorded.</source>
       <translation>更正已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="739" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="854" />
       <source>No serious adverse event is waiting to be reported.</source>
       <translation>没有待报告的严重不良事件。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="744" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="858" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="745" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="859" />
       <source>Event</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="752" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="866" />
       <source>SAE report recorded.</source>
       <translation>SAE 报告已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="764" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="878" />
       <source>No follow-up check is open for this infusion.</source>
       <translation>此输注没有待完成的随访检查。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="768" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="881" />
       <source>Follow-up check done</source>
       <translation>随访检查已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="770" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="883" />
       <source>Check</source>
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="771" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="884" />
       <source>Finding</source>
       <translation>发现</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="780" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="893" />
       <source>Follow-up check recorded.</source>
       <translation>随访检查已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="786" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="899" />
       <source>Alarm acknowledged.</source>
       <translation>报警已确认。</translation>
     </message>
   </context>
   <context>
+    <name>ConfirmDialog</name>
+    <message>
+      <location filename="../../infusion_app/ui/confirm_dialog.py" line="39" />
+      <source>This will be recorded:</source>
+      <translation>将记录：</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/confirm_dialog.py" line="55" />
+      <source>&amp;Record</source>
+      <translation>记录(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/confirm_dialog.py" line="76" />
+      <source>Time: {0} (now, when you confirm)</source>
+      <translation>时间：{0}（现在，以确认时为准）</translation>
+    </message>
+  </context>
+  <context>
     <name>Countdown</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="85" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
       <source>Start allowed in</source>
       <translation>距可开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="86" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
       <source>Start allowed</source>
       <translation>可以开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="87" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
       <source>Rate step in</source>
       <translation>距调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="88" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
       <source>Rate step due</source>
       <translation>应调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="89" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
       <source>Vitals due in</source>
       <translation>距测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
       <source>Vitals due</source>
       <translation>应测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
       <source>Expected end in</source>
       <translation>距预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
       <source>Expected end reached</source>
       <translation>已到预计结束时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
       <source>Observation ends in</source>
       <translation>距观察结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
       <source>Post-thaw limit in</source>
       <translation>距复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
       <source>Post-thaw limit passed</source>
       <translation>已超过复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="102" />
       <source>SAE report due in</source>
       <translation>距 SAE 报告截止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="103" />
       <source>SAE report overdue</source>
       <translation>SAE 报告已逾期</translation>
     </message>
@@ -743,42 +831,42 @@
       <translation>一滴（空格）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="54" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="55" />
       <source>Reset</source>
       <translation>重置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="115" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="116" />
       <source>target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="117" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="118" />
       <source>no target rate now</source>
       <translation>当前无目标滴速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="120" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="121" />
       <source>Measured {0:.0f} gtt/min ({1} drops in {2} s), {3}</source>
       <translation>实测 {0:.0f} 滴/分（{2} 秒 {1} 滴），{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="126" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="127" />
       <source>on target</source>
       <translation>符合目标</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="128" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="129" />
       <source>{0:+.0f} gtt/min: adjust the roller clamp</source>
       <translation>{0:+.0f} 滴/分：请调节滚轮夹</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="132" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="133" />
       <source>Counting: {0} drops, {1:.0f} s left</source>
       <translation>计数中：{0} 滴，剩余 {1:.0f} 秒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="135" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="136" />
       <source>Tap for each drop; the {0} s count starts at the first drop ({1})</source>
       <translation>每滴点一下；{0} 秒计数从第一滴开始（{1}）</translation>
     </message>
@@ -786,49 +874,57 @@
   <context>
     <name>EventLogTable</name>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="28" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="25" />
       <source>#</source>
       <translation>#</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="29" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="26" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="30" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="27" />
       <source>Recorded (back-entry)</source>
       <translation>录入时间（补录）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="31" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="28" />
       <source>User</source>
       <translation>用户</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="32" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="29" />
       <source>Entry</source>
       <translation>条目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="33" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="30" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="34" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="31" />
       <source>Signed / corrected</source>
       <translation>签名 / 更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="54" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="49" />
       <source>signed {0}</source>
       <translation>签名：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="55" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="50" />
       <source>corrected by {0}</source>
       <translation>更正：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>FormDialog</name>
+    <message>
+      <location filename="../../infusion_app/ui/form_dialog.py" line="94" />
+      <source>Time: {0} (now, when you confirm)</source>
+      <translation>时间：{0}（现在，以确认时为准）</translation>
     </message>
   </context>
   <context>
@@ -899,47 +995,47 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="149" />
+      <location filename="../../infusion_app/ui/main_window.py" line="156" />
       <source>Log out</source>
       <translation>退出登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="232" />
+      <location filename="../../infusion_app/ui/main_window.py" line="239" />
       <source>{name} · {role} · station {station}</source>
       <translation>{name} · {role} · 工作站 {station}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="258" />
+      <location filename="../../infusion_app/ui/main_window.py" line="265" />
       <source>Pharmacy</source>
       <translation>药房</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="263" />
+      <location filename="../../infusion_app/ui/main_window.py" line="270" />
       <source>Infusions</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="267" />
+      <location filename="../../infusion_app/ui/main_window.py" line="274" />
       <source>Bedside</source>
       <translation>床旁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="271" />
+      <location filename="../../infusion_app/ui/main_window.py" line="278" />
       <source>Monitor</source>
       <translation>监查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="274" />
+      <location filename="../../infusion_app/ui/main_window.py" line="281" />
       <source>Protocols</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="278" />
+      <location filename="../../infusion_app/ui/main_window.py" line="285" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="377" />
+      <location filename="../../infusion_app/ui/main_window.py" line="383" />
       <source>Locked after {0} min without use. Log in to continue.</source>
       <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
     </message>
@@ -947,132 +1043,132 @@
   <context>
     <name>MonitorPage</name>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="61" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="60" />
       <source>Monitor: infusion records (read-only)</source>
       <translation>监查：输注记录（只读）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="65" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="64" />
       <source>Trial ID (empty: all patients)</source>
       <translation>受试者编号（留空：全部患者）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="74" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="73" />
       <source>&amp;Search</source>
       <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="79" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="78" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="80" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="79" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="81" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="80" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="82" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="81" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="83" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="82" />
       <source>Created</source>
       <translation>创建时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="84" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="83" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="85" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="84" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="94" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="93" />
       <source>&amp;Print record…</source>
       <translation>打印记录(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="97" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="96" />
       <source>E&amp;xport…</source>
       <translation>导出(&amp;X)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="101" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="100" />
       <source>Events of this infusion (CSV)…</source>
       <translation>本次输注的事件（CSV）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="102" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="101" />
       <source>This infusion as FHIR R4 bundle (JSON)…</source>
       <translation>本次输注的 FHIR R4 资源包（JSON）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="103" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="102" />
       <source>Infusion log of the search (PDF)…</source>
       <translation>检索结果的输注日志（PDF）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="104" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="103" />
       <source>Infusion log of the search (CSV)…</source>
       <translation>检索结果的输注日志（CSV）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="114" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="113" />
       <source>From</source>
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="116" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="115" />
       <source>to</source>
       <translation>至</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="146" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="145" />
       <source>Your role may not print or export records.</source>
       <translation>您的角色无权打印或导出记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="156" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="155" />
       <source>Making the record…</source>
       <translation>正在生成记录…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="164" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="163" />
       <source>Record ready: {0} bytes.</source>
       <translation>记录已生成：{0} 字节。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="213" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="212" />
       <source>Saved to {0}.</source>
       <translation>已保存到 {0}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="219" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="218" />
       <source>Printing recorded in the log.</source>
       <translation>打印已记入日志。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="259" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="264" />
       <source>No infusions in this range.</source>
       <translation>此范围内没有输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="280" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="285" />
       <source>Log verified: {0} entries, chain intact, head {1}</source>
       <translation>日志已验证：{0} 条，链完整，头哈希 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="288" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="293" />
       <source>LOG DOES NOT VERIFY: {0}</source>
       <translation>日志验证失败：{0}</translation>
     </message>
@@ -1091,7 +1187,7 @@
     </message>
     <message>
       <location filename="../../infusion_app/ui/pharmacy_page.py" line="71" />
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="256" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="244" />
       <source>Lot</source>
       <translation>批号</translation>
     </message>
@@ -1156,127 +1252,127 @@
       <translation>发放(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="177" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="178" />
       <source>No product selected.</source>
       <translation>未选择产品。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="207" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="195" />
       <source>already {0}</source>
       <translation>已{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="209" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="197" />
       <source>{0}: every criterion must pass</source>
       <translation>{0}：所有标准都必须通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="215" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="203" />
       <source>only a released product is dispensed (this one is {0})</source>
       <translation>只有已放行的产品才能发放（此产品为 {0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="252" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="240" />
       <source>Certificate of analysis</source>
       <translation>检验报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="254" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="242" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="255" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="243" />
       <source>Patient trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="245" />
       <source>Total cells per mL</source>
       <translation>每 mL 总细胞数</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="246" />
       <source>Volume (mL)</source>
       <translation>体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="259" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="247" />
       <source>Viability (%)</source>
       <translation>活率 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="259" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="247" />
       <source>empty = pending</source>
       <translation>留空 = 待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="260" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="248" />
       <source>Sterility</source>
       <translation>无菌</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="261" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="249" />
       <source>Mycoplasma</source>
       <translation>支原体</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="262" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="250" />
       <source>Endotoxin (EU/mL)</source>
       <translation>内毒素 (EU/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="265" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="253" />
       <source>Tumorigenicity</source>
       <translation>致瘤性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="269" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
       <source>Markers (%)</source>
       <translation>表面标志 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="270" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
       <source>Expires (YYYY-MM-DD HH:MM, station time)</source>
       <translation>有效期至（YYYY-MM-DD HH:MM，工作站时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="296" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="284" />
       <source>Import a CoA (JSON)</source>
       <translation>导入检验报告 (JSON)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="296" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="284" />
       <source>CoA files (*.json)</source>
       <translation>检验报告文件 (*.json)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="319" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="307" />
       <source>Product {0} registered.</source>
       <translation>产品 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="327" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="315" />
       <source>released</source>
       <translation>已放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="327" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="315" />
       <source>dispensed</source>
       <translation>已发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="329" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="317" />
       <source>Release of product {0}: every criterion passed</source>
       <translation>放行产品 {0}：所有标准均通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="331" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="319" />
       <source>Dispensing of product {0} for infusion</source>
       <translation>发放产品 {0} 用于输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="339" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="322" />
       <source>Product {0} {1}.</source>
       <translation>产品 {0} {1}。</translation>
     </message>
@@ -1350,22 +1446,22 @@
   <context>
     <name>Role</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="52" />
+      <location filename="../../infusion_app/ui/main_window.py" line="55" />
       <source>nurse</source>
       <translation>护士</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="53" />
+      <location filename="../../infusion_app/ui/main_window.py" line="56" />
       <source>pharmacist</source>
       <translation>药师</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="54" />
+      <location filename="../../infusion_app/ui/main_window.py" line="57" />
       <source>monitor</source>
       <translation>监查员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="55" />
+      <location filename="../../infusion_app/ui/main_window.py" line="58" />
       <source>admin</source>
       <translation>管理员</translation>
     </message>
@@ -1391,70 +1487,80 @@
   <context>
     <name>SignatureDialog</name>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="24" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="45" />
       <source>Electronic signature</source>
       <translation>电子签名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="27" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="48" />
       <source>By entering my password I sign this record as {meaning}.</source>
       <translation>输入密码即表示我以“{meaning}”签署此记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="40" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="64" />
       <source>Signing</source>
       <translation>签署内容</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="41" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="67" />
       <source>Meaning</source>
       <translation>含义</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="42" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="68" />
       <source>Printed name</source>
       <translation>签名姓名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="43" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="69" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="48" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="74" />
       <source>Sign</source>
       <translation>签名</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="100" />
+      <source>Checking the password and saving…</source>
+      <translation>正在核对密码并保存…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="110" />
+      <source>Not signed: {0}. Failed attempts: {1} (each is recorded in the log).</source>
+      <translation>未签名：{0}。失败次数：{1}（每次均记入日志）。</translation>
     </message>
   </context>
   <context>
     <name>Status</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
       <source>Not started</source>
       <translation>未开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="102" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
       <source>Running</source>
       <translation>进行中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="103" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
       <source>Paused</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="104" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
       <source>Ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="110" />
       <source>Stopped</source>
       <translation>已停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="111" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
@@ -1533,167 +1639,167 @@
   <context>
     <name>WorklistPage</name>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="53" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="52" />
       <source>Infusions today</source>
       <translation>今日输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="57" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="56" />
       <source>Search by trial ID (or scan a wristband)</source>
       <translation>按受试者编号搜索（或扫描腕带）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="59" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="58" />
       <source>This station only ({0})</source>
       <translation>仅本工作站（{0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="62" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="61" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="67" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="66" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="68" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="200" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="67" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="198" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="69" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="68" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="69" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="71" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="72" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="71" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="73" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="72" />
       <source>Next due</source>
       <translation>下一项</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="74" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="73" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="79" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="78" />
       <source>&amp;Open at the bedside</source>
       <translation>在床旁打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="82" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="81" />
       <source>New &amp;patient…</source>
       <translation>新患者(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="86" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="85" />
       <source>New &amp;weight…</source>
       <translation>新体重(&amp;W)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="90" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="89" />
       <source>New &amp;infusion…</source>
       <translation>新输注(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="97" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="96" />
       <source>No infusions today here. Create one with New infusion.</source>
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="197" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="195" />
       <source>New patient</source>
       <translation>新患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="199" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="260" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="310" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="197" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="258" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="308" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="201" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="199" />
       <source>Sex</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="202" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="200" />
       <source>Age (years)</source>
       <translation>年龄（岁）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="203" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="261" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="201" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="259" />
       <source>Weight (kg), actual body weight</source>
       <translation>体重 (kg)，实际体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="206" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="264" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="204" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="262" />
       <source>Weighed at (HH:MM today, or date and time)</source>
       <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="209" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="207" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="210" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="208" />
       <source>Dose level or group</source>
       <translation>剂量水平或组别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="241" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="239" />
       <source>Patient {0} registered.</source>
       <translation>患者 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="258" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="256" />
       <source>New weight</source>
       <translation>新体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="282" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="280" />
       <source>Weight of {0} recorded.</source>
       <translation>{0} 的体重已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="308" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="306" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="313" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="311" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="321" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="319" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="344" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="342" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
     </message>

@@ -17,6 +17,7 @@ from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.store.database import sqlite_url
 from infusion_app.store.opening import open_database
 from infusion_app.ui.adverse_event_dialog import AdverseEventDialog
+from infusion_app.ui.confirm_dialog import ConfirmDialog
 from infusion_app.ui.form_dialog import FormDialog
 from infusion_app.ui.main_window import MainWindow
 from infusion_app.ui.preferences import Preferences
@@ -68,20 +69,36 @@ class Answers:
     forms: list[dict[str, str] | None] = field(default_factory=list)
     passwords: list[str | None] = field(default_factory=list)
     adverse_events: list[dict[str, Any] | None] = field(default_factory=list)
+    confirmations: list[bool] = field(default_factory=list)  # empty: confirm
     asked: list[tuple[str, Any]] = field(default_factory=list)
 
 
 @pytest.fixture
-def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
+def answers(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> Answers:
     given = Answers()
 
-    def form(cls, parent, title, fields, note=""):
+    def form(cls, parent, title, fields, note="", clock=None):
         given.asked.append(("form", (title, [f.key for f in fields], note)))
         return given.forms.pop(0)
 
-    def sign(cls, parent, *, what, meaning, printed_name):
+    def sign(cls, parent, *, what, meaning, printed_name, submit=None):
+        """Like the real dialog: with ``submit`` the act is saved while it is "open", and a
+        password that is not accepted is answered with the next one (or a cancel)."""
         given.asked.append(("signature", (what, meaning, printed_name)))
-        return given.passwords.pop(0)
+        while True:
+            password = given.passwords.pop(0)
+            if password is None or submit is None:
+                return password
+            heard: list[str | None] = []
+            submit(password, heard.append)
+            qtbot.waitUntil(lambda heard=heard: bool(heard), timeout=10000)
+            if heard[0] is None:
+                return password
+            given.asked.append(("signature refused", heard[0]))
+
+    def confirm(cls, parent, *, title, entry, details=(), clock):
+        given.asked.append(("confirm", (entry, tuple(details), clock())))
+        return given.confirmations.pop(0) if given.confirmations else True
 
     def adverse(cls, parent, peak_temperature):
         given.asked.append(("adverse event", peak_temperature))
@@ -90,6 +107,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
     monkeypatch.setattr(FormDialog, "ask", classmethod(form))
     monkeypatch.setattr(SignatureDialog, "ask", classmethod(sign))
     monkeypatch.setattr(AdverseEventDialog, "ask", classmethod(adverse))
+    monkeypatch.setattr(ConfirmDialog, "ask", classmethod(confirm))
     return given
 
 

@@ -72,7 +72,17 @@ def test_a_whole_infusion_at_the_bedside(
     assert (meaning, name) == ("verified", "Nora Nurse")
     # 100 mL at 20 gtt/mL: 20 gtt/min for 15 min, then 40 gtt/min (85 mL = 1700 drops in
     # at most 45 min needs 37.8, below the protocol's 40 minimum)
-    assert what == "Dose: 1.270e+8 cells in 100 mL at 20, then 40 gtt/min"
+    # the verifier sees every input and result of the calculation, cells as powers of ten
+    assert what.splitlines() == [
+        "Weight: 63.5 kg, measured 2026-11-21 08:00",
+        "Dose: 2.00 × 10^6 cells/kg (group A)",
+        "Concentration: 1.00 × 10^7 cells/mL, viability 92.0 %: 9.20 × 10^6 cells/mL viable",
+        "Target 1.27 × 10^8 cells; delivered 1.27 × 10^8 cells (deviation -0.03 %)",
+        "Product volume: 13.8 mL; final volume: 100 mL (diluent 86.2 mL)",
+        "Drip plan, 20 gtt/mL set: 20 gtt/min for 15.0 min (15.00 mL), then 40 gtt/min for "
+        "42.5 min (85.00 mL); expected 57.5 min",
+    ]
+    assert "e+" not in what
 
     # scan the wristband, then the bag: the check runs by itself, the scanner field has focus
     assert window.focusWidget() is screen.scan
@@ -90,6 +100,18 @@ def test_a_whole_infusion_at_the_bedside(
     assert disabled_because(screen, BedsideAction.START) == (
         "start blocked: give dexamethasone 5 mg IV first"
     )
+    # a one-click act is confirmed first: what will be recorded and when; cancel saves nothing
+    answers.confirmations.append(False)
+    press(qtbot, window, BedsideAction.PREMEDICATION)
+    assert answers.asked[-1] == (
+        "confirm",
+        (
+            "Premedication given",
+            ("dexamethasone 5 mg IV, 30 min before the start",),
+            clock(),
+        ),
+    )
+    assert screen.steps.current is Step.PREMEDICATION
     press(qtbot, window, BedsideAction.PREMEDICATION)
     assert screen.steps.current is Step.THAW
     # premedication 08:00 + 30 min: start allowed at 08:30
@@ -97,6 +119,8 @@ def test_a_whole_infusion_at_the_bedside(
 
     clock.advance(minutes=10)  # 08:10
     press(qtbot, window, BedsideAction.THAW)
+    assert answers.asked[-1][0:1] == ("confirm",)
+    assert answers.asked[-1][1][0] == "Product thawed"
     assert screen.steps.current is Step.SLOW_PHASE  # the next thing is the slow phase
     clock.advance(minutes=8, seconds=20)  # 08:18:20
     screen.tick()

@@ -17,10 +17,7 @@ from tests.ui.conftest import settle
 
 def criteria_rows(page) -> dict[str, tuple[str, str]]:
     table = page.criteria
-    return {
-        table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 3).text())
-        for r in range(table.rowCount())
-    }
+    return {table.text(r, 0): (table.text(r, 1), table.text(r, 3)) for r in range(table.rowCount())}
 
 
 def test_the_pharmacist_path(qtbot, ui_ctx, ui_staff, open_window, answers, tmp_path):
@@ -141,7 +138,7 @@ def test_the_monitor_reads_and_cannot_write(
     assert writing_widgets(window) == []
     page = window.monitor
     settle(qtbot, window)
-    assert page.table.rowCount() == 1 and page.table.item(0, 0).text() == "P001"
+    assert page.table.rowCount() == 1 and page.table.text(0, 0) == "P001"
     entries = page.log.column_texts(4)
     assert entries[0] == "Infusion created" and "Signature" in entries
     # every stored entry is listed, and the chain checks out

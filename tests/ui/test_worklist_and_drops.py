@@ -14,10 +14,7 @@ from tests.ui.conftest import settle, type_into
 
 def worklist_rows(page) -> list[list[str]]:
     table = page.table
-    return [
-        [table.item(r, c).text() for c in range(table.columnCount())]
-        for r in range(table.rowCount())
-    ]
+    return [[table.text(r, c) for c in range(table.columnCount())] for r in range(table.rowCount())]
 
 
 def test_register_a_patient_create_an_infusion_and_open_it(

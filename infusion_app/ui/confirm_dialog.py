@@ -1,0 +1,93 @@
+"""Before a clinical act is saved: what will be recorded and when, confirmed or cancelled.
+
+A one-key act (Alt+P premedication, Alt+T thaw) used to be saved at once. Now the entry and
+its time are shown first; the time is the station clock's, refreshed every second, since the
+entry is stored with the time it is confirmed. Enter (or Alt+R) records, Esc cancels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from infusion_app.ui.look import station_time, touch_sized
+
+
+class ConfirmDialog(QDialog):
+    def __init__(
+        self,
+        parent: QWidget | None,
+        *,
+        title: str,
+        entry: str,
+        details: Sequence[str] = (),
+        clock: Callable[[], datetime],
+    ) -> None:
+        super().__init__(parent)
+        self.clock = clock
+        self.setWindowTitle(title)
+        self.setMinimumWidth(520)
+        heading = QLabel(self.tr("This will be recorded:"))
+        self.entry = QLabel(entry)
+        self.entry.setObjectName("confirmEntry")
+        self.entry.setWordWrap(True)
+        self.entry.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.details = QLabel("\n".join(details))
+        self.details.setObjectName("confirmDetails")
+        self.details.setWordWrap(True)
+        self.details.setVisible(bool(details))
+        self.when = QLabel()
+        self.when.setObjectName("confirmWhen")
+        self.when.setStyleSheet("font-size: 14pt;")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.record = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.record.setText(self.tr("&Record"))
+        self.record.setObjectName("confirmRecord")
+        self.record.setDefault(True)
+        touch_sized(self.record, buttons.button(QDialogButtonBox.StandardButton.Cancel))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.entry)
+        layout.addWidget(self.details)
+        layout.addWidget(self.when)
+        layout.addWidget(buttons)
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self._show_time)
+        self.timer.start()
+        self._show_time()
+        self.record.setFocus()
+
+    def _show_time(self) -> None:
+        self.when.setText(
+            self.tr("Time: {0} (now, when you confirm)").format(station_time(self.clock()))
+        )
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        *,
+        title: str,
+        entry: str,
+        details: Sequence[str] = (),
+        clock: Callable[[], datetime],
+    ) -> bool:
+        """True when the person confirmed. Tests replace this method."""
+        dialog = cls(parent, title=title, entry=entry, details=details, clock=clock)
+        confirmed = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        return confirmed
