@@ -47,7 +47,8 @@ class FileWatch:
         self._names = {f"{self.path}{suffix}" for suffix in SIDE_SUFFIXES}
         self._lock = threading.Lock()
         self._opened: _Identity | None = None
-        self._descriptors: dict[int, str] | None = None  # fd -> link text, None: scan again
+        # fd -> (file name, identity) of the files SQLite holds; None: scan again
+        self._descriptors: dict[int, tuple[str, _Identity]] | None = None
         self.problem: str | None = None
 
     def connected(self) -> None:
@@ -82,21 +83,23 @@ class FileWatch:
             return None
 
     def _unlinked_files(self) -> str | None:
-        """The name of a database file this process holds open though it was unlinked."""
+        """The name of a database file this process holds open though it was unlinked.
+
+        The descriptors found by the last scan are asked with ``fstat`` (a link count of 0
+        means unlinked); a descriptor that is closed or now names another file means SQLite
+        reopened its files, and ``/proc/self/fd`` is read again.
+        """
         if self._descriptors is not None:
-            changed = False
-            for fd, text in self._descriptors.items():
+            for fd, (name, identity) in self._descriptors.items():
                 try:
-                    current = os.readlink(_FD_DIR / str(fd))
+                    status = os.fstat(fd)
                 except OSError:
-                    changed = True
                     break
-                if current != text:
-                    if current.endswith(_DELETED) and current[: -len(_DELETED)] == text:
-                        return Path(text).name
-                    changed = True
+                if _Identity(status.st_dev, status.st_ino) != identity:
                     break
-            if not changed:
+                if status.st_nlink == 0:
+                    return Path(name).name
+            else:
                 return None
         return self._scan()
 
@@ -106,17 +109,19 @@ class FileWatch:
         except OSError:
             self._descriptors = {}
             return None
-        found: dict[int, str] = {}
+        found: dict[int, tuple[str, _Identity]] = {}
         for entry in entries:
             try:
                 text = os.readlink(_FD_DIR / entry)
-            except OSError:
+                name = text[: -len(_DELETED)] if text.endswith(_DELETED) else text
+                if name not in self._names:
+                    continue
+                status = os.fstat(int(entry))
+            except (OSError, ValueError):
                 continue
-            name = text[: -len(_DELETED)] if text.endswith(_DELETED) else text
-            if name in self._names:
-                if text.endswith(_DELETED):
-                    return Path(name).name
-                found[int(entry)] = text
+            if text.endswith(_DELETED) or status.st_nlink == 0:
+                return Path(name).name
+            found[int(entry)] = (name, _Identity(status.st_dev, status.st_ino))
         self._descriptors = found
         return None
 
