@@ -15,6 +15,7 @@ from typing import Any
 from infusion_app.cli_common import parse_date
 from infusion_app.cli_store import open_context, read_password
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.text_rules import TRIAL_ID_MAX, check_text
 from infusion_app.records.infusion_log import LogFilter
 from infusion_app.records.labels import LANGUAGES
 from infusion_app.records.pages import PAPERS
@@ -116,7 +117,7 @@ def _log_filter(args: argparse.Namespace) -> LogFilter:
     if args.patient and (args.first or args.last):
         raise InputError("patient", "give --patient or --from/--to, not both")
     if args.patient:
-        return LogFilter(patient=args.patient)
+        return LogFilter(patient=check_text("patient", args.patient, TRIAL_ID_MAX))
     if not (args.first and args.last):
         raise InputError("from", "give --patient ID, or both --from DATE and --to DATE")
     first, last = parse_date("from", args.first), parse_date("to", args.last)

@@ -21,6 +21,7 @@ from infusion_app.logic.text_rules import (
 )
 from infusion_app.services import accounts, audit
 from infusion_app.services.context import AppContext, CurrentUser, system_clock
+from infusion_app.services.output_files import check_target
 from infusion_app.services.status import find_infusion
 from infusion_app.store.backup import backup_sqlite
 from infusion_app.store.database import Database
@@ -94,6 +95,7 @@ def run_db(args: argparse.Namespace, protocols: Path) -> int:
             if result.backup is not None:
                 print(f"backup: {result.backup}")
         elif args.db_command == "backup":
+            check_target(args.path)  # one line for a name no file can have, before any work
             print(f"backup: {backup_sqlite(_sqlite_path(ctx.db), args.path)}")
         else:
             state = schema_state(ctx.db)

@@ -61,7 +61,7 @@ def is_database_file(path: Path) -> bool:
     candidate = _absolute(path)
     try:
         resolved = candidate.resolve()
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):
         resolved = candidate
     identity = _identity(candidate)
     for protected in database_files():
@@ -89,7 +89,7 @@ def _absolute(path: Path) -> Path:
 def _resolve(path: Path) -> Path:
     try:
         return path.resolve()
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):
         return path
 
 
@@ -108,6 +108,8 @@ def read_input_file(path: Path, field: str, *, max_bytes: int) -> bytes:
     opened, see above), anything but a regular file (a FIFO or ``/dev/zero`` would block or
     never end), and a file larger than ``max_bytes`` (read no further than that).
     """
+    if "\x00" in os.fspath(path):
+        raise InputError(field, "a file name cannot hold a NUL character")
     refuse_database_file(path, field)
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))

@@ -28,6 +28,7 @@ from infusion_app.logic.dosing import MAX_VOLUME_ML
 from infusion_app.logic.dosing import MIN_CONCENTRATION_CELLS_PER_ML as MIN_CONCENTRATION
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.numbers import bounded, parse_decimal
+from infusion_app.logic.text_rules import bad_character
 
 PENDING: Literal["pending"] = "pending"
 
@@ -127,6 +128,14 @@ class CertificateOfAnalysis(BaseModel):
     def _trimmed(cls, value: str) -> str:
         if value != value.strip() or not value.strip():
             raise ValueError("must not be blank or start/end with spaces")
+        return value
+
+    @field_validator("product_id", "patient_id", "lot")
+    @classmethod
+    def _one_printable_line(cls, value: str | None) -> str | None:
+        odd = None if value is None else bad_character(value)
+        if odd is not None:  # CR/LF in an ID forged lines in lists and printouts
+            raise ValueError(f"must be one line of printable text; holds {odd}")
         return value
 
     @property

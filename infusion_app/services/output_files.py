@@ -44,6 +44,7 @@ from types import TracebackType
 
 from infusion_app.file_guard import is_database_file, refuse_database_file
 from infusion_app.logic.errors import DomainError, InputError
+from infusion_app.logic.text_rules import bad_character
 
 INCOMPLETE_PREFIX = ".infusion-app-incomplete-"
 FIELD = "output"
@@ -75,6 +76,9 @@ def check_target(given: str | os.PathLike[str]) -> OutputTarget:
     text = os.fspath(given)
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise InputError(FIELD, f"{text!r} contains a control character; give another name")
+    odd = bad_character(text)
+    if odd is not None:  # a line separator or direction override would forge the audit's line
+        raise InputError(FIELD, f"the name holds {odd}; give another name")
     name = os.path.basename(text)
     if not text.strip() or name in ("", ".", ".."):
         raise InputError(FIELD, f"{text!r} is a folder, not a file: give a file name")
