@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -425,35 +425,10 @@ def _patients(
     found: dict[int, list[str]],
 ) -> None:
     rows = {p.stream_id: p for p in Session(bind=connection).scalars(select(Patient))}
-    for stream_id, name in streams.items():
-        if not name.startswith("patient:") or not wanted(stream_id):
-            continue
-        patient = rows.pop(stream_id, None)
-        try:
-            expected = fold_patient(by_stream.get(stream_id, []))
-        except FoldProblem as problem:
-            found[stream_id].append(f"patients: {name} cannot be folded: {problem}")
-            continue
-        if expected is None and patient is None:
-            continue
-        if expected is None:
-            assert patient is not None
-            found[stream_id].append(
-                f"patients: row {patient.trial_id!r} has no event that registered it"
-            )
-        elif patient is None:
-            found[stream_id].append(
-                f"patients: {expected.trial_id!r} is registered in the log but has no row (deleted)"
-            )
-        else:
-            differences = patient_differences(expected, patient, name)
-            if differences:
-                found[stream_id].append(f"patients: {_differ(patient.trial_id, differences)}")
-    for stream_id, patient in rows.items():
-        if wanted(stream_id):
-            found[stream_id].append(
-                f"patients: row {patient.trial_id!r} is not on a patient stream"
-            )
+    _compare_rows(
+        "patients", "patient", "trial_id", rows, fold_patient, patient_differences,
+        streams, by_stream, wanted, found,
+    )  # fmt: skip
 
 
 def _products(
@@ -465,37 +440,58 @@ def _products(
     found: dict[int, list[str]],
 ) -> None:
     rows = {p.stream_id: p for p in Session(bind=connection).scalars(select(Product))}
+
+    def differences(expected: ProductRow, product: Product, name: str) -> list[str]:
+        return product_differences(expected, product, trial_ids.get(product.patient_id), name)
+
+    _compare_rows(
+        "products", "product", "product_id", rows, fold_product, differences,
+        streams, by_stream, wanted, found,
+    )  # fmt: skip
+
+
+def _compare_rows(
+    table: str,
+    kind: str,
+    key: str,
+    rows: dict[int, Any],
+    fold: Callable[[list[LogEvent]], Any],
+    differences: Callable[[Any, Any, str], list[str]],
+    streams: dict[int, str],
+    by_stream: dict[int, list[LogEvent]],
+    wanted: Any,
+    found: dict[int, list[str]],
+) -> None:
+    """Each ``kind:`` stream's fold against its row (``rows`` by stream id, taken as matched);
+    ``key`` names the attribute a row and its fold are both known by in the report."""
     for stream_id, name in streams.items():
-        if not name.startswith("product:") or not wanted(stream_id):
+        if not name.startswith(f"{kind}:") or not wanted(stream_id):
             continue
-        product = rows.pop(stream_id, None)
+        row = rows.pop(stream_id, None)
         try:
-            expected = fold_product(by_stream.get(stream_id, []))
+            expected = fold(by_stream.get(stream_id, []))
         except FoldProblem as problem:
-            found[stream_id].append(f"products: {name} cannot be folded: {problem}")
+            found[stream_id].append(f"{table}: {name} cannot be folded: {problem}")
             continue
-        if expected is None and product is None:
+        if expected is None and row is None:
             continue
         if expected is None:
-            assert product is not None
             found[stream_id].append(
-                f"products: row {product.product_id!r} has no event that registered it"
+                f"{table}: row {getattr(row, key)!r} has no event that registered it"
             )
-        elif product is None:
+        elif row is None:
             found[stream_id].append(
-                f"products: {expected.product_id!r} is registered in the log but has no row "
+                f"{table}: {getattr(expected, key)!r} is registered in the log but has no row "
                 "(deleted)"
             )
         else:
-            differences = product_differences(
-                expected, product, trial_ids.get(product.patient_id), name
-            )
-            if differences:
-                found[stream_id].append(f"products: {_differ(product.product_id, differences)}")
-    for stream_id, product in rows.items():
+            differing = differences(expected, row, name)
+            if differing:
+                found[stream_id].append(f"{table}: {_differ(getattr(row, key), differing)}")
+    for stream_id, row in rows.items():
         if wanted(stream_id):
             found[stream_id].append(
-                f"products: row {product.product_id!r} is not on a product stream"
+                f"{table}: row {getattr(row, key)!r} is not on a {kind} stream"
             )
 
 
