@@ -262,10 +262,12 @@ def _stream_name(session: Session, stream_id: int) -> str:
     return stream.name
 
 
-def check_patient(session: Session, patient: Patient) -> None:
-    subject = f"patient {patient.trial_id}"
+def _replayed(
+    session: Session, subject: str, stream_id: int, types: Iterable[str], fold: Callable[..., Any]
+) -> Any:
+    """A row's stream folded, or the integrity error that says why it cannot be."""
     try:
-        expected = fold_patient(_stream_events(session, patient.stream_id, PATIENT_TYPES))
+        expected = fold(_stream_events(session, stream_id, types))
     except FoldProblem as problem:
         raise RecordIntegrityError(
             subject, "events", problem=f"cannot be replayed: {problem}"
@@ -274,6 +276,12 @@ def check_patient(session: Session, patient: Patient) -> None:
         raise RecordIntegrityError(
             subject, "row", problem="has no event in the log that registered it"
         )
+    return expected
+
+
+def check_patient(session: Session, patient: Patient) -> None:
+    subject = f"patient {patient.trial_id}"
+    expected = _replayed(session, subject, patient.stream_id, PATIENT_TYPES, fold_patient)
     found = patient_differences(expected, patient, _stream_name(session, patient.stream_id))
     if found:
         raise RecordIntegrityError(subject, found)
@@ -281,16 +289,9 @@ def check_patient(session: Session, patient: Patient) -> None:
 
 def expected_product(session: Session, product: Product) -> ProductRow:
     subject = f"product {product.product_id}"
-    try:
-        expected = fold_product(_stream_events(session, product.stream_id, PRODUCT_TYPES))
-    except FoldProblem as problem:
-        raise RecordIntegrityError(
-            subject, "events", problem=f"cannot be replayed: {problem}"
-        ) from None
-    if expected is None:
-        raise RecordIntegrityError(
-            subject, "row", problem="has no event in the log that registered it"
-        )
+    expected: ProductRow = _replayed(
+        session, subject, product.stream_id, PRODUCT_TYPES, fold_product
+    )
     owner = session.get(Patient, product.patient_id)
     found = product_differences(
         expected,

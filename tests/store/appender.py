@@ -6,13 +6,28 @@ Appends notes to one infusion through the real service and prints each sequence 
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from infusion_app.services import accounts, infusions
 from infusion_app.services.context import AppContext
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER
+
+
+def note_from_another_process(url: str, infusion_id: int, station: str) -> None:
+    """Run this module as another process that appends one note and ends (the CLI or
+    another station, as a screen or a change feed sees it)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.store.appender", url, str(infusion_id), "1", station],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def main(url: str, infusion_id: int, count: int, station: str) -> None:

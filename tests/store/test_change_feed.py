@@ -3,17 +3,12 @@ change made elsewhere within 2 seconds). On SQLite and PostgreSQL, from another 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 from infusion_app.services import infusions
 from infusion_app.services.context import AppContext
 from infusion_app.store.change_feed import open_change_feed
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, register_sample_infusion
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.store.appender import note_from_another_process
 
 
 def test_a_commit_elsewhere_is_seen_once(database_url, clock) -> None:
@@ -23,15 +18,7 @@ def test_a_commit_elsewhere_is_seen_once(database_url, clock) -> None:
     feed = open_change_feed(ctx.db)
     try:
         assert not feed.changed()  # nothing new since the feed opened
-        # another process (the CLI, another station) appends one note
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.store.appender", url, str(infusion_id), "1", "b"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert result.returncode == 0, result.stderr
+        note_from_another_process(url, infusion_id, "b")  # the CLI, another station
         assert feed.changed(wait=10)
         assert not feed.changed()  # told once per batch, not again
         infusions.add_note(ctx, nurse, infusion_id, "this station's own entry")

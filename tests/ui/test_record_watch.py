@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from infusion_app.store.opening import open_database
 from infusion_app.ui.main_window import MainWindow
 from infusion_app.ui.preferences import Preferences
 from tests.conftest import FAST_HASHER, PASSWORD, register_sample_infusion
+from tests.store.appender import note_from_another_process
 from tests.ui.conftest import settle, type_into
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,19 +39,6 @@ def logged_in_window(qtbot, ctx: AppContext, tmp_path: Path, username: str) -> M
     return window
 
 
-def note_from_another_process(url: str, infusion_id: int) -> float:
-    """``tests.store.appender``: another station appends one note; returns when it committed."""
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.store.appender", url, str(infusion_id), "1", "bed-9"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return time.monotonic()
-
-
 def test_the_bedside_shows_an_entry_made_at_another_station_within_2_s(
     qtbot, database_url, clock, tmp_path: Path
 ) -> None:
@@ -69,7 +55,8 @@ def test_the_bedside_shows_an_entry_made_at_another_station_within_2_s(
         log = window.bedside.log
         before = log.rowCount()
         qtbot.wait(1200)  # the window's watch has opened its feed: what follows is news
-        committed = note_from_another_process(url, infusion_id)
+        note_from_another_process(url, infusion_id, "bed-9")
+        committed = time.monotonic()
         qtbot.waitUntil(lambda: log.rowCount() == before + 1, timeout=2000)
         assert time.monotonic() - committed <= 2.0
         assert not window.store_banner.isVisible()
