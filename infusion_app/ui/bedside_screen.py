@@ -18,6 +18,9 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -279,7 +282,7 @@ class BedsideScreen(QWidget):
         )
         self.log.show_rows(log_rows(view.events))
         self.tick()
-        if self._scan_expected():
+        if self._scan_expected() and not self._typing_elsewhere():
             self.scan.setFocus()  # a scanner types into the focused field
 
     def _load_failed(self, exc: Exception) -> None:
@@ -324,6 +327,16 @@ class BedsideScreen(QWidget):
         assert self.view is not None
         return board_alarms(
             self.view.state, due, now, product_expires_at=self.view.product.expires_at
+        )
+
+    def _typing_elsewhere(self) -> bool:
+        """A refresh (after any entry, here or at another station) must not pull the cursor
+        out of a field the nurse is typing in."""
+        focused = QApplication.focusWidget()
+        return (
+            isinstance(focused, QLineEdit | QAbstractSpinBox | QComboBox)
+            and focused is not self.scan
+            and self.isAncestorOf(focused)
         )
 
     def _scan_expected(self) -> bool:

@@ -112,3 +112,29 @@ def test_a_replaced_database_file_raises_a_high_alarm_at_once(
 @pytest.fixture(autouse=True)
 def _no_sound(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("PySide6.QtWidgets.QApplication.beep", staticmethod(lambda: None))
+
+
+def test_a_refresh_leaves_the_cursor_where_the_nurse_types(
+    qtbot, ui_ctx, ui_staff, ward_infusion, open_window
+) -> None:
+    """Before the checks the screen puts the cursor in the scan field for the barcode reader;
+    a refresh (an entry made here or at another station) must not pull it out of a field the
+    nurse is typing in."""
+    from infusion_app.services import bedside
+
+    bedside.calculate_infusion_dose(
+        ui_ctx, ui_staff.pharmacist, ward_infusion, final_volume_ml="100"
+    )
+    bedside.verify_dose(ui_ctx, ui_staff.nurse, ward_infusion, PASSWORD)
+    window = open_window(ui_staff.nurse)
+    window.open_infusion(ward_infusion)
+    settle(qtbot, window)
+    screen = window.bedside
+    assert screen is not None
+    qtbot.waitUntil(screen.scan.hasFocus)  # ready for the wristband
+    field = screen.vitals.inputs["temperature_c"]
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    screen.reload()  # what the window does when anyone commits
+    settle(qtbot, window)
+    assert field.hasFocus()
