@@ -76,15 +76,15 @@ def check_target(given: str | os.PathLike[str]) -> OutputTarget:
     text = os.fspath(given)
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise InputError(FIELD, f"{text!r} contains a control character; give another name")
-    odd = bad_character(text)
-    if odd is not None:  # a line separator or direction override would forge the audit's line
-        raise InputError(FIELD, f"the name holds {odd}; give another name")
     name = os.path.basename(text)
     if not text.strip() or name in ("", ".", ".."):
         raise InputError(FIELD, f"{text!r} is a folder, not a file: give a file name")
     if name.startswith(INCOMPLETE_PREFIX):
         raise InputError(FIELD, f"names starting {INCOMPLETE_PREFIX!r} are the app's own")
     _refuse_undecodable(text)
+    odd = bad_character(text)
+    if odd is not None:  # a line separator or direction override would forge the audit's line
+        raise InputError(FIELD, f"the name holds {odd}; give another name")
     folder = os.path.dirname(os.path.abspath(text))
     try:
         folder_status = os.stat(folder)
