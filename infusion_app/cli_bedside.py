@@ -225,7 +225,7 @@ def run_patient(args: argparse.Namespace, protocols: Path) -> int:
             protocol_id=args.protocol,
             dose_level=args.dose_level,
             date_of_birth=_date("dob", args.dob),
-            age_years=None if args.age is None else args.age,
+            age_years=args.age,
         )
         for warning in warnings:
             print(f"acknowledged: {warning}")
@@ -445,7 +445,7 @@ _STEPS: dict[str, Any] = {
         user,
         inf,
         no_discomfort=a.no_discomfort,
-        rate_gtt_per_min=None if a.rate is None else a.rate,
+        rate_gtt_per_min=a.rate,
         **_when(a),
     ),
     "hold": lambda ctx, user, pw, inf, a: bedside.hold_slow_rate(ctx, user, inf, a.why, **_when(a)),
