@@ -265,14 +265,14 @@ def translate_errors(db: Database) -> Iterator[None]:
 # low byte.
 _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
 _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 11, 13, 14
-_SQLITE_CONSTRAINT, _SQLITE_AUTH, _SQLITE_NOTADB = 19, 23, 26
+_SQLITE_AUTH, _SQLITE_NOTADB = 23, 26
 _SQLITE_CONSTRAINT_TRIGGER = 1811  # RAISE(ABORT) in a trigger: only the append-only ones
 
 # PostgreSQL SQLSTATEs (postgresql.org/docs/current/errcodes-appendix.html).
 _PG_LOCKED = {"40001", "40P01", "55P03", "55006"}  # serialization, deadlock, lock not available
 _PG_APPEND_ONLY = {"42501", "23000"}  # raised by the append-only triggers (migration 0002)
 _PG_READ_ONLY = {"25006"}
-_PG_FULL = {"53100", "53200", "53300"}  # disk full, out of memory, too many connections
+_PG_FULL = {"53100"}  # disk full (the rest of class 53, memory or connections: unavailable)
 _PG_DAMAGED = {"XX001", "XX002"}
 
 
@@ -341,8 +341,14 @@ def _translate_postgres(
             "call support"
         )
     # class 08: connection exceptions; 57P: the server is shutting down or restarting;
-    # 28: bad credentials; 3D000: no such database; no SQLSTATE at all: the link broke.
-    if invalidated or not sqlstate or sqlstate[:2] in ("08", "28") or sqlstate[:3] == "57P":
+    # 28: bad credentials; 53: out of memory or connections; 3D000: no such database; no
+    # SQLSTATE at all: the link broke.
+    if (
+        invalidated
+        or not sqlstate
+        or sqlstate[:2] in ("08", "28", "53")
+        or sqlstate[:3] == "57P"
+    ):
         return DatabaseUnavailable(
             f"the database {where} cannot be reached ({_first_line(original)}): nothing was "
             "saved; check the network or ask IT"
