@@ -251,15 +251,20 @@ class BedsideScreen(QWidget):
         self.infusion_id = infusion_id
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, *, changed_elsewhere: bool = False) -> None:
+        """Read the infusion again. ``changed_elsewhere``: because someone committed (here or
+        at another station), not because the nurse acted on this screen, so the cursor stays
+        where the nurse is typing."""
         infusion_id = self.infusion_id
         if infusion_id is None:
             return
         self.tasks.run(
-            lambda: views.bedside_view(self.ctx, infusion_id), self._loaded, self._load_failed
+            lambda: views.bedside_view(self.ctx, infusion_id),
+            lambda view: self._loaded(view, keep_cursor=changed_elsewhere),
+            self._load_failed,
         )
 
-    def _loaded(self, view: views.BedsideView) -> None:
+    def _loaded(self, view: views.BedsideView, *, keep_cursor: bool = False) -> None:
         if view.status.infusion_id != self.infusion_id:
             return  # another infusion was opened meanwhile
         self.view = view
@@ -282,7 +287,7 @@ class BedsideScreen(QWidget):
         )
         self.log.show_rows(log_rows(view.events))
         self.tick()
-        if self._scan_expected() and not self._typing_elsewhere():
+        if self._scan_expected() and not (keep_cursor and self._typing_elsewhere()):
             self.scan.setFocus()  # a scanner types into the focused field
 
     def _load_failed(self, exc: Exception) -> None:
@@ -330,8 +335,8 @@ class BedsideScreen(QWidget):
         )
 
     def _typing_elsewhere(self) -> bool:
-        """A refresh (after any entry, here or at another station) must not pull the cursor
-        out of a field the nurse is typing in."""
+        """A refresh because the record changed must not pull the cursor out of a field the
+        nurse is typing in."""
         focused = QApplication.focusWidget()
         return (
             isinstance(focused, QLineEdit | QAbstractSpinBox | QComboBox)

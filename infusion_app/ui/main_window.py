@@ -204,7 +204,11 @@ class MainWindow(QMainWindow):
         screen in view, so nobody acts on a stale picture."""
         if self.user is None or self.workspace is None:
             return
-        if self.pages.currentWidget() is self.workspace:
+        if self.pages.currentWidget() is not self.workspace:
+            return
+        if self.workspace.currentWidget() is self.bedside and self.bedside is not None:
+            self.bedside.reload(changed_elsewhere=True)
+        else:
             self._tab_changed(self.workspace.currentIndex())
 
     def _record_broken(self, message: str) -> None:
