@@ -13,6 +13,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ZH_CN = {
+    "High alarm: {0}": "高级警报：{0}",
+    "File dialog": "文件对话框",
+    "The file dialog could not be opened ({0}).": "无法打开文件对话框（{0}）。",
     "Reaction / adverse event (CTCAE v5.0)": "反应 / 不良事件（CTCAE v5.0）",
     "Serious (SAE: report within 24 h)": "严重（SAE：24 小时内报告）",
     "Term": "术语",

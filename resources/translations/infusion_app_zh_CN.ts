@@ -89,542 +89,542 @@
   <context>
     <name>BedsideScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="63" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="65" />
       <source>Calculate &amp;dose</source>
       <translation>计算剂量(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="64" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="66" />
       <source>&amp;Verify dose</source>
       <translation>核对剂量(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="65" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="67" />
       <source>&amp;Check identity</source>
       <translation>核对身份(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="66" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="68" />
       <source>&amp;Premedication given</source>
       <translation>已给预处理药(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="67" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="69" />
       <source>&amp;Thawed</source>
       <translation>已复苏(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="68" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="70" />
       <source>&amp;Start infusion</source>
       <translation>开始输注(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="69" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="307" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="71" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="314" />
       <source>&amp;Rate step</source>
       <translation>调速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="70" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="72" />
       <source>&amp;Hold slow rate</source>
       <translation>维持慢速(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="71" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="73" />
       <source>P&amp;ause</source>
       <translation>暂停(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="72" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="74" />
       <source>Res&amp;ume</source>
       <translation>继续(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="73" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="75" />
       <source>St&amp;op</source>
       <translation>停止(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="74" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="76" />
       <source>&amp;End infusion</source>
       <translation>结束输注(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="137" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="139" />
       <source>Infusion &amp;list</source>
       <translation>输注列表(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="140" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="142" />
       <source>&amp;More</source>
       <translation>更多(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="146" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="148" />
       <source>Correct the time of the selected log entry…</source>
       <translation>更正所选日志条目的时间…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="148" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="150" />
       <source>Serious adverse event reported…</source>
       <translation>严重不良事件已报告…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="149" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="151" />
       <source>Follow-up check done…</source>
       <translation>随访检查已完成…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="164" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="166" />
       <source>Scan the wristband, then the bag</source>
       <translation>先扫腕带，再扫输液袋</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="267" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="274" />
       <source>{trial} · {initials} · {weight} kg (weighed {weighed}) · group {level} · infusion {number} · product {product} ({status}) · {protocol}</source>
       <translation>{trial} · {initials} · {weight} kg（称重 {weighed}）· {level} 组 · 第 {number} 次输注 · 产品 {product}（{status}）· {protocol}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="307" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="314" />
       <source>Change &amp;rate</source>
       <translation>改变滴速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="359" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="376" />
       <source>Target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="361" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
       <source>PAUSED</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="364" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="381" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="364" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="381" />
       <source>expected end</source>
       <translation>预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="368" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="385" />
       <source>plan: {0} gtt/min, then {1}, {2} mL, {3} gtt/mL set</source>
       <translation>方案：{0} 滴/分，然后 {1}，{2} mL，输液器 {3} 滴/mL</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="386" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="403" />
       <source>log in first</source>
       <translation>请先登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="395" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="412" />
       <source>not for your role ({0})</source>
       <translation>您的角色（{0}）不能执行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="409" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="426" />
       <source>Premedication recorded.</source>
       <translation>预处理用药已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="415" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="432" />
       <source>Thaw recorded.</source>
       <translation>复苏已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="425" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="442" />
       <source>Infusion resumed.</source>
       <translation>输注已继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="433" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="450" />
       <source>Observation ended.</source>
       <translation>观察已结束。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="455" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="472" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="545" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="562" />
       <source>Calculate the dose</source>
       <translation>计算剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="549" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="566" />
       <source>Final volume (mL)</source>
       <translation>最终体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="554" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="571" />
       <source>Drop factor (gtt/mL)</source>
       <translation>滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="558" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="575" />
       <source>From today's weight and the product's certificate of analysis.</source>
       <translation>依据今日体重和产品检验报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="570" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="587" />
       <source>Dose calculated: a second person verifies it.</source>
       <translation>剂量已计算：请第二人核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="77" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="79" />
       <source>End o&amp;bservation</source>
       <translation>结束观察(&amp;B)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="81" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="83" />
       <source>Reactio&amp;n / AE</source>
       <translation>反应 / 不良事件(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="406" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="423" />
       <source>Premedication given</source>
       <translation>已给预处理药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="412" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="429" />
       <source>Product thawed</source>
       <translation>产品已复苏</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="422" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="439" />
       <source>Infusion resumed</source>
       <translation>输注已继续</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="430" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="447" />
       <source>Observation ended</source>
       <translation>观察已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="499" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="516" />
       <source>{drug} {dose} mg {route}, {minutes} min before the start</source>
       <translation>{drug} {dose} mg {route}，开始前 {minutes} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="512" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="529" />
       <source>Product {0}, lot {1}</source>
       <translation>产品 {0}，批号 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="513" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="530" />
       <source>Infuse within {0} min of the thaw</source>
       <translation>复苏后 {0} 分钟内输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="580" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="597" />
       <source>verified</source>
       <translation>已核对</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="582" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="599" />
       <source>Dose verified.</source>
       <translation>剂量已核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="596" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="613" />
       <source>{rate} gtt/min for {minutes} min ({volume} mL)</source>
       <translation>{rate} 滴/分，{minutes} 分钟（{volume} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="604" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="621" />
       <source>Weight: {0} kg, measured {1}</source>
       <translation>体重：{0} kg，称重于 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="607" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="624" />
       <source>Dose: {0} (group {1})</source>
       <translation>剂量：{0}（{1} 组）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="610" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="627" />
       <source>Concentration: {0}, viability {1} %: {2} viable</source>
       <translation>浓度：{0}，活率 {1} %：活细胞 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="615" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="632" />
       <source>Target {0}; delivered {1} (deviation {2} %)</source>
       <translation>目标 {0}；实际输注 {1}（偏差 {2} %）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="620" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="637" />
       <source>Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)</source>
       <translation>产品体积：{0} mL；最终体积：{1} mL（稀释液 {2} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="625" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="642" />
       <source>Drip plan, {0} gtt/mL set: {1}; expected {2} min</source>
       <translation>滴速方案，输液器 {0} 滴/mL：{1}；预计 {2} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="627" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="644" />
       <source>, then </source>
       <translation>，然后 </translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="648" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="665" />
       <source>wristband {0}</source>
       <translation>腕带 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="650" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="667" />
       <source>wristband not scanned</source>
       <translation>腕带未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="651" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="668" />
       <source>bag {0}</source>
       <translation>输液袋 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="653" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="670" />
       <source>bag not scanned</source>
       <translation>输液袋未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="661" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="678" />
       <source>Scan the patient's wristband and the bag first.</source>
       <translation>请先扫描患者腕带和输液袋。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="671" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="688" />
       <source>Patient and bag match; product released and in date.</source>
       <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="681" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="698" />
       <source>Drop factor of the giving set (gtt/mL)</source>
       <translation>输液器滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="686" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="703" />
       <source>Reason for the late start</source>
       <translation>延迟开始的原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="687" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="704" />
       <source>Start the infusion</source>
       <translation>开始输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="691" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="708" />
       <source>Start of the infusion</source>
       <translation>输注开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="692" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="757" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="781" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="709" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="774" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="798" />
       <source>administered</source>
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="701" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="718" />
       <source>Infusion started.</source>
       <translation>输注已开始。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="709" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="726" />
       <source>Rate step</source>
       <translation>调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="710" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="727" />
       <source>New rate (gtt/min)</source>
       <translation>新滴速 (滴/分)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="711" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
       <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
       <translation>仅在患者无不适时调速；否则维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="723" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="740" />
       <source>Rate changed.</source>
       <translation>滴速已改变。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="745" />
       <source>Hold the slow rate</source>
       <translation>维持慢速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="745" />
       <source>Discomfort reported</source>
       <translation>患者所述不适</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="733" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="750" />
       <source>Slow rate held.</source>
       <translation>已维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="737" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="754" />
       <source>Pause the infusion</source>
       <translation>暂停输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="737" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="748" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="754" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="765" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="741" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="758" />
       <source>Infusion paused.</source>
       <translation>输注已暂停。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="746" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="763" />
       <source>Stop the infusion for good</source>
       <translation>永久停止输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="749" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="766" />
       <source>Volume given (mL)</source>
       <translation>已输入体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="751" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="768" />
       <source>Observation still follows a stop.</source>
       <translation>停止后仍需观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="756" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="773" />
       <source>Stop of the infusion</source>
       <translation>输注停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="761" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="778" />
       <source>Infusion stopped.</source>
       <translation>输注已停止。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="769" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="786" />
       <source>Volume infused (mL)</source>
       <translation>输注体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="773" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="790" />
       <source>Reason (outside the time window or not the whole bag)</source>
       <translation>原因（超出时间窗或未输完整袋）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="776" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="780" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="793" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="797" />
       <source>End of the infusion</source>
       <translation>输注结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="790" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="807" />
       <source>Infusion ended: vital signs now, then observation.</source>
       <translation>输注已结束：现在测生命体征，然后观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="802" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="819" />
       <source>Adverse event recorded.</source>
       <translation>不良事件已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="808" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="825" />
       <source>Vital signs recorded.</source>
       <translation>生命体征已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="816" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="833" />
       <source>Select the entry to correct in the log first.</source>
       <translation>请先在日志中选择要更正的条目。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="821" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="838" />
       <source>Correct entry #{0} ({1})</source>
       <translation>更正条目 #{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="823" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="840" />
       <source>Correct time (HH:MM)</source>
       <translation>正确时间 (HH:MM)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="824" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="841" />
       <source>Reason for the correction</source>
       <translation>更正原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="826" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="843" />
       <source>The original entry stays in the record beside the correction.</source>
       <translation>原条目保留在记录中，与更正并列。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="832" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="849" />
       <source>Correction of entry #{0}</source>
       <translation>更正条目 #{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="833" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="850" />
       <source>corrected</source>
       <translation>已更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="843" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="860" />
       <source>Correction recorded.</source>
       <translation>更正已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="854" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="871" />
       <source>No serious adverse event is waiting to be reported.</source>
       <translation>没有待报告的严重不良事件。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="858" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="875" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="859" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="876" />
       <source>Event</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="866" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="883" />
       <source>SAE report recorded.</source>
       <translation>SAE 报告已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="878" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="895" />
       <source>No follow-up check is open for this infusion.</source>
       <translation>此输注没有待完成的随访检查。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="881" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="898" />
       <source>Follow-up check done</source>
       <translation>随访检查已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="883" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="900" />
       <source>Check</source>
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="884" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="901" />
       <source>Finding</source>
       <translation>发现</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="893" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="910" />
       <source>Follow-up check recorded.</source>
       <translation>随访检查已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="899" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="916" />
       <source>Alarm acknowledged.</source>
       <translation>报警已确认。</translation>
     </message>
@@ -650,72 +650,72 @@
   <context>
     <name>Countdown</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
       <source>Start allowed in</source>
       <translation>距可开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
       <source>Start allowed</source>
       <translation>可以开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
       <source>Rate step in</source>
       <translation>距调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
       <source>Rate step due</source>
       <translation>应调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
       <source>Vitals due in</source>
       <translation>距测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
       <source>Vitals due</source>
       <translation>应测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
       <source>Expected end in</source>
       <translation>距预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
       <source>Expected end reached</source>
       <translation>已到预计结束时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
       <source>Observation ends in</source>
       <translation>距观察结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="102" />
       <source>Post-thaw limit in</source>
       <translation>距复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="103" />
       <source>Post-thaw limit passed</source>
       <translation>已超过复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="102" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="104" />
       <source>SAE report due in</source>
       <translation>距 SAE 报告截止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="103" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
       <source>SAE report overdue</source>
       <translation>SAE 报告已逾期</translation>
     </message>
@@ -995,47 +995,52 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="156" />
+      <location filename="../../infusion_app/ui/main_window.py" line="165" />
       <source>Log out</source>
       <translation>退出登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="239" />
+      <location filename="../../infusion_app/ui/main_window.py" line="222" />
+      <source>High alarm: {0}</source>
+      <translation>高级警报：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="271" />
       <source>{name} · {role} · station {station}</source>
       <translation>{name} · {role} · 工作站 {station}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="265" />
+      <location filename="../../infusion_app/ui/main_window.py" line="297" />
       <source>Pharmacy</source>
       <translation>药房</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="270" />
+      <location filename="../../infusion_app/ui/main_window.py" line="302" />
       <source>Infusions</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="274" />
+      <location filename="../../infusion_app/ui/main_window.py" line="306" />
       <source>Bedside</source>
       <translation>床旁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="278" />
+      <location filename="../../infusion_app/ui/main_window.py" line="310" />
       <source>Monitor</source>
       <translation>监查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="281" />
+      <location filename="../../infusion_app/ui/main_window.py" line="313" />
       <source>Protocols</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="285" />
+      <location filename="../../infusion_app/ui/main_window.py" line="317" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="383" />
+      <location filename="../../infusion_app/ui/main_window.py" line="415" />
       <source>Locked after {0} min without use. Log in to continue.</source>
       <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
     </message>
@@ -1158,17 +1163,17 @@
       <translation>打印已记入日志。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="264" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="268" />
       <source>No infusions in this range.</source>
       <translation>此范围内没有输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="285" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="289" />
       <source>Log verified: {0} entries, chain intact, head {1}</source>
       <translation>日志已验证：{0} 条，链完整，头哈希 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="293" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="297" />
       <source>LOG DOES NOT VERIFY: {0}</source>
       <translation>日志验证失败：{0}</translation>
     </message>
@@ -1347,32 +1352,32 @@
       <translation>检验报告文件 (*.json)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="307" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="303" />
       <source>Product {0} registered.</source>
       <translation>产品 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="315" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="311" />
       <source>released</source>
       <translation>已放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="315" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="311" />
       <source>dispensed</source>
       <translation>已发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="317" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="313" />
       <source>Release of product {0}: every criterion passed</source>
       <translation>放行产品 {0}：所有标准均通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="319" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="315" />
       <source>Dispensing of product {0} for infusion</source>
       <translation>发放产品 {0} 用于输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="322" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="318" />
       <source>Product {0} {1}.</source>
       <translation>产品 {0} {1}。</translation>
     </message>
@@ -1403,42 +1408,42 @@
   <context>
     <name>RecordPreview</name>
     <message>
-      <location filename="../../infusion_app/ui/record_preview.py" line="47" />
+      <location filename="../../infusion_app/ui/record_preview.py" line="55" />
       <source>Preview: {0}</source>
       <translation>预览：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/record_preview.py" line="61" />
+      <location filename="../../infusion_app/ui/record_preview.py" line="69" />
       <source>{0} of {1}: {2} pages, head hash {3}</source>
       <translation>{1} 的{0}：共 {2} 页，链头哈希 {3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/record_preview.py" line="67" />
+      <location filename="../../infusion_app/ui/record_preview.py" line="75" />
       <source>&amp;Print…</source>
       <translation>打印(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/record_preview.py" line="68" />
+      <location filename="../../infusion_app/ui/record_preview.py" line="76" />
       <source>&amp;Save as PDF…</source>
       <translation>另存为 PDF(&amp;S)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/record_preview.py" line="69" />
+      <location filename="../../infusion_app/ui/record_preview.py" line="77" />
       <source>&amp;Close</source>
       <translation>关闭(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/record_preview.py" line="105" />
+      <location filename="../../infusion_app/ui/record_preview.py" line="112" />
       <source>The printer could not be started.</source>
       <translation>无法启动打印机。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/record_preview.py" line="120" />
+      <location filename="../../infusion_app/ui/record_preview.py" line="127" />
       <source>Sent to {0}.</source>
       <translation>已发送到 {0}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/record_preview.py" line="123" />
+      <location filename="../../infusion_app/ui/record_preview.py" line="130" />
       <source>PDF files (*.pdf)</source>
       <translation>PDF 文件 (*.pdf)</translation>
     </message>
@@ -1446,22 +1451,22 @@
   <context>
     <name>Role</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="55" />
+      <location filename="../../infusion_app/ui/main_window.py" line="56" />
       <source>nurse</source>
       <translation>护士</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="56" />
+      <location filename="../../infusion_app/ui/main_window.py" line="57" />
       <source>pharmacist</source>
       <translation>药师</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="57" />
+      <location filename="../../infusion_app/ui/main_window.py" line="58" />
       <source>monitor</source>
       <translation>监查员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="58" />
+      <location filename="../../infusion_app/ui/main_window.py" line="59" />
       <source>admin</source>
       <translation>管理员</translation>
     </message>
@@ -1535,32 +1540,32 @@
   <context>
     <name>Status</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
       <source>Not started</source>
       <translation>未开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
       <source>Running</source>
       <translation>进行中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="110" />
       <source>Paused</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="111" />
       <source>Ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="110" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="112" />
       <source>Stopped</source>
       <translation>已停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="111" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="113" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
@@ -1732,7 +1737,7 @@
     <message>
       <location filename="../../infusion_app/ui/worklist_page.py" line="197" />
       <location filename="../../infusion_app/ui/worklist_page.py" line="258" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="308" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="314" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
@@ -1784,22 +1789,22 @@
       <translation>{0} 的体重已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="306" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="312" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="311" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="317" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="319" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="323" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="342" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="344" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
     </message>
@@ -1807,9 +1812,19 @@
   <context>
     <name>parent</name>
     <message>
-      <location filename="../../infusion_app/ui/record_preview.py" line="95" />
+      <location filename="../../infusion_app/ui/record_preview.py" line="103" />
       <source>Save as</source>
       <translation>另存为</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/file_chooser.py" line="136" />
+      <source>File dialog</source>
+      <translation>文件对话框</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/file_chooser.py" line="137" />
+      <source>The file dialog could not be opened ({0}).</source>
+      <translation>无法打开文件对话框（{0}）。</translation>
     </message>
   </context>
 </TS>
