@@ -11,7 +11,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from infusion_app.store.database import quick_check
+from infusion_app.store.database import quick_check, read_only_uri
 from infusion_app.store.errors import DatabaseUnavailable, StoreError
 
 
@@ -29,7 +29,7 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
     except OSError as exc:
         raise DatabaseUnavailable(f"backup to {destination} failed: {exc.strerror}") from None
     try:
-        src = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True)
+        src = sqlite3.connect(read_only_uri(source), uri=True)
         try:
             dst = sqlite3.connect(destination)
             try:

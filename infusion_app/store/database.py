@@ -148,8 +148,13 @@ def read_only_url(path: Path, *, immutable: bool = False) -> URL:
     """``mode=ro``: SQLite itself refuses every write, whatever the code does. ``immutable``
     also skips the ``-shm`` SQLite would otherwise create beside the file even to read: for a
     folder that cannot be written, where no other program can be writing either."""
+    return make_url(f"sqlite:///{read_only_uri(path, immutable=immutable)}&uri=true")
+
+
+def read_only_uri(path: Path, *, immutable: bool = False) -> str:
+    """The same, as the SQLite URI ``sqlite3.connect(..., uri=True)`` takes."""
     extra = "&immutable=1" if immutable else ""
-    return make_url(f"sqlite:///file:{path.resolve()}?mode=ro{extra}&uri=true")
+    return f"file:{path.resolve()}?mode=ro{extra}"
 
 
 def classify_sqlite_error(path: Path, error: BaseException) -> StoreError | None:
@@ -170,7 +175,7 @@ def quick_check(path: Path) -> str | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
-        connection = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        connection = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             rows = connection.execute("PRAGMA quick_check").fetchall()
         finally:

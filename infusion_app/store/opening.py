@@ -29,6 +29,7 @@ from infusion_app.store.database import (
     Database,
     Health,
     classify_sqlite_error,
+    read_only_uri,
     read_only_url,
     sqlite_file,
     sqlite_url,
@@ -170,8 +171,7 @@ def inspect_sqlite(path: Path) -> Inspection:
 
 
 def _look(path: Path, *, immutable: bool) -> tuple[list[tuple[object, ...]], set[str]]:
-    extra = "&immutable=1" if immutable else ""
-    connection = sqlite3.connect(f"file:{path.resolve()}?mode=ro{extra}", uri=True)
+    connection = sqlite3.connect(read_only_uri(path, immutable=immutable), uri=True)
     try:
         rows = connection.execute("PRAGMA quick_check").fetchall()
         tables = {
