@@ -17,6 +17,8 @@ from infusion_app.logic.event_types import EventType
 from infusion_app.logic.protocol import Protocol
 
 BACK_ENTRY_AFTER = timedelta(minutes=5)
+"""An entry recorded more than this after it happened is back-entered: it needs a reason, and
+the log marks it (one threshold for both)."""
 CLOCK_SKEW = timedelta(minutes=1)
 DEFAULT_BACK_ENTRY_LIMIT = timedelta(days=7)
 ABSOLUTE_BACK_LIMIT = timedelta(days=366)
@@ -25,6 +27,11 @@ OLDEST_PATIENT_YEARS = 130
 
 def _stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
+
+
+def is_back_entered(occurred_at: datetime, recorded_at: datetime) -> bool:
+    """Recorded more than :data:`BACK_ENTRY_AFTER` after it happened."""
+    return recorded_at - occurred_at > BACK_ENTRY_AFTER
 
 
 def check_moment(
@@ -88,7 +95,7 @@ def check_times(
         limit=limit if limit is not None else ABSOLUTE_BACK_LIMIT,
     )
     has_reason = bool(reason and reason.strip())
-    if recorded_at - occurred_at > BACK_ENTRY_AFTER and not has_reason:
+    if is_back_entered(occurred_at, recorded_at) and not has_reason:
         minutes = int(BACK_ENTRY_AFTER.total_seconds() // 60)
         raise InputError(
             "reason", f"is required for an event entered more than {minutes} min after it happened"

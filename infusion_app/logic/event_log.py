@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from infusion_app.logic.backentry import is_back_entered
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import RecordedEvent
-
-# An entry counts as back-entered when recorded this long after it happened.
-BACK_ENTRY_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ class LogRow:
 
     @property
     def back_entered(self) -> bool:
-        return (self.recorded_at - self.occurred_at).total_seconds() > BACK_ENTRY_SECONDS
+        return is_back_entered(self.occurred_at, self.recorded_at)
 
 
 def log_rows(events: Iterable[RecordedEvent]) -> list[LogRow]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from infusion_app.logic.event_log import BACK_ENTRY_SECONDS
+from infusion_app.logic.backentry import is_back_entered
 from infusion_app.logic.event_types import EventType
 from infusion_app.records.source import RecordSource
 
@@ -48,8 +48,7 @@ def deviations(source: RecordSource) -> list[Deviation]:
             found.append(
                 Deviation(event.seq, event.occurred_at, _KINDS[event.type], _reason(event.payload))
             )
-        late = (event.recorded_at - event.occurred_at).total_seconds() > BACK_ENTRY_SECONDS
-        if late and event.reason:
+        if is_back_entered(event.occurred_at, event.recorded_at) and event.reason:
             found.append(
                 Deviation(
                     event.seq, event.occurred_at, "Back-entered", event.reason, event.recorded_at
