@@ -13,11 +13,34 @@ from datetime import date
 from infusion_app.logic.errors import InputError
 
 WRISTBAND_PREFIX = "MSC"
+WRISTBAND_SEPARATOR = "|"
+
+
+@dataclass(frozen=True)
+class Wristband:
+    trial_id: str
+    initials: str
 
 
 def wristband_code(trial_id: str, initials: str) -> str:
-    """What the wristband's barcode reads: ``MSC|P001|WL``."""
-    return f"{WRISTBAND_PREFIX}|{trial_id}|{initials}"
+    """What the wristband's barcode reads: ``MSC|P001|WL``. The one place the format is
+    written; :func:`parse_wristband` reads it back."""
+    return WRISTBAND_SEPARATOR.join((WRISTBAND_PREFIX, trial_id, initials))
+
+
+def looks_like_wristband(text: str) -> bool:
+    """A scan that starts as a wristband does (``MSC|``, in any case), not a bag's ID."""
+    return text.strip().upper().startswith(WRISTBAND_PREFIX + WRISTBAND_SEPARATOR)
+
+
+def parse_wristband(text: str) -> Wristband:
+    """``MSC|P001|WL`` (the prefix in any case) -> ``Wristband("P001", "WL")``; anything
+    else is InputError naming ``wristband``. The one parser: the bedside scan, the identity
+    check and the worklist's search all read a wristband through it."""
+    parts = text.strip().split(WRISTBAND_SEPARATOR)
+    if len(parts) != 3 or parts[0].upper() != WRISTBAND_PREFIX:
+        raise InputError("wristband", f"not a patient wristband code: {text!r}")
+    return Wristband(parts[1], parts[2])
 
 
 @dataclass(frozen=True)
@@ -51,11 +74,8 @@ def identity_problems(
     """Every mismatch, in words a nurse can act on; empty when all match."""
     problems: list[str] = []
     if given.wristband:
-        parts = given.wristband.strip().split("|")
-        if len(parts) != 3 or parts[0] != WRISTBAND_PREFIX:
-            raise InputError("wristband", f"not a patient wristband code: {given.wristband!r}")
-        trial_id, initials = parts[1], parts[2]
-        if trial_id != patient.trial_id or initials.upper() != patient.initials.upper():
+        band = parse_wristband(given.wristband)
+        if band.trial_id != patient.trial_id or band.initials.upper() != patient.initials.upper():
             problems.append(
                 f"wristband {given.wristband.strip()} is not patient {patient.trial_id}"
             )

@@ -37,7 +37,7 @@ from infusion_app.logic.availability import BedsideAction, blocked_reasons
 from infusion_app.logic.countdown import next_countdown
 from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.event_log import log_rows
-from infusion_app.logic.identity import WRISTBAND_PREFIX
+from infusion_app.logic.identity import looks_like_wristband
 from infusion_app.logic.numbers import format_cells, parse_int
 from infusion_app.logic.roles import Action, may
 from infusion_app.logic.schedule import DueItem, due_items, expected_end
@@ -652,7 +652,7 @@ class BedsideScreen(QWidget):
         self.scan.clear()
         if not text:
             return
-        if text.upper().startswith(WRISTBAND_PREFIX + "|"):
+        if looks_like_wristband(text):
             self.scanned_wristband = text
         else:
             self.scanned_product = text

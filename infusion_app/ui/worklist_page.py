@@ -3,6 +3,7 @@ register a patient or create an infusion. Opening a row goes to the bedside scre
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import timedelta
 
 from PySide6.QtCore import Signal
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
 
 from infusion_app.logic.advisories import Advisory
 from infusion_app.logic.entered_time import parse_entered_time
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.identity import looks_like_wristband, parse_wristband
 from infusion_app.logic.numbers import parse_int
 from infusion_app.logic.protocol_files import Catalog
 from infusion_app.logic.roles import Action, may
@@ -130,9 +133,10 @@ class WorklistPage(QWidget):
 
     def refresh(self) -> None:
         text = self.search.text().strip()
-        if text.upper().startswith("MSC|"):  # a scanned wristband: MSC|P001|WL
-            text = text.split("|")[1] if text.count("|") >= 2 else text
-            self.search.setText(text)
+        if looks_like_wristband(text):  # a scanned wristband: search by its trial ID
+            with suppress(InputError):  # not a whole code: searched for as typed
+                text = parse_wristband(text).trial_id
+                self.search.setText(text)
         now = self.ctx.now()
         midnight = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
         station = self.ctx.station if self.this_station.isChecked() else None

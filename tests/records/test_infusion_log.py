@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from infusion_app.logic.coa import coa_from_mapping
+from infusion_app.logic.identity import wristband_code
 from infusion_app.records.infusion_log import LogFilter
 from infusion_app.services import bedside, infusions, patients, products, records
 from tests.conftest import PASSWORD
@@ -45,7 +46,7 @@ def _run(
         ctx,
         staff,
         infusion_id,
-        wristband=f"MSC|{trial_id}|{initials}",
+        wristband=wristband_code(trial_id, initials),
         product_id=bag,
     )
     bedside.give_premedication(ctx, staff.nurse, infusion_id)
