@@ -230,6 +230,7 @@ ZH_CN = {
     "already {0}": "已{0}",
     "{0}: every criterion must pass": "{0}：所有标准都必须通过",
     "only a released product is dispensed (this one is {0})": "只有已放行的产品才能发放（此产品为 {0}）",
+    "{0} now ({1}): a product is dispensed only while every criterion passes": "当前为 {0}（{1}）：只有所有标准仍然通过的产品才能发放",
     "Certificate of analysis": "检验报告",
     "Product ID": "产品编号",
     "Patient trial ID": "受试者编号",

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from infusion_app.logic.coa import CertificateOfAnalysis, SterilityDetail
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.projections import ProductStatus
 from infusion_app.logic.protocol import MarkerRule, Protocol
 
 
@@ -91,6 +92,45 @@ def check_release(protocol: Protocol, coa: CertificateOfAnalysis, now: datetime)
         criteria=tuple(criteria),
         unrecognised_fields=tuple(coa.unrecognised_fields),
     )
+
+
+class PharmacyStep(StrEnum):
+    RELEASE = "release"
+    DISPENSE = "dispense"
+
+
+STEP_STARTS_FROM = {
+    PharmacyStep.RELEASE: ProductStatus.REGISTERED,
+    PharmacyStep.DISPENSE: ProductStatus.RELEASED,
+}
+
+
+@dataclass(frozen=True)
+class StepBlocked:
+    """Why a product may not be released or dispensed now, as data the edge words: its
+    status is not the one the step starts from, or its criteria (expiry among them) do not
+    all pass now."""
+
+    step: PharmacyStep
+    status: str
+    wanted: ProductStatus
+    verdict: Verdict
+    blocking: tuple[CriterionResult, ...]  # the criteria that did not pass
+
+    @property
+    def wrong_status(self) -> bool:
+        return self.status != self.wanted.value
+
+
+def step_blocked(step: PharmacyStep, status: str, check: ReleaseCheck) -> StepBlocked | None:
+    """The one release and dispense rule: the product is in the status the step starts from
+    and its release check, made now, is RELEASABLE (so an expired product is neither released
+    nor dispensed). None when the step may be taken."""
+    wanted = STEP_STARTS_FROM[step]
+    if status == wanted.value and check.verdict is Verdict.RELEASABLE:
+        return None
+    blocking = tuple(c for c in check.criteria if c.result is not Result.PASS)
+    return StepBlocked(step, status, wanted, check.verdict, blocking)
 
 
 def verdict_of(results: Iterable[Result]) -> Verdict:

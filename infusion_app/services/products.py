@@ -26,7 +26,7 @@ from infusion_app.logic.projections import (
     RETURNABLE,
     ProductStatus,
 )
-from infusion_app.logic.release import ReleaseCheck, Verdict, check_release
+from infusion_app.logic.release import PharmacyStep, ReleaseCheck, check_release, step_blocked
 from infusion_app.logic.roles import Action
 from infusion_app.logic.summaries import release_summary
 from infusion_app.services.authorisation import require
@@ -136,16 +136,16 @@ def _apply(
     protocol = ctx.protocol(patient.protocol_id)
     check = check_release(protocol, coa_from_mapping(json.loads(product.coa)), now)
     if action is Action.RELEASE_PRODUCT:
-        wanted, new_status = REGISTERED, RELEASED
+        step, new_status = PharmacyStep.RELEASE, RELEASED
         event_type, meaning = EventType.PRODUCT_RELEASED, SignatureMeaning.RELEASED
     else:
-        wanted, new_status = RELEASED, DISPENSED
+        step, new_status = PharmacyStep.DISPENSE, DISPENSED
         event_type, meaning = EventType.PRODUCT_DISPENSED, SignatureMeaning.DISPENSED
-    if product.status != wanted:
-        raise NotReleasable(f"product {product_id} is {product.status}, not {wanted}")
-    if check.verdict is not Verdict.RELEASABLE:
-        blocking = [c for c in check.criteria if c.result.value != "pass"]
-        listed = "; ".join(f"{c.name} {c.result.value} ({c.value})" for c in blocking)
+    blocked = step_blocked(step, product.status, check)
+    if blocked is not None and blocked.wrong_status:
+        raise NotReleasable(f"product {product_id} is {product.status}, not {blocked.wanted}")
+    if blocked is not None:
+        listed = "; ".join(f"{c.name} {c.result.value} ({c.value})" for c in blocked.blocking)
         raise NotReleasable(f"product {product_id} is {check.verdict.value}: {listed}")
     stream = session.execute(select(Stream).where(Stream.id == product.stream_id)).scalar_one()
     event = append_event(

@@ -25,7 +25,7 @@ from infusion_app.file_guard import read_coa_file
 from infusion_app.logic.coa import coa_from_mapping, parse_markers
 from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.protocol_files import Catalog
-from infusion_app.logic.release import Result, Verdict
+from infusion_app.logic.release import PharmacyStep, Result, StepBlocked, Verdict, step_blocked
 from infusion_app.services import products, views
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.ui.dose_calculator import DoseCalculator
@@ -190,23 +190,33 @@ class PharmacyPage(QWidget):
         )
         colour = "#1b5e20" if row.verdict is Verdict.RELEASABLE else "#b00020"
         self.verdict.setStyleSheet(f"font-size: 15pt; font-weight: bold; color: {colour};")
-        release_reason = None
-        if row.status != products.REGISTERED:
-            release_reason = self.tr("already {0}").format(row.status)
-        elif row.verdict is not Verdict.RELEASABLE:
-            release_reason = self.tr("{0}: every criterion must pass").format(row.verdict.value)
+        # the rule is logic's (the service asks it again when the step is signed)
+        release_reason = self._why_not(step_blocked(PharmacyStep.RELEASE, row.status, row.check))
         self.release_button.setEnabled(release_reason is None)
         self.release_button.setToolTip(release_reason or "")
-        dispense_reason = (
-            None
-            if row.status == products.RELEASED
-            else self.tr("only a released product is dispensed (this one is {0})").format(
-                row.status
-            )
-        )
+        dispense_reason = self._why_not(step_blocked(PharmacyStep.DISPENSE, row.status, row.check))
         self.dispense_button.setEnabled(dispense_reason is None)
         self.dispense_button.setToolTip(dispense_reason or "")
         self._fill_calculator(row)
+
+    def _why_not(self, blocked: StepBlocked | None) -> str | None:
+        if blocked is None:
+            return None
+        release = blocked.step is PharmacyStep.RELEASE
+        if blocked.wrong_status and release:
+            return self.tr("already {0}").format(blocked.status)
+        if blocked.wrong_status:
+            return self.tr("only a released product is dispensed (this one is {0})").format(
+                blocked.status
+            )
+        if release:
+            return self.tr("{0}: every criterion must pass").format(blocked.verdict.value)
+        return self.tr(
+            "{0} now ({1}): a product is dispensed only while every criterion passes"
+        ).format(
+            blocked.verdict.value,
+            "; ".join(f"{c.name} {c.result.value}" for c in blocked.blocking),
+        )
 
     def _fill_calculator(self, row: views.ProductRow) -> None:
         """The selected product's CoA and its patient's weight and dose level."""

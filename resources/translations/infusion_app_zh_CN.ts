@@ -1192,7 +1192,7 @@
     </message>
     <message>
       <location filename="../../infusion_app/ui/pharmacy_page.py" line="71" />
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="244" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="254" />
       <source>Lot</source>
       <translation>批号</translation>
     </message>
@@ -1262,122 +1262,127 @@
       <translation>未选择产品。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="195" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="207" />
       <source>already {0}</source>
       <translation>已{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="197" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="213" />
       <source>{0}: every criterion must pass</source>
       <translation>{0}：所有标准都必须通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="203" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="209" />
       <source>only a released product is dispensed (this one is {0})</source>
       <translation>只有已放行的产品才能发放（此产品为 {0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="240" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="215" />
+      <source>{0} now ({1}): a product is dispensed only while every criterion passes</source>
+      <translation>当前为 {0}（{1}）：只有所有标准仍然通过的产品才能发放</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="250" />
       <source>Certificate of analysis</source>
       <translation>检验报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="242" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="252" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="243" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="253" />
       <source>Patient trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="245" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="255" />
       <source>Total cells per mL</source>
       <translation>每 mL 总细胞数</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="246" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="256" />
       <source>Volume (mL)</source>
       <translation>体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="247" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
       <source>Viability (%)</source>
       <translation>活率 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="247" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
       <source>empty = pending</source>
       <translation>留空 = 待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="248" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
       <source>Sterility</source>
       <translation>无菌</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="249" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="259" />
       <source>Mycoplasma</source>
       <translation>支原体</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="250" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="260" />
       <source>Endotoxin (EU/mL)</source>
       <translation>内毒素 (EU/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="253" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="263" />
       <source>Tumorigenicity</source>
       <translation>致瘤性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="267" />
       <source>Markers (%)</source>
       <translation>表面标志 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="268" />
       <source>Expires (YYYY-MM-DD HH:MM, station time)</source>
       <translation>有效期至（YYYY-MM-DD HH:MM，工作站时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="284" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="294" />
       <source>Import a CoA (JSON)</source>
       <translation>导入检验报告 (JSON)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="284" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="294" />
       <source>CoA files (*.json)</source>
       <translation>检验报告文件 (*.json)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="303" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="313" />
       <source>Product {0} registered.</source>
       <translation>产品 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="311" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="321" />
       <source>released</source>
       <translation>已放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="311" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="321" />
       <source>dispensed</source>
       <translation>已发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="313" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="323" />
       <source>Release of product {0}: every criterion passed</source>
       <translation>放行产品 {0}：所有标准均通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="315" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="325" />
       <source>Dispensing of product {0} for infusion</source>
       <translation>发放产品 {0} 用于输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="318" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="328" />
       <source>Product {0} {1}.</source>
       <translation>产品 {0} {1}。</translation>
     </message>
@@ -1644,167 +1649,167 @@
   <context>
     <name>WorklistPage</name>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="52" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="55" />
       <source>Infusions today</source>
       <translation>今日输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="56" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="59" />
       <source>Search by trial ID (or scan a wristband)</source>
       <translation>按受试者编号搜索（或扫描腕带）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="58" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="61" />
       <source>This station only ({0})</source>
       <translation>仅本工作站（{0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="61" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="64" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="66" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="69" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="67" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="198" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="202" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="68" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="71" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="69" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="72" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="73" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="71" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="74" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="72" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="75" />
       <source>Next due</source>
       <translation>下一项</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="73" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="76" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="78" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="81" />
       <source>&amp;Open at the bedside</source>
       <translation>在床旁打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="81" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="84" />
       <source>New &amp;patient…</source>
       <translation>新患者(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="85" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="88" />
       <source>New &amp;weight…</source>
       <translation>新体重(&amp;W)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="89" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="92" />
       <source>New &amp;infusion…</source>
       <translation>新输注(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="96" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="99" />
       <source>No infusions today here. Create one with New infusion.</source>
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="195" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="199" />
       <source>New patient</source>
       <translation>新患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="197" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="258" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="314" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="201" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="262" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="318" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="199" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="203" />
       <source>Sex</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="200" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="204" />
       <source>Age (years)</source>
       <translation>年龄（岁）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="201" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="259" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="205" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="263" />
       <source>Weight (kg), actual body weight</source>
       <translation>体重 (kg)，实际体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="204" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="262" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="208" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="266" />
       <source>Weighed at (HH:MM today, or date and time)</source>
       <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="207" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="208" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="212" />
       <source>Dose level or group</source>
       <translation>剂量水平或组别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="239" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="243" />
       <source>Patient {0} registered.</source>
       <translation>患者 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="256" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="260" />
       <source>New weight</source>
       <translation>新体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="280" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="284" />
       <source>Weight of {0} recorded.</source>
       <translation>{0} 的体重已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="312" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="316" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="317" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="321" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="323" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="327" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="344" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="348" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
     </message>

@@ -27,6 +27,15 @@ from infusion_app.logic.identity import (
     wristband_code,
 )
 from infusion_app.logic.infusion_state import RecordedEvent
+from infusion_app.logic.release import (
+    CriterionResult,
+    PharmacyStep,
+    ReleaseCheck,
+    Result,
+    Verdict,
+    step_blocked,
+    verdict_of,
+)
 
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 
@@ -112,3 +121,29 @@ def test_the_log_marks_back_entered_exactly_where_a_reason_is_required(
         assert caught.value.field == "reason"
     else:
         check_times(occurred, NOW, None, EventType.NOTE_ADDED)  # no reason needed
+
+
+# --- release and dispense ---------------------------------------------------------------------
+
+
+def _check(*results: Result) -> ReleaseCheck:
+    criteria = tuple(
+        CriterionResult(f"c{i}", f"Criterion {i}", "v", "l", result, "CoA")
+        for i, result in enumerate(results)
+    )
+    return ReleaseCheck("label", "UC-1", NOW, verdict_of(results), criteria, ())
+
+
+def test_the_release_and_dispense_rule() -> None:
+    good, expired = _check(Result.PASS, Result.PASS), _check(Result.PASS, Result.FAIL)
+    assert step_blocked(PharmacyStep.RELEASE, "registered", good) is None
+    assert step_blocked(PharmacyStep.DISPENSE, "released", good) is None
+    # released, then past expiry: not dispensed (the criterion that failed is named)
+    blocked = step_blocked(PharmacyStep.DISPENSE, "released", expired)
+    assert blocked is not None and not blocked.wrong_status
+    assert blocked.verdict is Verdict.NOT_RELEASABLE
+    assert [c.name for c in blocked.blocking] == ["Criterion 1"]
+    # the status comes first: a dispensed product is not dispensed again, however good
+    again = step_blocked(PharmacyStep.DISPENSE, "dispensed", good)
+    assert again is not None and again.wrong_status and again.wanted == "released"
+    assert step_blocked(PharmacyStep.RELEASE, "released", good) is not None
