@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.coa import CertificateOfAnalysis, coa_from_mapping
-from infusion_app.logic.countdown import next_countdown
+from infusion_app.logic.countdown import Countdown, next_countdown
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent, Step
 from infusion_app.logic.release import ReleaseCheck, Verdict, check_release
@@ -111,8 +111,11 @@ class InfusionRow:
     last_event_at: datetime
     step: Step
     status: str
-    next_due: str  # "Vitals due in 04:12", "" when nothing is timed
-    overdue: bool
+    next_due: Countdown | None  # what is timed next (the screen words it); None: nothing
+
+    @property
+    def overdue(self) -> bool:
+        return self.next_due is not None and self.next_due.overdue
 
 
 def list_infusions(
@@ -172,7 +175,6 @@ def list_infusions(
             ):
                 continue
             countdown = next_countdown(due_items(state, protocol, moment), moment)
-            next_due = f"{countdown.label} {countdown.text}".strip() if countdown else ""
             rows.append(
                 InfusionRow(
                     infusion.id,
@@ -185,8 +187,7 @@ def list_infusions(
                     last_at,
                     state.step,
                     state.status.value,
-                    next_due,
-                    bool(countdown and countdown.overdue),
+                    countdown,
                 )
             )
     return rows

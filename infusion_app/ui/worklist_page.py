@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import timedelta
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app.logic.advisories import Advisory
+from infusion_app.logic.countdown import Countdown
 from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.identity import looks_like_wristband, parse_wristband
@@ -37,6 +38,13 @@ from infusion_app.ui.look import (
 )
 from infusion_app.ui.rows_table import Tint
 from infusion_app.ui.tasks import Tasks
+
+
+def next_due_text(countdown: Countdown | None) -> str:
+    """What is timed next ("Vitals due in 04:12") in the interface's language; "" when none."""
+    if countdown is None:
+        return ""
+    return f"{QCoreApplication.translate('Countdown', countdown.label)} {countdown.text}".strip()
 
 
 class WorklistPage(QWidget):
@@ -165,7 +173,7 @@ class WorklistPage(QWidget):
                     row.product_id,
                     row.station,
                     row.step.value,
-                    row.next_due,
+                    next_due_text(row.next_due),
                     row.status,
                 ]
                 for row in rows

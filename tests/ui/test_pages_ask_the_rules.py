@@ -1,6 +1,6 @@
 """Issue 13 §7: the pharmacy page asks logic's release and dispense rule instead of restating
-it (without expiry), and the monitor page drops the answer of a selection the monitor has
-already moved away from."""
+it (without expiry), the worklist words what is due (the service sends data), and the
+monitor page drops the answer of a selection the monitor has already moved away from."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from infusion_app.services import products, views
+from infusion_app.ui.translations import Translations
 from tests.conftest import PASSWORD
+from tests.services.bedside_steps import run_to_fast_phase
 from tests.ui.conftest import settle
 
 
@@ -49,3 +51,37 @@ def test_an_in_date_released_product_may_be_dispensed(
     assert page.dispense_button.isEnabled() and page.dispense_button.toolTip() == ""
     assert not page.release_button.isEnabled()
     assert page.release_button.toolTip() == "already released"
+
+
+def test_the_worklist_words_what_is_due_in_the_interfaces_language(
+    qtbot, ui_ctx, ui_staff, ward_infusion, clock, open_window
+):
+    """The service used to send "Vitals due in 08:12" as English text; it sends the countdown
+    as data now, and the worklist words it, in Chinese as the bedside does."""
+    run_to_fast_phase(ui_ctx, ui_staff, ward_infusion, clock)  # vitals 08:52, next due 09:07
+    clock.advance(minutes=6, seconds=48)  # 08:58:48: 09:07 - 08:58:48 = 8 min 12 s
+    (row,) = views.list_infusions(ui_ctx)
+    assert row.next_due is not None
+    assert (row.next_due.label, row.next_due.text, row.overdue) == (
+        "Vitals due in",
+        "08:12",
+        False,
+    )
+    window = open_window(ui_staff.nurse)
+    page = window.worklist
+    window.workspace.setCurrentWidget(page)
+    page.refresh()
+    settle(qtbot, window)
+    assert page.table.text(0, 6) == "Vitals due in 08:12"
+    try:
+        window.workspace.setCurrentWidget(window.settings_page)
+        window.settings_page.language.setCurrentIndex(1)  # 简体中文
+        settle(qtbot, window)
+        page = window.worklist  # the pages are made again in the new language
+        window.workspace.setCurrentWidget(page)
+        page.refresh()
+        settle(qtbot, window)
+        # tools/zh_CN_texts.py: "Vitals due in" -> "距测生命体征"
+        assert page.table.text(0, 6) == "距测生命体征 08:12"
+    finally:
+        Translations().use("en")  # the translators are the application's: leave it English
