@@ -56,6 +56,10 @@ class MonitorPage(QWidget):
         self.preview: RecordPreview | None = None
         self.rows: list[views.InfusionRow] = []
         self.record: views.MonitorRecord | None = None
+        # Loads run in the background and may finish out of order: each answer carries the
+        # number of its request and is shown only if no later request was made since.
+        self._list_request = 0
+        self._record_request = 0
 
         heading = QLabel(self.tr("Monitor: infusion records (read-only)"))
         heading.setStyleSheet(HEADING_STYLE)
@@ -234,11 +238,16 @@ class MonitorPage(QWidget):
             zone,
         )
         trial = self.patient.text().strip()
+        self._list_request += 1
+        request = self._list_request
         self.tasks.run(
             lambda: views.list_infusions(self.ctx, since=start, until=end, trial_id=trial),
-            self._show,
-            lambda exc: self._say(failure_text(exc), error=True),
+            lambda rows: self._show(rows) if request == self._list_request else None,
+            lambda exc: self._failed(exc) if request == self._list_request else None,
         )
+
+    def _failed(self, exc: Exception) -> None:
+        self._say(failure_text(exc), error=True)
 
     def _show(self, rows: list[views.InfusionRow]) -> None:
         self.rows = rows
@@ -262,6 +271,7 @@ class MonitorPage(QWidget):
             self.table.select_quietly(0)
             self._selected()
         else:
+            self._record_request += 1  # a record still loading is no longer wanted
             self.record = None
             self._enable_output()
             self.log.show_rows([])
@@ -272,10 +282,12 @@ class MonitorPage(QWidget):
         if not 0 <= index < len(self.rows):
             return
         infusion_id = self.rows[index].infusion_id
+        self._record_request += 1
+        request = self._record_request
         self.tasks.run(
             lambda: views.monitor_record(self.ctx, infusion_id),
-            self._show_record,
-            lambda exc: self._say(failure_text(exc), error=True),
+            lambda record: self._show_record(record) if request == self._record_request else None,
+            lambda exc: self._failed(exc) if request == self._record_request else None,
         )
 
     def _show_record(self, record: views.MonitorRecord) -> None:

@@ -4,13 +4,18 @@ monitor page drops the answer of a selection the monitor has already moved away 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
-from infusion_app.services import products, views
+from infusion_app.logic.coa import coa_from_mapping
+from infusion_app.services import infusions, products, views
+from infusion_app.ui.monitor_page import MonitorPage
 from infusion_app.ui.translations import Translations
 from tests.conftest import PASSWORD
+from tests.samples import example_coa
 from tests.services.bedside_steps import run_to_fast_phase
 from tests.ui.conftest import settle
 
@@ -85,3 +90,53 @@ def test_the_worklist_words_what_is_due_in_the_interfaces_language(
         assert page.table.text(0, 6) == "距测生命体征 08:12"
     finally:
         Translations().use("en")  # the translators are the application's: leave it English
+
+
+class HeldTasks:
+    """Tasks that run nothing until the test says which call finishes, in any order."""
+
+    def __init__(self) -> None:
+        self.held: list[tuple[Callable[[], Any], Callable[[Any], None], Callable[..., None]]] = []
+
+    def run(self, call, on_done, on_error) -> None:
+        self.held.append((call, on_done, on_error))
+
+    def finish(self, index: int) -> None:
+        call, on_done, on_error = self.held.pop(index)
+        try:
+            value = call()
+        except Exception as exc:
+            on_error(exc)
+        else:
+            on_done(value)
+
+
+def test_the_monitor_shows_the_record_last_selected_when_loads_finish_out_of_order(
+    qtbot, ui_ctx, ui_staff, ward_infusion, clock
+):
+    # two infusions of P001 with logs of different lengths: the first run to its fast phase
+    run_to_fast_phase(ui_ctx, ui_staff, ward_infusion, clock)
+    products.register_product(
+        ui_ctx, ui_staff.pharmacist, coa_from_mapping(example_coa(product_id="UC-MSC-2026-0002"))
+    )
+    products.release_product(ui_ctx, ui_staff.pharmacist, "UC-MSC-2026-0002", PASSWORD)
+    second = infusions.create_infusion(ui_ctx, ui_staff.nurse, "P001", "UC-MSC-2026-0002", 2)
+    first_entries = len(views.bedside_view(ui_ctx, ward_infusion).events)
+    second_entries = len(views.bedside_view(ui_ctx, second).events)
+    assert first_entries != second_entries
+
+    tasks = HeldTasks()
+    page = MonitorPage(ui_ctx, tasks)  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    page.refresh()
+    tasks.finish(0)  # the list: newest first, so row 0 is the second infusion, row 1 the first
+    assert [r.infusion_id for r in page.rows] == [second, ward_infusion]
+    assert len(tasks.held) == 1  # row 0 selected by the list: its record is loading
+    page.table.selectRow(1)  # the monitor moves on to the first infusion before it came
+    assert len(tasks.held) == 2
+    tasks.finish(1)  # the later request (row 1, the first infusion) answers first ...
+    assert page.record is not None and page.record.view.status.infusion_id == ward_infusion
+    tasks.finish(0)  # ... then the earlier one (row 0): stale, dropped
+    assert page.record.view.status.infusion_id == ward_infusion
+    assert page.log.rowCount() == first_entries
+    assert page.table.currentRow() == 1
