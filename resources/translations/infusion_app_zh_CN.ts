@@ -937,7 +937,7 @@
     <message>
       <location filename="../../infusion_app/ui/login_screen.py" line="69" />
       <source>Printed name</source>
-      <translation>签名姓名</translation>
+      <translation>签名人姓名</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/login_screen.py" line="70" />
@@ -1048,132 +1048,132 @@
   <context>
     <name>MonitorPage</name>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="60" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="64" />
       <source>Monitor: infusion records (read-only)</source>
       <translation>监查：输注记录（只读）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="64" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="68" />
       <source>Trial ID (empty: all patients)</source>
       <translation>受试者编号（留空：全部患者）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="73" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="77" />
       <source>&amp;Search</source>
       <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="78" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="82" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="79" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="83" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="80" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="84" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="81" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="85" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="82" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="86" />
       <source>Created</source>
       <translation>创建时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="83" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="87" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="84" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="88" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="93" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="97" />
       <source>&amp;Print record…</source>
       <translation>打印记录(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="96" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="100" />
       <source>E&amp;xport…</source>
       <translation>导出(&amp;X)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="100" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="104" />
       <source>Events of this infusion (CSV)…</source>
       <translation>本次输注的事件（CSV）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="101" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="105" />
       <source>This infusion as FHIR R4 bundle (JSON)…</source>
       <translation>本次输注的 FHIR R4 资源包（JSON）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="102" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="106" />
       <source>Infusion log of the search (PDF)…</source>
       <translation>检索结果的输注日志（PDF）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="103" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="107" />
       <source>Infusion log of the search (CSV)…</source>
       <translation>检索结果的输注日志（CSV）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="113" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="117" />
       <source>From</source>
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="115" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="119" />
       <source>to</source>
       <translation>至</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="145" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="149" />
       <source>Your role may not print or export records.</source>
       <translation>您的角色无权打印或导出记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="155" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="159" />
       <source>Making the record…</source>
       <translation>正在生成记录…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="163" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="167" />
       <source>Record ready: {0} bytes.</source>
       <translation>记录已生成：{0} 字节。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="212" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="216" />
       <source>Saved to {0}.</source>
       <translation>已保存到 {0}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="218" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="222" />
       <source>Printing recorded in the log.</source>
       <translation>打印已记入日志。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="268" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="278" />
       <source>No infusions in this range.</source>
       <translation>此范围内没有输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="289" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="301" />
       <source>Log verified: {0} entries, chain intact, head {1}</source>
       <translation>日志已验证：{0} 条，链完整，头哈希 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="297" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="309" />
       <source>LOG DOES NOT VERIFY: {0}</source>
       <translation>日志验证失败：{0}</translation>
     </message>
@@ -1519,7 +1519,7 @@
     <message>
       <location filename="../../infusion_app/ui/signature_dialog.py" line="68" />
       <source>Printed name</source>
-      <translation>签名姓名</translation>
+      <translation>签名人姓名</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/signature_dialog.py" line="69" />
@@ -1649,167 +1649,167 @@
   <context>
     <name>WorklistPage</name>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="55" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="63" />
       <source>Infusions today</source>
       <translation>今日输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="59" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="67" />
       <source>Search by trial ID (or scan a wristband)</source>
       <translation>按受试者编号搜索（或扫描腕带）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="61" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="69" />
       <source>This station only ({0})</source>
       <translation>仅本工作站（{0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="64" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="72" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="69" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="77" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="202" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="78" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="210" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="71" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="79" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="72" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="80" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="73" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="81" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="74" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="82" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="75" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="83" />
       <source>Next due</source>
       <translation>下一项</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="76" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="84" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="81" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="89" />
       <source>&amp;Open at the bedside</source>
       <translation>在床旁打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="84" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="92" />
       <source>New &amp;patient…</source>
       <translation>新患者(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="88" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="96" />
       <source>New &amp;weight…</source>
       <translation>新体重(&amp;W)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="92" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="100" />
       <source>New &amp;infusion…</source>
       <translation>新输注(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="99" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="107" />
       <source>No infusions today here. Create one with New infusion.</source>
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="199" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="207" />
       <source>New patient</source>
       <translation>新患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="201" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="262" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="318" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="209" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="270" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="326" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="203" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
       <source>Sex</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="204" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="212" />
       <source>Age (years)</source>
       <translation>年龄（岁）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="205" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="263" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="213" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="271" />
       <source>Weight (kg), actual body weight</source>
       <translation>体重 (kg)，实际体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="208" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="266" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="216" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="274" />
       <source>Weighed at (HH:MM today, or date and time)</source>
       <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="219" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="212" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="220" />
       <source>Dose level or group</source>
       <translation>剂量水平或组别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="243" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="251" />
       <source>Patient {0} registered.</source>
       <translation>患者 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="260" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="268" />
       <source>New weight</source>
       <translation>新体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="284" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="292" />
       <source>Weight of {0} recorded.</source>
       <translation>{0} 的体重已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="316" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="324" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="321" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="329" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="327" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="335" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="348" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="356" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
     </message>

@@ -1,0 +1,54 @@
+"""The one Chinese glossary: the terms the window and the printed record both show.
+
+The window's texts (tools/zh_CN_texts.py, written into resources/translations) and the PDF's
+labels (:mod:`infusion_app.records.labels`) each add only the texts the other does not use;
+a term both use is translated here, once, so screen and paper say the same (the two tables
+had drifted apart on 8 of their 35 shared terms, 受试者编号 on screen and 试验编号 on paper).
+Where they differed the screen's choice stayed, unless the paper's was clearly better.
+"""
+
+from __future__ import annotations
+
+ZH_CN: dict[str, str] = {
+    # the patient
+    "Patient": "患者",
+    # the patient's ID in the trial, not the trial's own ID (was 试验编号 on paper)
+    "Trial ID": "受试者编号",
+    "Initials": "姓名缩写",
+    "Sex": "性别",
+    # the product
+    "Product": "产品",
+    "Product ID": "产品编号",
+    "Lot": "批号",
+    "Criterion": "标准",
+    "Limit": "限度",
+    "Result": "判定",  # a pass or fail per criterion (was 结果 on paper)
+    "released": "已放行",
+    "dispensed": "已发放",
+    # the infusion and its log
+    "Infusion": "输注",
+    "Infusions": "输注",  # a tab on screen, a count on paper (was 输注次数 on paper)
+    "Status": "状态",
+    "Paused": "已暂停",  # (was 暂停 on paper)
+    "Stopped": "已停止",  # (was 停止 on paper)
+    "ended": "已结束",
+    "End": "结束",
+    "Time": "时间",
+    "Entry": "条目",  # (was 记录 on paper, which also stands for "record")
+    "Details": "详情",
+    "Reason": "原因",
+    "corrected": "已更正",
+    "Vital signs": "生命体征",
+    "to": "至",
+    # adverse events
+    "Term": "术语",
+    "Grade": "分级",
+    "Attribution": "相关性",
+    "Action taken": "采取的措施",  # (was 采取措施 on paper)
+    "Outcome": "转归",
+    # signatures
+    "Printed name": "签名人姓名",  # the signer's name: the paper's (the screen had 签名姓名)
+    "Meaning": "含义",
+    "verified": "已核对",
+    "administered": "已给药",
+}
