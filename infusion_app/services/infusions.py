@@ -1,40 +1,22 @@
-"""Creating an infusion record, adding to it, signing its events, reading it back."""
+"""Creating an infusion record and finding its stream of events."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType, infusion_stream
-from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.roles import Action
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.integrity import transaction
 from infusion_app.services.patients import find_patient
 from infusion_app.services.products import bind_to_infusion, find_product
-from infusion_app.services.signing import sign_event, signed_act
 from infusion_app.services.status import get_infusion
 from infusion_app.store.errors import RecordIntegrityError
 from infusion_app.store.eventlog import append_event, create_stream
-from infusion_app.store.models import Event, Infusion, Stream, User
-
-
-@dataclass(frozen=True)
-class LoggedEvent:
-    seq: int
-    type: str
-    payload: str
-    occurred_at: datetime
-    recorded_at: datetime
-    user_id: int | None
-    station: str
-    reason: str | None
-    hash: str
+from infusion_app.store.models import Infusion, Stream
 
 
 def create_infusion(
@@ -96,81 +78,6 @@ def create_infusion(
             recorded_at=now,
         )
         return infusion.id
-
-
-def add_note(
-    ctx: AppContext,
-    actor: CurrentUser,
-    infusion_id: int,
-    text: str,
-    *,
-    occurred_at: datetime | None = None,
-    reason: str | None = None,
-) -> int:
-    """A free-text bedside note; returns its sequence number once committed."""
-    now = ctx.now()
-    text = text.strip()
-    if not text:
-        raise InputError("text", "must not be empty")
-    with transaction(ctx) as session:
-        user = require(session, actor, Action.RECORD_INFUSION_EVENT, now)
-        stream = infusion_stream_of(session, infusion_id)
-        event = append_event(
-            session,
-            stream.name,
-            EventType.NOTE_ADDED,
-            {"text": text},
-            user=user,
-            station=ctx.station,
-            recorded_at=now,
-            occurred_at=occurred_at,
-            reason=reason,
-        )
-        return event.seq
-
-
-def sign_infusion_event(
-    ctx: AppContext,
-    actor: CurrentUser,
-    infusion_id: int,
-    seq: int,
-    meaning: SignatureMeaning,
-    password: str,
-) -> None:
-    """Sign an earlier event of the infusion with a meaning (verified, administered, ...)."""
-
-    def act(session: Session, user: User, now: datetime) -> None:
-        stream = infusion_stream_of(session, infusion_id)
-        signed = session.execute(
-            select(Event).where(Event.stream_id == stream.id, Event.seq == seq)
-        ).scalar_one_or_none()
-        if signed is None or signed.type == EventType.SIGNATURE.value:
-            raise InputError("seq", f"infusion {infusion_id} has no signable event {seq}")
-        sign_event(ctx, session, user, stream, signed, meaning, now)
-
-    signed_act(ctx, actor, Action.SIGN, password, act)
-
-
-def infusion_events(ctx: AppContext, infusion_id: int) -> list[LoggedEvent]:
-    """The infusion's log in order: what its state and schedule are folded from."""
-    with ctx.db.read() as session:
-        infusion = get_infusion(session, infusion_id)
-        rows = session.execute(
-            select(
-                Event.seq,
-                Event.type,
-                Event.payload,
-                Event.occurred_at,
-                Event.recorded_at,
-                Event.user_id,
-                Event.station,
-                Event.reason,
-                Event.hash,
-            )
-            .where(Event.stream_id == infusion.stream_id)
-            .order_by(Event.seq)
-        )
-        return [LoggedEvent(*row) for row in rows]
 
 
 def infusion_stream_of(session: Session, infusion_id: int) -> Stream:

@@ -10,7 +10,6 @@ event of the product's stream, so the status is a fold of the log (and checked a
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -55,15 +54,6 @@ MAX_WHY_CHARS = 500
 
 class NotReleasable(DomainError):
     pass
-
-
-@dataclass(frozen=True)
-class ProductView:
-    product_id: str
-    lot: str | None
-    patient_trial_id: str
-    status: str
-    coa: CertificateOfAnalysis
 
 
 def register_product(ctx: AppContext, actor: CurrentUser, coa: CertificateOfAnalysis) -> None:
@@ -326,19 +316,6 @@ def offerable_products(ctx: AppContext, trial_id: str) -> tuple[str, ...]:
             if expected_product(session, product).infusion is None:
                 offers.append(product.product_id)
         return tuple(offers)
-
-
-def product_view(ctx: AppContext, product_id: str) -> ProductView:
-    with ctx.db.read() as session:
-        product = _product(session, product_id)
-        patient = find_patient_by_id(session, product.patient_id)
-        return ProductView(
-            product.product_id,
-            product.lot,
-            patient.trial_id,
-            product.status,
-            coa_from_mapping(json.loads(product.coa)),
-        )
 
 
 def find_product(session: Session, product_id: str) -> Product:

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import func, select
 
 from infusion_app.logic.coa import coa_from_mapping
-from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.services import accounts, bedside, infusions, patients, products
 from infusion_app.services.context import AppContext, CurrentUser, NotAuthorised
 from infusion_app.store.models import Event
@@ -20,6 +19,7 @@ from tests.conftest import PASSWORD
 from tests.logic.infusion_log import NORMAL_VITALS
 from tests.samples import example_coa
 from tests.services.bedside_steps import prepare, run_to_fast_phase
+from tests.stored import stored_events
 
 ROLES = ("admin", "nurse", "pharmacist", "monitor")
 
@@ -122,16 +122,6 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
         {"pharmacist"},
         lambda ctx, who, staff, inf: products.discard_product(
             ctx, who, "UC-MSC-2026-0002", "bag damaged in transport", PASSWORD
-        ),
-    ),
-    "record at the bedside": (
-        {"nurse"},
-        lambda ctx, who, staff, inf: infusions.add_note(ctx, who, inf, "pale, comfortable"),
-    ),
-    "sign an infusion event": (
-        {"nurse", "pharmacist"},
-        lambda ctx, who, staff, inf: infusions.sign_infusion_event(
-            ctx, who, inf, 1, SignatureMeaning.VERIFIED, PASSWORD
         ),
     ),
     "calculate a dose": (
@@ -239,7 +229,7 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
 
 def _last_seq(ctx: AppContext, infusion_id: int) -> int:
     """The newest non-signature event: what the setup left to report or correct."""
-    events = infusions.infusion_events(ctx, infusion_id)
+    events = stored_events(ctx, infusion_id)
     return next(e.seq for e in reversed(events) if e.type != "signature")
 
 
@@ -348,8 +338,6 @@ COVERED = {
     "return_product",
     "discard_product",
     "create_infusion",
-    "add_note",
-    "sign_infusion_event",
     "calculate_infusion_dose",
     "verify_dose",
     "check_identity",

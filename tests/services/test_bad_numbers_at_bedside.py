@@ -8,19 +8,20 @@ import time
 import pytest
 
 from infusion_app.logic.errors import InputError
-from infusion_app.services import bedside, infusions
+from infusion_app.services import bedside
 from tests.conftest import PASSWORD
 from tests.services.bedside_steps import prepare, run_to_fast_phase
+from tests.stored import stored_events
 
 
 def refused_without_writing(ctx, infusion_id: int, field: str, call) -> None:
-    before = infusions.infusion_events(ctx, infusion_id)
+    before = stored_events(ctx, infusion_id)
     started = time.monotonic()
     with pytest.raises(InputError) as error:
         call()
     assert time.monotonic() - started < 5  # the grade 1e999999999 hung
     assert error.value.field == field
-    assert infusions.infusion_events(ctx, infusion_id) == before
+    assert stored_events(ctx, infusion_id) == before
 
 
 @pytest.mark.parametrize("temperature", ["392", "3.92", "٣٩.٢"])
@@ -69,8 +70,8 @@ def test_a_corrected_end_volume_that_is_no_volume_is_refused(
     run_to_fast_phase(ctx, staff, infusion_id, clock)  # started 08:35, now 08:52
     clock.advance(minutes=33)  # 09:25: 50 min after the start, inside 30-60
     bedside.end_infusion(ctx, staff.nurse, infusion_id, PASSWORD, volume_infused_ml=100)
-    end_seq = infusions.infusion_events(ctx, infusion_id)[-2].seq  # then its signature
-    assert infusions.infusion_events(ctx, infusion_id)[-2].type == "infusion_ended"
+    end_seq = stored_events(ctx, infusion_id)[-2].seq  # then its signature
+    assert stored_events(ctx, infusion_id)[-2].type == "infusion_ended"
     refused_without_writing(
         ctx,
         infusion_id,

@@ -22,10 +22,11 @@ from tests.conftest import PASSWORD
 from tests.logic.infusion_log import NORMAL_VITALS
 from tests.samples import example_coa
 from tests.services.bedside_steps import prepare, run_to_fast_phase
+from tests.stored import stored_events
 
 
 def event_types(ctx, infusion_id):
-    return [e.type for e in infusions.infusion_events(ctx, infusion_id)]
+    return [e.type for e in stored_events(ctx, infusion_id)]
 
 
 def test_a_whole_infusion(ctx, staff, infusion_id, clock):
@@ -167,7 +168,7 @@ def test_back_entry_needs_a_reason_and_the_future_is_refused(ctx, staff, infusio
         ctx, staff.nurse, infusion_id, at=earlier, late_reason="network down"
     )
     assert given.state.premedication_at == earlier
-    event = infusions.infusion_events(ctx, infusion_id)[-1]
+    event = stored_events(ctx, infusion_id)[-1]
     assert (event.occurred_at, event.recorded_at, event.reason) == (
         earlier,
         clock.now,
@@ -218,7 +219,7 @@ def test_a_fever_is_graded_from_the_temperature_and_a_dlt_flagged(ctx, staff, in
 
 def test_a_correction_is_signed_and_keeps_the_original(ctx, staff, infusion_id, clock):
     run_to_fast_phase(ctx, staff, infusion_id, clock)
-    events = infusions.infusion_events(ctx, infusion_id)
+    events = stored_events(ctx, infusion_id)
     vitals_seq = events[-1].seq
     outcome = bedside.correct_event(
         ctx,
@@ -234,7 +235,7 @@ def test_a_correction_is_signed_and_keeps_the_original(ctx, staff, infusion_id, 
     assert (str(corrected.vitals.temperature_c), corrected.news2) == ("38.6", 1)
     assert "temperature_c_high" in [a.code for a in corrected.alarms]
     assert outcome.state.signatures[-1].meaning == "corrected"
-    original = [e for e in infusions.infusion_events(ctx, infusion_id) if e.seq == vitals_seq]
+    original = [e for e in stored_events(ctx, infusion_id) if e.seq == vitals_seq]
     assert '"temperature_c":"36.8"' in original[0].payload
     assert infusion_status(ctx, infusion_id).state == outcome.state
     with pytest.raises(InputError, match="reason: is required for a correction"):
@@ -251,9 +252,7 @@ def test_a_correction_is_signed_and_keeps_the_original(ctx, staff, infusion_id, 
 
 def test_a_correction_that_breaks_the_rules_is_refused(ctx, staff, infusion_id, clock):
     run_to_fast_phase(ctx, staff, infusion_id, clock)
-    start = next(
-        e for e in infusions.infusion_events(ctx, infusion_id) if e.type == "infusion_started"
-    )
+    start = next(e for e in stored_events(ctx, infusion_id) if e.type == "infusion_started")
     with pytest.raises(ActionRefused, match="correct: the corrected record would not hold"):
         bedside.correct_event(
             ctx,

@@ -23,6 +23,7 @@ from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, PASSWORD
 from tests.samples import example_coa
 from tests.services.bedside_steps import run_to_fast_phase
+from tests.stored import product_status
 
 
 def product_log(ctx: AppContext, product_id: str) -> list[tuple[str, dict]]:
@@ -37,7 +38,7 @@ def product_log(ctx: AppContext, product_id: str) -> list[tuple[str, dict]]:
 
 
 def status(ctx: AppContext, product_id: str) -> str:
-    return products.product_view(ctx, product_id).status
+    return product_status(ctx, product_id)
 
 
 def second_bag(ctx: AppContext, staff, product_id: str = "UC-MSC-2026-0002") -> str:

@@ -21,6 +21,7 @@ from infusion_app.services import bedside, infusions, products
 from infusion_app.services.status import infusion_status
 from tests.conftest import PASSWORD
 from tests.logic.infusion_log import NORMAL_VITALS
+from tests.stored import stored_events
 
 CART = "ucmsc-cart-cytopenia"
 LIMIT = "temperature_c = { value = { min = 36.0, max = 37.9 }"
@@ -42,7 +43,7 @@ def create(ctx, staff, product: str) -> int:
 
 def test_the_creation_event_records_the_file_digest(ctx, staff, registered, protocol_file):
     infusion_id = create(ctx, staff, registered)
-    created = infusions.infusion_events(ctx, infusion_id)[0]
+    created = stored_events(ctx, infusion_id)[0]
     assert created.type == "infusion_created"
     digest = hashlib.sha256(protocol_file.read_bytes()).hexdigest()
     assert json.loads(created.payload)["protocol_sha256"] == digest
@@ -53,7 +54,7 @@ def test_same_id_and_version_with_other_content_is_refused(ctx, staff, registere
     original = protocol_file.read_bytes()
     pinned = hashlib.sha256(original).hexdigest()
     protocol_file.write_text(original.decode().replace(LIMIT, WIDENED), encoding="utf-8")
-    before = infusions.infusion_events(ctx, infusion_id)
+    before = stored_events(ctx, infusion_id)
     with pytest.raises(InputError) as error:
         infusion_status(ctx, infusion_id)
     assert error.value.field == "protocol"
@@ -63,7 +64,7 @@ def test_same_id_and_version_with_other_content_is_refused(ctx, staff, registere
     assert "restore the file" in error.value.rule
     with pytest.raises(InputError, match="changed since infusion P001/1 began"):
         bedside.record_vitals(ctx, staff.nurse, infusion_id, NORMAL_VITALS)
-    assert infusions.infusion_events(ctx, infusion_id) == before  # nothing written
+    assert stored_events(ctx, infusion_id) == before  # nothing written
     protocol_file.write_bytes(original)  # restored: the infusion goes on
     bedside.record_vitals(ctx, staff.nurse, infusion_id, NORMAL_VITALS)
     assert infusion_status(ctx, infusion_id).protocol.content_sha256 == pinned
@@ -83,10 +84,7 @@ def test_an_infusion_from_before_the_pin_is_checked_by_version_only(
     monkeypatch.setattr(Protocol, "content_sha256", property(lambda _self: None))
     infusion_id = create(ctx, staff, registered)
     monkeypatch.undo()
-    assert (
-        json.loads(infusions.infusion_events(ctx, infusion_id)[0].payload)["protocol_sha256"]
-        is None
-    )
+    assert json.loads(stored_events(ctx, infusion_id)[0].payload)["protocol_sha256"] is None
     text = protocol_file.read_text(encoding="utf-8")
     protocol_file.write_text(text.replace(LIMIT, WIDENED), encoding="utf-8")
     assert infusion_status(ctx, infusion_id).protocol.version == "1.1.0"

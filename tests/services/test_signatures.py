@@ -10,13 +10,14 @@ from sqlalchemy import select
 
 from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.logic.patient import SignatureMeaning
-from infusion_app.services import accounts, audit, infusions, products
+from infusion_app.services import accounts, audit, products
 from infusion_app.services.context import AuthenticationFailed, NotAuthorised
 from infusion_app.services.products import NotReleasable
 from infusion_app.store.models import Event, Signature, Stream
 from tests.conftest import PASSWORD
 from tests.samples import example_coa
 from tests.store.tampering import tamper
+from tests.stored import add_note, product_status, sign_infusion_event
 
 PRODUCT = "UC-MSC-2026-0001"
 
@@ -56,7 +57,7 @@ def test_release_is_signed_and_bound_to_the_release_event(ctx, staff, registered
         "signed_seq": 2,
         "username": "pharmacist",
     }
-    assert products.product_view(ctx, PRODUCT).status == "released"
+    assert product_status(ctx, PRODUCT) == "released"
     assert audit.verify_log(ctx).ok
 
 
@@ -72,7 +73,7 @@ def test_a_failing_criterion_blocks_release(ctx, staff, registered) -> None:
     assert [t for _, t, _ in stream_events(ctx, "product:UC-MSC-2026-0009")] == [
         "product_registered"
     ]
-    assert products.product_view(ctx, "UC-MSC-2026-0009").status == "registered"
+    assert product_status(ctx, "UC-MSC-2026-0009") == "registered"
 
 
 def test_wrong_password_signs_nothing_and_counts_towards_lockout(ctx, staff, registered) -> None:
@@ -92,10 +93,10 @@ def test_cannot_sign_with_someone_elses_password(ctx, staff, infusion_id) -> Non
     # nurse2 has the same test password: use a different one to be sure which is checked
     accounts.reset_password(ctx, staff.admin, "nurse2", "nurse two's own secret")
     with pytest.raises(AuthenticationFailed):
-        infusions.sign_infusion_event(
+        sign_infusion_event(
             ctx, staff.nurse, infusion_id, 1, SignatureMeaning.VERIFIED, "nurse two's own secret"
         )
-    infusions.sign_infusion_event(
+    sign_infusion_event(
         ctx, staff.nurse2, infusion_id, 1, SignatureMeaning.VERIFIED, "nurse two's own secret"
     )
     with ctx.db.read() as session:
@@ -106,16 +107,14 @@ def test_cannot_sign_with_someone_elses_password(ctx, staff, infusion_id) -> Non
 @pytest.mark.parametrize("role", ["admin", "monitor"])
 def test_admin_and_monitor_sign_nothing(ctx, staff, infusion_id, role) -> None:
     with pytest.raises(NotAuthorised):
-        infusions.sign_infusion_event(
+        sign_infusion_event(
             ctx, getattr(staff, role), infusion_id, 1, SignatureMeaning.REVIEWED, PASSWORD
         )
 
 
 def test_a_signature_moved_to_another_record_is_detected(ctx, staff, infusion_id) -> None:
-    infusions.add_note(ctx, staff.nurse, infusion_id, "bag checked against the label")
-    infusions.sign_infusion_event(
-        ctx, staff.nurse, infusion_id, 2, SignatureMeaning.VERIFIED, PASSWORD
-    )
+    add_note(ctx, staff.nurse, infusion_id, "bag checked against the label")
+    sign_infusion_event(ctx, staff.nurse, infusion_id, 2, SignatureMeaning.VERIFIED, PASSWORD)
     assert audit.verify_log(ctx).ok
     # point the "verified" signature at the infusion_created event instead of the note
     tamper(ctx, "UPDATE signatures SET signed_seq = 1 WHERE meaning = 'verified'")
@@ -134,7 +133,7 @@ def test_dispense_needs_a_released_unexpired_product(ctx, staff, registered, clo
         products.dispense_product(ctx, staff.pharmacist, PRODUCT, PASSWORD)
     clock.advance(days=-1)
     products.dispense_product(ctx, staff.pharmacist, PRODUCT, PASSWORD)
-    assert products.product_view(ctx, PRODUCT).status == "dispensed"
+    assert product_status(ctx, PRODUCT) == "dispensed"
     assert [t for _, t, _ in stream_events(ctx, f"product:{PRODUCT}")][-2:] == [
         "product_dispensed",
         "signature",

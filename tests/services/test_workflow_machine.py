@@ -27,6 +27,7 @@ from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, PASSWORD, register_p001
 from tests.fakes import FakeClock
 from tests.logic.infusion_log import NORMAL_VITALS
+from tests.stored import stored_events
 
 PRODUCT = "UC-MSC-2026-0001"
 _TEMPLATE: dict[str, Path] = {}
@@ -302,7 +303,7 @@ class BedsideMachine(RuleBasedStateMachine):
 
     @rule(pick=st.integers(min_value=1, max_value=60), minutes=st.integers(-20, 20))
     def correct_time(self, pick: int, minutes: int) -> None:
-        events = infusions.infusion_events(self.ctx, self.id)
+        events = stored_events(self.ctx, self.id)
         target = events[(pick - 1) % len(events)]
         self._do(
             lambda: bedside.correct_event(

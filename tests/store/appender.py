@@ -11,10 +11,11 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from infusion_app.services import accounts, infusions
+from infusion_app.services import accounts
 from infusion_app.services.context import AppContext
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER
+from tests.stored import add_note
 
 
 def note_from_another_process(url: str, infusion_id: int, station: str) -> None:
@@ -36,7 +37,7 @@ def main(url: str, infusion_id: int, count: int, station: str) -> None:
     nurse = next(u for u in accounts.list_users(ctx) if u.username == "nurse")
     print("ready", flush=True)
     for number in range(count):
-        seq = infusions.add_note(ctx, nurse, infusion_id, f"{station} note {number}")
+        seq = add_note(ctx, nurse, infusion_id, f"{station} note {number}")
         print(seq, flush=True)
     db.dispose()
 

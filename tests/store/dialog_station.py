@@ -22,12 +22,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QWidget
 
-from infusion_app.services import accounts, infusions
+from infusion_app.services import accounts
 from infusion_app.services.context import AppContext
 from infusion_app.store.errors import StoreError
 from infusion_app.store.opening import open_database
 from infusion_app.ui.file_chooser import FileChooser
 from tests.conftest import FAST_HASHER
+from tests.stored import add_note
 
 
 def wait(signal: object, seconds: float) -> None:
@@ -71,7 +72,7 @@ def main(url: str, infusion_id: int) -> None:
         if command == "note":
             for number in range(int(argument)):
                 try:
-                    seq = infusions.add_note(ctx, nurse, infusion_id, f"note {number}")
+                    seq = add_note(ctx, nurse, infusion_id, f"note {number}")
                 except StoreError as exc:  # not acknowledged: say so instead of a number
                     print(f"refused {type(exc).__name__}: {exc}", flush=True)
                 else:

@@ -10,11 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from infusion_app.services import audit, infusions
+from infusion_app.services import audit
 from infusion_app.services.context import AppContext
 from infusion_app.store.database import quick_check, sqlite_url
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, register_sample_infusion
+from tests.stored import stored_events
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 50
@@ -33,7 +34,7 @@ def spawn(url: str, infusion_id: int, count: int, station: str) -> subprocess.Po
 def logged_notes(ctx: AppContext, infusion_id: int) -> dict[int, str]:
     return {
         e.seq: json.loads(e.payload)["text"]
-        for e in infusions.infusion_events(ctx, infusion_id)
+        for e in stored_events(ctx, infusion_id)
         if e.type == "note_added"
     }
 

@@ -10,20 +10,21 @@ import pytest
 from sqlalchemy import text
 
 from infusion_app.logic.errors import InputError
-from infusion_app.services import audit, infusions
+from infusion_app.services import audit
 from infusion_app.services.context import AppContext
 from infusion_app.store.errors import AppendOnlyViolation
 from infusion_app.store.eventlog import canonical_json, event_hash, utc_text
 from infusion_app.store.models import GENESIS_HASH
 from infusion_app.store.opening import open_database
 from tests.store.tampering import tamper
+from tests.stored import add_note, stored_events
 
 STREAM = "infusion:P001/1"
 
 
 def add_notes(ctx, staff, infusion_id, count: int) -> None:
     for number in range(count):
-        infusions.add_note(ctx, staff.nurse, infusion_id, f"note {number}")
+        add_note(ctx, staff.nurse, infusion_id, f"note {number}")
 
 
 def test_append_reopen_verify(ctx, staff, infusion_id, database_url, clock) -> None:
@@ -32,7 +33,7 @@ def test_append_reopen_verify(ctx, staff, infusion_id, database_url, clock) -> N
     ctx.db.dispose()
     reopened = AppContext(db=open_database(database_url, clock()), station="other", clock=clock)
     try:
-        events = infusions.infusion_events(reopened, infusion_id)
+        events = stored_events(reopened, infusion_id)
         # infusion_created + 5 notes, numbered 1..6 without gaps
         assert [e.seq for e in events] == [1, 2, 3, 4, 5, 6]
         assert [json.loads(e.payload).get("text") for e in events[1:]] == [
@@ -50,8 +51,8 @@ def test_append_reopen_verify(ctx, staff, infusion_id, database_url, clock) -> N
 
 
 def test_hash_is_sha256_of_prev_hash_and_canonical_json(ctx, staff, infusion_id) -> None:
-    infusions.add_note(ctx, staff.nurse, infusion_id, "x")
-    first, second = infusions.infusion_events(ctx, infusion_id)
+    add_note(ctx, staff.nurse, infusion_id, "x")
+    first, second = stored_events(ctx, infusion_id)
     # Spelled out, independently of event_hash's splicing of the payload text:
     canonical = json.dumps(
         {
@@ -74,7 +75,7 @@ def test_hash_is_sha256_of_prev_hash_and_canonical_json(ctx, staff, infusion_id)
 
 
 def test_first_event_chains_from_genesis(ctx, staff, infusion_id) -> None:
-    (created,) = infusions.infusion_events(ctx, infusion_id)
+    (created,) = stored_events(ctx, infusion_id)
     assert created.hash == event_hash(
         GENESIS_HASH,
         stream=STREAM,
@@ -152,7 +153,7 @@ def test_recomputed_chain_passes_but_the_printed_head_exposes_it(ctx, staff, inf
     add_notes(ctx, staff, infusion_id, 3)
     printed_head = audit.verify_log(ctx, infusion_id).streams[0].head_hash
     # The attacker edits note 1 and recomputes every hash after it, and the stream head.
-    events = infusions.infusion_events(ctx, infusion_id)
+    events = stored_events(ctx, infusion_id)
     prev = events[1].hash
     statements, params = [], {}
     for event in events[2:]:
@@ -197,11 +198,11 @@ def test_deleted_tail_is_caught_by_the_stream_head(ctx, staff, infusion_id) -> N
 
 def test_back_entry_needs_a_reason_and_the_future_is_refused(ctx, staff, infusion_id, clock):
     with pytest.raises(InputError) as error:
-        infusions.add_note(
+        add_note(
             ctx, staff.nurse, infusion_id, "late", occurred_at=clock.now - timedelta(minutes=30)
         )
     assert error.value.field == "reason"
-    seq = infusions.add_note(
+    seq = add_note(
         ctx,
         staff.nurse,
         infusion_id,
@@ -209,12 +210,12 @@ def test_back_entry_needs_a_reason_and_the_future_is_refused(ctx, staff, infusio
         occurred_at=clock.now - timedelta(minutes=30),
         reason="system downtime 07:20-07:50",
     )
-    event = infusions.infusion_events(ctx, infusion_id)[seq - 1]
+    event = stored_events(ctx, infusion_id)[seq - 1]
     assert event.occurred_at == clock.now - timedelta(minutes=30)
     assert event.recorded_at == clock.now
     assert event.reason == "system downtime 07:20-07:50"
     with pytest.raises(InputError) as error:
-        infusions.add_note(
+        add_note(
             ctx,
             staff.nurse,
             infusion_id,
@@ -224,11 +225,11 @@ def test_back_entry_needs_a_reason_and_the_future_is_refused(ctx, staff, infusio
         )
     assert error.value.field == "occurred_at"
     # nothing half-saved: the refused notes are not in the log
-    assert [e.seq for e in infusions.infusion_events(ctx, infusion_id)] == [1, 2]
+    assert [e.seq for e in stored_events(ctx, infusion_id)] == [1, 2]
 
 
 def test_database_refuses_an_event_that_does_not_continue_the_chain(ctx, staff, infusion_id):
-    (created,) = infusions.infusion_events(ctx, infusion_id)
+    (created,) = stored_events(ctx, infusion_id)
     forged = (
         "INSERT INTO events (stream_id, seq, type, payload, occurred_at, recorded_at, user_id, "
         "station, reason, prev_hash, hash) SELECT id, :seq, 'note_added', '{}', "
@@ -244,5 +245,5 @@ def test_database_refuses_an_event_that_does_not_continue_the_chain(ctx, staff, 
                 text(forged),
                 {"seq": seq, "prev": prev, "hash": "e" * 64, "at": at, "stream": STREAM},
             )
-    assert [e.seq for e in infusions.infusion_events(ctx, infusion_id)] == [1]
+    assert [e.seq for e in stored_events(ctx, infusion_id)] == [1]
     assert audit.verify_log(ctx, infusion_id).ok

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from infusion_app.services import accounts, audit, infusions
+from infusion_app.services import accounts, audit
 from infusion_app.services.context import AppContext
 from infusion_app.store.database import quick_check, sqlite_url
 from infusion_app.store.errors import DatabaseDamaged, DatabaseLocked, DiskFull, ReadOnlyDatabase
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER
+from tests.stored import add_note, stored_events
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def sha256(path: Path) -> str:
 
 
 def note_count(ctx: AppContext, infusion_id: int) -> int:
-    return len(infusions.infusion_events(ctx, infusion_id)) - 1  # minus infusion_created
+    return len(stored_events(ctx, infusion_id)) - 1  # minus infusion_created
 
 
 def test_locked_longer_than_busy_timeout(sqlite_ctx, nurse_and_infusion, db_path) -> None:
@@ -60,14 +61,14 @@ def test_locked_longer_than_busy_timeout(sqlite_ctx, nurse_and_infusion, db_path
     blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     try:
         with pytest.raises(DatabaseLocked) as error:
-            infusions.add_note(sqlite_ctx, nurse, infusion_id, "must not be lost silently")
+            add_note(sqlite_ctx, nurse, infusion_id, "must not be lost silently")
         assert "nothing was saved; try again" in str(error.value)
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
     assert note_count(sqlite_ctx, infusion_id) == 0
     # once the lock is gone the same action goes through
-    assert infusions.add_note(sqlite_ctx, nurse, infusion_id, "saved") == 2
+    assert add_note(sqlite_ctx, nurse, infusion_id, "saved") == 2
     assert audit.verify_log(sqlite_ctx).ok
 
 
@@ -95,10 +96,10 @@ def test_read_only_file_opens_read_only(sqlite_ctx, nurse_and_infusion, db_path,
         assert not db.health.writable
         assert "cannot be written" in db.health.message and "open read-only" in db.health.message
         # the record is still readable...
-        assert [e.seq for e in infusions.infusion_events(ctx, infusion_id)] == [1]
+        assert [e.seq for e in stored_events(ctx, infusion_id)] == [1]
         # ...and a write is refused with the reason, acknowledging nothing
         with pytest.raises(ReadOnlyDatabase):
-            infusions.add_note(ctx, nurse, infusion_id, "cannot be saved")
+            add_note(ctx, nurse, infusion_id, "cannot be saved")
         db.dispose()
     finally:
         make_writable(db_path)
@@ -118,7 +119,7 @@ def test_disk_full(sqlite_ctx, nurse_and_infusion, db_path) -> None:
     acknowledged = 0
     with pytest.raises(DiskFull) as error:
         for number in range(10_000):
-            infusions.add_note(sqlite_ctx, nurse, infusion_id, f"note {number} " + "x" * 400)
+            add_note(sqlite_ctx, nurse, infusion_id, f"note {number} " + "x" * 400)
             acknowledged += 1
     assert "disk holding" in str(error.value) and "is full" in str(error.value)
     assert acknowledged > 0  # some notes fitted before the disk filled
@@ -133,7 +134,7 @@ def test_corrupted_file_opens_read_only_and_is_never_written(
 ) -> None:
     nurse, infusion_id = nurse_and_infusion
     for number in range(200):  # enough pages to damage one in the middle
-        infusions.add_note(sqlite_ctx, nurse, infusion_id, f"note {number} " + "y" * 200)
+        add_note(sqlite_ctx, nurse, infusion_id, f"note {number} " + "y" * 200)
     sqlite_ctx.db.dispose()
     with sqlite3.connect(db_path) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -150,7 +151,7 @@ def test_corrupted_file_opens_read_only_and_is_never_written(
     assert "failed its integrity check" in db.health.message
     ctx = AppContext(db=db, station="bed-1", clock=clock, hasher=FAST_HASHER)
     with pytest.raises(ReadOnlyDatabase):
-        infusions.add_note(ctx, nurse, infusion_id, "must not be written")
+        add_note(ctx, nurse, infusion_id, "must not be written")
     if damage == "header":
         with pytest.raises(DatabaseDamaged):
             accounts.count_users(ctx)

@@ -25,11 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from infusion_app.services import audit, infusions
+from infusion_app.services import audit
 from infusion_app.services.context import AppContext
 from infusion_app.store.database import sqlite_url
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, register_sample_infusion
+from tests.stored import stored_events
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSWER_SECONDS = 60
@@ -116,9 +117,7 @@ def present_notes(url: str, infusion_id: int, clock) -> set[int]:
     try:
         report = audit.verify_log(ctx, infusion_id)
         assert report.ok, report.first_problem
-        return {
-            e.seq for e in infusions.infusion_events(ctx, infusion_id) if e.type == "note_added"
-        }
+        return {e.seq for e in stored_events(ctx, infusion_id) if e.type == "note_added"}
     finally:
         ctx.db.dispose()
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from infusion_app import cli
-from infusion_app.services import infusions
 from infusion_app.services.context import AppContext
 from infusion_app.store import opening
 from infusion_app.store.database import sqlite_url
 from infusion_app.store.errors import DatabaseFilesChanged
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, register_sample_infusion
+from tests.stored import add_note, stored_events
 
 
 @pytest.fixture
@@ -37,19 +37,19 @@ def test_a_replaced_database_file_stops_every_write(station, tmp_path: Path) -> 
     shutil.copyfile(path, copy)
     os.replace(copy, path)  # someone restores "a backup" over the open file
     with pytest.raises(DatabaseFilesChanged) as error:
-        infusions.add_note(ctx, nurse, infusion_id, "must not go into the old file")
+        add_note(ctx, nurse, infusion_id, "must not go into the old file")
     assert "was replaced by another file" in str(error.value)
     assert "call support" in str(error.value)
     # and it stays stopped: reads too, since what this process reads is no longer the record
     with pytest.raises(DatabaseFilesChanged):
-        infusions.infusion_events(ctx, infusion_id)
+        stored_events(ctx, infusion_id)
 
 
 def test_a_deleted_database_file_stops_every_write(station) -> None:
     ctx, nurse, infusion_id, path = station
     path.unlink()
     with pytest.raises(DatabaseFilesChanged) as error:
-        infusions.add_note(ctx, nurse, infusion_id, "lost")
+        add_note(ctx, nurse, infusion_id, "lost")
     assert "was deleted or moved" in str(error.value)
 
 
@@ -58,10 +58,10 @@ def test_a_deleted_database_file_stops_every_write(station) -> None:
 def test_an_unlinked_wal_stops_every_write(station, side: str) -> None:
     """What the issue saw: another program deleted the WAL the window was writing into."""
     ctx, nurse, infusion_id, path = station
-    infusions.add_note(ctx, nurse, infusion_id, "before")
+    add_note(ctx, nurse, infusion_id, "before")
     Path(f"{path}{side}").unlink()
     with pytest.raises(DatabaseFilesChanged) as error:
-        infusions.add_note(ctx, nurse, infusion_id, "into a deleted file")
+        add_note(ctx, nurse, infusion_id, "into a deleted file")
     assert f"lost its {path.name}{side}" in str(error.value)
 
 
@@ -70,12 +70,12 @@ def test_nothing_changed_nothing_said(station) -> None:
     program: all normal."""
     ctx, nurse, infusion_id, path = station
     for number in range(20):
-        infusions.add_note(ctx, nurse, infusion_id, f"note {number}")
+        add_note(ctx, nurse, infusion_id, f"note {number}")
     other = sqlite3.connect(path)
     other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     other.close()
     ctx.db.engine.dispose()  # the pool opens new connections
-    assert infusions.add_note(ctx, nurse, infusion_id, "after") == 22
+    assert add_note(ctx, nurse, infusion_id, "after") == 22
     ctx.db.check_files()
 
 

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 from infusion_app import cli
-from infusion_app.services import infusions
 from infusion_app.services.context import AppContext
 from infusion_app.store.database import sqlite_url
 from infusion_app.store.errors import DatabaseUnavailable, NotARecordStore, ReadOnlyDatabase
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, register_sample_infusion
+from tests.stored import add_note, stored_events
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,7 +122,7 @@ def record(tmp_path: Path, clock):
         db=open_database(sqlite_url(path), clock()), station="s", clock=clock, hasher=FAST_HASHER
     )
     nurse, infusion_id = register_sample_infusion(ctx, clock)
-    infusions.add_note(ctx, nurse, infusion_id, "before the folder was locked")
+    add_note(ctx, nurse, infusion_id, "before the folder was locked")
     ctx.db.dispose()  # closed cleanly: the WAL is merged into the file and removed
     assert beside(path) == ["infusion.sqlite3"]
     return path, nurse, infusion_id
@@ -137,12 +137,10 @@ def test_a_read_only_folder_still_reads(record, clock, capsys) -> None:
             assert not db.health.writable
             assert f"The folder {path.parent} cannot be written" in (db.health.message or "")
             ctx = AppContext(db=db, station="s", clock=clock, hasher=FAST_HASHER)
-            notes = [
-                e for e in infusions.infusion_events(ctx, infusion_id) if e.type == "note_added"
-            ]
+            notes = [e for e in stored_events(ctx, infusion_id) if e.type == "note_added"]
             assert len(notes) == 1
             with pytest.raises(ReadOnlyDatabase):
-                infusions.add_note(ctx, nurse, infusion_id, "cannot be saved")
+                add_note(ctx, nurse, infusion_id, "cannot be saved")
         finally:
             db.dispose()
         for args in (["verify-log"], ["db", "status"], ["user", "list"]):

@@ -26,6 +26,7 @@ from tests.conftest import PASSWORD
 from tests.samples import example_coa
 from tests.services.bedside_steps import prepare, run_to_fast_phase
 from tests.store.tampering import tamper
+from tests.stored import add_note, sign_infusion_event
 
 
 def events_total(ctx: AppContext) -> int:
@@ -117,7 +118,7 @@ def test_a_replaced_password_hash_cannot_sign(ctx, staff, infusion_id):
     assert problems(ctx) == ("users: nurse2's password hash differs from the log",)
     refused(
         ctx,
-        lambda: infusions.sign_infusion_event(
+        lambda: sign_infusion_event(
             ctx, staff.nurse2, infusion_id, 1, SignatureMeaning.VERIFIED, PASSWORD
         ),
         "record integrity: user nurse2's password hash differs from the log; nothing done",
@@ -306,7 +307,7 @@ def test_an_infusion_row_moved_to_another_product(ctx, staff, infusion_id):
     )
     assert problems(ctx) == ("infusions: P001/1's product differs from the log",)
     with pytest.raises(RecordIntegrityError, match="infusion P001/1's product differs"):
-        infusions.add_note(ctx, staff.nurse, infusion_id, "comfortable")
+        add_note(ctx, staff.nurse, infusion_id, "comfortable")
 
 
 def test_one_infusion_verify_covers_its_row_and_signatures(ctx, staff, infusion_id):
@@ -396,11 +397,9 @@ def test_a_correct_signature_after_a_wrong_one_is_logged_as_clearing_the_count(
     ctx, staff, infusion_id
 ):
     with pytest.raises(Exception, match="wrong"):
-        infusions.sign_infusion_event(
+        sign_infusion_event(
             ctx, staff.nurse, infusion_id, 1, SignatureMeaning.VERIFIED, "wrong password"
         )
-    infusions.sign_infusion_event(
-        ctx, staff.nurse, infusion_id, 1, SignatureMeaning.VERIFIED, PASSWORD
-    )
+    sign_infusion_event(ctx, staff.nurse, infusion_id, 1, SignatureMeaning.VERIFIED, PASSWORD)
     assert last_system_event(ctx) == ("failed_attempts_cleared", {"username": "nurse"})
     assert audit.verify_log(ctx).ok

@@ -12,6 +12,7 @@ from infusion_app.services import products, views
 from tests.conftest import PASSWORD
 from tests.samples import example_coa
 from tests.services.bedside_steps import run_to_fast_phase
+from tests.stored import product_status
 from tests.ui.conftest import settle
 
 
@@ -102,13 +103,13 @@ def test_the_pharmacist_path(qtbot, ui_ctx, ui_staff, open_window, answers, tmp_
     assert (meaning, printed) == ("released", "Phil Pharmacist")
     assert "UC-MSC-2026-0001" in what
     assert page.message.text() == "Product UC-MSC-2026-0001 released."
-    assert products.product_view(ui_ctx, "UC-MSC-2026-0001").status == "released"
+    assert product_status(ui_ctx, "UC-MSC-2026-0001") == "released"
     assert not page.release_button.isEnabled() and page.dispense_button.isEnabled()
 
     answers.passwords.append(PASSWORD)
     qtbot.mouseClick(page.dispense_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
-    assert products.product_view(ui_ctx, "UC-MSC-2026-0001").status == "dispensed"
+    assert product_status(ui_ctx, "UC-MSC-2026-0001") == "dispensed"
 
 
 def test_a_cancelled_signature_records_nothing(
