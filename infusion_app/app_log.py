@@ -14,6 +14,7 @@ platformdirs' ``user_log_dir`` for the app's folder name, as the data and config
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import traceback
@@ -25,7 +26,7 @@ from typing import Any
 from platformdirs import user_log_path
 
 from infusion_app import __version__
-from infusion_app.logic.errors import EnvironmentProblem, IntegrityProblem, kind_of
+from infusion_app.logic.errors import EnvironmentProblem, ErrorKind, IntegrityProblem, kind_of
 
 APP_DIR_NAME = "infusion-app"  # the same folder name as config.APP_DIR_NAME
 LOG_FILE_NAME = "infusion-app.log"
@@ -135,12 +136,17 @@ def _message(error: BaseException) -> str:
 
 def log_failure(error: BaseException, where: str) -> None:
     """One entry for an error the person was told about: a bug's or an environment or
-    integrity error's traceback. Input errors are the person's to fix and are not logged."""
+    integrity error's traceback, once however often it is shown. Input errors are the
+    person's to fix and are not logged."""
     kind = kind_of(error)
-    level = logging.ERROR if kind.value in ("bug", "integrity") else logging.WARNING
+    if kind is ErrorKind.INPUT or getattr(error, "_infusion_app_logged", False):
+        return
+    level = logging.ERROR if kind in (ErrorKind.BUG, ErrorKind.INTEGRITY) else logging.WARNING
     logging.getLogger(LOGGER).log(
         level, "%s: %s error\n%s", where, kind.value, safe_traceback(error)
     )
+    with contextlib.suppress(AttributeError):  # an exception type with __slots__
+        error._infusion_app_logged = True  # type: ignore[attr-defined]
 
 
 def log_startup(

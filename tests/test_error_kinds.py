@@ -5,7 +5,6 @@ password, a password hash or patient free text."""
 from __future__ import annotations
 
 import hashlib
-import io
 import sqlite3
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from infusion_app.store.errors import (
     StoreError,
 )
 from tests.cli_world import PW, build_world, run_cli
+from tests.test_cli_store import run
 
 CALC = ["calc", "--protocol", "ucmsc-cart-cytopenia", "--dose-level", "A"]
 
@@ -40,16 +40,6 @@ def log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def log_text(folder: Path) -> str:
     """Every file of the rotating log, oldest first."""
     return "".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.log*"))[::-1])
-
-
-def run(capsys: pytest.CaptureFixture[str], monkeypatch, *argv: str, stdin: str = ""):
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    try:
-        code = cli.main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_exit_table() -> None:

@@ -26,7 +26,7 @@ from typing import Any, NoReturn, TextIO
 from infusion_app import APP_NAME, __version__
 from infusion_app.app_log import log_failure, start_logging
 from infusion_app.cli.bedside import add_bedside_commands, run_infusion, run_patient, run_product
-from infusion_app.cli.common import parse_time, print_json, read_coa
+from infusion_app.cli.common import parse_time, parsed, print_json, read_coa
 from infusion_app.cli.context import GlobalOptions
 from infusion_app.cli.exit_codes import (
     EXIT_ENVIRONMENT,
@@ -171,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             with contextlib.suppress(OSError, ValueError):
                 stream.reconfigure(errors="replace")  # a non-UTF-8 console still gets the result
     args = build_parser().parse_args(argv)
-    options = GlobalOptions.of(args)
+    options = parsed(GlobalOptions, args)
     if args.command is None:
         from infusion_app.ui.app import run_app  # Qt is loaded only for the window
 
@@ -210,8 +210,7 @@ def _run(args: argparse.Namespace, options: GlobalOptions) -> int:
         kind = kind_of(exc)
         if kind is ErrorKind.BUG and os.environ.get("INFUSION_APP_DEBUG"):
             raise
-        if kind is not ErrorKind.INPUT:  # input is the person's to fix; the rest is support's
-            log_failure(exc, f"{PROG} {args.command}")
+        log_failure(exc, f"{PROG} {args.command}")  # all but input: support's to look at
         sys.stderr.write(f"{PROG} {args.command}: {error_line(exc)}\n")
         return EXIT_FOR_KIND[kind]
 
@@ -239,10 +238,6 @@ def error_line(exc: BaseException) -> str:
 class ProtocolsCommand:
     json: bool
 
-    @classmethod
-    def of(cls, args: argparse.Namespace) -> ProtocolsCommand:
-        return cls(json=args.json)
-
 
 @dataclass(frozen=True)
 class CalcCommand:
@@ -257,21 +252,6 @@ class CalcCommand:
     final_volume_ml: str | None
     json: bool
 
-    @classmethod
-    def of(cls, args: argparse.Namespace) -> CalcCommand:
-        return cls(
-            protocol=args.protocol,
-            dose_level=args.dose_level,
-            weight_kg=args.weight_kg,
-            concentration=args.concentration,
-            viability=args.viability,
-            bag_volume_ml=args.bag_volume_ml,
-            coa=args.coa,
-            drop_factor=args.drop_factor,
-            final_volume_ml=args.final_volume_ml,
-            json=args.json,
-        )
-
 
 @dataclass(frozen=True)
 class ReleaseCheckCommand:
@@ -280,13 +260,9 @@ class ReleaseCheckCommand:
     at: str | None
     json: bool
 
-    @classmethod
-    def of(cls, args: argparse.Namespace) -> ReleaseCheckCommand:
-        return cls(protocol=args.protocol, coa=args.coa, at=args.at, json=args.json)
-
 
 def _protocols(args: argparse.Namespace, directory: Path) -> int:
-    command = ProtocolsCommand.of(args)
+    command = parsed(ProtocolsCommand, args)
     catalog = load_catalog(directory)
     if command.json:
         print_json(
@@ -309,7 +285,7 @@ def _protocols(args: argparse.Namespace, directory: Path) -> int:
 
 
 def _calc(args: argparse.Namespace, directory: Path) -> int:
-    command = CalcCommand.of(args)
+    command = parsed(CalcCommand, args)
     protocol = load_protocol(command.protocol, directory)
     concentration: str | Decimal | None = command.concentration
     viability: str | Decimal | None = command.viability
@@ -349,7 +325,7 @@ def _calc(args: argparse.Namespace, directory: Path) -> int:
 
 
 def _release_check(args: argparse.Namespace, directory: Path) -> int:
-    command = ReleaseCheckCommand.of(args)
+    command = parsed(ReleaseCheckCommand, args)
     protocol = load_protocol(command.protocol, directory)
     now = parse_time("at", command.at) if command.at is not None else datetime.now(UTC)
     check = check_release(protocol, read_coa(command.coa), now)

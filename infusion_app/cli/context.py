@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from infusion_app.app_log import log_startup
+from infusion_app.cli.common import parsed
 from infusion_app.config import load_settings, make_data_folder_private
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.protocol_files import load_catalog
@@ -37,15 +38,11 @@ class GlobalOptions:
     station: str | None
     protocols_dir: Path | None
 
-    @classmethod
-    def of(cls, args: argparse.Namespace) -> GlobalOptions:
-        return cls(db=args.db, station=args.station, protocols_dir=args.protocols_dir)
-
 
 def open_context(
     options: GlobalOptions | argparse.Namespace, protocols: Path, *, migrate: bool = True
 ) -> AppContext:
-    given = options if isinstance(options, GlobalOptions) else GlobalOptions.of(options)
+    given = options if isinstance(options, GlobalOptions) else parsed(GlobalOptions, options)
     settings = load_settings(database_url=given.db, station=given.station)
     make_data_folder_private(settings)
     check_text("station", settings.station, STATION_MAX)  # before the database sees it

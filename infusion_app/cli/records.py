@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from infusion_app.cli.common import parse_date
+from infusion_app.cli.common import parse_date, parsed
 from infusion_app.cli.context import GlobalOptions, log_in, open_context
 from infusion_app.cli.exit_codes import EXIT_OK
 from infusion_app.logic.errors import InputError
@@ -33,26 +33,11 @@ class RecordsCommand:
     user: str
     infusion: str | None  # record, export
     format: Literal["csv", "fhir"] | None  # export
-    paper: str  # record, log
-    language: str  # record, log
+    paper: str | None  # record, log
+    language: str | None  # record, log
     patient: str | None  # log
     first: str | None  # log --from
     last: str | None  # log --to
-
-    @classmethod
-    def of(cls, args: argparse.Namespace) -> RecordsCommand:
-        return cls(
-            command=args.command,
-            output=args.output,
-            user=args.user,
-            infusion=getattr(args, "infusion", None),
-            format=getattr(args, "format", None),
-            paper=getattr(args, "paper", "a4"),
-            language=getattr(args, "language", "en"),
-            patient=getattr(args, "patient", None),
-            first=getattr(args, "first", None),
-            last=getattr(args, "last", None),
-        )
 
 
 def add_records_commands(commands: argparse._SubParsersAction[Any]) -> None:
@@ -90,25 +75,25 @@ def _paper(parser: argparse.ArgumentParser) -> None:
 def run_records(args: argparse.Namespace, protocols: Path) -> int:
     """An output file that cannot be written is an environment error (exit 3): whatever was
     committed about it is in the log, and its message says so."""
-    command = RecordsCommand.of(args)
+    command = parsed(RecordsCommand, args)
     # Checked before the password is asked and before anything is committed; checked again
     # by the service when it writes.
     target = Path(output_files.check_target(os.path.expanduser(command.output)).path)
-    ctx = open_context(GlobalOptions.of(args), protocols)
+    ctx = open_context(parsed(GlobalOptions, args), protocols)
     try:
         user, _password = log_in(ctx, command.user)
         if command.command == "record":
             document = records.infusion_record(
                 ctx,
                 user,
-                find_infusion(ctx, _infusion(command)),
-                paper=command.paper,
-                language=command.language,
+                find_infusion(ctx, _given(command.infusion)),
+                paper=_given(command.paper),
+                language=_given(command.language),
             )
         elif command.command == "export":
             assert command.format is not None  # required by export's parser
             document = records.export_infusion(
-                ctx, user, find_infusion(ctx, _infusion(command)), command.format
+                ctx, user, find_infusion(ctx, _given(command.infusion)), command.format
             )
         else:
             output = target.suffix.lower().lstrip(".")
@@ -119,8 +104,8 @@ def run_records(args: argparse.Namespace, protocols: Path) -> int:
                 user,
                 _log_filter(command),
                 output=output,
-                paper=command.paper,
-                language=command.language,
+                paper=_given(command.paper),
+                language=_given(command.language),
             )
         written = records.save_document(ctx, user, document, target)
         print(f"{document.what} of {document.subject} written to {written}")
@@ -129,9 +114,10 @@ def run_records(args: argparse.Namespace, protocols: Path) -> int:
         ctx.db.dispose()
 
 
-def _infusion(command: RecordsCommand) -> str:
-    assert command.infusion is not None  # a positional argument of record and export
-    return command.infusion
+def _given(value: str | None) -> str:
+    """An argument this command's parser has (a positional, or an option with a default)."""
+    assert value is not None
+    return value
 
 
 def _log_filter(command: RecordsCommand) -> LogFilter:

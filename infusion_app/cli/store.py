@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from infusion_app.cli.common import parsed
 from infusion_app.cli.context import GlobalOptions, log_in, open_context, read_password
 from infusion_app.cli.exit_codes import EXIT_NOT_OK, EXIT_OK
 from infusion_app.logic.errors import InputError
@@ -27,12 +28,8 @@ from infusion_app.store.privileges import privilege_warning
 
 @dataclass(frozen=True)
 class DbCommand:
-    action: Literal["upgrade", "backup", "status"]
+    db_command: Literal["upgrade", "backup", "status"]
     path: Path | None  # backup: the new file
-
-    @classmethod
-    def of(cls, args: argparse.Namespace) -> DbCommand:
-        return cls(action=args.db_command, path=getattr(args, "path", None))
 
 
 @dataclass(frozen=True)
@@ -40,28 +37,14 @@ class VerifyCommand:
     infusion: str | None
     expect_head: str | None
 
-    @classmethod
-    def of(cls, args: argparse.Namespace) -> VerifyCommand:
-        return cls(infusion=args.infusion, expect_head=args.expect_head)
-
 
 @dataclass(frozen=True)
 class UserCommand:
-    action: Literal["add", "list", "set-role", "reset-password", "unlock"]
+    user_command: Literal["add", "list", "set-role", "reset-password", "unlock"]
     username: str | None  # every action but list
     name: str | None  # add: the printed name
     role: str | None  # add, set-role
     by: str | None  # the administrator (add: not for the first account)
-
-    @classmethod
-    def of(cls, args: argparse.Namespace) -> UserCommand:
-        return cls(
-            action=args.user_command,
-            username=getattr(args, "username", None),
-            name=getattr(args, "name", None),
-            role=getattr(args, "role", None),
-            by=getattr(args, "by", None),
-        )
 
 
 def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -103,10 +86,10 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: i
 
 
 def run_db(args: argparse.Namespace, protocols: Path) -> int:
-    command = DbCommand.of(args)
-    ctx = open_context(GlobalOptions.of(args), protocols, migrate=False)
+    command = parsed(DbCommand, args)
+    ctx = open_context(parsed(GlobalOptions, args), protocols, migrate=False)
     try:
-        if command.action == "upgrade":
+        if command.db_command == "upgrade":
             result = upgrade(ctx.db, ctx.now(), explicit=True)
             if result.from_revision == result.to_revision:
                 print(f"schema {result.to_revision}: up to date")
@@ -114,7 +97,7 @@ def run_db(args: argparse.Namespace, protocols: Path) -> int:
                 print(f"schema {result.from_revision or '(empty)'} -> {result.to_revision}")
             if result.backup is not None:
                 print(f"backup: {result.backup}")
-        elif command.action == "backup":
+        elif command.db_command == "backup":
             assert command.path is not None  # a required argument of backup
             check_target(command.path)  # one line for a name no file can have, before any work
             print(f"backup: {backup_sqlite(_sqlite_path(ctx.db), command.path)}")
@@ -132,9 +115,9 @@ def run_db(args: argparse.Namespace, protocols: Path) -> int:
 
 
 def run_verify(args: argparse.Namespace, protocols: Path) -> int:
-    command = VerifyCommand.of(args)
+    command = parsed(VerifyCommand, args)
     expected = None if command.expect_head is None else _head(command.expect_head)
-    ctx = open_context(GlobalOptions.of(args), protocols)
+    ctx = open_context(parsed(GlobalOptions, args), protocols)
     try:
         infusion = None if command.infusion is None else find_infusion(ctx, command.infusion)
         report = audit.verify_log(
@@ -180,33 +163,33 @@ def _head(text: str) -> str:
 
 
 def run_user(args: argparse.Namespace, protocols: Path) -> int:
-    command = UserCommand.of(args)
-    ctx = open_context(GlobalOptions.of(args), protocols)
+    command = parsed(UserCommand, args)
+    ctx = open_context(parsed(GlobalOptions, args), protocols)
     try:
-        if command.action == "list":
+        if command.user_command == "list":
             for user in accounts.list_users(ctx):
                 print(f"{user.username:<20} {user.role.value:<11} {user.printed_name}")
             return EXIT_OK
         username, name, role = command.username or "", command.name or "", command.role or ""
-        if command.action == "add" and accounts.count_users(ctx) == 0:
+        if command.user_command == "add" and accounts.count_users(ctx) == 0:
             if role != "admin" or command.by:
                 raise InputError("role", "the first account must be an admin, created without --by")
             password = read_password(f"New password for {username}: ", confirm=True)
             accounts.create_first_admin(ctx, username, name, password)
             print(f"created administrator {username}")
             return EXIT_OK
-        if command.action == "add" and not command.by:
+        if command.user_command == "add" and not command.by:
             raise InputError("by", "accounts exist: give --by ADMIN, the administrator creating it")
         assert command.by is not None  # required by every other action's parser
         admin = _log_in_admin(ctx, command.by)
-        if command.action == "add":
+        if command.user_command == "add":
             password = read_password(f"New password for {username}: ", confirm=True)
             accounts.create_user(ctx, admin, username, name, role, password)
             print(f"created {role} {username}")
-        elif command.action == "set-role":
+        elif command.user_command == "set-role":
             accounts.change_role(ctx, admin, username, role)
             print(f"{username} is now {role}")
-        elif command.action == "reset-password":
+        elif command.user_command == "reset-password":
             password = read_password(f"New password for {username}: ", confirm=True)
             accounts.reset_password(ctx, admin, username, password)
             print(f"password of {username} reset")

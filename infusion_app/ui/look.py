@@ -33,10 +33,8 @@ def failure_text(exc: BaseException) -> str:
     """A refused action's reason, as the service said it. Environment and integrity errors say
     what happened and are logged; a bug is logged with its traceback, and the text says where
     the log file is (never the traceback itself)."""
-    kind = kind_of(exc)
-    if kind is not ErrorKind.INPUT:
-        log_failure(exc, "window")
-    if kind is ErrorKind.BUG:
+    log_failure(exc, "window")
+    if kind_of(exc) is ErrorKind.BUG:
         return (
             f"Internal error ({type(exc).__name__}): details in the log file {log_file()}. "
             "Nothing was saved."
