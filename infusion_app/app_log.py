@@ -15,18 +15,19 @@ platformdirs' ``user_log_dir`` for the app's folder name, as the data and config
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import traceback
 from collections.abc import Iterable, Mapping
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Any
-
-from platformdirs import user_log_path
+from typing import TYPE_CHECKING, Any
 
 from infusion_app import __version__
 from infusion_app.logic.errors import EnvironmentProblem, ErrorKind, IntegrityProblem, kind_of
+
+if TYPE_CHECKING:
+    from logging.handlers import RotatingFileHandler
 
 APP_DIR_NAME = "infusion-app"  # the same folder name as config.APP_DIR_NAME
 LOG_FILE_NAME = "infusion-app.log"
@@ -49,27 +50,35 @@ _MESSAGE_KEPT: tuple[type[BaseException], ...] = (
 )
 
 
+@functools.cache
+def _quiet_handler_class() -> type[RotatingFileHandler]:
+    """Made at the first log entry: ``logging.handlers`` costs the window's start ~10 ms."""
+    from logging.handlers import RotatingFileHandler
 
-class _QuietFileHandler(RotatingFileHandler):
-    """A log that cannot be written (a full disk, a folder gone) is dropped without a word:
-    logging's own "--- Logging error ---" dump would break the one-line rule of every error."""
+    class QuietFileHandler(RotatingFileHandler):
+        """A log that cannot be written (a full disk, a folder gone) is dropped without a
+        word: logging's own "--- Logging error ---" dump would break the one-line rule."""
 
-    def handleError(self, record: logging.LogRecord) -> None:
-        pass
+        def handleError(self, record: logging.LogRecord) -> None:
+            pass
 
-    def _open(self) -> Any:
-        # made at the first entry, not at start-up: a command that logs nothing leaves no folder
-        os.makedirs(os.path.dirname(self.baseFilename), mode=0o700, exist_ok=True)
-        return super()._open()
+        def _open(self) -> Any:
+            # made at the first entry: a command that logs nothing leaves no folder behind
+            os.makedirs(os.path.dirname(self.baseFilename), mode=0o700, exist_ok=True)
+            return super()._open()
+
+    return QuietFileHandler
 
 
-_handler: RotatingFileHandler | None = None
+_handler: logging.FileHandler | None = None
 
 
 def log_folder(env: Mapping[str, str] = os.environ) -> Path:
     given = env.get(LOG_DIR_ENV)
     if given:
         return Path(given)
+    from platformdirs import user_log_path
+
     return Path(user_log_path(APP_DIR_NAME, appauthor=False))
 
 
@@ -87,7 +96,7 @@ def start_logging(env: Mapping[str, str] = os.environ) -> Path:
     path = log_file(env)
     if _handler is not None and Path(_handler.baseFilename) == path.absolute():
         return path
-    handler = _QuietFileHandler(
+    handler = _quiet_handler_class()(
         path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
     )
     handler.setFormatter(
@@ -141,6 +150,7 @@ def log_failure(error: BaseException, where: str) -> None:
     kind = kind_of(error)
     if kind is ErrorKind.INPUT or getattr(error, "_infusion_app_logged", False):
         return
+    start_logging()
     level = logging.ERROR if kind in (ErrorKind.BUG, ErrorKind.INTEGRITY) else logging.WARNING
     logging.getLogger(LOGGER).log(
         level, "%s: %s error\n%s", where, kind.value, safe_traceback(error)
@@ -153,6 +163,7 @@ def log_startup(
     front_end: str, database_url: str, protocols: Iterable[tuple[str, str, str | None]]
 ) -> None:
     """The facts support asks first: version, database (no password), protocol files."""
+    start_logging()
     logger = logging.getLogger(LOGGER)
     logger.info("%s start: version %s, database %s", front_end, __version__, database_url)
     for protocol_id, version, sha256 in protocols:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from infusion_app import APP_NAME, __version__
-from infusion_app.app_log import log_failure, start_logging
+from infusion_app.app_log import log_failure
 from infusion_app.cli.bedside import add_bedside_commands, run_infusion, run_patient, run_product
 from infusion_app.cli.common import parse_time, parsed, print_json, read_coa
 from infusion_app.cli.context import GlobalOptions
@@ -177,7 +177,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         # every global option reaches the window, as it reaches every command
         return run_app(options.db, options.station, options.protocols_dir)
-    start_logging()
     real_stdout = sys.stdout
     output = _GuardedOutput(real_stdout)
     sys.stdout = output

@@ -12,7 +12,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from infusion_app import APP_NAME, __version__
-from infusion_app.app_log import log_startup, start_logging
+from infusion_app.app_log import log_startup
 from infusion_app.ui.look import failure_text
 from infusion_app.ui.main_window import MainWindow
 
@@ -144,8 +144,7 @@ def run_app(
     station: str | None = None,
     protocols: Path | None = None,
 ) -> int:
-    start_logging()
-    sys.excepthook = report_bug
+    sys.excepthook = report_bug  # the log file starts with the record's start-up facts
     app = create_application()
     window = open_window(database_url, station, protocols)
     try:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from infusion_app.app_log import start_logging
 from infusion_app.resources import protocols_dir
 from infusion_app.ui import app
 from infusion_app.ui.look import failure_text
@@ -18,7 +19,7 @@ from infusion_app.ui.look import failure_text
 def log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "logs"
     monkeypatch.setenv("INFUSION_APP_LOG_DIR", str(folder))
-    app.start_logging()
+    start_logging()
     return folder
 
 
