@@ -1,20 +1,23 @@
 """The ``infusion-app`` entry point: open the window without loading the headless CLI.
 
-With no command (only ``--db`` and ``--station``) the window starts straight away: the store,
-SQLAlchemy and the protocol models load in the background after the window is shown, so a
-nurse sees the login at once. Anything else goes to the full command line (``cli.main``).
+With no command (only ``--db``, ``--station`` and ``--protocols-dir``) the window starts
+straight away: the store, SQLAlchemy and the protocol models load in the background after the
+window is shown, so a nurse sees the login at once. Anything else goes to the full command
+line (``cli.main``).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-WINDOW_OPTIONS = ("--db", "--station")
+WINDOW_OPTIONS = ("--db", "--station", "--protocols-dir")
 
 
 def window_options(argv: Sequence[str]) -> dict[str, str] | None:
-    """``{"db": ..., "station": ...}`` when ``argv`` asks for the window only, else None."""
+    """``{"db": ..., "station": ..., "protocols-dir": ...}`` when ``argv`` asks for the window
+    only, else None."""
     found: dict[str, str] = {}
     items = list(argv)
     while items:
@@ -36,7 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options is not None:
         from infusion_app.ui.app import run_app
 
-        return run_app(options.get("db"), options.get("station"))
+        folder = options.get("protocols-dir")
+        protocols = None if folder is None else Path(folder)
+        return run_app(options.get("db"), options.get("station"), protocols)
     from infusion_app.cli import main as cli_main
 
     return cli_main(args)

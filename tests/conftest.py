@@ -63,6 +63,20 @@ def protocol_variant(tmp_path: Path, shipped_protocols_dir: Path):
     return make
 
 
+@pytest.fixture(scope="session", autouse=True)
+def log_folder_of_the_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The app's log file goes to the run's own tmp folder, never the real home; child
+    processes inherit it. A test that reads the log points it at its own folder."""
+    folder = tmp_path_factory.mktemp("logs")
+    before = os.environ.get("INFUSION_APP_LOG_DIR")
+    os.environ["INFUSION_APP_LOG_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("INFUSION_APP_LOG_DIR", None)
+    else:
+        os.environ["INFUSION_APP_LOG_DIR"] = before
+
+
 # --- the record store -------------------------------------------------------------------
 
 

@@ -275,21 +275,35 @@ def test_no_command_opens_the_window(monkeypatch) -> None:
     opened = []
     import infusion_app.ui.app as app
 
-    monkeypatch.setattr(app, "run_app", lambda db, station: opened.append((db, station)) or 0)
+    monkeypatch.setattr(
+        app, "run_app", lambda db, station, protocols: opened.append((db, station, protocols)) or 0
+    )
     assert cli.main([]) == 0
     assert cli.main(["--db", "sqlite:///x.sqlite3", "--station", "bed-4"]) == 0
-    assert opened == [(None, None), ("sqlite:///x.sqlite3", "bed-4")]
+    # --protocols-dir reaches the window too (it was dropped before issue 13)
+    assert cli.main(["--protocols-dir", "/trial/protocols", "--db", "sqlite:///y.sqlite3"]) == 0
+    assert opened == [
+        (None, None, None),
+        ("sqlite:///x.sqlite3", "bed-4", None),
+        ("sqlite:///y.sqlite3", None, Path("/trial/protocols")),
+    ]
 
 
-def test_bug_is_one_line_not_a_traceback(capsys, monkeypatch) -> None:
+def test_bug_is_one_line_not_a_traceback(capsys, monkeypatch, tmp_path) -> None:
     def broken(*_args):
         raise ZeroDivisionError("boom")
 
     monkeypatch.delenv("INFUSION_APP_DEBUG", raising=False)
+    monkeypatch.setenv("INFUSION_APP_LOG_DIR", str(tmp_path))
     monkeypatch.setitem(cli._HANDLERS, "protocols", broken)
     code, _, err = run(capsys, "protocols")
     assert code == 70
-    assert err.count("\n") == 1 and "internal error (ZeroDivisionError: boom)" in err
+    log = tmp_path / "infusion-app.log"
+    assert err == (
+        f"infusion-app protocols: internal error (ZeroDivisionError), details in {log}, "
+        "nothing was saved; please report it\n"
+    )
+    assert "Traceback" in log.read_text(encoding="utf-8")  # the traceback went to the log
 
 
 def test_console_script_end_to_end(tmp_path: Path) -> None:

@@ -14,6 +14,10 @@ def test_window_options():
         "db": "sqlite:///x.db",
         "station": "bed-2",
     }
+    assert window_options(["--protocols-dir", "/p", "--db=sqlite:///x.db"]) == {
+        "protocols-dir": "/p",
+        "db": "sqlite:///x.db",
+    }
     assert window_options(["protocols"]) is None
     assert window_options(["--help"]) is None
     assert window_options(["--db"]) is None  # the full parser explains the missing value

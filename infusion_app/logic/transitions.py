@@ -22,7 +22,7 @@ from typing import Any
 
 from infusion_app.logic.adverse_events import parse_adverse_event
 from infusion_app.logic.alarms import Alarm, Priority
-from infusion_app.logic.errors import DomainError
+from infusion_app.logic.errors import DomainError, IntegrityProblem
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import (
     AdverseEventEntry,
@@ -43,7 +43,7 @@ class ActionRefused(DomainError):
     """The action is not allowed in the infusion's current state; the message says why."""
 
 
-class InconsistentRecord(DomainError):
+class InconsistentRecord(IntegrityProblem):
     """A stored log the rule book cannot replay: a bug or a record altered outside the app."""
 
 

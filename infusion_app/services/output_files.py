@@ -43,7 +43,7 @@ from pathlib import Path
 from types import TracebackType
 
 from infusion_app.file_guard import is_database_file, refuse_database_file
-from infusion_app.logic.errors import DomainError, InputError
+from infusion_app.logic.errors import EnvironmentProblem, InputError
 from infusion_app.logic.text_rules import bad_character
 
 INCOMPLETE_PREFIX = ".infusion-app-incomplete-"
@@ -54,7 +54,7 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EMLINK}
 
 
-class OutputFileError(DomainError):
+class OutputFileError(EnvironmentProblem):
     """The output file could not be written or put in place: the file system's doing, not the
     input's (a full disk, a folder made read-only, a target replaced meanwhile)."""
 

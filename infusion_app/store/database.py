@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from infusion_app.file_guard import register_database, unregister_database
@@ -251,9 +251,12 @@ def translate_errors(db: Database) -> Iterator[None]:
     except StoreError:
         raise
     except DBAPIError as exc:
-        translated = (
-            _translate(db, exc.orig, exc.connection_invalidated) if exc.orig is not None else None
+        # PEP 249's OperationalError with no SQLSTATE at all: the server never answered
+        # (connection refused, no route, name not found): the link is as good as lost.
+        lost = exc.connection_invalidated or (
+            isinstance(exc, OperationalError) and getattr(exc.orig, "sqlstate", "") is None
         )
+        translated = _translate(db, exc.orig, lost) if exc.orig is not None else None
         if translated is None:
             raise
         raise translated from exc

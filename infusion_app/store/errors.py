@@ -1,14 +1,17 @@
 """Environment failures of the store, told apart from bugs and from bad input.
 
 Each message says what happened and what the person can do; none is ever shown as "saved".
+The kinds are those of :mod:`infusion_app.logic.errors`: every :class:`StoreError` is an
+environment error (CLI exit 3); :class:`RecordIntegrityError` is an integrity error (exit 4),
+not a kind of StoreError, so nothing that catches the environment's failures swallows it.
 """
 
 from __future__ import annotations
 
-from infusion_app.logic.errors import DomainError
+from infusion_app.logic.errors import EnvironmentProblem, IntegrityProblem
 
 
-class StoreError(DomainError):
+class StoreError(EnvironmentProblem):
     """The database could not do what was asked; nothing was committed."""
 
 
@@ -54,7 +57,7 @@ class NotARecordStore(StoreError):
     neither opened nor initialised, since that would hide what the person meant to open."""
 
 
-class RecordIntegrityError(StoreError):
+class RecordIntegrityError(IntegrityProblem):
     """A row the app was about to rely on disagrees with the log that should explain it.
 
     Never bad input: the database was changed behind the app's back (or the log cannot be

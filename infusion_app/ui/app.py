@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from infusion_app import APP_NAME, __version__
-from infusion_app.logic.errors import DomainError
+from infusion_app.app_log import log_startup
+from infusion_app.ui.look import failure_text
 from infusion_app.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -54,31 +57,47 @@ class Opened:
     first_run: bool
 
 
-def open_record(database_url: str | None, station: str | None) -> Opened:
+def open_record(
+    database_url: str | None, station: str | None, protocols: Path | None = None
+) -> Opened:
     """Everything heavy of the start-up, run off the UI thread after the window is shown:
-    SQLAlchemy and the store, the protocol files, and whether any account exists yet."""
+    SQLAlchemy and the store, the protocol files (``protocols``, else the shipped ones), and
+    whether any account exists yet."""
     from infusion_app.config import load_settings, make_data_folder_private
     from infusion_app.logic.protocol_files import load_catalog
     from infusion_app.resources import protocols_dir
     from infusion_app.services import accounts
     from infusion_app.services.context import AppContext, system_clock
-    from infusion_app.store.errors import StoreError
+    from infusion_app.store.errors import RecordIntegrityError, StoreError
     from infusion_app.store.opening import open_database
 
     settings = load_settings(database_url=database_url, station=station)
     make_data_folder_private(settings)
     db = open_database(settings.database_url, system_clock())
     ctx = AppContext(
-        db=db, station=settings.station, policy=settings.security, protocols=protocols_dir()
+        db=db,
+        station=settings.station,
+        policy=settings.security,
+        protocols=protocols or protocols_dir(),
+    )
+    catalog = load_catalog(ctx.protocols)
+    log_startup(
+        "window",
+        db.url.render_as_string(hide_password=True),
+        ((p.id, p.version, p.content_sha256) for p in catalog.protocols),
     )
     try:
         first_run = accounts.count_users(ctx) == 0
-    except StoreError:
+    except (StoreError, RecordIntegrityError):
         first_run = False  # the window shows the store's banner when it asks again
-    return Opened(ctx, load_catalog(ctx.protocols), first_run)
+    return Opened(ctx, catalog, first_run)
 
 
-def open_window(database_url: str | None = None, station: str | None = None) -> MainWindow:
+def open_window(
+    database_url: str | None = None,
+    station: str | None = None,
+    protocols: Path | None = None,
+) -> MainWindow:
     """Show the window now and open the record behind it; the login is enabled once the
     record is open. A record that cannot be opened ends the app with its reason."""
     create_application()
@@ -95,18 +114,39 @@ def open_window(database_url: str | None = None, station: str | None = None) -> 
         )
 
     def failed(exc: Exception) -> None:
-        message = str(exc) if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
-        QMessageBox.critical(window, APP_NAME, message[:1].upper() + message[1:])
+        # a known error says what to do; a bug is logged and the box says where the log is
+        QMessageBox.critical(window, APP_NAME, failure_text(exc))
         window.close()
         QApplication.exit(EXIT_ENVIRONMENT)  # schema too new, server unreachable, bad config
 
-    window.tasks.run(lambda: open_record(database_url, station), opened, failed)
+    window.tasks.run(lambda: open_record(database_url, station, protocols), opened, failed)
     return window
 
 
-def run_app(database_url: str | None = None, station: str | None = None) -> int:
+def report_bug(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    """The window's ``sys.excepthook``: an exception no screen caught (a bug in a slot) is
+    logged with its traceback, and a box says so and where the log file is."""
+    if not isinstance(error, Exception):  # KeyboardInterrupt, SystemExit: as Python does
+        sys.__excepthook__(kind, error, trace)
+        return
+    text = failure_text(error)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        QMessageBox.critical(app.activeWindow(), APP_NAME, text)
+    else:
+        sys.stderr.write(text + "\n")
+
+
+def run_app(
+    database_url: str | None = None,
+    station: str | None = None,
+    protocols: Path | None = None,
+) -> int:
+    sys.excepthook = report_bug  # the log file starts with the record's start-up facts
     app = create_application()
-    window = open_window(database_url, station)
+    window = open_window(database_url, station, protocols)
     try:
         return app.exec()
     finally:

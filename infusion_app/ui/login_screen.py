@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infusion_app.logic.errors import DomainError
-from infusion_app.store.errors import StoreError
-from infusion_app.ui.look import ERROR_STYLE
+from infusion_app.logic.errors import ErrorKind, kind_of
+from infusion_app.ui.look import ERROR_STYLE, failure_text
 from infusion_app.ui.tasks import Tasks
 
 if TYPE_CHECKING:  # the store loads after the window is shown (ui/app.py)
@@ -147,7 +146,5 @@ class LoginScreen(QWidget):
         self.submit.setEnabled(True)
         self.password.clear()
         self.password.setFocus()
-        if isinstance(exc, DomainError | StoreError):
-            self.error.setText(str(exc))
-        else:
-            self.error.setText(self.tr("Unexpected error: {0}").format(type(exc).__name__))
+        shown = failure_text(exc)  # logs what support needs; a bug's text names the log file
+        self.error.setText(shown if kind_of(exc) is ErrorKind.BUG else str(exc))

@@ -10,9 +10,9 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from infusion_app.app_log import log_failure, log_file
 from infusion_app.logic.alarms import Priority
-from infusion_app.logic.errors import DomainError
-from infusion_app.store.errors import StoreError
+from infusion_app.logic.errors import ErrorKind, kind_of
 from infusion_app.ui.rows_table import RowsTable
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
@@ -30,11 +30,17 @@ PASS_COLOUR, FAIL_COLOUR, PENDING_COLOUR = "#c8e6c9", "#ffcdd2", "#fff9c4"
 
 
 def failure_text(exc: BaseException) -> str:
-    """A refused action's reason, as the service said it; anything else named, not dumped."""
-    if isinstance(exc, DomainError | StoreError):
-        text = str(exc)
-        return text[:1].upper() + text[1:]
-    return f"Unexpected error ({type(exc).__name__}): {exc}. Nothing was recorded."
+    """A refused action's reason, as the service said it. Environment and integrity errors say
+    what happened and are logged; a bug is logged with its traceback, and the text says where
+    the log file is (never the traceback itself)."""
+    log_failure(exc, "window")
+    if kind_of(exc) is ErrorKind.BUG:
+        return (
+            f"Internal error ({type(exc).__name__}): details in the log file {log_file()}. "
+            "Nothing was saved."
+        )
+    text = str(exc)
+    return text[:1].upper() + text[1:]
 
 
 def say(label: QLabel, text: str, *, ok: bool = False, error: bool = False) -> None:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from infusion_app import APP_NAME, __version__
 from infusion_app.logic.roles import Action, Role, may
 from infusion_app.logic.security import is_idle
-from infusion_app.store.errors import StoreError
+from infusion_app.store.errors import RecordIntegrityError, StoreError
 from infusion_app.ui.login_screen import LoginScreen
 from infusion_app.ui.look import touch_sized
 from infusion_app.ui.preferences import Preferences
@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
         assert self.ctx is not None
         try:
             return accounts.count_users(self.ctx) == 0
-        except StoreError as exc:
+        except (StoreError, RecordIntegrityError) as exc:
             shown = self.store_banner.text() if self.store_banner.isVisibleTo(self) else ""
             self.store_banner.setText("\n".join(filter(None, (shown, str(exc)))))
             self.store_banner.setVisible(True)

@@ -15,8 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from infusion_app.cli_common import count_argument, parse_date, parse_time, print_json, read_coa
-from infusion_app.cli_store import open_context, read_password
+from infusion_app.cli.common import count_argument, parse_date, parse_time, print_json, read_coa
+from infusion_app.cli.context import log_in, open_context
+from infusion_app.cli.exit_codes import EXIT_OK
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.summaries import infusion_summary, release_summary
 from infusion_app.logic.text_rules import (
@@ -27,12 +28,11 @@ from infusion_app.logic.text_rules import (
     check_text,
     optional_text,
 )
-from infusion_app.services import accounts, bedside, infusions, patients, products
+from infusion_app.services import bedside, infusions, patients, products
 from infusion_app.services.bedside import Outcome
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.status import find_infusion, infusion_status
 
-EXIT_OK = 0
 MAX_INFUSION_NUMBER = 999
 
 Sub: TypeAlias = "argparse._SubParsersAction[Any]"  # of cli._Parser: usage errors exit 2
@@ -199,8 +199,7 @@ def _step(steps: Sub, name: str, help: str, *, at: bool = False) -> argparse.Arg
 
 
 def _log_in(ctx: AppContext, args: argparse.Namespace) -> tuple[CurrentUser, str]:
-    password = read_password(f"Password for {args.user}: ")
-    return accounts.log_in(ctx, args.user, password), password
+    return log_in(ctx, args.user)
 
 
 def run_patient(args: argparse.Namespace, protocols: Path) -> int:

@@ -8,25 +8,36 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from infusion_app.cli_common import parse_date
-from infusion_app.cli_store import open_context, read_password
+from infusion_app.cli.common import parse_date, parsed
+from infusion_app.cli.context import GlobalOptions, log_in, open_context
+from infusion_app.cli.exit_codes import EXIT_OK
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.text_rules import TRIAL_ID_MAX, check_text
 from infusion_app.records.infusion_log import LogFilter
 from infusion_app.records.labels import LANGUAGES
 from infusion_app.records.pages import PAPERS
-from infusion_app.services import accounts, output_files, records
-from infusion_app.services.context import AppContext, CurrentUser
-from infusion_app.services.output_files import OutputFileError
+from infusion_app.services import output_files, records
 from infusion_app.services.status import find_infusion
 
-PROG = "infusion-app"
-EXIT_OK = 0
-EXIT_ENVIRONMENT = 3
+
+@dataclass(frozen=True)
+class RecordsCommand:
+    """``record``, ``log`` or ``export``, as parsed; an option a command lacks is None."""
+
+    command: Literal["record", "log", "export"]
+    output: str  # as typed: "" and a trailing "/" must reach the check as they are
+    user: str
+    infusion: str | None  # record, export
+    format: Literal["csv", "fhir"] | None  # export
+    paper: str | None  # record, log
+    language: str | None  # record, log
+    patient: str | None  # log
+    first: str | None  # log --from
+    last: str | None  # log --to
 
 
 def add_records_commands(commands: argparse._SubParsersAction[Any]) -> None:
@@ -62,33 +73,27 @@ def _paper(parser: argparse.ArgumentParser) -> None:
 
 
 def run_records(args: argparse.Namespace, protocols: Path) -> int:
-    try:
-        return _run_records(args, protocols)
-    except OutputFileError as exc:
-        # The output file could not be written or put in place: the file system's doing
-        # (exit 3). Whatever was committed about it is in the log, and the line says so.
-        sys.stderr.write(f"{PROG} {args.command}: {exc}\n")
-        return EXIT_ENVIRONMENT
-
-
-def _run_records(args: argparse.Namespace, protocols: Path) -> int:
+    """An output file that cannot be written is an environment error (exit 3): whatever was
+    committed about it is in the log, and its message says so."""
+    command = parsed(RecordsCommand, args)
     # Checked before the password is asked and before anything is committed; checked again
     # by the service when it writes.
-    target = Path(output_files.check_target(os.path.expanduser(args.output)).path)
-    ctx = open_context(args, protocols)
+    target = Path(output_files.check_target(os.path.expanduser(command.output)).path)
+    ctx = open_context(parsed(GlobalOptions, args), protocols)
     try:
-        user = _log_in(ctx, args.user)
-        if args.command == "record":
+        user, _password = log_in(ctx, command.user)
+        if command.command == "record":
             document = records.infusion_record(
                 ctx,
                 user,
-                find_infusion(ctx, args.infusion),
-                paper=args.paper,
-                language=args.language,
+                find_infusion(ctx, _given(command.infusion)),
+                paper=_given(command.paper),
+                language=_given(command.language),
             )
-        elif args.command == "export":
+        elif command.command == "export":
+            assert command.format is not None  # required by export's parser
             document = records.export_infusion(
-                ctx, user, find_infusion(ctx, args.infusion), args.format
+                ctx, user, find_infusion(ctx, _given(command.infusion)), command.format
             )
         else:
             output = target.suffix.lower().lstrip(".")
@@ -97,10 +102,10 @@ def _run_records(args: argparse.Namespace, protocols: Path) -> int:
             document = records.infusion_log(
                 ctx,
                 user,
-                _log_filter(args),
+                _log_filter(command),
                 output=output,
-                paper=args.paper,
-                language=args.language,
+                paper=_given(command.paper),
+                language=_given(command.language),
             )
         written = records.save_document(ctx, user, document, target)
         print(f"{document.what} of {document.subject} written to {written}")
@@ -109,18 +114,20 @@ def _run_records(args: argparse.Namespace, protocols: Path) -> int:
         ctx.db.dispose()
 
 
-def _log_in(ctx: AppContext, username: str) -> CurrentUser:
-    return accounts.log_in(ctx, username, read_password(f"Password for {username}: "))
+def _given(value: str | None) -> str:
+    """An argument this command's parser has (a positional, or an option with a default)."""
+    assert value is not None
+    return value
 
 
-def _log_filter(args: argparse.Namespace) -> LogFilter:
-    if args.patient and (args.first or args.last):
+def _log_filter(command: RecordsCommand) -> LogFilter:
+    if command.patient and (command.first or command.last):
         raise InputError("patient", "give --patient or --from/--to, not both")
-    if args.patient:
-        return LogFilter(patient=check_text("patient", args.patient, TRIAL_ID_MAX))
-    if not (args.first and args.last):
+    if command.patient:
+        return LogFilter(patient=check_text("patient", command.patient, TRIAL_ID_MAX))
+    if not (command.first and command.last):
         raise InputError("from", "give --patient ID, or both --from DATE and --to DATE")
-    first, last = parse_date("from", args.first), parse_date("to", args.last)
+    first, last = parse_date("from", command.first), parse_date("to", command.last)
     if last < first:
         raise InputError("to", f"{last} is before --from {first}")
     return LogFilter(first=first, last=last)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from infusion_app.file_guard import read_coa_file
 from infusion_app.logic.coa import CertificateOfAnalysis
@@ -16,6 +17,18 @@ from infusion_app.logic.errors import InputError
 from infusion_app.logic.identity import MAX_RECORD_ID, parse_count
 from infusion_app.logic.numbers import parse_int
 from infusion_app.logic.summaries import json_default
+
+Parsed = TypeVar("Parsed")
+
+
+def parsed(kind: type[Parsed], args: argparse.Namespace) -> Parsed:
+    """The parsed command line as a typed dataclass: each field read from the argument of its
+    name (None when this command has no such argument), so a command's code reads typed
+    fields instead of untyped Namespace attributes."""
+    assert dataclasses.is_dataclass(kind)
+    return kind(
+        **{field.name: getattr(args, field.name, None) for field in dataclasses.fields(kind)}
+    )
 
 
 def read_coa(path: Path) -> CertificateOfAnalysis:

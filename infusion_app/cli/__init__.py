@@ -1,10 +1,13 @@
 """``infusion-app``: the desktop window by default, headless subcommands for scripts.
 
-Exit status: 0 success (release-check: RELEASABLE, verify-log: chain intact); 1 NOT_RELEASABLE
-or INCOMPLETE, or a broken chain; 2 invalid input (including a malformed protocol or CoA file,
-a refused login or action), with one line on stderr naming the field; 3 the database could not
-do it (locked, read-only, full, damaged, unreachable): nothing was saved.
-A user never sees a traceback: an unexpected error is reported in one line, exit 70.
+One module per command group: :mod:`.store` (db, verify-log, user), :mod:`.bedside` (patient,
+product, infusion), :mod:`.records` (record, log, export); the calculations are here. Every
+command opens the record through :func:`.context.open_context` and asks for passwords through
+:func:`.context.log_in`.
+
+Exit status: the table in :mod:`.exit_codes` (0 success, 1 a negative answer, 2 input,
+3 environment, 4 integrity, 70 a bug). Every error is one line on stderr; a user never sees a
+traceback: a bug's goes to the log file (:mod:`infusion_app.app_log`), and the line says where.
 """
 
 from __future__ import annotations
@@ -13,32 +16,53 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from infusion_app import APP_NAME, __version__
-from infusion_app.cli_bedside import add_bedside_commands, run_infusion, run_patient, run_product
-from infusion_app.cli_common import parse_time, print_json, read_coa
-from infusion_app.cli_records import add_records_commands, run_records
-from infusion_app.cli_store import add_store_commands, run_db, run_user, run_verify
+from infusion_app.app_log import log_failure
+from infusion_app.cli.bedside import add_bedside_commands, run_infusion, run_patient, run_product
+from infusion_app.cli.common import parse_time, parsed, print_json, read_coa
+from infusion_app.cli.context import GlobalOptions
+from infusion_app.cli.exit_codes import (
+    EXIT_ENVIRONMENT,
+    EXIT_FOR_KIND,
+    EXIT_INTEGRITY,
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_NOT_OK,
+    EXIT_OK,
+    ExitCode,
+)
+from infusion_app.cli.records import add_records_commands, run_records
+from infusion_app.cli.store import add_store_commands, run_db, run_user, run_verify
 from infusion_app.logic.dosing import calculate_dose
 from infusion_app.logic.drip_plan import plan_drip
-from infusion_app.logic.errors import DomainError, InputError
+from infusion_app.logic.errors import ErrorKind, InputError, kind_of
 from infusion_app.logic.numbers import format_cells
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.protocol_files import load_catalog, load_protocol
 from infusion_app.logic.release import Verdict, check_release
 from infusion_app.logic.summaries import calculation_summary, release_summary
 from infusion_app.resources import protocols_dir
-from infusion_app.store.errors import RecordIntegrityError, StoreError
+from infusion_app.store.errors import StoreError
 
-EXIT_OK = 0
-EXIT_NOT_OK = 1
-EXIT_INVALID = 2
-EXIT_ENVIRONMENT = 3
-EXIT_INTERNAL = 70
+__all__ = [
+    "EXIT_ENVIRONMENT",
+    "EXIT_INTEGRITY",
+    "EXIT_INTERNAL",
+    "EXIT_INVALID",
+    "EXIT_NOT_OK",
+    "EXIT_OK",
+    "ExitCode",
+    "build_parser",
+    "main",
+]
+
 PROG = "infusion-app"
 
 
@@ -147,15 +171,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             with contextlib.suppress(OSError, ValueError):
                 stream.reconfigure(errors="replace")  # a non-UTF-8 console still gets the result
     args = build_parser().parse_args(argv)
+    options = parsed(GlobalOptions, args)
     if args.command is None:
         from infusion_app.ui.app import run_app  # Qt is loaded only for the window
 
-        return run_app(args.db, args.station)
+        # every global option reaches the window, as it reaches every command
+        return run_app(options.db, options.station, options.protocols_dir)
     real_stdout = sys.stdout
     output = _GuardedOutput(real_stdout)
     sys.stdout = output
     try:
-        return _run(args)
+        return _run(args, options)
     finally:
         output.flush()
         sys.stdout = real_stdout
@@ -175,33 +201,69 @@ def _silence(stream: TextIO) -> None:
         os.close(devnull)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, options: GlobalOptions) -> int:
     try:
         handler = _HANDLERS[args.command]
-        return handler(args, args.protocols_dir or protocols_dir())
-    except RecordIntegrityError as exc:  # a row disagrees with the log: never bad input
-        sys.stderr.write(f"{PROG} {args.command}: {exc}\n")
-        return EXIT_ENVIRONMENT
-    except StoreError as exc:
-        sys.stderr.write(f"{PROG} {args.command}: database: {_one_line(str(exc))}\n")
-        return EXIT_ENVIRONMENT
-    except DomainError as exc:
-        sys.stderr.write(f"{PROG} {args.command}: error: {_one_line(str(exc))}\n")
-        return EXIT_INVALID
-    except Exception as exc:  # a bug: say so in one line, never a traceback to a user
-        if os.environ.get("INFUSION_APP_DEBUG"):
+        return handler(args, options.protocols_dir or protocols_dir())
+    except Exception as exc:
+        kind = kind_of(exc)
+        if kind is ErrorKind.BUG and os.environ.get("INFUSION_APP_DEBUG"):
             raise
-        sys.stderr.write(
-            f"{PROG} {args.command}: internal error ({type(exc).__name__}: "
-            f"{_one_line(str(exc))[:300]}); please report it (set INFUSION_APP_DEBUG=1 for "
-            "details)\n"
-        )
-        return EXIT_INTERNAL
+        log_failure(exc, f"{PROG} {args.command}")  # all but input: support's to look at
+        sys.stderr.write(f"{PROG} {args.command}: {error_line(exc)}\n")
+        return EXIT_FOR_KIND[kind]
+
+
+def error_line(exc: BaseException) -> str:
+    """The one line a person reads for an error, by its kind (the exit status says the kind)."""
+    kind = kind_of(exc)
+    text = _one_line(str(exc))
+    if kind is ErrorKind.INPUT:
+        return f"error: {text}"
+    if kind is ErrorKind.ENVIRONMENT:
+        # the database's own failures say so; a file the output could not be written to names it
+        return f"database: {text}" if isinstance(exc, StoreError) else text
+    if kind is ErrorKind.INTEGRITY:
+        return text if text.startswith("record integrity") else f"record integrity: {text}"
+    from infusion_app.app_log import log_file
+
+    return (
+        f"internal error ({type(exc).__name__}), details in {log_file()}, nothing was saved; "
+        "please report it"
+    )
+
+
+@dataclass(frozen=True)
+class ProtocolsCommand:
+    json: bool
+
+
+@dataclass(frozen=True)
+class CalcCommand:
+    protocol: str
+    dose_level: str
+    weight_kg: str
+    concentration: str | None
+    viability: str | None
+    bag_volume_ml: str | None
+    coa: Path | None
+    drop_factor: str | None
+    final_volume_ml: str | None
+    json: bool
+
+
+@dataclass(frozen=True)
+class ReleaseCheckCommand:
+    protocol: str
+    coa: Path
+    at: str | None
+    json: bool
 
 
 def _protocols(args: argparse.Namespace, directory: Path) -> int:
+    command = parsed(ProtocolsCommand, args)
     catalog = load_catalog(directory)
-    if args.json:
+    if command.json:
         print_json(
             {
                 "protocols": [
@@ -222,9 +284,12 @@ def _protocols(args: argparse.Namespace, directory: Path) -> int:
 
 
 def _calc(args: argparse.Namespace, directory: Path) -> int:
-    protocol = load_protocol(args.protocol, directory)
-    concentration, viability, bag = args.concentration, args.viability, args.bag_volume_ml
-    if args.coa is not None:
+    command = parsed(CalcCommand, args)
+    protocol = load_protocol(command.protocol, directory)
+    concentration: str | Decimal | None = command.concentration
+    viability: str | Decimal | None = command.viability
+    bag: str | Decimal | None = command.bag_volume_ml
+    if command.coa is not None:
         for flag, value in (
             ("--concentration", concentration),
             ("--viability", viability),
@@ -232,25 +297,26 @@ def _calc(args: argparse.Namespace, directory: Path) -> int:
         ):
             if value is not None:
                 raise InputError(flag.lstrip("-"), "give either --coa or this option, not both")
-        coa = read_coa(args.coa)
+        coa = read_coa(command.coa)
         if coa.viability_pct is None:
             raise InputError("coa.viability_pct", "is pending: the dose needs a viability result")
         concentration, viability, bag = coa.total_cells_per_ml, coa.viability_pct, coa.volume_ml
-    for field, value in (("concentration", concentration), ("viability", viability)):
-        if value is None:
-            raise InputError(field, f"is required: give --{field} or --coa")
+    if concentration is None:
+        raise InputError("concentration", "is required: give --concentration or --coa")
+    if viability is None:
+        raise InputError("viability", "is required: give --viability or --coa")
     dose = calculate_dose(
         protocol,
-        args.dose_level,
-        weight_kg=args.weight_kg,
+        command.dose_level,
+        weight_kg=command.weight_kg,
         total_cells_per_ml=concentration,
         viability_pct=viability,
         bag_volume_ml=bag,
-        final_volume_ml=args.final_volume_ml,
+        final_volume_ml=command.final_volume_ml,
     )
-    plan = plan_drip(protocol.infusion, dose.final_volume_ml, args.drop_factor)
+    plan = plan_drip(protocol.infusion, dose.final_volume_ml, command.drop_factor)
     summary = calculation_summary(dose, plan)
-    if args.json:
+    if command.json:
         print_json(summary)
     else:
         _print_calc(protocol, summary)
@@ -258,11 +324,12 @@ def _calc(args: argparse.Namespace, directory: Path) -> int:
 
 
 def _release_check(args: argparse.Namespace, directory: Path) -> int:
-    protocol = load_protocol(args.protocol, directory)
-    now = parse_time("at", args.at) if args.at is not None else datetime.now(UTC)
-    check = check_release(protocol, read_coa(args.coa), now)
+    command = parsed(ReleaseCheckCommand, args)
+    protocol = load_protocol(command.protocol, directory)
+    now = parse_time("at", command.at) if command.at is not None else datetime.now(UTC)
+    check = check_release(protocol, read_coa(command.coa), now)
     summary = release_summary(check)
-    if args.json:
+    if command.json:
         print_json(summary)
     else:
         print(f"{check.product_id} against {check.protocol_label}: {check.verdict.value}")
@@ -273,7 +340,9 @@ def _release_check(args: argparse.Namespace, directory: Path) -> int:
     return EXIT_OK if check.verdict is Verdict.RELEASABLE else EXIT_NOT_OK
 
 
-_HANDLERS = {
+Handler = Callable[[argparse.Namespace, Path], int]
+
+_HANDLERS: dict[str, Handler] = {
     "protocols": _protocols,
     "calc": _calc,
     "release-check": _release_check,

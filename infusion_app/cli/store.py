@@ -7,30 +7,44 @@ Passwords come from a prompt on a terminal, or one per line on standard input fo
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from infusion_app.config import load_settings, make_data_folder_private
+from infusion_app.cli.common import parsed
+from infusion_app.cli.context import GlobalOptions, log_in, open_context, read_password
+from infusion_app.cli.exit_codes import EXIT_NOT_OK, EXIT_OK
 from infusion_app.logic.errors import InputError
-from infusion_app.logic.text_rules import (
-    PASSWORD_MAX,
-    STATION_MAX,
-    check_password_text,
-    check_text,
-)
 from infusion_app.services import accounts, audit
-from infusion_app.services.context import AppContext, CurrentUser, system_clock
+from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.output_files import check_target
 from infusion_app.services.status import find_infusion
 from infusion_app.store.backup import backup_sqlite
 from infusion_app.store.database import Database
 from infusion_app.store.errors import StoreError
 from infusion_app.store.migrate import schema_state, upgrade
-from infusion_app.store.opening import open_database
 from infusion_app.store.privileges import privilege_warning
 
-EXIT_OK, EXIT_NOT_OK = 0, 1
+
+@dataclass(frozen=True)
+class DbCommand:
+    db_command: Literal["upgrade", "backup", "status"]
+    path: Path | None  # backup: the new file
+
+
+@dataclass(frozen=True)
+class VerifyCommand:
+    infusion: str | None
+    expect_head: str | None
+
+
+@dataclass(frozen=True)
+class UserCommand:
+    user_command: Literal["add", "list", "set-role", "reset-password", "unlock"]
+    username: str | None  # every action but list
+    name: str | None  # add: the printed name
+    role: str | None  # add, set-role
+    by: str | None  # the administrator (add: not for the first account)
 
 
 def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -71,22 +85,11 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     unlock.add_argument("--by", required=True)
 
 
-def open_context(args: argparse.Namespace, protocols: Path, *, migrate: bool = True) -> AppContext:
-    settings = load_settings(database_url=args.db, station=args.station)
-    make_data_folder_private(settings)
-    check_text("station", settings.station, STATION_MAX)  # before the database sees it
-    db = open_database(settings.database_url, system_clock(), migrate=migrate)
-    if not db.health.writable:
-        sys.stderr.write(f"warning: {db.health.message}\n")
-    return AppContext(
-        db=db, station=settings.station, policy=settings.security, protocols=protocols
-    )
-
-
 def run_db(args: argparse.Namespace, protocols: Path) -> int:
-    ctx = open_context(args, protocols, migrate=False)
+    command = parsed(DbCommand, args)
+    ctx = open_context(parsed(GlobalOptions, args), protocols, migrate=False)
     try:
-        if args.db_command == "upgrade":
+        if command.db_command == "upgrade":
             result = upgrade(ctx.db, ctx.now(), explicit=True)
             if result.from_revision == result.to_revision:
                 print(f"schema {result.to_revision}: up to date")
@@ -94,9 +97,10 @@ def run_db(args: argparse.Namespace, protocols: Path) -> int:
                 print(f"schema {result.from_revision or '(empty)'} -> {result.to_revision}")
             if result.backup is not None:
                 print(f"backup: {result.backup}")
-        elif args.db_command == "backup":
-            check_target(args.path)  # one line for a name no file can have, before any work
-            print(f"backup: {backup_sqlite(_sqlite_path(ctx.db), args.path)}")
+        elif command.db_command == "backup":
+            assert command.path is not None  # a required argument of backup
+            check_target(command.path)  # one line for a name no file can have, before any work
+            print(f"backup: {backup_sqlite(_sqlite_path(ctx.db), command.path)}")
         else:
             state = schema_state(ctx.db)
             print(f"database: {ctx.db.url.render_as_string(hide_password=True)}")
@@ -111,10 +115,11 @@ def run_db(args: argparse.Namespace, protocols: Path) -> int:
 
 
 def run_verify(args: argparse.Namespace, protocols: Path) -> int:
-    expected = None if args.expect_head is None else _head(args.expect_head)
-    ctx = open_context(args, protocols)
+    command = parsed(VerifyCommand, args)
+    expected = None if command.expect_head is None else _head(command.expect_head)
+    ctx = open_context(parsed(GlobalOptions, args), protocols)
     try:
-        infusion = None if args.infusion is None else find_infusion(ctx, args.infusion)
+        infusion = None if command.infusion is None else find_infusion(ctx, command.infusion)
         report = audit.verify_log(
             ctx, infusion, expected_head=expected if infusion is not None else None
         )
@@ -129,7 +134,7 @@ def run_verify(args: argparse.Namespace, protocols: Path) -> int:
     if infusion is not None:
         (stream,) = report.streams
         print(
-            f"OK: infusion {args.infusion} ({stream.stream}): {stream.events} events, "
+            f"OK: infusion {command.infusion} ({stream.stream}): {stream.events} events, "
             f"head {stream.head_hash}"
         )
         return EXIT_OK
@@ -158,63 +163,47 @@ def _head(text: str) -> str:
 
 
 def run_user(args: argparse.Namespace, protocols: Path) -> int:
-    ctx = open_context(args, protocols)
+    command = parsed(UserCommand, args)
+    ctx = open_context(parsed(GlobalOptions, args), protocols)
     try:
-        if args.user_command == "list":
+        if command.user_command == "list":
             for user in accounts.list_users(ctx):
                 print(f"{user.username:<20} {user.role.value:<11} {user.printed_name}")
             return EXIT_OK
-        if args.user_command == "add" and accounts.count_users(ctx) == 0:
-            if args.role != "admin" or args.by:
+        username, name, role = command.username or "", command.name or "", command.role or ""
+        if command.user_command == "add" and accounts.count_users(ctx) == 0:
+            if role != "admin" or command.by:
                 raise InputError("role", "the first account must be an admin, created without --by")
-            password = read_password(f"New password for {args.username}: ", confirm=True)
-            accounts.create_first_admin(ctx, args.username, args.name, password)
-            print(f"created administrator {args.username}")
+            password = read_password(f"New password for {username}: ", confirm=True)
+            accounts.create_first_admin(ctx, username, name, password)
+            print(f"created administrator {username}")
             return EXIT_OK
-        if args.user_command == "add" and not args.by:
+        if command.user_command == "add" and not command.by:
             raise InputError("by", "accounts exist: give --by ADMIN, the administrator creating it")
-        admin = _log_in_admin(ctx, args.by)
-        if args.user_command == "add":
-            password = read_password(f"New password for {args.username}: ", confirm=True)
-            accounts.create_user(ctx, admin, args.username, args.name, args.role, password)
-            print(f"created {args.role} {args.username}")
-        elif args.user_command == "set-role":
-            accounts.change_role(ctx, admin, args.username, args.role)
-            print(f"{args.username} is now {args.role}")
-        elif args.user_command == "reset-password":
-            password = read_password(f"New password for {args.username}: ", confirm=True)
-            accounts.reset_password(ctx, admin, args.username, password)
-            print(f"password of {args.username} reset")
+        assert command.by is not None  # required by every other action's parser
+        admin = _log_in_admin(ctx, command.by)
+        if command.user_command == "add":
+            password = read_password(f"New password for {username}: ", confirm=True)
+            accounts.create_user(ctx, admin, username, name, role, password)
+            print(f"created {role} {username}")
+        elif command.user_command == "set-role":
+            accounts.change_role(ctx, admin, username, role)
+            print(f"{username} is now {role}")
+        elif command.user_command == "reset-password":
+            password = read_password(f"New password for {username}: ", confirm=True)
+            accounts.reset_password(ctx, admin, username, password)
+            print(f"password of {username} reset")
         else:
-            accounts.unlock(ctx, admin, args.username)
-            print(f"{args.username} unlocked")
+            accounts.unlock(ctx, admin, username)
+            print(f"{username} unlocked")
         return EXIT_OK
     finally:
         ctx.db.dispose()
 
 
 def _log_in_admin(ctx: AppContext, username: str) -> CurrentUser:
-    return accounts.log_in(ctx, username, read_password(f"Password for {username}: "))
-
-
-def read_password(prompt: str, *, confirm: bool = False) -> str:
-    if sys.stdin.isatty():
-        try:
-            password = getpass.getpass(prompt)
-            if confirm and getpass.getpass("Repeat it: ") != password:
-                raise InputError("password", "the two entries differ")
-        except UnicodeDecodeError:
-            raise InputError("password", "the terminal did not give UTF-8 text") from None
-        return check_password_text(password)
-    try:
-        line = sys.stdin.readline(PASSWORD_MAX + 2)
-    except UnicodeDecodeError:
-        raise InputError("password", "standard input is not UTF-8 text") from None
-    if not line:
-        raise InputError("password", "expected one per line on standard input")
-    if not line.endswith("\n") and len(line) > PASSWORD_MAX:
-        raise InputError("password", f"must be at most {PASSWORD_MAX} characters")
-    return check_password_text(line.rstrip("\r\n"))
+    admin, _password = log_in(ctx, username)
+    return admin
 
 
 def _sqlite_path(db: Database) -> Path:
