@@ -96,7 +96,7 @@ def test_the_cli_exits_3_when_the_file_is_replaced_while_it_runs(
         os.replace(tmp_path / "other.sqlite3", path)  # ... and it is swapped under it
         return db
 
-    monkeypatch.setattr("infusion_app.cli_store.open_database", open_then_replace)
+    monkeypatch.setattr("infusion_app.cli.store.open_database", open_then_replace)
     monkeypatch.setattr("sys.stdin", _Lines("correct horse battery\n"))
     code = cli.main(["--db", url, "user", "list"])
     assert code == cli.EXIT_ENVIRONMENT

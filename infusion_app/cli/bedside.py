@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from infusion_app.cli_common import count_argument, parse_date, parse_time, print_json, read_coa
-from infusion_app.cli_store import open_context, read_password
+from infusion_app.cli.common import count_argument, parse_date, parse_time, print_json, read_coa
+from infusion_app.cli.store import open_context, read_password
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.summaries import infusion_summary, release_summary
 from infusion_app.logic.text_rules import (

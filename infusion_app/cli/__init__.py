@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from infusion_app import APP_NAME, __version__
-from infusion_app.cli_bedside import add_bedside_commands, run_infusion, run_patient, run_product
-from infusion_app.cli_common import parse_time, print_json, read_coa
-from infusion_app.cli_records import add_records_commands, run_records
-from infusion_app.cli_store import add_store_commands, run_db, run_user, run_verify
+from infusion_app.cli.bedside import add_bedside_commands, run_infusion, run_patient, run_product
+from infusion_app.cli.common import parse_time, print_json, read_coa
+from infusion_app.cli.records import add_records_commands, run_records
+from infusion_app.cli.store import add_store_commands, run_db, run_user, run_verify
 from infusion_app.logic.dosing import calculate_dose
 from infusion_app.logic.drip_plan import plan_drip
 from infusion_app.logic.errors import DomainError, InputError

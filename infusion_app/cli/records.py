@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from infusion_app.cli_common import parse_date
-from infusion_app.cli_store import open_context, read_password
+from infusion_app.cli.common import parse_date
+from infusion_app.cli.store import open_context, read_password
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.text_rules import TRIAL_ID_MAX, check_text
 from infusion_app.records.infusion_log import LogFilter
