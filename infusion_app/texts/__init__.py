@@ -1,0 +1,25 @@
+"""Message values made into text, one table per language (DESIGN.md: messages are data).
+
+``render(message, language)`` is the one entry the CLI, the window, the PDF and the exports call.
+Adding a language is adding one table module like :mod:`infusion_app.texts.english` and one line
+in ``_TABLES`` below.
+"""
+
+from __future__ import annotations
+
+from infusion_app.logic.messages import Message
+from infusion_app.texts import english
+from infusion_app.texts.engine import Table, render_with
+
+_TABLES: dict[str, Table] = {"en": english.TABLE}
+
+LANGUAGES = tuple(_TABLES)
+
+
+def render(message: Message, language: str = "en") -> str:
+    """``message`` in ``language``; a language without a table falls back to English."""
+    table = _TABLES.get(language, english.TABLE)
+    return render_with(table, message)
+
+
+__all__ = ["LANGUAGES", "Message", "render"]

@@ -1,0 +1,61 @@
+"""How a language's table turns a message into text.
+
+A table maps each code to a template in ``str.format`` syntax naming the code's parameters.
+Values are shown by the table's ``show`` (a nested message is rendered with the same table; a
+tuple is joined with the field's format spec as the separator, ", " if none; a boolean as the
+language's yes/no; a time as ISO minutes), so no Python literal ("True", "None") reaches a person.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from infusion_app.logic.messages import Message, Param
+
+
+@dataclass(frozen=True)
+class Table:
+    language: str
+    templates: Mapping[str, str]
+    yes: str
+    no: str
+    nothing: str  # how a missing value reads
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, tuple):
+            separator = format_spec or ", "
+            return separator.join(show(self.table, item) for item in value)
+        return format(show(self.table, value), format_spec)
+
+
+def show(table: Table, value: Param) -> str:
+    if isinstance(value, Message):
+        return render_with(table, value)
+    if isinstance(value, bool):
+        return table.yes if value else table.no
+    if value is None:
+        return table.nothing
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, tuple):
+        return ", ".join(show(table, item) for item in value)
+    return str(value)
+
+
+def render_with(table: Table, message: Message) -> str:
+    template = table.templates[message.code]
+    return _Formatter(table).vformat(template, (), message.as_dict())
+
+
+def fields_of(template: str) -> set[str]:
+    """The parameter names a template uses (for the completeness test)."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
