@@ -440,6 +440,13 @@ class NoteAdded(Event):
     text: str
 
 
+class NursingNoteRecorded(Event):
+    """A note at the bedside, with its time (the nurse's "note"; ``note_added`` is older)."""
+
+    TYPE = EventType.NURSING_NOTE_RECORDED
+    text: str
+
+
 class AlarmAcknowledged(Event):
     TYPE = EventType.ALARM_ACKNOWLEDGED
     alarm: str  # the alarm's key
@@ -516,6 +523,7 @@ MODELS: dict[EventType, type[Event]] = {
         ObservationEnded,
         FollowUpDone,
         NoteAdded,
+        NursingNoteRecorded,
         AlarmAcknowledged,
         Correction,
         Signature,

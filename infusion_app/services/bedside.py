@@ -28,9 +28,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeAlias
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from infusion_app.logic import events as ev
 from infusion_app.logic.adverse_events import fever_grade
 from infusion_app.logic.alarms import Alarm, Priority
 from infusion_app.logic.availability import BedsideAction
@@ -148,12 +150,19 @@ class _Scope:
 
 @dataclass
 class _Draft:
-    type: EventType
-    payload: dict[str, Any]
+    event: ev.Event  # the typed entry; stored as ``ev.encode(event)``
     meaning: SignatureMeaning | None = None
     alarms: tuple[Alarm, ...] = ()
     refold: bool = False  # a correction: the whole corrected log must still replay
     then: DomainError | None = None  # raised once the entry is committed (a failed check)
+
+    @property
+    def type(self) -> EventType:
+        return self.event.TYPE
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return ev.encode(self.event)
 
 
 def _act(
@@ -327,6 +336,7 @@ def _corrected_time(scope: _Scope, target: RecordedEvent, field: str, value: Any
 # --- the declaration of a bedside action ----------------------------------------------------
 
 Values: TypeAlias = dict[str, Any]
+_Builder: TypeAlias = Callable[[_Scope, Values], _Draft]
 
 
 class Kind(Enum):
@@ -388,7 +398,7 @@ class BedsideStep:
     name: str  # the CLI's step: ``infusion-app infusion <name>``
     help: str
     action: Action  # who may do it (logic/roles.py)
-    build: Callable[[_Scope, Values], _Draft]  # the event, from the arguments and the scope
+    build: _Builder  # the event, from the arguments and the scope
     params: tuple[Param, ...] = ()
     positional: tuple[str, ...] = ()  # the service's positional arguments, in order
     meaning: SignatureMeaning | None = None  # signed with this meaning (asks a password)
@@ -454,7 +464,12 @@ def perform(
         given = step.check(given)
 
     def build(scope: _Scope) -> _Draft:
-        draft = step.build(scope, given)
+        try:
+            draft = step.build(scope, given)
+        except ValidationError as problem:  # a value its event's model cannot hold
+            error = problem.errors()[0]
+            field = ".".join(str(part) for part in error["loc"]) or step.name
+            raise InputError(field, str(error["msg"]).lower()) from None
         draft.meaning = step.meaning
         return draft
 
@@ -478,6 +493,12 @@ def step_named(name: str) -> BedsideStep:
 
 
 # --- how each action builds its event -------------------------------------------------------
+
+
+def _model(type_: EventType, payload: Mapping[str, Any]) -> ev.Event:
+    """The typed entry of a payload that logic put together as a mapping."""
+    return ev.MODELS[type_].model_validate(payload)
+
 
 
 def _dose(scope: _Scope, v: Values) -> _Draft:
@@ -520,13 +541,13 @@ def _dose(scope: _Scope, v: Values) -> _Draft:
         "weight_measured_at": patient.weight_measured_at,
         "product": product.product_id,
     }
-    return _Draft(EventType.DOSE_CALCULATED, payload)
+    return _Draft(_model(EventType.DOSE_CALCULATED, payload))
 
 
 def _verify(scope: _Scope, v: Values) -> _Draft:
     if scope.state.dose is None:
         raise ActionRefused("verify dose: no dose has been calculated")
-    return _Draft(EventType.DOSE_VERIFIED, {"calculation_seq": scope.state.dose.seq})
+    return _Draft(ev.DoseVerified(calculation_seq=scope.state.dose.seq))
 
 
 def _check_identity_text(v: Values) -> Values:
@@ -559,26 +580,31 @@ def _identity(scope: _Scope, v: Values) -> _Draft:
         scanned_product=product_id,
     )
     problems += _product_problems(product, scope.at, started=scope.state.started_at is not None)
-    details = {"method": given.method(), "trial_id": patient.trial_id, "product": product_id}
+    method, trial_id = given.method(), patient.trial_id
     if problems:
         failed = HardStop("hard stop: " + "; ".join(problems))
-        return _Draft(EventType.CHECK_FAILED, {**details, "problems": problems}, then=failed)
-    return _Draft(EventType.IDENTITY_CHECKED, {**details, "product_status": product.status})
+        entry: ev.Event = ev.CheckFailed(
+            method=method, trial_id=trial_id, product=product_id, problems=tuple(problems)
+        )
+        return _Draft(entry, then=failed)
+    entry = ev.IdentityChecked(
+        method=method, trial_id=trial_id, product=product_id, product_status=product.status
+    )
+    return _Draft(entry)
 
 
 def _premedication(scope: _Scope, v: Values) -> _Draft:
     premed = scope.protocol.premedication
-    payload = {
-        "drug": premed.drug.value,
-        "dose_mg": premed.dose_mg.value,
-        "route": premed.route.value,
-    }
-    return _Draft(EventType.PREMEDICATION_GIVEN, payload)
+    return _Draft(
+        ev.PremedicationGiven(
+            drug=premed.drug.value, dose_mg=premed.dose_mg.value, route=premed.route.value
+        )
+    )
 
 
 def _thaw(scope: _Scope, v: Values) -> _Draft:
     limit = scope.protocol.infusion.post_thaw_limit_min.value
-    return _Draft(EventType.PRODUCT_THAWED, {"post_thaw_limit_min": limit})
+    return _Draft(ev.ProductThawed(post_thaw_limit_min=limit))
 
 
 def _start(scope: _Scope, v: Values) -> _Draft:
@@ -596,13 +622,12 @@ def _start(scope: _Scope, v: Values) -> _Draft:
             f"start blocked: the dose was calculated for {dose.weight_kg} kg, but a new "
             f"weight ({patient.weight_kg} kg) was recorded since: recalculate and verify"
         )
-    payload: dict[str, Any] = {
-        "drop_factor_gtt_per_ml": v["drop_factor_gtt_per_ml"],
-        "rate_gtt_per_min": dose.phase1_rate_gtt_per_min if dose else None,
-    }
-    if v["override_reason"]:
-        payload["override_reason"] = v["override_reason"]
-    return _Draft(EventType.INFUSION_STARTED, payload)
+    started = ev.InfusionStarted(
+        drop_factor_gtt_per_ml=v["drop_factor_gtt_per_ml"],
+        rate_gtt_per_min=dose.phase1_rate_gtt_per_min if dose else None,
+        override_reason=v["override_reason"] or None,
+    )
+    return _Draft(started)
 
 
 def _rate(scope: _Scope, v: Values) -> _Draft:
@@ -612,18 +637,18 @@ def _rate(scope: _Scope, v: Values) -> _Draft:
         rate = dose.phase2_rate_gtt_per_min if dose else None
     if rate is None:
         raise InputError("rate_gtt_per_min", "is required")
-    payload = {"rate_gtt_per_min": int(rate), "no_discomfort": bool(v["no_discomfort"])}
-    return _Draft(EventType.RATE_CHANGED, payload)
+    no_discomfort = bool(v["no_discomfort"])
+    return _Draft(ev.RateChanged(rate_gtt_per_min=int(rate), no_discomfort=no_discomfort))
 
 
-def _with_reason(type_: EventType) -> Callable[[_Scope, Values], _Draft]:
+def _with_reason(model: type[ev.SlowRateHeld | ev.InfusionPaused]) -> _Builder:
     """An entry whose one value is the reason the nurse gives (``why``)."""
-    return lambda scope, v: _Draft(type_, {"reason": free_text("why", v["why"])})
+    return lambda scope, v: _Draft(model(reason=free_text("why", v["why"])))
 
 
-def _bare(type_: EventType) -> Callable[[_Scope, Values], _Draft]:
+def _bare(model: type[ev.InfusionResumed | ev.ObservationEnded]) -> _Builder:
     """An entry with nothing but its time and who made it."""
-    return lambda scope, v: _Draft(type_, {})
+    return lambda scope, v: _Draft(model())
 
 
 def _vitals(scope: _Scope, v: Values) -> _Draft:
@@ -632,7 +657,7 @@ def _vitals(scope: _Scope, v: Values) -> _Draft:
         Alarm(Priority(a["priority"]), a["code"], a["message"], a["suggested_action"])
         for a in payload["alarms"]
     )
-    return _Draft(EventType.VITALS_RECORDED, payload, alarms=alarms)
+    return _Draft(_model(EventType.VITALS_RECORDED, payload), alarms=alarms)
 
 
 def _vitals_from_flags(flags: Values) -> Values:
@@ -695,11 +720,11 @@ def _adverse_event(scope: _Scope, v: Values) -> _Draft:
         "fever_grade_suggested": suggested,
     }
     payload = adverse_event_payload(raw, scope.protocol, first_dose_at(scope))
-    return _Draft(EventType.ADVERSE_EVENT_RECORDED, payload)
+    return _Draft(_model(EventType.ADVERSE_EVENT_RECORDED, payload))
 
 
 def _sae(scope: _Scope, v: Values) -> _Draft:
-    return _Draft(EventType.SAE_REPORTED, {"adverse_event_seq": v["adverse_event_seq"]})
+    return _Draft(ev.SaeReported(adverse_event_seq=v["adverse_event_seq"]))
 
 
 def _volume(name: str) -> Callable[[Values], Values]:
@@ -707,15 +732,15 @@ def _volume(name: str) -> Callable[[Values], Values]:
 
 
 def _stop(scope: _Scope, v: Values) -> _Draft:
-    payload = {"reason": free_text("why", v["why"]), "volume_given_ml": v["volume_given_ml"]}
-    return _Draft(EventType.INFUSION_STOPPED, payload)
+    reason = free_text("why", v["why"])
+    return _Draft(ev.InfusionStopped(reason=reason, volume_given_ml=v["volume_given_ml"]))
 
 
 def _end(scope: _Scope, v: Values) -> _Draft:
-    payload: dict[str, Any] = {"volume_infused_ml": v["volume_infused_ml"]}
-    if v["override_reason"]:
-        payload["override_reason"] = v["override_reason"]
-    return _Draft(EventType.INFUSION_ENDED, payload)
+    ended = ev.InfusionEnded(
+        volume_infused_ml=v["volume_infused_ml"], override_reason=v["override_reason"] or None
+    )
+    return _Draft(ended)
 
 
 def _follow_up_text(v: Values) -> Values:
@@ -725,9 +750,9 @@ def _follow_up_text(v: Values) -> Values:
     }
 
 
-def _as_payload(type_: EventType) -> Callable[[_Scope, Values], _Draft]:
-    """An entry whose payload is its checked arguments, as they are."""
-    return lambda scope, v: _Draft(type_, dict(v))
+def _as_payload(model: type[ev.FollowUpDone | ev.AlarmAcknowledged]) -> _Builder:
+    """An entry whose fields are its checked arguments, as they are."""
+    return lambda scope, v: _Draft(model(**v))
 
 
 def _correction(scope: _Scope, v: Values) -> _Draft:
@@ -749,7 +774,7 @@ def _correction(scope: _Scope, v: Values) -> _Draft:
         protocol=scope.protocol,
         first_dose_at=first_dose_at(scope),
     )
-    return _Draft(EventType.CORRECTION, payload, refold=True)
+    return _Draft(_model(EventType.CORRECTION, payload), refold=True)
 
 
 def _alarm_text(v: Values) -> Values:
@@ -760,7 +785,7 @@ def _alarm_text(v: Values) -> Values:
 
 
 def _note(scope: _Scope, v: Values) -> _Draft:
-    return _Draft(EventType.NURSING_NOTE_RECORDED, {"text": v["text"]})
+    return _Draft(ev.NursingNoteRecorded(text=v["text"]))
 
 
 def _note_text(v: Values) -> Values:
@@ -939,7 +964,7 @@ HOLD = BedsideStep(
     "hold",
     "discomfort: stay at the slow rate",
     _NURSE,
-    _with_reason(EventType.SLOW_RATE_HELD),
+    _with_reason(ev.SlowRateHeld),
     params=(
         Param(
             "why",
@@ -1057,7 +1082,7 @@ PAUSE = BedsideStep(
     "pause",
     "pause the drip",
     _NURSE,
-    _with_reason(EventType.INFUSION_PAUSED),
+    _with_reason(ev.InfusionPaused),
     params=(_WHY,),
     positional=("why",),
     button=Button(
@@ -1071,7 +1096,7 @@ RESUME = BedsideStep(
     "resume",
     "resume after a pause",
     _NURSE,
-    _bare(EventType.INFUSION_RESUMED),
+    _bare(ev.InfusionResumed),
     button=Button(
         QT_TRANSLATE_NOOP("BedsideScreen", "Res&ume"),
         QT_TRANSLATE_NOOP("BedsideScreen", "Infusion resumed"),
@@ -1142,7 +1167,7 @@ OBSERVATION_END = BedsideStep(
     "observe-end",
     "the observation period is complete",
     _NURSE,
-    _bare(EventType.OBSERVATION_ENDED),
+    _bare(ev.ObservationEnded),
     button=Button(
         QT_TRANSLATE_NOOP("BedsideScreen", "End o&bservation"),
         QT_TRANSLATE_NOOP("BedsideScreen", "Observation ended"),
@@ -1155,7 +1180,7 @@ FOLLOW_UP = BedsideStep(
     "follow-up",
     "acute (24 h) or delayed-reaction check done",
     _NURSE,
-    _as_payload(EventType.FOLLOW_UP_DONE),
+    _as_payload(ev.FollowUpDone),
     params=(
         Param("check", required=True, flag="--check", help="acute_24h, week_4, week_8, ..."),
         Param("finding", flag="--finding"),
@@ -1225,7 +1250,7 @@ ACKNOWLEDGE_ALARM = BedsideStep(
     "acknowledge",
     "someone at the bedside saw the alarm: the banner drops it",
     _NURSE,
-    _as_payload(EventType.ALARM_ACKNOWLEDGED),
+    _as_payload(ev.AlarmAcknowledged),
     params=(Param("key", required=True), Param("message", required=True)),
     positional=("key", "message"),
     timed=False,
