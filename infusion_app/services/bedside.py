@@ -388,7 +388,9 @@ class Button:
     done: str  # said when it is saved
     dialog: Dialog = Dialog.FORM
     note: str = ""  # shown in the form
-    menu: bool = False  # under "More" rather than in the grid of buttons
+    signs: str = ""  # what the signature dialog says is signed (default: the title)
+    gate: BedsideAction | None = None  # the rule-book probe that enables it
+    grid: bool = True  # in the grid of buttons (else its own row, or under "More")
 
 
 @dataclass(frozen=True)
@@ -409,7 +411,6 @@ class BedsideStep:
     cli_params: tuple[Param, ...] | None = None  # the CLI's own flags, when not ``params``
     cli_values: Callable[[Values], Values] | None = None  # those flags -> the arguments
     button: Button | None = None
-    gate: BedsideAction | None = None  # the rule-book probe that enables its button
 
     def __call__(
         self,
@@ -793,67 +794,41 @@ def _note_text(v: Values) -> Values:
 
 
 # --- the declarations -----------------------------------------------------------------------
+# Window texts are marked with QT_TR_NOOP for tools/update_translations (the window shows
+# them through Qt's translation, context "" as lupdate files them); CLI help stays English.
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
-    """Marks a window text for translation (tools/update_translations reads this file too);
-    the window translates it in ``context``. No Qt here: the text comes back as it is."""
+def QT_TR_NOOP(text: str) -> str:
     return text
 
 
-_WHY = Param(
-    "why", required=True, flag="--why", label=QT_TRANSLATE_NOOP("BedsideScreen", "Reason")
-)
 _NURSE = Action.RECORD_INFUSION_EVENT
+_WHY = Param("why", required=True, flag="--why", label=QT_TR_NOOP("Reason"))
+_SIGNED = ("password",)
 
 DOSE = BedsideStep(
-    "dose",
-    "calculate dose and drip plan from today's weight and the CoA",
-    Action.CALCULATE_DOSE,
+    "dose", "calculate dose and drip plan from today's weight and the CoA", Action.CALCULATE_DOSE,
     _dose,
     params=(
-        Param(
-            "final_volume_ml",
-            help="final bag volume after dilution",
-            flag="--final-volume-ml",
-            label=QT_TRANSLATE_NOOP("BedsideScreen", "Final volume (mL)"),
-        ),
-        Param(
-            "drop_factor_gtt_per_ml",
-            help="drop factor of the set, gtt/mL (protocol default)",
-            flag="--drop-factor",
-            label=QT_TRANSLATE_NOOP("BedsideScreen", "Drop factor (gtt/mL)"),
-        ),
+        Param("final_volume_ml", help="final bag volume after dilution",
+              flag="--final-volume-ml", label=QT_TR_NOOP("Final volume (mL)")),
+        Param("drop_factor_gtt_per_ml", help="drop factor of the set, gtt/mL (protocol default)",
+              flag="--drop-factor", label=QT_TR_NOOP("Drop factor (gtt/mL)")),
     ),
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "Calculate &dose"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Calculate the dose"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Dose calculated: a second person verifies it."),
-        note=QT_TRANSLATE_NOOP(
-            "BedsideScreen", "From today's weight and the product's certificate of analysis."
-        ),
-    ),
-    gate=BedsideAction.DOSE,
-)
+    button=Button(QT_TR_NOOP("Calculate &dose"), QT_TR_NOOP("Calculate the dose"),
+                  QT_TR_NOOP("Dose calculated: a second person verifies it."),
+                  note=QT_TR_NOOP("From today's weight and the product's certificate of analysis."),
+                  gate=BedsideAction.DOSE),
+)  # fmt: skip
 VERIFY_DOSE = BedsideStep(
-    "verify-dose",
-    "second person verifies the calculation (signed)",
-    Action.VERIFY_DOSE,
-    _verify,
-    positional=("password",),
-    meaning=SignatureMeaning.VERIFIED,
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "&Verify dose"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Verify the dose"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Dose verified."),
-    ),
-    gate=BedsideAction.VERIFY_DOSE,
-)
+    "verify-dose", "second person verifies the calculation (signed)", Action.VERIFY_DOSE, _verify,
+    positional=_SIGNED, meaning=SignatureMeaning.VERIFIED,
+    button=Button(QT_TR_NOOP("&Verify dose"), QT_TR_NOOP("Verify the dose"),
+                  QT_TR_NOOP("Dose verified."), gate=BedsideAction.VERIFY_DOSE),
+)  # fmt: skip
 CHECK = BedsideStep(
-    "check",
-    "identify patient and bag (hard stop on any mismatch)",
-    _NURSE,
-    _identity,
+    "check", "identify patient and bag (hard stop on any mismatch)", _NURSE, _identity,
+    check=_check_identity_text,  # the scanned texts, before anything is read
     params=(
         Param("product_id", required=True, flag="--product", help="the bag's product ID (scanned)"),
         Param("wristband", flag="--wristband", help="scanned wristband code, e.g. MSC|P001|WL"),
@@ -861,131 +836,59 @@ CHECK = BedsideStep(
         Param("initials", flag="--initials"),
         Param("date_of_birth", Kind.DATE, flag="--dob", help="date of birth, YYYY-MM-DD"),
     ),
-    check=_check_identity_text,
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "&Check identity"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Check identity"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Patient and bag match; product released and in date."),
-        Dialog.OWN,
-    ),
-    gate=BedsideAction.CHECK,
-)
+    button=Button(QT_TR_NOOP("&Check identity"), QT_TR_NOOP("Check identity"),
+                  QT_TR_NOOP("Patient and bag match; product released and in date."),
+                  Dialog.OWN, gate=BedsideAction.CHECK),  # the scanner field
+)  # fmt: skip
 PREMEDICATION = BedsideStep(
-    "premed",
-    "premedication given (drug, dose, route from the protocol)",
-    _NURSE,
-    _premedication,
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "&Premedication given"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Premedication given"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Premedication recorded."),
-        Dialog.CONFIRM,
-    ),
-    gate=BedsideAction.PREMEDICATION,
-)
+    "premed", "premedication given (drug, dose, route from the protocol)", _NURSE, _premedication,
+    button=Button(QT_TR_NOOP("&Premedication given"), QT_TR_NOOP("Premedication given"),
+                  QT_TR_NOOP("Premedication recorded."), Dialog.CONFIRM,
+                  gate=BedsideAction.PREMEDICATION),
+)  # fmt: skip
 THAW = BedsideStep(
-    "thaw",
-    "product thawed and mixed at room temperature",
-    _NURSE,
-    _thaw,
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "&Thawed"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Product thawed"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Thaw recorded."),
-        Dialog.CONFIRM,
-    ),
-    gate=BedsideAction.THAW,
-)
+    "thaw", "product thawed and mixed at room temperature", _NURSE, _thaw,
+    button=Button(QT_TR_NOOP("&Thawed"), QT_TR_NOOP("Product thawed"), QT_TR_NOOP("Thaw recorded."),
+                  Dialog.CONFIRM, gate=BedsideAction.THAW),
+)  # fmt: skip
 START = BedsideStep(
-    "start",
-    "start at the slow rate (signed)",
-    _NURSE,
-    _start,
+    "start", "start at the slow rate (signed)", _NURSE, _start,
     params=(
-        Param(
-            "drop_factor_gtt_per_ml",
-            Kind.COUNT,
-            required=True,
-            flag="--drop-factor",
-            high=1000,
-            help="the set in use, gtt/mL",
-            label=QT_TRANSLATE_NOOP("BedsideScreen", "Drop factor of the giving set (gtt/mL)"),
-        ),
-        Param(
-            "override_reason",
-            flag="--override-reason",
-            help="why a start outside the window is right",
-            label=QT_TRANSLATE_NOOP("BedsideScreen", "Reason for the late start"),
-        ),
+        Param("drop_factor_gtt_per_ml", Kind.COUNT, required=True, flag="--drop-factor", high=1000,
+              help="the set in use, gtt/mL",
+              label=QT_TR_NOOP("Drop factor of the giving set (gtt/mL)")),
+        Param("override_reason", flag="--override-reason",
+              help="why a start outside the window is right",
+              label=QT_TR_NOOP("Reason for the late start")),
     ),
-    positional=("password",),
-    meaning=SignatureMeaning.ADMINISTERED,
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "&Start infusion"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Start the infusion"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Infusion started."),
-    ),
-    gate=BedsideAction.START,
-)
+    positional=_SIGNED, meaning=SignatureMeaning.ADMINISTERED,
+    button=Button(QT_TR_NOOP("&Start infusion"), QT_TR_NOOP("Start the infusion"),
+                  QT_TR_NOOP("Infusion started."), signs=QT_TR_NOOP("Start of the infusion"),
+                  gate=BedsideAction.START),
+)  # fmt: skip
 RATE = BedsideStep(
-    "rate",
-    "rate step after the slow phase",
-    _NURSE,
-    _rate,
+    "rate", "rate step after the slow phase", _NURSE, _rate,
     params=(
-        Param(
-            "no_discomfort",
-            Kind.FLAG,
-            required=True,
-            flag="--no-discomfort",
-            help="the patient has no discomfort (required to step up)",
-        ),
-        Param(
-            "rate_gtt_per_min",
-            Kind.COUNT,
-            flag="--rate",
-            high=1000,
-            help="gtt/min (default: the plan's)",
-            label=QT_TRANSLATE_NOOP("BedsideScreen", "New rate (gtt/min)"),
-        ),
+        Param("no_discomfort", Kind.FLAG, required=True, flag="--no-discomfort",
+              help="the patient has no discomfort (required to step up)"),
+        Param("rate_gtt_per_min", Kind.COUNT, flag="--rate", high=1000,
+              help="gtt/min (default: the plan's)", label=QT_TR_NOOP("New rate (gtt/min)")),
     ),
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "&Rate step"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Rate step"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Rate changed."),
-        note=QT_TRANSLATE_NOOP(
-            "BedsideScreen",
-            "Only if the patient reports no discomfort; otherwise hold the slow rate.",
-        ),
-    ),
-    gate=BedsideAction.RATE_STEP,
-)
+    button=Button(QT_TR_NOOP("&Rate step"), QT_TR_NOOP("Rate step"), QT_TR_NOOP("Rate changed."),
+                  note=QT_TR_NOOP(
+                      "Only if the patient reports no discomfort; otherwise hold the slow rate."
+                  ),
+                  gate=BedsideAction.RATE_STEP),
+)  # fmt: skip
 HOLD = BedsideStep(
-    "hold",
-    "discomfort: stay at the slow rate",
-    _NURSE,
-    _with_reason(ev.SlowRateHeld),
-    params=(
-        Param(
-            "why",
-            required=True,
-            flag="--why",
-            label=QT_TRANSLATE_NOOP("BedsideScreen", "Discomfort reported"),
-        ),
-    ),
+    "hold", "discomfort: stay at the slow rate", _NURSE, _with_reason(ev.SlowRateHeld),
+    params=(Param("why", required=True, flag="--why", label=QT_TR_NOOP("Discomfort reported")),),
     positional=("why",),
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "&Hold slow rate"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Hold the slow rate"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Slow rate held."),
-    ),
-    gate=BedsideAction.HOLD,
-)
+    button=Button(QT_TR_NOOP("&Hold slow rate"), QT_TR_NOOP("Hold the slow rate"),
+                  QT_TR_NOOP("Slow rate held."), gate=BedsideAction.HOLD),
+)  # fmt: skip
 VITALS = BedsideStep(
-    "vitals",
-    "one set of vital signs",
-    _NURSE,
-    _vitals,
+    "vitals", "one set of vital signs", _NURSE, _vitals,
     params=(Param("values", Kind.MAPPING, required=True),),
     positional=("values",),
     check=lambda v: {"values": parse_vitals(v["values"])},
@@ -999,187 +902,87 @@ VITALS = BedsideStep(
         Param("avpu", default="A", flag="--avpu", help="A, C, V, P or U (default A)"),
     ),
     cli_values=_vitals_from_flags,
-    gate=BedsideAction.VITALS,  # the vitals row under the buttons
-)
+    button=Button(QT_TR_NOOP("Record vital signs"), QT_TR_NOOP("Vital signs"),
+                  QT_TR_NOOP("Vital signs recorded."), Dialog.OWN, gate=BedsideAction.VITALS,
+                  grid=False),  # the vitals row under the buttons
+)  # fmt: skip
 ADVERSE_EVENT = BedsideStep(
-    "ae",
-    "an adverse event (CTCAE v5.0)",
-    _NURSE,
-    _adverse_event,
+    "ae", "an adverse event (CTCAE v5.0)", _NURSE, _adverse_event,
     params=(
-        Param(
-            "term",
-            required=True,
-            flag="--term",
-            help="e.g. 'Infusion related reaction', Fever",
-        ),
+        Param("term", required=True, flag="--term", help="e.g. 'Infusion related reaction', Fever"),
         Param("other_term", flag="--other-term", help="the term, for 'Other, specify'"),
         Param("grade", flag="--grade", help="1-5 (for fever, suggested from the temperature)"),
         Param("temperature_c", flag="--temp", help="temperature to grade a fever from, °C"),
-        Param(
-            "attribution",
-            required=True,
-            flag="--attribution",
-            help="unrelated, unlikely, possible, probable or definite",
-        ),
-        Param(
-            "serious",
-            Kind.FLAG,
-            required=True,
-            cli_required=False,
-            flag="--serious",
-            help="a serious adverse event",
-        ),
-        Param(
-            "started_at",
-            Kind.TIME,
-            flag="--started-at",
-            help="when it started (default: --at or now)",
-        ),
-        Param(
-            "aware_at",
-            Kind.TIME,
-            flag="--aware-at",
-            help="when the team became aware (default: --at or now)",
-        ),
+        Param("attribution", required=True, flag="--attribution",
+              help="unrelated, unlikely, possible, probable or definite"),
+        Param("serious", Kind.FLAG, required=True, cli_required=False, flag="--serious",
+              help="a serious adverse event"),
+        Param("started_at", Kind.TIME, flag="--started-at",
+              help="when it started (default: --at or now)"),
+        Param("aware_at", Kind.TIME, flag="--aware-at",
+              help="when the team became aware (default: --at or now)"),
         Param("action_taken", default="none", flag="--action-taken"),
         Param("outcome", default="not recovered / ongoing", flag="--outcome"),
         Param("description", flag="--description"),
     ),
     check=_adverse_event_text,
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "Reactio&n / AE"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Reaction / adverse event"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Adverse event recorded."),
-        Dialog.OWN,
-    ),
-    gate=BedsideAction.ADVERSE_EVENT,
-)
+    button=Button(QT_TR_NOOP("Reactio&n / AE"), QT_TR_NOOP("Reaction / adverse event"),
+                  QT_TR_NOOP("Adverse event recorded."), Dialog.OWN,
+                  gate=BedsideAction.ADVERSE_EVENT),  # the reaction dialog
+)  # fmt: skip
 SAE_REPORTED = BedsideStep(
-    "sae-reported",
-    "a serious adverse event was reported",
-    _NURSE,
-    _sae,
-    params=(
-        Param(
-            "adverse_event_seq",
-            Kind.COUNT,
-            required=True,
-            flag="--ae",
-            help="the adverse event's number (seq)",
-        ),
-    ),
+    "sae-reported", "a serious adverse event was reported", _NURSE, _sae,
+    params=(Param("adverse_event_seq", Kind.COUNT, required=True, flag="--ae",
+                  help="the adverse event's number (seq)"),),
     positional=("adverse_event_seq",),
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "Serious adverse event reported…"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Serious adverse event reported"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "SAE report recorded."),
-        Dialog.OWN,
-        menu=True,
-    ),
-)
+    button=Button(QT_TR_NOOP("Serious adverse event reported…"),
+                  QT_TR_NOOP("Serious adverse event reported"),
+                  QT_TR_NOOP("SAE report recorded."), Dialog.OWN, grid=False),  # under More
+)  # fmt: skip
 PAUSE = BedsideStep(
-    "pause",
-    "pause the drip",
-    _NURSE,
-    _with_reason(ev.InfusionPaused),
-    params=(_WHY,),
-    positional=("why",),
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "P&ause"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Pause the infusion"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Infusion paused."),
-    ),
-    gate=BedsideAction.PAUSE,
-)
+    "pause", "pause the drip", _NURSE, _with_reason(ev.InfusionPaused),
+    params=(_WHY,), positional=("why",),
+    button=Button(QT_TR_NOOP("P&ause"), QT_TR_NOOP("Pause the infusion"),
+                  QT_TR_NOOP("Infusion paused."), gate=BedsideAction.PAUSE),
+)  # fmt: skip
 RESUME = BedsideStep(
-    "resume",
-    "resume after a pause",
-    _NURSE,
-    _bare(ev.InfusionResumed),
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "Res&ume"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Infusion resumed"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Infusion resumed."),
-        Dialog.CONFIRM,
-    ),
-    gate=BedsideAction.RESUME,
-)
+    "resume", "resume after a pause", _NURSE, _bare(ev.InfusionResumed),
+    button=Button(QT_TR_NOOP("Res&ume"), QT_TR_NOOP("Infusion resumed"),
+                  QT_TR_NOOP("Infusion resumed."), Dialog.CONFIRM, gate=BedsideAction.RESUME),
+)  # fmt: skip
 STOP = BedsideStep(
-    "stop",
-    "stop for good (signed)",
-    _NURSE,
-    _stop,
-    params=(
-        _WHY,
-        Param(
-            "volume_given_ml",
-            required=True,
-            flag="--volume-ml",
-            help="volume given",
-            label=QT_TRANSLATE_NOOP("BedsideScreen", "Volume given (mL)"),
-        ),
-    ),
-    positional=("password",),
-    meaning=SignatureMeaning.ADMINISTERED,
+    "stop", "stop for good (signed)", _NURSE, _stop,
+    params=(_WHY, Param("volume_given_ml", required=True, flag="--volume-ml", help="volume given",
+                        label=QT_TR_NOOP("Volume given (mL)"))),
+    positional=_SIGNED, meaning=SignatureMeaning.ADMINISTERED,
     check=_volume("volume_given_ml"),
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "St&op"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Stop the infusion for good"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Infusion stopped."),
-        note=QT_TRANSLATE_NOOP("BedsideScreen", "Observation still follows a stop."),
-    ),
-    gate=BedsideAction.STOP,
-)
+    button=Button(QT_TR_NOOP("St&op"), QT_TR_NOOP("Stop the infusion for good"),
+                  QT_TR_NOOP("Infusion stopped."), signs=QT_TR_NOOP("Stop of the infusion"),
+                  note=QT_TR_NOOP("Observation still follows a stop."), gate=BedsideAction.STOP),
+)  # fmt: skip
 END = BedsideStep(
-    "end",
-    "the bag has run through (signed)",
-    _NURSE,
-    _end,
+    "end", "the bag has run through (signed)", _NURSE, _end,
     params=(
-        Param(
-            "volume_infused_ml",
-            required=True,
-            flag="--volume-ml",
-            help="volume infused",
-            label=QT_TRANSLATE_NOOP("BedsideScreen", "Volume infused (mL)"),
-        ),
-        Param(
-            "override_reason",
-            flag="--override-reason",
-            help="why an end outside the window is right",
-            label=QT_TRANSLATE_NOOP(
-                "BedsideScreen", "Reason (outside the time window or not the whole bag)"
-            ),
-        ),
+        Param("volume_infused_ml", required=True, flag="--volume-ml", help="volume infused",
+              label=QT_TR_NOOP("Volume infused (mL)")),
+        Param("override_reason", flag="--override-reason",
+              help="why an end outside the window is right",
+              label=QT_TR_NOOP("Reason (outside the time window or not the whole bag)")),
     ),
-    positional=("password",),
-    meaning=SignatureMeaning.ADMINISTERED,
+    positional=_SIGNED, meaning=SignatureMeaning.ADMINISTERED,
     check=_volume("volume_infused_ml"),
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "&End infusion"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "End of the infusion"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Infusion ended: vital signs now, then observation."),
-    ),
-    gate=BedsideAction.END,
-)
+    button=Button(QT_TR_NOOP("&End infusion"), QT_TR_NOOP("End of the infusion"),
+                  QT_TR_NOOP("Infusion ended: vital signs now, then observation."),
+                  gate=BedsideAction.END),
+)  # fmt: skip
 OBSERVATION_END = BedsideStep(
-    "observe-end",
-    "the observation period is complete",
-    _NURSE,
-    _bare(ev.ObservationEnded),
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "End o&bservation"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Observation ended"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Observation ended."),
-        Dialog.CONFIRM,
-    ),
-    gate=BedsideAction.OBSERVATION_END,
-)
+    "observe-end", "the observation period is complete", _NURSE, _bare(ev.ObservationEnded),
+    button=Button(QT_TR_NOOP("End o&bservation"), QT_TR_NOOP("Observation ended"),
+                  QT_TR_NOOP("Observation ended."), Dialog.CONFIRM,
+                  gate=BedsideAction.OBSERVATION_END),
+)  # fmt: skip
 FOLLOW_UP = BedsideStep(
-    "follow-up",
-    "acute (24 h) or delayed-reaction check done",
-    _NURSE,
+    "follow-up", "acute (24 h) or delayed-reaction check done", _NURSE,
     _as_payload(ev.FollowUpDone),
     params=(
         Param("check", required=True, flag="--check", help="acute_24h, week_4, week_8, ..."),
@@ -1187,76 +990,39 @@ FOLLOW_UP = BedsideStep(
     ),
     positional=("check",),
     check=_follow_up_text,
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "Follow-up check done…"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Follow-up check done"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Follow-up check recorded."),
-        Dialog.OWN,
-        menu=True,
-    ),
-)
+    button=Button(QT_TR_NOOP("Follow-up check done…"), QT_TR_NOOP("Follow-up check done"),
+                  QT_TR_NOOP("Follow-up check recorded."), Dialog.OWN, grid=False),
+)  # fmt: skip
 NOTE = BedsideStep(
-    "note",
-    "a nursing note (free text, one line)",
-    _NURSE,
-    _note,
-    params=(
-        Param(
-            "text",
-            required=True,
-            flag="--text",
-            help="the note, one line",
-            label=QT_TRANSLATE_NOOP("BedsideScreen", "Note"),
-        ),
-    ),
+    "note", "a nursing note (free text, one line)", _NURSE, _note,
+    params=(Param("text", required=True, flag="--text", help="the note, one line",
+                  label=QT_TR_NOOP("Note")),),
     check=_note_text,
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "&Write a note"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Nursing note"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Note recorded."),
-    ),
-    gate=BedsideAction.NOTE,
-)
+    button=Button(QT_TR_NOOP("&Write a note"), QT_TR_NOOP("Nursing note"),
+                  QT_TR_NOOP("Note recorded."), gate=BedsideAction.NOTE),
+)  # fmt: skip
 CORRECT = BedsideStep(
-    "correct",
-    "correct an earlier entry (signed)",
-    _NURSE,
-    _correction,
+    "correct", "correct an earlier entry (signed)", _NURSE, _correction,
     params=(
         Param("seq", Kind.COUNT, required=True, flag="--seq", help="the entry to correct"),
         Param("reason", required=True, flag="--reason", help="why the entry was wrong"),
         Param("occurred_at", Kind.TIME, flag="--time", help="its corrected bedside time"),
-        Param(
-            "changes",
-            Kind.PAIRS,
-            flag="--set",
-            metavar="FIELD=VALUE",
-            help="a corrected value, e.g. --set temperature_c=38.6 (repeatable)",
-        ),
+        Param("changes", Kind.PAIRS, flag="--set", metavar="FIELD=VALUE",
+              help="a corrected value, e.g. --set temperature_c=38.6 (repeatable)"),
     ),
-    positional=("seq", "password"),
-    meaning=SignatureMeaning.CORRECTED,
-    timed=False,
-    reason_param="reason",
-    button=Button(
-        QT_TRANSLATE_NOOP("BedsideScreen", "Correct the time of the selected log entry…"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Correct an entry"),
-        QT_TRANSLATE_NOOP("BedsideScreen", "Correction recorded."),
-        Dialog.OWN,
-        menu=True,
-    ),
-)
+    positional=("seq", "password"), meaning=SignatureMeaning.CORRECTED,
+    timed=False, reason_param="reason",
+    button=Button(QT_TR_NOOP("Correct the time of the selected log entry…"),
+                  QT_TR_NOOP("Correct an entry"), QT_TR_NOOP("Correction recorded."), Dialog.OWN,
+                  grid=False),
+)  # fmt: skip
 ACKNOWLEDGE_ALARM = BedsideStep(
-    "acknowledge",
-    "someone at the bedside saw the alarm: the banner drops it",
-    _NURSE,
+    "acknowledge", "someone at the bedside saw the alarm: the banner drops it", _NURSE,
     _as_payload(ev.AlarmAcknowledged),
     params=(Param("key", required=True), Param("message", required=True)),
-    positional=("key", "message"),
-    timed=False,
-    check=_alarm_text,
-    cli=False,  # the banner's button
-)
+    positional=("key", "message"), timed=False, check=_alarm_text,
+    cli=False,  # the alarm banner's button
+)  # fmt: skip
 
 # In the order of the bedside: the CLI lists its steps and the window its buttons so.
 STEPS: tuple[BedsideStep, ...] = (
@@ -1268,17 +1034,17 @@ STEPS: tuple[BedsideStep, ...] = (
     START,
     RATE,
     HOLD,
-    VITALS,
-    ADVERSE_EVENT,
-    SAE_REPORTED,
     PAUSE,
     RESUME,
     STOP,
     END,
     OBSERVATION_END,
-    FOLLOW_UP,
+    ADVERSE_EVENT,
     NOTE,
+    VITALS,
     CORRECT,
+    SAE_REPORTED,
+    FOLLOW_UP,
     ACKNOWLEDGE_ALARM,
 )
 
