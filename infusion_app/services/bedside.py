@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from infusion_app.logic import events as ev
+from infusion_app.logic import messages as m
 from infusion_app.logic.adverse_events import fever_grade
 from infusion_app.logic.alarms import Alarm, Priority
 from infusion_app.logic.availability import BedsideAction
@@ -52,6 +53,7 @@ from infusion_app.logic.errors import DomainError, DoseError, InputError
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.identity import GivenIdentity, PatientFacts, identity_problems
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
+from infusion_app.logic.messages import Message
 from infusion_app.logic.numbers import parse_decimal
 from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.protocol import Protocol
@@ -96,7 +98,12 @@ class HardStop(DomainError):
     """A pre-infusion check failed: wrong patient, wrong bag, product not released or expired.
 
     No one can override it. The failed check itself is recorded before this is raised.
+    ``message`` says what failed; ``str()`` is its English line.
     """
+
+    def __init__(self, problems: Iterable[Message]) -> None:
+        self.message = m.hard_stop(problems=tuple(problems))
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True)
@@ -204,9 +211,8 @@ def _act(
             try:
                 new_state = fold([*events, candidate], protocol)
             except InconsistentRecord as broken:
-                raise ActionRefused(
-                    f"correct: the corrected record would not hold: {broken}"
-                ) from None
+                problem = m.text(str(broken))
+                raise ActionRefused(m.correction_would_not_hold(problem=problem)) from None
         else:
             new_state = apply(state, candidate, protocol)
         appended = append_event(
@@ -274,17 +280,17 @@ def _aware(moment: datetime) -> datetime:
     return moment
 
 
-def _product_problems(product: Product, at: datetime, *, started: bool = False) -> list[str]:
+def _product_problems(
+    product: Product, at: datetime, *, started: bool = False
+) -> list[Message]:
     problems = []
     # once this infusion has started, its bag is in use (then administered) by this infusion:
     # the rule book, not the hard stop, refuses a second check or start
     usable = (RELEASED, DISPENSED, IN_USE, ADMINISTERED) if started else (RELEASED, DISPENSED)
     if product.status not in usable:
-        problems.append(
-            f"product {product.product_id} is {product.status}, not released by a pharmacist"
-        )
+        problems.append(m.product_not_released(product=product.product_id, status=product.status))
     if is_expired(coa_from_mapping(json.loads(product.coa)), at):
-        problems.append(f"product {product.product_id} is past its expiry")
+        problems.append(m.product_expired(product=product.product_id))
     return problems
 
 
@@ -546,9 +552,9 @@ def _dose(scope: _Scope, v: Values) -> _Draft:
 
 
 def _verify(scope: _Scope, v: Values) -> _Draft:
-    if scope.state.dose is None:
-        raise ActionRefused("verify dose: no dose has been calculated")
-    return _Draft(ev.DoseVerified(calculation_seq=scope.state.dose.seq))
+    """The calculation in force; without one the rule book refuses (as its probe does)."""
+    dose = scope.state.dose
+    return _Draft(ev.DoseVerified(calculation_seq=dose.seq if dose else 0))
 
 
 def _check_identity_text(v: Values) -> Values:
@@ -573,19 +579,21 @@ def _identity(scope: _Scope, v: Values) -> _Draft:
         .join(Product, Product.patient_id == Patient.id)
         .where(Product.product_id == product_id.strip())
     ).scalar_one_or_none()
-    problems = identity_problems(
+    found = identity_problems(
         PatientFacts(patient.trial_id, patient.initials, patient.date_of_birth),
         given,
         infusion_product=product.product_id,
         product_owner=scanned_owner,
         scanned_product=product_id,
     )
+    problems = [m.text(problem) for problem in found]
     problems += _product_problems(product, scope.at, started=scope.state.started_at is not None)
     method, trial_id = given.method(), patient.trial_id
     if problems:
-        failed = HardStop("hard stop: " + "; ".join(problems))
+        failed = HardStop(problems)
+        said = tuple(str(problem) for problem in problems)  # stored in English, as ever
         entry: ev.Event = ev.CheckFailed(
-            method=method, trial_id=trial_id, product=product_id, problems=tuple(problems)
+            method=method, trial_id=trial_id, product=product_id, problems=said
         )
         return _Draft(entry, then=failed)
     entry = ev.IdentityChecked(
@@ -614,14 +622,13 @@ def _start(scope: _Scope, v: Values) -> _Draft:
     product, patient, dose = scope.product(), scope.patient(), scope.state.dose
     problems = _product_problems(product, scope.at, started=scope.state.started_at is not None)
     if problems:
-        raise HardStop("hard stop: " + "; ".join(problems))
+        raise HardStop(problems)
     if dose is not None and (
         patient.weight_measured_at != dose.weight_measured_at
         or patient.weight_kg != dose.weight_kg
     ):
         raise ActionRefused(
-            f"start blocked: the dose was calculated for {dose.weight_kg} kg, but a new "
-            f"weight ({patient.weight_kg} kg) was recorded since: recalculate and verify"
+            m.start_blocked_new_weight(dose_weight_kg=dose.weight_kg, weight_kg=patient.weight_kg)
         )
     started = ev.InfusionStarted(
         drop_factor_gtt_per_ml=v["drop_factor_gtt_per_ml"],
