@@ -461,8 +461,12 @@ def perform(
         raise TypeError(f"{step.name}: unexpected argument {unknown[0]}")
     given = {p.name: values.get(p.name, p.default) for p in step.params}
     missing = [p.name for p in step.params if p.required and values.get(p.name) is None]
-    if missing or (step.meaning is not None) != (password is not None):
-        raise TypeError(f"{step.name}: missing argument {(missing or ['password'])[0]}")
+    if step.meaning is not None and password is None:
+        missing.append("password")
+    if missing:
+        raise TypeError(f"{step.name}: missing argument {missing[0]}")
+    if step.meaning is None and password is not None:
+        raise TypeError(f"{step.name}: is not signed: it takes no password")
     if not step.timed and at is not None:
         raise TypeError(f"{step.name}: takes no time")
     if step.reason_param is not None:

@@ -31,6 +31,8 @@ def test_calling_a_step_checks_its_arguments_like_a_function(ctx, staff, infusio
         bedside.NOTE(ctx, staff.nurse, infusion_id)
     with pytest.raises(TypeError, match="verify-dose: missing argument password"):
         bedside.verify_dose(ctx, staff.nurse, infusion_id)
+    with pytest.raises(TypeError, match="premed: is not signed: it takes no password"):
+        bedside.give_premedication(ctx, staff.nurse, infusion_id, password="secret")
     with pytest.raises(TypeError, match="takes 1 positional"):
         bedside.pause_infusion(ctx, staff.nurse, infusion_id, "why", "more")
     # nothing reached the record: only the infusion's creation is there
