@@ -366,3 +366,24 @@ def test_a_row_edited_behind_the_app_is_exit_4_and_reported(capsys, monkeypatch,
     code, out, _ = run(capsys, monkeypatch, db, "verify-log")
     assert code == 1
     assert out == "BROKEN: patients: P001's weight differs from the log\n"
+
+
+def test_a_nursing_note_from_the_command_line(capsys, monkeypatch, db, t0, ready):
+    # back-entered at T0+5 with the reason, like every bedside step; the record exists from T0
+    code, out, err = step(
+        capsys, monkeypatch, db, t0, "note", 5, "--text", "pale, comfortable", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["seq"] == 2  # 1 is the infusion's creation
+    with sqlite3.connect(db.removeprefix("sqlite:///")) as con:
+        row = con.execute(
+            "SELECT type, payload, occurred_at, reason FROM events WHERE type LIKE 'nursing%'"
+        ).fetchone()
+    assert row[:2] == ("nursing_note_recorded", '{"text":"pale, comfortable"}')
+    assert datetime.fromisoformat(row[2]).astimezone(UTC) == t0 + timedelta(minutes=5)
+    assert row[3] == "back-entry after network downtime"
+    # --text is required, and a note is one line of text (exit 2, the field named)
+    code, _, err = step(capsys, monkeypatch, db, t0, "note", 6)
+    assert code == 2 and "--text" in err
+    code, _, err = step(capsys, monkeypatch, db, t0, "note", 6, "--text", "a\tb")
+    assert code == 2 and "text: must be one line" in err

@@ -319,6 +319,15 @@ ZH_CN = {
     "New &weight…": "新体重(&W)…",
     "New weight": "新体重",
     "Weight of {0} recorded.": "{0} 的体重已记录。",
+    "Verify the dose": "核对剂量",
+    "Check identity": "核对身份",
+    "Record vital signs": "记录生命体征",
+    "Reaction / adverse event": "反应 / 不良事件",
+    "Correct an entry": "更正记录条目",
+    "&Write a note": "写护理记录(&W)",
+    "Nursing note": "护理记录",
+    "Note": "记录内容",
+    "Note recorded.": "护理记录已保存。",
 }
 
 

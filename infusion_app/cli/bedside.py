@@ -91,92 +91,9 @@ def add_bedside_commands(commands: Sub) -> None:
         help="cycle or dose number",
     )
 
-    dose = _step(
-        steps, "dose", "calculate dose and drip plan from today's weight and the CoA", at=True
-    )
-    dose.add_argument("--final-volume-ml", help="final bag volume after dilution")
-    dose.add_argument("--drop-factor", help="drop factor of the set, gtt/mL (protocol default)")
-    _step(steps, "verify-dose", "second person verifies the calculation (signed)", at=True)
-    check = _step(steps, "check", "identify patient and bag (hard stop on any mismatch)", at=True)
-    check.add_argument("--product", required=True, help="the bag's product ID (scanned)")
-    check.add_argument("--wristband", help="scanned wristband code, e.g. MSC|P001|WL")
-    check.add_argument("--trial-id", help="patient trial ID (with --initials or --dob)")
-    check.add_argument("--initials")
-    check.add_argument("--dob", help="date of birth, YYYY-MM-DD")
-    _step(steps, "premed", "premedication given (drug, dose, route from the protocol)", at=True)
-    _step(steps, "thaw", "product thawed and mixed at room temperature", at=True)
-    start = _step(steps, "start", "start at the slow rate (signed)", at=True)
-    start.add_argument(
-        "--drop-factor",
-        required=True,
-        type=count_argument("drop_factor", high=1000),
-        help="the set in use, gtt/mL",
-    )
-    start.add_argument("--override-reason", help="why a start outside the window is right")
-    rate = _step(steps, "rate", "rate step after the slow phase", at=True)
-    rate.add_argument(
-        "--no-discomfort",
-        action="store_true",
-        required=True,
-        help="the patient has no discomfort (required to step up)",
-    )
-    rate.add_argument(
-        "--rate", type=count_argument("rate", high=1000), help="gtt/min (default: the plan's)"
-    )
-    hold = _step(steps, "hold", "discomfort: stay at the slow rate", at=True)
-    hold.add_argument("--why", required=True)
-    vitals = _step(steps, "vitals", "one set of vital signs", at=True)
-    vitals.add_argument("--temp", required=True, help="temperature, °C")
-    vitals.add_argument("--hr", required=True, help="heart rate, /min")
-    vitals.add_argument("--bp", required=True, help="blood pressure, e.g. 120/80")
-    vitals.add_argument("--rr", required=True, help="respiratory rate, /min")
-    vitals.add_argument("--spo2", required=True, help="SpO2, %%")
-    vitals.add_argument("--o2", default="air", help="air or oxygen (default air)")
-    vitals.add_argument("--avpu", default="A", help="A, C, V, P or U (default A)")
-    ae = _step(steps, "ae", "an adverse event (CTCAE v5.0)", at=True)
-    ae.add_argument("--term", required=True, help="e.g. 'Infusion related reaction', Fever")
-    ae.add_argument("--other-term", help="the term, for 'Other, specify'")
-    ae.add_argument("--grade", help="1-5 (for fever, suggested from the temperature)")
-    ae.add_argument("--temp", help="temperature to grade a fever from, °C")
-    ae.add_argument(
-        "--attribution", required=True, help="unrelated, unlikely, possible, probable or definite"
-    )
-    ae.add_argument("--serious", action="store_true", help="a serious adverse event")
-    ae.add_argument("--started-at", help="when it started (default: --at or now)")
-    ae.add_argument("--aware-at", help="when the team became aware (default: --at or now)")
-    ae.add_argument("--action-taken", default="none")
-    ae.add_argument("--outcome", default="not recovered / ongoing")
-    ae.add_argument("--description")
-    sae = _step(steps, "sae-reported", "a serious adverse event was reported", at=True)
-    sae.add_argument(
-        "--ae", required=True, type=count_argument("ae"), help="the adverse event's number (seq)"
-    )
-    pause = _step(steps, "pause", "pause the drip", at=True)
-    pause.add_argument("--why", required=True)
-    _step(steps, "resume", "resume after a pause", at=True)
-    stop = _step(steps, "stop", "stop for good (signed)", at=True)
-    stop.add_argument("--why", required=True)
-    stop.add_argument("--volume-ml", required=True, help="volume given")
-    end = _step(steps, "end", "the bag has run through (signed)", at=True)
-    end.add_argument("--volume-ml", required=True, help="volume infused")
-    end.add_argument("--override-reason", help="why an end outside the window is right")
-    _step(steps, "observe-end", "the observation period is complete", at=True)
-    follow = _step(steps, "follow-up", "acute (24 h) or delayed-reaction check done", at=True)
-    follow.add_argument("--check", required=True, help="acute_24h, week_4, week_8, ...")
-    follow.add_argument("--finding")
-    correct = _step(steps, "correct", "correct an earlier entry (signed)")
-    correct.add_argument(
-        "--seq", required=True, type=count_argument("seq"), help="the entry to correct"
-    )
-    correct.add_argument("--reason", required=True, help="why the entry was wrong")
-    correct.add_argument("--time", help="its corrected bedside time")
-    correct.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="FIELD=VALUE",
-        help="a corrected value, e.g. --set temperature_c=38.6 (repeatable)",
-    )
+    for step in bedside.STEPS:
+        if step.cli:
+            _declared(steps, step)
     status = steps.add_parser("status", help="state, current step and due items")
     status.add_argument("infusion", help="infusion ID or PATIENT/NUMBER (e.g. P001/1)")
     status.add_argument("--at", help="as it is at this time (default: now)")
@@ -196,6 +113,62 @@ def _step(steps: Sub, name: str, help: str, *, at: bool = False) -> argparse.Arg
         parser.add_argument("--at", help="bedside time, ISO 8601 with offset (default: now)")
         parser.add_argument("--reason", help="why it is entered late (needed > 5 min back)")
     return parser
+
+
+def _declared(steps: Sub, step: bedside.BedsideStep) -> None:
+    """A bedside step's sub-command, from its declaration."""
+    parser = _step(steps, step.name, step.help, at=step.timed)
+    for param in _flags(step):
+        assert param.flag is not None
+        options: dict[str, Any] = {"dest": param.key, "help": param.help or None}
+        required = param.required if param.cli_required is None else param.cli_required
+        if param.kind is bedside.Kind.FLAG:
+            options["action"] = "store_true"
+        else:
+            options["metavar"] = param.metavar or param.key.upper()
+            options["default"] = [] if param.kind is bedside.Kind.PAIRS else param.default
+        if param.kind is bedside.Kind.COUNT:
+            options["type"] = count_argument(param.key, low=param.low, high=param.high)
+        if param.kind is bedside.Kind.PAIRS:
+            options["action"] = "append"
+        parser.add_argument(param.flag, required=required, **options)
+
+
+def _flags(step: bedside.BedsideStep) -> tuple[bedside.Param, ...]:
+    shown = step.cli_params if step.cli_params is not None else step.params
+    return tuple(p for p in shown if p.flag is not None)
+
+
+def _perform(
+    ctx: AppContext, user: CurrentUser, password: str, infusion_id: int, args: argparse.Namespace
+) -> Outcome:
+    """The step named on the command line, with its flags as its declaration says."""
+    step = bedside.step_named(args.infusion_command)
+    given = {p.name: _value(p, getattr(args, p.key)) for p in _flags(step)}
+    values = step.cli_values(given) if step.cli_values is not None else given
+    return bedside.perform(
+        ctx,
+        user,
+        infusion_id,
+        step,
+        values,
+        password=password if step.meaning is not None else None,
+        at=parse_time("at", args.at) if getattr(args, "at", None) is not None else None,
+        late_reason=getattr(args, "reason", None) if step.timed else None,
+    )
+
+
+def _value(param: bedside.Param, given: Any) -> Any:
+    """A flag's text as its argument's kind (counts and switches arrive parsed)."""
+    if given is None:
+        return None
+    if param.kind is bedside.Kind.TIME:
+        return parse_time(param.key, given)
+    if param.kind is bedside.Kind.DATE:
+        return parse_date(param.key, given)
+    if param.kind is bedside.Kind.PAIRS:
+        return _changes(given)
+    return given
 
 
 def _log_in(ctx: AppContext, args: argparse.Namespace) -> tuple[CurrentUser, str]:
@@ -307,7 +280,7 @@ def run_infusion(args: argparse.Namespace, protocols: Path) -> int:
                 print(f"infusion {infusion_id} created ({args.patient}/{number})")
             return EXIT_OK
         infusion_id = find_infusion(ctx, args.infusion)
-        outcome = _STEPS[args.infusion_command](ctx, user, password, infusion_id, args)
+        outcome = _perform(ctx, user, password, infusion_id, args)
         _report(ctx, infusion_id, outcome, args)
         return EXIT_OK
     finally:
@@ -367,31 +340,8 @@ def _report(ctx: AppContext, infusion_id: int, outcome: Outcome, args: argparse.
         print(f"next: {item.message} at {item.due_at.isoformat(timespec='minutes')}")
 
 
-def _when(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "at": parse_time("at", args.at) if getattr(args, "at", None) is not None else None,
-        "late_reason": getattr(args, "reason", None),
-    }
-
-
 def _date(field: str, text: str | None) -> date | None:
     return None if text is None else parse_date(field, text)
-
-
-def _vitals(args: argparse.Namespace) -> dict[str, Any]:
-    systolic, slash, diastolic = args.bp.partition("/")
-    if not slash:
-        raise InputError("bp", f"give systolic/diastolic, e.g. 120/80, got {args.bp!r}")
-    return {
-        "temperature_c": args.temp,
-        "heart_rate_bpm": args.hr,
-        "systolic_mmhg": systolic,
-        "diastolic_mmhg": diastolic,
-        "respiratory_rate_per_min": args.rr,
-        "spo2_pct": args.spo2,
-        "on_oxygen": args.o2,
-        "avpu": args.avpu,
-    }
 
 
 def _changes(pairs: list[str]) -> dict[str, str]:
@@ -403,104 +353,3 @@ def _changes(pairs: list[str]) -> dict[str, str]:
         name = check_text("set", name, 64)
         changes[name] = check_text(f"set {name}", value, FREE_TEXT_MAX, required=False)
     return changes
-
-
-_STEPS: dict[str, Any] = {
-    "dose": lambda ctx, user, pw, inf, a: bedside.calculate_infusion_dose(
-        ctx,
-        user,
-        inf,
-        final_volume_ml=a.final_volume_ml,
-        drop_factor_gtt_per_ml=a.drop_factor,
-        **_when(a),
-    ),
-    "verify-dose": lambda ctx, user, pw, inf, a: bedside.verify_dose(
-        ctx, user, inf, pw, **_when(a)
-    ),
-    "check": lambda ctx, user, pw, inf, a: bedside.check_identity(
-        ctx,
-        user,
-        inf,
-        product_id=a.product,
-        wristband=a.wristband,
-        trial_id=a.trial_id,
-        initials=a.initials,
-        date_of_birth=_date("dob", a.dob),
-        **_when(a),
-    ),
-    "premed": lambda ctx, user, pw, inf, a: bedside.give_premedication(ctx, user, inf, **_when(a)),
-    "thaw": lambda ctx, user, pw, inf, a: bedside.record_thaw(ctx, user, inf, **_when(a)),
-    "start": lambda ctx, user, pw, inf, a: bedside.start_infusion(
-        ctx,
-        user,
-        inf,
-        pw,
-        drop_factor_gtt_per_ml=a.drop_factor,
-        override_reason=a.override_reason,
-        **_when(a),
-    ),
-    "rate": lambda ctx, user, pw, inf, a: bedside.change_rate(
-        ctx,
-        user,
-        inf,
-        no_discomfort=a.no_discomfort,
-        rate_gtt_per_min=a.rate,
-        **_when(a),
-    ),
-    "hold": lambda ctx, user, pw, inf, a: bedside.hold_slow_rate(ctx, user, inf, a.why, **_when(a)),
-    "vitals": lambda ctx, user, pw, inf, a: bedside.record_vitals(
-        ctx, user, inf, _vitals(a), **_when(a)
-    ),
-    "ae": lambda ctx, user, pw, inf, a: bedside.record_adverse_event(
-        ctx,
-        user,
-        inf,
-        term=a.term,
-        other_term=a.other_term,
-        grade=a.grade,
-        temperature_c=a.temp,
-        attribution=a.attribution,
-        serious=a.serious,
-        started_at=parse_time("started_at", a.started_at) if a.started_at is not None else None,
-        aware_at=parse_time("aware_at", a.aware_at) if a.aware_at is not None else None,
-        action_taken=a.action_taken,
-        outcome=a.outcome,
-        description=a.description,
-        **_when(a),
-    ),
-    "sae-reported": lambda ctx, user, pw, inf, a: bedside.report_sae(
-        ctx, user, inf, a.ae, **_when(a)
-    ),
-    "pause": lambda ctx, user, pw, inf, a: bedside.pause_infusion(
-        ctx, user, inf, a.why, **_when(a)
-    ),
-    "resume": lambda ctx, user, pw, inf, a: bedside.resume_infusion(ctx, user, inf, **_when(a)),
-    "stop": lambda ctx, user, pw, inf, a: bedside.stop_infusion(
-        ctx, user, inf, pw, why=a.why, volume_given_ml=a.volume_ml, **_when(a)
-    ),
-    "end": lambda ctx, user, pw, inf, a: bedside.end_infusion(
-        ctx,
-        user,
-        inf,
-        pw,
-        volume_infused_ml=a.volume_ml,
-        override_reason=a.override_reason,
-        **_when(a),
-    ),
-    "observe-end": lambda ctx, user, pw, inf, a: bedside.end_observation(
-        ctx, user, inf, **_when(a)
-    ),
-    "follow-up": lambda ctx, user, pw, inf, a: bedside.record_follow_up(
-        ctx, user, inf, a.check, finding=a.finding, **_when(a)
-    ),
-    "correct": lambda ctx, user, pw, inf, a: bedside.correct_event(
-        ctx,
-        user,
-        inf,
-        a.seq,
-        pw,
-        reason=a.reason,
-        occurred_at=parse_time("time", a.time) if a.time is not None else None,
-        changes=_changes(a.set),
-    ),
-}

@@ -37,6 +37,7 @@ class BedsideAction(StrEnum):
     STOP = "stop"
     END = "end"
     OBSERVATION_END = "observation end"
+    NOTE = "note"
 
 
 def _probe(
@@ -79,6 +80,8 @@ def _probe(
             }
         case BedsideAction.OBSERVATION_END:
             return EventType.OBSERVATION_ENDED, {}
+        case BedsideAction.NOTE:
+            return EventType.NURSING_NOTE_RECORDED, {"text": PROBE_REASON}
         case BedsideAction.VITALS | BedsideAction.ADVERSE_EVENT:
             return EventType.NOTE_ADDED, {"text": PROBE_REASON}  # always allowed once created
     raise AssertionError(action)

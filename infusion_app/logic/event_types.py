@@ -63,6 +63,7 @@ class EventType(StrEnum):
     OBSERVATION_ENDED = "observation_ended"
     FOLLOW_UP_DONE = "follow_up_done"
     NOTE_ADDED = "note_added"
+    NURSING_NOTE_RECORDED = "nursing_note_recorded"  # the bedside's "note", with its time
     ALARM_ACKNOWLEDGED = "alarm_acknowledged"
     CORRECTION = "correction"
     # any stream: a signature binds a meaning to an earlier event of the same stream

@@ -84,3 +84,31 @@ def plain(*, text: str) -> None:
 @_message
 def joined(*, parts: tuple[Param, ...]) -> None:
     """Several findings in one line, separated by "; "."""
+
+
+# --- the bedside service's own refusals (services/bedside.py) -----------------------------
+
+
+@_message
+def hard_stop(*, problems: tuple[Param, ...]) -> None:
+    """A pre-infusion check failed; no one can override it."""
+
+
+@_message
+def product_not_released(*, product: str, status: str) -> None:
+    """The bag's product is not (or no longer) released for use."""
+
+
+@_message
+def product_expired(*, product: str) -> None:
+    """The bag's product is past its expiry at the bedside time."""
+
+
+@_message
+def start_blocked_new_weight(*, dose_weight_kg: Decimal, weight_kg: Decimal) -> None:
+    """A weight was recorded after the dose was calculated from an earlier one."""
+
+
+@_message
+def correction_would_not_hold(*, problem: Param) -> None:
+    """The log with the correction in it would not replay under the rule book."""

@@ -639,6 +639,7 @@ _HANDLERS = {
     EventType.OBSERVATION_ENDED: _observation_ended,
     EventType.FOLLOW_UP_DONE: _follow_up,
     EventType.NOTE_ADDED: _note,
+    EventType.NURSING_NOTE_RECORDED: _note,  # any time once created, after observation too
     EventType.ALARM_ACKNOWLEDGED: _alarm_acknowledged,
     EventType.CORRECTION: _correction,
     EventType.SIGNATURE: _signature,

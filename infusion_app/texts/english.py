@@ -12,6 +12,15 @@ TEXTS: dict[str, str] = {
     # generic
     "plain": "{text}",
     "joined": "{parts:; }",
+    # the bedside service's own refusals
+    "hard_stop": "hard stop: {problems:; }",
+    "product_not_released": "product {product} is {status}, not released by a pharmacist",
+    "product_expired": "product {product} is past its expiry",
+    "start_blocked_new_weight": (
+        "start blocked: the dose was calculated for {dose_weight_kg} kg, but a new weight "
+        "({weight_kg} kg) was recorded since: recalculate and verify"
+    ),
+    "correction_would_not_hold": "correct: the corrected record would not hold: {problem}",
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
@@ -39,6 +40,7 @@ from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.event_log import log_rows
 from infusion_app.logic.identity import looks_like_wristband
 from infusion_app.logic.numbers import format_cells, parse_int
+from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.roles import Action, may
 from infusion_app.logic.schedule import DueItem, due_items, expected_end
 from infusion_app.logic.transitions import (
@@ -47,6 +49,7 @@ from infusion_app.logic.transitions import (
     late_start_warning,
 )
 from infusion_app.services import bedside, views
+from infusion_app.services.bedside import Dialog, Kind
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.ui.adverse_event_dialog import AdverseEventDialog
 from infusion_app.ui.alarm_banner import AlarmBanner
@@ -60,31 +63,23 @@ from infusion_app.ui.step_strip import StepStrip
 from infusion_app.ui.tasks import Tasks
 from infusion_app.ui.vitals_entry import VitalsEntry
 
-# The buttons, in the order of the bedside: (action, label with its Alt mnemonic).
-BUTTONS: tuple[tuple[BedsideAction, str], ...] = (
-    (BedsideAction.DOSE, str(QT_TRANSLATE_NOOP("BedsideScreen", "Calculate &dose"))),
-    (BedsideAction.VERIFY_DOSE, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Verify dose"))),
-    (BedsideAction.CHECK, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Check identity"))),
-    (BedsideAction.PREMEDICATION, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Premedication given"))),
-    (BedsideAction.THAW, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Thawed"))),
-    (BedsideAction.START, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Start infusion"))),
-    (BedsideAction.RATE_STEP, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Rate step"))),
-    (BedsideAction.HOLD, str(QT_TRANSLATE_NOOP("BedsideScreen", "&Hold slow rate"))),
-    (BedsideAction.PAUSE, str(QT_TRANSLATE_NOOP("BedsideScreen", "P&ause"))),
-    (BedsideAction.RESUME, str(QT_TRANSLATE_NOOP("BedsideScreen", "Res&ume"))),
-    (BedsideAction.STOP, str(QT_TRANSLATE_NOOP("BedsideScreen", "St&op"))),
-    (BedsideAction.END, str(QT_TRANSLATE_NOOP("BedsideScreen", "&End infusion"))),
-    (
-        BedsideAction.OBSERVATION_END,
-        str(QT_TRANSLATE_NOOP("BedsideScreen", "End o&bservation")),
-    ),
-    (
-        BedsideAction.ADVERSE_EVENT,
-        str(QT_TRANSLATE_NOOP("BedsideScreen", "Reactio&n / AE")),
-    ),
-)
-# Every Alt+letter above is used once on this screen (with Alt+L list, Alt+M more, F9
-# acknowledge and Space for a drop); tests/ui/test_shortcuts.py checks every screen.
+# The buttons, in the order of the bedside, are the declared steps' (services/bedside.py):
+# the grid's, and the ones under "More". Every Alt+letter of their labels is used once on
+# this screen (with Alt+L list, Alt+M more, F9 acknowledge and Space for a drop);
+# tests/ui/test_shortcuts.py checks every screen.
+GRID = tuple(s for s in bedside.STEPS if s.button and s.button.grid and s.button.gate)
+MENU = tuple(s for s in bedside.STEPS if s.button and not s.button.grid and not s.button.gate)
+MEANINGS = {
+    SignatureMeaning.VERIFIED: str(QT_TRANSLATE_NOOP("BedsideScreen", "verified")),
+    SignatureMeaning.ADMINISTERED: str(QT_TRANSLATE_NOOP("BedsideScreen", "administered")),
+    SignatureMeaning.CORRECTED: str(QT_TRANSLATE_NOOP("BedsideScreen", "corrected")),
+}
+
+
+def shown(text: str) -> str:
+    """A declared text (services/bedside.py marks them; lupdate files them in context "")."""
+    return QCoreApplication.translate("", text)
+
 
 # Texts made in logic/ and shown here, listed so that lupdate offers them for translation
 # (tests/ui/test_language.py checks the lists against logic's own).
@@ -112,9 +107,6 @@ STATUS_TEXTS = (
     QT_TRANSLATE_NOOP("Status", "Stopped"),
     QT_TRANSLATE_NOOP("Status", "Observation complete"),
 )
-
-# Actions a pharmacist may take here too; the rest are the nurse's.
-DOSE_ACTIONS = {BedsideAction.DOSE, BedsideAction.VERIFY_DOSE}
 
 
 class BedsideScreen(QWidget):
@@ -144,11 +136,13 @@ class BedsideScreen(QWidget):
         self.more.setProperty("writes", True)
         touch_sized(self.more)
         menu = QMenu(self.more)
-        self.correct_action = menu.addAction(
-            self.tr("Correct the time of the selected log entry…"), self._correct
-        )
-        self.sae_action = menu.addAction(self.tr("Serious adverse event reported…"), self._sae)
-        self.follow_up_action = menu.addAction(self.tr("Follow-up check done…"), self._follow_up)
+        self.menu_actions = {
+            step.name: menu.addAction(shown(_button(step).label), partial(self._press, step))
+            for step in MENU
+        }
+        self.correct_action = self.menu_actions[bedside.CORRECT.name]
+        self.sae_action = self.menu_actions[bedside.SAE_REPORTED.name]
+        self.follow_up_action = self.menu_actions[bedside.FOLLOW_UP.name]
         self.more.setMenu(menu)
         self.steps = StepStrip()
         self.banner = AlarmBanner()
@@ -181,14 +175,15 @@ class BedsideScreen(QWidget):
         self.buttons: dict[BedsideAction, QPushButton] = {}
         grid = QGridLayout()
         grid.setSpacing(6)
-        handlers = self._handlers()
-        for index, (action, label) in enumerate(BUTTONS):
-            button = QPushButton(self.tr(label))
+        for index, step in enumerate(GRID):
+            action = _button(step).gate
+            assert action is not None
+            button = QPushButton(shown(_button(step).label))
             button.setObjectName(f"action_{action.name.lower()}")
             button.setProperty("writes", True)
             touch_sized(button)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            button.clicked.connect(handlers[action])
+            button.clicked.connect(partial(self._press, step))
             self.buttons[action] = button
             grid.addWidget(button, index // 7, index % 7)
 
@@ -311,7 +306,9 @@ class BedsideScreen(QWidget):
         self._show_rate(now)
         self.reasons = self._reasons(now)
         self.buttons[BedsideAction.RATE_STEP].setText(
-            self.tr("Change &rate") if state.rate_step_at is not None else self.tr("&Rate step")
+            self.tr("Change &rate")
+            if state.rate_step_at is not None
+            else shown(_button(bedside.RATE).label)
         )
         for action, button in self.buttons.items():
             reason = self.reasons[action]
@@ -402,55 +399,104 @@ class BedsideScreen(QWidget):
         if self.user is None:
             return dict.fromkeys(reasons, self.tr("log in first"))
         role = self.user.role
+        who_may = {s.button.gate: s.action for s in bedside.STEPS if s.button and s.button.gate}
         for action in reasons:
-            allowed = may(
-                role,
-                Action.CALCULATE_DOSE if action in DOSE_ACTIONS else Action.RECORD_INFUSION_EVENT,
-            )
-            if not allowed:
+            if not may(role, who_may.get(action, Action.RECORD_INFUSION_EVENT)):
                 shown = QCoreApplication.translate("Role", role.value)
                 reasons[action] = self.tr("not for your role ({0})").format(shown)
         return reasons
 
     # --- actions --------------------------------------------------------------------------
 
-    def _handlers(self) -> dict[BedsideAction, Callable[[], None]]:
+    def _press(self, step: bedside.BedsideStep) -> None:
+        """A declared step's button: its own widget, a confirmation, or a form of its
+        labelled arguments; then saved, or signed and saved."""
+        button = _button(step)
+        own = self._own().get(step.name)
+        if own is not None:
+            own()
+            return
+        if button.dialog is Dialog.CONFIRM:
+            self._confirmed(
+                shown(button.title),
+                self._details(step),
+                lambda user, i: bedside.perform(self.ctx, user, i, step, {}),
+                shown(button.done),
+            )
+            return
+        values: dict[str, str] = {}
+        fields = self._fields(step)
+        if fields:
+            answered = self._form(shown(button.title), fields, self._note(step))
+            if answered is None:
+                return
+            values = answered
+        if step.meaning is None:
+            self._act(
+                lambda user, i: bedside.perform(self.ctx, user, i, step, _arguments(step, values)),
+                shown(button.done),
+            )
+            return
+        if step is bedside.VERIFY_DOSE and (self.view is None or self.view.state.dose is None):
+            return
+        self._signed(
+            self.dose_to_verify()
+            if step is bedside.VERIFY_DOSE
+            else shown(button.signs or button.title),
+            self.tr(MEANINGS[step.meaning]),
+            lambda user, i, password: bedside.perform(
+                self.ctx, user, i, step, _arguments(step, values), password=password
+            ),
+            shown(button.done),
+        )
+
+    def _own(self) -> dict[str, Callable[[], None]]:
+        """The steps with a widget of their own (Dialog.OWN)."""
         return {
-            BedsideAction.DOSE: self._calculate_dose,
-            BedsideAction.VERIFY_DOSE: self._verify_dose,
-            BedsideAction.CHECK: self._check_identity,
-            BedsideAction.PREMEDICATION: lambda: self._confirmed(
-                self.tr("Premedication given"),
-                self._premedication_details(),
-                lambda user, i: bedside.give_premedication(self.ctx, user, i),
-                self.tr("Premedication recorded."),
-            ),
-            BedsideAction.THAW: lambda: self._confirmed(
-                self.tr("Product thawed"),
-                self._product_details(),
-                lambda user, i: bedside.record_thaw(self.ctx, user, i),
-                self.tr("Thaw recorded."),
-            ),
-            BedsideAction.START: self._start,
-            BedsideAction.RATE_STEP: self._rate_step,
-            BedsideAction.HOLD: self._hold,
-            BedsideAction.PAUSE: self._pause,
-            BedsideAction.RESUME: lambda: self._confirmed(
-                self.tr("Infusion resumed"),
-                [],
-                lambda user, i: bedside.resume_infusion(self.ctx, user, i),
-                self.tr("Infusion resumed."),
-            ),
-            BedsideAction.STOP: self._stop,
-            BedsideAction.END: self._end,
-            BedsideAction.OBSERVATION_END: lambda: self._confirmed(
-                self.tr("Observation ended"),
-                [],
-                lambda user, i: bedside.end_observation(self.ctx, user, i),
-                self.tr("Observation ended."),
-            ),
-            BedsideAction.ADVERSE_EVENT: self._adverse_event,
+            bedside.CHECK.name: self._check_identity,
+            bedside.ADVERSE_EVENT.name: self._adverse_event,
+            bedside.CORRECT.name: self._correct,
+            bedside.SAE_REPORTED.name: self._sae,
+            bedside.FOLLOW_UP.name: self._follow_up,
         }
+
+    def _fields(self, step: bedside.BedsideStep) -> list[Field]:
+        """The form: the step's labelled arguments, with what the record suggests."""
+        assert self.view is not None
+        state, protocol = self.view.state, self.view.status.protocol
+        dose, volume = state.dose, protocol.dosing.final_volume_ml
+        suggested = {
+            bedside.DOSE.name: {
+                "final_volume_ml": str(volume.value) if volume else "",
+                "drop_factor": str(protocol.infusion.drop_factor_gtt_per_ml.value),
+            },
+            bedside.START.name: {"drop_factor": str(dose.drop_factor_gtt_per_ml if dose else "")},
+            bedside.RATE.name: {"rate": str(dose.phase2_rate_gtt_per_min or "") if dose else ""},
+            bedside.END.name: {"volume_ml": str(dose.bag_volume_ml) if dose else ""},
+        }.get(step.name, {})
+        late = step is bedside.START and not self._note(step)  # no late start: no reason asked
+        return [
+            Field(p.key, shown(p.label), suggested.get(p.key, ""))
+            for p in step.params
+            if p.label is not None and not (late and p.name == "override_reason")
+        ]
+
+    def _note(self, step: bedside.BedsideStep) -> str:
+        assert self.view is not None
+        state, protocol, now = self.view.state, self.view.status.protocol, self.ctx.now()
+        if step is bedside.START:
+            return late_start_warning(state, protocol, now) or ""
+        if step is bedside.END:
+            return end_window_warning(state, protocol, now) or ""
+        note = _button(step).note
+        return shown(note) if note else ""
+
+    def _details(self, step: bedside.BedsideStep) -> list[str]:
+        if step is bedside.PREMEDICATION:
+            return self._premedication_details()
+        if step is bedside.THAW:
+            return self._product_details()
+        return []
 
     def _act(
         self,
@@ -554,51 +600,6 @@ class BedsideScreen(QWidget):
             self, what=what, meaning=meaning, printed_name=user.printed_name, submit=submit
         )
 
-    def _calculate_dose(self) -> None:
-        assert self.view is not None
-        protocol = self.view.status.protocol
-        default_volume = protocol.dosing.final_volume_ml
-        values = self._form(
-            self.tr("Calculate the dose"),
-            [
-                Field(
-                    "final_volume_ml",
-                    self.tr("Final volume (mL)"),
-                    str(default_volume.value) if default_volume else "",
-                ),
-                Field(
-                    "drop_factor",
-                    self.tr("Drop factor (gtt/mL)"),
-                    str(protocol.infusion.drop_factor_gtt_per_ml.value),
-                ),
-            ],
-            self.tr("From today's weight and the product's certificate of analysis."),
-        )
-        if values is None:
-            return
-        self._act(
-            lambda user, i: bedside.calculate_infusion_dose(
-                self.ctx,
-                user,
-                i,
-                final_volume_ml=values["final_volume_ml"] or None,
-                drop_factor_gtt_per_ml=values["drop_factor"] or None,
-            ),
-            self.tr("Dose calculated: a second person verifies it."),
-        )
-
-    def _verify_dose(self) -> None:
-        assert self.view is not None
-        dose = self.view.state.dose
-        if dose is None:
-            return
-        self._signed(
-            self.dose_to_verify(),
-            self.tr("verified"),
-            lambda user, i, password: bedside.verify_dose(self.ctx, user, i, password),
-            self.tr("Dose verified."),
-        )
-
     def dose_to_verify(self) -> str:
         """Everything the second person checks, from the stored calculation itself."""
         assert self.view is not None and self.view.state.dose is not None
@@ -685,126 +686,7 @@ class BedsideScreen(QWidget):
             lambda user, i: bedside.check_identity(
                 self.ctx, user, i, wristband=wristband, product_id=product
             ),
-            self.tr("Patient and bag match; product released and in date."),
-        )
-
-    def _start(self) -> None:
-        assert self.view is not None
-        state, protocol = self.view.state, self.view.status.protocol
-        warning = late_start_warning(state, protocol, self.ctx.now())
-        fields = [
-            Field(
-                "drop_factor",
-                self.tr("Drop factor of the giving set (gtt/mL)"),
-                str(state.dose.drop_factor_gtt_per_ml if state.dose else ""),
-            )
-        ]
-        if warning:
-            fields.append(Field("override", self.tr("Reason for the late start")))
-        values = self._form(self.tr("Start the infusion"), fields, warning or "")
-        if values is None:
-            return
-        self._signed(
-            self.tr("Start of the infusion"),
-            self.tr("administered"),
-            lambda user, i, password: bedside.start_infusion(
-                self.ctx,
-                user,
-                i,
-                password,
-                drop_factor_gtt_per_ml=_whole("drop_factor", values["drop_factor"]),
-                override_reason=values.get("override") or None,
-            ),
-            self.tr("Infusion started."),
-        )
-
-    def _rate_step(self) -> None:
-        assert self.view is not None
-        dose = self.view.state.dose
-        default = str(dose.phase2_rate_gtt_per_min or "") if dose else ""
-        values = self._form(
-            self.tr("Rate step"),
-            [Field("rate", self.tr("New rate (gtt/min)"), default)],
-            self.tr("Only if the patient reports no discomfort; otherwise hold the slow rate."),
-        )
-        if values is None:
-            return
-        self._act(
-            lambda user, i: bedside.change_rate(
-                self.ctx,
-                user,
-                i,
-                no_discomfort=True,
-                rate_gtt_per_min=_whole("rate_gtt_per_min", values["rate"]),
-            ),
-            self.tr("Rate changed."),
-        )
-
-    def _hold(self) -> None:
-        values = self._form(
-            self.tr("Hold the slow rate"), [Field("why", self.tr("Discomfort reported"))]
-        )
-        if values is not None:
-            self._act(
-                lambda user, i: bedside.hold_slow_rate(self.ctx, user, i, values["why"]),
-                self.tr("Slow rate held."),
-            )
-
-    def _pause(self) -> None:
-        values = self._form(self.tr("Pause the infusion"), [Field("why", self.tr("Reason"))])
-        if values is not None:
-            self._act(
-                lambda user, i: bedside.pause_infusion(self.ctx, user, i, values["why"]),
-                self.tr("Infusion paused."),
-            )
-
-    def _stop(self) -> None:
-        values = self._form(
-            self.tr("Stop the infusion for good"),
-            [
-                Field("why", self.tr("Reason")),
-                Field("volume", self.tr("Volume given (mL)")),
-            ],
-            self.tr("Observation still follows a stop."),
-        )
-        if values is None:
-            return
-        self._signed(
-            self.tr("Stop of the infusion"),
-            self.tr("administered"),
-            lambda user, i, password: bedside.stop_infusion(
-                self.ctx, user, i, password, why=values["why"], volume_given_ml=values["volume"]
-            ),
-            self.tr("Infusion stopped."),
-        )
-
-    def _end(self) -> None:
-        assert self.view is not None
-        state, protocol = self.view.state, self.view.status.protocol
-        warning = end_window_warning(state, protocol, self.ctx.now())
-        bag = str(state.dose.bag_volume_ml) if state.dose else ""
-        fields = [Field("volume", self.tr("Volume infused (mL)"), bag)]
-        fields.append(
-            Field(
-                "override",
-                self.tr("Reason (outside the time window or not the whole bag)"),
-            )
-        )
-        values = self._form(self.tr("End of the infusion"), fields, warning or "")
-        if values is None:
-            return
-        self._signed(
-            self.tr("End of the infusion"),
-            self.tr("administered"),
-            lambda user, i, password: bedside.end_infusion(
-                self.ctx,
-                user,
-                i,
-                password,
-                volume_infused_ml=values["volume"],
-                override_reason=values.get("override") or None,
-            ),
-            self.tr("Infusion ended: vital signs now, then observation."),
+            shown(_button(bedside.CHECK).done),
         )
 
     def _adverse_event(self) -> None:
@@ -816,13 +698,13 @@ class BedsideScreen(QWidget):
             return
         self._act(
             lambda user, i: bedside.record_adverse_event(self.ctx, user, i, **values),
-            self.tr("Adverse event recorded."),
+            shown(_button(bedside.ADVERSE_EVENT).done),
         )
 
     def _record_vitals(self, values: dict[str, Any]) -> None:
         self._act(
             lambda user, i: bedside.record_vitals(self.ctx, user, i, values),
-            self.tr("Vital signs recorded."),
+            shown(_button(bedside.VITALS).done),
             after=self.vitals.clear,
         )
 
@@ -847,7 +729,7 @@ class BedsideScreen(QWidget):
         day = entry.occurred_at.astimezone()
         self._signed(
             self.tr("Correction of entry #{0}").format(entry.seq),
-            self.tr("corrected"),
+            self.tr(MEANINGS[SignatureMeaning.CORRECTED]),
             lambda user, i, password: bedside.correct_event(
                 self.ctx,
                 user,
@@ -857,7 +739,7 @@ class BedsideScreen(QWidget):
                 reason=values["reason"],
                 occurred_at=parse_entered_time("occurred_at", values["time"], day),
             ),
-            self.tr("Correction recorded."),
+            shown(_button(bedside.CORRECT).done),
         )
 
     def _sae(self) -> None:
@@ -880,7 +762,7 @@ class BedsideScreen(QWidget):
         seq = waiting[labels.index(values["event"])].seq
         self._act(
             lambda user, i: bedside.report_sae(self.ctx, user, i, seq),
-            self.tr("SAE report recorded."),
+            shown(_button(bedside.SAE_REPORTED).done),
         )
 
     def _follow_up(self) -> None:
@@ -907,7 +789,7 @@ class BedsideScreen(QWidget):
             lambda user, i: bedside.record_follow_up(
                 self.ctx, user, i, values["check"], finding=values["finding"]
             ),
-            self.tr("Follow-up check recorded."),
+            shown(_button(bedside.FOLLOW_UP).done),
         )
 
     def _acknowledge(self, key: str, message: str) -> None:
@@ -917,6 +799,23 @@ class BedsideScreen(QWidget):
         )
 
 
-def _whole(field: str, text: str) -> int:
-    """Runs inside the service call, so a typo comes back as the field's one-line error."""
-    return parse_int(field, text)  # int() would take '٣' as 3 and '1_0' as 10
+def _button(step: bedside.BedsideStep) -> bedside.Button:
+    assert step.button is not None
+    return step.button
+
+
+def _arguments(step: bedside.BedsideStep, values: dict[str, str]) -> dict[str, Any]:
+    """The form's texts as the step's arguments. Runs inside the service call, so a typo
+    comes back as the field's one-line error."""
+    arguments: dict[str, Any] = {}
+    for param in step.params:
+        if param.label is None:
+            if param.kind is Kind.FLAG:  # affirmed by the act (the rate step's note says so)
+                arguments[param.name] = True
+            continue
+        text = values.get(param.key, "")
+        if param.kind is Kind.COUNT:
+            arguments[param.name] = parse_int(param.key, text)  # not int(): '٣', '1_0'
+        else:
+            arguments[param.name] = text if text or param.required else None
+    return arguments

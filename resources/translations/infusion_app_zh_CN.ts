@@ -1,6 +1,374 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name />
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="806" />
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="814" />
+      <source>Final volume (mL)</source>
+      <translation>最终体积 (mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="816" />
+      <source>Drop factor (gtt/mL)</source>
+      <translation>滴系数 (滴/mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="818" />
+      <source>Calculate &amp;dose</source>
+      <translation>计算剂量(&amp;D)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="818" />
+      <source>Calculate the dose</source>
+      <translation>计算剂量</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="819" />
+      <source>Dose calculated: a second person verifies it.</source>
+      <translation>剂量已计算：请第二人核对。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="820" />
+      <source>From today's weight and the product's certificate of analysis.</source>
+      <translation>依据今日体重和产品检验报告。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="826" />
+      <source>&amp;Verify dose</source>
+      <translation>核对剂量(&amp;V)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="826" />
+      <source>Verify the dose</source>
+      <translation>核对剂量</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="827" />
+      <source>Dose verified.</source>
+      <translation>剂量已核对。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="839" />
+      <source>&amp;Check identity</source>
+      <translation>核对身份(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="839" />
+      <source>Check identity</source>
+      <translation>核对身份</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="840" />
+      <source>Patient and bag match; product released and in date.</source>
+      <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="845" />
+      <source>&amp;Premedication given</source>
+      <translation>已给预处理药(&amp;P)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="845" />
+      <source>Premedication given</source>
+      <translation>已给预处理药</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="846" />
+      <source>Premedication recorded.</source>
+      <translation>预处理用药已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="851" />
+      <source>&amp;Thawed</source>
+      <translation>已复苏(&amp;T)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="851" />
+      <source>Product thawed</source>
+      <translation>产品已复苏</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="851" />
+      <source>Thaw recorded.</source>
+      <translation>复苏已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="859" />
+      <source>Drop factor of the giving set (gtt/mL)</source>
+      <translation>输液器滴系数 (滴/mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="862" />
+      <source>Reason for the late start</source>
+      <translation>延迟开始的原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="865" />
+      <source>&amp;Start infusion</source>
+      <translation>开始输注(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="865" />
+      <source>Start the infusion</source>
+      <translation>开始输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="866" />
+      <source>Infusion started.</source>
+      <translation>输注已开始。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="866" />
+      <source>Start of the infusion</source>
+      <translation>输注开始</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="875" />
+      <source>New rate (gtt/min)</source>
+      <translation>新滴速 (滴/分)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="877" />
+      <source>&amp;Rate step</source>
+      <translation>调速(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="877" />
+      <source>Rate step</source>
+      <translation>调速</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="877" />
+      <source>Rate changed.</source>
+      <translation>滴速已改变。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="879" />
+      <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
+      <translation>仅在患者无不适时调速；否则维持慢速。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="885" />
+      <source>Discomfort reported</source>
+      <translation>患者所述不适</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="887" />
+      <source>&amp;Hold slow rate</source>
+      <translation>维持慢速(&amp;H)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="887" />
+      <source>Hold the slow rate</source>
+      <translation>维持慢速</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="888" />
+      <source>Slow rate held.</source>
+      <translation>已维持慢速。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="905" />
+      <source>Record vital signs</source>
+      <translation>记录生命体征</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="905" />
+      <source>Vital signs</source>
+      <translation>生命体征</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="906" />
+      <source>Vital signs recorded.</source>
+      <translation>生命体征已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="929" />
+      <source>Reactio&amp;n / AE</source>
+      <translation>反应 / 不良事件(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="929" />
+      <source>Reaction / adverse event</source>
+      <translation>反应 / 不良事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="930" />
+      <source>Adverse event recorded.</source>
+      <translation>不良事件已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="938" />
+      <source>Serious adverse event reported…</source>
+      <translation>严重不良事件已报告…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="939" />
+      <source>Serious adverse event reported</source>
+      <translation>严重不良事件已报告</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="940" />
+      <source>SAE report recorded.</source>
+      <translation>SAE 报告已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="945" />
+      <source>P&amp;ause</source>
+      <translation>暂停(&amp;A)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="945" />
+      <source>Pause the infusion</source>
+      <translation>暂停输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="946" />
+      <source>Infusion paused.</source>
+      <translation>输注已暂停。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="950" />
+      <source>Res&amp;ume</source>
+      <translation>继续(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="950" />
+      <source>Infusion resumed</source>
+      <translation>输注已继续</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="951" />
+      <source>Infusion resumed.</source>
+      <translation>输注已继续。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="956" />
+      <source>Volume given (mL)</source>
+      <translation>已输入体积 (mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="959" />
+      <source>St&amp;op</source>
+      <translation>停止(&amp;O)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="959" />
+      <source>Stop the infusion for good</source>
+      <translation>永久停止输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="960" />
+      <source>Infusion stopped.</source>
+      <translation>输注已停止。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="960" />
+      <source>Stop of the infusion</source>
+      <translation>输注停止</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="961" />
+      <source>Observation still follows a stop.</source>
+      <translation>停止后仍需观察。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="967" />
+      <source>Volume infused (mL)</source>
+      <translation>输注体积 (mL)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="970" />
+      <source>Reason (outside the time window or not the whole bag)</source>
+      <translation>原因（超出时间窗或未输完整袋）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="974" />
+      <source>&amp;End infusion</source>
+      <translation>结束输注(&amp;E)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="974" />
+      <source>End of the infusion</source>
+      <translation>输注结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="975" />
+      <source>Infusion ended: vital signs now, then observation.</source>
+      <translation>输注已结束：现在测生命体征，然后观察。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="980" />
+      <source>End o&amp;bservation</source>
+      <translation>结束观察(&amp;B)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="980" />
+      <source>Observation ended</source>
+      <translation>观察已结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="981" />
+      <source>Observation ended.</source>
+      <translation>观察已结束。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="993" />
+      <source>Follow-up check done…</source>
+      <translation>随访检查已完成…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="993" />
+      <source>Follow-up check done</source>
+      <translation>随访检查已完成</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="994" />
+      <source>Follow-up check recorded.</source>
+      <translation>随访检查已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="999" />
+      <source>Note</source>
+      <translation>记录内容</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="1001" />
+      <source>&amp;Write a note</source>
+      <translation>写护理记录(&amp;W)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="1001" />
+      <source>Nursing note</source>
+      <translation>护理记录</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="1002" />
+      <source>Note recorded.</source>
+      <translation>护理记录已保存。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="1015" />
+      <source>Correct the time of the selected log entry…</source>
+      <translation>更正所选日志条目的时间…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="1016" />
+      <source>Correct an entry</source>
+      <translation>更正记录条目</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="1016" />
+      <source>Correction recorded.</source>
+      <translation>更正已记录。</translation>
+    </message>
+  </context>
+  <context>
     <name>AdverseEventDialog</name>
     <message>
       <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="36" />
@@ -89,542 +457,232 @@
   <context>
     <name>BedsideScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="65" />
-      <source>Calculate &amp;dose</source>
-      <translation>计算剂量(&amp;D)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="66" />
-      <source>&amp;Verify dose</source>
-      <translation>核对剂量(&amp;V)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="67" />
-      <source>&amp;Check identity</source>
-      <translation>核对身份(&amp;C)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="68" />
-      <source>&amp;Premedication given</source>
-      <translation>已给预处理药(&amp;P)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="69" />
-      <source>&amp;Thawed</source>
-      <translation>已复苏(&amp;T)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="70" />
-      <source>&amp;Start infusion</source>
-      <translation>开始输注(&amp;S)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="71" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="314" />
-      <source>&amp;Rate step</source>
-      <translation>调速(&amp;R)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="72" />
-      <source>&amp;Hold slow rate</source>
-      <translation>维持慢速(&amp;H)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="73" />
-      <source>P&amp;ause</source>
-      <translation>暂停(&amp;A)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="74" />
-      <source>Res&amp;ume</source>
-      <translation>继续(&amp;U)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="75" />
-      <source>St&amp;op</source>
-      <translation>停止(&amp;O)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="76" />
-      <source>&amp;End infusion</source>
-      <translation>结束输注(&amp;E)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="139" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="131" />
       <source>Infusion &amp;list</source>
       <translation>输注列表(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="142" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="134" />
       <source>&amp;More</source>
       <translation>更多(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="148" />
-      <source>Correct the time of the selected log entry…</source>
-      <translation>更正所选日志条目的时间…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="150" />
-      <source>Serious adverse event reported…</source>
-      <translation>严重不良事件已报告…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="151" />
-      <source>Follow-up check done…</source>
-      <translation>随访检查已完成…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="166" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="160" />
       <source>Scan the wristband, then the bag</source>
       <translation>先扫腕带，再扫输液袋</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="274" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="269" />
       <source>{trial} · {initials} · {weight} kg (weighed {weighed}) · group {level} · infusion {number} · product {product} ({status}) · {protocol}</source>
       <translation>{trial} · {initials} · {weight} kg（称重 {weighed}）· {level} 组 · 第 {number} 次输注 · 产品 {product}（{status}）· {protocol}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="314" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="309" />
       <source>Change &amp;rate</source>
       <translation>改变滴速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="376" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="373" />
       <source>Target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="375" />
       <source>PAUSED</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="381" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="381" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
       <source>expected end</source>
       <translation>预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="385" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="382" />
       <source>plan: {0} gtt/min, then {1}, {2} mL, {3} gtt/mL set</source>
       <translation>方案：{0} 滴/分，然后 {1}，{2} mL，输液器 {3} 滴/mL</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="403" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="400" />
       <source>log in first</source>
       <translation>请先登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="412" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="406" />
       <source>not for your role ({0})</source>
       <translation>您的角色（{0}）不能执行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="426" />
-      <source>Premedication recorded.</source>
-      <translation>预处理用药已记录。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="432" />
-      <source>Thaw recorded.</source>
-      <translation>复苏已记录。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="442" />
-      <source>Infusion resumed.</source>
-      <translation>输注已继续。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="450" />
-      <source>Observation ended.</source>
-      <translation>观察已结束。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="472" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="518" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/bedside_screen.py" line="562" />
-      <source>Calculate the dose</source>
-      <translation>计算剂量</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="566" />
-      <source>Final volume (mL)</source>
-      <translation>最终体积 (mL)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="571" />
-      <source>Drop factor (gtt/mL)</source>
-      <translation>滴系数 (滴/mL)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="575" />
-      <source>From today's weight and the product's certificate of analysis.</source>
-      <translation>依据今日体重和产品检验报告。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="587" />
-      <source>Dose calculated: a second person verifies it.</source>
-      <translation>剂量已计算：请第二人核对。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="79" />
-      <source>End o&amp;bservation</source>
-      <translation>结束观察(&amp;B)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="83" />
-      <source>Reactio&amp;n / AE</source>
-      <translation>反应 / 不良事件(&amp;N)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="423" />
-      <source>Premedication given</source>
-      <translation>已给预处理药</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="429" />
-      <source>Product thawed</source>
-      <translation>产品已复苏</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="439" />
-      <source>Infusion resumed</source>
-      <translation>输注已继续</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="447" />
-      <source>Observation ended</source>
-      <translation>观察已结束</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="516" />
       <source>{drug} {dose} mg {route}, {minutes} min before the start</source>
       <translation>{drug} {dose} mg {route}，开始前 {minutes} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="529" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="575" />
       <source>Product {0}, lot {1}</source>
       <translation>产品 {0}，批号 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="530" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="576" />
       <source>Infuse within {0} min of the thaw</source>
       <translation>复苏后 {0} 分钟内输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="597" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="73" />
       <source>verified</source>
       <translation>已核对</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="599" />
-      <source>Dose verified.</source>
-      <translation>剂量已核对。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="613" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="614" />
       <source>{rate} gtt/min for {minutes} min ({volume} mL)</source>
       <translation>{rate} 滴/分，{minutes} 分钟（{volume} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="621" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="622" />
       <source>Weight: {0} kg, measured {1}</source>
       <translation>体重：{0} kg，称重于 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="624" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="625" />
       <source>Dose: {0} (group {1})</source>
       <translation>剂量：{0}（{1} 组）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="627" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="628" />
       <source>Concentration: {0}, viability {1} %: {2} viable</source>
       <translation>浓度：{0}，活率 {1} %：活细胞 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="632" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="633" />
       <source>Target {0}; delivered {1} (deviation {2} %)</source>
       <translation>目标 {0}；实际输注 {1}（偏差 {2} %）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="637" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="638" />
       <source>Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)</source>
       <translation>产品体积：{0} mL；最终体积：{1} mL（稀释液 {2} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="642" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="643" />
       <source>Drip plan, {0} gtt/mL set: {1}; expected {2} min</source>
       <translation>滴速方案，输液器 {0} 滴/mL：{1}；预计 {2} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="644" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="645" />
       <source>, then </source>
       <translation>，然后 </translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="665" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="666" />
       <source>wristband {0}</source>
       <translation>腕带 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="667" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="668" />
       <source>wristband not scanned</source>
       <translation>腕带未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="668" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="669" />
       <source>bag {0}</source>
       <translation>输液袋 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="670" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="671" />
       <source>bag not scanned</source>
       <translation>输液袋未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="678" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="679" />
       <source>Scan the patient's wristband and the bag first.</source>
       <translation>请先扫描患者腕带和输液袋。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="688" />
-      <source>Patient and bag match; product released and in date.</source>
-      <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="698" />
-      <source>Drop factor of the giving set (gtt/mL)</source>
-      <translation>输液器滴系数 (滴/mL)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="703" />
-      <source>Reason for the late start</source>
-      <translation>延迟开始的原因</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="704" />
-      <source>Start the infusion</source>
-      <translation>开始输注</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="708" />
-      <source>Start of the infusion</source>
-      <translation>输注开始</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="709" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="774" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="798" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="74" />
       <source>administered</source>
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="718" />
-      <source>Infusion started.</source>
-      <translation>输注已开始。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="726" />
-      <source>Rate step</source>
-      <translation>调速</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="727" />
-      <source>New rate (gtt/min)</source>
-      <translation>新滴速 (滴/分)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
-      <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
-      <translation>仅在患者无不适时调速；否则维持慢速。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="740" />
-      <source>Rate changed.</source>
-      <translation>滴速已改变。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="745" />
-      <source>Hold the slow rate</source>
-      <translation>维持慢速</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="745" />
-      <source>Discomfort reported</source>
-      <translation>患者所述不适</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="750" />
-      <source>Slow rate held.</source>
-      <translation>已维持慢速。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="754" />
-      <source>Pause the infusion</source>
-      <translation>暂停输注</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="754" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="765" />
-      <source>Reason</source>
-      <translation>原因</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="758" />
-      <source>Infusion paused.</source>
-      <translation>输注已暂停。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="763" />
-      <source>Stop the infusion for good</source>
-      <translation>永久停止输注</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="766" />
-      <source>Volume given (mL)</source>
-      <translation>已输入体积 (mL)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="768" />
-      <source>Observation still follows a stop.</source>
-      <translation>停止后仍需观察。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="773" />
-      <source>Stop of the infusion</source>
-      <translation>输注停止</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="778" />
-      <source>Infusion stopped.</source>
-      <translation>输注已停止。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="786" />
-      <source>Volume infused (mL)</source>
-      <translation>输注体积 (mL)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="790" />
-      <source>Reason (outside the time window or not the whole bag)</source>
-      <translation>原因（超出时间窗或未输完整袋）</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="793" />
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="797" />
-      <source>End of the infusion</source>
-      <translation>输注结束</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="807" />
-      <source>Infusion ended: vital signs now, then observation.</source>
-      <translation>输注已结束：现在测生命体征，然后观察。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="819" />
-      <source>Adverse event recorded.</source>
-      <translation>不良事件已记录。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="825" />
-      <source>Vital signs recorded.</source>
-      <translation>生命体征已记录。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="833" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="715" />
       <source>Select the entry to correct in the log first.</source>
       <translation>请先在日志中选择要更正的条目。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="838" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="720" />
       <source>Correct entry #{0} ({1})</source>
       <translation>更正条目 #{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="840" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="722" />
       <source>Correct time (HH:MM)</source>
       <translation>正确时间 (HH:MM)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="841" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="723" />
       <source>Reason for the correction</source>
       <translation>更正原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="843" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="725" />
       <source>The original entry stays in the record beside the correction.</source>
       <translation>原条目保留在记录中，与更正并列。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="849" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="731" />
       <source>Correction of entry #{0}</source>
       <translation>更正条目 #{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="850" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="75" />
       <source>corrected</source>
       <translation>已更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="860" />
-      <source>Correction recorded.</source>
-      <translation>更正已记录。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="871" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="753" />
       <source>No serious adverse event is waiting to be reported.</source>
       <translation>没有待报告的严重不良事件。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="875" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="757" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="876" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="758" />
       <source>Event</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="883" />
-      <source>SAE report recorded.</source>
-      <translation>SAE 报告已记录。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="895" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="777" />
       <source>No follow-up check is open for this infusion.</source>
       <translation>此输注没有待完成的随访检查。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="898" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="780" />
       <source>Follow-up check done</source>
       <translation>随访检查已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="900" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="782" />
       <source>Check</source>
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="901" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="783" />
       <source>Finding</source>
       <translation>发现</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="910" />
-      <source>Follow-up check recorded.</source>
-      <translation>随访检查已记录。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="916" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="798" />
       <source>Alarm acknowledged.</source>
       <translation>报警已确认。</translation>
     </message>
@@ -650,72 +708,72 @@
   <context>
     <name>Countdown</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="87" />
       <source>Start allowed in</source>
       <translation>距可开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="88" />
       <source>Start allowed</source>
       <translation>可以开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="89" />
       <source>Rate step in</source>
       <translation>距调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
       <source>Rate step due</source>
       <translation>应调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
       <source>Vitals due in</source>
       <translation>距测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
       <source>Vitals due</source>
       <translation>应测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
       <source>Expected end in</source>
       <translation>距预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
       <source>Expected end reached</source>
       <translation>已到预计结束时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
       <source>Observation ends in</source>
       <translation>距观察结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="102" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
       <source>Post-thaw limit in</source>
       <translation>距复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="103" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
       <source>Post-thaw limit passed</source>
       <translation>已超过复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="104" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
       <source>SAE report due in</source>
       <translation>距 SAE 报告截止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
       <source>SAE report overdue</source>
       <translation>SAE 报告已逾期</translation>
     </message>
@@ -1545,32 +1603,32 @@
   <context>
     <name>Status</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="103" />
       <source>Not started</source>
       <translation>未开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="104" />
       <source>Running</source>
       <translation>进行中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="110" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
       <source>Paused</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="111" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
       <source>Ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="112" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
       <source>Stopped</source>
       <translation>已停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="113" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from infusion_app.logic.event_types import SYSTEM_STREAM, EventType
-from infusion_app.services import audit, records
+from infusion_app.services import audit, bedside, records
 from infusion_app.services.context import NotAuthorised
 from infusion_app.store.models import Event, Stream
 from tests.records.conftest import ZONE, one_line, pdf_pages
@@ -218,3 +218,15 @@ def test_a_record_before_any_dose_says_so(ctx, staff, infusion_id, clock):
     assert "No dose was calculated." in text
     assert "No vital signs were recorded." in text
     assert "Status: not started." in text
+
+
+def test_a_late_nursing_note_is_in_the_printed_timeline(ctx, staff, infusion_id, scenario, clock):
+    clock.advance(minutes=20)  # 11:45 UTC, 20 min after the observation ended at 11:25
+    note = bedside.NOTE(ctx, staff.nurse, infusion_id, text="went home with her mother")
+    clock.advance(minutes=5)  # printed 11:50 UTC = 19:50 at the site (UTC+08:00)
+    document = records.infusion_record(ctx, staff.monitor, infusion_id, zone=ZONE)
+    text = one_line("\n".join(pdf_pages(document.data)))
+    # its own timeline row: number, 11:45 UTC shown as 19:45 local, recorded at once, by nurse
+    row = re.search(rf"\b{note.seq} 2026-11-21 19:45 same nurse Nursing note recorded .*", text)
+    assert row is not None, text[-600:]
+    assert "text: went home with her mother" in row.group(0)

@@ -124,6 +124,10 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
             ctx, who, "UC-MSC-2026-0002", "bag damaged in transport", PASSWORD
         ),
     ),
+    "write a nursing note": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: bedside.NOTE(ctx, who, inf, text="pale, comfortable"),
+    ),
     "calculate a dose": (
         {"nurse", "pharmacist"},
         lambda ctx, who, staff, inf: bedside.calculate_infusion_dose(
@@ -338,30 +342,32 @@ COVERED = {
     "return_product",
     "discard_product",
     "create_infusion",
-    "calculate_infusion_dose",
-    "verify_dose",
-    "check_identity",
-    "give_premedication",
-    "record_thaw",
-    "start_infusion",
-    "change_rate",
-    "hold_slow_rate",
-    "record_vitals",
-    "record_adverse_event",
-    "report_sae",
-    "pause_infusion",
-    "resume_infusion",
-    "stop_infusion",
-    "end_infusion",
-    "end_observation",
-    "acknowledge_alarm",
-    "record_follow_up",
-    "correct_event",
+    "bedside dose",
+    "bedside verify-dose",
+    "bedside check",
+    "bedside premed",
+    "bedside thaw",
+    "bedside start",
+    "bedside rate",
+    "bedside hold",
+    "bedside vitals",
+    "bedside ae",
+    "bedside sae-reported",
+    "bedside pause",
+    "bedside resume",
+    "bedside stop",
+    "bedside end",
+    "bedside observe-end",
+    "bedside acknowledge",
+    "bedside follow-up",
+    "bedside correct",
+    "bedside note",
 }
 
 
 def test_every_service_action_is_in_the_matrix() -> None:
-    """A new service function taking an ``actor`` must get a row in ACTIONS."""
+    """A new service function taking an ``actor``, or a new bedside step, must get a row in
+    ACTIONS."""
     import inspect
 
     found = {
@@ -371,6 +377,7 @@ def test_every_service_action_is_in_the_matrix() -> None:
         if function.__module__ == module.__name__
         and not name.startswith("_")
         and "actor" in inspect.signature(function).parameters
-    }
+        and function is not bedside.perform  # every step's way in: the steps are below
+    } | {f"bedside {step.name}" for step in bedside.STEPS}
     assert found == COVERED
     assert len(ACTIONS) == len(COVERED)

@@ -173,7 +173,7 @@ def test_a_whole_infusion_at_the_bedside(
         enter_vitals(qtbot, window)
     clock.advance(minutes=3)  # 09:25: 50 min of infusion, inside 30-60
     screen.tick()
-    answers.forms.append({"volume": "100", "override": ""})
+    answers.forms.append({"volume_ml": "100", "override_reason": ""})
     answers.passwords.append(PASSWORD)
     press(qtbot, window, BedsideAction.END)
     assert screen.steps.current is Step.END
@@ -194,9 +194,10 @@ def test_a_whole_infusion_at_the_bedside(
     assert screen.countdown.text() == "Observation complete"
     press(qtbot, window, BedsideAction.OBSERVATION_END)
     assert screen.steps.current is Step.DONE
-    assert all(
-        not b.isEnabled() for a, b in screen.buttons.items() if a is not BedsideAction.ADVERSE_EVENT
-    )
+    # a reaction and a (late) nursing note may still be recorded; nothing else
+    still = {BedsideAction.ADVERSE_EVENT, BedsideAction.NOTE}
+    assert all(not b.isEnabled() for a, b in screen.buttons.items() if a not in still)
+    assert all(screen.buttons[a].isEnabled() for a in still)
 
     # what the screen shows is what the store holds
     stored = status.infusion_status(ui_ctx, ward_infusion)
@@ -205,3 +206,23 @@ def test_a_whole_infusion_at_the_bedside(
     # baseline 08:00; 08:52, 09:07, 09:22; end 09:26; observation 09:56, 10:26, 10:56
     assert entries.count("Vitals recorded") == 8
     assert "Signature" in entries and "Infusion ended" in entries
+
+
+def test_a_nursing_note_from_its_button(
+    qtbot, ui_ctx, ui_staff, ward_infusion, answers, open_window
+):
+    window = open_window(ui_staff.nurse)
+    screen = screen_of(window)
+    # allowed from the record's creation on: nothing else has been done yet
+    assert disabled_because(screen, BedsideAction.NOTE) is None
+    assert screen.buttons[BedsideAction.NOTE].text() == "&Write a note"
+    answers.forms.append({"text": "anxious, reassured; mother present"})
+    press(qtbot, window, BedsideAction.NOTE)
+    title, keys, _ = answers.asked[-1][1]
+    assert (title, keys) == ("Nursing note", ["text"])  # the form of the declared argument
+    assert screen.message.text() == "Note recorded."
+    assert screen.log.column_texts(4)[-1] == "Nursing note recorded"
+    assert screen.log.column_texts(5)[-1] == "text: anxious, reassured; mother present"
+    stored = status.infusion_status(ui_ctx, ward_infusion)
+    assert stored.state.notes == ("anxious, reassured; mother present",)
+
