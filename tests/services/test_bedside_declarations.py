@@ -9,6 +9,7 @@ from infusion_app.logic import messages as m
 from infusion_app.logic.messages import Message
 from infusion_app.services import bedside, infusions
 from infusion_app.services.bedside import HardStop
+from tests.stored import stored_events
 
 
 def test_each_step_is_declared_once_with_its_own_names():
@@ -36,7 +37,7 @@ def test_calling_a_step_checks_its_arguments_like_a_function(ctx, staff, infusio
     with pytest.raises(TypeError, match="takes 1 positional"):
         bedside.pause_infusion(ctx, staff.nurse, infusion_id, "why", "more")
     # nothing reached the record: only the infusion's creation is there
-    assert [e.type for e in infusions.infusion_events(ctx, infusion_id)] == ["infusion_created"]
+    assert [e.type for e in stored_events(ctx, infusion_id)] == ["infusion_created"]
 
 
 def test_a_hard_stop_carries_its_message_value():
@@ -61,7 +62,7 @@ def test_an_unreleased_bag_at_the_check_is_a_message_and_the_record_keeps_englis
         )
     (problem,) = stopped.value.message["problems"]
     assert problem == m.product_not_released(product=registered, status="registered")
-    failed = infusions.infusion_events(ctx, unreleased)[-1]
+    failed = stored_events(ctx, unreleased)[-1]
     assert failed.type == "check_failed"
     assert f'"problems":["product {registered} is registered, not released by a pharmacist"]' in (
         failed.payload

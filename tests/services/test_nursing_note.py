@@ -12,14 +12,15 @@ import pytest
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
-from infusion_app.services import bedside, infusions
+from infusion_app.services import bedside
 from infusion_app.services.context import NotAuthorised
 from tests.records.scenario import full_infusion
+from tests.stored import stored_events
 
 
 def notes(ctx, infusion_id):
     return [
-        e for e in infusions.infusion_events(ctx, infusion_id) if e.type == "nursing_note_recorded"
+        e for e in stored_events(ctx, infusion_id) if e.type == "nursing_note_recorded"
     ]
 
 
@@ -73,7 +74,7 @@ def test_a_late_note_after_the_observation_ended_is_still_allowed(ctx, staff, in
     clock.advance(minutes=30)  # 11:55
     outcome = bedside.NOTE(ctx, staff.nurse, infusion_id, text="went home well, 11:50")
     assert outcome.state.observation_ended_at is not None  # the note changes nothing else
-    assert [e.type for e in infusions.infusion_events(ctx, infusion_id)][-1] == (
+    assert [e.type for e in stored_events(ctx, infusion_id)][-1] == (
         EventType.NURSING_NOTE_RECORDED.value
     )
 
