@@ -22,11 +22,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from enum import Enum
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.errors import InputError
@@ -61,10 +70,12 @@ class Event(BaseModel):
 
 class UserCreated(Event):
     TYPE = EventType.USER_CREATED
+    # logs begun before schema 0003 carry no digest (user_state_recorded supplies it)
+    OMIT_IF_NONE = frozenset({"password_digest"})
     username: str
     printed_name: str
     role: str
-    password_digest: str
+    password_digest: str | None = None
 
 
 class UserRoleChanged(Event):
@@ -76,8 +87,9 @@ class UserRoleChanged(Event):
 
 class UserPasswordReset(Event):
     TYPE = EventType.USER_PASSWORD_RESET
+    OMIT_IF_NONE = frozenset({"password_digest"})  # as in user_created
     username: str
-    password_digest: str
+    password_digest: str | None = None
 
 
 class UserLocked(Event):
@@ -93,8 +105,9 @@ class UserUnlocked(Event):
 
 class UserPasswordRehashed(Event):
     TYPE = EventType.USER_PASSWORD_REHASHED
+    OMIT_IF_NONE = frozenset({"password_digest"})  # as in user_created
     username: str
-    password_digest: str
+    password_digest: str | None = None
 
 
 class LoginSucceeded(Event):
@@ -255,12 +268,14 @@ class ProductDiscarded(Event):
 
 class InfusionCreated(Event):
     TYPE = EventType.INFUSION_CREATED
+    # infusions created before the protocol file's hash was pinned have no such key
+    OMIT_IF_NONE = frozenset({"protocol_sha256"})
     patient: str
     product: str
     number: int
     protocol: str
-    protocol_sha256: str
     dose_level: str | None
+    protocol_sha256: str | None = None
 
 
 class DripPhaseRecord(_Part):
@@ -459,6 +474,13 @@ class Correction(Event):
     occurred_at: UtcTime | None = None
     original_occurred_at: UtcTime | None = None
 
+    @field_validator("changes", "original", mode="before")
+    @classmethod
+    def _as_stored(cls, value: Any) -> Any:
+        """The values as they read back from the log (a Decimal as its text), so a correction
+        built by a service equals the one folded from the database."""
+        return plain(value) if isinstance(value, Mapping) else value
+
 
 class Signature(Event):
     TYPE = EventType.SIGNATURE
@@ -548,6 +570,32 @@ def encode(event: Event) -> dict[str, Any]:
         if data.get(name, 0) is None:
             del data[name]
     return data
+
+
+def stored_form(event: Event) -> dict[str, Any]:
+    """The payload as ``json.loads`` reads it back from the log: Decimals and times as text."""
+    result: dict[str, Any] = plain(encode(event))
+    return result
+
+
+def plain(value: Any) -> Any:
+    """A value as the log's canonical JSON stores it and ``json.loads`` gives it back
+    (store.eventlog.jsonable, which logic may not import, makes the same choices)."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime in the event log")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
 
 
 def with_changes(event: Event, changes: Mapping[str, Any]) -> Event:

@@ -39,6 +39,9 @@ from infusion_app.logic.drip_plan import plan_drip
 from infusion_app.logic.entered_time import parse_iso_time, plausible_utc
 from infusion_app.logic.errors import DomainError, DoseError, InputError
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import Event as EventModel
+from infusion_app.logic.events import Signature as SignatureEvent
+from infusion_app.logic.events import decode, encode
 from infusion_app.logic.identity import GivenIdentity, PatientFacts, identity_problems
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.numbers import parse_decimal
@@ -140,7 +143,7 @@ class _Scope:
 @dataclass
 class _Draft:
     type: EventType
-    payload: dict[str, Any]
+    payload: dict[str, Any] | EventModel
     meaning: SignatureMeaning | None = None
     alarms: tuple[Alarm, ...] = ()
     refold: bool = False  # a correction: the whole corrected log must still replay
@@ -173,10 +176,12 @@ def _act(
             scope.check_moment("occurred_at", occurred)
         draft = build(scope)
         check_times(occurred, now, reason, draft.type)
-        check_payload_text(draft.payload)
-        payload = json.loads(canonical_json(jsonable(draft.payload)))
+        raw = encode(draft.payload) if isinstance(draft.payload, EventModel) else draft.payload
+        check_payload_text(raw)
+        # read back as the fold will read it from the database
+        data = decode(draft.type, canonical_json(jsonable(raw)))
         candidate = RecordedEvent(
-            state.last_seq + 1, draft.type, payload, occurred, now, user.username, reason
+            state.last_seq + 1, draft.type, data, occurred, now, user.username, reason
         )
         if draft.refold:
             try:
@@ -191,7 +196,7 @@ def _act(
             session,
             stream.name,
             draft.type,
-            payload,
+            data,
             user=user,
             station=ctx.station,
             recorded_at=now,
@@ -203,11 +208,13 @@ def _act(
             signed = RecordedEvent(
                 signature.signature_seq,
                 EventType.SIGNATURE,
-                {
-                    "meaning": signature.meaning,
-                    "printed_name": signature.printed_name,
-                    "signed_seq": signature.signed_seq,
-                },
+                SignatureEvent(
+                    meaning=draft.meaning,
+                    printed_name=signature.printed_name,
+                    signed_seq=signature.signed_seq,
+                    signed_hash=signature.signed_hash,
+                    username=user.username,
+                ),
                 now,
                 now,
                 user.username,
