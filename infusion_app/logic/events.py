@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from enum import Enum
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (

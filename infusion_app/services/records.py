@@ -193,7 +193,9 @@ def _printed_under(
     rows = session.execute(
         select(Event.seq, Event.type, Event.payload).where(
             Event.stream_id == system,
-            Event.type.in_((EventType.RECORD_PRINTED.value, EventType.RECORD_OUTPUT_FAILED.value)),
+            Event.type.in_(
+                (EventType.RECORD_PRINTED.value, EventType.RECORD_OUTPUT_FAILED.value)
+            ),
             Event.payload.contains(incomplete),
         )
     ).all()

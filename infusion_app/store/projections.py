@@ -61,14 +61,9 @@ _FOLDED = frozenset(
 
 def _log_event(stream: str, row: Any) -> LogEvent:
     return LogEvent(
-        stream,
-        row.seq,
-        row.type,
-        decoded(row.type, row.payload),
-        row.occurred_at,
-        row.recorded_at,
-        None,
-    )
+        stream, row.seq, row.type, decoded(row.type, row.payload), row.occurred_at,
+        row.recorded_at, None,
+    )  # fmt: skip
 
 
 # --- what differs, column by column ---------------------------------------------------------
@@ -498,7 +493,9 @@ def _compare_rows(
                 found[stream_id].append(f"{table}: {_differ(getattr(row, key), differing)}")
     for stream_id, row in rows.items():
         if wanted(stream_id):
-            found[stream_id].append(f"{table}: row {getattr(row, key)!r} is not on a {kind} stream")
+            found[stream_id].append(
+                f"{table}: row {getattr(row, key)!r} is not on a {kind} stream"
+            )
 
 
 def _infusions(

@@ -7,8 +7,8 @@ canonical JSON, so the fold sees exactly what it would read back from the databa
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from infusion_app.logic.dosing import calculate_dose
