@@ -11,7 +11,8 @@ What the stored form needs kept exactly:
 - Times are stored as UTC ISO 8601 with microseconds; they decode to aware UTC datetimes.
 - Some keys are absent rather than null when there is no value (``override_reason`` of a
   start or end, ``folder`` of an output ...): each model lists those in ``OMIT_IF_NONE``;
-  every other optional key is stored as null.
+  every other optional key is stored as null. A key with a default that was not given
+  (read from an older record that lacks it, or left out by the builder) stays absent.
 - A product's certificate of analysis and a correction's changed values are kept as the
   mappings that were stored: the CoA has its own model (:mod:`infusion_app.logic.coa`), and
   a correction's values are checked by applying them to the corrected event's model
@@ -268,13 +269,13 @@ class ProductDiscarded(Event):
 
 class InfusionCreated(Event):
     TYPE = EventType.INFUSION_CREATED
-    # infusions created before the protocol file's hash was pinned have no such key
-    OMIT_IF_NONE = frozenset({"protocol_sha256"})
     patient: str
     product: str
     number: int
     protocol: str
     dose_level: str | None
+    # infusions created before the protocol file's hash was pinned have no such key; one
+    # whose protocol had no file hash stores null: a key not given stays absent
     protocol_sha256: str | None = None
 
 
@@ -565,7 +566,7 @@ def decode(type: EventType | str, payload: Mapping[str, Any] | str | bytes) -> E
 def encode(event: Event) -> dict[str, Any]:
     """The payload dict as it is stored (values still Decimal/datetime/enum for ``jsonable``):
     absent keys stay absent, null ones null."""
-    data = event.model_dump(by_alias=True)
+    data = event.model_dump(by_alias=True, exclude_unset=True)
     for name in event.OMIT_IF_NONE:
         if data.get(name, 0) is None:
             del data[name]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType, infusion_stream
+from infusion_app.logic.events import InfusionCreated, NoteAdded
 from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.roles import Action
 from infusion_app.services.authorisation import require
@@ -82,15 +83,15 @@ def create_infusion(
             session,
             stream.name,
             EventType.INFUSION_CREATED,
-            {
-                "patient": trial_id,
-                "product": product_id,
-                "number": number,
-                "protocol": protocol.label,
-                "dose_level": patient.dose_level,
+            InfusionCreated(
+                patient=trial_id,
+                product=product_id,
+                number=number,
+                protocol=protocol.label,
+                dose_level=patient.dose_level,
                 # pinned in the chained log: status.protocol_of refuses other content later
-                "protocol_sha256": protocol.content_sha256,
-            },
+                protocol_sha256=protocol.content_sha256,
+            ),
             user=user,
             station=ctx.station,
             recorded_at=now,
@@ -119,7 +120,7 @@ def add_note(
             session,
             stream.name,
             EventType.NOTE_ADDED,
-            {"text": text},
+            NoteAdded(text=text),
             user=user,
             station=ctx.station,
             recorded_at=now,
