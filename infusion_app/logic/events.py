@@ -143,8 +143,8 @@ class _Output(Event):
     destination: str
     folder: str | None = None
     incomplete: str | None = None
-    head_seq: int
-    head_hash: str
+    head_seq: int | None  # null for a list of many infusions
+    head_hash: str | None
     sha256: str
 
 
@@ -582,8 +582,8 @@ def stored_form(event: Event) -> dict[str, Any]:
 def plain(value: Any) -> Any:
     """A value as the log's canonical JSON stores it and ``json.loads`` gives it back
     (store.eventlog.jsonable, which logic may not import, makes the same choices)."""
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, Mapping):  # keys in the canonical JSON's (sorted) order
+        return {k: plain(value[k]) for k in sorted(value, key=str)}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, Decimal):

@@ -7,13 +7,18 @@ entries made late (back-entered); each is a departure a monitor must be able to 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from infusion_app.logic.event_log import BACK_ENTRY_SECONDS
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import (
+    Event,
+    InfusionPaused,
+    InfusionStopped,
+    SlowRateHeld,
+    stored_form,
+)
 from infusion_app.records.source import RecordSource
 
 _KINDS = {
@@ -46,7 +51,7 @@ def deviations(source: RecordSource) -> list[Deviation]:
             )
         if event.type in _KINDS:
             found.append(
-                Deviation(event.seq, event.occurred_at, _KINDS[event.type], _reason(event.payload))
+                Deviation(event.seq, event.occurred_at, _KINDS[event.type], _reason(event.data))
             )
         late = (event.recorded_at - event.occurred_at).total_seconds() > BACK_ENTRY_SECONDS
         if late and event.reason:
@@ -58,8 +63,9 @@ def deviations(source: RecordSource) -> list[Deviation]:
     return found
 
 
-def _reason(payload: Mapping[str, Any]) -> str:
-    for key in ("reason", "why", "details", "message"):
-        if payload.get(key):
-            return str(payload[key])
-    return "; ".join(f"{k}: {v}" for k, v in payload.items() if v not in (None, "", [], {}))
+def _reason(data: Event) -> str:
+    if isinstance(data, SlowRateHeld | InfusionPaused | InfusionStopped) and data.reason:
+        return data.reason
+    # a failed check: what was found, as stored
+    stored = stored_form(data)
+    return "; ".join(f"{k}: {v}" for k, v in stored.items() if v not in (None, "", [], {}))
