@@ -21,7 +21,6 @@ What the stored form needs kept exactly:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -546,19 +545,23 @@ MODELS: dict[EventType, type[Event]] = {
 }
 
 
+_BY_VALUE: dict[str, type[Event]] = {kind.value: model for kind, model in MODELS.items()}
+
+
 class UndecodableEvent(ValueError):
     """A stored payload that is not its type's model: an integrity problem, never input."""
 
 
 def decode(type: EventType | str, payload: Mapping[str, Any] | str | bytes) -> Event:
     """The one place a stored payload becomes its typed model."""
+    model = _BY_VALUE.get(type)
+    if model is None:
+        raise UndecodableEvent(f"unknown event type {type!r}")
+    kind = model.TYPE
     try:
-        kind = EventType(type)
-    except ValueError:
-        raise UndecodableEvent(f"unknown event type {type!r}") from None
-    data = json.loads(payload) if isinstance(payload, str | bytes) else payload
-    try:
-        return MODELS[kind].model_validate(data)
+        if isinstance(payload, str | bytes):  # pydantic's own JSON parser: faster than json
+            return model.model_validate_json(payload)
+        return model.model_validate(payload)
     except ValidationError as problem:
         raise UndecodableEvent(f"{kind.value}: {_first(problem)}") from None
 
