@@ -377,9 +377,9 @@ def test_a_nursing_note_from_the_command_line(capsys, monkeypatch, db, t0, ready
     assert json.loads(out)["seq"] == 2  # 1 is the infusion's creation
     with sqlite3.connect(db.removeprefix("sqlite:///")) as con:
         row = con.execute(
-            "SELECT type, payload, occurred_at, reason FROM events WHERE type LIKE 'nursing%'"
+            "SELECT type, payload, occurred_at, reason FROM events WHERE type = 'note_added'"
         ).fetchone()
-    assert row[:2] == ("nursing_note_recorded", '{"text":"pale, comfortable"}')
+    assert row[:2] == ("note_added", '{"text":"pale, comfortable"}')
     assert datetime.fromisoformat(row[2]).astimezone(UTC) == t0 + timedelta(minutes=5)
     assert row[3] == "back-entry after network downtime"
     # --text is required, and a note is one line of text (exit 2, the field named)

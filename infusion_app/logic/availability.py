@@ -9,11 +9,26 @@ outside the window) do not disable anything; the service asks for the reason.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 from infusion_app.logic.errors import DomainError
-from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import (
+    DoseVerified,
+    Event,
+    IdentityChecked,
+    InfusionEnded,
+    InfusionPaused,
+    InfusionResumed,
+    InfusionStarted,
+    InfusionStopped,
+    NoteAdded,
+    ObservationEnded,
+    PremedicationGiven,
+    ProductThawed,
+    RateChanged,
+    SlowRateHeld,
+)
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.transitions import apply, not_started_reason
@@ -40,50 +55,56 @@ class BedsideAction(StrEnum):
     NOTE = "note"
 
 
-def _probe(
-    action: BedsideAction, state: InfusionState, protocol: Protocol
-) -> tuple[EventType, dict[str, Any]]:
+def _probe(action: BedsideAction, state: InfusionState, protocol: Protocol) -> Event:
+    """The event the action would append, with values the rule book accepts where it can."""
     dose = state.dose
+    premed = protocol.premedication
     match action:
         case BedsideAction.VERIFY_DOSE:
-            return EventType.DOSE_VERIFIED, {"calculation_seq": dose.seq if dose else 0}
+            return DoseVerified(calculation_seq=dose.seq if dose else 0)
         case BedsideAction.CHECK:
-            return EventType.IDENTITY_CHECKED, {}
+            return IdentityChecked(
+                method=PROBE_REASON,
+                trial_id=state.patient or "",
+                product=state.product or "",
+                product_status=PROBE_REASON,
+            )
         case BedsideAction.PREMEDICATION:
-            return EventType.PREMEDICATION_GIVEN, {}
+            return PremedicationGiven(
+                drug=premed.drug.value, dose_mg=premed.dose_mg.value, route=premed.route.value
+            )
         case BedsideAction.THAW:
-            return EventType.PRODUCT_THAWED, {}
+            return ProductThawed(post_thaw_limit_min=protocol.infusion.post_thaw_limit_min.value)
         case BedsideAction.START:
-            factor = dose.drop_factor_gtt_per_ml if dose else 0
-            return EventType.INFUSION_STARTED, {
-                "drop_factor_gtt_per_ml": factor,
-                "override_reason": PROBE_REASON,
-            }
+            return InfusionStarted(
+                drop_factor_gtt_per_ml=dose.drop_factor_gtt_per_ml if dose else 0,
+                rate_gtt_per_min=dose.phase1_rate_gtt_per_min if dose else None,
+                override_reason=PROBE_REASON,
+            )
         case BedsideAction.RATE_STEP:
             rate = (dose.phase2_rate_gtt_per_min if dose else None) or (
                 protocol.infusion.phase2_rate_min_gtt_per_min.value
             )
-            return EventType.RATE_CHANGED, {"rate_gtt_per_min": rate, "no_discomfort": True}
+            return RateChanged(rate_gtt_per_min=rate, no_discomfort=True)
         case BedsideAction.HOLD:
-            return EventType.SLOW_RATE_HELD, {"reason": PROBE_REASON}
+            return SlowRateHeld(reason=PROBE_REASON)
         case BedsideAction.PAUSE:
-            return EventType.INFUSION_PAUSED, {"reason": PROBE_REASON}
+            return InfusionPaused(reason=PROBE_REASON)
         case BedsideAction.RESUME:
-            return EventType.INFUSION_RESUMED, {}
+            return InfusionResumed()
         case BedsideAction.STOP:
-            return EventType.INFUSION_STOPPED, {"reason": PROBE_REASON, "volume_given_ml": "0"}
+            return InfusionStopped(reason=PROBE_REASON, volume_given_ml=Decimal(0))
         case BedsideAction.END:
-            bag = str(dose.bag_volume_ml) if dose else "0"
-            return EventType.INFUSION_ENDED, {
-                "volume_infused_ml": bag,
-                "override_reason": PROBE_REASON,
-            }
+            return InfusionEnded(
+                volume_infused_ml=dose.bag_volume_ml if dose else Decimal(0),
+                override_reason=PROBE_REASON,
+            )
         case BedsideAction.OBSERVATION_END:
-            return EventType.OBSERVATION_ENDED, {}
+            return ObservationEnded()
         case BedsideAction.NOTE:
-            return EventType.NURSING_NOTE_RECORDED, {"text": PROBE_REASON}
+            return NoteAdded(text=PROBE_REASON)
         case BedsideAction.VITALS | BedsideAction.ADVERSE_EVENT:
-            return EventType.NOTE_ADDED, {"text": PROBE_REASON}  # always allowed once created
+            return NoteAdded(text=PROBE_REASON)  # always allowed once created
     raise AssertionError(action)
 
 
@@ -97,8 +118,8 @@ def blocked_reasons(
         if action is BedsideAction.DOSE:
             reasons[action] = not_started_reason(state, "dose")
             continue
-        type_, payload = _probe(action, state, protocol)
-        event = RecordedEvent(state.last_seq + 1, type_, payload, now, now, user)
+        probe = _probe(action, state, protocol)
+        event = RecordedEvent(state.last_seq + 1, probe.TYPE, probe, now, now, user)
         try:
             apply(state, event, protocol)
         except DomainError as refused:

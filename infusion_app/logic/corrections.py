@@ -16,6 +16,7 @@ from infusion_app.logic.adverse_events import is_dlt, parse_adverse_event, sae_r
 from infusion_app.logic.dosing import MAX_VOLUME_ML
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import Correction, stored_form
 from infusion_app.logic.infusion_state import RecordedEvent
 from infusion_app.logic.numbers import parse_decimal, require_range
 from infusion_app.logic.protocol import Protocol
@@ -69,8 +70,8 @@ def correction_payload(
     changes: Mapping[str, Any],
     protocol: Protocol,
     first_dose_at: datetime | None,
-) -> dict[str, Any]:
-    """The CORRECTION event's payload for ``target``, or InputError naming the field."""
+) -> Correction:
+    """The CORRECTION event for ``target``, or InputError naming the field."""
     if target.type in (EventType.CORRECTION, EventType.SIGNATURE):
         raise InputError(
             "seq", f"event {target.seq} is a {target.type.value}: it cannot be corrected"
@@ -87,21 +88,21 @@ def correction_payload(
                 name, f"cannot be corrected on a {target.type.value} (correctable: {listed})"
             )
     new_values = _checked_values(target.type, changes)
-    after = corrected(target, {"changes": new_values})
+    before = stored_form(target.data)
     if target.type is EventType.VITALS_RECORDED:
-        new_values = vitals_payload(parse_vitals(after.payload), protocol.vital_alert_limits)
+        after = {**before, **new_values}
+        new_values = vitals_payload(parse_vitals(after), protocol.vital_alert_limits)
     elif target.type is EventType.ADVERSE_EVENT_RECORDED:
-        new_values = adverse_event_payload(after.payload, protocol, first_dose_at)
-    payload: dict[str, Any] = {
-        "corrects_seq": target.seq,
-        "corrects_type": target.type.value,
-        "changes": new_values,
-        "original": {k: target.payload.get(k) for k in new_values},
-    }
-    if occurred_at is not None:
-        payload["occurred_at"] = occurred_at
-        payload["original_occurred_at"] = target.occurred_at
-    return payload
+        new_values = adverse_event_payload({**before, **new_values}, protocol, first_dose_at)
+    corrected(target, new_values)  # the corrected event must still be its model
+    return Correction(
+        corrects_seq=target.seq,
+        corrects_type=target.type,
+        changes=new_values,
+        original={k: before.get(k) for k in new_values},
+        occurred_at=occurred_at,
+        original_occurred_at=target.occurred_at if occurred_at is not None else None,
+    )
 
 
 # Volumes as the bedside takes them (logic.dosing: no bag holds more than 1 L); the bag's own

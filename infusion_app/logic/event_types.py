@@ -62,8 +62,7 @@ class EventType(StrEnum):
     INFUSION_ENDED = "infusion_ended"
     OBSERVATION_ENDED = "observation_ended"
     FOLLOW_UP_DONE = "follow_up_done"
-    NOTE_ADDED = "note_added"
-    NURSING_NOTE_RECORDED = "nursing_note_recorded"  # the bedside's "note", with its time
+    NOTE_ADDED = "note_added"  # the bedside's "note": a free-text nursing note with its time
     ALARM_ACKNOWLEDGED = "alarm_acknowledged"
     CORRECTION = "correction"
     # any stream: a signature binds a meaning to an earlier event of the same stream

@@ -11,7 +11,8 @@ What the stored form needs kept exactly:
 - Times are stored as UTC ISO 8601 with microseconds; they decode to aware UTC datetimes.
 - Some keys are absent rather than null when there is no value (``override_reason`` of a
   start or end, ``folder`` of an output ...): each model lists those in ``OMIT_IF_NONE``;
-  every other optional key is stored as null.
+  every other optional key is stored as null. A key with a default that was not given
+  (read from an older record that lacks it, or left out by the builder) stays absent.
 - A product's certificate of analysis and a correction's changed values are kept as the
   mappings that were stored: the CoA has its own model (:mod:`infusion_app.logic.coa`), and
   a correction's values are checked by applying them to the corrected event's model
@@ -20,13 +21,21 @@ What the stored form needs kept exactly:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.errors import InputError
@@ -61,10 +70,12 @@ class Event(BaseModel):
 
 class UserCreated(Event):
     TYPE = EventType.USER_CREATED
+    # logs begun before schema 0003 carry no digest (user_state_recorded supplies it)
+    OMIT_IF_NONE = frozenset({"password_digest"})
     username: str
     printed_name: str
     role: str
-    password_digest: str
+    password_digest: str | None = None
 
 
 class UserRoleChanged(Event):
@@ -76,8 +87,9 @@ class UserRoleChanged(Event):
 
 class UserPasswordReset(Event):
     TYPE = EventType.USER_PASSWORD_RESET
+    OMIT_IF_NONE = frozenset({"password_digest"})  # as in user_created
     username: str
-    password_digest: str
+    password_digest: str | None = None
 
 
 class UserLocked(Event):
@@ -93,8 +105,9 @@ class UserUnlocked(Event):
 
 class UserPasswordRehashed(Event):
     TYPE = EventType.USER_PASSWORD_REHASHED
+    OMIT_IF_NONE = frozenset({"password_digest"})  # as in user_created
     username: str
-    password_digest: str
+    password_digest: str | None = None
 
 
 class LoginSucceeded(Event):
@@ -129,8 +142,8 @@ class _Output(Event):
     destination: str
     folder: str | None = None
     incomplete: str | None = None
-    head_seq: int
-    head_hash: str
+    head_seq: int | None  # null for a list of many infusions
+    head_hash: str | None
     sha256: str
 
 
@@ -259,8 +272,10 @@ class InfusionCreated(Event):
     product: str
     number: int
     protocol: str
-    protocol_sha256: str
     dose_level: str | None
+    # infusions created before the protocol file's hash was pinned have no such key; one
+    # whose protocol had no file hash stores null: a key not given stays absent
+    protocol_sha256: str | None = None
 
 
 class DripPhaseRecord(_Part):
@@ -440,13 +455,6 @@ class NoteAdded(Event):
     text: str
 
 
-class NursingNoteRecorded(Event):
-    """A note at the bedside, with its time (the nurse's "note"; ``note_added`` is older)."""
-
-    TYPE = EventType.NURSING_NOTE_RECORDED
-    text: str
-
-
 class AlarmAcknowledged(Event):
     TYPE = EventType.ALARM_ACKNOWLEDGED
     alarm: str  # the alarm's key
@@ -465,6 +473,13 @@ class Correction(Event):
     original: dict[str, Any]
     occurred_at: UtcTime | None = None
     original_occurred_at: UtcTime | None = None
+
+    @field_validator("changes", "original", mode="before")
+    @classmethod
+    def _as_stored(cls, value: Any) -> Any:
+        """The values as they read back from the log (a Decimal as its text), so a correction
+        built by a service equals the one folded from the database."""
+        return plain(value) if isinstance(value, Mapping) else value
 
 
 class Signature(Event):
@@ -523,12 +538,14 @@ MODELS: dict[EventType, type[Event]] = {
         ObservationEnded,
         FollowUpDone,
         NoteAdded,
-        NursingNoteRecorded,
         AlarmAcknowledged,
         Correction,
         Signature,
     )
 }
+
+
+_BY_VALUE: dict[str, type[Event]] = {kind.value: model for kind, model in MODELS.items()}
 
 
 class UndecodableEvent(ValueError):
@@ -537,13 +554,14 @@ class UndecodableEvent(ValueError):
 
 def decode(type: EventType | str, payload: Mapping[str, Any] | str | bytes) -> Event:
     """The one place a stored payload becomes its typed model."""
+    model = _BY_VALUE.get(type)
+    if model is None:
+        raise UndecodableEvent(f"unknown event type {type!r}")
+    kind = model.TYPE
     try:
-        kind = EventType(type)
-    except ValueError:
-        raise UndecodableEvent(f"unknown event type {type!r}") from None
-    data = json.loads(payload) if isinstance(payload, str | bytes) else payload
-    try:
-        return MODELS[kind].model_validate(data)
+        if isinstance(payload, str | bytes):  # pydantic's own JSON parser: faster than json
+            return model.model_validate_json(payload)
+        return model.model_validate(payload)
     except ValidationError as problem:
         raise UndecodableEvent(f"{kind.value}: {_first(problem)}") from None
 
@@ -551,11 +569,37 @@ def decode(type: EventType | str, payload: Mapping[str, Any] | str | bytes) -> E
 def encode(event: Event) -> dict[str, Any]:
     """The payload dict as it is stored (values still Decimal/datetime/enum for ``jsonable``):
     absent keys stay absent, null ones null."""
-    data = event.model_dump(by_alias=True)
+    data = event.model_dump(by_alias=True, exclude_unset=True)
     for name in event.OMIT_IF_NONE:
         if data.get(name, 0) is None:
             del data[name]
     return data
+
+
+def stored_form(event: Event) -> dict[str, Any]:
+    """The payload as ``json.loads`` reads it back from the log: Decimals and times as text."""
+    result: dict[str, Any] = plain(encode(event))
+    return result
+
+
+def plain(value: Any) -> Any:
+    """A value as the log's canonical JSON stores it and ``json.loads`` gives it back
+    (store.eventlog.jsonable, which logic may not import, makes the same choices)."""
+    if isinstance(value, Mapping):  # keys in the canonical JSON's (sorted) order
+        return {k: plain(value[k]) for k in sorted(value, key=str)}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime in the event log")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
 
 
 def with_changes(event: Event, changes: Mapping[str, Any]) -> Event:

@@ -15,20 +15,28 @@ from typing import Any
 from infusion_app.logic.adverse_events import AdverseEvent
 from infusion_app.logic.alarms import Alarm
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import Event, stored_form
 from infusion_app.logic.vitals import VitalSigns
 
 
 @dataclass(frozen=True)
 class RecordedEvent:
-    """One stored event as the logic sees it: the payload decoded from its canonical JSON."""
+    """One stored event as the logic sees it: its payload decoded into its typed model
+    (:func:`infusion_app.logic.events.decode`, the one place that happens)."""
 
     seq: int
     type: EventType
-    payload: dict[str, Any]
+    data: Event
     occurred_at: datetime
     recorded_at: datetime
     user: str | None
     reason: str | None = None
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The payload in its stored JSON form (Decimals and times as text), for what shows
+        an entry as it was stored: the log's details, the CSV export. Rules read ``data``."""
+        return stored_form(self.data)
 
 
 class Step(StrEnum):

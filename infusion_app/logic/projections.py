@@ -12,7 +12,6 @@ the stored hash, and the fold compares digests.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -21,6 +20,28 @@ from enum import StrEnum
 from typing import Any
 
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import (
+    Event,
+    FailedAttemptsCleared,
+    InfusionCreated,
+    LoginFailed,
+    LoginSucceeded,
+    PatientRegistered,
+    ProductAssigned,
+    ProductRegistered,
+    Signature,
+    SignatureFailed,
+    UndecodableEvent,
+    UserCreated,
+    UserLocked,
+    UserPasswordRehashed,
+    UserPasswordReset,
+    UserRoleChanged,
+    UserStateRecorded,
+    UserUnlocked,
+    WeightRecorded,
+    decode,
+)
 
 
 def password_digest(password_hash: str) -> str:
@@ -67,7 +88,7 @@ class LogEvent:
     stream: str
     seq: int
     type: str
-    payload: Mapping[str, Any]
+    data: Event
     occurred_at: datetime
     recorded_at: datetime
     user: str | None
@@ -163,60 +184,56 @@ def fold_accounts(
     for event in events:
         if event.type not in ACCOUNT_TYPES:
             continue
-        p = event.payload
-        name = str(p.get("username", ""))
-        if event.type == EventType.USER_CREATED:
-            users[name] = UserRow(
-                username=name,
-                printed_name=p["printed_name"],
-                role=p["role"],
-                password_digest=p.get("password_digest"),
+        p = event.data
+        name = getattr(p, "username", None)  # every account event has one, but a failure
+        if isinstance(p, UserCreated):
+            users[p.username] = UserRow(
+                username=p.username,
+                printed_name=p.printed_name,
+                role=p.role,
+                password_digest=p.password_digest,
                 failed_logins=0,
                 locked_until=None,
                 created_at=event.recorded_at,
             )
             continue
-        user = users.get(name) if "username" in p else None
+        user = users.get(name) if name is not None else None
         if user is None:
             if event.type in (EventType.LOGIN_FAILED, EventType.SIGNATURE_FAILED):
                 continue  # an unknown account (or one named only by its length)
-            raise FoldProblem(f"system#{event.seq} {event.type} names no account {name!r}")
-        users[name] = _account_change(user, event)
+            raise FoldProblem(f"system#{event.seq} {event.type} names no account {name or ''!r}")
+        users[user.username] = _account_change(user, p)
     return users
 
 
-def _account_change(user: UserRow, event: LogEvent) -> UserRow:
-    p = event.payload
-    match event.type:
-        case EventType.USER_ROLE_CHANGED:
-            return replace(user, role=p["to"])
-        case EventType.USER_PASSWORD_RESET:
+def _account_change(user: UserRow, p: Event) -> UserRow:
+    match p:
+        case UserRoleChanged():
+            return replace(user, role=p.to)
+        case UserPasswordReset():
+            return replace(
+                user, password_digest=p.password_digest, failed_logins=0, locked_until=None
+            )
+        case UserPasswordRehashed():
+            return replace(user, password_digest=p.password_digest)
+        case UserLocked():
+            return replace(user, locked_until=p.until, failed_logins=0)
+        case UserUnlocked() | LoginSucceeded() | FailedAttemptsCleared():
+            return replace(user, failed_logins=0, locked_until=None)
+        case UserStateRecorded():
             return replace(
                 user,
-                password_digest=p.get("password_digest"),
-                failed_logins=0,
-                locked_until=None,
+                password_digest=p.password_digest,
+                failed_logins=p.failed_logins,
+                locked_until=p.locked_until,
             )
-        case EventType.USER_PASSWORD_REHASHED:
-            return replace(user, password_digest=p.get("password_digest"))
-        case EventType.USER_LOCKED:
-            return replace(user, locked_until=_time(p["until"]), failed_logins=0)
-        case EventType.USER_UNLOCKED | EventType.LOGIN_SUCCEEDED:
-            return replace(user, failed_logins=0, locked_until=None)
-        case EventType.FAILED_ATTEMPTS_CLEARED:
-            return replace(user, failed_logins=0, locked_until=None)
-        case EventType.USER_STATE_RECORDED:
-            until = p.get("locked_until")
-            return replace(
-                user,
-                password_digest=p["password_digest"],
-                failed_logins=int(p["failed_logins"]),
-                locked_until=None if until is None else _time(until),
-            )
-        case _:  # LOGIN_FAILED / SIGNATURE_FAILED of an existing account
-            if p.get("why") == "wrong password":
-                return replace(user, failed_logins=int(p["attempt"]))
+        case LoginFailed() | SignatureFailed():  # of an existing account
+            if p.why == "wrong password":
+                if p.attempt is None:
+                    raise FoldProblem(f"a wrong password for {user.username} without its count")
+                return replace(user, failed_logins=p.attempt)
             return user
+    raise FoldProblem(f"{p.TYPE.value} is not an account event")
 
 
 # --- patients, products, infusions ----------------------------------------------------------
@@ -228,26 +245,24 @@ def fold_patient(events: Iterable[LogEvent]) -> PatientRow | None:
     """The ``patients`` row one patient stream sets up (None: no registration logged)."""
     row: PatientRow | None = None
     for event in events:
-        p = event.payload
-        if event.type == EventType.PATIENT_REGISTERED:
-            protocol_id, _ = split_protocol_label(p["protocol"])
+        p = event.data
+        if isinstance(p, PatientRegistered):
+            protocol_id, _ = split_protocol_label(p.protocol)
             row = PatientRow(
-                trial_id=p["trial_id"],
-                initials=p["initials"],
-                date_of_birth=p.get("date_of_birth"),
-                age_years=p.get("age_years"),
-                sex=p["sex"],
-                weight_kg=Decimal(p["weight_kg"]),
-                weight_measured_at=_time(p["weight_measured_at"]),
+                trial_id=p.trial_id,
+                initials=p.initials,
+                date_of_birth=p.date_of_birth.isoformat() if p.date_of_birth else None,
+                age_years=p.age_years,
+                sex=p.sex,
+                weight_kg=p.weight_kg,
+                weight_measured_at=p.weight_measured_at,
                 protocol_id=protocol_id,
-                dose_level=p["dose_level"],
+                dose_level=p.dose_level,
             )
-        elif event.type == EventType.WEIGHT_RECORDED:
+        elif isinstance(p, WeightRecorded):
             if row is None:
                 raise FoldProblem(f"{event.stream}#{event.seq}: a weight before registration")
-            row = replace(
-                row, weight_kg=Decimal(p["weight_kg"]), weight_measured_at=event.occurred_at
-            )
+            row = replace(row, weight_kg=p.weight_kg, weight_measured_at=event.occurred_at)
     return row
 
 
@@ -279,21 +294,21 @@ def fold_product(events: Iterable[LogEvent]) -> ProductRow | None:
     for event in events:
         if event.type not in PRODUCT_TYPES:
             continue
-        p = event.payload
-        if event.type == EventType.PRODUCT_REGISTERED:
-            coa = p["coa"]
+        p = event.data
+        if isinstance(p, ProductRegistered):
+            coa = p.coa
             row = ProductRow(
                 product_id=coa["product_id"],
                 lot=coa.get("lot"),
-                patient=p["patient"],
+                patient=p.patient,
                 coa=coa,
                 status=ProductStatus.REGISTERED,
                 infusion=None,
             )
         elif row is None:
             raise FoldProblem(f"{event.stream}#{event.seq}: {event.type} before registration")
-        elif event.type == EventType.PRODUCT_ASSIGNED:
-            row = replace(row, infusion=p["infusion"])
+        elif isinstance(p, ProductAssigned):
+            row = replace(row, infusion=p.infusion)
         else:
             row = replace(row, status=_STATUS_AFTER[EventType(event.type)])
     return row
@@ -301,12 +316,14 @@ def fold_product(events: Iterable[LogEvent]) -> ProductRow | None:
 
 def infusion_row(created: LogEvent) -> InfusionRow:
     """The ``infusions`` row an ``infusion_created`` event sets up."""
-    p = created.payload
-    protocol_id, version = split_protocol_label(p["protocol"])
+    p = created.data
+    if not isinstance(p, InfusionCreated):
+        raise FoldProblem(f"{created.stream}#{created.seq}: {created.type} is not a creation")
+    protocol_id, version = split_protocol_label(p.protocol)
     return InfusionRow(
-        patient=p["patient"],
-        product=p["product"],
-        number=int(p["number"]),
+        patient=p.patient,
+        product=p.product,
+        number=p.number,
         protocol_id=protocol_id,
         protocol_version=version,
         created_at=created.recorded_at,
@@ -314,15 +331,17 @@ def infusion_row(created: LogEvent) -> InfusionRow:
 
 
 def signature_row(event: LogEvent) -> SignatureRow:
-    p = event.payload
+    p = event.data
+    if not isinstance(p, Signature):
+        raise FoldProblem(f"{event.stream}#{event.seq}: {event.type} is not a signature")
     return SignatureRow(
         stream=event.stream,
         signature_seq=event.seq,
-        signed_seq=int(p["signed_seq"]),
-        signed_hash=p["signed_hash"],
-        meaning=p["meaning"],
-        printed_name=p["printed_name"],
-        username=p["username"],
+        signed_seq=p.signed_seq,
+        signed_hash=p.signed_hash,
+        meaning=p.meaning.value,
+        printed_name=p.printed_name,
+        username=p.username,
         signed_at=event.recorded_at,
     )
 
@@ -340,14 +359,9 @@ def differing(expected: object, actual: Mapping[str, object]) -> list[str]:
     return [name for name, value in actual.items() if getattr(expected, name) != value]
 
 
-def _time(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)
-
-
-def decoded(payload_text: str) -> dict[str, Any]:
-    value = json.loads(payload_text)
-    if not isinstance(value, dict):
-        raise FoldProblem("payload is not a JSON object")
-    return value
+def decoded(type: str, payload_text: str) -> Event:
+    """A stored payload as its model; one that does not fit cannot be folded."""
+    try:
+        return decode(type, payload_text)
+    except UndecodableEvent as problem:
+        raise FoldProblem(str(problem)) from None

@@ -18,12 +18,33 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from infusion_app.logic.adverse_events import parse_adverse_event
-from infusion_app.logic.alarms import Alarm, Priority
-from infusion_app.logic.errors import DomainError, IntegrityProblem
+from infusion_app.logic.alarms import Alarm
+from infusion_app.logic.errors import DomainError, InputError, IntegrityProblem
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import (
+    AdverseEventRecorded,
+    AlarmAcknowledged,
+    Correction,
+    DoseCalculated,
+    DoseVerified,
+    Event,
+    FollowUpDone,
+    InfusionCreated,
+    InfusionEnded,
+    InfusionPaused,
+    InfusionStarted,
+    InfusionStopped,
+    NoteAdded,
+    RateChanged,
+    SaeReported,
+    Signature,
+    SlowRateHeld,
+    VitalsRecorded,
+    with_changes,
+)
 from infusion_app.logic.infusion_state import (
     AdverseEventEntry,
     CorrectionEntry,
@@ -36,7 +57,7 @@ from infusion_app.logic.infusion_state import (
     VitalsEntry,
 )
 from infusion_app.logic.protocol import Protocol
-from infusion_app.logic.vitals import parse_vitals
+from infusion_app.logic.vitals import VitalSigns
 
 
 class ActionRefused(DomainError):
@@ -51,7 +72,11 @@ def fold(events: Iterable[RecordedEvent], protocol: Protocol) -> InfusionState:
     """The state of an infusion from its whole log, corrections applied."""
     stored = list(events)
     state = InfusionState()
-    for event in effective_events(stored):
+    try:
+        effective = effective_events(stored)
+    except InputError as broken:
+        raise InconsistentRecord(f"a stored correction does not fit its event: {broken}") from None
+    for event in effective:
         try:
             state = apply(state, event, protocol)
         except ActionRefused as refused:
@@ -64,22 +89,25 @@ def effective_events(events: list[RecordedEvent]) -> list[RecordedEvent]:
     changes: dict[int, RecordedEvent] = {}
     by_seq = {event.seq: event for event in events}
     for event in events:
-        if event.type is not EventType.CORRECTION:
+        if not isinstance(event.data, Correction):
             continue
-        target_seq = int(event.payload["corrects_seq"])
+        target_seq = event.data.corrects_seq
         target = changes.get(target_seq) or by_seq.get(target_seq)
         if target is None:
             continue  # apply() refuses the correction itself
-        changes[target_seq] = corrected(target, event.payload)
+        changes[target_seq] = corrected(target, event.data.changes, event.data.occurred_at)
     return [changes.get(event.seq, event) for event in events]
 
 
-def corrected(target: RecordedEvent, correction: Mapping[str, Any]) -> RecordedEvent:
-    occurred = correction.get("occurred_at")
+def corrected(
+    target: RecordedEvent, changes: Mapping[str, Any], occurred_at: datetime | None = None
+) -> RecordedEvent:
+    """``target`` as a correction says it should read: its model with the changed values
+    (validated again: a value that does not fit is InputError naming the field)."""
     return replace(
         target,
-        payload={**target.payload, **correction.get("changes", {})},
-        occurred_at=_time(occurred) if occurred else target.occurred_at,
+        data=with_changes(target.data, changes) if changes else target.data,
+        occurred_at=occurred_at or target.occurred_at,
     )
 
 
@@ -99,12 +127,15 @@ def apply(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> Inf
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _time(value: Any) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+_E = TypeVar("_E", bound=Event)
 
 
-def _dec(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+def _data(event: RecordedEvent, model: type[_E]) -> _E:
+    """The event's typed payload; the handlers are looked up by type, so this always holds
+    unless a RecordedEvent was built with another type's model."""
+    if not isinstance(event.data, model):
+        raise ActionRefused(f"{event.type.value}: its payload is a {type(event.data).__name__}")
+    return event.data
 
 
 def _hm(moment: datetime) -> str:
@@ -120,9 +151,8 @@ def _minutes(delta: timedelta) -> Decimal:
     return (Decimal(delta.total_seconds()) / 60).quantize(Decimal("0.1"))
 
 
-def _reason(payload: Mapping[str, Any], key: str = "override_reason") -> str | None:
-    text = payload.get(key)
-    return text.strip() if isinstance(text, str) and text.strip() else None
+def _reason(text: str | None) -> str | None:
+    return text.strip() if text is not None and text.strip() else None
 
 
 def _not_started(state: InfusionState, action: str) -> None:
@@ -165,14 +195,14 @@ def _premed_name(protocol: Protocol) -> str:
 
 
 def _created(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
-    p = event.payload
+    p = _data(event, InfusionCreated)
     return replace(
         state,
-        patient=p["patient"],
-        product=p["product"],
-        number=int(p["number"]),
-        protocol=p["protocol"],
-        dose_level=p.get("dose_level"),
+        patient=p.patient,
+        product=p.product,
+        number=p.number,
+        protocol=p.protocol,
+        dose_level=p.dose_level,
     )
 
 
@@ -180,23 +210,25 @@ def _dose_calculated(
     state: InfusionState, event: RecordedEvent, protocol: Protocol
 ) -> InfusionState:
     _not_started(state, "dose")
-    p = event.payload
-    phases = p["drip_plan"]
-    second = phases[1] if len(phases) > 1 else None
+    p = _data(event, DoseCalculated)
+    if not p.drip_plan:
+        raise ActionRefused("dose: the drip plan has no phase")
+    first = p.drip_plan[0]
+    second = p.drip_plan[1] if len(p.drip_plan) > 1 else None
     plan = DosePlan(
         seq=event.seq,
         calculated_by=event.user,
-        weight_kg=_dec(p["weight_kg"]),
-        weight_measured_at=_time(p["weight_measured_at"]),
-        target_cells=_dec(p["target_cells"]),
-        delivered_cells=_dec(p["delivered_cells"]),
-        bag_volume_ml=_dec(p["final_volume_ml"]),
-        drop_factor_gtt_per_ml=int(p["drop_factor_gtt_per_ml"]),
-        phase1_rate_gtt_per_min=int(phases[0]["rate_gtt_per_min"]),
-        phase1_volume_ml=_dec(phases[0]["volume_ml"]),
-        phase2_rate_gtt_per_min=int(second["rate_gtt_per_min"]) if second else None,
-        phase2_volume_ml=_dec(second["volume_ml"]) if second else Decimal(0),
-        expected_duration_min=_dec(p["expected_duration_min"]),
+        weight_kg=p.weight_kg,
+        weight_measured_at=p.weight_measured_at,
+        target_cells=p.target_cells,
+        delivered_cells=p.delivered_cells,
+        bag_volume_ml=p.final_volume_ml,
+        drop_factor_gtt_per_ml=p.drop_factor_gtt_per_ml,
+        phase1_rate_gtt_per_min=first.rate_gtt_per_min,
+        phase1_volume_ml=first.volume_ml,
+        phase2_rate_gtt_per_min=second.rate_gtt_per_min if second else None,
+        phase2_volume_ml=second.volume_ml if second else Decimal(0),
+        expected_duration_min=p.expected_duration_min,
     )
     return replace(state, dose=plan)
 
@@ -205,7 +237,7 @@ def _dose_verified(state: InfusionState, event: RecordedEvent, protocol: Protoco
     _not_started(state, "verify dose")
     if state.dose is None:
         raise ActionRefused("verify dose: no dose has been calculated")
-    if int(event.payload["calculation_seq"]) != state.dose.seq:
+    if _data(event, DoseVerified).calculation_seq != state.dose.seq:
         raise ActionRefused("verify dose: the calculation was replaced; verify the current one")
     if state.dose.verified_by is not None:
         raise ActionRefused(f"verify dose: already verified by {state.dose.verified_by}")
@@ -308,7 +340,8 @@ def _started(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> 
     if blocker:
         raise ActionRefused(blocker)
     assert state.dose is not None
-    drop_factor = int(event.payload["drop_factor_gtt_per_ml"])
+    p = _data(event, InfusionStarted)
+    drop_factor = p.drop_factor_gtt_per_ml
     if drop_factor != state.dose.drop_factor_gtt_per_ml:
         raise ActionRefused(
             f"drop_factor_gtt_per_ml: the set in use ({drop_factor} gtt/mL) differs from the "
@@ -317,7 +350,7 @@ def _started(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> 
     overrides = state.overrides
     warning = late_start_warning(state, protocol, at)
     if warning:
-        reason = _reason(event.payload)
+        reason = _reason(p.override_reason)
         if reason is None:
             raise ActionRefused(f"{warning}: give a reason")
         overrides = (*overrides, Override(event.seq, warning, reason))
@@ -347,7 +380,8 @@ def _rate_changed(state: InfusionState, event: RecordedEvent, protocol: Protocol
         raise ActionRefused("rate: the infusion is paused; resume it first")
     assert state.dose is not None
     steps = protocol.infusion
-    rate = int(event.payload["rate_gtt_per_min"])
+    p = _data(event, RateChanged)
+    rate = p.rate_gtt_per_min
     low, high = steps.phase2_rate_min_gtt_per_min.value, steps.phase2_rate_max_gtt_per_min.value
     if state.rate_step_at is None:
         if state.dose.phase2_rate_gtt_per_min is None:
@@ -360,7 +394,7 @@ def _rate_changed(state: InfusionState, event: RecordedEvent, protocol: Protocol
                 f"rate step blocked: {return_left} min left of the "
                 f"{steps.phase1_duration_min.value} min slow phase"
             )
-        if event.payload.get("no_discomfort") is not True:
+        if not p.no_discomfort:
             raise ActionRefused(
                 "rate step blocked: confirm that the patient has no discomfort; otherwise hold "
                 "the slow rate, pause or stop, and record the reaction"
@@ -383,54 +417,59 @@ def _slow_rate_held(
     _running(state, "hold slow rate", at)
     if state.rate_step_at is not None:
         raise ActionRefused("hold slow rate: the rate was already stepped up")
-    if _reason(event.payload, "reason") is None:
+    if _reason(_data(event, SlowRateHeld).reason) is None:
         raise ActionRefused("reason: holding the slow rate needs a reason")
     return replace(state, slow_rate_held_at=at)
 
 
 def _vitals(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
-    p = event.payload
+    p = _data(event, VitalsRecorded)
     entry = VitalsEntry(
         seq=event.seq,
         at=event.occurred_at,
-        vitals=parse_vitals(p),
-        news2=int(p["news2"]),
-        band=str(p["news2_band"]),
-        alarms=tuple(
-            Alarm(Priority(a["priority"]), a["code"], a["message"], a["suggested_action"])
-            for a in p.get("alarms", [])
+        vitals=VitalSigns(
+            temperature_c=p.temperature_c,
+            heart_rate_bpm=p.heart_rate_bpm,
+            systolic_mmhg=p.systolic_mmhg,
+            diastolic_mmhg=p.diastolic_mmhg,
+            respiratory_rate_per_min=p.respiratory_rate_per_min,
+            spo2_pct=p.spo2_pct,
+            on_oxygen=p.on_oxygen,
+            avpu=p.avpu,
         ),
+        news2=p.news2,
+        band=p.news2_band,
+        alarms=tuple(Alarm(a.priority, a.code, a.message, a.suggested_action) for a in p.alarms),
     )
     return replace(state, vitals=(*state.vitals, entry))
 
 
 def _adverse_event(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
-    p = event.payload
+    p = _data(event, AdverseEventRecorded)
     ae = parse_adverse_event(
-        term=p["term"],
-        other_term=p.get("other_term"),
-        grade=p["grade"],
-        started_at=_time(p["started_at"]),
-        attribution=p["attribution"],
-        serious=bool(p["serious"]),
-        action_taken=p["action_taken"],
-        outcome=p["outcome"],
-        aware_at=_time(p["aware_at"]),
-        description=p.get("description"),
+        term=p.term,
+        other_term=p.other_term,
+        grade=p.grade,
+        started_at=p.started_at,
+        attribution=p.attribution,
+        serious=p.serious,
+        action_taken=p.action_taken,
+        outcome=p.outcome,
+        aware_at=p.aware_at,
+        description=p.description,
     )
-    due = p.get("report_due_at")
     entry = AdverseEventEntry(
         seq=event.seq,
         event=ae,
-        dlt=bool(p["dlt"]),
-        fever_grade_suggested=p.get("fever_grade_suggested"),
-        report_due_at=_time(due) if due else None,
+        dlt=p.dlt,
+        fever_grade_suggested=p.fever_grade_suggested,
+        report_due_at=p.report_due_at,
     )
     return replace(state, adverse_events=(*state.adverse_events, entry))
 
 
 def _sae_reported(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
-    target = int(event.payload["adverse_event_seq"])
+    target = _data(event, SaeReported).adverse_event_seq
     entries = list(state.adverse_events)
     for index, entry in enumerate(entries):
         if entry.seq == target:
@@ -447,7 +486,7 @@ def _paused(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> I
     _running(state, "pause", event.occurred_at)
     if state.paused:
         raise ActionRefused("pause: the infusion is paused already")
-    reason = _reason(event.payload, "reason")
+    reason = _reason(_data(event, InfusionPaused).reason)
     if reason is None:
         raise ActionRefused("reason: a pause needs a reason")
     return replace(state, pauses=(*state.pauses, Pause(event.occurred_at, reason)))
@@ -468,8 +507,7 @@ def _close_pause(state: InfusionState, at: datetime) -> tuple[Pause, ...]:
     return (*state.pauses[:-1], replace(state.pauses[-1], ended_at=at))
 
 
-def _volume(state: InfusionState, payload: Mapping[str, Any], field: str) -> Decimal:
-    volume = _dec(payload[field])
+def _volume(state: InfusionState, volume: Decimal, field: str) -> Decimal:
     bag = state.dose.bag_volume_ml if state.dose else Decimal(0)
     if volume < 0 or volume > bag:
         raise ActionRefused(f"{field}: must be 0-{bag} mL (the bag), got {volume}")
@@ -480,14 +518,15 @@ def _stopped(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> 
     at = event.occurred_at
     if state.ended_at is not None or state.stopped:
         raise ActionRefused("stop: the infusion is over already")
-    if _reason(event.payload, "reason") is None:
+    p = _data(event, InfusionStopped)
+    if _reason(p.reason) is None:
         raise ActionRefused("reason: stopping an infusion needs a reason")
     if state.started_at is None:
-        if _dec(event.payload["volume_given_ml"]) != 0:
+        if p.volume_given_ml != 0:
             raise ActionRefused("volume_given_ml: nothing was given before the start; give 0")
         return replace(state, stopped=True, volume_infused_ml=Decimal(0))
     _running(state, "stop", at)
-    volume = _volume(state, event.payload, "volume_given_ml")
+    volume = _volume(state, p.volume_given_ml, "volume_given_ml")
     return replace(
         state,
         stopped=True,
@@ -514,7 +553,8 @@ def _ended(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> In
     at = event.occurred_at
     _running(state, "end", at)
     assert state.dose is not None
-    volume = _volume(state, event.payload, "volume_infused_ml")
+    p = _data(event, InfusionEnded)
+    volume = _volume(state, p.volume_infused_ml, "volume_infused_ml")
     warnings = []
     window = end_window_warning(state, protocol, at)
     if window:
@@ -523,7 +563,7 @@ def _ended(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> In
         warnings.append(f"{volume} mL infused of a {state.dose.bag_volume_ml} mL bag")
     overrides = state.overrides
     if warnings:
-        reason = _reason(event.payload)
+        reason = _reason(p.override_reason)
         if reason is None:
             raise ActionRefused(f"end: {'; '.join(warnings)}: give a reason")
         overrides = (*overrides, *(Override(event.seq, w, reason) for w in warnings))
@@ -577,7 +617,7 @@ def follow_up_checks(state: InfusionState, protocol: Protocol) -> dict[str, date
 
 
 def _follow_up(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
-    check = str(event.payload["check"])
+    check = _data(event, FollowUpDone).check
     known = follow_up_checks(state, protocol)
     if not known:
         raise ActionRefused("follow-up: the infusion has not ended")
@@ -589,31 +629,30 @@ def _follow_up(state: InfusionState, event: RecordedEvent, protocol: Protocol) -
 
 
 def _note(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
-    return replace(state, notes=(*state.notes, str(event.payload["text"])))
+    return replace(state, notes=(*state.notes, _data(event, NoteAdded).text))
 
 
 def _alarm_acknowledged(
     state: InfusionState, event: RecordedEvent, protocol: Protocol
 ) -> InfusionState:
     """Someone saw the alarm; the condition itself clears only when the record says so."""
-    key = str(event.payload["alarm"])
+    key = _data(event, AlarmAcknowledged).alarm
     return replace(state, acknowledged_alarms=state.acknowledged_alarms | {key})
 
 
 def _correction(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
-    target = int(event.payload["corrects_seq"])
+    p = _data(event, Correction)
+    target = p.corrects_seq
     if not 1 <= target < event.seq:
         raise ActionRefused(f"correct: no earlier event {target}")
-    entry = CorrectionEntry(
-        event.seq, target, event.reason or "", dict(event.payload.get("changes", {}))
-    )
+    entry = CorrectionEntry(event.seq, target, event.reason or "", dict(p.changes))
     return replace(state, corrections=(*state.corrections, entry))
 
 
 def _signature(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
-    p = event.payload
+    p = _data(event, Signature)
     entry = SignatureEntry(
-        event.seq, int(p["signed_seq"]), p["meaning"], p["printed_name"], event.recorded_at
+        event.seq, p.signed_seq, p.meaning.value, p.printed_name, event.recorded_at
     )
     return replace(state, signatures=(*state.signatures, entry))
 
@@ -638,8 +677,7 @@ _HANDLERS = {
     EventType.INFUSION_ENDED: _ended,
     EventType.OBSERVATION_ENDED: _observation_ended,
     EventType.FOLLOW_UP_DONE: _follow_up,
-    EventType.NOTE_ADDED: _note,
-    EventType.NURSING_NOTE_RECORDED: _note,  # any time once created, after observation too
+    EventType.NOTE_ADDED: _note,  # any time once created, after observation too
     EventType.ALARM_ACKNOWLEDGED: _alarm_acknowledged,
     EventType.CORRECTION: _correction,
     EventType.SIGNATURE: _signature,

@@ -7,13 +7,18 @@ entries made late (back-entered); each is a departure a monitor must be able to 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from infusion_app.logic.backentry import is_back_entered
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import (
+    Event,
+    InfusionPaused,
+    InfusionStopped,
+    SlowRateHeld,
+    stored_form,
+)
 from infusion_app.records.source import RecordSource
 
 _KINDS = {
@@ -46,7 +51,7 @@ def deviations(source: RecordSource) -> list[Deviation]:
             )
         if event.type in _KINDS:
             found.append(
-                Deviation(event.seq, event.occurred_at, _KINDS[event.type], _reason(event.payload))
+                Deviation(event.seq, event.occurred_at, _KINDS[event.type], _reason(event.data))
             )
         if is_back_entered(event.occurred_at, event.recorded_at) and event.reason:
             found.append(
@@ -57,8 +62,9 @@ def deviations(source: RecordSource) -> list[Deviation]:
     return found
 
 
-def _reason(payload: Mapping[str, Any]) -> str:
-    for key in ("reason", "why", "details", "message"):
-        if payload.get(key):
-            return str(payload[key])
-    return "; ".join(f"{k}: {v}" for k, v in payload.items() if v not in (None, "", [], {}))
+def _reason(data: Event) -> str:
+    if isinstance(data, SlowRateHeld | InfusionPaused | InfusionStopped) and data.reason:
+        return data.reason
+    # a failed check: what was found, as stored
+    stored = stored_form(data)
+    return "; ".join(f"{k}: {v}" for k, v in stored.items() if v not in (None, "", [], {}))

@@ -8,6 +8,7 @@ compared with this paper (``infusion-app verify-log --infusion ID --expect-head 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -15,7 +16,8 @@ from typing import Any
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from infusion_app.logic.event_log import LogRow, log_rows
-from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import DoseVerified, ProductReleased, Signature
+from infusion_app.logic.infusion_state import RecordedEvent
 from infusion_app.logic.numbers import format_cells
 from infusion_app.logic.release import check_release
 from infusion_app.records.deviations import deviations
@@ -106,7 +108,7 @@ def _title(source: RecordSource, tr: Labels, zone: tzinfo, at: datetime) -> list
 
 def _patient(source: RecordSource, tr: Labels, zone: tzinfo, width: float) -> list[Flowable]:
     patient = source.patient
-    dose = source.dose_payload
+    dose = source.dose_event
     rows = [
         (tr("Trial ID"), patient.trial_id),
         (tr("Initials"), patient.initials),
@@ -114,14 +116,14 @@ def _patient(source: RecordSource, tr: Labels, zone: tzinfo, width: float) -> li
         (tr("Dose level / group"), source.dose_level_label),
     ]
     if dose is not None:
-        measured = datetime.fromisoformat(str(dose["weight_measured_at"]))
+        measured = dose.weight_measured_at
         rows.append(
             (
                 tr("Weight used for the dose"),
-                f"{dose['weight_kg']} kg, {tr('measured')} {local(measured, zone)}",
+                f"{dose.weight_kg} kg, {tr('measured')} {local(measured, zone)}",
             )
         )
-    if dose is None or Decimal(str(dose["weight_kg"])) != patient.weight_kg:
+    if dose is None or dose.weight_kg != patient.weight_kg:
         rows.append(
             (
                 tr("Weight on record"),
@@ -148,7 +150,11 @@ def _product(
     release = product.release
     signatures = _signatures_of(source.product.events)
     if release is not None:
-        criteria = release.payload["release_check"]["criteria"]
+        assert isinstance(release.data, ProductReleased)  # ProductFacts.release's type
+        criteria = [
+            {"name": c.name, "value": c.value, "limit": c.limit, "result": c.result}
+            for c in release.data.release_check.criteria
+        ]
         evaluated = (
             f"{tr('Release criteria as checked at release')}, {local(release.occurred_at, zone)}"
         )
@@ -157,7 +163,7 @@ def _product(
             (
                 tr("Release signature"),
                 "; ".join(
-                    f"{tr(str(p['meaning']))} {tr('by')} {p['printed_name']}, {local(at, zone)}"
+                    f"{tr(p.meaning.value)} {tr('by')} {p.printed_name}, {local(at, zone)}"
                     for p, at in signed
                 )
                 or tr("missing"),
@@ -190,41 +196,40 @@ def _product(
 
 def _dose(source: RecordSource, tr: Labels, zone: tzinfo, width: float) -> list[Flowable]:
     out: list[Flowable] = [_heading(tr("Dose calculation"))]
-    dose = source.dose_payload
+    dose = source.dose_event
     plan = source.state.dose
     if dose is None or plan is None:
         return [*out, para(tr("No dose was calculated."), SMALL)]
-    per_kg = format_cells(Decimal(str(dose["dose_cells_per_kg"]))).removesuffix(" cells")
-    concentration = format_cells(Decimal(str(dose["total_cells_per_ml"])))
-    dosing = format_cells(Decimal(str(dose["dosing_concentration_cells_per_ml"])))
+    per_kg = format_cells(dose.dose_cells_per_kg).removesuffix(" cells")
+    concentration = format_cells(dose.total_cells_per_ml)
+    dosing = format_cells(dose.dosing_concentration_cells_per_ml)
     calculated = next((e for e in source.events if e.seq == plan.seq), None)
     verified = _verification_of(source, plan.seq)
     rows = [
         (
             tr("Target dose"),
-            f"{per_kg} cells/kg × {dose['weight_kg']} kg = {dose['target_cells_text']}",
+            f"{per_kg} cells/kg × {dose.weight_kg} kg = {dose.target_cells_text}",
         ),
         (
             tr("Concentration"),
-            f"{concentration}/mL × {dose['viability_pct']}% {tr('viable')} = {dosing}/mL "
-            f"({tr(str(dose['dose_basis']))} {tr('basis')})",
+            f"{concentration}/mL × {dose.viability_pct}% {tr('viable')} = {dosing}/mL "
+            f"({tr(dose.dose_basis)} {tr('basis')})",
         ),
-        (tr("Viability"), f"{dose['viability_pct']}%"),
-        (tr("Product volume"), f"{dose['product_volume_ml']} mL"),
-        (tr("Delivered cells"), str(dose["delivered_cells_text"])),
+        (tr("Viability"), f"{dose.viability_pct}%"),
+        (tr("Product volume"), f"{dose.product_volume_ml} mL"),
+        (tr("Delivered cells"), dose.delivered_cells_text),
         (
             tr("Deviation from target"),
-            f"{Decimal(str(dose['dose_deviation_pct'])):+}% "
-            f"({tr('tolerance')} ±{dose['tolerance_pct']}%)",
+            f"{dose.dose_deviation_pct:+}% ({tr('tolerance')} ±{dose.tolerance_pct}%)",
         ),
         (
             tr("Final volume"),
-            f"{dose['final_volume_ml']} mL ({dose['diluent_volume_ml']} mL {tr('diluent')})",
+            f"{dose.final_volume_ml} mL ({dose.diluent_volume_ml} mL {tr('diluent')})",
         ),
         (
             tr("Drip plan"),
-            f"{tr('drop factor')} {dose['drop_factor_gtt_per_ml']} gtt/mL, "
-            f"{tr('expected')} {dose['expected_duration_min']} min",
+            f"{tr('drop factor')} {dose.drop_factor_gtt_per_ml} gtt/mL, "
+            f"{tr('expected')} {dose.expected_duration_min} min",
         ),
         (
             tr("Calculated by"),
@@ -237,14 +242,14 @@ def _dose(source: RecordSource, tr: Labels, zone: tzinfo, width: float) -> list[
         [tr("Phase"), tr("Minutes"), "gtt/min", "mL/min", "mL/h", tr("Volume") + " mL"],
         [
             [
-                str(p["phase"]),
-                f"{p['start_min']}–{_sum(p['start_min'], p['duration_min'])}",
-                str(p["rate_gtt_per_min"]),
-                str(p["rate_ml_per_min"]),
-                str(p["rate_ml_per_h"]),
-                str(p["volume_ml"]),
+                str(p.phase),
+                f"{p.start_min}–{_sum(p.start_min, p.duration_min)}",
+                str(p.rate_gtt_per_min),
+                str(p.rate_ml_per_min),
+                str(p.rate_ml_per_h),
+                str(p.volume_ml),
             ]
-            for p in dose["drip_plan"]
+            for p in dose.drip_plan
         ],
         [width / 6] * 6,
     )
@@ -254,8 +259,8 @@ def _dose(source: RecordSource, tr: Labels, zone: tzinfo, width: float) -> list[
 def _verification_of(source: RecordSource, calculation_seq: int) -> str:
     for event in source.events:
         if (
-            event.type is EventType.DOSE_VERIFIED
-            and int(event.payload.get("calculation_seq", -1)) == calculation_seq
+            isinstance(event.data, DoseVerified)
+            and event.data.calculation_seq == calculation_seq
         ):
             names = [s.printed_name for s in source.state.signatures if s.signed_seq == event.seq]
             return ", ".join(names) or source.name_of(event.user)
@@ -406,13 +411,13 @@ def _deviations(source: RecordSource, tr: Labels, zone: tzinfo, width: float) ->
     ]
 
 
-def _signatures_of(events: Any) -> dict[int, list[tuple[dict[str, Any], datetime]]]:
-    signed: dict[int, list[tuple[dict[str, Any], datetime]]] = {}
+def _signatures_of(
+    events: Iterable[RecordedEvent],
+) -> dict[int, list[tuple[Signature, datetime]]]:
+    signed: dict[int, list[tuple[Signature, datetime]]] = {}
     for event in events:
-        if event.type is EventType.SIGNATURE:
-            signed.setdefault(int(event.payload["signed_seq"]), []).append(
-                (event.payload, event.occurred_at)
-            )
+        if isinstance(event.data, Signature):
+            signed.setdefault(event.data.signed_seq, []).append((event.data, event.occurred_at))
     return signed
 
 
@@ -427,12 +432,12 @@ def _signatures(source: RecordSource, tr: Labels, zone: tzinfo, width: float) ->
         for signed_seq, signatures in _signatures_of(events).items():
             signed = by_seq.get(signed_seq)
             what = signed.type.value.replace("_", " ").capitalize() if signed else "?"
-            for payload, at in signatures:
+            for signature, at in signatures:
                 rows.append(
                     [
-                        str(payload["printed_name"]),
+                        signature.printed_name,
                         local(at, zone, seconds=True),
-                        tr(str(payload["meaning"])),
+                        tr(signature.meaning.value),
                         f"{label} #{signed_seq}: {tr(what)}",
                     ]
                 )

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
 
 from infusion_app.logic.coa import CertificateOfAnalysis
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import DoseCalculated
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.transitions import effective_events, fold
@@ -77,10 +77,14 @@ class RecordSource:
         return {e.seq: e for e in effective_events(list(self.events))}
 
     @property
-    def dose_payload(self) -> dict[str, Any] | None:
+    def dose_event(self) -> DoseCalculated | None:
         """The verified calculation as corrected, or None before a dose was calculated."""
         dose = self.state.dose
-        return self.effective[dose.seq].payload if dose is not None else None
+        if dose is None:
+            return None
+        calculated = self.effective[dose.seq].data
+        assert isinstance(calculated, DoseCalculated)  # the fold's dose is such an event
+        return calculated
 
     @property
     def head_seq(self) -> int:

@@ -13,7 +13,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.errors import InputError
-from infusion_app.logic.event_types import SYSTEM_STREAM, EventType
+from infusion_app.logic.event_types import SYSTEM_STREAM
+from infusion_app.logic.events import (
+    Event,
+    FailedAttemptsCleared,
+    LoginFailed,
+    LoginSucceeded,
+    SignatureFailed,
+    UserCreated,
+    UserLocked,
+    UserPasswordRehashed,
+    UserPasswordReset,
+    UserRoleChanged,
+    UserUnlocked,
+)
 from infusion_app.logic.projections import password_digest
 from infusion_app.logic.roles import Action, Role
 from infusion_app.logic.security import check_password_rule, is_locked, locked_until_after_failure
@@ -75,14 +88,8 @@ def change_role(ctx: AppContext, actor: CurrentUser, username: str, role: str) -
             raise InputError("username", "an administrator cannot change their own role")
         old = user.role
         user.role = new_role.value
-        _audit(
-            ctx,
-            session,
-            EventType.USER_ROLE_CHANGED,
-            admin,
-            now,
-            {"username": username, "from": old, "to": new_role.value},
-        )
+        changed = UserRoleChanged(username=username, from_=old, to=new_role.value)
+        _audit(ctx, session, admin, now, changed)
 
 
 def reset_password(ctx: AppContext, actor: CurrentUser, username: str, password: str) -> None:
@@ -94,14 +101,9 @@ def reset_password(ctx: AppContext, actor: CurrentUser, username: str, password:
         user.password_hash = ctx.hasher.hash(password)
         user.failed_logins = 0
         user.locked_until = None
-        _audit(
-            ctx,
-            session,
-            EventType.USER_PASSWORD_RESET,
-            admin,
-            now,
-            {"username": username, "password_digest": password_digest(user.password_hash)},
-        )
+        digest = password_digest(user.password_hash)
+        reset = UserPasswordReset(username=username, password_digest=digest)
+        _audit(ctx, session, admin, now, reset)
 
 
 def unlock(ctx: AppContext, actor: CurrentUser, username: str) -> None:
@@ -111,7 +113,7 @@ def unlock(ctx: AppContext, actor: CurrentUser, username: str) -> None:
         user = _user(session, username)
         user.failed_logins = 0
         user.locked_until = None
-        _audit(ctx, session, EventType.USER_UNLOCKED, admin, now, {"username": username})
+        _audit(ctx, session, admin, now, UserUnlocked(username=username))
 
 
 def log_in(ctx: AppContext, username: str, password: str) -> CurrentUser:
@@ -141,7 +143,7 @@ def check_credentials(
     """
     username = check_text("username", username, USERNAME_MAX)
     check_password_text(password)
-    failed = EventType.SIGNATURE_FAILED if signing else EventType.LOGIN_FAILED
+    failed = SignatureFailed if signing else LoginFailed
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
         check_no_account(session, username)
@@ -149,15 +151,14 @@ def check_credentials(
         _audit(
             ctx,
             session,
-            failed,
             None,
             now,
-            {"account": "unknown", "username_length": len(username), "why": "unknown user"},
+            failed(account="unknown", username_length=len(username), why="unknown user"),
         )
         return AuthenticationFailed(WRONG_CREDENTIALS)
     check_user(session, user)
     if is_locked(user.locked_until, now):
-        _audit(ctx, session, failed, None, now, {"username": username, "why": "account locked"})
+        _audit(ctx, session, None, now, failed(username=username, why="account locked"))
         assert user.locked_until is not None
         return AuthenticationFailed(
             f"the account {username!r} is locked until "
@@ -171,23 +172,15 @@ def check_credentials(
         _audit(
             ctx,
             session,
-            failed,
             None,  # nobody was authenticated: the account is named in the payload
             now,
-            {"username": username, "why": "wrong password", "attempt": user.failed_logins},
+            failed(username=username, why="wrong password", attempt=user.failed_logins),
         )
         lock = locked_until_after_failure(user.failed_logins, now, ctx.policy)
         if lock is not None:
             user.locked_until = lock
             user.failed_logins = 0
-            _audit(
-                ctx,
-                session,
-                EventType.USER_LOCKED,
-                None,
-                now,
-                {"username": username, "until": lock},
-            )
+            _audit(ctx, session, None, now, UserLocked(username=username, until=lock))
             return AuthenticationFailed(
                 f"{WRONG_CREDENTIALS}; after {ctx.policy.max_failed_logins} failed attempts the "
                 f"account is locked for {ctx.policy.lockout_minutes} min"
@@ -198,18 +191,13 @@ def check_credentials(
     user.locked_until = None
     if ctx.hasher.check_needs_rehash(user.password_hash):
         user.password_hash = ctx.hasher.hash(password)
-        _audit(
-            ctx,
-            session,
-            EventType.USER_PASSWORD_REHASHED,
-            user,
-            now,
-            {"username": username, "password_digest": password_digest(user.password_hash)},
-        )
+        digest = password_digest(user.password_hash)
+        rehashed = UserPasswordRehashed(username=username, password_digest=digest)
+        _audit(ctx, session, user, now, rehashed)
     if not signing:
-        _audit(ctx, session, EventType.LOGIN_SUCCEEDED, user, now, {"username": username})
+        _audit(ctx, session, user, now, LoginSucceeded(username=username))
     elif cleared:  # the log explains every change of the row, this one too
-        _audit(ctx, session, EventType.FAILED_ATTEMPTS_CLEARED, user, now, {"username": username})
+        _audit(ctx, session, user, now, FailedAttemptsCleared(username=username))
     return user
 
 
@@ -259,15 +247,14 @@ def _new_user(
     _audit(
         ctx,
         session,
-        EventType.USER_CREATED,
         admin or user,
         now,
-        {
-            "username": username,
-            "printed_name": printed_name,
-            "role": role.value,
-            "password_digest": password_digest(user.password_hash),
-        },
+        UserCreated(
+            username=username,
+            printed_name=printed_name,
+            role=role.value,
+            password_digest=password_digest(user.password_hash),
+        ),
     )
     return user
 
@@ -292,11 +279,10 @@ def _role(role: str) -> Role:
 def _audit(
     ctx: AppContext,
     session: Session,
-    type: EventType,
     user: User | None,
     now: datetime,
-    payload: dict[str, object],
+    event: Event,
 ) -> None:
     append_event(
-        session, SYSTEM_STREAM, type, payload, user=user, station=ctx.station, recorded_at=now
+        session, SYSTEM_STREAM, event.TYPE, event, user=user, station=ctx.station, recorded_at=now
     )

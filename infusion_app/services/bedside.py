@@ -51,6 +51,8 @@ from infusion_app.logic.drip_plan import plan_drip
 from infusion_app.logic.entered_time import parse_iso_time, plausible_utc
 from infusion_app.logic.errors import DomainError, DoseError, InputError
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import Signature as SignatureEvent
+from infusion_app.logic.events import decode
 from infusion_app.logic.identity import GivenIdentity, PatientFacts, identity_problems
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.messages import Message
@@ -202,10 +204,12 @@ def _act(
         if draft.then is not None:
             then.append(draft.then)
         check_times(occurred, now, reason, draft.type)
-        check_payload_text(draft.payload)
-        payload = json.loads(canonical_json(jsonable(draft.payload)))
+        raw = draft.payload
+        check_payload_text(raw)
+        # read back as the fold will read it from the database
+        data = decode(draft.type, canonical_json(jsonable(raw)))
         candidate = RecordedEvent(
-            state.last_seq + 1, draft.type, payload, occurred, now, user.username, reason
+            state.last_seq + 1, draft.type, data, occurred, now, user.username, reason
         )
         if draft.refold:
             try:
@@ -219,7 +223,7 @@ def _act(
             session,
             stream.name,
             draft.type,
-            payload,
+            data,
             user=user,
             station=ctx.station,
             recorded_at=now,
@@ -231,11 +235,13 @@ def _act(
             signed = RecordedEvent(
                 signature.signature_seq,
                 EventType.SIGNATURE,
-                {
-                    "meaning": signature.meaning,
-                    "printed_name": signature.printed_name,
-                    "signed_seq": signature.signed_seq,
-                },
+                SignatureEvent(
+                    meaning=draft.meaning,
+                    printed_name=signature.printed_name,
+                    signed_seq=signature.signed_seq,
+                    signed_hash=signature.signed_hash,
+                    username=user.username,
+                ),
                 now,
                 now,
                 user.username,
@@ -786,7 +792,7 @@ def _correction(scope: _Scope, v: Values) -> _Draft:
         protocol=scope.protocol,
         first_dose_at=first_dose_at(scope),
     )
-    return _Draft(_model(EventType.CORRECTION, payload), refold=True)
+    return _Draft(payload, refold=True)
 
 
 def _alarm_text(v: Values) -> Values:
@@ -797,7 +803,7 @@ def _alarm_text(v: Values) -> Values:
 
 
 def _note(scope: _Scope, v: Values) -> _Draft:
-    return _Draft(ev.NursingNoteRecorded(text=v["text"]))
+    return _Draft(ev.NoteAdded(text=v["text"]))
 
 
 def _note_text(v: Values) -> Values:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType, infusion_stream
+from infusion_app.logic.events import InfusionCreated
 from infusion_app.logic.roles import Action
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
@@ -64,15 +65,15 @@ def create_infusion(
             session,
             stream.name,
             EventType.INFUSION_CREATED,
-            {
-                "patient": trial_id,
-                "product": product_id,
-                "number": number,
-                "protocol": protocol.label,
-                "dose_level": patient.dose_level,
+            InfusionCreated(
+                patient=trial_id,
+                product=product_id,
+                number=number,
+                protocol=protocol.label,
+                dose_level=patient.dose_level,
                 # pinned in the chained log: status.protocol_of refuses other content later
-                "protocol_sha256": protocol.content_sha256,
-            },
+                protocol_sha256=protocol.content_sha256,
+            ),
             user=user,
             station=ctx.station,
             recorded_at=now,

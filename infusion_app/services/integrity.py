@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.event_types import SYSTEM_STREAM, EventType
+from infusion_app.logic.events import IntegrityRefused
 from infusion_app.services.context import AppContext
 from infusion_app.store.errors import RecordIntegrityError, StoreError
 from infusion_app.store.eventlog import append_event
@@ -44,7 +45,7 @@ def record_refusal(ctx: AppContext, problem: RecordIntegrityError) -> None:
                 session,
                 SYSTEM_STREAM,
                 EventType.INTEGRITY_REFUSED,
-                {"subject": problem.subject, "fields": list(problem.fields)},
+                IntegrityRefused(subject=problem.subject, fields=tuple(problem.fields)),
                 user=None,
                 station=ctx.station,
                 recorded_at=ctx.now(),

@@ -13,6 +13,7 @@ from infusion_app.logic.backentry import back_entry_limit, check_date_of_birth, 
 from infusion_app.logic.entered_time import plausible_utc
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType, patient_stream
+from infusion_app.logic.events import PatientRegistered, WeightRecorded
 from infusion_app.logic.patient import validate_patient
 from infusion_app.logic.roles import Action
 from infusion_app.logic.text_rules import (
@@ -95,18 +96,18 @@ def register_patient(
             session,
             stream.name,
             EventType.PATIENT_REGISTERED,
-            {
-                "trial_id": details.trial_id,
-                "initials": details.initials,
-                "date_of_birth": details.date_of_birth,
-                "age_years": details.age_years,
-                "sex": details.sex,
-                "protocol": protocol.label,
-                "dose_level": details.dose_level,
-                "weight_kg": details.weight_kg,
-                "weight_measured_at": details.weight_measured_at,
-                "warnings_acknowledged": [w.message for w in warnings],
-            },
+            PatientRegistered(
+                trial_id=details.trial_id,
+                initials=details.initials,
+                date_of_birth=details.date_of_birth,
+                age_years=details.age_years,
+                sex=details.sex.value,
+                protocol=protocol.label,
+                dose_level=details.dose_level,
+                weight_kg=details.weight_kg,
+                weight_measured_at=details.weight_measured_at,
+                warnings_acknowledged=tuple(w.message for w in warnings),
+            ),
             user=user,
             station=ctx.station,
             recorded_at=now,
@@ -153,10 +154,10 @@ def record_weight(
             session,
             patient_stream(trial_id),
             EventType.WEIGHT_RECORDED,
-            {
-                "weight_kg": details.weight_kg,
-                "warnings_acknowledged": [w.message for w in warnings],
-            },
+            WeightRecorded(
+                weight_kg=details.weight_kg,
+                warnings_acknowledged=tuple(w.message for w in warnings),
+            ),
             user=user,
             station=ctx.station,
             recorded_at=now,

@@ -18,6 +18,17 @@ from sqlalchemy.orm import Session
 from infusion_app.logic.coa import CertificateOfAnalysis, coa_from_mapping
 from infusion_app.logic.errors import DomainError, InputError
 from infusion_app.logic.event_types import EventType, product_stream
+from infusion_app.logic.events import (
+    ProductAdministered,
+    ProductAssigned,
+    ProductDiscarded,
+    ProductDispensed,
+    ProductInUse,
+    ProductRegistered,
+    ProductReleased,
+    ProductReturned,
+    ReleaseCheckRecord,
+)
 from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.projections import (
     ASSIGNABLE,
@@ -85,7 +96,7 @@ def register_product(ctx: AppContext, actor: CurrentUser, coa: CertificateOfAnal
             session,
             stream.name,
             EventType.PRODUCT_REGISTERED,
-            {"patient": patient.trial_id, "coa": json.loads(coa_text)},
+            ProductRegistered(patient=patient.trial_id, coa=json.loads(coa_text)),
             user=user,
             station=ctx.station,
             recorded_at=now,
@@ -125,12 +136,13 @@ def _apply(
     patient = find_patient_by_id(session, product.patient_id)
     protocol = ctx.protocol(patient.protocol_id)
     check = check_release(protocol, coa_from_mapping(json.loads(product.coa)), now)
+    model: type[ProductReleased | ProductDispensed]
     if action is Action.RELEASE_PRODUCT:
         step, new_status = PharmacyStep.RELEASE, RELEASED
-        event_type, meaning = EventType.PRODUCT_RELEASED, SignatureMeaning.RELEASED
+        model, meaning = ProductReleased, SignatureMeaning.RELEASED
     else:
         step, new_status = PharmacyStep.DISPENSE, DISPENSED
-        event_type, meaning = EventType.PRODUCT_DISPENSED, SignatureMeaning.DISPENSED
+        model, meaning = ProductDispensed, SignatureMeaning.DISPENSED
     blocked = step_blocked(step, product.status, check)
     if blocked is not None and blocked.wrong_status:
         raise NotReleasable(f"product {product_id} is {product.status}, not {blocked.wanted}")
@@ -138,11 +150,12 @@ def _apply(
         listed = "; ".join(f"{c.name} {c.result.value} ({c.value})" for c in blocked.blocking)
         raise NotReleasable(f"product {product_id} is {check.verdict.value}: {listed}")
     stream = session.execute(select(Stream).where(Stream.id == product.stream_id)).scalar_one()
+    summary = ReleaseCheckRecord.model_validate(release_summary(check))
     event = append_event(
         session,
         stream.name,
-        event_type,
-        {"release_check": release_summary(check)},
+        model.TYPE,
+        model(release_check=summary),
         user=user,
         station=ctx.station,
         recorded_at=now,
@@ -176,18 +189,11 @@ def _signed_end(
     returned: bool,
 ) -> None:
     reason = _why(why)
+    model: type[ProductReturned | ProductDiscarded]
     if returned:
-        allowed, event_type, meaning = (
-            RETURNABLE,
-            EventType.PRODUCT_RETURNED,
-            SignatureMeaning.RETURNED,
-        )
+        allowed, model, meaning = RETURNABLE, ProductReturned, SignatureMeaning.RETURNED
     else:
-        allowed, event_type, meaning = (
-            DISCARDABLE,
-            EventType.PRODUCT_DISCARDED,
-            SignatureMeaning.DISCARDED,
-        )
+        allowed, model, meaning = DISCARDABLE, ProductDiscarded, SignatureMeaning.DISCARDED
 
     def act(session: Session, user: User, now: datetime) -> None:
         product = _product(session, product_id, lock=True)
@@ -203,8 +209,8 @@ def _signed_end(
         event = append_event(
             session,
             stream.name,
-            event_type,
-            {"why": reason, "from": status.value},
+            model.TYPE,
+            model(why=reason, from_=status.value),
             user=user,
             station=ctx.station,
             recorded_at=now,
@@ -259,7 +265,7 @@ def bind_to_infusion(
         session,
         product_stream(product.product_id),
         EventType.PRODUCT_ASSIGNED,
-        {"infusion": infusion},
+        ProductAssigned(infusion=infusion),
         user=user,
         station=ctx.station,
         recorded_at=now,
@@ -292,7 +298,7 @@ def follow_infusion(
         session,
         product_stream(product.product_id),
         event_type,
-        {},
+        ProductInUse() if event_type is EventType.PRODUCT_IN_USE else ProductAdministered(),
         user=user,
         station=ctx.station,
         recorded_at=now,

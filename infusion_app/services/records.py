@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import SYSTEM_STREAM, EventType
+from infusion_app.logic.events import RecordOutputFailed, RecordPrinted, decode
 from infusion_app.logic.roles import Action
 from infusion_app.records.events_csv import events_csv
 from infusion_app.records.fhir_bundle import fhir_bundle_json
@@ -151,18 +152,22 @@ def record_output(
     were killed. One killed after its audit committed left an entry for a file that never
     appeared: its ``record_output_failed`` goes into this same transaction."""
     now = ctx.now()
-    payload = _output_payload(document, destination, folder, incomplete)
+    printed = RecordPrinted(**_output_fields(document, destination, folder, incomplete))
     with ctx.db.write() as session:
         user = require(session, actor, Action.PRINT, now)
         for name in abandoned:
-            printed = _printed_under(session, name, folder)
-            if printed is not None:
-                seq, earlier = printed
+            found = _printed_under(session, name, folder)
+            if found is not None:
+                seq, earlier = found
                 append_event(
                     session,
                     SYSTEM_STREAM,
                     EventType.RECORD_OUTPUT_FAILED,
-                    {**earlier, "printed_seq": seq, "reason": ABANDONED_REASON},
+                    RecordOutputFailed(
+                        **earlier.model_dump(exclude_unset=True),
+                        printed_seq=seq,
+                        reason=ABANDONED_REASON,
+                    ),
                     user=user,
                     station=ctx.station,
                     recorded_at=now,
@@ -171,7 +176,7 @@ def record_output(
             session,
             SYSTEM_STREAM,
             EventType.RECORD_PRINTED,
-            payload,
+            printed,
             user=user,
             station=ctx.station,
             recorded_at=now,
@@ -186,7 +191,7 @@ ABANDONED_REASON = (
 
 def _printed_under(
     session: Session, incomplete: str, folder: str | None
-) -> tuple[int, dict[str, Any]] | None:
+) -> tuple[int, RecordPrinted] | None:
     """The ``record_printed`` entry written under this incomplete file's name, if no failure
     was recorded for it yet."""
     system = select(Stream.id).where(Stream.name == SYSTEM_STREAM).scalar_subquery()
@@ -199,14 +204,15 @@ def _printed_under(
             Event.payload.contains(incomplete),
         )
     ).all()
-    found: tuple[int, dict[str, Any]] | None = None
+    found: tuple[int, RecordPrinted] | None = None
     for seq, kind, text in rows:
-        payload = json.loads(text)
-        if payload.get("incomplete") != incomplete or payload.get("folder") != folder:
+        output = decode(kind, text)
+        assert isinstance(output, RecordPrinted | RecordOutputFailed)  # the query's types
+        if output.incomplete != incomplete or output.folder != folder:
             continue
-        if kind == EventType.RECORD_OUTPUT_FAILED.value:
+        if isinstance(output, RecordOutputFailed):
             return None  # its failure is in the log already
-        found = (int(seq), payload)
+        found = (int(seq), output)
     return found
 
 
@@ -222,7 +228,9 @@ def record_output_failed(
 ) -> None:
     """The second entry of an output whose audit was committed but whose file could not be
     put in place: the log then says both that it was meant and that it did not happen."""
-    payload = {**_output_payload(document, destination, folder, incomplete), "reason": reason}
+    failed = RecordOutputFailed(
+        **_output_fields(document, destination, folder, incomplete), reason=reason
+    )
     now = ctx.now()
     with ctx.db.write() as session:
         user = require(session, actor, Action.PRINT, now)
@@ -230,16 +238,17 @@ def record_output_failed(
             session,
             SYSTEM_STREAM,
             EventType.RECORD_OUTPUT_FAILED,
-            payload,
+            failed,
             user=user,
             station=ctx.station,
             recorded_at=now,
         )
 
 
-def _output_payload(
+def _output_fields(
     document: Document, destination: str, folder: str | None, incomplete: str | None
 ) -> dict[str, Any]:
+    """The fields an output's entry shares with its failure (no folder: the key is absent)."""
     return {
         "what": document.what,
         "subject": document.subject,

@@ -15,6 +15,7 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import Signature as SignatureEvent
 from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.roles import Action
 from infusion_app.services.accounts import check_credentials
@@ -70,13 +71,13 @@ def sign_event(
         session,
         stream.name,
         EventType.SIGNATURE,
-        {
-            "meaning": meaning.value,
-            "printed_name": signer.printed_name,
-            "signed_hash": signed.hash,
-            "signed_seq": signed.seq,
-            "username": signer.username,
-        },
+        SignatureEvent(
+            meaning=meaning,
+            printed_name=signer.printed_name,
+            signed_hash=signed.hash,
+            signed_seq=signed.seq,
+            username=signer.username,
+        ),
         user=signer,
         station=ctx.station,
         recorded_at=now,

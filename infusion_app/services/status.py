@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,11 +10,12 @@ from sqlalchemy.orm import Session, object_session
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import InfusionCreated, UndecodableEvent, decode
 from infusion_app.logic.identity import parse_infusion_reference
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent, Step
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.schedule import DueItem, due_items
-from infusion_app.logic.transitions import fold
+from infusion_app.logic.transitions import InconsistentRecord, fold
 from infusion_app.services.context import AppContext
 from infusion_app.store.models import Event, Infusion, Patient, Stream, User
 from infusion_app.store.projections import check_infusion
@@ -124,8 +124,9 @@ def _pinned_protocol(ctx: AppContext, infusion: Infusion) -> tuple[str | None, s
     if row is None:
         return None, str(infusion.id)
     payload, stream_name = row
-    pinned = json.loads(payload).get("protocol_sha256")
-    return (pinned if isinstance(pinned, str) else None), stream_name.removeprefix("infusion:")
+    created = decode(EventType.INFUSION_CREATED, payload)
+    assert isinstance(created, InfusionCreated)  # decode() gives the type's model
+    return created.protocol_sha256, stream_name.removeprefix("infusion:")
 
 
 def load_events(session: Session, stream_id: int) -> list[RecordedEvent]:
@@ -143,7 +144,11 @@ def load_events(session: Session, stream_id: int) -> list[RecordedEvent]:
         .where(Event.stream_id == stream_id)
         .order_by(Event.seq)
     )
-    return [
-        RecordedEvent(seq, EventType(type_), json.loads(payload), occurred, recorded, user, reason)
-        for seq, type_, payload, occurred, recorded, user, reason in rows
-    ]
+    events = []
+    for seq, type_, payload, occurred, recorded, user, reason in rows:
+        try:
+            data = decode(type_, payload)
+        except UndecodableEvent as problem:
+            raise InconsistentRecord(f"event {seq} ({type_}): {problem}") from None
+        events.append(RecordedEvent(seq, data.TYPE, data, occurred, recorded, user, reason))
+    return events

@@ -14,7 +14,6 @@ Two uses of the folds in :mod:`infusion_app.logic.projections`:
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from infusion_app.logic.event_types import (
     patient_stream,
     product_stream,
 )
+from infusion_app.logic.events import InfusionCreated
 from infusion_app.logic.projections import (
     ACCOUNT_TYPES,
     PATIENT_TYPES,
@@ -41,6 +41,7 @@ from infusion_app.logic.projections import (
     PatientRow,
     ProductRow,
     UserRow,
+    decoded,
     fold_accounts,
     fold_patient,
     fold_product,
@@ -60,8 +61,9 @@ _FOLDED = frozenset(
 
 def _log_event(stream: str, row: Any) -> LogEvent:
     return LogEvent(
-        stream, row.seq, row.type, json.loads(row.payload), row.occurred_at, row.recorded_at, None
-    )
+        stream, row.seq, row.type, decoded(row.type, row.payload), row.occurred_at,
+        row.recorded_at, None,
+    )  # fmt: skip
 
 
 # --- what differs, column by column ---------------------------------------------------------
@@ -513,7 +515,9 @@ def _infusions(
         infusion = rows.pop(stream_id, None)
         created = [e for e in by_stream.get(stream_id, []) if e.type == EventType.INFUSION_CREATED]
         if created:
-            bound[created[0].payload.get("product", "")].append(name.removeprefix("infusion:"))
+            first = created[0].data
+            creation = first.product if isinstance(first, InfusionCreated) else ""
+            bound[creation].append(name.removeprefix("infusion:"))
         if not wanted(stream_id) or (not created and infusion is None):
             continue
         if not created:

@@ -7,12 +7,14 @@ canonical JSON, so the fold sees exactly what it would read back from the databa
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from infusion_app.logic.dosing import calculate_dose
 from infusion_app.logic.drip_plan import plan_drip
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import Event, decode
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.summaries import calculation_summary
@@ -30,6 +32,46 @@ NORMAL_VITALS = {
     "on_oxygen": False,
     "avpu": "A",
 }
+
+
+# Values of the fields a test leaves out because the rule book does not read them.
+FILLERS: dict[EventType, dict[str, Any]] = {
+    EventType.DOSE_CALCULATED: {"product": "UC-MSC-2026-0001"},
+    EventType.IDENTITY_CHECKED: {
+        "method": "wristband",
+        "trial_id": "P001",
+        "product": "UC-MSC-2026-0001",
+        "product_status": "released",
+    },
+    EventType.PREMEDICATION_GIVEN: {"drug": "dexamethasone", "dose_mg": "5", "route": "IV"},
+    EventType.PRODUCT_THAWED: {"post_thaw_limit_min": 120},
+    EventType.INFUSION_STARTED: {"rate_gtt_per_min": None},
+    EventType.RATE_CHANGED: {"no_discomfort": False},
+    EventType.FOLLOW_UP_DONE: {"finding": None},
+    # a reason left out is a blank one: the rule book refuses it by name
+    EventType.INFUSION_STOPPED: {"reason": ""},
+    EventType.INFUSION_PAUSED: {"reason": ""},
+    EventType.SLOW_RATE_HELD: {"reason": ""},
+    EventType.ALARM_ACKNOWLEDGED: {"message": ""},
+    EventType.CORRECTION: {"corrects_type": "note_added", "changes": {}, "original": {}},
+    EventType.SIGNATURE: {"signed_hash": "0" * 64, "username": "nurse"},
+    EventType.PRODUCT_RELEASED: {
+        "release_check": {
+            "protocol": "ucmsc-cart-cytopenia v1.1.0",
+            "product_id": "UC-1",
+            "evaluated_at": "2026-11-21T08:00:00+00:00",
+            "verdict": "RELEASABLE",
+            "criteria": [],
+            "unrecognised_fields": [],
+        }
+    },
+}
+
+
+def typed(type_: EventType, payload: Mapping[str, Any]) -> Event:
+    """A test's payload as its model, read back as the fold reads it from the database."""
+    text = canonical_json(jsonable({**FILLERS.get(type_, {}), **payload}))
+    return decode(type_, json.loads(text))
 
 
 def t(hhmm: str, day: int = 21) -> datetime:
@@ -55,8 +97,8 @@ class InfusionLog:
         user: str = "nurse",
         reason: str | None = None,
     ) -> InfusionState:
-        text = canonical_json(jsonable(payload or {}))
-        event = RecordedEvent(len(self.events) + 1, type_, json.loads(text), at, at, user, reason)
+        data = typed(type_, payload or {})
+        event = RecordedEvent(len(self.events) + 1, type_, data, at, at, user, reason)
         self.state = apply(self.state, event, self.protocol)
         self.events.append(event)
         return self.state

@@ -9,7 +9,7 @@ from infusion_app.logic.alarms import Priority
 from infusion_app.logic.event_log import log_rows
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.schedule import due_items
-from tests.logic.infusion_log import InfusionLog, t
+from tests.logic.infusion_log import InfusionLog, t, typed
 
 
 def running(cart) -> InfusionLog:
@@ -92,7 +92,8 @@ def test_log_rows_show_signatures_corrections_and_back_entry(cart):
     assert started.signed == ("administered by Nora Nurse",)
     assert started.corrected_by == (
         f"#{start_seq + 2}: clock on the pump was wrong "
-        f"(corrects #{start_seq}: time: 2026-11-21T08:34:00+00:00)",
+        # the time as the log stores it (typed events read "08:34:00+00:00" as a time)
+        f"(corrects #{start_seq}: time: 2026-11-21T08:34:00.000000+00:00)",
     )
     vitals_row = next(r for r in rows.values() if r.what == "Vitals recorded")
     # NORMAL_VITALS: T 36.8, HR 72, BP 122/76, RR 14, SpO2 98 on air, alert -> NEWS2 0
@@ -104,7 +105,7 @@ def test_log_rows_show_signatures_corrections_and_back_entry(cart):
             type(started_event)(
                 99,
                 EventType.NOTE_ADDED,
-                {"text": "pump alarm"},
+                typed(EventType.NOTE_ADDED, {"text": "pump alarm"}),
                 t("08:40"),
                 t("08:40") + timedelta(minutes=30),
                 "nurse",

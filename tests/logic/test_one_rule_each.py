@@ -17,6 +17,7 @@ from infusion_app.logic.backentry import BACK_ENTRY_AFTER, check_times, is_back_
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_log import log_rows
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import NoteAdded
 from infusion_app.logic.identity import (
     GivenIdentity,
     PatientFacts,
@@ -91,7 +92,7 @@ def test_the_identity_check_reads_what_the_screen_calls_a_wristband() -> None:
 
 def _note(occurred_at: datetime, recorded_at: datetime, reason: str | None) -> RecordedEvent:
     return RecordedEvent(
-        1, EventType.NOTE_ADDED, {"text": "pump alarm"}, occurred_at, recorded_at, "nurse", reason
+        1, EventType.NOTE_ADDED, NoteAdded(text="pump alarm"), occurred_at, recorded_at, "nurse", reason
     )
 
 

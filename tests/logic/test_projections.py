@@ -17,13 +17,14 @@ from infusion_app.logic.projections import (
     fold_product,
     password_digest,
 )
+from tests.logic.infusion_log import typed
 
 T0 = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 
 
 def event(seq: int, type_: EventType, **payload: object) -> LogEvent:
     at = T0 + timedelta(minutes=seq)
-    return LogEvent("system", seq, type_.value, payload, at, at, None)
+    return LogEvent("system", seq, type_.value, typed(type_, payload), at, at, None)
 
 
 LOG = [
@@ -82,12 +83,15 @@ def test_a_bag_through_its_life() -> None:
     steps = [
         (EventType.PRODUCT_REGISTERED, {"patient": "P001", "coa": coa}),
         (EventType.PRODUCT_RELEASED, {}),
-        (EventType.SIGNATURE, {}),
+        (EventType.SIGNATURE, {"meaning": "released", "printed_name": "P", "signed_seq": 1}),
         (EventType.PRODUCT_ASSIGNED, {"infusion": "P001/1"}),
         (EventType.PRODUCT_IN_USE, {}),
         (EventType.PRODUCT_ADMINISTERED, {}),
     ]
-    log = [LogEvent("product:UC-1", n, t.value, p, T0, T0, None) for n, (t, p) in enumerate(steps)]
+    log = [
+        LogEvent("product:UC-1", n, t.value, typed(t, p), T0, T0, None)
+        for n, (t, p) in enumerate(steps)
+    ]
     seen = [fold_product(log[: n + 1]) for n in range(len(log))]
     assert [(r.status, r.infusion) for r in seen if r] == [
         (ProductStatus.REGISTERED, None),

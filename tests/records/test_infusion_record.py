@@ -227,6 +227,6 @@ def test_a_late_nursing_note_is_in_the_printed_timeline(ctx, staff, infusion_id,
     document = records.infusion_record(ctx, staff.monitor, infusion_id, zone=ZONE)
     text = one_line("\n".join(pdf_pages(document.data)))
     # its own timeline row: number, 11:45 UTC shown as 19:45 local, recorded at once, by nurse
-    row = re.search(rf"\b{note.seq} 2026-11-21 19:45 same nurse Nursing note recorded .*", text)
+    row = re.search(rf"\b{note.seq} 2026-11-21 19:45 same nurse Note added .*", text)
     assert row is not None, text[-600:]
     assert "text: went home with her mother" in row.group(0)

@@ -20,7 +20,7 @@ from tests.stored import stored_events
 
 def notes(ctx, infusion_id):
     return [
-        e for e in stored_events(ctx, infusion_id) if e.type == "nursing_note_recorded"
+        e for e in stored_events(ctx, infusion_id) if e.type == "note_added"
     ]
 
 
@@ -75,7 +75,7 @@ def test_a_late_note_after_the_observation_ended_is_still_allowed(ctx, staff, in
     outcome = bedside.NOTE(ctx, staff.nurse, infusion_id, text="went home well, 11:50")
     assert outcome.state.observation_ended_at is not None  # the note changes nothing else
     assert [e.type for e in stored_events(ctx, infusion_id)][-1] == (
-        EventType.NURSING_NOTE_RECORDED.value
+        EventType.NOTE_ADDED.value
     )
 
 

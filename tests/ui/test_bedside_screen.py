@@ -221,7 +221,7 @@ def test_a_nursing_note_from_its_button(
     title, keys, _ = answers.asked[-1][1]
     assert (title, keys) == ("Nursing note", ["text"])  # the form of the declared argument
     assert screen.message.text() == "Note recorded."
-    assert screen.log.column_texts(4)[-1] == "Nursing note recorded"
+    assert screen.log.column_texts(4)[-1] == "Note added"
     assert screen.log.column_texts(5)[-1] == "text: anxious, reassured; mother present"
     stored = status.infusion_status(ui_ctx, ward_infusion)
     assert stored.state.notes == ("anxious, reassured; mother present",)
