@@ -15,6 +15,7 @@ from typing import Any
 from infusion_app.logic.adverse_events import AdverseEvent
 from infusion_app.logic.alarms import Alarm
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.messages import Message
 from infusion_app.logic.vitals import VitalSigns
 
 
@@ -105,7 +106,7 @@ class Override:
     """A protocol warning a person chose to go past, with the reason they gave."""
 
     seq: int
-    what: str
+    what: Message  # the warning gone past
     reason: str
 
 

@@ -16,6 +16,7 @@ from infusion_app.logic.advisories import Advisory
 from infusion_app.logic.dosing import DoseResult
 from infusion_app.logic.drip_plan import DripPlan
 from infusion_app.logic.infusion_state import InfusionState
+from infusion_app.logic.messages import Message
 from infusion_app.logic.numbers import format_cells, to_places
 from infusion_app.logic.release import ReleaseCheck
 from infusion_app.logic.schedule import DueItem
@@ -108,6 +109,8 @@ def json_default(value: object) -> Any:
         )
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, Message):  # the JSON output is English, like the CLI
+        return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 

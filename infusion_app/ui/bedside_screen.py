@@ -58,6 +58,7 @@ from infusion_app.ui.look import failure_text, local_time, say, touch_sized
 from infusion_app.ui.signature_dialog import SignatureDialog
 from infusion_app.ui.step_strip import StepStrip
 from infusion_app.ui.tasks import Tasks
+from infusion_app.ui.translations import shown
 from infusion_app.ui.vitals_entry import VitalsEntry
 
 # The buttons, in the order of the bedside: (action, label with its Alt mnemonic).
@@ -398,7 +399,8 @@ class BedsideScreen(QWidget):
     def _reasons(self, now: datetime) -> dict[BedsideAction, str | None]:
         assert self.view is not None
         username = self.user.username if self.user else None
-        reasons = blocked_reasons(self.view.state, self.view.status.protocol, now, username)
+        found = blocked_reasons(self.view.state, self.view.status.protocol, now, username)
+        reasons = {action: shown(why) if why else None for action, why in found.items()}
         if self.user is None:
             return dict.fromkeys(reasons, self.tr("log in first"))
         role = self.user.role
@@ -408,8 +410,8 @@ class BedsideScreen(QWidget):
                 Action.CALCULATE_DOSE if action in DOSE_ACTIONS else Action.RECORD_INFUSION_EVENT,
             )
             if not allowed:
-                shown = QCoreApplication.translate("Role", role.value)
-                reasons[action] = self.tr("not for your role ({0})").format(shown)
+                role_name = QCoreApplication.translate("Role", role.value)
+                reasons[action] = self.tr("not for your role ({0})").format(role_name)
         return reasons
 
     # --- actions --------------------------------------------------------------------------
@@ -701,7 +703,9 @@ class BedsideScreen(QWidget):
         ]
         if warning:
             fields.append(Field("override", self.tr("Reason for the late start")))
-        values = self._form(self.tr("Start the infusion"), fields, warning or "")
+        values = self._form(
+            self.tr("Start the infusion"), fields, shown(warning) if warning else ""
+        )
         if values is None:
             return
         self._signed(
@@ -790,7 +794,9 @@ class BedsideScreen(QWidget):
                 self.tr("Reason (outside the time window or not the whole bag)"),
             )
         )
-        values = self._form(self.tr("End of the infusion"), fields, warning or "")
+        values = self._form(
+            self.tr("End of the infusion"), fields, shown(warning) if warning else ""
+        )
         if values is None:
             return
         self._signed(

@@ -163,7 +163,7 @@ def test_a_late_start_needs_a_reason(log):
     ):
         log.started(t("09:05"))
     state = log.started(t("09:05"), override_reason="patient in radiology")
-    assert [(o.what, o.reason) for o in state.overrides] == [
+    assert [(str(o.what), o.reason) for o in state.overrides] == [
         (
             "start 65 min after dexamethasone, later than the protocol's 60 min",
             "patient in radiology",
