@@ -116,6 +116,28 @@ TEXTS: dict[str, str] = {
     "follow_up_unknown": "check: must be one of {known}, got '{check}'",
     "follow_up_already": "follow-up: {check} was recorded already",
     "correct_no_earlier": "correct: no earlier event {seq}",
+    # who may do what
+    "role_nurse": "a nurse",
+    "role_pharmacist": "a pharmacist",
+    "role_monitor": "a monitor",
+    "role_admin": "an admin",
+    "may_manage_accounts": "manage accounts",
+    "may_register_patient": "register a patient",
+    "may_record_weight": "record a weight",
+    "may_register_product": "register a product",
+    "may_release_product": "release a product",
+    "may_dispense_product": "dispense a product",
+    "may_return_product": "return or discard a product",
+    "may_create_infusion": "create an infusion",
+    "may_calculate_dose": "calculate a dose",
+    "may_verify_dose": "verify a dose",
+    "may_record_infusion_event": "record an infusion event",
+    "may_sign": "sign a clinical record",
+    "may_read": "read records",
+    "may_print": "print or export records",
+    "role_may_not": "{role} may not {action}",
+    "account_gone": "account '{username}' no longer exists",
+    "account_locked": "account '{username}' is locked",
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

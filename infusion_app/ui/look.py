@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.errors import DomainError
+from infusion_app.logic.messages import Message
 from infusion_app.store.errors import StoreError
 from infusion_app.ui.rows_table import RowsTable
+from infusion_app.ui.translations import shown
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 OK_STYLE = "color: #1b5e20; font-weight: bold;"
@@ -32,7 +34,8 @@ PASS_COLOUR, FAIL_COLOUR, PENDING_COLOUR = "#c8e6c9", "#ffcdd2", "#fff9c4"
 def failure_text(exc: BaseException) -> str:
     """A refused action's reason, as the service said it; anything else named, not dumped."""
     if isinstance(exc, DomainError | StoreError):
-        text = str(exc)
+        message = getattr(exc, "message", None)  # a message value renders in the UI language
+        text = shown(message) if isinstance(message, Message) else str(exc)
         return text[:1].upper() + text[1:]
     return f"Unexpected error ({type(exc).__name__}): {exc}. Nothing was recorded."
 
