@@ -18,6 +18,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import ParamSpec, TypeAlias, cast
 
+from infusion_app.logic.event_types import EventType
+
 # A parameter is plain data; a tuple is a list (joined by the renderer); a Message nests.
 Param: TypeAlias = "str | int | Decimal | bool | datetime | Message | tuple[Param, ...] | None"
 
@@ -66,6 +68,49 @@ def _message(shape: Callable[_P, None]) -> Callable[_P, Message]:
     build.__name__ = code
     build.__doc__ = shape.__doc__
     return build
+
+
+# Codes made from data rather than declared one by one: the name of each event type
+# ("event_infusion_started") and each stored field with its value ("field_weight_kg").
+FAMILIES: dict[str, tuple[str, ...]] = {}
+
+
+def _family(code: str, names: tuple[str, ...]) -> None:
+    if code in CODES:
+        raise ValueError(f"message code {code} is declared twice")
+    CODES[code] = FAMILIES[code] = names
+
+
+for _type in EventType:
+    _family(f"event_{_type.value}", ())
+
+# The payload fields a log line may show, each with its unit in the words of the bedside.
+LOG_FIELDS = (
+    "action_taken", "adverse_event_seq", "age_years", "attribution", "avpu", "aware_at",
+    "calculation_seq", "check", "date_of_birth", "description", "diastolic_mmhg", "dlt",
+    "dose_level", "dose_mg", "drop_factor_gtt_per_ml", "drug", "fever_grade_suggested",
+    "finding", "grade", "heart_rate_bpm", "initials", "method", "news2", "news2_band", "number",
+    "on_oxygen", "other_term", "outcome", "override_reason", "patient", "post_thaw_limit_min",
+    "problems", "product", "product_status", "protocol", "protocol_sha256", "rate_gtt_per_min",
+    "no_discomfort", "reason", "report_due_at", "respiratory_rate_per_min", "route", "serious",
+    "sex", "spo2_pct", "started_at", "systolic_mmhg", "temperature_c", "term", "text", "time",
+    "trial_id", "volume_given_ml", "volume_infused_ml", "weight_kg", "weight_measured_at",
+)  # fmt: skip
+for _key in LOG_FIELDS:
+    _family(f"field_{_key}", ("value",))
+
+
+def event_name(event_type: EventType) -> Message:
+    """What a log row calls an event: "Infusion started"."""
+    return Message(f"event_{event_type.value}")
+
+
+def field(key: str, value: Param) -> Message:
+    """One stored field and its value for a person: "rate: 50 gtt/min", never the key."""
+    code = f"field_{key}"
+    if code in FAMILIES:
+        return Message(code, (("value", value),))
+    return log_pair(field=key.replace("_", " "), value=value)
 
 
 def text(value: str) -> Message:
@@ -291,3 +336,62 @@ def role_may_not(*, role: Message, action: Message) -> None:
 def account_gone(*, username: str) -> None: ...
 @_message
 def account_locked(*, username: str) -> None: ...
+
+
+# --- the log as people read it (logic/event_log.py) ---------------------------------------
+
+
+@_message
+def log_pair(*, field: str, value: Param) -> None:
+    """A stored field the glossary does not know, named by its key in words."""
+
+
+@_message
+def log_pairs(*, pairs: tuple[Message, ...]) -> None: ...
+@_message
+def log_correction(*, seq: int, pairs: tuple[Message, ...]) -> None: ...
+@_message
+def on_oxygen() -> None: ...
+@_message
+def log_vitals(
+    *,
+    temperature_c: Param,
+    heart_rate_bpm: Param,
+    systolic_mmhg: Param,
+    diastolic_mmhg: Param,
+    respiratory_rate_per_min: Param,
+    spo2_pct: Param,
+    oxygen: Message | None,
+    avpu: Param,
+    news2: Param,
+) -> None: ...
+@_message
+def log_dose(
+    *, cells: Param, final_volume_ml: Param, product_volume_ml: Param, weight_kg: Param
+) -> None:
+    """``cells`` is the count without its unit ("1.27 × 10^8"); the text adds "cells"."""
+
+
+@_message
+def flag_serious() -> None: ...
+@_message
+def flag_dlt() -> None: ...
+@_message
+def ae_flags(*, flags: tuple[Message, ...]) -> None: ...
+@_message
+def ae_said(*, description: str) -> None: ...
+@_message
+def log_adverse_event(
+    *,
+    term: Param,
+    grade: Param,
+    attribution: Param,
+    flags: Message | None,
+    said: Message | None,
+) -> None: ...
+@_message
+def log_signature(*, meaning: Param, printed_name: Param, signed_seq: Param) -> None: ...
+@_message
+def signed_by(*, meaning: Param, printed_name: Param) -> None: ...
+@_message
+def corrected_by(*, seq: int, reason: str, details: Message) -> None: ...

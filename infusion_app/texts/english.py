@@ -5,8 +5,69 @@ Word for word what the app said before messages became data, except the texts th
 
 from __future__ import annotations
 
+from infusion_app.logic.event_types import EventType
 from infusion_app.logic.messages import Message
 from infusion_app.texts.engine import Table, render_with
+
+# A stored field and its value, in the words of the bedside (the key itself is never shown).
+FIELD_TEXTS = {
+    "field_action_taken": "action taken: {value}",
+    "field_adverse_event_seq": "adverse event: #{value}",
+    "field_age_years": "age: {value} years",
+    "field_attribution": "attribution: {value}",
+    "field_avpu": "AVPU: {value}",
+    "field_aware_at": "aware at: {value}",
+    "field_calculation_seq": "calculation: #{value}",
+    "field_check": "check: {value}",
+    "field_date_of_birth": "date of birth: {value}",
+    "field_description": "description: {value}",
+    "field_diastolic_mmhg": "diastolic pressure: {value} mmHg",
+    "field_dlt": "DLT: {value}",
+    "field_dose_level": "dose level: {value}",
+    "field_dose_mg": "dose: {value} mg",
+    "field_drop_factor_gtt_per_ml": "drop factor: {value} gtt/mL",
+    "field_drug": "drug: {value}",
+    "field_fever_grade_suggested": "fever grade suggested: {value}",
+    "field_finding": "finding: {value}",
+    "field_grade": "grade: {value}",
+    "field_heart_rate_bpm": "heart rate: {value} /min",
+    "field_initials": "initials: {value}",
+    "field_method": "method: {value}",
+    "field_news2": "NEWS2: {value}",
+    "field_news2_band": "NEWS2 band: {value}",
+    "field_number": "number: {value}",
+    "field_on_oxygen": "on oxygen: {value}",
+    "field_other_term": "other term: {value}",
+    "field_outcome": "outcome: {value}",
+    "field_override_reason": "override reason: {value}",
+    "field_patient": "patient: {value}",
+    "field_post_thaw_limit_min": "post-thaw limit: {value} min",
+    "field_problems": "problems: {value:; }",
+    "field_product": "product: {value}",
+    "field_product_status": "product status: {value}",
+    "field_protocol": "protocol: {value}",
+    "field_protocol_sha256": "protocol SHA-256: {value}",
+    "field_rate_gtt_per_min": "rate: {value} gtt/min",
+    "field_no_discomfort": "no discomfort: {value}",
+    "field_reason": "reason: {value}",
+    "field_report_due_at": "report due at: {value}",
+    "field_respiratory_rate_per_min": "respiratory rate: {value} /min",
+    "field_route": "route: {value}",
+    "field_serious": "serious: {value}",
+    "field_sex": "sex: {value}",
+    "field_spo2_pct": "SpO2: {value}%",
+    "field_started_at": "started at: {value}",
+    "field_systolic_mmhg": "systolic pressure: {value} mmHg",
+    "field_temperature_c": "temperature: {value} °C",
+    "field_term": "term: {value}",
+    "field_text": "text: {value}",
+    "field_time": "time: {value}",
+    "field_trial_id": "trial ID: {value}",
+    "field_volume_given_ml": "volume given: {value} mL",
+    "field_volume_infused_ml": "volume infused: {value} mL",
+    "field_weight_kg": "weight: {value} kg",
+    "field_weight_measured_at": "weight measured at: {value}",
+}
 
 TEXTS: dict[str, str] = {
     # generic
@@ -138,6 +199,32 @@ TEXTS: dict[str, str] = {
     "role_may_not": "{role} may not {action}",
     "account_gone": "account '{username}' no longer exists",
     "account_locked": "account '{username}' is locked",
+    # the log
+    "log_pair": "{field}: {value}",
+    "log_pairs": "{pairs:; }",
+    "log_correction": "corrects #{seq}: {pairs:; }",
+    "on_oxygen": " on O2",
+    "log_vitals": (
+        "T {temperature_c} °C, HR {heart_rate_bpm}, BP {systolic_mmhg}/{diastolic_mmhg}, "
+        "RR {respiratory_rate_per_min}, SpO2 {spo2_pct}%{oxygen}, {avpu}, NEWS2 {news2}"
+    ),
+    "log_dose": (
+        "{cells} cells in {final_volume_ml} mL ({product_volume_ml} mL of product), "
+        "weight {weight_kg} kg"
+    ),
+    "flag_serious": "serious",
+    "flag_dlt": "DLT",
+    "ae_flags": ", {flags}",
+    "ae_said": ": {description}",
+    "log_adverse_event": "{term} grade {grade}, {attribution}{flags}{said}",
+    "log_signature": "{meaning} by {printed_name} (signs #{signed_seq})",
+    "signed_by": "{meaning} by {printed_name}",
+    "corrected_by": "#{seq}: {reason} ({details})",
+    **{
+        f"event_{kind.value}": kind.value.replace("_", " ").capitalize()
+        for kind in EventType
+    },
+    **FIELD_TEXTS,
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

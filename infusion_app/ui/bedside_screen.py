@@ -841,7 +841,7 @@ class BedsideScreen(QWidget):
         entry = self.log.rows[row]
         values = FormDialog.ask(
             self,
-            self.tr("Correct entry #{0} ({1})").format(entry.seq, entry.what),
+            self.tr("Correct entry #{0} ({1})").format(entry.seq, shown(entry.what)),
             [
                 Field("time", self.tr("Correct time (HH:MM)"), local_time(entry.occurred_at)),
                 Field("reason", self.tr("Reason for the correction")),
