@@ -100,6 +100,22 @@ for _key in LOG_FIELDS:
     _family(f"field_{_key}", ("value",))
 
 
+# The name alone of a field a person enters, for "<name>: <rule>" lines.
+LABELS = (
+    "temperature_c", "heart_rate_bpm", "systolic_mmhg", "diastolic_mmhg",
+    "respiratory_rate_per_min", "spo2_pct", "avpu", "on_oxygen", "rate_gtt_per_min",
+    "drop_factor_gtt_per_ml", "volume_given_ml", "volume_infused_ml", "weight_kg",
+)  # fmt: skip
+for _key in LABELS:
+    _family(f"label_{_key}", ())
+
+
+def label(key: str) -> Message:
+    """A field's name for people ("diastolic pressure (mmHg)"), never its key."""
+    code = f"label_{key}"
+    return Message(code) if code in FAMILIES else text(key)  # a file name, a path: as given
+
+
 def event_name(event_type: EventType) -> Message:
     """What a log row calls an event: "Infusion started"."""
     return Message(f"event_{event_type.value}")
@@ -253,7 +269,7 @@ def resume_not_paused() -> None: ...
 @_message
 def resume_before_pause(*, at: datetime) -> None: ...
 @_message
-def volume_out_of_bag(*, field: str, bag_ml: Decimal, volume_ml: Decimal) -> None: ...
+def volume_out_of_bag(*, field: Message, bag_ml: Decimal, volume_ml: Decimal) -> None: ...
 @_message
 def stop_over_already() -> None: ...
 @_message
@@ -395,3 +411,8 @@ def log_signature(*, meaning: Param, printed_name: Param, signed_seq: Param) -> 
 def signed_by(*, meaning: Param, printed_name: Param) -> None: ...
 @_message
 def corrected_by(*, seq: int, reason: str, details: Message) -> None: ...
+
+
+@_message
+def input_problem(*, field: Message, rule: str) -> None:
+    """An entered value that breaks a rule, the field named for people."""

@@ -466,7 +466,7 @@ def _volume(state: InfusionState, payload: Mapping[str, Any], field: str) -> Dec
     volume = _dec(payload[field])
     bag = state.dose.bag_volume_ml if state.dose else Decimal(0)
     if volume < 0 or volume > bag:
-        raise ActionRefused(m.volume_out_of_bag(field=field, bag_ml=bag, volume_ml=volume))
+        raise ActionRefused(m.volume_out_of_bag(field=m.label(field), bag_ml=bag, volume_ml=volume))
     return volume
 
 

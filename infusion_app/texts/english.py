@@ -69,6 +69,23 @@ FIELD_TEXTS = {
     "field_weight_measured_at": "weight measured at: {value}",
 }
 
+# A field's name alone, for "<name>: <rule>".
+LABEL_TEXTS = {
+    "label_temperature_c": "temperature (°C)",
+    "label_heart_rate_bpm": "heart rate (/min)",
+    "label_systolic_mmhg": "systolic pressure (mmHg)",
+    "label_diastolic_mmhg": "diastolic pressure (mmHg)",
+    "label_respiratory_rate_per_min": "respiratory rate (/min)",
+    "label_spo2_pct": "SpO2 (%)",
+    "label_avpu": "AVPU",
+    "label_on_oxygen": "on oxygen",
+    "label_rate_gtt_per_min": "rate (gtt/min)",
+    "label_drop_factor_gtt_per_ml": "drop factor (gtt/mL)",
+    "label_volume_given_ml": "volume given (mL)",
+    "label_volume_infused_ml": "volume infused (mL)",
+    "label_weight_kg": "weight (kg)",
+}
+
 TEXTS: dict[str, str] = {
     # generic
     "plain": "{text}",
@@ -128,7 +145,7 @@ TEXTS: dict[str, str] = {
     ),
     "late_start": "start {waited_min} min after {drug}, later than the protocol's {latest_min} min",
     "drop_factor_differs": (
-        "drop_factor_gtt_per_ml: the set in use ({in_use} gtt/mL) differs from the drip plan's "
+        "drop factor: the set in use ({in_use} gtt/mL) differs from the drip plan's "
         "({planned} gtt/mL): recalculate the plan"
     ),
     "give_a_reason": "{warning}: give a reason",
@@ -142,7 +159,7 @@ TEXTS: dict[str, str] = {
         "rate, pause or stop, and record the reaction"
     ),
     "rate_out_of_range": (
-        "rate_gtt_per_min: must be {low}-{high} gtt/min in the fast phase, got {rate}"
+        "rate: must be {low}-{high} gtt/min in the fast phase, got {rate}"
     ),
     "hold_already_stepped": "hold slow rate: the rate was already stepped up",
     "hold_needs_reason": "reason: holding the slow rate needs a reason",
@@ -156,7 +173,7 @@ TEXTS: dict[str, str] = {
     "volume_out_of_bag": "{field}: must be 0-{bag_ml} mL (the bag), got {volume_ml}",
     "stop_over_already": "stop: the infusion is over already",
     "stop_needs_reason": "reason: stopping an infusion needs a reason",
-    "stop_before_start_volume": "volume_given_ml: nothing was given before the start; give 0",
+    "stop_before_start_volume": "volume given: nothing was given before the start; give 0",
     "end_outside_window": (
         "infusion ran {ran_min} min, outside the protocol's {low_min}-{high_min} min"
     ),
@@ -225,6 +242,8 @@ TEXTS: dict[str, str] = {
         for kind in EventType
     },
     **FIELD_TEXTS,
+    **LABEL_TEXTS,
+    "input_problem": "{field}: {rule}",
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

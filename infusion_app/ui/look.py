@@ -11,8 +11,8 @@ from datetime import datetime
 from PySide6.QtWidgets import QLabel, QWidget
 
 from infusion_app.logic.alarms import Priority
-from infusion_app.logic.errors import DomainError
-from infusion_app.logic.messages import Message
+from infusion_app.logic.errors import DomainError, InputError
+from infusion_app.logic.messages import Message, input_problem, label
 from infusion_app.store.errors import StoreError
 from infusion_app.ui.rows_table import RowsTable
 from infusion_app.ui.translations import shown
@@ -34,10 +34,17 @@ PASS_COLOUR, FAIL_COLOUR, PENDING_COLOUR = "#c8e6c9", "#ffcdd2", "#fff9c4"
 def failure_text(exc: BaseException) -> str:
     """A refused action's reason, as the service said it; anything else named, not dumped."""
     if isinstance(exc, DomainError | StoreError):
-        message = getattr(exc, "message", None)  # a message value renders in the UI language
-        text = shown(message) if isinstance(message, Message) else str(exc)
+        text = problem_text(exc)
         return text[:1].upper() + text[1:]
     return f"Unexpected error ({type(exc).__name__}): {exc}. Nothing was recorded."
+
+
+def problem_text(exc: DomainError | StoreError) -> str:
+    """A refusal's one line in the interface's language, a field by its name, not its key."""
+    message = getattr(exc, "message", None)  # a message value renders in the UI language
+    if isinstance(exc, InputError):
+        message = input_problem(field=label(exc.field), rule=exc.rule)
+    return shown(message) if isinstance(message, Message) else str(exc)
 
 
 def say(label: QLabel, text: str, *, ok: bool = False, error: bool = False) -> None:
