@@ -7,8 +7,12 @@ signs or the rate step overdue), low is a reminder.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+from infusion_app.logic.messages import Message, text
 
 
 class Priority(StrEnum):
@@ -26,5 +30,15 @@ class Priority(StrEnum):
 class Alarm:
     priority: Priority
     code: str
-    message: str
-    suggested_action: str
+    message: Message
+    suggested_action: Message
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, Any]) -> Alarm:
+        """An alarm as a vitals entry stored it: its English lines, shown as stored."""
+        return cls(
+            Priority(stored["priority"]),
+            stored["code"],
+            text(stored["message"]),
+            text(stored["suggested_action"]),
+        )

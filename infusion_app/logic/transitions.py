@@ -22,7 +22,7 @@ from typing import Any
 
 from infusion_app.logic import messages as m
 from infusion_app.logic.adverse_events import parse_adverse_event
-from infusion_app.logic.alarms import Alarm, Priority
+from infusion_app.logic.alarms import Alarm
 from infusion_app.logic.errors import DomainError
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import (
@@ -390,10 +390,7 @@ def _vitals(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> I
         vitals=parse_vitals(p),
         news2=int(p["news2"]),
         band=str(p["news2_band"]),
-        alarms=tuple(
-            Alarm(Priority(a["priority"]), a["code"], a["message"], a["suggested_action"])
-            for a in p.get("alarms", [])
-        ),
+        alarms=tuple(Alarm.from_stored(a) for a in p.get("alarms", [])),
     )
     return replace(state, vitals=(*state.vitals, entry))
 

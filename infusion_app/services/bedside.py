@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.adverse_events import fever_grade
-from infusion_app.logic.alarms import Alarm, Priority
+from infusion_app.logic.alarms import Alarm
 from infusion_app.logic.backentry import (
     ABSOLUTE_BACK_LIMIT,
     CLOCK_SKEW,
@@ -63,7 +63,7 @@ from infusion_app.logic.transitions import (
     effective_events,
     fold,
 )
-from infusion_app.logic.vitals import parse_vitals, vitals_payload
+from infusion_app.logic.vitals import parse_vitals, vitals_alarms, vitals_payload
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.integrity import transaction
@@ -552,10 +552,7 @@ def record_vitals(
 
     def build(scope: _Scope) -> _Draft:
         payload = vitals_payload(vitals, scope.protocol.vital_alert_limits)
-        alarms = tuple(
-            Alarm(Priority(a["priority"]), a["code"], a["message"], a["suggested_action"])
-            for a in payload["alarms"]
-        )
+        alarms = tuple(vitals_alarms(vitals, scope.protocol.vital_alert_limits))
         return _Draft(EventType.VITALS_RECORDED, payload, alarms=alarms)
 
     return _bedside(ctx, actor, infusion_id, build, at, late_reason)

@@ -26,18 +26,18 @@ def test_vitals_due_then_overdue_then_cleared(cart):
     # start 08:35: vitals due 08:50 (15 min), overdue 08:55 (5 min grace)
     assert board_alarms(log.state, due_items(log.state, cart, t("08:49")), t("08:49")) == []
     at_due = board_alarms(log.state, due_items(log.state, cart, t("08:50")), t("08:50"))
-    assert [(a.priority, a.message) for a in at_due] == [
+    assert [(a.priority, str(a.message)) for a in at_due] == [
         (Priority.LOW, "Rate step to 40 gtt/min if no discomfort"),
         (Priority.LOW, "Vital signs"),
     ]
     at_overdue = board_alarms(log.state, due_items(log.state, cart, t("08:55")), t("08:55"))
-    assert [(a.priority, a.message) for a in at_overdue] == [
+    assert [(a.priority, str(a.message)) for a in at_overdue] == [
         (Priority.MEDIUM, "Overdue: rate step to 40 gtt/min if no discomfort"),
         (Priority.MEDIUM, "Overdue: vital signs"),
     ]
     log.vitals(t("08:56"))
     after = board_alarms(log.state, due_items(log.state, cart, t("08:56")), t("08:56"))
-    assert [a.message for a in after] == ["Overdue: rate step to 40 gtt/min if no discomfort"]
+    assert [str(a.message) for a in after] == ["Overdue: rate step to 40 gtt/min if no discomfort"]
 
 
 def test_abnormal_vitals_raise_a_high_alarm_until_acknowledged(cart):
@@ -45,7 +45,7 @@ def test_abnormal_vitals_raise_a_high_alarm_until_acknowledged(cart):
     log.vitals(t("08:40"), systolic_mmhg=85)  # below the 90 mmHg alert limit
     alarms = board_alarms(log.state, due_items(log.state, cart, t("08:41")), t("08:41"))
     assert alarms[0].priority is Priority.HIGH
-    assert "85" in alarms[0].message and "infusion reaction" in alarms[0].message
+    assert "85" in str(alarms[0].message) and "infusion reaction" in str(alarms[0].message)
     key = alarms[0].key
     seq = log.state.last_seq
     code = log.state.open_alarms[0].code
@@ -67,7 +67,7 @@ def test_expired_product_is_high_until_the_infusion_ends(cart):
     due = due_items(log.state, cart, t("08:41"))
     alarms = board_alarms(log.state, due, t("08:41"), product_expires_at=expiry)
     assert alarms[0].priority is Priority.HIGH
-    assert alarms[0].message.startswith("Product past its expiry")
+    assert str(alarms[0].message).startswith("Product past its expiry")
     before = board_alarms(log.state, due, t("08:39"), product_expires_at=expiry)
     assert all(a.priority is not Priority.HIGH for a in before)
 
