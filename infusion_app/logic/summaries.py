@@ -27,7 +27,7 @@ def advisory_summary(advisory: Advisory) -> dict[str, Any]:
         "code": advisory.code,
         "level": advisory.level,
         "field": advisory.field,
-        "message": advisory.message,
+        "message": str(advisory.message),  # stored in the dose entry: its English line
     }
 
 

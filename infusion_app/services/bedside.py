@@ -297,7 +297,7 @@ def calculate_infusion_dose(
         plan = plan_drip(protocol.infusion, dose.final_volume_ml, drop_factor_gtt_per_ml)
         for advisory in plan.warnings:
             if advisory.level == "error":
-                raise DoseError(advisory.field, advisory.message)
+                raise DoseError(advisory.field, str(advisory.message))
         payload = {
             **calculation_summary(dose, plan),
             "weight_measured_at": patient.weight_measured_at,

@@ -105,7 +105,7 @@ def register_patient(
                 "dose_level": details.dose_level,
                 "weight_kg": details.weight_kg,
                 "weight_measured_at": details.weight_measured_at,
-                "warnings_acknowledged": [w.message for w in warnings],
+                "warnings_acknowledged": [str(w.message) for w in warnings],  # English, stored
             },
             user=user,
             station=ctx.station,
@@ -155,7 +155,7 @@ def record_weight(
             EventType.WEIGHT_RECORDED,
             {
                 "weight_kg": details.weight_kg,
-                "warnings_acknowledged": [w.message for w in warnings],
+                "warnings_acknowledged": [str(w.message) for w in warnings],  # English, stored
             },
             user=user,
             station=ctx.station,

@@ -280,6 +280,23 @@ TEXTS: dict[str, str] = {
     "board_due": "{item:cap}",
     "board_overdue": "Overdue: {item}",
     "board_product_expired": "Product past its expiry: do not infuse; stop and tell the pharmacy",
+    # advisories of a calculation
+    "adv_viability_below_release": (
+        "{viability_pct}% is below the release limit of {release_min_pct}%: "
+        "this product cannot be released"
+    ),
+    "adv_weight_outside_usual": (
+        "{weight_kg} kg is outside the usual {usual_min_kg}–{usual_max_kg} kg of {protocol}: "
+        "confirm the weight before dosing"
+    ),
+    "adv_exceeds_max_duration": (
+        "even at {rate} gtt/min the infusion takes {takes_min} min, longer than the protocol's "
+        "{max_min} min: reduce the final volume or ask the investigator"
+    ),
+    "adv_shorter_than_min": (
+        "even at {rate} gtt/min the infusion ends after {ends_min} min, before the protocol's "
+        "minimum of {min_min} min: consider a larger final volume"
+    ),
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")
