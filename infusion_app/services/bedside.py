@@ -375,13 +375,14 @@ def check_identity(
             .join(Product, Product.patient_id == Patient.id)
             .where(Product.product_id == product_id.strip())
         ).scalar_one_or_none()
-        problems = identity_problems(
+        found = identity_problems(
             PatientFacts(patient.trial_id, patient.initials, patient.date_of_birth),
             given,
             infusion_product=product.product_id,
             product_owner=scanned_owner,
             scanned_product=product_id,
         )
+        problems = [str(problem) for problem in found]  # stored as their English lines
         problems += _product_problems(product, scope.at, started=scope.state.started_at is not None)
         details = {
             "method": given.method(),

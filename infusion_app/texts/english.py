@@ -293,6 +293,14 @@ TEXTS: dict[str, str] = {
         "even at {rate} gtt/min the infusion takes {takes_min} min, longer than the protocol's "
         "{max_min} min: reduce the final volume or ask the investigator"
     ),
+    # identity problems
+    "id_wristband_not_patient": "wristband {wristband} is not patient {trial_id}",
+    "id_trial_id_not_patient": "trial ID {given} is not this infusion's patient {trial_id}",
+    "id_initials_mismatch": "initials {given} do not match the patient",
+    "id_no_date_of_birth": "no date of birth on record: use the initials",
+    "id_date_of_birth_mismatch": "date of birth does not match the patient",
+    "id_bag_not_product": "bag {scanned} is not this infusion's product {product}{owner}",
+    "id_bag_owner": " (it belongs to patient {trial_id})",
     "adv_shorter_than_min": (
         "even at {rate} gtt/min the infusion ends after {ends_min} min, before the protocol's "
         "minimum of {min_min} min: consider a larger final volume"

@@ -6,10 +6,12 @@ one holds it); the stored JSON and its hash chain depend on them staying byte fo
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from infusion_app.logic import messages as m
 from infusion_app.logic.advisories import Advisory
+from infusion_app.logic.identity import GivenIdentity, PatientFacts, identity_problems
 from infusion_app.logic.summaries import advisory_summary
 
 
@@ -46,3 +48,29 @@ def test_an_advisory_summary_stores_its_english_line() -> None:
         "29.5 kg is outside the usual 30–150 kg of UC-MSC: confirm the weight before dosing"
     )
     assert str(warning) == f"warning: weight_kg: {advisory_summary(warning)['message']}"
+
+
+def test_identity_problems_keep_their_stored_lines() -> None:
+    # a failed check stores its problems as these lines (old f-strings, filled by hand)
+    patient = PatientFacts("P001", "WL", None)
+    problems = identity_problems(
+        patient,
+        GivenIdentity(trial_id="P002", initials="XY", date_of_birth=date(1970, 1, 1)),
+        infusion_product="UC-1",
+        product_owner="P002",
+        scanned_product="UC-2",
+    )
+    assert [str(p) for p in problems] == [
+        "trial ID P002 is not this infusion's patient P001",
+        "initials XY do not match the patient",
+        "no date of birth on record: use the initials",
+        "bag UC-2 is not this infusion's product UC-1 (it belongs to patient P002)",
+    ]
+    unowned = identity_problems(
+        patient,
+        GivenIdentity(trial_id="P001", initials="WL"),
+        infusion_product="UC-1",
+        product_owner=None,
+        scanned_product="UC-9",
+    )
+    assert [str(p) for p in unowned] == ["bag UC-9 is not this infusion's product UC-1"]
