@@ -87,7 +87,7 @@ def release_summary(check: ReleaseCheck) -> dict[str, Any]:
         "criteria": [
             {
                 "key": c.key,
-                "name": c.name,
+                "name": str(c.name),  # stored: the English line
                 "value": c.value,
                 "limit": c.limit,
                 "result": c.result.value,

@@ -293,6 +293,14 @@ TEXTS: dict[str, str] = {
         "even at {rate} gtt/min the infusion takes {takes_min} min, longer than the protocol's "
         "{max_min} min: reduce the final volume or ask the investigator"
     ),
+    # release criteria
+    "crit_viability": "Viability",
+    "crit_sterility": "Sterility (bacteria and fungi)",
+    "crit_mycoplasma": "Mycoplasma",
+    "crit_endotoxin": "Endotoxin",
+    "crit_marker": "Identity/purity {marker}",
+    "crit_tumorigenicity": "Tumorigenicity screening",
+    "crit_expiry": "Not past expiry",
     # identity problems
     "id_wristband_not_patient": "wristband {wristband} is not patient {trial_id}",
     "id_trial_id_not_patient": "trial ID {given} is not this infusion's patient {trial_id}",
