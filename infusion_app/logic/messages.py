@@ -36,7 +36,8 @@ class Message:
     code: str
     params: tuple[tuple[str, Param], ...] = ()
 
-    def __getitem__(self, name: str) -> Param:
+    def param(self, name: str) -> Param:
+        """One parameter's value (not ``[]``: a message is not a sequence to iterate)."""
         for key, value in self.params:
             if key == name:
                 return value
