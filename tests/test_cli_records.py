@@ -111,7 +111,7 @@ def test_exports_and_the_log(capsys, monkeypatch, db, tmp_path):
         (["log", "--from", "2026-11-22"], "from: give --patient ID, or both --from DATE and"),
         (["log", "--patient", "P001", "--from", "2026-11-01"], "patient: give --patient or"),
         (["record", "P001/9"], "infusion: patient P001 has no infusion 9"),
-        (["export", "1", "--format", "csv", "--user", "admin"], "a admin may not print"),
+        (["export", "1", "--format", "csv", "--user", "admin"], "an admin may not print"),
     ],
 )
 def test_refusals_are_one_line_and_write_nothing(capsys, monkeypatch, db, tmp_path, argv, message):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from infusion_app.logic.messages import Message
+
 Level = Literal["warning", "error"]
 
 
@@ -18,7 +20,7 @@ class Advisory:
     code: str
     level: Level
     field: str
-    message: str
+    message: Message  # stored payloads keep its English line (str(message))
 
     def __str__(self) -> str:
         return f"{self.level}: {self.field}: {self.message}"

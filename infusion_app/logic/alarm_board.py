@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.infusion_state import InfusionState
+from infusion_app.logic.messages import Message
 from infusion_app.logic.schedule import DueItem
 
 
@@ -21,7 +23,7 @@ from infusion_app.logic.schedule import DueItem
 class BoardAlarm:
     key: str
     priority: Priority
-    message: str
+    message: Message
 
 
 def alarm_key(kind: str, at: datetime, priority: Priority) -> str:
@@ -50,15 +52,14 @@ def board_alarms(
     finished = state.ended_at is not None or state.stopped
     if product_expires_at is not None and now >= product_expires_at and not finished:
         key = alarm_key("product_expired", product_expires_at, Priority.HIGH)
-        message = "Product past its expiry: do not infuse; stop and tell the pharmacy"
+        message = m.board_product_expired()
         alarms.append((product_expires_at, BoardAlarm(key, Priority.HIGH, message)))
     shown = [a for _, a in alarms if a.key not in state.acknowledged_alarms]
     order = {a.key: at for at, a in alarms}
     return sorted(shown, key=lambda a: (a.priority.rank, order[a.key]))
 
 
-def _text(item: DueItem) -> str:
-    message = item.message[:1].upper() + item.message[1:]
+def _text(item: DueItem) -> Message:
     if item.overdue and item.priority is not Priority.HIGH:
-        return f"Overdue: {item.message}"
-    return message
+        return m.board_overdue(item=item.message)
+    return m.board_due(item=item.message)

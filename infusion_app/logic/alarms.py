@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from infusion_app.logic.messages import Message
+
 
 class Priority(StrEnum):
     HIGH = "high"
@@ -26,5 +28,6 @@ class Priority(StrEnum):
 class Alarm:
     priority: Priority
     code: str
-    message: str
-    suggested_action: str
+    message: Message
+    suggested_action: Message
+

@@ -30,8 +30,9 @@ from infusion_app.logic.events import (
     SlowRateHeld,
 )
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
+from infusion_app.logic.messages import Message, act_dose, text
 from infusion_app.logic.protocol import Protocol
-from infusion_app.logic.transitions import apply, not_started_reason
+from infusion_app.logic.transitions import ActionRefused, apply, not_started_reason
 
 PROBE_REASON = "(probe)"
 
@@ -110,20 +111,23 @@ def _probe(action: BedsideAction, state: InfusionState, protocol: Protocol) -> E
 
 def blocked_reasons(
     state: InfusionState, protocol: Protocol, now: datetime, user: str | None = None
-) -> dict[BedsideAction, str | None]:
-    """For every action: None when allowed at ``now`` for ``user``, else the reason in one
-    line. The dose calculation's only state rule is "before the start", asked directly."""
-    reasons: dict[BedsideAction, str | None] = {}
+) -> dict[BedsideAction, Message | None]:
+    """For every action: None when allowed at ``now`` for ``user``, else the reason (one line
+    when rendered). The dose calculation's only state rule is "before the start", asked
+    directly."""
+    reasons: dict[BedsideAction, Message | None] = {}
     for action in BedsideAction:
         if action is BedsideAction.DOSE:
-            reasons[action] = not_started_reason(state, "dose")
+            reasons[action] = not_started_reason(state, act_dose())
             continue
         probe = _probe(action, state, protocol)
         event = RecordedEvent(state.last_seq + 1, probe.TYPE, probe, now, now, user)
         try:
             apply(state, event, protocol)
+        except ActionRefused as refused:
+            reasons[action] = refused.message
         except DomainError as refused:
-            reasons[action] = str(refused)
+            reasons[action] = text(str(refused))
         else:
             reasons[action] = None
     return reasons

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.advisories import Advisory
 from infusion_app.logic.errors import DoseError, InputError
 from infusion_app.logic.numbers import format_cells, parse_decimal, require_range, round_half_up
@@ -92,8 +93,9 @@ def calculate_dose(
                 "viability_below_release",
                 "warning",
                 "viability_pct",
-                f"{viability}% is below the release limit of {release_min}%: "
-                "this product cannot be released",
+                m.adv_viability_below_release(
+                    viability_pct=viability, release_min_pct=release_min
+                ),
             )
         )
     bag = _optional_volume("bag_volume_ml", bag_volume_ml)
@@ -184,8 +186,12 @@ def check_weight(protocol: Protocol, weight: Decimal, warnings: list[Advisory]) 
                 "weight_outside_usual_range",
                 "warning",
                 "weight_kg",
-                f"{weight} kg is outside the usual {soft_min}–{soft_max} kg of {protocol.label}: "
-                "confirm the weight before dosing",
+                m.adv_weight_outside_usual(
+                    weight_kg=weight,
+                    usual_min_kg=soft_min,
+                    usual_max_kg=soft_max,
+                    protocol=protocol.label,
+                ),
             )
         )
     return weight

@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.advisories import Advisory
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.numbers import parse_decimal, require_range, round_half_up, to_places
@@ -110,9 +111,9 @@ def plan_drip(
                 "exceeds_max_duration",
                 "error",
                 "final_volume_ml",
-                f"even at {rate2_max} gtt/min the infusion takes {to_places(predicted, 1)} min, "
-                f"longer than the protocol's {total_max} min: reduce the final volume or ask the "
-                "investigator",
+                m.adv_exceeds_max_duration(
+                    rate=rate2_max, takes_min=to_places(predicted, 1), max_min=total_max
+                ),
             )
         )
     phase2 = DripPhase(2, rate2, rate2 / df, phase1_min, rest_drops / rate2, rest_ml)
@@ -126,6 +127,5 @@ def _too_short(end_min: Decimal, rate: int, total_min: Decimal) -> Advisory:
         "shorter_than_min_duration",
         "warning",
         "final_volume_ml",
-        f"even at {rate} gtt/min the infusion ends after {to_places(end_min, 1)} min, before "
-        f"the protocol's minimum of {total_min} min: consider a larger final volume",
+        m.adv_shorter_than_min(rate=rate, ends_min=to_places(end_min, 1), min_min=total_min),
     )

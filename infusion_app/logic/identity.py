@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.messages import Message
 
 WRISTBAND_PREFIX = "MSC"
 WRISTBAND_SEPARATOR = "|"
@@ -70,14 +72,16 @@ def identity_problems(
     infusion_product: str,
     product_owner: str | None,
     scanned_product: str,
-) -> list[str]:
+) -> list[Message]:
     """Every mismatch, in words a nurse can act on; empty when all match."""
-    problems: list[str] = []
+    problems: list[Message] = []
     if given.wristband:
         band = parse_wristband(given.wristband)
         if band.trial_id != patient.trial_id or band.initials.upper() != patient.initials.upper():
             problems.append(
-                f"wristband {given.wristband.strip()} is not patient {patient.trial_id}"
+                m.id_wristband_not_patient(
+                    wristband=given.wristband.strip(), trial_id=patient.trial_id
+                )
             )
     else:
         if not given.trial_id:
@@ -86,22 +90,23 @@ def identity_problems(
             raise InputError("initials", "give a second identifier: initials or date of birth")
         if given.trial_id.strip() != patient.trial_id:
             problems.append(
-                f"trial ID {given.trial_id.strip()} is not this infusion's patient "
-                f"{patient.trial_id}"
+                m.id_trial_id_not_patient(given=given.trial_id.strip(), trial_id=patient.trial_id)
             )
         if given.initials and given.initials.strip().upper() != patient.initials.upper():
-            problems.append(f"initials {given.initials.strip()} do not match the patient")
+            problems.append(m.id_initials_mismatch(given=given.initials.strip()))
         if given.date_of_birth is not None:
             if patient.date_of_birth is None:
-                problems.append("no date of birth on record: use the initials")
+                problems.append(m.id_no_date_of_birth())
             elif given.date_of_birth != patient.date_of_birth:
-                problems.append("date of birth does not match the patient")
+                problems.append(m.id_date_of_birth_mismatch())
     scanned = scanned_product.strip()
     if not scanned:
         raise InputError("product_id", "scan or type the bag's product ID")
     if scanned != infusion_product:
-        owner = f" (it belongs to patient {product_owner})" if product_owner else ""
-        problems.append(f"bag {scanned} is not this infusion's product {infusion_product}{owner}")
+        owner = m.id_bag_owner(trial_id=product_owner) if product_owner else None
+        problems.append(
+            m.id_bag_not_product(scanned=scanned, product=infusion_product, owner=owner)
+        )
     return problems
 
 

@@ -16,6 +16,7 @@ from infusion_app.logic.adverse_events import AdverseEvent
 from infusion_app.logic.alarms import Alarm
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.events import Event, stored_form
+from infusion_app.logic.messages import Message
 from infusion_app.logic.vitals import VitalSigns
 
 
@@ -113,7 +114,7 @@ class Override:
     """A protocol warning a person chose to go past, with the reason they gave."""
 
     seq: int
-    what: str
+    what: Message  # the warning gone past
     reason: str
 
 

@@ -13,8 +13,10 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.coa import CertificateOfAnalysis, SterilityDetail
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.messages import Message
 from infusion_app.logic.projections import ProductStatus
 from infusion_app.logic.protocol import MarkerRule, Protocol
 
@@ -34,7 +36,7 @@ class Verdict(StrEnum):
 @dataclass(frozen=True)
 class CriterionResult:
     key: str
-    name: str
+    name: Message  # stored in a release check as its English line
     value: str
     limit: str
     result: Result
@@ -59,7 +61,7 @@ def check_release(protocol: Protocol, coa: CertificateOfAnalysis, now: datetime)
     criteria = [
         _at_least(
             "viability",
-            "Viability",
+            m.crit_viability(),
             coa.viability_pct,
             rules.viability_min_pct.value,
             "%",
@@ -67,7 +69,7 @@ def check_release(protocol: Protocol, coa: CertificateOfAnalysis, now: datetime)
         ),
         _sterility(coa.sterility, rules.sterility.source),
         _qualitative(
-            "mycoplasma", "Mycoplasma", coa.mycoplasma, "negative", rules.mycoplasma.source
+            "mycoplasma", m.crit_mycoplasma(), coa.mycoplasma, "negative", rules.mycoplasma.source
         ),
         _endotoxin(
             coa.endotoxin_eu_per_ml,
@@ -77,7 +79,7 @@ def check_release(protocol: Protocol, coa: CertificateOfAnalysis, now: datetime)
         *(_marker(rule, coa.markers_pct) for rule in rules.markers),
         _qualitative(
             "tumorigenicity",
-            "Tumorigenicity screening",
+            m.crit_tumorigenicity(),
             coa.tumorigenicity,
             "pass",
             rules.tumorigenicity.source,
@@ -143,7 +145,7 @@ def verdict_of(results: Iterable[Result]) -> Verdict:
 
 
 def _at_least(
-    key: str, name: str, value: Decimal | None, minimum: Decimal, unit: str, source: str
+    key: str, name: Message, value: Decimal | None, minimum: Decimal, unit: str, source: str
 ) -> CriterionResult:
     limit = f">= {minimum}{unit}"
     if value is None:
@@ -152,7 +154,9 @@ def _at_least(
     return CriterionResult(key, name, f"{value}{unit}", limit, result, source)
 
 
-def _qualitative(key: str, name: str, value: str, required: str, source: str) -> CriterionResult:
+def _qualitative(
+    key: str, name: Message, value: str, required: str, source: str
+) -> CriterionResult:
     if value == "pending":
         result = Result.PENDING
     else:
@@ -161,7 +165,7 @@ def _qualitative(key: str, name: str, value: str, required: str, source: str) ->
 
 
 def _sterility(value: str | SterilityDetail, source: str) -> CriterionResult:
-    name = "Sterility (bacteria and fungi)"
+    name = m.crit_sterility()
     if isinstance(value, str):
         return _qualitative("sterility", name, value, "negative", source)
     parts = {"bacteria": value.bacteria, "fungi": value.fungi}
@@ -179,10 +183,12 @@ def _endotoxin(value: Decimal | None, limit: Decimal, source: str) -> CriterionR
     shown_limit = f"< {limit} EU/mL"
     if value is None:
         return CriterionResult(
-            "endotoxin", "Endotoxin", "pending", shown_limit, Result.PENDING, source
+            "endotoxin", m.crit_endotoxin(), "pending", shown_limit, Result.PENDING, source
         )
     result = Result.PASS if value < limit else Result.FAIL
-    return CriterionResult("endotoxin", "Endotoxin", f"{value} EU/mL", shown_limit, result, source)
+    return CriterionResult(
+        "endotoxin", m.crit_endotoxin(), f"{value} EU/mL", shown_limit, result, source
+    )
 
 
 def normalise_marker(name: str) -> str:
@@ -218,7 +224,7 @@ def _marker(rule: MarkerRule, measured: dict[str, Decimal | None]) -> CriterionR
     )
     return CriterionResult(
         f"marker:{rule.name}",
-        f"Identity/purity {rule.name}",
+        m.crit_marker(marker=rule.name),
         shown or "pending",
         limit,
         result,
@@ -227,7 +233,7 @@ def _marker(rule: MarkerRule, measured: dict[str, Decimal | None]) -> CriterionR
 
 
 def _expiry(expires_at: datetime | None, now: datetime) -> CriterionResult:
-    name = "Not past expiry"
+    name = m.crit_expiry()
     limit = f"after {now.isoformat(timespec='minutes')}"
     if expires_at is None:
         return CriterionResult("expiry", name, "pending", limit, Result.PENDING, "CoA")

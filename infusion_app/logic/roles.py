@@ -6,7 +6,11 @@ exports but writes nothing clinical; only a pharmacist releases or dispenses a p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
+
+from infusion_app.logic import messages as m
+from infusion_app.logic.messages import Message
 
 
 class Role(StrEnum):
@@ -55,3 +59,32 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
 
 def may(role: Role, action: Action) -> bool:
     return role in PERMISSIONS[action]
+
+
+_ROLE_NAMES: dict[Role, Callable[[], Message]] = {
+    Role.NURSE: m.role_nurse,
+    Role.PHARMACIST: m.role_pharmacist,
+    Role.MONITOR: m.role_monitor,
+    Role.ADMIN: m.role_admin,
+}
+
+_ACTION_NAMES: dict[Action, Callable[[], Message]] = {
+    Action.MANAGE_ACCOUNTS: m.may_manage_accounts,
+    Action.REGISTER_PATIENT: m.may_register_patient,
+    Action.RECORD_WEIGHT: m.may_record_weight,
+    Action.REGISTER_PRODUCT: m.may_register_product,
+    Action.RELEASE_PRODUCT: m.may_release_product,
+    Action.DISPENSE_PRODUCT: m.may_dispense_product,
+    Action.RETURN_PRODUCT: m.may_return_product,
+    Action.CREATE_INFUSION: m.may_create_infusion,
+    Action.CALCULATE_DOSE: m.may_calculate_dose,
+    Action.VERIFY_DOSE: m.may_verify_dose,
+    Action.RECORD_INFUSION_EVENT: m.may_record_infusion_event,
+    Action.SIGN: m.may_sign,
+    Action.PRINT: m.may_print,
+}
+
+
+def refusal(role: Role, action: Action) -> Message:
+    """Why ``role`` may not do ``action``: "an admin may not print or export records"."""
+    return m.role_may_not(role=_ROLE_NAMES[role](), action=_ACTION_NAMES[action]())

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.infusion_state import InfusionState
+from infusion_app.logic.messages import Message
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.transitions import follow_up_checks, rate_step_due
 
@@ -27,7 +29,7 @@ class DueItem:
     overdue_at: datetime | None
     priority: Priority
     overdue: bool
-    message: str
+    message: Message
 
     def state_at(self, now: datetime) -> str:
         if self.overdue:
@@ -47,7 +49,7 @@ class _Items:
         self,
         kind: str,
         due: datetime,
-        message: str,
+        message: Message,
         *,
         overdue_after: timedelta | bool = True,
         priority: Priority = Priority.LOW,
@@ -74,9 +76,9 @@ def due_items(state: InfusionState, protocol: Protocol, now: datetime) -> list[D
     for check, due in follow_up_checks(state, protocol).items():
         if check not in done:
             label = (
-                "acute-reaction check (24 h)"
+                m.due_follow_up_acute()
                 if check == "acute_24h"
-                else (f"delayed-reaction check, {check.replace('_', ' ')}")
+                else m.due_follow_up_delayed(check=check)
             )
             out.timed(f"follow_up:{check}", due, label, overdue_after=False)
 
@@ -85,8 +87,12 @@ def due_items(state: InfusionState, protocol: Protocol, now: datetime) -> list[D
             out.timed(
                 "sae_report",
                 entry.report_due_at,
-                f"report serious adverse event {entry.seq} ({entry.event.name}, grade "
-                f"{entry.event.grade}) by {entry.report_due_at.isoformat(timespec='minutes')}",
+                m.due_sae_report(
+                    seq=entry.seq,
+                    term=entry.event.name,
+                    grade=entry.event.grade,
+                    by=entry.report_due_at,
+                ),
                 overdue_after=timedelta(),
                 priority=Priority.HIGH,
             )
@@ -101,7 +107,7 @@ def due_items(state: InfusionState, protocol: Protocol, now: datetime) -> list[D
                 None,
                 alarm.priority,
                 False,
-                f"{alarm.message}: {alarm.suggested_action}",
+                m.due_alarm(alarm=alarm.message, action=alarm.suggested_action),
             )
         )
     return sorted(out.items, key=lambda i: (i.priority.rank, i.due_at, i.kind))
@@ -115,19 +121,19 @@ def _before_start(state: InfusionState, protocol: Protocol, out: _Items) -> None
         out.timed(
             "start_allowed",
             allowed,
-            f"start allowed from {allowed.isoformat(timespec='minutes')}",
+            m.due_start_allowed(at=allowed),
             overdue_after=latest - allowed,
         )
     if state.thawed_at is not None:
         limit = state.thawed_at + timedelta(minutes=protocol.infusion.post_thaw_limit_min.value)
         if out.now >= limit:
-            message = "product past its post-thaw limit: do not infuse; tell the pharmacy"
+            message = m.due_post_thaw_passed()
             out.items.append(DueItem("post_thaw_limit", limit, limit, Priority.HIGH, True, message))
         else:
             out.timed(
                 "post_thaw_limit",
                 limit,
-                "start before the product's post-thaw limit",
+                m.due_post_thaw_limit(),
                 overdue_after=False,
             )
 
@@ -139,10 +145,10 @@ def _during(state: InfusionState, protocol: Protocol, out: _Items) -> None:
     if step is not None:
         assert state.dose is not None
         rate = state.dose.phase2_rate_gtt_per_min
-        out.timed("rate_step", step, f"rate step to {rate} gtt/min if no discomfort")
+        out.timed("rate_step", step, m.due_rate_step(rate=rate))
     last = max((v.at for v in state.vitals if v.at >= started), default=started)
     interval = timedelta(minutes=protocol.monitoring.vitals_interval_min.value)
-    out.timed("vitals", last + interval, "vital signs")
+    out.timed("vitals", last + interval, m.due_vitals())
     expected = expected_end(state, protocol, out.now)
     if expected is not None:
         longest = timedelta(minutes=protocol.infusion.duration_max_min.value)
@@ -150,7 +156,7 @@ def _during(state: InfusionState, protocol: Protocol, out: _Items) -> None:
         out.timed(
             "expected_end",
             expected,
-            "expected end of the infusion",
+            m.due_expected_end(),
             overdue_after=max(latest - expected, timedelta()),
         )
 
@@ -161,13 +167,13 @@ def _observation(state: InfusionState, protocol: Protocol, out: _Items) -> None:
     assert end is not None
     observation_end = end + timedelta(minutes=monitoring.observation_min.value)
     if state.end_vitals is None:
-        out.timed("vitals", end, "vital signs at the end of the infusion")
+        out.timed("vitals", end, m.due_end_vitals())
     else:
         last = max(v.at for v in state.vitals if v.at >= end)
         due = last + timedelta(minutes=monitoring.observation_vitals_interval_min.value)
         if due < observation_end:
-            out.timed("vitals", due, "vital signs (observation)")
-    out.timed("observation_end", observation_end, "observation complete")
+            out.timed("vitals", due, m.due_observation_vitals())
+    out.timed("observation_end", observation_end, m.due_observation_end())
 
 
 def expected_end(state: InfusionState, protocol: Protocol, now: datetime) -> datetime | None:

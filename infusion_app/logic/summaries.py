@@ -16,6 +16,7 @@ from infusion_app.logic.advisories import Advisory
 from infusion_app.logic.dosing import DoseResult
 from infusion_app.logic.drip_plan import DripPlan
 from infusion_app.logic.infusion_state import InfusionState
+from infusion_app.logic.messages import Message
 from infusion_app.logic.numbers import format_cells, to_places
 from infusion_app.logic.release import ReleaseCheck
 from infusion_app.logic.schedule import DueItem
@@ -26,7 +27,7 @@ def advisory_summary(advisory: Advisory) -> dict[str, Any]:
         "code": advisory.code,
         "level": advisory.level,
         "field": advisory.field,
-        "message": advisory.message,
+        "message": str(advisory.message),  # stored in the dose entry: its English line
     }
 
 
@@ -86,7 +87,7 @@ def release_summary(check: ReleaseCheck) -> dict[str, Any]:
         "criteria": [
             {
                 "key": c.key,
-                "name": c.name,
+                "name": str(c.name),  # stored: the English line
                 "value": c.value,
                 "limit": c.limit,
                 "result": c.result.value,
@@ -108,6 +109,8 @@ def json_default(value: object) -> Any:
         )
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, Message):  # the JSON output is English, like the CLI
+        return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 

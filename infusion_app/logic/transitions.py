@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.adverse_events import parse_adverse_event
 from infusion_app.logic.alarms import Alarm
 from infusion_app.logic.errors import DomainError, InputError, IntegrityProblem
@@ -56,16 +57,26 @@ from infusion_app.logic.infusion_state import (
     SignatureEntry,
     VitalsEntry,
 )
+from infusion_app.logic.messages import Message
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.vitals import VitalSigns
 
 
 class ActionRefused(DomainError):
-    """The action is not allowed in the infusion's current state; the message says why."""
+    """The action is not allowed in the infusion's current state; ``message`` says why and
+    ``str()`` is its English line."""
+
+    def __init__(self, message: Message | str) -> None:
+        self.message = message if isinstance(message, Message) else m.text(message)
+        super().__init__(self.message)
 
 
 class InconsistentRecord(IntegrityProblem):
     """A stored log the rule book cannot replay: a bug or a record altered outside the app."""
+
+    def __init__(self, message: Message | str) -> None:
+        self.message = message if isinstance(message, Message) else m.text(message)
+        super().__init__(self.message)
 
 
 def fold(events: Iterable[RecordedEvent], protocol: Protocol) -> InfusionState:
@@ -80,7 +91,11 @@ def fold(events: Iterable[RecordedEvent], protocol: Protocol) -> InfusionState:
         try:
             state = apply(state, event, protocol)
         except ActionRefused as refused:
-            raise InconsistentRecord(f"event {event.seq} ({event.type.value}): {refused}") from None
+            raise InconsistentRecord(
+                m.replay_refused(
+                    seq=event.seq, event_type=event.type.value, refusal=refused.message
+                )
+            ) from None
     return state
 
 
@@ -114,12 +129,12 @@ def corrected(
 def apply(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
     """The state after ``event``, or ActionRefused naming the rule it breaks."""
     if state.last_seq and event.type is EventType.INFUSION_CREATED:
-        raise ActionRefused("create: this infusion exists already")
+        raise ActionRefused(m.infusion_exists())
     if not state.last_seq and event.type is not EventType.INFUSION_CREATED:
-        raise ActionRefused(f"{event.type.value}: the infusion record has not been created")
+        raise ActionRefused(m.infusion_not_created(event_type=event.type.value))
     handler = _HANDLERS.get(event.type)
     if handler is None:
-        raise ActionRefused(f"{event.type.value} is not an infusion event")
+        raise ActionRefused(m.not_an_infusion_event(event_type=event.type.value))
     new_state = handler(state, event, protocol)
     return replace(new_state, last_seq=event.seq)
 
@@ -134,12 +149,11 @@ def _data(event: RecordedEvent, model: type[_E]) -> _E:
     """The event's typed payload; the handlers are looked up by type, so this always holds
     unless a RecordedEvent was built with another type's model."""
     if not isinstance(event.data, model):
-        raise ActionRefused(f"{event.type.value}: its payload is a {type(event.data).__name__}")
+        raise ActionRefused(
+            m.payload_of_other_type(event_type=event.type.value, model=type(event.data).__name__)
+        )
     return event.data
 
-
-def _hm(moment: datetime) -> str:
-    return moment.isoformat(timespec="minutes")
 
 
 def minutes_left(until: datetime, now: datetime) -> int:
@@ -155,40 +169,35 @@ def _reason(text: str | None) -> str | None:
     return text.strip() if text is not None and text.strip() else None
 
 
-def _not_started(state: InfusionState, action: str) -> None:
+def _not_started(state: InfusionState, action: Message) -> None:
     if state.stopped:
-        raise ActionRefused(f"{action}: the infusion was stopped")
+        raise ActionRefused(m.infusion_was_stopped(action=action))
     if state.started_at is not None:
-        raise ActionRefused(f"{action}: the infusion started at {_hm(state.started_at)}")
+        raise ActionRefused(m.infusion_started_at(action=action, at=state.started_at))
 
 
-def not_started_reason(state: InfusionState, action: str) -> str | None:
+def not_started_reason(state: InfusionState, action: Message) -> Message | None:
     """Why an action that belongs before the start (a dose calculation) is refused now."""
     try:
         _not_started(state, action)
     except ActionRefused as refused:
-        return str(refused)
+        return refused.message
     return None
 
 
-def _running(state: InfusionState, action: str, at: datetime) -> None:
+def _running(state: InfusionState, action: Message, at: datetime) -> None:
     if state.started_at is None:
-        raise ActionRefused(f"{action}: the infusion has not started")
+        raise ActionRefused(m.infusion_not_started(action=action))
     if state.ended_at is not None:
-        what = "stopped" if state.stopped else "ended"
-        raise ActionRefused(f"{action}: the infusion {what} at {_hm(state.ended_at)}")
+        ended = m.infusion_stopped_at if state.stopped else m.infusion_ended_at
+        raise ActionRefused(ended(action=action, at=state.ended_at))
     if at < state.started_at:
-        raise ActionRefused(f"{action}: {_hm(at)} is before the start at {_hm(state.started_at)}")
+        raise ActionRefused(m.before_start(action=action, at=at, started_at=state.started_at))
     if state.pauses:
         last = state.pauses[-1]
         latest = last.ended_at or last.started_at
         if at < latest:
-            raise ActionRefused(f"{action}: {_hm(at)} is before the last pause or resume")
-
-
-def _premed_name(protocol: Protocol) -> str:
-    premed = protocol.premedication
-    return f"{premed.drug.value} {premed.dose_mg.value} mg {premed.route.value}"
+            raise ActionRefused(m.before_last_pause(action=action, at=at))
 
 
 # --- handlers -----------------------------------------------------------------------------
@@ -209,10 +218,10 @@ def _created(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> 
 def _dose_calculated(
     state: InfusionState, event: RecordedEvent, protocol: Protocol
 ) -> InfusionState:
-    _not_started(state, "dose")
+    _not_started(state, m.act_dose())
     p = _data(event, DoseCalculated)
     if not p.drip_plan:
-        raise ActionRefused("dose: the drip plan has no phase")
+        raise ActionRefused(m.dose_no_phase())
     first = p.drip_plan[0]
     second = p.drip_plan[1] if len(p.drip_plan) > 1 else None
     plan = DosePlan(
@@ -234,24 +243,22 @@ def _dose_calculated(
 
 
 def _dose_verified(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
-    _not_started(state, "verify dose")
+    _not_started(state, m.act_verify_dose())
     if state.dose is None:
-        raise ActionRefused("verify dose: no dose has been calculated")
+        raise ActionRefused(m.verify_no_dose())
     if _data(event, DoseVerified).calculation_seq != state.dose.seq:
-        raise ActionRefused("verify dose: the calculation was replaced; verify the current one")
+        raise ActionRefused(m.verify_replaced())
     if state.dose.verified_by is not None:
-        raise ActionRefused(f"verify dose: already verified by {state.dose.verified_by}")
+        raise ActionRefused(m.verify_already(verified_by=state.dose.verified_by))
     if event.user is not None and event.user == state.dose.calculated_by:
-        raise ActionRefused(
-            f"verify dose: a second person must verify; {event.user} calculated this dose"
-        )
+        raise ActionRefused(m.verify_second_person(calculated_by=event.user))
     return replace(state, dose=replace(state.dose, verified_by=event.user))
 
 
 def _identity_checked(
     state: InfusionState, event: RecordedEvent, protocol: Protocol
 ) -> InfusionState:
-    _not_started(state, "identity check")
+    _not_started(state, m.act_identity_check())
     return replace(state, identity_checked_at=event.occurred_at)
 
 
@@ -260,67 +267,60 @@ def _check_failed(state: InfusionState, event: RecordedEvent, protocol: Protocol
 
 
 def _premedication(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
-    _not_started(state, "premedication")
+    _not_started(state, m.act_premedication())
     if state.identity_checked_at is None:
-        raise ActionRefused(
-            "premedication blocked: check the patient's and the product's identity first"
-        )
+        raise ActionRefused(m.premedication_blocked_identity())
     if state.premedication_at is not None:
-        raise ActionRefused(
-            f"premedication: already given at {_hm(state.premedication_at)}; "
-            "correct that entry instead"
-        )
+        raise ActionRefused(m.premedication_already(at=state.premedication_at))
     return replace(state, premedication_at=event.occurred_at)
 
 
 def _thawed(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
-    _not_started(state, "thaw")
+    _not_started(state, m.act_thaw())
     if state.identity_checked_at is None:
-        raise ActionRefused("thaw blocked: check the patient's and the product's identity first")
+        raise ActionRefused(m.thaw_blocked_identity())
     if state.thawed_at is not None:
-        raise ActionRefused(
-            f"thaw: already recorded at {_hm(state.thawed_at)}; correct that entry instead"
-        )
+        raise ActionRefused(m.thaw_already(at=state.thawed_at))
     return replace(state, thawed_at=event.occurred_at)
 
 
-def start_blocker(state: InfusionState, protocol: Protocol, at: datetime) -> str | None:
+def start_blocker(state: InfusionState, protocol: Protocol, at: datetime) -> Message | None:
     """Why the infusion may not start at ``at`` (a hard stop), or None."""
     if state.stopped:
-        return "start: the infusion was stopped"
+        return m.infusion_was_stopped(action=m.act_start())
     if state.started_at is not None:
-        return f"start: the infusion started at {_hm(state.started_at)}"
+        return m.infusion_started_at(action=m.act_start(), at=state.started_at)
     if state.identity_checked_at is None:
-        return "start blocked: check the patient's and the product's identity first"
+        return m.start_blocked_identity()
     if state.dose is None:
-        return "start blocked: no dose has been calculated for this infusion"
+        return m.start_blocked_no_dose()
     if state.dose.verified_by is None:
-        return "start blocked: the dose calculation is not verified by a second person"
+        return m.start_blocked_unverified()
     if not any(v.at <= at for v in state.vitals):
-        return "start blocked: record the baseline vital signs first"
+        return m.start_blocked_baseline_vitals()
     premed = protocol.premedication
     if state.premedication_at is None:
-        return f"start blocked: give {_premed_name(protocol)} first"
+        return m.start_blocked_give_premed(
+            drug=premed.drug.value, dose_mg=premed.dose_mg.value, route=premed.route.value
+        )
     allowed = state.premedication_at + timedelta(minutes=premed.minutes_before.value)
     if at < allowed:
-        return (
-            f"start blocked: {minutes_left(allowed, at)} min left of the "
-            f"{premed.minutes_before.value} min after {premed.drug.value}"
+        return m.start_blocked_premed(
+            minutes_left=minutes_left(allowed, at),
+            wait_min=premed.minutes_before.value,
+            drug=premed.drug.value,
         )
     if state.thawed_at is None:
-        return "start blocked: record the thaw of the product first"
+        return m.start_blocked_thaw()
     if at < state.thawed_at:
-        return f"start: {_hm(at)} is before the thaw at {_hm(state.thawed_at)}"
+        return m.start_before_thaw(at=at, thawed_at=state.thawed_at)
     limit = protocol.infusion.post_thaw_limit_min.value
     if at > state.thawed_at + timedelta(minutes=limit):
-        return (
-            f"start blocked: the product was thawed at {_hm(state.thawed_at)}, more than "
-            f"{limit} min before; past its post-thaw limit, do not infuse"
-        )
+        return m.start_blocked_post_thaw(thawed_at=state.thawed_at, limit_min=limit)
     return None
 
 
-def late_start_warning(state: InfusionState, protocol: Protocol, at: datetime) -> str | None:
+def late_start_warning(state: InfusionState, protocol: Protocol, at: datetime) -> Message | None:
     """A start later than the protocol's window after premedication needs a reason."""
     if state.premedication_at is None:
         return None
@@ -328,9 +328,10 @@ def late_start_warning(state: InfusionState, protocol: Protocol, at: datetime) -
     waited = at - state.premedication_at
     if waited <= timedelta(minutes=latest):
         return None
-    return (
-        f"start {int(waited.total_seconds() // 60)} min after {protocol.premedication.drug.value},"
-        f" later than the protocol's {latest} min"
+    return m.late_start(
+        waited_min=int(waited.total_seconds() // 60),
+        drug=protocol.premedication.drug.value,
+        latest_min=latest,
     )
 
 
@@ -344,15 +345,14 @@ def _started(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> 
     drop_factor = p.drop_factor_gtt_per_ml
     if drop_factor != state.dose.drop_factor_gtt_per_ml:
         raise ActionRefused(
-            f"drop_factor_gtt_per_ml: the set in use ({drop_factor} gtt/mL) differs from the "
-            f"drip plan's ({state.dose.drop_factor_gtt_per_ml} gtt/mL): recalculate the plan"
+            m.drop_factor_differs(in_use=drop_factor, planned=state.dose.drop_factor_gtt_per_ml)
         )
     overrides = state.overrides
     warning = late_start_warning(state, protocol, at)
     if warning:
         reason = _reason(p.override_reason)
         if reason is None:
-            raise ActionRefused(f"{warning}: give a reason")
+            raise ActionRefused(m.give_a_reason(warning=warning))
         overrides = (*overrides, Override(event.seq, warning, reason))
     return replace(
         state,
@@ -375,9 +375,9 @@ def rate_step_due(state: InfusionState, protocol: Protocol, now: datetime) -> da
 
 def _rate_changed(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
     at = event.occurred_at
-    _running(state, "rate", at)
+    _running(state, m.act_rate(), at)
     if state.paused:
-        raise ActionRefused("rate: the infusion is paused; resume it first")
+        raise ActionRefused(m.rate_paused())
     assert state.dose is not None
     steps = protocol.infusion
     p = _data(event, RateChanged)
@@ -385,24 +385,20 @@ def _rate_changed(state: InfusionState, event: RecordedEvent, protocol: Protocol
     low, high = steps.phase2_rate_min_gtt_per_min.value, steps.phase2_rate_max_gtt_per_min.value
     if state.rate_step_at is None:
         if state.dose.phase2_rate_gtt_per_min is None:
-            raise ActionRefused("rate: this bag runs at the slow rate to the end (one phase)")
+            raise ActionRefused(m.rate_one_phase())
         phase1 = timedelta(minutes=steps.phase1_duration_min.value)
         active = state.active_time(at)
         if active < phase1:
             return_left = minutes_left(at + (phase1 - active), at)
             raise ActionRefused(
-                f"rate step blocked: {return_left} min left of the "
-                f"{steps.phase1_duration_min.value} min slow phase"
+                m.rate_step_blocked_slow_phase(
+                    minutes_left=return_left, phase_min=steps.phase1_duration_min.value
+                )
             )
         if not p.no_discomfort:
-            raise ActionRefused(
-                "rate step blocked: confirm that the patient has no discomfort; otherwise hold "
-                "the slow rate, pause or stop, and record the reaction"
-            )
+            raise ActionRefused(m.rate_step_blocked_discomfort())
     if not low <= rate <= high:
-        raise ActionRefused(
-            f"rate_gtt_per_min: must be {low}-{high} gtt/min in the fast phase, got {rate}"
-        )
+        raise ActionRefused(m.rate_out_of_range(low=low, high=high, rate=rate))
     return replace(
         state,
         rate_gtt_per_min=rate,
@@ -414,11 +410,11 @@ def _slow_rate_held(
     state: InfusionState, event: RecordedEvent, protocol: Protocol
 ) -> InfusionState:
     at = event.occurred_at
-    _running(state, "hold slow rate", at)
+    _running(state, m.act_hold_slow_rate(), at)
     if state.rate_step_at is not None:
-        raise ActionRefused("hold slow rate: the rate was already stepped up")
+        raise ActionRefused(m.hold_already_stepped())
     if _reason(_data(event, SlowRateHeld).reason) is None:
-        raise ActionRefused("reason: holding the slow rate needs a reason")
+        raise ActionRefused(m.hold_needs_reason())
     return replace(state, slow_rate_held_at=at)
 
 
@@ -439,7 +435,10 @@ def _vitals(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> I
         ),
         news2=p.news2,
         band=p.news2_band,
-        alarms=tuple(Alarm(a.priority, a.code, a.message, a.suggested_action) for a in p.alarms),
+        alarms=tuple(  # an alarm as stored: its English lines, shown as stored
+            Alarm(a.priority, a.code, m.text(a.message), m.text(a.suggested_action))
+            for a in p.alarms
+        ),
     )
     return replace(state, vitals=(*state.vitals, entry))
 
@@ -474,30 +473,30 @@ def _sae_reported(state: InfusionState, event: RecordedEvent, protocol: Protocol
     for index, entry in enumerate(entries):
         if entry.seq == target:
             if not entry.event.serious:
-                raise ActionRefused(f"sae report: adverse event {target} is not serious")
+                raise ActionRefused(m.sae_not_serious(seq=target))
             if entry.reported_at is not None:
-                raise ActionRefused(f"sae report: event {target} was reported already")
+                raise ActionRefused(m.sae_reported_already(seq=target))
             entries[index] = replace(entry, reported_at=event.occurred_at)
             return replace(state, adverse_events=tuple(entries))
-    raise ActionRefused(f"sae report: no adverse event {target} in this infusion")
+    raise ActionRefused(m.sae_no_such_event(seq=target))
 
 
 def _paused(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
-    _running(state, "pause", event.occurred_at)
+    _running(state, m.act_pause(), event.occurred_at)
     if state.paused:
-        raise ActionRefused("pause: the infusion is paused already")
+        raise ActionRefused(m.pause_already())
     reason = _reason(_data(event, InfusionPaused).reason)
     if reason is None:
-        raise ActionRefused("reason: a pause needs a reason")
+        raise ActionRefused(m.pause_needs_reason())
     return replace(state, pauses=(*state.pauses, Pause(event.occurred_at, reason)))
 
 
 def _resumed(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
     if not state.paused or state.ended_at is not None:
-        raise ActionRefused("resume: the infusion is not paused")
+        raise ActionRefused(m.resume_not_paused())
     last = state.pauses[-1]
     if event.occurred_at < last.started_at:
-        raise ActionRefused(f"resume: {_hm(event.occurred_at)} is before the pause")
+        raise ActionRefused(m.resume_before_pause(at=event.occurred_at))
     return replace(state, pauses=(*state.pauses[:-1], replace(last, ended_at=event.occurred_at)))
 
 
@@ -510,22 +509,22 @@ def _close_pause(state: InfusionState, at: datetime) -> tuple[Pause, ...]:
 def _volume(state: InfusionState, volume: Decimal, field: str) -> Decimal:
     bag = state.dose.bag_volume_ml if state.dose else Decimal(0)
     if volume < 0 or volume > bag:
-        raise ActionRefused(f"{field}: must be 0-{bag} mL (the bag), got {volume}")
+        raise ActionRefused(m.volume_out_of_bag(field=m.label(field), bag_ml=bag, volume_ml=volume))
     return volume
 
 
 def _stopped(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
     at = event.occurred_at
     if state.ended_at is not None or state.stopped:
-        raise ActionRefused("stop: the infusion is over already")
+        raise ActionRefused(m.stop_over_already())
     p = _data(event, InfusionStopped)
     if _reason(p.reason) is None:
-        raise ActionRefused("reason: stopping an infusion needs a reason")
+        raise ActionRefused(m.stop_needs_reason())
     if state.started_at is None:
         if p.volume_given_ml != 0:
-            raise ActionRefused("volume_given_ml: nothing was given before the start; give 0")
+            raise ActionRefused(m.stop_before_start_volume())
         return replace(state, stopped=True, volume_infused_ml=Decimal(0))
-    _running(state, "stop", at)
+    _running(state, m.act_stop(), at)
     volume = _volume(state, p.volume_given_ml, "volume_given_ml")
     return replace(
         state,
@@ -536,36 +535,37 @@ def _stopped(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> 
     )
 
 
-def end_window_warning(state: InfusionState, protocol: Protocol, at: datetime) -> str | None:
+def end_window_warning(state: InfusionState, protocol: Protocol, at: datetime) -> Message | None:
     steps = protocol.infusion
     active = state.active_time(at)
     low = timedelta(minutes=steps.duration_min_min.value)
     high = timedelta(minutes=steps.duration_max_min.value)
     if low <= active <= high:
         return None
-    return (
-        f"infusion ran {_minutes(active)} min, outside the protocol's "
-        f"{steps.duration_min_min.value}-{steps.duration_max_min.value} min"
+    return m.end_outside_window(
+        ran_min=_minutes(active),
+        low_min=steps.duration_min_min.value,
+        high_min=steps.duration_max_min.value,
     )
 
 
 def _ended(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
     at = event.occurred_at
-    _running(state, "end", at)
+    _running(state, m.act_end(), at)
     assert state.dose is not None
     p = _data(event, InfusionEnded)
     volume = _volume(state, p.volume_infused_ml, "volume_infused_ml")
-    warnings = []
+    warnings: list[Message] = []
     window = end_window_warning(state, protocol, at)
     if window:
         warnings.append(window)
     if volume < state.dose.bag_volume_ml:
-        warnings.append(f"{volume} mL infused of a {state.dose.bag_volume_ml} mL bag")
+        warnings.append(m.end_part_of_bag(volume_ml=volume, bag_ml=state.dose.bag_volume_ml))
     overrides = state.overrides
     if warnings:
         reason = _reason(p.override_reason)
         if reason is None:
-            raise ActionRefused(f"end: {'; '.join(warnings)}: give a reason")
+            raise ActionRefused(m.end_give_a_reason(warnings=tuple(warnings)))
         overrides = (*overrides, *(Override(event.seq, w, reason) for w in warnings))
     return replace(
         state,
@@ -576,20 +576,19 @@ def _ended(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> In
     )
 
 
-def observation_blocker(state: InfusionState, protocol: Protocol, at: datetime) -> str | None:
+def observation_blocker(state: InfusionState, protocol: Protocol, at: datetime) -> Message | None:
     if state.observation_ended_at is not None:
-        return "observation end: recorded already"
+        return m.observation_recorded_already()
     if state.ended_at is None:
-        return "observation end: the infusion has not ended"
+        return m.observation_not_ended()
     observation = protocol.monitoring.observation_min.value
     until = state.ended_at + timedelta(minutes=observation)
     if at < until:
-        return (
-            f"observation end blocked: {minutes_left(until, at)} min left of the "
-            f"{observation} min observation"
+        return m.observation_blocked_time(
+            minutes_left=minutes_left(until, at), observation_min=observation
         )
     if state.end_vitals is None:
-        return "observation end blocked: record the vital signs at the end of the infusion"
+        return m.observation_blocked_end_vitals()
     return None
 
 
@@ -597,7 +596,7 @@ def _observation_ended(
     state: InfusionState, event: RecordedEvent, protocol: Protocol
 ) -> InfusionState:
     if state.stopped and state.started_at is None:
-        raise ActionRefused("observation end: the infusion was stopped before it started")
+        raise ActionRefused(m.observation_stopped_before_start())
     blocker = observation_blocker(state, protocol, event.occurred_at)
     if blocker:
         raise ActionRefused(blocker)
@@ -620,11 +619,11 @@ def _follow_up(state: InfusionState, event: RecordedEvent, protocol: Protocol) -
     check = _data(event, FollowUpDone).check
     known = follow_up_checks(state, protocol)
     if not known:
-        raise ActionRefused("follow-up: the infusion has not ended")
+        raise ActionRefused(m.follow_up_not_ended())
     if check not in known:
-        raise ActionRefused(f"check: must be one of {', '.join(known)}, got {check!r}")
+        raise ActionRefused(m.follow_up_unknown(known=tuple(known), check=check))
     if check in state.follow_ups_done:
-        raise ActionRefused(f"follow-up: {check} was recorded already")
+        raise ActionRefused(m.follow_up_already(check=check))
     return replace(state, follow_ups_done=(*state.follow_ups_done, check))
 
 
@@ -644,7 +643,7 @@ def _correction(state: InfusionState, event: RecordedEvent, protocol: Protocol) 
     p = _data(event, Correction)
     target = p.corrects_seq
     if not 1 <= target < event.seq:
-        raise ActionRefused(f"correct: no earlier event {target}")
+        raise ActionRefused(m.correct_no_earlier(seq=target))
     entry = CorrectionEntry(event.seq, target, event.reason or "", dict(p.changes))
     return replace(state, corrections=(*state.corrections, entry))
 

@@ -11,14 +11,16 @@ Two kinds of bound, kept apart on purpose:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from infusion_app.logic import messages as m
 from infusion_app.logic import news2
 from infusion_app.logic.alarms import Alarm, Priority
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.messages import Message
 from infusion_app.logic.numbers import parse_decimal
 from infusion_app.logic.protocol import AlertRange, VitalAlertLimits
 
@@ -40,7 +42,14 @@ PLAUSIBLE: dict[str, tuple[Decimal, Decimal, str, bool]] = {
     "spo2_pct": (Decimal(50), Decimal(100), "%", True),
 }
 
-REACTION_ACTION = "pause infusion, assess for infusion reaction"
+# The level of consciousness each AVPU letter means, for the alarm.
+_LEVELS: dict[str, Callable[[], Message]] = {
+    "A": m.avpu_alert,
+    "C": m.avpu_confusion,
+    "V": m.avpu_voice,
+    "P": m.avpu_pain,
+    "U": m.avpu_unresponsive,
+}
 
 
 @dataclass(frozen=True)
@@ -132,20 +141,20 @@ def parse_vitals(raw: Mapping[str, Any]) -> VitalSigns:
     )
 
 
-_NAMES = {
-    "temperature_c": ("temperature", "°C"),
-    "heart_rate_bpm": ("heart rate", "/min"),
-    "systolic_mmhg": ("systolic pressure", "mmHg"),
-    "diastolic_mmhg": ("diastolic pressure", "mmHg"),
-    "respiratory_rate_per_min": ("respiratory rate", "/min"),
-    "spo2_pct": ("SpO2", "%"),
+_NAMES: dict[str, tuple[Callable[[], Message], str]] = {
+    "temperature_c": (m.sign_temperature, "°C"),
+    "heart_rate_bpm": (m.sign_heart_rate, "/min"),
+    "systolic_mmhg": (m.sign_systolic, "mmHg"),
+    "diastolic_mmhg": (m.sign_diastolic, "mmHg"),
+    "respiratory_rate_per_min": (m.sign_respiratory_rate, "/min"),
+    "spo2_pct": (m.sign_spo2, "%"),
 }
 
 
 def vitals_alarms(vitals: VitalSigns, limits: VitalAlertLimits) -> list[Alarm]:
     """High alarms for values outside the protocol's limits and for a NEWS2 needing review."""
     alarms: list[Alarm] = []
-    for name, (label, unit) in _NAMES.items():
+    for name, (sign, unit) in _NAMES.items():
         limit: AlertRange = getattr(limits, name).value
         value = Decimal(getattr(vitals, name))
         if value < limit.min or value > limit.max:
@@ -154,9 +163,10 @@ def vitals_alarms(vitals: VitalSigns, limits: VitalAlertLimits) -> list[Alarm]:
                 Alarm(
                     Priority.HIGH,
                     f"{name}_{side}",
-                    f"{label} {value} {unit} is outside the alert limits "
-                    f"{limit.min}-{limit.max} {unit}",
-                    REACTION_ACTION,
+                    m.alarm_out_of_limits(
+                        sign=sign(), value=value, unit=unit, low=limit.min, high=limit.max
+                    ),
+                    m.do_assess_reaction(),
                 )
             )
     if vitals.avpu != "A":
@@ -164,8 +174,8 @@ def vitals_alarms(vitals: VitalSigns, limits: VitalAlertLimits) -> list[Alarm]:
             Alarm(
                 Priority.HIGH,
                 "consciousness",
-                f"consciousness {AVPU[vitals.avpu]} ({vitals.avpu})",
-                "stop infusion, call the responsible physician",
+                m.alarm_consciousness(level=_LEVELS[vitals.avpu](), avpu=vitals.avpu),
+                m.do_stop_call_physician(),
             )
         )
     scored = news2.score(vitals)
@@ -174,8 +184,8 @@ def vitals_alarms(vitals: VitalSigns, limits: VitalAlertLimits) -> list[Alarm]:
             Alarm(
                 Priority.HIGH,
                 "news2",
-                f"NEWS2 {scored.total} ({scored.band.value} clinical risk)",
-                "urgent clinical review; " + REACTION_ACTION,
+                m.alarm_news2_band(total=scored.total, band=scored.band.value),
+                m.do_urgent_review(),
             )
         )
     elif scored.band is news2.RiskBand.LOW_MEDIUM:
@@ -183,8 +193,8 @@ def vitals_alarms(vitals: VitalSigns, limits: VitalAlertLimits) -> list[Alarm]:
             Alarm(
                 Priority.MEDIUM,
                 "news2",
-                f"NEWS2 {scored.total} with a single parameter scoring 3 (low-medium risk)",
-                "urgent ward-based review by a clinician",
+                m.alarm_news2_single(total=scored.total),
+                m.do_ward_review(),
             )
         )
     return alarms
@@ -205,8 +215,9 @@ def vitals_payload(vitals: VitalSigns, limits: VitalAlertLimits) -> dict[str, An
             {
                 "priority": alarm.priority.value,
                 "code": alarm.code,
-                "message": alarm.message,
-                "suggested_action": alarm.suggested_action,
+                # stored as the English line (str), as always; people see the message value
+                "message": str(alarm.message),
+                "suggested_action": str(alarm.suggested_action),
             }
             for alarm in vitals_alarms(vitals, limits)
         ],

@@ -172,7 +172,12 @@ def _product(
     else:
         check = check_release(source.protocol, coa, printed_at)
         criteria = [
-            {"name": c.name, "value": c.value, "limit": c.limit, "result": c.result.value}
+            {
+                "name": tr.message(c.name),
+                "value": c.value,
+                "limit": c.limit,
+                "result": c.result.value,
+            }
             for c in check.criteria
         ]
         evaluated = f"{tr('Not released')}: {tr('criteria evaluated at printing')}"
@@ -288,18 +293,18 @@ def _timeline(source: RecordSource, tr: Labels, zone: tzinfo, width: float) -> l
 
 
 def _timeline_row(row: LogRow, tr: Labels, zone: tzinfo) -> list[str]:
-    details = [row.details]
+    details = [tr.message(row.details)]
     if row.back_entered:
         details.append(f"{tr('Back-entered')}: {row.back_entry_reason or tr('no reason given')}")
-    details += [f"{tr('Signed')}: {s}" for s in row.signed]
-    details += [f"{tr('Corrected by')} {c}" for c in row.corrected_by]
+    details += [f"{tr('Signed')}: {tr.message(s)}" for s in row.signed]
+    details += [f"{tr('Corrected by')} {tr.message(c)}" for c in row.corrected_by]
     recorded = local(row.recorded_at, zone) if row.back_entered else tr("same")
     return [
         str(row.seq),
         local(row.occurred_at, zone),
         recorded,
         row.user,
-        tr(row.what),
+        tr.message(row.what),
         "\n".join(d for d in details if d),
     ]
 

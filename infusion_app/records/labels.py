@@ -7,7 +7,8 @@ writes (event details, refusal texts) stay as recorded: a record must not reword
 
 from __future__ import annotations
 
-from infusion_app.texts import glossary
+from infusion_app.logic.messages import Message
+from infusion_app.texts import glossary, render
 
 LANGUAGES = ("en", "zh_CN")
 
@@ -178,3 +179,7 @@ class Labels:
 
     def __call__(self, text: str) -> str:
         return self._table.get(text, text)
+
+    def message(self, message: Message) -> str:
+        """A message value in the printout's language (the glossary still maps whole lines)."""
+        return self(render(message, self.language))

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from infusion_app.logic.roles import Action, Role, may
+from infusion_app.logic import messages as m
+from infusion_app.logic.roles import Action, Role, may, refusal
 from infusion_app.logic.security import is_locked
 from infusion_app.services.context import CurrentUser, NotAuthorised
 from infusion_app.store.models import User
@@ -18,11 +19,11 @@ def require(session: Session, current: CurrentUser, action: Action, now: datetim
     user = session.get(User, current.id)
     if user is None:
         check_no_account(session, current.username)
-        raise NotAuthorised(f"account {current.username!r} no longer exists")
+        raise NotAuthorised(m.account_gone(username=current.username))
     check_user(session, user)
     if is_locked(user.locked_until, now):
-        raise NotAuthorised(f"account {user.username!r} is locked")
+        raise NotAuthorised(m.account_locked(username=user.username))
     role = Role(user.role)
     if not may(role, action):
-        raise NotAuthorised(f"a {role.value} may not {action.value}")
+        raise NotAuthorised(refusal(role, action))
     return user

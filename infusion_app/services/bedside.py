@@ -552,7 +552,7 @@ def _dose(scope: _Scope, v: Values) -> _Draft:
     plan = plan_drip(protocol.infusion, dose.final_volume_ml, v["drop_factor_gtt_per_ml"])
     for advisory in plan.warnings:
         if advisory.level == "error":
-            raise DoseError(advisory.field, advisory.message)
+            raise DoseError(advisory.field, str(advisory.message))
     payload = {
         **calculation_summary(dose, plan),
         "weight_measured_at": patient.weight_measured_at,
@@ -596,7 +596,7 @@ def _identity(scope: _Scope, v: Values) -> _Draft:
         product_owner=scanned_owner,
         scanned_product=product_id,
     )
-    problems = [m.text(problem) for problem in found]
+    problems = list(found)
     problems += _product_problems(product, scope.at, started=scope.state.started_at is not None)
     method, trial_id = given.method(), patient.trial_id
     if problems:

@@ -10,6 +10,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 
 from infusion_app.logic.errors import DomainError
+from infusion_app.logic.messages import Message
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.protocol_files import load_protocol
 from infusion_app.logic.roles import Role
@@ -58,7 +59,11 @@ class CurrentUser:
 
 
 class NotAuthorised(DomainError):
-    pass
+    """``message`` says why; ``str()`` is its English line."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(message)
 
 
 class AuthenticationFailed(DomainError):

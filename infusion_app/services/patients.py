@@ -106,7 +106,7 @@ def register_patient(
                 dose_level=details.dose_level,
                 weight_kg=details.weight_kg,
                 weight_measured_at=details.weight_measured_at,
-                warnings_acknowledged=tuple(w.message for w in warnings),
+                warnings_acknowledged=tuple(str(w.message) for w in warnings),  # English, stored
             ),
             user=user,
             station=ctx.station,
@@ -156,7 +156,7 @@ def record_weight(
             EventType.WEIGHT_RECORDED,
             WeightRecorded(
                 weight_kg=details.weight_kg,
-                warnings_acknowledged=tuple(w.message for w in warnings),
+                warnings_acknowledged=tuple(str(w.message) for w in warnings),  # English, stored
             ),
             user=user,
             station=ctx.station,

@@ -4,6 +4,8 @@ A table maps each code to a template in ``str.format`` syntax naming the code's 
 Values are shown by the table's ``show`` (a nested message is rendered with the same table; a
 tuple is joined with the field's format spec as the separator, ", " if none; a boolean as the
 language's yes/no; a time as ISO minutes), so no Python literal ("True", "None") reaches a person.
+Two format specs are words: ``{x:cap}`` capitalises the first letter, ``{x:words}`` reads a
+stored name's underscores as spaces.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ class _Formatter(string.Formatter):
         self.table = table
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "cap":  # a sentence's first word, where the language has capitals
+            text = show(self.table, value)
+            return text[:1].upper() + text[1:]
+        if format_spec == "words":  # a stored name ("week_2") read as words ("week 2")
+            return show(self.table, value).replace("_", " ")
         if isinstance(value, tuple):
             separator = format_spec or ", "
             return separator.join(show(self.table, item) for item in value)

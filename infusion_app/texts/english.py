@@ -5,8 +5,86 @@ Word for word what the app said before messages became data, except the texts th
 
 from __future__ import annotations
 
+from infusion_app.logic.event_types import EventType
 from infusion_app.logic.messages import Message
 from infusion_app.texts.engine import Table, render_with
+
+# A stored field and its value, in the words of the bedside (the key itself is never shown).
+FIELD_TEXTS = {
+    "field_action_taken": "action taken: {value}",
+    "field_adverse_event_seq": "adverse event: #{value}",
+    "field_age_years": "age: {value} years",
+    "field_attribution": "attribution: {value}",
+    "field_avpu": "AVPU: {value}",
+    "field_aware_at": "aware at: {value}",
+    "field_calculation_seq": "calculation: #{value}",
+    "field_check": "check: {value}",
+    "field_date_of_birth": "date of birth: {value}",
+    "field_description": "description: {value}",
+    "field_diastolic_mmhg": "diastolic pressure: {value} mmHg",
+    "field_dlt": "DLT: {value}",
+    "field_dose_level": "dose level: {value}",
+    "field_dose_mg": "dose: {value} mg",
+    "field_drop_factor_gtt_per_ml": "drop factor: {value} gtt/mL",
+    "field_drug": "drug: {value}",
+    "field_fever_grade_suggested": "fever grade suggested: {value}",
+    "field_finding": "finding: {value}",
+    "field_grade": "grade: {value}",
+    "field_heart_rate_bpm": "heart rate: {value} /min",
+    "field_initials": "initials: {value}",
+    "field_method": "method: {value}",
+    "field_news2": "NEWS2: {value}",
+    "field_news2_band": "NEWS2 band: {value}",
+    "field_number": "number: {value}",
+    "field_on_oxygen": "on oxygen: {value}",
+    "field_other_term": "other term: {value}",
+    "field_outcome": "outcome: {value}",
+    "field_override_reason": "override reason: {value}",
+    "field_patient": "patient: {value}",
+    "field_post_thaw_limit_min": "post-thaw limit: {value} min",
+    "field_problems": "problems: {value:; }",
+    "field_product": "product: {value}",
+    "field_product_status": "product status: {value}",
+    "field_protocol": "protocol: {value}",
+    "field_protocol_sha256": "protocol SHA-256: {value}",
+    "field_rate_gtt_per_min": "rate: {value} gtt/min",
+    "field_no_discomfort": "no discomfort: {value}",
+    "field_reason": "reason: {value}",
+    "field_report_due_at": "report due at: {value}",
+    "field_respiratory_rate_per_min": "respiratory rate: {value} /min",
+    "field_route": "route: {value}",
+    "field_serious": "serious: {value}",
+    "field_sex": "sex: {value}",
+    "field_spo2_pct": "SpO2: {value}%",
+    "field_started_at": "started at: {value}",
+    "field_systolic_mmhg": "systolic pressure: {value} mmHg",
+    "field_temperature_c": "temperature: {value} °C",
+    "field_term": "term: {value}",
+    "field_text": "text: {value}",
+    "field_time": "time: {value}",
+    "field_trial_id": "trial ID: {value}",
+    "field_volume_given_ml": "volume given: {value} mL",
+    "field_volume_infused_ml": "volume infused: {value} mL",
+    "field_weight_kg": "weight: {value} kg",
+    "field_weight_measured_at": "weight measured at: {value}",
+}
+
+# A field's name alone, for "<name>: <rule>".
+LABEL_TEXTS = {
+    "label_temperature_c": "temperature (°C)",
+    "label_heart_rate_bpm": "heart rate (/min)",
+    "label_systolic_mmhg": "systolic pressure (mmHg)",
+    "label_diastolic_mmhg": "diastolic pressure (mmHg)",
+    "label_respiratory_rate_per_min": "respiratory rate (/min)",
+    "label_spo2_pct": "SpO2 (%)",
+    "label_avpu": "AVPU",
+    "label_on_oxygen": "on oxygen",
+    "label_rate_gtt_per_min": "rate (gtt/min)",
+    "label_drop_factor_gtt_per_ml": "drop factor (gtt/mL)",
+    "label_volume_given_ml": "volume given (mL)",
+    "label_volume_infused_ml": "volume infused (mL)",
+    "label_weight_kg": "weight (kg)",
+}
 
 TEXTS: dict[str, str] = {
     # generic
@@ -21,6 +99,230 @@ TEXTS: dict[str, str] = {
         "({weight_kg} kg) was recorded since: recalculate and verify"
     ),
     "correction_would_not_hold": "correct: the corrected record would not hold: {problem}",
+    # the rule book
+    "act_dose": "dose",
+    "act_verify_dose": "verify dose",
+    "act_identity_check": "identity check",
+    "act_premedication": "premedication",
+    "act_thaw": "thaw",
+    "act_start": "start",
+    "act_rate": "rate",
+    "act_hold_slow_rate": "hold slow rate",
+    "act_pause": "pause",
+    "act_stop": "stop",
+    "act_end": "end",
+    "replay_refused": "event {seq} ({event_type}): {refusal}",
+    "infusion_exists": "create: this infusion exists already",
+    "infusion_not_created": "{event_type}: the infusion record has not been created",
+    "not_an_infusion_event": "{event_type} is not an infusion event",
+    "infusion_was_stopped": "{action}: the infusion was stopped",
+    "infusion_started_at": "{action}: the infusion started at {at}",
+    "infusion_not_started": "{action}: the infusion has not started",
+    "infusion_ended_at": "{action}: the infusion ended at {at}",
+    "infusion_stopped_at": "{action}: the infusion stopped at {at}",
+    "before_start": "{action}: {at} is before the start at {started_at}",
+    "before_last_pause": "{action}: {at} is before the last pause or resume",
+    "verify_no_dose": "verify dose: no dose has been calculated",
+    "verify_replaced": "verify dose: the calculation was replaced; verify the current one",
+    "verify_already": "verify dose: already verified by {verified_by}",
+    "verify_second_person": (
+        "verify dose: a second person must verify; {calculated_by} calculated this dose"
+    ),
+    "premedication_blocked_identity": (
+        "premedication blocked: check the patient's and the product's identity first"
+    ),
+    "premedication_already": "premedication: already given at {at}; correct that entry instead",
+    "thaw_blocked_identity": "thaw blocked: check the patient's and the product's identity first",
+    "thaw_already": "thaw: already recorded at {at}; correct that entry instead",
+    "start_blocked_identity": (
+        "start blocked: check the patient's and the product's identity first"
+    ),
+    "start_blocked_no_dose": "start blocked: no dose has been calculated for this infusion",
+    "start_blocked_unverified": (
+        "start blocked: the dose calculation is not verified by a second person"
+    ),
+    "start_blocked_baseline_vitals": "start blocked: record the baseline vital signs first",
+    "start_blocked_give_premed": "start blocked: give {drug} {dose_mg} mg {route} first",
+    "start_blocked_premed": (
+        "start blocked: {minutes_left} min left of the {wait_min} min after {drug}"
+    ),
+    "start_blocked_thaw": "start blocked: record the thaw of the product first",
+    "start_before_thaw": "start: {at} is before the thaw at {thawed_at}",
+    "start_blocked_post_thaw": (
+        "start blocked: the product was thawed at {thawed_at}, more than {limit_min} min "
+        "before; past its post-thaw limit, do not infuse"
+    ),
+    "late_start": "start {waited_min} min after {drug}, later than the protocol's {latest_min} min",
+    "drop_factor_differs": (
+        "drop factor: the set in use ({in_use} gtt/mL) differs from the drip plan's "
+        "({planned} gtt/mL): recalculate the plan"
+    ),
+    "give_a_reason": "{warning}: give a reason",
+    "rate_paused": "rate: the infusion is paused; resume it first",
+    "rate_one_phase": "rate: this bag runs at the slow rate to the end (one phase)",
+    "rate_step_blocked_slow_phase": (
+        "rate step blocked: {minutes_left} min left of the {phase_min} min slow phase"
+    ),
+    "rate_step_blocked_discomfort": (
+        "rate step blocked: confirm that the patient has no discomfort; otherwise hold the slow "
+        "rate, pause or stop, and record the reaction"
+    ),
+    "rate_out_of_range": (
+        "rate: must be {low}-{high} gtt/min in the fast phase, got {rate}"
+    ),
+    "hold_already_stepped": "hold slow rate: the rate was already stepped up",
+    "hold_needs_reason": "reason: holding the slow rate needs a reason",
+    "sae_not_serious": "sae report: adverse event {seq} is not serious",
+    "sae_reported_already": "sae report: event {seq} was reported already",
+    "sae_no_such_event": "sae report: no adverse event {seq} in this infusion",
+    "pause_already": "pause: the infusion is paused already",
+    "pause_needs_reason": "reason: a pause needs a reason",
+    "resume_not_paused": "resume: the infusion is not paused",
+    "resume_before_pause": "resume: {at} is before the pause",
+    "volume_out_of_bag": "{field}: must be 0-{bag_ml} mL (the bag), got {volume_ml}",
+    "stop_over_already": "stop: the infusion is over already",
+    "stop_needs_reason": "reason: stopping an infusion needs a reason",
+    "stop_before_start_volume": "volume given: nothing was given before the start; give 0",
+    "end_outside_window": (
+        "infusion ran {ran_min} min, outside the protocol's {low_min}-{high_min} min"
+    ),
+    "end_part_of_bag": "{volume_ml} mL infused of a {bag_ml} mL bag",
+    "end_give_a_reason": "end: {warnings:; }: give a reason",
+    "observation_recorded_already": "observation end: recorded already",
+    "observation_not_ended": "observation end: the infusion has not ended",
+    "observation_blocked_time": (
+        "observation end blocked: {minutes_left} min left of the {observation_min} min observation"
+    ),
+    "observation_blocked_end_vitals": (
+        "observation end blocked: record the vital signs at the end of the infusion"
+    ),
+    "observation_stopped_before_start": (
+        "observation end: the infusion was stopped before it started"
+    ),
+    "follow_up_not_ended": "follow-up: the infusion has not ended",
+    "follow_up_unknown": "check: must be one of {known}, got '{check}'",
+    "follow_up_already": "follow-up: {check} was recorded already",
+    "correct_no_earlier": "correct: no earlier event {seq}",
+    "dose_no_phase": "dose: the drip plan has no phase",
+    "payload_of_other_type": "{event_type}: its payload is a {model}",
+    # who may do what
+    "role_nurse": "a nurse",
+    "role_pharmacist": "a pharmacist",
+    "role_monitor": "a monitor",
+    "role_admin": "an admin",
+    "may_manage_accounts": "manage accounts",
+    "may_register_patient": "register a patient",
+    "may_record_weight": "record a weight",
+    "may_register_product": "register a product",
+    "may_release_product": "release a product",
+    "may_dispense_product": "dispense a product",
+    "may_return_product": "return or discard a product",
+    "may_create_infusion": "create an infusion",
+    "may_calculate_dose": "calculate a dose",
+    "may_verify_dose": "verify a dose",
+    "may_record_infusion_event": "record an infusion event",
+    "may_sign": "sign a clinical record",
+    "may_print": "print or export records",
+    "role_may_not": "{role} may not {action}",
+    "account_gone": "account '{username}' no longer exists",
+    "account_locked": "account '{username}' is locked",
+    # the log
+    "log_pair": "{field}: {value}",
+    "log_pairs": "{pairs:; }",
+    "log_correction": "corrects #{seq}: {pairs:; }",
+    "on_oxygen": " on O2",
+    "log_vitals": (
+        "T {temperature_c} °C, HR {heart_rate_bpm}, BP {systolic_mmhg}/{diastolic_mmhg}, "
+        "RR {respiratory_rate_per_min}, SpO2 {spo2_pct}%{oxygen}, {avpu}, NEWS2 {news2}"
+    ),
+    "log_dose": (
+        "{cells} cells in {final_volume_ml} mL ({product_volume_ml} mL of product), "
+        "weight {weight_kg} kg"
+    ),
+    "flag_serious": "serious",
+    "flag_dlt": "DLT",
+    "ae_flags": ", {flags}",
+    "ae_said": ": {description}",
+    "log_adverse_event": "{term} grade {grade}, {attribution}{flags}{said}",
+    "log_signature": "{meaning} by {printed_name} (signs #{signed_seq})",
+    "signed_by": "{meaning} by {printed_name}",
+    "corrected_by": "#{seq}: {reason} ({details})",
+    **{
+        f"event_{kind.value}": kind.value.replace("_", " ").capitalize()
+        for kind in EventType
+    },
+    **FIELD_TEXTS,
+    **LABEL_TEXTS,
+    "input_problem": "{field}: {rule}",
+    # alarms and what is due
+    "sign_temperature": "temperature",
+    "sign_heart_rate": "heart rate",
+    "sign_systolic": "systolic pressure",
+    "sign_diastolic": "diastolic pressure",
+    "sign_respiratory_rate": "respiratory rate",
+    "sign_spo2": "SpO2",
+    "alarm_out_of_limits": "{sign} {value} {unit} is outside the alert limits {low}-{high} {unit}",
+    "avpu_alert": "alert",
+    "avpu_confusion": "new confusion",
+    "avpu_voice": "responds to voice",
+    "avpu_pain": "responds to pain",
+    "avpu_unresponsive": "unresponsive",
+    "alarm_consciousness": "consciousness {level} ({avpu})",
+    "alarm_news2_band": "NEWS2 {total} ({band} clinical risk)",
+    "alarm_news2_single": "NEWS2 {total} with a single parameter scoring 3 (low-medium risk)",
+    "do_assess_reaction": "pause infusion, assess for infusion reaction",
+    "do_stop_call_physician": "stop infusion, call the responsible physician",
+    "do_urgent_review": "urgent clinical review; pause infusion, assess for infusion reaction",
+    "do_ward_review": "urgent ward-based review by a clinician",
+    "due_follow_up_acute": "acute-reaction check (24 h)",
+    "due_follow_up_delayed": "delayed-reaction check, {check:words}",
+    "due_sae_report": "report serious adverse event {seq} ({term}, grade {grade}) by {by}",
+    "due_alarm": "{alarm}: {action}",
+    "due_start_allowed": "start allowed from {at}",
+    "due_post_thaw_passed": "product past its post-thaw limit: do not infuse; tell the pharmacy",
+    "due_post_thaw_limit": "start before the product's post-thaw limit",
+    "due_rate_step": "rate step to {rate} gtt/min if no discomfort",
+    "due_vitals": "vital signs",
+    "due_expected_end": "expected end of the infusion",
+    "due_end_vitals": "vital signs at the end of the infusion",
+    "due_observation_vitals": "vital signs (observation)",
+    "due_observation_end": "observation complete",
+    "board_due": "{item:cap}",
+    "board_overdue": "Overdue: {item}",
+    "board_product_expired": "Product past its expiry: do not infuse; stop and tell the pharmacy",
+    # advisories of a calculation
+    "adv_viability_below_release": (
+        "{viability_pct}% is below the release limit of {release_min_pct}%: "
+        "this product cannot be released"
+    ),
+    "adv_weight_outside_usual": (
+        "{weight_kg} kg is outside the usual {usual_min_kg}–{usual_max_kg} kg of {protocol}: "
+        "confirm the weight before dosing"
+    ),
+    "adv_exceeds_max_duration": (
+        "even at {rate} gtt/min the infusion takes {takes_min} min, longer than the protocol's "
+        "{max_min} min: reduce the final volume or ask the investigator"
+    ),
+    # release criteria
+    "crit_viability": "Viability",
+    "crit_sterility": "Sterility (bacteria and fungi)",
+    "crit_mycoplasma": "Mycoplasma",
+    "crit_endotoxin": "Endotoxin",
+    "crit_marker": "Identity/purity {marker}",
+    "crit_tumorigenicity": "Tumorigenicity screening",
+    "crit_expiry": "Not past expiry",
+    # identity problems
+    "id_wristband_not_patient": "wristband {wristband} is not patient {trial_id}",
+    "id_trial_id_not_patient": "trial ID {given} is not this infusion's patient {trial_id}",
+    "id_initials_mismatch": "initials {given} do not match the patient",
+    "id_no_date_of_birth": "no date of birth on record: use the initials",
+    "id_date_of_birth_mismatch": "date of birth does not match the patient",
+    "id_bag_not_product": "bag {scanned} is not this infusion's product {product}{owner}",
+    "id_bag_owner": " (it belongs to patient {trial_id})",
+    "adv_shorter_than_min": (
+        "even at {rate} gtt/min the infusion ends after {ends_min} min, before the protocol's "
+        "minimum of {min_min} min: consider a larger final volume"
+    ),
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushBu
 
 from infusion_app.logic.alarm_board import BoardAlarm
 from infusion_app.logic.alarms import Priority
+from infusion_app.texts import render
 from infusion_app.ui.look import ALARM_STYLES, touch_sized
+from infusion_app.ui.translations import shown
 
 
 class AlarmBanner(QFrame):
@@ -54,7 +56,7 @@ class AlarmBanner(QFrame):
             Priority.MEDIUM: self.tr("MEDIUM"),
             Priority.LOW: self.tr("Reminder"),
         }[top.priority]
-        self.text.setText(f"{label}: {top.message}")
+        self.text.setText(f"{label}: {shown(top.message)}")
         self.more.setText(self.tr("+{0} more").format(len(alarms) - 1) if len(alarms) > 1 else "")
         self.setStyleSheet(f"#alarmBanner {{ {ALARM_STYLES[top.priority]} }}")
         self.ack.setEnabled(can_acknowledge)
@@ -70,7 +72,8 @@ class AlarmBanner(QFrame):
 
     def _acknowledge(self) -> None:
         if self.alarms:
-            self.acknowledged.emit(self.alarms[0].key, self.alarms[0].message)
+            # the record keeps the English line, as it always has
+            self.acknowledged.emit(self.alarms[0].key, render(self.alarms[0].message, "en"))
 
     @staticmethod
     def _sound() -> None:

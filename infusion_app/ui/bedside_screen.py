@@ -61,6 +61,7 @@ from infusion_app.ui.look import failure_text, local_time, say, touch_sized
 from infusion_app.ui.signature_dialog import SignatureDialog
 from infusion_app.ui.step_strip import StepStrip
 from infusion_app.ui.tasks import Tasks
+from infusion_app.ui.translations import shown
 from infusion_app.ui.vitals_entry import VitalsEntry
 
 # The buttons, in the order of the bedside, are the declared steps' (services/bedside.py):
@@ -76,7 +77,7 @@ MEANINGS = {
 }
 
 
-def shown(text: str) -> str:
+def declared(text: str) -> str:
     """A declared text (services/bedside.py marks them; lupdate files them in context "")."""
     return QCoreApplication.translate("", text)
 
@@ -137,7 +138,7 @@ class BedsideScreen(QWidget):
         touch_sized(self.more)
         menu = QMenu(self.more)
         self.menu_actions = {
-            step.name: menu.addAction(shown(_button(step).label), partial(self._press, step))
+            step.name: menu.addAction(declared(_button(step).label), partial(self._press, step))
             for step in MENU
         }
         self.correct_action = self.menu_actions[bedside.CORRECT.name]
@@ -178,7 +179,7 @@ class BedsideScreen(QWidget):
         for index, step in enumerate(GRID):
             action = _button(step).gate
             assert action is not None
-            button = QPushButton(shown(_button(step).label))
+            button = QPushButton(declared(_button(step).label))
             button.setObjectName(f"action_{action.name.lower()}")
             button.setProperty("writes", True)
             touch_sized(button)
@@ -308,7 +309,7 @@ class BedsideScreen(QWidget):
         self.buttons[BedsideAction.RATE_STEP].setText(
             self.tr("Change &rate")
             if state.rate_step_at is not None
-            else shown(_button(bedside.RATE).label)
+            else declared(_button(bedside.RATE).label)
         )
         for action, button in self.buttons.items():
             reason = self.reasons[action]
@@ -395,7 +396,8 @@ class BedsideScreen(QWidget):
     def _reasons(self, now: datetime) -> dict[BedsideAction, str | None]:
         assert self.view is not None
         username = self.user.username if self.user else None
-        reasons = blocked_reasons(self.view.state, self.view.status.protocol, now, username)
+        found = blocked_reasons(self.view.state, self.view.status.protocol, now, username)
+        reasons = {action: shown(why) if why else None for action, why in found.items()}
         if self.user is None:
             return dict.fromkeys(reasons, self.tr("log in first"))
         role = self.user.role
@@ -418,23 +420,23 @@ class BedsideScreen(QWidget):
             return
         if button.dialog is Dialog.CONFIRM:
             self._confirmed(
-                shown(button.title),
+                declared(button.title),
                 self._details(step),
                 lambda user, i: bedside.perform(self.ctx, user, i, step, {}),
-                shown(button.done),
+                declared(button.done),
             )
             return
         values: dict[str, str] = {}
         fields = self._fields(step)
         if fields:
-            answered = self._form(shown(button.title), fields, self._note(step))
+            answered = self._form(declared(button.title), fields, self._note(step))
             if answered is None:
                 return
             values = answered
         if step.meaning is None:
             self._act(
                 lambda user, i: bedside.perform(self.ctx, user, i, step, _arguments(step, values)),
-                shown(button.done),
+                declared(button.done),
             )
             return
         if step is bedside.VERIFY_DOSE and (self.view is None or self.view.state.dose is None):
@@ -442,12 +444,12 @@ class BedsideScreen(QWidget):
         self._signed(
             self.dose_to_verify()
             if step is bedside.VERIFY_DOSE
-            else shown(button.signs or button.title),
+            else declared(button.signs or button.title),
             self.tr(MEANINGS[step.meaning]),
             lambda user, i, password: bedside.perform(
                 self.ctx, user, i, step, _arguments(step, values), password=password
             ),
-            shown(button.done),
+            declared(button.done),
         )
 
     def _own(self) -> dict[str, Callable[[], None]]:
@@ -476,7 +478,7 @@ class BedsideScreen(QWidget):
         }.get(step.name, {})
         late = step is bedside.START and not self._note(step)  # no late start: no reason asked
         return [
-            Field(p.key, shown(p.label), suggested.get(p.key, ""))
+            Field(p.key, declared(p.label), suggested.get(p.key, ""))
             for p in step.params
             if p.label is not None and not (late and p.name == "override_reason")
         ]
@@ -485,11 +487,13 @@ class BedsideScreen(QWidget):
         assert self.view is not None
         state, protocol, now = self.view.state, self.view.status.protocol, self.ctx.now()
         if step is bedside.START:
-            return late_start_warning(state, protocol, now) or ""
+            warning = late_start_warning(state, protocol, now)
+            return shown(warning) if warning else ""
         if step is bedside.END:
-            return end_window_warning(state, protocol, now) or ""
+            warning = end_window_warning(state, protocol, now)
+            return shown(warning) if warning else ""
         note = _button(step).note
-        return shown(note) if note else ""
+        return declared(note) if note else ""
 
     def _details(self, step: bedside.BedsideStep) -> list[str]:
         if step is bedside.PREMEDICATION:
@@ -686,7 +690,7 @@ class BedsideScreen(QWidget):
             lambda user, i: bedside.check_identity(
                 self.ctx, user, i, wristband=wristband, product_id=product
             ),
-            shown(_button(bedside.CHECK).done),
+            declared(_button(bedside.CHECK).done),
         )
 
     def _adverse_event(self) -> None:
@@ -698,13 +702,13 @@ class BedsideScreen(QWidget):
             return
         self._act(
             lambda user, i: bedside.record_adverse_event(self.ctx, user, i, **values),
-            shown(_button(bedside.ADVERSE_EVENT).done),
+            declared(_button(bedside.ADVERSE_EVENT).done),
         )
 
     def _record_vitals(self, values: dict[str, Any]) -> None:
         self._act(
             lambda user, i: bedside.record_vitals(self.ctx, user, i, values),
-            shown(_button(bedside.VITALS).done),
+            declared(_button(bedside.VITALS).done),
             after=self.vitals.clear,
         )
 
@@ -717,7 +721,7 @@ class BedsideScreen(QWidget):
         entry = self.log.rows[row]
         values = FormDialog.ask(
             self,
-            self.tr("Correct entry #{0} ({1})").format(entry.seq, entry.what),
+            self.tr("Correct entry #{0} ({1})").format(entry.seq, shown(entry.what)),
             [
                 Field("time", self.tr("Correct time (HH:MM)"), local_time(entry.occurred_at)),
                 Field("reason", self.tr("Reason for the correction")),
@@ -739,7 +743,7 @@ class BedsideScreen(QWidget):
                 reason=values["reason"],
                 occurred_at=parse_entered_time("occurred_at", values["time"], day),
             ),
-            shown(_button(bedside.CORRECT).done),
+            declared(_button(bedside.CORRECT).done),
         )
 
     def _sae(self) -> None:
@@ -762,7 +766,7 @@ class BedsideScreen(QWidget):
         seq = waiting[labels.index(values["event"])].seq
         self._act(
             lambda user, i: bedside.report_sae(self.ctx, user, i, seq),
-            shown(_button(bedside.SAE_REPORTED).done),
+            declared(_button(bedside.SAE_REPORTED).done),
         )
 
     def _follow_up(self) -> None:
@@ -789,7 +793,7 @@ class BedsideScreen(QWidget):
             lambda user, i: bedside.record_follow_up(
                 self.ctx, user, i, values["check"], finding=values["finding"]
             ),
-            shown(_button(bedside.FOLLOW_UP).done),
+            declared(_button(bedside.FOLLOW_UP).done),
         )
 
     def _acknowledge(self, key: str, message: str) -> None:

@@ -22,6 +22,7 @@ from infusion_app.logic.errors import DomainError
 from infusion_app.logic.numbers import format_cells
 from infusion_app.logic.protocol import Protocol
 from infusion_app.ui.look import touch_sized
+from infusion_app.ui.translations import shown
 
 
 class DoseCalculator(QGroupBox):
@@ -146,7 +147,7 @@ class DoseCalculator(QGroupBox):
                 )
             )
         lines.append(self.tr("Expected duration: {0:.1f} min").format(plan.expected_duration_min))
-        lines += [f"⚠ {a.message}" for a in (*dose.warnings, *plan.warnings)]
+        lines += [f"⚠ {shown(a.message)}" for a in (*dose.warnings, *plan.warnings)]
         self.result.setText("\n".join(lines))
         error = any(a.level == "error" for a in plan.warnings)
         self.result.setStyleSheet("font-size: 12pt;" + (" color: #b00020;" if error else ""))

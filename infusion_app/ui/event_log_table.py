@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 from infusion_app.logic.event_log import LogRow
 from infusion_app.ui.look import local_time
 from infusion_app.ui.rows_table import ROW, RowsTable, Tint
+from infusion_app.ui.translations import shown
 
 CORRECTED_COLOUR = "#fff3e0"
 DETAILS_COLUMN = 5
@@ -46,8 +47,8 @@ class EventLogTable(RowsTable):
             if row.back_entered and row.back_entry_reason:
                 recorded += f" ({row.back_entry_reason})"
             marks = [
-                *(self.tr("signed {0}").format(s) for s in row.signed),
-                *(self.tr("corrected by {0}").format(c) for c in row.corrected_by),
+                *(self.tr("signed {0}").format(shown(s)) for s in row.signed),
+                *(self.tr("corrected by {0}").format(shown(c)) for c in row.corrected_by),
             ]
             texts.append(
                 [
@@ -55,8 +56,8 @@ class EventLogTable(RowsTable):
                     local_time(row.occurred_at, with_date=True),
                     recorded,
                     row.user,
-                    row.what,
-                    row.details,
+                    shown(row.what),
+                    shown(row.details),
                     "; ".join(marks),
                 ]
             )

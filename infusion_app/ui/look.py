@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from infusion_app.app_log import log_failure, log_file
 from infusion_app.logic.alarms import Priority
-from infusion_app.logic.errors import ErrorKind, kind_of
+from infusion_app.logic.errors import ErrorKind, InputError, kind_of
+from infusion_app.logic.messages import Message, input_problem, label
 from infusion_app.ui.rows_table import RowsTable
+from infusion_app.ui.translations import shown
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 OK_STYLE = "color: #1b5e20; font-weight: bold;"
@@ -39,8 +41,16 @@ def failure_text(exc: BaseException) -> str:
             f"Internal error ({type(exc).__name__}): details in the log file {log_file()}. "
             "Nothing was saved."
         )
-    text = str(exc)
+    text = problem_text(exc)
     return text[:1].upper() + text[1:]
+
+
+def problem_text(exc: BaseException) -> str:
+    """A refusal's one line in the interface's language, a field by its name, not its key."""
+    message = getattr(exc, "message", None)  # a message value renders in the UI language
+    if isinstance(exc, InputError):
+        message = input_problem(field=label(exc.field), rule=exc.rule)
+    return shown(message) if isinstance(message, Message) else str(exc)
 
 
 def say(label: QLabel, text: str, *, ok: bool = False, error: bool = False) -> None:

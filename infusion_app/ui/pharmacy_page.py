@@ -44,6 +44,7 @@ from infusion_app.ui.look import (
 from infusion_app.ui.rows_table import Tint
 from infusion_app.ui.signature_dialog import SignatureDialog
 from infusion_app.ui.tasks import Tasks
+from infusion_app.ui.translations import shown
 
 RESULT_COLOURS = {
     Result.PASS: PASS_COLOUR,
@@ -171,7 +172,7 @@ class PharmacyPage(QWidget):
         row = self.rows[index] if 0 <= index < len(self.rows) else None
         criteria = row.check.criteria if row else ()
         self.criteria.set_rows(
-            [[c.name, c.value, c.limit, c.result.value, c.source] for c in criteria],
+            [[shown(c.name), c.value, c.limit, c.result.value, c.source] for c in criteria],
             [{3: Tint(background=RESULT_COLOURS[c.result])} for c in criteria],
         )
         if row is None:

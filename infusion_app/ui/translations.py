@@ -17,7 +17,9 @@ import PySide6
 from platformdirs import user_cache_path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
+from infusion_app.logic.messages import Message
 from infusion_app.resources import resources_dir
+from infusion_app.texts import render
 
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 SOURCE_LANGUAGE = "en"
@@ -72,6 +74,11 @@ _current = [SOURCE_LANGUAGE]
 def current_language() -> str:
     """The language last installed (the file dialog's process is told to use it too)."""
     return _current[0]
+
+
+def shown(message: Message) -> str:
+    """A message value as text in the interface's current language."""
+    return render(message, current_language())
 
 
 class Translations:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from infusion_app.logic import news2
 from infusion_app.logic.errors import DomainError
 from infusion_app.logic.vitals import AVPU, parse_vitals
-from infusion_app.ui.look import touch_sized
+from infusion_app.ui.look import problem_text, touch_sized
 
 FIELDS = (
     ("temperature_c", "T °C", 60),
@@ -106,7 +106,7 @@ class VitalsEntry(QGroupBox):
         try:
             scored = news2.score(parse_vitals(values))
         except DomainError as problem:
-            self.score.setText(str(problem))
+            self.score.setText(problem_text(problem))
             self.score.setStyleSheet("color: #b00020;")
             return
         self.score.setText(self.tr("NEWS2 {0} ({1} risk)").format(scored.total, scored.band.value))

@@ -38,6 +38,7 @@ from infusion_app.ui.look import (
 )
 from infusion_app.ui.rows_table import Tint
 from infusion_app.ui.tasks import Tasks
+from infusion_app.ui.translations import shown
 
 
 def next_due_text(countdown: Countdown | None) -> str:
@@ -246,7 +247,7 @@ class WorklistPage(QWidget):
         )
 
     def _registered(self, trial_id: str, warnings: list[Advisory]) -> None:
-        notes = "; ".join(w.message for w in warnings)
+        notes = "; ".join(shown(w.message) for w in warnings)
         self._say(
             self.tr("Patient {0} registered.").format(trial_id) + (f" {notes}" if notes else ""),
             ok=True,
@@ -288,7 +289,7 @@ class WorklistPage(QWidget):
             )
 
         def done(warnings: list[Advisory]) -> None:
-            notes = "; ".join(w.message for w in warnings)
+            notes = "; ".join(shown(w.message) for w in warnings)
             text = self.tr("Weight of {0} recorded.").format(values["trial_id"])
             self._say(text + (f" {notes}" if notes else ""), ok=True)
 

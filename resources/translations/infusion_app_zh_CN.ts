@@ -3,367 +3,367 @@
   <context>
     <name />
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="806" />
+      <location filename="../../infusion_app/services/bedside.py" line="823" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="814" />
+      <location filename="../../infusion_app/services/bedside.py" line="831" />
       <source>Final volume (mL)</source>
       <translation>最终体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="816" />
+      <location filename="../../infusion_app/services/bedside.py" line="833" />
       <source>Drop factor (gtt/mL)</source>
       <translation>滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="818" />
+      <location filename="../../infusion_app/services/bedside.py" line="835" />
       <source>Calculate &amp;dose</source>
       <translation>计算剂量(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="818" />
+      <location filename="../../infusion_app/services/bedside.py" line="835" />
       <source>Calculate the dose</source>
       <translation>计算剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="819" />
+      <location filename="../../infusion_app/services/bedside.py" line="836" />
       <source>Dose calculated: a second person verifies it.</source>
       <translation>剂量已计算：请第二人核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="820" />
+      <location filename="../../infusion_app/services/bedside.py" line="837" />
       <source>From today's weight and the product's certificate of analysis.</source>
       <translation>依据今日体重和产品检验报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="826" />
+      <location filename="../../infusion_app/services/bedside.py" line="843" />
       <source>&amp;Verify dose</source>
       <translation>核对剂量(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="826" />
+      <location filename="../../infusion_app/services/bedside.py" line="843" />
       <source>Verify the dose</source>
       <translation>核对剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="827" />
+      <location filename="../../infusion_app/services/bedside.py" line="844" />
       <source>Dose verified.</source>
       <translation>剂量已核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="839" />
+      <location filename="../../infusion_app/services/bedside.py" line="856" />
       <source>&amp;Check identity</source>
       <translation>核对身份(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="839" />
+      <location filename="../../infusion_app/services/bedside.py" line="856" />
       <source>Check identity</source>
       <translation>核对身份</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="840" />
+      <location filename="../../infusion_app/services/bedside.py" line="857" />
       <source>Patient and bag match; product released and in date.</source>
       <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="845" />
+      <location filename="../../infusion_app/services/bedside.py" line="862" />
       <source>&amp;Premedication given</source>
       <translation>已给预处理药(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="845" />
+      <location filename="../../infusion_app/services/bedside.py" line="862" />
       <source>Premedication given</source>
       <translation>已给预处理药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="846" />
+      <location filename="../../infusion_app/services/bedside.py" line="863" />
       <source>Premedication recorded.</source>
       <translation>预处理用药已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="851" />
+      <location filename="../../infusion_app/services/bedside.py" line="868" />
       <source>&amp;Thawed</source>
       <translation>已复苏(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="851" />
+      <location filename="../../infusion_app/services/bedside.py" line="868" />
       <source>Product thawed</source>
       <translation>产品已复苏</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="851" />
+      <location filename="../../infusion_app/services/bedside.py" line="868" />
       <source>Thaw recorded.</source>
       <translation>复苏已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="859" />
+      <location filename="../../infusion_app/services/bedside.py" line="876" />
       <source>Drop factor of the giving set (gtt/mL)</source>
       <translation>输液器滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="862" />
+      <location filename="../../infusion_app/services/bedside.py" line="879" />
       <source>Reason for the late start</source>
       <translation>延迟开始的原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="865" />
+      <location filename="../../infusion_app/services/bedside.py" line="882" />
       <source>&amp;Start infusion</source>
       <translation>开始输注(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="865" />
+      <location filename="../../infusion_app/services/bedside.py" line="882" />
       <source>Start the infusion</source>
       <translation>开始输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="866" />
+      <location filename="../../infusion_app/services/bedside.py" line="883" />
       <source>Infusion started.</source>
       <translation>输注已开始。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="866" />
+      <location filename="../../infusion_app/services/bedside.py" line="883" />
       <source>Start of the infusion</source>
       <translation>输注开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="875" />
+      <location filename="../../infusion_app/services/bedside.py" line="892" />
       <source>New rate (gtt/min)</source>
       <translation>新滴速 (滴/分)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="877" />
+      <location filename="../../infusion_app/services/bedside.py" line="894" />
       <source>&amp;Rate step</source>
       <translation>调速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="877" />
+      <location filename="../../infusion_app/services/bedside.py" line="894" />
       <source>Rate step</source>
       <translation>调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="877" />
+      <location filename="../../infusion_app/services/bedside.py" line="894" />
       <source>Rate changed.</source>
       <translation>滴速已改变。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="879" />
+      <location filename="../../infusion_app/services/bedside.py" line="896" />
       <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
       <translation>仅在患者无不适时调速；否则维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="885" />
+      <location filename="../../infusion_app/services/bedside.py" line="902" />
       <source>Discomfort reported</source>
       <translation>患者所述不适</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="887" />
+      <location filename="../../infusion_app/services/bedside.py" line="904" />
       <source>&amp;Hold slow rate</source>
       <translation>维持慢速(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="887" />
+      <location filename="../../infusion_app/services/bedside.py" line="904" />
       <source>Hold the slow rate</source>
       <translation>维持慢速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="888" />
+      <location filename="../../infusion_app/services/bedside.py" line="905" />
       <source>Slow rate held.</source>
       <translation>已维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="905" />
+      <location filename="../../infusion_app/services/bedside.py" line="922" />
       <source>Record vital signs</source>
       <translation>记录生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="905" />
+      <location filename="../../infusion_app/services/bedside.py" line="922" />
       <source>Vital signs</source>
       <translation>生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="906" />
+      <location filename="../../infusion_app/services/bedside.py" line="923" />
       <source>Vital signs recorded.</source>
       <translation>生命体征已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="929" />
+      <location filename="../../infusion_app/services/bedside.py" line="946" />
       <source>Reactio&amp;n / AE</source>
       <translation>反应 / 不良事件(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="929" />
+      <location filename="../../infusion_app/services/bedside.py" line="946" />
       <source>Reaction / adverse event</source>
       <translation>反应 / 不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="930" />
+      <location filename="../../infusion_app/services/bedside.py" line="947" />
       <source>Adverse event recorded.</source>
       <translation>不良事件已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="938" />
+      <location filename="../../infusion_app/services/bedside.py" line="955" />
       <source>Serious adverse event reported…</source>
       <translation>严重不良事件已报告…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="939" />
+      <location filename="../../infusion_app/services/bedside.py" line="956" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="940" />
+      <location filename="../../infusion_app/services/bedside.py" line="957" />
       <source>SAE report recorded.</source>
       <translation>SAE 报告已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="945" />
+      <location filename="../../infusion_app/services/bedside.py" line="962" />
       <source>P&amp;ause</source>
       <translation>暂停(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="945" />
+      <location filename="../../infusion_app/services/bedside.py" line="962" />
       <source>Pause the infusion</source>
       <translation>暂停输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="946" />
+      <location filename="../../infusion_app/services/bedside.py" line="963" />
       <source>Infusion paused.</source>
       <translation>输注已暂停。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="950" />
+      <location filename="../../infusion_app/services/bedside.py" line="967" />
       <source>Res&amp;ume</source>
       <translation>继续(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="950" />
+      <location filename="../../infusion_app/services/bedside.py" line="967" />
       <source>Infusion resumed</source>
       <translation>输注已继续</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="951" />
+      <location filename="../../infusion_app/services/bedside.py" line="968" />
       <source>Infusion resumed.</source>
       <translation>输注已继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="956" />
+      <location filename="../../infusion_app/services/bedside.py" line="973" />
       <source>Volume given (mL)</source>
       <translation>已输入体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="959" />
+      <location filename="../../infusion_app/services/bedside.py" line="976" />
       <source>St&amp;op</source>
       <translation>停止(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="959" />
+      <location filename="../../infusion_app/services/bedside.py" line="976" />
       <source>Stop the infusion for good</source>
       <translation>永久停止输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="960" />
+      <location filename="../../infusion_app/services/bedside.py" line="977" />
       <source>Infusion stopped.</source>
       <translation>输注已停止。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="960" />
+      <location filename="../../infusion_app/services/bedside.py" line="977" />
       <source>Stop of the infusion</source>
       <translation>输注停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="961" />
+      <location filename="../../infusion_app/services/bedside.py" line="978" />
       <source>Observation still follows a stop.</source>
       <translation>停止后仍需观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="967" />
+      <location filename="../../infusion_app/services/bedside.py" line="984" />
       <source>Volume infused (mL)</source>
       <translation>输注体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="970" />
+      <location filename="../../infusion_app/services/bedside.py" line="987" />
       <source>Reason (outside the time window or not the whole bag)</source>
       <translation>原因（超出时间窗或未输完整袋）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="974" />
+      <location filename="../../infusion_app/services/bedside.py" line="991" />
       <source>&amp;End infusion</source>
       <translation>结束输注(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="974" />
+      <location filename="../../infusion_app/services/bedside.py" line="991" />
       <source>End of the infusion</source>
       <translation>输注结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="975" />
+      <location filename="../../infusion_app/services/bedside.py" line="992" />
       <source>Infusion ended: vital signs now, then observation.</source>
       <translation>输注已结束：现在测生命体征，然后观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="980" />
+      <location filename="../../infusion_app/services/bedside.py" line="997" />
       <source>End o&amp;bservation</source>
       <translation>结束观察(&amp;B)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="980" />
+      <location filename="../../infusion_app/services/bedside.py" line="997" />
       <source>Observation ended</source>
       <translation>观察已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="981" />
+      <location filename="../../infusion_app/services/bedside.py" line="998" />
       <source>Observation ended.</source>
       <translation>观察已结束。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="993" />
+      <location filename="../../infusion_app/services/bedside.py" line="1010" />
       <source>Follow-up check done…</source>
       <translation>随访检查已完成…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="993" />
+      <location filename="../../infusion_app/services/bedside.py" line="1010" />
       <source>Follow-up check done</source>
       <translation>随访检查已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="994" />
+      <location filename="../../infusion_app/services/bedside.py" line="1011" />
       <source>Follow-up check recorded.</source>
       <translation>随访检查已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="999" />
+      <location filename="../../infusion_app/services/bedside.py" line="1016" />
       <source>Note</source>
       <translation>记录内容</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1001" />
+      <location filename="../../infusion_app/services/bedside.py" line="1018" />
       <source>&amp;Write a note</source>
       <translation>写护理记录(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1001" />
+      <location filename="../../infusion_app/services/bedside.py" line="1018" />
       <source>Nursing note</source>
       <translation>护理记录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1002" />
+      <location filename="../../infusion_app/services/bedside.py" line="1019" />
       <source>Note recorded.</source>
       <translation>护理记录已保存。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1015" />
+      <location filename="../../infusion_app/services/bedside.py" line="1032" />
       <source>Correct the time of the selected log entry…</source>
       <translation>更正所选日志条目的时间…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1016" />
+      <location filename="../../infusion_app/services/bedside.py" line="1033" />
       <source>Correct an entry</source>
       <translation>更正记录条目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1016" />
+      <location filename="../../infusion_app/services/bedside.py" line="1033" />
       <source>Correction recorded.</source>
       <translation>更正已记录。</translation>
     </message>
@@ -429,27 +429,27 @@
   <context>
     <name>AlarmBanner</name>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="34" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="36" />
       <source>Acknowledge (F9)</source>
       <translation>确认 (F9)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="53" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="55" />
       <source>HIGH</source>
       <translation>高</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="54" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="56" />
       <source>MEDIUM</source>
       <translation>中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="55" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="57" />
       <source>Reminder</source>
       <translation>提醒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="58" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="60" />
       <source>+{0} more</source>
       <translation>另有 {0} 条</translation>
     </message>
@@ -457,232 +457,232 @@
   <context>
     <name>BedsideScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="131" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="132" />
       <source>Infusion &amp;list</source>
       <translation>输注列表(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="134" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="135" />
       <source>&amp;More</source>
       <translation>更多(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="160" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="161" />
       <source>Scan the wristband, then the bag</source>
       <translation>先扫腕带，再扫输液袋</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="269" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="270" />
       <source>{trial} · {initials} · {weight} kg (weighed {weighed}) · group {level} · infusion {number} · product {product} ({status}) · {protocol}</source>
       <translation>{trial} · {initials} · {weight} kg（称重 {weighed}）· {level} 组 · 第 {number} 次输注 · 产品 {product}（{status}）· {protocol}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="309" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="310" />
       <source>Change &amp;rate</source>
       <translation>改变滴速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="373" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="374" />
       <source>Target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="375" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="376" />
       <source>PAUSED</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="379" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="379" />
       <source>expected end</source>
       <translation>预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="382" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="383" />
       <source>plan: {0} gtt/min, then {1}, {2} mL, {3} gtt/mL set</source>
       <translation>方案：{0} 滴/分，然后 {1}，{2} mL，输液器 {3} 滴/mL</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="400" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="402" />
       <source>log in first</source>
       <translation>请先登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="406" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="408" />
       <source>not for your role ({0})</source>
       <translation>您的角色（{0}）不能执行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="518" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="522" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="562" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="566" />
       <source>{drug} {dose} mg {route}, {minutes} min before the start</source>
       <translation>{drug} {dose} mg {route}，开始前 {minutes} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="575" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="579" />
       <source>Product {0}, lot {1}</source>
       <translation>产品 {0}，批号 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="576" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="580" />
       <source>Infuse within {0} min of the thaw</source>
       <translation>复苏后 {0} 分钟内输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="73" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="74" />
       <source>verified</source>
       <translation>已核对</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="614" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="618" />
       <source>{rate} gtt/min for {minutes} min ({volume} mL)</source>
       <translation>{rate} 滴/分，{minutes} 分钟（{volume} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="622" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="626" />
       <source>Weight: {0} kg, measured {1}</source>
       <translation>体重：{0} kg，称重于 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="625" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="629" />
       <source>Dose: {0} (group {1})</source>
       <translation>剂量：{0}（{1} 组）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="628" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="632" />
       <source>Concentration: {0}, viability {1} %: {2} viable</source>
       <translation>浓度：{0}，活率 {1} %：活细胞 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="633" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="637" />
       <source>Target {0}; delivered {1} (deviation {2} %)</source>
       <translation>目标 {0}；实际输注 {1}（偏差 {2} %）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="638" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="642" />
       <source>Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)</source>
       <translation>产品体积：{0} mL；最终体积：{1} mL（稀释液 {2} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="643" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="647" />
       <source>Drip plan, {0} gtt/mL set: {1}; expected {2} min</source>
       <translation>滴速方案，输液器 {0} 滴/mL：{1}；预计 {2} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="645" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="649" />
       <source>, then </source>
       <translation>，然后 </translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="666" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="670" />
       <source>wristband {0}</source>
       <translation>腕带 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="668" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="672" />
       <source>wristband not scanned</source>
       <translation>腕带未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="669" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="673" />
       <source>bag {0}</source>
       <translation>输液袋 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="671" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="675" />
       <source>bag not scanned</source>
       <translation>输液袋未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="679" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="683" />
       <source>Scan the patient's wristband and the bag first.</source>
       <translation>请先扫描患者腕带和输液袋。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="74" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="75" />
       <source>administered</source>
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="715" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="719" />
       <source>Select the entry to correct in the log first.</source>
       <translation>请先在日志中选择要更正的条目。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="720" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="724" />
       <source>Correct entry #{0} ({1})</source>
       <translation>更正条目 #{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="722" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="726" />
       <source>Correct time (HH:MM)</source>
       <translation>正确时间 (HH:MM)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="723" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="727" />
       <source>Reason for the correction</source>
       <translation>更正原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="725" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="729" />
       <source>The original entry stays in the record beside the correction.</source>
       <translation>原条目保留在记录中，与更正并列。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="731" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="735" />
       <source>Correction of entry #{0}</source>
       <translation>更正条目 #{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="75" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="76" />
       <source>corrected</source>
       <translation>已更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="753" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="757" />
       <source>No serious adverse event is waiting to be reported.</source>
       <translation>没有待报告的严重不良事件。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="757" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="761" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="758" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="762" />
       <source>Event</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="777" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="781" />
       <source>No follow-up check is open for this infusion.</source>
       <translation>此输注没有待完成的随访检查。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="780" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="784" />
       <source>Follow-up check done</source>
       <translation>随访检查已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="782" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="786" />
       <source>Check</source>
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="783" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="787" />
       <source>Finding</source>
       <translation>发现</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="798" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="802" />
       <source>Alarm acknowledged.</source>
       <translation>报警已确认。</translation>
     </message>
@@ -708,72 +708,72 @@
   <context>
     <name>Countdown</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="87" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="88" />
       <source>Start allowed in</source>
       <translation>距可开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="88" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="89" />
       <source>Start allowed</source>
       <translation>可以开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="89" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
       <source>Rate step in</source>
       <translation>距调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
       <source>Rate step due</source>
       <translation>应调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
       <source>Vitals due in</source>
       <translation>距测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
       <source>Vitals due</source>
       <translation>应测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
       <source>Expected end in</source>
       <translation>距预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
       <source>Expected end reached</source>
       <translation>已到预计结束时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
       <source>Observation ends in</source>
       <translation>距观察结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
       <source>Post-thaw limit in</source>
       <translation>距复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
       <source>Post-thaw limit passed</source>
       <translation>已超过复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
       <source>SAE report due in</source>
       <translation>距 SAE 报告截止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
       <source>SAE report overdue</source>
       <translation>SAE 报告已逾期</translation>
     </message>
@@ -781,87 +781,87 @@
   <context>
     <name>DoseCalculator</name>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="30" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="31" />
       <source>Dose calculator</source>
       <translation>剂量计算器</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="40" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="41" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="42" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="43" />
       <source>Dose level</source>
       <translation>剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="46" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="47" />
       <source>Weight (kg)</source>
       <translation>体重 (kg)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="47" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="48" />
       <source>Concentration (cells/mL)</source>
       <translation>浓度 (细胞/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="48" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="49" />
       <source>Viability (%)</source>
       <translation>活率 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="49" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="50" />
       <source>Product volume in the bag (mL)</source>
       <translation>袋内产品体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="50" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="51" />
       <source>Drop factor (gtt/mL)</source>
       <translation>滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="51" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="52" />
       <source>Final volume (mL)</source>
       <translation>最终体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="109" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="110" />
       <source>Enter weight, concentration and viability.</source>
       <translation>请输入体重、浓度和活率。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="128" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="129" />
       <source>Target: {0} ({1}/kg × {2} kg)</source>
       <translation>目标：{0}（{1}/kg × {2} kg）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="133" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="134" />
       <source>Product volume: {0} mL</source>
       <translation>产品体积：{0} mL</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="134" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="135" />
       <source>Delivered: {0}</source>
       <translation>实际给予：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="135" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="136" />
       <source>Deviation: {0:+.2f} % (tolerance ±{1} %)</source>
       <translation>偏差：{0:+.2f} %（允许 ±{1} %）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="138" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="139" />
       <source>Final volume: {0} mL (diluent {1} mL)</source>
       <translation>最终体积：{0} mL（稀释液 {1} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="144" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="145" />
       <source>Phase {0}: {1} gtt/min for {2:.1f} min ({3} mL)</source>
       <translation>第 {0} 阶段：{1} 滴/分，{2:.1f} 分钟（{3} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/dose_calculator.py" line="148" />
+      <location filename="../../infusion_app/ui/dose_calculator.py" line="149" />
       <source>Expected duration: {0:.1f} min</source>
       <translation>预计时长：{0:.1f} 分钟</translation>
     </message>
@@ -932,47 +932,47 @@
   <context>
     <name>EventLogTable</name>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="25" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="26" />
       <source>#</source>
       <translation>#</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="26" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="27" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="27" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="28" />
       <source>Recorded (back-entry)</source>
       <translation>录入时间（补录）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="28" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="29" />
       <source>User</source>
       <translation>用户</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="29" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="30" />
       <source>Entry</source>
       <translation>条目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="30" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="31" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="31" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="32" />
       <source>Signed / corrected</source>
       <translation>签名 / 更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="49" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="50" />
       <source>signed {0}</source>
       <translation>签名：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="50" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="51" />
       <source>corrected by {0}</source>
       <translation>更正：{0}</translation>
     </message>
@@ -988,66 +988,61 @@
   <context>
     <name>LoginScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="68" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="67" />
       <source>Username</source>
       <translation>用户名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="69" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="68" />
       <source>Printed name</source>
       <translation>签名人姓名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="70" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="69" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="71" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="70" />
       <source>Repeat password</source>
       <translation>再次输入密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="90" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="89" />
       <source>Create the administrator</source>
       <translation>创建管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="90" />
-      <location filename="../../infusion_app/ui/login_screen.py" line="102" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="89" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="101" />
       <source>Log in</source>
       <translation>登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="93" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="92" />
       <source>This station has no accounts yet. The first account administers the others and signs no clinical act.</source>
       <translation>本工作站还没有账户。第一个账户负责管理其他账户，不签署任何临床操作。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="102" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="101" />
       <source>Create administrator</source>
       <translation>创建管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="107" />
-      <location filename="../../infusion_app/ui/login_screen.py" line="115" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="106" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="114" />
       <source>Opening the record…</source>
       <translation>正在打开记录…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="126" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="125" />
       <source>password: the two entries differ</source>
       <translation>密码：两次输入不一致</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="134" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="133" />
       <source>Checking…</source>
       <translation>正在核对…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="153" />
-      <source>Unexpected error: {0}</source>
-      <translation>意外错误：{0}</translation>
     </message>
   </context>
   <context>
@@ -1239,208 +1234,208 @@
   <context>
     <name>PharmacyPage</name>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="66" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="67" />
       <source>Pharmacy: release and dose</source>
       <translation>药房：放行与剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="70" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="71" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="71" />
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="254" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="72" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="255" />
       <source>Lot</source>
       <translation>批号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="72" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="73" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="73" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="74" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="74" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="75" />
       <source>Verdict now</source>
       <translation>当前结论</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="81" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="82" />
       <source>Criterion</source>
       <translation>标准</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="82" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="83" />
       <source>Value</source>
       <translation>结果值</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="83" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="84" />
       <source>Limit</source>
       <translation>限度</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="84" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="85" />
       <source>Result</source>
       <translation>判定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="85" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="86" />
       <source>Source</source>
       <translation>来源</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="94" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="95" />
       <source>&amp;Enter CoA…</source>
       <translation>录入检验报告(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="96" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="97" />
       <source>&amp;Import CoA file…</source>
       <translation>导入检验报告文件(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="98" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="99" />
       <source>&amp;Release…</source>
       <translation>放行(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="100" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="101" />
       <source>&amp;Dispense…</source>
       <translation>发放(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="178" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="179" />
       <source>No product selected.</source>
       <translation>未选择产品。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="207" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="208" />
       <source>already {0}</source>
       <translation>已{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="213" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="214" />
       <source>{0}: every criterion must pass</source>
       <translation>{0}：所有标准都必须通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="209" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="210" />
       <source>only a released product is dispensed (this one is {0})</source>
       <translation>只有已放行的产品才能发放（此产品为 {0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="215" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="216" />
       <source>{0} now ({1}): a product is dispensed only while every criterion passes</source>
       <translation>当前为 {0}（{1}）：只有所有标准仍然通过的产品才能发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="250" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="251" />
       <source>Certificate of analysis</source>
       <translation>检验报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="252" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="253" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="253" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="254" />
       <source>Patient trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="255" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="256" />
       <source>Total cells per mL</source>
       <translation>每 mL 总细胞数</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="256" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
       <source>Volume (mL)</source>
       <translation>体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
       <source>Viability (%)</source>
       <translation>活率 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
       <source>empty = pending</source>
       <translation>留空 = 待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="259" />
       <source>Sterility</source>
       <translation>无菌</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="259" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="260" />
       <source>Mycoplasma</source>
       <translation>支原体</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="260" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="261" />
       <source>Endotoxin (EU/mL)</source>
       <translation>内毒素 (EU/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="263" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="264" />
       <source>Tumorigenicity</source>
       <translation>致瘤性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="267" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="268" />
       <source>Markers (%)</source>
       <translation>表面标志 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="268" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="269" />
       <source>Expires (YYYY-MM-DD HH:MM, station time)</source>
       <translation>有效期至（YYYY-MM-DD HH:MM，工作站时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="294" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="295" />
       <source>Import a CoA (JSON)</source>
       <translation>导入检验报告 (JSON)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="294" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="295" />
       <source>CoA files (*.json)</source>
       <translation>检验报告文件 (*.json)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="313" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="314" />
       <source>Product {0} registered.</source>
       <translation>产品 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="321" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="322" />
       <source>released</source>
       <translation>已放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="321" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="322" />
       <source>dispensed</source>
       <translation>已发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="323" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="324" />
       <source>Release of product {0}: every criterion passed</source>
       <translation>放行产品 {0}：所有标准均通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="325" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="326" />
       <source>Dispensing of product {0} for infusion</source>
       <translation>发放产品 {0} 用于输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="328" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="329" />
       <source>Product {0} {1}.</source>
       <translation>产品 {0} {1}。</translation>
     </message>
@@ -1603,32 +1598,32 @@
   <context>
     <name>Status</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="103" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="104" />
       <source>Not started</source>
       <translation>未开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="104" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
       <source>Running</source>
       <translation>进行中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
       <source>Paused</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
       <source>Ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
       <source>Stopped</source>
       <translation>已停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
@@ -1707,167 +1702,167 @@
   <context>
     <name>WorklistPage</name>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="63" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="64" />
       <source>Infusions today</source>
       <translation>今日输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="67" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="68" />
       <source>Search by trial ID (or scan a wristband)</source>
       <translation>按受试者编号搜索（或扫描腕带）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="69" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
       <source>This station only ({0})</source>
       <translation>仅本工作站（{0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="72" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="73" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="77" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="78" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="78" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="210" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="79" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="79" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="80" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="80" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="81" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="81" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="82" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="82" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="83" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="83" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="84" />
       <source>Next due</source>
       <translation>下一项</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="84" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="85" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="89" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="90" />
       <source>&amp;Open at the bedside</source>
       <translation>在床旁打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="92" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="93" />
       <source>New &amp;patient…</source>
       <translation>新患者(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="96" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="97" />
       <source>New &amp;weight…</source>
       <translation>新体重(&amp;W)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="100" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="101" />
       <source>New &amp;infusion…</source>
       <translation>新输注(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="107" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="108" />
       <source>No infusions today here. Create one with New infusion.</source>
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="207" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="208" />
       <source>New patient</source>
       <translation>新患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="209" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="270" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="326" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="210" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="271" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="327" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="212" />
       <source>Sex</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="212" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="213" />
       <source>Age (years)</source>
       <translation>年龄（岁）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="213" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="271" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="214" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="272" />
       <source>Weight (kg), actual body weight</source>
       <translation>体重 (kg)，实际体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="216" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="274" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="217" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="275" />
       <source>Weighed at (HH:MM today, or date and time)</source>
       <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="219" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="220" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="220" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="221" />
       <source>Dose level or group</source>
       <translation>剂量水平或组别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="251" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="252" />
       <source>Patient {0} registered.</source>
       <translation>患者 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="268" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="269" />
       <source>New weight</source>
       <translation>新体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="292" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="293" />
       <source>Weight of {0} recorded.</source>
       <translation>{0} 的体重已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="324" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="325" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="329" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="330" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="335" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="336" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="356" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="357" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
     </message>

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from infusion_app.logic.availability import BedsideAction, blocked_reasons
+from infusion_app.logic.availability import BedsideAction
+from infusion_app.logic.availability import blocked_reasons as reasons_as_messages
 from infusion_app.logic.countdown import format_remaining, next_countdown
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.schedule import due_items
 from tests.logic.infusion_log import InfusionLog, t
+
+
+def blocked_reasons(*args: Any) -> dict[BedsideAction, str | None]:
+    """The reasons as the English lines a person reads (they are message values)."""
+    found = reasons_as_messages(*args)
+    return {action: None if why is None else str(why) for action, why in found.items()}
 
 
 def test_before_the_start_only_what_the_protocol_allows_is_enabled(cart):

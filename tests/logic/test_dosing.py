@@ -140,7 +140,7 @@ def test_weight_outside_soft_limits_warns(cart: Protocol) -> None:
     assert dose.product_volume_ml == 5
     (warning,) = dose.warnings
     assert (warning.level, warning.field) == ("warning", "weight_kg")
-    assert "outside the usual 30–150 kg" in warning.message
+    assert "outside the usual 30–150 kg" in str(warning.message)
 
 
 def test_viability_below_release_limit_warns(cart: Protocol) -> None:

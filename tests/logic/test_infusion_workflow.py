@@ -163,7 +163,7 @@ def test_a_late_start_needs_a_reason(log):
     ):
         log.started(t("09:05"))
     state = log.started(t("09:05"), override_reason="patient in radiology")
-    assert [(o.what, o.reason) for o in state.overrides] == [
+    assert [(str(o.what), o.reason) for o in state.overrides] == [
         (
             "start 65 min after dexamethasone, later than the protocol's 60 min",
             "patient in radiology",
@@ -268,7 +268,7 @@ def test_the_latest_abnormal_set_keeps_its_alarm_until_a_normal_one(log):
     log.ready(t("07:30"))
     log.vitals(t("07:40"), temperature_c="38.4")
     alarm = due(log, t("07:41"))["alarm:temperature_c_high"]
-    assert alarm.priority == "high" and "assess for infusion reaction" in alarm.message
+    assert alarm.priority == "high" and "assess for infusion reaction" in str(alarm.message)
     log.vitals(t("07:50"))
     assert not [k for k in due(log, t("07:51")) if k.startswith("alarm:")]
 

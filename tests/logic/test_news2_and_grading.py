@@ -179,7 +179,7 @@ def test_values_outside_alert_limits_raise_high_alarms(cart):
     assert {"temperature_c_high", "systolic_mmhg_low"} <= codes
     temperature = next(a for a in alarms if a.code == "temperature_c_high")
     assert temperature.priority == "high"
-    assert temperature.suggested_action == "pause infusion, assess for infusion reaction"
+    assert str(temperature.suggested_action) == "pause infusion, assess for infusion reaction"
 
 
 # --- CTCAE v5.0 -----------------------------------------------------------------------------

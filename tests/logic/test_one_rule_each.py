@@ -92,7 +92,13 @@ def test_the_identity_check_reads_what_the_screen_calls_a_wristband() -> None:
 
 def _note(occurred_at: datetime, recorded_at: datetime, reason: str | None) -> RecordedEvent:
     return RecordedEvent(
-        1, EventType.NOTE_ADDED, NoteAdded(text="pump alarm"), occurred_at, recorded_at, "nurse", reason
+        1,
+        EventType.NOTE_ADDED,
+        NoteAdded(text="pump alarm"),
+        occurred_at,
+        recorded_at,
+        "nurse",
+        reason,
     )
 
 

@@ -334,7 +334,7 @@ class BedsideMachine(RuleBasedStateMachine):
             assert s.thawed_at <= s.started_at <= s.thawed_at + 120 * minutes
             assert any(v.at <= s.started_at for v in s.vitals)
             if s.started_at > s.premedication_at + 60 * minutes:
-                assert any("later than the protocol's 60 min" in o.what for o in s.overrides)
+                assert any("later than the protocol's 60 min" in str(o.what) for o in s.overrides)
         if s.rate_step_at is not None:
             assert s.active_time(s.rate_step_at) >= 15 * minutes
             assert s.rate_gtt_per_min is not None and 40 <= s.rate_gtt_per_min <= 60

@@ -23,7 +23,7 @@ def test_each_english_text_uses_exactly_its_parameters(code: str) -> None:
     assert fields_of(english.TEXTS[code]) == set(CODES[code])
 
 
-@pytest.mark.parametrize("code", sorted(CODES))
+@pytest.mark.parametrize("code", sorted(set(CODES) - set(messages.FAMILIES)))
 def test_each_constructor_makes_its_own_code(code: str) -> None:
     build = getattr(messages, code)
     made = build(**{name: "x" for name in CODES[code]})

@@ -125,12 +125,13 @@ def test_a_refused_entry_says_why_in_one_line_and_saves_nothing(
     # the preview already says it, before anything is sent
     assert (
         entry.score.text()
-        == "diastolic_mmhg: must be below the systolic pressure (120 mmHg), got 130"
+        == "diastolic pressure (mmHg): must be below the systolic pressure (120 mmHg), got 130"
     )
     qtbot.keyClick(entry.inputs["spo2_pct"], Qt.Key.Key_Return)
     settle(qtbot, window)
     assert screen.message.text() == (
-        "Diastolic_mmhg: must be below the systolic pressure (120 mmHg), got 130"
+        # was "Diastolic_mmhg: ...": the field by its name, not its key
+        "Diastolic pressure (mmHg): must be below the systolic pressure (120 mmHg), got 130"
     )
     assert "\n" not in screen.message.text() and "Traceback" not in screen.message.text()
     assert screen.log.rowCount() == rows

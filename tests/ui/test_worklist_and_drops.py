@@ -95,7 +95,7 @@ def test_a_bad_weight_is_refused_naming_the_field(qtbot, ui_ctx, ui_staff, open_
     )
     qtbot.mouseClick(page.new_patient, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
-    assert page.message.text().startswith("Weight_kg: ")
+    assert page.message.text().startswith("Weight (kg): ")  # was "Weight_kg: ", its key
     assert views.list_patients(ui_ctx) == []
 
 
