@@ -404,8 +404,8 @@ class BedsideScreen(QWidget):
         who_may = {s.button.gate: s.action for s in bedside.STEPS if s.button and s.button.gate}
         for action in reasons:
             if not may(role, who_may.get(action, Action.RECORD_INFUSION_EVENT)):
-                shown = QCoreApplication.translate("Role", role.value)
-                reasons[action] = self.tr("not for your role ({0})").format(shown)
+                role_name = QCoreApplication.translate("Role", role.value)
+                reasons[action] = self.tr("not for your role ({0})").format(role_name)
         return reasons
 
     # --- actions --------------------------------------------------------------------------
