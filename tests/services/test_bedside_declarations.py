@@ -43,7 +43,7 @@ def test_calling_a_step_checks_its_arguments_like_a_function(ctx, staff, infusio
 def test_a_hard_stop_carries_its_message_value():
     stop = HardStop([m.text("wristband is for P002, not P001"), m.product_expired(product="B-7")])
     assert stop.message.code == "hard_stop"
-    problems = stop.message["problems"]
+    problems = stop.message.param("problems")
     assert isinstance(problems, tuple) and isinstance(problems[1], Message)
     assert problems[1].code == "product_expired"
     # the English line is word for word the one of before: "hard stop: " + "; ".join(...)
@@ -60,7 +60,7 @@ def test_an_unreleased_bag_at_the_check_is_a_message_and_the_record_keeps_englis
         bedside.check_identity(
             ctx, staff.nurse, unreleased, wristband="MSC|P001|WL", product_id=registered
         )
-    (problem,) = stopped.value.message["problems"]
+    (problem,) = stopped.value.message.param("problems")
     assert problem == m.product_not_released(product=registered, status="registered")
     failed = stored_events(ctx, unreleased)[-1]
     assert failed.type == "check_failed"
