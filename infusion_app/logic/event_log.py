@@ -16,6 +16,15 @@ from typing import Any
 from infusion_app.logic import messages as m
 from infusion_app.logic.backentry import is_back_entered
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import (
+    AdverseEventRecorded,
+    AlarmAcknowledged,
+    Correction,
+    DoseCalculated,
+    Signature,
+    VitalsRecorded,
+    plain,
+)
 from infusion_app.logic.infusion_state import RecordedEvent
 from infusion_app.logic.messages import Message, Param
 
@@ -42,13 +51,13 @@ def log_rows(events: Iterable[RecordedEvent]) -> list[LogRow]:
     signed: dict[int, list[Message]] = {}
     corrected: dict[int, list[Message]] = {}
     for event in stored:
-        p = event.payload
-        if event.type is EventType.SIGNATURE:
-            signed.setdefault(int(p["signed_seq"]), []).append(
-                m.signed_by(meaning=p["meaning"], printed_name=p["printed_name"])
+        data = event.data
+        if isinstance(data, Signature):
+            signed.setdefault(data.signed_seq, []).append(
+                m.signed_by(meaning=data.meaning.value, printed_name=data.printed_name)
             )
-        elif event.type is EventType.CORRECTION:
-            corrected.setdefault(int(p["corrects_seq"]), []).append(
+        elif isinstance(data, Correction):
+            corrected.setdefault(data.corrects_seq, []).append(
                 m.corrected_by(seq=event.seq, reason=event.reason or "", details=describe(event))
             )
     return [
@@ -68,66 +77,61 @@ def log_rows(events: Iterable[RecordedEvent]) -> list[LogRow]:
 
 
 def describe(event: RecordedEvent) -> Message:
-    """One line of what the entry says, in the words of the bedside."""
-    p = event.payload
-    match event.type:
-        case EventType.VITALS_RECORDED:
-            return describe_vitals(p)
-        case EventType.DOSE_CALCULATED:
+    """One line of what the entry says, in the words of the bedside. Values are shown as the
+    log stores them (``plain``): "95.5 mL", never a Python repr."""
+    data = event.data
+    match data:
+        case VitalsRecorded():
+            return describe_vitals(data)
+        case DoseCalculated():
             # the stored text has its unit ("1.27 × 10^8 cells"); the message adds it once
-            cells = str(p.get("delivered_cells_text")).removesuffix(" cells")
             return m.log_dose(
-                cells=cells,
-                final_volume_ml=_value(p.get("final_volume_ml")),
-                product_volume_ml=_value(p.get("product_volume_ml")),
-                weight_kg=_value(p.get("weight_kg")),
+                cells=data.delivered_cells_text.removesuffix(" cells"),
+                final_volume_ml=plain(data.final_volume_ml),
+                product_volume_ml=plain(data.product_volume_ml),
+                weight_kg=plain(data.weight_kg),
             )
-        case EventType.ADVERSE_EVENT_RECORDED:
+        case AdverseEventRecorded():
             flags = tuple(
                 flag()
-                for flag, on in ((m.flag_serious, p.get("serious")), (m.flag_dlt, p.get("dlt")))
+                for flag, on in ((m.flag_serious, data.serious), (m.flag_dlt, data.dlt))
                 if on
             )
             return m.log_adverse_event(
-                term=_value(p.get("other_term") or p.get("term")),
-                grade=_value(p.get("grade")),
-                attribution=_value(p.get("attribution")),
+                term=data.other_term or data.term,
+                grade=data.grade,
+                attribution=data.attribution,
                 flags=m.ae_flags(flags=flags) if flags else None,
-                said=m.ae_said(description=str(p["description"])) if p.get("description") else None,
+                said=m.ae_said(description=data.description) if data.description else None,
             )
-        case EventType.CORRECTION:
+        case Correction():
+            moved = {"time": plain(data.occurred_at)} if data.occurred_at else {}
             return m.log_correction(
-                seq=int(p["corrects_seq"]),
-                pairs=_pairs(
-                    {
-                        **({"time": p["occurred_at"]} if p.get("occurred_at") else {}),
-                        **p.get("changes", {}),
-                    }
-                ),
+                seq=data.corrects_seq, pairs=_pairs({**moved, **plain(data.changes)})
             )
-        case EventType.SIGNATURE:
+        case Signature():
             return m.log_signature(
-                meaning=_value(p.get("meaning")),
-                printed_name=_value(p.get("printed_name")),
-                signed_seq=_value(p.get("signed_seq")),
+                meaning=data.meaning.value,
+                printed_name=data.printed_name,
+                signed_seq=data.signed_seq,
             )
-        case EventType.ALARM_ACKNOWLEDGED:
-            return m.text(str(p.get("message") or p.get("alarm")))
+        case AlarmAcknowledged():
+            return m.text(data.message or data.alarm)
         case _:
-            return m.log_pairs(pairs=_pairs(p))
+            return m.log_pairs(pairs=_pairs(event.payload))
 
 
-def describe_vitals(p: Mapping[str, Any]) -> Message:
+def describe_vitals(v: VitalsRecorded) -> Message:
     return m.log_vitals(
-        temperature_c=_value(p.get("temperature_c")),
-        heart_rate_bpm=_value(p.get("heart_rate_bpm")),
-        systolic_mmhg=_value(p.get("systolic_mmhg")),
-        diastolic_mmhg=_value(p.get("diastolic_mmhg")),
-        respiratory_rate_per_min=_value(p.get("respiratory_rate_per_min")),
-        spo2_pct=_value(p.get("spo2_pct")),
-        oxygen=m.on_oxygen() if p.get("on_oxygen") else None,
-        avpu=_value(p.get("avpu")),
-        news2=_value(p.get("news2")),
+        temperature_c=plain(v.temperature_c),
+        heart_rate_bpm=v.heart_rate_bpm,
+        systolic_mmhg=v.systolic_mmhg,
+        diastolic_mmhg=v.diastolic_mmhg,
+        respiratory_rate_per_min=v.respiratory_rate_per_min,
+        spo2_pct=v.spo2_pct,
+        oxygen=m.on_oxygen() if v.on_oxygen else None,
+        avpu=v.avpu,
+        news2=v.news2,
     )
 
 
