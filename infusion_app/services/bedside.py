@@ -19,7 +19,6 @@ needs ``late_reason`` (back-entry after downtime); a time in the future is refus
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -272,12 +271,10 @@ def patient_known_since(session: Session, patient: Patient) -> datetime:
     ).scalar_one_or_none()
     if first is None:
         return patient.weight_measured_at
-    since = first.occurred_at
-    weighed = json.loads(first.payload).get("weight_measured_at")
-    if isinstance(weighed, str):
-        with contextlib.suppress(ValueError, TypeError):  # else the registration's time
-            since = min(since, datetime.fromisoformat(weighed))
-    return since
+    registered = ev.decode(first.type, first.payload)
+    if isinstance(registered, ev.PatientRegistered):
+        return min(first.occurred_at, registered.weight_measured_at)
+    return first.occurred_at
 
 
 def _aware(moment: datetime) -> datetime:

@@ -38,6 +38,7 @@ from infusion_app.logic.availability import BedsideAction, blocked_reasons
 from infusion_app.logic.countdown import next_countdown
 from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.event_log import log_rows
+from infusion_app.logic.events import DoseCalculated
 from infusion_app.logic.identity import looks_like_wristband
 from infusion_app.logic.numbers import format_cells, parse_int
 from infusion_app.logic.patient import SignatureMeaning
@@ -608,41 +609,42 @@ class BedsideScreen(QWidget):
         """Everything the second person checks, from the stored calculation itself."""
         assert self.view is not None and self.view.state.dose is not None
         dose = self.view.state.dose
-        calc = next((e.payload for e in self.view.events if e.seq == dose.seq), {})
+        found = next((e.data for e in self.view.events if e.seq == dose.seq), None)
+        calc = found if isinstance(found, DoseCalculated) else None  # the fold found it
 
-        def cells(key: str, unit: str = "") -> str:
-            value = calc.get(key)
-            return format_cells(Decimal(str(value))) + unit if value is not None else "?"
+        def cells(value: Decimal | None, unit: str = "") -> str:
+            return format_cells(value) + unit if value is not None else "?"
 
         phases = [
             self.tr("{rate} gtt/min for {minutes} min ({volume} mL)").format(
-                rate=phase["rate_gtt_per_min"],
-                minutes=phase["duration_min"],
-                volume=phase["volume_ml"],
+                rate=phase.rate_gtt_per_min,
+                minutes=phase.duration_min,
+                volume=phase.volume_ml,
             )
-            for phase in calc.get("drip_plan", [])
+            for phase in (calc.drip_plan if calc else ())
         ]
         lines = [
             self.tr("Weight: {0} kg, measured {1}").format(
                 dose.weight_kg, local_time(dose.weight_measured_at, with_date=True)
             ),
             self.tr("Dose: {0} (group {1})").format(
-                cells("dose_cells_per_kg", "/kg"), calc.get("dose_level", "?")
+                cells(calc.dose_cells_per_kg if calc else None, "/kg"),
+                calc.dose_level if calc else "?",
             ),
             self.tr("Concentration: {0}, viability {1} %: {2} viable").format(
-                cells("total_cells_per_ml", "/mL"),
-                calc.get("viability_pct", "?"),
-                cells("dosing_concentration_cells_per_ml", "/mL"),
+                cells(calc.total_cells_per_ml if calc else None, "/mL"),
+                calc.viability_pct if calc else "?",
+                cells(calc.dosing_concentration_cells_per_ml if calc else None, "/mL"),
             ),
             self.tr("Target {0}; delivered {1} (deviation {2} %)").format(
-                cells("target_cells"),
+                cells(dose.target_cells),
                 format_cells(dose.delivered_cells),
-                calc.get("dose_deviation_pct", "?"),
+                calc.dose_deviation_pct if calc else "?",
             ),
             self.tr("Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)").format(
-                calc.get("product_volume_ml", "?"),
+                calc.product_volume_ml if calc else "?",
                 dose.bag_volume_ml,
-                calc.get("diluent_volume_ml", "?"),
+                calc.diluent_volume_ml if calc else "?",
             ),
             self.tr("Drip plan, {0} gtt/mL set: {1}; expected {2} min").format(
                 dose.drop_factor_gtt_per_ml,
