@@ -457,7 +457,7 @@ def child_stall(workdir: str) -> None:
         clock.advance(minutes=minutes)
         vitals()
     clock.advance(minutes=3)
-    forms.append({"volume": "100", "override": ""})
+    forms.append({"volume_ml": "100", "override_reason": ""})
     press(BedsideAction.END)
     clock.advance(minutes=1)
     vitals()

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from infusion_app.logic.event_types import EventType  # noqa: E402
 from infusion_app.services.context import AppContext  # noqa: E402
-from infusion_app.services.infusions import infusion_events  # noqa: E402
+from infusion_app.services.status import get_infusion, load_events  # noqa: E402
 from infusion_app.store.database import sqlite_url  # noqa: E402
 from infusion_app.store.eventlog import append_event, canonical_json, event_hash, verify  # noqa: E402
 from infusion_app.store.models import (  # noqa: E402
@@ -256,7 +256,8 @@ def main() -> None:
     loads = []
     for _ in range(30):
         start = time.perf_counter()
-        events = infusion_events(ctx, target)
+        with ctx.db.read() as session:  # the app's own path: rows decoded into typed events
+            events = load_events(session, get_infusion(session, target).stream_id)
         loads.append(time.perf_counter() - start)
     assert len(events) == 500
     print(
