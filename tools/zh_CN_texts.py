@@ -18,6 +18,7 @@ from infusion_app.texts import glossary
 ZH_CN = {
     **glossary.ZH_CN,
     "High alarm: {0}": "高级警报：{0}",
+    "Internal error ({0}): details in the log file {1}. Nothing was saved.": "内部错误（{0}）：详情见日志文件 {1}。未保存任何内容。",
     "File dialog": "文件对话框",
     "The file dialog could not be opened ({0}).": "无法打开文件对话框（{0}）。",
     "Reaction / adverse event (CTCAE v5.0)": "反应 / 不良事件（CTCAE v5.0）",
@@ -160,7 +161,6 @@ ZH_CN = {
     "Create administrator": "创建管理员",
     "password: the two entries differ": "密码：两次输入不一致",
     "Checking…": "正在核对…",
-    "Unexpected error: {0}": "意外错误：{0}",
     "Log out": "退出登录",
     "{name} · {role} · station {station}": "{name} · {role} · 工作站 {station}",
     "Pharmacy": "药房",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
 from infusion_app.app_log import log_failure, log_file
@@ -37,10 +38,9 @@ def failure_text(exc: BaseException) -> str:
     the log file is (never the traceback itself)."""
     log_failure(exc, "window")
     if kind_of(exc) is ErrorKind.BUG:
-        return (
-            f"Internal error ({type(exc).__name__}): details in the log file {log_file()}. "
-            "Nothing was saved."
-        )
+        return QCoreApplication.translate(
+            "Look", "Internal error ({0}): details in the log file {1}. Nothing was saved."
+        ).format(type(exc).__name__, log_file())
     text = problem_text(exc)
     return text[:1].upper() + text[1:]
 

@@ -84,3 +84,19 @@ def test_the_window_opens_the_protocols_the_command_line_named(tmp_path, monkeyp
         assert [p.id for p in opened.catalog.protocols] == ["msc-l-crc"]
     finally:
         opened.ctx.db.dispose()
+
+
+def test_the_bug_line_is_in_the_interfaces_language(qtbot, log_dir, tmp_path) -> None:
+    from infusion_app.ui.translations import Translations
+
+    translations = Translations(tmp_path / "qm")
+    translations.use("zh_CN")
+    try:
+        try:
+            {}["P001"]
+        except KeyError as exc:
+            text = failure_text(exc)
+    finally:
+        translations.use("en")  # the translators are the application's: leave it English
+    log = log_dir / "infusion-app.log"
+    assert text == f"内部错误（KeyError）：详情见日志文件 {log}。未保存任何内容。"
