@@ -106,15 +106,33 @@ LABELS = (
     "temperature_c", "heart_rate_bpm", "systolic_mmhg", "diastolic_mmhg",
     "respiratory_rate_per_min", "spo2_pct", "avpu", "on_oxygen", "rate_gtt_per_min",
     "drop_factor_gtt_per_ml", "volume_given_ml", "volume_infused_ml", "weight_kg",
+    # every other entered field whose key is not a word (tests/texts test_field_labels.py)
+    "action_taken", "age_years", "at", "aware_at", "bag_volume_ml", "bp", "coa",
+    "date_of_birth", "dose_deviation_pct", "dose_level", "expires_at", "final_volume_ml",
+    "markers_pct", "occurred_at", "other_term", "patient_id", "product_id",
+    "product_volume_ml", "started_at", "text", "total_cells_per_ml", "trial_id",
+    "viability_pct", "weight_measured_at", "why",
 )  # fmt: skip
 for _key in LABELS:
     _family(f"label_{_key}", ())
 
 
 def label(key: str) -> Message:
-    """A field's name for people ("diastolic pressure (mmHg)"), never its key."""
+    """A field's name for people ("diastolic pressure (mmHg)"), never its key. A field read
+    from a file ("coa.total_cells_per_ml", "bag7.json.viability_pct") is named with where it
+    was read: "total cells (/mL) in CoA"; a name without a label is shown as given."""
     code = f"label_{key}"
-    return Message(code) if code in FAMILIES else text(key)  # a file name, a path: as given
+    if code in FAMILIES:
+        return Message(code)
+    where, dot, inner = key.rpartition(".")
+    if dot and where and f"label_{inner}" in FAMILIES:
+        return label_in(field=Message(f"label_{inner}"), where=label(where))
+    return text(key)
+
+
+def is_labelled(key: str) -> bool:
+    """Whether ``label(key)`` names the field in words (else it shows the key as given)."""
+    return label(key).code != "plain"
 
 
 def event_name(event_type: EventType) -> Message:
@@ -440,6 +458,11 @@ def log_signature(*, meaning: Param, printed_name: Param, signed_seq: Param) -> 
 def signed_by(*, meaning: Param, printed_name: Param) -> None: ...
 @_message
 def corrected_by(*, seq: int, reason: str, details: Message) -> None: ...
+
+
+@_message
+def label_in(*, field: Message, where: Message) -> None:
+    """A field of a file or a form: "viability (%) in CoA"."""
 
 
 @_message

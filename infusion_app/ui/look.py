@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from infusion_app.app_log import log_failure, log_file
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.errors import ErrorKind, InputError, kind_of
-from infusion_app.logic.messages import Message, input_problem, label
+from infusion_app.logic.messages import Message, input_problem, is_labelled, label
 from infusion_app.ui.rows_table import RowsTable
 from infusion_app.ui.translations import shown
 
@@ -42,6 +42,8 @@ def failure_text(exc: BaseException) -> str:
             "Look", "Internal error ({0}): details in the log file {1}. Nothing was saved."
         ).format(type(exc).__name__, log_file())
     text = problem_text(exc)
+    if isinstance(exc, InputError) and "." in exc.field and not is_labelled(exc.field):
+        return text  # it begins with a file's name as given: "bag7.json: ...", not "Bag7.json"
     return text[:1].upper() + text[1:]
 
 

@@ -174,7 +174,8 @@ def test_the_import_refuses_what_the_cli_refuses(qtbot, ui_ctx, ui_staff, open_w
     fifo = tmp_path / "coa.fifo"
     os.mkfifo(fifo)
     for path, expected in (
-        (twice, "Twice.json.sterility: is given more than once in the file"),
+        # the file is named as it is called, not capitalised ("Twice.json" is another file)
+        (twice, "twice.json.sterility: is given more than once in the file"),
         (big, "bytes"),
         (fifo, "not a regular file"),
     ):
