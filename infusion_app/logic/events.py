@@ -38,7 +38,7 @@ from pydantic import (
 )
 
 from infusion_app.logic.alarms import Priority
-from infusion_app.logic.errors import InputError
+from infusion_app.logic.errors import InputError, IntegrityProblem
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.patient import SignatureMeaning
 
@@ -548,8 +548,9 @@ MODELS: dict[EventType, type[Event]] = {
 _BY_VALUE: dict[str, type[Event]] = {kind.value: model for kind, model in MODELS.items()}
 
 
-class UndecodableEvent(ValueError):
-    """A stored payload that is not its type's model: an integrity problem, never input."""
+class UndecodableEvent(IntegrityProblem, ValueError):
+    """A stored payload that is not its type's model: an integrity problem, never input
+    (exit 4 wherever it escapes, not a bug's 70)."""
 
 
 def decode(type: EventType | str, payload: Mapping[str, Any] | str | bytes) -> Event:

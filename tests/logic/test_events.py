@@ -112,3 +112,13 @@ def test_a_correction_is_checked_against_the_corrected_events_model(cart: Protoc
         note, occurred_at=None, changes={"text": "y"}, protocol=cart, first_dose_at=None
     )
     assert (fixed.changes, fixed.original) == ({"text": "y"}, {"text": "x"})
+
+
+def test_a_stored_payload_that_is_not_its_model_is_an_integrity_problem() -> None:
+    # a row edited behind the app's back: never "invalid input", never a bug's exit 70
+    from infusion_app.logic.errors import ErrorKind, kind_of
+    from infusion_app.logic.events import UndecodableEvent, decode
+
+    with pytest.raises(UndecodableEvent) as broken:
+        decode("note_added", '{"words":"not the field a note has"}')
+    assert kind_of(broken.value) is ErrorKind.INTEGRITY
