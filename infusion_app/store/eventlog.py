@@ -157,8 +157,8 @@ def append_event(
     """Append one event inside the caller's write transaction.
 
     ``payload`` is the event's model (:mod:`infusion_app.logic.events`), which must be of
-    ``type``; a plain mapping is still taken from the callers that build one (the bedside
-    actions until they build models, migration 0003 as it was written).
+    ``type``; a plain mapping is taken only from migration 0003, kept as it was written
+    (every service builds a model).
 
     The stream row is locked first (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE has
     already serialised all writers), so two stations appending to one infusion get
