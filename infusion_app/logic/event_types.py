@@ -33,6 +33,15 @@ class EventType(StrEnum):
     # patient stream
     PATIENT_REGISTERED = "patient_registered"
     WEIGHT_RECORDED = "weight_recorded"
+    # the patient's course (investigator's acts are signed)
+    PATIENT_ENROLLED = "patient_enrolled"
+    DOSE_LEVEL_CHANGED = "dose_level_changed"  # for infusions from a number on, never back
+    TREATMENT_ENDED = "treatment_ended"
+    VISIT_RECORDED = "visit_recorded"  # a visit, check or assessment of the calendar
+    SAMPLE_COLLECTED = "sample_collected"  # a sample of the calendar
+    DLT_REVIEWED = "dlt_reviewed"  # a flagged DLT confirmed or rejected
+    # (a patient's stream also holds adverse_event_recorded and sae_reported: AEs recorded
+    # against the patient rather than during an infusion)
     # product stream
     PRODUCT_REGISTERED = "product_registered"
     PRODUCT_RELEASED = "product_released"

@@ -201,6 +201,55 @@ class WeightRecorded(Event):
     warnings_acknowledged: tuple[str, ...]
 
 
+class PatientEnrolled(Event):
+    """The investigator's enrolment (signed "enrolled"); the event's time is the enrolment."""
+
+    TYPE = EventType.PATIENT_ENROLLED
+    protocol: str  # "<id> v<version>"
+    dose_level: str
+
+
+class DoseLevelChanged(Event):
+    """Infusions numbered ``from_infusion`` and later are given at ``to_level`` (signed)."""
+
+    TYPE = EventType.DOSE_LEVEL_CHANGED
+    from_level: str
+    to_level: str
+    from_infusion: int
+    reason: str
+
+
+class TreatmentEnded(Event):
+    """No more infusions (signed); follow-up goes on unless the patient died or withdrew."""
+
+    TYPE = EventType.TREATMENT_ENDED
+    reason: str  # logic.course.EndReason
+    details: str | None
+
+
+class VisitRecorded(Event):
+    TYPE = EventType.VISIT_RECORDED
+    item: str  # the calendar occurrence's key, "follow_up_weekly:7d"
+    note: str | None
+
+
+class SampleCollected(Event):
+    TYPE = EventType.SAMPLE_COLLECTED
+    item: str
+    sample_id: str | None  # the tube's label or accession number
+    note: str | None
+
+
+class DltReviewed(Event):
+    """The investigator's decision on a flagged DLT (signed "reviewed")."""
+
+    TYPE = EventType.DLT_REVIEWED
+    stream: str  # where the adverse event is: "patient:P001" or "infusion:P001/2"
+    adverse_event_seq: int
+    confirmed: bool
+    reason: str
+
+
 # --- product stream -----------------------------------------------------------------------
 
 
@@ -357,10 +406,12 @@ class ProductThawed(Event):
 
 class InfusionStarted(Event):
     TYPE = EventType.INFUSION_STARTED
-    OMIT_IF_NONE = frozenset({"override_reason"})
+    OMIT_IF_NONE = frozenset({"override_reason", "schedule_deviation"})
     drop_factor_gtt_per_ml: int
     rate_gtt_per_min: int | None
     override_reason: str | None = None
+    # started after the plan's window closed: the reason given (a schedule deviation)
+    schedule_deviation: str | None = None
 
 
 class RateChanged(Event):
@@ -510,6 +561,12 @@ MODELS: dict[EventType, type[Event]] = {
         IntegrityRefused,
         PatientRegistered,
         WeightRecorded,
+        PatientEnrolled,
+        DoseLevelChanged,
+        TreatmentEnded,
+        VisitRecorded,
+        SampleCollected,
+        DltReviewed,
         ProductRegistered,
         ProductReleased,
         ProductDispensed,

@@ -35,6 +35,9 @@ class SignatureMeaning(StrEnum):
     CORRECTED = "corrected"
     RETURNED = "returned"
     DISCARDED = "discarded"
+    ENROLLED = "enrolled"
+    APPROVED = "approved"  # a dose-level change
+    ENDED = "ended"  # treatment ended
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ silent. A reviewer can then check the file line by line against the registry sum
 from __future__ import annotations
 
 import re
+from datetime import tzinfo
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -52,6 +54,15 @@ def _sane_size(value: Decimal) -> Decimal:
 
 
 SaneSize = AfterValidator(_sane_size)
+
+
+def _known_time_zone(name: str) -> str:
+    """An IANA zone name this machine knows (``Asia/Shanghai``)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not a known time zone (e.g. Asia/Shanghai)") from None
+    return name
 # Counts of minutes, hours, days and weeks: a million is ~2 years of minutes; more would
 # overflow date arithmetic (timedelta) at the bedside instead of being refused here.
 MAX_COUNT = 1_000_000
@@ -75,17 +86,35 @@ class Sourced(_Strict, Generic[T]):
     note: str | None = Field(default=None, max_length=MAX_TEXT)
 
 
+class Window(_Strict):
+    """How far before and after its target a planned item may be done, in the item's unit."""
+
+    before: NonNegativeInt
+    after: NonNegativeInt
+
+
 class Schedule(_Strict):
-    """How often a dose is given: a fixed number of infusions or a minimum number of cycles."""
+    """How often a dose is given: a fixed number of infusions or a minimum number of cycles.
+
+    ``target`` says how the next infusion's target date is set: ``rolling`` (the previous
+    infusion's actual date + the interval) or ``fixed`` (the first infusion's date + the
+    interval times the cycles since). ``window_days`` is the days before and after the target
+    date (the site's local calendar days) in which the infusion may start.
+    """
 
     interval_days: Sourced[PositiveInt]
     infusions: Sourced[PositiveInt] | None = None
     min_infusions: Sourced[PositiveInt] | None = None
+    # None only in files older than 1.2.0, which old infusions keep (see Protocol.course)
+    target: Sourced[Literal["rolling", "fixed"]] | None = None
+    window_days: Sourced[Window] | None = None
 
     @model_validator(mode="after")
     def _count_given(self) -> Schedule:
         if self.infusions is None and self.min_infusions is None:
             raise ValueError("give infusions or min_infusions")
+        if self.infusions is not None and self.min_infusions is not None:
+            raise ValueError("give infusions or min_infusions, not both")
         return self
 
 
@@ -98,11 +127,17 @@ class DoseLevel(_Strict):
     schedule: Schedule | None = None
 
 
+DltAnchor = Literal["first_infusion", "last_planned_infusion"]
+
+
 class TrialDesign(_Strict):
     escalation: Sourced[str]
     dlt_definition: Sourced[str]
     dlt_min_grade: Sourced[Annotated[int, Field(ge=1, le=5)]]
     dlt_window_days: Sourced[PositiveInt]
+    # where the DLT window starts counting its days: the first infusion's start, or the start
+    # of the patient's last planned infusion (until that is given, the window is still open)
+    dlt_window_anchor: Sourced[DltAnchor] | None = None
     target_toxicity_level: Sourced[Annotated[Decimal, Field(gt=0, lt=1), SaneSize]] | None = None
     ctcae_version: Sourced[str]
 
@@ -205,6 +240,54 @@ class Monitoring(_Strict):
     )
 
 
+# What a visit-schedule item is counted from. ``*_end`` anchors are an infusion's end (or its
+# stop after it started); the others its start. ``last_infusion`` is the last infusion of the
+# course: the last planned one once given, or the last given when treatment ended early.
+Anchor = Literal[
+    "enrolment",
+    "first_infusion",
+    "first_infusion_end",
+    "last_infusion",
+    "each_infusion_end",
+]
+VisitKind = Literal["visit", "sample", "check", "assessment"]
+VISIT_ITEM_ID = r"^[a-z][a-z0-9_]{0,31}$"
+# An offset may be negative (a sample before the infusion); a year of minutes at most.
+Offset = Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)]
+
+
+class VisitItem(_Strict):
+    """One line of the visit schedule: each offset is one dated occurrence on the calendar.
+
+    An occurrence is due from ``anchor + offset - window.before`` to ``anchor + offset +
+    window.after`` in ``unit``; in days, whole local calendar days of the protocol's time zone.
+    """
+
+    id: str = Field(pattern=VISIT_ITEM_ID)
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    name_zh: str | None = Field(default=None, min_length=1, max_length=MAX_NAME)
+    kind: VisitKind
+    anchor: Sourced[Anchor]
+    unit: Literal["days", "hours", "minutes"] = "days"
+    offsets: Sourced[Annotated[list[Offset], Field(min_length=1, max_length=100)]]
+    window: Sourced[Window]
+    holds: Sourced[str] | None = None
+
+    @model_validator(mode="after")
+    def _distinct_offsets(self) -> VisitItem:
+        offsets = self.offsets.value
+        if len(set(offsets)) != len(offsets):
+            raise ValueError("offsets must not repeat")
+        return self
+
+
+class FollowUp(_Strict):
+    """How long a patient is followed: AEs may be recorded from enrolment until this end."""
+
+    anchor: Sourced[Literal["first_infusion", "last_infusion"]]
+    days: Sourced[PositiveInt]
+
+
 class AlertRange(_Strict):
     """Inclusive normal range: a value below ``min`` or above ``max`` raises a high alarm."""
 
@@ -239,6 +322,8 @@ class Protocol(_Strict):
         min_length=1
     )
     site: Sourced[str]
+    # the site's clock: day windows are whole local calendar days there
+    time_zone: Sourced[Annotated[str, AfterValidator(_known_time_zone)]] | None = None
     product: Sourced[str]
     indication: Sourced[str]
     design: TrialDesign
@@ -250,6 +335,28 @@ class Protocol(_Strict):
     infusion: InfusionSteps
     monitoring: Monitoring
     vital_alert_limits: VitalAlertLimits
+    visits: list[VisitItem] = Field(default_factory=list, max_length=200)
+    follow_up: FollowUp | None = None
+
+    @property
+    def plans_courses(self) -> bool:
+        """A 1.2.0 file says the whole course; an older one (kept for the infusions begun
+        under it) says only how to give one infusion."""
+        schedules = [self.schedule_for(level) for level in self.dose_levels]
+        return (
+            self.time_zone is not None
+            and self.follow_up is not None
+            and self.design.dlt_window_anchor is not None
+            and all(s.target is not None and s.window_days is not None for s in schedules)
+        )
+
+    @model_validator(mode="after")
+    def _visit_ids_unique(self) -> Protocol:
+        ids = [item.id for item in self.visits]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"visits: duplicate id {', '.join(duplicates)}")
+        return self
 
     @model_validator(mode="after")
     def _levels_have_schedules(self) -> Protocol:
@@ -301,6 +408,14 @@ class Protocol(_Strict):
         raise InputError(
             "dose_level", f"{level_id!r} is not a dose level of {self.label} (known: {known})"
         )
+
+    @property
+    def zone(self) -> tzinfo:
+        """The site's time zone: the calendar days of windows are counted there."""
+        return ZoneInfo(self.time_zone.value if self.time_zone else "UTC")
+
+    def visit_item(self, item_id: str) -> VisitItem | None:
+        return next((item for item in self.visits if item.id == item_id), None)
 
     def schedule_for(self, level: DoseLevel) -> Schedule:
         schedule = level.schedule or self.schedule

@@ -61,7 +61,7 @@ def load_protocol_file(path: Path) -> Protocol:
         protocol = Protocol.model_validate(data)
     except ValidationError as exc:
         raise _file_error(path, exc) from None
-    if protocol.id != path.stem:
+    if path.stem not in (protocol.id, archived_name(protocol.id, protocol.version)):
         raise ProtocolFileError(
             str(path), "id", f"{protocol.id!r} must match the file name {path.stem!r}"
         )
@@ -91,6 +91,34 @@ def load_protocol(protocol_id: str, directory: Path) -> Protocol:
             "protocol", f"{protocol_id!r} is not a known protocol (known: {known})"
         )
     return load_protocol_file(path)
+
+
+ARCHIVE = "archive"
+
+
+def archived_name(protocol_id: str, version: str) -> str:
+    """An earlier version kept for the infusions begun under it: ``archive/<id>-<version>``."""
+    return f"{protocol_id}-{version}"
+
+
+def load_protocol_version(protocol_id: str, version: str, directory: Path) -> Protocol:
+    """The installed file if it is that version, else the archived copy of that version.
+
+    Without an archived copy the installed file comes back and the caller says which
+    version is needed: an infusion is never finished under another version's rules.
+    """
+    current = load_protocol(protocol_id, directory)
+    if current.version == version:
+        return current
+    path = directory / ARCHIVE / f"{archived_name(protocol_id, version)}{SUFFIX}"
+    if not os.path.lexists(path):
+        return current
+    archived = load_protocol_file(path)
+    if archived.id != protocol_id or archived.version != version:
+        raise ProtocolFileError(
+            str(path), "version", f"must be {protocol_id} v{version}, got {archived.label}"
+        )
+    return archived
 
 
 @dataclass(frozen=True)

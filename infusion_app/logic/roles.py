@@ -18,6 +18,7 @@ class Role(StrEnum):
     PHARMACIST = "pharmacist"
     MONITOR = "monitor"
     ADMIN = "admin"
+    INVESTIGATOR = "investigator"  # a physician of the trial
 
 
 class Action(StrEnum):
@@ -32,6 +33,12 @@ class Action(StrEnum):
     CALCULATE_DOSE = "calculate a dose"
     VERIFY_DOSE = "verify a dose"
     RECORD_INFUSION_EVENT = "record an infusion event"
+    ENROL_PATIENT = "enrol a patient"
+    CHANGE_DOSE_LEVEL = "change a dose level"
+    END_TREATMENT = "end a treatment"
+    REVIEW_DLT = "review a DLT"
+    RECORD_VISIT = "record a visit or sample"
+    RECORD_ADVERSE_EVENT = "record an adverse event"
     SIGN = "sign a clinical record"
     # No READ: every role may read, so a check could never refuse; what gates reading is the
     # login (the window shows nothing before it), and putting a copy out is PRINT.
@@ -39,11 +46,14 @@ class Action(StrEnum):
 
 
 _CLINICAL = frozenset({Role.NURSE, Role.PHARMACIST})
+_INVESTIGATOR = frozenset({Role.INVESTIGATOR})
+# who sees and treats the patient: the bedside acts of the course
+_CARE = frozenset({Role.NURSE, Role.INVESTIGATOR})
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_ACCOUNTS: frozenset({Role.ADMIN}),
-    Action.REGISTER_PATIENT: _CLINICAL,
-    Action.RECORD_WEIGHT: _CLINICAL,
+    Action.REGISTER_PATIENT: _CLINICAL | _INVESTIGATOR,
+    Action.RECORD_WEIGHT: _CLINICAL | _INVESTIGATOR,
     Action.REGISTER_PRODUCT: frozenset({Role.PHARMACIST}),
     Action.RELEASE_PRODUCT: frozenset({Role.PHARMACIST}),
     Action.DISPENSE_PRODUCT: frozenset({Role.PHARMACIST}),
@@ -52,8 +62,14 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CALCULATE_DOSE: _CLINICAL,
     Action.VERIFY_DOSE: _CLINICAL,
     Action.RECORD_INFUSION_EVENT: frozenset({Role.NURSE}),
-    Action.SIGN: _CLINICAL,
-    Action.PRINT: frozenset({Role.MONITOR, Role.NURSE, Role.PHARMACIST}),
+    Action.ENROL_PATIENT: _INVESTIGATOR,
+    Action.CHANGE_DOSE_LEVEL: _INVESTIGATOR,
+    Action.END_TREATMENT: _INVESTIGATOR,
+    Action.REVIEW_DLT: _INVESTIGATOR,
+    Action.RECORD_VISIT: _CARE,
+    Action.RECORD_ADVERSE_EVENT: _CARE,
+    Action.SIGN: _CLINICAL | _INVESTIGATOR,
+    Action.PRINT: frozenset({Role.MONITOR, Role.NURSE, Role.PHARMACIST, Role.INVESTIGATOR}),
 }
 
 
@@ -66,6 +82,7 @@ _ROLE_NAMES: dict[Role, Callable[[], Message]] = {
     Role.PHARMACIST: m.role_pharmacist,
     Role.MONITOR: m.role_monitor,
     Role.ADMIN: m.role_admin,
+    Role.INVESTIGATOR: m.role_investigator,
 }
 
 _ACTION_NAMES: dict[Action, Callable[[], Message]] = {
@@ -80,6 +97,12 @@ _ACTION_NAMES: dict[Action, Callable[[], Message]] = {
     Action.CALCULATE_DOSE: m.may_calculate_dose,
     Action.VERIFY_DOSE: m.may_verify_dose,
     Action.RECORD_INFUSION_EVENT: m.may_record_infusion_event,
+    Action.ENROL_PATIENT: m.may_enrol_patient,
+    Action.CHANGE_DOSE_LEVEL: m.may_change_dose_level,
+    Action.END_TREATMENT: m.may_end_treatment,
+    Action.REVIEW_DLT: m.may_review_dlt,
+    Action.RECORD_VISIT: m.may_record_visit,
+    Action.RECORD_ADVERSE_EVENT: m.may_record_adverse_event,
     Action.SIGN: m.may_sign,
     Action.PRINT: m.may_print,
 }

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from infusion_app.logic.errors import DomainError
 from infusion_app.logic.messages import Message
 from infusion_app.logic.protocol import Protocol
-from infusion_app.logic.protocol_files import load_protocol
+from infusion_app.logic.protocol_files import load_protocol, load_protocol_version
 from infusion_app.logic.roles import Role
 from infusion_app.logic.security import SecurityPolicy
 from infusion_app.logic.text_rules import STATION_MAX, check_text
@@ -45,6 +45,10 @@ class AppContext:
 
     def protocol(self, protocol_id: str) -> Protocol:
         return load_protocol(protocol_id, self.protocols)
+
+    def protocol_version(self, protocol_id: str, version: str) -> Protocol:
+        """The file of that version: installed, or archived for the records begun under it."""
+        return load_protocol_version(protocol_id, version, self.protocols)
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def protocol_of(ctx: AppContext, infusion: Infusion) -> Protocol:
     the same id and version but widened alert limits once removed a high alarm silently.
     Infusions created before the pin existed carry none and are checked by version only.
     """
-    protocol = ctx.protocol(infusion.protocol_id)
+    protocol = ctx.protocol_version(infusion.protocol_id, infusion.protocol_version)
     if protocol.version != infusion.protocol_version:
         raise InputError(
             "protocol",

@@ -236,6 +236,7 @@ TEXTS: dict[str, str] = {
     "role_pharmacist": "a pharmacist",
     "role_monitor": "a monitor",
     "role_admin": "an admin",
+    "role_investigator": "an investigator",
     "may_manage_accounts": "manage accounts",
     "may_register_patient": "register a patient",
     "may_record_weight": "record a weight",
@@ -249,7 +250,52 @@ TEXTS: dict[str, str] = {
     "may_record_infusion_event": "record an infusion event",
     "may_sign": "sign a clinical record",
     "may_print": "print or export records",
+    "may_enrol_patient": "enrol a patient",
+    "may_change_dose_level": "change a dose level",
+    "may_end_treatment": "end a treatment",
+    "may_review_dlt": "review a DLT",
+    "may_record_visit": "record a visit or sample",
+    "may_record_adverse_event": "record an adverse event",
     "role_may_not": "{role} may not {action}",
+    # the patient's course
+    "course_n_of_total": "infusion {number} of {total}",
+    "course_n_of_at_least": "cycle {number} (at least {least})",
+    "course_stopped_before_start": "stopped before it started: {reason}",
+    "course_treatment_ended": "treatment ended {at} ({reason})",
+    "course_protocol_without_plan": (
+        "protocol {protocol} gives no treatment plan (install version 1.2.0 or later)"
+    ),
+    "course_not_enrolled": (
+        "patient {patient} is not enrolled: an investigator enrols them first (patient enrol)"
+    ),
+    "course_ended_no_more": "treatment of patient {patient} ended {at} ({reason}): no more infusions",
+    "course_beyond_plan": (
+        "group {level} plans {planned} infusion(s); this would be the {would_be} for patient {patient}"
+    ),
+    "course_next_number": "the next infusion of patient {patient} is number {expected}, not {number}",
+    "course_not_in_plan": "infusion {number} is not in the plan of patient {patient}",
+    "course_previous_not_given": (
+        "infusion {number} has no target date: the infusion before it has not been given"
+    ),
+    "course_window_not_open": (
+        "infusion {number} (target {target}) may not start before its window opens at {opens}"
+    ),
+    "course_window_closed": (
+        "infusion {number} (target {target}): its window closed at {closed}; "
+        "give the reason (a schedule deviation)"
+    ),
+    "occurrence_after_infusion": "{name}, infusion {number}",
+    "occurrence_week": "{name}, week {week}",
+    "occurrence_day": "{name}, day {day}",
+    "occurrence_plain": "{name}",
+    "calendar_unknown_item": "patient {patient} has no calendar item {key} (see patient calendar)",
+    "calendar_wrong_act": "{key} is a {kind}: record it with the other act (sample: {sample})",
+    "calendar_recorded_already": "{key} was recorded already (at {at})",
+    "calendar_cancelled": "{key} is no longer expected (treatment ended)",
+    "calendar_before_enrolment": "{key}: a time before enrolment ({enrolled})",
+    "calendar_anchor_unknown": "{key}: its window counts from the {anchor}, which has not happened",
+    "calendar_window_not_open": "{key}: its window opens at {opens}",
+    "calendar_window_closed": "{key}: its window closed at {closed}; give the reason (late)",
     "account_gone": "account '{username}' no longer exists",
     "account_locked": "account '{username}' is locked",
     # the log
