@@ -366,7 +366,11 @@ def check_new_infusion(protocol: Protocol, facts: CourseFacts, number: int) -> N
         level = protocol.dose_level(facts.level_for(number))
         raise CourseRefused(
             m.course_beyond_plan(
-                level=level.id, planned=count, would_be=ordinal(number), patient=facts.trial_id
+                level=level.id,
+                planned=count,
+                noun="infusion" if count == 1 else "infusions",
+                would_be=ordinal(number),
+                patient=facts.trial_id,
             )
         )
     if number != expected:

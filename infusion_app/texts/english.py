@@ -268,11 +268,16 @@ TEXTS: dict[str, str] = {
     "course_not_enrolled": (
         "patient {patient} is not enrolled: an investigator enrols them first (patient enrol)"
     ),
-    "course_ended_no_more": "treatment of patient {patient} ended {at} ({reason}): no more infusions",
-    "course_beyond_plan": (
-        "group {level} plans {planned} infusion(s); this would be the {would_be} for patient {patient}"
+    "course_ended_no_more": (
+        "treatment of patient {patient} ended {at} ({reason}): no more infusions"
     ),
-    "course_next_number": "the next infusion of patient {patient} is number {expected}, not {number}",
+    "course_beyond_plan": (
+        "group {level} plans {planned} {noun}; this would be the {would_be} "
+        "for patient {patient}"
+    ),
+    "course_next_number": (
+        "the next infusion of patient {patient} is number {expected}, not {number}"
+    ),
     "course_not_in_plan": "infusion {number} is not in the plan of patient {patient}",
     "course_previous_not_given": (
         "infusion {number} has no target date: the infusion before it has not been given"
@@ -296,6 +301,14 @@ TEXTS: dict[str, str] = {
     "calendar_anchor_unknown": "{key}: its window counts from the {anchor}, which has not happened",
     "calendar_window_not_open": "{key}: its window opens at {opens}",
     "calendar_window_closed": "{key}: its window closed at {closed}; give the reason (late)",
+    "course_enrolled_already": "patient {patient} was enrolled already ({at})",
+    "course_change_after_plan": (
+        "patient {patient} has had all {planned} planned infusions: no later level to change"
+    ),
+    "course_ended_already": "treatment of patient {patient} ended already {at} ({reason})",
+    "course_end_while_running": (
+        "infusion {number} of patient {patient} is running: end or stop it first"
+    ),
     "account_gone": "account '{username}' no longer exists",
     "account_locked": "account '{username}' is locked",
     # the log

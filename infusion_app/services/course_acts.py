@@ -1,0 +1,233 @@
+"""The investigator's acts on a patient's course: enrol, change the level, end treatment.
+
+Each is one signed transaction (the investigator re-enters their password; the signature is
+bound to the event in the patient's chain). A time may be given for an act done on paper
+during a downtime (``at``, within the protocol's back-entry limit, with ``reason``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from infusion_app.logic import messages as m
+from infusion_app.logic.backentry import back_entry_limit, check_moment
+from infusion_app.logic.course import CourseRefused, EndReason, treatment_plan
+from infusion_app.logic.entered_time import plausible_utc
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.event_types import patient_stream
+from infusion_app.logic.events import DoseLevelChanged, PatientEnrolled, TreatmentEnded
+from infusion_app.logic.events import Event as EventModel
+from infusion_app.logic.patient import SignatureMeaning
+from infusion_app.logic.roles import Action
+from infusion_app.logic.text_rules import DOSE_LEVEL_MAX, check_text, free_text, optional_free_text
+from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.course_read import LoadedCourse, load_course
+from infusion_app.services.patients import find_patient
+from infusion_app.services.signing import sign_event, signed_act
+from infusion_app.store.eventlog import append_event
+from infusion_app.store.models import Patient, Stream, User
+
+
+def enrol_patient(
+    ctx: AppContext,
+    actor: CurrentUser,
+    trial_id: str,
+    *,
+    dose_level: str,
+    password: str,
+    at: datetime | None = None,
+    reason: str | None = None,
+) -> None:
+    """Enrol a registered patient into their protocol at ``dose_level`` (signed "enrolled").
+
+    The enrolment opens the course: infusion 1 is due from it and the calendar's baseline
+    items count from it. It is done once; a later level is a dose-level change.
+    """
+    dose_level = check_text("dose_level", dose_level, DOSE_LEVEL_MAX)
+    reason = optional_free_text("reason", reason)
+
+    def act(session: Session, user: User, now: datetime) -> None:
+        course = _course(ctx, session, trial_id)
+        if course.facts.enrolment is not None:
+            raise CourseRefused(
+                m.course_enrolled_already(patient=trial_id, at=course.facts.enrolment.at)
+            )
+        course.protocol.dose_level(dose_level)  # an unknown level names the known ones
+        when = _when(course, at, now, not_before=course.facts.registered_at)
+        model = PatientEnrolled(protocol=course.protocol.label, dose_level=dose_level)
+        _signed_event(
+            ctx, session, user, course.patient, model, SignatureMeaning.ENROLLED, now, when, reason
+        )
+        course.patient.dose_level = dose_level
+
+    signed_act(ctx, actor, Action.ENROL_PATIENT, password, act)
+
+
+def change_dose_level(
+    ctx: AppContext,
+    actor: CurrentUser,
+    trial_id: str,
+    *,
+    to_level: str,
+    from_infusion: int,
+    reason: str,
+    password: str,
+    at: datetime | None = None,
+) -> None:
+    """Give infusions ``from_infusion`` on at ``to_level`` (a dose modification or
+    de-escalation), signed "approved", with the reason. Never retroactive: an infusion that
+    exists already keeps its level."""
+    to_level = check_text("to_level", to_level, DOSE_LEVEL_MAX)
+    reason = free_text("reason", reason)
+
+    def act(session: Session, user: User, now: datetime) -> None:
+        course = _course(ctx, session, trial_id)
+        facts = course.facts
+        if facts.enrolment is None:
+            raise CourseRefused(m.course_not_enrolled(patient=trial_id))
+        if facts.end is not None:
+            raise CourseRefused(
+                m.course_ended_no_more(
+                    patient=trial_id, reason=facts.end.reason.value, at=facts.end.at
+                )
+            )
+        course.protocol.dose_level(to_level)
+        highest = max((i.number for i in facts.infusions), default=0)
+        if from_infusion <= highest:
+            raise InputError(
+                "from_infusion",
+                f"infusion {highest} of patient {trial_id} exists already; a change applies "
+                f"from infusion {highest + 1} on, got {from_infusion}",
+            )
+        current = facts.level_for(from_infusion)
+        if to_level == current:
+            raise InputError("to_level", f"infusion {from_infusion} is at level {current} already")
+        plan = treatment_plan(course.protocol, facts, now)
+        if (
+            plan.planned_total is not None
+            and from_infusion > plan.planned_total
+            and highest >= plan.planned_total
+        ):
+            raise CourseRefused(
+                m.course_change_after_plan(patient=trial_id, planned=plan.planned_total)
+            )
+        when = _when(course, at, now, not_before=facts.starts_at)
+        model = DoseLevelChanged(
+            from_level=current, to_level=to_level, from_infusion=from_infusion, reason=reason
+        )
+        _signed_event(
+            ctx, session, user, course.patient, model, SignatureMeaning.APPROVED, now, when, None
+        )
+
+    signed_act(ctx, actor, Action.CHANGE_DOSE_LEVEL, password, act)
+
+
+def end_treatment(
+    ctx: AppContext,
+    actor: CurrentUser,
+    trial_id: str,
+    *,
+    reason: str,
+    password: str,
+    details: str | None = None,
+    at: datetime | None = None,
+    back_entry_reason: str | None = None,
+) -> None:
+    """No more infusions for this patient (signed "ended"). After death or withdrawal no
+    further visit is expected; otherwise follow-up goes on."""
+    try:
+        why = EndReason(reason.strip().lower())
+    except ValueError:
+        raise InputError(
+            "reason", f"must be one of {', '.join(r.value for r in EndReason)}, got {reason!r}"
+        ) from None
+    details = optional_free_text("details", details)
+    if why is EndReason.OTHER and not details:
+        raise InputError("details", "say what the other reason is")
+    back_entry_reason = optional_free_text("reason", back_entry_reason)
+
+    def act(session: Session, user: User, now: datetime) -> None:
+        course = _course(ctx, session, trial_id)
+        facts = course.facts
+        if facts.enrolment is None:
+            raise CourseRefused(m.course_not_enrolled(patient=trial_id))
+        if facts.end is not None:
+            raise CourseRefused(
+                m.course_ended_already(
+                    patient=trial_id, reason=facts.end.reason.value, at=facts.end.at
+                )
+            )
+        running = [
+            i.number
+            for i in course.infusions
+            if i.state.started_at is not None and i.state.ended_at is None and not i.state.stopped
+        ]
+        if running:
+            raise CourseRefused(m.course_end_while_running(patient=trial_id, number=running[0]))
+        when = _when(course, at, now, not_before=facts.starts_at)
+        model = TreatmentEnded(reason=why.value, details=details)
+        _signed_event(
+            ctx,
+            session,
+            user,
+            course.patient,
+            model,
+            SignatureMeaning.ENDED,
+            now,
+            when,
+            back_entry_reason,
+        )
+
+    signed_act(ctx, actor, Action.END_TREATMENT, password, act)
+
+
+def _course(ctx: AppContext, session: Session, trial_id: str) -> LoadedCourse:
+    patient = find_patient(session, trial_id)
+    return load_course(ctx, session, patient)
+
+
+def _when(
+    course: LoadedCourse, at: datetime | None, now: datetime, *, not_before: datetime
+) -> datetime:
+    if at is None:
+        return now
+    return check_moment(
+        "at",
+        plausible_utc("at", at),
+        now,
+        not_before=not_before,
+        not_before_what="the course began",
+        limit=back_entry_limit(course.protocol),
+    )
+
+
+def _signed_event(
+    ctx: AppContext,
+    session: Session,
+    user: User,
+    patient: Patient,
+    model: EventModel,
+    meaning: SignatureMeaning,
+    now: datetime,
+    when: datetime,
+    reason: str | None,
+) -> None:
+    stream = session.get(Stream, patient.stream_id)
+    assert stream is not None  # a foreign key guarantees it
+    appended = append_event(
+        session,
+        patient_stream(patient.trial_id),
+        model.TYPE,
+        model,
+        user=user,
+        station=ctx.station,
+        recorded_at=now,
+        occurred_at=when,
+        reason=reason,
+    )
+    sign_event(ctx, session, user, stream, appended, meaning, now)
+
+
+__all__ = ["change_dose_level", "end_treatment", "enrol_patient"]
