@@ -1,5 +1,6 @@
 """A small record built through the CLI itself, for the bad-input tests and the property test:
-admin, nurse, pharmacist and monitor; patient P001 registered and weighed at T0 (2 hours ago);
+admin, nurse, pharmacist, monitor and investigator; patient P001 registered and weighed at T0
+(2 hours ago) and enrolled in group A;
 product UC-MSC-2026-0001 released; infusion P001/1 with its dose calculated and verified.
 
 Building it costs a few seconds (argon2), so :func:`build_world` is run once and each test or
@@ -83,6 +84,7 @@ def build_world(folder: Path) -> tuple[Path, datetime]:
         ([*user, "nurse2", "--name", "Ning Wang", "--role", "nurse"], 2),
         ([*user, "pharm", "--name", "Phil Pharmacist", "--role", "pharmacist"], 2),
         ([*user, "mona", "--name", "Mona Monitor", "--role", "monitor"], 2),
+        ([*user, "inv", "--name", "Ivan Investigator", "--role", "investigator"], 2),
         (
             [
                 *("patient", "add", "--user", "nurse", "--trial-id", "P001", "--initials", "WL"),
@@ -92,6 +94,7 @@ def build_world(folder: Path) -> tuple[Path, datetime]:
             ],
             1,
         ),
+        (["patient", "enrol", "--user", "inv", "--patient", "P001", "--dose-level", "A"], 1),
         (["product", "add", "--user", "pharm", "--coa", str(coa)], 1),
         (["product", "release", "--user", "pharm", "UC-MSC-2026-0001"], 1),
         (

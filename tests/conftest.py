@@ -18,7 +18,7 @@ from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.protocol_files import load_protocol
 from infusion_app.resources import protocols_dir
-from infusion_app.services import accounts, infusions, patients, products
+from infusion_app.services import accounts, course_acts, infusions, patients, products
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.store.opening import open_database
 from tests.fakes import FakeClock
@@ -108,6 +108,7 @@ class Staff:
     nurse2: CurrentUser
     pharmacist: CurrentUser
     monitor: CurrentUser
+    investigator: CurrentUser
 
 
 @pytest.fixture
@@ -125,15 +126,23 @@ def make_staff(ctx: AppContext) -> Staff:
             ("nurse2", "Ning Wang 王宁", "nurse"),
             ("pharmacist", "Phil Pharmacist", "pharmacist"),
             ("monitor", "Mona Monitor", "monitor"),
+            ("investigator", "Ivan Investigator", "investigator"),
         )
     }
     return Staff(admin=admin, **people)
 
 
 def register_p001(
-    ctx: AppContext, nurse: CurrentUser, pharmacist: CurrentUser, clock: FakeClock
+    ctx: AppContext,
+    nurse: CurrentUser,
+    pharmacist: CurrentUser,
+    clock: FakeClock,
+    investigator: CurrentUser,
+    *,
+    dose_level: str = "A",
 ) -> str:
-    """Patient P001 on ucmsc-cart-cytopenia group A, with product UC-MSC-2026-0001."""
+    """Patient P001 on ucmsc-cart-cytopenia (group A unless told), enrolled by the
+    investigator, with product UC-MSC-2026-0001."""
     patients.register_patient(
         ctx,
         nurse,
@@ -143,16 +152,17 @@ def register_p001(
         weight_kg="63.5",
         weight_measured_at=clock(),
         protocol_id="ucmsc-cart-cytopenia",
-        dose_level="A",
+        dose_level=dose_level,
         age_years=54,
     )
+    course_acts.enrol_patient(ctx, investigator, "P001", dose_level=dose_level, password=PASSWORD)
     products.register_product(ctx, pharmacist, coa_from_mapping(example_coa()))
     return "UC-MSC-2026-0001"
 
 
 @pytest.fixture
 def registered(ctx: AppContext, staff: Staff, clock: FakeClock) -> str:
-    return register_p001(ctx, staff.nurse, staff.pharmacist, clock)
+    return register_p001(ctx, staff.nurse, staff.pharmacist, clock, staff.investigator)
 
 
 def register_sample_infusion(ctx: AppContext, clock: FakeClock) -> tuple[CurrentUser, int]:
@@ -163,7 +173,10 @@ def register_sample_infusion(ctx: AppContext, clock: FakeClock) -> tuple[Current
     pharmacist = accounts.create_user(
         ctx, admin, "pharm", "Phil Pharmacist", "pharmacist", PASSWORD
     )
-    product = register_p001(ctx, nurse, pharmacist, clock)
+    investigator = accounts.create_user(
+        ctx, admin, "inv", "Ivan Investigator", "investigator", PASSWORD
+    )
+    product = register_p001(ctx, nurse, pharmacist, clock, investigator)
     products.release_product(ctx, pharmacist, product, PASSWORD)
     return nurse, infusions.create_infusion(ctx, nurse, "P001", product, 1)
 

@@ -38,7 +38,7 @@ def db(tmp_path: Path) -> str:
         db=open_database(url, clock()), station="bed-7", clock=clock, hasher=FAST_HASHER
     )
     staff = make_staff(ctx)
-    product = register_p001(ctx, staff.nurse, staff.pharmacist, clock)
+    product = register_p001(ctx, staff.nurse, staff.pharmacist, clock, staff.investigator)
     products.release_product(ctx, staff.pharmacist, product, PASSWORD)
     full_infusion(
         ctx, staff, infusions.create_infusion(ctx, staff.nurse, "P001", product, 1), clock

@@ -17,6 +17,8 @@ from typing import Any, TypeAlias
 
 from infusion_app.cli.common import count_argument, parse_date, parse_time, print_json, read_coa
 from infusion_app.cli.context import log_in, open_context
+from infusion_app.cli.course import COMMANDS as COURSE_COMMANDS
+from infusion_app.cli.course import add_course_commands, run_course
 from infusion_app.cli.exit_codes import EXIT_OK
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.summaries import infusion_summary, release_summary
@@ -39,7 +41,7 @@ Sub: TypeAlias = "argparse._SubParsersAction[Any]"  # of cli._Parser: usage erro
 
 
 def add_bedside_commands(commands: Sub) -> None:
-    patient = commands.add_parser("patient", help="register a trial patient")
+    patient = commands.add_parser("patient", help="a trial patient and their course")
     patient_commands = patient.add_subparsers(dest="patient_command", required=True)
     add = _write(patient_commands.add_parser("add", help="register a patient and their weight"))
     add.add_argument("--trial-id", required=True)
@@ -62,6 +64,7 @@ def add_bedside_commands(commands: Sub) -> None:
     weight.add_argument("--weight-kg", required=True)
     weight.add_argument("--at", help="when it was measured, ISO 8601 with offset (default: now)")
     weight.add_argument("--reason", help="why it is entered late (needed > 5 min back)")
+    add_course_commands(patient_commands)
 
     product = commands.add_parser("product", help="register and release cell products")
     product_commands = product.add_subparsers(dest="product_command", required=True)
@@ -178,6 +181,8 @@ def _log_in(ctx: AppContext, args: argparse.Namespace) -> tuple[CurrentUser, str
 def run_patient(args: argparse.Namespace, protocols: Path) -> int:
     ctx = open_context(args, protocols)
     try:
+        if args.patient_command in COURSE_COMMANDS:
+            return run_course(ctx, args)
         user, _ = _log_in(ctx, args)
         if args.patient_command == "weight":
             return _weight(ctx, user, args)

@@ -70,7 +70,9 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     add = user_commands.add_parser("add", help="create an account (the first one: an admin)")
     add.add_argument("--username", required=True)
     add.add_argument("--name", required=True, help="printed name, shown on signatures")
-    add.add_argument("--role", required=True, help="nurse, pharmacist, monitor or admin")
+    add.add_argument(
+        "--role", required=True, help="nurse, pharmacist, investigator, monitor or admin"
+    )
     add.add_argument("--by", help="the administrator creating it (not for the first account)")
     user_commands.add_parser("list", help="list accounts and roles")
     role = user_commands.add_parser("set-role", help="change an account's role")

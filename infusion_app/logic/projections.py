@@ -26,6 +26,7 @@ from infusion_app.logic.events import (
     InfusionCreated,
     LoginFailed,
     LoginSucceeded,
+    PatientEnrolled,
     PatientRegistered,
     ProductAssigned,
     ProductRegistered,
@@ -238,7 +239,11 @@ def _account_change(user: UserRow, p: Event) -> UserRow:
 
 # --- patients, products, infusions ----------------------------------------------------------
 
-PATIENT_TYPES = frozenset({EventType.PATIENT_REGISTERED, EventType.WEIGHT_RECORDED})
+# the row's dose level is the enrolment's (a later change applies to later infusions only,
+# which carry their own level)
+PATIENT_TYPES = frozenset(
+    {EventType.PATIENT_REGISTERED, EventType.WEIGHT_RECORDED, EventType.PATIENT_ENROLLED}
+)
 
 
 def fold_patient(events: Iterable[LogEvent]) -> PatientRow | None:
@@ -263,6 +268,10 @@ def fold_patient(events: Iterable[LogEvent]) -> PatientRow | None:
             if row is None:
                 raise FoldProblem(f"{event.stream}#{event.seq}: a weight before registration")
             row = replace(row, weight_kg=p.weight_kg, weight_measured_at=event.occurred_at)
+        elif isinstance(p, PatientEnrolled):
+            if row is None:
+                raise FoldProblem(f"{event.stream}#{event.seq}: an enrolment before registration")
+            row = replace(row, dose_level=p.dose_level)
     return row
 
 

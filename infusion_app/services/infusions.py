@@ -5,12 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from infusion_app.logic.course import check_new_infusion
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType, infusion_stream
 from infusion_app.logic.events import InfusionCreated
 from infusion_app.logic.roles import Action
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.course_read import load_course
 from infusion_app.services.integrity import transaction
 from infusion_app.services.patients import find_patient
 from infusion_app.services.products import bind_to_infusion, find_product
@@ -23,7 +25,8 @@ from infusion_app.store.models import Infusion, Stream
 def create_infusion(
     ctx: AppContext, actor: CurrentUser, trial_id: str, product_id: str, number: int
 ) -> int:
-    """A new infusion record (cycle or dose ``number``) for a patient's own product."""
+    """A new infusion record (cycle or dose ``number``) for a patient's own product, in the
+    place the patient's plan has for it (logic.course.check_new_infusion)."""
     now = ctx.now()
     if number < 1:
         raise InputError("number", f"must be 1 or more, got {number}")
@@ -47,7 +50,10 @@ def create_infusion(
                 "row",
                 problem="is in the log but its row was deleted",
             )
-        protocol = ctx.protocol(patient.protocol_id)
+        course = load_course(ctx, session, patient)
+        protocol = course.protocol
+        # the plan decides: enrolled, not ended, the next number, not beyond the level's count
+        check_new_infusion(protocol, course.facts, number)
         bind_to_infusion(ctx, session, user, product, f"{trial_id}/{number}", now)
         stream = create_stream(session, infusion_stream(trial_id, number))
         infusion = Infusion(
@@ -70,7 +76,7 @@ def create_infusion(
                 product=product_id,
                 number=number,
                 protocol=protocol.label,
-                dose_level=patient.dose_level,
+                dose_level=course.facts.level_for(number),
                 # pinned in the chained log: status.protocol_of refuses other content later
                 protocol_sha256=protocol.content_sha256,
             ),

@@ -125,7 +125,7 @@ def test_two_stations_binding_one_bag_at_once(fresh_postgres, clock):
         for name in ("bed-1", "bed-2")
     ]
     staff = make_staff(stations[0])
-    bag = register_p001(stations[0], staff.nurse, staff.pharmacist, clock)
+    bag = register_p001(stations[0], staff.nurse, staff.pharmacist, clock, staff.investigator)
     products.release_product(stations[0], staff.pharmacist, bag, PASSWORD)
     holder = create_engine(fresh_postgres)
     outcomes: dict[int, object] = {}

@@ -42,13 +42,19 @@ def template() -> Path:
         db = open_database(sqlite_url(path), clock())
         ctx = AppContext(db=db, station="bed-1", clock=clock, hasher=FAST_HASHER)
         admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
-        for name, role in (("nurse", "nurse"), ("nurse2", "nurse"), ("pharm", "pharmacist")):
+        for name, role in (
+            ("nurse", "nurse"),
+            ("nurse2", "nurse"),
+            ("pharm", "pharmacist"),
+            ("inv", "investigator"),
+        ):
             accounts.create_user(ctx, admin, name, name.title(), role, PASSWORD)
         register_p001(
             ctx,
             accounts.log_in(ctx, "nurse", PASSWORD),
             accounts.log_in(ctx, "pharm", PASSWORD),
             clock,
+            accounts.log_in(ctx, "inv", PASSWORD),
         )
         products.release_product(ctx, accounts.log_in(ctx, "pharm", PASSWORD), PRODUCT, PASSWORD)
         infusions.create_infusion(ctx, accounts.log_in(ctx, "nurse", PASSWORD), "P001", PRODUCT, 1)

@@ -174,7 +174,7 @@ def test_an_edited_coa_is_not_released(ctx, staff):
     from tests.conftest import register_p001
 
     clock = ctx.clock
-    products_id = register_p001(ctx, staff.nurse, staff.pharmacist, clock)  # type: ignore[arg-type]
+    products_id = register_p001(ctx, staff.nurse, staff.pharmacist, clock, staff.investigator)  # type: ignore[arg-type]
     with ctx.db.read() as session:
         coa = json.loads(session.execute(text("SELECT coa FROM products")).scalar_one())
     assert coa["sterility"] == "negative"

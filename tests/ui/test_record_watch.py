@@ -72,7 +72,7 @@ def test_the_pharmacy_list_shows_a_product_registered_elsewhere(
     from tests.conftest import register_p001
     from tests.samples import example_coa
 
-    register_p001(ui_ctx, ui_staff.nurse, ui_staff.pharmacist, clock)
+    register_p001(ui_ctx, ui_staff.nurse, ui_staff.pharmacist, clock, ui_staff.investigator)
     window = logged_in_window(qtbot, ui_ctx, tmp_path, "pharmacist")
     assert window.pharmacy is not None
     table = window.pharmacy.products
