@@ -241,6 +241,7 @@ ZH_CN: dict[str, str] = {
     "Infusion of the plan": "计划中的输注",
     "Days since previous": "距上次输注天数",
     "Schedule deviation": "计划偏离",
+    "Started after its window": "时间窗关闭后开始",
 }
 
 # The course's message values in Chinese (the app's message tables are English only so far;

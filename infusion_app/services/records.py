@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.coa import coa_from_mapping
-from infusion_app.logic.course import Occurrence, Plan, calendar, treatment_plan
+from infusion_app.logic.course import Plan, calendar, treatment_plan
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import SYSTEM_STREAM, EventType
 from infusion_app.logic.events import RecordOutputFailed, RecordPrinted, decode
@@ -31,7 +31,13 @@ from infusion_app.logic.roles import Action
 from infusion_app.records.course_record import CourseInfusion, CourseSource, render_course_record
 from infusion_app.records.events_csv import events_csv
 from infusion_app.records.fhir_bundle import fhir_bundle_json
-from infusion_app.records.infusion_log import LogFilter, infusion_log_csv, log_entry, render_log
+from infusion_app.records.infusion_log import (
+    LogFilter,
+    course_place,
+    infusion_log_csv,
+    log_entry,
+    render_log,
+)
 from infusion_app.records.infusion_record import render_infusion_record
 from infusion_app.records.source import ChainFacts, PatientFacts, ProductFacts, RecordSource
 from infusion_app.services.authorisation import require
@@ -133,11 +139,8 @@ def course_source(
 ) -> CourseSource:
     """The course as the record prints it: the plan and calendar at ``now`` (none for a
     protocol version that plans no course)."""
-    plan: Plan | None = None
-    occurrences: tuple[Occurrence, ...] = ()
-    if course.protocol.plans_courses:
-        plan = treatment_plan(course.protocol, course.facts, now)
-        occurrences = calendar(course.protocol, course.facts, now)
+    plan = _plan_at(course, now)
+    occurrences = calendar(course.protocol, course.facts, now) if plan is not None else ()
     return CourseSource(
         protocol=course.protocol,
         patient=_patient_facts(course.patient),
@@ -149,6 +152,22 @@ def course_source(
         head_hash=head_hash,
         printed_names=names,
     )
+
+
+def _course_with_plan(
+    ctx: AppContext, session: Session, infusion: Infusion, now: datetime
+) -> tuple[LoadedCourse, Plan | None]:
+    patient = session.get(Patient, infusion.patient_id)
+    assert patient is not None  # a foreign key guarantees it
+    course = load_course(ctx, session, patient)
+    return course, _plan_at(course, now)
+
+
+def _plan_at(course: LoadedCourse, now: datetime) -> Plan | None:
+    """The plan at ``now``; None for a protocol version that plans no course."""
+    if not course.protocol.plans_courses:
+        return None
+    return treatment_plan(course.protocol, course.facts, now)
 
 
 def _stream_head(session: Session, stream_id: int) -> str:
@@ -187,10 +206,15 @@ def infusion_log(
         require(session, actor, Action.PRINT, now)
         entries = []
         names = _printed_names(session)
+        courses: dict[int, tuple[LoadedCourse, Plan | None]] = {}
         for infusion_id in _log_infusions(session, chosen, local):
             infusion = get_infusion(session, infusion_id)
             source = _source(ctx, session, infusion, names, verified=False)
-            entry = log_entry(source)
+            if infusion.patient_id not in courses:
+                courses[infusion.patient_id] = _course_with_plan(ctx, session, infusion, now)
+            course, plan = courses[infusion.patient_id]
+            place = course_place(course.protocol, course.facts, plan, infusion.number)
+            entry = log_entry(source, place)
             if chosen.covers(entry, local):
                 entries.append(entry)
     if output == "csv":

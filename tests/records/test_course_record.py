@@ -7,12 +7,15 @@ out there from the protocol file's rules. The record is printed on 10 Dec 2026 a
 
 from __future__ import annotations
 
+import csv
+import io
 from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
 
 from infusion_app.records.fonts import needs_cjk
+from infusion_app.records.infusion_log import LogFilter
 from infusion_app.services import records
 from tests.records.conftest import ZONE, one_line, pdf_pages
 from tests.records.course_scenario import (
@@ -149,3 +152,38 @@ def test_printing_the_course_record_is_audited(ctx, staff, course, tmp_path):
     assert document.file_name == "course-record-P001.pdf"
     written = records.save_document(ctx, staff.monitor, document, tmp_path / "course.pdf")
     assert written.read_bytes() == document.data
+
+
+@sqlite_only
+def test_the_monitor_log_places_each_infusion_in_its_course(ctx, staff, course):
+    patient = LogFilter(patient="P001")
+    document = records.infusion_log(ctx, staff.monitor, patient, output="csv", zone=ZONE)
+    rows = list(csv.DictReader(io.StringIO(document.data.decode("utf-8"))))
+    columns = ("Dose level / group", "Infusion of the plan", "Days since previous")
+    # Starts at 16:35 local on 21 Nov, 2 Dec and 9 Dec: 2 Dec - 21 Nov = 9 days to the end of
+    # November + 2 = 11 days; 9 Dec - 2 Dec = 7 days. Infusion 1 has no previous one.
+    assert [tuple(r[c] for c in columns) for r in rows] == [
+        ("C", "infusion 1 of 4", ""),
+        ("C", "infusion 2 of 4", "11"),
+        ("C", "infusion 3 of 4", "7"),
+    ]
+    assert [r["Schedule deviation"] for r in rows] == ["", LATE_REASON, ""]
+    # The late start is infusion 2's one deviation (its fever is a reaction, not a deviation).
+    assert [r["Deviations"] for r in rows] == ["0", "1", "0"]
+
+    pdf = records.infusion_log(ctx, staff.monitor, patient, zone=ZONE)
+    text = one_line("\n".join(pdf_pages(pdf.data)))
+    assert "P001 (WL) Dose 2 C infusion 2 of 4 11 UC-P001-2" in text
+    assert "P001 (WL) Dose 3 C infusion 3 of 4 7 UC-P001-3" in text
+    assert LATE_REASON in text and "Deviations 1 signatures incomplete 0" in text
+    chinese = records.infusion_log(ctx, staff.monitor, patient, zone=ZONE, language="zh_CN")
+    zh = one_line("\n".join(pdf_pages(chinese.data)))
+    assert "计划中的输注" in zh and "第 2 次输注（共 4 次） 11" in zh
+
+
+@sqlite_only
+def test_the_infusion_record_lists_the_late_start_with_its_reason(ctx, staff, course):
+    document = records.infusion_record(ctx, staff.monitor, course.infusion_ids[2], zone=ZONE)
+    text = one_line("\n".join(pdf_pages(document.data)))
+    deviations = text[text.index("Deviations and overrides") :]
+    assert f"2026-12-02 16:35 Started after its window {LATE_REASON}" in deviations
