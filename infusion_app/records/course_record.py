@@ -50,7 +50,7 @@ from infusion_app.records.pages import (
     table,
     text_width,
 )
-from infusion_app.records.source import PatientFacts
+from infusion_app.records.source import PatientFacts, PrintedSource
 from infusion_app.records.times import local, zone_name
 
 
@@ -64,7 +64,7 @@ class CourseInfusion:
 
 
 @dataclass(frozen=True)
-class CourseSource:
+class CourseSource(PrintedSource):
     """Everything the course record is made from, read in one transaction.
 
     ``plan`` and ``calendar`` are computed at the print time (None and empty when the
@@ -83,15 +83,6 @@ class CourseSource:
     @property
     def stream(self) -> str:
         return patient_stream(self.patient.trial_id)
-
-    @property
-    def head_seq(self) -> int:
-        return self.events[-1].seq if self.events else 0
-
-    def name_of(self, username: str | None) -> str:
-        if not username:
-            return ""
-        return self.printed_names.get(username, username)
 
 
 # --- what departed from the schedule ---------------------------------------------------------
