@@ -139,13 +139,7 @@ def schedule_deviations(source: CourseSource) -> list[ScheduleDeviation]:
 def _plan_deviations(plan: Plan) -> list[ScheduleDeviation]:
     found = []
     for planned in plan.infusions:
-        late = (
-            planned.status is PlanStatus.GIVEN
-            and planned.closes is not None
-            and planned.started_at is not None
-            and planned.started_at >= planned.closes
-        )
-        if late or planned.deviation:
+        if planned.deviation or _started_late(planned):
             kind = "Late infusion"
         elif planned.status is PlanStatus.MISSED:
             kind = "Missed infusion"
@@ -163,6 +157,14 @@ def _plan_deviations(plan: Plan) -> list[ScheduleDeviation]:
             )
         )
     return found
+
+
+def _started_late(planned: PlannedInfusion) -> bool:
+    return (
+        planned.started_at is not None
+        and planned.closes is not None
+        and planned.started_at >= planned.closes
+    )
 
 
 # --- the adverse events of the whole course ------------------------------------------------
@@ -302,7 +304,7 @@ def _header(source: CourseSource, tr: Labels, zone: tzinfo, width: float) -> lis
         (tr("Trial ID"), patient.trial_id),
         (tr("Initials"), patient.initials),
         (tr("Sex"), tr(patient.sex)),
-        (tr("Protocol"), f"{source.protocol.label}: {source.protocol.title}"),
+        (tr("Trial protocol"), f"{source.protocol.label}: {source.protocol.title}"),
         (tr("Dose level / group"), _level_label(source, level)),
     ]
     if enrolment is not None:
@@ -388,16 +390,14 @@ def _plan(source: CourseSource, tr: Labels, zone: tzinfo, width: float) -> list[
 def _plan_row(
     source: CourseSource, plan: Plan, planned: PlannedInfusion, tr: Labels, zone: tzinfo
 ) -> list[str]:
-    note = ""
     if planned.deviation:
         note = f"{tr('started after its window closed')}: {planned.deviation}"
-    elif planned.closes is not None and planned.started_at is not None:
-        if planned.started_at >= planned.closes:
-            note = f"{tr('started after its window closed')}: {tr('no reason recorded')}"
+    elif _started_late(planned):  # a start from before the plan was checked
+        note = f"{tr('started after its window closed')}: {tr('no reason recorded')}"
     elif planned.not_given_reason is not None:
         note = tr.message(planned.not_given_reason)
-    if planned.not_given_reason is not None and planned.deviation:
-        note += f"; {tr.message(planned.not_given_reason)}"
+    else:
+        note = ""
     return [
         tr.message(plan.of_text(planned.number)),
         planned.level,
@@ -425,7 +425,7 @@ def _deviations(source: CourseSource, tr: Labels, zone: tzinfo, width: float) ->
         for d in found
     ]
     widths = [0.12, 0.22, 0.2, 0.12, 0.34]
-    header = [tr("Kind"), tr("Item"), tr("Window"), tr("Done"), tr("Reason")]
+    header = [tr("Kind"), tr("Item"), tr("Window"), tr("Done at"), tr("Reason")]
     return [*out, table(header, rows, [width * w for w in widths])]
 
 
@@ -485,7 +485,7 @@ def _calendar(source: CourseSource, tr: Labels, zone: tzinfo, width: float) -> l
         tr("Target"),
         tr("Window"),
         tr("Status"),
-        tr("Done"),
+        tr("Done at"),
         tr("By"),
         tr("Sample ID"),
         tr("Reason / note"),
