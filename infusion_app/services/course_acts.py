@@ -26,7 +26,7 @@ from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.course_read import LoadedCourse, load_course
 from infusion_app.services.patients import find_patient
 from infusion_app.services.signing import sign_event, signed_act
-from infusion_app.store.eventlog import append_event
+from infusion_app.store.eventlog import append_event, lock_stream
 from infusion_app.store.models import Patient, Stream, User
 
 
@@ -95,11 +95,14 @@ def change_dose_level(
             )
         course.protocol.dose_level(to_level)
         highest = max((i.number for i in facts.infusions), default=0)
-        if from_infusion <= highest:
-            raise InputError(
-                "from_infusion",
-                f"infusion {highest} of patient {trial_id} exists already; a change applies "
-                f"from infusion {highest + 1} on, got {from_infusion}",
+        if from_infusion <= highest:  # never retroactive
+            raise CourseRefused(
+                m.course_change_not_retroactive(
+                    patient=trial_id,
+                    highest=highest,
+                    next_number=highest + 1,
+                    from_infusion=from_infusion,
+                )
             )
         current = facts.level_for(from_infusion)
         if to_level == current:
@@ -184,7 +187,10 @@ def end_treatment(
 
 
 def _course(ctx: AppContext, session: Session, trial_id: str) -> LoadedCourse:
+    """The course as stored, read under the patient's stream lock: two stations acting on
+    the same course (or a start checking the plan) take their turns."""
     patient = find_patient(session, trial_id)
+    lock_stream(session, patient_stream(patient.trial_id))
     return load_course(ctx, session, patient)
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from infusion_app.logic.course import check_new_infusion
 from infusion_app.logic.errors import InputError
-from infusion_app.logic.event_types import EventType, infusion_stream
+from infusion_app.logic.event_types import EventType, infusion_stream, patient_stream
 from infusion_app.logic.events import InfusionCreated
 from infusion_app.logic.roles import Action
 from infusion_app.services.authorisation import require
@@ -18,7 +18,7 @@ from infusion_app.services.patients import find_patient
 from infusion_app.services.products import bind_to_infusion, find_product
 from infusion_app.services.status import get_infusion
 from infusion_app.store.errors import RecordIntegrityError
-from infusion_app.store.eventlog import append_event, create_stream
+from infusion_app.store.eventlog import append_event, create_stream, lock_stream
 from infusion_app.store.models import Infusion, Stream
 
 
@@ -50,6 +50,8 @@ def create_infusion(
                 "row",
                 problem="is in the log but its row was deleted",
             )
+        # the patient's stream lock: the plan checked here is the one the record joins
+        lock_stream(session, patient_stream(trial_id))
         course = load_course(ctx, session, patient)
         protocol = course.protocol
         # the plan decides: enrolled, not ended, the next number, not beyond the level's count
