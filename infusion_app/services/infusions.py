@@ -33,6 +33,9 @@ def create_infusion(
     with transaction(ctx) as session:
         user = require(session, actor, Action.CREATE_INFUSION, now)
         patient = find_patient(session, trial_id)
+        # the patient's stream lock first: two stations adding an infusion to one course (or
+        # an investigator ending it) take their turns, and each checks the plan it joins
+        lock_stream(session, patient_stream(trial_id))
         product = find_product(session, product_id)
         if product.patient_id != patient.id:
             raise InputError(
@@ -50,8 +53,6 @@ def create_infusion(
                 "row",
                 problem="is in the log but its row was deleted",
             )
-        # the patient's stream lock: the plan checked here is the one the record joins
-        lock_stream(session, patient_stream(trial_id))
         course = load_course(ctx, session, patient)
         protocol = course.protocol
         # the plan decides: enrolled, not ended, the next number, not beyond the level's count

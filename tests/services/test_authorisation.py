@@ -18,7 +18,7 @@ from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.services import accounts, bedside, course_acts, infusions, patients, products
 from infusion_app.services.context import AppContext, CurrentUser, NotAuthorised
 from infusion_app.store.models import Event
-from tests.conftest import PASSWORD, register_p001
+from tests.conftest import PASSWORD
 from tests.logic.infusion_log import NORMAL_VITALS
 from tests.samples import example_coa
 from tests.services.bedside_steps import prepare, run_to_fast_phase
@@ -35,11 +35,9 @@ def database_url(tmp_path):  # authorisation does not depend on the database: SQ
 
 
 @pytest.fixture
-def registered(ctx, staff, clock) -> str:
+def p001_group() -> str:
     """P001 in group C (four weekly infusions), so that infusion 2 has a place in the plan."""
-    return register_p001(
-        ctx, staff.nurse, staff.pharmacist, clock, staff.investigator, dose_level="C"
-    )
+    return "C"
 
 
 def _register_p002(ctx: AppContext, staff) -> None:
