@@ -47,7 +47,8 @@ def at(t0: datetime, minutes: int) -> str:
 
 @pytest.fixture
 def ready(capsys, monkeypatch, db, tmp_path, t0) -> None:
-    """Accounts, patient P001 weighed at T0, a released product, infusion P001/1."""
+    """Accounts, patient P001 weighed at T0 and enrolled in group C, a released product,
+    infusion P001/1."""
     steps = [
         (["user", "add", "--username", "admin", "--name", "Ada Admin", "--role", "admin"], 1),
         (
@@ -80,6 +81,13 @@ def ready(capsys, monkeypatch, db, tmp_path, t0) -> None:
             ],
             2,
         ),
+        (
+            [
+                *("user", "add", "--username", "inv", "--name", "Ivan Investigator"),
+                *("--role", "investigator", "--by", "admin"),
+            ],
+            2,
+        ),
     ]
     for argv, lines in steps:
         code, _, err = run(capsys, monkeypatch, db, *argv, stdin=f"{PW}\n" * lines)
@@ -106,9 +114,14 @@ def ready(capsys, monkeypatch, db, tmp_path, t0) -> None:
             "--protocol",
             "ucmsc-cart-cytopenia",
             "--dose-level",
-            "A",
+            "C",
             "--age",
             "54",
+        ],
+        # group C (four weekly infusions): a second infusion of P001 has a place in the plan
+        [
+            *("patient", "enrol", "--user", "inv", "--patient", "P001", "--dose-level", "C"),
+            *("--at", at(t0, 0), "--reason", "enrolled on paper during the downtime"),
         ],
         ["product", "add", "--user", "pharm", "--coa", str(coa)],
         ["product", "release", "--user", "pharm", "UC-MSC-2026-0001"],

@@ -675,14 +675,18 @@ class StartPlan:
         return refusal is not None and refusal.code == "course_window_closed"
 
 
-def start_plan(ctx: AppContext, session: Session, infusion: Infusion) -> StartPlan | None:
-    """The plan check of a start, for a view; None once it started or for a record whose
-    protocol plans no course."""
+def start_plan(
+    ctx: AppContext, session: Session, infusion: Infusion, state: InfusionState
+) -> StartPlan | None:
+    """The plan check of a start, for a view of the infusion in ``state``; None once it
+    started (nothing of the course is read then) or for a record whose protocol plans no
+    course."""
+    if state.started_at is not None or state.stopped:
+        return None
     patient = session.get(Patient, infusion.patient_id)
     assert patient is not None  # foreign key
     course = load_course(ctx, session, patient)
-    own = next(i for i in course.infusions if i.infusion_id == infusion.id)
-    if own.state.started_at is not None or not course.protocol.plans_courses:
+    if not course.protocol.plans_courses:
         return None
     return StartPlan(course.protocol, course.facts, infusion.number)
 

@@ -22,6 +22,7 @@ from infusion_app.logic.events import Event as EventModel
 from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.roles import Action
 from infusion_app.logic.text_rules import DOSE_LEVEL_MAX, check_text, free_text, optional_free_text
+from infusion_app.services.bedside import patient_known_since
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.course_read import LoadedCourse, load_course
 from infusion_app.services.patients import find_patient
@@ -55,7 +56,10 @@ def enrol_patient(
                 m.course_enrolled_already(patient=trial_id, at=course.facts.enrolment.at)
             )
         course.protocol.dose_level(dose_level)  # an unknown level names the known ones
-        when = _when(course, at, now, not_before=course.facts.registered_at)
+        # not before the patient was known: their registration, or the weighing it recorded
+        # when the registration itself was entered after a downtime
+        known = patient_known_since(session, course.patient)
+        when = _when(course, at, now, not_before=known, what="the patient was registered")
         model = PatientEnrolled(protocol=course.protocol.label, dose_level=dose_level)
         _signed_event(
             ctx, session, user, course.patient, model, SignatureMeaning.ENROLLED, now, when, reason
@@ -195,7 +199,12 @@ def _course(ctx: AppContext, session: Session, trial_id: str) -> LoadedCourse:
 
 
 def _when(
-    course: LoadedCourse, at: datetime | None, now: datetime, *, not_before: datetime
+    course: LoadedCourse,
+    at: datetime | None,
+    now: datetime,
+    *,
+    not_before: datetime,
+    what: str = "the course began",
 ) -> datetime:
     if at is None:
         return now
@@ -204,7 +213,7 @@ def _when(
         plausible_utc("at", at),
         now,
         not_before=not_before,
-        not_before_what="the course began",
+        not_before_what=what,
         limit=back_entry_limit(course.protocol),
     )
 

@@ -74,8 +74,8 @@ def bedside_view(ctx: AppContext, infusion_id: int, now: datetime | None = None)
         assert stream is not None and patient is not None and product is not None
         patient_summary = _patient_summary(patient)
         product_summary = _product_summary(product)
-        plan = start_plan(ctx, session, infusion)
-    state = fold(events, protocol)
+        state = fold(events, protocol)
+        plan = start_plan(ctx, session, infusion, state)
     status = InfusionStatus(
         infusion_id, stream.name, state, protocol, moment, tuple(due_items(state, protocol, moment))
     )

@@ -410,6 +410,9 @@ TEXTS: dict[str, str] = {
         "infusion {highest} of patient {patient} exists already: a level change applies from "
         "infusion {next_number} on, never to one that exists (not from {from_infusion})"
     ),
+    "course_start_before_enrolment": (
+        "infusion {number} may not start before the patient was enrolled ({enrolled})"
+    ),
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")
