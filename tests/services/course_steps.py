@@ -31,22 +31,25 @@ def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> da
     return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI).astimezone(UTC)
 
 
-def enrolled(
-    ctx: AppContext, staff, trial_id: str, protocol_id: str, level: str, *, weight: str = "63.5"
-) -> None:
-    """Registered by a nurse and enrolled by the investigator at the clock's time."""
+def registered(ctx: AppContext, staff, trial_id: str, protocol_id: str, level: str) -> None:
+    """Registered by a nurse at the clock's time (63.5 kg), not enrolled."""
     patients.register_patient(
         ctx,
         staff.nurse,
         trial_id=trial_id,
         initials=INITIALS,
         sex="female",
-        weight_kg=weight,
+        weight_kg="63.5",
         weight_measured_at=ctx.now(),
         protocol_id=protocol_id,
         dose_level=level,
         age_years=54,
     )
+
+
+def enrolled(ctx: AppContext, staff, trial_id: str, protocol_id: str, level: str) -> None:
+    """Registered by a nurse and enrolled by the investigator at the clock's time."""
+    registered(ctx, staff, trial_id, protocol_id, level)
     course_acts.enrol_patient(
         ctx, staff.investigator, trial_id, dose_level=level, password=PASSWORD
     )

@@ -38,6 +38,7 @@ from tests.services.course_steps import (
     local,
     new_infusion,
     ready_to_start,
+    registered,
     run_to_the_end,
     start,
 )
@@ -336,20 +337,7 @@ def test_enrolment_once_by_an_investigator_at_a_known_level(ctx, staff, clock):
     assert twice.value.message == m.course_enrolled_already(
         patient="P004", at=local(2026, 11, 23, 8, 30)
     )
-    from infusion_app.services import patients
-
-    patients.register_patient(
-        ctx,
-        staff.nurse,
-        trial_id="P005",
-        initials="ZY",
-        sex="male",
-        weight_kg="70",
-        weight_measured_at=clock(),
-        protocol_id="ucmsc-cart-cytopenia",
-        dose_level="A",
-        age_years=61,
-    )
+    registered(ctx, staff, "P005", "ucmsc-cart-cytopenia", "A")
     before = event_count(ctx)
     with pytest.raises(NotAuthorised, match="a nurse may not enrol a patient"):
         course_acts.enrol_patient(ctx, staff.nurse, "P005", dose_level="A", password=PASSWORD)
