@@ -47,8 +47,7 @@ def at(t0: datetime, minutes: int) -> str:
 
 @pytest.fixture
 def ready(capsys, monkeypatch, db, tmp_path, t0) -> None:
-    """Accounts, patient P001 weighed at T0 and enrolled in group C, a released product,
-    infusion P001/1."""
+    """Accounts, patient P001 weighed at T0 and enrolled, a released product, infusion P001/1."""
     steps = [
         (["user", "add", "--username", "admin", "--name", "Ada Admin", "--role", "admin"], 1),
         (
@@ -114,13 +113,13 @@ def ready(capsys, monkeypatch, db, tmp_path, t0) -> None:
             "--protocol",
             "ucmsc-cart-cytopenia",
             "--dose-level",
-            "C",
+            "B",  # two weekly infusions: a second infusion has a place in the plan
             "--age",
             "54",
         ],
-        # group C (four weekly infusions): a second infusion of P001 has a place in the plan
+        # enrolled at T0 too (entered now, with its reason): infusion 1 is due from then on
         [
-            *("patient", "enrol", "--user", "inv", "--patient", "P001", "--dose-level", "C"),
+            *("patient", "enrol", "--user", "inv", "--patient", "P001", "--dose-level", "B"),
             *("--at", at(t0, 0), "--reason", "enrolled on paper during the downtime"),
         ],
         ["product", "add", "--user", "pharm", "--coa", str(coa)],
@@ -289,7 +288,7 @@ def test_status_in_words(capsys, monkeypatch, db, t0, ready):
     code, out, _ = run(capsys, monkeypatch, db, "infusion", "status", "1")
     assert code == 0
     assert out.startswith(
-        "infusion 1 (infusion:P001/1), ucmsc-cart-cytopenia v1.1.0: step checks, not started"
+        "infusion 1 (infusion:P001/1), ucmsc-cart-cytopenia v1.2.0: step checks, not started"
     )
 
 
