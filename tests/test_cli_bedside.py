@@ -117,7 +117,11 @@ def ready(capsys, monkeypatch, db, tmp_path, t0) -> None:
             "--age",
             "54",
         ],
-        ["patient", "enrol", "--user", "inv", "--patient", "P001", "--dose-level", "B"],
+        # enrolled at T0 too (entered now, with its reason): infusion 1 is due from then on
+        [
+            *("patient", "enrol", "--user", "inv", "--patient", "P001", "--dose-level", "B"),
+            *("--at", at(t0, 0), "--reason", "enrolled on paper during the downtime"),
+        ],
         ["product", "add", "--user", "pharm", "--coa", str(coa)],
         ["product", "release", "--user", "pharm", "UC-MSC-2026-0001"],
         [

@@ -78,6 +78,7 @@ ZH_CN = {
     "Patient and bag match; product released and in date.": "患者与输液袋相符；产品已放行且在有效期内。",
     "Drop factor of the giving set (gtt/mL)": "输液器滴系数 (滴/mL)",
     "Reason for the late start": "延迟开始的原因",
+    "Reason for starting after the plan's window": "超出治疗计划时间窗开始的原因",
     "Start the infusion": "开始输注",
     "Start of the infusion": "输注开始",
     "Infusion started.": "输注已开始。",

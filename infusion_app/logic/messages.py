@@ -687,3 +687,17 @@ def course_change_after_plan(*, patient: str, planned: int) -> None: ...
 def course_ended_already(*, patient: str, reason: str, at: datetime) -> None: ...
 @_message
 def course_end_while_running(*, patient: str, number: int) -> None: ...
+
+
+# --- the treatment plan at the bedside and the investigator's acts (issue 14, h-plan) -------
+# Entered fields of the start's plan check and the level change, named in words.
+for _key in ("deviation_reason", "from_infusion", "to_level"):
+    _family(f"label_{_key}", ())
+
+
+@_message
+def course_change_not_retroactive(
+    *, patient: str, highest: int, next_number: int, from_infusion: int
+) -> None: ...
+@_message
+def course_start_before_enrolment(*, number: int, enrolled: datetime) -> None: ...

@@ -45,11 +45,12 @@ from infusion_app.logic.backentry import (
 )
 from infusion_app.logic.coa import coa_from_mapping, is_expired
 from infusion_app.logic.corrections import adverse_event_payload, correction_payload
+from infusion_app.logic.course import CourseFacts, CourseRefused, check_start
 from infusion_app.logic.dosing import calculate_dose
 from infusion_app.logic.drip_plan import plan_drip
 from infusion_app.logic.entered_time import parse_iso_time, plausible_utc
 from infusion_app.logic.errors import DomainError, DoseError, InputError
-from infusion_app.logic.event_types import EventType
+from infusion_app.logic.event_types import EventType, patient_stream
 from infusion_app.logic.events import Signature as SignatureEvent
 from infusion_app.logic.events import decode
 from infusion_app.logic.identity import GivenIdentity, PatientFacts, identity_problems
@@ -80,6 +81,7 @@ from infusion_app.logic.transitions import (
 from infusion_app.logic.vitals import parse_vitals, vitals_payload
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.course_read import load_course
 from infusion_app.services.integrity import transaction
 from infusion_app.services.products import (
     ADMINISTERED,
@@ -128,6 +130,7 @@ class _Scope:
     at: datetime
     now: datetime
     user: User
+    ctx: AppContext
 
     def patient(self) -> Patient:
         patient = self.session.get(Patient, self.infusion.patient_id)
@@ -196,7 +199,7 @@ def _act(
         events = load_events(session, infusion.stream_id)
         state = fold(events, protocol)
         occurred = plausible_utc("occurred_at", _aware(at)) if at is not None else now
-        scope = _Scope(session, infusion, protocol, state, events, occurred, now, user)
+        scope = _Scope(session, infusion, protocol, state, events, occurred, now, user, ctx)
         if at is not None:
             scope.check_moment("occurred_at", occurred)
         draft = build(scope)
@@ -283,9 +286,7 @@ def _aware(moment: datetime) -> datetime:
     return moment
 
 
-def _product_problems(
-    product: Product, at: datetime, *, started: bool = False
-) -> list[Message]:
+def _product_problems(product: Product, at: datetime, *, started: bool = False) -> list[Message]:
     problems = []
     # once this infusion has started, its bag is in use (then administered) by this infusion:
     # the rule book, not the hard stop, refuses a second check or start
@@ -514,7 +515,6 @@ def _model(type_: EventType, payload: Mapping[str, Any]) -> ev.Event:
     return ev.MODELS[type_].model_validate(payload)
 
 
-
 def _dose(scope: _Scope, v: Values) -> _Draft:
     """Dose and drip plan from today's weight and this product's CoA, for a second person to
     verify. A plan that cannot meet the protocol (an error advisory) is not recorded. The
@@ -539,7 +539,9 @@ def _dose(scope: _Scope, v: Values) -> _Draft:
         raise InputError("coa.viability_pct", "is pending: the dose needs a viability result")
     dose = calculate_dose(
         protocol,
-        patient.dose_level,
+        # the infusion's own level, fixed when it was created: a later change of the
+        # patient's level (from a later infusion on) never reaches back to this one
+        scope.state.dose_level or patient.dose_level,
         weight_kg=patient.weight_kg,
         total_cells_per_ml=coa.total_cells_per_ml,
         viability_pct=coa.viability_pct,
@@ -624,15 +626,18 @@ def _thaw(scope: _Scope, v: Values) -> _Draft:
 
 
 def _start(scope: _Scope, v: Values) -> _Draft:
-    """The product and the weight the dose was calculated from are checked again at the
-    moment of the start."""
+    """The plan's window first (a start before it opens is a hard stop; after it closed only
+    with a reason, stored as the schedule deviation); then the product and the weight the dose
+    was calculated from are checked again at the moment of the start."""
+    deviation = None
+    if scope.state.started_at is None:  # a second start is the rule book's to refuse
+        deviation = start_deviation(scope, v["deviation_reason"])
     product, patient, dose = scope.product(), scope.patient(), scope.state.dose
     problems = _product_problems(product, scope.at, started=scope.state.started_at is not None)
     if problems:
         raise HardStop(problems)
     if dose is not None and (
-        patient.weight_measured_at != dose.weight_measured_at
-        or patient.weight_kg != dose.weight_kg
+        patient.weight_measured_at != dose.weight_measured_at or patient.weight_kg != dose.weight_kg
     ):
         raise ActionRefused(
             m.start_blocked_new_weight(dose_weight_kg=dose.weight_kg, weight_kg=patient.weight_kg)
@@ -641,8 +646,61 @@ def _start(scope: _Scope, v: Values) -> _Draft:
         drop_factor_gtt_per_ml=v["drop_factor_gtt_per_ml"],
         rate_gtt_per_min=dose.phase1_rate_gtt_per_min if dose else None,
         override_reason=v["override_reason"] or None,
+        schedule_deviation=deviation,
     )
     return _Draft(started)
+
+
+@dataclass(frozen=True)
+class StartPlan:
+    """What the plan says of starting this infusion, read with the bedside view so the
+    window can disable the start before the plan's window opens (its tooltip the service's
+    refusal) and ask for the deviation's reason only after it closed; recomputed with the
+    clock on every tick, as the buttons are."""
+
+    protocol: Protocol  # the patient's current protocol, which plans the course
+    facts: CourseFacts
+    number: int
+
+    def refusal(self, at: datetime) -> Message | None:
+        """What the service would say to a start at ``at`` without a reason, or None."""
+        try:
+            check_start(self.protocol, self.facts, self.number, at, None)
+        except CourseRefused as refused:
+            return refused.message
+        return None
+
+    def needs_reason(self, at: datetime) -> bool:
+        refusal = self.refusal(at)
+        return refusal is not None and refusal.code == "course_window_closed"
+
+
+def start_plan(
+    ctx: AppContext, session: Session, infusion: Infusion, state: InfusionState
+) -> StartPlan | None:
+    """The plan check of a start, for a view of the infusion in ``state``; None once it
+    started (nothing of the course is read then) or for a record whose protocol plans no
+    course."""
+    if state.started_at is not None or state.stopped:
+        return None
+    patient = session.get(Patient, infusion.patient_id)
+    assert patient is not None  # foreign key
+    course = load_course(ctx, session, patient)
+    if not course.protocol.plans_courses:
+        return None
+    return StartPlan(course.protocol, course.facts, infusion.number)
+
+
+def start_deviation(scope: _Scope, reason: str | None) -> str | None:
+    """Whether the patient's plan lets this infusion start at ``scope.at``
+    (:func:`infusion_app.logic.course.check_start`), read from the log inside the step's
+    transaction. The patient's stream is locked first, so an investigator's act on the
+    course (a level change, the end of treatment) cannot slip in between."""
+    patient = scope.patient()
+    lock_stream(scope.session, patient_stream(patient.trial_id))
+    course = load_course(scope.ctx, scope.session, patient)
+    why = optional_free_text("deviation_reason", reason)
+    return check_start(course.protocol, course.facts, scope.infusion.number, scope.at, why)
 
 
 def _rate(scope: _Scope, v: Values) -> _Draft:
@@ -874,6 +932,9 @@ START = BedsideStep(
         Param("override_reason", flag="--override-reason",
               help="why a start outside the window is right",
               label=QT_TR_NOOP("Reason for the late start")),
+        Param("deviation_reason", flag="--deviation-reason",
+              help="why it starts after the plan's window closed (a schedule deviation)",
+              label=QT_TR_NOOP("Reason for starting after the plan's window")),
     ),
     positional=_SIGNED, meaning=SignatureMeaning.ADMINISTERED,
     button=Button(QT_TR_NOOP("&Start infusion"), QT_TR_NOOP("Start the infusion"),

@@ -195,9 +195,7 @@ TEXTS: dict[str, str] = {
         "rate step blocked: confirm that the patient has no discomfort; otherwise hold the slow "
         "rate, pause or stop, and record the reaction"
     ),
-    "rate_out_of_range": (
-        "rate: must be {low}-{high} gtt/min in the fast phase, got {rate}"
-    ),
+    "rate_out_of_range": ("rate: must be {low}-{high} gtt/min in the fast phase, got {rate}"),
     "hold_already_stepped": "hold slow rate: the rate was already stepped up",
     "hold_needs_reason": "reason: holding the slow rate needs a reason",
     "sae_not_serious": "sae report: adverse event {seq} is not serious",
@@ -274,8 +272,7 @@ TEXTS: dict[str, str] = {
         "treatment of patient {patient} ended {at} ({reason}): no more infusions"
     ),
     "course_beyond_plan": (
-        "group {level} plans {planned} {noun}; this would be the {would_be} "
-        "for patient {patient}"
+        "group {level} plans {planned} {noun}; this would be the {would_be} for patient {patient}"
     ),
     "course_next_number": (
         "the next infusion of patient {patient} is number {expected}, not {number}"
@@ -334,10 +331,7 @@ TEXTS: dict[str, str] = {
     "log_signature": "{meaning} by {printed_name} (signs #{signed_seq})",
     "signed_by": "{meaning} by {printed_name}",
     "corrected_by": "#{seq}: {reason} ({details})",
-    **{
-        f"event_{kind.value}": kind.value.replace("_", " ").capitalize()
-        for kind in EventType
-    },
+    **{f"event_{kind.value}": kind.value.replace("_", " ").capitalize() for kind in EventType},
     **FIELD_TEXTS,
     **LABEL_TEXTS,
     "input_problem": "{field}: {rule}",
@@ -409,6 +403,17 @@ TEXTS: dict[str, str] = {
     "adv_shorter_than_min": (
         "even at {rate} gtt/min the infusion ends after {ends_min} min, before the protocol's "
         "minimum of {min_min} min: consider a larger final volume"
+    ),
+    # --- the treatment plan at the bedside and the investigator's acts (issue 14, h-plan) ---
+    "label_deviation_reason": "reason for the schedule deviation",
+    "label_from_infusion": "first infusion at the new level",
+    "label_to_level": "new dose level",
+    "course_change_not_retroactive": (
+        "infusion {highest} of patient {patient} exists already: a level change applies from "
+        "infusion {next_number} on, never to one that exists (not from {from_infusion})"
+    ),
+    "course_start_before_enrolment": (
+        "infusion {number} may not start before the patient was enrolled ({enrolled})"
     ),
 }
 

@@ -401,6 +401,11 @@ class BedsideScreen(QWidget):
         reasons = {action: shown(why) if why else None for action, why in found.items()}
         if self.user is None:
             return dict.fromkeys(reasons, self.tr("log in first"))
+        plan = self.view.start_plan
+        if plan is not None and reasons.get(BedsideAction.START) is None:
+            refusal = plan.refusal(now)  # before the plan's window: the service's refusal
+            if refusal is not None and not plan.needs_reason(now):
+                reasons[BedsideAction.START] = shown(refusal)
         role = self.user.role
         who_may = {s.button.gate: s.action for s in bedside.STEPS if s.button and s.button.gate}
         for action in reasons:
@@ -477,19 +482,30 @@ class BedsideScreen(QWidget):
             bedside.RATE.name: {"rate": str(dose.phase2_rate_gtt_per_min or "") if dose else ""},
             bedside.END.name: {"volume_ml": str(dose.bag_volume_ml) if dose else ""},
         }.get(step.name, {})
-        late = step is bedside.START and not self._note(step)  # no late start: no reason asked
+        now = self.ctx.now()
+        # a reason is asked only when it is needed: a start late after the premedication,
+        # a start after the plan's window closed (a schedule deviation)
+        unasked = set()
+        if step is bedside.START:
+            if late_start_warning(state, protocol, now) is None:
+                unasked.add("override_reason")
+            plan = self.view.start_plan
+            if plan is None or not plan.needs_reason(now):
+                unasked.add("deviation_reason")
         return [
             Field(p.key, declared(p.label), suggested.get(p.key, ""))
             for p in step.params
-            if p.label is not None and not (late and p.name == "override_reason")
+            if p.label is not None and p.name not in unasked
         ]
 
     def _note(self, step: bedside.BedsideStep) -> str:
         assert self.view is not None
         state, protocol, now = self.view.state, self.view.status.protocol, self.ctx.now()
         if step is bedside.START:
-            warning = late_start_warning(state, protocol, now)
-            return shown(warning) if warning else ""
+            plan = self.view.start_plan
+            closed = plan.refusal(now) if plan is not None and plan.needs_reason(now) else None
+            warnings = (late_start_warning(state, protocol, now), closed)
+            return "\n".join(shown(w) for w in warnings if w)
         if step is bedside.END:
             warning = end_window_warning(state, protocol, now)
             return shown(warning) if warning else ""

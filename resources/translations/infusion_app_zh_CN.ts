@@ -3,367 +3,372 @@
   <context>
     <name />
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="820" />
+      <location filename="../../infusion_app/services/bedside.py" line="878" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="828" />
+      <location filename="../../infusion_app/services/bedside.py" line="886" />
       <source>Final volume (mL)</source>
       <translation>最终体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="830" />
+      <location filename="../../infusion_app/services/bedside.py" line="888" />
       <source>Drop factor (gtt/mL)</source>
       <translation>滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="832" />
+      <location filename="../../infusion_app/services/bedside.py" line="890" />
       <source>Calculate &amp;dose</source>
       <translation>计算剂量(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="832" />
+      <location filename="../../infusion_app/services/bedside.py" line="890" />
       <source>Calculate the dose</source>
       <translation>计算剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="833" />
+      <location filename="../../infusion_app/services/bedside.py" line="891" />
       <source>Dose calculated: a second person verifies it.</source>
       <translation>剂量已计算：请第二人核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="834" />
+      <location filename="../../infusion_app/services/bedside.py" line="892" />
       <source>From today's weight and the product's certificate of analysis.</source>
       <translation>依据今日体重和产品检验报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="840" />
+      <location filename="../../infusion_app/services/bedside.py" line="898" />
       <source>&amp;Verify dose</source>
       <translation>核对剂量(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="840" />
+      <location filename="../../infusion_app/services/bedside.py" line="898" />
       <source>Verify the dose</source>
       <translation>核对剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="841" />
+      <location filename="../../infusion_app/services/bedside.py" line="899" />
       <source>Dose verified.</source>
       <translation>剂量已核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="853" />
+      <location filename="../../infusion_app/services/bedside.py" line="911" />
       <source>&amp;Check identity</source>
       <translation>核对身份(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="853" />
+      <location filename="../../infusion_app/services/bedside.py" line="911" />
       <source>Check identity</source>
       <translation>核对身份</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="854" />
+      <location filename="../../infusion_app/services/bedside.py" line="912" />
       <source>Patient and bag match; product released and in date.</source>
       <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="859" />
+      <location filename="../../infusion_app/services/bedside.py" line="917" />
       <source>&amp;Premedication given</source>
       <translation>已给预处理药(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="859" />
+      <location filename="../../infusion_app/services/bedside.py" line="917" />
       <source>Premedication given</source>
       <translation>已给预处理药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="860" />
+      <location filename="../../infusion_app/services/bedside.py" line="918" />
       <source>Premedication recorded.</source>
       <translation>预处理用药已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="865" />
+      <location filename="../../infusion_app/services/bedside.py" line="923" />
       <source>&amp;Thawed</source>
       <translation>已复苏(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="865" />
+      <location filename="../../infusion_app/services/bedside.py" line="923" />
       <source>Product thawed</source>
       <translation>产品已复苏</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="865" />
+      <location filename="../../infusion_app/services/bedside.py" line="923" />
       <source>Thaw recorded.</source>
       <translation>复苏已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="873" />
+      <location filename="../../infusion_app/services/bedside.py" line="931" />
       <source>Drop factor of the giving set (gtt/mL)</source>
       <translation>输液器滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="876" />
+      <location filename="../../infusion_app/services/bedside.py" line="934" />
       <source>Reason for the late start</source>
       <translation>延迟开始的原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="879" />
+      <location filename="../../infusion_app/services/bedside.py" line="937" />
+      <source>Reason for starting after the plan's window</source>
+      <translation>超出治疗计划时间窗开始的原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="940" />
       <source>&amp;Start infusion</source>
       <translation>开始输注(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="879" />
+      <location filename="../../infusion_app/services/bedside.py" line="940" />
       <source>Start the infusion</source>
       <translation>开始输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="880" />
+      <location filename="../../infusion_app/services/bedside.py" line="941" />
       <source>Infusion started.</source>
       <translation>输注已开始。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="880" />
+      <location filename="../../infusion_app/services/bedside.py" line="941" />
       <source>Start of the infusion</source>
       <translation>输注开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="889" />
+      <location filename="../../infusion_app/services/bedside.py" line="950" />
       <source>New rate (gtt/min)</source>
       <translation>新滴速 (滴/分)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="891" />
+      <location filename="../../infusion_app/services/bedside.py" line="952" />
       <source>&amp;Rate step</source>
       <translation>调速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="891" />
+      <location filename="../../infusion_app/services/bedside.py" line="952" />
       <source>Rate step</source>
       <translation>调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="891" />
+      <location filename="../../infusion_app/services/bedside.py" line="952" />
       <source>Rate changed.</source>
       <translation>滴速已改变。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="893" />
+      <location filename="../../infusion_app/services/bedside.py" line="954" />
       <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
       <translation>仅在患者无不适时调速；否则维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="899" />
+      <location filename="../../infusion_app/services/bedside.py" line="960" />
       <source>Discomfort reported</source>
       <translation>患者所述不适</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="901" />
+      <location filename="../../infusion_app/services/bedside.py" line="962" />
       <source>&amp;Hold slow rate</source>
       <translation>维持慢速(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="901" />
+      <location filename="../../infusion_app/services/bedside.py" line="962" />
       <source>Hold the slow rate</source>
       <translation>维持慢速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="902" />
+      <location filename="../../infusion_app/services/bedside.py" line="963" />
       <source>Slow rate held.</source>
       <translation>已维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="919" />
+      <location filename="../../infusion_app/services/bedside.py" line="980" />
       <source>Record vital signs</source>
       <translation>记录生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="919" />
+      <location filename="../../infusion_app/services/bedside.py" line="980" />
       <source>Vital signs</source>
       <translation>生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="920" />
+      <location filename="../../infusion_app/services/bedside.py" line="981" />
       <source>Vital signs recorded.</source>
       <translation>生命体征已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="943" />
+      <location filename="../../infusion_app/services/bedside.py" line="1004" />
       <source>Reactio&amp;n / AE</source>
       <translation>反应 / 不良事件(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="943" />
+      <location filename="../../infusion_app/services/bedside.py" line="1004" />
       <source>Reaction / adverse event</source>
       <translation>反应 / 不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="944" />
+      <location filename="../../infusion_app/services/bedside.py" line="1005" />
       <source>Adverse event recorded.</source>
       <translation>不良事件已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="952" />
+      <location filename="../../infusion_app/services/bedside.py" line="1013" />
       <source>Serious adverse event reported…</source>
       <translation>严重不良事件已报告…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="953" />
+      <location filename="../../infusion_app/services/bedside.py" line="1014" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="954" />
+      <location filename="../../infusion_app/services/bedside.py" line="1015" />
       <source>SAE report recorded.</source>
       <translation>SAE 报告已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="959" />
+      <location filename="../../infusion_app/services/bedside.py" line="1020" />
       <source>P&amp;ause</source>
       <translation>暂停(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="959" />
+      <location filename="../../infusion_app/services/bedside.py" line="1020" />
       <source>Pause the infusion</source>
       <translation>暂停输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="960" />
+      <location filename="../../infusion_app/services/bedside.py" line="1021" />
       <source>Infusion paused.</source>
       <translation>输注已暂停。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="964" />
+      <location filename="../../infusion_app/services/bedside.py" line="1025" />
       <source>Res&amp;ume</source>
       <translation>继续(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="964" />
+      <location filename="../../infusion_app/services/bedside.py" line="1025" />
       <source>Infusion resumed</source>
       <translation>输注已继续</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="965" />
+      <location filename="../../infusion_app/services/bedside.py" line="1026" />
       <source>Infusion resumed.</source>
       <translation>输注已继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="970" />
+      <location filename="../../infusion_app/services/bedside.py" line="1031" />
       <source>Volume given (mL)</source>
       <translation>已输入体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="973" />
+      <location filename="../../infusion_app/services/bedside.py" line="1034" />
       <source>St&amp;op</source>
       <translation>停止(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="973" />
+      <location filename="../../infusion_app/services/bedside.py" line="1034" />
       <source>Stop the infusion for good</source>
       <translation>永久停止输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="974" />
+      <location filename="../../infusion_app/services/bedside.py" line="1035" />
       <source>Infusion stopped.</source>
       <translation>输注已停止。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="974" />
+      <location filename="../../infusion_app/services/bedside.py" line="1035" />
       <source>Stop of the infusion</source>
       <translation>输注停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="975" />
+      <location filename="../../infusion_app/services/bedside.py" line="1036" />
       <source>Observation still follows a stop.</source>
       <translation>停止后仍需观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="981" />
+      <location filename="../../infusion_app/services/bedside.py" line="1042" />
       <source>Volume infused (mL)</source>
       <translation>输注体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="984" />
+      <location filename="../../infusion_app/services/bedside.py" line="1045" />
       <source>Reason (outside the time window or not the whole bag)</source>
       <translation>原因（超出时间窗或未输完整袋）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="988" />
+      <location filename="../../infusion_app/services/bedside.py" line="1049" />
       <source>&amp;End infusion</source>
       <translation>结束输注(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="988" />
+      <location filename="../../infusion_app/services/bedside.py" line="1049" />
       <source>End of the infusion</source>
       <translation>输注结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="989" />
+      <location filename="../../infusion_app/services/bedside.py" line="1050" />
       <source>Infusion ended: vital signs now, then observation.</source>
       <translation>输注已结束：现在测生命体征，然后观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="994" />
+      <location filename="../../infusion_app/services/bedside.py" line="1055" />
       <source>End o&amp;bservation</source>
       <translation>结束观察(&amp;B)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="994" />
+      <location filename="../../infusion_app/services/bedside.py" line="1055" />
       <source>Observation ended</source>
       <translation>观察已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="995" />
+      <location filename="../../infusion_app/services/bedside.py" line="1056" />
       <source>Observation ended.</source>
       <translation>观察已结束。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1007" />
+      <location filename="../../infusion_app/services/bedside.py" line="1068" />
       <source>Follow-up check done…</source>
       <translation>随访检查已完成…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1007" />
+      <location filename="../../infusion_app/services/bedside.py" line="1068" />
       <source>Follow-up check done</source>
       <translation>随访检查已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1008" />
+      <location filename="../../infusion_app/services/bedside.py" line="1069" />
       <source>Follow-up check recorded.</source>
       <translation>随访检查已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1013" />
+      <location filename="../../infusion_app/services/bedside.py" line="1074" />
       <source>Note</source>
       <translation>记录内容</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1015" />
+      <location filename="../../infusion_app/services/bedside.py" line="1076" />
       <source>&amp;Write a note</source>
       <translation>写护理记录(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1015" />
+      <location filename="../../infusion_app/services/bedside.py" line="1076" />
       <source>Nursing note</source>
       <translation>护理记录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1016" />
+      <location filename="../../infusion_app/services/bedside.py" line="1077" />
       <source>Note recorded.</source>
       <translation>护理记录已保存。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1029" />
+      <location filename="../../infusion_app/services/bedside.py" line="1090" />
       <source>Correct the time of the selected log entry…</source>
       <translation>更正所选日志条目的时间…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1030" />
+      <location filename="../../infusion_app/services/bedside.py" line="1091" />
       <source>Correct an entry</source>
       <translation>更正记录条目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1030" />
+      <location filename="../../infusion_app/services/bedside.py" line="1091" />
       <source>Correction recorded.</source>
       <translation>更正已记录。</translation>
     </message>
@@ -512,27 +517,27 @@
       <translation>请先登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="409" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="414" />
       <source>not for your role ({0})</source>
       <translation>您的角色（{0}）不能执行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="523" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="539" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="567" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="583" />
       <source>{drug} {dose} mg {route}, {minutes} min before the start</source>
       <translation>{drug} {dose} mg {route}，开始前 {minutes} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="580" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="596" />
       <source>Product {0}, lot {1}</source>
       <translation>产品 {0}，批号 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="581" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="597" />
       <source>Infuse within {0} min of the thaw</source>
       <translation>复苏后 {0} 分钟内输注</translation>
     </message>
@@ -542,67 +547,67 @@
       <translation>已核对</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="619" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="635" />
       <source>{rate} gtt/min for {minutes} min ({volume} mL)</source>
       <translation>{rate} 滴/分，{minutes} 分钟（{volume} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="627" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="643" />
       <source>Weight: {0} kg, measured {1}</source>
       <translation>体重：{0} kg，称重于 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="630" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="646" />
       <source>Dose: {0} (group {1})</source>
       <translation>剂量：{0}（{1} 组）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="634" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="650" />
       <source>Concentration: {0}, viability {1} %: {2} viable</source>
       <translation>浓度：{0}，活率 {1} %：活细胞 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="639" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="655" />
       <source>Target {0}; delivered {1} (deviation {2} %)</source>
       <translation>目标 {0}；实际输注 {1}（偏差 {2} %）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="644" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="660" />
       <source>Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)</source>
       <translation>产品体积：{0} mL；最终体积：{1} mL（稀释液 {2} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="649" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="665" />
       <source>Drip plan, {0} gtt/mL set: {1}; expected {2} min</source>
       <translation>滴速方案，输液器 {0} 滴/mL：{1}；预计 {2} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="651" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="667" />
       <source>, then </source>
       <translation>，然后 </translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="672" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="688" />
       <source>wristband {0}</source>
       <translation>腕带 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="674" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="690" />
       <source>wristband not scanned</source>
       <translation>腕带未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="675" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="691" />
       <source>bag {0}</source>
       <translation>输液袋 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="677" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="693" />
       <source>bag not scanned</source>
       <translation>输液袋未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="685" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="701" />
       <source>Scan the patient's wristband and the bag first.</source>
       <translation>请先扫描患者腕带和输液袋。</translation>
     </message>
@@ -612,32 +617,32 @@
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="721" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="737" />
       <source>Select the entry to correct in the log first.</source>
       <translation>请先在日志中选择要更正的条目。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="726" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="742" />
       <source>Correct entry #{0} ({1})</source>
       <translation>更正条目 #{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="744" />
       <source>Correct time (HH:MM)</source>
       <translation>正确时间 (HH:MM)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="729" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="745" />
       <source>Reason for the correction</source>
       <translation>更正原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="731" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="747" />
       <source>The original entry stays in the record beside the correction.</source>
       <translation>原条目保留在记录中，与更正并列。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="737" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="753" />
       <source>Correction of entry #{0}</source>
       <translation>更正条目 #{0}</translation>
     </message>
@@ -647,42 +652,42 @@
       <translation>已更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="759" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="775" />
       <source>No serious adverse event is waiting to be reported.</source>
       <translation>没有待报告的严重不良事件。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="763" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="779" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="764" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="780" />
       <source>Event</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="783" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="799" />
       <source>No follow-up check is open for this infusion.</source>
       <translation>此输注没有待完成的随访检查。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="786" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="802" />
       <source>Follow-up check done</source>
       <translation>随访检查已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="788" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="804" />
       <source>Check</source>
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="789" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="805" />
       <source>Finding</source>
       <translation>发现</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="804" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="820" />
       <source>Alarm acknowledged.</source>
       <translation>报警已确认。</translation>
     </message>

@@ -1,7 +1,10 @@
 """Every role × every write action: allowed and done, or refused with nothing written.
 
-The expectations are written from the issue, not read from logic/roles.py, so a wrong entry
-in the permission table fails here.
+The expectations are written from the issues, not read from logic/roles.py, so a wrong entry
+in the permission table fails here. Issue 14 adds the investigator (a physician of the trial):
+enrols, changes the level of later infusions and ends treatment (each signed), may register
+a patient and record a weight, and does nothing at the bedside or in the pharmacy; nurses and
+pharmacists keep their rights.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from infusion_app.logic.coa import coa_from_mapping
-from infusion_app.services import accounts, bedside, infusions, patients, products
+from infusion_app.services import accounts, bedside, course_acts, infusions, patients, products
 from infusion_app.services.context import AppContext, CurrentUser, NotAuthorised
 from infusion_app.store.models import Event
 from tests.conftest import PASSWORD
@@ -21,7 +24,7 @@ from tests.samples import example_coa
 from tests.services.bedside_steps import prepare, run_to_fast_phase
 from tests.stored import stored_events
 
-ROLES = ("admin", "nurse", "pharmacist", "monitor")
+ROLES = ("admin", "nurse", "pharmacist", "monitor", "investigator")
 
 
 @pytest.fixture
@@ -29,6 +32,28 @@ def database_url(tmp_path):  # authorisation does not depend on the database: SQ
     from sqlalchemy.engine import make_url
 
     return make_url(f"sqlite:///{tmp_path / 'authz.sqlite3'}")
+
+
+@pytest.fixture
+def p001_group() -> str:
+    """P001 in group C (four weekly infusions), so that infusion 2 has a place in the plan."""
+    return "C"
+
+
+def _register_p002(ctx: AppContext, staff) -> None:
+    """A second patient, registered by a nurse and not yet enrolled."""
+    patients.register_patient(
+        ctx,
+        staff.nurse,
+        trial_id="P002",
+        initials="ZY",
+        sex="male",
+        weight_kg=70,
+        weight_measured_at=ctx.now(),
+        protocol_id="msc-l-crc",
+        dose_level="2",
+        age_years=61,
+    )
 
 
 def _release_fourth(ctx: AppContext, staff) -> None:
@@ -66,7 +91,7 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
         lambda ctx, who, staff, inf: accounts.unlock(ctx, who, "nurse2"),
     ),
     "register a patient": (
-        {"nurse", "pharmacist"},
+        {"nurse", "pharmacist", "investigator"},
         lambda ctx, who, staff, inf: patients.register_patient(
             ctx,
             who,
@@ -81,7 +106,7 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
         ),
     ),
     "record a weight": (
-        {"nurse", "pharmacist"},
+        {"nurse", "pharmacist", "investigator"},
         lambda ctx, who, staff, inf: patients.record_weight(ctx, who, "P001", "62.0", ctx.now()),
     ),
     "register a product": (
@@ -109,7 +134,11 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
     "create an infusion": (
         {"nurse", "pharmacist"},
         lambda ctx, who, staff, inf: infusions.create_infusion(
-            ctx, who, "P001", "UC-MSC-2026-0002", 2  # 0001 belongs to infusion 1
+            ctx,
+            who,
+            "P001",
+            "UC-MSC-2026-0002",
+            2,  # 0001 belongs to infusion 1
         ),
     ),
     "return a product": (
@@ -216,6 +245,30 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
         {"nurse"},
         lambda ctx, who, staff, inf: bedside.record_follow_up(ctx, who, inf, "acute_24h"),
     ),
+    "enrol a patient": (
+        {"investigator"},
+        lambda ctx, who, staff, inf: course_acts.enrol_patient(
+            ctx, who, "P002", dose_level="2", password=PASSWORD
+        ),
+    ),
+    "change the dose level": (
+        {"investigator"},
+        lambda ctx, who, staff, inf: course_acts.change_dose_level(
+            ctx,
+            who,
+            "P001",
+            to_level="B",
+            from_infusion=2,
+            reason="grade 3 neutropenia after infusion 1",
+            password=PASSWORD,
+        ),
+    ),
+    "end the treatment": (
+        {"investigator"},
+        lambda ctx, who, staff, inf: course_acts.end_treatment(
+            ctx, who, "P001", reason="withdrawal", password=PASSWORD
+        ),
+    ),
     "correct an entry": (
         {"nurse"},
         lambda ctx, who, staff, inf: bedside.correct_event(
@@ -301,6 +354,7 @@ SETUP = {
     "end the observation": _observed,
     "record a follow-up": _ended,
     "correct an entry": lambda ctx, staff, inf, clock: prepare(ctx, staff, inf),
+    "enrol a patient": lambda ctx, staff, inf, clock: _register_p002(ctx, staff),
 }
 
 
@@ -325,7 +379,7 @@ def test_role_and_action(ctx, staff, infusion_id, clock, action: str, role: str)
     else:
         with pytest.raises(NotAuthorised) as error:
             perform(ctx, who, staff, infusion_id)
-        article = "an" if role == "admin" else "a"  # "an admin", not "a admin"
+        article = "an" if role[0] in "aei" else "a"  # "an admin", "an investigator"
         assert str(error.value).startswith(f"{article} {role} may not ")
         assert event_count(ctx) == before  # nothing written, not even half
 
@@ -363,6 +417,9 @@ COVERED = {
     "bedside follow-up",
     "bedside correct",
     "bedside note",
+    "enrol_patient",
+    "change_dose_level",
+    "end_treatment",
 }
 
 
@@ -373,7 +430,7 @@ def test_every_service_action_is_in_the_matrix() -> None:
 
     found = {
         name
-        for module in (accounts, bedside, infusions, patients, products)
+        for module in (accounts, bedside, course_acts, infusions, patients, products)
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__
         and not name.startswith("_")
