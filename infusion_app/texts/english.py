@@ -193,9 +193,7 @@ TEXTS: dict[str, str] = {
         "rate step blocked: confirm that the patient has no discomfort; otherwise hold the slow "
         "rate, pause or stop, and record the reaction"
     ),
-    "rate_out_of_range": (
-        "rate: must be {low}-{high} gtt/min in the fast phase, got {rate}"
-    ),
+    "rate_out_of_range": ("rate: must be {low}-{high} gtt/min in the fast phase, got {rate}"),
     "hold_already_stepped": "hold slow rate: the rate was already stepped up",
     "hold_needs_reason": "reason: holding the slow rate needs a reason",
     "sae_not_serious": "sae report: adverse event {seq} is not serious",
@@ -272,8 +270,7 @@ TEXTS: dict[str, str] = {
         "treatment of patient {patient} ended {at} ({reason}): no more infusions"
     ),
     "course_beyond_plan": (
-        "group {level} plans {planned} {noun}; this would be the {would_be} "
-        "for patient {patient}"
+        "group {level} plans {planned} {noun}; this would be the {would_be} for patient {patient}"
     ),
     "course_next_number": (
         "the next infusion of patient {patient} is number {expected}, not {number}"
@@ -332,10 +329,7 @@ TEXTS: dict[str, str] = {
     "log_signature": "{meaning} by {printed_name} (signs #{signed_seq})",
     "signed_by": "{meaning} by {printed_name}",
     "corrected_by": "#{seq}: {reason} ({details})",
-    **{
-        f"event_{kind.value}": kind.value.replace("_", " ").capitalize()
-        for kind in EventType
-    },
+    **{f"event_{kind.value}": kind.value.replace("_", " ").capitalize() for kind in EventType},
     **FIELD_TEXTS,
     **LABEL_TEXTS,
     "input_problem": "{field}: {rule}",
@@ -407,6 +401,24 @@ TEXTS: dict[str, str] = {
     "adv_shorter_than_min": (
         "even at {rate} gtt/min the infusion ends after {ends_min} min, before the protocol's "
         "minimum of {min_min} min: consider a larger final volume"
+    ),
+    # adverse events of the patient and the DLT review
+    "patient_ae_before_enrolment": (
+        "an adverse event of patient {patient} starting {started} is before their enrolment "
+        "({enrolled}): it is not the trial's to record"
+    ),
+    "patient_ae_after_follow_up": (
+        "an adverse event of patient {patient} starting {started} is after the end of "
+        "follow-up ({ended})"
+    ),
+    "patient_ae_no_such_event": "patient {patient} has no adverse event {seq} in their own record",
+    "dlt_not_patients_stream": "{stream} is not a record of patient {patient}",
+    "dlt_no_such_event": "{stream} has no adverse event {seq}",
+    "dlt_not_flagged": (
+        "adverse event {seq} of {stream} is not flagged as a DLT: there is nothing to review"
+    ),
+    "dlt_reviewed_already": (
+        "the DLT {stream} #{seq} was reviewed already ({verdict} by {by}, {at})"
     ),
 }
 
