@@ -14,14 +14,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.logic.course import CourseRefused
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.patient_aes import patient_adverse_events
-from infusion_app.services import bedside, course_acts, patient_aes
+from infusion_app.services import bedside, course_acts, patient_aes, patients, products
 from infusion_app.services.context import NotAuthorised
 from infusion_app.services.course_read import load_course
 from infusion_app.services.patients import find_patient
 from tests.conftest import PASSWORD, register_p001
+from tests.samples import example_coa
 from tests.services.course_steps import give
 from tests.stored import stored_events
 
@@ -181,20 +183,7 @@ def test_an_ae_after_the_end_of_follow_up_is_refused(ctx, staff, clock) -> None:
 
 
 def test_a_patient_not_enrolled_has_no_ae_of_the_course(ctx, staff, clock) -> None:
-    from infusion_app.services import patients
-
-    patients.register_patient(
-        ctx,
-        staff.nurse,
-        trial_id="P002",
-        initials="ZY",
-        sex="male",
-        weight_kg="70",
-        weight_measured_at=clock(),
-        protocol_id="msc-l-crc",
-        dose_level="2",
-        age_years=61,
-    )
+    register(ctx, staff, clock, "P002", "msc-l-crc", "2", enrol=False)
     with pytest.raises(CourseRefused, match="P002 is not enrolled"):
         patient_aes.record_patient_ae(ctx, staff.nurse, "P002", grade3(clock()))
 
@@ -269,21 +258,24 @@ def test_only_those_who_treat_the_patient_record_an_ae(ctx, staff, clock, role: 
 @pytest.fixture
 def crc_p001(ctx, staff, clock) -> None:
     """P001 on msc-l-crc dose level 1, enrolled at T0, with product UC-MSC-2026-0001."""
-    from infusion_app.logic.coa import coa_from_mapping
-    from infusion_app.services import patients, products
-    from tests.samples import example_coa
+    register(ctx, staff, clock, "P001", "msc-l-crc", "1", enrol=True)
+    products.register_product(ctx, staff.pharmacist, coa_from_mapping(example_coa()))
 
+
+def register(ctx, staff, clock, trial_id: str, protocol: str, level: str, *, enrol: bool) -> None:
     patients.register_patient(
         ctx,
         staff.nurse,
-        trial_id="P001",
+        trial_id=trial_id,
         initials="WL",
         sex="female",
         weight_kg="63.5",
         weight_measured_at=clock(),
-        protocol_id="msc-l-crc",
-        dose_level="1",
+        protocol_id=protocol,
+        dose_level=level,
         age_years=54,
     )
-    course_acts.enrol_patient(ctx, staff.investigator, "P001", dose_level="1", password=PASSWORD)
-    products.register_product(ctx, staff.pharmacist, coa_from_mapping(example_coa()))
+    if enrol:
+        course_acts.enrol_patient(
+            ctx, staff.investigator, trial_id, dose_level=level, password=PASSWORD
+        )
