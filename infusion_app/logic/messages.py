@@ -112,6 +112,8 @@ LABELS = (
     "markers_pct", "occurred_at", "other_term", "patient_id", "product_id",
     "product_volume_ml", "started_at", "text", "total_cells_per_ml", "trial_id",
     "viability_pct", "weight_measured_at", "why",
+    # the course (the investigator's acts)
+    "from_infusion", "to_level",
 )  # fmt: skip
 for _key in LABELS:
     _family(f"label_{_key}", ())

@@ -94,6 +94,8 @@ LABEL_TEXTS = {
     "label_date_of_birth": "date of birth",
     "label_dose_deviation_pct": "dose deviation (%)",
     "label_dose_level": "dose level",
+    "label_from_infusion": "from infusion",
+    "label_to_level": "new dose level",
     "label_expires_at": "expiry",
     "label_final_volume_ml": "final volume (mL)",
     "label_markers_pct": "identity/purity markers (%)",

@@ -1056,52 +1056,52 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="165" />
+      <location filename="../../infusion_app/ui/main_window.py" line="166" />
       <source>Log out</source>
       <translation>退出登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="222" />
+      <location filename="../../infusion_app/ui/main_window.py" line="223" />
       <source>High alarm: {0}</source>
       <translation>高级警报：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="271" />
+      <location filename="../../infusion_app/ui/main_window.py" line="272" />
       <source>{name} · {role} · station {station}</source>
       <translation>{name} · {role} · 工作站 {station}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="297" />
+      <location filename="../../infusion_app/ui/main_window.py" line="298" />
       <source>Pharmacy</source>
       <translation>药房</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="302" />
+      <location filename="../../infusion_app/ui/main_window.py" line="303" />
       <source>Infusions</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="306" />
+      <location filename="../../infusion_app/ui/main_window.py" line="307" />
       <source>Bedside</source>
       <translation>床旁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="310" />
+      <location filename="../../infusion_app/ui/main_window.py" line="311" />
       <source>Monitor</source>
       <translation>监查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="313" />
+      <location filename="../../infusion_app/ui/main_window.py" line="314" />
       <source>Protocols</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="317" />
+      <location filename="../../infusion_app/ui/main_window.py" line="318" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="415" />
+      <location filename="../../infusion_app/ui/main_window.py" line="416" />
       <source>Locked after {0} min without use. Log in to continue.</source>
       <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
     </message>
@@ -1535,6 +1535,11 @@
       <location filename="../../infusion_app/ui/main_window.py" line="59" />
       <source>admin</source>
       <translation>管理员</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="60" />
+      <source>investigator</source>
+      <translation>研究者</translation>
     </message>
   </context>
   <context>
