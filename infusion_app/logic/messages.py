@@ -112,8 +112,6 @@ LABELS = (
     "markers_pct", "occurred_at", "other_term", "patient_id", "product_id",
     "product_volume_ml", "started_at", "text", "total_cells_per_ml", "trial_id",
     "viability_pct", "weight_measured_at", "why",
-    # the course (the investigator's acts)
-    "from_infusion", "to_level",
 )  # fmt: skip
 for _key in LABELS:
     _family(f"label_{_key}", ())
@@ -701,3 +699,22 @@ def course_change_not_retroactive(
 ) -> None: ...
 @_message
 def course_start_before_enrolment(*, number: int, enrolled: datetime) -> None: ...
+
+
+# --- adverse events of the patient and the DLT review (logic.patient_aes, logic.dlt_review) --
+
+
+@_message
+def patient_ae_before_enrolment(*, patient: str, started: datetime, enrolled: datetime) -> None: ...
+@_message
+def patient_ae_after_follow_up(*, patient: str, started: datetime, ended: datetime) -> None: ...
+@_message
+def patient_ae_no_such_event(*, patient: str, seq: int) -> None: ...
+@_message
+def dlt_not_patients_stream(*, patient: str, stream: str) -> None: ...
+@_message
+def dlt_no_such_event(*, stream: str, seq: int) -> None: ...
+@_message
+def dlt_not_flagged(*, stream: str, seq: int) -> None: ...
+@_message
+def dlt_reviewed_already(*, stream: str, seq: int, verdict: str, by: str, at: datetime) -> None: ...
