@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import FollowUpDone
 from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.roles import Action
 from infusion_app.services import views
@@ -70,6 +71,29 @@ def add_note(
             recorded_at=now,
             occurred_at=occurred_at,
             reason=reason,
+        )
+        return event.seq
+
+
+def add_follow_up(
+    ctx: AppContext, actor: CurrentUser, infusion_id: int, check: str, *, finding: str | None
+) -> int:
+    """An infusion's follow-up check as the bedside's step wrote it before the patient's
+    calendar replaced it (make_v1_record.py writes the old record with it): the same entry,
+    at the clock's time; its seq once committed."""
+    now = ctx.now()
+    with transaction(ctx) as session:
+        user = require(session, actor, Action.RECORD_INFUSION_EVENT, now)
+        stream = infusion_stream_of(session, infusion_id)
+        event = append_event(
+            session,
+            stream.name,
+            EventType.FOLLOW_UP_DONE,
+            FollowUpDone(check=check, finding=finding),
+            user=user,
+            station=ctx.station,
+            recorded_at=now,
+            occurred_at=now,
         )
         return event.seq
 

@@ -283,9 +283,7 @@ def _aware(moment: datetime) -> datetime:
     return moment
 
 
-def _product_problems(
-    product: Product, at: datetime, *, started: bool = False
-) -> list[Message]:
+def _product_problems(product: Product, at: datetime, *, started: bool = False) -> list[Message]:
     problems = []
     # once this infusion has started, its bag is in use (then administered) by this infusion:
     # the rule book, not the hard stop, refuses a second check or start
@@ -514,7 +512,6 @@ def _model(type_: EventType, payload: Mapping[str, Any]) -> ev.Event:
     return ev.MODELS[type_].model_validate(payload)
 
 
-
 def _dose(scope: _Scope, v: Values) -> _Draft:
     """Dose and drip plan from today's weight and this product's CoA, for a second person to
     verify. A plan that cannot meet the protocol (an error advisory) is not recorded. The
@@ -631,8 +628,7 @@ def _start(scope: _Scope, v: Values) -> _Draft:
     if problems:
         raise HardStop(problems)
     if dose is not None and (
-        patient.weight_measured_at != dose.weight_measured_at
-        or patient.weight_kg != dose.weight_kg
+        patient.weight_measured_at != dose.weight_measured_at or patient.weight_kg != dose.weight_kg
     ):
         raise ActionRefused(
             m.start_blocked_new_weight(dose_weight_kg=dose.weight_kg, weight_kg=patient.weight_kg)
@@ -758,14 +754,7 @@ def _end(scope: _Scope, v: Values) -> _Draft:
     return _Draft(ended)
 
 
-def _follow_up_text(v: Values) -> Values:
-    return {
-        "check": check_text("check", v["check"], SHORT_TEXT_MAX),
-        "finding": optional_free_text("finding", v["finding"]),
-    }
-
-
-def _as_payload(model: type[ev.FollowUpDone | ev.AlarmAcknowledged]) -> _Builder:
+def _as_payload(model: type[ev.AlarmAcknowledged]) -> _Builder:
     """An entry whose fields are its checked arguments, as they are."""
     return lambda scope, v: _Draft(model(**v))
 
@@ -995,18 +984,6 @@ OBSERVATION_END = BedsideStep(
                   QT_TR_NOOP("Observation ended."), Dialog.CONFIRM,
                   gate=BedsideAction.OBSERVATION_END),
 )  # fmt: skip
-FOLLOW_UP = BedsideStep(
-    "follow-up", "acute (24 h) or delayed-reaction check done", _NURSE,
-    _as_payload(ev.FollowUpDone),
-    params=(
-        Param("check", required=True, flag="--check", help="acute_24h, week_4, week_8, ..."),
-        Param("finding", flag="--finding"),
-    ),
-    positional=("check",),
-    check=_follow_up_text,
-    button=Button(QT_TR_NOOP("Follow-up check done…"), QT_TR_NOOP("Follow-up check done"),
-                  QT_TR_NOOP("Follow-up check recorded."), Dialog.OWN, grid=False),
-)  # fmt: skip
 NOTE = BedsideStep(
     "note", "a nursing note (free text, one line)", _NURSE, _note,
     params=(Param("text", required=True, flag="--text", help="the note, one line",
@@ -1058,7 +1035,6 @@ STEPS: tuple[BedsideStep, ...] = (
     VITALS,
     CORRECT,
     SAE_REPORTED,
-    FOLLOW_UP,
     ACKNOWLEDGE_ALARM,
 )
 
@@ -1080,6 +1056,5 @@ resume_infusion = RESUME
 stop_infusion = STOP
 end_infusion = END
 end_observation = OBSERVATION_END
-record_follow_up = FOLLOW_UP
 correct_event = CORRECT
 acknowledge_alarm = ACKNOWLEDGE_ALARM

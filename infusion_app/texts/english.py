@@ -193,9 +193,7 @@ TEXTS: dict[str, str] = {
         "rate step blocked: confirm that the patient has no discomfort; otherwise hold the slow "
         "rate, pause or stop, and record the reaction"
     ),
-    "rate_out_of_range": (
-        "rate: must be {low}-{high} gtt/min in the fast phase, got {rate}"
-    ),
+    "rate_out_of_range": ("rate: must be {low}-{high} gtt/min in the fast phase, got {rate}"),
     "hold_already_stepped": "hold slow rate: the rate was already stepped up",
     "hold_needs_reason": "reason: holding the slow rate needs a reason",
     "sae_not_serious": "sae report: adverse event {seq} is not serious",
@@ -272,8 +270,7 @@ TEXTS: dict[str, str] = {
         "treatment of patient {patient} ended {at} ({reason}): no more infusions"
     ),
     "course_beyond_plan": (
-        "group {level} plans {planned} {noun}; this would be the {would_be} "
-        "for patient {patient}"
+        "group {level} plans {planned} {noun}; this would be the {would_be} for patient {patient}"
     ),
     "course_next_number": (
         "the next infusion of patient {patient} is number {expected}, not {number}"
@@ -332,10 +329,7 @@ TEXTS: dict[str, str] = {
     "log_signature": "{meaning} by {printed_name} (signs #{signed_seq})",
     "signed_by": "{meaning} by {printed_name}",
     "corrected_by": "#{seq}: {reason} ({details})",
-    **{
-        f"event_{kind.value}": kind.value.replace("_", " ").capitalize()
-        for kind in EventType
-    },
+    **{f"event_{kind.value}": kind.value.replace("_", " ").capitalize() for kind in EventType},
     **FIELD_TEXTS,
     **LABEL_TEXTS,
     "input_problem": "{field}: {rule}",
@@ -359,8 +353,6 @@ TEXTS: dict[str, str] = {
     "do_stop_call_physician": "stop infusion, call the responsible physician",
     "do_urgent_review": "urgent clinical review; pause infusion, assess for infusion reaction",
     "do_ward_review": "urgent ward-based review by a clinician",
-    "due_follow_up_acute": "acute-reaction check (24 h)",
-    "due_follow_up_delayed": "delayed-reaction check, {check:words}",
     "due_sae_report": "report serious adverse event {seq} ({term}, grade {grade}) by {by}",
     "due_alarm": "{alarm}: {action}",
     "due_start_allowed": "start allowed from {at}",

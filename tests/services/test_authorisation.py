@@ -12,7 +12,14 @@ import pytest
 from sqlalchemy import func, select
 
 from infusion_app.logic.coa import coa_from_mapping
-from infusion_app.services import accounts, bedside, infusions, patients, products
+from infusion_app.services import (
+    accounts,
+    bedside,
+    calendar_acts,
+    infusions,
+    patients,
+    products,
+)
 from infusion_app.services.context import AppContext, CurrentUser, NotAuthorised
 from infusion_app.store.models import Event
 from tests.conftest import PASSWORD
@@ -109,7 +116,11 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
     "create an infusion": (
         {"nurse", "pharmacist"},
         lambda ctx, who, staff, inf: infusions.create_infusion(
-            ctx, who, "P001", "UC-MSC-2026-0002", 2  # 0001 belongs to infusion 1
+            ctx,
+            who,
+            "P001",
+            "UC-MSC-2026-0002",
+            2,  # 0001 belongs to infusion 1
         ),
     ),
     "return a product": (
@@ -212,9 +223,17 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
         {"nurse"},
         lambda ctx, who, staff, inf: bedside.end_observation(ctx, who, inf),
     ),
-    "record a follow-up": (
+    "record a visit or check": (
         {"nurse"},
-        lambda ctx, who, staff, inf: bedside.record_follow_up(ctx, who, inf, "acute_24h"),
+        lambda ctx, who, staff, inf: calendar_acts.record_visit(
+            ctx, who, "P001", "acute_check:1:24h"
+        ),
+    ),
+    "collect a sample": (
+        {"nurse"},
+        lambda ctx, who, staff, inf: calendar_acts.collect_sample(
+            ctx, who, "P001", "immunology_baseline:0d", sample_id="IMM-0001"
+        ),
     ),
     "correct an entry": (
         {"nurse"},
@@ -299,7 +318,11 @@ SETUP = {
         clock.advance(minutes=30),
     ),
     "end the observation": _observed,
-    "record a follow-up": _ended,
+    # the 24-hour check's window opens 22 h after the end (the protocol's -2 h)
+    "record a visit or check": lambda ctx, staff, inf, clock: (
+        _ended(ctx, staff, inf, clock),
+        clock.advance(hours=22),
+    ),
     "correct an entry": lambda ctx, staff, inf, clock: prepare(ctx, staff, inf),
 }
 
@@ -343,6 +366,8 @@ COVERED = {
     "return_product",
     "discard_product",
     "create_infusion",
+    "record_visit",
+    "collect_sample",
     "bedside dose",
     "bedside verify-dose",
     "bedside check",
@@ -360,7 +385,6 @@ COVERED = {
     "bedside end",
     "bedside observe-end",
     "bedside acknowledge",
-    "bedside follow-up",
     "bedside correct",
     "bedside note",
 }
@@ -373,7 +397,7 @@ def test_every_service_action_is_in_the_matrix() -> None:
 
     found = {
         name
-        for module in (accounts, bedside, infusions, patients, products)
+        for module in (accounts, bedside, calendar_acts, infusions, patients, products)
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__
         and not name.startswith("_")
