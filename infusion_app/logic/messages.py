@@ -678,3 +678,9 @@ def course_change_after_plan(*, patient: str, planned: int) -> None: ...
 def course_ended_already(*, patient: str, reason: str, at: datetime) -> None: ...
 @_message
 def course_end_while_running(*, patient: str, number: int) -> None: ...
+
+
+# --- the calendar acts and the site's day (issue 14, h-calendar) ---------------------------
+
+LABELS = (*LABELS, "sample_id")
+_family("label_sample_id", ())

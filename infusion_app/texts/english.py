@@ -400,6 +400,8 @@ TEXTS: dict[str, str] = {
         "even at {rate} gtt/min the infusion ends after {ends_min} min, before the protocol's "
         "minimum of {min_min} min: consider a larger final volume"
     ),
+    # the calendar acts and the site's day (issue 14, h-calendar)
+    "label_sample_id": "sample ID",
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

@@ -18,10 +18,6 @@ from infusion_app.ui.look import local_time
 from infusion_app.ui.translations import shown
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CalendarItemDialog", text)
-
-
 @dataclass(frozen=True)
 class CalendarEntry:
     """What the nurse entered: ``at`` None means now (the time was left as proposed)."""
@@ -42,20 +38,41 @@ class CalendarItemDialog:
         """The entered texts by key (``time``, ``note``, ``sample_id``, ``reason``), or None."""
         proposed = local_time(clock())
         fields = [
-            Field("time", _tr("Done at (HH:MM today, or date and time)"), proposed),
-            Field("note", _tr("Note")),
+            Field(
+                "time",
+                QCoreApplication.translate(
+                    "CalendarItemDialog", "Done at (HH:MM today, or date and time)"
+                ),
+                proposed,
+            ),
+            Field("note", QCoreApplication.translate("CalendarItemDialog", "Note")),
         ]
         if row.is_sample:
-            fields.append(Field("sample_id", _tr("Sample ID (tube label)")))
+            fields.append(
+                Field(
+                    "sample_id",
+                    QCoreApplication.translate("CalendarItemDialog", "Sample ID (tube label)"),
+                )
+            )
         fields.append(
             Field(
                 "reason",
-                _tr("Reason (late, or entered afterwards)"),
-                hint=_tr("required: its window has closed") if row.overdue else "",
+                QCoreApplication.translate(
+                    "CalendarItemDialog", "Reason (late, or entered afterwards)"
+                ),
+                hint=QCoreApplication.translate(
+                    "CalendarItemDialog", "required: its window has closed"
+                )
+                if row.overdue
+                else "",
             )
         )
-        title = _tr("Record: {0}").format(shown(row.label))
-        note = _tr("Patient {0} · {1}").format(row.trial_id, row.key)
+        title = QCoreApplication.translate("CalendarItemDialog", "Record: {0}").format(
+            shown(row.label)
+        )
+        note = QCoreApplication.translate("CalendarItemDialog", "Patient {0} · {1}").format(
+            row.trial_id, row.key
+        )
         values = FormDialog.ask(parent, title, fields, note)
         if values is not None:
             values["proposed"] = proposed

@@ -3,367 +3,352 @@
   <context>
     <name />
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="820" />
+      <location filename="../../infusion_app/services/bedside.py" line="809" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="828" />
+      <location filename="../../infusion_app/services/bedside.py" line="817" />
       <source>Final volume (mL)</source>
       <translation>最终体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="830" />
+      <location filename="../../infusion_app/services/bedside.py" line="819" />
       <source>Drop factor (gtt/mL)</source>
       <translation>滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="832" />
+      <location filename="../../infusion_app/services/bedside.py" line="821" />
       <source>Calculate &amp;dose</source>
       <translation>计算剂量(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="832" />
+      <location filename="../../infusion_app/services/bedside.py" line="821" />
       <source>Calculate the dose</source>
       <translation>计算剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="833" />
+      <location filename="../../infusion_app/services/bedside.py" line="822" />
       <source>Dose calculated: a second person verifies it.</source>
       <translation>剂量已计算：请第二人核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="834" />
+      <location filename="../../infusion_app/services/bedside.py" line="823" />
       <source>From today's weight and the product's certificate of analysis.</source>
       <translation>依据今日体重和产品检验报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="840" />
+      <location filename="../../infusion_app/services/bedside.py" line="829" />
       <source>&amp;Verify dose</source>
       <translation>核对剂量(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="840" />
+      <location filename="../../infusion_app/services/bedside.py" line="829" />
       <source>Verify the dose</source>
       <translation>核对剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="841" />
+      <location filename="../../infusion_app/services/bedside.py" line="830" />
       <source>Dose verified.</source>
       <translation>剂量已核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="853" />
+      <location filename="../../infusion_app/services/bedside.py" line="842" />
       <source>&amp;Check identity</source>
       <translation>核对身份(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="853" />
+      <location filename="../../infusion_app/services/bedside.py" line="842" />
       <source>Check identity</source>
       <translation>核对身份</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="854" />
+      <location filename="../../infusion_app/services/bedside.py" line="843" />
       <source>Patient and bag match; product released and in date.</source>
       <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="859" />
+      <location filename="../../infusion_app/services/bedside.py" line="848" />
       <source>&amp;Premedication given</source>
       <translation>已给预处理药(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="859" />
+      <location filename="../../infusion_app/services/bedside.py" line="848" />
       <source>Premedication given</source>
       <translation>已给预处理药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="860" />
+      <location filename="../../infusion_app/services/bedside.py" line="849" />
       <source>Premedication recorded.</source>
       <translation>预处理用药已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="865" />
+      <location filename="../../infusion_app/services/bedside.py" line="854" />
       <source>&amp;Thawed</source>
       <translation>已复苏(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="865" />
+      <location filename="../../infusion_app/services/bedside.py" line="854" />
       <source>Product thawed</source>
       <translation>产品已复苏</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="865" />
+      <location filename="../../infusion_app/services/bedside.py" line="854" />
       <source>Thaw recorded.</source>
       <translation>复苏已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="873" />
+      <location filename="../../infusion_app/services/bedside.py" line="862" />
       <source>Drop factor of the giving set (gtt/mL)</source>
       <translation>输液器滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="876" />
+      <location filename="../../infusion_app/services/bedside.py" line="865" />
       <source>Reason for the late start</source>
       <translation>延迟开始的原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="879" />
+      <location filename="../../infusion_app/services/bedside.py" line="868" />
       <source>&amp;Start infusion</source>
       <translation>开始输注(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="879" />
+      <location filename="../../infusion_app/services/bedside.py" line="868" />
       <source>Start the infusion</source>
       <translation>开始输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="880" />
+      <location filename="../../infusion_app/services/bedside.py" line="869" />
       <source>Infusion started.</source>
       <translation>输注已开始。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="880" />
+      <location filename="../../infusion_app/services/bedside.py" line="869" />
       <source>Start of the infusion</source>
       <translation>输注开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="889" />
+      <location filename="../../infusion_app/services/bedside.py" line="878" />
       <source>New rate (gtt/min)</source>
       <translation>新滴速 (滴/分)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="891" />
+      <location filename="../../infusion_app/services/bedside.py" line="880" />
       <source>&amp;Rate step</source>
       <translation>调速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="891" />
+      <location filename="../../infusion_app/services/bedside.py" line="880" />
       <source>Rate step</source>
       <translation>调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="891" />
+      <location filename="../../infusion_app/services/bedside.py" line="880" />
       <source>Rate changed.</source>
       <translation>滴速已改变。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="893" />
+      <location filename="../../infusion_app/services/bedside.py" line="882" />
       <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
       <translation>仅在患者无不适时调速；否则维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="899" />
+      <location filename="../../infusion_app/services/bedside.py" line="888" />
       <source>Discomfort reported</source>
       <translation>患者所述不适</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="901" />
+      <location filename="../../infusion_app/services/bedside.py" line="890" />
       <source>&amp;Hold slow rate</source>
       <translation>维持慢速(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="901" />
+      <location filename="../../infusion_app/services/bedside.py" line="890" />
       <source>Hold the slow rate</source>
       <translation>维持慢速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="902" />
+      <location filename="../../infusion_app/services/bedside.py" line="891" />
       <source>Slow rate held.</source>
       <translation>已维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="919" />
+      <location filename="../../infusion_app/services/bedside.py" line="908" />
       <source>Record vital signs</source>
       <translation>记录生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="919" />
+      <location filename="../../infusion_app/services/bedside.py" line="908" />
       <source>Vital signs</source>
       <translation>生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="920" />
+      <location filename="../../infusion_app/services/bedside.py" line="909" />
       <source>Vital signs recorded.</source>
       <translation>生命体征已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="943" />
+      <location filename="../../infusion_app/services/bedside.py" line="932" />
       <source>Reactio&amp;n / AE</source>
       <translation>反应 / 不良事件(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="943" />
+      <location filename="../../infusion_app/services/bedside.py" line="932" />
       <source>Reaction / adverse event</source>
       <translation>反应 / 不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="944" />
+      <location filename="../../infusion_app/services/bedside.py" line="933" />
       <source>Adverse event recorded.</source>
       <translation>不良事件已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="952" />
+      <location filename="../../infusion_app/services/bedside.py" line="941" />
       <source>Serious adverse event reported…</source>
       <translation>严重不良事件已报告…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="953" />
+      <location filename="../../infusion_app/services/bedside.py" line="942" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="954" />
+      <location filename="../../infusion_app/services/bedside.py" line="943" />
       <source>SAE report recorded.</source>
       <translation>SAE 报告已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="959" />
+      <location filename="../../infusion_app/services/bedside.py" line="948" />
       <source>P&amp;ause</source>
       <translation>暂停(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="959" />
+      <location filename="../../infusion_app/services/bedside.py" line="948" />
       <source>Pause the infusion</source>
       <translation>暂停输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="960" />
+      <location filename="../../infusion_app/services/bedside.py" line="949" />
       <source>Infusion paused.</source>
       <translation>输注已暂停。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="964" />
+      <location filename="../../infusion_app/services/bedside.py" line="953" />
       <source>Res&amp;ume</source>
       <translation>继续(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="964" />
+      <location filename="../../infusion_app/services/bedside.py" line="953" />
       <source>Infusion resumed</source>
       <translation>输注已继续</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="965" />
+      <location filename="../../infusion_app/services/bedside.py" line="954" />
       <source>Infusion resumed.</source>
       <translation>输注已继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="970" />
+      <location filename="../../infusion_app/services/bedside.py" line="959" />
       <source>Volume given (mL)</source>
       <translation>已输入体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="973" />
+      <location filename="../../infusion_app/services/bedside.py" line="962" />
       <source>St&amp;op</source>
       <translation>停止(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="973" />
+      <location filename="../../infusion_app/services/bedside.py" line="962" />
       <source>Stop the infusion for good</source>
       <translation>永久停止输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="974" />
+      <location filename="../../infusion_app/services/bedside.py" line="963" />
       <source>Infusion stopped.</source>
       <translation>输注已停止。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="974" />
+      <location filename="../../infusion_app/services/bedside.py" line="963" />
       <source>Stop of the infusion</source>
       <translation>输注停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="975" />
+      <location filename="../../infusion_app/services/bedside.py" line="964" />
       <source>Observation still follows a stop.</source>
       <translation>停止后仍需观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="981" />
+      <location filename="../../infusion_app/services/bedside.py" line="970" />
       <source>Volume infused (mL)</source>
       <translation>输注体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="984" />
+      <location filename="../../infusion_app/services/bedside.py" line="973" />
       <source>Reason (outside the time window or not the whole bag)</source>
       <translation>原因（超出时间窗或未输完整袋）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="988" />
+      <location filename="../../infusion_app/services/bedside.py" line="977" />
       <source>&amp;End infusion</source>
       <translation>结束输注(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="988" />
+      <location filename="../../infusion_app/services/bedside.py" line="977" />
       <source>End of the infusion</source>
       <translation>输注结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="989" />
+      <location filename="../../infusion_app/services/bedside.py" line="978" />
       <source>Infusion ended: vital signs now, then observation.</source>
       <translation>输注已结束：现在测生命体征，然后观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="994" />
+      <location filename="../../infusion_app/services/bedside.py" line="983" />
       <source>End o&amp;bservation</source>
       <translation>结束观察(&amp;B)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="994" />
+      <location filename="../../infusion_app/services/bedside.py" line="983" />
       <source>Observation ended</source>
       <translation>观察已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="995" />
+      <location filename="../../infusion_app/services/bedside.py" line="984" />
       <source>Observation ended.</source>
       <translation>观察已结束。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1007" />
-      <source>Follow-up check done…</source>
-      <translation>随访检查已完成…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1007" />
-      <source>Follow-up check done</source>
-      <translation>随访检查已完成</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1008" />
-      <source>Follow-up check recorded.</source>
-      <translation>随访检查已记录。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1013" />
+      <location filename="../../infusion_app/services/bedside.py" line="990" />
       <source>Note</source>
       <translation>记录内容</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1015" />
+      <location filename="../../infusion_app/services/bedside.py" line="992" />
       <source>&amp;Write a note</source>
       <translation>写护理记录(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1015" />
+      <location filename="../../infusion_app/services/bedside.py" line="992" />
       <source>Nursing note</source>
       <translation>护理记录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1016" />
+      <location filename="../../infusion_app/services/bedside.py" line="993" />
       <source>Note recorded.</source>
       <translation>护理记录已保存。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1029" />
+      <location filename="../../infusion_app/services/bedside.py" line="1006" />
       <source>Correct the time of the selected log entry…</source>
       <translation>更正所选日志条目的时间…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1030" />
+      <location filename="../../infusion_app/services/bedside.py" line="1007" />
       <source>Correct an entry</source>
       <translation>更正记录条目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1030" />
+      <location filename="../../infusion_app/services/bedside.py" line="1007" />
       <source>Correction recorded.</source>
       <translation>更正已记录。</translation>
     </message>
@@ -457,234 +442,252 @@
   <context>
     <name>BedsideScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="133" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="132" />
       <source>Infusion &amp;list</source>
       <translation>输注列表(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="136" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="135" />
       <source>&amp;More</source>
       <translation>更多(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="162" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="160" />
       <source>Scan the wristband, then the bag</source>
       <translation>先扫腕带，再扫输液袋</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="271" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="269" />
       <source>{trial} · {initials} · {weight} kg (weighed {weighed}) · group {level} · infusion {number} · product {product} ({status}) · {protocol}</source>
       <translation>{trial} · {initials} · {weight} kg（称重 {weighed}）· {level} 组 · 第 {number} 次输注 · 产品 {product}（{status}）· {protocol}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="311" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="309" />
       <source>Change &amp;rate</source>
       <translation>改变滴速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="375" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="373" />
       <source>Target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="377" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="375" />
       <source>PAUSED</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="380" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="380" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
       <source>expected end</source>
       <translation>预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="384" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="382" />
       <source>plan: {0} gtt/min, then {1}, {2} mL, {3} gtt/mL set</source>
       <translation>方案：{0} 滴/分，然后 {1}，{2} mL，输液器 {3} 滴/mL</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="403" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="401" />
       <source>log in first</source>
       <translation>请先登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="409" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="407" />
       <source>not for your role ({0})</source>
       <translation>您的角色（{0}）不能执行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="523" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="520" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="567" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="564" />
       <source>{drug} {dose} mg {route}, {minutes} min before the start</source>
       <translation>{drug} {dose} mg {route}，开始前 {minutes} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="580" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="577" />
       <source>Product {0}, lot {1}</source>
       <translation>产品 {0}，批号 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="581" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="578" />
       <source>Infuse within {0} min of the thaw</source>
       <translation>复苏后 {0} 分钟内输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="75" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="74" />
       <source>verified</source>
       <translation>已核对</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="619" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="616" />
       <source>{rate} gtt/min for {minutes} min ({volume} mL)</source>
       <translation>{rate} 滴/分，{minutes} 分钟（{volume} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="627" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="624" />
       <source>Weight: {0} kg, measured {1}</source>
       <translation>体重：{0} kg，称重于 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="630" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="627" />
       <source>Dose: {0} (group {1})</source>
       <translation>剂量：{0}（{1} 组）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="634" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="631" />
       <source>Concentration: {0}, viability {1} %: {2} viable</source>
       <translation>浓度：{0}，活率 {1} %：活细胞 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="639" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="636" />
       <source>Target {0}; delivered {1} (deviation {2} %)</source>
       <translation>目标 {0}；实际输注 {1}（偏差 {2} %）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="644" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="641" />
       <source>Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)</source>
       <translation>产品体积：{0} mL；最终体积：{1} mL（稀释液 {2} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="649" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="646" />
       <source>Drip plan, {0} gtt/mL set: {1}; expected {2} min</source>
       <translation>滴速方案，输液器 {0} 滴/mL：{1}；预计 {2} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="651" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="648" />
       <source>, then </source>
       <translation>，然后 </translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="672" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="669" />
       <source>wristband {0}</source>
       <translation>腕带 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="674" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="671" />
       <source>wristband not scanned</source>
       <translation>腕带未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="675" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="672" />
       <source>bag {0}</source>
       <translation>输液袋 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="677" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="674" />
       <source>bag not scanned</source>
       <translation>输液袋未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="685" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="682" />
       <source>Scan the patient's wristband and the bag first.</source>
       <translation>请先扫描患者腕带和输液袋。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="76" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="75" />
       <source>administered</source>
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="721" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="718" />
       <source>Select the entry to correct in the log first.</source>
       <translation>请先在日志中选择要更正的条目。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="726" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="723" />
       <source>Correct entry #{0} ({1})</source>
       <translation>更正条目 #{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="725" />
       <source>Correct time (HH:MM)</source>
       <translation>正确时间 (HH:MM)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="729" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="726" />
       <source>Reason for the correction</source>
       <translation>更正原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="731" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
       <source>The original entry stays in the record beside the correction.</source>
       <translation>原条目保留在记录中，与更正并列。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="737" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="734" />
       <source>Correction of entry #{0}</source>
       <translation>更正条目 #{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="77" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="76" />
       <source>corrected</source>
       <translation>已更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="759" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="756" />
       <source>No serious adverse event is waiting to be reported.</source>
       <translation>没有待报告的严重不良事件。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="763" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="760" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="764" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="761" />
       <source>Event</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="783" />
-      <source>No follow-up check is open for this infusion.</source>
-      <translation>此输注没有待完成的随访检查。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="786" />
-      <source>Follow-up check done</source>
-      <translation>随访检查已完成</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="788" />
-      <source>Check</source>
-      <translation>检查</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="789" />
-      <source>Finding</source>
-      <translation>发现</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="804" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="774" />
       <source>Alarm acknowledged.</source>
       <translation>报警已确认。</translation>
+    </message>
+  </context>
+  <context>
+    <name>CalendarItemDialog</name>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="43" />
+      <source>Done at (HH:MM today, or date and time)</source>
+      <translation>完成时间（今天 HH:MM，或日期和时间）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="48" />
+      <source>Note</source>
+      <translation>记录内容</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="54" />
+      <source>Sample ID (tube label)</source>
+      <translation>样本编号（试管标签）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="60" />
+      <source>Reason (late, or entered afterwards)</source>
+      <translation>原因（逾期，或事后补录）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="63" />
+      <source>required: its window has closed</source>
+      <translation>必填：时间窗已关闭</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="70" />
+      <source>Record: {0}</source>
+      <translation>记录：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="73" />
+      <source>Patient {0} · {1}</source>
+      <translation>患者 {0} · {1}</translation>
     </message>
   </context>
   <context>
@@ -708,72 +711,72 @@
   <context>
     <name>Countdown</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="89" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="88" />
       <source>Start allowed in</source>
       <translation>距可开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="89" />
       <source>Start allowed</source>
       <translation>可以开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
       <source>Rate step in</source>
       <translation>距调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
       <source>Rate step due</source>
       <translation>应调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
       <source>Vitals due in</source>
       <translation>距测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
       <source>Vitals due</source>
       <translation>应测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
       <source>Expected end in</source>
       <translation>距预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
       <source>Expected end reached</source>
       <translation>已到预计结束时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
       <source>Observation ends in</source>
       <translation>距观察结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
       <source>Post-thaw limit in</source>
       <translation>距复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
       <source>Post-thaw limit passed</source>
       <translation>已超过复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
       <source>SAE report due in</source>
       <translation>距 SAE 报告截止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="102" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
       <source>SAE report overdue</source>
       <translation>SAE 报告已逾期</translation>
     </message>
@@ -1606,32 +1609,32 @@
   <context>
     <name>Status</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="104" />
       <source>Not started</source>
       <translation>未开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
       <source>Running</source>
       <translation>进行中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
       <source>Paused</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
       <source>Ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
       <source>Stopped</source>
       <translation>已停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="110" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
@@ -1710,167 +1713,251 @@
   <context>
     <name>WorklistPage</name>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="64" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
       <source>Infusions today</source>
       <translation>今日输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="68" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="74" />
       <source>Search by trial ID (or scan a wristband)</source>
       <translation>按受试者编号搜索（或扫描腕带）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="76" />
       <source>This station only ({0})</source>
       <translation>仅本工作站（{0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="73" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="79" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="78" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="84" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="100" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="79" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="85" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="101" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="337" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="80" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="86" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="81" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="87" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="82" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="88" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="83" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="89" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="84" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="90" />
       <source>Next due</source>
       <translation>下一项</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="85" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="91" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="104" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="90" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="96" />
+      <source>Due today: visits, samples, checks and SAE reports</source>
+      <translation>今日待办：随访、样本、检查和 SAE 报告</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="102" />
+      <source>What</source>
+      <translation>事项</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="103" />
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="109" />
+      <source>&amp;Record…</source>
+      <translation>记录(&amp;R)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="113" />
       <source>&amp;Open at the bedside</source>
       <translation>在床旁打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="93" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="116" />
       <source>New &amp;patient…</source>
       <translation>新患者(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="97" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="120" />
       <source>New &amp;weight…</source>
       <translation>新体重(&amp;W)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="101" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="124" />
       <source>New &amp;infusion…</source>
       <translation>新输注(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="108" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="131" />
       <source>No infusions today here. Create one with New infusion.</source>
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="208" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="199" />
+      <source>infusion {0}</source>
+      <translation>第 {0} 次输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="201" />
+      <source>the patient</source>
+      <translation>患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="203" />
+      <source>Report serious adverse event #{0}: {1}, grade {2} ({3})</source>
+      <translation>报告严重不良事件 #{0}：{1}，{2} 级（{3}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="207" />
+      <source>by {0}</source>
+      <translation>截止 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="209" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="223" />
+      <source>overdue</source>
+      <translation>已逾期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
+      <source>due in {0}</source>
+      <translation>{0} 后到期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="215" />
+      <source>before the first infusion</source>
+      <translation>首次输注前</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="217" />
+      <source>{0} to {1}</source>
+      <translation>{0} 至 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="221" />
+      <source>due</source>
+      <translation>待办</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="222" />
+      <source>opens today</source>
+      <translation>今日开放</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="245" />
+      <source>Serious adverse event #{0} was recorded against patient {1}: record its report on the patient's page.</source>
+      <translation>严重不良事件 #{0} 记录在患者 {1} 名下：请在患者页面记录其报告。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="286" />
+      <source>Recorded for {0}: {1}.</source>
+      <translation>已为 {0} 记录：{1}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="334" />
       <source>New patient</source>
       <translation>新患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="210" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="271" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="327" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="336" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="397" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="453" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="212" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="338" />
       <source>Sex</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="213" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="339" />
       <source>Age (years)</source>
       <translation>年龄（岁）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="214" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="272" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="340" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="398" />
       <source>Weight (kg), actual body weight</source>
       <translation>体重 (kg)，实际体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="217" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="275" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="343" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="401" />
       <source>Weighed at (HH:MM today, or date and time)</source>
       <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="220" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="346" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="221" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="347" />
       <source>Dose level or group</source>
       <translation>剂量水平或组别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="252" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="378" />
       <source>Patient {0} registered.</source>
       <translation>患者 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="269" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="395" />
       <source>New weight</source>
       <translation>新体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="293" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="419" />
       <source>Weight of {0} recorded.</source>
       <translation>{0} 的体重已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="325" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="451" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="330" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="456" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="336" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="462" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="357" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="483" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
     </message>
