@@ -682,5 +682,4 @@ def course_end_while_running(*, patient: str, number: int) -> None: ...
 
 # --- the calendar acts and the site's day (issue 14, h-calendar) ---------------------------
 
-LABELS = (*LABELS, "sample_id")
-_family("label_sample_id", ())
+_family("label_sample_id", ())  # a label, like those of LABELS above

@@ -60,9 +60,7 @@ class CalendarItemDialog:
                 QCoreApplication.translate(
                     "CalendarItemDialog", "Reason (late, or entered afterwards)"
                 ),
-                hint=QCoreApplication.translate(
-                    "CalendarItemDialog", "required: its window has closed"
-                )
+                hint=QCoreApplication.translate("CalendarItemDialog", "required: window closed")
                 if row.overdue
                 else "",
             )

@@ -106,6 +106,7 @@ class WorklistPage(QWidget):
         )
         self.day_table.setObjectName("siteDay")
         self.day_table.doubleClicked.connect(lambda _index: self._act_on_day_row())
+        self.day_table.selection_changed.connect(self._enable_record)
         self.record_button = QPushButton(self.tr("&Record…"))
         self.record_button.setObjectName("recordItem")
         self.record_button.setProperty("writes", True)
@@ -200,7 +201,7 @@ class WorklistPage(QWidget):
                 if row.infusion_number is not None
                 else self.tr("the patient")
             )
-            what = self.tr("Report serious adverse event #{0}: {1}, grade {2} ({3})").format(
+            what = self.tr("SAE report #{0}: {1}, grade {2} ({3})").format(
                 row.adverse_event_seq, row.term, row.grade, where
             )
             left = (row.due_at - day.now).total_seconds()
@@ -232,6 +233,12 @@ class WorklistPage(QWidget):
         allowed = self.user is not None and may(self.user.role, Action.RECORD_VISIT)
         self.record_button.setVisible(allowed)
         self.record_button.setEnabled(bool(self.day_rows))
+        row = self._selected_day_row()
+        self.record_button.setText(
+            self.tr("&Report at the bedside…")
+            if isinstance(row, SaeReportRow)
+            else self.tr("&Record…")
+        )
 
     def _act_on_day_row(self) -> None:
         """A calendar item: ask for its record; an SAE report: open its infusion."""

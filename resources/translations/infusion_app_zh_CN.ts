@@ -676,16 +676,16 @@
     </message>
     <message>
       <location filename="../../infusion_app/ui/calendar_dialog.py" line="63" />
-      <source>required: its window has closed</source>
+      <source>required: window closed</source>
       <translation>必填：时间窗已关闭</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/calendar_dialog.py" line="70" />
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="68" />
       <source>Record: {0}</source>
       <translation>记录：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/calendar_dialog.py" line="73" />
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="71" />
       <source>Patient {0} · {1}</source>
       <translation>患者 {0} · {1}</translation>
     </message>
@@ -1741,7 +1741,7 @@
     <message>
       <location filename="../../infusion_app/ui/worklist_page.py" line="85" />
       <location filename="../../infusion_app/ui/worklist_page.py" line="101" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="337" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="344" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
@@ -1792,172 +1792,178 @@
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="109" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="110" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="240" />
       <source>&amp;Record…</source>
       <translation>记录(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="113" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="114" />
       <source>&amp;Open at the bedside</source>
       <translation>在床旁打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="116" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="117" />
       <source>New &amp;patient…</source>
       <translation>新患者(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="120" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="121" />
       <source>New &amp;weight…</source>
       <translation>新体重(&amp;W)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="124" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="125" />
       <source>New &amp;infusion…</source>
       <translation>新输注(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="131" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="132" />
       <source>No infusions today here. Create one with New infusion.</source>
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="199" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="200" />
       <source>infusion {0}</source>
       <translation>第 {0} 次输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="201" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="202" />
       <source>the patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="203" />
-      <source>Report serious adverse event #{0}: {1}, grade {2} ({3})</source>
-      <translation>报告严重不良事件 #{0}：{1}，{2} 级（{3}）</translation>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="204" />
+      <source>SAE report #{0}: {1}, grade {2} ({3})</source>
+      <translation>SAE 报告 #{0}：{1}，{2} 级（{3}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="207" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="208" />
       <source>by {0}</source>
       <translation>截止 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="209" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="223" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="210" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="224" />
       <source>overdue</source>
       <translation>已逾期</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="212" />
       <source>due in {0}</source>
       <translation>{0} 后到期</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="215" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="216" />
       <source>before the first infusion</source>
       <translation>首次输注前</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="217" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="218" />
       <source>{0} to {1}</source>
       <translation>{0} 至 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="221" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="222" />
       <source>due</source>
       <translation>待办</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="222" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="223" />
       <source>opens today</source>
       <translation>今日开放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="245" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="238" />
+      <source>&amp;Report at the bedside…</source>
+      <translation>在床旁报告(&amp;R)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="252" />
       <source>Serious adverse event #{0} was recorded against patient {1}: record its report on the patient's page.</source>
       <translation>严重不良事件 #{0} 记录在患者 {1} 名下：请在患者页面记录其报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="286" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="293" />
       <source>Recorded for {0}: {1}.</source>
       <translation>已为 {0} 记录：{1}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="334" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="341" />
       <source>New patient</source>
       <translation>新患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="336" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="397" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="453" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="343" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="404" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="460" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="338" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="345" />
       <source>Sex</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="339" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="346" />
       <source>Age (years)</source>
       <translation>年龄（岁）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="340" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="398" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="347" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="405" />
       <source>Weight (kg), actual body weight</source>
       <translation>体重 (kg)，实际体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="343" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="401" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="350" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="408" />
       <source>Weighed at (HH:MM today, or date and time)</source>
       <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="346" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="353" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="347" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="354" />
       <source>Dose level or group</source>
       <translation>剂量水平或组别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="378" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="385" />
       <source>Patient {0} registered.</source>
       <translation>患者 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="395" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="402" />
       <source>New weight</source>
       <translation>新体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="419" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="426" />
       <source>Weight of {0} recorded.</source>
       <translation>{0} 的体重已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="451" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="458" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="456" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="463" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="462" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="469" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="483" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="490" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
     </message>

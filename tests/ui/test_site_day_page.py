@@ -76,7 +76,7 @@ def test_an_open_sae_report_opens_its_infusion(
     assert rows[0] == [
         "P001",
         "WL",
-        f"Report serious adverse event #{serious.seq}: Hypotension, grade 3 (infusion 1)",
+        f"SAE report #{serious.seq}: Hypotension, grade 3 (infusion 1)",
         "by 2026-11-22 08:52",
         "due in 23:00:00",
     ]
@@ -85,6 +85,7 @@ def test_an_open_sae_report_opens_its_infusion(
     settle(qtbot, window)
     assert day_rows(page)[0][4] == "overdue"
     page.day_table.selectRow(0)
+    assert page.record_button.text() == "&Report at the bedside…"
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.workspace.currentWidget() is window.bedside)
     settle(qtbot, window)
