@@ -774,14 +774,7 @@ def _end(scope: _Scope, v: Values) -> _Draft:
     return _Draft(ended)
 
 
-def _follow_up_text(v: Values) -> Values:
-    return {
-        "check": check_text("check", v["check"], SHORT_TEXT_MAX),
-        "finding": optional_free_text("finding", v["finding"]),
-    }
-
-
-def _as_payload(model: type[ev.FollowUpDone | ev.AlarmAcknowledged]) -> _Builder:
+def _as_payload(model: type[ev.AlarmAcknowledged]) -> _Builder:
     """An entry whose fields are its checked arguments, as they are."""
     return lambda scope, v: _Draft(model(**v))
 
@@ -1014,18 +1007,6 @@ OBSERVATION_END = BedsideStep(
                   QT_TR_NOOP("Observation ended."), Dialog.CONFIRM,
                   gate=BedsideAction.OBSERVATION_END),
 )  # fmt: skip
-FOLLOW_UP = BedsideStep(
-    "follow-up", "acute (24 h) or delayed-reaction check done", _NURSE,
-    _as_payload(ev.FollowUpDone),
-    params=(
-        Param("check", required=True, flag="--check", help="acute_24h, week_4, week_8, ..."),
-        Param("finding", flag="--finding"),
-    ),
-    positional=("check",),
-    check=_follow_up_text,
-    button=Button(QT_TR_NOOP("Follow-up check done…"), QT_TR_NOOP("Follow-up check done"),
-                  QT_TR_NOOP("Follow-up check recorded."), Dialog.OWN, grid=False),
-)  # fmt: skip
 NOTE = BedsideStep(
     "note", "a nursing note (free text, one line)", _NURSE, _note,
     params=(Param("text", required=True, flag="--text", help="the note, one line",
@@ -1077,7 +1058,6 @@ STEPS: tuple[BedsideStep, ...] = (
     VITALS,
     CORRECT,
     SAE_REPORTED,
-    FOLLOW_UP,
     ACKNOWLEDGE_ALARM,
 )
 
@@ -1099,6 +1079,5 @@ resume_infusion = RESUME
 stop_infusion = STOP
 end_infusion = END
 end_observation = OBSERVATION_END
-record_follow_up = FOLLOW_UP
 correct_event = CORRECT
 acknowledge_alarm = ACKNOWLEDGE_ALARM

@@ -353,8 +353,6 @@ TEXTS: dict[str, str] = {
     "do_stop_call_physician": "stop infusion, call the responsible physician",
     "do_urgent_review": "urgent clinical review; pause infusion, assess for infusion reaction",
     "do_ward_review": "urgent ward-based review by a clinician",
-    "due_follow_up_acute": "acute-reaction check (24 h)",
-    "due_follow_up_delayed": "delayed-reaction check, {check:words}",
     "due_sae_report": "report serious adverse event {seq} ({term}, grade {grade}) by {by}",
     "due_alarm": "{alarm}: {action}",
     "due_start_allowed": "start allowed from {at}",
@@ -431,6 +429,8 @@ TEXTS: dict[str, str] = {
     "dlt_reviewed_already": (
         "the DLT {stream} #{seq} was reviewed already ({verdict} by {by}, {at})"
     ),
+    # the calendar acts and the site's day (issue 14, h-calendar)
+    "label_sample_id": "sample ID",
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")
