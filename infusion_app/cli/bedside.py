@@ -20,6 +20,8 @@ from infusion_app.cli.context import log_in, open_context
 from infusion_app.cli.course import COMMANDS as COURSE_COMMANDS
 from infusion_app.cli.course import add_course_commands, run_course
 from infusion_app.cli.exit_codes import EXIT_OK
+from infusion_app.cli.patient_view import COMMANDS as VIEW_COMMANDS
+from infusion_app.cli.patient_view import add_view_commands, run_view
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.summaries import infusion_summary, release_summary
 from infusion_app.logic.text_rules import (
@@ -65,6 +67,7 @@ def add_bedside_commands(commands: Sub) -> None:
     weight.add_argument("--at", help="when it was measured, ISO 8601 with offset (default: now)")
     weight.add_argument("--reason", help="why it is entered late (needed > 5 min back)")
     add_course_commands(patient_commands)
+    add_view_commands(patient_commands)
 
     product = commands.add_parser("product", help="register and release cell products")
     product_commands = product.add_subparsers(dest="product_command", required=True)
@@ -183,6 +186,8 @@ def run_patient(args: argparse.Namespace, protocols: Path) -> int:
     try:
         if args.patient_command in COURSE_COMMANDS:
             return run_course(ctx, args)
+        if args.patient_command in VIEW_COMMANDS:
+            return run_view(ctx, args)
         user, _ = _log_in(ctx, args)
         if args.patient_command == "weight":
             return _weight(ctx, user, args)

@@ -193,9 +193,7 @@ TEXTS: dict[str, str] = {
         "rate step blocked: confirm that the patient has no discomfort; otherwise hold the slow "
         "rate, pause or stop, and record the reaction"
     ),
-    "rate_out_of_range": (
-        "rate: must be {low}-{high} gtt/min in the fast phase, got {rate}"
-    ),
+    "rate_out_of_range": ("rate: must be {low}-{high} gtt/min in the fast phase, got {rate}"),
     "hold_already_stepped": "hold slow rate: the rate was already stepped up",
     "hold_needs_reason": "reason: holding the slow rate needs a reason",
     "sae_not_serious": "sae report: adverse event {seq} is not serious",
@@ -272,8 +270,7 @@ TEXTS: dict[str, str] = {
         "treatment of patient {patient} ended {at} ({reason}): no more infusions"
     ),
     "course_beyond_plan": (
-        "group {level} plans {planned} {noun}; this would be the {would_be} "
-        "for patient {patient}"
+        "group {level} plans {planned} {noun}; this would be the {would_be} for patient {patient}"
     ),
     "course_next_number": (
         "the next infusion of patient {patient} is number {expected}, not {number}"
@@ -332,10 +329,7 @@ TEXTS: dict[str, str] = {
     "log_signature": "{meaning} by {printed_name} (signs #{signed_seq})",
     "signed_by": "{meaning} by {printed_name}",
     "corrected_by": "#{seq}: {reason} ({details})",
-    **{
-        f"event_{kind.value}": kind.value.replace("_", " ").capitalize()
-        for kind in EventType
-    },
+    **{f"event_{kind.value}": kind.value.replace("_", " ").capitalize() for kind in EventType},
     **FIELD_TEXTS,
     **LABEL_TEXTS,
     "input_problem": "{field}: {rule}",
@@ -408,6 +402,20 @@ TEXTS: dict[str, str] = {
         "even at {rate} gtt/min the infusion ends after {ends_min} min, before the protocol's "
         "minimum of {min_min} min: consider a larger final volume"
     ),
+    # --- the patient view (services.patient_view, cli/patient_view.py, ui/patient_page.py)
+    "view_not_enrolled": "not enrolled yet (registered at {level})",
+    "view_enrolled": "enrolled {at} at {level}, signed by {by}",
+    "view_level_change": (
+        "from infusion {number} on: {from_level} to {to_level} ({reason}), signed by {by}"
+    ),
+    "view_ae_on_patient": "patient",
+    "view_ae_on_infusion": "infusion {number}",
+    "view_sae_due": "SAE report due by {due}",
+    "view_sae_overdue": "SAE report overdue since {due}",
+    "view_sae_reported": "SAE reported {at}",
+    "view_dlt_confirmed": "DLT confirmed by {by} ({reason})",
+    "view_dlt_rejected": "DLT rejected by {by} ({reason})",
+    "view_deviation": "schedule deviation: {reason}",
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")
