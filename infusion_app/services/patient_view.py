@@ -257,7 +257,7 @@ def build_view(course: LoadedCourse, now: datetime) -> PatientView:
     plan = treatment_plan(protocol, facts, now)
     signers = _signers(course.events)
     by_number = {i.number: i for i in course.infusions}
-    rows = tuple(_plan_row(plan, p, by_number.get(p.number)) for p in plan.infusions)
+    rows = tuple(_plan_row(plan, p, by_number.get(p.number), zone) for p in plan.infusions)
     upcoming = plan.next_due
     following = next((r for r in rows if upcoming and r.number == upcoming.number), None)
     level = facts.level_for(following.number if following else (rows[-1].number if rows else 1))
@@ -340,7 +340,20 @@ def _end(facts: CourseFacts, signers: dict[int, str], zone: tzinfo) -> EndView |
     return EndView(_act(end.at, end.by, end.seq, signers), end.reason, end.details, text)
 
 
-def _plan_row(plan: Plan, planned: PlannedInfusion, record: InfusionOfCourse | None) -> PlanRow:
+def _localised(message: Message, zone: tzinfo) -> Message:
+    """The message with its times in the site's zone (the rules make them in UTC)."""
+    return Message(
+        message.code,
+        tuple(
+            (name, value.astimezone(zone) if isinstance(value, datetime) else value)
+            for name, value in message.params
+        ),
+    )
+
+
+def _plan_row(
+    plan: Plan, planned: PlannedInfusion, record: InfusionOfCourse | None, zone: tzinfo
+) -> PlanRow:
     return PlanRow(
         number=planned.number,
         of_text=plan.of_text(planned.number),
@@ -351,7 +364,11 @@ def _plan_row(plan: Plan, planned: PlannedInfusion, record: InfusionOfCourse | N
         status=planned.status,
         started_at=planned.started_at,
         deviation=planned.deviation,
-        not_given_reason=planned.not_given_reason,
+        not_given_reason=(
+            _localised(planned.not_given_reason, zone)
+            if planned.not_given_reason is not None
+            else None
+        ),
         infusion_id=record.infusion_id if record is not None else None,
         infusion_status=record.state.status.value if record is not None else None,
     )
