@@ -48,10 +48,7 @@ STATUS_WORDS = (
     QT_TRANSLATE_NOOP("Course", "check"),
     QT_TRANSLATE_NOOP("Course", "sample"),
     QT_TRANSLATE_NOOP("Course", "assessment"),
-    QT_TRANSLATE_NOOP("Course", "not serious"),
-    QT_TRANSLATE_NOOP("Course", "report due"),
-    QT_TRANSLATE_NOOP("Course", "report overdue"),
-    QT_TRANSLATE_NOOP("Course", "reported"),
+    QT_TRANSLATE_NOOP("Course", "not serious"),  # a serious one shows its report's state
 )
 
 LATE = Tint(foreground="#b00020")  # missed, overdue: the alarm red of ui/look.py
@@ -113,26 +110,26 @@ class PatientPage(QWidget):
                 self.tr("Target"),
                 self.tr("Window"),
                 self.tr("Status"),
-                self.tr("Started"),
-                self.tr("Note"),
+                self.tr("Started at"),
+                self.tr("Remark"),
             ]
         )
         self.plan.setObjectName("coursePlan")
         self.calendar = read_only_table(
             [
                 self.tr("Item"),
-                self.tr("Kind"),
+                self.tr("Category"),
                 self.tr("Window"),
                 self.tr("Status"),
                 self.tr("Done"),
-                self.tr("By"),
+                self.tr("Done by"),
                 self.tr("Sample ID"),
             ]
         )
         self.calendar.setObjectName("courseCalendar")
         self.adverse = read_only_table(
             [
-                self.tr("Started"),
+                self.tr("Started at"),
                 self.tr("Term"),
                 self.tr("Grade"),
                 self.tr("Recorded on"),
@@ -316,7 +313,7 @@ class PatientPage(QWidget):
                     str(row.grade),
                     shown(row.where),
                     row.attribution,
-                    self.tr("yes") if row.dlt else "",
+                    self.tr("flagged") if row.dlt else "",
                     shown(row.sae_text) if row.sae_text is not None else word(row.sae.value),
                     shown(row.review.text) if row.review is not None else "",
                 ]
