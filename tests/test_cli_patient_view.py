@@ -7,7 +7,6 @@ started 08:35 UTC (16:35 local), built with the test clock (tests/services/patie
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,14 +15,14 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
-from infusion_app import cli
 from infusion_app.logic.event_types import EventType
 from infusion_app.services.context import AppContext
 from infusion_app.store.models import Event
 from infusion_app.store.opening import open_database
-from tests.conftest import FAST_HASHER, PASSWORD, make_staff, register_p001
+from tests.conftest import FAST_HASHER, make_staff, register_p001
 from tests.fakes import FakeClock
 from tests.services.patient_course import give_infusion
+from tests.test_cli_records import run
 
 AT = "2026-12-01T16:00+08:00"  # Tue 1 Dec, 08:00 UTC
 
@@ -42,16 +41,6 @@ def db(tmp_path: Path) -> str:
     give_infusion(ctx, staff, clock, 2)
     ctx.db.dispose()
     return url
-
-
-def run(capsys, monkeypatch, db: str, *argv: str) -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
-    try:
-        code = cli.main(["--db", db, "--station", "bed-7", *argv])
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_patient_show_json(capsys, monkeypatch, db):

@@ -438,17 +438,9 @@ def _patient_adverse_events(events: Iterable[RecordedEvent]) -> list[AdverseEven
     for event in events:
         data = event.data
         if isinstance(data, AdverseEventRecorded):
+            # the stored fields are the rule's arguments, checked again as on an infusion
             ae = parse_adverse_event(
-                term=data.term,
-                other_term=data.other_term,
-                grade=data.grade,
-                started_at=data.started_at,
-                attribution=data.attribution,
-                serious=data.serious,
-                action_taken=data.action_taken,
-                outcome=data.outcome,
-                aware_at=data.aware_at,
-                description=data.description,
+                **data.model_dump(exclude={"fever_grade_suggested", "dlt", "report_due_at"})
             )
             entries[event.seq] = AdverseEventEntry(
                 event.seq, ae, data.dlt, data.fever_grade_suggested, data.report_due_at
