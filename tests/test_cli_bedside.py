@@ -47,7 +47,7 @@ def at(t0: datetime, minutes: int) -> str:
 
 @pytest.fixture
 def ready(capsys, monkeypatch, db, tmp_path, t0) -> None:
-    """Accounts, patient P001 weighed at T0, a released product, infusion P001/1."""
+    """Accounts, patient P001 weighed at T0 and enrolled, a released product, infusion P001/1."""
     steps = [
         (["user", "add", "--username", "admin", "--name", "Ada Admin", "--role", "admin"], 1),
         (
@@ -80,6 +80,13 @@ def ready(capsys, monkeypatch, db, tmp_path, t0) -> None:
             ],
             2,
         ),
+        (
+            [
+                *("user", "add", "--username", "inv", "--name", "Ivan Investigator"),
+                *("--role", "investigator", "--by", "admin"),
+            ],
+            2,
+        ),
     ]
     for argv, lines in steps:
         code, _, err = run(capsys, monkeypatch, db, *argv, stdin=f"{PW}\n" * lines)
@@ -106,10 +113,11 @@ def ready(capsys, monkeypatch, db, tmp_path, t0) -> None:
             "--protocol",
             "ucmsc-cart-cytopenia",
             "--dose-level",
-            "A",
+            "B",  # two weekly infusions: a second infusion has a place in the plan
             "--age",
             "54",
         ],
+        ["patient", "enrol", "--user", "inv", "--patient", "P001", "--dose-level", "B"],
         ["product", "add", "--user", "pharm", "--coa", str(coa)],
         ["product", "release", "--user", "pharm", "UC-MSC-2026-0001"],
         [
@@ -276,7 +284,7 @@ def test_status_in_words(capsys, monkeypatch, db, t0, ready):
     code, out, _ = run(capsys, monkeypatch, db, "infusion", "status", "1")
     assert code == 0
     assert out.startswith(
-        "infusion 1 (infusion:P001/1), ucmsc-cart-cytopenia v1.1.0: step checks, not started"
+        "infusion 1 (infusion:P001/1), ucmsc-cart-cytopenia v1.2.0: step checks, not started"
     )
 
 

@@ -236,6 +236,7 @@ ZH_CN = {
     "pharmacist": "药师",
     "monitor": "监查员",
     "admin": "管理员",
+    "investigator": "研究者",
     "Language": "语言",
     "Patient names and free text are shown as entered, in any language. Messages from the "
     "protocol rules are in English.": "患者姓名和自由文本按录入原样显示，可为任何语言。方案规则的提示为英文。",

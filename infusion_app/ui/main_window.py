@@ -58,6 +58,7 @@ ROLE_NAMES = (  # for lupdate: the header shows the role in the interface langua
     QT_TRANSLATE_NOOP("Role", "pharmacist"),
     QT_TRANSLATE_NOOP("Role", "monitor"),
     QT_TRANSLATE_NOOP("Role", "admin"),
+    QT_TRANSLATE_NOOP("Role", "investigator"),
 )
 
 # Widgets for which Space has its own meaning (press, open, step): a focused one gets the

@@ -1139,57 +1139,57 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="166" />
+      <location filename="../../infusion_app/ui/main_window.py" line="167" />
       <source>Log out</source>
       <translation>退出登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="224" />
+      <location filename="../../infusion_app/ui/main_window.py" line="225" />
       <source>High alarm: {0}</source>
       <translation>高级警报：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="273" />
+      <location filename="../../infusion_app/ui/main_window.py" line="274" />
       <source>{name} · {role} · station {station}</source>
       <translation>{name} · {role} · 工作站 {station}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="300" />
+      <location filename="../../infusion_app/ui/main_window.py" line="301" />
       <source>Pharmacy</source>
       <translation>药房</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="305" />
+      <location filename="../../infusion_app/ui/main_window.py" line="306" />
       <source>Infusions</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="309" />
+      <location filename="../../infusion_app/ui/main_window.py" line="310" />
       <source>Bedside</source>
       <translation>床旁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="313" />
+      <location filename="../../infusion_app/ui/main_window.py" line="314" />
       <source>Monitor</source>
       <translation>监查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="317" />
+      <location filename="../../infusion_app/ui/main_window.py" line="318" />
       <source>Patient course</source>
       <translation>患者疗程</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="320" />
+      <location filename="../../infusion_app/ui/main_window.py" line="321" />
       <source>Protocols</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="324" />
+      <location filename="../../infusion_app/ui/main_window.py" line="325" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="424" />
+      <location filename="../../infusion_app/ui/main_window.py" line="425" />
       <source>Locked after {0} min without use. Log in to continue.</source>
       <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
     </message>
@@ -1824,6 +1824,11 @@
       <location filename="../../infusion_app/ui/main_window.py" line="60" />
       <source>admin</source>
       <translation>管理员</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="61" />
+      <source>investigator</source>
+      <translation>研究者</translation>
     </message>
   </context>
   <context>

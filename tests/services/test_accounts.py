@@ -188,7 +188,7 @@ def test_account_changes_are_audited(ctx, staff) -> None:
         "admin",
     ) in events
     created = [p["username"] for t, p, _ in events if t == "user_created"]
-    assert created == ["admin", "nurse", "nurse2", "pharmacist", "monitor"]
+    assert created == ["admin", "nurse", "nurse2", "pharmacist", "monitor", "investigator"]
     with pytest.raises(InputError, match="cannot change their own role"):
         accounts.change_role(ctx, staff.admin, "admin", "nurse")
 

@@ -43,7 +43,10 @@ def test_release_is_signed_and_bound_to_the_release_event(ctx, staff, registered
         (3, "signature"),
     ]
     with ctx.db.read() as session:
-        signature = session.execute(select(Signature)).scalar_one()
+        # the product's one signature (the patient's enrolment is signed too)
+        signature = session.execute(
+            select(Signature).where(Signature.meaning == "released")
+        ).scalar_one()
         released = session.execute(
             select(Event).where(Event.type == "product_released")
         ).scalar_one()

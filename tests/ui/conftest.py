@@ -57,7 +57,9 @@ def ui_staff(ui_ctx: AppContext) -> Staff:
 @pytest.fixture
 def ward_infusion(ui_ctx: AppContext, ui_staff: Staff, clock: FakeClock) -> int:
     """P001 (63.5 kg, group A) with its product released and infusion 1 created."""
-    product = register_p001(ui_ctx, ui_staff.nurse, ui_staff.pharmacist, clock, ui_staff.investigator)
+    product = register_p001(
+        ui_ctx, ui_staff.nurse, ui_staff.pharmacist, clock, ui_staff.investigator
+    )
     products.release_product(ui_ctx, ui_staff.pharmacist, product, PASSWORD)
     return infusions.create_infusion(ui_ctx, ui_staff.nurse, "P001", product, 1)
 
