@@ -23,6 +23,8 @@ from infusion_app.cli.declared import add_declared_flags, declared_values
 from infusion_app.cli.exit_codes import EXIT_OK
 from infusion_app.cli.patient_aes import COMMANDS as AE_COMMANDS
 from infusion_app.cli.patient_aes import add_patient_ae_commands, run_patient_aes
+from infusion_app.cli.patient_view import COMMANDS as VIEW_COMMANDS
+from infusion_app.cli.patient_view import add_view_commands, run_view
 from infusion_app.logic.summaries import infusion_summary, release_summary
 from infusion_app.logic.text_rules import (
     LOT_MAX,
@@ -67,6 +69,7 @@ def add_bedside_commands(commands: Sub) -> None:
     weight.add_argument("--reason", help="why it is entered late (needed > 5 min back)")
     add_course_commands(patient_commands)
     add_patient_ae_commands(patient_commands)
+    add_view_commands(patient_commands)
 
     product = commands.add_parser("product", help="register and release cell products")
     product_commands = product.add_subparsers(dest="product_command", required=True)
@@ -155,6 +158,8 @@ def run_patient(args: argparse.Namespace, protocols: Path) -> int:
             return run_course(ctx, args)
         if args.patient_command in AE_COMMANDS:
             return run_patient_aes(ctx, args)
+        if args.patient_command in VIEW_COMMANDS:
+            return run_view(ctx, args)
         user, _ = _log_in(ctx, args)
         if args.patient_command == "weight":
             return _weight(ctx, user, args)

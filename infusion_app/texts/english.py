@@ -431,6 +431,20 @@ TEXTS: dict[str, str] = {
     ),
     # the calendar acts and the site's day (issue 14, h-calendar)
     "label_sample_id": "sample ID",
+    # --- the patient view (services.patient_view, cli/patient_view.py, ui/patient_page.py)
+    "view_not_enrolled": "not enrolled yet (registered at {level})",
+    "view_enrolled": "enrolled {at} at {level}, signed by {by}",
+    "view_level_change": (
+        "from infusion {number} on: {from_level} to {to_level} ({reason}), signed by {by}"
+    ),
+    "view_ae_on_patient": "patient",
+    "view_ae_on_infusion": "infusion {number}",
+    "view_sae_due": "SAE report due by {due}",
+    "view_sae_overdue": "SAE report overdue since {due}",
+    "view_sae_reported": "SAE reported {at}",
+    "view_dlt_confirmed": "DLT confirmed by {by} ({reason})",
+    "view_dlt_rejected": "DLT rejected by {by} ({reason})",
+    "view_deviation": "schedule deviation: {reason}",
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

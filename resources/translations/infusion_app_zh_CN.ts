@@ -787,6 +787,89 @@
     </message>
   </context>
   <context>
+    <name>Course</name>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="36" />
+      <source>planned</source>
+      <translation>已计划</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="37" />
+      <source>due</source>
+      <translation>待进行</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="38" />
+      <source>given</source>
+      <translation>已输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="39" />
+      <source>missed</source>
+      <translation>已错过</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="40" />
+      <source>not given</source>
+      <translation>未输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="41" />
+      <source>waiting</source>
+      <translation>待定</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="42" />
+      <source>upcoming</source>
+      <translation>即将到来</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="43" />
+      <source>done</source>
+      <translation>已完成</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="44" />
+      <source>late</source>
+      <translation>超窗完成</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="45" />
+      <source>out of window</source>
+      <translation>窗外完成</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="46" />
+      <source>cancelled</source>
+      <translation>已取消</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="47" />
+      <source>visit</source>
+      <translation>访视</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="48" />
+      <source>check</source>
+      <translation>检查</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="49" />
+      <source>sample</source>
+      <translation>样本</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="50" />
+      <source>assessment</source>
+      <translation>评估</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="51" />
+      <source>not serious</source>
+      <translation>非严重</translation>
+    </message>
+  </context>
+  <context>
     <name>DoseCalculator</name>
     <message>
       <location filename="../../infusion_app/ui/dose_calculator.py" line="31" />
@@ -1064,52 +1147,57 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="166" />
+      <location filename="../../infusion_app/ui/main_window.py" line="167" />
       <source>Log out</source>
       <translation>退出登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="223" />
+      <location filename="../../infusion_app/ui/main_window.py" line="225" />
       <source>High alarm: {0}</source>
       <translation>高级警报：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="272" />
+      <location filename="../../infusion_app/ui/main_window.py" line="274" />
       <source>{name} · {role} · station {station}</source>
       <translation>{name} · {role} · 工作站 {station}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="298" />
+      <location filename="../../infusion_app/ui/main_window.py" line="301" />
       <source>Pharmacy</source>
       <translation>药房</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="303" />
+      <location filename="../../infusion_app/ui/main_window.py" line="306" />
       <source>Infusions</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="307" />
+      <location filename="../../infusion_app/ui/main_window.py" line="310" />
       <source>Bedside</source>
       <translation>床旁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="311" />
+      <location filename="../../infusion_app/ui/main_window.py" line="314" />
       <source>Monitor</source>
       <translation>监查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="314" />
+      <location filename="../../infusion_app/ui/main_window.py" line="318" />
+      <source>Patient course</source>
+      <translation>患者疗程</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="321" />
       <source>Protocols</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="318" />
+      <location filename="../../infusion_app/ui/main_window.py" line="325" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="416" />
+      <location filename="../../infusion_app/ui/main_window.py" line="425" />
       <source>Locked after {0} min without use. Log in to continue.</source>
       <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
     </message>
@@ -1245,6 +1333,207 @@
       <location filename="../../infusion_app/ui/monitor_page.py" line="309" />
       <source>LOG DOES NOT VERIFY: {0}</source>
       <translation>日志验证失败：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>PatientPage</name>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="75" />
+      <source>Patient course</source>
+      <translation>患者疗程</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="84" />
+      <source>Trial ID</source>
+      <translation>受试者编号</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="87" />
+      <source>&amp;Patient:</source>
+      <translation>患者(&amp;P)：</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="89" />
+      <source>&amp;Show</source>
+      <translation>显示(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="92" />
+      <source>Refresh (F5)</source>
+      <translation>刷新 (F5)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="108" />
+      <source>Infusion</source>
+      <translation>输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="109" />
+      <source>Level</source>
+      <translation>剂量组</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="110" />
+      <source>Target</source>
+      <translation>目标日期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="111" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="122" />
+      <source>Window</source>
+      <translation>时间窗</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="112" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="123" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="114" />
+      <source>Remark</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="120" />
+      <source>Item</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="124" />
+      <source>Done</source>
+      <translation>完成</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="113" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="132" />
+      <source>Started at</source>
+      <translation>开始于</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="121" />
+      <source>Category</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="125" />
+      <source>Done by</source>
+      <translation>完成人</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="126" />
+      <source>Sample ID</source>
+      <translation>样本编号</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="133" />
+      <source>Term</source>
+      <translation>术语</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="134" />
+      <source>Grade</source>
+      <translation>分级</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="135" />
+      <source>Recorded on</source>
+      <translation>记录于</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="136" />
+      <source>Attribution</source>
+      <translation>相关性</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="137" />
+      <source>DLT</source>
+      <translation>DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="138" />
+      <source>SAE report</source>
+      <translation>SAE 报告</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="139" />
+      <source>Review</source>
+      <translation>审核</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
+      <source>Weight (kg)</source>
+      <translation>体重 (kg)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
+      <source>Measured</source>
+      <translation>测量时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
+      <source>Recorded by</source>
+      <translation>记录人</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="149" />
+      <source>Pl&amp;an</source>
+      <translation>治疗计划(&amp;A)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="150" />
+      <source>&amp;Calendar</source>
+      <translation>访视日程(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="151" />
+      <source>A&amp;dverse events</source>
+      <translation>不良事件(&amp;D)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="152" />
+      <source>&amp;Weights</source>
+      <translation>体重(&amp;W)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="207" />
+      <source>Reading the course of {0}…</source>
+      <translation>正在读取 {0} 的疗程…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="241" />
+      <source>, {0} years</source>
+      <translation>，{0} 岁</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="243" />
+      <source>{0} ({1}, {2}{3}) · {4} · times in {5}</source>
+      <translation>{0}（{1}，{2}{3}）· {4} · 时间为 {5}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="247" />
+      <source>Level {0}: {1}</source>
+      <translation>剂量组 {0}：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="259" />
+      <source>No infusion is planned next.</source>
+      <translation>之后没有计划的输注。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="262" />
+      <source>Next: {0}, {1}</source>
+      <translation>下一次：{0}，{1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="263" />
+      <source>Next: {0}, target {1}, window {2} ({3})</source>
+      <translation>下一次：{0}，目标日期 {1}，时间窗 {2}（{3}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="316" />
+      <source>flagged</source>
+      <translation>已标记</translation>
     </message>
   </context>
   <context>
@@ -1525,27 +1814,27 @@
   <context>
     <name>Role</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="56" />
+      <location filename="../../infusion_app/ui/main_window.py" line="57" />
       <source>nurse</source>
       <translation>护士</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="57" />
+      <location filename="../../infusion_app/ui/main_window.py" line="58" />
       <source>pharmacist</source>
       <translation>药师</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="58" />
+      <location filename="../../infusion_app/ui/main_window.py" line="59" />
       <source>monitor</source>
       <translation>监查员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="59" />
+      <location filename="../../infusion_app/ui/main_window.py" line="60" />
       <source>admin</source>
       <translation>管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="60" />
+      <location filename="../../infusion_app/ui/main_window.py" line="61" />
       <source>investigator</source>
       <translation>研究者</translation>
     </message>
@@ -1876,7 +2165,7 @@
     <message>
       <location filename="../../infusion_app/ui/worklist_page.py" line="222" />
       <source>due</source>
-      <translation>待办</translation>
+      <translation>待进行</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/worklist_page.py" line="223" />
