@@ -602,7 +602,21 @@ def calendar(protocol: Protocol, facts: CourseFacts, now: datetime) -> tuple[Occ
                     Occurrence(key, item, offset, infusion, target, opens, closes, status, record)
                 )
     far = datetime.max.replace(tzinfo=now.tzinfo)
-    return tuple(sorted(out, key=lambda o: (o.opens or far, o.target or far, o.key)))
+    order = {item.id: index for index, item in enumerate(protocol.visits)}
+    # undated ones in the protocol's order and by offset (the keys' text would put week 24
+    # before week 12)
+    return tuple(
+        sorted(
+            out,
+            key=lambda o: (
+                o.opens or far,
+                o.target or far,
+                order[o.item.id],
+                o.infusion or 0,
+                o.offset,
+            ),
+        )
+    )
 
 
 def _status(

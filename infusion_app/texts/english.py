@@ -353,8 +353,6 @@ TEXTS: dict[str, str] = {
     "do_stop_call_physician": "stop infusion, call the responsible physician",
     "do_urgent_review": "urgent clinical review; pause infusion, assess for infusion reaction",
     "do_ward_review": "urgent ward-based review by a clinician",
-    "due_follow_up_acute": "acute-reaction check (24 h)",
-    "due_follow_up_delayed": "delayed-reaction check, {check:words}",
     "due_sae_report": "report serious adverse event {seq} ({term}, grade {grade}) by {by}",
     "due_alarm": "{alarm}: {action}",
     "due_start_allowed": "start allowed from {at}",
@@ -413,6 +411,40 @@ TEXTS: dict[str, str] = {
     "course_start_before_enrolment": (
         "infusion {number} may not start before the patient was enrolled ({enrolled})"
     ),
+    # adverse events of the patient and the DLT review
+    "patient_ae_before_enrolment": (
+        "an adverse event of patient {patient} starting {started} is before their enrolment "
+        "({enrolled}): it is not the trial's to record"
+    ),
+    "patient_ae_after_follow_up": (
+        "an adverse event of patient {patient} starting {started} is after the end of "
+        "follow-up ({ended})"
+    ),
+    "patient_ae_no_such_event": "patient {patient} has no adverse event {seq} in their own record",
+    "dlt_not_patients_stream": "{stream} is not a record of patient {patient}",
+    "dlt_no_such_event": "{stream} has no adverse event {seq}",
+    "dlt_not_flagged": (
+        "adverse event {seq} of {stream} is not flagged as a DLT: there is nothing to review"
+    ),
+    "dlt_reviewed_already": (
+        "the DLT {stream} #{seq} was reviewed already ({verdict} by {by}, {at})"
+    ),
+    # the calendar acts and the site's day (issue 14, h-calendar)
+    "label_sample_id": "sample ID",
+    # --- the patient view (services.patient_view, cli/patient_view.py, ui/patient_page.py)
+    "view_not_enrolled": "not enrolled yet (registered at {level})",
+    "view_enrolled": "enrolled {at} at {level}, signed by {by}",
+    "view_level_change": (
+        "from infusion {number} on: {from_level} to {to_level} ({reason}), signed by {by}"
+    ),
+    "view_ae_on_patient": "patient",
+    "view_ae_on_infusion": "infusion {number}",
+    "view_sae_due": "SAE report due by {due}",
+    "view_sae_overdue": "SAE report overdue since {due}",
+    "view_sae_reported": "SAE reported {at}",
+    "view_dlt_confirmed": "DLT confirmed by {by} ({reason})",
+    "view_dlt_rejected": "DLT rejected by {by} ({reason})",
+    "view_deviation": "schedule deviation: {reason}",
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

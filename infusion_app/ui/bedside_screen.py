@@ -46,7 +46,6 @@ from infusion_app.logic.roles import Action, may
 from infusion_app.logic.schedule import DueItem, due_items, expected_end
 from infusion_app.logic.transitions import (
     end_window_warning,
-    follow_up_checks,
     late_start_warning,
 )
 from infusion_app.services import bedside, views
@@ -144,7 +143,6 @@ class BedsideScreen(QWidget):
         }
         self.correct_action = self.menu_actions[bedside.CORRECT.name]
         self.sae_action = self.menu_actions[bedside.SAE_REPORTED.name]
-        self.follow_up_action = self.menu_actions[bedside.FOLLOW_UP.name]
         self.more.setMenu(menu)
         self.steps = StepStrip()
         self.banner = AlarmBanner()
@@ -465,7 +463,6 @@ class BedsideScreen(QWidget):
             bedside.ADVERSE_EVENT.name: self._adverse_event,
             bedside.CORRECT.name: self._correct,
             bedside.SAE_REPORTED.name: self._sae,
-            bedside.FOLLOW_UP.name: self._follow_up,
         }
 
     def _fields(self, step: bedside.BedsideStep) -> list[Field]:
@@ -785,33 +782,6 @@ class BedsideScreen(QWidget):
         self._act(
             lambda user, i: bedside.report_sae(self.ctx, user, i, seq),
             declared(_button(bedside.SAE_REPORTED).done),
-        )
-
-    def _follow_up(self) -> None:
-        assert self.view is not None
-        state = self.view.state
-        checks = tuple(
-            c
-            for c in follow_up_checks(state, self.view.status.protocol)
-            if c not in state.follow_ups_done
-        )
-        if not checks:
-            self._say(self.tr("No follow-up check is open for this infusion."), error=True)
-            return
-        values = self._form(
-            self.tr("Follow-up check done"),
-            [
-                Field("check", self.tr("Check"), checks[0], checks),
-                Field("finding", self.tr("Finding")),
-            ],
-        )
-        if values is None:
-            return
-        self._act(
-            lambda user, i: bedside.record_follow_up(
-                self.ctx, user, i, values["check"], finding=values["finding"]
-            ),
-            declared(_button(bedside.FOLLOW_UP).done),
         )
 
     def _acknowledge(self, key: str, message: str) -> None:

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # the store and the screens load after the window is shown (u
     from infusion_app.store.database import Health
     from infusion_app.ui.bedside_screen import BedsideScreen
     from infusion_app.ui.monitor_page import MonitorPage
+    from infusion_app.ui.patient_page import PatientPage
     from infusion_app.ui.pharmacy_page import PharmacyPage
     from infusion_app.ui.worklist_page import WorklistPage
 
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
         self.bedside: BedsideScreen | None = None
         self.pharmacy: PharmacyPage | None = None
         self.monitor: MonitorPage | None = None
+        self.course: PatientPage | None = None
         self.settings_page: SettingsPage | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.login)
@@ -281,6 +283,7 @@ class MainWindow(QMainWindow):
         """The role's screens only: what a role may not use is not built at all."""
         from infusion_app.ui.bedside_screen import BedsideScreen
         from infusion_app.ui.monitor_page import MonitorPage
+        from infusion_app.ui.patient_page import PatientPage
         from infusion_app.ui.pharmacy_page import PharmacyPage
         from infusion_app.ui.worklist_page import WorklistPage
 
@@ -309,6 +312,10 @@ class MainWindow(QMainWindow):
             self.monitor = MonitorPage(ctx, self.tasks, self.translations.language)
             self.monitor.setObjectName("monitorPage")
             tabs.addTab(self.monitor, self.tr("Monitor"))
+        if role is not Role.ADMIN:  # the course of a patient, read-only
+            self.course = PatientPage(ctx, self.tasks)
+            self.course.setObjectName("coursePage")
+            tabs.addTab(self.course, self.tr("Patient course"))
         if self.protocols_page is not None:
             self.protocols_page.setObjectName("protocolsPage")
             tabs.addTab(self.protocols_page, self.tr("Protocols"))
@@ -343,10 +350,10 @@ class MainWindow(QMainWindow):
         self.workspace.deleteLater()
         self.workspace = None
         self.worklist = self.bedside = None
-        self.pharmacy = self.monitor = self.settings_page = None
+        self.pharmacy = self.monitor = self.settings_page = self.course = None
 
     def _set_user_everywhere(self, user: CurrentUser | None) -> None:
-        for page in (self.worklist, self.bedside, self.pharmacy, self.monitor):
+        for page in (self.worklist, self.bedside, self.pharmacy, self.monitor, self.course):
             if page is not None:
                 page.set_user(user)
 
@@ -360,6 +367,8 @@ class MainWindow(QMainWindow):
             self.pharmacy.refresh()
         elif page is self.monitor and self.monitor is not None:
             self.monitor.refresh()
+        elif page is self.course and self.course is not None:
+            self.course.refresh()
         elif page is self.bedside and self.bedside is not None:
             self.bedside.reload()
 

@@ -15,7 +15,17 @@ import pytest
 from sqlalchemy import func, select
 
 from infusion_app.logic.coa import coa_from_mapping
-from infusion_app.services import accounts, bedside, course_acts, infusions, patients, products
+from infusion_app.services import (
+    accounts,
+    bedside,
+    calendar_acts,
+    course_acts,
+    dlt_review,
+    infusions,
+    patient_aes,
+    patients,
+    products,
+)
 from infusion_app.services.context import AppContext, CurrentUser, NotAuthorised
 from infusion_app.store.models import Event
 from tests.conftest import PASSWORD
@@ -241,9 +251,17 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
         {"nurse"},
         lambda ctx, who, staff, inf: bedside.end_observation(ctx, who, inf),
     ),
-    "record a follow-up": (
-        {"nurse"},
-        lambda ctx, who, staff, inf: bedside.record_follow_up(ctx, who, inf, "acute_24h"),
+    "record a visit or check": (
+        {"nurse", "investigator"},
+        lambda ctx, who, staff, inf: calendar_acts.record_visit(
+            ctx, who, "P001", "acute_check:1:24h"
+        ),
+    ),
+    "collect a sample": (
+        {"nurse", "investigator"},
+        lambda ctx, who, staff, inf: calendar_acts.collect_sample(
+            ctx, who, "P001", "immunology_baseline:0d", sample_id="IMM-0001"
+        ),
     ),
     "enrol a patient": (
         {"investigator"},
@@ -260,6 +278,29 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
             to_level="B",
             from_infusion=2,
             reason="grade 3 neutropenia after infusion 1",
+            password=PASSWORD,
+        ),
+    ),
+    "record a patient's adverse event": (
+        {"nurse", "investigator"},
+        lambda ctx, who, staff, inf: patient_aes.record_patient_ae(ctx, who, "P001", PATIENT_AE),
+    ),
+    "report a patient's serious adverse event": (
+        {"nurse", "investigator"},
+        lambda ctx, who, staff, inf: patient_aes.report_patient_sae(
+            ctx, who, "P001", _patient_ae_seq(ctx)
+        ),
+    ),
+    "review a DLT": (
+        {"investigator"},
+        lambda ctx, who, staff, inf: dlt_review.review_dlt(
+            ctx,
+            who,
+            "P001",
+            stream="patient:P001",
+            adverse_event_seq=_patient_ae_seq(ctx),
+            confirmed=True,
+            reason="platelets fell after the infusion, no other cause",
             password=PASSWORD,
         ),
     ),
@@ -296,6 +337,32 @@ def _started(ctx, staff, inf, clock) -> None:
     clock.advance(minutes=30)
     bedside.record_thaw(ctx, staff.nurse, inf)
     bedside.start_infusion(ctx, staff.nurse, inf, PASSWORD, drop_factor_gtt_per_ml=20)
+
+
+# a grade 3 related cytopenia the day after infusion 1 of group C: serious, and a DLT flag
+# (the window runs until 28 days after infusion 4, which is still to come)
+PATIENT_AE = {
+    "term": "Platelet count decreased",
+    "grade": 3,
+    "attribution": "possible",
+    "serious": True,
+}
+
+
+def _patient_ae(ctx, staff, inf, clock) -> None:
+    _ended(ctx, staff, inf, clock)
+    clock.advance(days=1)
+    patient_aes.record_patient_ae(ctx, staff.nurse, "P001", PATIENT_AE)
+
+
+def _patient_ae_seq(ctx: AppContext) -> int:
+    with ctx.db.read() as session:
+        return int(
+            session.scalar(
+                select(func.max(Event.seq)).where(Event.type == "adverse_event_recorded")
+            )
+            or 0
+        )
 
 
 def _ended(ctx, staff, inf, clock) -> None:
@@ -352,9 +419,19 @@ SETUP = {
         clock.advance(minutes=30),
     ),
     "end the observation": _observed,
-    "record a follow-up": _ended,
+    # the 24-hour check's window opens 22 h after the end (the protocol's -2 h)
+    "record a visit or check": lambda ctx, staff, inf, clock: (
+        _ended(ctx, staff, inf, clock),
+        clock.advance(hours=22),
+    ),
     "correct an entry": lambda ctx, staff, inf, clock: prepare(ctx, staff, inf),
     "enrol a patient": lambda ctx, staff, inf, clock: _register_p002(ctx, staff),
+    "record a patient's adverse event": lambda ctx, staff, inf, clock: (
+        _ended(ctx, staff, inf, clock),
+        clock.advance(days=1),
+    ),
+    "report a patient's serious adverse event": _patient_ae,
+    "review a DLT": _patient_ae,
 }
 
 
@@ -397,6 +474,8 @@ COVERED = {
     "return_product",
     "discard_product",
     "create_infusion",
+    "record_visit",
+    "collect_sample",
     "bedside dose",
     "bedside verify-dose",
     "bedside check",
@@ -414,12 +493,14 @@ COVERED = {
     "bedside end",
     "bedside observe-end",
     "bedside acknowledge",
-    "bedside follow-up",
     "bedside correct",
     "bedside note",
     "enrol_patient",
     "change_dose_level",
     "end_treatment",
+    "record_patient_ae",
+    "report_patient_sae",
+    "review_dlt",
 }
 
 
@@ -430,7 +511,17 @@ def test_every_service_action_is_in_the_matrix() -> None:
 
     found = {
         name
-        for module in (accounts, bedside, course_acts, infusions, patients, products)
+        for module in (
+            accounts,
+            bedside,
+            calendar_acts,
+            course_acts,
+            dlt_review,
+            infusions,
+            patient_aes,
+            patients,
+            products,
+        )
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__
         and not name.startswith("_")

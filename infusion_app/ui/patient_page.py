@@ -1,0 +1,338 @@
+"""The patient's course on one page (read-only): enrolment and level, the plan ("infusion n of
+N", each infusion's target, window and status, the next one), the visit and sample calendar,
+the adverse events with their DLT flag and SAE report, and the weights.
+
+Everything shown comes from one service call (:func:`services.patient_view.patient_view`),
+run off the UI thread; the window calls :meth:`PatientPage.refresh` when the record changes
+(ui/record_watch.py), so a visit recorded at another station shows here within 2 s. Times are
+the protocol's local time (its day windows are counted there), with the zone named.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from infusion_app.logic import messages as m
+from infusion_app.logic.course import CalendarStatus, PlanStatus
+from infusion_app.services import views
+from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.patient_view import PatientView, SaeState, patient_view
+from infusion_app.ui.look import HEADING_STYLE, failure_text, read_only_table, say, touch_sized
+from infusion_app.ui.rows_table import ROW, Tint
+from infusion_app.ui.tasks import Tasks
+from infusion_app.ui.translations import shown
+
+# for lupdate: the statuses and kinds the page shows, in the interface's language
+STATUS_WORDS = (
+    QT_TRANSLATE_NOOP("Course", "planned"),
+    QT_TRANSLATE_NOOP("Course", "due"),
+    QT_TRANSLATE_NOOP("Course", "given"),
+    QT_TRANSLATE_NOOP("Course", "missed"),
+    QT_TRANSLATE_NOOP("Course", "not given"),
+    QT_TRANSLATE_NOOP("Course", "waiting"),
+    QT_TRANSLATE_NOOP("Course", "upcoming"),
+    QT_TRANSLATE_NOOP("Course", "done"),
+    QT_TRANSLATE_NOOP("Course", "late"),
+    QT_TRANSLATE_NOOP("Course", "out of window"),
+    QT_TRANSLATE_NOOP("Course", "cancelled"),
+    QT_TRANSLATE_NOOP("Course", "visit"),
+    QT_TRANSLATE_NOOP("Course", "check"),
+    QT_TRANSLATE_NOOP("Course", "sample"),
+    QT_TRANSLATE_NOOP("Course", "assessment"),
+    QT_TRANSLATE_NOOP("Course", "not serious"),  # a serious one shows its report's state
+)
+
+LATE = Tint(foreground="#b00020")  # missed, overdue: the alarm red of ui/look.py
+OPEN = Tint(background="#fff9c4")  # due now
+DONE = Tint(foreground="#1b5e20")
+PAST = Tint(foreground="#616161")  # cancelled, not given
+
+
+def word(value: str) -> str:
+    return QCoreApplication.translate("Course", value)
+
+
+class PatientPage(QWidget):
+    def __init__(self, ctx: AppContext, tasks: Tasks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks = tasks
+        self.user: CurrentUser | None = None
+        self.view: PatientView | None = None
+        self.trial_id = ""
+        # reads finish out of order: only the answer to the latest request is shown
+        self._request = 0
+
+        heading = QLabel(self.tr("Patient course"))
+        heading.setStyleSheet(HEADING_STYLE)
+        self.patient = QComboBox()
+        self.patient.setObjectName("coursePatient")
+        self.patient.setEditable(True)
+        self.patient.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.patient.setMinimumWidth(220)
+        line = self.patient.lineEdit()
+        assert line is not None  # an editable combo box has one
+        line.setPlaceholderText(self.tr("Trial ID"))
+        line.returnPressed.connect(self._chosen)
+        self.patient.activated.connect(lambda _index: self._chosen())
+        patient_label = QLabel(self.tr("&Patient:"))
+        patient_label.setBuddy(self.patient)
+        self.show_button = QPushButton(self.tr("&Show"))
+        self.show_button.setObjectName("showCourse")
+        self.show_button.clicked.connect(self._chosen)
+        refresh = QPushButton(self.tr("Refresh (F5)"))
+        refresh.setShortcut("F5")
+        refresh.clicked.connect(self.refresh)
+        touch_sized(self.patient, self.show_button, refresh)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("courseSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.next_line = QLabel()
+        self.next_line.setObjectName("courseNext")
+        self.next_line.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.next_line.setWordWrap(True)
+
+        self.plan = read_only_table(
+            [
+                self.tr("Infusion"),
+                self.tr("Level"),
+                self.tr("Target"),
+                self.tr("Window"),
+                self.tr("Status"),
+                self.tr("Started at"),
+                self.tr("Remark"),
+            ]
+        )
+        self.plan.setObjectName("coursePlan")
+        self.calendar = read_only_table(
+            [
+                self.tr("Item"),
+                self.tr("Category"),
+                self.tr("Window"),
+                self.tr("Status"),
+                self.tr("Done"),
+                self.tr("Done by"),
+                self.tr("Sample ID"),
+            ]
+        )
+        self.calendar.setObjectName("courseCalendar")
+        self.adverse = read_only_table(
+            [
+                self.tr("Started at"),
+                self.tr("Term"),
+                self.tr("Grade"),
+                self.tr("Recorded on"),
+                self.tr("Attribution"),
+                self.tr("DLT"),
+                self.tr("SAE report"),
+                self.tr("Review"),
+            ]
+        )
+        self.adverse.setObjectName("courseAdverseEvents")
+        self.weights = read_only_table(
+            [self.tr("Weight (kg)"), self.tr("Measured"), self.tr("Recorded by")]
+        )
+        self.weights.setObjectName("courseWeights")
+        self.sections = QTabWidget()
+        self.sections.setObjectName("courseSections")
+        self.sections.addTab(self.plan, self.tr("Pl&an"))
+        self.sections.addTab(self.calendar, self.tr("&Calendar"))
+        self.sections.addTab(self.adverse, self.tr("A&dverse events"))
+        self.sections.addTab(self.weights, self.tr("&Weights"))
+
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+
+        bar = QHBoxLayout()
+        bar.addWidget(patient_label)
+        bar.addWidget(self.patient, 1)
+        bar.addWidget(self.show_button)
+        bar.addWidget(refresh)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.next_line)
+        layout.addWidget(self.sections, 1)
+        layout.addWidget(self.message)
+        self.setTabOrder(self.patient, self.show_button)
+        self.setTabOrder(self.show_button, refresh)
+        self.setTabOrder(refresh, self.sections)
+
+    def set_user(self, user: CurrentUser | None) -> None:
+        self.user = user
+
+    # --- reading --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """The list of patients, and the course of the one shown (read again)."""
+        self.tasks.run(
+            lambda: [row.summary.trial_id for row in views.list_patients(self.ctx)],
+            self._patients,
+            lambda exc: self._say(failure_text(exc), error=True),
+        )
+        if self.trial_id:
+            self.open(self.trial_id)
+
+    def _patients(self, trial_ids: list[str]) -> None:
+        typed = self.patient.currentText()
+        self.patient.blockSignals(True)
+        self.patient.clear()
+        self.patient.addItems(trial_ids)
+        self.patient.setEditText(typed or self.trial_id)
+        self.patient.blockSignals(False)
+
+    def _chosen(self) -> None:
+        trial_id = self.patient.currentText().strip()
+        if trial_id:
+            self.open(trial_id)
+
+    def open(self, trial_id: str) -> None:
+        """Read the patient's course off the UI thread; shown when it comes back."""
+        self._request += 1
+        request = self._request
+        self.trial_id = trial_id
+        self._say(self.tr("Reading the course of {0}…").format(trial_id))
+        self.tasks.run(
+            lambda: patient_view(self.ctx, trial_id),
+            lambda view: self._answered(request, view),
+            lambda exc: self._failed(request, exc),
+        )
+
+    def _answered(self, request: int, view: PatientView) -> None:
+        if request != self._request:
+            return  # a later read is on its way
+        self.view = view
+        self._say("")
+        self._show(view)
+
+    def _failed(self, request: int, exc: Exception) -> None:
+        if request == self._request:
+            self._say(failure_text(exc), error=True)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        say(self.message, text, error=error)
+
+    # --- showing --------------------------------------------------------------------------
+
+    def _show(self, view: PatientView) -> None:
+        self.summary.setText("\n".join(self._summary_lines(view)))
+        self.next_line.setText(self._next_text(view))
+        self._show_plan(view)
+        self._show_calendar(view)
+        self._show_adverse_events(view)
+        self.weights.set_rows(
+            [[str(w.weight_kg), view.local(w.measured_at), w.by or ""] for w in view.weights]
+        )
+
+    def _summary_lines(self, view: PatientView) -> list[str]:
+        age = self.tr(", {0} years").format(view.age_years) if view.age_years is not None else ""
+        lines = [
+            self.tr("{0} ({1}, {2}{3}) · {4} · times in {5}").format(
+                view.trial_id, view.initials, view.sex, age, view.protocol, view.zone_name
+            ),
+            shown(view.enrolment_text),
+            self.tr("Level {0}: {1}").format(view.current_level, view.current_level_label),
+        ]
+        lines.extend(shown(change.text) for change in view.level_changes)
+        if view.end is not None:
+            lines.append(
+                shown(view.end.text) + (f": {view.end.details}" if view.end.details else "")
+            )
+        return lines
+
+    def _next_text(self, view: PatientView) -> str:
+        row = view.next
+        if row is None:
+            return self.tr("No infusion is planned next.")
+        window = view.window_text(row.opens, row.closes, all_day=True)
+        if row.target is None:
+            return self.tr("Next: {0}, {1}").format(shown(row.of_text), window)
+        return self.tr("Next: {0}, target {1}, window {2} ({3})").format(
+            shown(row.of_text), row.target.isoformat(), window, word(row.status.value)
+        )
+
+    def _show_plan(self, view: PatientView) -> None:
+        rows, tints = [], []
+        for row in view.plan:
+            notes = []
+            if row.deviation:
+                notes.append(shown(m.view_deviation(reason=row.deviation)))
+            if row.not_given_reason is not None:
+                notes.append(shown(row.not_given_reason))
+            rows.append(
+                [
+                    shown(row.of_text),
+                    row.level,
+                    row.target.isoformat() if row.target is not None else "",
+                    view.window_text(row.opens, row.closes, all_day=True),
+                    word(row.status.value),
+                    view.local(row.started_at),
+                    "; ".join(notes),
+                ]
+            )
+            tints.append({ROW: tint} if (tint := PLAN_TINTS.get(row.status)) else {})
+        self.plan.set_rows(rows, tints)
+
+    def _show_calendar(self, view: PatientView) -> None:
+        rows, tints = [], []
+        for row in view.calendar:
+            rows.append(
+                [
+                    shown(row.label),
+                    word(row.kind),
+                    view.window_text(row.opens, row.closes, all_day=row.all_day),
+                    word(row.status.value),
+                    view.local(row.done_at),
+                    row.by or "",
+                    row.sample_id or "",
+                ]
+            )
+            tints.append({ROW: tint} if (tint := CALENDAR_TINTS.get(row.status)) else {})
+        self.calendar.set_rows(rows, tints)
+
+    def _show_adverse_events(self, view: PatientView) -> None:
+        rows, tints = [], []
+        for row in view.adverse_events:
+            rows.append(
+                [
+                    view.local(row.started_at),
+                    row.term,
+                    str(row.grade),
+                    shown(row.where),
+                    row.attribution,
+                    self.tr("flagged") if row.dlt else "",
+                    shown(row.sae_text) if row.sae_text is not None else word(row.sae.value),
+                    shown(row.review.text) if row.review is not None else "",
+                ]
+            )
+            tints.append({6: LATE} if row.sae is SaeState.OVERDUE else {})
+        self.adverse.set_rows(rows, tints)
+
+
+PLAN_TINTS = {
+    PlanStatus.DUE: OPEN,
+    PlanStatus.MISSED: LATE,
+    PlanStatus.GIVEN: DONE,
+    PlanStatus.NOT_GIVEN: PAST,
+}
+CALENDAR_TINTS = {
+    CalendarStatus.DUE: OPEN,
+    CalendarStatus.MISSED: LATE,
+    CalendarStatus.LATE: LATE,
+    CalendarStatus.OUT_OF_WINDOW: LATE,
+    CalendarStatus.DONE: DONE,
+    CalendarStatus.CANCELLED: PAST,
+}
