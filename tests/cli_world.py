@@ -94,7 +94,13 @@ def build_world(folder: Path) -> tuple[Path, datetime]:
             ],
             1,
         ),
-        (["patient", "enrol", "--user", "inv", "--patient", "P001", "--dose-level", "A"], 1),
+        (  # enrolled at T0 like the rest (the plan lets infusion 1 start from the enrolment)
+            [
+                *("patient", "enrol", "--user", "inv", "--patient", "P001", "--dose-level", "A"),
+                *("--at", t0.isoformat(), "--reason", "downtime"),
+            ],
+            1,
+        ),
         (["product", "add", "--user", "pharm", "--coa", str(coa)], 1),
         (["product", "release", "--user", "pharm", "UC-MSC-2026-0001"], 1),
         (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from infusion_app.services import products, views
+from infusion_app.services import course_acts, products, views
 from infusion_app.ui.drop_counter import DropCounter
 from tests.conftest import PASSWORD
 from tests.samples import example_coa
@@ -46,6 +46,11 @@ def test_register_a_patient_create_an_infusion_and_open_it(
     patient = views.list_patients(ui_ctx, "P001")[0].summary
     # 07:45 station time on the test clock's day (the station runs in UTC here)
     assert patient.weight_measured_at.isoformat() == "2026-11-21T07:45:00+00:00"
+    # the investigator enrols them (an act of their own, not of this page): only an enrolled
+    # patient's plan has a place for an infusion
+    course_acts.enrol_patient(
+        ui_ctx, ui_staff.investigator, "P001", dose_level="A", password=PASSWORD
+    )
 
     products.register_product(ui_ctx, ui_staff.pharmacist, coa_from_mapping(example_coa()))
     products.release_product(ui_ctx, ui_staff.pharmacist, "UC-MSC-2026-0001", PASSWORD)
