@@ -86,6 +86,22 @@ def test_record_to_a_pdf_file_is_audited(capsys, monkeypatch, db, tmp_path):
     assert entry["what"] == "infusion record"
 
 
+def test_record_patient_prints_the_course_record_in_chinese(capsys, monkeypatch, db, tmp_path):
+    target = tmp_path / "course.pdf"
+    code, out, err = run(
+        capsys, monkeypatch, db, "record", "patient", "P001", "--out", str(target),
+        "--user", "monitor", "--language", "zh_CN",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert out.strip() == f"patient course record of patient P001 written to {target}"
+    text = "\n".join(pdf_pages(target.read_bytes()))
+    # Group A plans one infusion: the scripted infusion 1, given.
+    assert "患者疗程记录" in text and "第 1 次输注（共 1 次）" in text
+    (entry,) = printed(db)
+    assert (entry["what"], entry["subject"]) == ("patient course record", "patient P001")
+    assert entry["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
+
+
 def test_exports_and_the_log(capsys, monkeypatch, db, tmp_path):
     bundle = tmp_path / "P001-1.json"
     assert run(capsys, monkeypatch, db, "export", "1", "--format", "fhir", "-o", str(bundle),
@@ -111,6 +127,9 @@ def test_exports_and_the_log(capsys, monkeypatch, db, tmp_path):
         (["log", "--from", "2026-11-22"], "from: give --patient ID, or both --from DATE and"),
         (["log", "--patient", "P001", "--from", "2026-11-01"], "patient: give --patient or"),
         (["record", "P001/9"], "infusion: patient P001 has no infusion 9"),
+        (["record", "patient"], "trial_id: give the patient's trial ID after 'record patient'"),
+        (["record", "patient", "P009"], "trial_id: no patient 'P009'"),
+        (["record", "P001/1", "P001"], "infusion: give an infusion, or 'patient P001' for a"),
         (["export", "1", "--format", "csv", "--user", "admin"], "an admin may not print"),
     ],
 )

@@ -19,13 +19,14 @@ from infusion_app.cli.common import count_argument, parse_date, parse_time, prin
 from infusion_app.cli.context import log_in, open_context
 from infusion_app.cli.course import COMMANDS as COURSE_COMMANDS
 from infusion_app.cli.course import add_course_commands, run_course
+from infusion_app.cli.declared import add_declared_flags, declared_values
 from infusion_app.cli.exit_codes import EXIT_OK
+from infusion_app.cli.patient_aes import COMMANDS as AE_COMMANDS
+from infusion_app.cli.patient_aes import add_patient_ae_commands, run_patient_aes
 from infusion_app.cli.patient_view import COMMANDS as VIEW_COMMANDS
 from infusion_app.cli.patient_view import add_view_commands, run_view
-from infusion_app.logic.errors import InputError
 from infusion_app.logic.summaries import infusion_summary, release_summary
 from infusion_app.logic.text_rules import (
-    FREE_TEXT_MAX,
     LOT_MAX,
     PRODUCT_ID_MAX,
     check_payload_text,
@@ -68,6 +69,7 @@ def add_bedside_commands(commands: Sub) -> None:
     weight.add_argument("--reason", help="why it is entered late (needed > 5 min back)")
     add_course_commands(patient_commands)
     add_view_commands(patient_commands)
+    add_patient_ae_commands(patient_commands)
 
     product = commands.add_parser("product", help="register and release cell products")
     product_commands = product.add_subparsers(dest="product_command", required=True)
@@ -124,25 +126,7 @@ def _step(steps: Sub, name: str, help: str, *, at: bool = False) -> argparse.Arg
 def _declared(steps: Sub, step: bedside.BedsideStep) -> None:
     """A bedside step's sub-command, from its declaration."""
     parser = _step(steps, step.name, step.help, at=step.timed)
-    for param in _flags(step):
-        assert param.flag is not None
-        options: dict[str, Any] = {"dest": param.key, "help": param.help or None}
-        required = param.required if param.cli_required is None else param.cli_required
-        if param.kind is bedside.Kind.FLAG:
-            options["action"] = "store_true"
-        else:
-            options["metavar"] = param.metavar or param.key.upper()
-            options["default"] = [] if param.kind is bedside.Kind.PAIRS else param.default
-        if param.kind is bedside.Kind.COUNT:
-            options["type"] = count_argument(param.key, low=param.low, high=param.high)
-        if param.kind is bedside.Kind.PAIRS:
-            options["action"] = "append"
-        parser.add_argument(param.flag, required=required, **options)
-
-
-def _flags(step: bedside.BedsideStep) -> tuple[bedside.Param, ...]:
-    shown = step.cli_params if step.cli_params is not None else step.params
-    return tuple(p for p in shown if p.flag is not None)
+    add_declared_flags(parser, step)
 
 
 def _perform(
@@ -150,8 +134,7 @@ def _perform(
 ) -> Outcome:
     """The step named on the command line, with its flags as its declaration says."""
     step = bedside.step_named(args.infusion_command)
-    given = {p.name: _value(p, getattr(args, p.key)) for p in _flags(step)}
-    values = step.cli_values(given) if step.cli_values is not None else given
+    values = declared_values(step, args)
     return bedside.perform(
         ctx,
         user,
@@ -162,19 +145,6 @@ def _perform(
         at=parse_time("at", args.at) if getattr(args, "at", None) is not None else None,
         late_reason=getattr(args, "reason", None) if step.timed else None,
     )
-
-
-def _value(param: bedside.Param, given: Any) -> Any:
-    """A flag's text as its argument's kind (counts and switches arrive parsed)."""
-    if given is None:
-        return None
-    if param.kind is bedside.Kind.TIME:
-        return parse_time(param.key, given)
-    if param.kind is bedside.Kind.DATE:
-        return parse_date(param.key, given)
-    if param.kind is bedside.Kind.PAIRS:
-        return _changes(given)
-    return given
 
 
 def _log_in(ctx: AppContext, args: argparse.Namespace) -> tuple[CurrentUser, str]:
@@ -188,6 +158,8 @@ def run_patient(args: argparse.Namespace, protocols: Path) -> int:
             return run_course(ctx, args)
         if args.patient_command in VIEW_COMMANDS:
             return run_view(ctx, args)
+        if args.patient_command in AE_COMMANDS:
+            return run_patient_aes(ctx, args)
         user, _ = _log_in(ctx, args)
         if args.patient_command == "weight":
             return _weight(ctx, user, args)
@@ -352,14 +324,3 @@ def _report(ctx: AppContext, infusion_id: int, outcome: Outcome, args: argparse.
 
 def _date(field: str, text: str | None) -> date | None:
     return None if text is None else parse_date(field, text)
-
-
-def _changes(pairs: list[str]) -> dict[str, str]:
-    changes = {}
-    for pair in pairs:
-        name, equals, value = pair.partition("=")
-        if not equals or not name.strip():
-            raise InputError("set", f"give FIELD=VALUE, got {pair!r}")
-        name = check_text("set", name, 64)
-        changes[name] = check_text(f"set {name}", value, FREE_TEXT_MAX, required=False)
-    return changes

@@ -1,5 +1,8 @@
 """Printing and exporting from the command line: ``record``, ``log`` and ``export``.
 
+``record INFUSION`` prints an infusion record; ``record patient ID`` the patient's course
+record (plan against what was given, schedule deviations, visits and samples, AEs).
+
 Each asks for the user's password (a monitor's, a nurse's or a pharmacist's), makes the
 document, and saves it through the service, which writes the file only once its output is audited.
 """
@@ -31,7 +34,8 @@ class RecordsCommand:
     command: Literal["record", "log", "export"]
     output: str  # as typed: "" and a trailing "/" must reach the check as they are
     user: str
-    infusion: str | None  # record, export
+    infusion: str | None  # record, export; "patient" for the course record
+    trial_id: str | None  # record patient ID
     format: Literal["csv", "fhir"] | None  # export
     paper: str | None  # record, log
     language: str | None  # record, log
@@ -41,8 +45,16 @@ class RecordsCommand:
 
 
 def add_records_commands(commands: argparse._SubParsersAction[Any]) -> None:
-    record = commands.add_parser("record", help="print an infusion record to a PDF file")
-    record.add_argument("infusion", help="infusion ID or PATIENT/NUMBER (e.g. P001/1)")
+    record = commands.add_parser(
+        "record",
+        help="print an infusion record, or a patient's course record ('record patient ID')",
+    )
+    record.add_argument(
+        "infusion", help="infusion ID or PATIENT/NUMBER (e.g. P001/1), or the word 'patient'"
+    )
+    record.add_argument(
+        "trial_id", nargs="?", help="after 'patient': the trial ID whose course to print"
+    )
     _output(record, "the PDF file to write")
     _paper(record)
 
@@ -63,7 +75,7 @@ def add_records_commands(commands: argparse._SubParsersAction[Any]) -> None:
 
 def _output(parser: argparse.ArgumentParser, help: str) -> None:
     # A string, not a Path: "" and a trailing "/" must reach the check as typed.
-    parser.add_argument("-o", "--output", required=True, help=help)
+    parser.add_argument("-o", "--output", "--out", required=True, help=help)
     parser.add_argument("--user", required=True, help="who prints (asked for a password)")
 
 
@@ -79,10 +91,19 @@ def run_records(args: argparse.Namespace, protocols: Path) -> int:
     # Checked before the password is asked and before anything is committed; checked again
     # by the service when it writes.
     target = Path(output_files.check_target(os.path.expanduser(command.output)).path)
+    course_of = _course_of(command)
     ctx = open_context(parsed(GlobalOptions, args), protocols)
     try:
         user, _password = log_in(ctx, command.user)
-        if command.command == "record":
+        if course_of is not None:
+            document = records.patient_course_record(
+                ctx,
+                user,
+                course_of,
+                paper=_given(command.paper),
+                language=_given(command.language),
+            )
+        elif command.command == "record":
             document = records.infusion_record(
                 ctx,
                 user,
@@ -112,6 +133,24 @@ def run_records(args: argparse.Namespace, protocols: Path) -> int:
         return EXIT_OK
     finally:
         ctx.db.dispose()
+
+
+COURSE_RECORD = "patient"  # ``record patient ID``
+
+
+def _course_of(command: RecordsCommand) -> str | None:
+    """The trial ID of ``record patient ID``; None for an infusion record or another command."""
+    if command.command != "record":
+        return None
+    if command.infusion != COURSE_RECORD:
+        if command.trial_id is not None:
+            raise InputError(
+                "infusion", f"give an infusion, or 'patient {command.trial_id}' for a course record"
+            )
+        return None
+    if command.trial_id is None:
+        raise InputError("trial_id", "give the patient's trial ID after 'record patient'")
+    return check_text("trial_id", command.trial_id, TRIAL_ID_MAX)
 
 
 def _given(value: str | None) -> str:

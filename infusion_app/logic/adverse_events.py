@@ -3,18 +3,32 @@
 Each listed term carries the grades CTCAE v5.0 defines for it (anaphylaxis starts at grade 3,
 chills and nausea stop at 3, hypoxia has no grade 1), so an impossible grade is refused at
 entry. Other terms are free text ("Other, specify") with grades 1-5.
+
+The DLT flag is a pure question of the event and the protocol's DLT window
+(:func:`infusion_app.logic.course.dlt_window`: from the first infusion to the anchor's start
+plus the window's days, still open while the anchor is to come), so an AE recorded at the
+bedside and one recorded against the patient at a visit are flagged by the same rule.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from infusion_app.logic.course import Span
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.events import AdverseEventRecorded
 from infusion_app.logic.numbers import parse_decimal
+from infusion_app.logic.text_rules import (
+    SHORT_TEXT_MAX,
+    check_text,
+    optional_free_text,
+    optional_text,
+)
 from infusion_app.logic.vitals import check_temperature
 
 
@@ -29,6 +43,13 @@ class Term(StrEnum):
     HYPOXIA = "Hypoxia"
     NAUSEA = "Nausea"
     RASH = "Rash maculo-papular"
+    # The cytopenias of the CAR-T population (NCI CTCAE v5.0, 27 Nov 2017): Anemia under
+    # "Blood and lymphatic system disorders", the four counts under "Investigations".
+    ANEMIA = "Anemia"
+    NEUTROPHIL_COUNT_DECREASED = "Neutrophil count decreased"
+    PLATELET_COUNT_DECREASED = "Platelet count decreased"
+    WHITE_BLOOD_CELL_DECREASED = "White blood cell decreased"
+    LYMPHOCYTE_COUNT_DECREASED = "Lymphocyte count decreased"
     OTHER = "Other, specify"
 
 
@@ -43,6 +64,18 @@ GRADES: dict[Term, range] = {
     Term.HYPOXIA: range(2, 6),
     Term.NAUSEA: range(1, 4),
     Term.RASH: range(1, 4),
+    # CTCAE v5.0 Anemia: 1 Hgb <LLN-10.0 g/dL; 2 <10.0-8.0 g/dL; 3 <8.0 g/dL, transfusion
+    # indicated; 4 life-threatening, urgent intervention indicated; 5 death.
+    Term.ANEMIA: range(1, 6),
+    # The counts are laboratory values: CTCAE v5.0 defines grades 1-4 and no grade 5 ("-").
+    # Neutrophils: 1 <LLN-1500/mm3; 2 <1500-1000; 3 <1000-500; 4 <500/mm3.
+    Term.NEUTROPHIL_COUNT_DECREASED: range(1, 5),
+    # Platelets: 1 <LLN-75,000/mm3; 2 <75,000-50,000; 3 <50,000-25,000; 4 <25,000/mm3.
+    Term.PLATELET_COUNT_DECREASED: range(1, 5),
+    # White blood cells: 1 <LLN-3000/mm3; 2 <3000-2000; 3 <2000-1000; 4 <1000/mm3.
+    Term.WHITE_BLOOD_CELL_DECREASED: range(1, 5),
+    # Lymphocytes: 1 <LLN-800/mm3; 2 <800-500; 3 <500-200; 4 <200/mm3.
+    Term.LYMPHOCYTE_COUNT_DECREASED: range(1, 5),
     Term.OTHER: range(1, 6),
 }
 
@@ -194,23 +227,84 @@ def fever_grade(temperature_c: Decimal) -> int | None:
     return 3
 
 
-def is_dlt(
-    event: AdverseEvent,
-    *,
-    min_grade: int,
-    window_days: int,
-    first_dose_at: datetime | None,
-) -> bool:
-    """Grade >= the protocol's DLT grade, related to the product, inside the DLT window.
-
-    The window runs from the patient's first dose; an event before any dose is not a DLT.
-    """
-    if first_dose_at is None or event.started_at < first_dose_at:
+def is_dlt(event: AdverseEvent, *, min_grade: int, window: Span | None) -> bool:
+    """Grade >= the protocol's DLT grade, related to the product, begun inside the DLT window
+    (both ends inclusive: an AE at the window's last minute counts). No window (no infusion
+    given yet): nothing before a dose is a DLT."""
+    if window is None or not window.holds(event.started_at):
         return False
-    inside = event.started_at <= first_dose_at + timedelta(days=window_days)
-    return event.grade >= min_grade and event.attribution.related and inside
+    return event.grade >= min_grade and event.attribution.related
 
 
 def sae_report_due(event: AdverseEvent, report_h: int) -> datetime | None:
     """A serious event must be reported within ``report_h`` hours of the team's awareness."""
     return event.aware_at + timedelta(hours=report_h) if event.serious else None
+
+
+def recorded_adverse_event(stored: AdverseEventRecorded) -> AdverseEvent:
+    """The adverse event a stored entry holds (an infusion's or the patient's), read back
+    through the same rules it was entered with."""
+    return parse_adverse_event(
+        term=stored.term,
+        other_term=stored.other_term,
+        grade=stored.grade,
+        started_at=stored.started_at,
+        attribution=stored.attribution,
+        serious=stored.serious,
+        action_taken=stored.action_taken,
+        outcome=stored.outcome,
+        aware_at=stored.aware_at,
+        description=stored.description,
+    )
+
+
+def check_adverse_event_text(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The texts of an entered adverse event, checked in the order of the form (the bedside's
+    reaction dialog and ``patient ae`` take the same fields)."""
+    return {
+        **values,
+        "term": check_text("term", values["term"], SHORT_TEXT_MAX),
+        "other_term": optional_text("other_term", values["other_term"], SHORT_TEXT_MAX),
+        "attribution": check_text("attribution", values["attribution"], SHORT_TEXT_MAX),
+        "action_taken": check_text("action_taken", values["action_taken"], SHORT_TEXT_MAX),
+        "outcome": check_text("outcome", values["outcome"], SHORT_TEXT_MAX),
+        "description": optional_free_text("description", values["description"]),
+    }
+
+
+def entered_adverse_event(
+    values: Mapping[str, Any],
+    *,
+    at: datetime,
+    check_time: Callable[[str, datetime], datetime],
+    peak_temperature_c: Decimal | None = None,
+) -> dict[str, Any]:
+    """An adverse event as entered, before the DLT flag and the SAE deadline are added.
+
+    For fever the grade is suggested from the temperature (given, else ``peak_temperature_c``,
+    the highest of the infusion's vital signs) and used when no grade is given. The onset and
+    awareness default to ``at`` (the entry's time); given ones pass ``check_time``.
+    """
+    suggested = None
+    if values["term"].strip().lower() == Term.FEVER.value.lower():
+        peak = peak_temperature_c
+        if values.get("temperature_c") is not None:
+            peak = parse_decimal("temperature_c", values["temperature_c"])
+        suggested = fever_grade(peak) if peak is not None else None
+    grade = values["grade"] if values["grade"] is not None else suggested
+    if grade is None:
+        raise InputError("grade", "is required (no temperature of 38.0 °C or more to suggest one)")
+    started_at, aware_at = values["started_at"], values["aware_at"]
+    return {
+        "term": values["term"],
+        "other_term": values["other_term"],
+        "grade": grade,
+        "started_at": check_time("started_at", started_at) if started_at else at,
+        "aware_at": check_time("aware_at", aware_at) if aware_at else at,
+        "attribution": values["attribution"],
+        "serious": values["serious"],
+        "action_taken": values["action_taken"],
+        "outcome": values["outcome"],
+        "description": values["description"],
+        "fever_grade_suggested": suggested,
+    }

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from infusion_app.logic.adverse_events import is_dlt, parse_adverse_event, sae_report_due
+from infusion_app.logic.course import Span
 from infusion_app.logic.dosing import MAX_VOLUME_ML
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
@@ -69,9 +70,10 @@ def correction_payload(
     occurred_at: datetime | None,
     changes: Mapping[str, Any],
     protocol: Protocol,
-    first_dose_at: datetime | None,
+    dlt_window: Span | None,
 ) -> Correction:
-    """The CORRECTION event for ``target``, or InputError naming the field."""
+    """The CORRECTION event for ``target``, or InputError naming the field. A corrected
+    adverse event is flagged again against ``dlt_window`` (the patient's, as it is now)."""
     if target.type in (EventType.CORRECTION, EventType.SIGNATURE):
         raise InputError(
             "seq", f"event {target.seq} is a {target.type.value}: it cannot be corrected"
@@ -93,7 +95,7 @@ def correction_payload(
         after = {**before, **new_values}
         new_values = vitals_payload(parse_vitals(after), protocol.vital_alert_limits)
     elif target.type is EventType.ADVERSE_EVENT_RECORDED:
-        new_values = adverse_event_payload({**before, **new_values}, protocol, first_dose_at)
+        new_values = adverse_event_payload({**before, **new_values}, protocol, dlt_window)
     corrected(target, new_values)  # the corrected event must still be its model
     return Correction(
         corrects_seq=target.seq,
@@ -123,9 +125,10 @@ def _checked_values(kind: EventType, changes: Mapping[str, Any]) -> dict[str, An
 
 
 def adverse_event_payload(
-    raw: Mapping[str, Any], protocol: Protocol, first_dose_at: datetime | None
+    raw: Mapping[str, Any], protocol: Protocol, dlt_window: Span | None
 ) -> dict[str, Any]:
-    """An adverse event's stored form: what was entered plus the DLT flag and SAE deadline."""
+    """An adverse event's stored form: what was entered plus the DLT flag (inside
+    ``dlt_window``, from :func:`infusion_app.logic.course.dlt_window`) and the SAE deadline."""
 
     def when(value: Any) -> datetime:
         return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
@@ -149,8 +152,7 @@ def adverse_event_payload(
         "dlt": is_dlt(
             event,
             min_grade=design.dlt_min_grade.value,
-            window_days=design.dlt_window_days.value,
-            first_dose_at=first_dose_at,
+            window=dlt_window,
         ),
         "report_due_at": sae_report_due(event, protocol.monitoring.sae_report_h.value),
     }

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from infusion_app.logic import messages as m
-from infusion_app.logic.adverse_events import parse_adverse_event
+from infusion_app.logic.adverse_events import recorded_adverse_event
 from infusion_app.logic.alarms import Alarm
 from infusion_app.logic.errors import DomainError, InputError, IntegrityProblem
 from infusion_app.logic.event_types import EventType
@@ -153,7 +153,6 @@ def _data(event: RecordedEvent, model: type[_E]) -> _E:
             m.payload_of_other_type(event_type=event.type.value, model=type(event.data).__name__)
         )
     return event.data
-
 
 
 def minutes_left(until: datetime, now: datetime) -> int:
@@ -445,18 +444,7 @@ def _vitals(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> I
 
 def _adverse_event(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
     p = _data(event, AdverseEventRecorded)
-    ae = parse_adverse_event(
-        term=p.term,
-        other_term=p.other_term,
-        grade=p.grade,
-        started_at=p.started_at,
-        attribution=p.attribution,
-        serious=p.serious,
-        action_taken=p.action_taken,
-        outcome=p.outcome,
-        aware_at=p.aware_at,
-        description=p.description,
-    )
+    ae = recorded_adverse_event(p)
     entry = AdverseEventEntry(
         seq=event.seq,
         event=ae,

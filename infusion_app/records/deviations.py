@@ -1,8 +1,9 @@
 """What departed from the plan, with the reason given: the record lists them, the monitor's log
 counts them.
 
-Overrides of a protocol warning, failed identity checks, a slow rate held, pauses, a stop, and
-entries made late (back-entered); each is a departure a monitor must be able to see at once.
+Overrides of a protocol warning, failed identity checks, a slow rate held, pauses, a stop, a
+start after the plan's window closed (a schedule deviation), and entries made late
+(back-entered); each is a departure a monitor must be able to see at once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from infusion_app.logic.event_types import EventType
 from infusion_app.logic.events import (
     Event,
     InfusionPaused,
+    InfusionStarted,
     InfusionStopped,
     SlowRateHeld,
     stored_form,
@@ -47,6 +49,15 @@ def deviations(source: RecordSource) -> list[Deviation]:
             found.append(
                 Deviation(
                     event.seq, event.occurred_at, "Override", f"{override.what}: {override.reason}"
+                )
+            )
+        if isinstance(event.data, InfusionStarted) and event.data.schedule_deviation:
+            found.append(
+                Deviation(
+                    event.seq,
+                    event.occurred_at,
+                    "Started after its window",
+                    event.data.schedule_deviation,
                 )
             )
         if event.type in _KINDS:

@@ -1,7 +1,10 @@
 """The monitor's infusion log: one line per infusion, for a patient or for the site over dates.
 
 Each line is derived from the infusion's own record (state folded from its events), so the log
-and the records cannot disagree. Totals at the end are what a monitor checks first.
+and the records cannot disagree; its place in the patient's course (level or group, "n of N",
+the days since the previous infusion) from the patient's course read with it, and a start
+after the plan's window closed shows its reason. Totals at the end are what a monitor checks
+first.
 """
 
 from __future__ import annotations
@@ -15,10 +18,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from reportlab.platypus import Flowable, TableStyle
 
+from infusion_app.logic.course import CourseFacts, Plan, local_date
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import InfusionStarted
 from infusion_app.logic.infusion_state import Status
+from infusion_app.logic.messages import Message
 from infusion_app.logic.numbers import format_cells
+from infusion_app.logic.protocol import Protocol
 from infusion_app.records.deviations import deviations
 from infusion_app.records.fonts import LATIN_BOLD
 from infusion_app.records.labels import Labels
@@ -107,11 +114,41 @@ def _local_midnight_in_utc(day: date, zone: tzinfo) -> datetime:
 
 
 @dataclass(frozen=True)
+class CoursePlace:
+    """Where an infusion stands in its patient's course (read by the service with the course)."""
+
+    level: str  # the dose level or group it is given at
+    of_plan: Message | None  # "infusion 2 of 4", "cycle 7 (at least 6)"; None without a plan
+    days_since_previous: int | None  # local days since the previous infusion's start
+
+
+def course_place(
+    protocol: Protocol, facts: CourseFacts, plan: Plan | None, number: int
+) -> CoursePlace:
+    """The level, "n of N" and the interval in whole local days (the protocol's zone, as the
+    plan counts them) from the latest earlier infusion that was given to this one's start."""
+    this = facts.infusion(number)
+    earlier = [i for i in facts.given if i.number < number]
+    days = None
+    if this is not None and this.started_at is not None and earlier:
+        previous = earlier[-1].started_at
+        assert previous is not None  # facts.given holds started infusions only
+        zone = protocol.zone
+        days = (local_date(this.started_at, zone) - local_date(previous, zone)).days
+    return CoursePlace(
+        facts.level_for(number), plan.of_text(number) if plan is not None else None, days
+    )
+
+
+@dataclass(frozen=True)
 class LogEntry:
     infusion_id: int
     trial_id: str
     initials: str
     number_label: str  # "Cycle 2", "Dose 1"
+    level: str
+    of_plan: Message | None  # "infusion 2 of 4"
+    days_since_previous: int | None
     product_id: str
     day_at: datetime  # the start, or the creation when it never started
     dose_given_cells: Decimal | None
@@ -122,6 +159,7 @@ class LogEntry:
     deviations: int
     status: Status
     signatures_complete: bool
+    schedule_deviation: str | None = None  # why it started after its window closed
 
     @property
     def duration_min(self) -> Decimal | None:
@@ -136,7 +174,8 @@ class LogEntry:
         return self.status in (Status.ENDED, Status.OBSERVATION_COMPLETE)
 
 
-def log_entry(source: RecordSource) -> LogEntry:
+def log_entry(source: RecordSource, place: CoursePlace | None = None) -> LogEntry:
+    """One line of the log; ``place`` where the patient's course was read with it."""
     state = source.state
     created = source.events[0].occurred_at
     return LogEntry(
@@ -144,6 +183,9 @@ def log_entry(source: RecordSource) -> LogEntry:
         trial_id=source.patient.trial_id,
         initials=source.patient.initials,
         number_label=f"{'Cycle' if source.counts_cycles else 'Dose'} {source.number}",
+        level=state.dose_level or (place.level if place else source.patient.dose_level),
+        of_plan=place.of_plan if place is not None else None,
+        days_since_previous=place.days_since_previous if place is not None else None,
         product_id=source.product.product_id,
         day_at=state.started_at or created,
         dose_given_cells=dose_given(source),
@@ -154,7 +196,19 @@ def log_entry(source: RecordSource) -> LogEntry:
         deviations=len(deviations(source)),
         status=state.status,
         signatures_complete=signatures_complete(source),
+        schedule_deviation=schedule_deviation(source),
     )
+
+
+def schedule_deviation(source: RecordSource) -> str | None:
+    """The reason given for starting after the plan's window closed, as corrections make the
+    start read."""
+    for event in source.events:
+        if isinstance(event.data, InfusionStarted):
+            started = source.effective[event.seq].data
+            assert isinstance(started, InfusionStarted)  # a correction keeps the type
+            return started.schedule_deviation
+    return None
 
 
 def dose_given(source: RecordSource) -> Decimal | None:
@@ -211,6 +265,9 @@ COLUMNS = (
     "Date",
     "Patient",
     "Infusion",
+    "Dose level / group",
+    "Infusion of the plan",
+    "Days since previous",
     "Product",
     "Dose given",
     "Start",
@@ -219,17 +276,27 @@ COLUMNS = (
     "Reactions",
     "Max AE grade",
     "Deviations",
+    "Schedule deviation",
     "Status",
     "Signatures complete",
 )
+# each column's share of the page's width, in the order of COLUMNS
+SHARES = (
+    0.06, 0.065, 0.05, 0.04, 0.07, 0.05, 0.075, 0.06, 0.065, 0.065, 0.05, 0.057, 0.04, 0.06,
+    0.083, 0.05, 0.06,
+)  # fmt: skip
 
 
 def _values(entry: LogEntry, zone: tzinfo, tr: Labels) -> list[str]:
     word, number = entry.number_label.split(" ")
+    days = entry.days_since_previous
     return [
         entry.day_at.astimezone(zone).date().isoformat(),
         f"{entry.trial_id} ({entry.initials})",
         f"{tr(word)} {number}",
+        entry.level,
+        tr.message(entry.of_plan) if entry.of_plan is not None else "",
+        str(days) if days is not None else "",
         entry.product_id,
         format_cells(entry.dose_given_cells) if entry.dose_given_cells is not None else "",
         local(entry.started_at, zone),
@@ -238,6 +305,7 @@ def _values(entry: LogEntry, zone: tzinfo, tr: Labels) -> list[str]:
         str(entry.reactions),
         str(entry.max_grade) if entry.max_grade is not None else "",
         str(entry.deviations),
+        entry.schedule_deviation or "",
         tr(entry.status.value),
         tr("yes") if entry.signatures_complete else tr("no"),
     ]
@@ -277,8 +345,7 @@ def render_log(
         para(f"{tr('Infusion log')}: {scope}", TITLE),
         para(f"{tr('All times are local')}, {zone_name(zone, printed_at)}.", SMALL),
     ]
-    shares = (0.07, 0.09, 0.06, 0.11, 0.09, 0.09, 0.09, 0.06, 0.06, 0.06, 0.06, 0.09, 0.07)
-    widths = [width * s for s in shares]
+    widths = [width * s for s in SHARES]
     if entries:
         rows = [_values(e, zone, tr) for e in entries]
         # Chunks of 100 rows: one long table is re-split on every page (quadratic).

@@ -8,7 +8,8 @@ writes (event details, refusal texts) stay as recorded: a record must not reword
 from __future__ import annotations
 
 from infusion_app.logic.messages import Message
-from infusion_app.texts import glossary, render
+from infusion_app.texts import english, glossary, render
+from infusion_app.texts.engine import Table, render_with
 
 LANGUAGES = ("en", "zh_CN")
 
@@ -165,7 +166,103 @@ ZH_CN: dict[str, str] = {
     "All infusions of patient": "患者全部输注",
     "All infusions of the site from": "本中心输注，自",
     "No infusions match.": "无符合条件的输注。",
+    # --- the patient's course record and the log's course columns (issue 14) ---
+    "Patient course record": "患者疗程记录",
+    "Windows are whole local days of {zone}.": "时间窗按 {zone} 的完整当地日计算。",
+    "Patient and enrolment": "患者与入组",
+    "Trial protocol": "试验方案",
+    "Enrolled": "入组",
+    "not enrolled": "未入组",
+    "Level changed": "剂量水平变更",
+    "from infusion {number}": "自第 {number} 次输注起",
+    "End of treatment": "治疗结束",
+    "treatment not ended": "治疗未结束",
+    "signature": "签名",
+    "signed": "已签名",
+    "enrolled": "已入组",
+    "approved": "已批准",
+    "toxicity": "毒性",
+    "progression": "疾病进展",
+    "withdrawal": "退出",
+    "death": "死亡",
+    "from": "自",
+    "Treatment plan and infusions given": "治疗计划与实际输注",
+    "This protocol version plans no course.": "此方案版本未规定疗程计划。",
+    "Level": "剂量水平",
+    "Target date": "目标日期",
+    "Window": "时间窗",
+    "Actual start": "实际开始",
+    "Deviation and reason": "偏离及原因",
+    "started after its window closed": "时间窗关闭后开始",
+    "no reason recorded": "未记录原因",
+    "planned": "已计划",
+    "due": "待完成",
+    "given": "已给予",
+    "missed": "已错过",
+    "not given": "未给予",
+    "Deviations from the schedule": "偏离计划",
+    "Late infusion": "延迟输注",
+    "Missed infusion": "错过输注",
+    "Late visit": "延迟访视",
+    "Missed visit": "错过访视",
+    "Early visit": "提前访视",
+    "Late sample": "延迟采样",
+    "Missed sample": "错过采样",
+    "Early sample": "提前采样",
+    "Late check": "延迟检查",
+    "Missed check": "错过检查",
+    "Early check": "提前检查",
+    "Late assessment": "延迟评估",
+    "Missed assessment": "错过评估",
+    "Early assessment": "提前评估",
+    "Item": "项目",
+    "Done at": "完成时间",
+    "not done": "未完成",
+    "Visits, checks and samples": "访视、检查与样本",
+    "None planned.": "无计划项目。",
+    "visit": "访视",
+    "sample": "样本",
+    "check": "检查",
+    "assessment": "评估",
+    "Target": "目标",
+    "Sample ID": "样本编号",
+    "Reason / note": "原因/备注",
+    "waiting": "等待",
+    "upcoming": "即将到来",
+    "done": "已完成",
+    "late": "延迟完成",
+    "out of window": "时间窗外",
+    "cancelled": "已取消",
+    "Adverse events of the course (CTCAE v5.0)": "疗程不良事件（CTCAE v5.0）",
+    "Recorded in": "记录于",
+    "confirmed": "已确认",
+    "rejected": "已否决",
+    "review pending": "待审阅",
+    "Infusion of the plan": "计划中的输注",
+    "Days since previous": "距上次输注天数",
+    "Schedule deviation": "计划偏离",
+    "Started after its window": "时间窗关闭后开始",
 }
+
+# The course's message values in Chinese (the app's message tables are English only so far;
+# a code not here prints in English, as before).
+ZH_CN_MESSAGES: dict[str, str] = {
+    "course_n_of_total": "第 {number} 次输注（共 {total} 次）",
+    "course_n_of_at_least": "第 {number} 周期（至少 {least} 个）",
+    "course_stopped_before_start": "开始前已停止：{reason}",
+    "course_treatment_ended": "治疗已于 {at} 结束（{reason}）",
+    "occurrence_after_infusion": "{name}，第 {number} 次输注后",
+    "occurrence_week": "{name}，第 {week} 周",
+    "occurrence_day": "{name}，第 {day} 天",
+    "occurrence_plain": "{name}",
+}
+_ZH_CN_TABLE = Table(
+    language="zh_CN",
+    templates={**english.TEXTS, **ZH_CN_MESSAGES},
+    yes=english.TABLE.yes,
+    no=english.TABLE.no,
+    nothing=english.TABLE.nothing,
+)
 
 
 class Labels:
@@ -182,4 +279,6 @@ class Labels:
 
     def message(self, message: Message) -> str:
         """A message value in the printout's language (the glossary still maps whole lines)."""
+        if self.language == "zh_CN" and message.code in ZH_CN_MESSAGES:
+            return render_with(_ZH_CN_TABLE, message)
         return self(render(message, self.language))

@@ -54,8 +54,25 @@ class ChainFacts:
     problem: str | None = None
 
 
+class PrintedSource:
+    """What every printed source has: a stream's stored events, and who made them by the
+    printed name of their account (the infusion record, the patient's course record)."""
+
+    events: tuple[RecordedEvent, ...]
+    printed_names: dict[str, str]
+
+    @property
+    def head_seq(self) -> int:
+        return self.events[-1].seq if self.events else 0
+
+    def name_of(self, username: str | None) -> str:
+        if not username:
+            return ""
+        return self.printed_names.get(username, username)
+
+
 @dataclass(frozen=True)
-class RecordSource:
+class RecordSource(PrintedSource):
     protocol: Protocol
     infusion_id: int
     number: int
@@ -85,15 +102,6 @@ class RecordSource:
         calculated = self.effective[dose.seq].data
         assert isinstance(calculated, DoseCalculated)  # the fold's dose is such an event
         return calculated
-
-    @property
-    def head_seq(self) -> int:
-        return self.events[-1].seq if self.events else 0
-
-    def name_of(self, username: str | None) -> str:
-        if not username:
-            return ""
-        return self.printed_names.get(username, username)
 
     @property
     def counts_cycles(self) -> bool:

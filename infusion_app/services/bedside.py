@@ -23,7 +23,6 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeAlias
 
@@ -33,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from infusion_app.logic import events as ev
 from infusion_app.logic import messages as m
-from infusion_app.logic.adverse_events import fever_grade
+from infusion_app.logic.adverse_events import check_adverse_event_text, entered_adverse_event
 from infusion_app.logic.alarms import Alarm, Priority
 from infusion_app.logic.availability import BedsideAction
 from infusion_app.logic.backentry import (
@@ -45,6 +44,7 @@ from infusion_app.logic.backentry import (
 )
 from infusion_app.logic.coa import coa_from_mapping, is_expired
 from infusion_app.logic.corrections import adverse_event_payload, correction_payload
+from infusion_app.logic.course import Span, dlt_window
 from infusion_app.logic.dosing import calculate_dose
 from infusion_app.logic.drip_plan import plan_drip
 from infusion_app.logic.entered_time import parse_iso_time, plausible_utc
@@ -80,6 +80,7 @@ from infusion_app.logic.transitions import (
 from infusion_app.logic.vitals import parse_vitals, vitals_payload
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.course_read import load_course
 from infusion_app.services.integrity import transaction
 from infusion_app.services.products import (
     ADMINISTERED,
@@ -128,6 +129,7 @@ class _Scope:
     at: datetime
     now: datetime
     user: User
+    ctx: AppContext  # for the patient's course (its current protocol)
 
     def patient(self) -> Patient:
         patient = self.session.get(Patient, self.infusion.patient_id)
@@ -196,7 +198,7 @@ def _act(
         events = load_events(session, infusion.stream_id)
         state = fold(events, protocol)
         occurred = plausible_utc("occurred_at", _aware(at)) if at is not None else now
-        scope = _Scope(session, infusion, protocol, state, events, occurred, now, user)
+        scope = _Scope(session, infusion, protocol, state, events, occurred, now, user, ctx)
         if at is not None:
             scope.check_moment("occurred_at", occurred)
         draft = build(scope)
@@ -283,9 +285,7 @@ def _aware(moment: datetime) -> datetime:
     return moment
 
 
-def _product_problems(
-    product: Product, at: datetime, *, started: bool = False
-) -> list[Message]:
+def _product_problems(product: Product, at: datetime, *, started: bool = False) -> list[Message]:
     problems = []
     # once this infusion has started, its bag is in use (then administered) by this infusion:
     # the rule book, not the hard stop, refuses a second check or start
@@ -297,19 +297,12 @@ def _product_problems(
     return problems
 
 
-def first_dose_at(scope: _Scope) -> datetime | None:
-    """The patient's first infusion start over all their infusions: the DLT window's origin."""
-    starts = []
-    for other in scope.session.execute(
-        select(Infusion).where(Infusion.patient_id == scope.infusion.patient_id)
-    ).scalars():
-        if other.id == scope.infusion.id:
-            state = scope.state
-        else:
-            state = fold(load_events(scope.session, other.stream_id), scope.protocol)
-        if state.started_at is not None:
-            starts.append(state.started_at)
-    return min(starts, default=None)
+def dlt_window_of(scope: _Scope) -> Span | None:
+    """The patient's DLT window as the course stands now (the protocol's anchor: the first
+    infusion, or the last planned one, open until it is given), read inside the action's
+    transaction over all the patient's infusions."""
+    course = load_course(scope.ctx, scope.session, scope.patient())
+    return dlt_window(course.protocol, course.facts)
 
 
 _TIME_FIELDS = frozenset({"started_at", "aware_at"})
@@ -514,7 +507,6 @@ def _model(type_: EventType, payload: Mapping[str, Any]) -> ev.Event:
     return ev.MODELS[type_].model_validate(payload)
 
 
-
 def _dose(scope: _Scope, v: Values) -> _Draft:
     """Dose and drip plan from today's weight and this product's CoA, for a second person to
     verify. A plan that cannot meet the protocol (an error advisory) is not recorded. The
@@ -631,8 +623,7 @@ def _start(scope: _Scope, v: Values) -> _Draft:
     if problems:
         raise HardStop(problems)
     if dose is not None and (
-        patient.weight_measured_at != dose.weight_measured_at
-        or patient.weight_kg != dose.weight_kg
+        patient.weight_measured_at != dose.weight_measured_at or patient.weight_kg != dose.weight_kg
     ):
         raise ActionRefused(
             m.start_blocked_new_weight(dose_weight_kg=dose.weight_kg, weight_kg=patient.weight_kg)
@@ -693,48 +684,14 @@ def _vitals_from_flags(flags: Values) -> Values:
     }
 
 
-def _adverse_event_text(v: Values) -> Values:
-    """Its texts, checked in the order of the form."""
-    return {
-        **v,
-        "term": check_text("term", v["term"], SHORT_TEXT_MAX),
-        "other_term": optional_text("other_term", v["other_term"], SHORT_TEXT_MAX),
-        "attribution": check_text("attribution", v["attribution"], SHORT_TEXT_MAX),
-        "action_taken": check_text("action_taken", v["action_taken"], SHORT_TEXT_MAX),
-        "outcome": check_text("outcome", v["outcome"], SHORT_TEXT_MAX),
-        "description": optional_free_text("description", v["description"]),
-    }
-
-
 def _adverse_event(scope: _Scope, v: Values) -> _Draft:
     """A CTCAE v5.0 adverse event. For fever the grade is suggested from the temperature
     (given, or the highest recorded in this infusion) and used when no grade is given."""
-    suggested = None
-    if v["term"].strip().lower() == "fever":
-        peak: Decimal | None
-        if v["temperature_c"] is not None:
-            peak = parse_decimal("temperature_c", v["temperature_c"])
-        else:
-            peak = max((s.vitals.temperature_c for s in scope.state.vitals), default=None)
-        suggested = fever_grade(peak) if peak is not None else None
-    chosen = v["grade"] if v["grade"] is not None else suggested
-    if chosen is None:
-        raise InputError("grade", "is required (no temperature of 38.0 °C or more to suggest one)")
-    started_at, aware_at = v["started_at"], v["aware_at"]
-    raw = {
-        "term": v["term"],
-        "other_term": v["other_term"],
-        "grade": chosen,
-        "started_at": scope.check_moment("started_at", started_at) if started_at else scope.at,
-        "aware_at": scope.check_moment("aware_at", aware_at) if aware_at else scope.at,
-        "attribution": v["attribution"],
-        "serious": v["serious"],
-        "action_taken": v["action_taken"],
-        "outcome": v["outcome"],
-        "description": v["description"],
-        "fever_grade_suggested": suggested,
-    }
-    payload = adverse_event_payload(raw, scope.protocol, first_dose_at(scope))
+    peak = max((s.vitals.temperature_c for s in scope.state.vitals), default=None)
+    raw = entered_adverse_event(
+        v, at=scope.at, check_time=scope.check_moment, peak_temperature_c=peak
+    )
+    payload = adverse_event_payload(raw, scope.protocol, dlt_window_of(scope))
     return _Draft(_model(EventType.ADVERSE_EVENT_RECORDED, payload))
 
 
@@ -787,7 +744,7 @@ def _correction(scope: _Scope, v: Values) -> _Draft:
         occurred_at=_corrected_time(scope, target, "time", occurred_at) if occurred_at else None,
         changes=values,
         protocol=scope.protocol,
-        first_dose_at=first_dose_at(scope),
+        dlt_window=dlt_window_of(scope),
     )
     return _Draft(payload, refold=True)
 
@@ -939,7 +896,7 @@ ADVERSE_EVENT = BedsideStep(
         Param("outcome", default="not recovered / ongoing", flag="--outcome"),
         Param("description", flag="--description"),
     ),
-    check=_adverse_event_text,
+    check=check_adverse_event_text,
     button=Button(QT_TR_NOOP("Reactio&n / AE"), QT_TR_NOOP("Reaction / adverse event"),
                   QT_TR_NOOP("Adverse event recorded."), Dialog.OWN,
                   gate=BedsideAction.ADVERSE_EVENT),  # the reaction dialog

@@ -1,4 +1,5 @@
-"""Printing and exporting: the record, the monitor's log, the CSV and FHIR exports.
+"""Printing and exporting: the infusion record, the patient's course record, the monitor's log,
+the CSV and FHIR exports.
 
 Making a document reads only. Putting it out (a printer, a file) is audited: a
 ``record_printed`` event in the system stream says who put out what, when, where, of which
@@ -22,18 +23,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.coa import coa_from_mapping
+from infusion_app.logic.course import Plan, calendar, treatment_plan
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import SYSTEM_STREAM, EventType
 from infusion_app.logic.events import RecordOutputFailed, RecordPrinted, decode
 from infusion_app.logic.roles import Action
+from infusion_app.records.course_record import CourseInfusion, CourseSource, render_course_record
 from infusion_app.records.events_csv import events_csv
 from infusion_app.records.fhir_bundle import fhir_bundle_json
-from infusion_app.records.infusion_log import LogFilter, infusion_log_csv, log_entry, render_log
+from infusion_app.records.infusion_log import (
+    LogFilter,
+    course_place,
+    infusion_log_csv,
+    log_entry,
+    render_log,
+)
 from infusion_app.records.infusion_record import render_infusion_record
 from infusion_app.records.source import ChainFacts, PatientFacts, ProductFacts, RecordSource
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.course_read import LoadedCourse, load_course
 from infusion_app.services.output_files import IncompleteFile, OutputFileError, check_target
+from infusion_app.services.patients import find_patient
 from infusion_app.services.status import get_infusion, load_events, protocol_of
 from infusion_app.store.eventlog import append_event, verify
 from infusion_app.store.models import Event, Infusion, Patient, Product, Stream, User
@@ -84,6 +95,87 @@ def infusion_record(
     return _document(source, data, "infusion record", "pdf")
 
 
+def patient_course_record(
+    ctx: AppContext,
+    actor: CurrentUser,
+    trial_id: str,
+    *,
+    paper: str = "a4",
+    language: str = "en",
+    zone: tzinfo | None = None,
+) -> Document:
+    """The patient's course record: the plan and calendar as they stand at the print time."""
+    now = ctx.now()
+    with ctx.db.read() as session:
+        require(session, actor, Action.PRINT, now)
+        patient = find_patient(session, trial_id)
+        source = course_source(
+            load_course(ctx, session, patient),
+            _stream_head(session, patient.stream_id),
+            _printed_names(session),
+            now,
+        )
+    data = render_course_record(
+        source,
+        printed_at=now,
+        printed_by=actor.printed_name,
+        zone=zone or local_zone(),
+        paper=paper,
+        language=language,
+    )
+    trial = source.patient.trial_id
+    return Document(
+        data,
+        "patient course record",
+        f"patient {trial}",
+        f"course-record-{trial}.pdf",
+        source.head_hash,
+        source.head_seq,
+    )
+
+
+def course_source(
+    course: LoadedCourse, head_hash: str, names: dict[str, str], now: datetime
+) -> CourseSource:
+    """The course as the record prints it: the plan and calendar at ``now`` (none for a
+    protocol version that plans no course)."""
+    plan = _plan_at(course, now)
+    occurrences = calendar(course.protocol, course.facts, now) if plan is not None else ()
+    return CourseSource(
+        protocol=course.protocol,
+        patient=_patient_facts(course.patient),
+        facts=course.facts,
+        plan=plan,
+        calendar=occurrences,
+        events=course.events,
+        infusions=tuple(CourseInfusion(i.number, i.stream, i.events) for i in course.infusions),
+        head_hash=head_hash,
+        printed_names=names,
+    )
+
+
+def _course_with_plan(
+    ctx: AppContext, session: Session, infusion: Infusion, now: datetime
+) -> tuple[LoadedCourse, Plan | None]:
+    patient = session.get(Patient, infusion.patient_id)
+    assert patient is not None  # a foreign key guarantees it
+    course = load_course(ctx, session, patient)
+    return course, _plan_at(course, now)
+
+
+def _plan_at(course: LoadedCourse, now: datetime) -> Plan | None:
+    """The plan at ``now``; None for a protocol version that plans no course."""
+    if not course.protocol.plans_courses:
+        return None
+    return treatment_plan(course.protocol, course.facts, now)
+
+
+def _stream_head(session: Session, stream_id: int) -> str:
+    stream = session.get(Stream, stream_id)
+    assert stream is not None  # a foreign key guarantees it
+    return stream.head_hash
+
+
 def export_infusion(
     ctx: AppContext, actor: CurrentUser, infusion_id: int, export_format: str
 ) -> Document:
@@ -114,10 +206,15 @@ def infusion_log(
         require(session, actor, Action.PRINT, now)
         entries = []
         names = _printed_names(session)
+        courses: dict[int, tuple[LoadedCourse, Plan | None]] = {}
         for infusion_id in _log_infusions(session, chosen, local):
             infusion = get_infusion(session, infusion_id)
             source = _source(ctx, session, infusion, names, verified=False)
-            entry = log_entry(source)
+            if infusion.patient_id not in courses:
+                courses[infusion.patient_id] = _course_with_plan(ctx, session, infusion, now)
+            course, plan = courses[infusion.patient_id]
+            place = course_place(course.protocol, course.facts, plan, infusion.number)
+            entry = log_entry(source, place)
             if chosen.covers(entry, local):
                 entries.append(entry)
     if output == "csv":
@@ -198,9 +295,7 @@ def _printed_under(
     rows = session.execute(
         select(Event.seq, Event.type, Event.payload).where(
             Event.stream_id == system,
-            Event.type.in_(
-                (EventType.RECORD_PRINTED.value, EventType.RECORD_OUTPUT_FAILED.value)
-            ),
+            Event.type.in_((EventType.RECORD_PRINTED.value, EventType.RECORD_OUTPUT_FAILED.value)),
             Event.payload.contains(incomplete),
         )
     ).all()
@@ -350,14 +445,7 @@ def _source(
         number=infusion.number,
         stream=stream.name,
         station=station or "",
-        patient=PatientFacts(
-            patient.trial_id,
-            patient.initials,
-            patient.sex,
-            patient.dose_level,
-            patient.weight_kg,
-            patient.weight_measured_at,
-        ),
+        patient=_patient_facts(patient),
         product=ProductFacts(
             product.product_id,
             product.lot,
@@ -368,6 +456,17 @@ def _source(
         events=events,
         chain=chain,
         printed_names=names,
+    )
+
+
+def _patient_facts(patient: Patient) -> PatientFacts:
+    return PatientFacts(
+        patient.trial_id,
+        patient.initials,
+        patient.sex,
+        patient.dose_level,
+        patient.weight_kg,
+        patient.weight_measured_at,
     )
 
 

@@ -94,6 +94,8 @@ LABEL_TEXTS = {
     "label_date_of_birth": "date of birth",
     "label_dose_deviation_pct": "dose deviation (%)",
     "label_dose_level": "dose level",
+    "label_from_infusion": "from infusion",
+    "label_to_level": "new dose level",
     "label_expires_at": "expiry",
     "label_final_volume_ml": "final volume (mL)",
     "label_markers_pct": "identity/purity markers (%)",
@@ -416,6 +418,24 @@ TEXTS: dict[str, str] = {
     "view_dlt_confirmed": "DLT confirmed by {by} ({reason})",
     "view_dlt_rejected": "DLT rejected by {by} ({reason})",
     "view_deviation": "schedule deviation: {reason}",
+    # adverse events of the patient and the DLT review
+    "patient_ae_before_enrolment": (
+        "an adverse event of patient {patient} starting {started} is before their enrolment "
+        "({enrolled}): it is not the trial's to record"
+    ),
+    "patient_ae_after_follow_up": (
+        "an adverse event of patient {patient} starting {started} is after the end of "
+        "follow-up ({ended})"
+    ),
+    "patient_ae_no_such_event": "patient {patient} has no adverse event {seq} in their own record",
+    "dlt_not_patients_stream": "{stream} is not a record of patient {patient}",
+    "dlt_no_such_event": "{stream} has no adverse event {seq}",
+    "dlt_not_flagged": (
+        "adverse event {seq} of {stream} is not flagged as a DLT: there is nothing to review"
+    ),
+    "dlt_reviewed_already": (
+        "the DLT {stream} #{seq} was reviewed already ({verdict} by {by}, {at})"
+    ),
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

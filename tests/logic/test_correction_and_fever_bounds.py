@@ -60,7 +60,7 @@ def test_a_corrected_volume_is_checked_by_name(
     )
     with pytest.raises(InputError) as error:
         correction_payload(
-            target, occurred_at=None, changes={field: value}, protocol=cart, first_dose_at=None
+            target, occurred_at=None, changes={field: value}, protocol=cart, dlt_window=None
         )
     assert error.value.field == field
 
@@ -72,7 +72,7 @@ def test_a_corrected_volume_is_stored_as_a_number(cart: Protocol) -> None:
         occurred_at=None,
         changes={"volume_infused_ml": " 95.5 "},
         protocol=cart,
-        first_dose_at=None,
+        dlt_window=None,
     )
     # the correction holds the value as the log stores a Decimal: its text, trimmed
     assert payload.changes == {"volume_infused_ml": "95.5"}
@@ -106,7 +106,7 @@ def test_corrected_seriousness_is_read_not_truthiness(
         occurred_at=None,
         changes={"serious": typed},
         protocol=cart,
-        first_dose_at=None,
+        dlt_window=None,
     )
     assert payload.changes["serious"] is stored
     assert (payload.changes["report_due_at"] is None) is (not stored)

@@ -105,11 +105,11 @@ def test_a_correction_is_checked_against_the_corrected_events_model(cart: Protoc
     note = RecordedEvent(4, EventType.NOTE_ADDED, NoteAdded(text="x"), AT, AT, "nora")
     with pytest.raises(InputError) as error:
         correction_payload(
-            note, occurred_at=None, changes={"text": ["a"]}, protocol=cart, first_dose_at=None
+            note, occurred_at=None, changes={"text": ["a"]}, protocol=cart, dlt_window=None
         )
     assert error.value.field == "text"
     fixed = correction_payload(
-        note, occurred_at=None, changes={"text": "y"}, protocol=cart, first_dose_at=None
+        note, occurred_at=None, changes={"text": "y"}, protocol=cart, dlt_window=None
     )
     assert (fixed.changes, fixed.original) == ({"text": "y"}, {"text": "x"})
 

@@ -18,6 +18,7 @@ from infusion_app.logic.adverse_events import (
     parse_adverse_event,
     sae_report_due,
 )
+from infusion_app.logic.course import Span
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.vitals import parse_vitals, vitals_alarms
 from tests.logic.infusion_log import NORMAL_VITALS
@@ -243,7 +244,8 @@ def test_other_terms_need_their_name():
 
 def test_dlt_needs_grade_relation_and_window():
     first_dose = NOW - timedelta(days=1)
-    kwargs = {"min_grade": 3, "window_days": 28, "first_dose_at": first_dose}
+    # a 28-day window from the first dose: first_dose .. first_dose + 28 d, both inclusive
+    kwargs = {"min_grade": 3, "window": Span(first_dose, first_dose + timedelta(days=28))}
     assert is_dlt(ae(), **kwargs)
     assert not is_dlt(ae(grade=2), **kwargs)
     assert not is_dlt(ae(attribution="unlikely"), **kwargs)
@@ -254,7 +256,12 @@ def test_dlt_needs_grade_relation_and_window():
     )
     late = first_dose + timedelta(days=28, minutes=1)
     assert not is_dlt(ae(started_at=late, aware_at=late), **kwargs)
-    assert not is_dlt(ae(), min_grade=3, window_days=28, first_dose_at=None)
+    # a minute before the first dose is outside; no dose yet: no window, no DLT
+    early = first_dose - timedelta(minutes=1)
+    assert not is_dlt(ae(started_at=early, aware_at=early), **kwargs)
+    assert not is_dlt(ae(), min_grade=3, window=None)
+    # a window still open (the last planned infusion to come) holds any later start
+    assert is_dlt(ae(started_at=late, aware_at=late), min_grade=3, window=Span(first_dose, None))
 
 
 def test_a_serious_event_is_due_for_reporting_24_hours_after_awareness():

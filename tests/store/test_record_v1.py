@@ -196,15 +196,43 @@ def test_verify_log_passes_on_a_copy(copy) -> None:
 RANDOM = {"user_created", "user_password_reset", "user_password_rehashed", "record_printed"}
 
 
-def test_todays_services_write_the_bytes_the_old_code_wrote(tmp_path: Path, expected) -> None:
-    again = write(tmp_path / "again.sqlite3")
+def test_todays_services_write_the_bytes_the_old_code_wrote(
+    tmp_path: Path, expected, shipped_protocols_dir: Path
+) -> None:
+    """Today an infusion needs an investigator's enrolment and a protocol that plans the
+    course, which the record's day did not have. Run with both, under the installed protocol
+    files labelled as the record's version (1.2.0 is 1.1.0 plus the course sections, every
+    other value the same), every payload the old code wrote comes out byte for byte again;
+    what differs is exactly what the course added: the enrolments (and their signatures) in
+    the patient streams, the investigator's account, and the pinned protocol digest of each
+    infusion (its file now holds the course)."""
+    protocols = tmp_path / "protocols"
+    protocols.mkdir()
+    for source in shipped_protocols_dir.glob("*.toml"):
+        text = source.read_text(encoding="utf-8")
+        assert 'version = "1.2.0"' in text
+        (protocols / source.name).write_text(
+            text.replace('version = "1.2.0"', 'version = "1.1.0"', 1), encoding="utf-8"
+        )
+    again = write(tmp_path / "again.sqlite3", course=True, protocols=protocols)
     assert again["infusions"] == expected["infusions"]
     for stream, events in expected["streams"].items():  # type: ignore[attr-defined]
         now = again["streams"][stream]
+        if stream.startswith("patient:"):
+            # registration, enrolment and its signature, then the old events
+            assert [e["type"] for e in now[1:3]] == ["patient_enrolled", "signature"], stream
+            now = [now[0], *now[3:]]
+        if stream == "system":
+            # the investigator's account is made right after the monitor's (build())
+            created = [i for i, e in enumerate(now) if e["type"] == "user_created"]
+            now = [e for i, e in enumerate(now) if i != created[5]]
         assert [e["type"] for e in now] == [e["type"] for e in events], stream
-        if stream != "system":  # nothing random in them: the whole chain is the same
-            assert now == events, stream
-            continue
+        # an infusion's chain starts from its creation, whose pinned digest is new: so do the
+        # hashes its signatures bind (a signature's payload holds the signed entry's hash)
+        chained = {"infusion_created", "signature"} if stream.startswith("infusion:") else set()
+        if stream == "system":  # a failed output names the head hash of the infusion's chain
+            chained = {"record_output_failed"}
         for old, new in zip(events, now, strict=True):
-            if old["type"] not in RANDOM:
-                assert new["payload_sha256"] == old["payload_sha256"], (stream, old["seq"])
+            if old["type"] in RANDOM or old["type"] in chained:
+                continue
+            assert new["payload_sha256"] == old["payload_sha256"], (stream, old["seq"])
