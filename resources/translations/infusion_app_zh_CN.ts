@@ -3,367 +3,367 @@
   <context>
     <name />
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="820" />
+      <location filename="../../infusion_app/services/bedside.py" line="777" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="828" />
+      <location filename="../../infusion_app/services/bedside.py" line="785" />
       <source>Final volume (mL)</source>
       <translation>最终体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="830" />
+      <location filename="../../infusion_app/services/bedside.py" line="787" />
       <source>Drop factor (gtt/mL)</source>
       <translation>滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="832" />
+      <location filename="../../infusion_app/services/bedside.py" line="789" />
       <source>Calculate &amp;dose</source>
       <translation>计算剂量(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="832" />
+      <location filename="../../infusion_app/services/bedside.py" line="789" />
       <source>Calculate the dose</source>
       <translation>计算剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="833" />
+      <location filename="../../infusion_app/services/bedside.py" line="790" />
       <source>Dose calculated: a second person verifies it.</source>
       <translation>剂量已计算：请第二人核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="834" />
+      <location filename="../../infusion_app/services/bedside.py" line="791" />
       <source>From today's weight and the product's certificate of analysis.</source>
       <translation>依据今日体重和产品检验报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="840" />
+      <location filename="../../infusion_app/services/bedside.py" line="797" />
       <source>&amp;Verify dose</source>
       <translation>核对剂量(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="840" />
+      <location filename="../../infusion_app/services/bedside.py" line="797" />
       <source>Verify the dose</source>
       <translation>核对剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="841" />
+      <location filename="../../infusion_app/services/bedside.py" line="798" />
       <source>Dose verified.</source>
       <translation>剂量已核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="853" />
+      <location filename="../../infusion_app/services/bedside.py" line="810" />
       <source>&amp;Check identity</source>
       <translation>核对身份(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="853" />
+      <location filename="../../infusion_app/services/bedside.py" line="810" />
       <source>Check identity</source>
       <translation>核对身份</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="854" />
+      <location filename="../../infusion_app/services/bedside.py" line="811" />
       <source>Patient and bag match; product released and in date.</source>
       <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="859" />
+      <location filename="../../infusion_app/services/bedside.py" line="816" />
       <source>&amp;Premedication given</source>
       <translation>已给预处理药(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="859" />
+      <location filename="../../infusion_app/services/bedside.py" line="816" />
       <source>Premedication given</source>
       <translation>已给预处理药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="860" />
+      <location filename="../../infusion_app/services/bedside.py" line="817" />
       <source>Premedication recorded.</source>
       <translation>预处理用药已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="865" />
+      <location filename="../../infusion_app/services/bedside.py" line="822" />
       <source>&amp;Thawed</source>
       <translation>已复苏(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="865" />
+      <location filename="../../infusion_app/services/bedside.py" line="822" />
       <source>Product thawed</source>
       <translation>产品已复苏</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="865" />
+      <location filename="../../infusion_app/services/bedside.py" line="822" />
       <source>Thaw recorded.</source>
       <translation>复苏已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="873" />
+      <location filename="../../infusion_app/services/bedside.py" line="830" />
       <source>Drop factor of the giving set (gtt/mL)</source>
       <translation>输液器滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="876" />
+      <location filename="../../infusion_app/services/bedside.py" line="833" />
       <source>Reason for the late start</source>
       <translation>延迟开始的原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="879" />
+      <location filename="../../infusion_app/services/bedside.py" line="836" />
       <source>&amp;Start infusion</source>
       <translation>开始输注(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="879" />
+      <location filename="../../infusion_app/services/bedside.py" line="836" />
       <source>Start the infusion</source>
       <translation>开始输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="880" />
+      <location filename="../../infusion_app/services/bedside.py" line="837" />
       <source>Infusion started.</source>
       <translation>输注已开始。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="880" />
+      <location filename="../../infusion_app/services/bedside.py" line="837" />
       <source>Start of the infusion</source>
       <translation>输注开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="889" />
+      <location filename="../../infusion_app/services/bedside.py" line="846" />
       <source>New rate (gtt/min)</source>
       <translation>新滴速 (滴/分)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="891" />
+      <location filename="../../infusion_app/services/bedside.py" line="848" />
       <source>&amp;Rate step</source>
       <translation>调速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="891" />
+      <location filename="../../infusion_app/services/bedside.py" line="848" />
       <source>Rate step</source>
       <translation>调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="891" />
+      <location filename="../../infusion_app/services/bedside.py" line="848" />
       <source>Rate changed.</source>
       <translation>滴速已改变。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="893" />
+      <location filename="../../infusion_app/services/bedside.py" line="850" />
       <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
       <translation>仅在患者无不适时调速；否则维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="899" />
+      <location filename="../../infusion_app/services/bedside.py" line="856" />
       <source>Discomfort reported</source>
       <translation>患者所述不适</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="901" />
+      <location filename="../../infusion_app/services/bedside.py" line="858" />
       <source>&amp;Hold slow rate</source>
       <translation>维持慢速(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="901" />
+      <location filename="../../infusion_app/services/bedside.py" line="858" />
       <source>Hold the slow rate</source>
       <translation>维持慢速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="902" />
+      <location filename="../../infusion_app/services/bedside.py" line="859" />
       <source>Slow rate held.</source>
       <translation>已维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="919" />
+      <location filename="../../infusion_app/services/bedside.py" line="876" />
       <source>Record vital signs</source>
       <translation>记录生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="919" />
+      <location filename="../../infusion_app/services/bedside.py" line="876" />
       <source>Vital signs</source>
       <translation>生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="920" />
+      <location filename="../../infusion_app/services/bedside.py" line="877" />
       <source>Vital signs recorded.</source>
       <translation>生命体征已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="943" />
+      <location filename="../../infusion_app/services/bedside.py" line="900" />
       <source>Reactio&amp;n / AE</source>
       <translation>反应 / 不良事件(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="943" />
+      <location filename="../../infusion_app/services/bedside.py" line="900" />
       <source>Reaction / adverse event</source>
       <translation>反应 / 不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="944" />
+      <location filename="../../infusion_app/services/bedside.py" line="901" />
       <source>Adverse event recorded.</source>
       <translation>不良事件已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="952" />
+      <location filename="../../infusion_app/services/bedside.py" line="909" />
       <source>Serious adverse event reported…</source>
       <translation>严重不良事件已报告…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="953" />
+      <location filename="../../infusion_app/services/bedside.py" line="910" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="954" />
+      <location filename="../../infusion_app/services/bedside.py" line="911" />
       <source>SAE report recorded.</source>
       <translation>SAE 报告已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="959" />
+      <location filename="../../infusion_app/services/bedside.py" line="916" />
       <source>P&amp;ause</source>
       <translation>暂停(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="959" />
+      <location filename="../../infusion_app/services/bedside.py" line="916" />
       <source>Pause the infusion</source>
       <translation>暂停输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="960" />
+      <location filename="../../infusion_app/services/bedside.py" line="917" />
       <source>Infusion paused.</source>
       <translation>输注已暂停。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="964" />
+      <location filename="../../infusion_app/services/bedside.py" line="921" />
       <source>Res&amp;ume</source>
       <translation>继续(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="964" />
+      <location filename="../../infusion_app/services/bedside.py" line="921" />
       <source>Infusion resumed</source>
       <translation>输注已继续</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="965" />
+      <location filename="../../infusion_app/services/bedside.py" line="922" />
       <source>Infusion resumed.</source>
       <translation>输注已继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="970" />
+      <location filename="../../infusion_app/services/bedside.py" line="927" />
       <source>Volume given (mL)</source>
       <translation>已输入体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="973" />
+      <location filename="../../infusion_app/services/bedside.py" line="930" />
       <source>St&amp;op</source>
       <translation>停止(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="973" />
+      <location filename="../../infusion_app/services/bedside.py" line="930" />
       <source>Stop the infusion for good</source>
       <translation>永久停止输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="974" />
+      <location filename="../../infusion_app/services/bedside.py" line="931" />
       <source>Infusion stopped.</source>
       <translation>输注已停止。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="974" />
+      <location filename="../../infusion_app/services/bedside.py" line="931" />
       <source>Stop of the infusion</source>
       <translation>输注停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="975" />
+      <location filename="../../infusion_app/services/bedside.py" line="932" />
       <source>Observation still follows a stop.</source>
       <translation>停止后仍需观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="981" />
+      <location filename="../../infusion_app/services/bedside.py" line="938" />
       <source>Volume infused (mL)</source>
       <translation>输注体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="984" />
+      <location filename="../../infusion_app/services/bedside.py" line="941" />
       <source>Reason (outside the time window or not the whole bag)</source>
       <translation>原因（超出时间窗或未输完整袋）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="988" />
+      <location filename="../../infusion_app/services/bedside.py" line="945" />
       <source>&amp;End infusion</source>
       <translation>结束输注(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="988" />
+      <location filename="../../infusion_app/services/bedside.py" line="945" />
       <source>End of the infusion</source>
       <translation>输注结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="989" />
+      <location filename="../../infusion_app/services/bedside.py" line="946" />
       <source>Infusion ended: vital signs now, then observation.</source>
       <translation>输注已结束：现在测生命体征，然后观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="994" />
+      <location filename="../../infusion_app/services/bedside.py" line="951" />
       <source>End o&amp;bservation</source>
       <translation>结束观察(&amp;B)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="994" />
+      <location filename="../../infusion_app/services/bedside.py" line="951" />
       <source>Observation ended</source>
       <translation>观察已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="995" />
+      <location filename="../../infusion_app/services/bedside.py" line="952" />
       <source>Observation ended.</source>
       <translation>观察已结束。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1007" />
+      <location filename="../../infusion_app/services/bedside.py" line="964" />
       <source>Follow-up check done…</source>
       <translation>随访检查已完成…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1007" />
+      <location filename="../../infusion_app/services/bedside.py" line="964" />
       <source>Follow-up check done</source>
       <translation>随访检查已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1008" />
+      <location filename="../../infusion_app/services/bedside.py" line="965" />
       <source>Follow-up check recorded.</source>
       <translation>随访检查已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1013" />
+      <location filename="../../infusion_app/services/bedside.py" line="970" />
       <source>Note</source>
       <translation>记录内容</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1015" />
+      <location filename="../../infusion_app/services/bedside.py" line="972" />
       <source>&amp;Write a note</source>
       <translation>写护理记录(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1015" />
+      <location filename="../../infusion_app/services/bedside.py" line="972" />
       <source>Nursing note</source>
       <translation>护理记录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1016" />
+      <location filename="../../infusion_app/services/bedside.py" line="973" />
       <source>Note recorded.</source>
       <translation>护理记录已保存。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1029" />
+      <location filename="../../infusion_app/services/bedside.py" line="986" />
       <source>Correct the time of the selected log entry…</source>
       <translation>更正所选日志条目的时间…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1030" />
+      <location filename="../../infusion_app/services/bedside.py" line="987" />
       <source>Correct an entry</source>
       <translation>更正记录条目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1030" />
+      <location filename="../../infusion_app/services/bedside.py" line="987" />
       <source>Correction recorded.</source>
       <translation>更正已记录。</translation>
     </message>
@@ -781,82 +781,82 @@
   <context>
     <name>Course</name>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="36" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="40" />
       <source>planned</source>
       <translation>已计划</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="37" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="41" />
       <source>due</source>
       <translation>待进行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="38" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="42" />
       <source>given</source>
       <translation>已输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="39" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="43" />
       <source>missed</source>
       <translation>已错过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="40" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="44" />
       <source>not given</source>
       <translation>未输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="41" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="45" />
       <source>waiting</source>
       <translation>待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="42" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="46" />
       <source>upcoming</source>
       <translation>即将到来</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="43" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="47" />
       <source>done</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="44" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="48" />
       <source>late</source>
       <translation>超窗完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="45" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="49" />
       <source>out of window</source>
       <translation>窗外完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="46" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="50" />
       <source>cancelled</source>
       <translation>已取消</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="47" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="51" />
       <source>visit</source>
       <translation>访视</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="48" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="52" />
       <source>check</source>
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="49" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="53" />
       <source>sample</source>
       <translation>样本</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="50" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="54" />
       <source>assessment</source>
       <translation>评估</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="51" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="55" />
       <source>not serious</source>
       <translation>非严重</translation>
     </message>
@@ -1066,6 +1066,285 @@
       <location filename="../../infusion_app/ui/form_dialog.py" line="94" />
       <source>Time: {0} (now, when you confirm)</source>
       <translation>时间：{0}（现在，以确认时为准）</translation>
+    </message>
+  </context>
+  <context>
+    <name>InvestigatorActs</name>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="40" />
+      <source>enrolled</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="41" />
+      <source>approved</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="42" />
+      <source>ended</source>
+      <translation>已结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="43" />
+      <source>reviewed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="46" />
+      <source>completed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="47" />
+      <source>toxicity</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="48" />
+      <source>progression</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="49" />
+      <source>withdrawal</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="50" />
+      <source>death</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="51" />
+      <source>other</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="110" />
+      <source>&amp;Enrol…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="113" />
+      <source>Change &amp;level…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="116" />
+      <source>End &amp;treatment…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="119" />
+      <source>&amp;Review DLT…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="132" />
+      <source>choose a patient first</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="134" />
+      <source>enrolled already</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="136" />
+      <source>not enrolled yet</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="138" />
+      <source>treatment has ended</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="150" />
+      <source>select a flagged adverse event first</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="152" />
+      <source>this adverse event is not flagged as a DLT</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="154" />
+      <source>reviewed already</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="172" />
+      <source>Enrol patient {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="176" />
+      <source>Dose level</source>
+      <translation>剂量水平</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="182" />
+      <source>Infusion 1 is due from the enrolment; it is done once.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="191" />
+      <source>Enrolment of patient {0} in {1} at dose level {2}{3}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="204" />
+      <source>Patient {0} enrolled at {1}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="215" />
+      <source>Change the dose level of patient {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="219" />
+      <source>New dose level</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="223" />
+      <source>From infusion</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="224" />
+      <source>Reason for the change</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="228" />
+      <source>Now at {0}. An infusion that exists already keeps its level (up to infusion {1}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="231" />
+      <source>Now at {0}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="245" />
+      <source>Dose level of patient {0} from infusion {1} on: {2} to {3} ({4}){5}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="265" />
+      <source>Patient {0}: infusions from {1} on at {2}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="276" />
+      <source>End the treatment of patient {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="278" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="323" />
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="279" />
+      <source>Details</source>
+      <translation>详情</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="279" />
+      <source>required for 'other'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="282" />
+      <source>No more infusions; after death or withdrawal no more visits either.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="292" />
+      <source>End of treatment of patient {0}: {1}{2}{3}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="306" />
+      <source>Treatment of patient {0} ended ({1}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="315" />
+      <source>confirmed: a DLT</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="315" />
+      <source>rejected: not a DLT</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="316" />
+      <source>{0} grade {1}, started {2}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="320" />
+      <source>Review the DLT flag of {0} #{1}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="322" />
+      <source>Verdict</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="325" />
+      <source>Flagged by the rules: {0}. Whether it counts as a DLT is your call.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="333" />
+      <source>DLT review of {0} #{1} ({2}): {3} ({4})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="347" />
+      <source>DLT {0} #{1} reviewed: {2}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="360" />
+      <source>Time (YYYY-MM-DD HH:MM, {0})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="362" />
+      <source>leave as offered for now</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="380" />
+      <source>Entered late</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="381" />
+      <source>Why is it entered late?</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="382" />
+      <source>Done at {0}, recorded now: the record says why.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="392" />
+      <source>, done at {0}{1}</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -1330,200 +1609,200 @@
   <context>
     <name>PatientPage</name>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="75" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="83" />
       <source>Patient course</source>
       <translation>患者疗程</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="84" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="92" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="87" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="95" />
       <source>&amp;Patient:</source>
       <translation>患者(&amp;P)：</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="89" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="97" />
       <source>&amp;Show</source>
       <translation>显示(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="92" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="100" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="108" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="116" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="109" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="117" />
       <source>Level</source>
       <translation>剂量组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="110" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="118" />
       <source>Target</source>
       <translation>目标日期</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="111" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="122" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="119" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="130" />
       <source>Window</source>
       <translation>时间窗</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="112" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="123" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="120" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="131" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="114" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="122" />
       <source>Remark</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="120" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="128" />
       <source>Item</source>
       <translation>项目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="124" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="132" />
       <source>Done</source>
       <translation>完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="113" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="132" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="121" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="140" />
       <source>Started at</source>
       <translation>开始于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="121" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="129" />
       <source>Category</source>
       <translation>类别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="125" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="133" />
       <source>Done by</source>
       <translation>完成人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="126" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="134" />
       <source>Sample ID</source>
       <translation>样本编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="133" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="141" />
       <source>Term</source>
       <translation>术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="134" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="142" />
       <source>Grade</source>
       <translation>分级</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="135" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="143" />
       <source>Recorded on</source>
       <translation>记录于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="136" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
       <source>Attribution</source>
       <translation>相关性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="137" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="145" />
       <source>DLT</source>
       <translation>DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="138" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="146" />
       <source>SAE report</source>
       <translation>SAE 报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="139" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="147" />
       <source>Review</source>
       <translation>审核</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
       <source>Weight (kg)</source>
       <translation>体重 (kg)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
       <source>Measured</source>
       <translation>测量时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
       <source>Recorded by</source>
       <translation>记录人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="149" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="158" />
       <source>Pl&amp;an</source>
       <translation>治疗计划(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="150" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="159" />
       <source>&amp;Calendar</source>
       <translation>访视日程(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="151" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="160" />
       <source>A&amp;dverse events</source>
       <translation>不良事件(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="152" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="161" />
       <source>&amp;Weights</source>
       <translation>体重(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="207" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="243" />
       <source>Reading the course of {0}…</source>
       <translation>正在读取 {0} 的疗程…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="241" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="285" />
       <source>, {0} years</source>
       <translation>，{0} 岁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="243" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="287" />
       <source>{0} ({1}, {2}{3}) · {4} · times in {5}</source>
       <translation>{0}（{1}，{2}{3}）· {4} · 时间为 {5}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="247" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="291" />
       <source>Level {0}: {1}</source>
       <translation>剂量组 {0}：{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="259" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="303" />
       <source>No infusion is planned next.</source>
       <translation>之后没有计划的输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="262" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="306" />
       <source>Next: {0}, {1}</source>
       <translation>下一次：{0}，{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="263" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="307" />
       <source>Next: {0}, target {1}, window {2} ({3})</source>
       <translation>下一次：{0}，目标日期 {1}，时间窗 {2}（{3}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="316" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="360" />
       <source>flagged</source>
       <translation>已标记</translation>
     </message>
