@@ -74,12 +74,15 @@ def staff(ctx: Any) -> dict[str, Any]:
         "pharmacist": accounts.create_user(
             ctx, admin, "pharm", "Phil Pharmacist", "pharmacist", PASSWORD
         ),
+        "investigator": accounts.create_user(
+            ctx, admin, "inv", "Ivan Investigator", "investigator", PASSWORD
+        ),
     }
 
 
 def new_infusion(ctx: Any, people: dict[str, Any], trial_id: str, clock: Clock) -> int:
     from infusion_app.logic.coa import coa_from_mapping
-    from infusion_app.services import infusions, patients, products
+    from infusion_app.services import course_acts, infusions, patients, products
 
     patients.register_patient(
         ctx,
@@ -92,6 +95,10 @@ def new_infusion(ctx: Any, people: dict[str, Any], trial_id: str, clock: Clock) 
         protocol_id="ucmsc-cart-cytopenia",
         dose_level="A",
         age_years=54,
+    )
+    # the investigator enrols the patient: an infusion record has a place in the plan only then
+    course_acts.enrol_patient(
+        ctx, people["investigator"], trial_id, dose_level="A", password=PASSWORD
     )
     product = f"UC-{trial_id}"
     from tests.samples import example_coa

@@ -82,12 +82,15 @@ REFERENCES_BAD = ["P001/²", "P001/" + "9" * 25, "9" * 25, "²", "/1", "P001/", 
 DATES_BAD = ["0001-01-01", "9999-12-31", "", "2026-02-30", "1880-01-01", "2999-01-01"]
 
 TIME_FIELDS = {"at", "started_at", "aware_at", "time", "weight_measured_at"}
-COUNT_FIELDS = {"seq", "ae", "number", "drop_factor", "rate", "age"}
+COUNT_FIELDS = {"seq", "ae", "number", "drop_factor", "rate", "age", "from_infusion"}
 NUMBER_FIELDS = {
     "weight_kg", "temp", "hr", "rr", "spo2", "volume_ml", "final_volume_ml", "grade",
     "concentration", "viability", "bag_volume_ml",
 }  # fmt: skip
-FREE_TEXT_FIELDS = {"reason", "why", "description", "finding", "override_reason", "other_term"}
+FREE_TEXT_FIELDS = {
+    "reason", "why", "description", "finding", "override_reason", "other_term",
+    "deviation_reason", "details",
+}  # fmt: skip
 
 
 def _recent(places: Places) -> st.SearchStrategy[str]:

@@ -161,8 +161,17 @@ def register_p001(
 
 
 @pytest.fixture
-def registered(ctx: AppContext, staff: Staff, clock: FakeClock) -> str:
-    return register_p001(ctx, staff.nurse, staff.pharmacist, clock, staff.investigator)
+def p001_group() -> str:
+    """P001's group: A plans one infusion; a test that needs a second one of P001 asks for
+    group C (``@pytest.mark.parametrize("p001_group", ["C"])``, four weekly infusions)."""
+    return "A"
+
+
+@pytest.fixture
+def registered(ctx: AppContext, staff: Staff, clock: FakeClock, p001_group: str) -> str:
+    return register_p001(
+        ctx, staff.nurse, staff.pharmacist, clock, staff.investigator, dose_level=p001_group
+    )
 
 
 def register_sample_infusion(ctx: AppContext, clock: FakeClock) -> tuple[CurrentUser, int]:

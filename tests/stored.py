@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import FollowUpDone, NoteAdded
 from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.roles import Action
 from infusion_app.services import views
@@ -53,18 +54,38 @@ def add_note(
     reason: str | None = None,
 ) -> int:
     """A free-text note event; returns its sequence number once committed."""
-    now = ctx.now()
     text = text.strip()
     if not text:
         raise InputError("text", "must not be empty")
+    return _append(ctx, actor, infusion_id, NoteAdded(text=text), occurred_at, reason)
+
+
+def add_follow_up(
+    ctx: AppContext, actor: CurrentUser, infusion_id: int, check: str, *, finding: str | None
+) -> int:
+    """An infusion's follow-up check as the bedside's step wrote it before the patient's
+    calendar replaced it (make_v1_record.py writes the old record with it): the same entry,
+    at the clock's time; its seq once committed."""
+    return _append(ctx, actor, infusion_id, FollowUpDone(check=check, finding=finding), None, None)
+
+
+def _append(
+    ctx: AppContext,
+    actor: CurrentUser,
+    infusion_id: int,
+    model: NoteAdded | FollowUpDone,
+    occurred_at: datetime | None,
+    reason: str | None,
+) -> int:
+    now = ctx.now()
     with transaction(ctx) as session:
         user = require(session, actor, Action.RECORD_INFUSION_EVENT, now)
         stream = infusion_stream_of(session, infusion_id)
         event = append_event(
             session,
             stream.name,
-            EventType.NOTE_ADDED,
-            {"text": text},
+            model.TYPE,
+            model,
             user=user,
             station=ctx.station,
             recorded_at=now,

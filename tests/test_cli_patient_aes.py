@@ -2,7 +2,7 @@
 
 The CLI runs on the real clock, so the record is made first through the services with a fake
 clock six hours back: T0 = now - 6 h, when P001 (group A) is registered and enrolled; where a
-test needs it, infusion 1 is given from T0 as tests/services/course_steps.py does (start
+test needs it, infusion 1 is given from T0 as tests/services/ae_course_steps.py does (start
 T0 + 35 min, end T0 + 85 min), so its DLT window runs from T0 + 35 min to 28 days later.
 """
 
@@ -20,7 +20,7 @@ from infusion_app.store.opening import open_database
 from tests.cli_world import PW, Result, clinical_snapshot, run_cli
 from tests.conftest import FAST_HASHER, make_staff, register_p001
 from tests.fakes import FakeClock
-from tests.services.course_steps import give
+from tests.services.ae_course_steps import give
 
 NEUTROPENIA = ["--term", "Neutrophil count decreased", "--grade", "3", "--attribution", "possible"]
 

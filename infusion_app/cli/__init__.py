@@ -1,7 +1,8 @@
 """``infusion-app``: the desktop window by default, headless subcommands for scripts.
 
 One module per command group: :mod:`.store` (db, verify-log, user), :mod:`.bedside` (patient,
-product, infusion), :mod:`.records` (record, log, export); the calculations are here. Every
+product, infusion), :mod:`.calendar` (visit, sample, worklist), :mod:`.records` (record, log,
+export); the calculations are here. Every
 command opens the record through :func:`.context.open_context` and asks for passwords through
 :func:`.context.log_in`.
 
@@ -26,6 +27,7 @@ from typing import Any, NoReturn, TextIO
 from infusion_app import APP_NAME, __version__
 from infusion_app.app_log import log_failure
 from infusion_app.cli.bedside import add_bedside_commands, run_infusion, run_patient, run_product
+from infusion_app.cli.calendar import add_calendar_commands, run_calendar
 from infusion_app.cli.common import parse_time, parsed, print_json, read_coa
 from infusion_app.cli.context import GlobalOptions
 from infusion_app.cli.exit_codes import (
@@ -122,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--json", action="store_true", help="print one JSON object")
     add_store_commands(commands)
     add_bedside_commands(commands)
+    add_calendar_commands(commands)
     add_records_commands(commands)
     return parser
 
@@ -352,6 +355,9 @@ _HANDLERS: dict[str, Handler] = {
     "patient": run_patient,
     "product": run_product,
     "infusion": run_infusion,
+    "visit": run_calendar,
+    "sample": run_calendar,
+    "worklist": run_calendar,
     "record": run_records,
     "log": run_records,
     "export": run_records,

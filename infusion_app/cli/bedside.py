@@ -68,8 +68,8 @@ def add_bedside_commands(commands: Sub) -> None:
     weight.add_argument("--at", help="when it was measured, ISO 8601 with offset (default: now)")
     weight.add_argument("--reason", help="why it is entered late (needed > 5 min back)")
     add_course_commands(patient_commands)
-    add_view_commands(patient_commands)
     add_patient_ae_commands(patient_commands)
+    add_view_commands(patient_commands)
 
     product = commands.add_parser("product", help="register and release cell products")
     product_commands = product.add_subparsers(dest="product_command", required=True)
@@ -156,10 +156,10 @@ def run_patient(args: argparse.Namespace, protocols: Path) -> int:
     try:
         if args.patient_command in COURSE_COMMANDS:
             return run_course(ctx, args)
-        if args.patient_command in VIEW_COMMANDS:
-            return run_view(ctx, args)
         if args.patient_command in AE_COMMANDS:
             return run_patient_aes(ctx, args)
+        if args.patient_command in VIEW_COMMANDS:
+            return run_view(ctx, args)
         user, _ = _log_in(ctx, args)
         if args.patient_command == "weight":
             return _weight(ctx, user, args)

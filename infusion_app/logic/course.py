@@ -390,6 +390,9 @@ def check_start(
         raise CourseRefused(m.course_not_in_plan(patient=facts.trial_id, number=number))
     if number > 1 and planned.opens is None:
         raise CourseRefused(m.course_previous_not_given(number=number))
+    if planned.opens is not None and at < planned.opens and planned.target is None:
+        # infusion 1 has no target: it is due from the enrolment on
+        raise CourseRefused(m.course_start_before_enrolment(number=number, enrolled=planned.opens))
     if planned.opens is not None and at < planned.opens:
         raise CourseRefused(
             m.course_window_not_open(number=number, opens=planned.opens, target=_day(planned))

@@ -112,8 +112,6 @@ LABELS = (
     "markers_pct", "occurred_at", "other_term", "patient_id", "product_id",
     "product_volume_ml", "started_at", "text", "total_cells_per_ml", "trial_id",
     "viability_pct", "weight_measured_at", "why",
-    # the course (the investigator's acts)
-    "from_infusion", "to_level",
 )  # fmt: skip
 for _key in LABELS:
     _family(f"label_{_key}", ())
@@ -535,13 +533,6 @@ def do_urgent_review() -> None: ...
 @_message
 def do_ward_review() -> None: ...
 @_message
-def due_follow_up_acute() -> None: ...
-@_message
-def due_follow_up_delayed(*, check: str) -> None:
-    """``check`` is the stored check's name ("week_2")."""
-
-
-@_message
 def due_sae_report(*, seq: int, term: str, grade: int, by: datetime) -> None: ...
 @_message
 def due_alarm(*, alarm: Message, action: Message) -> None: ...
@@ -689,6 +680,40 @@ def course_ended_already(*, patient: str, reason: str, at: datetime) -> None: ..
 def course_end_while_running(*, patient: str, number: int) -> None: ...
 
 
+# --- the treatment plan at the bedside and the investigator's acts (issue 14, h-plan) -------
+# Entered fields of the start's plan check and the level change, named in words.
+for _key in ("deviation_reason", "from_infusion", "to_level"):
+    _family(f"label_{_key}", ())
+
+
+@_message
+def course_change_not_retroactive(
+    *, patient: str, highest: int, next_number: int, from_infusion: int
+) -> None: ...
+@_message
+def course_start_before_enrolment(*, number: int, enrolled: datetime) -> None: ...
+
+
+# --- adverse events of the patient and the DLT review (logic.patient_aes, logic.dlt_review) --
+
+
+@_message
+def patient_ae_before_enrolment(*, patient: str, started: datetime, enrolled: datetime) -> None: ...
+@_message
+def patient_ae_after_follow_up(*, patient: str, started: datetime, ended: datetime) -> None: ...
+@_message
+def patient_ae_no_such_event(*, patient: str, seq: int) -> None: ...
+@_message
+def dlt_not_patients_stream(*, patient: str, stream: str) -> None: ...
+@_message
+def dlt_no_such_event(*, stream: str, seq: int) -> None: ...
+@_message
+def dlt_not_flagged(*, stream: str, seq: int) -> None: ...
+@_message
+def dlt_reviewed_already(*, stream: str, seq: int, verdict: str, by: str, at: datetime) -> None: ...
+# --- the calendar acts and the site's day (issue 14, h-calendar) ---------------------------
+
+_family("label_sample_id", ())  # a label, like those of LABELS above
 # --- the patient view (services.patient_view, cli/patient_view.py, ui/patient_page.py) ----
 
 
@@ -716,22 +741,3 @@ def view_dlt_confirmed(*, by: str, reason: str) -> None: ...
 def view_dlt_rejected(*, by: str, reason: str) -> None: ...
 @_message
 def view_deviation(*, reason: str) -> None: ...
-
-
-# --- adverse events of the patient and the DLT review (logic.patient_aes, logic.dlt_review) --
-
-
-@_message
-def patient_ae_before_enrolment(*, patient: str, started: datetime, enrolled: datetime) -> None: ...
-@_message
-def patient_ae_after_follow_up(*, patient: str, started: datetime, ended: datetime) -> None: ...
-@_message
-def patient_ae_no_such_event(*, patient: str, seq: int) -> None: ...
-@_message
-def dlt_not_patients_stream(*, patient: str, stream: str) -> None: ...
-@_message
-def dlt_no_such_event(*, stream: str, seq: int) -> None: ...
-@_message
-def dlt_not_flagged(*, stream: str, seq: int) -> None: ...
-@_message
-def dlt_reviewed_already(*, stream: str, seq: int, verdict: str, by: str, at: datetime) -> None: ...

@@ -6,6 +6,12 @@ the same items. An item is *due* from ``due_at``; it is *overdue* from ``overdue
 protocol's grace, 5 min by default), when its priority rises to medium. Some items are high
 whatever the time: a product past its post-thaw limit, an open alarm of the latest vital
 signs, a serious adverse event waiting to be reported.
+
+The checks after an infusion (the 24-hour acute-reaction check, the delayed-reaction checks
+of weeks 4 to 24) are not items of one infusion: they are occurrences of the patient's
+calendar (``logic.course.calendar``), counted from the course's anchors, and the site's day
+(``services.site_day``) lists them. An infusion's old ``follow_up_done`` entries still fold
+and count as those occurrences done.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from infusion_app.logic.alarms import Priority
 from infusion_app.logic.infusion_state import InfusionState
 from infusion_app.logic.messages import Message
 from infusion_app.logic.protocol import Protocol
-from infusion_app.logic.transitions import follow_up_checks, rate_step_due
+from infusion_app.logic.transitions import rate_step_due
 
 
 @dataclass(frozen=True)
@@ -71,16 +77,6 @@ def due_items(state: InfusionState, protocol: Protocol, now: datetime) -> list[D
         _during(state, protocol, out)
     elif state.started_at is not None and state.observation_ended_at is None:
         _observation(state, protocol, out)
-
-    done = set(state.follow_ups_done)
-    for check, due in follow_up_checks(state, protocol).items():
-        if check not in done:
-            label = (
-                m.due_follow_up_acute()
-                if check == "acute_24h"
-                else m.due_follow_up_delayed(check=check)
-            )
-            out.timed(f"follow_up:{check}", due, label, overdue_after=False)
 
     for entry in state.adverse_events:
         if entry.report_due_at is not None and entry.reported_at is None:

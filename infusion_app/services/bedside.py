@@ -44,12 +44,12 @@ from infusion_app.logic.backentry import (
 )
 from infusion_app.logic.coa import coa_from_mapping, is_expired
 from infusion_app.logic.corrections import adverse_event_payload, correction_payload
-from infusion_app.logic.course import Span, dlt_window
+from infusion_app.logic.course import CourseFacts, CourseRefused, Span, check_start, dlt_window
 from infusion_app.logic.dosing import calculate_dose
 from infusion_app.logic.drip_plan import plan_drip
 from infusion_app.logic.entered_time import parse_iso_time, plausible_utc
 from infusion_app.logic.errors import DomainError, DoseError, InputError
-from infusion_app.logic.event_types import EventType
+from infusion_app.logic.event_types import EventType, patient_stream
 from infusion_app.logic.events import Signature as SignatureEvent
 from infusion_app.logic.events import decode
 from infusion_app.logic.identity import GivenIdentity, PatientFacts, identity_problems
@@ -531,7 +531,9 @@ def _dose(scope: _Scope, v: Values) -> _Draft:
         raise InputError("coa.viability_pct", "is pending: the dose needs a viability result")
     dose = calculate_dose(
         protocol,
-        patient.dose_level,
+        # the infusion's own level, fixed when it was created: a later change of the
+        # patient's level (from a later infusion on) never reaches back to this one
+        scope.state.dose_level or patient.dose_level,
         weight_kg=patient.weight_kg,
         total_cells_per_ml=coa.total_cells_per_ml,
         viability_pct=coa.viability_pct,
@@ -616,8 +618,12 @@ def _thaw(scope: _Scope, v: Values) -> _Draft:
 
 
 def _start(scope: _Scope, v: Values) -> _Draft:
-    """The product and the weight the dose was calculated from are checked again at the
-    moment of the start."""
+    """The plan's window first (a start before it opens is a hard stop; after it closed only
+    with a reason, stored as the schedule deviation); then the product and the weight the dose
+    was calculated from are checked again at the moment of the start."""
+    deviation = None
+    if scope.state.started_at is None:  # a second start is the rule book's to refuse
+        deviation = start_deviation(scope, v["deviation_reason"])
     product, patient, dose = scope.product(), scope.patient(), scope.state.dose
     problems = _product_problems(product, scope.at, started=scope.state.started_at is not None)
     if problems:
@@ -632,8 +638,61 @@ def _start(scope: _Scope, v: Values) -> _Draft:
         drop_factor_gtt_per_ml=v["drop_factor_gtt_per_ml"],
         rate_gtt_per_min=dose.phase1_rate_gtt_per_min if dose else None,
         override_reason=v["override_reason"] or None,
+        schedule_deviation=deviation,
     )
     return _Draft(started)
+
+
+@dataclass(frozen=True)
+class StartPlan:
+    """What the plan says of starting this infusion, read with the bedside view so the
+    window can disable the start before the plan's window opens (its tooltip the service's
+    refusal) and ask for the deviation's reason only after it closed; recomputed with the
+    clock on every tick, as the buttons are."""
+
+    protocol: Protocol  # the patient's current protocol, which plans the course
+    facts: CourseFacts
+    number: int
+
+    def refusal(self, at: datetime) -> Message | None:
+        """What the service would say to a start at ``at`` without a reason, or None."""
+        try:
+            check_start(self.protocol, self.facts, self.number, at, None)
+        except CourseRefused as refused:
+            return refused.message
+        return None
+
+    def needs_reason(self, at: datetime) -> bool:
+        refusal = self.refusal(at)
+        return refusal is not None and refusal.code == "course_window_closed"
+
+
+def start_plan(
+    ctx: AppContext, session: Session, infusion: Infusion, state: InfusionState
+) -> StartPlan | None:
+    """The plan check of a start, for a view of the infusion in ``state``; None once it
+    started (nothing of the course is read then) or for a record whose protocol plans no
+    course."""
+    if state.started_at is not None or state.stopped:
+        return None
+    patient = session.get(Patient, infusion.patient_id)
+    assert patient is not None  # foreign key
+    course = load_course(ctx, session, patient)
+    if not course.protocol.plans_courses:
+        return None
+    return StartPlan(course.protocol, course.facts, infusion.number)
+
+
+def start_deviation(scope: _Scope, reason: str | None) -> str | None:
+    """Whether the patient's plan lets this infusion start at ``scope.at``
+    (:func:`infusion_app.logic.course.check_start`), read from the log inside the step's
+    transaction. The patient's stream is locked first, so an investigator's act on the
+    course (a level change, the end of treatment) cannot slip in between."""
+    patient = scope.patient()
+    lock_stream(scope.session, patient_stream(patient.trial_id))
+    course = load_course(scope.ctx, scope.session, patient)
+    why = optional_free_text("deviation_reason", reason)
+    return check_start(course.protocol, course.facts, scope.infusion.number, scope.at, why)
 
 
 def _rate(scope: _Scope, v: Values) -> _Draft:
@@ -715,14 +774,7 @@ def _end(scope: _Scope, v: Values) -> _Draft:
     return _Draft(ended)
 
 
-def _follow_up_text(v: Values) -> Values:
-    return {
-        "check": check_text("check", v["check"], SHORT_TEXT_MAX),
-        "finding": optional_free_text("finding", v["finding"]),
-    }
-
-
-def _as_payload(model: type[ev.FollowUpDone | ev.AlarmAcknowledged]) -> _Builder:
+def _as_payload(model: type[ev.AlarmAcknowledged]) -> _Builder:
     """An entry whose fields are its checked arguments, as they are."""
     return lambda scope, v: _Draft(model(**v))
 
@@ -831,6 +883,9 @@ START = BedsideStep(
         Param("override_reason", flag="--override-reason",
               help="why a start outside the window is right",
               label=QT_TR_NOOP("Reason for the late start")),
+        Param("deviation_reason", flag="--deviation-reason",
+              help="why it starts after the plan's window closed (a schedule deviation)",
+              label=QT_TR_NOOP("Reason for starting after the plan's window")),
     ),
     positional=_SIGNED, meaning=SignatureMeaning.ADMINISTERED,
     button=Button(QT_TR_NOOP("&Start infusion"), QT_TR_NOOP("Start the infusion"),
@@ -952,18 +1007,6 @@ OBSERVATION_END = BedsideStep(
                   QT_TR_NOOP("Observation ended."), Dialog.CONFIRM,
                   gate=BedsideAction.OBSERVATION_END),
 )  # fmt: skip
-FOLLOW_UP = BedsideStep(
-    "follow-up", "acute (24 h) or delayed-reaction check done", _NURSE,
-    _as_payload(ev.FollowUpDone),
-    params=(
-        Param("check", required=True, flag="--check", help="acute_24h, week_4, week_8, ..."),
-        Param("finding", flag="--finding"),
-    ),
-    positional=("check",),
-    check=_follow_up_text,
-    button=Button(QT_TR_NOOP("Follow-up check done…"), QT_TR_NOOP("Follow-up check done"),
-                  QT_TR_NOOP("Follow-up check recorded."), Dialog.OWN, grid=False),
-)  # fmt: skip
 NOTE = BedsideStep(
     "note", "a nursing note (free text, one line)", _NURSE, _note,
     params=(Param("text", required=True, flag="--text", help="the note, one line",
@@ -1015,7 +1058,6 @@ STEPS: tuple[BedsideStep, ...] = (
     VITALS,
     CORRECT,
     SAE_REPORTED,
-    FOLLOW_UP,
     ACKNOWLEDGE_ALARM,
 )
 
@@ -1037,6 +1079,5 @@ resume_infusion = RESUME
 stop_infusion = STOP
 end_infusion = END
 end_observation = OBSERVATION_END
-record_follow_up = FOLLOW_UP
 correct_event = CORRECT
 acknowledge_alarm = ACKNOWLEDGE_ALARM

@@ -22,11 +22,12 @@ from infusion_app.logic.events import Event as EventModel
 from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.roles import Action
 from infusion_app.logic.text_rules import DOSE_LEVEL_MAX, check_text, free_text, optional_free_text
+from infusion_app.services.bedside import patient_known_since
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.course_read import LoadedCourse, load_course
 from infusion_app.services.patients import find_patient
 from infusion_app.services.signing import sign_event, signed_act
-from infusion_app.store.eventlog import append_event
+from infusion_app.store.eventlog import append_event, lock_stream
 from infusion_app.store.models import Patient, Stream, User
 
 
@@ -55,7 +56,10 @@ def enrol_patient(
                 m.course_enrolled_already(patient=trial_id, at=course.facts.enrolment.at)
             )
         course.protocol.dose_level(dose_level)  # an unknown level names the known ones
-        when = _when(course, at, now, not_before=course.facts.registered_at)
+        # not before the patient was known: their registration, or the weighing it recorded
+        # when the registration itself was entered after a downtime
+        known = patient_known_since(session, course.patient)
+        when = _when(course, at, now, not_before=known, what="the patient was registered")
         model = PatientEnrolled(protocol=course.protocol.label, dose_level=dose_level)
         _signed_event(
             ctx, session, user, course.patient, model, SignatureMeaning.ENROLLED, now, when, reason
@@ -98,11 +102,14 @@ def change_dose_level(
             )
         course.protocol.dose_level(to_level)
         highest = max((i.number for i in facts.infusions), default=0)
-        if from_infusion <= highest:
-            raise InputError(
-                "from_infusion",
-                f"infusion {highest} of patient {trial_id} exists already; a change applies "
-                f"from infusion {highest + 1} on, got {from_infusion}",
+        if from_infusion <= highest:  # never retroactive
+            raise CourseRefused(
+                m.course_change_not_retroactive(
+                    patient=trial_id,
+                    highest=highest,
+                    next_number=highest + 1,
+                    from_infusion=from_infusion,
+                )
             )
         current = facts.level_for(from_infusion)
         if to_level == current:
@@ -195,12 +202,20 @@ def end_treatment(
 
 
 def _course(ctx: AppContext, session: Session, trial_id: str) -> LoadedCourse:
+    """The course as stored, read under the patient's stream lock: two stations acting on
+    the same course (or a start checking the plan) take their turns."""
     patient = find_patient(session, trial_id)
+    lock_stream(session, patient_stream(patient.trial_id))
     return load_course(ctx, session, patient)
 
 
 def _when(
-    course: LoadedCourse, at: datetime | None, now: datetime, *, not_before: datetime
+    course: LoadedCourse,
+    at: datetime | None,
+    now: datetime,
+    *,
+    not_before: datetime,
+    what: str = "the course began",
 ) -> datetime:
     if at is None:
         return now
@@ -209,7 +224,7 @@ def _when(
         plausible_utc("at", at),
         now,
         not_before=not_before,
-        not_before_what="the course began",
+        not_before_what=what,
         limit=back_entry_limit(course.protocol),
     )
 

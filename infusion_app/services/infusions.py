@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from infusion_app.logic.course import check_new_infusion
 from infusion_app.logic.errors import InputError
-from infusion_app.logic.event_types import EventType, infusion_stream
+from infusion_app.logic.event_types import EventType, infusion_stream, patient_stream
 from infusion_app.logic.events import InfusionCreated
 from infusion_app.logic.roles import Action
 from infusion_app.services.authorisation import require
@@ -18,7 +18,7 @@ from infusion_app.services.patients import find_patient
 from infusion_app.services.products import bind_to_infusion, find_product
 from infusion_app.services.status import get_infusion
 from infusion_app.store.errors import RecordIntegrityError
-from infusion_app.store.eventlog import append_event, create_stream
+from infusion_app.store.eventlog import append_event, create_stream, lock_stream
 from infusion_app.store.models import Infusion, Stream
 
 
@@ -33,6 +33,9 @@ def create_infusion(
     with transaction(ctx) as session:
         user = require(session, actor, Action.CREATE_INFUSION, now)
         patient = find_patient(session, trial_id)
+        # the patient's stream lock first: two stations adding an infusion to one course (or
+        # an investigator ending it) take their turns, and each checks the plan it joins
+        lock_stream(session, patient_stream(trial_id))
         product = find_product(session, product_id)
         if product.patient_id != patient.id:
             raise InputError(

@@ -23,6 +23,7 @@ from infusion_app.logic.release import ReleaseCheck, Verdict, check_release
 from infusion_app.logic.schedule import due_items
 from infusion_app.logic.transitions import fold
 from infusion_app.services.audit import verify_log
+from infusion_app.services.bedside import StartPlan, start_plan
 from infusion_app.services.context import AppContext
 from infusion_app.services.status import InfusionStatus, get_infusion, load_events, protocol_of
 from infusion_app.store.eventlog import VerifyReport
@@ -54,6 +55,7 @@ class BedsideView:
     patient: PatientSummary
     product: ProductSummary
     events: tuple[RecordedEvent, ...]
+    start_plan: StartPlan | None = None  # what the patient's plan says of starting it
 
     @property
     def state(self) -> InfusionState:
@@ -72,11 +74,12 @@ def bedside_view(ctx: AppContext, infusion_id: int, now: datetime | None = None)
         assert stream is not None and patient is not None and product is not None
         patient_summary = _patient_summary(patient)
         product_summary = _product_summary(product)
-    state = fold(events, protocol)
+        state = fold(events, protocol)
+        plan = start_plan(ctx, session, infusion, state)
     status = InfusionStatus(
         infusion_id, stream.name, state, protocol, moment, tuple(due_items(state, protocol, moment))
     )
-    return BedsideView(status, patient_summary, product_summary, tuple(events))
+    return BedsideView(status, patient_summary, product_summary, tuple(events), plan)
 
 
 def _patient_summary(patient: Patient) -> PatientSummary:

@@ -94,8 +94,6 @@ LABEL_TEXTS = {
     "label_date_of_birth": "date of birth",
     "label_dose_deviation_pct": "dose deviation (%)",
     "label_dose_level": "dose level",
-    "label_from_infusion": "from infusion",
-    "label_to_level": "new dose level",
     "label_expires_at": "expiry",
     "label_final_volume_ml": "final volume (mL)",
     "label_markers_pct": "identity/purity markers (%)",
@@ -355,8 +353,6 @@ TEXTS: dict[str, str] = {
     "do_stop_call_physician": "stop infusion, call the responsible physician",
     "do_urgent_review": "urgent clinical review; pause infusion, assess for infusion reaction",
     "do_ward_review": "urgent ward-based review by a clinician",
-    "due_follow_up_acute": "acute-reaction check (24 h)",
-    "due_follow_up_delayed": "delayed-reaction check, {check:words}",
     "due_sae_report": "report serious adverse event {seq} ({term}, grade {grade}) by {by}",
     "due_alarm": "{alarm}: {action}",
     "due_start_allowed": "start allowed from {at}",
@@ -404,20 +400,17 @@ TEXTS: dict[str, str] = {
         "even at {rate} gtt/min the infusion ends after {ends_min} min, before the protocol's "
         "minimum of {min_min} min: consider a larger final volume"
     ),
-    # --- the patient view (services.patient_view, cli/patient_view.py, ui/patient_page.py)
-    "view_not_enrolled": "not enrolled yet (registered at {level})",
-    "view_enrolled": "enrolled {at} at {level}, signed by {by}",
-    "view_level_change": (
-        "from infusion {number} on: {from_level} to {to_level} ({reason}), signed by {by}"
+    # --- the treatment plan at the bedside and the investigator's acts (issue 14, h-plan) ---
+    "label_deviation_reason": "reason for the schedule deviation",
+    "label_from_infusion": "first infusion at the new level",
+    "label_to_level": "new dose level",
+    "course_change_not_retroactive": (
+        "infusion {highest} of patient {patient} exists already: a level change applies from "
+        "infusion {next_number} on, never to one that exists (not from {from_infusion})"
     ),
-    "view_ae_on_patient": "patient",
-    "view_ae_on_infusion": "infusion {number}",
-    "view_sae_due": "SAE report due by {due}",
-    "view_sae_overdue": "SAE report overdue since {due}",
-    "view_sae_reported": "SAE reported {at}",
-    "view_dlt_confirmed": "DLT confirmed by {by} ({reason})",
-    "view_dlt_rejected": "DLT rejected by {by} ({reason})",
-    "view_deviation": "schedule deviation: {reason}",
+    "course_start_before_enrolment": (
+        "infusion {number} may not start before the patient was enrolled ({enrolled})"
+    ),
     # adverse events of the patient and the DLT review
     "patient_ae_before_enrolment": (
         "an adverse event of patient {patient} starting {started} is before their enrolment "
@@ -436,6 +429,22 @@ TEXTS: dict[str, str] = {
     "dlt_reviewed_already": (
         "the DLT {stream} #{seq} was reviewed already ({verdict} by {by}, {at})"
     ),
+    # the calendar acts and the site's day (issue 14, h-calendar)
+    "label_sample_id": "sample ID",
+    # --- the patient view (services.patient_view, cli/patient_view.py, ui/patient_page.py)
+    "view_not_enrolled": "not enrolled yet (registered at {level})",
+    "view_enrolled": "enrolled {at} at {level}, signed by {by}",
+    "view_level_change": (
+        "from infusion {number} on: {from_level} to {to_level} ({reason}), signed by {by}"
+    ),
+    "view_ae_on_patient": "patient",
+    "view_ae_on_infusion": "infusion {number}",
+    "view_sae_due": "SAE report due by {due}",
+    "view_sae_overdue": "SAE report overdue since {due}",
+    "view_sae_reported": "SAE reported {at}",
+    "view_dlt_confirmed": "DLT confirmed by {by} ({reason})",
+    "view_dlt_rejected": "DLT rejected by {by} ({reason})",
+    "view_deviation": "schedule deviation: {reason}",
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

@@ -46,7 +46,6 @@ from infusion_app.logic.roles import Action, may
 from infusion_app.logic.schedule import DueItem, due_items, expected_end
 from infusion_app.logic.transitions import (
     end_window_warning,
-    follow_up_checks,
     late_start_warning,
 )
 from infusion_app.services import bedside, views
@@ -144,7 +143,6 @@ class BedsideScreen(QWidget):
         }
         self.correct_action = self.menu_actions[bedside.CORRECT.name]
         self.sae_action = self.menu_actions[bedside.SAE_REPORTED.name]
-        self.follow_up_action = self.menu_actions[bedside.FOLLOW_UP.name]
         self.more.setMenu(menu)
         self.steps = StepStrip()
         self.banner = AlarmBanner()
@@ -401,6 +399,11 @@ class BedsideScreen(QWidget):
         reasons = {action: shown(why) if why else None for action, why in found.items()}
         if self.user is None:
             return dict.fromkeys(reasons, self.tr("log in first"))
+        plan = self.view.start_plan
+        if plan is not None and reasons.get(BedsideAction.START) is None:
+            refusal = plan.refusal(now)  # before the plan's window: the service's refusal
+            if refusal is not None and not plan.needs_reason(now):
+                reasons[BedsideAction.START] = shown(refusal)
         role = self.user.role
         who_may = {s.button.gate: s.action for s in bedside.STEPS if s.button and s.button.gate}
         for action in reasons:
@@ -460,7 +463,6 @@ class BedsideScreen(QWidget):
             bedside.ADVERSE_EVENT.name: self._adverse_event,
             bedside.CORRECT.name: self._correct,
             bedside.SAE_REPORTED.name: self._sae,
-            bedside.FOLLOW_UP.name: self._follow_up,
         }
 
     def _fields(self, step: bedside.BedsideStep) -> list[Field]:
@@ -477,19 +479,30 @@ class BedsideScreen(QWidget):
             bedside.RATE.name: {"rate": str(dose.phase2_rate_gtt_per_min or "") if dose else ""},
             bedside.END.name: {"volume_ml": str(dose.bag_volume_ml) if dose else ""},
         }.get(step.name, {})
-        late = step is bedside.START and not self._note(step)  # no late start: no reason asked
+        now = self.ctx.now()
+        # a reason is asked only when it is needed: a start late after the premedication,
+        # a start after the plan's window closed (a schedule deviation)
+        unasked = set()
+        if step is bedside.START:
+            if late_start_warning(state, protocol, now) is None:
+                unasked.add("override_reason")
+            plan = self.view.start_plan
+            if plan is None or not plan.needs_reason(now):
+                unasked.add("deviation_reason")
         return [
             Field(p.key, declared(p.label), suggested.get(p.key, ""))
             for p in step.params
-            if p.label is not None and not (late and p.name == "override_reason")
+            if p.label is not None and p.name not in unasked
         ]
 
     def _note(self, step: bedside.BedsideStep) -> str:
         assert self.view is not None
         state, protocol, now = self.view.state, self.view.status.protocol, self.ctx.now()
         if step is bedside.START:
-            warning = late_start_warning(state, protocol, now)
-            return shown(warning) if warning else ""
+            plan = self.view.start_plan
+            closed = plan.refusal(now) if plan is not None and plan.needs_reason(now) else None
+            warnings = (late_start_warning(state, protocol, now), closed)
+            return "\n".join(shown(w) for w in warnings if w)
         if step is bedside.END:
             warning = end_window_warning(state, protocol, now)
             return shown(warning) if warning else ""
@@ -769,33 +782,6 @@ class BedsideScreen(QWidget):
         self._act(
             lambda user, i: bedside.report_sae(self.ctx, user, i, seq),
             declared(_button(bedside.SAE_REPORTED).done),
-        )
-
-    def _follow_up(self) -> None:
-        assert self.view is not None
-        state = self.view.state
-        checks = tuple(
-            c
-            for c in follow_up_checks(state, self.view.status.protocol)
-            if c not in state.follow_ups_done
-        )
-        if not checks:
-            self._say(self.tr("No follow-up check is open for this infusion."), error=True)
-            return
-        values = self._form(
-            self.tr("Follow-up check done"),
-            [
-                Field("check", self.tr("Check"), checks[0], checks),
-                Field("finding", self.tr("Finding")),
-            ],
-        )
-        if values is None:
-            return
-        self._act(
-            lambda user, i: bedside.record_follow_up(
-                self.ctx, user, i, values["check"], finding=values["finding"]
-            ),
-            declared(_button(bedside.FOLLOW_UP).done),
         )
 
     def _acknowledge(self, key: str, message: str) -> None:

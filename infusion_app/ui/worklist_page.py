@@ -1,10 +1,12 @@
-"""Today's infusions on this ward, with their step and what is due next; search by trial ID;
-register a patient or create an infusion. Opening a row goes to the bedside screen."""
+"""The site's day: today's infusions on this ward, with their step and what is due next; below
+them every patient's calendar items due today or overdue and every open SAE report (read by
+services.site_day in one call off the UI thread). Search by trial ID; register a patient or
+create an infusion. Opening an infusion's row goes to the bedside screen; a calendar item's
+row asks for its record (ui/calendar_dialog.py); an SAE report's row opens its infusion."""
 
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import timedelta
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
@@ -18,15 +20,18 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app.logic.advisories import Advisory
-from infusion_app.logic.countdown import Countdown
+from infusion_app.logic.countdown import Countdown, format_remaining
+from infusion_app.logic.course import CalendarStatus
 from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.identity import looks_like_wristband, parse_wristband
 from infusion_app.logic.numbers import parse_int
 from infusion_app.logic.protocol_files import Catalog
 from infusion_app.logic.roles import Action, may
-from infusion_app.services import infusions, patients, products, views
+from infusion_app.services import calendar_acts, infusions, patients, products, views
 from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.site_day import CalendarRow, SaeReportRow, SiteDay, site_day
+from infusion_app.ui.calendar_dialog import CalendarItemDialog, entry_from
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import (
     HEADING_STYLE,
@@ -60,6 +65,7 @@ class WorklistPage(QWidget):
         self.catalog = catalog
         self.user: CurrentUser | None = None
         self.rows: list[views.InfusionRow] = []
+        self.day_rows: list[CalendarRow | SaeReportRow] = []
 
         heading = QLabel(self.tr("Infusions today"))
         heading.setStyleSheet(HEADING_STYLE)
@@ -87,6 +93,24 @@ class WorklistPage(QWidget):
         )
         self.table.setObjectName("worklist")
         self.table.doubleClicked.connect(lambda _index: self._open_selected())
+        day_heading = QLabel(self.tr("Due today: visits, samples, checks and SAE reports"))
+        day_heading.setStyleSheet(HEADING_STYLE)
+        self.day_table = read_only_table(
+            [
+                self.tr("Patient"),
+                self.tr("Initials"),
+                self.tr("What"),
+                self.tr("When"),
+                self.tr("Status"),
+            ]
+        )
+        self.day_table.setObjectName("siteDay")
+        self.day_table.doubleClicked.connect(lambda _index: self._act_on_day_row())
+        self.day_table.selection_changed.connect(self._enable_record)
+        self.record_button = QPushButton(self.tr("&Record…"))
+        self.record_button.setObjectName("recordItem")
+        self.record_button.setProperty("writes", True)
+        self.record_button.clicked.connect(self._act_on_day_row)
         self.open_button = QPushButton(self.tr("&Open at the bedside"))
         self.open_button.setObjectName("openInfusion")
         self.open_button.clicked.connect(self._open_selected)
@@ -114,6 +138,7 @@ class WorklistPage(QWidget):
             self.new_patient,
             self.new_weight,
             self.new_infusion,
+            self.record_button,
         )
 
         bar = QHBoxLayout()
@@ -122,6 +147,7 @@ class WorklistPage(QWidget):
         bar.addWidget(refresh)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.record_button)
         buttons.addStretch(1)
         buttons.addWidget(self.new_patient)
         buttons.addWidget(self.new_weight)
@@ -131,6 +157,8 @@ class WorklistPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
+        layout.addWidget(day_heading)
+        layout.addWidget(self.day_table, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
@@ -139,6 +167,7 @@ class WorklistPage(QWidget):
         clinical = user is not None and may(user.role, Action.CREATE_INFUSION)
         for button in (self.new_patient, self.new_weight, self.new_infusion):
             button.setVisible(clinical)
+        self._enable_record()
 
     def refresh(self) -> None:
         text = self.search.text().strip()
@@ -147,21 +176,125 @@ class WorklistPage(QWidget):
                 text = parse_wristband(text).trial_id
                 self.search.setText(text)
         now = self.ctx.now()
-        midnight = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
         station = self.ctx.station if self.this_station.isChecked() else None
         self.tasks.run(
-            lambda: views.list_infusions(
-                self.ctx,
-                since=midnight,
-                until=midnight + timedelta(days=1),
-                trial_id=text,
-                station=station,
-                open_ones=True,
-                now=now,
-            ),
-            self._show,
+            lambda: site_day(self.ctx, now, station=station, trial_id=text),
+            self._show_day,
             lambda exc: self._say(failure_text(exc), error=True),
         )
+
+    def _show_day(self, day: SiteDay) -> None:
+        self._show(list(day.infusions))
+        self.day_rows = [*day.sae_reports, *day.calendar]  # the reports first: high priority
+        self.day_table.set_rows(
+            [self._day_texts(row, day) for row in self.day_rows],
+            [{4: Tint(foreground="#b00020")} if row.overdue else {} for row in self.day_rows],
+        )
+        if self.day_rows and not self.day_table.has_selection():
+            self.day_table.selectRow(0)
+        self._enable_record()
+
+    def _day_texts(self, row: CalendarRow | SaeReportRow, day: SiteDay) -> list[str]:
+        if isinstance(row, SaeReportRow):
+            where = (
+                self.tr("infusion {0}").format(row.infusion_number)
+                if row.infusion_number is not None
+                else self.tr("the patient")
+            )
+            what = self.tr("SAE report #{0}: {1}, grade {2} ({3})").format(
+                row.adverse_event_seq, row.term, row.grade, where
+            )
+            left = (row.due_at - day.now).total_seconds()
+            when = self.tr("by {0}").format(local_time(row.due_at, with_date=True))
+            status = (
+                self.tr("overdue")
+                if row.overdue
+                else self.tr("due in {0}").format(format_remaining(left))
+            )
+            return [row.trial_id, row.initials, what, when, status]
+        if row.opens is None or row.closes is None:
+            when = self.tr("before the first infusion")
+        else:
+            when = self.tr("{0} to {1}").format(
+                local_time(row.opens, with_date=True), local_time(row.closes, with_date=True)
+            )
+        status = {
+            CalendarStatus.DUE: self.tr("due"),
+            CalendarStatus.UPCOMING: self.tr("opens today"),
+            CalendarStatus.MISSED: self.tr("overdue"),
+        }.get(row.status, row.status.value)
+        return [row.trial_id, row.initials, shown(row.label), when, status]
+
+    def _selected_day_row(self) -> CalendarRow | SaeReportRow | None:
+        index = self.day_table.currentRow()
+        return self.day_rows[index] if 0 <= index < len(self.day_rows) else None
+
+    def _enable_record(self) -> None:
+        allowed = self.user is not None and may(self.user.role, Action.RECORD_VISIT)
+        self.record_button.setVisible(allowed)
+        self.record_button.setEnabled(bool(self.day_rows))
+        row = self._selected_day_row()
+        self.record_button.setText(
+            self.tr("&Report at the bedside…")
+            if isinstance(row, SaeReportRow)
+            else self.tr("&Record…")
+        )
+
+    def _act_on_day_row(self) -> None:
+        """A calendar item: ask for its record; an SAE report: open its infusion."""
+        row = self._selected_day_row()
+        if isinstance(row, SaeReportRow):
+            if row.infusion_id is not None:
+                self.open_infusion.emit(row.infusion_id)
+            else:
+                self._say(
+                    self.tr(
+                        "Serious adverse event #{0} was recorded against patient {1}: "
+                        "record its report on the patient's page."
+                    ).format(row.adverse_event_seq, row.trial_id),
+                    error=True,
+                )
+        elif row is not None:
+            self._record_item(row)
+
+    def _record_item(self, row: CalendarRow) -> None:
+        user = self.user
+        if user is None:
+            return
+        values = CalendarItemDialog.ask(self, row, self.ctx.now)
+        if values is None:
+            return
+
+        def call() -> object:
+            entry = entry_from(values, self.ctx.now())
+            if row.is_sample:
+                return calendar_acts.collect_sample(
+                    self.ctx,
+                    user,
+                    row.trial_id,
+                    row.key,
+                    sample_id=entry.sample_id or None,
+                    at=entry.at,
+                    reason=entry.reason or None,
+                    note=entry.note or None,
+                )
+            return calendar_acts.record_visit(
+                self.ctx,
+                user,
+                row.trial_id,
+                row.key,
+                at=entry.at,
+                reason=entry.reason or None,
+                note=entry.note or None,
+            )
+
+        def done(_: object) -> None:
+            self._say(
+                self.tr("Recorded for {0}: {1}.").format(row.trial_id, shown(row.label)), ok=True
+            )
+            self.refresh()
+
+        self.tasks.run(call, done, lambda exc: self._say(failure_text(exc), error=True))
 
     def _show(self, rows: list[views.InfusionRow]) -> None:
         self.rows = rows

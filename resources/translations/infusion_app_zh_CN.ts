@@ -3,367 +3,357 @@
   <context>
     <name />
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="777" />
+      <location filename="../../infusion_app/services/bedside.py" line="829" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="785" />
+      <location filename="../../infusion_app/services/bedside.py" line="837" />
       <source>Final volume (mL)</source>
       <translation>最终体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="787" />
+      <location filename="../../infusion_app/services/bedside.py" line="839" />
       <source>Drop factor (gtt/mL)</source>
       <translation>滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="789" />
+      <location filename="../../infusion_app/services/bedside.py" line="841" />
       <source>Calculate &amp;dose</source>
       <translation>计算剂量(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="789" />
+      <location filename="../../infusion_app/services/bedside.py" line="841" />
       <source>Calculate the dose</source>
       <translation>计算剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="790" />
+      <location filename="../../infusion_app/services/bedside.py" line="842" />
       <source>Dose calculated: a second person verifies it.</source>
       <translation>剂量已计算：请第二人核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="791" />
+      <location filename="../../infusion_app/services/bedside.py" line="843" />
       <source>From today's weight and the product's certificate of analysis.</source>
       <translation>依据今日体重和产品检验报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="797" />
+      <location filename="../../infusion_app/services/bedside.py" line="849" />
       <source>&amp;Verify dose</source>
       <translation>核对剂量(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="797" />
+      <location filename="../../infusion_app/services/bedside.py" line="849" />
       <source>Verify the dose</source>
       <translation>核对剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="798" />
+      <location filename="../../infusion_app/services/bedside.py" line="850" />
       <source>Dose verified.</source>
       <translation>剂量已核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="810" />
+      <location filename="../../infusion_app/services/bedside.py" line="862" />
       <source>&amp;Check identity</source>
       <translation>核对身份(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="810" />
+      <location filename="../../infusion_app/services/bedside.py" line="862" />
       <source>Check identity</source>
       <translation>核对身份</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="811" />
+      <location filename="../../infusion_app/services/bedside.py" line="863" />
       <source>Patient and bag match; product released and in date.</source>
       <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="816" />
+      <location filename="../../infusion_app/services/bedside.py" line="868" />
       <source>&amp;Premedication given</source>
       <translation>已给预处理药(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="816" />
+      <location filename="../../infusion_app/services/bedside.py" line="868" />
       <source>Premedication given</source>
       <translation>已给预处理药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="817" />
+      <location filename="../../infusion_app/services/bedside.py" line="869" />
       <source>Premedication recorded.</source>
       <translation>预处理用药已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="822" />
+      <location filename="../../infusion_app/services/bedside.py" line="874" />
       <source>&amp;Thawed</source>
       <translation>已复苏(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="822" />
+      <location filename="../../infusion_app/services/bedside.py" line="874" />
       <source>Product thawed</source>
       <translation>产品已复苏</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="822" />
+      <location filename="../../infusion_app/services/bedside.py" line="874" />
       <source>Thaw recorded.</source>
       <translation>复苏已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="830" />
+      <location filename="../../infusion_app/services/bedside.py" line="882" />
       <source>Drop factor of the giving set (gtt/mL)</source>
       <translation>输液器滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="833" />
+      <location filename="../../infusion_app/services/bedside.py" line="885" />
       <source>Reason for the late start</source>
       <translation>延迟开始的原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="836" />
+      <location filename="../../infusion_app/services/bedside.py" line="888" />
+      <source>Reason for starting after the plan's window</source>
+      <translation>超出治疗计划时间窗开始的原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/services/bedside.py" line="891" />
       <source>&amp;Start infusion</source>
       <translation>开始输注(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="836" />
+      <location filename="../../infusion_app/services/bedside.py" line="891" />
       <source>Start the infusion</source>
       <translation>开始输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="837" />
+      <location filename="../../infusion_app/services/bedside.py" line="892" />
       <source>Infusion started.</source>
       <translation>输注已开始。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="837" />
+      <location filename="../../infusion_app/services/bedside.py" line="892" />
       <source>Start of the infusion</source>
       <translation>输注开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="846" />
+      <location filename="../../infusion_app/services/bedside.py" line="901" />
       <source>New rate (gtt/min)</source>
       <translation>新滴速 (滴/分)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="848" />
+      <location filename="../../infusion_app/services/bedside.py" line="903" />
       <source>&amp;Rate step</source>
       <translation>调速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="848" />
+      <location filename="../../infusion_app/services/bedside.py" line="903" />
       <source>Rate step</source>
       <translation>调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="848" />
+      <location filename="../../infusion_app/services/bedside.py" line="903" />
       <source>Rate changed.</source>
       <translation>滴速已改变。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="850" />
+      <location filename="../../infusion_app/services/bedside.py" line="905" />
       <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
       <translation>仅在患者无不适时调速；否则维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="856" />
+      <location filename="../../infusion_app/services/bedside.py" line="911" />
       <source>Discomfort reported</source>
       <translation>患者所述不适</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="858" />
+      <location filename="../../infusion_app/services/bedside.py" line="913" />
       <source>&amp;Hold slow rate</source>
       <translation>维持慢速(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="858" />
+      <location filename="../../infusion_app/services/bedside.py" line="913" />
       <source>Hold the slow rate</source>
       <translation>维持慢速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="859" />
+      <location filename="../../infusion_app/services/bedside.py" line="914" />
       <source>Slow rate held.</source>
       <translation>已维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="876" />
+      <location filename="../../infusion_app/services/bedside.py" line="931" />
       <source>Record vital signs</source>
       <translation>记录生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="876" />
+      <location filename="../../infusion_app/services/bedside.py" line="931" />
       <source>Vital signs</source>
       <translation>生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="877" />
+      <location filename="../../infusion_app/services/bedside.py" line="932" />
       <source>Vital signs recorded.</source>
       <translation>生命体征已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="900" />
+      <location filename="../../infusion_app/services/bedside.py" line="955" />
       <source>Reactio&amp;n / AE</source>
       <translation>反应 / 不良事件(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="900" />
+      <location filename="../../infusion_app/services/bedside.py" line="955" />
       <source>Reaction / adverse event</source>
       <translation>反应 / 不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="901" />
+      <location filename="../../infusion_app/services/bedside.py" line="956" />
       <source>Adverse event recorded.</source>
       <translation>不良事件已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="909" />
+      <location filename="../../infusion_app/services/bedside.py" line="964" />
       <source>Serious adverse event reported…</source>
       <translation>严重不良事件已报告…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="910" />
+      <location filename="../../infusion_app/services/bedside.py" line="965" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="911" />
+      <location filename="../../infusion_app/services/bedside.py" line="966" />
       <source>SAE report recorded.</source>
       <translation>SAE 报告已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="916" />
+      <location filename="../../infusion_app/services/bedside.py" line="971" />
       <source>P&amp;ause</source>
       <translation>暂停(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="916" />
+      <location filename="../../infusion_app/services/bedside.py" line="971" />
       <source>Pause the infusion</source>
       <translation>暂停输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="917" />
+      <location filename="../../infusion_app/services/bedside.py" line="972" />
       <source>Infusion paused.</source>
       <translation>输注已暂停。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="921" />
+      <location filename="../../infusion_app/services/bedside.py" line="976" />
       <source>Res&amp;ume</source>
       <translation>继续(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="921" />
+      <location filename="../../infusion_app/services/bedside.py" line="976" />
       <source>Infusion resumed</source>
       <translation>输注已继续</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="922" />
+      <location filename="../../infusion_app/services/bedside.py" line="977" />
       <source>Infusion resumed.</source>
       <translation>输注已继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="927" />
+      <location filename="../../infusion_app/services/bedside.py" line="982" />
       <source>Volume given (mL)</source>
       <translation>已输入体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="930" />
+      <location filename="../../infusion_app/services/bedside.py" line="985" />
       <source>St&amp;op</source>
       <translation>停止(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="930" />
+      <location filename="../../infusion_app/services/bedside.py" line="985" />
       <source>Stop the infusion for good</source>
       <translation>永久停止输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="931" />
+      <location filename="../../infusion_app/services/bedside.py" line="986" />
       <source>Infusion stopped.</source>
       <translation>输注已停止。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="931" />
+      <location filename="../../infusion_app/services/bedside.py" line="986" />
       <source>Stop of the infusion</source>
       <translation>输注停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="932" />
+      <location filename="../../infusion_app/services/bedside.py" line="987" />
       <source>Observation still follows a stop.</source>
       <translation>停止后仍需观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="938" />
+      <location filename="../../infusion_app/services/bedside.py" line="993" />
       <source>Volume infused (mL)</source>
       <translation>输注体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="941" />
+      <location filename="../../infusion_app/services/bedside.py" line="996" />
       <source>Reason (outside the time window or not the whole bag)</source>
       <translation>原因（超出时间窗或未输完整袋）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="945" />
+      <location filename="../../infusion_app/services/bedside.py" line="1000" />
       <source>&amp;End infusion</source>
       <translation>结束输注(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="945" />
+      <location filename="../../infusion_app/services/bedside.py" line="1000" />
       <source>End of the infusion</source>
       <translation>输注结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="946" />
+      <location filename="../../infusion_app/services/bedside.py" line="1001" />
       <source>Infusion ended: vital signs now, then observation.</source>
       <translation>输注已结束：现在测生命体征，然后观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="951" />
+      <location filename="../../infusion_app/services/bedside.py" line="1006" />
       <source>End o&amp;bservation</source>
       <translation>结束观察(&amp;B)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="951" />
+      <location filename="../../infusion_app/services/bedside.py" line="1006" />
       <source>Observation ended</source>
       <translation>观察已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="952" />
+      <location filename="../../infusion_app/services/bedside.py" line="1007" />
       <source>Observation ended.</source>
       <translation>观察已结束。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="964" />
-      <source>Follow-up check done…</source>
-      <translation>随访检查已完成…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/services/bedside.py" line="964" />
-      <source>Follow-up check done</source>
-      <translation>随访检查已完成</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/services/bedside.py" line="965" />
-      <source>Follow-up check recorded.</source>
-      <translation>随访检查已记录。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/services/bedside.py" line="970" />
+      <location filename="../../infusion_app/services/bedside.py" line="1013" />
       <source>Note</source>
       <translation>记录内容</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="972" />
+      <location filename="../../infusion_app/services/bedside.py" line="1015" />
       <source>&amp;Write a note</source>
       <translation>写护理记录(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="972" />
+      <location filename="../../infusion_app/services/bedside.py" line="1015" />
       <source>Nursing note</source>
       <translation>护理记录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="973" />
+      <location filename="../../infusion_app/services/bedside.py" line="1016" />
       <source>Note recorded.</source>
       <translation>护理记录已保存。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="986" />
+      <location filename="../../infusion_app/services/bedside.py" line="1029" />
       <source>Correct the time of the selected log entry…</source>
       <translation>更正所选日志条目的时间…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="987" />
+      <location filename="../../infusion_app/services/bedside.py" line="1030" />
       <source>Correct an entry</source>
       <translation>更正记录条目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="987" />
+      <location filename="../../infusion_app/services/bedside.py" line="1030" />
       <source>Correction recorded.</source>
       <translation>更正已记录。</translation>
     </message>
@@ -457,234 +447,252 @@
   <context>
     <name>BedsideScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="133" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="132" />
       <source>Infusion &amp;list</source>
       <translation>输注列表(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="136" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="135" />
       <source>&amp;More</source>
       <translation>更多(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="162" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="160" />
       <source>Scan the wristband, then the bag</source>
       <translation>先扫腕带，再扫输液袋</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="271" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="269" />
       <source>{trial} · {initials} · {weight} kg (weighed {weighed}) · group {level} · infusion {number} · product {product} ({status}) · {protocol}</source>
       <translation>{trial} · {initials} · {weight} kg（称重 {weighed}）· {level} 组 · 第 {number} 次输注 · 产品 {product}（{status}）· {protocol}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="311" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="309" />
       <source>Change &amp;rate</source>
       <translation>改变滴速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="375" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="373" />
       <source>Target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="377" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="375" />
       <source>PAUSED</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="380" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="380" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
       <source>expected end</source>
       <translation>预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="384" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="382" />
       <source>plan: {0} gtt/min, then {1}, {2} mL, {3} gtt/mL set</source>
       <translation>方案：{0} 滴/分，然后 {1}，{2} mL，输液器 {3} 滴/mL</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="403" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="401" />
       <source>log in first</source>
       <translation>请先登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="409" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="412" />
       <source>not for your role ({0})</source>
       <translation>您的角色（{0}）不能执行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="523" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="536" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="567" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="580" />
       <source>{drug} {dose} mg {route}, {minutes} min before the start</source>
       <translation>{drug} {dose} mg {route}，开始前 {minutes} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="580" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="593" />
       <source>Product {0}, lot {1}</source>
       <translation>产品 {0}，批号 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="581" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="594" />
       <source>Infuse within {0} min of the thaw</source>
       <translation>复苏后 {0} 分钟内输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="75" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="74" />
       <source>verified</source>
       <translation>已核对</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="619" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="632" />
       <source>{rate} gtt/min for {minutes} min ({volume} mL)</source>
       <translation>{rate} 滴/分，{minutes} 分钟（{volume} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="627" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="640" />
       <source>Weight: {0} kg, measured {1}</source>
       <translation>体重：{0} kg，称重于 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="630" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="643" />
       <source>Dose: {0} (group {1})</source>
       <translation>剂量：{0}（{1} 组）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="634" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="647" />
       <source>Concentration: {0}, viability {1} %: {2} viable</source>
       <translation>浓度：{0}，活率 {1} %：活细胞 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="639" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="652" />
       <source>Target {0}; delivered {1} (deviation {2} %)</source>
       <translation>目标 {0}；实际输注 {1}（偏差 {2} %）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="644" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="657" />
       <source>Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)</source>
       <translation>产品体积：{0} mL；最终体积：{1} mL（稀释液 {2} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="649" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="662" />
       <source>Drip plan, {0} gtt/mL set: {1}; expected {2} min</source>
       <translation>滴速方案，输液器 {0} 滴/mL：{1}；预计 {2} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="651" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="664" />
       <source>, then </source>
       <translation>，然后 </translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="672" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="685" />
       <source>wristband {0}</source>
       <translation>腕带 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="674" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="687" />
       <source>wristband not scanned</source>
       <translation>腕带未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="675" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="688" />
       <source>bag {0}</source>
       <translation>输液袋 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="677" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="690" />
       <source>bag not scanned</source>
       <translation>输液袋未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="685" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="698" />
       <source>Scan the patient's wristband and the bag first.</source>
       <translation>请先扫描患者腕带和输液袋。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="76" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="75" />
       <source>administered</source>
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="721" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="734" />
       <source>Select the entry to correct in the log first.</source>
       <translation>请先在日志中选择要更正的条目。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="726" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="739" />
       <source>Correct entry #{0} ({1})</source>
       <translation>更正条目 #{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="741" />
       <source>Correct time (HH:MM)</source>
       <translation>正确时间 (HH:MM)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="729" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="742" />
       <source>Reason for the correction</source>
       <translation>更正原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="731" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="744" />
       <source>The original entry stays in the record beside the correction.</source>
       <translation>原条目保留在记录中，与更正并列。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="737" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="750" />
       <source>Correction of entry #{0}</source>
       <translation>更正条目 #{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="77" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="76" />
       <source>corrected</source>
       <translation>已更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="759" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="772" />
       <source>No serious adverse event is waiting to be reported.</source>
       <translation>没有待报告的严重不良事件。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="763" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="776" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="764" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="777" />
       <source>Event</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="783" />
-      <source>No follow-up check is open for this infusion.</source>
-      <translation>此输注没有待完成的随访检查。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="786" />
-      <source>Follow-up check done</source>
-      <translation>随访检查已完成</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="788" />
-      <source>Check</source>
-      <translation>检查</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="789" />
-      <source>Finding</source>
-      <translation>发现</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="804" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="790" />
       <source>Alarm acknowledged.</source>
       <translation>报警已确认。</translation>
+    </message>
+  </context>
+  <context>
+    <name>CalendarItemDialog</name>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="43" />
+      <source>Done at (HH:MM today, or date and time)</source>
+      <translation>完成时间（今天 HH:MM，或日期和时间）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="48" />
+      <source>Note</source>
+      <translation>记录内容</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="54" />
+      <source>Sample ID (tube label)</source>
+      <translation>样本编号（试管标签）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="60" />
+      <source>Reason (late, or entered afterwards)</source>
+      <translation>原因（逾期，或事后补录）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="63" />
+      <source>required: window closed</source>
+      <translation>必填：时间窗已关闭</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="68" />
+      <source>Record: {0}</source>
+      <translation>记录：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="71" />
+      <source>Patient {0} · {1}</source>
+      <translation>患者 {0} · {1}</translation>
     </message>
   </context>
   <context>
@@ -708,72 +716,72 @@
   <context>
     <name>Countdown</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="89" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="88" />
       <source>Start allowed in</source>
       <translation>距可开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="89" />
       <source>Start allowed</source>
       <translation>可以开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
       <source>Rate step in</source>
       <translation>距调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
       <source>Rate step due</source>
       <translation>应调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
       <source>Vitals due in</source>
       <translation>距测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
       <source>Vitals due</source>
       <translation>应测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
       <source>Expected end in</source>
       <translation>距预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
       <source>Expected end reached</source>
       <translation>已到预计结束时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
       <source>Observation ends in</source>
       <translation>距观察结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
       <source>Post-thaw limit in</source>
       <translation>距复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
       <source>Post-thaw limit passed</source>
       <translation>已超过复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
       <source>SAE report due in</source>
       <translation>距 SAE 报告截止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="102" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
       <source>SAE report overdue</source>
       <translation>SAE 报告已逾期</translation>
     </message>
@@ -1073,12 +1081,12 @@
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="40" />
       <source>enrolled</source>
-      <translation type="unfinished" />
+      <translation>已入组</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="41" />
       <source>approved</source>
-      <translation type="unfinished" />
+      <translation>已批准</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="42" />
@@ -1088,97 +1096,97 @@
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="43" />
       <source>reviewed</source>
-      <translation type="unfinished" />
+      <translation>已审阅</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="46" />
       <source>completed</source>
-      <translation type="unfinished" />
+      <translation>已完成</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="47" />
       <source>toxicity</source>
-      <translation type="unfinished" />
+      <translation>毒性</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="48" />
       <source>progression</source>
-      <translation type="unfinished" />
+      <translation>疾病进展</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="49" />
       <source>withdrawal</source>
-      <translation type="unfinished" />
+      <translation>退出</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="50" />
       <source>death</source>
-      <translation type="unfinished" />
+      <translation>死亡</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="51" />
       <source>other</source>
-      <translation type="unfinished" />
+      <translation>其他</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="110" />
       <source>&amp;Enrol…</source>
-      <translation type="unfinished" />
+      <translation>入组(&amp;E)…</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="113" />
       <source>Change &amp;level…</source>
-      <translation type="unfinished" />
+      <translation>变更剂量水平(&amp;L)…</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="116" />
       <source>End &amp;treatment…</source>
-      <translation type="unfinished" />
+      <translation>结束治疗(&amp;T)…</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="119" />
       <source>&amp;Review DLT…</source>
-      <translation type="unfinished" />
+      <translation>审核 DLT(&amp;R)…</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="132" />
       <source>choose a patient first</source>
-      <translation type="unfinished" />
+      <translation>请先选择患者</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="134" />
       <source>enrolled already</source>
-      <translation type="unfinished" />
+      <translation>已入组</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="136" />
       <source>not enrolled yet</source>
-      <translation type="unfinished" />
+      <translation>尚未入组</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="138" />
       <source>treatment has ended</source>
-      <translation type="unfinished" />
+      <translation>治疗已结束</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="150" />
       <source>select a flagged adverse event first</source>
-      <translation type="unfinished" />
+      <translation>请先选择一条已标记的不良事件</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="152" />
       <source>this adverse event is not flagged as a DLT</source>
-      <translation type="unfinished" />
+      <translation>此不良事件未被标记为 DLT</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="154" />
       <source>reviewed already</source>
-      <translation type="unfinished" />
+      <translation>已审阅</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="172" />
       <source>Enrol patient {0}</source>
-      <translation type="unfinished" />
+      <translation>患者 {0} 入组</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="176" />
@@ -1188,62 +1196,62 @@
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="182" />
       <source>Infusion 1 is due from the enrolment; it is done once.</source>
-      <translation type="unfinished" />
+      <translation>入组后即可进行第 1 次输注；入组只进行一次。</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="191" />
       <source>Enrolment of patient {0} in {1} at dose level {2}{3}</source>
-      <translation type="unfinished" />
+      <translation>患者 {0} 入组 {1}，剂量水平 {2}{3}</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="204" />
       <source>Patient {0} enrolled at {1}.</source>
-      <translation type="unfinished" />
+      <translation>患者 {0} 已入组，剂量水平 {1}。</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="215" />
       <source>Change the dose level of patient {0}</source>
-      <translation type="unfinished" />
+      <translation>变更患者 {0} 的剂量水平</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="219" />
       <source>New dose level</source>
-      <translation type="unfinished" />
+      <translation>新剂量水平</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="223" />
       <source>From infusion</source>
-      <translation type="unfinished" />
+      <translation>自第几次输注起</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="224" />
       <source>Reason for the change</source>
-      <translation type="unfinished" />
+      <translation>变更原因</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="228" />
       <source>Now at {0}. An infusion that exists already keeps its level (up to infusion {1}).</source>
-      <translation type="unfinished" />
+      <translation>当前为 {0}。已建立的输注保持原剂量水平（至第 {1} 次输注）。</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="231" />
       <source>Now at {0}.</source>
-      <translation type="unfinished" />
+      <translation>当前为 {0}。</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="245" />
       <source>Dose level of patient {0} from infusion {1} on: {2} to {3} ({4}){5}</source>
-      <translation type="unfinished" />
+      <translation>患者 {0} 自第 {1} 次输注起的剂量水平：{2} 改为 {3}（{4}）{5}</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="265" />
       <source>Patient {0}: infusions from {1} on at {2}.</source>
-      <translation type="unfinished" />
+      <translation>患者 {0}：自第 {1} 次输注起为 {2}。</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="276" />
       <source>End the treatment of patient {0}</source>
-      <translation type="unfinished" />
+      <translation>结束患者 {0} 的治疗</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="278" />
@@ -1259,92 +1267,92 @@
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="279" />
       <source>required for 'other'</source>
-      <translation type="unfinished" />
+      <translation>选择“其他”时必填</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="282" />
       <source>No more infusions; after death or withdrawal no more visits either.</source>
-      <translation type="unfinished" />
+      <translation>不再输注；死亡或退出后也不再访视。</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="292" />
       <source>End of treatment of patient {0}: {1}{2}{3}</source>
-      <translation type="unfinished" />
+      <translation>患者 {0} 结束治疗：{1}{2}{3}</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="306" />
       <source>Treatment of patient {0} ended ({1}).</source>
-      <translation type="unfinished" />
+      <translation>患者 {0} 的治疗已结束（{1}）。</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="315" />
       <source>confirmed: a DLT</source>
-      <translation type="unfinished" />
+      <translation>确认：属于 DLT</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="315" />
       <source>rejected: not a DLT</source>
-      <translation type="unfinished" />
+      <translation>否决：不属于 DLT</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="316" />
       <source>{0} grade {1}, started {2}</source>
-      <translation type="unfinished" />
+      <translation>{0} {1} 级，开始于 {2}</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="320" />
       <source>Review the DLT flag of {0} #{1}</source>
-      <translation type="unfinished" />
+      <translation>审核 {0} #{1} 的 DLT 标记</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="322" />
       <source>Verdict</source>
-      <translation type="unfinished" />
+      <translation>结论</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="325" />
       <source>Flagged by the rules: {0}. Whether it counts as a DLT is your call.</source>
-      <translation type="unfinished" />
+      <translation>按规则标记：{0}。是否计为 DLT 由您判断。</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="333" />
       <source>DLT review of {0} #{1} ({2}): {3} ({4})</source>
-      <translation type="unfinished" />
+      <translation>{0} #{1}（{2}）的 DLT 审核：{3}（{4}）</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="347" />
       <source>DLT {0} #{1} reviewed: {2}.</source>
-      <translation type="unfinished" />
+      <translation>DLT {0} #{1} 已审核：{2}。</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="360" />
       <source>Time (YYYY-MM-DD HH:MM, {0})</source>
-      <translation type="unfinished" />
+      <translation>时间（YYYY-MM-DD HH:MM，{0}）</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="362" />
       <source>leave as offered for now</source>
-      <translation type="unfinished" />
+      <translation>保持默认即为现在</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="380" />
       <source>Entered late</source>
-      <translation type="unfinished" />
+      <translation>补录</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="381" />
       <source>Why is it entered late?</source>
-      <translation type="unfinished" />
+      <translation>为何补录？</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="382" />
       <source>Done at {0}, recorded now: the record says why.</source>
-      <translation type="unfinished" />
+      <translation>实际于 {0} 完成，现在记录：记录中须说明原因。</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/investigator_acts.py" line="392" />
       <source>, done at {0}{1}</source>
-      <translation type="unfinished" />
+      <translation>，完成于 {0}{1}</translation>
     </message>
   </context>
   <context>
@@ -1641,7 +1649,7 @@
     <message>
       <location filename="../../infusion_app/ui/patient_page.py" line="117" />
       <source>Level</source>
-      <translation>剂量组</translation>
+      <translation>剂量水平</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/patient_page.py" line="118" />
@@ -2179,32 +2187,32 @@
   <context>
     <name>Status</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="104" />
       <source>Not started</source>
       <translation>未开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
       <source>Running</source>
       <translation>进行中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
       <source>Paused</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
       <source>Ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
       <source>Stopped</source>
       <translation>已停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="110" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
@@ -2283,167 +2291,257 @@
   <context>
     <name>WorklistPage</name>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="64" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
       <source>Infusions today</source>
       <translation>今日输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="68" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="74" />
       <source>Search by trial ID (or scan a wristband)</source>
       <translation>按受试者编号搜索（或扫描腕带）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="76" />
       <source>This station only ({0})</source>
       <translation>仅本工作站（{0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="73" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="79" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="78" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="84" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="100" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="79" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="85" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="101" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="344" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="80" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="86" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="81" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="87" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="82" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="88" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="83" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="89" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="84" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="90" />
       <source>Next due</source>
       <translation>下一项</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="85" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="91" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="104" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="90" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="96" />
+      <source>Due today: visits, samples, checks and SAE reports</source>
+      <translation>今日待办：随访、样本、检查和 SAE 报告</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="102" />
+      <source>What</source>
+      <translation>事项</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="103" />
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="110" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="240" />
+      <source>&amp;Record…</source>
+      <translation>记录(&amp;R)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="114" />
       <source>&amp;Open at the bedside</source>
       <translation>在床旁打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="93" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="117" />
       <source>New &amp;patient…</source>
       <translation>新患者(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="97" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="121" />
       <source>New &amp;weight…</source>
       <translation>新体重(&amp;W)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="101" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="125" />
       <source>New &amp;infusion…</source>
       <translation>新输注(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="108" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="132" />
       <source>No infusions today here. Create one with New infusion.</source>
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="200" />
+      <source>infusion {0}</source>
+      <translation>第 {0} 次输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="202" />
+      <source>the patient</source>
+      <translation>患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="204" />
+      <source>SAE report #{0}: {1}, grade {2} ({3})</source>
+      <translation>SAE 报告 #{0}：{1}，{2} 级（{3}）</translation>
+    </message>
+    <message>
       <location filename="../../infusion_app/ui/worklist_page.py" line="208" />
+      <source>by {0}</source>
+      <translation>截止 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="210" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="224" />
+      <source>overdue</source>
+      <translation>已逾期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="212" />
+      <source>due in {0}</source>
+      <translation>{0} 后到期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="216" />
+      <source>before the first infusion</source>
+      <translation>首次输注前</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="218" />
+      <source>{0} to {1}</source>
+      <translation>{0} 至 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="222" />
+      <source>due</source>
+      <translation>待进行</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="223" />
+      <source>opens today</source>
+      <translation>今日开放</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="238" />
+      <source>&amp;Report at the bedside…</source>
+      <translation>在床旁报告(&amp;R)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="252" />
+      <source>Serious adverse event #{0} was recorded against patient {1}: record its report on the patient's page.</source>
+      <translation>严重不良事件 #{0} 记录在患者 {1} 名下：请在患者页面记录其报告。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="293" />
+      <source>Recorded for {0}: {1}.</source>
+      <translation>已为 {0} 记录：{1}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="341" />
       <source>New patient</source>
       <translation>新患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="210" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="271" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="327" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="343" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="404" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="460" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="212" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="345" />
       <source>Sex</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="213" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="346" />
       <source>Age (years)</source>
       <translation>年龄（岁）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="214" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="272" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="347" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="405" />
       <source>Weight (kg), actual body weight</source>
       <translation>体重 (kg)，实际体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="217" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="275" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="350" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="408" />
       <source>Weighed at (HH:MM today, or date and time)</source>
       <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="220" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="353" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="221" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="354" />
       <source>Dose level or group</source>
       <translation>剂量水平或组别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="252" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="385" />
       <source>Patient {0} registered.</source>
       <translation>患者 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="269" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="402" />
       <source>New weight</source>
       <translation>新体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="293" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="426" />
       <source>Weight of {0} recorded.</source>
       <translation>{0} 的体重已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="325" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="458" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="330" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="463" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="336" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="469" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="357" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="490" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
     </message>

@@ -11,7 +11,7 @@ import pytest
 from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.logic.identity import wristband_code
 from infusion_app.records.infusion_log import LogFilter
-from infusion_app.services import bedside, infusions, patients, products, records
+from infusion_app.services import bedside, course_acts, infusions, patients, products, records
 from tests.conftest import PASSWORD
 from tests.logic.infusion_log import NORMAL_VITALS
 from tests.records.conftest import one_line, pdf_pages
@@ -19,8 +19,11 @@ from tests.samples import example_coa
 from tests.services.bedside_steps import prepare
 
 PATIENTS = (("P001", "WL"), ("P002", "ZH"), ("P003", "LM"))
-# (patient, number, how it went). The test clock runs from 08:00 UTC on 2026-11-21; each
-# infusion takes its turn, so all ten happen that day (the log below reads UTC dates).
+# (patient, number, how it went). The patients are in group C (four weekly infusions): the
+# test clock runs from 08:00 UTC on Saturday 2026-11-21 and gives every patient's infusion n
+# on day 7 × (n - 1), in turns (infusion 1 on 21 Nov, 2 on 28 Nov, 3 on 5 Dec, 4 on 12 Dec);
+# a round ends by 13:00 UTC, 21:00 local, so each start is on its target's local date, inside
+# its window (the log below reads UTC dates).
 PLAN = (
     ("P001", 1, "complete"),
     ("P001", 2, "reaction grade 2"),
@@ -96,11 +99,17 @@ def ten_infusions(ctx, staff, clock) -> dict[tuple[str, int], int]:
             weight_kg="63.5",
             weight_measured_at=clock(),
             protocol_id="ucmsc-cart-cytopenia",
-            dose_level="A",
+            dose_level="C",
             age_years=50,
         )
+        course_acts.enrol_patient(
+            ctx, staff.investigator, trial_id, dose_level="C", password=PASSWORD
+        )
     ids = {}
-    for trial_id, number, how in PLAN:
+    first_day = clock()
+    for trial_id, number, how in sorted(PLAN, key=lambda p: (p[1], p[0])):
+        clock.now = max(clock.now, first_day + timedelta(days=7 * (number - 1)))
+        patients.record_weight(ctx, staff.nurse, trial_id, "63.5", clock())  # today's weight
         initials = dict(PATIENTS)[trial_id]
         bag = f"UC-{trial_id}-{number}"  # one bag, one infusion
         coa = example_coa(product_id=bag, patient_id=trial_id)
@@ -112,7 +121,7 @@ def ten_infusions(ctx, staff, clock) -> dict[tuple[str, int], int]:
 
 
 def test_the_site_log_lists_every_infusion_with_the_right_totals(ctx, staff, ten_infusions):
-    site = LogFilter(first=date(2026, 11, 21), last=date(2026, 11, 21))
+    site = LogFilter(first=date(2026, 11, 21), last=date(2026, 12, 12))
     document = records_log(ctx, staff, site, "csv")
     rows = list(csv.DictReader(io.StringIO(document.data.decode("utf-8"))))
     assert len(rows) == 10
@@ -147,7 +156,7 @@ def test_the_site_log_lists_every_infusion_with_the_right_totals(ctx, staff, ten
     assert "Infusions 10 completed 7" in pdf
     assert "Reactions 2 (2 with reactions) Max AE grade 2" in pdf
     assert "Deviations 2 signatures incomplete 2" in pdf
-    assert "All infusions of the site from 2026-11-21 to 2026-11-21" in pdf
+    assert "All infusions of the site from 2026-11-21 to 2026-12-12" in pdf
 
 
 def test_a_patient_log_and_an_empty_range(ctx, staff, ten_infusions):
@@ -156,8 +165,8 @@ def test_a_patient_log_and_an_empty_range(ctx, staff, ten_infusions):
     assert [n for n in range(1, 5) if f"P001 (WL) Dose {n}" in text] == [1, 2, 3, 4]
     assert "P002" not in text and "Infusions 4 completed 4" in text
     assert document.file_name == "infusion-log-P001.pdf"
-    later = LogFilter(first=date(2026, 11, 22), last=date(2026, 11, 30))
-    empty = one_line("\n".join(pdf_pages(records_log(ctx, staff, later, "pdf").data)))
+    between = LogFilter(first=date(2026, 11, 22), last=date(2026, 11, 27))  # between rounds
+    empty = one_line("\n".join(pdf_pages(records_log(ctx, staff, between, "pdf").data)))
     assert "No infusions match." in empty and "Infusions 0 completed 0" in empty
 
 

@@ -1,7 +1,10 @@
 """Every role × every write action: allowed and done, or refused with nothing written.
 
-The expectations are written from the issue, not read from logic/roles.py, so a wrong entry
-in the permission table fails here.
+The expectations are written from the issues, not read from logic/roles.py, so a wrong entry
+in the permission table fails here. Issue 14 adds the investigator (a physician of the trial):
+enrols, changes the level of later infusions and ends treatment (each signed), may register
+a patient and record a weight, and does nothing at the bedside or in the pharmacy; nurses and
+pharmacists keep their rights.
 """
 
 from __future__ import annotations
@@ -12,7 +15,17 @@ import pytest
 from sqlalchemy import func, select
 
 from infusion_app.logic.coa import coa_from_mapping
-from infusion_app.services import accounts, bedside, infusions, patients, products
+from infusion_app.services import (
+    accounts,
+    bedside,
+    calendar_acts,
+    course_acts,
+    dlt_review,
+    infusions,
+    patient_aes,
+    patients,
+    products,
+)
 from infusion_app.services.context import AppContext, CurrentUser, NotAuthorised
 from infusion_app.store.models import Event
 from tests.conftest import PASSWORD
@@ -21,7 +34,7 @@ from tests.samples import example_coa
 from tests.services.bedside_steps import prepare, run_to_fast_phase
 from tests.stored import stored_events
 
-ROLES = ("admin", "nurse", "pharmacist", "monitor")
+ROLES = ("admin", "nurse", "pharmacist", "monitor", "investigator")
 
 
 @pytest.fixture
@@ -29,6 +42,28 @@ def database_url(tmp_path):  # authorisation does not depend on the database: SQ
     from sqlalchemy.engine import make_url
 
     return make_url(f"sqlite:///{tmp_path / 'authz.sqlite3'}")
+
+
+@pytest.fixture
+def p001_group() -> str:
+    """P001 in group C (four weekly infusions), so that infusion 2 has a place in the plan."""
+    return "C"
+
+
+def _register_p002(ctx: AppContext, staff) -> None:
+    """A second patient, registered by a nurse and not yet enrolled."""
+    patients.register_patient(
+        ctx,
+        staff.nurse,
+        trial_id="P002",
+        initials="ZY",
+        sex="male",
+        weight_kg=70,
+        weight_measured_at=ctx.now(),
+        protocol_id="msc-l-crc",
+        dose_level="2",
+        age_years=61,
+    )
 
 
 def _release_fourth(ctx: AppContext, staff) -> None:
@@ -66,7 +101,7 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
         lambda ctx, who, staff, inf: accounts.unlock(ctx, who, "nurse2"),
     ),
     "register a patient": (
-        {"nurse", "pharmacist"},
+        {"nurse", "pharmacist", "investigator"},
         lambda ctx, who, staff, inf: patients.register_patient(
             ctx,
             who,
@@ -81,7 +116,7 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
         ),
     ),
     "record a weight": (
-        {"nurse", "pharmacist"},
+        {"nurse", "pharmacist", "investigator"},
         lambda ctx, who, staff, inf: patients.record_weight(ctx, who, "P001", "62.0", ctx.now()),
     ),
     "register a product": (
@@ -109,7 +144,11 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
     "create an infusion": (
         {"nurse", "pharmacist"},
         lambda ctx, who, staff, inf: infusions.create_infusion(
-            ctx, who, "P001", "UC-MSC-2026-0002", 2  # 0001 belongs to infusion 1
+            ctx,
+            who,
+            "P001",
+            "UC-MSC-2026-0002",
+            2,  # 0001 belongs to infusion 1
         ),
     ),
     "return a product": (
@@ -212,9 +251,64 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
         {"nurse"},
         lambda ctx, who, staff, inf: bedside.end_observation(ctx, who, inf),
     ),
-    "record a follow-up": (
-        {"nurse"},
-        lambda ctx, who, staff, inf: bedside.record_follow_up(ctx, who, inf, "acute_24h"),
+    "record a visit or check": (
+        {"nurse", "investigator"},
+        lambda ctx, who, staff, inf: calendar_acts.record_visit(
+            ctx, who, "P001", "acute_check:1:24h"
+        ),
+    ),
+    "collect a sample": (
+        {"nurse", "investigator"},
+        lambda ctx, who, staff, inf: calendar_acts.collect_sample(
+            ctx, who, "P001", "immunology_baseline:0d", sample_id="IMM-0001"
+        ),
+    ),
+    "enrol a patient": (
+        {"investigator"},
+        lambda ctx, who, staff, inf: course_acts.enrol_patient(
+            ctx, who, "P002", dose_level="2", password=PASSWORD
+        ),
+    ),
+    "change the dose level": (
+        {"investigator"},
+        lambda ctx, who, staff, inf: course_acts.change_dose_level(
+            ctx,
+            who,
+            "P001",
+            to_level="B",
+            from_infusion=2,
+            reason="grade 3 neutropenia after infusion 1",
+            password=PASSWORD,
+        ),
+    ),
+    "record a patient's adverse event": (
+        {"nurse", "investigator"},
+        lambda ctx, who, staff, inf: patient_aes.record_patient_ae(ctx, who, "P001", PATIENT_AE),
+    ),
+    "report a patient's serious adverse event": (
+        {"nurse", "investigator"},
+        lambda ctx, who, staff, inf: patient_aes.report_patient_sae(
+            ctx, who, "P001", _patient_ae_seq(ctx)
+        ),
+    ),
+    "review a DLT": (
+        {"investigator"},
+        lambda ctx, who, staff, inf: dlt_review.review_dlt(
+            ctx,
+            who,
+            "P001",
+            stream="patient:P001",
+            adverse_event_seq=_patient_ae_seq(ctx),
+            confirmed=True,
+            reason="platelets fell after the infusion, no other cause",
+            password=PASSWORD,
+        ),
+    ),
+    "end the treatment": (
+        {"investigator"},
+        lambda ctx, who, staff, inf: course_acts.end_treatment(
+            ctx, who, "P001", reason="withdrawal", password=PASSWORD
+        ),
     ),
     "correct an entry": (
         {"nurse"},
@@ -243,6 +337,32 @@ def _started(ctx, staff, inf, clock) -> None:
     clock.advance(minutes=30)
     bedside.record_thaw(ctx, staff.nurse, inf)
     bedside.start_infusion(ctx, staff.nurse, inf, PASSWORD, drop_factor_gtt_per_ml=20)
+
+
+# a grade 3 related cytopenia the day after infusion 1 of group C: serious, and a DLT flag
+# (the window runs until 28 days after infusion 4, which is still to come)
+PATIENT_AE = {
+    "term": "Platelet count decreased",
+    "grade": 3,
+    "attribution": "possible",
+    "serious": True,
+}
+
+
+def _patient_ae(ctx, staff, inf, clock) -> None:
+    _ended(ctx, staff, inf, clock)
+    clock.advance(days=1)
+    patient_aes.record_patient_ae(ctx, staff.nurse, "P001", PATIENT_AE)
+
+
+def _patient_ae_seq(ctx: AppContext) -> int:
+    with ctx.db.read() as session:
+        return int(
+            session.scalar(
+                select(func.max(Event.seq)).where(Event.type == "adverse_event_recorded")
+            )
+            or 0
+        )
 
 
 def _ended(ctx, staff, inf, clock) -> None:
@@ -299,8 +419,19 @@ SETUP = {
         clock.advance(minutes=30),
     ),
     "end the observation": _observed,
-    "record a follow-up": _ended,
+    # the 24-hour check's window opens 22 h after the end (the protocol's -2 h)
+    "record a visit or check": lambda ctx, staff, inf, clock: (
+        _ended(ctx, staff, inf, clock),
+        clock.advance(hours=22),
+    ),
     "correct an entry": lambda ctx, staff, inf, clock: prepare(ctx, staff, inf),
+    "enrol a patient": lambda ctx, staff, inf, clock: _register_p002(ctx, staff),
+    "record a patient's adverse event": lambda ctx, staff, inf, clock: (
+        _ended(ctx, staff, inf, clock),
+        clock.advance(days=1),
+    ),
+    "report a patient's serious adverse event": _patient_ae,
+    "review a DLT": _patient_ae,
 }
 
 
@@ -325,7 +456,7 @@ def test_role_and_action(ctx, staff, infusion_id, clock, action: str, role: str)
     else:
         with pytest.raises(NotAuthorised) as error:
             perform(ctx, who, staff, infusion_id)
-        article = "an" if role == "admin" else "a"  # "an admin", not "a admin"
+        article = "an" if role[0] in "aei" else "a"  # "an admin", "an investigator"
         assert str(error.value).startswith(f"{article} {role} may not ")
         assert event_count(ctx) == before  # nothing written, not even half
 
@@ -343,6 +474,8 @@ COVERED = {
     "return_product",
     "discard_product",
     "create_infusion",
+    "record_visit",
+    "collect_sample",
     "bedside dose",
     "bedside verify-dose",
     "bedside check",
@@ -360,9 +493,14 @@ COVERED = {
     "bedside end",
     "bedside observe-end",
     "bedside acknowledge",
-    "bedside follow-up",
     "bedside correct",
     "bedside note",
+    "enrol_patient",
+    "change_dose_level",
+    "end_treatment",
+    "record_patient_ae",
+    "report_patient_sae",
+    "review_dlt",
 }
 
 
@@ -373,7 +511,17 @@ def test_every_service_action_is_in_the_matrix() -> None:
 
     found = {
         name
-        for module in (accounts, bedside, infusions, patients, products)
+        for module in (
+            accounts,
+            bedside,
+            calendar_acts,
+            course_acts,
+            dlt_review,
+            infusions,
+            patient_aes,
+            patients,
+            products,
+        )
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__
         and not name.startswith("_")

@@ -21,7 +21,7 @@ from infusion_app.services.context import AuthenticationFailed, NotAuthorised
 from infusion_app.services.dlt_review import patient_dlts, review_dlt
 from infusion_app.store.models import Event, Signature
 from tests.conftest import PASSWORD, register_p001
-from tests.services.course_steps import give
+from tests.services.ae_course_steps import give
 
 OWN = "patient:P001"
 

@@ -19,9 +19,7 @@ from tests.stored import stored_events
 
 
 def notes(ctx, infusion_id):
-    return [
-        e for e in stored_events(ctx, infusion_id) if e.type == "note_added"
-    ]
+    return [e for e in stored_events(ctx, infusion_id) if e.type == "note_added"]
 
 
 def test_a_note_is_allowed_as_soon_as_the_infusion_exists(ctx, staff, infusion_id, clock):
@@ -74,9 +72,7 @@ def test_a_late_note_after_the_observation_ended_is_still_allowed(ctx, staff, in
     clock.advance(minutes=30)  # 11:55
     outcome = bedside.NOTE(ctx, staff.nurse, infusion_id, text="went home well, 11:50")
     assert outcome.state.observation_ended_at is not None  # the note changes nothing else
-    assert [e.type for e in stored_events(ctx, infusion_id)][-1] == (
-        EventType.NOTE_ADDED.value
-    )
+    assert [e.type for e in stored_events(ctx, infusion_id)][-1] == (EventType.NOTE_ADDED.value)
 
 
 def test_only_a_nurse_writes_a_note(ctx, staff, infusion_id):

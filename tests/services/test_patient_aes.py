@@ -1,7 +1,7 @@
 """Adverse events recorded against the patient: when they may begin, their DLT flag by the
 protocol's anchor, the SAE report, and who may record them.
 
-Times (tests/services/course_steps.py): the clock starts Saturday 2026-11-21 08:00 UTC; P001
+Times (tests/services/ae_course_steps.py): the clock starts Saturday 2026-11-21 08:00 UTC; P001
 is registered and enrolled then; infusion n is given on day 7(n-1) from the clock at 08:00,
 so it starts at 08:35 UTC: T1 = 2026-11-21 08:35, T2 = 11-28 08:35, T3 = 12-05 08:35,
 T4 = 12-12 08:35 (each exactly on its rolling target date, inside its window).
@@ -24,7 +24,7 @@ from infusion_app.services.course_read import load_course
 from infusion_app.services.patients import find_patient
 from tests.conftest import PASSWORD, register_p001
 from tests.samples import example_coa
-from tests.services.course_steps import give
+from tests.services.ae_course_steps import give
 from tests.stored import stored_events
 
 T0 = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)  # the clock's start: registration, enrolment

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from infusion_app.logic.coa import coa_from_mapping
+from infusion_app.logic.course import CourseRefused
 from infusion_app.logic.errors import InputError
 from infusion_app.services import audit, bedside, infusions, products
 from infusion_app.services.context import AppContext
@@ -69,11 +70,14 @@ def test_the_bag_follows_its_infusion_to_administered(ctx, staff, infusion_id, c
     assert audit.verify_log(ctx).ok
 
 
+@pytest.mark.parametrize("p001_group", ["C"])  # a second infusion has a place
 def test_a_bag_already_bound_is_refused_for_a_second_infusion(ctx, staff, infusion_id, clock):
-    # the issue's case: the same bag infused three times into the same patient
-    for number in (2, 3):
-        with pytest.raises(InputError, match="belongs to infusion P001/1 already"):
-            infusions.create_infusion(ctx, staff.nurse, "P001", "UC-MSC-2026-0001", number)
+    # the issue's case: the same bag infused three times into the same patient; the third
+    # is now refused by the plan before its bag is looked at (the next infusion is number 2)
+    with pytest.raises(InputError, match="belongs to infusion P001/1 already"):
+        infusions.create_infusion(ctx, staff.nurse, "P001", "UC-MSC-2026-0001", 2)
+    with pytest.raises(CourseRefused, match="is number 2, not 3"):
+        infusions.create_infusion(ctx, staff.nurse, "P001", "UC-MSC-2026-0001", 3)
     run_to_fast_phase(ctx, staff, infusion_id, clock)
     with pytest.raises(InputError, match="belongs to infusion P001/1 already"):
         infusions.create_infusion(ctx, staff.nurse, "P001", "UC-MSC-2026-0001", 2)
@@ -81,6 +85,7 @@ def test_a_bag_already_bound_is_refused_for_a_second_infusion(ctx, staff, infusi
     infusions.create_infusion(ctx, staff.nurse, "P001", second_bag(ctx, staff), 2)
 
 
+@pytest.mark.parametrize("p001_group", ["C"])
 def test_return_before_the_start_and_discard_with_signed_reasons(ctx, staff, infusion_id, clock):
     bag = second_bag(ctx, staff)
     products.return_product(
@@ -115,8 +120,10 @@ def test_a_wrong_password_returns_nothing(ctx, staff, registered):
 
 
 def test_two_stations_binding_one_bag_at_once(fresh_postgres, clock):
-    """PostgreSQL, two stations: both try to create an infusion with the same bag while a
-    third connection holds the bag's stream; when it lets go, exactly one binding wins."""
+    """PostgreSQL, two stations: both try to create infusion 1 of P001 with its bag while a
+    third connection holds the bag's stream. The first waits for the bag; the second waits
+    behind it for the patient's stream (one course, one creation at a time). When the bag is
+    let go, exactly one binding wins and the second is refused: the infusion exists now."""
     from tests.conftest import make_staff, register_p001
 
     url = fresh_postgres.render_as_string(hide_password=False)
@@ -133,7 +140,7 @@ def test_two_stations_binding_one_bag_at_once(fresh_postgres, clock):
     def create(index: int) -> None:
         try:
             outcomes[index] = infusions.create_infusion(
-                stations[index], staff.nurse, "P001", bag, index + 1
+                stations[index], staff.nurse, "P001", bag, 1
             )
         except Exception as error:  # the loser's refusal is the expected outcome
             outcomes[index] = error
@@ -162,7 +169,8 @@ def test_two_stations_binding_one_bag_at_once(fresh_postgres, clock):
         won = [o for o in outcomes.values() if isinstance(o, int)]
         lost = [o for o in outcomes.values() if isinstance(o, InputError)]
         assert len(won) == 1 and len(lost) == 1, outcomes
-        assert "one bag, one infusion" in str(lost[0])
+        assert str(lost[0]) == "number: patient P001 has an infusion 1 already"
+        assert [t for t, _ in product_log(stations[0], bag)].count("product_assigned") == 1
         assert audit.verify_log(stations[0]).ok
     finally:
         holder.dispose()

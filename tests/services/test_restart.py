@@ -43,3 +43,53 @@ def test_reopening_later_gives_the_same_due_and_overdue_items(
         True,
         "medium",
     )
+
+
+def test_the_patients_course_rebuilt_by_a_fresh_context_equals_the_running_one(
+    ctx, staff, clock, database_url
+):
+    """After each act of a course (enrolment, infusions, a level change, a late start with
+    its deviation, the end of treatment), a fresh context opened on the stored log computes
+    the same facts and the same plan as the running app, at the same moment."""
+    from infusion_app.services import course_acts
+    from tests.conftest import PASSWORD
+    from tests.services.course_steps import course_of, enrolled, give, local
+
+    def same_after_restart() -> None:
+        running = course_of(ctx, "P001")
+        fresh_db = open_database(database_url, clock())
+        try:
+            fresh = AppContext(
+                db=fresh_db, station="another-station", clock=FakeClock(clock()), hasher=FAST_HASHER
+            )
+            assert course_of(fresh, "P001") == running
+        finally:
+            fresh_db.dispose()
+
+    clock.now = local(2026, 11, 23, 8, 30)  # a Monday
+    enrolled(ctx, staff, "P001", "ucmsc-cart-cytopenia", "C")
+    same_after_restart()
+    give(ctx, staff, clock, "P001", 1)  # 23 Nov 09:05 local
+    same_after_restart()
+    course_acts.change_dose_level(
+        ctx,
+        staff.investigator,
+        "P001",
+        to_level="B",
+        from_infusion=2,
+        reason="two infusions are enough after the marrow recovered",
+        password=PASSWORD,
+    )
+    same_after_restart()
+    # infusion 2's window (30 Nov, -1/+2 days) closed on 3 Dec 00:00 local: late, with reason
+    clock.now = local(2026, 12, 4, 8, 30)
+    give(ctx, staff, clock, "P001", 2, deviation_reason="bed shortage on the ward")
+    same_after_restart()
+    course_acts.end_treatment(
+        ctx, staff.investigator, "P001", reason="completed", password=PASSWORD
+    )
+    same_after_restart()
+    facts, plan = course_of(ctx, "P001")
+    assert plan.planned_total == 2  # group B from infusion 2 on
+    assert plan.infusion(2).deviation == "bed shortage on the ward"
+    assert facts.end is not None and facts.end.reason.value == "completed"

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from infusion_app.logic.errors import InputError
-from infusion_app.services import accounts, bedside, patients
+from infusion_app.services import accounts, bedside, calendar_acts, patients
 from infusion_app.services.context import AppContext
 from infusion_app.store.models import Event
 from tests.conftest import PASSWORD
@@ -56,10 +56,10 @@ def test_a_station_name_is_checked_when_the_context_is_made(ctx):
             "product_id",
         ),
         (
-            lambda c, s, i: bedside.record_follow_up(
-                c, s.nurse, i, "acute_24h", finding="a\u2028b"
+            lambda c, s, i: calendar_acts.record_visit(
+                c, s.nurse, "P001", "acute_check:1:24h", note="a\u2028b"
             ),
-            "finding",
+            "note",
         ),
     ],
 )  # fmt: skip

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.logic.infusion_state import Step
 from infusion_app.services import bedside, infusions, products, views
@@ -17,6 +19,7 @@ def day(clock):
     return start, start + timedelta(days=1)
 
 
+@pytest.mark.parametrize("p001_group", ["C"])  # infusion 2 has a place in the plan
 def test_ward_list_and_monitor_range(ctx, staff, infusion_id, clock):
     # infusion 1: run and finished on the 21st (observation end 11:25)
     run_to_fast_phase(ctx, staff, infusion_id, clock)  # 08:52

@@ -303,10 +303,6 @@ class BedsideMachine(RuleBasedStateMachine):
     def observe_end(self) -> None:
         self._do(lambda: bedside.end_observation(self.ctx, self.people["nurse"], self.id))
 
-    @rule(check=st.sampled_from(["acute_24h", "week_4", "week_9"]))
-    def follow_up(self, check: str) -> None:
-        self._do(lambda: bedside.record_follow_up(self.ctx, self.people["nurse"], self.id, check))
-
     @rule(pick=st.integers(min_value=1, max_value=60), minutes=st.integers(-20, 20))
     def correct_time(self, pick: int, minutes: int) -> None:
         events = stored_events(self.ctx, self.id)

@@ -55,10 +55,11 @@ def ui_staff(ui_ctx: AppContext) -> Staff:
 
 
 @pytest.fixture
-def ward_infusion(ui_ctx: AppContext, ui_staff: Staff, clock: FakeClock) -> int:
-    """P001 (63.5 kg, group A) with its product released and infusion 1 created."""
+def ward_infusion(ui_ctx: AppContext, ui_staff: Staff, clock: FakeClock, p001_group: str) -> int:
+    """P001 (63.5 kg, group A unless told) with its product released and infusion 1 created."""
+    staff = ui_staff
     product = register_p001(
-        ui_ctx, ui_staff.nurse, ui_staff.pharmacist, clock, ui_staff.investigator
+        ui_ctx, staff.nurse, staff.pharmacist, clock, staff.investigator, dose_level=p001_group
     )
     products.release_product(ui_ctx, ui_staff.pharmacist, product, PASSWORD)
     return infusions.create_infusion(ui_ctx, ui_staff.nurse, "P001", product, 1)

@@ -111,6 +111,7 @@ class HeldTasks:
             on_done(value)
 
 
+@pytest.mark.parametrize("p001_group", ["C"])  # two infusions of P001
 def test_the_monitor_shows_the_record_last_selected_when_loads_finish_out_of_order(
     qtbot, ui_ctx, ui_staff, ward_infusion, clock
 ):

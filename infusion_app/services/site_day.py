@@ -1,0 +1,224 @@
+"""The nurse's list is the site's day: what is to be done today for every patient of the site.
+
+Three kinds of row, read in one transaction:
+
+- **today's infusions**, exactly as the worklist showed them before (an entry today, or not
+  finished; ``station`` narrows them to one station's);
+- **calendar items** of every enrolled patient: due now (their window is open), opening later
+  today (the protocol's local day), or overdue: their window closed and nothing was recorded,
+  kept on the list for as long as the protocol's back-entry limit still lets them be entered
+  late with a reason. The 24-hour acute check is overdue at its window's end;
+- **every open SAE report**, from infusion streams and from the patient's own stream, whatever
+  happened to the infusion (ended, observed, days ago), until the report is recorded.
+
+Nothing is stored about the day: it is recomputed from the log and ``now``, so two stations
+and a restart show the same list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from infusion_app.logic.backentry import back_entry_limit
+from infusion_app.logic.course import (
+    CalendarStatus,
+    Occurrence,
+    calendar,
+    day_start,
+    local_date,
+)
+from infusion_app.logic.event_types import patient_stream
+from infusion_app.logic.events import AdverseEventRecorded, SaeReported
+from infusion_app.logic.infusion_state import RecordedEvent
+from infusion_app.logic.messages import Message
+from infusion_app.logic.protocol import Protocol
+from infusion_app.logic.transitions import effective_events
+from infusion_app.services.context import AppContext
+from infusion_app.services.course_read import LoadedCourse, load_course
+from infusion_app.services.views import InfusionRow, list_infusions
+from infusion_app.store.models import Patient
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    """A visit, check, assessment or sample of a patient's calendar to be done today."""
+
+    trial_id: str
+    initials: str
+    key: str  # what ``visit record`` / ``sample collect`` take
+    label: Message  # "Follow-up visit, week 4"
+    kind: str  # visit, check, assessment, sample
+    opens: datetime | None  # None: a before-the-anchor item, due from enrolment
+    closes: datetime | None  # exclusive
+    status: CalendarStatus  # due, upcoming (opens later today) or missed (overdue)
+
+    @property
+    def is_sample(self) -> bool:
+        return self.kind == "sample"
+
+    @property
+    def overdue(self) -> bool:
+        return self.status is CalendarStatus.MISSED
+
+
+@dataclass(frozen=True)
+class SaeReportRow:
+    """A serious adverse event whose report is not recorded yet, with its deadline."""
+
+    trial_id: str
+    initials: str
+    stream: str  # "infusion:P001/1" or "patient:P001"
+    infusion_id: int | None  # None: recorded against the patient
+    infusion_number: int | None
+    adverse_event_seq: int
+    term: str
+    grade: int
+    due_at: datetime
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class SiteDay:
+    now: datetime
+    infusions: tuple[InfusionRow, ...]
+    calendar: tuple[CalendarRow, ...]
+    sae_reports: tuple[SaeReportRow, ...]
+
+
+def site_day(
+    ctx: AppContext,
+    now: datetime | None = None,
+    *,
+    station: str | None = None,
+    trial_id: str = "",
+) -> SiteDay:
+    """The site's day at ``now``; ``trial_id`` (a fragment) narrows every list to the
+    matching patients, ``station`` only the infusions."""
+    moment = now or ctx.now()
+    midnight = moment.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    infusions = list_infusions(
+        ctx,
+        since=midnight,
+        until=midnight + timedelta(days=1),
+        trial_id=trial_id,
+        station=station,
+        open_ones=True,
+        now=moment,
+    )
+    items: list[CalendarRow] = []
+    reports: list[SaeReportRow] = []
+    with ctx.db.read() as session:
+        query = select(Patient).order_by(Patient.trial_id)
+        if trial_id.strip():
+            query = query.where(Patient.trial_id.ilike(f"%{trial_id.strip()}%"))
+        for patient in session.execute(query).scalars().all():
+            course = load_course(ctx, session, patient)
+            items.extend(calendar_rows(course, moment))
+            reports.extend(open_reports(course, moment))
+    far = datetime.max.replace(tzinfo=moment.tzinfo)
+    items.sort(key=lambda r: (not r.overdue, r.closes or far, r.trial_id, r.key))
+    reports.sort(key=lambda r: (r.due_at, r.trial_id, r.adverse_event_seq))
+    return SiteDay(moment, tuple(infusions), tuple(items), tuple(reports))
+
+
+def calendar_rows(course: LoadedCourse, now: datetime) -> list[CalendarRow]:
+    """The patient's calendar items of the day; none before enrolment (no course yet) nor
+    for a protocol that plans no course (an infusion begun under 1.1.0)."""
+    protocol, facts = course.protocol, course.facts
+    if facts.enrolment is None or not protocol.plans_courses:
+        return []
+    tomorrow = _tomorrow(protocol, now)
+    limit = back_entry_limit(protocol)
+    return [
+        CalendarRow(
+            course.patient.trial_id,
+            course.patient.initials,
+            o.key,
+            o.label,
+            o.item.kind,
+            o.opens,
+            o.closes,
+            o.status,
+        )
+        for o in calendar(protocol, facts, now)
+        if _on_the_day(o, now, tomorrow, limit)
+    ]
+
+
+def _on_the_day(o: Occurrence, now: datetime, tomorrow: datetime, limit: timedelta) -> bool:
+    if o.status is CalendarStatus.DUE:
+        return True
+    if o.status is CalendarStatus.UPCOMING:
+        return o.opens is not None and o.opens < tomorrow
+    if o.status is CalendarStatus.MISSED:
+        # still recordable late (with a reason) within the back-entry limit
+        return o.closes is not None and now - o.closes <= limit
+    return False
+
+
+def _tomorrow(protocol: Protocol, now: datetime) -> datetime:
+    zone = protocol.zone
+    return day_start(local_date(now, zone) + timedelta(days=1), zone)
+
+
+def open_reports(course: LoadedCourse, now: datetime) -> list[SaeReportRow]:
+    """Every SAE of the patient whose report is not recorded, from each infusion's folded
+    state and from the patient's own stream."""
+    patient = course.patient
+    rows = []
+    for infusion in course.infusions:
+        for entry in infusion.state.adverse_events:
+            if entry.report_due_at is None or entry.reported_at is not None:
+                continue
+            rows.append(
+                SaeReportRow(
+                    patient.trial_id,
+                    patient.initials,
+                    infusion.stream,
+                    infusion.infusion_id,
+                    infusion.number,
+                    entry.seq,
+                    entry.event.name,
+                    entry.event.grade,
+                    entry.report_due_at,
+                    now >= entry.report_due_at,
+                )
+            )
+    for seq, data in _patient_reports_open(course.events):
+        assert data.report_due_at is not None
+        rows.append(
+            SaeReportRow(
+                patient.trial_id,
+                patient.initials,
+                patient_stream(patient.trial_id),
+                None,
+                None,
+                seq,
+                data.other_term or data.term,
+                data.grade,
+                data.report_due_at,
+                now >= data.report_due_at,
+            )
+        )
+    return rows
+
+
+def _patient_reports_open(
+    events: tuple[RecordedEvent, ...],
+) -> list[tuple[int, AdverseEventRecorded]]:
+    """The patient stream's serious AEs (as corrected) with no ``sae_reported`` for them."""
+    effective = effective_events(list(events))
+    reported = {e.data.adverse_event_seq for e in effective if isinstance(e.data, SaeReported)}
+    return [
+        (e.seq, e.data)
+        for e in effective
+        if isinstance(e.data, AdverseEventRecorded)
+        and e.data.report_due_at is not None
+        and e.seq not in reported
+    ]
+
+
+__all__ = ["CalendarRow", "SaeReportRow", "SiteDay", "site_day"]
