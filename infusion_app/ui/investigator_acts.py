@@ -34,6 +34,7 @@ from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import failure_text, touch_sized
 from infusion_app.ui.signature_dialog import SignatureDialog
 from infusion_app.ui.tasks import Tasks
+from infusion_app.ui.translations import shown
 
 # for lupdate: what each signature means, and the reasons to end treatment, translated
 MEANINGS = (
@@ -179,7 +180,7 @@ class InvestigatorActs(QWidget):
                 ),
                 self._time_field(view),
             ],
-            self.tr("Infusion 1 is due from the enrolment; it is done once."),
+            self.tr("The first infusion is due from the enrolment; a patient is enrolled once."),
         )
         if values is None:
             return
@@ -313,11 +314,12 @@ class InvestigatorActs(QWidget):
         if view is None or row is None or not row.dlt or row.review is not None:
             return
         verdicts = {self.tr("confirmed: a DLT"): True, self.tr("rejected: not a DLT"): False}
+        where = shown(row.where)
         event = self.tr("{0} grade {1}, started {2}").format(
             row.term, row.grade, view.local(row.started_at)
         )
         values = self._form(
-            self.tr("Review the DLT flag of {0} #{1}").format(row.stream, row.seq),
+            self.tr("Review the DLT flag of adverse event #{0} ({1})").format(row.seq, where),
             [
                 Field("verdict", self.tr("Verdict"), next(iter(verdicts)), tuple(verdicts)),
                 Field("reason", self.tr("Reason")),
@@ -330,8 +332,8 @@ class InvestigatorActs(QWidget):
             return
         confirmed = verdicts[values["verdict"]]
         self._sign(
-            self.tr("DLT review of {0} #{1} ({2}): {3} ({4})").format(
-                row.stream, row.seq, event, values["verdict"], values["reason"]
+            self.tr("DLT review of adverse event #{0} ({1}), {2}: {3} ({4})").format(
+                row.seq, where, event, values["verdict"], values["reason"]
             ),
             word("reviewed"),
             lambda user, password: review_dlt(
@@ -344,7 +346,9 @@ class InvestigatorActs(QWidget):
                 reason=values["reason"],
                 password=password,
             ),
-            self.tr("DLT {0} #{1} reviewed: {2}.").format(row.stream, row.seq, values["verdict"]),
+            self.tr("Adverse event #{0} ({1}) reviewed: {2}.").format(
+                row.seq, where, values["verdict"]
+            ),
         )
 
     # --- shared steps -------------------------------------------------------------------
@@ -357,9 +361,9 @@ class InvestigatorActs(QWidget):
         now = self.ctx.now().astimezone(view.zone)
         return Field(
             "at",
-            self.tr("Time (YYYY-MM-DD HH:MM, {0})").format(view.zone_name),
+            self.tr("Time ({0})").format(view.zone_name),
             now.strftime("%Y-%m-%d %H:%M"),
-            hint=self.tr("leave as offered for now"),
+            hint="YYYY-MM-DD HH:MM",
         )
 
     def _timing(self, view: PatientView, text: str) -> Timing | None:

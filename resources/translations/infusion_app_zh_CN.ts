@@ -1079,278 +1079,273 @@
   <context>
     <name>InvestigatorActs</name>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="40" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="41" />
       <source>enrolled</source>
       <translation>已入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="41" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="42" />
       <source>approved</source>
       <translation>已批准</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="42" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="43" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="43" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="44" />
       <source>reviewed</source>
       <translation>已审阅</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="46" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="47" />
       <source>completed</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="47" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="48" />
       <source>toxicity</source>
       <translation>毒性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="48" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="49" />
       <source>progression</source>
       <translation>疾病进展</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="49" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="50" />
       <source>withdrawal</source>
       <translation>退出</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="50" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="51" />
       <source>death</source>
       <translation>死亡</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="51" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="52" />
       <source>other</source>
       <translation>其他</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="110" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="111" />
       <source>&amp;Enrol…</source>
       <translation>入组(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="113" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="114" />
       <source>Change &amp;level…</source>
       <translation>变更剂量水平(&amp;L)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="116" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="117" />
       <source>End &amp;treatment…</source>
       <translation>结束治疗(&amp;T)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="119" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="120" />
       <source>&amp;Review DLT…</source>
       <translation>审核 DLT(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="132" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="133" />
       <source>choose a patient first</source>
       <translation>请先选择患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="134" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="135" />
       <source>enrolled already</source>
       <translation>已入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="136" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="137" />
       <source>not enrolled yet</source>
       <translation>尚未入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="138" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="139" />
       <source>treatment has ended</source>
       <translation>治疗已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="150" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="151" />
       <source>select a flagged adverse event first</source>
       <translation>请先选择一条已标记的不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="152" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="153" />
       <source>this adverse event is not flagged as a DLT</source>
       <translation>此不良事件未被标记为 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="154" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="155" />
       <source>reviewed already</source>
       <translation>已审阅</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="172" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="173" />
       <source>Enrol patient {0}</source>
       <translation>患者 {0} 入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="176" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="177" />
       <source>Dose level</source>
       <translation>剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="182" />
-      <source>Infusion 1 is due from the enrolment; it is done once.</source>
-      <translation>入组后即可进行第 1 次输注；入组只进行一次。</translation>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="183" />
+      <source>The first infusion is due from the enrolment; a patient is enrolled once.</source>
+      <translation>入组后即可进行第一次输注；每位患者只入组一次。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="191" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="322" />
+      <source>Review the DLT flag of adverse event #{0} ({1})</source>
+      <translation>审核不良事件 #{0}（{1}）的 DLT 标记</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="335" />
+      <source>DLT review of adverse event #{0} ({1}), {2}: {3} ({4})</source>
+      <translation>不良事件 #{0}（{1}）的 DLT 审核，{2}：{3}（{4}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="349" />
+      <source>Adverse event #{0} ({1}) reviewed: {2}.</source>
+      <translation>不良事件 #{0}（{1}）已审核：{2}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="364" />
+      <source>Time ({0})</source>
+      <translation>时间（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="192" />
       <source>Enrolment of patient {0} in {1} at dose level {2}{3}</source>
       <translation>患者 {0} 入组 {1}，剂量水平 {2}{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="204" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="205" />
       <source>Patient {0} enrolled at {1}.</source>
       <translation>患者 {0} 已入组，剂量水平 {1}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="215" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="216" />
       <source>Change the dose level of patient {0}</source>
       <translation>变更患者 {0} 的剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="219" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="220" />
       <source>New dose level</source>
       <translation>新剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="223" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="224" />
       <source>From infusion</source>
       <translation>自第几次输注起</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="224" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="225" />
       <source>Reason for the change</source>
       <translation>变更原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="228" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="229" />
       <source>Now at {0}. An infusion that exists already keeps its level (up to infusion {1}).</source>
       <translation>当前为 {0}。已建立的输注保持原剂量水平（至第 {1} 次输注）。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="231" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="232" />
       <source>Now at {0}.</source>
       <translation>当前为 {0}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="245" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="246" />
       <source>Dose level of patient {0} from infusion {1} on: {2} to {3} ({4}){5}</source>
       <translation>患者 {0} 自第 {1} 次输注起的剂量水平：{2} 改为 {3}（{4}）{5}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="265" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="266" />
       <source>Patient {0}: infusions from {1} on at {2}.</source>
       <translation>患者 {0}：自第 {1} 次输注起为 {2}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="276" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="277" />
       <source>End the treatment of patient {0}</source>
       <translation>结束患者 {0} 的治疗</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="278" />
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="323" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="279" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="325" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="279" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="280" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="279" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="280" />
       <source>required for 'other'</source>
       <translation>选择“其他”时必填</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="282" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="283" />
       <source>No more infusions; after death or withdrawal no more visits either.</source>
       <translation>不再输注；死亡或退出后也不再访视。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="292" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="293" />
       <source>End of treatment of patient {0}: {1}{2}{3}</source>
       <translation>患者 {0} 结束治疗：{1}{2}{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="306" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="307" />
       <source>Treatment of patient {0} ended ({1}).</source>
       <translation>患者 {0} 的治疗已结束（{1}）。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="315" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="316" />
       <source>confirmed: a DLT</source>
       <translation>确认：属于 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="315" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="316" />
       <source>rejected: not a DLT</source>
       <translation>否决：不属于 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="316" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="318" />
       <source>{0} grade {1}, started {2}</source>
       <translation>{0} {1} 级，开始于 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="320" />
-      <source>Review the DLT flag of {0} #{1}</source>
-      <translation>审核 {0} #{1} 的 DLT 标记</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="322" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="324" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="325" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="327" />
       <source>Flagged by the rules: {0}. Whether it counts as a DLT is your call.</source>
       <translation>按规则标记：{0}。是否计为 DLT 由您判断。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="333" />
-      <source>DLT review of {0} #{1} ({2}): {3} ({4})</source>
-      <translation>{0} #{1}（{2}）的 DLT 审核：{3}（{4}）</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="347" />
-      <source>DLT {0} #{1} reviewed: {2}.</source>
-      <translation>DLT {0} #{1} 已审核：{2}。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="360" />
-      <source>Time (YYYY-MM-DD HH:MM, {0})</source>
-      <translation>时间（YYYY-MM-DD HH:MM，{0}）</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="362" />
-      <source>leave as offered for now</source>
-      <translation>保持默认即为现在</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="380" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="384" />
       <source>Entered late</source>
       <translation>补录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="381" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="385" />
       <source>Why is it entered late?</source>
       <translation>为何补录？</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="382" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="386" />
       <source>Done at {0}, recorded now: the record says why.</source>
       <translation>实际于 {0} 完成，现在记录：记录中须说明原因。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="392" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="396" />
       <source>, done at {0}{1}</source>
       <translation>，完成于 {0}{1}</translation>
     </message>

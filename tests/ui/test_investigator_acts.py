@@ -85,7 +85,7 @@ def test_an_investigator_enrols_a_registered_patient(
         (
             "Enrol patient P001",
             ["dose_level", "at"],
-            "Infusion 1 is due from the enrolment; it is done once.",
+            "The first infusion is due from the enrolment; a patient is enrolled once.",
         ),
     )
     assert answers.asked[1] == (
@@ -213,7 +213,9 @@ def test_an_investigator_reviews_a_flagged_dlt_on_its_row(
     answers.forms.append({"verdict": "confirmed: a DLT", "reason": "no other cause found"})
     answers.passwords.append(PASSWORD)
     alt(qtbot, window, Qt.Key.Key_R, answers)
-    assert page.message.text() == (f"DLT patient:P001 #{flagged.seq} reviewed: confirmed: a DLT.")
+    assert (
+        page.message.text() == f"Adverse event #{flagged.seq} (patient) reviewed: confirmed: a DLT."
+    )
     (entry,) = signed_entries(ui_ctx)[1:]  # after the enrolment
     assert entry[:3] == (
         "dlt_reviewed",

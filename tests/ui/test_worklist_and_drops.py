@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from infusion_app.services import products, views
+from infusion_app.services import course_acts, products, views
 from infusion_app.ui.drop_counter import DropCounter
 from tests.conftest import PASSWORD
 from tests.samples import example_coa
@@ -47,6 +47,10 @@ def test_register_a_patient_create_an_infusion_and_open_it(
     # 07:45 station time on the test clock's day (the station runs in UTC here)
     assert patient.weight_measured_at.isoformat() == "2026-11-21T07:45:00+00:00"
 
+    # no infusion before the investigator enrols the patient (issue 14's enrolment gate)
+    course_acts.enrol_patient(
+        ui_ctx, ui_staff.investigator, "P001", dose_level="A", password=PASSWORD
+    )
     products.register_product(ui_ctx, ui_staff.pharmacist, coa_from_mapping(example_coa()))
     products.release_product(ui_ctx, ui_staff.pharmacist, "UC-MSC-2026-0001", PASSWORD)
     answers.forms.append({"trial_id": "P001", "product_id": "UC-MSC-2026-0001", "number": "1"})
