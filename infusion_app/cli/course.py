@@ -84,6 +84,7 @@ def run_course(ctx: AppContext, args: argparse.Namespace) -> int:
             reason=args.why,
             password=password,
             at=at,
+            back_entry_reason=args.reason,
         )
         said = (
             f"patient {args.patient}: infusions from {args.from_infusion} on at "

@@ -79,12 +79,15 @@ def change_dose_level(
     reason: str,
     password: str,
     at: datetime | None = None,
+    back_entry_reason: str | None = None,
 ) -> None:
     """Give infusions ``from_infusion`` on at ``to_level`` (a dose modification or
     de-escalation), signed "approved", with the reason. Never retroactive: an infusion that
-    exists already keeps its level."""
+    exists already keeps its level. A change decided on paper during a downtime (``at``) says
+    why it is entered late (``back_entry_reason``), apart from the reason for the change."""
     to_level = check_text("to_level", to_level, DOSE_LEVEL_MAX)
     reason = free_text("reason", reason)
+    back_entry_reason = optional_free_text("reason", back_entry_reason)
 
     def act(session: Session, user: User, now: datetime) -> None:
         course = _course(ctx, session, trial_id)
@@ -125,7 +128,15 @@ def change_dose_level(
             from_level=current, to_level=to_level, from_infusion=from_infusion, reason=reason
         )
         _signed_event(
-            ctx, session, user, course.patient, model, SignatureMeaning.APPROVED, now, when, None
+            ctx,
+            session,
+            user,
+            course.patient,
+            model,
+            SignatureMeaning.APPROVED,
+            now,
+            when,
+            back_entry_reason,
         )
 
     signed_act(ctx, actor, Action.CHANGE_DOSE_LEVEL, password, act)

@@ -191,6 +191,7 @@ class PatientView:
     enrolment_text: Message  # "enrolled ... at C, signed by ..." or "not enrolled yet"
     current_level: str  # the level of the next infusion (or of the last, when none is next)
     current_level_label: str  # the protocol's words for it ("Group C: ...")
+    dose_levels: tuple[tuple[str, str], ...]  # the protocol's (id, label): an act's choices
     level_changes: tuple[LevelChangeView, ...]
     planned_total: int | None  # N of a fixed course; None for "at least min_infusions"
     min_infusions: int | None
@@ -293,6 +294,7 @@ def build_view(course: LoadedCourse, now: datetime) -> PatientView:
         ),
         current_level=level,
         current_level_label=protocol.dose_level(level).label,
+        dose_levels=tuple((d.id, d.label) for d in protocol.dose_levels),
         level_changes=tuple(
             _level_change(c, _act(c.at, c.by, c.seq, signers))
             for c in sorted(facts.level_changes, key=lambda c: c.seq)

@@ -1,4 +1,4 @@
-"""The patient's course on one page (read-only): enrolment and level, the plan ("infusion n of
+"""The patient's course on one page: enrolment and level, the plan ("infusion n of
 N", each infusion's target, window and status, the next one), the visit and sample calendar,
 the adverse events with their DLT flag and SAE report, and the weights.
 
@@ -6,6 +6,9 @@ Everything shown comes from one service call (:func:`services.patient_view.patie
 run off the UI thread; the window calls :meth:`PatientPage.refresh` when the record changes
 (ui/record_watch.py), so a visit recorded at another station shows here within 2 s. Times are
 the protocol's local time (its day windows are counted there), with the zone named.
+
+An investigator also acts on the course from here (ui/investigator_acts.py: enrol, change the
+level, end treatment, review a flagged DLT); for every other role the page only reads.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from infusion_app.logic.course import CalendarStatus, PlanStatus
 from infusion_app.services import views
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.patient_view import PatientView, SaeState, patient_view
+from infusion_app.ui.investigator_acts import InvestigatorActs, may_act
 from infusion_app.ui.look import HEADING_STYLE, failure_text, read_only_table, say, touch_sized
 from infusion_app.ui.rows_table import ROW, Tint
 from infusion_app.ui.tasks import Tasks
@@ -69,8 +73,12 @@ class PatientPage(QWidget):
         self.user: CurrentUser | None = None
         self.view: PatientView | None = None
         self.trial_id = ""
+        self.acts: InvestigatorActs | None = None  # built for a role that may act
         # reads finish out of order: only the answer to the latest request is shown
         self._request = 0
+        # the message says a read (under way or failed), cleared by the next good read; an
+        # act's outcome stays through the reads that follow it
+        self._reading = False
 
         heading = QLabel(self.tr("Patient course"))
         heading.setStyleSheet(HEADING_STYLE)
@@ -89,7 +97,7 @@ class PatientPage(QWidget):
         self.show_button = QPushButton(self.tr("&Show"))
         self.show_button.setObjectName("showCourse")
         self.show_button.clicked.connect(self._chosen)
-        refresh = QPushButton(self.tr("Refresh (F5)"))
+        refresh = self.refresh_button = QPushButton(self.tr("Refresh (F5)"))
         refresh.setShortcut("F5")
         refresh.clicked.connect(self.refresh)
         touch_sized(self.patient, self.show_button, refresh)
@@ -140,6 +148,7 @@ class PatientPage(QWidget):
             ]
         )
         self.adverse.setObjectName("courseAdverseEvents")
+        self.adverse.selection_changed.connect(self._adverse_event_chosen)
         self.weights = read_only_table(
             [self.tr("Weight (kg)"), self.tr("Measured"), self.tr("Recorded by")]
         )
@@ -165,6 +174,8 @@ class PatientPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.summary)
         layout.addWidget(self.next_line)
+        self.acts_place = QHBoxLayout()
+        layout.addLayout(self.acts_place)
         layout.addWidget(self.sections, 1)
         layout.addWidget(self.message)
         self.setTabOrder(self.patient, self.show_button)
@@ -173,6 +184,31 @@ class PatientPage(QWidget):
 
     def set_user(self, user: CurrentUser | None) -> None:
         self.user = user
+        if self.acts is None and user is not None and may_act(user):
+            self.acts = InvestigatorActs(self.ctx, self.tasks, user, self)
+            self.acts.setObjectName("courseActs")
+            self.acts.done.connect(lambda text: self._acted(text, ok=True))
+            self.acts.refused.connect(lambda text: self._acted(text, ok=False))
+            self.acts_place.addWidget(self.acts)
+            self.acts.show_view(self.view)
+            last = self.refresh_button
+            for button in self.acts.findChildren(QPushButton):
+                self.setTabOrder(last, button)
+                last = button
+            self.setTabOrder(last, self.sections)
+
+    def _acted(self, text: str, *, ok: bool) -> None:
+        """An act's outcome stays said while the course is read again."""
+        self._reading = False
+        say(self.message, text, ok=ok, error=not ok)
+        self.refresh()
+
+    def _adverse_event_chosen(self) -> None:
+        if self.acts is None:
+            return
+        index = self.adverse.currentRow()
+        rows = self.view.adverse_events if self.view is not None else ()
+        self.acts.choose_adverse_event(rows[index] if 0 <= index < len(rows) else None)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -203,8 +239,10 @@ class PatientPage(QWidget):
         """Read the patient's course off the UI thread; shown when it comes back."""
         self._request += 1
         request = self._request
+        if trial_id != self.trial_id or self._reading or not self.message.text():
+            self._say(self.tr("Reading the course of {0}…").format(trial_id))
+            self._reading = True
         self.trial_id = trial_id
-        self._say(self.tr("Reading the course of {0}…").format(trial_id))
         self.tasks.run(
             lambda: patient_view(self.ctx, trial_id),
             lambda view: self._answered(request, view),
@@ -215,12 +253,18 @@ class PatientPage(QWidget):
         if request != self._request:
             return  # a later read is on its way
         self.view = view
-        self._say("")
+        if self._reading:
+            self._say("")
+            self._reading = False
         self._show(view)
+        if self.acts is not None:
+            self.acts.show_view(view)
+            self._adverse_event_chosen()  # a row kept selected through the refill
 
     def _failed(self, request: int, exc: Exception) -> None:
         if request == self._request:
             self._say(failure_text(exc), error=True)
+            self._reading = True
 
     def _say(self, text: str, *, error: bool = False) -> None:
         say(self.message, text, error=error)

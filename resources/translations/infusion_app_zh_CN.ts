@@ -789,82 +789,82 @@
   <context>
     <name>Course</name>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="36" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="40" />
       <source>planned</source>
       <translation>已计划</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="37" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="41" />
       <source>due</source>
       <translation>待进行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="38" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="42" />
       <source>given</source>
       <translation>已输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="39" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="43" />
       <source>missed</source>
       <translation>已错过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="40" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="44" />
       <source>not given</source>
       <translation>未输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="41" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="45" />
       <source>waiting</source>
       <translation>待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="42" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="46" />
       <source>upcoming</source>
       <translation>即将到来</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="43" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="47" />
       <source>done</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="44" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="48" />
       <source>late</source>
       <translation>超窗完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="45" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="49" />
       <source>out of window</source>
       <translation>窗外完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="46" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="50" />
       <source>cancelled</source>
       <translation>已取消</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="47" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="51" />
       <source>visit</source>
       <translation>访视</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="48" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="52" />
       <source>check</source>
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="49" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="53" />
       <source>sample</source>
       <translation>样本</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="50" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="54" />
       <source>assessment</source>
       <translation>评估</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="51" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="55" />
       <source>not serious</source>
       <translation>非严重</translation>
     </message>
@@ -1074,6 +1074,280 @@
       <location filename="../../infusion_app/ui/form_dialog.py" line="94" />
       <source>Time: {0} (now, when you confirm)</source>
       <translation>时间：{0}（现在，以确认时为准）</translation>
+    </message>
+  </context>
+  <context>
+    <name>InvestigatorActs</name>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="41" />
+      <source>enrolled</source>
+      <translation>已入组</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="42" />
+      <source>approved</source>
+      <translation>已批准</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="43" />
+      <source>ended</source>
+      <translation>已结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="44" />
+      <source>reviewed</source>
+      <translation>已审阅</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="47" />
+      <source>completed</source>
+      <translation>已完成</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="48" />
+      <source>toxicity</source>
+      <translation>毒性</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="49" />
+      <source>progression</source>
+      <translation>疾病进展</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="50" />
+      <source>withdrawal</source>
+      <translation>退出</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="51" />
+      <source>death</source>
+      <translation>死亡</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="52" />
+      <source>other</source>
+      <translation>其他</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="111" />
+      <source>&amp;Enrol…</source>
+      <translation>入组(&amp;E)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="114" />
+      <source>Change &amp;level…</source>
+      <translation>变更剂量水平(&amp;L)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="117" />
+      <source>End &amp;treatment…</source>
+      <translation>结束治疗(&amp;T)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="120" />
+      <source>&amp;Review DLT…</source>
+      <translation>审核 DLT(&amp;R)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="133" />
+      <source>choose a patient first</source>
+      <translation>请先选择患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="135" />
+      <source>enrolled already</source>
+      <translation>已入组</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="137" />
+      <source>not enrolled yet</source>
+      <translation>尚未入组</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="139" />
+      <source>treatment has ended</source>
+      <translation>治疗已结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="151" />
+      <source>select a flagged adverse event first</source>
+      <translation>请先选择一条已标记的不良事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="153" />
+      <source>this adverse event is not flagged as a DLT</source>
+      <translation>此不良事件未被标记为 DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="155" />
+      <source>reviewed already</source>
+      <translation>已审阅</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="173" />
+      <source>Enrol patient {0}</source>
+      <translation>患者 {0} 入组</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="177" />
+      <source>Dose level</source>
+      <translation>剂量水平</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="183" />
+      <source>The first infusion is due from the enrolment; a patient is enrolled once.</source>
+      <translation>入组后即可进行第一次输注；每位患者只入组一次。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="322" />
+      <source>Review the DLT flag of adverse event #{0} ({1})</source>
+      <translation>审核不良事件 #{0}（{1}）的 DLT 标记</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="335" />
+      <source>DLT review of adverse event #{0} ({1}), {2}: {3} ({4})</source>
+      <translation>不良事件 #{0}（{1}）的 DLT 审核，{2}：{3}（{4}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="349" />
+      <source>Adverse event #{0} ({1}) reviewed: {2}.</source>
+      <translation>不良事件 #{0}（{1}）已审核：{2}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="364" />
+      <source>Time ({0})</source>
+      <translation>时间（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="192" />
+      <source>Enrolment of patient {0} in {1} at dose level {2}{3}</source>
+      <translation>患者 {0} 入组 {1}，剂量水平 {2}{3}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="205" />
+      <source>Patient {0} enrolled at {1}.</source>
+      <translation>患者 {0} 已入组，剂量水平 {1}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="216" />
+      <source>Change the dose level of patient {0}</source>
+      <translation>变更患者 {0} 的剂量水平</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="220" />
+      <source>New dose level</source>
+      <translation>新剂量水平</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="224" />
+      <source>From infusion</source>
+      <translation>自第几次输注起</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="225" />
+      <source>Reason for the change</source>
+      <translation>变更原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="229" />
+      <source>Now at {0}. An infusion that exists already keeps its level (up to infusion {1}).</source>
+      <translation>当前为 {0}。已建立的输注保持原剂量水平（至第 {1} 次输注）。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="232" />
+      <source>Now at {0}.</source>
+      <translation>当前为 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="246" />
+      <source>Dose level of patient {0} from infusion {1} on: {2} to {3} ({4}){5}</source>
+      <translation>患者 {0} 自第 {1} 次输注起的剂量水平：{2} 改为 {3}（{4}）{5}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="266" />
+      <source>Patient {0}: infusions from {1} on at {2}.</source>
+      <translation>患者 {0}：自第 {1} 次输注起为 {2}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="277" />
+      <source>End the treatment of patient {0}</source>
+      <translation>结束患者 {0} 的治疗</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="279" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="325" />
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="280" />
+      <source>Details</source>
+      <translation>详情</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="280" />
+      <source>required for 'other'</source>
+      <translation>选择“其他”时必填</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="283" />
+      <source>No more infusions; after death or withdrawal no more visits either.</source>
+      <translation>不再输注；死亡或退出后也不再访视。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="293" />
+      <source>End of treatment of patient {0}: {1}{2}{3}</source>
+      <translation>患者 {0} 结束治疗：{1}{2}{3}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="307" />
+      <source>Treatment of patient {0} ended ({1}).</source>
+      <translation>患者 {0} 的治疗已结束（{1}）。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="316" />
+      <source>confirmed: a DLT</source>
+      <translation>确认：属于 DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="316" />
+      <source>rejected: not a DLT</source>
+      <translation>否决：不属于 DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="318" />
+      <source>{0} grade {1}, started {2}</source>
+      <translation>{0} {1} 级，开始于 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="324" />
+      <source>Verdict</source>
+      <translation>结论</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="327" />
+      <source>Flagged by the rules: {0}. Whether it counts as a DLT is your call.</source>
+      <translation>按规则标记：{0}。是否计为 DLT 由您判断。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="384" />
+      <source>Entered late</source>
+      <translation>补录</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="385" />
+      <source>Why is it entered late?</source>
+      <translation>为何补录？</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="386" />
+      <source>Done at {0}, recorded now: the record says why.</source>
+      <translation>实际于 {0} 完成，现在记录：记录中须说明原因。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="396" />
+      <source>, done at {0}{1}</source>
+      <translation>，完成于 {0}{1}</translation>
     </message>
   </context>
   <context>
@@ -1338,200 +1612,200 @@
   <context>
     <name>PatientPage</name>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="75" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="83" />
       <source>Patient course</source>
       <translation>患者疗程</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="84" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="92" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="87" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="95" />
       <source>&amp;Patient:</source>
       <translation>患者(&amp;P)：</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="89" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="97" />
       <source>&amp;Show</source>
       <translation>显示(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="92" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="100" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="108" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="116" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="109" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="117" />
       <source>Level</source>
-      <translation>剂量组</translation>
+      <translation>剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="110" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="118" />
       <source>Target</source>
       <translation>目标日期</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="111" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="122" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="119" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="130" />
       <source>Window</source>
       <translation>时间窗</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="112" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="123" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="120" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="131" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="114" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="122" />
       <source>Remark</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="120" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="128" />
       <source>Item</source>
       <translation>项目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="124" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="132" />
       <source>Done</source>
       <translation>完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="113" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="132" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="121" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="140" />
       <source>Started at</source>
       <translation>开始于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="121" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="129" />
       <source>Category</source>
       <translation>类别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="125" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="133" />
       <source>Done by</source>
       <translation>完成人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="126" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="134" />
       <source>Sample ID</source>
       <translation>样本编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="133" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="141" />
       <source>Term</source>
       <translation>术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="134" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="142" />
       <source>Grade</source>
       <translation>分级</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="135" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="143" />
       <source>Recorded on</source>
       <translation>记录于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="136" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
       <source>Attribution</source>
       <translation>相关性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="137" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="145" />
       <source>DLT</source>
       <translation>DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="138" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="146" />
       <source>SAE report</source>
       <translation>SAE 报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="139" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="147" />
       <source>Review</source>
       <translation>审核</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
       <source>Weight (kg)</source>
       <translation>体重 (kg)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
       <source>Measured</source>
       <translation>测量时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
       <source>Recorded by</source>
       <translation>记录人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="149" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="158" />
       <source>Pl&amp;an</source>
       <translation>治疗计划(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="150" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="159" />
       <source>&amp;Calendar</source>
       <translation>访视日程(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="151" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="160" />
       <source>A&amp;dverse events</source>
       <translation>不良事件(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="152" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="161" />
       <source>&amp;Weights</source>
       <translation>体重(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="207" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="243" />
       <source>Reading the course of {0}…</source>
       <translation>正在读取 {0} 的疗程…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="241" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="285" />
       <source>, {0} years</source>
       <translation>，{0} 岁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="243" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="287" />
       <source>{0} ({1}, {2}{3}) · {4} · times in {5}</source>
       <translation>{0}（{1}，{2}{3}）· {4} · 时间为 {5}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="247" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="291" />
       <source>Level {0}: {1}</source>
       <translation>剂量组 {0}：{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="259" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="303" />
       <source>No infusion is planned next.</source>
       <translation>之后没有计划的输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="262" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="306" />
       <source>Next: {0}, {1}</source>
       <translation>下一次：{0}，{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="263" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="307" />
       <source>Next: {0}, target {1}, window {2} ({3})</source>
       <translation>下一次：{0}，目标日期 {1}，时间窗 {2}（{3}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="316" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="360" />
       <source>flagged</source>
       <translation>已标记</translation>
     </message>
