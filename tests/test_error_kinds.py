@@ -203,7 +203,8 @@ def test_a_cli_session_logs_its_start_and_never_a_password_hash_or_free_text(
     with sqlite3.connect(path) as connection:
         hashes = [row[0] for row in connection.execute("SELECT password_hash FROM users")]
     connection.close()
-    assert len(hashes) == 5 and all(h.startswith("$argon2id$") for h in hashes)
+    # the CLI world's six accounts (admin, two nurses, pharmacist, monitor, investigator)
+    assert len(hashes) == 6 and all(h.startswith("$argon2id$") for h in hashes)
     assert PW not in log
     assert "argon2" not in log and not any(h in log for h in hashes)
     assert "Mei Lin" not in log and description not in log

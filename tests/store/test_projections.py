@@ -256,6 +256,7 @@ def test_a_deleted_signature_row_and_a_deleted_patient_are_reported(ctx, staff, 
     found = problems(ctx)
     assert "patients: 'P009' is registered in the log but has no row (deleted)" in found
     assert set(found) == {
+        "signatures: patient:P001#3 (enrolled, Ivan Investigator) has no signature row (deleted)",
         "signatures: product:UC-MSC-2026-0001#3 (released, Phil Pharmacist) has no signature "
         "row (deleted)",
         "signatures: infusion:P001/1#4 (verified, Nora Nurse) has no signature row (deleted)",
