@@ -51,11 +51,6 @@ def test_register_a_patient_create_an_infusion_and_open_it(
     course_acts.enrol_patient(
         ui_ctx, ui_staff.investigator, "P001", dose_level="A", password=PASSWORD
     )
-
-    # no infusion before the investigator enrols the patient (issue 14's enrolment gate)
-    course_acts.enrol_patient(
-        ui_ctx, ui_staff.investigator, "P001", dose_level="A", password=PASSWORD
-    )
     products.register_product(ui_ctx, ui_staff.pharmacist, coa_from_mapping(example_coa()))
     products.release_product(ui_ctx, ui_staff.pharmacist, "UC-MSC-2026-0001", PASSWORD)
     answers.forms.append({"trial_id": "P001", "product_id": "UC-MSC-2026-0001", "number": "1"})
