@@ -128,6 +128,37 @@ class DoseLevel(_Strict):
 
 
 DltAnchor = Literal["first_infusion", "last_planned_infusion"]
+Probability = Annotated[Decimal, Field(gt=0, lt=1), SaneSize]
+
+
+class DoseFinding(_Strict):
+    """How the trial chooses the next level (1.3.0): the rule and its parameters.
+
+    ``3+3`` (cohorts of 3, expanded to 6 after one DLT; "2 or more DLTs" counted per level)
+    or ``boin`` (Liu & Yuan 2015, at ``design.target_toxicity_level``, with cohorts of
+    ``cohort_size`` until ``dose_finding_patients`` are evaluable or a level reaches
+    ``max_per_level`` while the rule says stay; the optimal dose is then BOIN's select.mtd).
+    """
+
+    method: Sourced[Literal["3+3", "boin"]]
+    cohort_size: Sourced[Annotated[int, Field(ge=1, le=12)]]
+    dlt_count_scope: Sourced[Literal["per_level"]] | None = None
+    dose_finding_patients: Sourced[Annotated[int, Field(ge=1, le=500)]] | None = None
+    max_per_level: Sourced[Annotated[int, Field(ge=1, le=500)]] | None = None
+    elimination_cutoff: Sourced[Probability] | None = None
+
+    @model_validator(mode="after")
+    def _method_has_its_parameters(self) -> DoseFinding:
+        if self.method.value == "3+3":
+            if self.cohort_size.value != 3:
+                raise ValueError("cohort_size: a 3+3 design has cohorts of 3")
+            if self.dlt_count_scope is None:
+                raise ValueError("dlt_count_scope: required for a 3+3 design")
+        else:
+            for name in ("dose_finding_patients", "max_per_level", "elimination_cutoff"):
+                if getattr(self, name) is None:
+                    raise ValueError(f"{name}: required for a BOIN design")
+        return self
 
 
 class TrialDesign(_Strict):
@@ -138,8 +169,18 @@ class TrialDesign(_Strict):
     # where the DLT window starts counting its days: the first infusion's start, or the start
     # of the patient's last planned infusion (until that is given, the window is still open)
     dlt_window_anchor: Sourced[DltAnchor] | None = None
-    target_toxicity_level: Sourced[Annotated[Decimal, Field(gt=0, lt=1), SaneSize]] | None = None
+    target_toxicity_level: Sourced[Probability] | None = None
     ctcae_version: Sourced[str]
+    # None only in files older than 1.3.0 (kept for the infusions begun under them)
+    dose_finding: DoseFinding | None = None
+
+    @model_validator(mode="after")
+    def _boin_has_its_target(self) -> TrialDesign:
+        finding = self.dose_finding
+        if finding is not None and finding.method.value == "boin":
+            if self.target_toxicity_level is None:
+                raise ValueError("target_toxicity_level: required for a BOIN design")
+        return self
 
 
 class Dosing(_Strict):

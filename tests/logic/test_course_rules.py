@@ -256,7 +256,7 @@ def test_old_follow_up_checks_map_onto_the_calendar(cart: Protocol) -> None:
 def test_an_infusion_begun_under_1_1_0_keeps_that_file(shipped_protocols_dir: Path) -> None:
     old = load_protocol_version("ucmsc-cart-cytopenia", "1.1.0", shipped_protocols_dir)
     assert old.label == "ucmsc-cart-cytopenia v1.1.0" and not old.plans_courses
-    current = load_protocol_version("ucmsc-cart-cytopenia", "1.2.0", shipped_protocols_dir)
+    current = load_protocol_version("ucmsc-cart-cytopenia", "1.3.0", shipped_protocols_dir)
     assert current.plans_courses
     # an unknown version gives the installed file back: the caller names the version needed
     assert load_protocol_version("ucmsc-cart-cytopenia", "0.9", shipped_protocols_dir) == current
@@ -288,3 +288,15 @@ def test_a_visit_schedule_with_repeated_offsets_or_a_bad_zone_is_refused(protoco
     path = protocol_variant("msc-l-crc", ('"Asia/Shanghai"', '"Asia/Atlantis"'), name="msc-l-crc")
     with pytest.raises(ProtocolFileError, match="not a known time zone"):
         load_protocol_file(path)
+
+
+def test_an_infusion_begun_under_1_2_0_keeps_that_file(shipped_protocols_dir: Path) -> None:
+    """1.3.0 added only the dose-finding rule: the 1.2.0 file is archived for the infusions
+    that pinned it, and plans their course as before."""
+    old = load_protocol_version("msc-l-crc", "1.2.0", shipped_protocols_dir)
+    current = load_protocol_version("msc-l-crc", "1.3.0", shipped_protocols_dir)
+    assert old.label == "msc-l-crc v1.2.0" and old.plans_courses
+    assert old.design.dose_finding is None
+    assert current.design.dose_finding is not None
+    assert current.design.dose_finding.method.value == "boin"
+    assert old.visits == current.visits and old.schedule == current.schedule

@@ -1,0 +1,63 @@
+"""The dose-finding section of a protocol file (1.3.0): each design names its parameters."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from infusion_app.logic.errors import ProtocolFileError
+from infusion_app.logic.protocol_files import load_protocol_file
+
+CART = "ucmsc-cart-cytopenia"
+CRC = "msc-l-crc"
+
+
+def test_the_shipped_designs(protocol_variant) -> None:
+    cart = load_protocol_file(protocol_variant(CART, ("# 1.3.0", "# 1.3.0")))
+    crc = load_protocol_file(protocol_variant(CRC, ("# 1.3.0", "# 1.3.0")))
+    assert cart.design.dose_finding is not None and crc.design.dose_finding is not None
+    assert cart.design.dose_finding.method.value == "3+3"
+    assert cart.design.dose_finding.cohort_size.value == 3
+    assert [level.id for level in cart.dose_levels] == ["A", "B", "C"]  # escalation order
+    finding = crc.design.dose_finding
+    assert finding.method.value == "boin"
+    assert crc.design.target_toxicity_level is not None
+    assert crc.design.target_toxicity_level.value == Decimal("0.35")
+    assert finding.dose_finding_patients is not None and finding.dose_finding_patients.value == 18
+    assert finding.max_per_level is not None and finding.max_per_level.value == 9
+    assert finding.elimination_cutoff is not None
+    assert finding.elimination_cutoff.value == Decimal("0.95")
+
+
+@pytest.mark.parametrize(
+    ("protocol", "change", "rule"),
+    [
+        (
+            CART,
+            (
+                'cohort_size = { value = 3, source = "004',
+                'cohort_size = { value = 4, source = "004',
+            ),
+            r"a 3\+3 design has cohorts of 3",
+        ),
+        (CART, ("dlt_count_scope = {", "# dlt_count_scope = {"), "dlt_count_scope: required"),
+        (CRC, ("max_per_level = {", "# max_per_level = {"), "max_per_level: required"),
+        (
+            CRC,
+            ("target_toxicity_level = {", "# target_toxicity_level = {"),
+            "target_toxicity_level",
+        ),
+        (CRC, ('method = { value = "boin"', 'method = { value = "crm"'), "method"),
+        (
+            CRC,
+            ("elimination_cutoff = { value = 0.95", "elimination_cutoff = { value = 1.5"),
+            "elimination_cutoff",
+        ),
+    ],
+)
+def test_a_design_without_its_parameters_is_refused(
+    protocol_variant, protocol, change, rule
+) -> None:
+    with pytest.raises(ProtocolFileError, match=rule):
+        load_protocol_file(protocol_variant(protocol, change))
