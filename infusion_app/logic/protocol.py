@@ -177,9 +177,9 @@ class TrialDesign(_Strict):
     @model_validator(mode="after")
     def _boin_has_its_target(self) -> TrialDesign:
         finding = self.dose_finding
-        if finding is not None and finding.method.value == "boin":
-            if self.target_toxicity_level is None:
-                raise ValueError("target_toxicity_level: required for a BOIN design")
+        boin = finding is not None and finding.method.value == "boin"
+        if boin and self.target_toxicity_level is None:
+            raise ValueError("target_toxicity_level: required for a BOIN design")
         return self
 
 
