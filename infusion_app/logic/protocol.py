@@ -63,6 +63,8 @@ def _known_time_zone(name: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"{name!r} is not a known time zone (e.g. Asia/Shanghai)") from None
     return name
+
+
 # Counts of minutes, hours, days and weeks: a million is ~2 years of minutes; more would
 # overflow date arithmetic (timedelta) at the bedside instead of being refused here.
 MAX_COUNT = 1_000_000
@@ -129,6 +131,9 @@ class DoseLevel(_Strict):
 
 DltAnchor = Literal["first_infusion", "last_planned_infusion"]
 Probability = Annotated[Decimal, Field(gt=0, lt=1), SaneSize]
+# BOIN's decision table is printed for n = 1 .. the patients of the dose finding; the table's
+# exact sums are bounded at 100 rows (logic.boin), so no protocol may ask for more.
+MAX_DOSE_FINDING_PATIENTS = 100
 
 
 class DoseFinding(_Strict):
@@ -143,8 +148,10 @@ class DoseFinding(_Strict):
     method: Sourced[Literal["3+3", "boin"]]
     cohort_size: Sourced[Annotated[int, Field(ge=1, le=12)]]
     dlt_count_scope: Sourced[Literal["per_level"]] | None = None
-    dose_finding_patients: Sourced[Annotated[int, Field(ge=1, le=500)]] | None = None
-    max_per_level: Sourced[Annotated[int, Field(ge=1, le=500)]] | None = None
+    dose_finding_patients: (
+        Sourced[Annotated[int, Field(ge=1, le=MAX_DOSE_FINDING_PATIENTS)]] | None
+    ) = None
+    max_per_level: Sourced[Annotated[int, Field(ge=1, le=MAX_DOSE_FINDING_PATIENTS)]] | None = None
     elimination_cutoff: Sourced[Probability] | None = None
 
     @model_validator(mode="after")

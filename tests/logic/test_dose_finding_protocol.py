@@ -45,6 +45,11 @@ def test_the_shipped_designs(protocol_variant) -> None:
         (CRC, ("max_per_level = {", "# max_per_level = {"), "max_per_level: required"),
         (
             CRC,
+            ("dose_finding_patients = { value = 18", "dose_finding_patients = { value = 101"),
+            "dose_finding_patients",
+        ),
+        (
+            CRC,
             ("target_toxicity_level = {", "# target_toxicity_level = {"),
             "target_toxicity_level",
         ),
