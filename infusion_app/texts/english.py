@@ -445,6 +445,62 @@ TEXTS: dict[str, str] = {
     "view_dlt_confirmed": "DLT confirmed by {by} ({reason})",
     "view_dlt_rejected": "DLT rejected by {by} ({reason})",
     "view_deviation": "schedule deviation: {reason}",
+    # --- dose-finding rules (issue 15, h-logic15): level numbers count from 1
+    "dlts_one": "1 DLT",
+    "dlts_many": "{count} DLTs",
+    "three_plus_three_escalate": (
+        "{dlts} in {evaluable} evaluable at level {level}: escalate to level {next_level}"
+    ),
+    "three_plus_three_top_tolerated": (
+        "{dlts} in {evaluable} evaluable at level {level}, the top level: tolerated, "
+        "escalation complete"
+    ),
+    "three_plus_three_expand": (
+        "{dlts} in {evaluable} evaluable at level {level}: expand level {level} to {size}"
+    ),
+    "three_plus_three_stop": (
+        "{dlts} at level {level}: stop escalation; maximum tolerated level {mtd}"
+    ),
+    "three_plus_three_stop_lowest": (
+        "{dlts} at level {level}, the lowest: stop escalation; no level is tolerated"
+    ),
+    "three_plus_three_waiting": (
+        "waiting: {evaluable} of {size} evaluable at level {level} ({dlts} so far, "
+        "{pending} pending)"
+    ),
+    "boin_escalate": (
+        "BOIN: {dlts} in {evaluable} ({rate_pct} %) at level {level}, at or below the "
+        "escalation boundary: escalate to level {next_level}"
+    ),
+    "boin_stay": (
+        "BOIN: {dlts} in {evaluable} ({rate_pct} %) at level {level}, between the boundaries: stay"
+    ),
+    "boin_deescalate": (
+        "BOIN: {dlts} in {evaluable} ({rate_pct} %) at level {level}, above the de-escalation "
+        "boundary: de-escalate to level {next_level}"
+    ),
+    "boin_stay_top": (
+        "BOIN: {dlts} in {evaluable} ({rate_pct} %) at level {level}, at or below the "
+        "escalation boundary, but it is the top level: stay"
+    ),
+    "boin_stay_next_eliminated": (
+        "BOIN: {dlts} in {evaluable} ({rate_pct} %) at level {level}, at or below the "
+        "escalation boundary, but level {blocked_level} is eliminated: stay"
+    ),
+    "boin_stay_lowest": (
+        "BOIN: {dlts} in {evaluable} ({rate_pct} %) at level {level}, above the de-escalation "
+        "boundary, but it is the lowest level: stay"
+    ),
+    "boin_eliminated_deescalate": (
+        "BOIN: level {first} and every higher level are eliminated (probability above "
+        "{cutoff_pct} % that the DLT rate exceeds {target_pct} %): de-escalate from level "
+        "{level} to level {next_level}"
+    ),
+    "boin_stop": (
+        "BOIN: {dlts} in {evaluable} at level {level}, the lowest, eliminates every level "
+        "(probability above {cutoff_pct} % that the DLT rate exceeds {target_pct} %): stop "
+        "the trial; no dose is selected"
+    ),
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")
