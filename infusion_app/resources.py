@@ -6,6 +6,7 @@ install has it beside the package. Checking both keeps one code path for users a
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -21,5 +22,15 @@ def resources_dir() -> Path:
     )
 
 
+# A site's own protocol folder, for every command and the window (``--protocols-dir`` wins).
+PROTOCOLS_DIR_ENV = "INFUSION_APP_PROTOCOLS_DIR"
+
+
 def protocols_dir() -> Path:
+    """The protocol folder in use: ``INFUSION_APP_PROTOCOLS_DIR`` if set, else the shipped."""
+    chosen = os.environ.get(PROTOCOLS_DIR_ENV, "")
+    return Path(chosen) if chosen else shipped_protocols_dir()
+
+
+def shipped_protocols_dir() -> Path:
     return resources_dir() / "protocols"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 
 # Before any QApplication exists: the suite runs on machines without a display.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -17,7 +19,8 @@ from argon2 import PasswordHasher
 from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.protocol_files import load_protocol
-from infusion_app.resources import protocols_dir
+from infusion_app.resources import PROTOCOLS_DIR_ENV, protocols_dir
+from infusion_app.resources import shipped_protocols_dir as shipped_files
 from infusion_app.services import accounts, course_acts, infusions, patients, products
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.store.opening import open_database
@@ -30,8 +33,42 @@ CART = "ucmsc-cart-cytopenia"
 CRC = "msc-l-crc"
 
 
+def without_dose_finding(text: str) -> str:
+    """A protocol file's text without its ``[design.dose_finding]`` table."""
+    return re.sub(r"(?ms)^\[design\.dose_finding\]\n.*?(?=^\[)", "", text)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def course_protocols(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test runs on the shipped protocols without their dose-finding rule, unless it
+    asks for the rule (:func:`dose_finding_rules`).
+
+    With the rule, the trial decides where each patient is enrolled and when: one group C
+    patient, or a fourth patient in a cohort of three, would be refused. The tests of the
+    course, the bedside and the records enrol whom they need; the rule's own tests
+    (tests/services/test_trial_decisions.py and the Trial tab's) enrol as the rule says.
+    Set through the app's own setting, so every context, CLI run and window of a test,
+    including one a test opens a second time, reads the same files.
+    """
+    folder = tmp_path_factory.mktemp("course-protocols")
+    shutil.copytree(shipped_files(), folder, dirs_exist_ok=True)
+    for path in folder.glob("*.toml"):
+        path.write_text(without_dose_finding(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PROTOCOLS_DIR_ENV, str(folder))
+        yield folder
+
+
+@pytest.fixture
+def dose_finding_rules(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shipped protocol files, with their dose-finding rules, for this test."""
+    monkeypatch.delenv(PROTOCOLS_DIR_ENV)
+    return shipped_files()
+
+
 @pytest.fixture(scope="session")
-def shipped_protocols_dir() -> Path:
+def shipped_protocols_dir(course_protocols: Path) -> Path:
+    """The protocols every test reads (the shipped files without the dose-finding rule)."""
     return protocols_dir()
 
 
@@ -46,11 +83,18 @@ def crc(shipped_protocols_dir: Path) -> Protocol:
 
 
 @pytest.fixture
-def protocol_variant(tmp_path: Path, shipped_protocols_dir: Path):
+def protocol_variant(tmp_path: Path):
     """Write a copy of a shipped protocol with text replaced, into its own folder."""
 
-    def make(protocol_id: str, *replacements: tuple[str, str], name: str | None = None) -> Path:
-        text = (shipped_protocols_dir / f"{protocol_id}.toml").read_text(encoding="utf-8")
+    def make(
+        protocol_id: str,
+        *replacements: tuple[str, str],
+        name: str | None = None,
+        dose_finding: bool = False,
+    ) -> Path:
+        text = (shipped_files() / f"{protocol_id}.toml").read_text(encoding="utf-8")
+        if not dose_finding:  # as every test's protocols (course_protocols)
+            text = without_dose_finding(text)
         for old, new in replacements:
             assert old in text, f"test set-up: {old!r} not in {protocol_id}.toml"
             text = text.replace(old, new, 1)

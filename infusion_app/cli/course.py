@@ -8,7 +8,7 @@ import argparse
 from typing import Any, TypeAlias
 
 from infusion_app.cli.common import count_argument, parse_time, print_json
-from infusion_app.cli.context import log_in
+from infusion_app.cli.context import log_in, read_password
 from infusion_app.cli.exit_codes import EXIT_OK
 from infusion_app.logic.course import EndReason
 from infusion_app.services import course_acts
@@ -26,6 +26,14 @@ def add_course_commands(patient_commands: Sub) -> None:
         )
     )
     enrol.add_argument("--dose-level", required=True, help="dose level or group ID")
+    enrol.add_argument(
+        "--deviation-reason",
+        help="enrol although the dose-finding rule refuses it: why (a listed deviation)",
+    )
+    enrol.add_argument(
+        "--second-user",
+        help="the second investigator who approves the deviation (asked for a password)",
+    )
 
     level = _signed(
         patient_commands.add_parser(
@@ -62,6 +70,9 @@ def run_course(ctx: AppContext, args: argparse.Namespace) -> int:
     at = parse_time("at", args.at) if args.at is not None else None
     command = args.patient_command
     if command == "enrol":
+        second_password = None
+        if args.second_user is not None and args.deviation_reason is not None:
+            second_password = read_password(f"Password for {args.second_user}: ")
         course_acts.enrol_patient(
             ctx,
             user,
@@ -70,10 +81,15 @@ def run_course(ctx: AppContext, args: argparse.Namespace) -> int:
             password=password,
             at=at,
             reason=args.reason,
+            deviation_reason=args.deviation_reason,
+            second_user=args.second_user,
+            second_password=second_password,
         )
         said = (
             f"patient {args.patient} enrolled at {args.dose_level}, signed by {user.printed_name}"
         )
+        if args.deviation_reason is not None:
+            said += f"; a deviation from the dose-finding rule, approved by {args.second_user}"
     elif command == "level":
         course_acts.change_dose_level(
             ctx,

@@ -78,6 +78,7 @@ class Enrolment:
     dose_level: str
     by: str | None
     seq: int
+    deviation: str | None = None  # why the dose-finding rule was overridden, if it was
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,12 @@ def fold_patient_course(trial_id: str, events: Iterable[RecordedEvent]) -> Cours
             facts = replace(
                 facts,
                 enrolment=Enrolment(
-                    event.occurred_at, data.protocol, data.dose_level, event.user, event.seq
+                    event.occurred_at,
+                    data.protocol,
+                    data.dose_level,
+                    event.user,
+                    event.seq,
+                    data.deviation_reason,
                 ),
             )
         elif isinstance(data, DoseLevelChanged):

@@ -1,8 +1,9 @@
 """The kinds of event the log holds, and the streams they belong to.
 
 A stream is one chain of events: the ``system`` stream (accounts, logins), one per patient,
-one per product and one per infusion. Each stream has its own gap-free sequence and hash chain,
-so an infusion's record can be verified and printed on its own.
+one per product, one per infusion and one per trial (its dose-finding decisions). Each stream
+has its own gap-free sequence and hash chain, so an infusion's record can be verified and
+printed on its own.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class EventType(StrEnum):
     VISIT_RECORDED = "visit_recorded"  # a visit, check or assessment of the calendar
     SAMPLE_COLLECTED = "sample_collected"  # a sample of the calendar
     DLT_REVIEWED = "dlt_reviewed"  # a flagged DLT confirmed or rejected
+    # trial stream ("trial:<protocol id>"): the dose-finding decisions, signed "reviewed"
+    TRIAL_DECISION_REVIEWED = "trial_decision_reviewed"
     # (a patient's stream also holds adverse_event_recorded and sae_reported: AEs recorded
     # against the patient rather than during an infusion)
     # product stream
@@ -84,6 +87,11 @@ def patient_stream(trial_id: str) -> str:
 
 def product_stream(product_id: str) -> str:
     return f"product:{product_id}"
+
+
+def trial_stream(protocol_id: str) -> str:
+    """One per protocol: the trial's signed dose-finding decisions, in the order made."""
+    return f"trial:{protocol_id}"
 
 
 def infusion_stream(trial_id: str, number: int) -> str:

@@ -205,8 +205,13 @@ class PatientEnrolled(Event):
     """The investigator's enrolment (signed "enrolled"); the event's time is the enrolment."""
 
     TYPE = EventType.PATIENT_ENROLLED
+    # an enrolment the dose-finding rule refused, made anyway with a second investigator's
+    # signature: what the rule said (``deviation_of``) and why (listed as a deviation)
+    OMIT_IF_NONE = frozenset({"deviation_of", "deviation_reason"})
     protocol: str  # "<id> v<version>"
     dose_level: str
+    deviation_of: str | None = None
+    deviation_reason: str | None = None
 
 
 class DoseLevelChanged(Event):
@@ -248,6 +253,48 @@ class DltReviewed(Event):
     adverse_event_seq: int
     confirmed: bool
     reason: str
+
+
+# --- trial stream --------------------------------------------------------------------------
+
+
+class LevelCounts(_Part):
+    """One dose level's patients as the tracker counted them when a decision was signed."""
+
+    level: str
+    enrolled: int
+    treated: int
+    evaluable: int
+    pending: int
+    dlts: int
+    not_evaluable: int
+
+
+class TrialDecisionReviewed(Event):
+    """The investigator's signed review of what the dose-finding rule says (signed "reviewed").
+
+    The counts the decision came from are part of the signed payload, so the minute of the
+    safety review cannot drift from the data: ``patients`` are those enrolled when it was
+    signed (the next cohort is whoever is enrolled after). ``decision`` is the rule's
+    (escalate, stay, de-escalate, expand, stop, or select at the end of dose finding);
+    ``next_level`` is where the next patients go (the chosen optimal dose after a select).
+    """
+
+    TYPE = EventType.TRIAL_DECISION_REVIEWED
+    OMIT_IF_NONE = frozenset({"comment", "choice_reason"})
+    protocol: str  # "<id> v<version>"
+    method: str  # "3+3" or "boin"
+    decision: str
+    level: str  # the level decided on
+    next_level: str | None
+    mtd: str | None  # 3+3: the maximum tolerated level once escalation is over
+    eliminated: list[str]
+    counts: list[LevelCounts]
+    patients: list[str]
+    selected: str | None = None  # BOIN select.mtd at the end of dose finding
+    selected_largest_on_tie: str | None = None  # the seed's reading, when it differs
+    choice_reason: str | None = None  # why the investigator chose between the two readings
+    comment: str | None = None
 
 
 # --- product stream -----------------------------------------------------------------------
@@ -567,6 +614,7 @@ MODELS: dict[EventType, type[Event]] = {
         VisitRecorded,
         SampleCollected,
         DltReviewed,
+        TrialDecisionReviewed,
         ProductRegistered,
         ProductReleased,
         ProductDispensed,

@@ -37,6 +37,7 @@ class Action(StrEnum):
     CHANGE_DOSE_LEVEL = "change a dose level"
     END_TREATMENT = "end a treatment"
     REVIEW_DLT = "review a DLT"
+    REVIEW_TRIAL = "sign a dose-finding decision"
     RECORD_VISIT = "record a visit or sample"
     RECORD_ADVERSE_EVENT = "record an adverse event"
     SIGN = "sign a clinical record"
@@ -66,6 +67,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CHANGE_DOSE_LEVEL: _INVESTIGATOR,
     Action.END_TREATMENT: _INVESTIGATOR,
     Action.REVIEW_DLT: _INVESTIGATOR,
+    Action.REVIEW_TRIAL: _INVESTIGATOR,
     Action.RECORD_VISIT: _CARE,
     Action.RECORD_ADVERSE_EVENT: _CARE,
     Action.SIGN: _CLINICAL | _INVESTIGATOR,
@@ -101,6 +103,7 @@ _ACTION_NAMES: dict[Action, Callable[[], Message]] = {
     Action.CHANGE_DOSE_LEVEL: m.may_change_dose_level,
     Action.END_TREATMENT: m.may_end_treatment,
     Action.REVIEW_DLT: m.may_review_dlt,
+    Action.REVIEW_TRIAL: m.may_review_trial,
     Action.RECORD_VISIT: m.may_record_visit,
     Action.RECORD_ADVERSE_EVENT: m.may_record_adverse_event,
     Action.SIGN: m.may_sign,

@@ -20,14 +20,22 @@ from infusion_app.logic.event_types import patient_stream
 from infusion_app.logic.events import DoseLevelChanged, PatientEnrolled, TreatmentEnded
 from infusion_app.logic.events import Event as EventModel
 from infusion_app.logic.patient import SignatureMeaning
-from infusion_app.logic.roles import Action
-from infusion_app.logic.text_rules import DOSE_LEVEL_MAX, check_text, free_text, optional_free_text
+from infusion_app.logic.roles import Action, Role, may
+from infusion_app.logic.text_rules import (
+    DOSE_LEVEL_MAX,
+    USERNAME_MAX,
+    check_text,
+    free_text,
+    optional_free_text,
+)
+from infusion_app.services.accounts import check_credentials
 from infusion_app.services.bedside import patient_known_since
-from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.services.course_read import LoadedCourse, load_course
 from infusion_app.services.patients import find_patient
 from infusion_app.services.signing import sign_event, signed_act
-from infusion_app.store.eventlog import append_event, lock_stream
+from infusion_app.services.trial import TrialRefused, check_enrolment
+from infusion_app.store.eventlog import Appended, append_event, lock_stream
 from infusion_app.store.models import Patient, Stream, User
 
 
@@ -40,16 +48,26 @@ def enrol_patient(
     password: str,
     at: datetime | None = None,
     reason: str | None = None,
+    deviation_reason: str | None = None,
+    second_user: str | None = None,
+    second_password: str | None = None,
 ) -> None:
     """Enrol a registered patient into their protocol at ``dose_level`` (signed "enrolled").
 
     The enrolment opens the course: infusion 1 is due from it and the calendar's baseline
     items count from it. It is done once; a later level is a dose-level change.
+
+    Where the protocol has a dose-finding rule, the rule decides where and when patients are
+    enrolled (:func:`infusion_app.services.trial.check_enrolment`); an enrolment it refuses
+    is made only as a deviation: with ``deviation_reason`` and a second investigator's
+    signature (``second_user``, ``second_password``; signed "approved"). A wrong second
+    password counts towards that account's lockout like any signature.
     """
     dose_level = check_text("dose_level", dose_level, DOSE_LEVEL_MAX)
     reason = optional_free_text("reason", reason)
+    deviation_reason = optional_free_text("deviation_reason", deviation_reason)
 
-    def act(session: Session, user: User, now: datetime) -> None:
+    def act(session: Session, user: User, now: datetime) -> AuthenticationFailed | None:
         course = _course(ctx, session, trial_id)
         if course.facts.enrolment is not None:
             raise CourseRefused(
@@ -60,13 +78,58 @@ def enrol_patient(
         # when the registration itself was entered after a downtime
         known = patient_known_since(session, course.patient)
         when = _when(course, at, now, not_before=known, what="the patient was registered")
-        model = PatientEnrolled(protocol=course.protocol.label, dose_level=dose_level)
-        _signed_event(
+        refusal = check_enrolment(ctx, session, course.protocol, dose_level, now)
+        second: User | None = None
+        if refusal is not None:
+            if deviation_reason is None:
+                raise TrialRefused(refusal)
+            outcome = _second_signer(ctx, session, user, second_user, second_password, now)
+            if isinstance(outcome, AuthenticationFailed):
+                return outcome  # committed as a failed signature; nothing else is written
+            second = outcome
+        elif deviation_reason is not None:
+            raise TrialRefused(m.trial_deviation_not_needed(level=dose_level))
+        model = PatientEnrolled(
+            protocol=course.protocol.label,
+            dose_level=dose_level,
+            deviation_of=refusal.code if refusal is not None else None,
+            deviation_reason=deviation_reason if refusal is not None else None,
+        )
+        appended = _signed_event(
             ctx, session, user, course.patient, model, SignatureMeaning.ENROLLED, now, when, reason
         )
+        if second is not None:
+            chain = session.get(Stream, course.patient.stream_id)
+            assert chain is not None  # a foreign key guarantees it
+            sign_event(ctx, session, second, chain, appended, SignatureMeaning.APPROVED, now)
         course.patient.dose_level = dose_level
+        return None
 
-    signed_act(ctx, actor, Action.ENROL_PATIENT, password, act)
+    failure = signed_act(ctx, actor, Action.ENROL_PATIENT, password, act)
+    if failure is not None:
+        raise failure
+
+
+def _second_signer(
+    ctx: AppContext,
+    session: Session,
+    first: User,
+    username: str | None,
+    password: str | None,
+    now: datetime,
+) -> User | AuthenticationFailed:
+    """The second investigator of a deviation, whose password is checked like a signature."""
+    if username is None or password is None:
+        raise TrialRefused(m.trial_second_signer_needed())
+    username = check_text("second_user", username, USERNAME_MAX)
+    if username == first.username:
+        raise TrialRefused(m.trial_second_signer_same())
+    outcome = check_credentials(ctx, session, username, password, now, signing=True)
+    if isinstance(outcome, AuthenticationFailed):
+        return outcome
+    if not may(Role(outcome.role), Action.ENROL_PATIENT):
+        raise TrialRefused(m.trial_second_signer_not_allowed(username=username))
+    return outcome
 
 
 def change_dose_level(
@@ -239,7 +302,7 @@ def _signed_event(
     now: datetime,
     when: datetime,
     reason: str | None,
-) -> None:
+) -> Appended:
     stream = session.get(Stream, patient.stream_id)
     assert stream is not None  # a foreign key guarantees it
     appended = append_event(
@@ -254,6 +317,7 @@ def _signed_event(
         reason=reason,
     )
     sign_event(ctx, session, user, stream, appended, meaning, now)
+    return appended
 
 
 __all__ = ["change_dose_level", "end_treatment", "enrol_patient"]

@@ -22,6 +22,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.backentry import check_times
@@ -113,6 +114,19 @@ def create_stream(session: Session, name: str) -> Stream:
     session.add(stream)
     session.flush()
     return stream
+
+
+def ensure_stream(session: Session, name: str) -> None:
+    """Create stream ``name`` unless it exists: for a chain that begins with its first event
+    rather than with a record (a trial's decisions). Two PostgreSQL stations may both try;
+    the unique name makes the second wait for the first and then find its row."""
+    if session.execute(select(Stream.id).where(Stream.name == name)).first() is not None:
+        return
+    try:
+        with session.begin_nested():
+            create_stream(session, name)
+    except IntegrityError:
+        pass  # created by another station meanwhile: its row is there now
 
 
 @dataclass(frozen=True)

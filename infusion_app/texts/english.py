@@ -109,6 +109,7 @@ LABEL_TEXTS = {
     "label_viability_pct": "viability (%)",
     "label_weight_measured_at": "time of weighing",
     "label_why": "reason",
+    "label_second_user": "second investigator",
     "label_in": "{field} in {where}",
 }
 
@@ -252,6 +253,7 @@ TEXTS: dict[str, str] = {
     "may_change_dose_level": "change a dose level",
     "may_end_treatment": "end a treatment",
     "may_review_dlt": "review a DLT",
+    "may_review_trial": "sign a dose-finding decision",
     "may_record_visit": "record a visit or sample",
     "may_record_adverse_event": "record an adverse event",
     "role_may_not": "{role} may not {action}",
@@ -501,6 +503,79 @@ TEXTS: dict[str, str] = {
         "(probability above {cutoff_pct} % that the DLT rate exceeds {target_pct} %): stop "
         "the trial; no dose is selected"
     ),
+    # the trial's dose finding (issue 15: logic/dose_finding.py, services/trial.py)
+    "trial_waiting_enrolment": "{enrolled} of {needed} enrolled",
+    "trial_waiting_evaluable": "{evaluable} of {needed} evaluable",
+    "trial_waiting_window": "next DLT window ends {closes}",
+    "trial_waiting_adjudication": "{count} flagged DLT(s) awaiting the investigator's review",
+    "trial_waiting_infusion": "{count} not infused yet",
+    "trial_enrol_complete": (
+        "the dose finding of {protocol} is over (signed): the rule enrols no one; a deviation "
+        "needs a second investigator"
+    ),
+    "trial_enrol_decision_due": (
+        "a dose-finding decision of {protocol} awaits its signed review: enrol after it"
+    ),
+    "trial_enrol_wrong_level": "the dose-finding rule enrols at {expected} now, not {level}",
+    "trial_enrol_cohort_full": (
+        "the cohort at {level} has its {size} patients: the next cohort waits for the decision"
+    ),
+    "trial_no_rule": "{protocol} has no dose-finding rule",
+    "trial_nothing_to_review": (
+        "no dose-finding decision of {protocol} is due: waiting ({waiting:; })"
+    ),
+    "trial_decision_changed": (
+        "the record changed: the rule now says {now}, not {expected}; review it again"
+    ),
+    "trial_choice_not_asked": "the rule's decision ({decision}) has no level to choose",
+    "trial_no_dose_to_select": "{protocol}: every level is eliminated, no dose can be selected",
+    "trial_choice_not_offered": "level {level} is not one of the readings ({offered})",
+    "trial_choice_needed": (
+        "BOIN's select.mtd gives {boin} and the protocol's wording (the largest dose equal or "
+        "closest) gives {seed}: choose one of them and give the reason"
+    ),
+    "trial_deviation_not_needed": (
+        "the dose-finding rule allows enrolment at {level}: no deviation to record"
+    ),
+    "trial_second_signer_needed": (
+        "second_user: an enrolment against the dose-finding rule needs a second investigator's "
+        "signature"
+    ),
+    "trial_second_signer_same": "second_user: the second investigator must be another person",
+    "trial_second_signer_not_allowed": (
+        "second_user: {username} is not an investigator who may enrol patients"
+    ),
+    "trial_reason_expand": (
+        "{dlts} in {evaluable} evaluable at {level}: expand {level} to {size}"
+    ),
+    "trial_reason_escalate": (
+        "{dlts} in {evaluable} evaluable at {level}: escalate to {next_level}"
+    ),
+    "trial_reason_deescalate": (
+        "{dlts} in {evaluable} evaluable at {level}: de-escalate to {next_level}"
+    ),
+    "trial_reason_stay": "{dlts} in {evaluable} evaluable at {level}: stay at {level}",
+    "trial_reason_tolerated": (
+        "{dlts} in {evaluable} evaluable at {level}: the top level is tolerated; "
+        "escalation complete"
+    ),
+    "trial_reason_stop": (
+        "{dlts} in {evaluable} evaluable at {level}: stop escalation; the maximum "
+        "tolerated level is {mtd}"
+    ),
+    "trial_reason_stop_none": (
+        "{dlts} in {evaluable} evaluable at {level}: stop escalation; no level is "
+        "tolerated"
+    ),
+    "trial_reason_lowest_eliminated": (
+        "the lowest level {level} is eliminated (too toxic): stop the trial"
+    ),
+    "trial_reason_select": "dose finding complete: the optimal dose is {level}",
+    "trial_reason_select_differ": (
+        "dose finding complete: BOIN's select.mtd gives {boin}, the protocol's wording (the "
+        "largest dose equal or closest to the target) gives {seed}: choose one, with the reason"
+    ),
+    "trial_reason_nothing_selected": "dose finding complete: every level is eliminated",
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

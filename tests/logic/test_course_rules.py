@@ -290,11 +290,11 @@ def test_a_visit_schedule_with_repeated_offsets_or_a_bad_zone_is_refused(protoco
         load_protocol_file(path)
 
 
-def test_an_infusion_begun_under_1_2_0_keeps_that_file(shipped_protocols_dir: Path) -> None:
+def test_an_infusion_begun_under_1_2_0_keeps_that_file(dose_finding_rules: Path) -> None:
     """1.3.0 added only the dose-finding rule: the 1.2.0 file is archived for the infusions
     that pinned it, and plans their course as before."""
-    old = load_protocol_version("msc-l-crc", "1.2.0", shipped_protocols_dir)
-    current = load_protocol_version("msc-l-crc", "1.3.0", shipped_protocols_dir)
+    old = load_protocol_version("msc-l-crc", "1.2.0", dose_finding_rules)
+    current = load_protocol_version("msc-l-crc", "1.3.0", dose_finding_rules)
     assert old.label == "msc-l-crc v1.2.0" and old.plans_courses
     assert old.design.dose_finding is None
     assert current.design.dose_finding is not None

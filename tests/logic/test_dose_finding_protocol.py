@@ -14,8 +14,8 @@ CRC = "msc-l-crc"
 
 
 def test_the_shipped_designs(protocol_variant) -> None:
-    cart = load_protocol_file(protocol_variant(CART, ("# 1.3.0", "# 1.3.0")))
-    crc = load_protocol_file(protocol_variant(CRC, ("# 1.3.0", "# 1.3.0")))
+    cart = load_protocol_file(protocol_variant(CART, dose_finding=True))
+    crc = load_protocol_file(protocol_variant(CRC, dose_finding=True))
     assert cart.design.dose_finding is not None and crc.design.dose_finding is not None
     assert cart.design.dose_finding.method.value == "3+3"
     assert cart.design.dose_finding.cohort_size.value == 3
@@ -65,4 +65,4 @@ def test_a_design_without_its_parameters_is_refused(
     protocol_variant, protocol, change, rule
 ) -> None:
     with pytest.raises(ProtocolFileError, match=rule):
-        load_protocol_file(protocol_variant(protocol, change))
+        load_protocol_file(protocol_variant(protocol, change, dose_finding=True))
