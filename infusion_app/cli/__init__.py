@@ -2,7 +2,7 @@
 
 One module per command group: :mod:`.store` (db, verify-log, user), :mod:`.bedside` (patient,
 product, infusion), :mod:`.calendar` (visit, sample, worklist), :mod:`.records` (record, log,
-export); the calculations are here. Every
+export), :mod:`.trial` (dose finding); the calculations are here. Every
 command opens the record through :func:`.context.open_context` and asks for passwords through
 :func:`.context.log_in`.
 
@@ -42,6 +42,7 @@ from infusion_app.cli.exit_codes import (
 )
 from infusion_app.cli.records import add_records_commands, run_records
 from infusion_app.cli.store import add_store_commands, run_db, run_user, run_verify
+from infusion_app.cli.trial import add_trial_commands, run_trial
 from infusion_app.logic.dosing import calculate_dose
 from infusion_app.logic.drip_plan import plan_drip
 from infusion_app.logic.errors import ErrorKind, InputError, kind_of
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_bedside_commands(commands)
     add_calendar_commands(commands)
     add_records_commands(commands)
+    add_trial_commands(commands)
     return parser
 
 
@@ -361,6 +363,7 @@ _HANDLERS: dict[str, Handler] = {
     "record": run_records,
     "log": run_records,
     "export": run_records,
+    "trial": run_trial,
 }
 
 
