@@ -25,6 +25,11 @@ from typing import Any, TypeAlias
 
 from infusion_app.cli.common import parsed, print_json
 from infusion_app.cli.exit_codes import EXIT_OK
+from infusion_app.cli.trial_record import (
+    RECORD_COMMANDS,
+    add_trial_record_commands,
+    run_trial_record,
+)
 from infusion_app.logic.boin import (
     DEFAULT_CUTOFF,
     boin_decision,
@@ -84,6 +89,8 @@ def add_trial_commands(commands: Sub) -> None:
     select.add_argument("--ntox", required=True, help="DLTs per level, e.g. 0,1,3")
     _cutoff(select)
     _json(select)
+
+    add_trial_record_commands(subcommands)  # status, review, adjudicate: on the record
 
 
 def _target(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -365,4 +372,5 @@ TRIAL_COMMANDS: dict[str, Handler] = {
     "boundaries": _boundaries,
     "next": _next,
     "select-dose": _select_dose,
+    **dict.fromkeys(RECORD_COMMANDS, run_trial_record),
 }

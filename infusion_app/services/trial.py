@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from infusion_app.logic import messages as m
@@ -79,10 +79,15 @@ class TrialView:
 
 
 def dose_finding_protocols(ctx: AppContext) -> tuple[str, ...]:
-    """The installed protocols that have a dose-finding rule (those the Trial tab offers)."""
-    return tuple(
-        p.id for p in load_catalog(ctx.protocols).protocols if p.design.dose_finding is not None
-    )
+    """The installed protocols that have a dose-finding rule (those the Trial tab offers),
+    the one whose patient was registered last first: a site runs its own trial."""
+    ids = [p.id for p in load_catalog(ctx.protocols).protocols if p.design.dose_finding]
+    with ctx.db.read() as session:
+        rows = session.execute(
+            select(Patient.protocol_id, func.max(Patient.id)).group_by(Patient.protocol_id)
+        ).all()
+    latest = {protocol_id: newest for protocol_id, newest in rows}
+    return tuple(sorted(ids, key=lambda i: (-latest.get(i, 0), i)))
 
 
 def trial_status(ctx: AppContext, protocol_id: str) -> TrialView:

@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # the store and the screens load after the window is shown (u
     from infusion_app.ui.monitor_page import MonitorPage
     from infusion_app.ui.patient_page import PatientPage
     from infusion_app.ui.pharmacy_page import PharmacyPage
+    from infusion_app.ui.trial_page import TrialPage
     from infusion_app.ui.worklist_page import WorklistPage
 
 ROLE_NAMES = (  # for lupdate: the header shows the role in the interface language
@@ -183,6 +184,7 @@ class MainWindow(QMainWindow):
         self.pharmacy: PharmacyPage | None = None
         self.monitor: MonitorPage | None = None
         self.course: PatientPage | None = None
+        self.trial: TrialPage | None = None
         self.settings_page: SettingsPage | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.login)
@@ -285,6 +287,7 @@ class MainWindow(QMainWindow):
         from infusion_app.ui.monitor_page import MonitorPage
         from infusion_app.ui.patient_page import PatientPage
         from infusion_app.ui.pharmacy_page import PharmacyPage
+        from infusion_app.ui.trial_page import TrialPage
         from infusion_app.ui.worklist_page import WorklistPage
 
         ctx, catalog = self.ctx, self.catalog
@@ -316,6 +319,10 @@ class MainWindow(QMainWindow):
             self.course = PatientPage(ctx, self.tasks)
             self.course.setObjectName("coursePage")
             tabs.addTab(self.course, self.tr("Patient course"))
+        if role in (Role.INVESTIGATOR, Role.MONITOR):  # the dose finding; monitors read it
+            self.trial = TrialPage(ctx, self.tasks)
+            self.trial.setObjectName("trialPage")
+            tabs.addTab(self.trial, self.tr("Trial"))
         if self.protocols_page is not None:
             self.protocols_page.setObjectName("protocolsPage")
             tabs.addTab(self.protocols_page, self.tr("Protocols"))
@@ -351,9 +358,11 @@ class MainWindow(QMainWindow):
         self.workspace = None
         self.worklist = self.bedside = None
         self.pharmacy = self.monitor = self.settings_page = self.course = None
+        self.trial = None
 
     def _set_user_everywhere(self, user: CurrentUser | None) -> None:
-        for page in (self.worklist, self.bedside, self.pharmacy, self.monitor, self.course):
+        pages = (self.worklist, self.bedside, self.pharmacy, self.monitor, self.course, self.trial)
+        for page in pages:
             if page is not None:
                 page.set_user(user)
 
@@ -369,6 +378,8 @@ class MainWindow(QMainWindow):
             self.monitor.refresh()
         elif page is self.course and self.course is not None:
             self.course.refresh()
+        elif page is self.trial and self.trial is not None:
+            self.trial.refresh()
         elif page is self.bedside and self.bedside is not None:
             self.bedside.reload()
 

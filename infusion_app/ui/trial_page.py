@@ -1,0 +1,505 @@
+"""The Trial tab: the dose finding of one protocol, beside the data it comes from.
+
+What the rule says now and why, what it waits for, the per-level counts, each patient's DLT
+status (pending ones with their window's end, those to be replaced), the flagged DLTs to
+adjudicate, BOIN's decision table with the current cell, and the signed reviews. Everything
+comes from one service call (:func:`services.trial.trial_status`) off the UI thread, read
+again when the record changes.
+
+An investigator adjudicates a flagged DLT and signs the rule's decision from here (a form,
+then the electronic signature, as on the patient page); a monitor only reads: the buttons
+are not built for a role that may not act, and the services check again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from infusion_app.logic.dlt_review import FlaggedDlt, ReviewState
+from infusion_app.logic.dose_finding import SELECT, DltStatus, Phase, decision_reason
+from infusion_app.logic.roles import Action, may
+from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
+from infusion_app.services.dlt_review import review_dlt
+from infusion_app.services.trial import (
+    TrialView,
+    dose_finding_protocols,
+    review_decision,
+    trial_status,
+)
+from infusion_app.ui.form_dialog import Field, FormDialog
+from infusion_app.ui.look import (
+    HEADING_STYLE,
+    failure_text,
+    local_time,
+    read_only_table,
+    say,
+    touch_sized,
+)
+from infusion_app.ui.rows_table import ROW, Tint
+from infusion_app.ui.signature_dialog import SignatureDialog
+from infusion_app.ui.tasks import Tasks
+from infusion_app.ui.translations import shown
+
+CURRENT = Tint(background="#fff9c4")  # the decision table's current cell, the current level
+DLT = Tint(foreground="#b00020")
+GONE = Tint(foreground="#616161")  # not evaluable: to be replaced
+STATUS_TINTS = {DltStatus.DLT: DLT, DltStatus.NOT_EVALUABLE: GONE}
+
+
+class TrialPage(QWidget):
+    acted = Signal(str)  # an act's outcome, for tests and the status line
+
+    def __init__(self, ctx: AppContext, tasks: Tasks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks = tasks
+        self.user: CurrentUser | None = None
+        self.view: TrialView | None = None
+        self._request = 0
+
+        heading = QLabel(self.tr("Trial: dose finding"))
+        heading.setStyleSheet(HEADING_STYLE)
+        self.protocol = QComboBox()
+        self.protocol.setObjectName("trialProtocol")
+        self.protocol.activated.connect(lambda _index: self.refresh())
+        protocol_label = QLabel(self.tr("P&rotocol:"))
+        protocol_label.setBuddy(self.protocol)
+        refresh = self.refresh_button = QPushButton(self.tr("Refresh (F5)"))
+        refresh.setShortcut("F5")
+        refresh.clicked.connect(self.refresh)
+        self.adjudicate_button = QPushButton(self.tr("&Adjudicate DLT…"))
+        self.adjudicate_button.setObjectName("adjudicateDlt")
+        self.adjudicate_button.clicked.connect(self._adjudicate)
+        self.review_button = QPushButton(self.tr("Sign the &decision…"))
+        self.review_button.setObjectName("reviewDecision")
+        self.review_button.clicked.connect(self._review)
+        for button in (self.adjudicate_button, self.review_button):
+            button.setVisible(False)  # built for every role, shown only to one who may act
+        touch_sized(self.protocol, refresh, self.adjudicate_button, self.review_button)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("trialSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.rule_line = QLabel()
+        self.rule_line.setObjectName("trialDecision")
+        self.rule_line.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.rule_line.setWordWrap(True)
+
+        self.counts = read_only_table(
+            [
+                self.tr("Level"),
+                self.tr("Enrolled"),
+                self.tr("Treated"),
+                self.tr("Evaluable"),
+                self.tr("Pending"),
+                self.tr("DLTs"),
+                self.tr("Not evaluable"),
+            ]
+        )
+        self.counts.setObjectName("trialCounts")
+        self.patients = read_only_table(
+            [self.tr("Patient"), self.tr("Level"), self.tr("DLT status"), self.tr("Window ends")]
+        )
+        self.patients.setObjectName("trialPatients")
+        self.dlts = read_only_table(
+            [
+                self.tr("Patient"),
+                self.tr("Adverse event"),
+                self.tr("Term"),
+                self.tr("Grade"),
+                self.tr("Started"),
+                self.tr("Adjudication"),
+            ]
+        )
+        self.dlts.setObjectName("trialDlts")
+        self.dlts.selection_changed.connect(self._enable)
+        self.table = read_only_table(
+            [
+                self.tr("Patients (n)"),
+                self.tr("Escalate if DLTs ≤"),
+                self.tr("De-escalate if DLTs ≥"),
+                self.tr("Eliminate if DLTs ≥"),
+            ]
+        )
+        self.table.setObjectName("trialTable")
+        self.reviews = read_only_table(
+            [
+                self.tr("Signed"),
+                self.tr("By"),
+                self.tr("Decision"),
+                self.tr("At level"),
+                self.tr("Next level"),
+            ]
+        )
+        self.reviews.setObjectName("trialReviews")
+        self.sections = QTabWidget()
+        self.sections.setObjectName("trialSections")
+        self.sections.addTab(self.counts, self.tr("&Levels"))
+        self.sections.addTab(self.patients, self.tr("Pa&tients"))
+        self.sections.addTab(self.dlts, self.tr("DLT ad&judication"))
+        self.sections.addTab(self.table, self.tr("Decision &table"))
+        self.sections.addTab(self.reviews, self.tr("Signed re&views"))
+
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+
+        bar = QHBoxLayout()
+        bar.addWidget(protocol_label)
+        bar.addWidget(self.protocol, 1)
+        bar.addWidget(refresh)
+        bar.addWidget(self.adjudicate_button)
+        bar.addWidget(self.review_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.rule_line)
+        layout.addWidget(self.sections, 1)
+        layout.addWidget(self.message)
+        self.setTabOrder(self.protocol, refresh)
+        self.setTabOrder(refresh, self.adjudicate_button)
+        self.setTabOrder(self.adjudicate_button, self.review_button)
+        self.setTabOrder(self.review_button, self.sections)
+
+    def set_user(self, user: CurrentUser | None) -> None:
+        self.user = user
+        acts = user is not None and may(user.role, Action.REVIEW_TRIAL)
+        self.adjudicate_button.setVisible(acts)
+        self.review_button.setVisible(acts)
+        self._enable()
+
+    # --- reading --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """The protocols offered and the tracker of the one chosen (the first offered: the
+        site's latest registration), read off the UI thread."""
+        chosen = self.protocol.currentText()
+        self._request += 1
+        request = self._request
+
+        def read() -> tuple[tuple[str, ...], TrialView | None]:
+            offered = dose_finding_protocols(self.ctx)
+            protocol_id = chosen if chosen in offered else next(iter(offered), "")
+            return offered, trial_status(self.ctx, protocol_id) if protocol_id else None
+
+        self.tasks.run(
+            read,
+            lambda answer: self._answered(request, *answer),
+            lambda exc: self._failed(request, exc),
+        )
+
+    def _answered(self, request: int, offered: tuple[str, ...], view: TrialView | None) -> None:
+        if request != self._request:
+            return  # a later read is on its way
+        if tuple(self.protocol.itemText(i) for i in range(self.protocol.count())) != offered:
+            self.protocol.clear()
+            self.protocol.addItems(list(offered))
+        if view is None:
+            say(self.message, self.tr("No installed protocol has a dose-finding rule."))
+            return
+        self.protocol.setCurrentText(view.protocol.id)
+        self.view = view
+        self._show(view)
+        self._enable()
+
+    def _failed(self, request: int, exc: Exception) -> None:
+        if request == self._request:
+            say(self.message, failure_text(exc), error=True)
+
+    # --- showing --------------------------------------------------------------------------
+
+    def _show(self, view: TrialView) -> None:
+        state = view.state
+        current = state.level_id(state.current)
+        lines = [
+            self.tr("{0} · {1} · levels in order {2}").format(
+                state.protocol, state.method, " → ".join(state.levels)
+            ),
+            self.tr("Current level: {0} · {1}").format(current or "–", self._phase(state.phase)),
+        ]
+        if state.waiting:
+            lines.append(self.tr("Waiting: {0}").format("; ".join(shown(x) for x in state.waiting)))
+        if state.to_replace:
+            lines.append(
+                self.tr("To be replaced: {0}").format(
+                    ", ".join(f"{p.trial_id} ({p.level})" for p in state.to_replace)
+                )
+            )
+        self.summary.setText("\n".join(lines))
+        reason = decision_reason(state)
+        self.rule_line.setText(
+            self.tr("The rule says: {0}").format(shown(reason)) if reason is not None else ""
+        )
+        self.counts.set_rows(
+            [
+                [
+                    c.level,
+                    str(c.enrolled),
+                    str(c.treated),
+                    str(c.evaluable),
+                    str(c.pending),
+                    str(c.dlts),
+                    str(c.not_evaluable),
+                ]
+                for c in state.counts
+            ],
+            [{ROW: CURRENT} if c.level == current else {} for c in state.counts],
+        )
+        patients = (*state.patients, *state.expansion)
+        statuses = [p.status(state.now) for p in patients]
+        self.patients.set_rows(
+            [
+                [
+                    p.trial_id + (self.tr(" (deviation)") if p.deviation else ""),
+                    p.level,
+                    self._status(s),
+                    local_time(p.window_closes, with_date=True),
+                ]
+                for p, s in zip(patients, statuses, strict=True)
+            ],
+            [{ROW: tint} if (tint := STATUS_TINTS.get(s)) else {} for s in statuses],
+        )
+        self.dlts.set_rows(
+            [
+                [
+                    p.trial_id,
+                    f"{d.stream} #{d.seq}",
+                    d.event.name,
+                    str(d.event.grade),
+                    local_time(d.event.started_at, with_date=True),
+                    self._verdict(d.state.value, d.review.reason if d.review else ""),
+                ]
+                for p in view.dlts
+                for d in p.flagged
+            ]
+        )
+        at = state.counts[state.current] if state.current is not None else None
+        rows = view.table.rows if view.table is not None else ()
+        self.table.set_rows(
+            [
+                [
+                    str(r.n),
+                    _cell(r.escalate_if_dlt_le),
+                    _cell(r.deescalate_if_dlt_ge),
+                    _cell(r.eliminate_if_dlt_ge),
+                ]
+                for r in rows
+            ],
+            [{ROW: CURRENT} if at is not None and r.n == at.evaluable else {} for r in rows],
+        )
+        self.sections.setTabEnabled(self.sections.indexOf(self.table), view.table is not None)
+        self.reviews.set_rows(
+            [
+                [
+                    local_time(r.at, with_date=True),
+                    r.by or "",
+                    r.decision,
+                    r.level,
+                    r.next_level or "–",
+                ]
+                for r in state.reviews
+            ]
+        )
+
+    def _phase(self, phase: Phase) -> str:
+        return {
+            Phase.WAITING: self.tr("waiting for the cohort"),
+            Phase.DECISION_DUE: self.tr("a decision awaits its signed review"),
+            Phase.SELECTION_DUE: self.tr("dose finding complete: the optimal dose to sign"),
+            Phase.EXPANSION: self.tr("optimal dose signed: later patients receive it"),
+            Phase.COMPLETE: self.tr("dose finding over"),
+        }[phase]
+
+    def _status(self, status: DltStatus) -> str:
+        return {
+            DltStatus.PENDING: self.tr("pending"),
+            DltStatus.DLT: self.tr("DLT"),
+            DltStatus.NO_DLT: self.tr("no DLT"),
+            DltStatus.NOT_EVALUABLE: self.tr("not evaluable: replace"),
+        }[status]
+
+    def _verdict(self, state: str, reason: str) -> str:
+        said = {
+            "pending": self.tr("to adjudicate"),
+            "confirmed": self.tr("confirmed"),
+            "rejected": self.tr("rejected"),
+        }[state]
+        return f"{said} ({reason})" if reason else said
+
+    # --- acting ---------------------------------------------------------------------------
+
+    def _chosen_dlt(self) -> tuple[str, FlaggedDlt] | None:
+        view = self.view
+        if view is None:
+            return None
+        flat = [(p.trial_id, d) for p in view.dlts for d in p.flagged]
+        index = self.dlts.currentRow()
+        return flat[index] if 0 <= index < len(flat) else None
+
+    def _enable(self) -> None:
+        view = self.view
+        due = view is not None and view.state.phase in (Phase.DECISION_DUE, Phase.SELECTION_DUE)
+        self.review_button.setEnabled(due)
+        self.review_button.setToolTip(
+            "" if due else self.tr("No decision is due: the rule waits for the cohort.")
+        )
+        chosen = self._chosen_dlt()
+        pending = chosen is not None and chosen[1].state is ReviewState.PENDING
+        self.adjudicate_button.setEnabled(pending)
+        self.adjudicate_button.setToolTip(
+            "" if pending else self.tr("Choose a flagged DLT still to adjudicate.")
+        )
+
+    def _adjudicate(self) -> None:
+        chosen = self._chosen_dlt()
+        if chosen is None:
+            return
+        trial_id, flagged = chosen
+        event = flagged.event
+        verdicts = {self.tr("confirmed: a DLT"): True, self.tr("rejected: not a DLT"): False}
+        what = self.tr("{0} grade {1} of patient {2}, started {3} ({4} #{5})").format(
+            event.name,
+            event.grade,
+            trial_id,
+            local_time(event.started_at, with_date=True),
+            flagged.stream,
+            flagged.seq,
+        )
+        values = FormDialog.ask(
+            self,
+            self.tr("Adjudicate a flagged DLT"),
+            [
+                Field("verdict", self.tr("Verdict"), next(iter(verdicts)), tuple(verdicts)),
+                Field("reason", self.tr("Reason")),
+            ],
+            self.tr("Flagged by the rules: {0}. Only confirmed DLTs count.").format(what),
+        )
+        if values is None:
+            return
+        confirmed = verdicts[values["verdict"]]
+        self._sign(
+            self.tr("DLT adjudication: {0}: {1} ({2})").format(
+                what, values["verdict"], values["reason"]
+            ),
+            lambda user, password: review_dlt(
+                self.ctx,
+                user,
+                trial_id,
+                stream=flagged.stream,
+                adverse_event_seq=flagged.seq,
+                confirmed=confirmed,
+                reason=values["reason"],
+                password=password,
+            ),
+            self.tr("{0} #{1} adjudicated: {2}.").format(
+                flagged.stream, flagged.seq, values["verdict"]
+            ),
+        )
+
+    def _review(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        state = view.state
+        reason = decision_reason(state)
+        if reason is None:
+            return
+        if state.phase is Phase.SELECTION_DUE:
+            expected = SELECT
+        elif state.decision is not None:
+            expected = state.decision.kind.value
+        else:
+            return
+        chosen: str | None = None
+        why: str | None = None
+        selection = state.selection
+        if selection is not None and selection.selected != selection.selected_largest_on_tie:
+            boin = state.level_id(selection.selected) or ""
+            seed = state.level_id(selection.selected_largest_on_tie) or ""
+            offered = {
+                self.tr("{0} (BOIN select.mtd)").format(boin): boin,
+                self.tr("{0} (the protocol's wording: largest equal or closest)").format(
+                    seed
+                ): seed,
+            }
+            values = FormDialog.ask(
+                self,
+                self.tr("Choose the optimal dose"),
+                [
+                    Field("level", self.tr("Optimal dose"), next(iter(offered)), tuple(offered)),
+                    Field("why", self.tr("Reason for the choice")),
+                ],
+                shown(reason),
+            )
+            if values is None:
+                return
+            chosen, why = offered[values["level"]], values["why"]
+        counts = "; ".join(f"{c.level}: {c.dlts}/{c.evaluable}" for c in state.counts)
+        what = self.tr("Dose-finding decision of {0}: {1}{2} (DLTs/evaluable {3})").format(
+            state.protocol,
+            shown(reason),
+            self.tr(", chosen {0}: {1}").format(chosen, why) if chosen else "",
+            counts,
+        )
+        protocol_id = view.protocol.id
+        self._sign(
+            what,
+            lambda user, password: review_decision(
+                self.ctx,
+                user,
+                protocol_id,
+                expected_decision=expected,
+                password=password,
+                chosen_level=chosen,
+                choice_reason=why,
+            ),
+            self.tr("Decision signed: {0}.").format(shown(reason)),
+        )
+
+    def _sign(self, what: str, act: Callable[[CurrentUser, str], object], done: str) -> None:
+        """Saved from the open signature dialog: a wrong password keeps it open and says so;
+        any other refusal closes it and the page shows the one line."""
+        user = self.user
+        if user is None:
+            return
+
+        def submit(password: str, answer: Callable[[str | None], None]) -> None:
+            def signed(_result: object) -> None:
+                answer(None)
+                say(self.message, done, ok=True)
+                self.acted.emit(done)
+                self.refresh()
+
+            def refused(exc: Exception) -> None:
+                text = failure_text(exc)
+                answer(text if isinstance(exc, AuthenticationFailed) else None)
+                say(self.message, text, error=True)
+                self.acted.emit(text)
+                self.refresh()
+
+            self.tasks.run(lambda: act(user, password), signed, refused)
+
+        SignatureDialog.ask(
+            self,
+            what=what,
+            meaning=self.tr("reviewed"),
+            printed_name=user.printed_name,
+            submit=submit,
+        )
+
+
+def _cell(value: int | None) -> str:
+    return "–" if value is None else str(value)

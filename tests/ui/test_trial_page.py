@@ -1,0 +1,120 @@
+"""The Trial tab: an investigator adjudicates a flagged DLT and signs the rule's decision by
+keyboard; a monitor reads the same tab without a button that writes.
+
+The shipped ``ucmsc-cart-cytopenia`` (3+3): P001-P003 enrolled in group A and infused from
+the clock's start (FakeClock: 2026-11-21 08:00 UTC); P002 has a grade 3 AE the next day,
+flagged; the clock is then 29 days on, past every group A patient's 28-day DLT window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from infusion_app.services import patient_aes
+from infusion_app.services.context import AppContext
+from infusion_app.store.database import sqlite_url
+from infusion_app.store.models import Signature
+from infusion_app.store.opening import open_database
+from tests.conftest import FAST_HASHER, PASSWORD
+from tests.fakes import FakeClock
+from tests.services.course_steps import enrolled, give
+from tests.ui.conftest import settle
+
+CART = "ucmsc-cart-cytopenia"
+
+
+@pytest.fixture
+def ui_ctx(tmp_path: Path, clock: FakeClock, dose_finding_rules: Path) -> Iterator[AppContext]:
+    """The window's store, on the shipped protocols with their dose-finding rules."""
+    db = open_database(sqlite_url(tmp_path / "ward.sqlite3"), clock())
+    yield AppContext(
+        db=db, station="ward-3-bed-2", clock=clock, hasher=FAST_HASHER, protocols=dose_finding_rules
+    )
+    db.dispose()
+
+
+@pytest.fixture
+def cohort(ui_ctx, ui_staff, clock) -> int:
+    """The cohort described above; returns the flagged AE's number in P002's record."""
+    for trial_id in ("P001", "P002", "P003"):
+        enrolled(ui_ctx, ui_staff, trial_id, CART, "A")
+        give(ui_ctx, ui_staff, clock, trial_id, 1)
+    clock.advance(days=1)
+    values = {"term": "Platelet count decreased", "grade": 3, "attribution": "possible"}
+    ae = patient_aes.record_patient_ae(ui_ctx, ui_staff.nurse, "P002", {**values, "serious": False})
+    clock.advance(days=28)
+    return ae.seq
+
+
+def open_trial(qtbot, window):
+    window.workspace.setCurrentWidget(window.trial)
+    settle(qtbot, window)
+    return window.trial
+
+
+def test_an_investigator_adjudicates_and_signs_by_keyboard(
+    qtbot, ui_ctx, ui_staff, open_window, answers, cohort
+) -> None:
+    window = open_window(ui_staff.investigator)
+    page = open_trial(qtbot, window)
+    assert "Current level: A · waiting for the cohort" in page.summary.text()
+    assert "1 flagged DLT(s) awaiting the investigator's review" in page.summary.text()
+    assert page.rule_line.text() == ""
+    assert not page.review_button.isEnabled()
+    assert page.dlts.rowCount() == 1 and page.dlts.text(0, 0) == "P002"
+    assert page.dlts.text(0, 5) == "to adjudicate"
+
+    page.sections.setCurrentWidget(page.dlts)
+    page.dlts.select_quietly(0)
+    page._enable()
+    assert page.adjudicate_button.isEnabled()
+    answers.forms.append({"verdict": "confirmed: a DLT", "reason": "no other cause"})
+    answers.passwords.append(PASSWORD)
+    qtbot.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(answers.asked) >= 2)
+    settle(qtbot, window)
+    kind, (what, meaning, name) = answers.asked[1]
+    assert (kind, meaning, name) == ("signature", "reviewed", "Ivan Investigator")
+    assert what.startswith("DLT adjudication: Platelet count decreased grade 3 of patient P002")
+    qtbot.waitUntil(lambda: page.rule_line.text() != "")
+    assert page.rule_line.text() == "The rule says: 1 DLT in 3 evaluable at A: expand A to 6"
+    assert page.dlts.text(0, 5) == "confirmed (no other cause)"
+    assert page.review_button.isEnabled()
+    assert [page.counts.text(0, c) for c in range(7)] == ["A", "3", "3", "3", "0", "1", "0"]
+
+    answers.passwords.append(PASSWORD)
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(answers.asked) >= 3)
+    settle(qtbot, window)
+    kind, (what, meaning, _name) = answers.asked[2]
+    assert kind == "signature" and meaning == "reviewed"
+    assert what == (
+        "Dose-finding decision of ucmsc-cart-cytopenia v1.3.0: 1 DLT in 3 evaluable at A: "
+        "expand A to 6 (DLTs/evaluable A: 1/3; B: 0/0; C: 0/0)"
+    )
+    qtbot.waitUntil(lambda: page.reviews.rowCount() == 1)
+    assert page.message.text() == "Decision signed: 1 DLT in 3 evaluable at A: expand A to 6."
+    assert [page.reviews.text(0, c) for c in (1, 2, 3, 4)] == ["investigator", "expand", "A", "A"]
+    assert "0 of 3 enrolled" in page.summary.text()
+    with ui_ctx.db.read() as session:
+        meanings = session.scalars(select(Signature.meaning).order_by(Signature.id)).all()
+    assert meanings[-2:] == ["reviewed", "reviewed"]  # the adjudication, then the decision
+
+
+def test_a_monitor_reads_the_trial_and_cannot_sign(qtbot, ui_staff, open_window, cohort) -> None:
+    window = open_window(ui_staff.monitor)
+    page = open_trial(qtbot, window)
+    assert not page.review_button.isVisible() and not page.adjudicate_button.isVisible()
+    assert page.counts.rowCount() == 3 and page.patients.rowCount() == 3
+    assert page.dlts.text(0, 5) == "to adjudicate"
+    assert not page.sections.isTabEnabled(page.sections.indexOf(page.table))  # 3+3: no table
+
+
+def test_a_nurse_has_no_trial_tab(qtbot, ui_staff, open_window) -> None:
+    window = open_window(ui_staff.nurse)
+    assert window.trial is None
