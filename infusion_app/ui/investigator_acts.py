@@ -30,6 +30,7 @@ from infusion_app.services import course_acts
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.services.dlt_review import review_dlt
 from infusion_app.services.patient_view import AdverseEventRow, PatientView
+from infusion_app.services.trial import TrialRefused
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import failure_text, touch_sized
 from infusion_app.ui.signature_dialog import SignatureDialog
@@ -188,10 +189,11 @@ class InvestigatorActs(QWidget):
         timing = self._timing(view, values["at"])
         if timing is None:
             return
+        what = self.tr("Enrolment of patient {0} in {1} at dose level {2}{3}").format(
+            view.trial_id, view.protocol, values["dose_level"], self._when_text(timing)
+        )
         self._sign(
-            self.tr("Enrolment of patient {0} in {1} at dose level {2}{3}").format(
-                view.trial_id, view.protocol, values["dose_level"], self._when_text(timing)
-            ),
+            what,
             word("enrolled"),
             lambda user, password: course_acts.enrol_patient(
                 self.ctx,
@@ -203,6 +205,60 @@ class InvestigatorActs(QWidget):
                 reason=timing.late_reason,
             ),
             self.tr("Patient {0} enrolled at {1}.").format(view.trial_id, level),
+            on_rule_refusal=lambda refusal: self._enrol_as_deviation(
+                view, level, timing, what, refusal
+            ),
+        )
+
+    def _enrol_as_deviation(
+        self, view: PatientView, level: str, timing: Timing, what: str, refusal: str
+    ) -> None:
+        """The dose-finding rule refused the enrolment: offer it as a listed deviation, with
+        its reason and a second investigator who signs "approved" with their own password."""
+        values = self._form(
+            self.tr("Enrol against the dose-finding rule?"),
+            [
+                Field("deviation_reason", self.tr("Reason for the deviation")),
+                Field("second_user", self.tr("Second investigator (user name)")),
+            ],
+            self.tr(
+                "The rule refuses: {0}. An enrolment against it is listed as a deviation and "
+                "needs a second investigator's signature."
+            ).format(refusal),
+        )
+        if values is None:
+            return
+        user = self.user
+        first = SignatureDialog.ask(
+            self,
+            what=self.tr("{0}, a deviation: {1}").format(what, values["deviation_reason"]),
+            meaning=word("enrolled"),
+            printed_name=user.printed_name,
+        )
+        if first is None:
+            return
+        second_user = values["second_user"].strip()
+        self._sign(
+            self.tr("Approval of the deviation: {0} ({1})").format(
+                what, values["deviation_reason"]
+            ),
+            word("approved"),
+            lambda _user, second_password: course_acts.enrol_patient(
+                self.ctx,
+                user,
+                view.trial_id,
+                dose_level=level,
+                password=first,
+                at=timing.at,
+                reason=timing.late_reason,
+                deviation_reason=values["deviation_reason"],
+                second_user=second_user,
+                second_password=second_password,
+            ),
+            self.tr("Patient {0} enrolled at {1} as a deviation, approved by {2}.").format(
+                view.trial_id, level, second_user
+            ),
+            signer=second_user,
         )
 
     def _change_level(self) -> None:
@@ -395,10 +451,22 @@ class InvestigatorActs(QWidget):
         late = f" ({timing.late_reason})" if timing.late_reason else ""
         return self.tr(", done at {0}{1}").format(self.view.local(timing.at), late)
 
-    def _sign(self, what: str, meaning: str, act: Act, done: str) -> None:
+    def _sign(
+        self,
+        what: str,
+        meaning: str,
+        act: Act,
+        done: str,
+        *,
+        on_rule_refusal: Callable[[str], None] | None = None,
+        signer: str | None = None,
+    ) -> None:
         """Saved from the open signature dialog: a wrong password keeps it open and says so;
-        any other refusal closes it and the page shows the one line."""
+        any other refusal closes it and the page shows the one line. A refusal by the trial's
+        dose-finding rule is handed to ``on_rule_refusal`` once the dialog has closed.
+        ``signer`` names who signs when it is not the logged-in user (a second signature)."""
         user = self.user
+        refused_by_rule: list[str] = []
 
         def submit(password: str, answer: Callable[[str | None], None]) -> None:
             def signed(_result: object) -> None:
@@ -408,13 +476,21 @@ class InvestigatorActs(QWidget):
             def refused(exc: Exception) -> None:
                 text = failure_text(exc)
                 answer(text if isinstance(exc, AuthenticationFailed) else None)
+                if on_rule_refusal is not None and isinstance(exc, TrialRefused):
+                    refused_by_rule.append(text)
                 self.refused.emit(text)
 
             self.tasks.run(lambda: act(user, password), signed, refused)
 
         SignatureDialog.ask(
-            self, what=what, meaning=meaning, printed_name=user.printed_name, submit=submit
+            self,
+            what=what,
+            meaning=meaning,
+            printed_name=signer or user.printed_name,
+            submit=submit,
         )
+        if refused_by_rule and on_rule_refusal is not None:
+            on_rule_refusal(refused_by_rule[0])
 
 
 def _level_choices(view: PatientView) -> dict[str, str]:

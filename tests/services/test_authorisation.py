@@ -9,12 +9,15 @@ pharmacists keep their rights.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from infusion_app.logic.coa import coa_from_mapping
+from infusion_app.resources import shipped_protocols_dir
 from infusion_app.services import (
     accounts,
     bedside,
@@ -25,6 +28,7 @@ from infusion_app.services import (
     patient_aes,
     patients,
     products,
+    trial,
 )
 from infusion_app.services.context import AppContext, CurrentUser, NotAuthorised
 from infusion_app.store.models import Event
@@ -32,6 +36,7 @@ from tests.conftest import PASSWORD
 from tests.logic.infusion_log import NORMAL_VITALS
 from tests.samples import example_coa
 from tests.services.bedside_steps import prepare, run_to_fast_phase
+from tests.services.course_steps import enrolled, give
 from tests.stored import stored_events
 
 ROLES = ("admin", "nurse", "pharmacist", "monitor", "investigator")
@@ -304,6 +309,12 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
             password=PASSWORD,
         ),
     ),
+    "sign a dose-finding decision": (
+        {"investigator"},
+        lambda ctx, who, staff, inf: trial.review_decision(
+            _trial_ctx(ctx), who, MATRIX_TRIAL, expected_decision="stop", password=PASSWORD
+        ),
+    ),
     "end the treatment": (
         {"investigator"},
         lambda ctx, who, staff, inf: course_acts.end_treatment(
@@ -395,6 +406,48 @@ def _premedicated(ctx, staff, inf, clock) -> None:
     bedside.record_thaw(ctx, staff.nurse, inf)
 
 
+# The dose-finding rule is tested on a trial of its own: the shipped 3+3 file under another
+# ID, so that P001 (enrolled under the tests' protocols without the rule) is not part of it.
+MATRIX_TRIAL = "matrix-trial"
+_TRIAL_FOLDERS: list[Path] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _matrix_trial_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    folder = tmp_path_factory.mktemp("matrix-trial")
+    text = (shipped_protocols_dir() / "ucmsc-cart-cytopenia.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "ucmsc-cart-cytopenia"', f'id = "{MATRIX_TRIAL}"', 1)
+    (folder / f"{MATRIX_TRIAL}.toml").write_text(text, encoding="utf-8")
+    _TRIAL_FOLDERS.append(folder)
+    yield
+    _TRIAL_FOLDERS.remove(folder)
+
+
+def _trial_ctx(ctx: AppContext) -> AppContext:
+    return replace(ctx, protocols=_TRIAL_FOLDERS[-1])
+
+
+def _trial_stop_due(ctx, staff, inf, clock) -> None:
+    """Two patients of group A with a confirmed DLT each: the 3+3 rule stops at once."""
+    trial_ctx = _trial_ctx(ctx)
+    for trial_id in ("T001", "T002"):
+        enrolled(trial_ctx, staff, trial_id, MATRIX_TRIAL, "A")
+        give(trial_ctx, staff, clock, trial_id, 1)
+    clock.advance(days=1)
+    for trial_id in ("T001", "T002"):
+        ae = patient_aes.record_patient_ae(trial_ctx, staff.nurse, trial_id, PATIENT_AE)
+        dlt_review.review_dlt(
+            trial_ctx,
+            staff.investigator,
+            trial_id,
+            stream=f"patient:{trial_id}",
+            adverse_event_seq=ae.seq,
+            confirmed=True,
+            reason="no other cause",
+            password=PASSWORD,
+        )
+
+
 # What must have happened before an action can be allowed at all (done by staff, before
 # the count of events is taken).
 SETUP = {
@@ -426,6 +479,7 @@ SETUP = {
     ),
     "correct an entry": lambda ctx, staff, inf, clock: prepare(ctx, staff, inf),
     "enrol a patient": lambda ctx, staff, inf, clock: _register_p002(ctx, staff),
+    "sign a dose-finding decision": _trial_stop_due,
     "record a patient's adverse event": lambda ctx, staff, inf, clock: (
         _ended(ctx, staff, inf, clock),
         clock.advance(days=1),
@@ -501,6 +555,7 @@ COVERED = {
     "record_patient_ae",
     "report_patient_sae",
     "review_dlt",
+    "review_decision",
 }
 
 
@@ -521,6 +576,7 @@ def test_every_service_action_is_in_the_matrix() -> None:
             patient_aes,
             patients,
             products,
+            trial,
         )
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from infusion_app.services import patient_aes
+from infusion_app.services import accounts, patient_aes
 from infusion_app.services.context import AppContext
 from infusion_app.store.database import sqlite_url
 from infusion_app.store.models import Signature
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, PASSWORD
 from tests.fakes import FakeClock
-from tests.services.course_steps import enrolled, give
-from tests.ui.conftest import settle
+from tests.services.course_steps import enrolled, give, registered
+from tests.ui.conftest import settle, type_into
 
 CART = "ucmsc-cart-cytopenia"
+GROUP_B = "B (Group B: 2 × 10^6 cells/kg, two weekly infusions)"
 
 
 @pytest.fixture
@@ -118,3 +120,37 @@ def test_a_monitor_reads_the_trial_and_cannot_sign(qtbot, ui_staff, open_window,
 def test_a_nurse_has_no_trial_tab(qtbot, ui_staff, open_window) -> None:
     window = open_window(ui_staff.nurse)
     assert window.trial is None
+
+
+def test_an_enrolment_the_rule_refuses_is_offered_as_a_signed_deviation(
+    qtbot, ui_ctx, ui_staff, open_window, answers, cohort
+) -> None:
+    """P004 at group B while the rule enrols at A (and A's cohort is full): refused, then
+    made a deviation with its reason and Iris Investigator's second signature."""
+    accounts.create_user(
+        ui_ctx, ui_staff.admin, "inv2", "Iris Investigator", "investigator", PASSWORD
+    )
+    registered(ui_ctx, ui_staff, "P004", CART, "B")
+    window = open_window(ui_staff.investigator)
+    page = window.course
+    type_into(qtbot, page.patient.lineEdit(), "P004")
+    qtbot.keyClick(page.patient.lineEdit(), Qt.Key.Key_Return)
+    settle(qtbot, window)
+    offered = ui_ctx.now().astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    answers.forms.append({"dose_level": GROUP_B, "at": offered})
+    answers.forms.append({"deviation_reason": "sponsor-approved exception", "second_user": "inv2"})
+    answers.passwords.extend([PASSWORD, PASSWORD, PASSWORD])
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(answers.asked) >= 5, timeout=10000)
+    settle(qtbot, window)
+    kinds = [kind for kind, _ in answers.asked]
+    assert kinds == ["form", "signature", "form", "signature", "signature"]
+    note = answers.asked[2][1][2]
+    assert note.startswith("The rule refuses: The dose-finding rule enrols at A now, not B.")
+    assert answers.asked[3][1][1:] == ("enrolled", "Ivan Investigator")
+    assert answers.asked[4][1][1:] == ("approved", "inv2")
+    qtbot.waitUntil(lambda: "as a deviation" in page.message.text())
+    assert page.message.text() == ("Patient P004 enrolled at B as a deviation, approved by inv2.")
+    with ui_ctx.db.read() as session:
+        meanings = session.scalars(select(Signature.meaning).order_by(Signature.id)).all()
+    assert meanings[-2:] == ["enrolled", "approved"]
