@@ -178,6 +178,7 @@ def status_summary(view: TrialView) -> dict[str, Any]:
             for p in (*state.patients, *state.expansion)
         ],
         "to_replace": [p.trial_id for p in state.to_replace],
+        "eliminated": [state.levels[i] for i in state.eliminated],
         "awaiting_adjudication": [
             {
                 "patient": trial_id,
@@ -244,6 +245,15 @@ def print_status(view: TrialView) -> None:
         print(f"the rule says: {reason}")
     if state.waiting:
         print("waiting: " + "; ".join(str(x) for x in state.waiting))
+    if state.eliminated:
+        print("eliminated (too toxic): " + ", ".join(state.levels[i] for i in state.eliminated))
+    if state.selection is not None:
+        shown = [
+            f"{level} {float(e):.4f}"
+            for level, e in zip(state.levels, state.selection.estimates, strict=True)
+            if e is not None
+        ]
+        print("estimated DLT rates (isotonic): " + "; ".join(shown))
     print(f"{'level':<8}{'enrolled':>9}{'treated':>9}{'evaluable':>10}{'pending':>9}{'DLTs':>6}")
     for c in state.counts:
         print(

@@ -29,7 +29,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from infusion_app.logic import messages as m
-from infusion_app.logic.boin import boin_decision
+from infusion_app.logic.boin import boin_decision, eliminated_levels
 from infusion_app.logic.dose_selection import DoseSelection, select_dose
 from infusion_app.logic.escalation import Decision, DecisionKind, LevelTally, dlt_count
 from infusion_app.logic.messages import Message
@@ -131,6 +131,7 @@ class TrialState:
     selection: DoseSelection | None  # BOIN's optimal dose when the selection is due
     waiting: tuple[Message, ...]  # what the decision waits for
     now: datetime
+    eliminated: tuple[int, ...] = ()  # BOIN: levels the data show too toxic, and those above
 
     def level_id(self, index: int | None) -> str | None:
         return None if index is None else self.levels[index]
@@ -181,6 +182,10 @@ def trial_state(
     else:
         finding, expansion = ordered, ()
     counts = tuple(_count(level, finding, now) for level in levels)
+    eliminated: tuple[int, ...] = ()
+    if rule.method.value == "boin":
+        tallies_now = [c.tally for c in counts]
+        eliminated = eliminated_levels(tallies_now, target_of(protocol), cutoff_of(rule))
     common = {
         "protocol": protocol.label,
         "method": rule.method.value,
@@ -191,6 +196,7 @@ def trial_state(
         "reviews": tuple(reviews),
         "cohort_size": rule.cohort_size.value,
         "now": now,
+        "eliminated": eliminated,
     }
     if last is not None and (last.complete or last.next_level is None):
         phase = Phase.EXPANSION if last.decision == SELECT else Phase.COMPLETE

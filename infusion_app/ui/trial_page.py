@@ -232,6 +232,24 @@ class TrialPage(QWidget):
         ]
         if state.waiting:
             lines.append(self.tr("Waiting: {0}").format("; ".join(shown(x) for x in state.waiting)))
+        if state.eliminated:
+            lines.append(
+                self.tr("Eliminated (too toxic): {0}").format(
+                    ", ".join(state.levels[i] for i in state.eliminated)
+                )
+            )
+        if state.selection is not None:
+            estimates = [
+                f"{level} {float(e):.2f}"
+                for level, e in zip(state.levels, state.selection.estimates, strict=True)
+                if e is not None
+            ]
+            lines.append(
+                self.tr("Estimated DLT rates (isotonic, target {0:.2f}): {1}").format(
+                    float(view.table.target) if view.table is not None else 0.0,
+                    "; ".join(estimates),
+                )
+            )
         if state.to_replace:
             lines.append(
                 self.tr("To be replaced: {0}").format(

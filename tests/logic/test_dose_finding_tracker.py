@@ -278,6 +278,8 @@ def test_boin_dose_finding_ends_with_the_selection_after_18_patients(crc: Protoc
     # stay: 3 + 3 + 9 = 15 evaluable
     assert [c.evaluable for c in state.counts] == [3, 3, 9]
     assert state.selection is not None and state.selection.selected == 2
+    assert all(e is not None for e in state.selection.estimates)  # every level was treated
+    assert state.eliminated == ()
     assert str(decision_reason(state)) == "dose finding complete: the optimal dose is 3"
     refused = enrolment_refusal(state, "3")
     assert refused is not None and "awaits its signed review" in str(refused)
@@ -296,6 +298,7 @@ def test_boin_stops_when_the_lowest_level_is_eliminated(crc: Protocol) -> None:
     state = trial_state(crc, [patient("1", True) for _ in range(3)], (), NOW)
     assert state.decision is not None and state.decision.kind is DecisionKind.STOP
     assert state.decision.eliminated == (0, 1, 2)
+    assert state.eliminated == (0, 1, 2)  # shown with the tracker, not only in the decision
     assert str(decision_reason(state)) == (
         "the lowest level 1 is eliminated (too toxic): stop the trial"
     )

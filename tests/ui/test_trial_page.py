@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from infusion_app.services import accounts, patient_aes
 from infusion_app.services.context import AppContext
+from infusion_app.services.dlt_review import review_dlt
 from infusion_app.store.database import sqlite_url
 from infusion_app.store.models import Signature
 from infusion_app.store.opening import open_database
@@ -154,3 +155,40 @@ def test_an_enrolment_the_rule_refuses_is_offered_as_a_signed_deviation(
     with ui_ctx.db.read() as session:
         meanings = session.scalars(select(Signature.meaning).order_by(Signature.id)).all()
     assert meanings[-2:] == ["enrolled", "approved"]
+
+
+def test_the_boin_table_marks_the_current_cell(qtbot, ui_ctx, ui_staff, clock, open_window):
+    """``msc-l-crc``: three patients at level 1, one with a confirmed DLT, 121 days on (past
+    the 120-day window). BOIN at 35 %: 1 DLT in 3 is between the boundaries (escalate if
+    <= 0, de-escalate if >= 2 at n = 3): stay; the table's row n = 3 is the current cell."""
+    crc = "msc-l-crc"
+    for trial_id in ("P001", "P002", "P003"):
+        enrolled(ui_ctx, ui_staff, trial_id, crc, "1")
+        give(ui_ctx, ui_staff, clock, trial_id, 1)
+    clock.advance(days=1)
+    values = {"term": "Anemia", "grade": 3, "attribution": "probable", "serious": False}
+    ae = patient_aes.record_patient_ae(ui_ctx, ui_staff.nurse, "P001", values)
+    review_dlt(
+        ui_ctx,
+        ui_staff.investigator,
+        "P001",
+        stream="patient:P001",
+        adverse_event_seq=ae.seq,
+        confirmed=True,
+        reason="related",
+        password=PASSWORD,
+    )
+    clock.advance(days=121)
+    window = open_window(ui_staff.monitor)
+    page = open_trial(qtbot, window)
+    assert page.protocol.currentText() == crc  # the site's latest registration
+    assert page.rule_line.text() == "The rule says: 1 DLT in 3 evaluable at 1: stay at 1"
+    table = page.table
+    assert page.sections.isTabEnabled(page.sections.indexOf(table))
+    assert table.rowCount() == 9  # n = 1 .. max_per_level
+    # phi = 0.35: lambda_e = 0.2769, lambda_d = 0.4189; n = 3 escalates at <= 0,
+    # de-escalates at >= floor(3 x 0.4189) + 1 = 2, eliminates at >= 3
+    # (P(Binomial(4, 0.35) <= 3) = 1 - 0.35^4 = 0.985 > 0.95; with 2: 0.874 is not)
+    assert [table.text(2, c) for c in range(4)] == ["3", "0", "2", "3"]
+    assert table.model().data(table.model().index(2, 0), Qt.ItemDataRole.BackgroundRole)
+    assert not table.model().data(table.model().index(1, 0), Qt.ItemDataRole.BackgroundRole)
