@@ -196,6 +196,9 @@ def test_from_enrolment_to_a_signed_expansion_and_escalation(ctx, staff, clock, 
             second_password="wrong password entirely",
         )
     assert stored(ctx, "patient:P007", EventType.PATIENT_ENROLLED) == []  # nothing written
+    # ... but the second investigator's wrong password is on record, towards their lockout
+    failed = stored(ctx, "system", EventType.SIGNATURE_FAILED)
+    assert len(failed) == 1
     enrol_patient(
         ctx,
         staff.investigator,
