@@ -62,7 +62,7 @@ def test_adjudicate_then_review_from_the_command_line(record: tuple[str, str]) -
     before = status(url)
     assert before["phase"] == "waiting"
     assert [a["ae"] for a in before["awaiting_adjudication"]] == [ref]
-    assert "1 flagged DLT(s) awaiting the investigator's review" in before["waiting"]
+    assert "1 DLT flagged, awaiting the investigator's review" in before["waiting"]
     assert "boin_table" not in before
 
     done = run_cli(

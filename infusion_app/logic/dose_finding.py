@@ -287,7 +287,7 @@ def _waiting(cohort: Sequence[PatientDlt], size: int, now: datetime) -> tuple[Me
             found.append(m.trial_waiting_window(closes=open_windows[0]))
     awaiting = sum(p.awaiting_review for p in cohort if not p.confirmed)
     if awaiting:
-        found.append(m.trial_waiting_adjudication(count=awaiting))
+        found.append(m.trial_waiting_adjudication(dlts=dlt_count(awaiting)))
     not_infused = sum(not p.treated for p in cohort)
     if not_infused:
         found.append(m.trial_waiting_infusion(count=not_infused))

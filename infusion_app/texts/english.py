@@ -507,7 +507,7 @@ TEXTS: dict[str, str] = {
     "trial_waiting_enrolment": "{enrolled} of {needed} enrolled",
     "trial_waiting_evaluable": "{evaluable} of {needed} evaluable",
     "trial_waiting_window": "next DLT window ends {closes}",
-    "trial_waiting_adjudication": "{count} flagged DLT(s) awaiting the investigator's review",
+    "trial_waiting_adjudication": "{dlts} flagged, awaiting the investigator's review",
     "trial_waiting_infusion": "{count} not infused yet",
     "trial_enrol_complete": (
         "the dose finding of {protocol} is over (signed): the rule enrols no one; a deviation "

@@ -96,6 +96,12 @@ class TrialPage(QWidget):
         self.rule_line.setObjectName("trialDecision")
         self.rule_line.setStyleSheet("font-size: 14pt; font-weight: bold;")
         self.rule_line.setWordWrap(True)
+        # the lines above the sections keep their place as decisions come and go, so a
+        # click aimed at a tab or a row never lands on the one that moved under it
+        self.rule_line.ensurePolished()
+        self.rule_line.setMinimumHeight(self.rule_line.fontMetrics().lineSpacing() + 4)
+        self.summary.setMinimumHeight(4 * self.summary.fontMetrics().lineSpacing())
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
         self.counts = read_only_table(
             [

@@ -220,7 +220,7 @@ def test_a_flag_awaiting_review_keeps_the_patient_pending_after_the_window(
     state = trial_state(ucmsc, [patient("A"), patient("A"), waiting], (), NOW)
     assert waiting.status(NOW) is DltStatus.PENDING
     assert state.phase is Phase.WAITING
-    assert "1 flagged DLT(s) awaiting the investigator's review" in [
+    assert "1 DLT flagged, awaiting the investigator's review" in [
         str(x) for x in state.waiting
     ]
 

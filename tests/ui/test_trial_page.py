@@ -66,7 +66,7 @@ def test_an_investigator_adjudicates_and_signs_by_keyboard(
     window = open_window(ui_staff.investigator)
     page = open_trial(qtbot, window)
     assert "Current level: A · waiting for the cohort" in page.summary.text()
-    assert "1 flagged DLT(s) awaiting the investigator's review" in page.summary.text()
+    assert "1 DLT flagged, awaiting the investigator's review" in page.summary.text()
     assert page.rule_line.text() == ""
     assert not page.review_button.isEnabled()
     assert page.dlts.rowCount() == 1 and page.dlts.text(0, 0) == "P002"
