@@ -273,8 +273,8 @@ ZH_CN: dict[str, str] = {
     "Counts per level now": "当前各剂量水平计数",
     "The record has changed since this review was signed.": "本次审查签署后记录已有变化。",
     "The counts now are the same as signed.": "当前计数与签署时相同。",
-    "BOIN decision table (target {target}, λe {e}, λd {d})": (
-        "BOIN 决策表（目标 {target}，λe {e}，λd {d}）"
+    "BOIN decision table (target {target}, lambda_e {e}, lambda_d {d})": (
+        "BOIN 决策表（目标 {target}，lambda_e {e}，lambda_d {d}）"
     ),
     "Evaluable patients (n)": "可评价患者数（n）",
     "Escalate if DLTs ≤": "DLT ≤ 时递增",
@@ -298,6 +298,7 @@ ZH_CN: dict[str, str] = {
     "after this review": "在本次审查之后",
     "Local time": "当地时间",
     "Review no.": "审查编号",
+    "Signed at": "签署时间",
     "Next": "下一水平",
     "printed": "本记录",
     "All signed reviews of this trial": "本试验所有已签署的审查",

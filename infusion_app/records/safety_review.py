@@ -334,7 +334,8 @@ def _draft(source: SafetyReviewSource, tr: Labels, zone: tzinfo, width: float) -
     if reason is not None:
         rows.append((tr("Why"), tr.message(reason)))
     if state.waiting:
-        rows.append((tr("Waiting for"), "; ".join(tr.message(w) for w in state.waiting)))
+        waits = "; ".join(tr.message(_in_zone(w, zone)) for w in state.waiting)
+        rows.append((tr("Waiting for"), waits))
     pending = [p for p in state.patients if p.status(state.now).value == "pending"]
     if pending:
         rows.append(
@@ -351,6 +352,18 @@ def _draft(source: SafetyReviewSource, tr: Labels, zone: tzinfo, width: float) -
             (tr("To be replaced"), ", ".join(f"{p.trial_id} ({p.level})" for p in state.to_replace))
         )
     return [_heading(tr("Draft: no decision is signed")), facts(rows, width, label_share=0.28)]
+
+
+def _in_zone(message: Message, zone: tzinfo) -> Message:
+    """The message with its times in the page's zone (a message shows a time as ISO minutes
+    with its offset, so the page's other times and this one then read alike)."""
+    return Message(
+        message.code,
+        tuple(
+            (name, value.astimezone(zone) if isinstance(value, datetime) else value)
+            for name, value in message.params
+        ),
+    )
 
 
 def _count_table(counts: Sequence[LevelCounts], tr: Labels, width: float) -> Table:
@@ -411,7 +424,7 @@ def _boin_table(
     source: SafetyReviewSource, boundaries: BoinBoundaries, tr: Labels, width: float
 ) -> list[Flowable]:
     cell = _decided_cell(source)
-    title = tr("BOIN decision table (target {target}, λe {e}, λd {d})").format(
+    title = tr("BOIN decision table (target {target}, lambda_e {e}, lambda_d {d})").format(
         target=f"{float(boundaries.target):.0%}",
         e=f"{boundaries.lambda_e:.4f}",
         d=f"{boundaries.lambda_d:.4f}",
@@ -569,7 +582,14 @@ def _history(source: SafetyReviewSource, tr: Labels, zone: tzinfo, width: float)
         ]
         for r in reviews
     ]
-    header = [tr("Review no."), tr("Signed"), tr("By"), tr("Decision"), tr("At level"), tr("Next")]
+    header = [
+        tr("Review no."),
+        tr("Signed at"),
+        tr("By"),
+        tr("Decision"),
+        tr("At level"),
+        tr("Next"),
+    ]
     shares = [0.1, 0.18, 0.24, 0.18, 0.15, 0.15]
     return [
         _heading(tr("All signed reviews of this trial")),
