@@ -29,14 +29,20 @@ from sqlalchemy.engine import URL, make_url
 
 from infusion_app.logic.dose_finding import trial_state
 from infusion_app.logic.event_types import EventType
-from infusion_app.logic.events import DltReviewed
+from infusion_app.logic.events import DltReviewed, LevelCounts, Signature, TrialDecisionReviewed
 from infusion_app.logic.infusion_state import RecordedEvent
 from infusion_app.logic.messages import CODES
+from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.protocol_files import load_protocol
 from infusion_app.records.csv_cells import FORMULA_STARTS, safe_cell
 from infusion_app.records.events_csv import events_csv
 from infusion_app.records.fonts import needs_cjk
 from infusion_app.records.labels import ZH_CN_MESSAGES
+from infusion_app.records.safety_review import (
+    SafetyReviewSource,
+    render_safety_review,
+    signed_decisions,
+)
 from infusion_app.records.trial_counts import trial_counts_csv
 from infusion_app.services import patient_aes, records, trial_records
 from infusion_app.services.context import AppContext, NotAuthorised
@@ -287,6 +293,67 @@ def test_a_boin_review_marks_the_decided_cell(ctx, staff, clock) -> None:
     assert "No adverse event was flagged as a DLT." in text
     # one marked row only
     assert text.count("→ level") == 1
+
+
+def test_a_signed_selection_shows_both_readings_and_the_choice(dose_finding_rules: Path) -> None:
+    """The end of BOIN's dose finding, laid out from a made-up signed selection (building 18
+    evaluable patients through the services would take minutes): BOIN's select.mtd gave 2, the
+    protocol's "largest dose equal or closest" gave 3, the investigator chose 2 with a reason."""
+    protocol = load_protocol(CRC, dose_finding_rules)
+    at = datetime(2027, 6, 1, 2, 0, tzinfo=UTC)  # 10:00 at the site
+    counts = [
+        LevelCounts(level=level, enrolled=n, treated=n, evaluable=n, pending=0, dlts=y,
+                    not_evaluable=0)
+        for level, n, y in (("1", 6, 0), ("2", 6, 2), ("3", 6, 3))
+    ]  # fmt: skip
+    selection = TrialDecisionReviewed(
+        protocol="msc-l-crc v1.3.0",
+        method="boin",
+        decision="select",
+        level="3",
+        next_level="2",
+        mtd=None,
+        eliminated=[],
+        counts=counts,
+        patients=[f"P{i:03d}" for i in range(1, 19)],
+        selected="2",
+        selected_largest_on_tie="3",
+        choice_reason="=the lower dose: two grade 3 cytopenias at 3",
+    )
+    signature = Signature(
+        meaning=SignatureMeaning.REVIEWED,
+        printed_name="Ivan Investigator",
+        signed_seq=1,
+        signed_hash="ab" * 32,
+        username="investigator",
+    )
+    events = tuple(
+        RecordedEvent(seq, data.TYPE, data, at, at, "investigator")
+        for seq, data in ((1, selection), (2, signature))
+    )
+    source = SafetyReviewSource(
+        events=events,
+        protocol=protocol,
+        state=trial_state(protocol, (), (), at),
+        dlts=(),
+        table=None,
+        chosen=signed_decisions(events)[0],
+        head_hash="cd" * 32,
+        printed_names={"investigator": "Ivan Investigator"},
+    )
+    data = render_safety_review(source, printed_at=at, printed_by="Mona Monitor")
+    text = one_line("\n".join(pdf_pages(data)))
+    assert "Decision select" in text
+    assert "BOIN select.mtd 2" in text
+    assert "Largest dose equal or closest to the target 3" in text
+    assert "Chosen optimal dose 2" in text
+    assert "Reason for the choice =the lower dose: two grade 3 cytopenias at 3" in text
+    assert "BOIN's select.mtd gives 2, the protocol's wording" in text
+    # signed counts: 1: 6/0, 2: 6/2, 3: 6/3
+    assert "1 6 6 6 0 0 0 2 6 6 6 0 2 0 3 6 6 6 0 3 0" in text
+    assert (
+        "Ivan Investigator reviewed 2027-06-01 10:00:00 UTC+08:00 2027-06-01 02:00:00 UTC" in text
+    )
 
 
 # --- the CSV -----------------------------------------------------------------------------
