@@ -1,7 +1,9 @@
 """Printing and exporting from the command line: ``record``, ``log`` and ``export``.
 
 ``record INFUSION`` prints an infusion record; ``record patient ID`` the patient's course
-record (plan against what was given, schedule deviations, visits and samples, AEs).
+record (plan against what was given, schedule deviations, visits and samples, AEs);
+``record trial --protocol ID [--review N]`` the safety-review decision record of a
+dose-finding trial, and ``record trial-counts --protocol ID`` its per-level counts as CSV.
 
 Each asks for the user's password (a monitor's, a nurse's or a pharmacist's), makes the
 document, and saves it through the service, which writes the file only once its output is audited.
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from infusion_app.cli.common import parse_date, parsed
+from infusion_app.cli.common import count_argument, parse_date, parsed
 from infusion_app.cli.context import GlobalOptions, log_in, open_context
 from infusion_app.cli.exit_codes import EXIT_OK
 from infusion_app.logic.errors import InputError
@@ -23,7 +25,7 @@ from infusion_app.logic.text_rules import TRIAL_ID_MAX, check_text
 from infusion_app.records.infusion_log import LogFilter
 from infusion_app.records.labels import LANGUAGES
 from infusion_app.records.pages import PAPERS
-from infusion_app.services import output_files, records
+from infusion_app.services import output_files, records, trial_records
 from infusion_app.services.status import find_infusion
 
 
@@ -42,18 +44,31 @@ class RecordsCommand:
     patient: str | None  # log
     first: str | None  # log --from
     last: str | None  # log --to
+    protocol: str | None  # record trial, record trial-counts
+    review: int | None  # record trial --review
 
 
 def add_records_commands(commands: argparse._SubParsersAction[Any]) -> None:
     record = commands.add_parser(
         "record",
-        help="print an infusion record, or a patient's course record ('record patient ID')",
+        help="print an infusion record, a patient's course record ('record patient ID'), a "
+        "trial's safety-review record ('record trial --protocol ID') or its per-level counts "
+        "('record trial-counts --protocol ID', CSV)",
     )
     record.add_argument(
-        "infusion", help="infusion ID or PATIENT/NUMBER (e.g. P001/1), or the word 'patient'"
+        "infusion",
+        help="infusion ID or PATIENT/NUMBER (e.g. P001/1), or the word 'patient', 'trial' or "
+        "'trial-counts'",
     )
     record.add_argument(
         "trial_id", nargs="?", help="after 'patient': the trial ID whose course to print"
+    )
+    record.add_argument("--protocol", help="after 'trial' or 'trial-counts': the protocol ID")
+    record.add_argument(
+        "--review",
+        type=count_argument("review"),
+        help="after 'trial': the signed review's number as 'trial status' lists it "
+        "(default: the latest)",
     )
     _output(record, "the PDF file to write")
     _paper(record)
@@ -91,11 +106,23 @@ def run_records(args: argparse.Namespace, protocols: Path) -> int:
     # Checked before the password is asked and before anything is committed; checked again
     # by the service when it writes.
     target = Path(output_files.check_target(os.path.expanduser(command.output)).path)
-    course_of = _course_of(command)
+    trial_of = _trial_of(command)
+    course_of = _course_of(command) if trial_of is None else None
     ctx = open_context(parsed(GlobalOptions, args), protocols)
     try:
         user, _password = log_in(ctx, command.user)
-        if course_of is not None:
+        if trial_of is not None and command.infusion == TRIAL_COUNTS:
+            document = trial_records.trial_counts_csv(ctx, user, trial_of)
+        elif trial_of is not None:
+            document = trial_records.safety_review_record(
+                ctx,
+                user,
+                trial_of,
+                review_seq=command.review,
+                paper=_given(command.paper),
+                language=_given(command.language),
+            )
+        elif course_of is not None:
             document = records.patient_course_record(
                 ctx,
                 user,
@@ -136,6 +163,31 @@ def run_records(args: argparse.Namespace, protocols: Path) -> int:
 
 
 COURSE_RECORD = "patient"  # ``record patient ID``
+TRIAL_RECORD = "trial"  # ``record trial --protocol ID [--review N]``
+TRIAL_COUNTS = "trial-counts"  # ``record trial-counts --protocol ID``
+
+
+def _trial_of(command: RecordsCommand) -> str | None:
+    """The protocol ID of ``record trial`` and ``record trial-counts``; None for the other
+    records (which refuse --protocol and --review rather than ignore them)."""
+    if command.command != "record":
+        return None
+    if command.infusion not in (TRIAL_RECORD, TRIAL_COUNTS):
+        if command.protocol is not None or command.review is not None:
+            raise InputError(
+                "protocol",
+                "--protocol and --review go with 'record trial' or 'record trial-counts'",
+            )
+        return None
+    if command.trial_id is not None:
+        raise InputError(
+            "trial_id", f"'record {command.infusion}' takes --protocol ID, not {command.trial_id!r}"
+        )
+    if command.protocol is None:
+        raise InputError("protocol", f"give --protocol ID after 'record {command.infusion}'")
+    if command.infusion == TRIAL_COUNTS and command.review is not None:
+        raise InputError("review", "the counts are the tracker's now: --review goes with 'trial'")
+    return check_text("protocol", command.protocol, 64)
 
 
 def _course_of(command: RecordsCommand) -> str | None:
