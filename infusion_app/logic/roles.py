@@ -44,6 +44,7 @@ class Action(StrEnum):
     # No READ: every role may read, so a check could never refuse; what gates reading is the
     # login (the window shows nothing before it), and putting a copy out is PRINT.
     PRINT = "print or export records"
+    PRINT_TRIAL = "print the trial's dose-finding records"  # every patient's DLTs at once
 
 
 _CLINICAL = frozenset({Role.NURSE, Role.PHARMACIST})
@@ -72,6 +73,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.RECORD_ADVERSE_EVENT: _CARE,
     Action.SIGN: _CLINICAL | _INVESTIGATOR,
     Action.PRINT: frozenset({Role.MONITOR, Role.NURSE, Role.PHARMACIST, Role.INVESTIGATOR}),
+    Action.PRINT_TRIAL: frozenset({Role.MONITOR, Role.INVESTIGATOR}),
 }
 
 
@@ -108,6 +110,7 @@ _ACTION_NAMES: dict[Action, Callable[[], Message]] = {
     Action.RECORD_ADVERSE_EVENT: m.may_record_adverse_event,
     Action.SIGN: m.may_sign,
     Action.PRINT: m.may_print,
+    Action.PRINT_TRIAL: m.may_print_trial,
 }
 
 

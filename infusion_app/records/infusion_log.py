@@ -26,6 +26,7 @@ from infusion_app.logic.infusion_state import Status
 from infusion_app.logic.messages import Message
 from infusion_app.logic.numbers import format_cells
 from infusion_app.logic.protocol import Protocol
+from infusion_app.records.csv_cells import safe_row
 from infusion_app.records.deviations import deviations
 from infusion_app.records.fonts import LATIN_BOLD
 from infusion_app.records.labels import Labels
@@ -321,7 +322,8 @@ def infusion_log_csv(entries: Sequence[LogEntry], zone: tzinfo) -> str:
         cells = entry.dose_given_cells
         exact = str(cells.quantize(Decimal(1), rounding=ROUND_HALF_UP)) if cells is not None else ""
         zone_text = zone_name(zone, entry.day_at)
-        writer.writerow([entry.infusion_id, *_values(entry, zone, tr), exact, zone_text])
+        # a spreadsheet must not run a patient ID or a reason typed as "=..." (csv_cells)
+        writer.writerow(safe_row([entry.infusion_id, *_values(entry, zone, tr), exact, zone_text]))
     return out.getvalue()
 
 

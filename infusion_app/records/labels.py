@@ -331,7 +331,7 @@ ZH_CN_MESSAGES: dict[str, str] = {
     "trial_waiting_enrolment": "已入组 {enrolled}/{needed}",
     "trial_waiting_evaluable": "可评价 {evaluable}/{needed}",
     "trial_waiting_window": "下一个 DLT 观察期结束于 {closes}",
-    "trial_waiting_adjudication": "{count} 例标记的 DLT 待研究者审阅",
+    "trial_waiting_adjudication": "已标记 {dlts}，待研究者审阅",
     "trial_waiting_infusion": "{count} 例尚未输注",
     "trial_reason_expand": "{level} 的 {evaluable} 例可评价患者中 {dlts}：{level} 扩展至 {size} 例",
     "trial_reason_escalate": "{level} 的 {evaluable} 例可评价患者中 {dlts}：递增至 {next_level}",

@@ -2,8 +2,10 @@
 per-level counts (CSV).
 
 Each is one read transaction (the tracker, the trial's stream of signed reviews and the
-printed names seen together), authorised as every other printout (:attr:`Action.PRINT`), and
-returned as a :class:`Document` for the audited output path of :mod:`.records`
+printed names seen together), authorised for the trial's readers only
+(:attr:`Action.PRINT_TRIAL`: investigators and monitors, who have the Trial tab; a nurse
+prints her patients' records, not every patient's DLTs at once), and returned as a
+:class:`Document` for the audited output path of :mod:`.records`
 (``save_document`` writes ``record_printed`` before the file appears). The document's head is
 the trial stream's: the signed reviews and their signatures are what the record certifies;
 the counts now are read from the patients' streams at the print time and say so.
@@ -51,7 +53,7 @@ def safety_review_record(
     print in the protocol's zone unless ``zone`` is given."""
     now = ctx.now()
     with ctx.db.read() as session:
-        require(session, actor, Action.PRINT, now)
+        require(session, actor, Action.PRINT_TRIAL, now)
         view = read_view(ctx, session, protocol_id, now)
         head_hash, events = _trial_events(session, view.protocol.id)
         names = {
@@ -92,7 +94,7 @@ def trial_counts_csv(ctx: AppContext, actor: CurrentUser, protocol_id: str) -> D
     """The tracker's per-level counts now, with the decision columns, as CSV."""
     now = ctx.now()
     with ctx.db.read() as session:
-        require(session, actor, Action.PRINT, now)
+        require(session, actor, Action.PRINT_TRIAL, now)
         view = read_view(ctx, session, protocol_id, now)
         head_hash, events = _trial_events(session, view.protocol.id)
     data = counts_csv(view.state, view.table).encode("utf-8")

@@ -254,6 +254,7 @@ TEXTS: dict[str, str] = {
     "may_end_treatment": "end a treatment",
     "may_review_dlt": "review a DLT",
     "may_review_trial": "sign a dose-finding decision",
+    "may_print_trial": "print the trial's dose-finding records",
     "may_record_visit": "record a visit or sample",
     "may_record_adverse_event": "record an adverse event",
     "role_may_not": "{role} may not {action}",

@@ -187,3 +187,42 @@ def test_a_log_over_the_whole_calendar_in_any_zone(ctx, staff, infusion_id, hour
     assert [r["Patient"] for r in rows] == ["P001 (WL)"]
     pdf = records.infusion_log(ctx, staff.monitor, everything, output="pdf", zone=zone)
     assert "0001-01-01" in one_line(pdf_pages(pdf.data)[0])
+
+
+def test_a_typed_reason_in_the_log_csv_is_text_not_a_formula() -> None:
+    """A schedule deviation's reason is free text: typed as "=HYPERLINK(...)" it would run in
+    the monitor's spreadsheet; the CSV writes it with a leading apostrophe (records/csv_cells)
+    and leaves every other cell as it was."""
+    from decimal import Decimal
+
+    from infusion_app.logic.infusion_state import Status
+    from infusion_app.records.infusion_log import LogEntry, infusion_log_csv
+
+    start = datetime(2026, 11, 21, 8, 35, tzinfo=UTC)
+    entry = LogEntry(
+        infusion_id=7,
+        trial_id="P001",
+        initials="WL",
+        number_label="Dose 2",
+        level="C",
+        of_plan=None,
+        days_since_previous=9,
+        product_id="UC-MSC-2026-0002",
+        day_at=start,
+        dose_given_cells=Decimal("127000000"),
+        started_at=start,
+        ended_at=start + timedelta(minutes=50),
+        reactions=0,
+        max_grade=None,
+        deviations=1,
+        status=Status.ENDED,
+        signatures_complete=True,
+        schedule_deviation='=HYPERLINK("http://x.example","late")',
+    )
+    (row,) = csv.DictReader(io.StringIO(infusion_log_csv([entry], UTC)))
+    assert row["Schedule deviation"] == '\'=HYPERLINK("http://x.example","late")'
+    assert (row["Patient"], row["Days since previous"], row["Duration min"]) == (
+        "P001 (WL)",
+        "9",
+        "50",
+    )

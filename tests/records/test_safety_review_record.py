@@ -251,6 +251,18 @@ def test_an_earlier_review_and_an_unknown_one(ctx, staff, clock, expansion: Buil
         trial_records.safety_review_record(ctx, staff.admin, CART)
 
 
+@pytest.mark.parametrize("role", ["admin", "nurse", "pharmacist"])
+def test_only_the_trials_readers_print_its_records(ctx, staff, expansion: Built, role) -> None:
+    """Investigators and monitors (who have the Trial tab) print every patient's DLTs at
+    once; the others are refused with the rule, before anything is read."""
+    who = getattr(staff, role)
+    with pytest.raises(NotAuthorised, match="may not print the trial's dose-finding records"):
+        trial_records.safety_review_record(ctx, who, CART)
+    with pytest.raises(NotAuthorised, match="may not print the trial's dose-finding records"):
+        trial_records.trial_counts_csv(ctx, who, CART)
+    assert trial_records.trial_counts_csv(ctx, staff.monitor, CART).data
+
+
 def test_with_nothing_signed_the_tracker_prints_as_a_draft(ctx, staff, clock) -> None:
     cart_cohort(ctx, staff, clock)
     document = trial_records.safety_review_record(ctx, staff.monitor, CART)
