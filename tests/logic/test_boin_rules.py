@@ -212,6 +212,18 @@ def test_elimination_probability_is_the_beta_tail(dlts: int, n: int) -> None:
     assert elimination_probability(dlts, n, PHI_30) == _beta_tail(dlts + 1, n - dlts + 1, PHI_30)
 
 
+def test_a_thousand_patients_stay_exact_and_quick() -> None:
+    # P(Bin(m, φ) <= y) + P(Bin(m, 1-φ) <= m-1-y) = 1 (count the non-DLTs instead), with
+    # m = n + 1: a check on sums of 300 and 700 terms over 3^1001 that needs no reference.
+    third = Fraction(1, 3)
+    low = elimination_probability(300, 1000, third)
+    high = elimination_probability(700, 1000, 1 - third)
+    assert low + high == 1
+    # normal approximation: mean 1001/3 = 333.67, sd sqrt(1001 · 2/9) = 14.92,
+    # z = (300.5 - 333.67) / 14.92 = -2.22, Φ(z) = 0.013
+    assert 0.011 < float(low) < 0.015
+
+
 def test_elimination_at_the_30_percent_boundaries() -> None:
     # n = 3: 2 DLTs: P(Bin(4, 0.3) <= 2) = 0.2401 + 0.4116 + 0.2646 = 0.9163, kept;
     #        3 DLTs: 1 - 0.3^4 = 0.9919, eliminated (the table's 3).
