@@ -26,7 +26,7 @@ rational target, and is capped at the elimination count as R caps it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -138,19 +138,26 @@ def elimination_probability(dlts: int, n: int, target: Fraction) -> Fraction:
     """
     _check_counts(dlts, n)
     check_target(target)
-    return _cumulative(n, target)[dlts]
+    *_, total = _cumulative_numerators(n, target, dlts)
+    return Fraction(total, target.denominator ** (n + 1))
 
 
-def _cumulative(n: int, target: Fraction) -> list[Fraction]:
-    """P(Binomial(n+1, φ) <= y) for y = 0..n."""
+def _cumulative_numerators(n: int, target: Fraction, last: int) -> Iterator[int]:
+    """b^(n+1) · P(Binomial(n+1, a/b) <= y) for y = 0..``last``, as whole numbers.
+
+    Each term C(n+1, k) a^k (b-a)^(n+1-k) comes from the one before by × (n+1-k) a and an
+    exact ÷ (k+1)(b-a), so no power is recomputed and no fraction is reduced on the way: a
+    level of a thousand patients stays quick.
+    """
     a, b = target.numerator, target.denominator
     trials = n + 1
-    total = 0
-    sums = []
-    for k in range(n + 1):
-        total += math.comb(trials, k) * a**k * (b - a) ** (trials - k)
-        sums.append(Fraction(total, b**trials))
-    return sums
+    term = (b - a) ** trials
+    total = term
+    yield total
+    for k in range(last):
+        term = term * (trials - k) * a // ((k + 1) * (b - a))
+        total += term
+        yield total
 
 
 def _check_counts(dlts: int, n: int) -> None:
@@ -205,10 +212,13 @@ def _deescalation_count(n: int, target: Fraction, lambda_d: float) -> int | None
 
 
 def _elimination_count(n: int, target: Fraction, cutoff: Fraction) -> int | None:
+    """The smallest y whose P(p > φ | y, n) exceeds the cutoff (n >= 3), or None."""
     if n < MIN_FOR_ELIMINATION:
         return None
-    for y, probability in enumerate(_cumulative(n, target)):
-        if probability > cutoff:
+    # total / b^(n+1) > p / q  <=>  total · q > p · b^(n+1)
+    bound = cutoff.numerator * target.denominator ** (n + 1)
+    for y, total in enumerate(_cumulative_numerators(n, target, n)):
+        if total * cutoff.denominator > bound:
             return y
     return None
 
