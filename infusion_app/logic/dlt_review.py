@@ -54,6 +54,16 @@ class FlaggedDlt:
         return ReviewState.CONFIRMED if self.review.confirmed else ReviewState.REJECTED
 
 
+@dataclass(frozen=True)
+class PatientFlags:
+    """One enrolled patient's flagged DLTs: their level and each AE with its review (the
+    trial's adjudication list, on screen and on paper)."""
+
+    trial_id: str
+    level: str
+    flagged: tuple[FlaggedDlt, ...]
+
+
 StreamAes = tuple[str, Iterable[AdverseEventEntry]]
 
 

@@ -187,6 +187,13 @@ class TrialDesign(_Strict):
         boin = finding is not None and finding.method.value == "boin"
         if boin and self.target_toxicity_level is None:
             raise ValueError("target_toxicity_level: required for a BOIN design")
+        # BOIN's de-escalation boundary needs 1.4 x target < 1 (logic/boin.py MAX_TARGET)
+        target = self.target_toxicity_level
+        if boin and target is not None and target.value * 7 >= 5:
+            raise ValueError(
+                "target_toxicity_level: a BOIN design needs a target below 5/7 (about 0.714), "
+                "so that 1.4 x target is below 1"
+            )
         return self
 
 

@@ -25,7 +25,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from infusion_app.logic import messages as m
 from infusion_app.logic.boin import BoinBoundaries
-from infusion_app.logic.dlt_review import FlaggedDlt, ReviewState
+from infusion_app.logic.dlt_review import FlaggedDlt, PatientFlags, ReviewState
 from infusion_app.logic.dose_finding import SELECT, Phase, TrialState, decision_reason
 from infusion_app.logic.escalation import dlt_count
 from infusion_app.logic.events import LevelCounts, Signature, TrialDecisionReviewed
@@ -54,15 +54,6 @@ MARK = colors.HexColor("#ffe08a")  # the decided cell of the BOIN table
 MARK_ROW = colors.HexColor("#fff4cc")
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class PatientFlags:
-    """One enrolled patient's flagged DLTs (their level and each AE with its adjudication)."""
-
-    trial_id: str
-    level: str
-    flagged: tuple[FlaggedDlt, ...]
 
 
 @dataclass(frozen=True)

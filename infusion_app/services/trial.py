@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from infusion_app.logic import messages as m
 from infusion_app.logic.boin import BoinBoundaries, boundaries
 from infusion_app.logic.course import CourseRefused, dlt_window
-from infusion_app.logic.dlt_review import FlaggedDlt, ReviewState
+from infusion_app.logic.dlt_review import FlaggedDlt, PatientFlags, ReviewState
 from infusion_app.logic.dose_finding import (
     SELECT,
     PatientDlt,
@@ -54,21 +54,12 @@ class TrialRefused(CourseRefused):
 
 
 @dataclass(frozen=True)
-class PatientDlts:
-    """One enrolled patient's flagged DLTs, for the adjudication list."""
-
-    trial_id: str
-    level: str
-    flagged: tuple[FlaggedDlt, ...]
-
-
-@dataclass(frozen=True)
 class TrialView:
     """What the Trial tab, ``trial status`` and the safety-review record show."""
 
     protocol: Protocol
     state: TrialState
-    dlts: tuple[PatientDlts, ...]
+    dlts: tuple[PatientFlags, ...]
     table: BoinBoundaries | None  # BOIN: the decision table for n = 1 .. max per level
 
     @property
@@ -101,7 +92,7 @@ def read_view(ctx: AppContext, session: Session, protocol_id: str, now: datetime
     courses = _courses(ctx, session, protocol.id)
     state = _state(protocol, courses, _reviews(session, protocol.id), now)
     dlts = tuple(
-        PatientDlts(c.patient.trial_id, _level(c), course_dlts(c))
+        PatientFlags(c.patient.trial_id, _level(c), course_dlts(c))
         for c in courses
         if c.facts.enrolment is not None
     )
@@ -323,7 +314,6 @@ def _reviews(session: Session, protocol_id: str) -> tuple[SignedReview, ...]:
 
 
 __all__ = [
-    "PatientDlts",
     "TrialRefused",
     "TrialView",
     "check_enrolment",

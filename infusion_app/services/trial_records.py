@@ -23,7 +23,6 @@ from infusion_app.logic.event_types import trial_stream
 from infusion_app.logic.infusion_state import RecordedEvent
 from infusion_app.logic.roles import Action
 from infusion_app.records.safety_review import (
-    PatientFlags,
     SafetyReviewSource,
     SignedDecision,
     render_safety_review,
@@ -65,7 +64,7 @@ def safety_review_record(
         printed_names=names,
         protocol=view.protocol,
         state=view.state,
-        dlts=tuple(PatientFlags(p.trial_id, p.level, p.flagged) for p in view.dlts),
+        dlts=view.dlts,
         table=view.table,
         chosen=chosen,
         head_hash=head_hash,

@@ -56,6 +56,11 @@ def test_the_shipped_designs(protocol_variant) -> None:
         (CRC, ('method = { value = "boin"', 'method = { value = "crm"'), "method"),
         (
             CRC,
+            ("target_toxicity_level = { value = 0.35", "target_toxicity_level = { value = 0.72"),
+            r"a BOIN design needs a target below 5/7",
+        ),
+        (
+            CRC,
             ("elimination_cutoff = { value = 0.95", "elimination_cutoff = { value = 1.5"),
             "elimination_cutoff",
         ),
