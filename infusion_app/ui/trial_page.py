@@ -78,15 +78,10 @@ class TrialPage(QWidget):
         refresh = self.refresh_button = QPushButton(self.tr("Refresh (F5)"))
         refresh.setShortcut("F5")
         refresh.clicked.connect(self.refresh)
-        self.adjudicate_button = QPushButton(self.tr("&Adjudicate DLT…"))
-        self.adjudicate_button.setObjectName("adjudicateDlt")
-        self.adjudicate_button.clicked.connect(self._adjudicate)
-        self.review_button = QPushButton(self.tr("Sign the &decision…"))
-        self.review_button.setObjectName("reviewDecision")
-        self.review_button.clicked.connect(self._review)
-        for button in (self.adjudicate_button, self.review_button):
-            button.setVisible(False)  # built for every role, shown only to one who may act
-        touch_sized(self.protocol, refresh, self.adjudicate_button, self.review_button)
+        # the acts' buttons are built for a role that may act (set_user), not for a monitor
+        self.adjudicate_button: QPushButton | None = None
+        self.review_button: QPushButton | None = None
+        touch_sized(self.protocol, refresh)
 
         self.summary = QLabel()
         self.summary.setObjectName("trialSummary")
@@ -162,12 +157,10 @@ class TrialPage(QWidget):
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
 
-        bar = QHBoxLayout()
+        bar = self.bar = QHBoxLayout()
         bar.addWidget(protocol_label)
         bar.addWidget(self.protocol, 1)
         bar.addWidget(refresh)
-        bar.addWidget(self.adjudicate_button)
-        bar.addWidget(self.review_button)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(bar)
@@ -176,16 +169,31 @@ class TrialPage(QWidget):
         layout.addWidget(self.sections, 1)
         layout.addWidget(self.message)
         self.setTabOrder(self.protocol, refresh)
-        self.setTabOrder(refresh, self.adjudicate_button)
-        self.setTabOrder(self.adjudicate_button, self.review_button)
-        self.setTabOrder(self.review_button, self.sections)
+        self.setTabOrder(refresh, self.sections)
 
     def set_user(self, user: CurrentUser | None) -> None:
         self.user = user
         acts = user is not None and may(user.role, Action.REVIEW_TRIAL)
-        self.adjudicate_button.setVisible(acts)
-        self.review_button.setVisible(acts)
+        if acts and self.review_button is None:
+            self.adjudicate_button = self._act_button(
+                self.tr("&Adjudicate DLT…"), "adjudicateDlt", self._adjudicate
+            )
+            self.review_button = self._act_button(
+                self.tr("Sign the &decision…"), "reviewDecision", self._review
+            )
+            self.setTabOrder(self.refresh_button, self.adjudicate_button)
+            self.setTabOrder(self.adjudicate_button, self.review_button)
+            self.setTabOrder(self.review_button, self.sections)
         self._enable()
+
+    def _act_button(self, text: str, name: str, act: Callable[[], None]) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setProperty("writes", True)
+        button.clicked.connect(act)
+        touch_sized(button)
+        self.bar.addWidget(button)
+        return button
 
     # --- reading --------------------------------------------------------------------------
 
@@ -374,6 +382,8 @@ class TrialPage(QWidget):
         return flat[index] if 0 <= index < len(flat) else None
 
     def _enable(self) -> None:
+        if self.review_button is None or self.adjudicate_button is None:
+            return  # a role that reads only
         view = self.view
         due = view is not None and view.state.phase in (Phase.DECISION_DUE, Phase.SELECTION_DUE)
         self.review_button.setEnabled(due)

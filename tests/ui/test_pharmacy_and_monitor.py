@@ -134,7 +134,8 @@ def test_the_monitor_reads_and_cannot_write(
     run_to_fast_phase(ui_ctx, ui_staff, ward_infusion, clock)
     window = open_window(ui_staff.monitor)
     tabs = [window.workspace.tabText(i) for i in range(window.workspace.count())]
-    assert tabs == ["Monitor", "Patient course", "Protocols", "Settings"]  # courses read-only
+    # courses and the trial's dose finding read-only
+    assert tabs == ["Monitor", "Patient course", "Trial", "Protocols", "Settings"]
     assert window.bedside is None and window.worklist is None and window.pharmacy is None
     assert writing_widgets(window) == []
     page = window.monitor
