@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infusion_app.ui.look import station_time, touch_sized
+from infusion_app.ui.look import give_focus_back, station_time, touch_sized
 
 
 @dataclass(frozen=True)
@@ -114,4 +114,5 @@ class FormDialog(QDialog):
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         values = dialog.values() if accepted else None
         dialog.deleteLater()
+        give_focus_back(parent)
         return values

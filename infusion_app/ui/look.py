@@ -83,3 +83,11 @@ def touch_sized(*widgets: QWidget) -> None:
 def read_only_table(columns: list[str]) -> RowsTable:
     """A list of rows to choose from: one row selected, nothing editable, refills cheap."""
     return RowsTable(columns, tooltips=True)  # an elided text shows whole on hover
+
+
+def give_focus_back(parent: QWidget | None) -> None:
+    """After a modal dialog closes, make its window active again: a window manager does it,
+    but a kiosk session without one (and Xvfb) leaves the keyboard with no window, so the
+    next Alt+letter or F-key went nowhere until someone clicked (seen under Xvfb, issue 15)."""
+    if parent is not None:
+        parent.window().activateWindow()

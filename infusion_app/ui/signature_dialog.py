@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infusion_app.ui.look import ERROR_STYLE, touch_sized
+from infusion_app.ui.look import ERROR_STYLE, give_focus_back, touch_sized
 
 # ``answer(None)``: done, close (success, or a refusal the screen shows); ``answer(text)``:
 # the password was not accepted, stay open and show ``text``.
@@ -136,4 +136,5 @@ class SignatureDialog(QDialog):
         signed = dialog.exec() == QDialog.DialogCode.Accepted
         password = dialog.password.text()
         dialog.deleteLater()
+        give_focus_back(parent)
         return password if signed else None

@@ -14,6 +14,7 @@ are not built for a role that may not act, and the services check again.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,8 +30,10 @@ from PySide6.QtWidgets import (
 from infusion_app.logic.dlt_review import FlaggedDlt, ReviewState
 from infusion_app.logic.dose_finding import SELECT, DltStatus, Phase, decision_reason
 from infusion_app.logic.roles import Action, may
+from infusion_app.services import records, trial_records
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.services.dlt_review import review_dlt
+from infusion_app.services.records import Document
 from infusion_app.services.trial import (
     TrialView,
     dose_finding_protocols,
@@ -46,10 +49,11 @@ from infusion_app.ui.look import (
     say,
     touch_sized,
 )
+from infusion_app.ui.record_preview import RecordPreview
 from infusion_app.ui.rows_table import ROW, Tint
 from infusion_app.ui.signature_dialog import SignatureDialog
 from infusion_app.ui.tasks import Tasks
-from infusion_app.ui.translations import shown
+from infusion_app.ui.translations import current_language, shown
 
 CURRENT = Tint(background="#fff9c4")  # the decision table's current cell, the current level
 DLT = Tint(foreground="#b00020")
@@ -78,6 +82,14 @@ class TrialPage(QWidget):
         refresh = self.refresh_button = QPushButton(self.tr("Refresh (F5)"))
         refresh.setShortcut("F5")
         refresh.clicked.connect(self.refresh)
+        self.print_button = QPushButton(self.tr("&Print safety review…"))
+        self.print_button.setObjectName("printSafetyReview")
+        self.print_button.clicked.connect(self.preview_record)
+        self.export_button = QPushButton(self.tr("E&xport counts…"))
+        self.export_button.setObjectName("exportTrialCounts")
+        self.export_button.clicked.connect(self.export_counts)
+        touch_sized(self.print_button, self.export_button)
+        self.preview: RecordPreview | None = None
         # the acts' buttons are built for a role that may act (set_user), not for a monitor
         self.adjudicate_button: QPushButton | None = None
         self.review_button: QPushButton | None = None
@@ -167,9 +179,15 @@ class TrialPage(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.rule_line)
         layout.addWidget(self.sections, 1)
-        layout.addWidget(self.message)
+        outputs = QHBoxLayout()
+        outputs.addWidget(self.message, 1)
+        outputs.addWidget(self.print_button)
+        outputs.addWidget(self.export_button)
+        layout.addLayout(outputs)
         self.setTabOrder(self.protocol, refresh)
         self.setTabOrder(refresh, self.sections)
+        self.setTabOrder(self.sections, self.print_button)
+        self.setTabOrder(self.print_button, self.export_button)
 
     def set_user(self, user: CurrentUser | None) -> None:
         self.user = user
@@ -371,6 +389,70 @@ class TrialPage(QWidget):
         }[state]
         return f"{said} ({reason})" if reason else said
 
+    # --- printing -------------------------------------------------------------------------
+
+    def preview_record(self) -> None:
+        """The safety-review record of the protocol shown (its latest signed review, or the
+        draft), made off the UI thread, then previewed to print or save (both audited)."""
+        user, view = self.user, self.view
+        if user is None or view is None:
+            return
+        protocol_id, language = view.protocol.id, current_language()
+        say(self.message, self.tr("Making the record…"))
+        self.tasks.run(
+            lambda: trial_records.safety_review_record(
+                self.ctx, user, protocol_id, language=language
+            ),
+            self._show_preview,
+            lambda exc: say(self.message, failure_text(exc), error=True),
+        )
+
+    def _show_preview(self, document: Document) -> None:
+        say(self.message, self.tr("Record ready: {0} bytes.").format(len(document.data)), ok=True)
+        if self.preview is not None:
+            self.preview.close()
+        self.preview = RecordPreview(document, self._put_out, self)
+        self.preview.setObjectName("recordPreview")
+        self.preview.show()
+
+    def export_counts(self) -> None:
+        user, view = self.user, self.view
+        if user is None or view is None:
+            return
+        protocol_id = view.protocol.id
+        self.tasks.run(
+            lambda: trial_records.trial_counts_csv(self.ctx, user, protocol_id),
+            self._ask_where,
+            lambda exc: say(self.message, failure_text(exc), error=True),
+        )
+
+    def _ask_where(self, document: Document) -> None:
+        path = RecordPreview.ask_path(self, document.file_name, "*.csv")
+        if path is not None:
+            self._put_out(document, path, "")
+
+    def _put_out(self, document: Document, path: Path | None, printer: str) -> None:
+        """Audit an output: saved to ``path`` (written only once audited), or printed."""
+        user = self.user
+        assert user is not None
+        if path is not None:
+            self.tasks.run(
+                lambda: records.save_document(self.ctx, user, document, path),
+                lambda _: self._output_done(self.tr("Saved to {0}.").format(path)),
+                lambda exc: self._output_done(failure_text(exc), error=True),
+            )
+        else:
+            self.tasks.run(
+                lambda: records.record_output(self.ctx, user, document, printer),
+                lambda _: self._output_done(self.tr("Printing recorded in the log.")),
+                lambda exc: self._output_done(failure_text(exc), error=True),
+            )
+
+    def _output_done(self, text: str, *, error: bool = False) -> None:
+        if self.preview is not None and self.preview.isVisible():
+            self.preview.saved(text, error=error)
+        say(self.message, text, ok=not error, error=error)
+
     # --- acting ---------------------------------------------------------------------------
 
     def _chosen_dlt(self) -> tuple[str, FlaggedDlt] | None:
@@ -382,6 +464,9 @@ class TrialPage(QWidget):
         return flat[index] if 0 <= index < len(flat) else None
 
     def _enable(self) -> None:
+        readable = self.view is not None
+        self.print_button.setEnabled(readable)
+        self.export_button.setEnabled(readable)
         if self.review_button is None or self.adjudicate_button is None:
             return  # a role that reads only
         view = self.view

@@ -20,8 +20,9 @@ from infusion_app.services import accounts, patient_aes
 from infusion_app.services.context import AppContext
 from infusion_app.services.dlt_review import review_dlt
 from infusion_app.store.database import sqlite_url
-from infusion_app.store.models import Signature
+from infusion_app.store.models import Event, Signature
 from infusion_app.store.opening import open_database
+from infusion_app.ui.record_preview import RecordPreview
 from tests.conftest import FAST_HASHER, PASSWORD
 from tests.fakes import FakeClock
 from tests.services.course_steps import enrolled, give, registered
@@ -193,3 +194,58 @@ def test_the_boin_table_marks_the_current_cell(qtbot, ui_ctx, ui_staff, clock, o
     assert [table.text(2, c) for c in range(4)] == ["3", "0", "2", "3"]
     assert table.model().data(table.model().index(2, 0), Qt.ItemDataRole.BackgroundRole)
     assert not table.model().data(table.model().index(1, 0), Qt.ItemDataRole.BackgroundRole)
+
+
+# the offscreen platform cannot pass a new top-level window's size hints on (the preview)
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_a_monitor_saves_the_safety_review_and_the_counts(
+    qtbot, ui_ctx, ui_staff, open_window, cohort, tmp_path, monkeypatch
+) -> None:
+    """Alt+P previews the record (the draft: nothing is signed yet) and saves it; Alt+X
+    exports the per-level counts; each output is audited (record_printed)."""
+    window = open_window(ui_staff.monitor)
+    page = open_trial(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: page.preview is not None and page.preview.isVisible())
+    preview = page.preview
+    assert preview is not None and preview.document.data.startswith(b"%PDF")
+    target = tmp_path / "review.pdf"
+    monkeypatch.setattr(RecordPreview, "ask_path", classmethod(lambda cls, *a: target))
+    preview.save_button.click()
+    settle(qtbot, window)
+    assert target.read_bytes() == preview.document.data
+    preview.close()
+    window.activateWindow()  # (a window manager gives the focus back when a dialog closes)
+    qtbot.waitUntil(window.isActiveWindow)
+    counts = tmp_path / "counts.csv"
+    monkeypatch.setattr(RecordPreview, "ask_path", classmethod(lambda cls, *a: counts))
+    qtbot.keyClick(window, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
+    settle(qtbot, window)
+    qtbot.waitUntil(counts.exists)
+    rows = counts.read_text(encoding="utf-8").splitlines()
+    # level A: 3 enrolled, 3 infused, 2 evaluable (P002's flag awaits review), 1 pending
+    assert rows[1].startswith("ucmsc-cart-cytopenia v1.3.0,3+3,A,3,3,2,1,0,0,")
+    assert page.message.text() == f"Saved to {counts}."
+    with ui_ctx.db.read() as session:
+        printed = session.scalars(select(Event.type).where(Event.type == "record_printed")).all()
+    assert len(printed) == 2
+
+
+def test_the_window_has_the_keyboard_again_after_a_dialog(qtbot, ui_staff, open_window) -> None:
+    """Without a window manager (a kiosk session, Xvfb), a closed modal dialog left no window
+    active, and the next Alt+letter went nowhere until a click: the dialogs' ``ask`` gives
+    the focus back to the window they were asked from."""
+    from PySide6.QtWidgets import QWidget
+
+    from infusion_app.ui.look import give_focus_back
+
+    window = open_window(ui_staff.investigator)
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(other.isActiveWindow)
+    assert not window.isActiveWindow()
+    give_focus_back(window.trial)
+    qtbot.waitUntil(window.isActiveWindow)
