@@ -112,6 +112,8 @@ def _heading(view: PatientView) -> str:
 
 def show_lines(view: PatientView) -> list[str]:
     lines = [_heading(view), str(view.enrolment_text)]
+    if view.enrolment_deviation is not None:
+        lines.append(str(view.enrolment_deviation))
     lines.append(f"level {view.current_level}: {view.current_level_label}")
     lines.extend(f"  level change {change.text}" for change in view.level_changes)
     if view.end is not None:
@@ -204,6 +206,7 @@ def view_json(view: PatientView) -> dict[str, Any]:
             else None
         ),
         "enrolment_text": view.enrolment_text,
+        "enrolment_deviation": view.enrolment_deviation,
         "dose_level": view.current_level,
         "dose_level_label": view.current_level_label,
         "level_changes": [

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from reportlab.platypus import Flowable, Spacer
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.course import (
     CalendarStatus,
     CourseFacts,
@@ -112,6 +113,21 @@ def schedule_deviations(source: CourseSource) -> list[ScheduleDeviation]:
     """Infusions started after their window closed or missed, then calendar items recorded
     late, recorded out of their window, or missed; in the order they fall due."""
     found = _plan_deviations(source.plan) if source.plan is not None else []
+    enrolment = source.facts.enrolment
+    if enrolment is not None and enrolment.deviation is not None:
+        # enrolled although the trial's dose-finding rule refused it (two signatures)
+        found.insert(
+            0,
+            ScheduleDeviation(
+                "Enrolment against the dose-finding rule",
+                m.view_enrolled_at(level=enrolment.dose_level),
+                None,
+                None,
+                False,
+                enrolment.at,
+                enrolment.deviation,
+            ),
+        )
     for occurrence in source.calendar:
         kinds = {
             CalendarStatus.LATE: _LATE,

@@ -186,6 +186,7 @@ ZH_CN: dict[str, str] = {
     "no reason recorded": "未记录原因",
     "Deviations from the schedule": "偏离计划",
     "Late infusion": "延迟输注",
+    "Enrolment against the dose-finding rule": "违反剂量探索规则的入组",
     "Missed infusion": "错过输注",
     "Late visit": "延迟访视",
     "Missed visit": "错过访视",
@@ -326,6 +327,8 @@ ZH_CN_MESSAGES: dict[str, str] = {
     "occurrence_day": "{name}，第 {day} 天",
     "occurrence_plain": "{name}",
     # the dose-finding reasons and waits (issue 15), for the safety-review record
+    "view_enrolled_at": "入组于 {level}",
+    "view_enrolment_deviation": "违反剂量探索规则的入组（方案偏离）：{reason}",
     "dlts_one": "1 例 DLT",
     "dlts_many": "{count} 例 DLT",
     "trial_waiting_enrolment": "已入组 {enrolled}/{needed}",

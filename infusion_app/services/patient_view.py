@@ -189,6 +189,7 @@ class PatientView:
     registered_level: str
     enrolment: EnrolmentView | None
     enrolment_text: Message  # "enrolled ... at C, signed by ..." or "not enrolled yet"
+    enrolment_deviation: Message | None  # enrolled against the dose-finding rule: why
     current_level: str  # the level of the next infusion (or of the last, when none is next)
     current_level_label: str  # the protocol's words for it ("Group C: ...")
     dose_levels: tuple[tuple[str, str], ...]  # the protocol's (id, label): an act's choices
@@ -291,6 +292,11 @@ def build_view(course: LoadedCourse, now: datetime) -> PatientView:
             )
             if enrolled is not None
             else m.view_not_enrolled(level=facts.registered_level)
+        ),
+        enrolment_deviation=(
+            m.view_enrolment_deviation(reason=facts.enrolment.deviation)
+            if facts.enrolment is not None and facts.enrolment.deviation is not None
+            else None
         ),
         current_level=level,
         current_level_label=protocol.dose_level(level).label,

@@ -448,6 +448,8 @@ TEXTS: dict[str, str] = {
     "view_dlt_confirmed": "DLT confirmed by {by} ({reason})",
     "view_dlt_rejected": "DLT rejected by {by} ({reason})",
     "view_deviation": "schedule deviation: {reason}",
+    "view_enrolled_at": "enrolment at {level}",
+    "view_enrolment_deviation": "enrolled against the dose-finding rule (a deviation): {reason}",
     # --- dose-finding rules (issue 15, h-logic15): level numbers count from 1
     "dlts_one": "1 DLT",
     "dlts_many": "{count} DLTs",

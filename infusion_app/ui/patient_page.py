@@ -290,6 +290,8 @@ class PatientPage(QWidget):
             shown(view.enrolment_text),
             self.tr("Level {0}: {1}").format(view.current_level, view.current_level_label),
         ]
+        if view.enrolment_deviation is not None:
+            lines.insert(2, shown(view.enrolment_deviation))
         lines.extend(shown(change.text) for change in view.level_changes)
         if view.end is not None:
             lines.append(

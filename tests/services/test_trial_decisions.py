@@ -20,15 +20,17 @@ from infusion_app.logic.dose_finding import Phase
 from infusion_app.logic.escalation import DecisionKind
 from infusion_app.logic.event_types import EventType, trial_stream
 from infusion_app.logic.events import PatientEnrolled, TrialDecisionReviewed, decode
-from infusion_app.services import accounts, patient_aes
+from infusion_app.services import accounts, patient_aes, records
 from infusion_app.services.context import AppContext, AuthenticationFailed, NotAuthorised
 from infusion_app.services.course_acts import enrol_patient
 from infusion_app.services.dlt_review import review_dlt
+from infusion_app.services.patient_view import patient_view
 from infusion_app.services.trial import TrialRefused, review_decision, trial_status
 from infusion_app.store.models import Event, Signature, Stream
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, PASSWORD, Staff, make_staff
 from tests.fakes import FakeClock
+from tests.records.conftest import pdf_pages
 from tests.services.course_steps import enrolled, give, registered
 
 CART = "ucmsc-cart-cytopenia"
@@ -217,6 +219,16 @@ def test_from_enrolment_to_a_signed_expansion_and_escalation(ctx, staff, clock, 
         ("enrolled", "Ivan Investigator"),
         ("approved", "Iris Investigator"),
     ]
+    # listed as a deviation: on the patient's page and in the course record
+    shown = patient_view(ctx, "P007").enrolment_deviation
+    assert str(shown) == (
+        "enrolled against the dose-finding rule (a deviation): "
+        "compassionate continuation at the tolerated group"
+    )
+    record = records.patient_course_record(ctx, staff.monitor, "P007")
+    text = " ".join(" ".join(page.split()) for page in pdf_pages(record.data))
+    assert "Enrolment against the dose-finding rule" in text
+    assert "compassionate continuation at the tolerated group" in text
     # a deviation is not asked for where the rule allows the enrolment
     registered(ctx, staff, "P008", CART, "B")
     with pytest.raises(TrialRefused, match="no deviation to record"):
