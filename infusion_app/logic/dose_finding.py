@@ -23,7 +23,7 @@ fill a cohort place.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
@@ -89,6 +89,7 @@ class SignedReview:
     mtd: str | None
     patients: frozenset[str]
     complete: bool  # dose finding (3+3: escalation) is over
+    eliminated: frozenset[str] = frozenset()  # BOIN: the levels eliminated when it was signed
 
 
 class Phase(StrEnum):
@@ -185,7 +186,8 @@ def trial_state(
     eliminated: tuple[int, ...] = ()
     if rule.method.value == "boin":
         tallies_now = [c.tally for c in counts]
-        eliminated = eliminated_levels(tallies_now, target_of(protocol), cutoff_of(rule))
+        found = eliminated_levels(tallies_now, target_of(protocol), cutoff_of(rule))
+        eliminated = _once_eliminated(found, reviews, levels)
     common = {
         "protocol": protocol.label,
         "method": rule.method.value,
@@ -230,7 +232,7 @@ def trial_state(
             decision, phase = certain, Phase.DECISION_DUE
     elif settled:
         target, cutoff = target_of(protocol), cutoff_of(rule)
-        decision = boin_decision(tallies, current, target, cutoff)
+        decision = _never_into(boin_decision(tallies, current, target, cutoff), eliminated)
         evaluable = sum(c.evaluable for c in counts)
         assert rule.dose_finding_patients is not None and rule.max_per_level is not None
         full = evaluable >= rule.dose_finding_patients.value
@@ -239,7 +241,10 @@ def trial_state(
             and tallies[current].evaluable >= rule.max_per_level.value
         )
         if decision.kind is not DecisionKind.STOP and (full or early):
-            selection = select_dose(tallies, target, cutoff)
+            # a level eliminated once stays out of the choice, as if never treated
+            kept = tuple(LevelTally(0, 0) if i in eliminated else t for i, t in enumerate(tallies))
+            chosen = select_dose(kept, target, cutoff)
+            selection = replace(chosen, eliminated=eliminated)
             phase = Phase.SELECTION_DUE
         else:
             phase = Phase.DECISION_DUE
@@ -253,6 +258,37 @@ def trial_state(
         selection=selection,
         waiting=waiting,
     )
+
+
+def _once_eliminated(
+    found: Sequence[int], reviews: Sequence[SignedReview], levels: Sequence[str]
+) -> tuple[int, ...]:
+    """The levels eliminated now or in any signed decision, with every level above the lowest.
+
+    As in R's BOIN, a level stays eliminated: patients enrolled at it later (only as a
+    deviation) do not bring it back, however their outcomes lower its posterior."""
+    signed = [levels.index(level) for r in reviews for level in r.eliminated if level in levels]
+    lowest = min([*found, *signed], default=None)
+    return () if lowest is None else tuple(range(lowest, len(levels)))
+
+
+def _never_into(decision: Decision, eliminated: Sequence[int]) -> Decision:
+    """BOIN's decision, kept out of the levels eliminated once (its own check sees only the
+    current tallies): stay below them, step down out of them, stop if the lowest is out."""
+    if not eliminated or decision.kind is DecisionKind.STOP:
+        return replace(decision, eliminated=tuple(eliminated)) if eliminated else decision
+    lowest = min(eliminated)
+    gone = tuple(eliminated)
+    if lowest == 0:
+        return replace(
+            decision, kind=DecisionKind.STOP, next_level=None, complete=True, eliminated=gone
+        )
+    nxt = decision.next_level
+    if nxt is None or nxt < lowest:
+        return replace(decision, eliminated=gone)
+    if decision.level < lowest:
+        return replace(decision, kind=DecisionKind.STAY, next_level=decision.level, eliminated=gone)
+    return replace(decision, kind=DecisionKind.DEESCALATE, next_level=lowest - 1, eliminated=gone)
 
 
 def _count(level: str, patients: Sequence[PatientDlt], now: datetime) -> LevelCount:

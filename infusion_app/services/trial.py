@@ -308,6 +308,7 @@ def _reviews(session: Session, protocol_id: str) -> tuple[SignedReview, ...]:
                     mtd=data.mtd,
                     patients=frozenset(data.patients),
                     complete=data.decision in (SELECT, "stop"),
+                    eliminated=frozenset(data.eliminated),
                 )
             )
     return tuple(found)

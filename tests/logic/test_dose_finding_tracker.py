@@ -104,6 +104,7 @@ def review(state: TrialState) -> SignedReview:
         state.level_id(decision.mtd),
         seen,
         decision.kind is DecisionKind.STOP,
+        frozenset(state.levels[i] for i in decision.eliminated),
     )
 
 
@@ -302,6 +303,27 @@ def test_boin_stops_when_the_lowest_level_is_eliminated(crc: Protocol) -> None:
     assert str(decision_reason(state)) == (
         "the lowest level 1 is eliminated (too toxic): stop the trial"
     )
+
+
+def test_a_boin_level_stays_eliminated_once_signed(crc: Protocol) -> None:
+    """As in R's BOIN: level 2 eliminated at 3 DLTs in 3 (P(Binomial(4, 0.35) <= 3) = 0.985)
+    stays eliminated after six DLT-free patients are enrolled at it as deviations, although
+    3 DLTs in 9 alone (P(Binomial(10, 0.35) <= 3) = 0.514) would not eliminate it."""
+    one = [patient("1") for _ in range(3)]
+    signed = [review(trial_state(crc, one, (), NOW))]  # 0/3: escalate to 2
+    two = [patient("2", True) for _ in range(3)]
+    state = trial_state(crc, [*one, *two], signed, NOW)
+    assert state.decision is not None and state.decision.kind is DecisionKind.DEESCALATE
+    assert state.eliminated == (1, 2)
+    signed.append(review(state))
+    more_one = [patient("1") for _ in range(3)]
+    deviations = [patient("2") for _ in range(6)]
+    state = trial_state(crc, [*one, *two, *more_one, *deviations], signed, NOW)
+    assert state.counts[1].evaluable == 9 and state.counts[1].dlts == 3
+    # 0 DLTs in 6 at level 1 would escalate; level 2 is out: stay at 1
+    assert state.eliminated == (1, 2)
+    assert state.decision is not None and state.decision.kind is DecisionKind.STAY
+    assert state.decision.next_level == 0 and state.decision.eliminated == (1, 2)
 
 
 # --- the property: nothing recommended beyond what the rules allow -------------------------
