@@ -295,3 +295,79 @@ def test_the_review_window_close_is_inclusive_of_the_last_minute(ctx, staff, clo
     assert trial_status(ctx, CART).state.counts[0].pending == 1
     clock.now = patient.window_closes + timedelta(minutes=1)
     assert trial_status(ctx, CART).state.counts[0].evaluable == 1
+
+
+def test_two_stations_enrolling_the_last_place_of_a_cohort(
+    fresh_postgres, clock, dose_finding_rules: Path
+) -> None:
+    """PostgreSQL, two stations: P001 and P002 are in group A's cohort of 3; P003 and P004
+    are enrolled at once at two stations while a third connection holds the trial's stream.
+    Both wait for it; when it is let go exactly one takes the last place and the other is
+    refused by the rule (the cohort is full), not enrolled beside it."""
+    import threading
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    url = fresh_postgres.render_as_string(hide_password=False)
+    stations = [
+        AppContext(
+            db=open_database(url, clock()),
+            station=name,
+            clock=clock,
+            hasher=FAST_HASHER,
+            protocols=dose_finding_rules,
+        )
+        for name in ("bed-1", "bed-2")
+    ]
+    staff = make_staff(stations[0])
+    for trial_id in ("P001", "P002"):
+        enrolled(stations[0], staff, trial_id, CART, "A")
+    for trial_id in ("P003", "P004"):
+        registered(stations[0], staff, trial_id, CART, "A")
+    holder = create_engine(fresh_postgres)
+    outcomes: dict[str, object] = {}
+
+    def enrol(index: int, trial_id: str) -> None:
+        try:
+            enrol_patient(
+                stations[index], staff.investigator, trial_id, dose_level="A", password=PASSWORD
+            )
+            outcomes[trial_id] = "enrolled"
+        except Exception as error:  # the loser's refusal is the expected outcome
+            outcomes[trial_id] = error
+
+    try:
+        with holder.begin() as held:
+            held.execute(text(f"SELECT id FROM streams WHERE name = 'trial:{CART}' FOR UPDATE"))
+            threads = [
+                threading.Thread(target=enrol, args=(i, t)) for i, t in ((0, "P003"), (1, "P004"))
+            ]
+            for thread in threads:
+                thread.start()
+            # both stations are now queued behind the held lock (a condition, not a delay)
+            waiting, deadline = threading.Event(), time.monotonic() + 30
+            while not waiting.is_set() and time.monotonic() < deadline:
+                blocked = held.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                    )
+                ).scalar_one()
+                if blocked == 2:
+                    waiting.set()
+                else:
+                    waiting.wait(0.01)
+            assert waiting.is_set(), "both stations should wait for the trial's lock"
+        for thread in threads:
+            thread.join(timeout=60)
+        won = [t for t, o in outcomes.items() if o == "enrolled"]
+        lost = [o for o in outcomes.values() if isinstance(o, TrialRefused)]
+        assert len(won) == 1 and len(lost) == 1, outcomes
+        assert "the cohort at A has its 3 patients" in str(lost[0])
+        counts = trial_status(stations[0], CART).state.counts
+        assert counts[0].enrolled == 3
+    finally:
+        holder.dispose()
+        for station in stations:
+            station.db.dispose()
