@@ -27,7 +27,7 @@ from infusion_app.logic.adverse_events import (
     Term,
     fever_grade,
 )
-from infusion_app.ui.look import touch_sized
+from infusion_app.ui.look import give_focus_back, touch_sized
 
 
 class AdverseEventDialog(QDialog):
@@ -127,6 +127,6 @@ class AdverseEventDialog(QDialog):
     def ask(cls, parent: QWidget | None, peak_temperature: Decimal | None) -> dict[str, Any] | None:
         """The entry as keyword arguments of the service, or None. Tests replace this."""
         dialog = cls(parent, peak_temperature)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.values()
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        give_focus_back(parent)
+        return dialog.values() if accepted else None

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infusion_app.ui.look import station_time, touch_sized
+from infusion_app.ui.look import give_focus_back, station_time, touch_sized
 
 
 class ConfirmDialog(QDialog):
@@ -90,4 +90,5 @@ class ConfirmDialog(QDialog):
         dialog = cls(parent, title=title, entry=entry, details=details, clock=clock)
         confirmed = dialog.exec() == QDialog.DialogCode.Accepted
         dialog.deleteLater()
+        give_focus_back(parent)
         return confirmed
