@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from infusion_app.logic.dlt_review import FlaggedDlt, ReviewState
 from infusion_app.logic.dose_finding import SELECT, DltStatus, Phase, decision_reason
 from infusion_app.logic.roles import Action, may
-from infusion_app.services import records, trial_records
+from infusion_app.services import trial_records
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.services.dlt_review import review_dlt
 from infusion_app.services.records import Document
@@ -49,6 +49,7 @@ from infusion_app.ui.look import (
     say,
     touch_sized,
 )
+from infusion_app.ui.outputs import put_out
 from infusion_app.ui.record_preview import RecordPreview
 from infusion_app.ui.rows_table import ROW, Tint
 from infusion_app.ui.signature_dialog import SignatureDialog
@@ -432,21 +433,17 @@ class TrialPage(QWidget):
             self._put_out(document, path, "")
 
     def _put_out(self, document: Document, path: Path | None, printer: str) -> None:
-        """Audit an output: saved to ``path`` (written only once audited), or printed."""
         user = self.user
         assert user is not None
-        if path is not None:
-            self.tasks.run(
-                lambda: records.save_document(self.ctx, user, document, path),
-                lambda _: self._output_done(self.tr("Saved to {0}.").format(path)),
-                lambda exc: self._output_done(failure_text(exc), error=True),
-            )
-        else:
-            self.tasks.run(
-                lambda: records.record_output(self.ctx, user, document, printer),
-                lambda _: self._output_done(self.tr("Printing recorded in the log.")),
-                lambda exc: self._output_done(failure_text(exc), error=True),
-            )
+        put_out(
+            self.ctx,
+            self.tasks,
+            user,
+            document,
+            path,
+            printer,
+            lambda text, error: self._output_done(text, error=error),
+        )
 
     def _output_done(self, text: str, *, error: bool = False) -> None:
         if self.preview is not None and self.preview.isVisible():

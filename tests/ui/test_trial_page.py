@@ -222,11 +222,10 @@ def test_a_monitor_saves_the_safety_review_and_the_counts(
     monkeypatch.setattr(RecordPreview, "ask_path", classmethod(lambda cls, *a: counts))
     qtbot.keyClick(window, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
     settle(qtbot, window)
-    qtbot.waitUntil(counts.exists)
+    qtbot.waitUntil(lambda: page.message.text() == f"Saved to {counts}.")
     rows = counts.read_text(encoding="utf-8").splitlines()
     # level A: 3 enrolled, 3 infused, 2 evaluable (P002's flag awaits review), 1 pending
     assert rows[1].startswith("ucmsc-cart-cytopenia v1.3.0,3+3,A,3,3,2,1,0,0,")
-    assert page.message.text() == f"Saved to {counts}."
     with ui_ctx.db.read() as session:
         printed = session.scalars(select(Event.type).where(Event.type == "record_printed")).all()
     assert len(printed) == 2
