@@ -343,6 +343,55 @@ class FollowUp(_Strict):
     days: Sourced[PositiveInt]
 
 
+# --- outcomes (1.4.0): blood counts, haematological response, tumour response, survival ----
+
+Count10e9 = Annotated[Decimal, Field(gt=0, le=1000, allow_inf_nan=False), SaneSize]
+GramsPerLitre = Annotated[Decimal, Field(gt=0, le=250, allow_inf_nan=False), SaneSize]
+
+
+class LowerLimits(_Strict):
+    """The site laboratory's lower limits of normal: CTCAE v5.0 grades cytopenias from them.
+    Haemoglobin's limit differs by sex; each patient is graded by their own."""
+
+    hb_male_g_per_l: Sourced[GramsPerLitre]
+    hb_female_g_per_l: Sourced[GramsPerLitre]
+    anc_10e9_per_l: Sourced[Count10e9]
+    plt_10e9_per_l: Sourced[Count10e9]
+    wbc_10e9_per_l: Sourced[Count10e9]
+    lym_10e9_per_l: Sourced[Count10e9]
+
+
+class HaemResponseRule(_Strict):
+    """The CR/PR criteria of a cytopenia trial, each reading of the summary with its note."""
+
+    cr_hb_g_per_l: Sourced[GramsPerLitre]
+    cr_anc_10e9_per_l: Sourced[Count10e9]
+    cr_plt_10e9_per_l: Sourced[Count10e9]
+    pr_hb_rise_g_per_l: Sourced[GramsPerLitre]
+    pr_anc_rise_10e9_per_l: Sourced[Count10e9]
+    pr_plt_rise_10e9_per_l: Sourced[Count10e9]
+    pair_gap_hours: Sourced[Annotated[int, Field(ge=1, le=24 * 30)]]
+    transfusion_free_days: Sourced[Annotated[int, Field(ge=1, le=90)]]
+    transfusion_voids: Sourced[Literal["every_lineage", "own_lineage"]]
+    assessment_weeks: Sourced[
+        Annotated[list[Annotated[int, Field(ge=1, le=104)]], Field(min_length=1, max_length=10)]
+    ]
+    follow_up_weeks: Sourced[Annotated[int, Field(ge=1, le=520)]]
+
+
+class TumourResponseRule(_Strict):
+    """How a solid-tumour trial's response and survival are counted."""
+
+    criteria: Sourced[Literal["RECIST 1.1"]]
+    time_frame_months: Sourced[Annotated[int, Field(ge=1, le=240)]]
+
+
+class Outcomes(_Strict):
+    lln: LowerLimits
+    haematological_response: HaemResponseRule | None = None
+    tumour_response: TumourResponseRule | None = None
+
+
 class AlertRange(_Strict):
     """Inclusive normal range: a value below ``min`` or above ``max`` raises a high alarm."""
 
@@ -392,6 +441,8 @@ class Protocol(_Strict):
     vital_alert_limits: VitalAlertLimits
     visits: list[VisitItem] = Field(default_factory=list, max_length=200)
     follow_up: FollowUp | None = None
+    # None only in files older than 1.4.0 (kept for the infusions begun under them)
+    outcomes: Outcomes | None = None
 
     @property
     def plans_courses(self) -> bool:

@@ -256,7 +256,7 @@ def test_old_follow_up_checks_map_onto_the_calendar(cart: Protocol) -> None:
 def test_an_infusion_begun_under_1_1_0_keeps_that_file(shipped_protocols_dir: Path) -> None:
     old = load_protocol_version("ucmsc-cart-cytopenia", "1.1.0", shipped_protocols_dir)
     assert old.label == "ucmsc-cart-cytopenia v1.1.0" and not old.plans_courses
-    current = load_protocol_version("ucmsc-cart-cytopenia", "1.3.0", shipped_protocols_dir)
+    current = load_protocol_version("ucmsc-cart-cytopenia", "1.4.0", shipped_protocols_dir)
     assert current.plans_courses
     # an unknown version gives the installed file back: the caller names the version needed
     assert load_protocol_version("ucmsc-cart-cytopenia", "0.9", shipped_protocols_dir) == current
@@ -300,3 +300,16 @@ def test_an_infusion_begun_under_1_2_0_keeps_that_file(dose_finding_rules: Path)
     assert current.design.dose_finding is not None
     assert current.design.dose_finding.method.value == "boin"
     assert old.visits == current.visits and old.schedule == current.schedule
+
+
+def test_an_infusion_begun_under_1_3_0_keeps_that_file(dose_finding_rules: Path) -> None:
+    """1.4.0 added only the outcomes: the 1.3.0 file is archived for the infusions that
+    pinned it, byte for byte, and plans their course and doses as before."""
+    for protocol_id in ("msc-l-crc", "ucmsc-cart-cytopenia"):
+        old = load_protocol_version(protocol_id, "1.3.0", dose_finding_rules)
+        current = load_protocol_version(protocol_id, "1.4.0", dose_finding_rules)
+        assert old.version == "1.3.0" and old.outcomes is None
+        assert current.outcomes is not None
+        assert old.content_sha256 != current.content_sha256
+        same_but_outcomes = old.model_dump() | {"version": "1.4.0"}
+        assert same_but_outcomes == current.model_dump() | {"outcomes": None}

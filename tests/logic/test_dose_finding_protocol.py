@@ -71,3 +71,31 @@ def test_a_design_without_its_parameters_is_refused(
 ) -> None:
     with pytest.raises(ProtocolFileError, match=rule):
         load_protocol_file(protocol_variant(protocol, change, dose_finding=True))
+
+
+def test_the_shipped_outcomes(protocol_variant) -> None:
+    """1.4.0: the site's lower limits of normal (WS/T 405-2012) in both files; the CR/PR
+    criteria of the cytopenia trial (seed 004) and RECIST for the colorectal trial."""
+    cart = load_protocol_file(protocol_variant(CART, dose_finding=True))
+    crc = load_protocol_file(protocol_variant(CRC, dose_finding=True))
+    assert cart.outcomes is not None and crc.outcomes is not None
+    lln = cart.outcomes.lln
+    assert (lln.hb_male_g_per_l.value, lln.hb_female_g_per_l.value) == (130, 115)
+    assert (lln.anc_10e9_per_l.value, lln.plt_10e9_per_l.value) == (Decimal("1.8"), 125)
+    haem = cart.outcomes.haematological_response
+    assert haem is not None and cart.outcomes.tumour_response is None
+    assert (haem.cr_hb_g_per_l.value, haem.cr_anc_10e9_per_l.value) == (100, Decimal("1.5"))
+    assert (haem.pair_gap_hours.value, haem.transfusion_free_days.value) == (48, 7)
+    assert haem.assessment_weeks.value == [4, 8] and haem.follow_up_weeks.value == 24
+    tumour = crc.outcomes.tumour_response
+    assert tumour is not None and tumour.criteria.value == "RECIST 1.1"
+    assert crc.outcomes.haematological_response is None
+
+
+def test_an_impossible_limit_is_refused_with_the_file(protocol_variant) -> None:
+    with pytest.raises(ProtocolFileError, match="cr_hb_g_per_l"):
+        load_protocol_file(
+            protocol_variant(
+                CART, ("cr_hb_g_per_l = { value = 100", "cr_hb_g_per_l = { value = 1000")
+            )
+        )
