@@ -20,6 +20,7 @@ Kaplan-Meier estimate written by hand so the app needs no statistics package.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -86,9 +87,10 @@ def kaplan_meier(
     survival = Fraction(1)
     greenwood = 0.0  # sum of d / (n (n - d)) over the event times so far
     steps: list[KmStep] = []
-    for moment in sorted({time.days for time in times}):
-        events = sum(1 for time in times if time.days == moment and time.event)
-        censored = sum(1 for time in times if time.days == moment and not time.event)
+    events_at = Counter(time.days for time in times if time.event)
+    censored_at = Counter(time.days for time in times if not time.event)
+    for moment in sorted(events_at.keys() | censored_at.keys()):
+        events, censored = events_at[moment], censored_at[moment]
         if events:
             survival *= 1 - Fraction(events, at_risk)
             if events < at_risk:
