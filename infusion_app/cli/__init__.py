@@ -2,7 +2,8 @@
 
 One module per command group: :mod:`.store` (db, verify-log, user), :mod:`.bedside` (patient,
 product, infusion), :mod:`.calendar` (visit, sample, worklist), :mod:`.records` (record, log,
-export), :mod:`.trial` (dose finding); the calculations are here. Every
+export), :mod:`.trial` (dose finding), :mod:`.response_check` (haematological response from
+CSV files); the calculations are here. Every
 command opens the record through :func:`.context.open_context` and asks for passwords through
 :func:`.context.log_in`.
 
@@ -41,6 +42,7 @@ from infusion_app.cli.exit_codes import (
     ExitCode,
 )
 from infusion_app.cli.records import add_records_commands, run_records
+from infusion_app.cli.response_check import add_response_check_command, run_response_check
 from infusion_app.cli.store import add_store_commands, run_db, run_user, run_verify
 from infusion_app.cli.trial import add_trial_commands, run_trial
 from infusion_app.logic.dosing import calculate_dose
@@ -128,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_calendar_commands(commands)
     add_records_commands(commands)
     add_trial_commands(commands)
+    add_response_check_command(commands)
     return parser
 
 
@@ -364,6 +367,7 @@ _HANDLERS: dict[str, Handler] = {
     "log": run_records,
     "export": run_records,
     "trial": run_trial,
+    "response-check": run_response_check,
 }
 
 
