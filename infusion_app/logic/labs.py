@@ -224,6 +224,7 @@ def _read_rows(
     optional: tuple[str, ...],
     parse_row: Callable[[dict[str, str]], _Row],
     moment: Callable[[_Row], tuple[object, ...]],
+    allow_no_rows: bool = False,
 ) -> tuple[_Row, ...]:
     """The rows of a CSV text with a header, each parsed by ``parse_row``; every bad row is
     collected and reported at once (:class:`CsvRowsError`), and nothing is returned then.
@@ -280,7 +281,7 @@ def _read_rows(
         raise InputError(source, f"is empty: give a header ({','.join(required)}) and rows")
     if problems:
         raise CsvRowsError(problems)
-    if not rows:
+    if not rows and not allow_no_rows:
         raise InputError(source, "has a header but no rows")
     return tuple(rows)
 
@@ -351,7 +352,9 @@ def _transfusion_row(cells: dict[str, str]) -> Transfusion:
 def parse_transfusions_csv(text: str, *, source: str) -> tuple[Transfusion, ...]:
     """Transfusions from CSV text: header ``time,kind`` with an optional ``units`` column
     (empty or absent: 1). Red cells and platelets at the same time are two rows; the same kind
-    twice at the same time is refused as a duplicate. Sorted by time."""
+    twice at the same time is refused as a duplicate. A header without rows is "no
+    transfusions" (a patient may have none; a labs file without rows is refused). Sorted by
+    time."""
     rows = _read_rows(
         text,
         source=source,
@@ -359,5 +362,6 @@ def parse_transfusions_csv(text: str, *, source: str) -> tuple[Transfusion, ...]
         optional=("units",),
         parse_row=_transfusion_row,
         moment=lambda row: (row.given_at, row.kind),
+        allow_no_rows=True,
     )
     return tuple(sorted(rows, key=lambda row: (row.given_at, row.kind.value)))

@@ -876,3 +876,14 @@ def trial_reason_select(*, level: str) -> None: ...
 def trial_reason_select_differ(*, boin: str, seed: str) -> None: ...
 @_message
 def trial_reason_nothing_selected() -> None: ...
+
+
+# --- outcomes rules (issue 16, h-logic16) ---
+# The names of the fields the outcome rules refuse values of (logic/labs.py,
+# logic/haem_response.py, logic/survival.py), for "<name>: <rule>" lines on screen.
+OUTCOME_LABELS = (
+    "hb", "anc", "plt", "wbc", "lym", "first_infusion", "last_infusion", "last_assessment",
+    "last_contact",
+)  # fmt: skip
+for _key in OUTCOME_LABELS:
+    _family(f"label_{_key}", ())

@@ -579,6 +579,16 @@ TEXTS: dict[str, str] = {
         "largest dose equal or closest to the target) gives {seed}: choose one, with the reason"
     ),
     "trial_reason_nothing_selected": "dose finding complete: every level is eliminated",
+    # --- outcomes rules (issue 16, h-logic16) ---
+    "label_hb": "haemoglobin (g/L)",
+    "label_anc": "neutrophils (×10^9/L)",
+    "label_plt": "platelets (×10^9/L)",
+    "label_wbc": "white cells (×10^9/L)",
+    "label_lym": "lymphocytes (×10^9/L)",
+    "label_first_infusion": "first infusion",
+    "label_last_infusion": "last infusion",
+    "label_last_assessment": "last tumour assessment",
+    "label_last_contact": "last contact",
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

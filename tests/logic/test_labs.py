@@ -267,6 +267,12 @@ def test_red_cells_and_platelets_at_one_time_are_two_rows_but_a_copy_is_refused(
     )
 
 
+def test_a_transfusions_header_without_rows_is_no_transfusions() -> None:
+    assert parse_transfusions_csv("time,kind\n", source="tx.csv") == ()
+    with pytest.raises(InputError, match=r"tx\.csv: is empty"):
+        parse_transfusions_csv("", source="tx.csv")
+
+
 def test_bad_transfusion_rows() -> None:
     text = "time,kind,units\n2026-03-01T09:00Z,plasma,1\n2026-03-02T09:00Z,rbc,0\nsoon,rbc,1\n"
     with pytest.raises(CsvRowsError) as caught:
