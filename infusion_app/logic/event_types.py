@@ -41,6 +41,14 @@ class EventType(StrEnum):
     VISIT_RECORDED = "visit_recorded"  # a visit, check or assessment of the calendar
     SAMPLE_COLLECTED = "sample_collected"  # a sample of the calendar
     DLT_REVIEWED = "dlt_reviewed"  # a flagged DLT confirmed or rejected
+    # the patient's outcomes (issue 16): blood counts and transfusions (care staff), tumour
+    # assessments, progression and death (the investigator, signed), the last contact
+    LAB_RECORDED = "lab_recorded"
+    TRANSFUSION_GIVEN = "transfusion_given"
+    TUMOUR_ASSESSED = "tumour_assessed"
+    PROGRESSION_RECORDED = "progression_recorded"
+    DEATH_RECORDED = "death_recorded"
+    LAST_CONTACT_RECORDED = "last_contact_recorded"
     # trial stream ("trial:<protocol id>"): the dose-finding decisions, signed "reviewed"
     TRIAL_DECISION_REVIEWED = "trial_decision_reviewed"
     # (a patient's stream also holds adverse_event_recorded and sae_reported: AEs recorded

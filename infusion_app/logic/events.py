@@ -255,6 +255,61 @@ class DltReviewed(Event):
     reason: str
 
 
+# --- the patient's outcomes (issue 16) -------------------------------------------------
+
+
+class LabRecorded(Event):
+    """A blood count as drawn: haemoglobin in g/L, the counts in 10^9/L, exact as entered."""
+
+    TYPE = EventType.LAB_RECORDED
+    OMIT_IF_NONE = frozenset({"wbc", "lym", "source"})
+    drawn_at: UtcTime
+    hb: Decimal
+    anc: Decimal
+    plt: Decimal
+    wbc: Decimal | None = None
+    lym: Decimal | None = None
+    source: str | None = None  # the imported file's name; absent when typed
+
+
+class TransfusionGiven(Event):
+    TYPE = EventType.TRANSFUSION_GIVEN
+    given_at: UtcTime
+    kind: str  # "rbc" or "platelets"
+    units: int
+
+
+class TumourAssessed(Event):
+    """A tumour assessment's overall response (signed by the investigator)."""
+
+    TYPE = EventType.TUMOUR_ASSESSED
+    assessed_on: date
+    response: str  # CR, PR, SD, PD or NE
+    criteria: str  # "RECIST 1.1", from the protocol file
+
+
+class ProgressionRecorded(Event):
+    """The date of progression (signed by the investigator): PFS ends there."""
+
+    TYPE = EventType.PROGRESSION_RECORDED
+    on: date
+
+
+class DeathRecorded(Event):
+    """The date of death and its cause (signed by the investigator): PFS and OS end there."""
+
+    TYPE = EventType.DEATH_RECORDED
+    on: date
+    cause: str
+
+
+class LastContactRecorded(Event):
+    """The patient was last known alive on ``on``: OS is censored there."""
+
+    TYPE = EventType.LAST_CONTACT_RECORDED
+    on: date
+
+
 # --- trial stream --------------------------------------------------------------------------
 
 
@@ -614,6 +669,12 @@ MODELS: dict[EventType, type[Event]] = {
         VisitRecorded,
         SampleCollected,
         DltReviewed,
+        LabRecorded,
+        TransfusionGiven,
+        TumourAssessed,
+        ProgressionRecorded,
+        DeathRecorded,
+        LastContactRecorded,
         TrialDecisionReviewed,
         ProductRegistered,
         ProductReleased,

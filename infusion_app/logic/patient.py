@@ -38,6 +38,7 @@ class SignatureMeaning(StrEnum):
     ENROLLED = "enrolled"
     APPROVED = "approved"  # a dose-level change
     ENDED = "ended"  # treatment ended
+    ASSESSED = "assessed"  # a tumour assessment, progression or death
 
 
 @dataclass(frozen=True)

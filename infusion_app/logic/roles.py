@@ -38,6 +38,8 @@ class Action(StrEnum):
     END_TREATMENT = "end a treatment"
     REVIEW_DLT = "review a DLT"
     REVIEW_TRIAL = "sign a dose-finding decision"
+    RECORD_LAB = "record blood counts, transfusions and contacts"
+    RECORD_OUTCOME = "record a tumour assessment, progression or death"
     RECORD_VISIT = "record a visit or sample"
     RECORD_ADVERSE_EVENT = "record an adverse event"
     SIGN = "sign a clinical record"
@@ -69,6 +71,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.END_TREATMENT: _INVESTIGATOR,
     Action.REVIEW_DLT: _INVESTIGATOR,
     Action.REVIEW_TRIAL: _INVESTIGATOR,
+    Action.RECORD_LAB: _CARE,
+    Action.RECORD_OUTCOME: _INVESTIGATOR,
     Action.RECORD_VISIT: _CARE,
     Action.RECORD_ADVERSE_EVENT: _CARE,
     Action.SIGN: _CLINICAL | _INVESTIGATOR,
@@ -106,6 +110,8 @@ _ACTION_NAMES: dict[Action, Callable[[], Message]] = {
     Action.END_TREATMENT: m.may_end_treatment,
     Action.REVIEW_DLT: m.may_review_dlt,
     Action.REVIEW_TRIAL: m.may_review_trial,
+    Action.RECORD_LAB: m.may_record_lab,
+    Action.RECORD_OUTCOME: m.may_record_outcome,
     Action.RECORD_VISIT: m.may_record_visit,
     Action.RECORD_ADVERSE_EVENT: m.may_record_adverse_event,
     Action.SIGN: m.may_sign,

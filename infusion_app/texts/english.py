@@ -255,6 +255,8 @@ TEXTS: dict[str, str] = {
     "may_review_dlt": "review a DLT",
     "may_review_trial": "sign a dose-finding decision",
     "may_print_trial": "print the trial's dose-finding records",
+    "may_record_lab": "record blood counts, transfusions and contacts",
+    "may_record_outcome": "record a tumour assessment, progression or death",
     "may_record_visit": "record a visit or sample",
     "may_record_adverse_event": "record an adverse event",
     "role_may_not": "{role} may not {action}",
@@ -587,6 +589,8 @@ TEXTS: dict[str, str] = {
     "label_lym": "lymphocytes (×10^9/L)",
     "label_first_infusion": "first infusion",
     "label_last_infusion": "last infusion",
+    "label_drawn_at": "time drawn",
+    "label_given_at": "time given",
     "label_last_assessment": "last tumour assessment",
     "label_last_contact": "last contact",
 }
