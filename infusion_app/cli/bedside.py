@@ -21,6 +21,8 @@ from infusion_app.cli.course import COMMANDS as COURSE_COMMANDS
 from infusion_app.cli.course import add_course_commands, run_course
 from infusion_app.cli.declared import add_declared_flags, declared_values
 from infusion_app.cli.exit_codes import EXIT_OK
+from infusion_app.cli.outcomes import COMMANDS as OUTCOME_COMMANDS
+from infusion_app.cli.outcomes import add_outcome_commands, run_outcomes
 from infusion_app.cli.patient_aes import COMMANDS as AE_COMMANDS
 from infusion_app.cli.patient_aes import add_patient_ae_commands, run_patient_aes
 from infusion_app.cli.patient_view import COMMANDS as VIEW_COMMANDS
@@ -70,6 +72,7 @@ def add_bedside_commands(commands: Sub) -> None:
     add_course_commands(patient_commands)
     add_patient_ae_commands(patient_commands)
     add_view_commands(patient_commands)
+    add_outcome_commands(patient_commands)
 
     product = commands.add_parser("product", help="register and release cell products")
     product_commands = product.add_subparsers(dest="product_command", required=True)
@@ -158,6 +161,8 @@ def run_patient(args: argparse.Namespace, protocols: Path) -> int:
             return run_course(ctx, args)
         if args.patient_command in AE_COMMANDS:
             return run_patient_aes(ctx, args)
+        if args.patient_command in OUTCOME_COMMANDS:
+            return run_outcomes(ctx, args)
         if args.patient_command in VIEW_COMMANDS:
             return run_view(ctx, args)
         user, _ = _log_in(ctx, args)

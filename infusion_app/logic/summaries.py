@@ -8,7 +8,7 @@ volumes 0.01 mL. Exact values stay in the result objects.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -107,7 +107,7 @@ def json_default(value: object) -> Any:
             if value == value.to_integral_value() and abs(value) < 2**53
             else float(value)
         )
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date):  # a date (an outcome's day) as YYYY-MM-DD
         return value.isoformat()
     if isinstance(value, Message):  # the JSON output is English, like the CLI
         return str(value)
