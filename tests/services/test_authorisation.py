@@ -25,6 +25,7 @@ from infusion_app.services import (
     course_acts,
     dlt_review,
     infusions,
+    outcomes,
     patient_aes,
     patients,
     products,
@@ -53,6 +54,12 @@ def database_url(tmp_path):  # authorisation does not depend on the database: SQ
 def p001_group() -> str:
     """P001 in group C (four weekly infusions), so that infusion 2 has a place in the plan."""
     return "C"
+
+
+def _enrolled_p002(ctx: AppContext, staff) -> None:
+    """P002 on msc-l-crc (which records tumour responses), enrolled by the investigator."""
+    _register_p002(ctx, staff)
+    course_acts.enrol_patient(ctx, staff.investigator, "P002", dose_level="2", password=PASSWORD)
 
 
 def _register_p002(ctx: AppContext, staff) -> None:
@@ -315,6 +322,52 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
             _trial_ctx(ctx), who, MATRIX_TRIAL, expected_decision="stop", password=PASSWORD
         ),
     ),
+    "record a blood count": (
+        {"nurse", "investigator"},
+        lambda ctx, who, staff, inf: outcomes.record_lab(
+            ctx, who, "P001", {"hb": "95", "anc": "0.8", "plt": "30"}, drawn_at=ctx.now()
+        ),
+    ),
+    "import blood counts": (
+        {"nurse", "investigator"},
+        lambda ctx, who, staff, inf: outcomes.import_labs(
+            ctx,
+            who,
+            "P001",
+            f"time,hb,anc,plt\n{ctx.now().isoformat()},95,0.8,30\n",
+            source="labs.csv",
+        ),
+    ),
+    "record a transfusion": (
+        {"nurse", "investigator"},
+        lambda ctx, who, staff, inf: outcomes.record_transfusion(
+            ctx, who, "P001", kind="platelets", units=1, given_at=ctx.now()
+        ),
+    ),
+    "record the last contact": (
+        {"nurse", "investigator"},
+        lambda ctx, who, staff, inf: outcomes.record_last_contact(
+            ctx, who, "P001", on=ctx.now().date()
+        ),
+    ),
+    "record a tumour assessment": (
+        {"investigator"},
+        lambda ctx, who, staff, inf: outcomes.record_tumour_assessment(
+            ctx, who, "P002", response="SD", assessed_on=ctx.now().date(), password=PASSWORD
+        ),
+    ),
+    "record a progression": (
+        {"investigator"},
+        lambda ctx, who, staff, inf: outcomes.record_progression(
+            ctx, who, "P001", on=ctx.now().date(), password=PASSWORD
+        ),
+    ),
+    "record a death": (
+        {"investigator"},
+        lambda ctx, who, staff, inf: outcomes.record_death(
+            ctx, who, "P001", on=ctx.now().date(), cause="sepsis", password=PASSWORD
+        ),
+    ),
     "end the treatment": (
         {"investigator"},
         lambda ctx, who, staff, inf: course_acts.end_treatment(
@@ -480,6 +533,7 @@ SETUP = {
     "correct an entry": lambda ctx, staff, inf, clock: prepare(ctx, staff, inf),
     "enrol a patient": lambda ctx, staff, inf, clock: _register_p002(ctx, staff),
     "sign a dose-finding decision": _trial_stop_due,
+    "record a tumour assessment": lambda ctx, staff, inf, clock: _enrolled_p002(ctx, staff),
     "record a patient's adverse event": lambda ctx, staff, inf, clock: (
         _ended(ctx, staff, inf, clock),
         clock.advance(days=1),
@@ -556,6 +610,13 @@ COVERED = {
     "report_patient_sae",
     "review_dlt",
     "review_decision",
+    "record_lab",
+    "import_labs",
+    "record_transfusion",
+    "record_last_contact",
+    "record_tumour_assessment",
+    "record_progression",
+    "record_death",
 }
 
 
@@ -577,6 +638,7 @@ def test_every_service_action_is_in_the_matrix() -> None:
             patients,
             products,
             trial,
+            outcomes,
         )
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__
