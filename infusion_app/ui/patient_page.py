@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 
 from infusion_app.logic import messages as m
 from infusion_app.logic.course import CalendarStatus, PlanStatus
-from infusion_app.services import views
+from infusion_app.services import outcomes, views
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.patient_view import PatientView, SaeState, patient_view
 from infusion_app.ui.investigator_acts import InvestigatorActs, may_act
 from infusion_app.ui.look import HEADING_STYLE, failure_text, read_only_table, say, touch_sized
+from infusion_app.ui.outcomes_section import OutcomesSection
 from infusion_app.ui.rows_table import ROW, Tint
 from infusion_app.ui.tasks import Tasks
 from infusion_app.ui.translations import shown
@@ -159,6 +160,10 @@ class PatientPage(QWidget):
         self.sections.addTab(self.calendar, self.tr("&Calendar"))
         self.sections.addTab(self.adverse, self.tr("A&dverse events"))
         self.sections.addTab(self.weights, self.tr("&Weights"))
+        self.outcome_section = OutcomesSection(ctx, tasks, self)
+        self.outcome_section.setObjectName("courseOutcomes")
+        self.outcome_section.acted.connect(lambda text, refused: self._acted(text, ok=not refused))
+        self.sections.addTab(self.outcome_section, self.tr("O&utcomes"))
 
         self.message = QLabel()
         self.message.setObjectName("message")
@@ -184,6 +189,7 @@ class PatientPage(QWidget):
 
     def set_user(self, user: CurrentUser | None) -> None:
         self.user = user
+        self.outcome_section.set_user(user)
         if self.acts is None and user is not None and may_act(user):
             self.acts = InvestigatorActs(self.ctx, self.tasks, user, self)
             self.acts.setObjectName("courseActs")
@@ -244,15 +250,21 @@ class PatientPage(QWidget):
             self._reading = True
         self.trial_id = trial_id
         self.tasks.run(
-            lambda: patient_view(self.ctx, trial_id),
-            lambda view: self._answered(request, view),
+            lambda: (
+                patient_view(self.ctx, trial_id),
+                outcomes.patient_outcomes(self.ctx, trial_id),
+            ),
+            lambda answer: self._answered(request, *answer),
             lambda exc: self._failed(request, exc),
         )
 
-    def _answered(self, request: int, view: PatientView) -> None:
+    def _answered(
+        self, request: int, view: PatientView, shown: outcomes.PatientOutcomes
+    ) -> None:
         if request != self._request:
             return  # a later read is on its way
         self.view = view
+        self.outcome_section.show_outcomes(view, shown)
         if self._reading:
             self._say("")
             self._reading = False
