@@ -15,7 +15,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -56,7 +55,7 @@ class OutcomesSection(QWidget):
         self.outcomes: outcomes.PatientOutcomes | None = None
 
         # the acts a role may do are built for it (set_user); a monitor's section only reads
-        self.entry: QGroupBox | None = None
+        self.entry: QWidget | None = None
         self.inputs: dict[Lineage, QLineEdit] = {}
         self.drawn_at = QLineEdit()
         self.record_button: QPushButton | None = None
@@ -118,9 +117,14 @@ class OutcomesSection(QWidget):
             self._button(self.tr("Death…"), "recordDeath", lambda: self._dated("death"))
 
     def _build_entry(self) -> None:
-        self.entry = QGroupBox(self.tr("Blood count"))
+        # one row, no frame or title: the section has little height at 1366x768
+        self.entry = QWidget(self)
+        self.entry.setObjectName("labEntry")
         row = QHBoxLayout(self.entry)
-        row.setContentsMargins(8, 4, 8, 4)
+        row.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel(self.tr("Blood count:"))
+        heading.setStyleSheet("font-weight: bold;")
+        row.addWidget(heading)
         captions = {
             Lineage.HB: self.tr("Hb g/L"),
             Lineage.ANC: self.tr("ANC"),
@@ -132,7 +136,7 @@ class OutcomesSection(QWidget):
             caption = QLabel(captions[lineage])
             edit = QLineEdit()
             edit.setObjectName(f"lab_{lineage.value}")
-            edit.setMinimumWidth(56)
+            edit.setMinimumWidth(48)
             edit.returnPressed.connect(self._record_lab)
             caption.setBuddy(edit)
             touch_sized(edit)
@@ -149,7 +153,8 @@ class OutcomesSection(QWidget):
         self.record_button.clicked.connect(self._record_lab)
         touch_sized(self.drawn_at, self.record_button)
         row.addWidget(drawn)
-        row.addWidget(self.drawn_at, 2)
+        self.drawn_at.setMinimumWidth(140)
+        row.addWidget(self.drawn_at, 3)
         row.addWidget(self.record_button)
 
         self.record_button.setProperty("writes", True)
@@ -166,6 +171,7 @@ class OutcomesSection(QWidget):
             button.setToolTip("" if enrolled else self.tr("not enrolled yet"))
         if not self.drawn_at.text():
             self.drawn_at.setText(self._now_text())
+            self.drawn_at.setCursorPosition(0)  # the date first where the field is narrow
         rows, tints = [], []
         for lab in shown.labs:
             cells = [view.local(lab.test.drawn_at)]
