@@ -36,10 +36,13 @@ How each number is read:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.dose_finding import DltStatus
 from infusion_app.logic.haem_response import CRITERIA_KEYS, HaemResponse, Response
 from infusion_app.logic.survival import KaplanMeier, SurvivalTime, kaplan_meier
@@ -312,6 +315,92 @@ def tumour_summary(patients: Sequence[SummaryPatient]) -> TumourSummary:
     )
 
 
+# --- the outcome lines ------------------------------------------------------------------------
+
+
+def percent(rate: Rate) -> Decimal | None:
+    """The rate in percent to one decimal place, halves rounded up (1/3 -> 33.3, 1/8 ->
+    12.5, 1/16 -> 6.3), exactly: no binary float on the way."""
+    value = rate.value
+    if value is None:
+        return None
+    tenths = math.floor(value * 1000 + Fraction(1, 2))
+    return Decimal(tenths).scaleb(-1)
+
+
+def rate_message(rate: Rate) -> m.Message:
+    shown = percent(rate)
+    if shown is None:
+        return m.summary_rate_empty(count=rate.count, of=rate.of)
+    return m.summary_rate(count=rate.count, of=rate.of, percent=shown)
+
+
+def days_param(value: Fraction | None) -> m.Message:
+    """A median in days as a message parameter: whole days as they are, a half as .5 (every
+    median here is a whole or a half day), "not reached" for None."""
+    if value is None:
+        return m.summary_not_reached()
+    return m.summary_days(days=exact_days(value))
+
+
+def exact_days(value: Fraction) -> Decimal:
+    if value.denominator == 1:
+        return Decimal(value.numerator)
+    return Decimal(math.floor(value * 10 + Fraction(1, 2))).scaleb(-1)
+
+
+def summary_lines(group: GroupSummary) -> tuple[m.Message, ...]:
+    """The outcome lines of one group, as the screen and the CLI show them."""
+    lines: list[m.Message] = []
+    haem, tumour = group.haem, group.tumour
+    if haem is not None:
+        for week in haem.weeks:
+            lines.append(
+                m.summary_week(
+                    level=group.level,
+                    week=week.week,
+                    cr=rate_message(week.cr),
+                    pr=rate_message(week.pr),
+                    overall=rate_message(week.overall),
+                    pending=week.pending,
+                )
+            )
+        for key, value in haem.time_to_response.items():
+            lines.append(
+                m.summary_time_to_response(
+                    level=group.level,
+                    lineage=key,
+                    median=days_param(value.median),
+                    achieved=value.achieved,
+                )
+            )
+        duration = haem.duration
+        lines.append(
+            m.summary_duration(
+                level=group.level,
+                median=days_param(duration.km.median),
+                responders=duration.responders,
+                events=duration.events,
+                censored=duration.censored,
+            )
+        )
+    if tumour is not None:
+        lines.append(m.summary_dcr(level=group.level, rate=rate_message(tumour.dcr)))
+        for endpoint, km in (("PFS", tumour.pfs), ("OS", tumour.os)):
+            lines.append(
+                m.summary_survival(
+                    level=group.level,
+                    endpoint=endpoint,
+                    median=days_param(km.median),
+                    lower=days_param(km.median_lower),
+                    upper=days_param(km.median_upper),
+                    n=km.n,
+                    events=km.events,
+                )
+            )
+    return tuple(lines)
+
+
 __all__ = [
     "ALL_LEVELS",
     "GroupSummary",
@@ -326,6 +415,11 @@ __all__ = [
     "TermRow",
     "TumourSummary",
     "WeekCounts",
+    "days_param",
+    "exact_days",
     "median",
+    "percent",
+    "rate_message",
     "summarise",
+    "summary_lines",
 ]

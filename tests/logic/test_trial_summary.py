@@ -25,7 +25,9 @@ from infusion_app.logic.trial_summary import (
     SummaryPatient,
     TermRow,
     median,
+    rate_message,
     summarise,
+    summary_lines,
 )
 from infusion_app.logic.tumour import OverallResponse
 
@@ -361,3 +363,41 @@ def test_median_splits_the_values_in_half(values: list[int]) -> None:
     assert m is not None
     assert sum(v < m for v in values) <= len(values) // 2
     assert sum(v > m for v in values) <= len(values) // 2
+
+
+@pytest.mark.parametrize(
+    ("rate", "shown"),
+    [
+        (Rate(1, 3), "1/3 (33.3 %)"),
+        (Rate(2, 3), "2/3 (66.7 %)"),
+        (Rate(1, 8), "1/8 (12.5 %)"),
+        (Rate(1, 16), "1/16 (6.3 %)"),  # 6.25: the half rounds up
+        (Rate(4, 4), "4/4 (100.0 %)"),
+        (Rate(0, 0), "0/0"),
+    ],
+)
+def test_a_rate_reads_as_its_count_and_an_exact_percent(rate: Rate, shown: str) -> None:
+    assert str(rate_message(rate)) == shown
+
+
+def test_the_outcome_lines_of_a_group() -> None:
+    a = cart()["A"]
+    lines = [str(x) for x in summary_lines(a)]
+    assert lines[:2] == [
+        "A: week 4: CR 1/3 (33.3 %), PR 1/3 (33.3 %), OR 2/3 (66.7 %); 0 not assessable yet",
+        "A: week 8: CR 1/2 (50.0 %), PR 0/2 (0.0 %), OR 1/2 (50.0 %); 1 not assessable yet",
+    ]
+    assert "A: median time to response (plt) 17 d, 2 achieved" in lines
+    assert lines[-1] == (
+        "A: median duration of response 45 d (Kaplan-Meier), 2 responders, 1 ended, 1 censored"
+    )
+    total = {g.level: g for g in summarise(["1", "2"], CRC, haematological=False, tumour=True)
+             .groups}[ALL_LEVELS]  # fmt: skip
+    crc_lines = [str(x) for x in summary_lines(total)]
+    assert crc_lines[0] == "all: disease control 3/5 (60.0 %)"
+    assert crc_lines[1].startswith("all: PFS median 260 d (95 % CI ")
+    assert crc_lines[2] == (
+        "all: OS median not reached (95 % CI 150 d to not reached), n = 6, events 1"
+    )
+    anc = str(summary_lines(cart()[ALL_LEVELS])[3])
+    assert anc == "all: median time to response (anc) 10.5 d, 4 achieved"
