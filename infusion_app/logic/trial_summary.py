@@ -322,10 +322,13 @@ def percent(rate: Rate) -> Decimal | None:
     """The rate in percent to one decimal place, halves rounded up (1/3 -> 33.3, 1/8 ->
     12.5, 1/16 -> 6.3), exactly: no binary float on the way."""
     value = rate.value
-    if value is None:
-        return None
-    tenths = math.floor(value * 1000 + Fraction(1, 2))
-    return Decimal(tenths).scaleb(-1)
+    return None if value is None else rounded(value * 100, 1)
+
+
+def rounded(value: Fraction, places: int) -> Decimal:
+    """``value`` to ``places`` decimal places, halves up, computed exactly."""
+    units = math.floor(value * 10**places + Fraction(1, 2))
+    return Decimal(units).scaleb(-places)
 
 
 def rate_message(rate: Rate) -> m.Message:
@@ -346,7 +349,7 @@ def days_param(value: Fraction | None) -> m.Message:
 def exact_days(value: Fraction) -> Decimal:
     if value.denominator == 1:
         return Decimal(value.numerator)
-    return Decimal(math.floor(value * 10 + Fraction(1, 2))).scaleb(-1)
+    return rounded(value, 1)
 
 
 def summary_lines(group: GroupSummary) -> tuple[m.Message, ...]:
@@ -420,6 +423,7 @@ __all__ = [
     "median",
     "percent",
     "rate_message",
+    "rounded",
     "summarise",
     "summary_lines",
 ]
