@@ -163,18 +163,38 @@ def summary_record(
 ) -> Document:
     """The summary as a PDF or CSV :class:`Document` for the audited output path
     (``records.save_document`` or the window's put_out): its head is the heads digest."""
+    check_output(output)
+    summary = trial_summary(ctx, actor, protocol_id, at=at)
+    return summary_document(
+        summary, actor.printed_name, language=language, paper=paper, output=output, zone=zone
+    )
+
+
+def check_output(output: str) -> str:
     if output not in OUTPUTS:
         raise InputError("output", f"must be one of {', '.join(OUTPUTS)}, got {output!r}")
-    summary = trial_summary(ctx, actor, protocol_id, at=at)
+    return output
+
+
+def summary_document(
+    summary: TrialSummary,
+    printed_by: str,
+    *,
+    language: str = "en",
+    paper: str = "a4",
+    output: str = "pdf",
+    zone: tzinfo | None = None,
+) -> Document:
+    """A summary already read as a document (the CLI prints and saves the same read)."""
     label, stem = summary.protocol.label, summary.protocol.id
-    if output == "csv":
+    if check_output(output) == "csv":
         data = trial_summary_csv(summary.source).encode("utf-8")
         what, name = "trial summary CSV", f"trial-summary-{stem}.csv"
     else:
         data = render_trial_summary(
             summary.source,
             printed_at=summary.read_at,
-            printed_by=actor.printed_name,
+            printed_by=printed_by,
             zone=zone,
             paper=paper,
             language=language,
@@ -253,4 +273,12 @@ def _weeks(protocol: Protocol) -> tuple[int, ...]:
     return tuple(rule.assessment_weeks.value) if rule is not None else ()
 
 
-__all__ = ["OUTPUTS", "TrialSummary", "heads_digest", "summary_record", "trial_summary"]
+__all__ = [
+    "OUTPUTS",
+    "TrialSummary",
+    "check_output",
+    "heads_digest",
+    "summary_document",
+    "summary_record",
+    "trial_summary",
+]
