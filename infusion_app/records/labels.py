@@ -386,6 +386,7 @@ ZH_CN: dict[str, str] = {
     "Stream": "记录链",
     "Last entry read": "读取的最后条目",
     "No stream: no patient is enrolled.": "无记录链：尚无患者入组。",
+    "no patient has a time yet.": "尚无患者有生存时间。",
 }
 
 # The course's message values in Chinese (the app's message tables are English only so far;

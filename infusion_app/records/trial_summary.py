@@ -354,7 +354,10 @@ def _tumour(groups: Sequence[GroupSummary], tr: Labels, width: float) -> list[Fl
             survival_axis=tr("Probability"),
             at_risk=tr("Number at risk"),
         )
-        out += [Spacer(0, 8), km_chart(curves, texts, width)]
+        if any(curve.km.n for curve in curves):
+            out += [Spacer(0, 8), km_chart(curves, texts, width)]
+        else:
+            out += [para(f"{texts.title}: {tr('no patient has a time yet.')}", SMALL)]
     return out
 
 

@@ -145,3 +145,13 @@ def test_a_term_that_could_run_as_a_formula_is_text(cart_source) -> None:
     numbers = summarise(["A"], [sly], haematological=False, tumour=False)
     text = trial_summary_csv(replace(cart_source, numbers=numbers))
     assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
+
+
+def test_a_trial_without_patients_prints_no_empty_curve(crc) -> None:
+    from dataclasses import replace
+
+    empty = source(crc, [], ["1", "2", "3"], haematological=False, tumour=True)
+    text = one_line(" ".join(pdf_pages(render(replace(empty, heads=())))))
+    assert "PFS: Kaplan-Meier estimate: no patient has a time yet." in text
+    assert "Number at risk" not in text
+    assert "No stream: no patient is enrolled." in text
