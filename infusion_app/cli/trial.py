@@ -11,7 +11,7 @@ tools (the R packages BOIN and escalation):
 - ``trial select-dose --target PHI --npts 3,6,9 --ntox 0,1,3 [--json]``: BOIN's optimal dose.
 
 Levels count from 1 here, as in R. Subcommands are dispatched through :data:`TRIAL_COMMANDS`,
-so the record's own (status, review, adjudicate) join the same group.
+so the record's own (status, review, adjudicate; summary) join the same group.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from infusion_app.cli.trial_record import (
     add_trial_record_commands,
     run_trial_record,
 )
+from infusion_app.cli.trial_summary import add_trial_summary_command, run_trial_summary
 from infusion_app.logic.boin import (
     DEFAULT_CUTOFF,
     boin_decision,
@@ -91,6 +92,7 @@ def add_trial_commands(commands: Sub) -> None:
     _json(select)
 
     add_trial_record_commands(subcommands)  # status, review, adjudicate: on the record
+    add_trial_summary_command(subcommands)  # summary: every patient per level, on the record
 
 
 def _target(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -373,4 +375,5 @@ TRIAL_COMMANDS: dict[str, Handler] = {
     "next": _next,
     "select-dose": _select_dose,
     **dict.fromkeys(RECORD_COMMANDS, run_trial_record),
+    "summary": run_trial_summary,
 }

@@ -891,3 +891,41 @@ OUTCOME_LABELS = (
 )  # fmt: skip
 for _key in OUTCOME_LABELS:
     _family(f"label_{_key}", ())
+
+
+# --- trial summary (issue 16, h-summary16) ---
+# The outcome lines of the trial summary (logic/trial_summary.py summary_lines): counts, an
+# exact percent (one decimal place) and medians in days, by level ("all": the whole trial).
+@_message
+def summary_rate(*, count: int, of: int, percent: Decimal) -> None: ...
+@_message
+def summary_rate_empty(*, count: int, of: int) -> None: ...
+@_message
+def summary_not_reached() -> None: ...
+@_message
+def summary_days(*, days: Decimal) -> None: ...
+@_message
+def summary_week(
+    *, level: str, week: int, cr: Message, pr: Message, overall: Message, pending: int
+) -> None: ...
+@_message
+def summary_time_to_response(
+    *, level: str, lineage: str, median: Message, achieved: int
+) -> None: ...
+@_message
+def summary_duration(
+    *, level: str, median: Message, responders: int, events: int, censored: int
+) -> None: ...
+@_message
+def summary_dcr(*, level: str, rate: Message) -> None: ...
+@_message
+def summary_survival(
+    *,
+    level: str,
+    endpoint: str,
+    median: Message,
+    lower: Message,
+    upper: Message,
+    n: int,
+    events: int,
+) -> None: ...

@@ -313,6 +313,80 @@ ZH_CN: dict[str, str] = {
     "selection_due": "待选定最佳剂量",
     "expansion": "扩展阶段",
     "complete": "已结束",
+    # --- the trial summary (issue 16, h-summary16) ---
+    "Trial summary": "试验总结",
+    "Data cut": "数据截止",
+    "Patients counted": "纳入统计的患者",
+    "Streams read": "读取的记录链",
+    "see the appendix": "见附录",
+    "Heads digest": "链头摘要",
+    "Infusions planned": "计划输注次数",
+    "Infusions given": "已输注次数",
+    "Evaluable for DLT": "DLT 可评价",
+    "Confirmed DLTs (rate)": "已确认 DLT（发生率）",
+    "Any AE": "任何不良事件",
+    "AE grade ≥ 3": "≥3 级不良事件",
+    "SAE": "严重不良事件",
+    "Patients, infusions, DLTs and adverse events per level": (
+        "各剂量水平的患者、输注、DLT 与不良事件"
+    ),
+    "Patients are counted at the level they were enrolled at; each patient once per column. "
+    "DLT rate: patients with a confirmed DLT over evaluable patients.": (
+        "患者按入组时的剂量水平计数；每列中每例患者只计一次。DLT 发生率：已确认 DLT 的患者数"
+        "除以可评价患者数。"
+    ),
+    "Treatment-related adverse events by CTCAE term and worst grade": (
+        "按 CTCAE 术语与最高分级列出的治疗相关不良事件"
+    ),
+    "No treatment-related adverse event.": "无治疗相关不良事件。",
+    "Patients": "患者数",
+    "Attribution possible, probable or definite. Each patient is counted once per term, at "
+    "the worst grade of that term.": (
+        "相关性为可能、很可能或肯定。每例患者每个术语只计一次，按该术语的最高分级计。"
+    ),
+    "Haematological response": "血液学缓解",
+    "Week": "周",
+    "Assessed": "已评估",
+    "Not assessable yet": "尚不可评估",
+    "Over the treated patients whose status that week is final; a week not reached at the "
+    "data cut, or counted from a last infusion not known yet, is not assessable yet (not "
+    "counted as no response).": (
+        "分母为该周状态已确定的已治疗患者；数据截止时尚未到达的评估周，或末次输注尚未确定的，"
+        "计为尚不可评估（不计为未缓解）。"
+    ),
+    "Time to response": "至缓解时间",
+    "Duration of response (median, Kaplan-Meier)": "缓解持续时间（中位，Kaplan-Meier）",
+    "Responders / ended / censored": "缓解例数 / 结束 / 删失",
+    "Median days from the first infusion to the response, over the patients who achieved it "
+    "(n); with an even n, the midpoint of the two middle values.": (
+        "自首次输注至缓解的中位天数，仅计达到缓解的患者（n）；n 为偶数时取中间两个值的中点。"
+    ),
+    "not reached": "未达到",
+    "All levels": "全部剂量水平",
+    "Tumour response and survival": "肿瘤缓解与生存",
+    "Disease control (CR, PR or SD)": "疾病控制（CR、PR 或 SD）",
+    "n / events": "例数 / 事件数",
+    "median, days (95 % CI)": "中位天数（95% CI）",
+    "Disease control over the patients with a tumour assessment. Kaplan-Meier medians with "
+    "the log-log 95 % interval (Greenwood); days from the first dose.": (
+        "疾病控制率的分母为有肿瘤评估的患者。Kaplan-Meier 中位数及其 log-log 95% 置信区间"
+        "（Greenwood）；自首次给药起的天数。"
+    ),
+    "Kaplan-Meier estimate": "Kaplan-Meier 估计",
+    "Days from the first dose": "自首次给药起的天数",
+    "Probability": "概率",
+    "Number at risk": "风险人数",
+    "Appendix: data cut and the streams read": "附录：数据截止与读取的记录链",
+    "Read at": "读取时间",
+    "Each stream up to the entry named, whose hash begins as shown. The heads digest is "
+    "sha256 over one line per stream: its name, entry number and hash.": (
+        "每条记录链读取至所列条目，其哈希值以所示字符开头。链头摘要为对每条记录链一行"
+        "（名称、条目编号与哈希值）计算的 sha256。"
+    ),
+    "Stream": "记录链",
+    "Last entry read": "读取的最后条目",
+    "No stream: no patient is enrolled.": "无记录链：尚无患者入组。",
+    "no patient has a time yet.": "尚无患者有生存时间。",
 }
 
 # The course's message values in Chinese (the app's message tables are English only so far;

@@ -264,10 +264,12 @@ def _state(
     reviews: Sequence[SignedReview],
     now: datetime,
 ) -> TrialState:
-    return trial_state(protocol, (_patient(c) for c in courses if c.facts.enrolment), reviews, now)
+    enrolled = (patient_dlt(c) for c in courses if c.facts.enrolment)
+    return trial_state(protocol, enrolled, reviews, now)
 
 
-def _patient(course: LoadedCourse) -> PatientDlt:
+def patient_dlt(course: LoadedCourse) -> PatientDlt:
+    """What the dose finding needs of an enrolled patient (the trial summary counts it too)."""
     facts = course.facts
     enrolment = facts.enrolment
     assert enrolment is not None  # only enrolled patients are asked for
@@ -319,6 +321,7 @@ __all__ = [
     "TrialView",
     "check_enrolment",
     "dose_finding_protocols",
+    "patient_dlt",
     "read_state",
     "review_decision",
     "trial_status",

@@ -593,6 +593,25 @@ TEXTS: dict[str, str] = {
     "label_given_at": "time given",
     "label_last_assessment": "last tumour assessment",
     "label_last_contact": "last contact",
+    # --- trial summary (issue 16, h-summary16) ---
+    "summary_rate": "{count}/{of} ({percent} %)",
+    "summary_rate_empty": "{count}/{of}",
+    "summary_not_reached": "not reached",
+    "summary_days": "{days} d",
+    "summary_week": (
+        "{level}: week {week}: CR {cr}, PR {pr}, OR {overall}; {pending} not assessable yet"
+    ),
+    "summary_time_to_response": (
+        "{level}: median time to response ({lineage}) {median}, {achieved} achieved"
+    ),
+    "summary_duration": (
+        "{level}: median duration of response {median} (Kaplan-Meier), {responders} "
+        "responders, {events} ended, {censored} censored"
+    ),
+    "summary_dcr": "{level}: disease control {rate}",
+    "summary_survival": (
+        "{level}: {endpoint} median {median} (95 % CI {lower} to {upper}), n = {n}, events {events}"
+    ),
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

@@ -4,7 +4,10 @@ What the rule says now and why, what it waits for, the per-level counts, each pa
 status (pending ones with their window's end, those to be replaced), the flagged DLTs to
 adjudicate, BOIN's decision table with the current cell, and the signed reviews. Everything
 comes from one service call (:func:`services.trial.trial_status`) off the UI thread, read
-again when the record changes.
+again when the record changes. The Summary section shows the trial summary of the same
+protocol (:func:`services.trial_summary.trial_summary`: per-level counts and the outcome
+lines), read in the same background task for a reader of the trial, and "Print summary…"
+previews its PDF to print or save, audited like the safety review.
 
 An investigator adjudicates a flagged DLT and signs the rule's decision from here (a form,
 then the electronic signature, as on the patient page); a monitor only reads: the buttons
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
 from infusion_app.logic.dlt_review import FlaggedDlt, ReviewState
 from infusion_app.logic.dose_finding import SELECT, DltStatus, Phase, decision_reason
 from infusion_app.logic.roles import Action, may
+from infusion_app.logic.trial_summary import ALL_LEVELS, rate_message, summary_lines
 from infusion_app.services import trial_records
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.services.dlt_review import review_dlt
@@ -40,6 +44,7 @@ from infusion_app.services.trial import (
     review_decision,
     trial_status,
 )
+from infusion_app.services.trial_summary import TrialSummary, summary_record, trial_summary
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import (
     HEADING_STYLE,
@@ -71,6 +76,7 @@ class TrialPage(QWidget):
         self.tasks = tasks
         self.user: CurrentUser | None = None
         self.view: TrialView | None = None
+        self.trial_summary: TrialSummary | None = None
         self._request = 0
 
         heading = QLabel(self.tr("Trial: dose finding"))
@@ -89,7 +95,10 @@ class TrialPage(QWidget):
         self.export_button = QPushButton(self.tr("E&xport counts…"))
         self.export_button.setObjectName("exportTrialCounts")
         self.export_button.clicked.connect(self.export_counts)
-        touch_sized(self.print_button, self.export_button)
+        self.summary_button = QPushButton(self.tr("Print su&mmary…"))
+        self.summary_button.setObjectName("printTrialSummary")
+        self.summary_button.clicked.connect(self.preview_summary)
+        touch_sized(self.print_button, self.export_button, self.summary_button)
         self.preview: RecordPreview | None = None
         # the acts' buttons are built for a role that may act (set_user), not for a monitor
         self.adjudicate_button: QPushButton | None = None
@@ -158,6 +167,33 @@ class TrialPage(QWidget):
             ]
         )
         self.reviews.setObjectName("trialReviews")
+        self.summary_table = read_only_table(
+            [
+                self.tr("Level"),
+                self.tr("Enrolled"),
+                self.tr("Treated"),
+                self.tr("Infusions planned"),
+                self.tr("Infusions given"),
+                self.tr("Evaluable"),
+                self.tr("DLTs (rate)"),
+                self.tr("Any AE"),
+                self.tr("AE grade ≥ 3"),
+                self.tr("SAE"),
+            ]
+        )
+        self.summary_table.setObjectName("trialSummaryTable")
+        self.outcomes = QLabel()
+        self.outcomes.setObjectName("trialOutcomes")
+        self.outcomes.setWordWrap(True)
+        self.outcomes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.outcomes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        summary_section = QWidget()
+        summary_section.setObjectName("trialSummarySection")
+        summary_layout = QVBoxLayout(summary_section)
+        summary_layout.setContentsMargins(0, 0, 0, 0)
+        summary_layout.addWidget(self.summary_table, 1)
+        summary_layout.addWidget(self.outcomes)
+        self.summary_section = summary_section
         self.sections = QTabWidget()
         self.sections.setObjectName("trialSections")
         self.sections.addTab(self.counts, self.tr("&Levels"))
@@ -165,6 +201,7 @@ class TrialPage(QWidget):
         self.sections.addTab(self.dlts, self.tr("DLT ad&judication"))
         self.sections.addTab(self.table, self.tr("Decision &table"))
         self.sections.addTab(self.reviews, self.tr("Signed re&views"))
+        self.sections.addTab(summary_section, self.tr("S&ummary"))
 
         self.message = QLabel()
         self.message.setObjectName("message")
@@ -184,11 +221,13 @@ class TrialPage(QWidget):
         outputs.addWidget(self.message, 1)
         outputs.addWidget(self.print_button)
         outputs.addWidget(self.export_button)
+        outputs.addWidget(self.summary_button)
         layout.addLayout(outputs)
         self.setTabOrder(self.protocol, refresh)
         self.setTabOrder(refresh, self.sections)
         self.setTabOrder(self.sections, self.print_button)
         self.setTabOrder(self.print_button, self.export_button)
+        self.setTabOrder(self.export_button, self.summary_button)
 
     def set_user(self, user: CurrentUser | None) -> None:
         self.user = user
@@ -222,11 +261,19 @@ class TrialPage(QWidget):
         chosen = self.protocol.currentText()
         self._request += 1
         request = self._request
+        user = self.user
+        reads_summary = user is not None and may(user.role, Action.PRINT_TRIAL)
 
-        def read() -> tuple[tuple[str, ...], TrialView | None]:
+        def read() -> tuple[tuple[str, ...], TrialView | None, TrialSummary | None]:
             offered = dose_finding_protocols(self.ctx)
             protocol_id = chosen if chosen in offered else next(iter(offered), "")
-            return offered, trial_status(self.ctx, protocol_id) if protocol_id else None
+            if not protocol_id:
+                return offered, None, None
+            view = trial_status(self.ctx, protocol_id)
+            summary = None
+            if reads_summary and user is not None:
+                summary = trial_summary(self.ctx, user, protocol_id)
+            return offered, view, summary
 
         self.tasks.run(
             read,
@@ -234,7 +281,13 @@ class TrialPage(QWidget):
             lambda exc: self._failed(request, exc),
         )
 
-    def _answered(self, request: int, offered: tuple[str, ...], view: TrialView | None) -> None:
+    def _answered(
+        self,
+        request: int,
+        offered: tuple[str, ...],
+        view: TrialView | None,
+        summary: TrialSummary | None,
+    ) -> None:
         if request != self._request:
             return  # a later read is on its way
         if tuple(self.protocol.itemText(i) for i in range(self.protocol.count())) != offered:
@@ -245,7 +298,9 @@ class TrialPage(QWidget):
             return
         self.protocol.setCurrentText(view.protocol.id)
         self.view = view
+        self.trial_summary = summary
         self._show(view)
+        self._show_summary(summary)
         self._enable()
 
     def _failed(self, request: int, exc: Exception) -> None:
@@ -365,6 +420,47 @@ class TrialPage(QWidget):
             ]
         )
 
+    def _show_summary(self, summary: TrialSummary | None) -> None:
+        """The per-level numbers and the outcome lines (read-only), with the data cut."""
+        groups = summary.numbers.groups if summary is not None else ()
+        self.summary_table.set_rows(
+            [
+                [
+                    self.tr("All levels") if g.level == ALL_LEVELS else g.level,
+                    str(g.safety.enrolled),
+                    str(g.safety.treated),
+                    str(g.safety.infusions_planned),
+                    str(g.safety.infusions_given),
+                    str(g.safety.evaluable),
+                    shown(rate_message(g.safety.dlt)),
+                    str(g.safety.any_ae),
+                    str(g.safety.grade_3_or_more),
+                    str(g.safety.serious),
+                ]
+                for g in groups
+            ]
+        )
+        if summary is None:
+            self.outcomes.setText("")
+            return
+        lines = [
+            self.tr("Data cut {0}; heads digest {1}…").format(
+                local_time(summary.at, with_date=True), summary.heads_digest[:16]
+            )
+        ]
+        lines += [
+            self.tr("{0}: related AE {1}: {2} patients, worst grade {3}").format(
+                self.tr("All levels") if g.level == ALL_LEVELS else g.level,
+                row.term,
+                row.patients,
+                row.worst_grade,
+            )
+            for g in groups
+            for row in g.safety.related
+        ]
+        lines += [shown(line) for g in groups for line in summary_lines(g)]
+        self.outcomes.setText("\n".join(lines))
+
     def _phase(self, phase: Phase) -> str:
         return {
             Phase.WAITING: self.tr("waiting for the cohort"),
@@ -416,6 +512,20 @@ class TrialPage(QWidget):
         self.preview.setObjectName("recordPreview")
         self.preview.show()
 
+    def preview_summary(self) -> None:
+        """The trial summary's PDF of the protocol shown, made off the UI thread, then
+        previewed to print or save (both audited with the heads digest)."""
+        user, view = self.user, self.view
+        if user is None or view is None:
+            return
+        protocol_id, language = view.protocol.id, current_language()
+        say(self.message, self.tr("Making the summary…"))
+        self.tasks.run(
+            lambda: summary_record(self.ctx, user, protocol_id, language=language),
+            self._show_preview,
+            lambda exc: say(self.message, failure_text(exc), error=True),
+        )
+
     def export_counts(self) -> None:
         user, view = self.user, self.view
         if user is None or view is None:
@@ -464,6 +574,7 @@ class TrialPage(QWidget):
         readable = self.view is not None
         self.print_button.setEnabled(readable)
         self.export_button.setEnabled(readable)
+        self.summary_button.setEnabled(readable)
         if self.review_button is None or self.adjudicate_button is None:
             return  # a role that reads only
         view = self.view
