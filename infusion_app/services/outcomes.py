@@ -64,7 +64,7 @@ from infusion_app.services.course_read import LoadedCourse, load_course
 from infusion_app.services.integrity import transaction
 from infusion_app.services.patients import find_patient
 from infusion_app.services.signing import sign_event, signed_act
-from infusion_app.store.eventlog import append_event, lock_stream
+from infusion_app.store.eventlog import Appended, append_event, lock_stream
 from infusion_app.store.models import Stream, User
 
 T = TypeVar("T")
@@ -463,16 +463,7 @@ def _append(
     model: EventModel,
     now: datetime,
 ) -> int:
-    appended = append_event(
-        session,
-        patient_stream(course.patient.trial_id),
-        model.TYPE,
-        model,
-        user=user,
-        station=ctx.station,
-        recorded_at=now,
-    )
-    return appended.seq
+    return _appended(ctx, session, user, course, model, now).seq
 
 
 def _signed(
@@ -483,7 +474,23 @@ def _signed(
     model: EventModel,
     now: datetime,
 ) -> int:
-    appended = append_event(
+    """Appended and signed "assessed" by the investigator, in the same transaction."""
+    appended = _appended(ctx, session, user, course, model, now)
+    chain = session.get(Stream, course.patient.stream_id)
+    assert chain is not None  # a foreign key guarantees it
+    sign_event(ctx, session, user, chain, appended, SignatureMeaning.ASSESSED, now)
+    return appended.seq
+
+
+def _appended(
+    ctx: AppContext,
+    session: Session,
+    user: User,
+    course: LoadedCourse,
+    model: EventModel,
+    now: datetime,
+) -> Appended:
+    return append_event(
         session,
         patient_stream(course.patient.trial_id),
         model.TYPE,
@@ -492,10 +499,6 @@ def _signed(
         station=ctx.station,
         recorded_at=now,
     )
-    chain = session.get(Stream, course.patient.stream_id)
-    assert chain is not None  # a foreign key guarantees it
-    sign_event(ctx, session, user, chain, appended, SignatureMeaning.ASSESSED, now)
-    return appended.seq
 
 
 __all__ = [
