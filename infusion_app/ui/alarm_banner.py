@@ -10,13 +10,25 @@ from __future__ import annotations
 import contextlib
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from infusion_app.logic.alarm_board import BoardAlarm
 from infusion_app.logic.alarms import Priority
 from infusion_app.texts import render
 from infusion_app.ui.look import ALARM_STYLES, touch_sized
 from infusion_app.ui.translations import shown
+
+# The banner's height, reserved whether an alarm shows or not (a touch-sized button and its
+# margins): what is below it stays where the nurse's finger expects it.
+BANNER_HEIGHT = 56
 
 
 class AlarmBanner(QFrame):
@@ -29,7 +41,10 @@ class AlarmBanner(QFrame):
         self._sounded: set[str] = set()
         self.text = QLabel()
         self.text.setObjectName("alarmText")
-        self.text.setWordWrap(True)
+        # one line, clipped (the whole text in its tooltip): a banner of fixed height, so
+        # the buttons below never move when an alarm comes or goes (the screen reserves it)
+        self.text.setWordWrap(False)
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.text.setStyleSheet("font-size: 15pt; font-weight: bold; background: transparent;")
         self.more = QLabel()
         self.more.setStyleSheet("background: transparent;")
@@ -39,7 +54,7 @@ class AlarmBanner(QFrame):
         touch_sized(self.ack)
         self.ack.clicked.connect(self._acknowledge)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setContentsMargins(12, 4, 12, 4)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.more)
         layout.addWidget(self.ack)
@@ -57,6 +72,7 @@ class AlarmBanner(QFrame):
             Priority.LOW: self.tr("Reminder"),
         }[top.priority]
         self.text.setText(f"{label}: {shown(top.message)}")
+        self.text.setToolTip(self.text.text())
         self.more.setText(self.tr("+{0} more").format(len(alarms) - 1) if len(alarms) > 1 else "")
         self.setStyleSheet(f"#alarmBanner {{ {ALARM_STYLES[top.priority]} }}")
         self.ack.setEnabled(can_acknowledge)

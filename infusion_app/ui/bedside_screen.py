@@ -52,7 +52,7 @@ from infusion_app.services import bedside, views
 from infusion_app.services.bedside import Dialog, Kind
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.ui.adverse_event_dialog import AdverseEventDialog
-from infusion_app.ui.alarm_banner import AlarmBanner
+from infusion_app.ui.alarm_banner import BANNER_HEIGHT, AlarmBanner
 from infusion_app.ui.confirm_dialog import ConfirmDialog
 from infusion_app.ui.drop_counter import DropCounter
 from infusion_app.ui.event_log_table import EventLogTable
@@ -110,6 +110,11 @@ STATUS_TEXTS = (
 )
 
 
+GRID_COLUMNS = 8  # the action buttons in two rows at 1366 px
+ACTION_HEIGHT = 42  # px: still a fingertip's target, two rows leave the log 8 lines
+LOG_ROW_HEIGHT = 21
+
+
 class BedsideScreen(QWidget):
     back_to_list = Signal()
 
@@ -127,8 +132,11 @@ class BedsideScreen(QWidget):
 
         self.patient_line = QLabel()
         self.patient_line.setObjectName("patientLine")
-        self.patient_line.setStyleSheet("font-size: 15pt; font-weight: bold;")
-        self.patient_line.setWordWrap(True)
+        self.patient_line.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        # one line, clipped at the right (the whole line in its tooltip): the patient and
+        # infusion come first, so what is cut is the protocol's name
+        self.patient_line.setWordWrap(False)
+        self.patient_line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.list_button = QPushButton(self.tr("Infusion &list"))
         touch_sized(self.list_button)
         self.list_button.clicked.connect(self.back_to_list)
@@ -150,10 +158,10 @@ class BedsideScreen(QWidget):
 
         self.countdown = QLabel()
         self.countdown.setObjectName("countdown")
-        self.countdown.setStyleSheet("font-size: 30pt; font-weight: bold;")
+        self.countdown.setStyleSheet("font-size: 24pt; font-weight: bold;")
         self.rate = QLabel()
         self.rate.setObjectName("rate")
-        self.rate.setStyleSheet("font-size: 16pt;")
+        self.rate.setStyleSheet("font-size: 14pt;")
         self.rate.setWordWrap(True)
         self.scan = QLineEdit()
         self.scan.setObjectName("scan")
@@ -181,11 +189,11 @@ class BedsideScreen(QWidget):
             button = QPushButton(declared(_button(step).label))
             button.setObjectName(f"action_{action.name.lower()}")
             button.setProperty("writes", True)
-            touch_sized(button)
+            button.setMinimumHeight(ACTION_HEIGHT)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.clicked.connect(partial(self._press, step))
             self.buttons[action] = button
-            grid.addWidget(button, index // 7, index % 7)
+            grid.addWidget(button, index // GRID_COLUMNS, index % GRID_COLUMNS)
 
         self.vitals = VitalsEntry()
         self.vitals.record.setProperty("writes", True)
@@ -194,6 +202,18 @@ class BedsideScreen(QWidget):
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
         self.log = EventLogTable()
+        # Tab leaves the log (one stop), it does not walk it cell by cell; compact rows so
+        # at least 8 entries show at 1366x768 (the newest is scrolled to)
+        self.log.setTabKeyNavigation(False)
+        self.log.verticalHeader().setMinimumSectionSize(LOG_ROW_HEIGHT)
+        self.log.verticalHeader().setDefaultSectionSize(LOG_ROW_HEIGHT)
+        # the banner's place is kept when no alarm shows (see alarm_banner.BANNER_HEIGHT)
+        self.banner_slot = QWidget()
+        self.banner_slot.setObjectName("bannerSlot")
+        slot = QVBoxLayout(self.banner_slot)
+        slot.setContentsMargins(0, 0, 0, 0)
+        slot.addWidget(self.banner)
+        self.banner_slot.setFixedHeight(BANNER_HEIGHT)
 
         top = QHBoxLayout()
         top.addWidget(self.patient_line, 1)
@@ -209,18 +229,21 @@ class BedsideScreen(QWidget):
         self.scan_row.setLayout(scan_row)
         scan_row.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.scan_row)
+        # the screen's one-line answer sits under the rate, beside the drop counter, where
+        # there is room: a row of its own cost the log a line at 1366x768
+        left.addWidget(self.message)
+        left.addStretch(1)
         middle = QHBoxLayout()
         middle.addLayout(left, 3)
         middle.addWidget(self.drops, 2)
         layout = QVBoxLayout(self)
-        layout.setSpacing(8)
+        layout.setSpacing(4)
         layout.addLayout(top)
         layout.addWidget(self.steps)
-        layout.addWidget(self.banner)
+        layout.addWidget(self.banner_slot)
         layout.addLayout(middle)
         layout.addLayout(grid)
         layout.addWidget(self.vitals)
-        layout.addWidget(self.message)
         layout.addWidget(self.log, 1)
         layout.setContentsMargins(0, 4, 0, 0)
 
@@ -280,6 +303,7 @@ class BedsideScreen(QWidget):
                 protocol=view.status.protocol.label,
             )
         )
+        self.patient_line.setToolTip(self.patient_line.text())
         self.log.show_rows(log_rows(view.events))
         self.tick()
         if self._scan_expected() and not (keep_cursor and self._typing_elsewhere()):
@@ -352,12 +376,12 @@ class BedsideScreen(QWidget):
             assert self.view is not None
             status = self.view.state.status.value.capitalize()
             self.countdown.setText(QCoreApplication.translate("Status", status))
-            self.countdown.setStyleSheet("font-size: 30pt; font-weight: bold;")
+            self.countdown.setStyleSheet("font-size: 24pt; font-weight: bold;")
             return
         label = QCoreApplication.translate("Countdown", countdown.label)
         self.countdown.setText(f"{label} {countdown.text}".strip())
         colour = "#b00020" if countdown.overdue else "#0d47a1"
-        self.countdown.setStyleSheet(f"font-size: 30pt; font-weight: bold; color: {colour};")
+        self.countdown.setStyleSheet(f"font-size: 24pt; font-weight: bold; color: {colour};")
 
     def _show_rate(self, now: datetime) -> None:
         assert self.view is not None

@@ -31,7 +31,8 @@ class DropCounter(QGroupBox):
         self, parent: QWidget | None = None, clock: Callable[[], float] = time.monotonic
     ) -> None:
         super().__init__(parent)
-        self.setTitle(self.tr("Drop count"))
+        # no title line (the Drop button says what it counts): height is short at 1366x768
+        self.setTitle("")
         self.clock = clock
         self.target: int | None = None
         self.window_s = 15
@@ -50,7 +51,7 @@ class DropCounter(QGroupBox):
         self.tap_button.setObjectName("dropTap")
         # Space is the bedside screen's key for a drop (one per press, whatever has focus);
         # with this button focused, Space presses it, which is the same one drop.
-        self.tap_button.setMinimumHeight(56)
+        self.tap_button.setMinimumHeight(48)
         self.tap_button.clicked.connect(self.tap)
         self.reset_button = QPushButton(self.tr("Reset"))
         touch_sized(self.reset_button)
@@ -58,7 +59,10 @@ class DropCounter(QGroupBox):
         self.result = QLabel()
         self.result.setObjectName("dropResult")
         self.result.setWordWrap(True)
-        self.result.setStyleSheet("font-size: 14pt;")
+        self.result.setStyleSheet("font-size: 11pt;")
+        # two lines' height whatever it says, so a longer line never moves the screen
+        self.result.ensurePolished()
+        self.result.setFixedHeight(2 * self.result.fontMetrics().lineSpacing() + 4)
 
         self.timer = QTimer(self)
         self.timer.setInterval(200)
@@ -70,7 +74,8 @@ class DropCounter(QGroupBox):
         row.addWidget(self.tap_button, 1)
         row.addWidget(self.reset_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setContentsMargins(8, 2, 8, 2)
+        layout.setSpacing(2)
         layout.addLayout(row)
         layout.addWidget(self.result)
         self.reset()

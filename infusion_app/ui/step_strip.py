@@ -32,7 +32,7 @@ class StepStrip(QWidget):
         for step in STEPS:
             label = QLabel(names[step])
             label.setObjectName(f"step_{step.name.lower()}")
-            label.setMinimumHeight(40)
+            label.setMinimumHeight(34)
             layout.addWidget(label, 1)
             self.labels[step] = label
         self.current: Step | None = None

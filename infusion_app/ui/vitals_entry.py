@@ -39,9 +39,13 @@ class VitalsEntry(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTitle(self.tr("Vital signs"))
+        # the title sits in the row, not on a line of its own (height is short at 1366x768)
+        self.setTitle("")
         self.inputs: dict[str, QLineEdit] = {}
         row = QHBoxLayout()
+        heading = QLabel(self.tr("Vital signs:"))
+        heading.setStyleSheet("font-weight: bold;")
+        row.addWidget(heading)
         for key, label, width in FIELDS:
             caption = QLabel(label)
             edit = QLineEdit()
