@@ -117,6 +117,7 @@ LOG_ROW_HEIGHT = 21
 
 class BedsideScreen(QWidget):
     back_to_list = Signal()
+    alarms_changed = Signal()  # the alarms shown changed: the window repeats them elsewhere
 
     def __init__(self, ctx: AppContext, tasks: Tasks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -343,10 +344,13 @@ class BedsideScreen(QWidget):
         )
         self.more.setEnabled(self._may_record() and not self.acting)
         self.vitals.record.setToolTip(self.reasons[BedsideAction.VITALS] or "")
+        before = [a.key for a in self.banner.alarms]
         self.banner.show_alarms(
             self.current_alarms(due, now),
             can_acknowledge=self._may_record() and not self.acting,
         )
+        if [a.key for a in self.banner.alarms] != before:
+            self.alarms_changed.emit()
         self.scan_row.setVisible(self._scan_expected())
 
     def current_alarms(self, due: list[DueItem], now: datetime) -> list[BoardAlarm]:

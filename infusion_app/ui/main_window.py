@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -31,17 +32,18 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app import APP_NAME, __version__
+from infusion_app.logic.alarms import Priority
 from infusion_app.logic.roles import Action, Role, may
 from infusion_app.logic.security import is_idle
 from infusion_app.store.errors import RecordIntegrityError, StoreError
 from infusion_app.ui.login_screen import LoginScreen
-from infusion_app.ui.look import touch_sized
+from infusion_app.ui.look import ALARM_STYLES, touch_sized
 from infusion_app.ui.preferences import Preferences
 from infusion_app.ui.protocols_page import BANNER_STYLE, ProtocolsPage
 from infusion_app.ui.record_watch import RecordWatch
 from infusion_app.ui.settings_page import SettingsPage
 from infusion_app.ui.tasks import Tasks
-from infusion_app.ui.translations import TranslationError, Translations
+from infusion_app.ui.translations import TranslationError, Translations, shown
 
 if TYPE_CHECKING:  # the store and the screens load after the window is shown (ui/app.py)
     from infusion_app.logic.protocol_files import Catalog
@@ -188,6 +190,13 @@ class MainWindow(QMainWindow):
         self.settings_page: SettingsPage | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.login)
+        # the station's alarms on every other tab and on the idle lock, so an alarm is never
+        # hidden behind another screen or the login (patient initials only, no name)
+        self.alarm_strip = QLabel()
+        self.alarm_strip.setObjectName("windowAlarm")
+        self.alarm_strip.setWordWrap(False)
+        self.alarm_strip.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.alarm_strip.setVisible(False)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -195,6 +204,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(8)
         layout.addWidget(self.store_banner)
         layout.addWidget(self.header)
+        layout.addWidget(self.alarm_strip)
         layout.addWidget(self.pages, 1)
         old = self.centralWidget()
         self.setCentralWidget(central)
@@ -246,6 +256,7 @@ class MainWindow(QMainWindow):
         self.header.setVisible(False)
         self.login.prepare(first_run=first_run, notice=notice, username=username)
         self.pages.setCurrentWidget(self.login)
+        self._show_alarm_strip()
 
     def _logged_in(self, user: CurrentUser) -> None:
         same_person = self.user is not None and self.user.id == user.id
@@ -254,6 +265,7 @@ class MainWindow(QMainWindow):
         self._show_who(user)
         if same_person and self.workspace is not None:
             self.pages.setCurrentWidget(self.workspace)  # the screen kept at the idle lock
+            self._show_alarm_strip()
             self._set_user_everywhere(user)
             return
         self._open_workspace(user)
@@ -309,6 +321,7 @@ class MainWindow(QMainWindow):
             tabs.addTab(self.worklist, self.tr("Infusions"))
             self.bedside = BedsideScreen(ctx, self.tasks)
             self.bedside.back_to_list.connect(self._show_worklist)
+            self.bedside.alarms_changed.connect(self._show_alarm_strip)
             self.bedside.setObjectName("bedsidePage")
             tabs.addTab(self.bedside, self.tr("Bedside"))
         if role in (Role.MONITOR, Role.ADMIN):
@@ -343,6 +356,37 @@ class MainWindow(QMainWindow):
             tabs.setCurrentIndex(wanted)
         self._tab_changed(tabs.currentIndex())
 
+    def _show_alarm_strip(self) -> None:
+        """The bedside's most urgent alarm, where the bedside is not in view: another tab,
+        or the idle lock (whose workspace, and so the bedside's clock, is kept)."""
+        bedside = self.bedside
+        alarms = bedside.banner.alarms if bedside is not None and bedside.view else []
+        in_view = (
+            self.workspace is not None
+            and self.pages.currentWidget() is self.workspace
+            and self.workspace.currentWidget() is bedside
+        )
+        if not alarms or in_view or bedside is None or bedside.view is None:
+            self.alarm_strip.setVisible(False)
+            return
+        top = alarms[0]
+        label = {
+            Priority.HIGH: self.tr("HIGH"),
+            Priority.MEDIUM: self.tr("MEDIUM"),
+            Priority.LOW: self.tr("Reminder"),
+        }[top.priority]
+        more = self.tr(" (+{0} more)").format(len(alarms) - 1) if len(alarms) > 1 else ""
+        initials = bedside.view.patient.initials
+        self.alarm_strip.setText(
+            self.tr("{0}: {1} · {2}{3}").format(label, initials, shown(top.message), more)
+        )
+        self.alarm_strip.setToolTip(self.alarm_strip.text())
+        self.alarm_strip.setStyleSheet(
+            f"#windowAlarm {{ {ALARM_STYLES[top.priority]} font-size: 13pt; "
+            "font-weight: bold; padding: 6px; }"
+        )
+        self.alarm_strip.setVisible(True)
+
     def _close_workspace(self) -> None:
         if self.workspace is None:
             return
@@ -367,6 +411,7 @@ class MainWindow(QMainWindow):
                 page.set_user(user)
 
     def _tab_changed(self, index: int) -> None:
+        self._show_alarm_strip()
         if self.workspace is None:
             return
         page = self.workspace.widget(index)

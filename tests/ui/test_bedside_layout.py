@@ -58,3 +58,32 @@ def test_the_bedside_at_1366_by_768(qtbot, ui_ctx, ui_staff, ward_infusion, cloc
 
     # Tab leaves the log in one step (not cell by cell)
     assert not log.tabKeyNavigation()
+
+
+def test_the_alarm_shows_on_every_tab_and_on_the_idle_lock(
+    qtbot, ui_ctx, ui_staff, ward_infusion, clock, open_window
+):
+    """Vitals every 15 min: 20 min after the last set they are overdue (a medium alarm). On
+    the bedside tab its own banner shows it; on any other tab, and behind the idle lock, the
+    window's strip does, with the patient's initials only."""
+    run_to_fast_phase(ui_ctx, ui_staff, ward_infusion, clock)
+    window = open_window(ui_staff.nurse)
+    screen = window.bedside
+    window.workspace.setCurrentWidget(screen)
+    screen.open(ward_infusion)
+    settle(qtbot, window)
+    clock.advance(minutes=20)
+    screen.tick()
+    assert screen.banner.priority is Priority.MEDIUM
+    assert not window.alarm_strip.isVisible()  # the bedside shows its own banner
+    window.workspace.setCurrentWidget(window.course)
+    settle(qtbot, window)
+    strip = window.alarm_strip
+    assert strip.isVisible()
+    assert strip.text().startswith("MEDIUM: WL · ")
+    assert "P001" not in strip.text()  # initials only
+    # the idle lock keeps the strip above the login
+    clock.advance(minutes=ui_ctx.policy.idle_lock_minutes + 1)
+    window.check_idle()
+    assert window.pages.currentWidget() is window.login
+    assert strip.isVisible() and strip.text().startswith("MEDIUM: WL · ")
