@@ -14,20 +14,16 @@ from datetime import timedelta
 import pytest
 
 from infusion_app.logic.alarms import Priority
-from infusion_app.logic.identity import wristband_code
 from infusion_app.logic.infusion_state import Step
 from infusion_app.logic.ward_board import Urgency
-from infusion_app.services import bedside, course_acts, patients
+from infusion_app.services import bedside
 from infusion_app.services.context import AppContext
 from infusion_app.services.ward_board import BoardRow, ward_board
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, PASSWORD
 from tests.logic.infusion_log import NORMAL_VITALS
-from tests.services.bedside_steps import prepare, run_to_fast_phase
-from tests.services.course_steps import new_infusion, start
-
-CART = "ucmsc-cart-cytopenia"
-OTHER_STATION = "ward-3-bed-5"
+from tests.services.bedside_steps import run_to_fast_phase
+from tests.services.ward_steps import OTHER_STATION, running_at_the_other_station
 
 
 @pytest.fixture
@@ -41,34 +37,6 @@ def other(ctx: AppContext, database_url, clock) -> Iterator[AppContext]:
     )
     yield station
     station.db.dispose()
-
-
-def enrol_p002(ctx: AppContext, staff) -> None:
-    patients.register_patient(
-        ctx,
-        staff.nurse,
-        trial_id="P002",
-        initials="ZQ",
-        sex="male",
-        weight_kg="70",
-        weight_measured_at=ctx.now(),
-        protocol_id=CART,
-        dose_level="A",
-        age_years=61,
-    )
-    course_acts.enrol_patient(ctx, staff.investigator, "P002", dose_level="A", password=PASSWORD)
-
-
-def running_at_the_other_station(other: AppContext, staff, clock) -> int:
-    enrol_p002(other, staff)
-    infusion = new_infusion(other, staff, "P002", 1)
-    prepare(other, staff, infusion, wristband=wristband_code("P002", "ZQ"), product_id="UC-P002-1")
-    bedside.give_premedication(other, staff.nurse, infusion)
-    clock.advance(minutes=10)
-    bedside.record_thaw(other, staff.nurse, infusion)
-    clock.advance(minutes=25)
-    start(other, staff, infusion)
-    return infusion
 
 
 @pytest.fixture
