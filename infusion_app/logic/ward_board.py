@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import IntEnum
 
 from infusion_app.logic.alarm_board import BoardAlarm
 from infusion_app.logic.alarms import Priority
@@ -74,7 +75,7 @@ def on_the_board(
     return prepared and any(start <= e.occurred_at < end for e in events)
 
 
-class Urgency:
+class Urgency(IntEnum):
     """The three bands of the board, most urgent first."""
 
     HIGH_ALARM = 0
@@ -82,7 +83,7 @@ class Urgency:
     TIMED = 2
 
 
-def urgency(alarms: Sequence[BoardAlarm], due: Sequence[DueItem]) -> int:
+def urgency(alarms: Sequence[BoardAlarm], due: Sequence[DueItem]) -> Urgency:
     if any(a.priority is Priority.HIGH for a in alarms):
         return Urgency.HIGH_ALARM
     if any(a.priority is Priority.MEDIUM for a in alarms) or any(i.overdue for i in due):
@@ -95,7 +96,7 @@ def board_order(
     due: Sequence[DueItem],
     next_due_at: datetime | None,
     tie: tuple[str, int],
-) -> tuple[int, bool, float, tuple[str, int]]:
+) -> tuple[Urgency, bool, float, tuple[str, int]]:
     """The sort key of an infusion: its band, then the soonest due (nothing timed last),
     then patient and infusion number so that equal rows never swap between refreshes."""
     when = next_due_at.timestamp() if next_due_at is not None else 0.0

@@ -31,6 +31,7 @@ from infusion_app.logic.schedule import DueItem, due_items
 from infusion_app.logic.ward_board import (
     Entry,
     Presence,
+    Urgency,
     at_the_bedside,
     board_order,
     next_change,
@@ -63,7 +64,7 @@ class BoardRow:
     next_due: DueItem | None  # what is timed next, with its due time
     alarms: tuple[BoardAlarm, ...]  # high first
     at_bedside: Presence | None
-    urgency: int  # logic.ward_board.Urgency
+    urgency: Urgency
 
     @property
     def overdue(self) -> bool:
@@ -85,7 +86,7 @@ def ward_board(ctx: AppContext, now: datetime | None = None, *, prepared: bool =
     moment = now or ctx.now()
     midnight = moment.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
     day = (midnight, midnight + timedelta(days=1))
-    rows: list[tuple[tuple[int, bool, float, tuple[str, int]], BoardRow]] = []
+    rows: list[tuple[tuple[Urgency, bool, float, tuple[str, int]], BoardRow]] = []
     items: list[CalendarRow] = []
     reports: list[SaeReportRow] = []
     changes: list[datetime] = []

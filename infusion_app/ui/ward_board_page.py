@@ -27,7 +27,7 @@ is remembered in this station's display preferences.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import (
@@ -56,6 +56,7 @@ from infusion_app.ui.translations import shown
 from infusion_app.ui.worklist_page import next_due_text
 
 TICK_MS = 1000
+RETRY_AFTER = timedelta(seconds=10)  # a read that failed (the server away)
 LARGE_SCALE = 1.6  # a wall display read from the far end of a ward
 HEADING_PT, LARGE_HEADING_PT = 20, 32
 
@@ -115,6 +116,7 @@ class WardBoardPage(QWidget):
         # Reads run in the background and may finish out of order: only the latest is shown.
         self._request = 0
         self._reading = False
+        self._next_read: datetime | None = None  # a due time passes: read again
         self._base_point_size = QApplication.font().pointSizeF()
         if self._base_point_size <= 0:  # a font given in pixels
             self._base_point_size = 10.0
@@ -201,12 +203,14 @@ class WardBoardPage(QWidget):
             return  # a later read is on its way
         self._reading = False
         self.board = board
+        self._next_read = board.next_change
         say(self.message, "")
         self._show(board, self.ctx.now())
 
     def _failed(self, request: int, exc: Exception) -> None:
         if request == self._request:
             self._reading = False
+            self._next_read = self.ctx.now() + RETRY_AFTER  # not a failed read every second
             say(self.message, failure_text(exc), error=True)
 
     def tick(self) -> None:
@@ -216,7 +220,7 @@ class WardBoardPage(QWidget):
         if board is None or not self.isVisible():
             return
         now = self.ctx.now()
-        if board.next_change is not None and now >= board.next_change and not self._reading:
+        if self._next_read is not None and now >= self._next_read and not self._reading:
             self.refresh()
         self._show(board, now)
 
