@@ -416,6 +416,16 @@ ZH_CN = {
     "Why is it entered late?": "为何补录？",
     "Done at {0}, recorded now: the record says why.": "实际于 {0} 完成，现在记录：记录中须说明原因。",
     ", done at {0}{1}": "，完成于 {0}{1}",
+    # --- ward board (issue 17, h-board17) ---
+    "Ward": "病区",
+    "Ward board: every station (read-only)": "病区看板：所有工作站（只读）",
+    "&Large text": "大字体(&L)",
+    "Alarms": "警报",
+    "At the bedside": "床旁人员",
+    "No infusion in progress on any station.": "所有工作站均无进行中的输注。",
+    "Today: visits, samples and open SAE reports": "今日：访视、样本及未报告的 SAE",
+    "Read at {0}": "读取于 {0}",
+    "{0} at {1}, {2}": "{0}，{1}，{2}",
 }
 
 

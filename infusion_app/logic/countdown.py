@@ -40,17 +40,30 @@ def next_countdown(due: list[DueItem] | tuple[DueItem, ...], now: datetime) -> C
     """What the nurse acts on next. Something already due (vitals, rate step) wins, oldest
     first; otherwise the nearest moment to come. "Start allowed" once passed is no longer a
     countdown (the start button says it), so the post-thaw limit takes its place."""
+    item = next_item(due, now)
+    return countdown_to(item, now) if item is not None else None
+
+
+def next_item(due: list[DueItem] | tuple[DueItem, ...], now: datetime) -> DueItem | None:
+    """The item :func:`next_countdown` counts down to, kept whole: a screen that shows many
+    infusions (the ward board) stores its due time and recounts it every second itself."""
     candidates = [item for item in due if item.kind in _LABELS]
     arrived = [i for i in candidates if i.due_at <= now and i.kind != "start_allowed"]
     coming = [i for i in candidates if i.due_at > now]
     if arrived:
-        item = min(arrived, key=_order)
-        return Countdown(item.kind, _LABELS[item.kind][1], "", item.overdue)
+        return min(arrived, key=_order)
     if coming:
-        item = min(coming, key=_order)
-        remaining = format_remaining((item.due_at - now).total_seconds())
-        return Countdown(item.kind, _LABELS[item.kind][0], remaining, item.overdue)
+        return min(coming, key=_order)
     return None
+
+
+def countdown_to(item: DueItem, now: datetime) -> Countdown:
+    """The countdown of one item at ``now``: its time left, or "" once its moment has come."""
+    before, after = _LABELS.get(item.kind, (item.kind, item.kind))
+    if item.due_at <= now:
+        return Countdown(item.kind, after, "", item.overdue)
+    remaining = format_remaining((item.due_at - now).total_seconds())
+    return Countdown(item.kind, before, remaining, item.overdue)
 
 
 def _order(item: DueItem) -> tuple[datetime, int]:

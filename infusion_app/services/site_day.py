@@ -118,10 +118,19 @@ def site_day(
             course = load_course(ctx, session, patient)
             items.extend(calendar_rows(course, moment))
             reports.extend(open_reports(course, moment))
-    far = datetime.max.replace(tzinfo=moment.tzinfo)
-    items.sort(key=lambda r: (not r.overdue, r.closes or far, r.trial_id, r.key))
-    reports.sort(key=lambda r: (r.due_at, r.trial_id, r.adverse_event_seq))
-    return SiteDay(moment, tuple(infusions), tuple(items), tuple(reports))
+    calendar_items, open_sae_reports = in_day_order(items, reports, moment)
+    return SiteDay(moment, tuple(infusions), calendar_items, open_sae_reports)
+
+
+def in_day_order(
+    items: list[CalendarRow], reports: list[SaeReportRow], now: datetime
+) -> tuple[tuple[CalendarRow, ...], tuple[SaeReportRow, ...]]:
+    """The overdue items first, then by the end of their window; reports by deadline. The
+    ward board (services/ward_board.py) lists them in the same order as the worklist."""
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    items = sorted(items, key=lambda r: (not r.overdue, r.closes or far, r.trial_id, r.key))
+    reports = sorted(reports, key=lambda r: (r.due_at, r.trial_id, r.adverse_event_seq))
+    return tuple(items), tuple(reports)
 
 
 def calendar_rows(course: LoadedCourse, now: datetime) -> list[CalendarRow]:
@@ -221,4 +230,12 @@ def _patient_reports_open(
     ]
 
 
-__all__ = ["CalendarRow", "SaeReportRow", "SiteDay", "site_day"]
+__all__ = [
+    "CalendarRow",
+    "SaeReportRow",
+    "SiteDay",
+    "calendar_rows",
+    "in_day_order",
+    "open_reports",
+    "site_day",
+]

@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # the store and the screens load after the window is shown (u
     from infusion_app.ui.patient_page import PatientPage
     from infusion_app.ui.pharmacy_page import PharmacyPage
     from infusion_app.ui.trial_page import TrialPage
+    from infusion_app.ui.ward_board_page import WardBoardPage
     from infusion_app.ui.worklist_page import WorklistPage
 
 ROLE_NAMES = (  # for lupdate: the header shows the role in the interface language
@@ -187,6 +188,7 @@ class MainWindow(QMainWindow):
         self.monitor: MonitorPage | None = None
         self.course: PatientPage | None = None
         self.trial: TrialPage | None = None
+        self.ward: WardBoardPage | None = None
         self.settings_page: SettingsPage | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.login)
@@ -300,6 +302,7 @@ class MainWindow(QMainWindow):
         from infusion_app.ui.patient_page import PatientPage
         from infusion_app.ui.pharmacy_page import PharmacyPage
         from infusion_app.ui.trial_page import TrialPage
+        from infusion_app.ui.ward_board_page import WardBoardPage
         from infusion_app.ui.worklist_page import WorklistPage
 
         ctx, catalog = self.ctx, self.catalog
@@ -328,6 +331,10 @@ class MainWindow(QMainWindow):
             self.monitor = MonitorPage(ctx, self.tasks, self.translations.language)
             self.monitor.setObjectName("monitorPage")
             tabs.addTab(self.monitor, self.tr("Monitor"))
+        if role in (Role.NURSE, Role.MONITOR):  # the charge nurse's and central station's board
+            self.ward = WardBoardPage(ctx, self.tasks, self.preferences)
+            self.ward.setObjectName("wardBoardPage")
+            tabs.addTab(self.ward, self.tr("Ward"))
         if role is not Role.ADMIN:  # the course of a patient, read-only
             self.course = PatientPage(ctx, self.tasks)
             self.course.setObjectName("coursePage")
@@ -397,15 +404,25 @@ class MainWindow(QMainWindow):
             page.setParent(None)
         if self.bedside is not None:
             self.bedside.timer.stop()
+        if self.ward is not None:
+            self.ward.timer.stop()
         self.pages.removeWidget(self.workspace)
         self.workspace.deleteLater()
         self.workspace = None
         self.worklist = self.bedside = None
         self.pharmacy = self.monitor = self.settings_page = self.course = None
-        self.trial = None
+        self.trial = self.ward = None
 
     def _set_user_everywhere(self, user: CurrentUser | None) -> None:
-        pages = (self.worklist, self.bedside, self.pharmacy, self.monitor, self.course, self.trial)
+        pages = (
+            self.worklist,
+            self.bedside,
+            self.pharmacy,
+            self.monitor,
+            self.course,
+            self.trial,
+            self.ward,
+        )
         for page in pages:
             if page is not None:
                 page.set_user(user)
@@ -425,6 +442,8 @@ class MainWindow(QMainWindow):
             self.course.refresh()
         elif page is self.trial and self.trial is not None:
             self.trial.refresh()
+        elif page is self.ward and self.ward is not None:
+            self.ward.refresh()
         elif page is self.bedside and self.bedside is not None:
             self.bedside.reload()
 
@@ -503,6 +522,8 @@ class MainWindow(QMainWindow):
             self.record_watch.stop()
         if self.bedside is not None:
             self.bedside.timer.stop()
+        if self.ward is not None:
+            self.ward.timer.stop()
         self.tasks.wait()
         app = QApplication.instance()
         if app is not None:

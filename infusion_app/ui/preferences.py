@@ -1,4 +1,5 @@
-"""What one station remembers about its display between runs: the interface language.
+"""What one station remembers about its display between runs: the interface language and
+whether the ward board is in large text (a wall display stays large after a restart).
 
 Kept in an INI file in the user's config folder (not in the record: a display preference is
 not a clinical fact). Tests give their own file.
@@ -31,4 +32,14 @@ class Preferences:
     @language.setter
     def language(self, code: str) -> None:
         self.settings.setValue("language", code)
+        self.settings.sync()
+
+    @property
+    def large_text(self) -> bool:
+        """The ward board's large-text mode (ui/ward_board_page.py)."""
+        return bool(self.settings.value("ward_board/large_text", False, type=bool))
+
+    @large_text.setter
+    def large_text(self, on: bool) -> None:
+        self.settings.setValue("ward_board/large_text", on)
         self.settings.sync()

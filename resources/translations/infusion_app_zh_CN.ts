@@ -1475,6 +1475,11 @@
       <source>Locked after {0} min without use. Log in to continue.</source>
       <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
     </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="324" />
+      <source>Ward</source>
+      <translation>病区</translation>
+    </message>
   </context>
   <context>
     <name>MonitorPage</name>
@@ -2557,6 +2562,152 @@
       <location filename="../../infusion_app/ui/file_chooser.py" line="137" />
       <source>The file dialog could not be opened ({0}).</source>
       <translation>无法打开文件对话框（{0}）。</translation>
+    </message>
+  </context>
+  <context>
+    <name>WardBoardPage</name>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="122" />
+      <source>Ward board: every station (read-only)</source>
+      <translation>病区看板：所有工作站（只读）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="124" />
+      <source>&amp;Large text</source>
+      <translation>大字体(&amp;L)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="126" />
+      <source>Refresh (F5)</source>
+      <translation>刷新 (F5)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="132" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="148" />
+      <source>Patient</source>
+      <translation>患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="133" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="149" />
+      <source>Initials</source>
+      <translation>姓名缩写</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="134" />
+      <source>Infusion</source>
+      <translation>输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="135" />
+      <source>Station</source>
+      <translation>工作站</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="136" />
+      <source>Step</source>
+      <translation>步骤</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="137" />
+      <source>Next due</source>
+      <translation>下一项</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="138" />
+      <source>Alarms</source>
+      <translation>警报</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="139" />
+      <source>At the bedside</source>
+      <translation>床旁人员</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="143" />
+      <source>No infusion in progress on any station.</source>
+      <translation>所有工作站均无进行中的输注。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="145" />
+      <source>Today: visits, samples and open SAE reports</source>
+      <translation>今日：访视、样本及未报告的 SAE</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="150" />
+      <source>What</source>
+      <translation>事项</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="151" />
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="152" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="235" />
+      <source>Read at {0}</source>
+      <translation>读取于 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="241" />
+      <source>{0} at {1}, {2}</source>
+      <translation>{0}，{1}，{2}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="261" />
+      <source>infusion {0}</source>
+      <translation>第 {0} 次输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="263" />
+      <source>the patient</source>
+      <translation>患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="265" />
+      <source>SAE report #{0}: {1}, grade {2} ({3})</source>
+      <translation>SAE 报告 #{0}：{1}，{2} 级（{3}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="268" />
+      <source>by {0}</source>
+      <translation>截止 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="271" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="285" />
+      <source>overdue</source>
+      <translation>已逾期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="273" />
+      <source>due in {0}</source>
+      <translation>{0} 后到期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="277" />
+      <source>before the first infusion</source>
+      <translation>首次输注前</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="279" />
+      <source>{0} to {1}</source>
+      <translation>{0} 至 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="283" />
+      <source>due</source>
+      <translation>待进行</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="284" />
+      <source>opens today</source>
+      <translation>今日开放</translation>
     </message>
   </context>
 </TS>

@@ -71,7 +71,7 @@ def test_switching_to_chinese_keeps_the_screen_and_shows_chinese_names(
     settle(qtbot, window)
     assert window.who.text() == "Ning Wang 王宁 · 护士 · 工作站 ward-3-bed-2"
     tabs = [window.workspace.tabText(i) for i in range(window.workspace.count())]
-    assert tabs == ["输注", "床旁", "患者疗程", "方案", "设置"]
+    assert tabs == ["输注", "床旁", "病区", "患者疗程", "方案", "设置"]
     assert window.workspace.currentWidget() is window.settings_page  # still where they were
 
     window.workspace.setCurrentWidget(window.bedside)

@@ -135,7 +135,7 @@ def test_the_monitor_reads_and_cannot_write(
     window = open_window(ui_staff.monitor)
     tabs = [window.workspace.tabText(i) for i in range(window.workspace.count())]
     # courses and the trial's dose finding read-only
-    assert tabs == ["Monitor", "Patient course", "Trial", "Protocols", "Settings"]
+    assert tabs == ["Monitor", "Ward", "Patient course", "Trial", "Protocols", "Settings"]
     assert window.bedside is None and window.worklist is None and window.pharmacy is None
     assert writing_widgets(window) == []
     page = window.monitor
