@@ -929,3 +929,34 @@ def summary_survival(
     n: int,
     events: int,
 ) -> None: ...
+
+
+# --- accounts in the window (issue 17, h-accounts17) ---
+# Why an account may not act, or an administrator's act on an account is refused
+# (services/accounts.py, services/authorisation.py).
+@_message
+def account_deactivated(*, username: str) -> None: ...
+@_message
+def account_locked_by_admin(*, username: str) -> None: ...
+@_message
+def account_must_change_password(*, username: str) -> None:
+    """A service refused: the account's first or reset password has not been changed."""
+
+
+@_message
+def account_run_passwd(*, username: str) -> None:
+    """The command line's one line for such an account: the command to run instead."""
+
+
+@_message
+def account_not_own_reset() -> None: ...
+@_message
+def account_not_own_lock() -> None: ...
+@_message
+def account_not_own_deactivation() -> None: ...
+@_message
+def account_locked_already(*, username: str) -> None: ...
+@_message
+def account_deactivated_already(*, username: str) -> None: ...
+@_message
+def account_password_unchanged() -> None: ...

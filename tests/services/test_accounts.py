@@ -184,9 +184,9 @@ def test_account_changes_are_audited(ctx, staff) -> None:
     digest = hashlib.sha256(stored_hash.encode()).hexdigest()
     assert (
         "user_password_reset",
-        {"password_digest": digest, "username": "monitor"},
+        {"must_change_password": True, "password_digest": digest, "username": "monitor"},
         "admin",
-    ) in events
+    ) in events  # an administrator's reset: the user must change it at next login
     created = [p["username"] for t, p, _ in events if t == "user_created"]
     assert created == ["admin", "nurse", "nurse2", "pharmacist", "monitor", "investigator"]
     with pytest.raises(InputError, match="cannot change their own role"):
