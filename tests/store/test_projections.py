@@ -155,6 +155,40 @@ def test_a_reset_failure_count_and_a_new_printed_name_are_noticed(ctx, staff):
     assert problems(ctx) == ("users: nurse's printed name, failed logins differ from the log",)
 
 
+@pytest.mark.parametrize(
+    ("before", "statement", "column"),
+    [
+        # a forced change waved through: the administrator would still know the password
+        ("reset", "UPDATE users SET must_change_password = false", "forced password change"),
+        # an administrator's lock lifted without an unlock
+        ("lock", "UPDATE users SET locked_by_admin = false", "administrator's lock"),
+        # a deactivated account brought back behind the app's back
+        ("deactivate", "UPDATE users SET deactivated_at = NULL", "deactivation"),
+    ],
+)
+def test_a_hand_edited_account_administration_column_is_caught(
+    ctx, staff, before, statement, column
+):
+    """Issue 17's columns are projections like the others: verify-log names the column and
+    the login that would have relied on the row is refused and recorded."""
+    if before == "reset":
+        accounts.reset_password(ctx, staff.admin, "nurse", "set by the admin")
+    elif before == "lock":
+        accounts.lock(ctx, staff.admin, "nurse")
+    else:
+        accounts.deactivate(ctx, staff.admin, "nurse", "left the ward")
+    assert problems(ctx) == ()
+    tamper(ctx, f"{statement} WHERE username = 'nurse'")
+    assert problems(ctx) == (f"users: nurse's {column} differs from the log",)
+    refused(
+        ctx,
+        lambda: accounts.log_in(ctx, "nurse", "set by the admin" if before == "reset" else PASSWORD),
+        f"record integrity: user nurse's {column} differs from the log; nothing done",
+        "user nurse",
+        [column],
+    )
+
+
 def test_a_released_status_without_a_release_event_is_no_release(ctx, staff, registered):
     unreleased = infusions.create_infusion(ctx, staff.nurse, "P001", registered, 1)
     tamper(ctx, "UPDATE products SET status = 'released'")
