@@ -180,9 +180,10 @@ def test_a_hand_edited_account_administration_column_is_caught(
     assert problems(ctx) == ()
     tamper(ctx, f"{statement} WHERE username = 'nurse'")
     assert problems(ctx) == (f"users: nurse's {column} differs from the log",)
+    password = "set by the admin" if before == "reset" else PASSWORD
     refused(
         ctx,
-        lambda: accounts.log_in(ctx, "nurse", "set by the admin" if before == "reset" else PASSWORD),
+        lambda: accounts.log_in(ctx, "nurse", password),
         f"record integrity: user nurse's {column} differs from the log; nothing done",
         "user nurse",
         [column],
