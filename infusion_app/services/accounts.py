@@ -82,6 +82,21 @@ class AccountRow:
     locked_by_admin: bool
     deactivated_at: datetime | None
 
+    @property
+    def states(self) -> tuple[Message, ...]:
+        """What the account is now, as the list says it: deactivated says it all; else each
+        lock and a pending forced change, or active."""
+        if self.deactivated_at is not None:
+            return (m.account_state_deactivated(at=self.deactivated_at),)
+        found = []
+        if self.locked_by_admin:
+            found.append(m.account_state_locked_by_admin())
+        if self.locked_until is not None:
+            found.append(m.account_state_locked_until(until=self.locked_until))
+        if self.must_change_password:
+            found.append(m.account_state_must_change())
+        return tuple(found) or (m.account_state_active(),)
+
 
 def count_users(ctx: AppContext) -> int:
     with ctx.db.read() as session:

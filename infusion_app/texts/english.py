@@ -632,6 +632,11 @@ TEXTS: dict[str, str] = {
     "account_locked_already": "account '{username}' is locked already",
     "account_deactivated_already": "account '{username}' is deactivated already",
     "account_password_unchanged": "the new password must differ from the current one",
+    "account_state_active": "active",
+    "account_state_must_change": "must change password",
+    "account_state_locked_until": "locked until {until} after failed attempts",
+    "account_state_locked_by_admin": "locked by an administrator",
+    "account_state_deactivated": "deactivated {at}",
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")
