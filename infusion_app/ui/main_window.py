@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # the store and the screens load after the window is shown (u
     from infusion_app.logic.protocol_files import Catalog
     from infusion_app.services.context import AppContext, CurrentUser
     from infusion_app.store.database import Health
+    from infusion_app.ui.accounts_page import AccountsPage
     from infusion_app.ui.bedside_screen import BedsideScreen
     from infusion_app.ui.monitor_page import MonitorPage
     from infusion_app.ui.patient_page import PatientPage
@@ -186,6 +187,7 @@ class MainWindow(QMainWindow):
         self.course: PatientPage | None = None
         self.trial: TrialPage | None = None
         self.settings_page: SettingsPage | None = None
+        self.accounts: AccountsPage | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.login)
 
@@ -283,6 +285,7 @@ class MainWindow(QMainWindow):
 
     def _open_workspace(self, user: CurrentUser, keep: str | None = None) -> None:
         """The role's screens only: what a role may not use is not built at all."""
+        from infusion_app.ui.accounts_page import AccountsPage
         from infusion_app.ui.bedside_screen import BedsideScreen
         from infusion_app.ui.monitor_page import MonitorPage
         from infusion_app.ui.patient_page import PatientPage
@@ -315,6 +318,10 @@ class MainWindow(QMainWindow):
             self.monitor = MonitorPage(ctx, self.tasks, self.translations.language)
             self.monitor.setObjectName("monitorPage")
             tabs.addTab(self.monitor, self.tr("Monitor"))
+        if role is Role.ADMIN:  # the administrator's own work (issue 17)
+            self.accounts = AccountsPage(ctx, self.tasks)
+            self.accounts.setObjectName("accountsPage")
+            tabs.addTab(self.accounts, self.tr("Accounts"))
         if role is not Role.ADMIN:  # the course of a patient, read-only
             self.course = PatientPage(ctx, self.tasks)
             self.course.setObjectName("coursePage")
@@ -358,10 +365,18 @@ class MainWindow(QMainWindow):
         self.workspace = None
         self.worklist = self.bedside = None
         self.pharmacy = self.monitor = self.settings_page = self.course = None
-        self.trial = None
+        self.trial = self.accounts = None
 
     def _set_user_everywhere(self, user: CurrentUser | None) -> None:
-        pages = (self.worklist, self.bedside, self.pharmacy, self.monitor, self.course, self.trial)
+        pages = (
+            self.worklist,
+            self.bedside,
+            self.pharmacy,
+            self.monitor,
+            self.course,
+            self.trial,
+            self.accounts,
+        )
         for page in pages:
             if page is not None:
                 page.set_user(user)
@@ -382,6 +397,8 @@ class MainWindow(QMainWindow):
             self.trial.refresh()
         elif page is self.bedside and self.bedside is not None:
             self.bedside.reload()
+        elif page is self.accounts and self.accounts is not None:
+            self.accounts.refresh()
 
     def _land(self, infusion_id: int | None) -> None:
         if infusion_id is not None:
