@@ -77,7 +77,8 @@ def build_world(folder: Path) -> tuple[Path, datetime]:
     coa = folder / "coa.json"
     expiry = (datetime.now(UTC) + timedelta(days=60)).isoformat()
     coa.write_text(json.dumps(example_coa(expires_at=expiry)), encoding="utf-8")
-    user = ["user", "add", "--by", "admin", "--username"]
+    # staff whose passwords stay (a scripted set-up: nobody else knows them)
+    user = ["user", "add", "--by", "admin", "--no-forced-change", "--username"]
     steps: list[tuple[list[str], int]] = [
         (["user", "add", "--username", "admin", "--name", "Ada Admin", "--role", "admin"], 1),
         ([*user, "nurse", "--name", "Nora Nurse", "--role", "nurse"], 2),

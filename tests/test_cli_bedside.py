@@ -62,6 +62,7 @@ def ready(capsys, monkeypatch, db, tmp_path, t0) -> None:
                 "nurse",
                 "--by",
                 "admin",
+                "--no-forced-change",
             ],
             2,
         ),
@@ -77,13 +78,14 @@ def ready(capsys, monkeypatch, db, tmp_path, t0) -> None:
                 "pharmacist",
                 "--by",
                 "admin",
+                "--no-forced-change",
             ],
             2,
         ),
         (
             [
                 *("user", "add", "--username", "inv", "--name", "Ivan Investigator"),
-                *("--role", "investigator", "--by", "admin"),
+                *("--role", "investigator", "--by", "admin", "--no-forced-change"),
             ],
             2,
         ),

@@ -70,15 +70,15 @@ def test_first_account_is_an_admin_then_the_admin_adds_staff(capsys, monkeypatch
         "--by",
         "admin",
     )
-    assert (code, out) == (0, "created nurse n1\n")
+    assert (code, out) == (0, "created nurse n1 (to be changed at first login: user passwd)\n")
     code, _, err = user_add(
         capsys, monkeypatch, db_url, "n2", "X", "nurse", "wrong\nabcdefghi\n", "--by", "admin"
     )
     assert code == 2 and "the username or password is wrong" in err
     code, out, _ = run(capsys, monkeypatch, "--db", db_url, "user", "list")
     assert out.splitlines() == [
-        "admin                admin       Ada Admin",
-        "n1                   nurse       Nora Nurse",
+        "admin                admin        active                       Ada Admin",
+        "n1                   nurse        must change password         Nora Nurse",
     ]
     code, out, _ = run(
         capsys,
@@ -205,3 +205,64 @@ def test_the_readme_role_works_and_cannot_undo_the_triggers(capsys, monkeypatch,
             connection.execute(text(f"DROP OWNED BY {role}"))
             connection.execute(text(f"DROP ROLE {role}"))
         owner.dispose()
+
+
+def user_cmd(capsys, monkeypatch, db_url, *argv, stdin=""):
+    return run(capsys, monkeypatch, "--db", db_url, "user", *argv, stdin=stdin)
+
+
+def test_first_login_change_lock_and_deactivation(capsys, monkeypatch, db_url):
+    """Issue 17 on the command line: ``user add`` gives a first password the user must change
+    (``user passwd``) before any other command accepts the account; an administrator's lock
+    lasts until ``user unlock``; a deactivated account is listed as such and never logs in."""
+    user_add(capsys, monkeypatch, db_url, "admin", "Ada Admin", "admin", f"{PW}\n")
+    code, _, err = user_add(
+        capsys, monkeypatch, db_url, "n1", "Nora Nurse", "nurse", f"{PW}\nfirst pass\n",
+        "--by", "admin",
+    )  # fmt: skip
+    assert code == 0, err
+    # another command refuses the account with one line naming the command to run
+    code, out, err = run(
+        capsys, monkeypatch, "--db", db_url, "log", "--user", "n1", "-o", "log.csv",
+        stdin="first pass\n",
+    )  # fmt: skip
+    assert code == 2 and out == ""
+    assert err.endswith(
+        "account 'n1' must change its password first: run "
+        "`infusion-app user passwd --user n1`\n"
+    )
+    assert err.count("\n") == 1
+    code, _, err = user_cmd(
+        capsys, monkeypatch, db_url, "passwd", "--user", "n1", stdin="first pass\nfirst pass\n"
+    )
+    assert code == 2 and "must differ from the current one" in err
+    code, out, err = user_cmd(
+        capsys, monkeypatch, db_url, "passwd", "--user", "n1", stdin="first pass\nmy own pass\n"
+    )
+    assert (code, out) == (0, "password of n1 changed\n"), err
+    code, out, err = user_cmd(
+        capsys, monkeypatch, db_url, "lock", "n1", "--by", "admin", stdin=f"{PW}\n"
+    )
+    assert (code, out) == (0, "n1 locked until unlocked\n"), err
+    code, _, err = user_cmd(capsys, monkeypatch, db_url, "passwd", "--user", "n1",
+                            stdin="my own pass\nanother pass\n")  # fmt: skip
+    assert code == 2 and "locked by an administrator" in err
+    code, out, _ = user_cmd(capsys, monkeypatch, db_url, "list")
+    assert "n1                   nurse        locked by an administrator" in out
+    code, out, err = user_cmd(
+        capsys, monkeypatch, db_url, "unlock", "n1", "--by", "admin", stdin=f"{PW}\n"
+    )
+    assert (code, out) == (0, "n1 unlocked\n"), err
+    code, out, err = user_cmd(
+        capsys, monkeypatch, db_url, "deactivate", "n1", "--by", "admin",
+        "--reason", "left the ward", stdin=f"{PW}\n",
+    )  # fmt: skip
+    assert (code, out) == (0, "n1 deactivated\n"), err
+    code, out, _ = user_cmd(capsys, monkeypatch, db_url, "list")
+    (line,) = [row for row in out.splitlines() if row.startswith("n1 ")]
+    assert "deactivated 20" in line and line.endswith("Nora Nurse")
+    code, _, err = user_cmd(capsys, monkeypatch, db_url, "passwd", "--user", "n1",
+                            stdin="my own pass\nanother pass\n")  # fmt: skip
+    assert code == 2 and "account 'n1' is deactivated" in err
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "verify-log")
+    assert code == 0, out

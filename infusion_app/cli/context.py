@@ -17,6 +17,7 @@ from pathlib import Path
 from infusion_app.app_log import log_startup
 from infusion_app.cli.common import parsed
 from infusion_app.config import load_settings, make_data_folder_private
+from infusion_app.logic import messages as m
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.protocol_files import load_catalog
 from infusion_app.logic.text_rules import (
@@ -26,7 +27,7 @@ from infusion_app.logic.text_rules import (
     check_text,
 )
 from infusion_app.services import accounts
-from infusion_app.services.context import AppContext, CurrentUser, system_clock
+from infusion_app.services.context import AppContext, CurrentUser, NotAuthorised, system_clock
 from infusion_app.store.opening import open_database
 
 
@@ -64,7 +65,10 @@ def log_in(ctx: AppContext, username: str) -> tuple[CurrentUser, str]:
     """The user, once their password is right; and the password, which a signed step uses
     again as its signature."""
     password = read_password(f"Password for {username}: ")
-    return accounts.log_in(ctx, username, password), password
+    user = accounts.log_in(ctx, username, password)
+    if user.must_change_password:  # a password the administrator knows too: nothing else
+        raise NotAuthorised(m.account_run_passwd(username=user.username))
+    return user, password
 
 
 def read_password(prompt: str, *, confirm: bool = False) -> str:

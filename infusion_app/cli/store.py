@@ -1,7 +1,11 @@
 """The record-store subcommands of ``infusion-app``: ``db``, ``verify-log`` and ``user``.
 
 Passwords come from a prompt on a terminal, or one per line on standard input for scripts
-(``--by ADMIN``'s password first, then the new one).
+(``--by ADMIN``'s password first, then the new one; ``user passwd``: the current password,
+then the new one).
+
+A first password given by ``user add`` or ``user reset-password`` must be changed by its user
+(``user passwd``) before any other command accepts the account.
 """
 
 from __future__ import annotations
@@ -40,11 +44,16 @@ class VerifyCommand:
 
 @dataclass(frozen=True)
 class UserCommand:
-    user_command: Literal["add", "list", "set-role", "reset-password", "unlock"]
-    username: str | None  # every action but list
+    user_command: Literal[
+        "add", "list", "set-role", "reset-password", "unlock", "lock", "deactivate", "passwd"
+    ]
+    username: str | None  # every administrator's action but list
     name: str | None  # add: the printed name
     role: str | None  # add, set-role
     by: str | None  # the administrator (add: not for the first account)
+    no_forced_change: bool | None  # add: the first password stays (scripted set-ups)
+    reason: str | None  # deactivate
+    user: str | None  # passwd: the account changing its own password
 
 
 def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -74,7 +83,12 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: i
         "--role", required=True, help="nurse, pharmacist, investigator, monitor or admin"
     )
     add.add_argument("--by", help="the administrator creating it (not for the first account)")
-    user_commands.add_parser("list", help="list accounts and roles")
+    add.add_argument(
+        "--no-forced-change",
+        action="store_true",
+        help="the first password stays; by default the user must change it at first login",
+    )
+    user_commands.add_parser("list", help="list accounts, roles and states")
     role = user_commands.add_parser("set-role", help="change an account's role")
     role.add_argument("username")
     role.add_argument("role")
@@ -82,9 +96,22 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     reset = user_commands.add_parser("reset-password", help="set a new password")
     reset.add_argument("username")
     reset.add_argument("--by", required=True)
-    unlock = user_commands.add_parser("unlock", help="unlock after failed logins")
+    unlock = user_commands.add_parser(
+        "unlock", help="unlock after failed logins or an administrator's lock"
+    )
     unlock.add_argument("username")
     unlock.add_argument("--by", required=True)
+    lock = user_commands.add_parser("lock", help="lock an account until it is unlocked")
+    lock.add_argument("username")
+    lock.add_argument("--by", required=True)
+    deactivate = user_commands.add_parser(
+        "deactivate", help="end an account for good (kept, listed, never logs in or signs)"
+    )
+    deactivate.add_argument("username")
+    deactivate.add_argument("--by", required=True)
+    deactivate.add_argument("--reason", required=True, help="why (recorded in the log)")
+    passwd = user_commands.add_parser("passwd", help="change your own password")
+    passwd.add_argument("--user", required=True, help="your username")
 
 
 def run_db(args: argparse.Namespace, protocols: Path) -> int:
@@ -169,8 +196,17 @@ def run_user(args: argparse.Namespace, protocols: Path) -> int:
     ctx = open_context(parsed(GlobalOptions, args), protocols)
     try:
         if command.user_command == "list":
-            for user in accounts.list_users(ctx):
-                print(f"{user.username:<20} {user.role.value:<11} {user.printed_name}")
+            for account in accounts.list_accounts(ctx):
+                state = "; ".join(str(s) for s in account.states)
+                name = account.printed_name
+                print(f"{account.username:<20} {account.role:<12} {state:<28} {name}")
+            return EXIT_OK
+        if command.user_command == "passwd":
+            assert command.user is not None  # required by its parser
+            old = read_password(f"Current password for {command.user}: ")
+            new = read_password(f"New password for {command.user}: ", confirm=True)
+            accounts.change_own_password(ctx, command.user, old, new)
+            print(f"password of {command.user} changed")
             return EXIT_OK
         username, name, role = command.username or "", command.name or "", command.role or ""
         if command.user_command == "add" and accounts.count_users(ctx) == 0:
@@ -185,16 +221,26 @@ def run_user(args: argparse.Namespace, protocols: Path) -> int:
         assert command.by is not None  # required by every other action's parser
         admin = _log_in_admin(ctx, command.by)
         if command.user_command == "add":
-            password = read_password(f"New password for {username}: ", confirm=True)
-            accounts.create_user(ctx, admin, username, name, role, password)
-            print(f"created {role} {username}")
+            password = read_password(f"First password for {username}: ", confirm=True)
+            forced = not command.no_forced_change
+            accounts.create_user(
+                ctx, admin, username, name, role, password, must_change_password=forced
+            )
+            then = " (to be changed at first login: user passwd)" if forced else ""
+            print(f"created {role} {username}{then}")
         elif command.user_command == "set-role":
             accounts.change_role(ctx, admin, username, role)
             print(f"{username} is now {role}")
         elif command.user_command == "reset-password":
             password = read_password(f"New password for {username}: ", confirm=True)
             accounts.reset_password(ctx, admin, username, password)
-            print(f"password of {username} reset")
+            print(f"password of {username} reset (to be changed at next login: user passwd)")
+        elif command.user_command == "lock":
+            accounts.lock(ctx, admin, username)
+            print(f"{username} locked until unlocked")
+        elif command.user_command == "deactivate":
+            accounts.deactivate(ctx, admin, username, command.reason or "")
+            print(f"{username} deactivated")
         else:
             accounts.unlock(ctx, admin, username)
             print(f"{username} unlocked")

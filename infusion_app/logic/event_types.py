@@ -31,6 +31,12 @@ class EventType(StrEnum):
     USER_STATE_RECORDED = "user_state_recorded"
     FAILED_ATTEMPTS_CLEARED = "failed_attempts_cleared"  # a correct signature password
     INTEGRITY_REFUSED = "integrity_refused"  # a row disagreed with the log: nothing was done
+    # accounts in the window (issue 17): the user's own new password (clears a forced
+    # change), an administrator's lock that lasts until unlocked, and a deactivation (kept
+    # for the audit trail, never logs in or signs again)
+    USER_PASSWORD_CHANGED = "user_password_changed"
+    USER_LOCKED_BY_ADMIN = "user_locked_by_admin"
+    USER_DEACTIVATED = "user_deactivated"
     # patient stream
     PATIENT_REGISTERED = "patient_registered"
     WEIGHT_RECORDED = "weight_recorded"

@@ -70,12 +70,15 @@ class Event(BaseModel):
 
 class UserCreated(Event):
     TYPE = EventType.USER_CREATED
-    # logs begun before schema 0003 carry no digest (user_state_recorded supplies it)
-    OMIT_IF_NONE = frozenset({"password_digest"})
+    # logs begun before schema 0003 carry no digest (user_state_recorded supplies it);
+    # ``must_change_password`` (issue 17) is stored only when true: a first password the
+    # user must replace at first login, so every older record keeps its bytes
+    OMIT_IF_NONE = frozenset({"password_digest", "must_change_password"})
     username: str
     printed_name: str
     role: str
     password_digest: str | None = None
+    must_change_password: bool | None = None
 
 
 class UserRoleChanged(Event):
@@ -87,9 +90,10 @@ class UserRoleChanged(Event):
 
 class UserPasswordReset(Event):
     TYPE = EventType.USER_PASSWORD_RESET
-    OMIT_IF_NONE = frozenset({"password_digest"})  # as in user_created
+    OMIT_IF_NONE = frozenset({"password_digest", "must_change_password"})  # as in user_created
     username: str
     password_digest: str | None = None
+    must_change_password: bool | None = None  # true from issue 17 on: an admin's reset
 
 
 class UserLocked(Event):
@@ -101,6 +105,29 @@ class UserLocked(Event):
 class UserUnlocked(Event):
     TYPE = EventType.USER_UNLOCKED
     username: str
+
+
+class UserPasswordChanged(Event):
+    """The user's own change, proved by the current password: clears a forced change."""
+
+    TYPE = EventType.USER_PASSWORD_CHANGED
+    username: str
+    password_digest: str
+
+
+class UserLockedByAdmin(Event):
+    """An administrator's lock: no login or signature until an administrator unlocks."""
+
+    TYPE = EventType.USER_LOCKED_BY_ADMIN
+    username: str
+
+
+class UserDeactivated(Event):
+    """The account is kept (its entries name it) but never logs in or signs again."""
+
+    TYPE = EventType.USER_DEACTIVATED
+    username: str
+    reason: str
 
 
 class UserPasswordRehashed(Event):
@@ -661,6 +688,9 @@ MODELS: dict[EventType, type[Event]] = {
         UserStateRecorded,
         FailedAttemptsCleared,
         IntegrityRefused,
+        UserPasswordChanged,
+        UserLockedByAdmin,
+        UserDeactivated,
         PatientRegistered,
         WeightRecorded,
         PatientEnrolled,

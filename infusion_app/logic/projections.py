@@ -34,7 +34,10 @@ from infusion_app.logic.events import (
     SignatureFailed,
     UndecodableEvent,
     UserCreated,
+    UserDeactivated,
     UserLocked,
+    UserLockedByAdmin,
+    UserPasswordChanged,
     UserPasswordRehashed,
     UserPasswordReset,
     UserRoleChanged,
@@ -104,6 +107,10 @@ class UserRow:
     failed_logins: int
     locked_until: datetime | None
     created_at: datetime
+    # issue 17: defaults are what a log without these events says (every older record)
+    must_change_password: bool = False
+    locked_by_admin: bool = False
+    deactivated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +177,9 @@ ACCOUNT_TYPES = frozenset(
         EventType.LOGIN_FAILED,
         EventType.SIGNATURE_FAILED,
         EventType.FAILED_ATTEMPTS_CLEARED,
+        EventType.USER_PASSWORD_CHANGED,
+        EventType.USER_LOCKED_BY_ADMIN,
+        EventType.USER_DEACTIVATED,
     }
 )
 
@@ -196,6 +206,7 @@ def fold_accounts(
                 failed_logins=0,
                 locked_until=None,
                 created_at=event.recorded_at,
+                must_change_password=bool(p.must_change_password),
             )
             continue
         user = users.get(name) if name is not None else None
@@ -203,23 +214,41 @@ def fold_accounts(
             if event.type in (EventType.LOGIN_FAILED, EventType.SIGNATURE_FAILED):
                 continue  # an unknown account (or one named only by its length)
             raise FoldProblem(f"system#{event.seq} {event.type} names no account {name or ''!r}")
-        users[user.username] = _account_change(user, p)
+        users[user.username] = _account_change(user, p, event.recorded_at)
     return users
 
 
-def _account_change(user: UserRow, p: Event) -> UserRow:
+def _account_change(user: UserRow, p: Event, recorded_at: datetime) -> UserRow:
     match p:
         case UserRoleChanged():
             return replace(user, role=p.to)
         case UserPasswordReset():
             return replace(
-                user, password_digest=p.password_digest, failed_logins=0, locked_until=None
+                user,
+                password_digest=p.password_digest,
+                failed_logins=0,
+                locked_until=None,
+                must_change_password=bool(p.must_change_password),
+            )
+        case UserPasswordChanged():
+            return replace(
+                user,
+                password_digest=p.password_digest,
+                failed_logins=0,
+                locked_until=None,
+                must_change_password=False,
             )
         case UserPasswordRehashed():
             return replace(user, password_digest=p.password_digest)
         case UserLocked():
             return replace(user, locked_until=p.until, failed_logins=0)
-        case UserUnlocked() | LoginSucceeded() | FailedAttemptsCleared():
+        case UserLockedByAdmin():
+            return replace(user, locked_by_admin=True)
+        case UserUnlocked():
+            return replace(user, failed_logins=0, locked_until=None, locked_by_admin=False)
+        case UserDeactivated():
+            return replace(user, deactivated_at=recorded_at)
+        case LoginSucceeded() | FailedAttemptsCleared():
             return replace(user, failed_logins=0, locked_until=None)
         case UserStateRecorded():
             return replace(

@@ -1,18 +1,27 @@
-"""Accounts: create, log in, change role, reset password, unlock.
+"""Accounts: create, log in, change role, reset password, lock, unlock, deactivate, and the
+user's own password change.
 
 Every change to who may act, and every failed attempt to log in or sign, is an event of the
-``system`` stream, so the audit trail shows who could act as well as what was done.
+``system`` stream, so the audit trail shows who could act as well as what was done. An
+administrator's act is recorded under the administrator's account (the event's user), as the
+command line has always done.
+
+A first password given by an administrator (a new account, a reset) is known to two people:
+the account must replace it before it acts (``must_change_password``). Its login succeeds,
+and the window then asks for the new password; every service refuses the account until then.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from infusion_app.logic.errors import InputError
+from infusion_app.logic import messages as m
+from infusion_app.logic.errors import DomainError, InputError
 from infusion_app.logic.event_types import SYSTEM_STREAM
 from infusion_app.logic.events import (
     Event,
@@ -21,16 +30,21 @@ from infusion_app.logic.events import (
     LoginSucceeded,
     SignatureFailed,
     UserCreated,
+    UserDeactivated,
     UserLocked,
+    UserLockedByAdmin,
+    UserPasswordChanged,
     UserPasswordRehashed,
     UserPasswordReset,
     UserRoleChanged,
     UserUnlocked,
 )
+from infusion_app.logic.messages import Message
 from infusion_app.logic.projections import password_digest
 from infusion_app.logic.roles import Action, Role
 from infusion_app.logic.security import check_password_rule, is_locked, locked_until_after_failure
 from infusion_app.logic.text_rules import (
+    FREE_TEXT_MAX,
     PRINTED_NAME_MAX,
     USERNAME_MAX,
     check_password_text,
@@ -44,6 +58,44 @@ from infusion_app.store.models import User
 from infusion_app.store.projections import check_no_account, check_no_accounts, check_user
 
 WRONG_CREDENTIALS = "the username or password is wrong"
+
+
+class AccountRefused(DomainError):
+    """An administrator's act the account's state does not allow (a deactivated account, an
+    administrator's own lock); ``message`` says why, ``str()`` is its English line."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """One account as the Accounts tab and ``user list`` show it, with its state now."""
+
+    username: str
+    printed_name: str
+    role: str
+    created_at: datetime
+    must_change_password: bool
+    locked_until: datetime | None  # a lockout after failed attempts, still running
+    locked_by_admin: bool
+    deactivated_at: datetime | None
+
+    @property
+    def states(self) -> tuple[Message, ...]:
+        """What the account is now, as the list says it: deactivated says it all; else each
+        lock and a pending forced change, or active."""
+        if self.deactivated_at is not None:
+            return (m.account_state_deactivated(at=self.deactivated_at),)
+        found = []
+        if self.locked_by_admin:
+            found.append(m.account_state_locked_by_admin())
+        if self.locked_until is not None:
+            found.append(m.account_state_locked_until(until=self.locked_until))
+        if self.must_change_password:
+            found.append(m.account_state_must_change())
+        return tuple(found) or (m.account_state_active(),)
 
 
 def count_users(ctx: AppContext) -> int:
@@ -70,11 +122,25 @@ def create_user(
     printed_name: str,
     role: str,
     password: str,
+    *,
+    must_change_password: bool = False,
 ) -> CurrentUser:
+    """A new account. The window and ``user add`` give it a first password the user must
+    change at first login (``must_change_password``); a password that stays is for scripted
+    set-ups, where nobody else knows it."""
     now = ctx.now()
     with transaction(ctx) as session:
         admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
-        user = _new_user(ctx, session, admin, username, printed_name, _role(role), password)
+        user = _new_user(
+            ctx,
+            session,
+            admin,
+            username,
+            printed_name,
+            _role(role),
+            password,
+            must_change_password=must_change_password,
+        )
     return as_current(user)
 
 
@@ -83,7 +149,7 @@ def change_role(ctx: AppContext, actor: CurrentUser, username: str, role: str) -
     new_role = _role(role)
     with transaction(ctx) as session:
         admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
-        user = _user(session, username)
+        user = _active_user(session, username)
         if user.id == admin.id:
             raise InputError("username", "an administrator cannot change their own role")
         old = user.role
@@ -93,27 +159,95 @@ def change_role(ctx: AppContext, actor: CurrentUser, username: str, role: str) -
 
 
 def reset_password(ctx: AppContext, actor: CurrentUser, username: str, password: str) -> None:
+    """A new password the administrator knows too: the user must change it at next login.
+    It also ends a lockout after failed attempts (not an administrator's lock: that one
+    ends only by an explicit unlock)."""
     now = ctx.now()
+    check_password_text(password)
     check_password_rule(password, ctx.policy)
     with transaction(ctx) as session:
         admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
-        user = _user(session, username)
+        user = _active_user(session, username)
+        if user.id == admin.id:
+            raise AccountRefused(m.account_not_own_reset())
         user.password_hash = ctx.hasher.hash(password)
         user.failed_logins = 0
         user.locked_until = None
+        user.must_change_password = True
         digest = password_digest(user.password_hash)
-        reset = UserPasswordReset(username=username, password_digest=digest)
+        reset = UserPasswordReset(
+            username=user.username, password_digest=digest, must_change_password=True
+        )
         _audit(ctx, session, admin, now, reset)
 
 
 def unlock(ctx: AppContext, actor: CurrentUser, username: str) -> None:
+    """Ends a lockout after failed attempts and an administrator's lock alike."""
     now = ctx.now()
     with transaction(ctx) as session:
         admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
-        user = _user(session, username)
+        user = _active_user(session, username)
         user.failed_logins = 0
         user.locked_until = None
-        _audit(ctx, session, admin, now, UserUnlocked(username=username))
+        user.locked_by_admin = False
+        _audit(ctx, session, admin, now, UserUnlocked(username=user.username))
+
+
+def lock(ctx: AppContext, actor: CurrentUser, username: str) -> None:
+    """No login and no signature until an administrator unlocks (a lost badge, a leave)."""
+    now = ctx.now()
+    with transaction(ctx) as session:
+        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
+        user = _active_user(session, username)
+        if user.id == admin.id:
+            raise AccountRefused(m.account_not_own_lock())
+        if user.locked_by_admin:
+            raise AccountRefused(m.account_locked_already(username=user.username))
+        user.locked_by_admin = True
+        _audit(ctx, session, admin, now, UserLockedByAdmin(username=user.username))
+
+
+def deactivate(ctx: AppContext, actor: CurrentUser, username: str, reason: str) -> None:
+    """The account never logs in or signs again. Its row stays: the log's entries and the
+    signatures name it, and the list shows it as deactivated. There is no reactivation: a
+    person who returns gets a new account."""
+    now = ctx.now()
+    reason = check_text("reason", reason, FREE_TEXT_MAX)
+    with transaction(ctx) as session:
+        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
+        user = _user(session, username)
+        if user.id == admin.id:
+            raise AccountRefused(m.account_not_own_deactivation())
+        if user.deactivated_at is not None:
+            raise AccountRefused(m.account_deactivated_already(username=user.username))
+        user.deactivated_at = now
+        _audit(ctx, session, admin, now, UserDeactivated(username=user.username, reason=reason))
+
+
+def change_own_password(
+    ctx: AppContext, username: str, old_password: str, new_password: str
+) -> CurrentUser:
+    """The user's own change, proved by the current password (no ``actor``: the password is
+    the proof, and an account that must change it may do nothing else). A wrong current
+    password is a failed login: recorded, and it counts towards the lockout. Returns the
+    account, free to act."""
+    now = ctx.now()
+    check_password_text(new_password)
+    check_password_rule(new_password, ctx.policy)
+    if new_password == old_password:
+        raise AccountRefused(m.account_password_unchanged())
+    with transaction(ctx) as session:
+        outcome = check_credentials(ctx, session, username, old_password, now, signing=False)
+        if isinstance(outcome, User):
+            outcome.password_hash = ctx.hasher.hash(new_password)
+            outcome.must_change_password = False
+            changed = UserPasswordChanged(
+                username=outcome.username, password_digest=password_digest(outcome.password_hash)
+            )
+            _audit(ctx, session, outcome, now, changed)
+    if isinstance(outcome, AuthenticationFailed):
+        raise outcome
+    return as_current(outcome)
 
 
 def log_in(ctx: AppContext, username: str, password: str) -> CurrentUser:
@@ -157,6 +291,12 @@ def check_credentials(
         )
         return AuthenticationFailed(WRONG_CREDENTIALS)
     check_user(session, user)
+    if user.deactivated_at is not None:
+        _audit(ctx, session, None, now, failed(username=username, why="account deactivated"))
+        return AuthenticationFailed(m.account_deactivated(username=username))
+    if user.locked_by_admin:
+        _audit(ctx, session, None, now, failed(username=username, why="account locked"))
+        return AuthenticationFailed(m.account_locked_by_admin(username=username))
     if is_locked(user.locked_until, now):
         _audit(ctx, session, None, now, failed(username=username, why="account locked"))
         assert user.locked_until is not None
@@ -202,12 +342,38 @@ def check_credentials(
 
 
 def as_current(user: User) -> CurrentUser:
-    return CurrentUser(user.id, user.username, user.printed_name, Role(user.role))
+    return CurrentUser(
+        user.id,
+        user.username,
+        user.printed_name,
+        Role(user.role),
+        must_change_password=user.must_change_password,
+    )
 
 
 def list_users(ctx: AppContext) -> list[CurrentUser]:
     with ctx.db.read() as session:
         return [as_current(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def list_accounts(ctx: AppContext) -> list[AccountRow]:
+    """Every account with its state now (a lockout that has run out is no longer shown),
+    deactivated ones included: they stay for the audit trail."""
+    now = ctx.now()
+    with ctx.db.read() as session:
+        return [
+            AccountRow(
+                username=u.username,
+                printed_name=u.printed_name,
+                role=u.role,
+                created_at=u.created_at,
+                must_change_password=u.must_change_password,
+                locked_until=u.locked_until if is_locked(u.locked_until, now) else None,
+                locked_by_admin=u.locked_by_admin,
+                deactivated_at=u.deactivated_at,
+            )
+            for u in session.scalars(select(User).order_by(User.username))
+        ]
 
 
 def _new_user(
@@ -218,6 +384,8 @@ def _new_user(
     printed_name: str,
     role: Role,
     password: str,
+    *,
+    must_change_password: bool = False,
 ) -> User:
     now = ctx.now()
     username = username.strip()
@@ -241,6 +409,8 @@ def _new_user(
         password_hash=ctx.hasher.hash(password),
         failed_logins=0,
         created_at=now,
+        must_change_password=must_change_password,
+        locked_by_admin=False,
     )
     session.add(user)
     session.flush()
@@ -254,6 +424,7 @@ def _new_user(
             printed_name=printed_name,
             role=role.value,
             password_digest=password_digest(user.password_hash),
+            must_change_password=True if must_change_password else None,
         ),
     )
     return user
@@ -266,6 +437,14 @@ def _user(session: Session, username: str) -> User:
         check_no_account(session, username)
         raise InputError("username", f"no account {username!r}")
     check_user(session, user)
+    return user
+
+
+def _active_user(session: Session, username: str) -> User:
+    """An account an administrator may still act on: not deactivated."""
+    user = _user(session, username)
+    if user.deactivated_at is not None:
+        raise AccountRefused(m.account_deactivated(username=user.username))
     return user
 
 

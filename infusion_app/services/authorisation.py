@@ -1,5 +1,7 @@
 """Authorisation is checked here, against the account as it is in the database now, and that
-account row must be what the log says (a role or lock edited in the database is refused)."""
+account row must be what the log says (a role or lock edited in the database is refused).
+A deactivated or locked account, and one that has not yet replaced a password an
+administrator gave it, may do nothing."""
 
 from __future__ import annotations
 
@@ -21,8 +23,12 @@ def require(session: Session, current: CurrentUser, action: Action, now: datetim
         check_no_account(session, current.username)
         raise NotAuthorised(m.account_gone(username=current.username))
     check_user(session, user)
-    if is_locked(user.locked_until, now):
+    if user.deactivated_at is not None:
+        raise NotAuthorised(m.account_deactivated(username=user.username))
+    if user.locked_by_admin or is_locked(user.locked_until, now):
         raise NotAuthorised(m.account_locked(username=user.username))
+    if user.must_change_password:  # its password is known to the administrator too
+        raise NotAuthorised(m.account_must_change_password(username=user.username))
     role = Role(user.role)
     if not may(role, action):
         raise NotAuthorised(refusal(role, action))

@@ -60,6 +60,8 @@ class CurrentUser:
     username: str
     printed_name: str
     role: Role
+    # a first or reset password: the login leads only to the change of it (issue 17)
+    must_change_password: bool = False
 
 
 class NotAuthorised(DomainError):
@@ -71,4 +73,9 @@ class NotAuthorised(DomainError):
 
 
 class AuthenticationFailed(DomainError):
-    pass
+    """A refused login or signature password; ``message`` (when the refusal is a message
+    value) renders in the interface's language, ``str()`` is the English line."""
+
+    def __init__(self, message: str | Message) -> None:
+        self.message = message if isinstance(message, Message) else None
+        super().__init__(message)

@@ -30,6 +30,12 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # schema 0005 (issue 17): a first or reset password the user must replace at next login,
+    # an administrator's lock (until unlocked), and a deactivation (the row stays: the log's
+    # entries name it)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    locked_by_admin: Mapped[bool] = mapped_column(default=False)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Stream(Base):

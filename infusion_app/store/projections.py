@@ -83,6 +83,12 @@ def user_differences(expected: UserRow, user: User) -> list[str]:
         found.append("lock")
     if expected.created_at != user.created_at:
         found.append("creation time")
+    if expected.must_change_password != user.must_change_password:
+        found.append("forced password change")
+    if expected.locked_by_admin != user.locked_by_admin:
+        found.append("administrator's lock")
+    if expected.deactivated_at != user.deactivated_at:
+        found.append("deactivation")
     return found
 
 

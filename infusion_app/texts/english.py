@@ -612,6 +612,31 @@ TEXTS: dict[str, str] = {
     "summary_survival": (
         "{level}: {endpoint} median {median} (95 % CI {lower} to {upper}), n = {n}, events {events}"
     ),
+    # --- accounts in the window (issue 17, h-accounts17) ---
+    "account_deactivated": "account '{username}' is deactivated",
+    "account_locked_by_admin": (
+        "account '{username}' is locked by an administrator until an administrator unlocks it"
+    ),
+    "account_must_change_password": (
+        "account '{username}' must change its first password before it can act"
+    ),
+    "account_run_passwd": (
+        "account '{username}' must change its password first: run "
+        "`infusion-app user passwd --user {username}`"
+    ),
+    "account_not_own_reset": (
+        "an administrator changes their own password as every user does, not by a reset"
+    ),
+    "account_not_own_lock": "an administrator cannot lock their own account",
+    "account_not_own_deactivation": "an administrator cannot deactivate their own account",
+    "account_locked_already": "account '{username}' is locked already",
+    "account_deactivated_already": "account '{username}' is deactivated already",
+    "account_password_unchanged": "the new password must differ from the current one",
+    "account_state_active": "active",
+    "account_state_must_change": "must change password",
+    "account_state_locked_until": "locked until {until} after failed attempts",
+    "account_state_locked_by_admin": "locked by an administrator",
+    "account_state_deactivated": "deactivated {at}",
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

@@ -32,6 +32,9 @@ class Field:
     default: str = ""
     choices: tuple[str, ...] = field(default=())  # a drop-down instead of free text
     hint: str = ""
+    # typed masked and given back exactly as typed (not stripped: the service's rule refuses
+    # surrounding spaces rather than the dialog silently removing them)
+    password: bool = False
 
 
 class FormDialog(QDialog):
@@ -58,6 +61,8 @@ class FormDialog(QDialog):
             else:
                 widget = QLineEdit(spec.default)
                 widget.setPlaceholderText(spec.hint)
+                if spec.password:
+                    widget.setEchoMode(QLineEdit.EchoMode.Password)
             widget.setObjectName(spec.key)
             touch_sized(widget)
             self.inputs[spec.key] = widget
@@ -96,7 +101,11 @@ class FormDialog(QDialog):
 
     def values(self) -> dict[str, str]:
         return {
-            key: (w.currentText() if isinstance(w, QComboBox) else w.text()).strip()
+            key: w.currentText().strip()
+            if isinstance(w, QComboBox)
+            else w.text()
+            if w.echoMode() is QLineEdit.EchoMode.Password
+            else w.text().strip()
             for key, w in self.inputs.items()
         }
 

@@ -2,6 +2,10 @@
 
 The screen only gathers the username and password and shows what the service answered; the
 rules (lockout, password length, first account = admin) live in services.accounts.
+
+An account whose password an administrator gave logs in only into the change of it
+(:class:`~infusion_app.ui.password_change_dialog.PasswordChangeDialog`): no workspace opens
+until the change is saved, and cancelling it leaves the person at the login.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app.logic.errors import ErrorKind, kind_of
-from infusion_app.ui.look import ERROR_STYLE, failure_text
+from infusion_app.ui.look import ERROR_STYLE, failure_text, problem_text
+from infusion_app.ui.password_change_dialog import Answer, PasswordChangeDialog
 from infusion_app.ui.tasks import Tasks
 
 if TYPE_CHECKING:  # the store loads after the window is shown (ui/app.py)
@@ -139,7 +144,39 @@ class LoginScreen(QWidget):
         self.password.clear()
         self.repeat.clear()
         self.error.clear()
+        if user.must_change_password:
+            changed = self._change_password(user)
+            if changed is None:
+                self.error.setText(
+                    self.tr("Your password must be changed before you can continue.")
+                )
+                self.password.setFocus()
+                return
+            user = changed
         self.logged_in.emit(user)
+
+    def _change_password(self, user: CurrentUser) -> CurrentUser | None:
+        """The forced change, in its dialog; the account free to act, or None (cancelled)."""
+        ctx = self.ctx
+        assert ctx is not None  # a login came back from it
+        from infusion_app.services import accounts
+
+        changed: list[CurrentUser] = []
+
+        def submit(old: str, new: str, answer: Answer) -> None:
+            def done(account: CurrentUser) -> None:
+                changed.append(account)
+                answer(None)
+
+            self.tasks.run(
+                lambda: accounts.change_own_password(ctx, user.username, old, new),
+                done,
+                lambda exc: answer(failure_text(exc)),
+            )
+
+        if not PasswordChangeDialog.ask(self, username=user.username, submit=submit):
+            return None
+        return changed[0] if changed else None
 
     def _failed(self, exc: Exception) -> None:
         self.checking = False
@@ -147,4 +184,5 @@ class LoginScreen(QWidget):
         self.password.clear()
         self.password.setFocus()
         shown = failure_text(exc)  # logs what support needs; a bug's text names the log file
-        self.error.setText(shown if kind_of(exc) is ErrorKind.BUG else str(exc))
+        # a refusal said as a message value (deactivated, locked) in the interface's language
+        self.error.setText(shown if kind_of(exc) is ErrorKind.BUG else problem_text(exc))

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # the store and the screens load after the window is shown (u
     from infusion_app.logic.protocol_files import Catalog
     from infusion_app.services.context import AppContext, CurrentUser
     from infusion_app.store.database import Health
+    from infusion_app.ui.accounts_page import AccountsPage
     from infusion_app.ui.bedside_screen import BedsideScreen
     from infusion_app.ui.monitor_page import MonitorPage
     from infusion_app.ui.patient_page import PatientPage
@@ -190,6 +191,7 @@ class MainWindow(QMainWindow):
         self.trial: TrialPage | None = None
         self.ward: WardBoardPage | None = None
         self.settings_page: SettingsPage | None = None
+        self.accounts: AccountsPage | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.login)
         # the station's alarms on every other tab and on the idle lock, so an alarm is never
@@ -297,6 +299,7 @@ class MainWindow(QMainWindow):
 
     def _open_workspace(self, user: CurrentUser, keep: str | None = None) -> None:
         """The role's screens only: what a role may not use is not built at all."""
+        from infusion_app.ui.accounts_page import AccountsPage
         from infusion_app.ui.bedside_screen import BedsideScreen
         from infusion_app.ui.monitor_page import MonitorPage
         from infusion_app.ui.patient_page import PatientPage
@@ -335,6 +338,10 @@ class MainWindow(QMainWindow):
             self.ward = WardBoardPage(ctx, self.tasks, self.preferences)
             self.ward.setObjectName("wardBoardPage")
             tabs.addTab(self.ward, self.tr("Ward"))
+        if role is Role.ADMIN:  # the administrator's own work (issue 17)
+            self.accounts = AccountsPage(ctx, self.tasks)
+            self.accounts.setObjectName("accountsPage")
+            tabs.addTab(self.accounts, self.tr("Accounts"))
         if role is not Role.ADMIN:  # the course of a patient, read-only
             self.course = PatientPage(ctx, self.tasks)
             self.course.setObjectName("coursePage")
@@ -411,7 +418,7 @@ class MainWindow(QMainWindow):
         self.workspace = None
         self.worklist = self.bedside = None
         self.pharmacy = self.monitor = self.settings_page = self.course = None
-        self.trial = self.ward = None
+        self.trial = self.ward = self.accounts = None
 
     def _set_user_everywhere(self, user: CurrentUser | None) -> None:
         pages = (
@@ -422,6 +429,7 @@ class MainWindow(QMainWindow):
             self.course,
             self.trial,
             self.ward,
+            self.accounts,
         )
         for page in pages:
             if page is not None:
@@ -446,6 +454,8 @@ class MainWindow(QMainWindow):
             self.ward.refresh()
         elif page is self.bedside and self.bedside is not None:
             self.bedside.reload()
+        elif page is self.accounts and self.accounts is not None:
+            self.accounts.refresh()
 
     def _land(self, infusion_id: int | None) -> None:
         if infusion_id is not None:

@@ -1409,6 +1409,11 @@
       <source>Checking…</source>
       <translation>正在核对…</translation>
     </message>
+    <message>
+      <location filename="../../infusion_app/ui/login_screen.py" line="151" />
+      <source>Your password must be changed before you can continue.</source>
+      <translation>您必须先更改密码才能继续。</translation>
+    </message>
   </context>
   <context>
     <name>Look</name>
@@ -1479,6 +1484,11 @@
       <location filename="../../infusion_app/ui/main_window.py" line="324" />
       <source>Ward</source>
       <translation>病区</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="324" />
+      <source>Accounts</source>
+      <translation>账户</translation>
     </message>
   </context>
   <context>
@@ -2708,6 +2718,233 @@
       <location filename="../../infusion_app/ui/ward_board_page.py" line="284" />
       <source>opens today</source>
       <translation>今日开放</translation>
+    </message>
+  </context>
+  <context>
+    <name>AccountsPage</name>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="47" />
+      <source>Accounts</source>
+      <translation>账户</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="53" />
+      <source>Role</source>
+      <translation>角色</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="54" />
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="61" />
+      <source>&amp;Add…</source>
+      <translation>添加(&amp;A)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="63" />
+      <source>Change &amp;role…</source>
+      <translation>更改角色(&amp;R)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="65" />
+      <source>Reset &amp;password…</source>
+      <translation>重置密码(&amp;P)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="67" />
+      <source>&amp;Lock</source>
+      <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="69" />
+      <source>&amp;Unlock</source>
+      <translation>解锁(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="71" />
+      <source>&amp;Deactivate…</source>
+      <translation>停用(&amp;D)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="175" />
+      <source>Add an account</source>
+      <translation>添加账户</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="177" />
+      <source>&amp;Username</source>
+      <translation>用户名(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="177" />
+      <source>letters, digits, . or _</source>
+      <translation>字母、数字、. 或 _</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="178" />
+      <source>&amp;Printed name</source>
+      <translation>签名人姓名(&amp;P)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="178" />
+      <source>as on signatures</source>
+      <translation>与签名上一致</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="179" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="211" />
+      <source>&amp;Role</source>
+      <translation>角色(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="180" />
+      <source>&amp;First password</source>
+      <translation>初始密码(&amp;F)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="181" />
+      <source>R&amp;epeat first password</source>
+      <translation>再次输入初始密码(&amp;E)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="183" />
+      <source>The user must change the first password at first login.</source>
+      <translation>用户首次登录时必须更改初始密码。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="198" />
+      <source>Added {0} ({1}): the first password must be changed at first login.</source>
+      <translation>已添加 {0}（{1}）：首次登录时须更改初始密码。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="210" />
+      <source>Change the role of {0}</source>
+      <translation>更改 {0} 的角色</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="218" />
+      <source>{0} is now {1}.</source>
+      <translation>{0} 现为 {1}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="228" />
+      <source>Reset the password of {0}</source>
+      <translation>重置 {0} 的密码</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="230" />
+      <source>&amp;New first password</source>
+      <translation>新的初始密码(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="231" />
+      <source>R&amp;epeat it</source>
+      <translation>再次输入(&amp;E)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="233" />
+      <source>The user must change it at next login. A lockout after failed attempts ends.</source>
+      <translation>用户下次登录时必须更改。因多次失败而导致的锁定随之解除。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="240" />
+      <source>Password of {0} reset: to be changed at next login.</source>
+      <translation>{0} 的密码已重置：下次登录时须更改。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="247" />
+      <source>Lock {0} until an administrator unlocks the account</source>
+      <translation>锁定 {0}，直至管理员解锁</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="252" />
+      <source>{0} is locked until unlocked.</source>
+      <translation>{0} 已锁定，直至解锁。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="258" />
+      <source>Unlock {0}</source>
+      <translation>解锁 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="262" />
+      <source>{0} is unlocked.</source>
+      <translation>{0} 已解锁。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="272" />
+      <source>Deactivate {0}</source>
+      <translation>停用 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="273" />
+      <source>&amp;Reason</source>
+      <translation>原因(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="273" />
+      <source>why, for the audit trail</source>
+      <translation>原因，记入审计追踪</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="275" />
+      <source>A deactivated account never logs in or signs again. It stays in the list and in the audit trail; it cannot be reactivated.</source>
+      <translation>停用的账户不能再登录或签名。它仍保留在列表和审计追踪中，且不能重新启用。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="284" />
+      <source>{0} is deactivated.</source>
+      <translation>{0} 已停用。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="295" />
+      <source>Password: the two entries differ. Nothing was saved.</source>
+      <translation>密码：两次输入不一致。未保存任何内容。</translation>
+    </message>
+  </context>
+  <context>
+    <name>PasswordChangeDialog</name>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="36" />
+      <source>Change your password</source>
+      <translation>更改您的密码</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="40" />
+      <source>The password of {0} was set by an administrator. Choose your own before you continue: nobody else may know it.</source>
+      <translation>{0} 的密码由管理员设置。继续之前请设置您自己的密码：不得让他人知道。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="49" />
+      <source>&amp;Current password</source>
+      <translation>当前密码(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="50" />
+      <source>&amp;New password</source>
+      <translation>新密码(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="51" />
+      <source>&amp;Repeat new password</source>
+      <translation>再次输入新密码(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="59" />
+      <source>Change password</source>
+      <translation>更改密码</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="83" />
+      <source>new password: the two entries differ</source>
+      <translation>新密码：两次输入不一致</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="88" />
+      <source>Checking and saving…</source>
+      <translation>正在检查并保存…</translation>
     </message>
   </context>
 </TS>

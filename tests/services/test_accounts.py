@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.security import SecurityPolicy, is_idle
-from infusion_app.services import accounts, products
+from infusion_app.services import accounts, audit, patients, products
 from infusion_app.services.context import AppContext, AuthenticationFailed, NotAuthorised
 from infusion_app.store.models import Event, Stream, User
 from tests.conftest import PASSWORD
@@ -184,9 +185,9 @@ def test_account_changes_are_audited(ctx, staff) -> None:
     digest = hashlib.sha256(stored_hash.encode()).hexdigest()
     assert (
         "user_password_reset",
-        {"password_digest": digest, "username": "monitor"},
+        {"must_change_password": True, "password_digest": digest, "username": "monitor"},
         "admin",
-    ) in events
+    ) in events  # an administrator's reset: the user must change it at next login
     created = [p["username"] for t, p, _ in events if t == "user_created"]
     assert created == ["admin", "nurse", "nurse2", "pharmacist", "monitor", "investigator"]
     with pytest.raises(InputError, match="cannot change their own role"):
@@ -198,3 +199,127 @@ def test_idle_lock_after_five_minutes(clock) -> None:
     last = clock.now
     assert not is_idle(last, clock.advance(minutes=4, seconds=59), policy)
     assert is_idle(last, clock.advance(seconds=1), policy)
+
+
+# --- accounts in the window (issue 17): forced change, own change, lock, deactivation ---
+
+
+def test_a_first_password_must_be_changed_before_the_account_acts(ctx, staff) -> None:
+    accounts.create_user(
+        ctx,
+        staff.admin,
+        "newbie",
+        "New Bie",
+        "pharmacist",
+        "first password",
+        must_change_password=True,
+    )
+    user = accounts.log_in(ctx, "newbie", "first password")  # succeeds: into the change only
+    assert user.must_change_password
+    with pytest.raises(NotAuthorised, match="must change its first password"):
+        products.register_product(ctx, user, coa_from_mapping(example_coa()))
+    with pytest.raises(accounts.AccountRefused, match="must differ from the current one"):
+        accounts.change_own_password(ctx, "newbie", "first password", "first password")
+    with pytest.raises(InputError, match="at least 8 characters"):
+        accounts.change_own_password(ctx, "newbie", "first password", "short")
+    with pytest.raises(AuthenticationFailed, match="wrong"):
+        accounts.change_own_password(ctx, "newbie", "not the first one", "my own password")
+    changed = accounts.change_own_password(ctx, "newbie", "first password", "my own password")
+    assert not changed.must_change_password
+    assert not accounts.log_in(ctx, "newbie", "my own password").must_change_password
+    with pytest.raises(InputError, match="no patient"):  # past the authorisation now
+        products.register_product(ctx, changed, coa_from_mapping(example_coa()))
+    with ctx.db.read() as session:
+        stored = session.scalar(select(User.password_hash).where(User.username == "newbie"))
+    events = [(t, p, u) for t, p, u in system_events(ctx) if p.get("username") == "newbie"]
+    assert [(t, u) for t, _, u in events] == [
+        ("user_created", "admin"),
+        ("login_succeeded", "newbie"),
+        ("login_failed", None),  # the wrong current password counts as a failed login
+        ("login_succeeded", "newbie"),
+        ("user_password_changed", "newbie"),
+        ("login_succeeded", "newbie"),
+    ]
+    assert events[0][1]["must_change_password"] is True
+    assert events[4][1] == {
+        "password_digest": hashlib.sha256(stored.encode()).hexdigest(),
+        "username": "newbie",
+    }
+    assert audit.verify_log(ctx).ok
+
+
+def test_a_reset_password_must_be_changed_and_an_admin_resets_no_own(ctx, staff) -> None:
+    accounts.reset_password(ctx, staff.admin, "nurse", "set by the admin")
+    assert accounts.log_in(ctx, "nurse", "set by the admin").must_change_password
+    with pytest.raises(NotAuthorised, match="must change"):
+        patients.record_weight(ctx, staff.nurse, "P001", "60", ctx.now())
+    accounts.change_own_password(ctx, "nurse", "set by the admin", PASSWORD)
+    with pytest.raises(accounts.AccountRefused, match="their own password as every user does"):
+        accounts.reset_password(ctx, staff.admin, "admin", "another password")
+    assert audit.verify_log(ctx).ok
+
+
+def test_an_administrators_lock_lasts_until_unlocked(ctx, staff, clock) -> None:
+    accounts.lock(ctx, staff.admin, "nurse")
+    clock.advance(days=30)  # not a lockout that runs out
+    with pytest.raises(AuthenticationFailed, match="locked by an administrator"):
+        accounts.log_in(ctx, "nurse", PASSWORD)
+    with pytest.raises(NotAuthorised, match="is locked"):
+        patients.record_weight(ctx, staff.nurse, "P001", "60", ctx.now())
+    with pytest.raises(accounts.AccountRefused, match="locked already"):
+        accounts.lock(ctx, staff.admin, "nurse")
+    with pytest.raises(accounts.AccountRefused, match="cannot lock their own"):
+        accounts.lock(ctx, staff.admin, "admin")
+    (row,) = [a for a in accounts.list_accounts(ctx) if a.username == "nurse"]
+    assert row.locked_by_admin and row.locked_until is None
+    accounts.unlock(ctx, staff.admin, "nurse")
+    assert accounts.log_in(ctx, "nurse", PASSWORD).username == "nurse"
+    nurse_events = [(t, p, u) for t, p, u in system_events(ctx) if p.get("username") == "nurse"]
+    assert [(t, p.get("why"), u) for t, p, u in nurse_events[1:]] == [
+        ("user_locked_by_admin", None, "admin"),
+        ("login_failed", "account locked", None),
+        ("user_unlocked", None, "admin"),
+        ("login_succeeded", None, "nurse"),
+    ]
+    assert audit.verify_log(ctx).ok
+
+
+def test_a_deactivated_account_never_logs_in_or_signs_and_stays_listed(ctx, staff) -> None:
+    with pytest.raises(InputError, match="reason"):
+        accounts.deactivate(ctx, staff.admin, "pharmacist", "  ")
+    accounts.deactivate(ctx, staff.admin, "pharmacist", "left the trial site")
+    with pytest.raises(AuthenticationFailed, match="is deactivated"):
+        accounts.log_in(ctx, "pharmacist", PASSWORD)
+    with pytest.raises(NotAuthorised, match="is deactivated"):  # nor signs (a release)
+        products.register_product(ctx, staff.pharmacist, coa_from_mapping(example_coa()))
+    for act in (
+        lambda: accounts.change_role(ctx, staff.admin, "pharmacist", "nurse"),
+        lambda: accounts.reset_password(ctx, staff.admin, "pharmacist", "a new password"),
+        lambda: accounts.unlock(ctx, staff.admin, "pharmacist"),
+        lambda: accounts.lock(ctx, staff.admin, "pharmacist"),
+    ):
+        with pytest.raises(accounts.AccountRefused, match="'pharmacist' is deactivated"):
+            act()
+    with pytest.raises(accounts.AccountRefused, match="deactivated already"):
+        accounts.deactivate(ctx, staff.admin, "pharmacist", "again")
+    with pytest.raises(accounts.AccountRefused, match="cannot deactivate their own"):
+        accounts.deactivate(ctx, staff.admin, "admin", "leaving")
+    (row,) = [a for a in accounts.list_accounts(ctx) if a.username == "pharmacist"]
+    assert row.deactivated_at == ctx.now()
+    assert (
+        "user_deactivated",
+        {"reason": "left the trial site", "username": "pharmacist"},
+        "admin",
+    ) in system_events(ctx)
+    assert audit.verify_log(ctx).ok
+
+
+def test_the_list_shows_a_running_lockout_only(ctx, staff, clock) -> None:
+    ctx.policy = SecurityPolicy(max_failed_logins=1, lockout_minutes=15)
+    with pytest.raises(AuthenticationFailed):
+        accounts.log_in(ctx, "monitor", "wrong")
+    (row,) = [a for a in accounts.list_accounts(ctx) if a.username == "monitor"]
+    assert row.locked_until == clock.now + timedelta(minutes=15)
+    clock.advance(minutes=15)
+    (row,) = [a for a in accounts.list_accounts(ctx) if a.username == "monitor"]
+    assert row.locked_until is None

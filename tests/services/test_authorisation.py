@@ -112,6 +112,14 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
         {"admin"},
         lambda ctx, who, staff, inf: accounts.unlock(ctx, who, "nurse2"),
     ),
+    "lock an account": (
+        {"admin"},
+        lambda ctx, who, staff, inf: accounts.lock(ctx, who, "nurse2"),
+    ),
+    "deactivate an account": (
+        {"admin"},
+        lambda ctx, who, staff, inf: accounts.deactivate(ctx, who, "nurse2", "left the ward"),
+    ),
     "register a patient": (
         {"nurse", "pharmacist", "investigator"},
         lambda ctx, who, staff, inf: patients.register_patient(
@@ -574,6 +582,8 @@ COVERED = {
     "change_role",
     "reset_password",
     "unlock",
+    "lock",
+    "deactivate",
     "register_patient",
     "record_weight",
     "register_product",

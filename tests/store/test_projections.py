@@ -155,6 +155,41 @@ def test_a_reset_failure_count_and_a_new_printed_name_are_noticed(ctx, staff):
     assert problems(ctx) == ("users: nurse's printed name, failed logins differ from the log",)
 
 
+@pytest.mark.parametrize(
+    ("before", "statement", "column"),
+    [
+        # a forced change waved through: the administrator would still know the password
+        ("reset", "UPDATE users SET must_change_password = false", "forced password change"),
+        # an administrator's lock lifted without an unlock
+        ("lock", "UPDATE users SET locked_by_admin = false", "administrator's lock"),
+        # a deactivated account brought back behind the app's back
+        ("deactivate", "UPDATE users SET deactivated_at = NULL", "deactivation"),
+    ],
+)
+def test_a_hand_edited_account_administration_column_is_caught(
+    ctx, staff, before, statement, column
+):
+    """Issue 17's columns are projections like the others: verify-log names the column and
+    the login that would have relied on the row is refused and recorded."""
+    if before == "reset":
+        accounts.reset_password(ctx, staff.admin, "nurse", "set by the admin")
+    elif before == "lock":
+        accounts.lock(ctx, staff.admin, "nurse")
+    else:
+        accounts.deactivate(ctx, staff.admin, "nurse", "left the ward")
+    assert problems(ctx) == ()
+    tamper(ctx, f"{statement} WHERE username = 'nurse'")
+    assert problems(ctx) == (f"users: nurse's {column} differs from the log",)
+    password = "set by the admin" if before == "reset" else PASSWORD
+    refused(
+        ctx,
+        lambda: accounts.log_in(ctx, "nurse", password),
+        f"record integrity: user nurse's {column} differs from the log; nothing done",
+        "user nurse",
+        [column],
+    )
+
+
 def test_a_released_status_without_a_release_event_is_no_release(ctx, staff, registered):
     unreleased = infusions.create_infusion(ctx, staff.nurse, "P001", registered, 1)
     tamper(ctx, "UPDATE products SET status = 'released'")
@@ -340,14 +375,15 @@ def test_an_old_log_still_verifies_after_the_upgrade(tmp_path, clock):
     records each account's digest and counters once; then the log verifies, and an edit
     made after the upgrade is caught."""
     from alembic import command
+    from sqlalchemy import column, insert, table
     from sqlalchemy.orm import Session
 
     from infusion_app.logic.event_types import EventType
     from infusion_app.store.database import Database, sqlite_url
     from infusion_app.store.eventlog import append_event
     from infusion_app.store.migrate import alembic_config, schema_state
-    from infusion_app.store.models import User
     from infusion_app.store.opening import open_database
+    from infusion_app.store.types import UTCDateTime
     from tests.conftest import FAST_HASHER
 
     path = tmp_path / "old.sqlite3"
@@ -357,16 +393,22 @@ def test_an_old_log_still_verifies_after_the_upgrade(tmp_path, clock):
         config.attributes["connection"] = connection
         command.upgrade(config, "0002")
         session = Session(bind=connection)
-        nurse = User(
-            username="nwang",
-            printed_name="Ning Wang",
-            role="nurse",
-            password_hash=FAST_HASHER.hash(PASSWORD),
-            failed_logins=0,
-            created_at=clock(),
+        # the columns of that schema only (the model has gained some since)
+        old_users = table(
+            "users", *(column(n) for n in ("username", "printed_name", "role",
+                                           "password_hash", "failed_logins")),
+            column("created_at", UTCDateTime()),
+        )  # fmt: skip
+        session.execute(
+            insert(old_users).values(
+                username="nwang",
+                printed_name="Ning Wang",
+                role="nurse",
+                password_hash=FAST_HASHER.hash(PASSWORD),
+                failed_logins=0,
+                created_at=clock(),
+            )
         )
-        session.add(nurse)
-        session.flush()
         for type_, payload in (
             (EventType.USER_CREATED, {"username": "nwang", "printed_name": "Ning Wang",
                                       "role": "nurse"}),

@@ -108,6 +108,76 @@ def test_older_schema_is_backed_up_then_upgraded(tmp_path: Path, clock) -> None:
     db.dispose()
 
 
+def test_accounts_of_schema_0004_upgrade_to_the_administration_columns(tmp_path: Path, clock):
+    """Migration 0005 (issue 17) on a database with accounts and their log: a backup first,
+    then the three new columns at the values the log implies (no forced change, no
+    administrator's lock, active), so verify-log passes without a new event, and the new
+    acts work on the upgraded accounts."""
+    from infusion_app.services import audit
+
+    path = tmp_path / "ward.sqlite3"
+    old = Database(sqlite_url(path))
+    config = alembic_config()
+    with old.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+    old.dispose()
+    with sqlite3.connect(path) as connection:  # the accounts the 0004 code wrote, as SQL
+        connection.execute(
+            "INSERT INTO users (username, printed_name, role, password_hash, failed_logins, "
+            "created_at) VALUES ('admin', 'Ada Admin', 'admin', ?, 0, "
+            "'2026-11-21 08:00:00.000000')",
+            (FAST_HASHER.hash(PASSWORD),),
+        )
+    # the log of that account, written with the code of the day's event shape
+    from infusion_app.logic.event_types import EventType
+    from infusion_app.logic.projections import password_digest
+    from infusion_app.store.eventlog import append_event
+
+    with sqlite3.connect(path) as connection:
+        stored_hash = connection.execute("SELECT password_hash FROM users").fetchone()[0]
+    with old.engine.begin() as connection:
+        from sqlalchemy.orm import Session
+
+        append_event(
+            Session(bind=connection),
+            "system",
+            EventType.USER_CREATED,
+            {"username": "admin", "printed_name": "Ada Admin", "role": "admin",
+             "password_digest": password_digest(stored_hash)},
+            user=None,
+            station="old",
+            recorded_at=clock(),
+        )  # fmt: skip
+    old.dispose()
+    ctx = AppContext(
+        db=open_database(sqlite_url(path), clock()), station="s", clock=clock, hasher=FAST_HASHER
+    )
+    try:
+        assert schema_state(ctx.db).current == HEAD
+        backups = list((tmp_path / "backups").glob("ward-schema0004-*.sqlite3"))
+        assert len(backups) == 1
+        with sqlite3.connect(backups[0]) as copy:
+            columns = {row[1] for row in copy.execute("PRAGMA table_info(users)")}
+        assert "must_change_password" not in columns  # the copy is the old schema
+        with sqlite3.connect(path) as connection:
+            assert connection.execute(
+                "SELECT must_change_password, locked_by_admin, deactivated_at FROM users"
+            ).fetchall() == [(0, 0, None)]
+        report = audit.verify_log(ctx)
+        assert report.ok, report.problems
+        admin = accounts.log_in(ctx, "admin", PASSWORD)
+        assert not admin.must_change_password
+        accounts.create_user(
+            ctx, admin, "nurse", "Nora Nurse", "nurse", PASSWORD, must_change_password=True
+        )
+        accounts.lock(ctx, admin, "nurse")
+        accounts.deactivate(ctx, admin, "nurse", "test account")
+        assert audit.verify_log(ctx).ok
+    finally:
+        ctx.db.dispose()
+
+
 def test_database_newer_than_the_code_is_refused(tmp_path: Path, clock) -> None:
     path = tmp_path / "new.sqlite3"
     open_database(sqlite_url(path), clock()).dispose()
@@ -151,6 +221,8 @@ def test_postgres_existing_schema_needs_an_explicit_upgrade(fresh_postgres, cloc
             connection.execute(text("DROP FUNCTION infusion_notify_change()"))
             connection.execute(text("DROP FUNCTION infusion_reject_change()"))
             connection.execute(text("DROP FUNCTION infusion_move_head()"))
+            for column in ("must_change_password", "locked_by_admin", "deactivated_at"):  # 0005
+                connection.execute(text(f"ALTER TABLE users DROP COLUMN {column}"))
             connection.execute(text("DELETE FROM streams"))
         with pytest.raises(StoreError, match="run `infusion-app db upgrade` once"):
             upgrade(db, clock())
