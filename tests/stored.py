@@ -1,6 +1,7 @@
 """What the tests write and read beside the app's own actions (issue 13 §7: these were
 service functions that nothing but the tests called).
 
+``list_users`` gives every account as a logged-in user (what a scripted station acts as),
 ``add_note`` appends a plain event to an infusion through one service-style transaction (the
 store tests need a cheap, always-allowed write), ``sign_infusion_event`` signs any earlier
 entry, ``stored_events`` reads the rows exactly as stored (payload text and hash included),
@@ -143,3 +144,12 @@ def product_status(ctx: AppContext, product_id: str) -> str:
     """The status the pharmacy's list shows for ``product_id``."""
     (status,) = [r.status for r in views.list_products(ctx) if r.product_id == product_id]
     return status
+
+
+def list_users(ctx: AppContext) -> list[CurrentUser]:
+    """Every account as a current user, by username (the Accounts tab reads list_accounts)."""
+    from infusion_app.services.accounts import as_current
+    from infusion_app.store.models import User
+
+    with ctx.db.read() as session:
+        return [as_current(u) for u in session.scalars(select(User).order_by(User.username))]

@@ -351,11 +351,6 @@ def as_current(user: User) -> CurrentUser:
     )
 
 
-def list_users(ctx: AppContext) -> list[CurrentUser]:
-    with ctx.db.read() as session:
-        return [as_current(u) for u in session.scalars(select(User).order_by(User.username))]
-
-
 def list_accounts(ctx: AppContext) -> list[AccountRow]:
     """Every account with its state now (a lockout that has run out is no longer shown),
     deactivated ones included: they stay for the audit trail."""

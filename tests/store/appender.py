@@ -11,11 +11,10 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from infusion_app.services import accounts
 from infusion_app.services.context import AppContext
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER
-from tests.stored import add_note
+from tests.stored import add_note, list_users
 
 
 def note_from_another_process(url: str, infusion_id: int, station: str) -> None:
@@ -34,7 +33,7 @@ def note_from_another_process(url: str, infusion_id: int, station: str) -> None:
 def main(url: str, infusion_id: int, count: int, station: str) -> None:
     db = open_database(url, datetime.now(UTC), migrate=False)
     ctx = AppContext(db=db, station=station, hasher=FAST_HASHER)
-    nurse = next(u for u in accounts.list_users(ctx) if u.username == "nurse")
+    nurse = next(u for u in list_users(ctx) if u.username == "nurse")
     print("ready", flush=True)
     for number in range(count):
         seq = add_note(ctx, nurse, infusion_id, f"{station} note {number}")

@@ -22,13 +22,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QWidget
 
-from infusion_app.services import accounts
 from infusion_app.services.context import AppContext
 from infusion_app.store.errors import StoreError
 from infusion_app.store.opening import open_database
 from infusion_app.ui.file_chooser import FileChooser
 from tests.conftest import FAST_HASHER
-from tests.stored import add_note
+from tests.stored import add_note, list_users
 
 
 def wait(signal: object, seconds: float) -> None:
@@ -65,7 +64,7 @@ def main(url: str, infusion_id: int) -> None:
     window = QWidget()
     db = open_database(url, datetime.now(UTC), migrate=False)
     ctx = AppContext(db=db, station="dialog", hasher=FAST_HASHER)
-    nurse = next(u for u in accounts.list_users(ctx) if u.username == "nurse")
+    nurse = next(u for u in list_users(ctx) if u.username == "nurse")
     print("ready", flush=True)
     for line in sys.stdin:
         command, _, argument = line.strip().partition(" ")

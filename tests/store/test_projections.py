@@ -26,7 +26,7 @@ from tests.conftest import PASSWORD
 from tests.samples import example_coa
 from tests.services.bedside_steps import prepare, run_to_fast_phase
 from tests.store.tampering import tamper
-from tests.stored import add_note, sign_infusion_event
+from tests.stored import add_note, list_users, sign_infusion_event
 
 
 def events_total(ctx: AppContext) -> int:
@@ -104,7 +104,7 @@ def test_a_nurse_made_admin_cannot_create_an_admin(ctx, staff):
         "user nurse2",
         ["role"],
     )
-    assert "eve" not in [u.username for u in accounts.list_users(ctx)]
+    assert "eve" not in [u.username for u in list_users(ctx)]
 
 
 def test_a_replaced_password_hash_cannot_sign(ctx, staff, infusion_id):

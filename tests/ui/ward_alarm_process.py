@@ -8,11 +8,12 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from infusion_app.services import accounts, bedside
+from infusion_app.services import bedside
 from infusion_app.services.context import AppContext
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER
 from tests.logic.infusion_log import NORMAL_VITALS
+from tests.stored import list_users
 
 
 def alarm_from_another_process(url: str, infusion_id: int, station: str, at: datetime) -> None:
@@ -38,7 +39,7 @@ def main(url: str, infusion_id: int, station: str, at: str) -> None:
     moment = datetime.fromisoformat(at)
     db = open_database(url, moment, migrate=False)
     ctx = AppContext(db=db, station=station, clock=lambda: moment, hasher=FAST_HASHER)
-    nurse = next(u for u in accounts.list_users(ctx) if u.username == "nurse2")
+    nurse = next(u for u in list_users(ctx) if u.username == "nurse2")
     bedside.record_vitals(ctx, nurse, infusion_id, {**NORMAL_VITALS, "systolic_mmhg": 80})
     db.dispose()
 
