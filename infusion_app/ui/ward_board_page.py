@@ -42,12 +42,12 @@ from PySide6.QtWidgets import (
 
 from infusion_app.logic.alarm_board import BoardAlarm
 from infusion_app.logic.alarms import Priority
-from infusion_app.logic.countdown import countdown_to, format_remaining
-from infusion_app.logic.course import CalendarStatus
+from infusion_app.logic.countdown import countdown_to
 from infusion_app.logic.infusion_state import Step
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.site_day import CalendarRow, SaeReportRow
 from infusion_app.services.ward_board import BoardRow, WardBoard, ward_board
+from infusion_app.ui.day_rows import day_row_cells
 from infusion_app.ui.look import failure_text, local_time, read_only_table, say
 from infusion_app.ui.preferences import Preferences
 from infusion_app.ui.rows_table import RowsTable, Tint
@@ -233,7 +233,7 @@ class WardBoardPage(QWidget):
         days: list[CalendarRow | SaeReportRow] = [*board.sae_reports, *board.calendar]
         # the reports first: high priority, as on the worklist
         self.day_table.set_rows(
-            [self._day_texts(row, now) for row in days],
+            [day_row_cells(row, now) for row in days],
             [{4: OVERDUE_TINT} if row.overdue else {} for row in days],
         )
         self.updated.setText(self.tr("Read at {0}").format(local_time(board.now, with_date=True)))
@@ -258,37 +258,6 @@ class WardBoardPage(QWidget):
             alarms_text(row.alarms),
             where,
         ]
-
-    def _day_texts(self, row: CalendarRow | SaeReportRow, now: datetime) -> list[str]:
-        if isinstance(row, SaeReportRow):
-            where = (
-                self.tr("infusion {0}").format(row.infusion_number)
-                if row.infusion_number is not None
-                else self.tr("the patient")
-            )
-            what = self.tr("SAE report #{0}: {1}, grade {2} ({3})").format(
-                row.adverse_event_seq, row.term, row.grade, where
-            )
-            when = self.tr("by {0}").format(local_time(row.due_at, with_date=True))
-            left = (row.due_at - now).total_seconds()
-            status = (
-                self.tr("overdue")
-                if row.overdue or left <= 0
-                else self.tr("due in {0}").format(format_remaining(left))
-            )
-            return [row.trial_id, row.initials, what, when, status]
-        if row.opens is None or row.closes is None:
-            when = self.tr("before the first infusion")
-        else:
-            when = self.tr("{0} to {1}").format(
-                local_time(row.opens, with_date=True), local_time(row.closes, with_date=True)
-            )
-        status = {
-            CalendarStatus.DUE: self.tr("due"),
-            CalendarStatus.UPCOMING: self.tr("opens today"),
-            CalendarStatus.MISSED: self.tr("overdue"),
-        }.get(row.status, row.status.value)
-        return [row.trial_id, row.initials, shown(row.label), when, status]
 
     # --- large text -------------------------------------------------------------------------
 

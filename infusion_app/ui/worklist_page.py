@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app.logic.advisories import Advisory
-from infusion_app.logic.countdown import Countdown, format_remaining
-from infusion_app.logic.course import CalendarStatus
+from infusion_app.logic.countdown import Countdown
 from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.identity import looks_like_wristband, parse_wristband
@@ -32,6 +31,7 @@ from infusion_app.services import calendar_acts, infusions, patients, products, 
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.site_day import CalendarRow, SaeReportRow, SiteDay, site_day
 from infusion_app.ui.calendar_dialog import CalendarItemDialog, entry_from
+from infusion_app.ui.day_rows import day_row_cells
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import (
     HEADING_STYLE,
@@ -187,43 +187,12 @@ class WorklistPage(QWidget):
         self._show(list(day.infusions))
         self.day_rows = [*day.sae_reports, *day.calendar]  # the reports first: high priority
         self.day_table.set_rows(
-            [self._day_texts(row, day) for row in self.day_rows],
+            [day_row_cells(row, day.now) for row in self.day_rows],
             [{4: Tint(foreground="#b00020")} if row.overdue else {} for row in self.day_rows],
         )
         if self.day_rows and not self.day_table.has_selection():
             self.day_table.selectRow(0)
         self._enable_record()
-
-    def _day_texts(self, row: CalendarRow | SaeReportRow, day: SiteDay) -> list[str]:
-        if isinstance(row, SaeReportRow):
-            where = (
-                self.tr("infusion {0}").format(row.infusion_number)
-                if row.infusion_number is not None
-                else self.tr("the patient")
-            )
-            what = self.tr("SAE report #{0}: {1}, grade {2} ({3})").format(
-                row.adverse_event_seq, row.term, row.grade, where
-            )
-            left = (row.due_at - day.now).total_seconds()
-            when = self.tr("by {0}").format(local_time(row.due_at, with_date=True))
-            status = (
-                self.tr("overdue")
-                if row.overdue
-                else self.tr("due in {0}").format(format_remaining(left))
-            )
-            return [row.trial_id, row.initials, what, when, status]
-        if row.opens is None or row.closes is None:
-            when = self.tr("before the first infusion")
-        else:
-            when = self.tr("{0} to {1}").format(
-                local_time(row.opens, with_date=True), local_time(row.closes, with_date=True)
-            )
-        status = {
-            CalendarStatus.DUE: self.tr("due"),
-            CalendarStatus.UPCOMING: self.tr("opens today"),
-            CalendarStatus.MISSED: self.tr("overdue"),
-        }.get(row.status, row.status.value)
-        return [row.trial_id, row.initials, shown(row.label), when, status]
 
     def _selected_day_row(self) -> CalendarRow | SaeReportRow | None:
         index = self.day_table.currentRow()
