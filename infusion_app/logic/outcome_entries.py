@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.events import (
@@ -104,10 +104,14 @@ def check_new_tests(entries: OutcomeEntries, tests: Iterable[LabTest]) -> None:
         known.add(test.drawn_at)
 
 
-def check_not_after_death(entries: OutcomeEntries, field: str, moment: date | datetime) -> None:
+def check_not_after_death(
+    entries: OutcomeEntries, field: str, moment: date | datetime, zone: tzinfo
+) -> None:
+    """Nothing dated after the death; a time is compared by its local day in ``zone`` (the
+    protocol's, where the death's date was written)."""
     if entries.death is None:
         return
-    day = moment.date() if isinstance(moment, datetime) else moment
+    day = moment.astimezone(zone).date() if isinstance(moment, datetime) else moment
     if day > entries.death:
         raise InputError(field, f"{day.isoformat()} is after the death recorded on {entries.death}")
 

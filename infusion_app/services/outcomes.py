@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -100,7 +100,7 @@ def record_lab(
             checked.get(Lineage.LYM),
         )
         check_new_tests(entries, [test])
-        check_not_after_death(entries, "drawn_at", when)
+        check_not_after_death(entries, "drawn_at", when, course.protocol.zone)
         return _append(ctx, session, user, course, _lab_event(test, None), now)
 
     return _care_act(ctx, actor, trial_id, act)
@@ -121,7 +121,7 @@ def import_labs(
         now = ctx.now()
         for test in tests:
             _moment(f"{source}: time", test.drawn_at, now)
-            check_not_after_death(entries, f"{source}: time", test.drawn_at)
+            check_not_after_death(entries, f"{source}: time", test.drawn_at, course.protocol.zone)
         check_new_tests(entries, tests)
         for test in tests:
             _append(ctx, session, user, course, _lab_event(test, source), now)
@@ -147,7 +147,7 @@ def record_transfusion(
     def act(session: Session, user: User, course: LoadedCourse, entries: OutcomeEntries) -> int:
         now = ctx.now()
         when = _moment("given_at", given_at, now)
-        check_not_after_death(entries, "given_at", when)
+        check_not_after_death(entries, "given_at", when, course.protocol.zone)
         model = TransfusionGiven(given_at=when, kind=chosen.value, units=units)
         return _append(ctx, session, user, course, model, now)
 
@@ -160,7 +160,7 @@ def record_last_contact(ctx: AppContext, actor: CurrentUser, trial_id: str, *, o
     def act(session: Session, user: User, course: LoadedCourse, entries: OutcomeEntries) -> int:
         now = ctx.now()
         _outcome_date(course, "at", on, now)
-        check_not_after_death(entries, "at", on)
+        check_not_after_death(entries, "at", on, course.protocol.zone)
         return _append(ctx, session, user, course, LastContactRecorded(on=on), now)
 
     return _care_act(ctx, actor, trial_id, act)
@@ -182,11 +182,9 @@ def record_tumour_assessment(
         course, entries = _open(ctx, session, trial_id)
         rule = course.protocol.outcomes.tumour_response if course.protocol.outcomes else None
         if rule is None:
-            raise InputError(
-                "response", f"{course.protocol.label} records no tumour response"
-            )
+            raise InputError("response", f"{course.protocol.label} records no tumour response")
         _outcome_date(course, "at", assessed_on, now)
-        check_not_after_death(entries, "at", assessed_on)
+        check_not_after_death(entries, "at", assessed_on, course.protocol.zone)
         model = TumourAssessed(
             assessed_on=assessed_on, response=chosen.value, criteria=rule.criteria.value
         )
@@ -204,7 +202,7 @@ def record_progression(
         course, entries = _open(ctx, session, trial_id)
         check_once(entries, "progression")
         _outcome_date(course, "at", on, now)
-        check_not_after_death(entries, "at", on)
+        check_not_after_death(entries, "at", on, course.protocol.zone)
         return _signed(ctx, session, user, course, ProgressionRecorded(on=on), now)
 
     return signed_act(ctx, actor, Action.RECORD_OUTCOME, password, act)
@@ -224,7 +222,7 @@ def record_death(
         later = [
             day
             for day in (
-                *(t.drawn_at.date() for _, t, _ in entries.labs),
+                *(local_date(t.drawn_at, course.protocol.zone) for _, t, _ in entries.labs),
                 *(a.on for a in entries.assessments),
                 entries.progression,
                 entries.last_contact,
@@ -313,7 +311,11 @@ def outcomes_of(course: LoadedCourse, at: datetime) -> PatientOutcomes:
             else None
         ),
         os=(
-            os_time(first_day, death=entries.death, last_contact=_last_known_alive(entries))
+            os_time(
+                first_day,
+                death=entries.death,
+                last_contact=_last_known_alive(entries, protocol.zone),
+            )
             if first_day is not None
             else None
         ),
@@ -388,12 +390,12 @@ def _grades(test: LabTest, lln: Lln) -> dict[Lineage, int]:
     }
 
 
-def _last_known_alive(entries: OutcomeEntries) -> date | None:
+def _last_known_alive(entries: OutcomeEntries, zone: tzinfo) -> date | None:
     """The last contact, or a later assessment or count (the patient was seen then)."""
     seen = [
         entries.last_contact,
         *(a.on for a in entries.assessments),
-        *(t.drawn_at.date() for _, t, _ in entries.labs),
+        *(local_date(t.drawn_at, zone) for _, t, _ in entries.labs),
     ]
     return max((d for d in seen if d is not None), default=None)
 

@@ -212,3 +212,19 @@ def test_the_cytopenia_trial_records_no_tumour_response(ctx, staff, clock) -> No
             assessed_on=date(2026, 11, 21),
             password=PASSWORD,
         )
+
+
+def test_after_the_death_is_counted_in_the_sites_local_days(ctx, staff, clock) -> None:
+    """Death on 2026-11-25 (Asia/Shanghai, UTC+8). A count drawn at 23:30 local that day
+    (15:30 UTC) is before the end of it and is kept; one at 00:30 local on the 26th is 16:30
+    UTC on the 25th: by its UTC date it would pass, by the site's day it is after the death."""
+    enrolled(ctx, staff, "P001", CART, "A")
+    clock.now = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+    outcomes.record_death(
+        ctx, staff.investigator, "P001", on=date(2026, 11, 25), cause="sepsis", password=PASSWORD
+    )
+    same_day = datetime(2026, 11, 25, 15, 30, tzinfo=UTC)
+    outcomes.record_lab(ctx, staff.nurse, "P001", counts("90", "1.0", "40"), drawn_at=same_day)
+    next_day = datetime(2026, 11, 25, 16, 30, tzinfo=UTC)
+    with pytest.raises(InputError, match="drawn_at: 2026-11-26 is after the death"):
+        outcomes.record_lab(ctx, staff.nurse, "P001", counts("91", "1.0", "40"), drawn_at=next_day)
