@@ -27,13 +27,13 @@ from infusion_app.logic.errors import InputError
 from infusion_app.logic.identity import parse_count
 from infusion_app.logic.roles import Action, may
 from infusion_app.services import course_acts
-from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
+from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.dlt_review import review_dlt
 from infusion_app.services.patient_view import AdverseEventRow, PatientView
 from infusion_app.services.trial import TrialRefused
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import failure_text, touch_sized
-from infusion_app.ui.signature_dialog import SignatureDialog
+from infusion_app.ui.signature_dialog import SignatureDialog, sign_and_save
 from infusion_app.ui.tasks import Tasks
 from infusion_app.ui.translations import shown
 
@@ -468,26 +468,20 @@ class InvestigatorActs(QWidget):
         user = self.user
         refused_by_rule: list[str] = []
 
-        def submit(password: str, answer: Callable[[str | None], None]) -> None:
-            def signed(_result: object) -> None:
-                answer(None)
-                self.done.emit(done)
+        def refused(exc: Exception, text: str) -> None:
+            if on_rule_refusal is not None and isinstance(exc, TrialRefused):
+                refused_by_rule.append(text)
+            self.refused.emit(text)
 
-            def refused(exc: Exception) -> None:
-                text = failure_text(exc)
-                answer(text if isinstance(exc, AuthenticationFailed) else None)
-                if on_rule_refusal is not None and isinstance(exc, TrialRefused):
-                    refused_by_rule.append(text)
-                self.refused.emit(text)
-
-            self.tasks.run(lambda: act(user, password), signed, refused)
-
-        SignatureDialog.ask(
+        sign_and_save(
             self,
+            self.tasks,
             what=what,
             meaning=meaning,
             printed_name=signer or user.printed_name,
-            submit=submit,
+            act=lambda password: act(user, password),
+            signed=lambda: self.done.emit(done),
+            refused=refused,
         )
         if refused_by_rule and on_rule_refusal is not None:
             on_rule_refusal(refused_by_rule[0])

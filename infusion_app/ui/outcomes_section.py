@@ -29,13 +29,13 @@ from infusion_app.logic.identity import parse_count
 from infusion_app.logic.labs import MAX_UNITS, Lineage
 from infusion_app.logic.roles import Action, may
 from infusion_app.services import outcomes
-from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
+from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.patient_view import PatientView
 from infusion_app.ui.file_chooser import choose_file_to_open
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import failure_text, read_only_table, touch_sized
 from infusion_app.ui.rows_table import Tint
-from infusion_app.ui.signature_dialog import SignatureDialog
+from infusion_app.ui.signature_dialog import sign_and_save
 from infusion_app.ui.tasks import Tasks
 
 MAX_LABS_FILE = 1_000_000
@@ -387,23 +387,13 @@ class OutcomesSection(QWidget):
         user = self.user
         if user is None:
             return
-
-        def submit(password: str, answer: Callable[[str | None], None]) -> None:
-            def signed(_result: object) -> None:
-                answer(None)
-                self.acted.emit(done, False)
-
-            def refused(exc: Exception) -> None:
-                text = failure_text(exc)
-                answer(text if isinstance(exc, AuthenticationFailed) else None)
-                self.acted.emit(text, True)
-
-            self.tasks.run(lambda: act(password), signed, refused)
-
-        SignatureDialog.ask(
+        sign_and_save(
             self,
+            self.tasks,
             what=what,
             meaning=self.tr("assessed"),
             printed_name=user.printed_name,
-            submit=submit,
+            act=act,
+            signed=lambda: self.acted.emit(done, False),
+            refused=lambda _exc, text: self.acted.emit(text, True),
         )

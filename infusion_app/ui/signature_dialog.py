@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infusion_app.ui.look import ERROR_STYLE, give_focus_back, touch_sized
+from infusion_app.services.context import AuthenticationFailed
+from infusion_app.ui.look import ERROR_STYLE, failure_text, give_focus_back, touch_sized
+from infusion_app.ui.tasks import Tasks
 
 # ``answer(None)``: done, close (success, or a refusal the screen shows); ``answer(text)``:
 # the password was not accepted, stay open and show ``text``.
@@ -138,3 +140,35 @@ class SignatureDialog(QDialog):
         dialog.deleteLater()
         give_focus_back(parent)
         return password if signed else None
+
+
+def sign_and_save(
+    parent: QWidget,
+    tasks: Tasks,
+    *,
+    what: str,
+    meaning: str,
+    printed_name: str,
+    act: Callable[[str], object],
+    signed: Callable[[], None],
+    refused: Callable[[Exception, str], None],
+) -> None:
+    """Ask for the signature and save ``act(password)`` off the UI thread from the open
+    dialog: a wrong password keeps it open and says so; any other refusal closes it. The
+    screen hears the outcome through ``signed`` or ``refused`` (the error and its one line)."""
+
+    def submit(password: str, answer: Answer) -> None:
+        def done(_result: object) -> None:
+            answer(None)
+            signed()
+
+        def failed(exc: Exception) -> None:
+            text = failure_text(exc)
+            answer(text if isinstance(exc, AuthenticationFailed) else None)
+            refused(exc, text)
+
+        tasks.run(lambda: act(password), done, failed)
+
+    SignatureDialog.ask(
+        parent, what=what, meaning=meaning, printed_name=printed_name, submit=submit
+    )

@@ -35,7 +35,7 @@ from infusion_app.logic.dose_finding import SELECT, DltStatus, Phase, decision_r
 from infusion_app.logic.roles import Action, may
 from infusion_app.logic.trial_summary import ALL_LEVELS, rate_message, summary_lines
 from infusion_app.services import trial_records
-from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
+from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.dlt_review import review_dlt
 from infusion_app.services.records import Document
 from infusion_app.services.trial import (
@@ -57,7 +57,7 @@ from infusion_app.ui.look import (
 from infusion_app.ui.outputs import put_out
 from infusion_app.ui.record_preview import RecordPreview
 from infusion_app.ui.rows_table import ROW, Tint
-from infusion_app.ui.signature_dialog import SignatureDialog
+from infusion_app.ui.signature_dialog import sign_and_save
 from infusion_app.ui.tasks import Tasks
 from infusion_app.ui.translations import current_language, shown
 
@@ -697,34 +697,26 @@ class TrialPage(QWidget):
         )
 
     def _sign(self, what: str, act: Callable[[CurrentUser, str], object], done: str) -> None:
-        """Saved from the open signature dialog: a wrong password keeps it open and says so;
-        any other refusal closes it and the page shows the one line."""
+        """Saved from the open signature dialog (signature_dialog.sign_and_save); the page
+        says the outcome in one line and reads the trial again either way."""
         user = self.user
         if user is None:
             return
 
-        def submit(password: str, answer: Callable[[str | None], None]) -> None:
-            def signed(_result: object) -> None:
-                answer(None)
-                say(self.message, done, ok=True)
-                self.acted.emit(done)
-                self.refresh()
+        def said(text: str, *, ok: bool) -> None:
+            say(self.message, text, ok=ok, error=not ok)
+            self.acted.emit(text)
+            self.refresh()
 
-            def refused(exc: Exception) -> None:
-                text = failure_text(exc)
-                answer(text if isinstance(exc, AuthenticationFailed) else None)
-                say(self.message, text, error=True)
-                self.acted.emit(text)
-                self.refresh()
-
-            self.tasks.run(lambda: act(user, password), signed, refused)
-
-        SignatureDialog.ask(
+        sign_and_save(
             self,
+            self.tasks,
             what=what,
             meaning=self.tr("reviewed"),
             printed_name=user.printed_name,
-            submit=submit,
+            act=lambda password: act(user, password),
+            signed=lambda: said(done, ok=True),
+            refused=lambda _exc, text: said(text, ok=False),
         )
 
 
