@@ -45,7 +45,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QRect, Qt
-from PySide6.QtGui import QColor, QFontDatabase, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
 
 from infusion_app.logic.alarms import Priority
@@ -56,6 +56,7 @@ from infusion_app.services import bedside, course_acts, outcomes, patient_aes, p
 from infusion_app.services.context import AppContext
 from infusion_app.store.database import sqlite_url
 from infusion_app.store.opening import open_database
+from infusion_app.ui.app import BEDSIDE_POINT_SIZE
 from infusion_app.ui.confirm_dialog import ConfirmDialog
 from infusion_app.ui.form_dialog import FormDialog
 from infusion_app.ui.main_window import MainWindow
@@ -117,6 +118,19 @@ def ui_ctx(tmp_path: Path, clock: FakeClock, dose_finding_rules: Path) -> Iterat
 def english_afterwards(qapp: Any) -> Iterator[None]:
     yield
     Translations().use("en")
+
+
+@pytest.fixture(autouse=True)
+def station_font(qapp: QApplication) -> Iterator[None]:
+    """The font the app sets for the station (ui/app.py, 13 pt), not Qt's default (9 pt) that
+    pytest-qt's application has: pictures taken with the default showed a roomier screen
+    than the station has (its texts a third smaller)."""
+    before = QFont(qapp.font())
+    font = QFont(before)
+    font.setPointSize(BEDSIDE_POINT_SIZE)
+    qapp.setFont(font)
+    yield
+    qapp.setFont(before)
 
 
 @pytest.fixture(autouse=True)
