@@ -121,6 +121,17 @@ def english_afterwards(qapp: Any) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def own_translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This tree's Chinese texts: the compiled file is otherwise shared in the user's cache
+    folder and only rebuilt when older than its source, so another checkout's newer one
+    (another branch, another worktree) was used for these pictures."""
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(
+        "infusion_app.ui.translations.user_cache_path", lambda *_args, **_kwargs: cache
+    )
+
+
+@pytest.fixture(autouse=True)
 def station_font(qapp: QApplication) -> Iterator[None]:
     """The font the app sets for the station (ui/app.py, 13 pt), not Qt's default (9 pt) that
     pytest-qt's application has: pictures taken with the default showed a roomier screen
