@@ -727,3 +727,29 @@ def test_screenshots_of_every_screen_in_both_languages(
     )  # every screen once in each language, nothing twice
     for path in camera.written:
         assert distinct_colours(path) > 8, f"{path.name} looks blank"
+
+
+def test_the_readme_and_the_guides_show_the_pictures_this_test_takes() -> None:
+    """The README links every screen in both languages; each guide links only pictures this
+    test takes, the Chinese guides the Chinese ones (a renamed screen fails here, not as a
+    broken picture on the page)."""
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    missing = [
+        f"{screen}{suffix}.png"
+        for screen in SCREENS
+        for suffix in ("", "_zh_CN")
+        if f"docs/screenshots/{screen}{suffix}.png" not in readme
+    ]
+    assert missing == [], f"the README does not show {missing}"
+    guides = sorted((root / "docs" / "guide").glob("*.md"))
+    # a guide per role and the downtime procedure, each in both languages
+    assert len(guides) == 12, [g.name for g in guides]
+    for guide in guides:
+        chinese = guide.name.endswith(".zh_CN.md")
+        linked = re.findall(r"\.\./screenshots/(\w+)\.png", guide.read_text(encoding="utf-8"))
+        assert linked, f"{guide.name} shows no picture"
+        for name in linked:
+            screen = name.removesuffix("_zh_CN")
+            assert screen in SCREENS, f"{guide.name}: {name}.png is not taken by this test"
+            assert name.endswith("_zh_CN") == chinese, f"{guide.name}: {name}.png"
