@@ -163,6 +163,7 @@ ZH_CN = {
     "password: the two entries differ": "密码：两次输入不一致",
     "Checking…": "正在核对…",
     "Lo&g out": "退出登录(&G)",
+    "Vital s&igns:": "生命体征(&I)：",  # Alt+I: the keyboard's way to the vital-signs row
     "{name} · {role} · station {station}": "{name} · {role} · 工作站 {station}",
     "Pharmacy": "药房",
     "Bedside": "床旁",
@@ -472,8 +473,6 @@ ZH_CN = {
     "new password: the two entries differ": "新密码：两次输入不一致",
     "Checking and saving…": "正在检查并保存…",
     "Your password must be changed before you can continue.": "您必须先更改密码才能继续。",
-    # the keyboard's way to the vital-signs row (Alt+I; issue 17, the keyboard-only infusion)
-    "Vital s&igns:": "生命体征(&I)：",
 }
 
 
