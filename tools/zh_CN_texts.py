@@ -162,7 +162,8 @@ ZH_CN = {
     "Create administrator": "创建管理员",
     "password: the two entries differ": "密码：两次输入不一致",
     "Checking…": "正在核对…",
-    "Log out": "退出登录",
+    "Lo&g out": "退出登录(&G)",
+    "Vital s&igns:": "生命体征(&I)：",  # Alt+I: the keyboard's way to the vital-signs row
     "{name} · {role} · station {station}": "{name} · {role} · 工作站 {station}",
     "Pharmacy": "药房",
     "Bedside": "床旁",

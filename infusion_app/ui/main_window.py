@@ -169,7 +169,8 @@ class MainWindow(QMainWindow):
         self.who = QLabel()
         self.who.setObjectName("who")
         self.who.setStyleSheet("font-weight: bold;")
-        self.log_out_button = QPushButton(self.tr("Log out"))
+        # Alt+G: a second person (the dose's verifier) takes over the station by keyboard
+        self.log_out_button = QPushButton(self.tr("Lo&g out"))
         self.log_out_button.setObjectName("logOut")
         touch_sized(self.log_out_button)
         self.log_out_button.clicked.connect(self.log_out)

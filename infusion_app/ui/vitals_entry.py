@@ -43,7 +43,9 @@ class VitalsEntry(QGroupBox):
         self.setTitle("")
         self.inputs: dict[str, QLineEdit] = {}
         row = QHBoxLayout()
-        heading = QLabel(self.tr("Vital signs:"))
+        # Alt+I goes to the first field: the row had no key of its own, so a nurse at the
+        # keyboard could reach it only by tabbing through every button of the bedside
+        heading = QLabel(self.tr("Vital s&igns:"))
         heading.setStyleSheet("font-weight: bold;")
         row.addWidget(heading)
         for key, label, width in FIELDS:
@@ -58,6 +60,7 @@ class VitalsEntry(QGroupBox):
             row.addWidget(caption)
             row.addWidget(edit, 1)
             self.inputs[key] = edit
+        heading.setBuddy(self.inputs["temperature_c"])
         self.oxygen = QCheckBox(self.tr("on O2"))
         self.oxygen.setObjectName("on_oxygen")
         self.oxygen.toggled.connect(self._preview)

@@ -1427,8 +1427,8 @@
     <name>MainWindow</name>
     <message>
       <location filename="../../infusion_app/ui/main_window.py" line="167" />
-      <source>Log out</source>
-      <translation>退出登录</translation>
+      <source>Lo&amp;g out</source>
+      <translation>退出登录(&amp;G)</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/main_window.py" line="225" />
@@ -2274,8 +2274,8 @@
     <name>VitalsEntry</name>
     <message>
       <location filename="../../infusion_app/ui/vitals_entry.py" line="42" />
-      <source>Vital signs</source>
-      <translation>生命体征</translation>
+      <source>Vital s&amp;igns:</source>
+      <translation>生命体征(&amp;I)：</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/vitals_entry.py" line="57" />
