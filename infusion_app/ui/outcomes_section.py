@@ -227,7 +227,12 @@ class OutcomesSection(QWidget):
         for name, time in ((self.tr("PFS"), shown.pfs), (self.tr("OS"), shown.os)):
             if time is not None:
                 state = self.tr("event") if time.event else self.tr("censored")
-                lines.append(self.tr("{0}: {1} days ({2})").format(name, time.days, state))
+                days = (  # "1 day", not "1 days"
+                    self.tr("{0}: {1} day ({2})")
+                    if time.days == 1
+                    else self.tr("{0}: {1} days ({2})")
+                )
+                lines.append(days.format(name, time.days, state))
         return lines
 
     def _now_text(self) -> str:
