@@ -472,7 +472,7 @@ class BedsideScreen(QWidget):
                 declared(button.title),
                 self._details(step),
                 lambda user, i, when: bedside.perform(
-                    self.ctx, user, i, step, {}, **when.arguments()
+                    self.ctx, user, i, step, {}, at=when.at, late_reason=when.late_reason
                 ),
                 declared(button.done),
                 time,
@@ -504,7 +504,13 @@ class BedsideScreen(QWidget):
         if step.meaning is None:
             self._act(
                 lambda user, i: bedside.perform(
-                    self.ctx, user, i, step, _arguments(step, values), **when.arguments()
+                    self.ctx,
+                    user,
+                    i,
+                    step,
+                    _arguments(step, values),
+                    at=when.at,
+                    late_reason=when.late_reason,
                 ),
                 declared(button.done),
             )
@@ -523,7 +529,8 @@ class BedsideScreen(QWidget):
                 step,
                 _arguments(step, values),
                 password=password,
-                **(signed_when or when).arguments(),
+                at=(signed_when or when).at,
+                late_reason=(signed_when or when).late_reason,
             ),
             declared(button.done),
             None if in_form else time,
@@ -814,7 +821,13 @@ class BedsideScreen(QWidget):
         self.scan_time.clear()
         self._act(
             lambda user, i: bedside.check_identity(
-                self.ctx, user, i, wristband=wristband, product_id=product, **timing.arguments()
+                self.ctx,
+                user,
+                i,
+                wristband=wristband,
+                product_id=product,
+                at=timing.at,
+                late_reason=timing.late_reason,
             ),
             declared(_button(bedside.CHECK).done),
         )
@@ -832,7 +845,7 @@ class BedsideScreen(QWidget):
             return
         self._act(
             lambda user, i: bedside.record_adverse_event(
-                self.ctx, user, i, **values, **timing.arguments()
+                self.ctx, user, i, **values, at=timing.at, late_reason=timing.late_reason
             ),
             declared(_button(bedside.ADVERSE_EVENT).done),
         )
@@ -846,7 +859,9 @@ class BedsideScreen(QWidget):
         if timing is None:
             return
         self._act(
-            lambda user, i: bedside.record_vitals(self.ctx, user, i, values, **timing.arguments()),
+            lambda user, i: bedside.record_vitals(
+                self.ctx, user, i, values, at=timing.at, late_reason=timing.late_reason
+            ),
             declared(_button(bedside.VITALS).done),
             after=self.vitals.clear,
         )
@@ -913,7 +928,9 @@ class BedsideScreen(QWidget):
         if timing is None:
             return
         self._act(
-            lambda user, i: bedside.report_sae(self.ctx, user, i, seq, **timing.arguments()),
+            lambda user, i: bedside.report_sae(
+                self.ctx, user, i, seq, at=timing.at, late_reason=timing.late_reason
+            ),
             declared(_button(bedside.SAE_REPORTED).done),
         )
 

@@ -44,10 +44,6 @@ class Timing:
     at: datetime | None = None
     late_reason: str | None = None
 
-    def arguments(self) -> dict[str, object]:
-        """As the services' keyword arguments (``at``, ``late_reason``)."""
-        return {"at": self.at, "late_reason": self.late_reason}
-
 
 def station_now(now: datetime, zone: tzinfo | None = None) -> datetime:
     """``now`` in ``zone``, or the zone the screen shows times in (look.local_time's), for
