@@ -88,7 +88,7 @@ class AdverseEventDialog(QDialog):
         form.addRow(self.tr("Description"), self.description)
         self.time_edit = None
         if time is not None:  # when it was recorded at the bedside (ui/entry_time.py)
-            self.time_edit = time.editor(self)
+            self.time_edit = time.editor()
             form.addRow(self.tr("Time of the entry"), self.time_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -72,7 +72,7 @@ class ConfirmDialog(QDialog):
         layout.addWidget(self.when)
         self.time_edit = None
         if time is not None:
-            self.time_edit = time.editor(self)
+            self.time_edit = time.editor()
             row = QFormLayout()
             row.addRow(self.tr("Time of the entry"), self.time_edit)
             layout.addLayout(row)

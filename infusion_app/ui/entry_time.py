@@ -143,7 +143,7 @@ def row_editor(parent: QWidget | None = None) -> QLineEdit:
     """The time field of a row that stays open: empty means now."""
     edit = QLineEdit(parent)
     edit.setObjectName("rowTime")
-    edit.setPlaceholderText(tr("now"))
+    edit.setPlaceholderText(tr("time: now"))
     edit.setToolTip(
         tr("Empty: now. A time (HH:MM or YYYY-MM-DD HH:MM): a back-entry, which asks why.")
     )

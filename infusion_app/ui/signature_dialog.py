@@ -77,7 +77,7 @@ class SignatureDialog(QDialog):
         form.addRow(self.tr("Password"), self.password)
         self.time_edit = None
         if time is not None:
-            self.time_edit = time.editor(self)
+            self.time_edit = time.editor()
             form.addRow(self.tr("Time of the act"), self.time_edit)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -68,7 +68,7 @@ class VitalsEntry(QGroupBox):
         self.avpu.addItems(list(AVPU))
         self.avpu.currentIndexChanged.connect(self._preview)
         touch_sized(self.oxygen, self.avpu)
-        self.time = row_editor(self)
+        self.time = row_editor()  # no parent yet: Tab reaches it in the row's order
         self.time.setObjectName("vitalsTime")
         self.time.setMaximumWidth(130)
         self.time.returnPressed.connect(self.submit)

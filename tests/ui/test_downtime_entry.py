@@ -164,13 +164,20 @@ def test_a_downtime_back_entry_of_a_whole_infusion_from_the_window(
     answers.passwords.append(PASSWORD)
     press(qtbot, window, BedsideAction.END)
     entered("infusion_ended", "09:40")
+    # what is due is recomputed from the stored bedside times, not from when they were typed:
+    # the end is shown at 09:40, and one set of vitals at the end is due (since 09:40)
+    assert screen.rate.text() == f"ended {local_time(paper('09:40'))}"
+    assert screen.countdown.text() == "Vitals due"
 
     for hhmm in ("09:41", "10:11", "10:41", "11:11"):
         answers.forms.append({"late_reason": REASON})
         vitals_at(qtbot, window, typed(hhmm))
         entered("vitals_recorded", hhmm)
 
-    answers.times.append(typed("11:40"))  # end 09:40 + 120 min observation
+    # the observation (09:40 + 120 min = 11:40) is over by the paper record, not at 11:40
+    # plus the time it took to type it in
+    assert screen.countdown.text() == "Observation complete"
+    answers.times.append(typed("11:40"))
     answers.forms.append({"late_reason": REASON})
     press(qtbot, window, BedsideAction.OBSERVATION_END)
     entered("observation_ended", "11:40")
