@@ -61,7 +61,6 @@ class ConfirmDialog(QDialog):
         self.record = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.record.setText(self.tr("&Record"))
         self.record.setObjectName("confirmRecord")
-        self.record.setDefault(True)
         touch_sized(self.record, buttons.button(QDialogButtonBox.StandardButton.Cancel))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -77,6 +76,9 @@ class ConfirmDialog(QDialog):
             row.addRow(self.tr("Time of the entry"), self.time_edit)
             layout.addLayout(row)
         layout.addWidget(buttons)
+        # the default once its box is in the dialog: made default before, the dialog never
+        # knew it, and leaving Record for the time field made Cancel the default (Xvfb)
+        self.record.setDefault(True)
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self._show_time)
