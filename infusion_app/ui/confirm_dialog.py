@@ -72,6 +72,7 @@ class ConfirmDialog(QDialog):
         self.time_edit = None
         if time is not None:
             self.time_edit = time.editor()
+            self.time_edit.textChanged.connect(self._show_time)
             row = QFormLayout()
             row.addRow(self.tr("Time of the entry"), self.time_edit)
             layout.addLayout(row)
@@ -92,6 +93,11 @@ class ConfirmDialog(QDialog):
         super().accept()
 
     def _show_time(self) -> None:
+        typed = self.time_edit.text().strip() if self.time_edit is not None else ""
+        if self.time is not None and typed != self.time.offered.strip():
+            # a changed time: the live clock would contradict it
+            self.when.setText(self.tr("Time: {0} as entered (a back-entry)").format(typed))
+            return
         self.when.setText(
             self.tr("Time: {0} (now, when you confirm)").format(station_time(self.clock()))
         )

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 from infusion_app.ui.adverse_event_dialog import AdverseEventDialog
 from infusion_app.ui.confirm_dialog import ConfirmDialog
 from infusion_app.ui.entry_time import EntryTime
+from infusion_app.ui.look import local_time, station_time
 from infusion_app.ui.signature_dialog import SignatureDialog
 from infusion_app.ui.vitals_entry import VitalsEntry
 
@@ -48,7 +49,7 @@ def test_tab_from_the_password_reaches_the_time_and_enter_there_signs(qtbot: Any
     )
     assert after_tab(qtbot, dialog, dialog.password) is dialog.time_edit
     assert dialog.time_edit is not None
-    assert dialog.time_edit.text() == "2026-11-21 12:30"  # offered: now (UTC here)
+    assert dialog.time_edit.text() == local_time(clock(), with_date=True)  # offered: now
     dialog.time_edit.selectAll()
     qtbot.keyClicks(dialog.time_edit, "2026-11-21 11:20")  # the space types a space
     assert dialog.time_edit.text() == "2026-11-21 11:20"
@@ -64,6 +65,8 @@ def test_the_confirmation_keeps_enter_on_record_and_the_time_one_tab_back(qtbot:
     dialog.show()
     qtbot.waitExposed(dialog)
     assert dialog.focusWidget() is dialog.record  # Enter records at once, time as offered
+    # the station's clock (look.station_time: 12:30:00 with the station's zone)
+    assert dialog.when.text() == f"Time: {station_time(clock())} (now, when you confirm)"
     qtbot.keyClick(dialog.record, Qt.Key.Key_Backtab)
     assert dialog.focusWidget() is dialog.time_edit
     # Enter in the time field records too. Seen under Xvfb: Record was made the default
@@ -73,6 +76,8 @@ def test_the_confirmation_keeps_enter_on_record_and_the_time_one_tab_back(qtbot:
     assert dialog.time_edit is not None
     dialog.time_edit.selectAll()
     qtbot.keyClicks(dialog.time_edit, "11:30")
+    # the live "now" would contradict the time typed: the line says what will be recorded
+    assert dialog.when.text() == "Time: 11:30 as entered (a back-entry)"
     with qtbot.waitSignal(dialog.accepted):
         qtbot.keyClick(dialog.time_edit, Qt.Key.Key_Return)
     assert dialog.result() == ConfirmDialog.DialogCode.Accepted
