@@ -485,7 +485,7 @@ class BedsideScreen(QWidget):
         in_form = time is not None and (bool(fields) or step.meaning is None)
         if in_form:
             assert time is not None
-            fields.append(time.field(self.tr("Time (as offered: now)")))
+            fields.append(time.field())
         if fields:
             answered = self._form(
                 declared(button.title), fields, self._note(step), timed=in_form
@@ -916,7 +916,7 @@ class BedsideScreen(QWidget):
             self.tr("Serious adverse event reported"),
             [
                 Field("event", self.tr("Event"), labels[0], labels),
-                time.field(self.tr("Time (as offered: now)")),
+                time.field(),
             ],
             timed=True,
         )

@@ -33,10 +33,6 @@ TIME_KEY = "at"
 TIME_HINT = "HH:MM / YYYY-MM-DD HH:MM"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("EntryTime", text)
-
-
 @dataclass(frozen=True)
 class Timing:
     """When an entry happened: ``at`` None is now, when saved; a back-entry says why."""
@@ -81,7 +77,10 @@ class EntryTime:
         edit.setObjectName("entryTime")
         edit.setPlaceholderText(TIME_HINT)
         edit.setToolTip(
-            tr("Left as offered: now, when saved. Changed: a back-entry, which asks why.")
+            QCoreApplication.translate(
+                "EntryTime",
+                "Left as offered: now, when saved. Changed: a back-entry, which asks why.",
+            )
         )
         touch_sized(edit)
         return edit
@@ -128,24 +127,29 @@ def ask_late_reason(parent: QWidget | None, at: str) -> str | None:
     with its one line), a cancel is None."""
     values = FormDialog.ask(
         parent,
-        tr("Entered late"),
-        [Field("late_reason", tr("Why is it entered late?"))],
-        tr("Done at {0}, recorded now: the record says why.").format(at),
+        QCoreApplication.translate("EntryTime", "Entered late"),
+        [Field("late_reason", QCoreApplication.translate("EntryTime", "Why is it entered late?"))],
+        QCoreApplication.translate(
+            "EntryTime", "Done at {0}, recorded now: the record says why."
+        ).format(at),
     )
     return None if values is None else values.get("late_reason", "")
 
 
 def label_text() -> str:
-    return tr("Time (as offered: now)")
+    return QCoreApplication.translate("EntryTime", "Time (as offered: now)")
 
 
 def row_editor(parent: QWidget | None = None) -> QLineEdit:
     """The time field of a row that stays open: empty means now."""
     edit = QLineEdit(parent)
     edit.setObjectName("rowTime")
-    edit.setPlaceholderText(tr("time: now"))
+    edit.setPlaceholderText(QCoreApplication.translate("EntryTime", "time: now"))
     edit.setToolTip(
-        tr("Empty: now. A time (HH:MM or YYYY-MM-DD HH:MM): a back-entry, which asks why.")
+        QCoreApplication.translate(
+            "EntryTime",
+            "Empty: now. A time (HH:MM or YYYY-MM-DD HH:MM): a back-entry, which asks why.",
+        )
     )
     touch_sized(edit)
     return edit
