@@ -153,6 +153,9 @@ def test_a_downtime_back_entry_of_a_whole_infusion_from_the_window(
     answers.forms.append({"late_reason": REASON})
     press(qtbot, window, BedsideAction.ADVERSE_EVENT)
     entered("adverse_event_recorded", "09:15")
+    # the reaction started, and the team knew of it, at the entry's paper time
+    reaction = screen.view.state.adverse_events[0].event
+    assert (reaction.started_at, reaction.aware_at) == (paper("09:15"), paper("09:15"))
 
     for hhmm in ("09:22",):
         answers.forms.append({"late_reason": REASON})
@@ -309,3 +312,40 @@ def test_leaving_the_default_records_now_with_no_reason_asked(
     assert not any(a[1][0] == "Entered late" for a in answers.asked if a[0] == "form")
     # not back-entered: the log's "Recorded (back-entry)" cell stays empty
     assert screen.log.column_texts(2)[-1] == ""
+
+
+def test_an_sae_report_made_by_phone_in_the_downtime_is_entered_with_its_time(
+    qtbot, ui_ctx, ui_staff, ward_infusion, clock, answers, open_window
+):
+    """The serious event was recorded at 08:00; the report was phoned in at 09:30 while the
+    record was down, and is entered at 11:00 with that time: the 24 h deadline is met at
+    09:30, not at 11:00."""
+    serious = bedside.record_adverse_event(
+        ui_ctx,
+        ui_staff.nurse,
+        ward_infusion,
+        term="Hypotension",
+        grade=3,
+        attribution="possible",
+        serious=True,
+    )
+    clock.advance(hours=3)  # 11:00
+    window = open_window(ui_staff.nurse)
+    screen = screen_of(window)
+    label = f"#{serious.seq} Hypotension grade 3"
+    answers.forms.append({"event": label, "at": typed("09:30")})
+    answers.forms.append({"late_reason": REASON})
+    screen.sae_action.trigger()
+    settle(qtbot, window)
+    assert screen.message.text() == "SAE report recorded."
+    title, keys, _ = [a for a in answers.asked if a[0] == "form"][0][1]
+    assert (title, keys) == ("Serious adverse event reported", ["event", "at"])
+    report = stored(ui_ctx, ward_infusion)[-1]
+    assert (report.type, report.occurred_at, report.recorded_at, report.reason) == (
+        "sae_reported",
+        paper("09:30"),
+        paper("11:00"),
+        REASON,
+    )
+    state = screen.view.state
+    assert [a.reported_at for a in state.adverse_events] == [paper("09:30")]
