@@ -338,7 +338,7 @@ def test_an_sae_report_made_by_phone_in_the_downtime_is_entered_with_its_time(
     screen.sae_action.trigger()
     settle(qtbot, window)
     assert screen.message.text() == "SAE report recorded."
-    title, keys, _ = [a for a in answers.asked if a[0] == "form"][0][1]
+    title, keys, _ = next(a for a in answers.asked if a[0] == "form")[1]
     assert (title, keys) == ("Serious adverse event reported", ["event", "at"])
     report = stored(ui_ctx, ward_infusion)[-1]
     assert (report.type, report.occurred_at, report.recorded_at, report.reason) == (
