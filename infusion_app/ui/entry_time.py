@@ -65,6 +65,7 @@ class EntryTime:
         self.zone = zone
         self.offered = shown_time(clock(), zone)
         self.text = self.offered
+        self.resolved: tuple[str, Timing] | None = None  # the text read last, and its timing
 
     def field(self, label: str | None = None) -> Field:
         """For a :class:`FormDialog`: key ``at``, prefilled with now."""
@@ -99,7 +100,12 @@ class EntryTime:
         read raises the field's InputError (one line)."""
         if self.text.strip() == self.offered.strip():
             return Timing()
-        return timing_of(parent, self.text, self.clock(), self.zone)
+        if self.resolved is not None and self.resolved[0] == self.text:
+            return self.resolved[1]  # a signature tried again: the reason is asked once
+        timing = timing_of(parent, self.text, self.clock(), self.zone)
+        if timing is not None:
+            self.resolved = (self.text, timing)
+        return timing
 
 
 def timing_of(

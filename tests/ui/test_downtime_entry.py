@@ -349,3 +349,31 @@ def test_an_sae_report_made_by_phone_in_the_downtime_is_entered_with_its_time(
     )
     state = screen.view.state
     assert [a.reported_at for a in state.adverse_events] == [paper("09:30")]
+
+
+def test_a_wrong_password_asks_the_late_reason_once(
+    qtbot, ui_ctx, ui_staff, ward_infusion, clock, answers, open_window
+):
+    """The dose verification signed with its paper time: the first password is wrong and the
+    dialog stays open; the second signs. Why it is entered late was asked once."""
+    bedside.calculate_infusion_dose(
+        ui_ctx, ui_staff.pharmacist, ward_infusion, final_volume_ml="100"
+    )
+    clock.advance(hours=1)  # 09:00; verified on paper at 08:10
+    window = open_window(ui_staff.nurse)
+    screen_of(window)  # the station's infusion is open
+    answers.times.append(typed("08:10"))
+    answers.forms.append({"late_reason": REASON})
+    answers.passwords.extend(["not my password", PASSWORD])
+    press(qtbot, window, BedsideAction.VERIFY_DOSE)
+    assert [a[0] for a in answers.asked] == [
+        "signature",
+        "form",  # Entered late
+        "signature refused",
+    ]
+    verified = next(e for e in stored(ui_ctx, ward_infusion) if e.type == "dose_verified")
+    assert (verified.occurred_at, verified.recorded_at, verified.reason) == (
+        paper("08:10"),
+        paper("09:00"),
+        REASON,
+    )
