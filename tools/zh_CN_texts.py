@@ -473,6 +473,14 @@ ZH_CN = {
     "new password: the two entries differ": "新密码：两次输入不一致",
     "Checking and saving…": "正在检查并保存…",
     "Your password must be changed before you can continue.": "您必须先更改密码才能继续。",
+    # downtime entry: the clinical dialogs' time field (ui/entry_time.py)
+    "Time (as offered: now)": "时间（默认：当前）",
+    "time: now": "时间：当前",
+    "Left as offered: now, when saved. Changed: a back-entry, which asks why.": "保留默认：即保存时的当前时间。更改后为补录，将询问原因。",
+    "Empty: now. A time (HH:MM or YYYY-MM-DD HH:MM): a back-entry, which asks why.": "留空：当前时间。填写时间（HH:MM 或 YYYY-MM-DD HH:MM）：补录，将询问原因。",
+    "Time of the entry": "发生时间",
+    "Time of the act": "操作时间",
+    "Time: {0} as entered (a back-entry)": "时间：{0}（按所填，补录）",
 }
 
 

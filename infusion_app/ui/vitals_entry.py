@@ -1,6 +1,7 @@
 """One set of vital signs in one row, typed with the keyboard: Tab between fields, Enter
 records. The NEWS2 score shows as the values are typed, so the nurse sees it before saving;
-the score stored is the one the service computes from the same rule."""
+the score stored is the one the service computes from the same rule. The row's time is empty
+for now; a typed time makes the set a back-entry (ui/entry_time.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from infusion_app.logic import news2
 from infusion_app.logic.errors import DomainError
 from infusion_app.logic.vitals import AVPU, parse_vitals
+from infusion_app.ui.entry_time import row_editor
 from infusion_app.ui.look import problem_text, touch_sized
 
 FIELDS = (
@@ -69,12 +71,17 @@ class VitalsEntry(QGroupBox):
         self.avpu.addItems(list(AVPU))
         self.avpu.currentIndexChanged.connect(self._preview)
         touch_sized(self.oxygen, self.avpu)
+        self.time = row_editor()  # no parent yet: Tab reaches it in the row's order
+        self.time.setObjectName("vitalsTime")
+        self.time.setMaximumWidth(130)
+        self.time.returnPressed.connect(self.submit)
         self.record = QPushButton(self.tr("Record vitals"))
         self.record.setObjectName("recordVitals")
         touch_sized(self.record)
         self.record.clicked.connect(self.submit)
         row.addWidget(self.oxygen)
         row.addWidget(self.avpu)
+        row.addWidget(self.time, 1)
         row.addWidget(self.record)
         self.score = QLabel()
         self.score.setObjectName("news2")
@@ -102,6 +109,7 @@ class VitalsEntry(QGroupBox):
             edit.clear()
         self.oxygen.setChecked(False)
         self.avpu.setCurrentIndex(0)
+        self.time.clear()
         self.inputs["temperature_c"].setFocus()
 
     def _preview(self) -> None:

@@ -233,9 +233,15 @@ class WorklistPage(QWidget):
         values = CalendarItemDialog.ask(self, row, self.ctx.now)
         if values is None:
             return
+        try:
+            entry = entry_from(self, values, self.ctx.now())
+        except InputError as exc:
+            self._say(failure_text(exc), error=True)
+            return
+        if entry is None:
+            return
 
         def call() -> object:
-            entry = entry_from(values, self.ctx.now())
             if row.is_sample:
                 return calendar_acts.collect_sample(
                     self.ctx,
