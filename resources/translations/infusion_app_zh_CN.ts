@@ -359,6 +359,210 @@
     </message>
   </context>
   <context>
+    <name>AccountsPage</name>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="47" />
+      <source>Accounts</source>
+      <translation>账户</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="51" />
+      <source>Username</source>
+      <translation>用户名</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="52" />
+      <source>Printed name</source>
+      <translation>签名人姓名</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="53" />
+      <source>Role</source>
+      <translation>角色</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="54" />
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="55" />
+      <source>Created</source>
+      <translation>创建时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="61" />
+      <source>&amp;Add…</source>
+      <translation>添加(&amp;A)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="63" />
+      <source>Change &amp;role…</source>
+      <translation>更改角色(&amp;R)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="65" />
+      <source>Reset &amp;password…</source>
+      <translation>重置密码(&amp;P)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="67" />
+      <source>&amp;Lock</source>
+      <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="69" />
+      <source>&amp;Unlock</source>
+      <translation>解锁(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="71" />
+      <source>&amp;Deactivate…</source>
+      <translation>停用(&amp;D)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="175" />
+      <source>Add an account</source>
+      <translation>添加账户</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="177" />
+      <source>&amp;Username</source>
+      <translation>用户名(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="177" />
+      <source>letters, digits, . or _</source>
+      <translation>字母、数字、. 或 _</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="178" />
+      <source>&amp;Printed name</source>
+      <translation>签名人姓名(&amp;P)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="178" />
+      <source>as on signatures</source>
+      <translation>与签名上一致</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="179" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="211" />
+      <source>&amp;Role</source>
+      <translation>角色(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="180" />
+      <source>&amp;First password</source>
+      <translation>初始密码(&amp;F)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="181" />
+      <source>R&amp;epeat first password</source>
+      <translation>再次输入初始密码(&amp;E)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="183" />
+      <source>The user must change the first password at first login.</source>
+      <translation>用户首次登录时必须更改初始密码。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="198" />
+      <source>Added {0} ({1}): the first password must be changed at first login.</source>
+      <translation>已添加 {0}（{1}）：首次登录时须更改初始密码。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="210" />
+      <source>Change the role of {0}</source>
+      <translation>更改 {0} 的角色</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="218" />
+      <source>{0} is now {1}.</source>
+      <translation>{0} 现为 {1}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="228" />
+      <source>Reset the password of {0}</source>
+      <translation>重置 {0} 的密码</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="230" />
+      <source>&amp;New first password</source>
+      <translation>新的初始密码(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="231" />
+      <source>R&amp;epeat it</source>
+      <translation>再次输入(&amp;E)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="233" />
+      <source>The user must change it at next login. A lockout after failed attempts ends.</source>
+      <translation>用户下次登录时必须更改。因多次失败而导致的锁定随之解除。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="240" />
+      <source>Password of {0} reset: to be changed at next login.</source>
+      <translation>{0} 的密码已重置：下次登录时须更改。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="247" />
+      <source>Lock {0} until an administrator unlocks the account</source>
+      <translation>锁定 {0}，直至管理员解锁</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="252" />
+      <source>{0} is locked until unlocked.</source>
+      <translation>{0} 已锁定，直至解锁。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="258" />
+      <source>Unlock {0}</source>
+      <translation>解锁 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="262" />
+      <source>{0} is unlocked.</source>
+      <translation>{0} 已解锁。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="272" />
+      <source>Deactivate {0}</source>
+      <translation>停用 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="273" />
+      <source>&amp;Reason</source>
+      <translation>原因(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="273" />
+      <source>why, for the audit trail</source>
+      <translation>原因，记入审计追踪</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="275" />
+      <source>A deactivated account never logs in or signs again. It stays in the list and in the audit trail; it cannot be reactivated.</source>
+      <translation>停用的账户不能再登录或签名。它仍保留在列表和审计追踪中，且不能重新启用。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="284" />
+      <source>{0} is deactivated.</source>
+      <translation>{0} 已停用。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="295" />
+      <source>Password: the two entries differ. Nothing was saved.</source>
+      <translation>密码：两次输入不一致。未保存任何内容。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="315" />
+      <source>Saving…</source>
+      <translation>正在保存…</translation>
+    </message>
+  </context>
+  <context>
     <name>AdverseEventDialog</name>
     <message>
       <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="36" />
@@ -419,27 +623,27 @@
   <context>
     <name>AlarmBanner</name>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="36" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="51" />
       <source>Acknowledge (F9)</source>
       <translation>确认 (F9)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="55" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="70" />
       <source>HIGH</source>
       <translation>高</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="56" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="71" />
       <source>MEDIUM</source>
       <translation>中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="57" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="72" />
       <source>Reminder</source>
       <translation>提醒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="60" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="76" />
       <source>+{0} more</source>
       <translation>另有 {0} 条</translation>
     </message>
@@ -447,82 +651,82 @@
   <context>
     <name>BedsideScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="132" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="141" />
       <source>Infusion &amp;list</source>
       <translation>输注列表(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="135" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="144" />
       <source>&amp;More</source>
       <translation>更多(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="160" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="169" />
       <source>Scan the wristband, then the bag</source>
       <translation>先扫腕带，再扫输液袋</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="269" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="293" />
       <source>{trial} · {initials} · {weight} kg (weighed {weighed}) · group {level} · infusion {number} · product {product} ({status}) · {protocol}</source>
       <translation>{trial} · {initials} · {weight} kg（称重 {weighed}）· {level} 组 · 第 {number} 次输注 · 产品 {product}（{status}）· {protocol}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="309" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="334" />
       <source>Change &amp;rate</source>
       <translation>改变滴速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="373" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="401" />
       <source>Target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="375" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="403" />
       <source>PAUSED</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="406" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="406" />
       <source>expected end</source>
       <translation>预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="382" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="410" />
       <source>plan: {0} gtt/min, then {1}, {2} mL, {3} gtt/mL set</source>
       <translation>方案：{0} 滴/分，然后 {1}，{2} mL，输液器 {3} 滴/mL</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="401" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="429" />
       <source>log in first</source>
       <translation>请先登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="412" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="440" />
       <source>not for your role ({0})</source>
       <translation>您的角色（{0}）不能执行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="536" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="564" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="580" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="608" />
       <source>{drug} {dose} mg {route}, {minutes} min before the start</source>
       <translation>{drug} {dose} mg {route}，开始前 {minutes} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="593" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="621" />
       <source>Product {0}, lot {1}</source>
       <translation>产品 {0}，批号 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="594" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="622" />
       <source>Infuse within {0} min of the thaw</source>
       <translation>复苏后 {0} 分钟内输注</translation>
     </message>
@@ -532,67 +736,67 @@
       <translation>已核对</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="632" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="660" />
       <source>{rate} gtt/min for {minutes} min ({volume} mL)</source>
       <translation>{rate} 滴/分，{minutes} 分钟（{volume} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="640" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="668" />
       <source>Weight: {0} kg, measured {1}</source>
       <translation>体重：{0} kg，称重于 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="643" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="671" />
       <source>Dose: {0} (group {1})</source>
       <translation>剂量：{0}（{1} 组）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="647" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="675" />
       <source>Concentration: {0}, viability {1} %: {2} viable</source>
       <translation>浓度：{0}，活率 {1} %：活细胞 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="652" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="680" />
       <source>Target {0}; delivered {1} (deviation {2} %)</source>
       <translation>目标 {0}；实际输注 {1}（偏差 {2} %）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="657" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="685" />
       <source>Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)</source>
       <translation>产品体积：{0} mL；最终体积：{1} mL（稀释液 {2} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="662" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="690" />
       <source>Drip plan, {0} gtt/mL set: {1}; expected {2} min</source>
       <translation>滴速方案，输液器 {0} 滴/mL：{1}；预计 {2} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="664" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="692" />
       <source>, then </source>
       <translation>，然后 </translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="685" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="713" />
       <source>wristband {0}</source>
       <translation>腕带 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="687" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="715" />
       <source>wristband not scanned</source>
       <translation>腕带未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="688" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="716" />
       <source>bag {0}</source>
       <translation>输液袋 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="690" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="718" />
       <source>bag not scanned</source>
       <translation>输液袋未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="698" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="726" />
       <source>Scan the patient's wristband and the bag first.</source>
       <translation>请先扫描患者腕带和输液袋。</translation>
     </message>
@@ -602,32 +806,32 @@
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="734" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="762" />
       <source>Select the entry to correct in the log first.</source>
       <translation>请先在日志中选择要更正的条目。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="739" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="767" />
       <source>Correct entry #{0} ({1})</source>
       <translation>更正条目 #{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="741" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="769" />
       <source>Correct time (HH:MM)</source>
       <translation>正确时间 (HH:MM)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="742" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="770" />
       <source>Reason for the correction</source>
       <translation>更正原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="744" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="772" />
       <source>The original entry stays in the record beside the correction.</source>
       <translation>原条目保留在记录中，与更正并列。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="750" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="778" />
       <source>Correction of entry #{0}</source>
       <translation>更正条目 #{0}</translation>
     </message>
@@ -637,22 +841,22 @@
       <translation>已更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="772" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="800" />
       <source>No serious adverse event is waiting to be reported.</source>
       <translation>没有待报告的严重不良事件。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="776" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="804" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="777" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="805" />
       <source>Event</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="790" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="818" />
       <source>Alarm acknowledged.</source>
       <translation>报警已确认。</translation>
     </message>
@@ -789,82 +993,82 @@
   <context>
     <name>Course</name>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="40" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="41" />
       <source>planned</source>
       <translation>已计划</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="41" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="42" />
       <source>due</source>
       <translation>待进行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="42" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="43" />
       <source>given</source>
       <translation>已输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="43" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="44" />
       <source>missed</source>
       <translation>已错过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="44" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="45" />
       <source>not given</source>
       <translation>未输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="45" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="46" />
       <source>waiting</source>
       <translation>待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="46" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="47" />
       <source>upcoming</source>
       <translation>即将到来</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="47" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="48" />
       <source>done</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="48" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="49" />
       <source>late</source>
       <translation>超窗完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="49" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="50" />
       <source>out of window</source>
       <translation>窗外完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="50" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="51" />
       <source>cancelled</source>
       <translation>已取消</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="51" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="52" />
       <source>visit</source>
       <translation>访视</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="52" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="53" />
       <source>check</source>
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="53" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="54" />
       <source>sample</source>
       <translation>样本</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="54" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="55" />
       <source>assessment</source>
       <translation>评估</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="55" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="56" />
       <source>not serious</source>
       <translation>非严重</translation>
     </message>
@@ -960,62 +1164,57 @@
   <context>
     <name>DropCounter</name>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="34" />
-      <source>Drop count</source>
-      <translation>滴数计数</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="42" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="43" />
       <source>15 s</source>
       <translation>15 秒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="43" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="44" />
       <source>60 s</source>
       <translation>60 秒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="49" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="50" />
       <source>Drop (Space)</source>
       <translation>一滴（空格）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="55" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="56" />
       <source>Reset</source>
       <translation>重置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="116" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="121" />
       <source>target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="118" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="123" />
       <source>no target rate now</source>
       <translation>当前无目标滴速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="121" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="126" />
       <source>Measured {0:.0f} gtt/min ({1} drops in {2} s), {3}</source>
       <translation>实测 {0:.0f} 滴/分（{2} 秒 {1} 滴），{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="127" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="132" />
       <source>on target</source>
       <translation>符合目标</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="129" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="134" />
       <source>{0:+.0f} gtt/min: adjust the roller clamp</source>
       <translation>{0:+.0f} 滴/分：请调节滚轮夹</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="133" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="138" />
       <source>Counting: {0} drops, {1:.0f} s left</source>
       <translation>计数中：{0} 滴，剩余 {1:.0f} 秒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="136" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="141" />
       <source>Tap for each drop; the {0} s count starts at the first drop ({1})</source>
       <translation>每滴点一下；{0} 秒计数从第一滴开始（{1}）</translation>
     </message>
@@ -1071,7 +1270,7 @@
   <context>
     <name>FormDialog</name>
     <message>
-      <location filename="../../infusion_app/ui/form_dialog.py" line="94" />
+      <location filename="../../infusion_app/ui/form_dialog.py" line="99" />
       <source>Time: {0} (now, when you confirm)</source>
       <translation>时间：{0}（现在，以确认时为准）</translation>
     </message>
@@ -1079,142 +1278,177 @@
   <context>
     <name>InvestigatorActs</name>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="41" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="42" />
       <source>enrolled</source>
       <translation>已入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="42" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="43" />
       <source>approved</source>
       <translation>已批准</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="43" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="44" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="44" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="45" />
       <source>reviewed</source>
       <translation>已审阅</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="47" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="48" />
       <source>completed</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="48" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="49" />
       <source>toxicity</source>
       <translation>毒性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="49" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="50" />
       <source>progression</source>
       <translation>疾病进展</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="50" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="51" />
       <source>withdrawal</source>
       <translation>退出</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="51" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="52" />
       <source>death</source>
       <translation>死亡</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="52" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="53" />
       <source>other</source>
       <translation>其他</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="111" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="112" />
       <source>&amp;Enrol…</source>
       <translation>入组(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="114" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="115" />
       <source>Change &amp;level…</source>
       <translation>变更剂量水平(&amp;L)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="117" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="118" />
       <source>End &amp;treatment…</source>
       <translation>结束治疗(&amp;T)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="120" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="121" />
       <source>&amp;Review DLT…</source>
       <translation>审核 DLT(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="133" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="134" />
       <source>choose a patient first</source>
       <translation>请先选择患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="135" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="136" />
       <source>enrolled already</source>
       <translation>已入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="137" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="138" />
       <source>not enrolled yet</source>
       <translation>尚未入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="139" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="140" />
       <source>treatment has ended</source>
       <translation>治疗已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="151" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="152" />
       <source>select a flagged adverse event first</source>
       <translation>请先选择一条已标记的不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="153" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="154" />
       <source>this adverse event is not flagged as a DLT</source>
       <translation>此不良事件未被标记为 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="155" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="156" />
       <source>reviewed already</source>
       <translation>已审阅</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="173" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="174" />
       <source>Enrol patient {0}</source>
       <translation>患者 {0} 入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="177" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="178" />
       <source>Dose level</source>
       <translation>剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="183" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="184" />
       <source>The first infusion is due from the enrolment; a patient is enrolled once.</source>
       <translation>入组后即可进行第一次输注；每位患者只入组一次。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="322" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="219" />
+      <source>Enrol against the dose-finding rule?</source>
+      <translation>违反剂量探索规则入组？</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="221" />
+      <source>Reason for the deviation</source>
+      <translation>偏离原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="222" />
+      <source>Second investigator (user name)</source>
+      <translation>第二研究者（用户名）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="225" />
+      <source>The rule refuses: {0}. An enrolment against it is listed as a deviation and needs a second investigator's signature.</source>
+      <translation>规则拒绝：{0}。违反规则的入组将列为方案偏离，并需第二研究者签名。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="234" />
+      <source>{0}, a deviation: {1}</source>
+      <translation>{0}，方案偏离：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="242" />
+      <source>Approval of the deviation: {0} ({1})</source>
+      <translation>批准方案偏离：{0}（{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="258" />
+      <source>Patient {0} enrolled at {1} as a deviation, approved by {2}.</source>
+      <translation>患者 {0} 已按方案偏离入组于剂量水平 {1}，由 {2} 批准。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="378" />
       <source>Review the DLT flag of adverse event #{0} ({1})</source>
       <translation>审核不良事件 #{0}（{1}）的 DLT 标记</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="335" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="391" />
       <source>DLT review of adverse event #{0} ({1}), {2}: {3} ({4})</source>
       <translation>不良事件 #{0}（{1}）的 DLT 审核，{2}：{3}（{4}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="349" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="405" />
       <source>Adverse event #{0} ({1}) reviewed: {2}.</source>
       <translation>不良事件 #{0}（{1}）已审核：{2}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="364" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="420" />
       <source>Time ({0})</source>
       <translation>时间（{0}）</translation>
     </message>
@@ -1224,128 +1458,128 @@
       <translation>患者 {0} 入组 {1}，剂量水平 {2}{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="205" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="207" />
       <source>Patient {0} enrolled at {1}.</source>
       <translation>患者 {0} 已入组，剂量水平 {1}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="216" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="272" />
       <source>Change the dose level of patient {0}</source>
       <translation>变更患者 {0} 的剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="220" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="276" />
       <source>New dose level</source>
       <translation>新剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="224" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="280" />
       <source>From infusion</source>
       <translation>自第几次输注起</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="225" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="281" />
       <source>Reason for the change</source>
       <translation>变更原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="229" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="285" />
       <source>Now at {0}. An infusion that exists already keeps its level (up to infusion {1}).</source>
       <translation>当前为 {0}。已建立的输注保持原剂量水平（至第 {1} 次输注）。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="232" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="288" />
       <source>Now at {0}.</source>
       <translation>当前为 {0}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="246" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="302" />
       <source>Dose level of patient {0} from infusion {1} on: {2} to {3} ({4}){5}</source>
       <translation>患者 {0} 自第 {1} 次输注起的剂量水平：{2} 改为 {3}（{4}）{5}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="266" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="322" />
       <source>Patient {0}: infusions from {1} on at {2}.</source>
       <translation>患者 {0}：自第 {1} 次输注起为 {2}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="277" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="333" />
       <source>End the treatment of patient {0}</source>
       <translation>结束患者 {0} 的治疗</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="279" />
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="325" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="335" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="381" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="280" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="336" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="280" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="336" />
       <source>required for 'other'</source>
       <translation>选择“其他”时必填</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="283" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="339" />
       <source>No more infusions; after death or withdrawal no more visits either.</source>
       <translation>不再输注；死亡或退出后也不再访视。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="293" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="349" />
       <source>End of treatment of patient {0}: {1}{2}{3}</source>
       <translation>患者 {0} 结束治疗：{1}{2}{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="307" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="363" />
       <source>Treatment of patient {0} ended ({1}).</source>
       <translation>患者 {0} 的治疗已结束（{1}）。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="316" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="372" />
       <source>confirmed: a DLT</source>
       <translation>确认：属于 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="316" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="372" />
       <source>rejected: not a DLT</source>
       <translation>否决：不属于 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="318" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="374" />
       <source>{0} grade {1}, started {2}</source>
       <translation>{0} {1} 级，开始于 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="324" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="380" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="327" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="383" />
       <source>Flagged by the rules: {0}. Whether it counts as a DLT is your call.</source>
       <translation>按规则标记：{0}。是否计为 DLT 由您判断。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="384" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="440" />
       <source>Entered late</source>
       <translation>补录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="385" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="441" />
       <source>Why is it entered late?</source>
       <translation>为何补录？</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="386" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="442" />
       <source>Done at {0}, recorded now: the record says why.</source>
       <translation>实际于 {0} 完成，现在记录：记录中须说明原因。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="396" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="452" />
       <source>, done at {0}{1}</source>
       <translation>，完成于 {0}{1}</translation>
     </message>
@@ -1353,59 +1587,59 @@
   <context>
     <name>LoginScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="67" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="72" />
       <source>Username</source>
       <translation>用户名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="68" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="73" />
       <source>Printed name</source>
       <translation>签名人姓名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="69" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="74" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="70" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="75" />
       <source>Repeat password</source>
       <translation>再次输入密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="89" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="94" />
       <source>Create the administrator</source>
       <translation>创建管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="89" />
-      <location filename="../../infusion_app/ui/login_screen.py" line="101" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="94" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="106" />
       <source>Log in</source>
       <translation>登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="92" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="97" />
       <source>This station has no accounts yet. The first account administers the others and signs no clinical act.</source>
       <translation>本工作站还没有账户。第一个账户负责管理其他账户，不签署任何临床操作。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="101" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="106" />
       <source>Create administrator</source>
       <translation>创建管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="106" />
-      <location filename="../../infusion_app/ui/login_screen.py" line="114" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="111" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="119" />
       <source>Opening the record…</source>
       <translation>正在打开记录…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="125" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="130" />
       <source>password: the two entries differ</source>
       <translation>密码：两次输入不一致</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="133" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="138" />
       <source>Checking…</source>
       <translation>正在核对…</translation>
     </message>
@@ -1426,67 +1660,97 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="167" />
+      <location filename="../../infusion_app/ui/main_window.py" line="172" />
       <source>Log out</source>
       <translation>退出登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="225" />
+      <location filename="../../infusion_app/ui/main_window.py" line="241" />
       <source>High alarm: {0}</source>
       <translation>高级警报：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="274" />
+      <location filename="../../infusion_app/ui/main_window.py" line="292" />
       <source>{name} · {role} · station {station}</source>
       <translation>{name} · {role} · 工作站 {station}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="301" />
+      <location filename="../../infusion_app/ui/main_window.py" line="322" />
       <source>Pharmacy</source>
       <translation>药房</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="306" />
+      <location filename="../../infusion_app/ui/main_window.py" line="327" />
       <source>Infusions</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="310" />
+      <location filename="../../infusion_app/ui/main_window.py" line="332" />
       <source>Bedside</source>
       <translation>床旁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="314" />
+      <location filename="../../infusion_app/ui/main_window.py" line="336" />
       <source>Monitor</source>
       <translation>监查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="318" />
+      <location filename="../../infusion_app/ui/main_window.py" line="348" />
       <source>Patient course</source>
       <translation>患者疗程</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="321" />
+      <location filename="../../infusion_app/ui/main_window.py" line="352" />
+      <source>Trial</source>
+      <translation>试验</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="355" />
       <source>Protocols</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="325" />
+      <location filename="../../infusion_app/ui/main_window.py" line="359" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="425" />
+      <location filename="../../infusion_app/ui/main_window.py" line="388" />
+      <source>HIGH</source>
+      <translation>高</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="389" />
+      <source>MEDIUM</source>
+      <translation>中</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="390" />
+      <source>Reminder</source>
+      <translation>提醒</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="392" />
+      <source> (+{0} more)</source>
+      <translation>（另有 {0} 条）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="395" />
+      <source>{0}: {1} · {2}{3}</source>
+      <translation>{0}：{1} · {2}{3}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="510" />
       <source>Locked after {0} min without use. Log in to continue.</source>
       <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="324" />
+      <location filename="../../infusion_app/ui/main_window.py" line="340" />
       <source>Ward</source>
       <translation>病区</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="324" />
+      <location filename="../../infusion_app/ui/main_window.py" line="344" />
       <source>Accounts</source>
       <translation>账户</translation>
     </message>
@@ -1494,333 +1758,659 @@
   <context>
     <name>MonitorPage</name>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="64" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="65" />
       <source>Monitor: infusion records (read-only)</source>
       <translation>监查：输注记录（只读）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="68" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="69" />
       <source>Trial ID (empty: all patients)</source>
       <translation>受试者编号（留空：全部患者）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="77" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="78" />
       <source>&amp;Search</source>
       <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="82" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="83" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="83" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="84" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="84" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="85" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="85" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="86" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="86" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="87" />
       <source>Created</source>
       <translation>创建时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="87" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="88" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="88" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="89" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="97" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="98" />
       <source>&amp;Print record…</source>
       <translation>打印记录(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="100" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="101" />
       <source>E&amp;xport…</source>
       <translation>导出(&amp;X)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="104" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="105" />
       <source>Events of this infusion (CSV)…</source>
       <translation>本次输注的事件（CSV）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="105" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="106" />
       <source>This infusion as FHIR R4 bundle (JSON)…</source>
       <translation>本次输注的 FHIR R4 资源包（JSON）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="106" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="107" />
       <source>Infusion log of the search (PDF)…</source>
       <translation>检索结果的输注日志（PDF）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="107" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="108" />
       <source>Infusion log of the search (CSV)…</source>
       <translation>检索结果的输注日志（CSV）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="117" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="118" />
       <source>From</source>
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="119" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="120" />
       <source>to</source>
       <translation>至</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="149" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="150" />
       <source>Your role may not print or export records.</source>
       <translation>您的角色无权打印或导出记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="159" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="160" />
       <source>Making the record…</source>
       <translation>正在生成记录…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="167" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="168" />
       <source>Record ready: {0} bytes.</source>
       <translation>记录已生成：{0} 字节。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="216" />
+      <location filename="../../infusion_app/ui/outputs.py" line="42" />
       <source>Saved to {0}.</source>
       <translation>已保存到 {0}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="222" />
+      <location filename="../../infusion_app/ui/outputs.py" line="45" />
       <source>Printing recorded in the log.</source>
       <translation>打印已记入日志。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="278" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="275" />
       <source>No infusions in this range.</source>
       <translation>此范围内没有输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="301" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="298" />
       <source>Log verified: {0} entries, chain intact, head {1}</source>
       <translation>日志已验证：{0} 条，链完整，头哈希 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="309" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="306" />
       <source>LOG DOES NOT VERIFY: {0}</source>
       <translation>日志验证失败：{0}</translation>
     </message>
   </context>
   <context>
+    <name>OutcomesSection</name>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="68" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="146" />
+      <source>Drawn</source>
+      <translation>采血时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="69" />
+      <source>Hb (g/L)</source>
+      <translation>血红蛋白 (g/L)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="70" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="130" />
+      <source>ANC</source>
+      <translation>中性粒细胞</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="71" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="131" />
+      <source>PLT</source>
+      <translation>血小板</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="72" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="132" />
+      <source>WBC</source>
+      <translation>白细胞</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="73" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="133" />
+      <source>LYM</source>
+      <translation>淋巴细胞</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="74" />
+      <source>From</source>
+      <translation>从</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="105" />
+      <source>Import counts…</source>
+      <translation>导入血常规…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="106" />
+      <source>Transfusion…</source>
+      <translation>输血…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="108" />
+      <source>Last contact…</source>
+      <translation>末次联系…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="112" />
+      <source>Tumour assessment…</source>
+      <translation>肿瘤评估…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="115" />
+      <source>Progression…</source>
+      <translation>疾病进展…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="117" />
+      <source>Death…</source>
+      <translation>死亡…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="125" />
+      <source>Blood count:</source>
+      <translation>血常规：</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="129" />
+      <source>Hb g/L</source>
+      <translation>血红蛋白 g/L</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="148" />
+      <source>HH:MM or YYYY-MM-DD HH:MM</source>
+      <translation>HH:MM 或 YYYY-MM-DD HH:MM</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="151" />
+      <source>Record count</source>
+      <translation>记录血常规</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="171" />
+      <source>not enrolled yet</source>
+      <translation>尚未入组</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="187" />
+      <source>typed</source>
+      <translation>手工录入</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="197" />
+      <source>Transfusion: {0} × {1} at {2}</source>
+      <translation>输血：{0} × {1}，于 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="204" />
+      <source>week {0} ({1}): {2}, best {3}</source>
+      <translation>第 {0} 周（{1}）：{2}，最佳 {3}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="209" />
+      <source> (provisional)</source>
+      <translation>（暂定）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="210" />
+      <source>Haematological response{0}: {1}</source>
+      <translation>血液学缓解{0}：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="215" />
+      <source>Time to response: {0}</source>
+      <translation>至缓解时间：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="220" />
+      <source>Tumour assessments: {0}; best {1}</source>
+      <translation>肿瘤评估：{0}；最佳 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="222" />
+      <source>Progression: {0}</source>
+      <translation>疾病进展：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="225" />
+      <source>Death: {0} ({1})</source>
+      <translation>死亡：{0}（{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="227" />
+      <source>PFS</source>
+      <translation>无进展生存期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="227" />
+      <source>OS</source>
+      <translation>总生存期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="229" />
+      <source>event</source>
+      <translation>事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="229" />
+      <source>censored</source>
+      <translation>删失</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="230" />
+      <source>{0}: {1} days ({2})</source>
+      <translation>{0}：{1} 天（{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="263" />
+      <source>Blood count of {0} recorded.</source>
+      <translation>{0} 的血常规已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="276" />
+      <source>Import blood counts (CSV)</source>
+      <translation>导入血常规 (CSV)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="276" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="289" />
+      <source>{0} blood counts recorded from {1}.</source>
+      <translation>已从 {1} 记录 {0} 次血常规。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="298" />
+      <source>red cells</source>
+      <translation>红细胞</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="298" />
+      <source>platelets</source>
+      <translation>血小板</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="301" />
+      <source>Transfusion for {0}</source>
+      <translation>{0} 的输血</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="303" />
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="304" />
+      <source>Units</source>
+      <translation>单位数</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="305" />
+      <source>Given at</source>
+      <translation>输注时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="307" />
+      <source>A transfusion voids the haematological response around it.</source>
+      <translation>输血会使其前后的血液学缓解评估无效。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="322" />
+      <source>Transfusion recorded.</source>
+      <translation>输血已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="333" />
+      <source>Last contact with {0}</source>
+      <translation>与 {0} 的末次联系</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="334" />
+      <source>Tumour assessment of {0}</source>
+      <translation>{0} 的肿瘤评估</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="335" />
+      <source>Progression of {0}</source>
+      <translation>{0} 的疾病进展</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="336" />
+      <source>Death of {0}</source>
+      <translation>{0} 的死亡</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="338" />
+      <source>Date</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="342" />
+      <source>Overall response (RECIST 1.1)</source>
+      <translation>总体疗效（RECIST 1.1）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="345" />
+      <source>Cause</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="358" />
+      <source>Last contact recorded.</source>
+      <translation>末次联系已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="384" />
+      <source>Recorded and signed.</source>
+      <translation>已记录并签名。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="394" />
+      <source>assessed</source>
+      <translation>已评估</translation>
+    </message>
+  </context>
+  <context>
+    <name>PasswordChangeDialog</name>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="36" />
+      <source>Change your password</source>
+      <translation>更改您的密码</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="40" />
+      <source>The password of {0} was set by an administrator. Choose your own before you continue: nobody else may know it.</source>
+      <translation>{0} 的密码由管理员设置。继续之前请设置您自己的密码：不得让他人知道。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="49" />
+      <source>&amp;Current password</source>
+      <translation>当前密码(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="50" />
+      <source>&amp;New password</source>
+      <translation>新密码(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="51" />
+      <source>&amp;Repeat new password</source>
+      <translation>再次输入新密码(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="59" />
+      <source>Change password</source>
+      <translation>更改密码</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="83" />
+      <source>new password: the two entries differ</source>
+      <translation>新密码：两次输入不一致</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="88" />
+      <source>Checking and saving…</source>
+      <translation>正在检查并保存…</translation>
+    </message>
+  </context>
+  <context>
     <name>PatientPage</name>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="83" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="84" />
       <source>Patient course</source>
       <translation>患者疗程</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="92" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="93" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="95" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="96" />
       <source>&amp;Patient:</source>
       <translation>患者(&amp;P)：</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="97" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="98" />
       <source>&amp;Show</source>
       <translation>显示(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="100" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="101" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="116" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="117" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="117" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="118" />
       <source>Level</source>
       <translation>剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="118" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="119" />
       <source>Target</source>
       <translation>目标日期</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="119" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="130" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="120" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="131" />
       <source>Window</source>
       <translation>时间窗</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="120" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="131" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="121" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="132" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="122" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="123" />
       <source>Remark</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="128" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="129" />
       <source>Item</source>
       <translation>项目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="132" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="133" />
       <source>Done</source>
       <translation>完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="121" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="140" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="122" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="141" />
       <source>Started at</source>
       <translation>开始于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="129" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="130" />
       <source>Category</source>
       <translation>类别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="133" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="134" />
       <source>Done by</source>
       <translation>完成人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="134" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="135" />
       <source>Sample ID</source>
       <translation>样本编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="141" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="142" />
       <source>Term</source>
       <translation>术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="142" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="143" />
       <source>Grade</source>
       <translation>分级</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="143" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
       <source>Recorded on</source>
       <translation>记录于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="145" />
       <source>Attribution</source>
       <translation>相关性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="145" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="146" />
       <source>DLT</source>
       <translation>DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="146" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="147" />
       <source>SAE report</source>
       <translation>SAE 报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="147" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="148" />
       <source>Review</source>
       <translation>审核</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="154" />
       <source>Weight (kg)</source>
       <translation>体重 (kg)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="154" />
       <source>Measured</source>
       <translation>测量时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="154" />
       <source>Recorded by</source>
       <translation>记录人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="158" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="159" />
       <source>Pl&amp;an</source>
       <translation>治疗计划(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="159" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="160" />
       <source>&amp;Calendar</source>
       <translation>访视日程(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="160" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="161" />
       <source>A&amp;dverse events</source>
       <translation>不良事件(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="161" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="162" />
       <source>&amp;Weights</source>
       <translation>体重(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="243" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="166" />
+      <source>O&amp;utcomes</source>
+      <translation>疗效与生存(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="249" />
       <source>Reading the course of {0}…</source>
       <translation>正在读取 {0} 的疗程…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="285" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="297" />
       <source>, {0} years</source>
       <translation>，{0} 岁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="287" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="299" />
       <source>{0} ({1}, {2}{3}) · {4} · times in {5}</source>
       <translation>{0}（{1}，{2}{3}）· {4} · 时间为 {5}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="291" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="303" />
       <source>Level {0}: {1}</source>
       <translation>剂量组 {0}：{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="303" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="317" />
       <source>No infusion is planned next.</source>
       <translation>之后没有计划的输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="306" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="320" />
       <source>Next: {0}, {1}</source>
       <translation>下一次：{0}，{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="307" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="321" />
       <source>Next: {0}, target {1}, window {2} ({3})</source>
       <translation>下一次：{0}，目标日期 {1}，时间窗 {2}（{3}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="360" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="374" />
       <source>flagged</source>
       <translation>已标记</translation>
     </message>
@@ -2103,27 +2693,27 @@
   <context>
     <name>Role</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="57" />
+      <location filename="../../infusion_app/ui/main_window.py" line="62" />
       <source>nurse</source>
       <translation>护士</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="58" />
+      <location filename="../../infusion_app/ui/main_window.py" line="63" />
       <source>pharmacist</source>
       <translation>药师</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="59" />
+      <location filename="../../infusion_app/ui/main_window.py" line="64" />
       <source>monitor</source>
       <translation>监查员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="60" />
+      <location filename="../../infusion_app/ui/main_window.py" line="65" />
       <source>admin</source>
       <translation>管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="61" />
+      <location filename="../../infusion_app/ui/main_window.py" line="66" />
       <source>investigator</source>
       <translation>研究者</translation>
     </message>
@@ -2149,47 +2739,47 @@
   <context>
     <name>SignatureDialog</name>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="45" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="47" />
       <source>Electronic signature</source>
       <translation>电子签名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="48" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="50" />
       <source>By entering my password I sign this record as {meaning}.</source>
       <translation>输入密码即表示我以“{meaning}”签署此记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="64" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="66" />
       <source>Signing</source>
       <translation>签署内容</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="67" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="69" />
       <source>Meaning</source>
       <translation>含义</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="68" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="70" />
       <source>Printed name</source>
       <translation>签名人姓名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="69" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="71" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="74" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="76" />
       <source>Sign</source>
       <translation>签名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="100" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="102" />
       <source>Checking the password and saving…</source>
       <translation>正在核对密码并保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="110" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="112" />
       <source>Not signed: {0}. Failed attempts: {1} (each is recorded in the log).</source>
       <translation>未签名：{0}。失败次数：{1}（每次均记入日志）。</translation>
     </message>
@@ -2271,31 +2861,591 @@
     </message>
   </context>
   <context>
-    <name>VitalsEntry</name>
+    <name>TrialPage</name>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="42" />
-      <source>Vital signs</source>
-      <translation>生命体征</translation>
+      <location filename="../../infusion_app/ui/trial_page.py" line="82" />
+      <source>Trial: dose finding</source>
+      <translation>试验：剂量探索</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="57" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="87" />
+      <source>P&amp;rotocol:</source>
+      <translation>方案(&amp;R)：</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="89" />
+      <source>Refresh (F5)</source>
+      <translation>刷新 (F5)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="92" />
+      <source>&amp;Print safety review…</source>
+      <translation>打印安全性审查(&amp;P)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="95" />
+      <source>E&amp;xport counts…</source>
+      <translation>导出计数(&amp;X)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="98" />
+      <source>Print su&amp;mmary…</source>
+      <translation>打印试验总结(&amp;M)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="125" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="136" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="172" />
+      <source>Level</source>
+      <translation>剂量水平</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="126" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="173" />
+      <source>Enrolled</source>
+      <translation>入组</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="127" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="174" />
+      <source>Treated</source>
+      <translation>已治疗</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="128" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="177" />
+      <source>Evaluable</source>
+      <translation>可评价</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="129" />
+      <source>Pending</source>
+      <translation>待定</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="130" />
+      <source>DLTs</source>
+      <translation>DLT 数</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="131" />
+      <source>Not evaluable</source>
+      <translation>不可评价</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="136" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="141" />
+      <source>Patient</source>
+      <translation>患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="136" />
+      <source>DLT status</source>
+      <translation>DLT 状态</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="136" />
+      <source>Window ends</source>
+      <translation>观察期结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="142" />
+      <source>Adverse event</source>
+      <translation>不良事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="143" />
+      <source>Term</source>
+      <translation>术语</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="144" />
+      <source>Grade</source>
+      <translation>分级</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="145" />
+      <source>Started</source>
+      <translation>开始时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="146" />
+      <source>Adjudication</source>
+      <translation>判定</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="153" />
+      <source>Patients (n)</source>
+      <translation>患者数 (n)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="154" />
+      <source>Escalate if DLTs ≤</source>
+      <translation>DLT ≤ 时递增</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="155" />
+      <source>De-escalate if DLTs ≥</source>
+      <translation>DLT ≥ 时降级</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="156" />
+      <source>Eliminate if DLTs ≥</source>
+      <translation>DLT ≥ 时剔除</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="162" />
+      <source>Signed</source>
+      <translation>签名</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="163" />
+      <source>By</source>
+      <translation>操作者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="164" />
+      <source>Decision</source>
+      <translation>决定</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="165" />
+      <source>At level</source>
+      <translation>决定所在剂量水平</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="166" />
+      <source>Next level</source>
+      <translation>下一剂量水平</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="175" />
+      <source>Infusions planned</source>
+      <translation>计划输注次数</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="176" />
+      <source>Infusions given</source>
+      <translation>已输注次数</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="178" />
+      <source>DLTs (rate)</source>
+      <translation>DLT（发生率）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="179" />
+      <source>Any AE</source>
+      <translation>任何不良事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="180" />
+      <source>AE grade ≥ 3</source>
+      <translation>≥3 级不良事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="181" />
+      <source>SAE</source>
+      <translation>严重不良事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="199" />
+      <source>&amp;Levels</source>
+      <translation>剂量水平(&amp;L)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="200" />
+      <source>Pa&amp;tients</source>
+      <translation>患者(&amp;T)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="201" />
+      <source>DLT ad&amp;judication</source>
+      <translation>DLT 判定(&amp;J)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="202" />
+      <source>Decision &amp;table</source>
+      <translation>决策表(&amp;T)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="203" />
+      <source>Signed re&amp;views</source>
+      <translation>已签署的审查(&amp;V)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="204" />
+      <source>S&amp;ummary</source>
+      <translation>总结(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="237" />
+      <source>&amp;Adjudicate DLT…</source>
+      <translation>判定 DLT(&amp;A)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="240" />
+      <source>Sign the &amp;decision…</source>
+      <translation>签署决定(&amp;D)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="297" />
+      <source>No installed protocol has a dose-finding rule.</source>
+      <translation>已安装的方案均无剂量探索规则。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="316" />
+      <source>{0} · {1} · levels in order {2}</source>
+      <translation>{0} · {1} · 剂量水平顺序 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="319" />
+      <source>Current level: {0} · {1}</source>
+      <translation>当前剂量水平：{0} · {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="322" />
+      <source>Waiting: {0}</source>
+      <translation>等待：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="325" />
+      <source>Eliminated (too toxic): {0}</source>
+      <translation>已剔除（毒性过大）：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="336" />
+      <source>Estimated DLT rates (isotonic, target {0:.2f}): {1}</source>
+      <translation>DLT 率估计（保序回归，目标 {0:.2f}）：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="343" />
+      <source>To be replaced: {0}</source>
+      <translation>需替换：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="350" />
+      <source>The rule says: {0}</source>
+      <translation>规则结论：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="372" />
+      <source> (deviation)</source>
+      <translation>（方案偏离）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="429" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="453" />
+      <source>All levels</source>
+      <translation>全部剂量水平</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="447" />
+      <source>Data cut {0}; heads digest {1}…</source>
+      <translation>数据截止 {0}；链头摘要 {1}…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="452" />
+      <source>{0}: related AE {1}: {2} patients, worst grade {3}</source>
+      <translation>{0}：相关不良事件 {1}：{2} 例患者，最高 {3} 级</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="466" />
+      <source>waiting for the cohort</source>
+      <translation>等待队列</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="467" />
+      <source>a decision awaits its signed review</source>
+      <translation>有决定待签署审查</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="468" />
+      <source>dose finding complete: the optimal dose to sign</source>
+      <translation>剂量探索完成：待签署最佳剂量</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="469" />
+      <source>optimal dose signed: later patients receive it</source>
+      <translation>最佳剂量已签署：后续患者按此剂量给药</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="470" />
+      <source>dose finding over</source>
+      <translation>剂量探索已结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="475" />
+      <source>pending</source>
+      <translation>待定</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="476" />
+      <source>DLT</source>
+      <translation>DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="477" />
+      <source>no DLT</source>
+      <translation>无 DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="478" />
+      <source>not evaluable: replace</source>
+      <translation>不可评价：需替换</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="483" />
+      <source>to adjudicate</source>
+      <translation>待判定</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="484" />
+      <source>confirmed</source>
+      <translation>已确认</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="485" />
+      <source>rejected</source>
+      <translation>已否决</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="498" />
+      <source>Making the record…</source>
+      <translation>正在生成记录…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="508" />
+      <source>Record ready: {0} bytes.</source>
+      <translation>记录已生成：{0} 字节。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="522" />
+      <source>Making the summary…</source>
+      <translation>正在生成总结…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="584" />
+      <source>No decision is due: the rule waits for the cohort.</source>
+      <translation>尚无待定决定：规则在等待队列。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="590" />
+      <source>Choose a flagged DLT still to adjudicate.</source>
+      <translation>请选择一条待判定的已标记 DLT。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="599" />
+      <source>confirmed: a DLT</source>
+      <translation>确认：属于 DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="599" />
+      <source>rejected: not a DLT</source>
+      <translation>否决：不属于 DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="600" />
+      <source>{0} grade {1} of patient {2}, started {3} ({4} #{5})</source>
+      <translation>患者 {2} 的 {0} {1} 级，开始于 {3}（{4} #{5}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="610" />
+      <source>Adjudicate a flagged DLT</source>
+      <translation>判定已标记的 DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="612" />
+      <source>Verdict</source>
+      <translation>结论</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="613" />
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="615" />
+      <source>Flagged by the rules: {0}. Only confirmed DLTs count.</source>
+      <translation>按规则标记：{0}。只有已确认的 DLT 计入。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="621" />
+      <source>DLT adjudication: {0}: {1} ({2})</source>
+      <translation>DLT 判定：{0}：{1}（{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="634" />
+      <source>{0} #{1} adjudicated: {2}.</source>
+      <translation>{0} #{1} 已判定：{2}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="660" />
+      <source>{0} (BOIN select.mtd)</source>
+      <translation>{0}（BOIN select.mtd）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="661" />
+      <source>{0} (the protocol's wording: largest equal or closest)</source>
+      <translation>{0}（方案原文：等于或最接近目标的最大剂量）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="667" />
+      <source>Choose the optimal dose</source>
+      <translation>选择最佳剂量</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="669" />
+      <source>Optimal dose</source>
+      <translation>最佳剂量</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="670" />
+      <source>Reason for the choice</source>
+      <translation>选择理由</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="678" />
+      <source>Dose-finding decision of {0}: {1}{2} (DLTs/evaluable {3})</source>
+      <translation>{0} 的剂量探索决定：{1}{2}（DLT/可评价 {3}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="681" />
+      <source>, chosen {0}: {1}</source>
+      <translation>，选定 {0}：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="696" />
+      <source>Decision signed: {0}.</source>
+      <translation>决定已签署：{0}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="715" />
+      <source>reviewed</source>
+      <translation>已审阅</translation>
+    </message>
+  </context>
+  <context>
+    <name>VitalsEntry</name>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="46" />
+      <source>Vital signs:</source>
+      <translation>生命体征：</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="61" />
       <source>on O2</source>
       <translation>吸氧</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="65" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="69" />
       <source>Record vitals</source>
       <translation>记录生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="103" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="107" />
       <source>NEWS2: as you type</source>
       <translation>NEWS2：输入时显示</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="112" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="116" />
       <source>NEWS2 {0} ({1} risk)</source>
       <translation>NEWS2 {0}（{1} 风险）</translation>
+    </message>
+  </context>
+  <context>
+    <name>WardBoardPage</name>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="124" />
+      <source>Ward board: every station (read-only)</source>
+      <translation>病区看板：所有工作站（只读）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="126" />
+      <source>&amp;Large text</source>
+      <translation>大字体(&amp;L)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="128" />
+      <source>Refresh (F5)</source>
+      <translation>刷新 (F5)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="134" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="150" />
+      <source>Patient</source>
+      <translation>患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="135" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="151" />
+      <source>Initials</source>
+      <translation>姓名缩写</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="136" />
+      <source>Infusion</source>
+      <translation>输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="137" />
+      <source>Station</source>
+      <translation>工作站</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="138" />
+      <source>Step</source>
+      <translation>步骤</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="139" />
+      <source>Next due</source>
+      <translation>下一项</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="140" />
+      <source>Alarms</source>
+      <translation>警报</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="141" />
+      <source>At the bedside</source>
+      <translation>床旁人员</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="145" />
+      <source>No infusion in progress on any station.</source>
+      <translation>所有工作站均无进行中的输注。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="147" />
+      <source>Today: visits, samples and open SAE reports</source>
+      <translation>今日：访视、样本及未报告的 SAE</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="152" />
+      <source>What</source>
+      <translation>事项</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="153" />
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="154" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="239" />
+      <source>Read at {0}</source>
+      <translation>读取于 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="245" />
+      <source>{0} at {1}, {2}</source>
+      <translation>{0}，{1}，{2}</translation>
     </message>
   </context>
   <context>
@@ -2329,7 +3479,7 @@
     <message>
       <location filename="../../infusion_app/ui/worklist_page.py" line="85" />
       <location filename="../../infusion_app/ui/worklist_page.py" line="101" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="344" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="313" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
@@ -2381,7 +3531,7 @@
     </message>
     <message>
       <location filename="../../infusion_app/ui/worklist_page.py" line="110" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="240" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="209" />
       <source>&amp;Record…</source>
       <translation>记录(&amp;R)…</translation>
     </message>
@@ -2411,147 +3561,96 @@
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="200" />
-      <source>infusion {0}</source>
-      <translation>第 {0} 次输注</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="202" />
-      <source>the patient</source>
-      <translation>患者</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="204" />
-      <source>SAE report #{0}: {1}, grade {2} ({3})</source>
-      <translation>SAE 报告 #{0}：{1}，{2} 级（{3}）</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="208" />
-      <source>by {0}</source>
-      <translation>截止 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="210" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="224" />
-      <source>overdue</source>
-      <translation>已逾期</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="212" />
-      <source>due in {0}</source>
-      <translation>{0} 后到期</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="216" />
-      <source>before the first infusion</source>
-      <translation>首次输注前</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="218" />
-      <source>{0} to {1}</source>
-      <translation>{0} 至 {1}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="222" />
-      <source>due</source>
-      <translation>待进行</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="223" />
-      <source>opens today</source>
-      <translation>今日开放</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="238" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="207" />
       <source>&amp;Report at the bedside…</source>
       <translation>在床旁报告(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="252" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="221" />
       <source>Serious adverse event #{0} was recorded against patient {1}: record its report on the patient's page.</source>
       <translation>严重不良事件 #{0} 记录在患者 {1} 名下：请在患者页面记录其报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="293" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="262" />
       <source>Recorded for {0}: {1}.</source>
       <translation>已为 {0} 记录：{1}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="341" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="310" />
       <source>New patient</source>
       <translation>新患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="343" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="404" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="460" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="312" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="373" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="429" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="345" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="314" />
       <source>Sex</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="346" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="315" />
       <source>Age (years)</source>
       <translation>年龄（岁）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="347" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="405" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="316" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="374" />
       <source>Weight (kg), actual body weight</source>
       <translation>体重 (kg)，实际体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="350" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="408" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="319" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="377" />
       <source>Weighed at (HH:MM today, or date and time)</source>
       <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="353" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="322" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="354" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="323" />
       <source>Dose level or group</source>
       <translation>剂量水平或组别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="385" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="354" />
       <source>Patient {0} registered.</source>
       <translation>患者 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="402" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="371" />
       <source>New weight</source>
       <translation>新体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="426" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="395" />
       <source>Weight of {0} recorded.</source>
       <translation>{0} 的体重已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="458" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="427" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="463" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="432" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="469" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="438" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="490" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="459" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
     </message>
@@ -2572,379 +3671,6 @@
       <location filename="../../infusion_app/ui/file_chooser.py" line="137" />
       <source>The file dialog could not be opened ({0}).</source>
       <translation>无法打开文件对话框（{0}）。</translation>
-    </message>
-  </context>
-  <context>
-    <name>WardBoardPage</name>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="122" />
-      <source>Ward board: every station (read-only)</source>
-      <translation>病区看板：所有工作站（只读）</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="124" />
-      <source>&amp;Large text</source>
-      <translation>大字体(&amp;L)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="126" />
-      <source>Refresh (F5)</source>
-      <translation>刷新 (F5)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="132" />
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="148" />
-      <source>Patient</source>
-      <translation>患者</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="133" />
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="149" />
-      <source>Initials</source>
-      <translation>姓名缩写</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="134" />
-      <source>Infusion</source>
-      <translation>输注</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="135" />
-      <source>Station</source>
-      <translation>工作站</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="136" />
-      <source>Step</source>
-      <translation>步骤</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="137" />
-      <source>Next due</source>
-      <translation>下一项</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="138" />
-      <source>Alarms</source>
-      <translation>警报</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="139" />
-      <source>At the bedside</source>
-      <translation>床旁人员</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="143" />
-      <source>No infusion in progress on any station.</source>
-      <translation>所有工作站均无进行中的输注。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="145" />
-      <source>Today: visits, samples and open SAE reports</source>
-      <translation>今日：访视、样本及未报告的 SAE</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="150" />
-      <source>What</source>
-      <translation>事项</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="151" />
-      <source>When</source>
-      <translation>时间</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="152" />
-      <source>Status</source>
-      <translation>状态</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="235" />
-      <source>Read at {0}</source>
-      <translation>读取于 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="241" />
-      <source>{0} at {1}, {2}</source>
-      <translation>{0}，{1}，{2}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="261" />
-      <source>infusion {0}</source>
-      <translation>第 {0} 次输注</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="263" />
-      <source>the patient</source>
-      <translation>患者</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="265" />
-      <source>SAE report #{0}: {1}, grade {2} ({3})</source>
-      <translation>SAE 报告 #{0}：{1}，{2} 级（{3}）</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="268" />
-      <source>by {0}</source>
-      <translation>截止 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="271" />
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="285" />
-      <source>overdue</source>
-      <translation>已逾期</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="273" />
-      <source>due in {0}</source>
-      <translation>{0} 后到期</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="277" />
-      <source>before the first infusion</source>
-      <translation>首次输注前</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="279" />
-      <source>{0} to {1}</source>
-      <translation>{0} 至 {1}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="283" />
-      <source>due</source>
-      <translation>待进行</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="284" />
-      <source>opens today</source>
-      <translation>今日开放</translation>
-    </message>
-  </context>
-  <context>
-    <name>AccountsPage</name>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="47" />
-      <source>Accounts</source>
-      <translation>账户</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="53" />
-      <source>Role</source>
-      <translation>角色</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="54" />
-      <source>State</source>
-      <translation>状态</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="61" />
-      <source>&amp;Add…</source>
-      <translation>添加(&amp;A)…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="63" />
-      <source>Change &amp;role…</source>
-      <translation>更改角色(&amp;R)…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="65" />
-      <source>Reset &amp;password…</source>
-      <translation>重置密码(&amp;P)…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="67" />
-      <source>&amp;Lock</source>
-      <translation>锁定(&amp;L)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="69" />
-      <source>&amp;Unlock</source>
-      <translation>解锁(&amp;U)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="71" />
-      <source>&amp;Deactivate…</source>
-      <translation>停用(&amp;D)…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="175" />
-      <source>Add an account</source>
-      <translation>添加账户</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="177" />
-      <source>&amp;Username</source>
-      <translation>用户名(&amp;U)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="177" />
-      <source>letters, digits, . or _</source>
-      <translation>字母、数字、. 或 _</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="178" />
-      <source>&amp;Printed name</source>
-      <translation>签名人姓名(&amp;P)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="178" />
-      <source>as on signatures</source>
-      <translation>与签名上一致</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="179" />
-      <location filename="../../infusion_app/ui/accounts_page.py" line="211" />
-      <source>&amp;Role</source>
-      <translation>角色(&amp;R)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="180" />
-      <source>&amp;First password</source>
-      <translation>初始密码(&amp;F)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="181" />
-      <source>R&amp;epeat first password</source>
-      <translation>再次输入初始密码(&amp;E)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="183" />
-      <source>The user must change the first password at first login.</source>
-      <translation>用户首次登录时必须更改初始密码。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="198" />
-      <source>Added {0} ({1}): the first password must be changed at first login.</source>
-      <translation>已添加 {0}（{1}）：首次登录时须更改初始密码。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="210" />
-      <source>Change the role of {0}</source>
-      <translation>更改 {0} 的角色</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="218" />
-      <source>{0} is now {1}.</source>
-      <translation>{0} 现为 {1}。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="228" />
-      <source>Reset the password of {0}</source>
-      <translation>重置 {0} 的密码</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="230" />
-      <source>&amp;New first password</source>
-      <translation>新的初始密码(&amp;N)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="231" />
-      <source>R&amp;epeat it</source>
-      <translation>再次输入(&amp;E)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="233" />
-      <source>The user must change it at next login. A lockout after failed attempts ends.</source>
-      <translation>用户下次登录时必须更改。因多次失败而导致的锁定随之解除。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="240" />
-      <source>Password of {0} reset: to be changed at next login.</source>
-      <translation>{0} 的密码已重置：下次登录时须更改。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="247" />
-      <source>Lock {0} until an administrator unlocks the account</source>
-      <translation>锁定 {0}，直至管理员解锁</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="252" />
-      <source>{0} is locked until unlocked.</source>
-      <translation>{0} 已锁定，直至解锁。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="258" />
-      <source>Unlock {0}</source>
-      <translation>解锁 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="262" />
-      <source>{0} is unlocked.</source>
-      <translation>{0} 已解锁。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="272" />
-      <source>Deactivate {0}</source>
-      <translation>停用 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="273" />
-      <source>&amp;Reason</source>
-      <translation>原因(&amp;R)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="273" />
-      <source>why, for the audit trail</source>
-      <translation>原因，记入审计追踪</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="275" />
-      <source>A deactivated account never logs in or signs again. It stays in the list and in the audit trail; it cannot be reactivated.</source>
-      <translation>停用的账户不能再登录或签名。它仍保留在列表和审计追踪中，且不能重新启用。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="284" />
-      <source>{0} is deactivated.</source>
-      <translation>{0} 已停用。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="295" />
-      <source>Password: the two entries differ. Nothing was saved.</source>
-      <translation>密码：两次输入不一致。未保存任何内容。</translation>
-    </message>
-  </context>
-  <context>
-    <name>PasswordChangeDialog</name>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="36" />
-      <source>Change your password</source>
-      <translation>更改您的密码</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="40" />
-      <source>The password of {0} was set by an administrator. Choose your own before you continue: nobody else may know it.</source>
-      <translation>{0} 的密码由管理员设置。继续之前请设置您自己的密码：不得让他人知道。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="49" />
-      <source>&amp;Current password</source>
-      <translation>当前密码(&amp;C)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="50" />
-      <source>&amp;New password</source>
-      <translation>新密码(&amp;N)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="51" />
-      <source>&amp;Repeat new password</source>
-      <translation>再次输入新密码(&amp;R)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="59" />
-      <source>Change password</source>
-      <translation>更改密码</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="83" />
-      <source>new password: the two entries differ</source>
-      <translation>新密码：两次输入不一致</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="88" />
-      <source>Checking and saving…</source>
-      <translation>正在检查并保存…</translation>
     </message>
   </context>
 </TS>
