@@ -359,6 +359,13 @@ ZH_CN: dict[str, str] = {
     "Last entry read": "读取的最后条目",
     "No stream: no patient is enrolled.": "无记录链：尚无患者入组。",
     "no patient has a time yet.": "尚无患者有生存时间。",
+    # --- the vitals table and chart in Chinese (issue 17, h-zhqt) ---
+    "BP": "血压",
+    "O2": "给氧",
+    "HR /min": "心率 次/分",
+    "SBP mmHg": "收缩压 mmHg",
+    "DBP mmHg": "舒张压 mmHg",
+    "RR /min": "呼吸 次/分",
 }
 
 # The course's message values in Chinese (the app's message tables are English only so far;

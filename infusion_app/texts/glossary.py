@@ -110,4 +110,8 @@ ZH_CN: dict[str, str] = {
     "rejected": "已否决",
     "pending": "待定",
     "Reason for the choice": "选择理由",
+    # the vital signs' short names: the bedside's entry row and the record's table and chart
+    "T °C": "体温 °C",
+    "HR": "心率",
+    "RR": "呼吸",
 }

@@ -3328,27 +3328,52 @@
   <context>
     <name>VitalsEntry</name>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="46" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="29" />
+      <source>T °C</source>
+      <translation>体温 °C</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="30" />
+      <source>HR</source>
+      <translation>心率</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="31" />
+      <source>SBP</source>
+      <translation>收缩压</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="32" />
+      <source>DBP</source>
+      <translation>舒张压</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="33" />
+      <source>RR</source>
+      <translation>呼吸</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="47" />
       <source>Vital signs:</source>
       <translation>生命体征：</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="61" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="62" />
       <source>on O2</source>
       <translation>吸氧</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="69" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="70" />
       <source>Record vitals</source>
       <translation>记录生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="107" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="108" />
       <source>NEWS2: as you type</source>
       <translation>NEWS2：输入时显示</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="116" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="117" />
       <source>NEWS2 {0} ({1} risk)</source>
       <translation>NEWS2 {0}（{1} 风险）</translation>
     </message>

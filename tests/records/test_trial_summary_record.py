@@ -155,3 +155,10 @@ def test_a_trial_without_patients_prints_no_empty_curve(crc) -> None:
     assert "PFS: Kaplan-Meier estimate: no patient has a time yet." in text
     assert "Number at risk" not in text
     assert "No stream: no patient is enrolled." in text
+
+
+def test_every_label_of_both_summaries_is_chinese(crc_source, cart_source, labels_asked) -> None:
+    render(crc_source, language="zh_CN")  # tumour response, survival and the curves
+    render(cart_source, language="zh_CN")  # haematological response
+    assert len(labels_asked.asked) > 50
+    assert sorted(labels_asked.untranslated) == []
