@@ -589,6 +589,10 @@ ZH_CN = {
     "Vital signs:": "生命体征：",
     "SBP": "收缩压",
     "DBP": "舒张压",
+    "MSC Infusion Assistant": "MSC 输注助手",
+    "no response": "未缓解",
+    "database": "数据库",
+    "from {0}": "自 {0} 起",
 }
 
 

@@ -114,4 +114,8 @@ ZH_CN: dict[str, str] = {
     "T °C": "体温 °C",
     "HR": "心率",
     "RR": "呼吸",
+    # the patient's sex: the patient page's header and the record's patient section
+    "female": "女",
+    "male": "男",
+    "unknown": "未知",
 }

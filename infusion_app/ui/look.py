@@ -91,3 +91,19 @@ def give_focus_back(parent: QWidget | None) -> None:
     next Alt+letter or F-key went nowhere until someone clicked (seen under Xvfb, issue 15)."""
     if parent is not None:
         parent.window().activateWindow()
+
+
+def role_name(role: str) -> str:
+    """A role's stored value ("nurse") in the interface's words (main_window lists them)."""
+    return QCoreApplication.translate("Role", role)
+
+
+def step_name(step: str) -> str:
+    """A bedside step's stored value ("slow_phase") as the step strip names it."""
+    name = step.replace("_", " ").capitalize()
+    return QCoreApplication.translate("StepStrip", name)
+
+
+def status_name(status: str) -> str:
+    """An infusion's stored status ("observation complete") as the bedside names it."""
+    return QCoreApplication.translate("Status", status.capitalize())

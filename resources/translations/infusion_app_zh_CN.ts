@@ -361,203 +361,203 @@
   <context>
     <name>AccountsPage</name>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="47" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="58" />
       <source>Accounts</source>
       <translation>账户</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="51" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="62" />
       <source>Username</source>
       <translation>用户名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="52" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="63" />
       <source>Printed name</source>
       <translation>签名人姓名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="53" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="64" />
       <source>Role</source>
       <translation>角色</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="54" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="65" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="55" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="66" />
       <source>Created</source>
       <translation>创建时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="61" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="72" />
       <source>&amp;Add…</source>
       <translation>添加(&amp;A)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="63" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="74" />
       <source>Change &amp;role…</source>
       <translation>更改角色(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="65" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="76" />
       <source>Reset &amp;password…</source>
       <translation>重置密码(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="67" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="78" />
       <source>&amp;Lock</source>
       <translation>锁定(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="69" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="80" />
       <source>&amp;Unlock</source>
       <translation>解锁(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="71" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="82" />
       <source>&amp;Deactivate…</source>
       <translation>停用(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="175" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="186" />
       <source>Add an account</source>
       <translation>添加账户</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="177" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="188" />
       <source>&amp;Username</source>
       <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="177" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="188" />
       <source>letters, digits, . or _</source>
       <translation>字母、数字、. 或 _</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="178" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="189" />
       <source>&amp;Printed name</source>
       <translation>签名人姓名(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="178" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="189" />
       <source>as on signatures</source>
       <translation>与签名上一致</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="179" />
-      <location filename="../../infusion_app/ui/accounts_page.py" line="211" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="191" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="224" />
       <source>&amp;Role</source>
       <translation>角色(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="180" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="193" />
       <source>&amp;First password</source>
       <translation>初始密码(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="181" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="194" />
       <source>R&amp;epeat first password</source>
       <translation>再次输入初始密码(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="183" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="196" />
       <source>The user must change the first password at first login.</source>
       <translation>用户首次登录时必须更改初始密码。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="198" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="211" />
       <source>Added {0} ({1}): the first password must be changed at first login.</source>
       <translation>已添加 {0}（{1}）：首次登录时须更改初始密码。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="210" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="223" />
       <source>Change the role of {0}</source>
       <translation>更改 {0} 的角色</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="218" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="231" />
       <source>{0} is now {1}.</source>
       <translation>{0} 现为 {1}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="228" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="241" />
       <source>Reset the password of {0}</source>
       <translation>重置 {0} 的密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="230" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="243" />
       <source>&amp;New first password</source>
       <translation>新的初始密码(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="231" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="244" />
       <source>R&amp;epeat it</source>
       <translation>再次输入(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="233" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="246" />
       <source>The user must change it at next login. A lockout after failed attempts ends.</source>
       <translation>用户下次登录时必须更改。因多次失败而导致的锁定随之解除。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="240" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="253" />
       <source>Password of {0} reset: to be changed at next login.</source>
       <translation>{0} 的密码已重置：下次登录时须更改。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="247" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="260" />
       <source>Lock {0} until an administrator unlocks the account</source>
       <translation>锁定 {0}，直至管理员解锁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="252" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="265" />
       <source>{0} is locked until unlocked.</source>
       <translation>{0} 已锁定，直至解锁。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="258" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="271" />
       <source>Unlock {0}</source>
       <translation>解锁 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="262" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="275" />
       <source>{0} is unlocked.</source>
       <translation>{0} 已解锁。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="272" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="285" />
       <source>Deactivate {0}</source>
       <translation>停用 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="273" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="286" />
       <source>&amp;Reason</source>
       <translation>原因(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="273" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="286" />
       <source>why, for the audit trail</source>
       <translation>原因，记入审计追踪</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="275" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="288" />
       <source>A deactivated account never logs in or signs again. It stays in the list and in the audit trail; it cannot be reactivated.</source>
       <translation>停用的账户不能再登录或签名。它仍保留在列表和审计追踪中，且不能重新启用。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="284" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="297" />
       <source>{0} is deactivated.</source>
       <translation>{0} 已停用。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="295" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="308" />
       <source>Password: the two entries differ. Nothing was saved.</source>
       <translation>密码：两次输入不一致。未保存任何内容。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="315" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="328" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
@@ -1660,97 +1660,107 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="172" />
+      <location filename="../../infusion_app/ui/main_window.py" line="171" />
       <source>Log out</source>
       <translation>退出登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="241" />
+      <location filename="../../infusion_app/ui/main_window.py" line="216" />
+      <source>database</source>
+      <translation>数据库</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="219" />
+      <source>MSC Infusion Assistant</source>
+      <translation>MSC 输注助手</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="243" />
       <source>High alarm: {0}</source>
       <translation>高级警报：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="292" />
+      <location filename="../../infusion_app/ui/main_window.py" line="294" />
       <source>{name} · {role} · station {station}</source>
       <translation>{name} · {role} · 工作站 {station}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="322" />
+      <location filename="../../infusion_app/ui/main_window.py" line="324" />
       <source>Pharmacy</source>
       <translation>药房</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="327" />
+      <location filename="../../infusion_app/ui/main_window.py" line="329" />
       <source>Infusions</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="332" />
+      <location filename="../../infusion_app/ui/main_window.py" line="334" />
       <source>Bedside</source>
       <translation>床旁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="336" />
+      <location filename="../../infusion_app/ui/main_window.py" line="338" />
       <source>Monitor</source>
       <translation>监查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="348" />
+      <location filename="../../infusion_app/ui/main_window.py" line="350" />
       <source>Patient course</source>
       <translation>患者疗程</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="352" />
+      <location filename="../../infusion_app/ui/main_window.py" line="354" />
       <source>Trial</source>
       <translation>试验</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="355" />
+      <location filename="../../infusion_app/ui/main_window.py" line="357" />
       <source>Protocols</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="359" />
+      <location filename="../../infusion_app/ui/main_window.py" line="361" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="388" />
+      <location filename="../../infusion_app/ui/main_window.py" line="390" />
       <source>HIGH</source>
       <translation>高</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="389" />
+      <location filename="../../infusion_app/ui/main_window.py" line="391" />
       <source>MEDIUM</source>
       <translation>中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="390" />
+      <location filename="../../infusion_app/ui/main_window.py" line="392" />
       <source>Reminder</source>
       <translation>提醒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="392" />
+      <location filename="../../infusion_app/ui/main_window.py" line="394" />
       <source> (+{0} more)</source>
       <translation>（另有 {0} 条）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="395" />
+      <location filename="../../infusion_app/ui/main_window.py" line="397" />
       <source>{0}: {1} · {2}{3}</source>
       <translation>{0}：{1} · {2}{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="510" />
+      <location filename="../../infusion_app/ui/main_window.py" line="512" />
       <source>Locked after {0} min without use. Log in to continue.</source>
       <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="340" />
+      <location filename="../../infusion_app/ui/main_window.py" line="342" />
       <source>Ward</source>
       <translation>病区</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="344" />
+      <location filename="../../infusion_app/ui/main_window.py" line="346" />
       <source>Accounts</source>
       <translation>账户</translation>
     </message>
@@ -1758,107 +1768,107 @@
   <context>
     <name>MonitorPage</name>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="65" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="67" />
       <source>Monitor: infusion records (read-only)</source>
       <translation>监查：输注记录（只读）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="69" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="71" />
       <source>Trial ID (empty: all patients)</source>
       <translation>受试者编号（留空：全部患者）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="78" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="80" />
       <source>&amp;Search</source>
       <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="83" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="85" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="84" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="86" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="85" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="87" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="86" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="88" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="87" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="89" />
       <source>Created</source>
       <translation>创建时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="88" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="90" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="89" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="91" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="98" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="100" />
       <source>&amp;Print record…</source>
       <translation>打印记录(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="101" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="103" />
       <source>E&amp;xport…</source>
       <translation>导出(&amp;X)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="105" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="107" />
       <source>Events of this infusion (CSV)…</source>
       <translation>本次输注的事件（CSV）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="106" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="108" />
       <source>This infusion as FHIR R4 bundle (JSON)…</source>
       <translation>本次输注的 FHIR R4 资源包（JSON）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="107" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="109" />
       <source>Infusion log of the search (PDF)…</source>
       <translation>检索结果的输注日志（PDF）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="108" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="110" />
       <source>Infusion log of the search (CSV)…</source>
       <translation>检索结果的输注日志（CSV）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="118" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="120" />
       <source>From</source>
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="120" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="122" />
       <source>to</source>
       <translation>至</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="150" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="152" />
       <source>Your role may not print or export records.</source>
       <translation>您的角色无权打印或导出记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="160" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="162" />
       <source>Making the record…</source>
       <translation>正在生成记录…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="168" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="170" />
       <source>Record ready: {0} bytes.</source>
       <translation>记录已生成：{0} 字节。</translation>
     </message>
@@ -1873,17 +1883,17 @@
       <translation>打印已记入日志。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="275" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="277" />
       <source>No infusions in this range.</source>
       <translation>此范围内没有输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="298" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="300" />
       <source>Log verified: {0} entries, chain intact, head {1}</source>
       <translation>日志已验证：{0} 条，链完整，头哈希 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="306" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="308" />
       <source>LOG DOES NOT VERIFY: {0}</source>
       <translation>日志验证失败：{0}</translation>
     </message>
@@ -1991,177 +2001,184 @@
       <translation>手工录入</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="197" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="195" />
+      <source>no response</source>
+      <translation>未缓解</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="202" />
       <source>Transfusion: {0} × {1} at {2}</source>
       <translation>输血：{0} × {1}，于 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="204" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="211" />
       <source>week {0} ({1}): {2}, best {3}</source>
       <translation>第 {0} 周（{1}）：{2}，最佳 {3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="209" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="219" />
       <source> (provisional)</source>
       <translation>（暂定）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="210" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="220" />
       <source>Haematological response{0}: {1}</source>
       <translation>血液学缓解{0}：{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="215" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="225" />
       <source>Time to response: {0}</source>
       <translation>至缓解时间：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="220" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="230" />
       <source>Tumour assessments: {0}; best {1}</source>
       <translation>肿瘤评估：{0}；最佳 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="222" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="232" />
       <source>Progression: {0}</source>
       <translation>疾病进展：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="225" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="235" />
       <source>Death: {0} ({1})</source>
       <translation>死亡：{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="227" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="237" />
       <source>PFS</source>
       <translation>无进展生存期</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="227" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="237" />
       <source>OS</source>
       <translation>总生存期</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="229" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="239" />
       <source>event</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="229" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="239" />
       <source>censored</source>
       <translation>删失</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="230" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="240" />
       <source>{0}: {1} days ({2})</source>
       <translation>{0}：{1} 天（{2}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="263" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="273" />
       <source>Blood count of {0} recorded.</source>
       <translation>{0} 的血常规已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="276" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="286" />
       <source>Import blood counts (CSV)</source>
       <translation>导入血常规 (CSV)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="276" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="286" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="289" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="299" />
       <source>{0} blood counts recorded from {1}.</source>
       <translation>已从 {1} 记录 {0} 次血常规。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="298" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="199" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="308" />
       <source>red cells</source>
       <translation>红细胞</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="298" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="199" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="308" />
       <source>platelets</source>
       <translation>血小板</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="301" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="311" />
       <source>Transfusion for {0}</source>
       <translation>{0} 的输血</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="303" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="313" />
       <source>Kind</source>
       <translation>类型</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="304" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="314" />
       <source>Units</source>
       <translation>单位数</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="305" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="315" />
       <source>Given at</source>
       <translation>输注时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="307" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="317" />
       <source>A transfusion voids the haematological response around it.</source>
       <translation>输血会使其前后的血液学缓解评估无效。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="322" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="332" />
       <source>Transfusion recorded.</source>
       <translation>输血已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="333" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="343" />
       <source>Last contact with {0}</source>
       <translation>与 {0} 的末次联系</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="334" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="344" />
       <source>Tumour assessment of {0}</source>
       <translation>{0} 的肿瘤评估</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="335" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="345" />
       <source>Progression of {0}</source>
       <translation>{0} 的疾病进展</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="336" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="346" />
       <source>Death of {0}</source>
       <translation>{0} 的死亡</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="338" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="348" />
       <source>Date</source>
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="342" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="352" />
       <source>Overall response (RECIST 1.1)</source>
       <translation>总体疗效（RECIST 1.1）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="345" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="355" />
       <source>Cause</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="358" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="368" />
       <source>Last contact recorded.</source>
       <translation>末次联系已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="384" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="394" />
       <source>Recorded and signed.</source>
       <translation>已记录并签名。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="394" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="404" />
       <source>assessed</source>
       <translation>已评估</translation>
     </message>
@@ -2212,205 +2229,230 @@
   <context>
     <name>PatientPage</name>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="84" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="92" />
       <source>Patient course</source>
       <translation>患者疗程</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="93" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="101" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="96" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="104" />
       <source>&amp;Patient:</source>
       <translation>患者(&amp;P)：</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="98" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="106" />
       <source>&amp;Show</source>
       <translation>显示(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="101" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="109" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="117" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="125" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="118" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="126" />
       <source>Level</source>
       <translation>剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="119" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="127" />
       <source>Target</source>
       <translation>目标日期</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="120" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="131" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="128" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="139" />
       <source>Window</source>
       <translation>时间窗</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="121" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="132" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="129" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="140" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="123" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="131" />
       <source>Remark</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="129" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="137" />
       <source>Item</source>
       <translation>项目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="133" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="141" />
       <source>Done</source>
       <translation>完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="122" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="141" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="130" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="149" />
       <source>Started at</source>
       <translation>开始于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="130" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="71" />
+      <source>female</source>
+      <translation>女</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="72" />
+      <source>male</source>
+      <translation>男</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="73" />
+      <source>unknown</source>
+      <translation>未知</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="138" />
       <source>Category</source>
       <translation>类别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="134" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="142" />
       <source>Done by</source>
       <translation>完成人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="135" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="143" />
       <source>Sample ID</source>
       <translation>样本编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="142" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="150" />
       <source>Term</source>
       <translation>术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="143" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="151" />
       <source>Grade</source>
       <translation>分级</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="152" />
       <source>Recorded on</source>
       <translation>记录于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="145" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
       <source>Attribution</source>
       <translation>相关性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="146" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="154" />
       <source>DLT</source>
       <translation>DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="147" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="155" />
       <source>SAE report</source>
       <translation>SAE 报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="148" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="156" />
       <source>Review</source>
       <translation>审核</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="154" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="162" />
       <source>Weight (kg)</source>
       <translation>体重 (kg)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="154" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="162" />
       <source>Measured</source>
       <translation>测量时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="154" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="162" />
       <source>Recorded by</source>
       <translation>记录人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="159" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="167" />
       <source>Pl&amp;an</source>
       <translation>治疗计划(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="160" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="168" />
       <source>&amp;Calendar</source>
       <translation>访视日程(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="161" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="169" />
       <source>A&amp;dverse events</source>
       <translation>不良事件(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="162" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="170" />
       <source>&amp;Weights</source>
       <translation>体重(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="166" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="174" />
       <source>O&amp;utcomes</source>
       <translation>疗效与生存(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="249" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="257" />
       <source>Reading the course of {0}…</source>
       <translation>正在读取 {0} 的疗程…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="297" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="303" />
+      <source>from {0}</source>
+      <translation>自 {0} 起</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="303" />
+      <source>{0} to {1}</source>
+      <translation>{0} 至 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="306" />
       <source>, {0} years</source>
       <translation>，{0} 岁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="299" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="308" />
       <source>{0} ({1}, {2}{3}) · {4} · times in {5}</source>
       <translation>{0}（{1}，{2}{3}）· {4} · 时间为 {5}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="303" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="317" />
       <source>Level {0}: {1}</source>
       <translation>剂量组 {0}：{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="317" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="331" />
       <source>No infusion is planned next.</source>
       <translation>之后没有计划的输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="320" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="334" />
       <source>Next: {0}, {1}</source>
       <translation>下一次：{0}，{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="321" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="335" />
       <source>Next: {0}, target {1}, window {2} ({3})</source>
       <translation>下一次：{0}，目标日期 {1}，时间窗 {2}（{3}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="374" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="392" />
       <source>flagged</source>
       <translation>已标记</translation>
     </message>
@@ -3476,208 +3518,259 @@
   <context>
     <name>WorklistPage</name>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="72" />
       <source>Infusions today</source>
       <translation>今日输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="74" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="76" />
       <source>Search by trial ID (or scan a wristband)</source>
       <translation>按受试者编号搜索（或扫描腕带）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="76" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="78" />
       <source>This station only ({0})</source>
       <translation>仅本工作站（{0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="79" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="81" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="84" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="100" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="86" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="102" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="85" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="101" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="313" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="87" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="103" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="315" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="86" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="88" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="87" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="89" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="88" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="90" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="89" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="91" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="90" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="92" />
       <source>Next due</source>
       <translation>下一项</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="91" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="104" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="93" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="106" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="96" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="98" />
       <source>Due today: visits, samples, checks and SAE reports</source>
       <translation>今日待办：随访、样本、检查和 SAE 报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="102" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="104" />
       <source>What</source>
       <translation>事项</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="103" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="105" />
       <source>When</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="110" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="209" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="112" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
       <source>&amp;Record…</source>
       <translation>记录(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="114" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="116" />
       <source>&amp;Open at the bedside</source>
       <translation>在床旁打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="117" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="119" />
       <source>New &amp;patient…</source>
       <translation>新患者(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="121" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="123" />
       <source>New &amp;weight…</source>
       <translation>新体重(&amp;W)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="125" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="127" />
       <source>New &amp;infusion…</source>
       <translation>新输注(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="132" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="134" />
       <source>No infusions today here. Create one with New infusion.</source>
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="207" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="209" />
       <source>&amp;Report at the bedside…</source>
       <translation>在床旁报告(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="221" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="223" />
       <source>Serious adverse event #{0} was recorded against patient {1}: record its report on the patient's page.</source>
       <translation>严重不良事件 #{0} 记录在患者 {1} 名下：请在患者页面记录其报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="262" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="264" />
       <source>Recorded for {0}: {1}.</source>
       <translation>已为 {0} 记录：{1}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="310" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="312" />
       <source>New patient</source>
       <translation>新患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="312" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="373" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="429" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="314" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="375" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="431" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="314" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="316" />
       <source>Sex</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="315" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="317" />
       <source>Age (years)</source>
       <translation>年龄（岁）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="316" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="374" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="318" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="376" />
       <source>Weight (kg), actual body weight</source>
       <translation>体重 (kg)，实际体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="319" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="377" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="321" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="379" />
       <source>Weighed at (HH:MM today, or date and time)</source>
       <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="322" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="324" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="323" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="325" />
       <source>Dose level or group</source>
       <translation>剂量水平或组别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="354" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="356" />
       <source>Patient {0} registered.</source>
       <translation>患者 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="371" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="373" />
       <source>New weight</source>
       <translation>新体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="395" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="397" />
       <source>Weight of {0} recorded.</source>
       <translation>{0} 的体重已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="427" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="429" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="432" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="434" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="438" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="440" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="459" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="461" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="26" />
+      <source>infusion {0}</source>
+      <translation>第 {0} 次输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="28" />
+      <source>the patient</source>
+      <translation>患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="30" />
+      <source>SAE report #{0}: {1}, grade {2} ({3})</source>
+      <translation>SAE 报告 #{0}：{1}，{2} 级（{3}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="33" />
+      <source>by {0}</source>
+      <translation>截止 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="38" />
+      <location filename="../../infusion_app/ui/day_rows.py" line="54" />
+      <source>overdue</source>
+      <translation>已逾期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="40" />
+      <source>due in {0}</source>
+      <translation>{0} 后到期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="46" />
+      <source>before the first infusion</source>
+      <translation>首次输注前</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="48" />
+      <source>{0} to {1}</source>
+      <translation>{0} 至 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="52" />
+      <source>due</source>
+      <translation>待进行</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="53" />
+      <source>opens today</source>
+      <translation>今日开放</translation>
     </message>
   </context>
   <context>
