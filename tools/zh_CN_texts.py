@@ -593,6 +593,9 @@ ZH_CN = {
     "no response": "未缓解",
     "database": "数据库",
     "from {0}": "自 {0} 起",
+    "Add the account {0} ({1}, {2})": "添加账户 {0}（{1}，{2}）",
+    "Change the role of {0} from {1} to {2}": "将 {0} 的角色从 {1} 更改为 {2}",
+    "Deactivate {0}: {1}": "停用 {0}：{1}",
 }
 
 

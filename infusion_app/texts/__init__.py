@@ -8,10 +8,10 @@ in ``_TABLES`` below.
 from __future__ import annotations
 
 from infusion_app.logic.messages import Message
-from infusion_app.texts import english
+from infusion_app.texts import chinese, english
 from infusion_app.texts.engine import Table, render_with
 
-_TABLES: dict[str, Table] = {"en": english.TABLE}
+_TABLES: dict[str, Table] = {"en": english.TABLE, "zh_CN": chinese.TABLE}
 
 LANGUAGES = tuple(_TABLES)
 

@@ -2,8 +2,9 @@
 
 A table maps each code to a template in ``str.format`` syntax naming the code's parameters.
 Values are shown by the table's ``show`` (a nested message is rendered with the same table; a
-tuple is joined with the field's format spec as the separator, ", " if none; a boolean as the
-language's yes/no; a time as ISO minutes), so no Python literal ("True", "None") reaches a person.
+tuple is joined with the field's format spec as the separator, the table's own if none, and a
+single value given where a list was expected is shown alone; a boolean as the language's
+yes/no; a time as ISO minutes), so no Python literal ("True", "None") reaches a person.
 Two format specs are words: ``{x:cap}`` capitalises the first letter, ``{x:words}`` reads a
 stored name's underscores as spaces.
 """
@@ -26,6 +27,7 @@ class Table:
     yes: str
     no: str
     nothing: str  # how a missing value reads
+    separator: str = ", "  # between a list's items where the template names none
 
 
 class _Formatter(string.Formatter):
@@ -39,8 +41,10 @@ class _Formatter(string.Formatter):
         if format_spec == "words":  # a stored name ("week_2") read as words ("week 2")
             return show(self.table, value).replace("_", " ")
         if isinstance(value, tuple):
-            separator = format_spec or ", "
+            separator = format_spec or self.table.separator
             return separator.join(show(self.table, item) for item in value)
+        if not any(ch.isalnum() for ch in format_spec):  # a list's separator, one value given
+            return show(self.table, value)
         return format(show(self.table, value), format_spec)
 
 
@@ -54,7 +58,7 @@ def show(table: Table, value: Param) -> str:
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes")
     if isinstance(value, tuple):
-        return ", ".join(show(table, item) for item in value)
+        return table.separator.join(show(table, item) for item in value)
     return str(value)
 
 

@@ -361,205 +361,221 @@
   <context>
     <name>AccountsPage</name>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="58" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="60" />
       <source>Accounts</source>
       <translation>账户</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="62" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="64" />
       <source>Username</source>
       <translation>用户名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="63" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="65" />
       <source>Printed name</source>
       <translation>签名人姓名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="64" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="66" />
       <source>Role</source>
       <translation>角色</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="65" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="67" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="66" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="68" />
       <source>Created</source>
       <translation>创建时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="72" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="74" />
       <source>&amp;Add…</source>
       <translation>添加(&amp;A)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="74" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="76" />
       <source>Change &amp;role…</source>
       <translation>更改角色(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="76" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="78" />
       <source>Reset &amp;password…</source>
       <translation>重置密码(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="78" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="80" />
       <source>&amp;Lock</source>
       <translation>锁定(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="80" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="82" />
       <source>&amp;Unlock</source>
       <translation>解锁(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="82" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="84" />
       <source>&amp;Deactivate…</source>
       <translation>停用(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="186" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="188" />
       <source>Add an account</source>
       <translation>添加账户</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="188" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="190" />
       <source>&amp;Username</source>
       <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="188" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="190" />
       <source>letters, digits, . or _</source>
       <translation>字母、数字、. 或 _</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="189" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="191" />
       <source>&amp;Printed name</source>
       <translation>签名人姓名(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="189" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="191" />
       <source>as on signatures</source>
       <translation>与签名上一致</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="191" />
-      <location filename="../../infusion_app/ui/accounts_page.py" line="224" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="193" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="230" />
       <source>&amp;Role</source>
       <translation>角色(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="193" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="195" />
       <source>&amp;First password</source>
       <translation>初始密码(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="194" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="196" />
       <source>R&amp;epeat first password</source>
       <translation>再次输入初始密码(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="196" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="198" />
       <source>The user must change the first password at first login.</source>
       <translation>用户首次登录时必须更改初始密码。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="211" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="204" />
+      <source>Add the account {0} ({1}, {2})</source>
+      <translation>添加账户 {0}（{1}，{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="217" />
       <source>Added {0} ({1}): the first password must be changed at first login.</source>
       <translation>已添加 {0}（{1}）：首次登录时须更改初始密码。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="223" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="229" />
       <source>Change the role of {0}</source>
       <translation>更改 {0} 的角色</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="231" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="236" />
+      <source>Change the role of {0} from {1} to {2}</source>
+      <translation>将 {0} 的角色从 {1} 更改为 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="242" />
       <source>{0} is now {1}.</source>
       <translation>{0} 现为 {1}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="241" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="252" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="263" />
       <source>Reset the password of {0}</source>
       <translation>重置 {0} 的密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="243" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="254" />
       <source>&amp;New first password</source>
       <translation>新的初始密码(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="244" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="255" />
       <source>R&amp;epeat it</source>
       <translation>再次输入(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="246" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="257" />
       <source>The user must change it at next login. A lockout after failed attempts ends.</source>
       <translation>用户下次登录时必须更改。因多次失败而导致的锁定随之解除。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="253" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="267" />
       <source>Password of {0} reset: to be changed at next login.</source>
       <translation>{0} 的密码已重置：下次登录时须更改。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="260" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="276" />
       <source>Lock {0} until an administrator unlocks the account</source>
       <translation>锁定 {0}，直至管理员解锁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="265" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="280" />
       <source>{0} is locked until unlocked.</source>
       <translation>{0} 已锁定，直至解锁。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="271" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="289" />
       <source>Unlock {0}</source>
       <translation>解锁 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="275" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="293" />
       <source>{0} is unlocked.</source>
       <translation>{0} 已解锁。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="285" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="303" />
       <source>Deactivate {0}</source>
       <translation>停用 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="286" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="304" />
       <source>&amp;Reason</source>
       <translation>原因(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="286" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="304" />
       <source>why, for the audit trail</source>
       <translation>原因，记入审计追踪</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="288" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="306" />
       <source>A deactivated account never logs in or signs again. It stays in the list and in the audit trail; it cannot be reactivated.</source>
       <translation>停用的账户不能再登录或签名。它仍保留在列表和审计追踪中，且不能重新启用。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="297" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="314" />
+      <source>Deactivate {0}: {1}</source>
+      <translation>停用 {0}：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="318" />
       <source>{0} is deactivated.</source>
       <translation>{0} 已停用。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="308" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="329" />
       <source>Password: the two entries differ. Nothing was saved.</source>
       <translation>密码：两次输入不一致。未保存任何内容。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="328" />
-      <source>Saving…</source>
-      <translation>正在保存…</translation>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="360" />
+      <source>approved</source>
+      <translation>已批准</translation>
     </message>
   </context>
   <context>
@@ -3781,12 +3797,12 @@
       <translation>另存为</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/file_chooser.py" line="136" />
+      <location filename="../../infusion_app/ui/file_chooser.py" line="134" />
       <source>File dialog</source>
       <translation>文件对话框</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/file_chooser.py" line="137" />
+      <location filename="../../infusion_app/ui/file_chooser.py" line="135" />
       <source>The file dialog could not be opened ({0}).</source>
       <translation>无法打开文件对话框（{0}）。</translation>
     </message>

@@ -1,0 +1,159 @@
+"""Every message code reads in Simplified Chinese, with the English text's parameters.
+
+The Chinese window and the Chinese printout render the same message values as the English
+ones (DESIGN.md: messages are data); a code without a Chinese text, or one whose text drops or
+invents a parameter, would show English or fail at the bedside. The sample parameters of each
+code are made from its constructor's annotations (a nested message where it takes one), so a
+new code is checked the day it is declared.
+"""
+
+from __future__ import annotations
+
+import ast
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from infusion_app.logic import messages as m
+from infusion_app.logic.event_types import EventType
+from infusion_app.logic.messages import CODES, FAMILIES, Message, Param
+from infusion_app.texts import chinese, english, render
+from infusion_app.texts.engine import fields_of
+from tests.texts.latin import ALLOWED, latin_words
+
+MESSAGES_PY = Path(m.__file__)
+AT = datetime(2026, 11, 30, 1, 5, tzinfo=UTC)
+# the command line's own words in account_run_passwd: a command is typed as it is
+COMMAND = {"infusion-app", "user", "passwd"}
+
+
+def declared_annotations() -> dict[str, dict[str, str]]:
+    """code -> parameter -> its annotation as written in logic/messages.py."""
+    found: dict[str, dict[str, str]] = {}
+    for node in ast.parse(MESSAGES_PY.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef) and any(
+            isinstance(d, ast.Name) and d.id == "_message" for d in node.decorator_list
+        ):
+            found[node.name] = {
+                arg.arg: ast.unparse(arg.annotation) if arg.annotation else "Param"
+                for arg in node.args.kwonlyargs
+            }
+    return found
+
+
+ANNOTATIONS = declared_annotations()
+
+
+def sample(annotation: str) -> Param:
+    """A value of the annotated type that renders in Chinese (a nested message is Chinese)."""
+    if annotation.startswith("tuple[Message"):
+        return (m.act_start(), m.act_stop())
+    if annotation.startswith("Message"):
+        return m.act_start()
+    if annotation.startswith("tuple"):
+        return ("A1", "B2")
+    if annotation.startswith("datetime"):
+        return AT
+    if annotation.startswith("Decimal"):
+        return Decimal("1.5")
+    if annotation.startswith("int"):
+        return 3
+    if annotation.startswith("bool"):
+        return True
+    return "X1"  # a str or any Param: an identifier such as a trial ID
+
+
+def sample_message(code: str) -> Message:
+    kinds = ANNOTATIONS.get(code, {})
+    return Message(code, tuple((name, sample(kinds.get(name, "Param"))) for name in CODES[code]))
+
+
+def test_the_annotations_are_read_for_every_declared_code() -> None:
+    # each code is a family (field_, label_, event_) or declared with @_message
+    assert set(CODES) - set(FAMILIES) == set(ANNOTATIONS)
+    assert ANNOTATIONS["infusion_was_stopped"] == {"action": "Message"}
+
+
+def test_every_code_has_a_chinese_text_and_no_chinese_text_is_orphaned() -> None:
+    assert set(chinese.TEXTS) == set(CODES) == set(english.TEXTS)
+    assert set(chinese.EVENT_NAMES) == set(EventType)
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_each_chinese_text_uses_exactly_the_english_texts_parameters(code: str) -> None:
+    assert fields_of(chinese.TEXTS[code]) == fields_of(english.TEXTS[code]) == set(CODES[code])
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_each_code_renders_in_chinese_without_a_latin_word(code: str) -> None:
+    text = render(sample_message(code), "zh_CN")
+    assert latin_words(text, ALLOWED | COMMAND) == [], text
+    # the English text would have been caught: the check is not blind to English
+    if english.TEXTS[code] != "{text}" and latin_words(render(sample_message(code), "en")):
+        assert text != render(sample_message(code), "en")
+
+
+def test_the_checker_reports_english_words_and_spares_identifiers_units_and_abbreviations() -> None:
+    # "Overdue: vital signs" has three English words; "P001", "gtt/min", "NEWS2" are kept
+    assert latin_words("Overdue: vital signs") == ["Overdue", "vital", "signs"]
+    assert latin_words("患者 P001，滴速 50 gtt/min，NEWS2 5，UC-MSC-0001") == []
+    assert latin_words("地塞米松 dexamethasone 5 mg，Kaplan-Meier") == []
+    assert latin_words("mild 发热", {"mild"}) == []
+
+
+def test_yes_no_and_lists_read_in_chinese() -> None:
+    # a boolean is 是/否; a list without a separator of its own is joined by 、
+    line = m.joined(parts=(True, False))
+    assert render(line, "zh_CN") == "是；否"
+    pairs = m.follow_up_unknown(known=("A1", "B2"), check="C3")
+    assert render(pairs, "zh_CN") == "检查项目：须为 A1、B2 之一，实际为“C3”"
+    # a missing optional part reads as nothing at all, not a word for "none"
+    vitals = m.log_vitals(
+        temperature_c="36.8", heart_rate_bpm=72, systolic_mmhg=120, diastolic_mmhg=80,
+        respiratory_rate_per_min=16, spo2_pct=98, oxygen=None, avpu="A", news2=0,
+    )  # fmt: skip
+    assert render(vitals, "zh_CN") == (
+        "体温 36.8 °C，心率 72，血压 120/80，呼吸 16，SpO2 98%，A，NEWS2 0"
+    )
+
+
+# --- worked examples: the wording a Chinese nurse reads, pinned ---------------------------
+
+
+def test_an_alarm_banner_reads_in_chinese() -> None:
+    # the banner shows "<alarm>: <action>"; 38.4 °C against 36.0-37.9 °C, filled by hand
+    alarm = m.alarm_out_of_limits(
+        sign=m.sign_temperature(),
+        value=Decimal("38.4"),
+        unit="°C",
+        low=Decimal("36.0"),
+        high=Decimal("37.9"),
+    )
+    due = m.due_alarm(alarm=alarm, action=m.do_assess_reaction())
+    assert render(due, "zh_CN") == (
+        "体温 38.4 °C，超出报警范围 36.0-37.9 °C：暂停输注，评估是否为输液反应"
+    )
+    # the English line the record stores is unchanged
+    assert str(alarm) == "temperature 38.4 °C is outside the alert limits 36.0-37.9 °C"
+
+
+def test_an_impossible_value_reads_in_chinese() -> None:
+    # "<field>: <rule>": the rate outside the fast phase's 40-60 gtt/min, got 80
+    problem = m.rate_out_of_range(low=40, high=60, rate=80)
+    assert render(problem, "zh_CN") == "调速：快速阶段滴速须为 40-60 gtt/min，实际为 80"
+    entered = m.input_problem(field=m.label("final_volume_ml"), rule="须为数字")
+    assert render(entered, "zh_CN") == "最终体积 (mL)：须为数字"
+    nested = m.label("coa.total_cells_per_ml")
+    assert render(nested, "zh_CN") == "检验报告 (CoA)中的总细胞数 (/mL)"
+
+
+def test_a_refusal_reads_in_chinese() -> None:
+    # a nurse may not release a product; the premedication wait: 12 of 30 min left
+    refusal = m.role_may_not(role=m.role_nurse(), action=m.may_release_product())
+    assert render(refusal, "zh_CN") == "护士不能放行产品"
+    wait = m.start_blocked_premed(minutes_left=12, wait_min=30, drug="地塞米松")
+    assert render(wait, "zh_CN") == "不能开始：给予地塞米松后需等待 30 分钟，还剩 12 分钟"
+    stopped = m.infusion_was_stopped(action=m.act_rate())
+    assert render(stopped, "zh_CN") == "调速：输注已停止"
