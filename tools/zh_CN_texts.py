@@ -596,6 +596,13 @@ ZH_CN = {
     "Add the account {0} ({1}, {2})": "添加账户 {0}（{1}，{2}）",
     "Change the role of {0} from {1} to {2}": "将 {0} 的角色从 {1} 更改为 {2}",
     "Deactivate {0}: {1}": "停用 {0}：{1}",
+    "in use": "使用中",
+    "returned": "已退回",
+    "discarded": "已销毁",
+    "RELEASABLE": "可放行",
+    "NOT_RELEASABLE": "不可放行",
+    "INCOMPLETE": "结果不全",
+    "site default": "本中心默认",
 }
 
 

@@ -152,8 +152,19 @@ def _product(
     signatures = _signatures_of(source.product.events)
     if release is not None:
         assert isinstance(release.data, ProductReleased)  # ProductFacts.release's type
+        # the stored check names each criterion in English; its key names the same criterion
+        # in the printout's language (the value, limit and result stay as stored)
+        names = {
+            c.key: tr.message(c.name)
+            for c in check_release(source.protocol, coa, printed_at).criteria
+        }
         criteria = [
-            {"name": c.name, "value": c.value, "limit": c.limit, "result": c.result}
+            {
+                "name": names.get(c.key, c.name) if tr.language != "en" else c.name,
+                "value": c.value,
+                "limit": c.limit,
+                "result": c.result,
+            }
             for c in release.data.release_check.criteria
         ]
         evaluated = (

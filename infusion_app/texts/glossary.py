@@ -118,4 +118,8 @@ ZH_CN: dict[str, str] = {
     "female": "女",
     "male": "男",
     "unknown": "未知",
+    # a product's status and a release criterion's result: the pharmacy and the record
+    "registered": "已登记",
+    "pass": "合格",
+    "fail": "不合格",
 }

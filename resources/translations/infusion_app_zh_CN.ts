@@ -1672,6 +1672,71 @@
       <source>Internal error ({0}): details in the log file {1}. Nothing was saved.</source>
       <translation>内部错误（{0}）：详情见日志文件 {1}。未保存任何内容。</translation>
     </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="115" />
+      <source>registered</source>
+      <translation>已登记</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="116" />
+      <source>released</source>
+      <translation>已放行</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="117" />
+      <source>dispensed</source>
+      <translation>已发放</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="118" />
+      <source>in use</source>
+      <translation>使用中</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="119" />
+      <source>administered</source>
+      <translation>已给药</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="120" />
+      <source>returned</source>
+      <translation>已退回</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="121" />
+      <source>discarded</source>
+      <translation>已销毁</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="124" />
+      <source>RELEASABLE</source>
+      <translation>可放行</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="125" />
+      <source>NOT_RELEASABLE</source>
+      <translation>不可放行</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="126" />
+      <source>INCOMPLETE</source>
+      <translation>结果不全</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="129" />
+      <source>pass</source>
+      <translation>合格</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="130" />
+      <source>fail</source>
+      <translation>不合格</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="131" />
+      <source>pending</source>
+      <translation>待定</translation>
+    </message>
   </context>
   <context>
     <name>MainWindow</name>
@@ -2476,208 +2541,213 @@
   <context>
     <name>PharmacyPage</name>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="67" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="78" />
       <source>Pharmacy: release and dose</source>
       <translation>药房：放行与剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="71" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="82" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="72" />
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="255" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="83" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="287" />
       <source>Lot</source>
       <translation>批号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="73" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="84" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="74" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="85" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="75" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="86" />
       <source>Verdict now</source>
       <translation>当前结论</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="82" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="93" />
       <source>Criterion</source>
       <translation>标准</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="83" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="94" />
       <source>Value</source>
       <translation>结果值</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="84" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="95" />
       <source>Limit</source>
       <translation>限度</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="85" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="96" />
       <source>Result</source>
       <translation>判定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="86" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="97" />
       <source>Source</source>
       <translation>来源</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="95" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="106" />
       <source>&amp;Enter CoA…</source>
       <translation>录入检验报告(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="97" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="108" />
       <source>&amp;Import CoA file…</source>
       <translation>导入检验报告文件(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="99" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="110" />
       <source>&amp;Release…</source>
       <translation>放行(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="101" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="112" />
       <source>&amp;Dispense…</source>
       <translation>发放(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="179" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="202" />
       <source>No product selected.</source>
       <translation>未选择产品。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="208" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="238" />
       <source>already {0}</source>
       <translation>已{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="214" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="244" />
       <source>{0}: every criterion must pass</source>
       <translation>{0}：所有标准都必须通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="210" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="240" />
       <source>only a released product is dispensed (this one is {0})</source>
       <translation>只有已放行的产品才能发放（此产品为 {0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="216" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="230" />
+      <source>site default</source>
+      <translation>本中心默认</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="248" />
       <source>{0} now ({1}): a product is dispensed only while every criterion passes</source>
       <translation>当前为 {0}（{1}）：只有所有标准仍然通过的产品才能发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="251" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="283" />
       <source>Certificate of analysis</source>
       <translation>检验报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="253" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="285" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="254" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="286" />
       <source>Patient trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="256" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="288" />
       <source>Total cells per mL</source>
       <translation>每 mL 总细胞数</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="289" />
       <source>Volume (mL)</source>
       <translation>体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="290" />
       <source>Viability (%)</source>
       <translation>活率 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="290" />
       <source>empty = pending</source>
       <translation>留空 = 待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="259" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="291" />
       <source>Sterility</source>
       <translation>无菌</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="260" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="292" />
       <source>Mycoplasma</source>
       <translation>支原体</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="261" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="293" />
       <source>Endotoxin (EU/mL)</source>
       <translation>内毒素 (EU/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="264" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="296" />
       <source>Tumorigenicity</source>
       <translation>致瘤性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="268" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="300" />
       <source>Markers (%)</source>
       <translation>表面标志 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="269" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="301" />
       <source>Expires (YYYY-MM-DD HH:MM, station time)</source>
       <translation>有效期至（YYYY-MM-DD HH:MM，工作站时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="295" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="327" />
       <source>Import a CoA (JSON)</source>
       <translation>导入检验报告 (JSON)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="295" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="327" />
       <source>CoA files (*.json)</source>
       <translation>检验报告文件 (*.json)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="314" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="346" />
       <source>Product {0} registered.</source>
       <translation>产品 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="322" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="354" />
       <source>released</source>
       <translation>已放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="322" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="354" />
       <source>dispensed</source>
       <translation>已发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="324" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="356" />
       <source>Release of product {0}: every criterion passed</source>
       <translation>放行产品 {0}：所有标准均通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="326" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="358" />
       <source>Dispensing of product {0} for infusion</source>
       <translation>发放产品 {0} 用于输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="329" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="361" />
       <source>Product {0} {1}.</source>
       <translation>产品 {0} {1}。</translation>
     </message>

@@ -67,3 +67,15 @@ def test_every_label_of_the_infusion_record_and_log_is_chinese(
     # the scenario's record shows every section: more than a hundred labels were asked for
     assert len(labels_asked.asked) > 100
     assert sorted(labels_asked.untranslated) == []
+
+
+def test_a_released_products_criteria_are_named_in_chinese(ctx, staff, infusion_id, scenario):
+    """The release stored each criterion's English line; the Chinese record names it by its
+    key in Chinese, and keeps the stored value and limit."""
+    document = records.infusion_record(ctx, staff.monitor, infusion_id, zone=ZONE, language="zh_CN")
+    text = " ".join(text for text, _ in runs_by_font(document.data))
+    # tests/records/scenario.py releases UC-MSC-2026-0001: viability 92.0%, sterility negative
+    assert "Viability" not in text and "Sterility" not in text and "Mycoplasma" not in text
+    assert "92.0%" in text and "negative" in text  # the CoA's values, as entered
+    english = records.infusion_record(ctx, staff.monitor, infusion_id, zone=ZONE)
+    assert "Sterility (bacteria and fungi)" in " ".join(t for t, _ in runs_by_font(english.data))
