@@ -239,8 +239,9 @@ ZH_CN = {
     "admin": "管理员",
     "investigator": "研究者",
     "Language": "语言",
-    "Patient names and free text are shown as entered, in any language. Messages from the "
-    "protocol rules are in English.": "患者姓名和自由文本按录入原样显示，可为任何语言。方案规则的提示为英文。",
+    "Patient names and free text are shown as entered, in any language; a protocol's own texts "
+    "(its title, groups and limits) as its file writes them.": "患者姓名和自由文本按录入原样显示，"
+    "可为任何语言；方案自身的文字（标题、组别和限度）按方案文件原文显示。",
     "Electronic signature": "电子签名",
     "By entering my password I sign this record as {meaning}.": "输入密码即表示我以“{meaning}”签署此记录。",
     "Signing": "签署内容",
