@@ -83,6 +83,8 @@ class Seen:
     def text(self, where: str, text: str) -> None:
         text = re.sub(r"<[^>]+>", " ", text)  # rich text's tags
         text = re.sub(r"\(?&(\w)\)?", "", text)  # a mnemonic: "开始输注(&S)" is Alt+S
+        # a log stream's name is an identifier ("patient:P001", the summary's appendix)
+        text = re.sub(r"\b(?:infusion|patient|product|system|trial):\S+", "", text)
         for word in latin_words(text, self.allowed):
             if len(self.found[word]) < 3:
                 self.found[word].add(f"{where}: {text[:90]!r}")
