@@ -66,7 +66,7 @@ from infusion_app.ui.drop_counter import DropCounter
 from infusion_app.ui.entry_time import EntryTime, Timing, row_editor, row_timing
 from infusion_app.ui.event_log_table import EventLogTable
 from infusion_app.ui.form_dialog import Field, FormDialog
-from infusion_app.ui.look import failure_text, local_time, say, touch_sized
+from infusion_app.ui.look import failure_text, local_time, product_status_name, say, touch_sized
 from infusion_app.ui.signature_dialog import SignatureDialog
 from infusion_app.ui.step_strip import StepStrip
 from infusion_app.ui.tasks import Tasks
@@ -313,7 +313,7 @@ class BedsideScreen(QWidget):
                 level=patient.dose_level,
                 number=state.number,
                 product=product.product_id,
-                status=product.status,
+                status=product_status_name(product.status),
                 protocol=view.status.protocol.label,
             )
         )

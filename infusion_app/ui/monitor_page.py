@@ -32,6 +32,8 @@ from infusion_app.ui.look import (
     local_time,
     read_only_table,
     say,
+    status_name,
+    step_name,
     touch_sized,
 )
 from infusion_app.ui.outputs import put_out
@@ -256,8 +258,8 @@ class MonitorPage(QWidget):
                     row.product_id,
                     row.station,
                     local_time(row.created_at, with_date=True),
-                    row.step.value,
-                    row.status,
+                    step_name(row.step.value),
+                    status_name(row.status),
                 ]
                 for row in rows
             ]

@@ -193,19 +193,29 @@ class OutcomesSection(QWidget):
         self.labs.set_rows(rows, tints)
         self.summary.setText("\n".join(self._summary_lines(view, shown)))
 
+    def _response(self, value: str) -> str:
+        """CR and PR read as they are; "none" (no response) is a word to translate."""
+        return self.tr("no response") if value == "none" else value
+
     def _summary_lines(self, view: PatientView, shown: outcomes.PatientOutcomes) -> list[str]:
         lines = []
+        kinds = {"rbc": self.tr("red cells"), "platelets": self.tr("platelets")}
         for given in shown.entries.given:
             lines.append(
                 self.tr("Transfusion: {0} × {1} at {2}").format(
-                    given.kind.value, given.units, view.local(given.given_at)
+                    kinds.get(given.kind.value, given.kind.value),
+                    given.units,
+                    view.local(given.given_at),
                 )
             )
         response = shown.response
         if response is not None:
             weeks = "; ".join(
                 self.tr("week {0} ({1}): {2}, best {3}").format(
-                    w.week, w.day.isoformat(), w.status.value, w.best.value
+                    w.week,
+                    w.day.isoformat(),
+                    self._response(w.status.value),
+                    self._response(w.best.value),
                 )
                 for w in response.weeks
             )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,12 +26,13 @@ from infusion_app.logic.vitals import AVPU, parse_vitals
 from infusion_app.ui.entry_time import row_editor
 from infusion_app.ui.look import problem_text, touch_sized
 
+# the captions are translated where they are shown (lupdate finds them here)
 FIELDS = (
-    ("temperature_c", "T °C", 60),
-    ("heart_rate_bpm", "HR", 56),
-    ("systolic_mmhg", "SBP", 56),
-    ("diastolic_mmhg", "DBP", 56),
-    ("respiratory_rate_per_min", "RR", 48),
+    ("temperature_c", QT_TRANSLATE_NOOP("VitalsEntry", "T °C"), 60),
+    ("heart_rate_bpm", QT_TRANSLATE_NOOP("VitalsEntry", "HR"), 56),
+    ("systolic_mmhg", QT_TRANSLATE_NOOP("VitalsEntry", "SBP"), 56),
+    ("diastolic_mmhg", QT_TRANSLATE_NOOP("VitalsEntry", "DBP"), 56),
+    ("respiratory_rate_per_min", QT_TRANSLATE_NOOP("VitalsEntry", "RR"), 48),
     ("spo2_pct", "SpO2 %", 56),
 )
 
@@ -51,7 +52,7 @@ class VitalsEntry(QGroupBox):
         heading.setStyleSheet("font-weight: bold;")
         row.addWidget(heading)
         for key, label, width in FIELDS:
-            caption = QLabel(label)
+            caption = QLabel(self.tr(str(label)))
             edit = QLineEdit()
             edit.setObjectName(key)
             edit.setMinimumWidth(width)

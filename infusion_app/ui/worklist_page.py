@@ -39,6 +39,8 @@ from infusion_app.ui.look import (
     local_time,
     read_only_table,
     say,
+    status_name,
+    step_name,
     touch_sized,
 )
 from infusion_app.ui.rows_table import Tint
@@ -281,9 +283,9 @@ class WorklistPage(QWidget):
                     str(row.number),
                     row.product_id,
                     row.station,
-                    row.step.value,
+                    step_name(row.step.value),
                     next_due_text(row.next_due),
-                    row.status,
+                    status_name(row.status),
                 ]
                 for row in rows
             ],
