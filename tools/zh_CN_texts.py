@@ -472,6 +472,7 @@ ZH_CN = {
     "new password: the two entries differ": "新密码：两次输入不一致",
     "Checking and saving…": "正在检查并保存…",
     "Your password must be changed before you can continue.": "您必须先更改密码才能继续。",
+    "Times: {0}": "时间：{0}",  # the window's header names the station's zone once
 }
 
 

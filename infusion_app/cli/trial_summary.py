@@ -86,6 +86,7 @@ def run_trial_summary(args: argparse.Namespace, protocols: Path) -> int:
                 language=command.language,
                 paper=command.paper,
                 output=output,
+                zone=ctx.time_zone,
             )
             written = records.save_document(ctx, user, document, target)
         if command.json:

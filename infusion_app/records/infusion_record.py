@@ -36,7 +36,7 @@ from infusion_app.records.pages import (
     text_width,
 )
 from infusion_app.records.source import RecordSource
-from infusion_app.records.times import local, zone_name
+from infusion_app.records.times import local, zone_label, zone_name
 from infusion_app.records.vitals_chart import vitals_chart
 
 
@@ -50,7 +50,7 @@ def render_infusion_record(
     language: str = "en",
 ) -> bytes:
     """The record as PDF bytes. Same source, same paper: the same pages, the print time aside."""
-    tr = Labels(language)
+    tr = Labels(language, zone)
     width = text_width(paper)
     story: list[Flowable] = []
     story += _title(source, tr, zone, printed_at)
@@ -99,7 +99,7 @@ def _title(source: RecordSource, tr: Labels, zone: tzinfo, at: datetime) -> list
         para(f"{source.protocol.title} ({source.protocol.label})"),
         para(
             f"{tr('Status')}: {tr(state.status.value)}. {tr('Record created at station')} "
-            f"{source.station}. {tr('All times are local')}, {zone_name(zone, at)}.",
+            f"{source.station}. {tr('All times are local')}, {zone_label(zone, at)}.",
             SMALL,
         ),
         Spacer(0, 4),

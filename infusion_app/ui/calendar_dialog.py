@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.services.site_day import CalendarRow
 from infusion_app.ui.form_dialog import Field, FormDialog
-from infusion_app.ui.look import local_time
+from infusion_app.ui.look import local_time, station_now
 from infusion_app.ui.translations import shown
 
 
@@ -83,7 +83,7 @@ def entry_from(values: dict[str, str], now: datetime) -> CalendarEntry:
     text = values.get("time", "")
     at = None
     if text.strip() != values.get("proposed", ""):
-        at = parse_entered_time("at", text, now.astimezone())
+        at = parse_entered_time("at", text, station_now(now))
     return CalendarEntry(
         at, values.get("note", ""), values.get("sample_id", ""), values.get("reason", "")
     )

@@ -15,8 +15,9 @@ from infusion_app.app_log import log_failure, log_file
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.errors import ErrorKind, InputError, kind_of
 from infusion_app.logic.messages import Message, input_problem, is_labelled, label
+from infusion_app.logic.reading_time import read_at
 from infusion_app.ui.rows_table import RowsTable
-from infusion_app.ui.translations import shown
+from infusion_app.ui.translations import reading_zone, shown
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 OK_STYLE = "color: #1b5e20; font-weight: bold;"
@@ -62,17 +63,22 @@ def say(label: QLabel, text: str, *, ok: bool = False, error: bool = False) -> N
 
 
 def local_time(moment: datetime | None, *, with_date: bool = False) -> str:
-    """Stored times are UTC; people read the station's local time."""
+    """Stored times are UTC; people read the station's local time (its ``time_zone`` setting,
+    not the machine's zone: a kiosk image left at UTC must still show Shanghai time)."""
     if moment is None:
         return ""
-    local = moment.astimezone()
-    return local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+    return read_at(moment, reading_zone(), with_date=with_date)
 
 
 def station_time(moment: datetime) -> str:
-    """A moment to the second with the station's zone, for "what will be recorded when"."""
-    local = moment.astimezone()
-    return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
+    """A moment as "what will be recorded when" reads: ``2026-11-30 09:05`` in the station's
+    zone; the window's header names the zone once."""
+    return read_at(moment, reading_zone())
+
+
+def station_now(moment: datetime) -> datetime:
+    """``moment`` in the station's zone: what a typed "08:35" or "2026-11-30 08:35" means."""
+    return moment.astimezone(reading_zone())
 
 
 def touch_sized(*widgets: QWidget) -> None:

@@ -279,7 +279,9 @@ class PharmacyPage(QWidget):
             data["markers_pct"] = parse_markers(values["markers"])
             if values["expires_at"]:
                 data["expires_at"] = parse_entered_time(
-                    "expires_at", values["expires_at"], self.ctx.now().astimezone()
+                    "expires_at",
+                    values["expires_at"],
+                    self.ctx.now().astimezone(self.ctx.time_zone),
                 )
             coa = coa_from_mapping(data)
             products.register_product(self.ctx, user, coa)

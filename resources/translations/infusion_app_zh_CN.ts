@@ -1431,6 +1431,11 @@
       <translation>退出登录</translation>
     </message>
     <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="176" />
+      <source>Times: {0}</source>
+      <translation>时间：{0}</translation>
+    </message>
+    <message>
       <location filename="../../infusion_app/ui/main_window.py" line="225" />
       <source>High alarm: {0}</source>
       <translation>高级警报：{0}</translation>
