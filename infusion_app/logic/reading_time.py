@@ -18,6 +18,7 @@ Pure: no Qt, no database. ``zoneinfo`` reads the IANA database this machine has.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -77,3 +78,28 @@ def utc_label(moment: datetime) -> str:
     offset = moment.utcoffset()
     named = "UTC" if not offset else offset_name(zone, moment)
     return f"{read_at(moment, zone)} {named}"
+
+
+# An ISO 8601 time with its offset inside a text the rules or the store made ("2026-11-21T
+# 08:35:00+00:00 is in the future", a release check's "after 2026-11-21T08:00+00:00").
+_ISO_TIME = re.compile(
+    r"(?<![\w.:+-])(?<!e\.g\. )"  # not inside a longer token, not a format's example
+    r"(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?)(Z|[+-]\d\d:\d\d)(?![\w:])"
+)
+
+
+def local_times_in(text: str, zone: tzinfo) -> str:
+    """``text`` with each ISO time that carries its offset read as local minutes in ``zone``.
+
+    For texts made before anyone knew who would read them: a refusal's rule and a stored
+    release criterion say their times in UTC. A format's example ("e.g. 2026-11-21T08:35+08:00",
+    what to type) is left as written; a time without an offset is not a moment and stays."""
+
+    def local(match: re.Match[str]) -> str:
+        try:
+            moment = datetime.fromisoformat(f"{match[1]}T{match[2]}{match[3]}")
+        except ValueError:
+            return match[0]
+        return read_at(moment, zone)
+
+    return _ISO_TIME.sub(local, text)

@@ -19,6 +19,7 @@ from infusion_app.logic.event_log import LogRow, log_rows
 from infusion_app.logic.events import DoseVerified, ProductReleased, Signature
 from infusion_app.logic.infusion_state import RecordedEvent
 from infusion_app.logic.numbers import format_cells
+from infusion_app.logic.reading_time import local_times_in
 from infusion_app.logic.release import check_release
 from infusion_app.records.deviations import deviations
 from infusion_app.records.labels import Labels
@@ -152,7 +153,12 @@ def _product(
     if release is not None:
         assert isinstance(release.data, ProductReleased)  # ProductFacts.release's type
         criteria = [
-            {"name": c.name, "value": c.value, "limit": c.limit, "result": c.result}
+            {  # stored as the check said it: its expiry's times in UTC, read in the page's zone
+                "name": c.name,
+                "value": local_times_in(c.value, zone),
+                "limit": local_times_in(c.limit, zone),
+                "result": c.result,
+            }
             for c in release.data.release_check.criteria
         ]
         evaluated = (
@@ -174,8 +180,8 @@ def _product(
         criteria = [
             {
                 "name": tr.message(c.name),
-                "value": c.value,
-                "limit": c.limit,
+                "value": local_times_in(c.value, zone),
+                "limit": local_times_in(c.limit, zone),
                 "result": c.result.value,
             }
             for c in check.criteria

@@ -15,7 +15,7 @@ from infusion_app.app_log import log_failure, log_file
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.errors import ErrorKind, InputError, kind_of
 from infusion_app.logic.messages import Message, input_problem, is_labelled, label
-from infusion_app.logic.reading_time import read_at
+from infusion_app.logic.reading_time import local_times_in, read_at
 from infusion_app.ui.rows_table import RowsTable
 from infusion_app.ui.translations import reading_zone, shown
 
@@ -49,11 +49,15 @@ def failure_text(exc: BaseException) -> str:
 
 
 def problem_text(exc: BaseException) -> str:
-    """A refusal's one line in the interface's language, a field by its name, not its key."""
+    """A refusal's one line in the interface's language, a field by its name, not its key; a
+    time the rule states in UTC reads as the station's local time."""
     message = getattr(exc, "message", None)  # a message value renders in the UI language
     if isinstance(exc, InputError):
-        message = input_problem(field=label(exc.field), rule=exc.rule)
-    return shown(message) if isinstance(message, Message) else str(exc)
+        rule = local_times_in(exc.rule, reading_zone())
+        message = input_problem(field=label(exc.field), rule=rule)
+    return (
+        shown(message) if isinstance(message, Message) else local_times_in(str(exc), reading_zone())
+    )
 
 
 def say(label: QLabel, text: str, *, ok: bool = False, error: bool = False) -> None:
@@ -79,6 +83,12 @@ def station_time(moment: datetime) -> str:
 def station_now(moment: datetime) -> datetime:
     """``moment`` in the station's zone: what a typed "08:35" or "2026-11-30 08:35" means."""
     return moment.astimezone(reading_zone())
+
+
+def times_read(text: str) -> str:
+    """A text made in UTC (a release criterion's "after 2026-11-21T08:00+00:00") with its
+    times in the station's local minutes."""
+    return local_times_in(text, reading_zone())
 
 
 def touch_sized(*widgets: QWidget) -> None:

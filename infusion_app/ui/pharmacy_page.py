@@ -39,6 +39,7 @@ from infusion_app.ui.look import (
     failure_text,
     read_only_table,
     say,
+    times_read,
     touch_sized,
 )
 from infusion_app.ui.rows_table import Tint
@@ -172,7 +173,10 @@ class PharmacyPage(QWidget):
         row = self.rows[index] if 0 <= index < len(self.rows) else None
         criteria = row.check.criteria if row else ()
         self.criteria.set_rows(
-            [[shown(c.name), c.value, c.limit, c.result.value, c.source] for c in criteria],
+            [
+                [shown(c.name), times_read(c.value), times_read(c.limit), c.result.value, c.source]
+                for c in criteria
+            ],
             [{3: Tint(background=RESULT_COLOURS[c.result])} for c in criteria],
         )
         if row is None:
