@@ -11,7 +11,9 @@ zone is the trial site's calendar: which local day a day window opens and closes
 "nothing after a death" and a report's day count mean; the rules always count days there, so
 two stations in different zones agree on every window. The station's zone is only how a person
 reads a moment. When they differ (a monitor reading a Shanghai trial from another city), the
-moment is shown in the station's zone and a window's *days* stay the protocol's dates.
+moment is shown in the station's zone and a window's *days* stay the protocol's dates. One
+exception: the patient's course page and ``patient show`` are about the protocol's days, so
+their times read in the protocol's zone, which their heading names (services/patient_view).
 
 Pure: no Qt, no database. ``zoneinfo`` reads the IANA database this machine has.
 """
