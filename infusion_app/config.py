@@ -11,14 +11,16 @@ import os
 import socket
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from platformdirs import user_config_path, user_data_path
 
 from infusion_app.file_guard import read_text_input_file
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.reading_time import DEFAULT_TIME_ZONE, station_zone
 from infusion_app.logic.security import SecurityPolicy
 
 APP_DIR_NAME = "infusion-app"
@@ -30,6 +32,9 @@ class Settings:
     database_url: str
     station: str
     security: SecurityPolicy
+    # how a person at this station reads times (screens, printouts, CLI lines); stored times
+    # stay UTC, and a protocol's own zone still counts its day windows (logic.reading_time)
+    time_zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIME_ZONE))
 
 
 def default_database_url() -> str:
@@ -58,6 +63,7 @@ def load_settings(
     *,
     database_url: str | None = None,
     station: str | None = None,
+    time_zone: str | None = None,
     env: Mapping[str, str] = os.environ,
 ) -> Settings:
     config_file = Path(
@@ -66,7 +72,7 @@ def load_settings(
     )
     config = _read_config(config_file)
     _only_known(config_file, "", config, _TOP_LEVEL)
-    for name in ("database_url", "station"):
+    for name in ("database_url", "station", "time_zone"):
         if name in config and not isinstance(config[name], str):
             raise InputError(
                 f"{config_file} {name}",
@@ -93,10 +99,25 @@ def load_settings(
         or config.get("station")
         or socket.gethostname(),
         security=policy,
+        time_zone=_time_zone(config_file, time_zone, env, config),
     )
 
 
-_TOP_LEVEL = ("database_url", "station", "security")
+def _time_zone(
+    config_file: Path, given: str | None, env: Mapping[str, str], config: Mapping[str, Any]
+) -> ZoneInfo:
+    """The station's zone: ``--time-zone``, ``INFUSION_APP_TIME_ZONE``, the file, the default;
+    a bad name is one line naming where it came from and the rule."""
+    if given is not None:
+        return station_zone("--time-zone", given)
+    if env.get("INFUSION_APP_TIME_ZONE"):
+        return station_zone("INFUSION_APP_TIME_ZONE", env["INFUSION_APP_TIME_ZONE"])
+    if "time_zone" in config:
+        return station_zone(f"{config_file} time_zone", config["time_zone"])
+    return ZoneInfo(DEFAULT_TIME_ZONE)
+
+
+_TOP_LEVEL = ("database_url", "station", "time_zone", "security")
 MAX_CONFIG_BYTES = 64 * 1024
 
 

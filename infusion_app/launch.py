@@ -1,9 +1,9 @@
 """The ``infusion-app`` entry point: open the window without loading the headless CLI.
 
-With no command (only ``--db``, ``--station`` and ``--protocols-dir``) the window starts
-straight away: the store, SQLAlchemy and the protocol models load in the background after the
-window is shown, so a nurse sees the login at once. Anything else goes to the full command
-line (``cli.main``).
+With no command (only ``--db``, ``--station``, ``--time-zone`` and ``--protocols-dir``) the
+window starts straight away: the store, SQLAlchemy and the protocol models load in the
+background after the window is shown, so a nurse sees the login at once. Anything else goes to
+the full command line (``cli.main``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-WINDOW_OPTIONS = ("--db", "--station", "--protocols-dir")
+WINDOW_OPTIONS = ("--db", "--station", "--protocols-dir", "--time-zone")
 
 
 def window_options(argv: Sequence[str]) -> dict[str, str] | None:
@@ -41,7 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         folder = options.get("protocols-dir")
         protocols = None if folder is None else Path(folder)
-        return run_app(options.get("db"), options.get("station"), protocols)
+        return run_app(
+            options.get("db"), options.get("station"), protocols, options.get("time-zone")
+        )
     from infusion_app.cli import main as cli_main
 
     return cli_main(args)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 
 # Before any QApplication exists: the suite runs on machines without a display.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -242,3 +243,18 @@ def register_sample_infusion(ctx: AppContext, clock: FakeClock) -> tuple[Current
 def infusion_id(ctx: AppContext, staff: Staff, registered: str) -> int:
     products.release_product(ctx, staff.pharmacist, registered, PASSWORD)
     return infusions.create_infusion(ctx, staff.nurse, "P001", registered, 1)
+
+
+@pytest.fixture
+def machine_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """``machine_zone("UTC")`` sets the process's own zone (TZ) for one test and restores it:
+    what a person reads must follow the station's ``time_zone`` setting, never the machine's
+    (a kiosk image is often left at UTC)."""
+
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()

@@ -276,16 +276,21 @@ def test_no_command_opens_the_window(monkeypatch) -> None:
     import infusion_app.ui.app as app
 
     monkeypatch.setattr(
-        app, "run_app", lambda db, station, protocols: opened.append((db, station, protocols)) or 0
+        app,
+        "run_app",
+        lambda db, station, protocols, zone: opened.append((db, station, protocols, zone)) or 0,
     )
     assert cli.main([]) == 0
     assert cli.main(["--db", "sqlite:///x.sqlite3", "--station", "bed-4"]) == 0
     # --protocols-dir reaches the window too (it was dropped before issue 13)
     assert cli.main(["--protocols-dir", "/trial/protocols", "--db", "sqlite:///y.sqlite3"]) == 0
+    # and the station's time zone (issue 17): checked when the record opens, as the config's
+    assert cli.main(["--time-zone", "Asia/Shanghai"]) == 0
     assert opened == [
-        (None, None, None),
-        ("sqlite:///x.sqlite3", "bed-4", None),
-        ("sqlite:///y.sqlite3", None, Path("/trial/protocols")),
+        (None, None, None, None),
+        ("sqlite:///x.sqlite3", "bed-4", None, None),
+        ("sqlite:///y.sqlite3", None, Path("/trial/protocols"), None),
+        (None, None, None, "Asia/Shanghai"),
     ]
 
 

@@ -125,3 +125,26 @@ def test_the_worklist_in_words(db: str) -> None:
         f"  due      P001  {BASELINE}  Immunology samples, baseline  (before the first infusion)"
     )
     assert lines[5] == "SAE reports open: none"
+
+
+def test_the_worklist_reads_the_station_zone_not_the_machine(db: str, machine_zone) -> None:
+    """Issue 17 §2: a human line is local minutes in the station's zone, named once; the
+    machine's own zone (UTC here) plays no part. JSON stays ISO."""
+    machine_zone("UTC")
+    at = ["worklist", "--at", "2026-11-30T01:05+00:00"]
+    result = run_cli(db, at, stdin="")  # the default station zone: Asia/Shanghai
+    assert result.code == 0, result.err
+    # 01:05 UTC + 8 h = 09:05 the same day in Shanghai
+    assert result.out.splitlines()[0] == "Site day at 2026-11-30 09:05 (Asia/Shanghai (UTC+08:00))"
+    # a station in New York (UTC-5 in November) reads 20:05 the day before
+    result = run_cli(db, ["--time-zone", "America/New_York", *at], stdin="")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0] == (
+        "Site day at 2026-11-29 20:05 (America/New_York (UTC-05:00))"
+    )
+    assert "T01:05" not in result.out and "+00:00" not in result.out
+    result = run_cli(db, ["--time-zone", "Shanghai", *at], stdin="")
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "--time-zone: must be an IANA time zone name such as Asia/Shanghai" in result.err
+    result = run_cli(db, [*at, "--json"], stdin="")
+    assert json.loads(result.out)["now"] == "2026-11-30T01:05:00+00:00"

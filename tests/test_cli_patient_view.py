@@ -94,7 +94,7 @@ def test_patient_show_and_calendar_in_words(capsys, monkeypatch, db):
     code, out, _ = run(capsys, monkeypatch, db, "patient", "show", "P001", "--at", AT)
     assert code == 0
     assert "next: infusion 3 of 4, target 2026-12-05, window 2026-12-04 to 2026-12-07" in out
-    assert "enrolled 2026-11-21T16:00+08:00 at C, signed by Ivan Investigator" in out
+    assert "enrolled 2026-11-21 16:00 at C, signed by Ivan Investigator" in out
     assert "63.5 kg measured 2026-11-21 16:00 by nurse" in out
     code, out, _ = run(capsys, monkeypatch, db, "patient", "calendar", "P001", "--at", AT)
     assert code == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -225,3 +226,68 @@ def test_any_security_table_is_settings_or_one_line(tmp_path: Path, values: dict
         return
     for name, (low, high) in BOUNDS.items():
         assert low <= getattr(policy, name) <= high
+
+
+# Issue 17 §2: the station's time zone, in which its people read every time.
+
+
+def test_the_station_time_zone_defaults_to_shanghai_and_is_set_like_the_rest(
+    tmp_path: Path,
+) -> None:
+    env = {"INFUSION_APP_CONFIG": str(tmp_path / "none.toml")}
+    # both trial sites (Shanghai, Tianjin) are in Asia/Shanghai: nothing to configure there
+    assert load_settings(env=env).time_zone == ZoneInfo("Asia/Shanghai")
+    config = tmp_path / "config.toml"
+    config.write_text('time_zone = "Europe/Berlin"\n', encoding="utf-8")
+    env = {"INFUSION_APP_CONFIG": str(config)}
+    assert load_settings(env=env).time_zone == ZoneInfo("Europe/Berlin")
+    # the environment beats the file, the option beats both (as for the station's name)
+    env |= {"INFUSION_APP_TIME_ZONE": "Asia/Tokyo"}
+    assert load_settings(env=env).time_zone == ZoneInfo("Asia/Tokyo")
+    assert load_settings(time_zone="UTC", env=env).time_zone == ZoneInfo("UTC")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('time_zone = "Mars/Olympus_Mons"\n', "'Mars/Olympus_Mons'"),
+        ('time_zone = "asia/shanghai"\n', "'asia/shanghai'"),  # IANA names are exact
+        ('time_zone = "CST"\n', "'CST'"),  # China, Cuba or US Central?
+        ('time_zone = "+08:00"\n', "'+08:00'"),  # an offset loses daylight saving
+        ('time_zone = "../../etc/passwd"\n', "'../../etc/passwd'"),
+        ('time_zone = " Asia/Shanghai"\n', "' Asia/Shanghai'"),  # the space shows
+    ],
+)
+def test_a_bad_time_zone_is_one_line_naming_the_setting_and_the_rule(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_settings(env={"INFUSION_APP_CONFIG": str(config)})
+    line = str(error.value)
+    assert line.startswith(f"{config} time_zone: must be an IANA time zone name such as ")
+    assert "Asia/Shanghai" in line and message in line and "\n" not in line
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("time_zone = 8\n", "time_zone: must be text in quotes"),
+        ('time_zone = ""\n', "time_zone: must not be empty"),
+    ],
+)
+def test_a_time_zone_of_the_wrong_type_is_one_line(tmp_path: Path, text: str, message: str):
+    config = tmp_path / "config.toml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_settings(env={"INFUSION_APP_CONFIG": str(config)})
+    assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_bad_time_zone_option_or_variable_names_where_it_came_from(tmp_path: Path) -> None:
+    env = {"INFUSION_APP_CONFIG": str(tmp_path / "none.toml")}
+    with pytest.raises(InputError, match=r"^--time-zone: must be an IANA time zone name"):
+        load_settings(time_zone="Shanghai", env=env)
+    with pytest.raises(InputError, match=r"^INFUSION_APP_TIME_ZONE: must be an IANA"):
+        load_settings(env=env | {"INFUSION_APP_TIME_ZONE": "Beijing"})

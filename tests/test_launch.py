@@ -18,6 +18,7 @@ def test_window_options():
         "protocols-dir": "/p",
         "db": "sqlite:///x.db",
     }
+    assert window_options(["--time-zone", "Asia/Shanghai"]) == {"time-zone": "Asia/Shanghai"}
     assert window_options(["protocols"]) is None
     assert window_options(["--help"]) is None
     assert window_options(["--db"]) is None  # the full parser explains the missing value

@@ -613,6 +613,7 @@ ZH_CN = {
     "NOT_RELEASABLE": "不可放行",
     "INCOMPLETE": "结果不全",
     "site default": "本中心默认",
+    "Times: {0}": "时间：{0}",  # the window's header names the station's zone once
 }
 
 

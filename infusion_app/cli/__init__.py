@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--station", help="this station's name in the log (default: INFUSION_APP_STATION or host)"
     )
+    parser.add_argument(
+        "--time-zone",
+        metavar="ZONE",
+        help="the zone in which this station reads times, an IANA name (default: "
+        "INFUSION_APP_TIME_ZONE, the config file's time_zone, else Asia/Shanghai)",
+    )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     listing = commands.add_parser("protocols", help="list the protocols and their versions")
@@ -184,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from infusion_app.ui.app import run_app  # Qt is loaded only for the window
 
         # every global option reaches the window, as it reaches every command
-        return run_app(options.db, options.station, options.protocols_dir)
+        return run_app(options.db, options.station, options.protocols_dir, options.time_zone)
     real_stdout = sys.stdout
     output = _GuardedOutput(real_stdout)
     sys.stdout = output

@@ -27,6 +27,7 @@ from infusion_app.cli.patient_aes import COMMANDS as AE_COMMANDS
 from infusion_app.cli.patient_aes import add_patient_ae_commands, run_patient_aes
 from infusion_app.cli.patient_view import COMMANDS as VIEW_COMMANDS
 from infusion_app.cli.patient_view import add_view_commands, run_view
+from infusion_app.logic.reading_time import read_at
 from infusion_app.logic.summaries import infusion_summary, release_summary
 from infusion_app.logic.text_rules import (
     LOT_MAX,
@@ -39,6 +40,7 @@ from infusion_app.services import bedside, infusions, patients, products
 from infusion_app.services.bedside import Outcome
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.status import find_infusion, infusion_status
+from infusion_app.texts import render
 
 MAX_INFUSION_NUMBER = 999
 
@@ -290,10 +292,9 @@ def _status(ctx: AppContext, args: argparse.Namespace) -> int:
         print(f"  drip rate {status.state.rate_gtt_per_min} gtt/min")
     for item in summary["due"]:
         flag = "OVERDUE" if item["overdue"] else item["state"]
-        when = item["due_at"].isoformat(timespec="minutes")
-        print(
-            f"  {item['priority'].upper():<6} {flag:<8} {when}  {item['kind']}: {item['message']}"
-        )
+        when = read_at(item["due_at"], ctx.time_zone)
+        said = render(item["message"], "en", ctx.time_zone)
+        print(f"  {item['priority'].upper():<6} {flag:<8} {when}  {item['kind']}: {said}")
     return EXIT_OK
 
 
@@ -321,10 +322,12 @@ def _report(ctx: AppContext, infusion_id: int, outcome: Outcome, args: argparse.
         f"recorded entry {outcome.seq}: step {status.state.step.value}, {status.state.status.value}"
     )
     for alarm in outcome.alarms:
+        # an alarm of a vitals set is its stored English line (no time in it)
         print(f"ALARM {alarm.priority.value.upper()}: {alarm.message}: {alarm.suggested_action}")
     upcoming = [i for i in status.due if not i.kind.startswith("alarm:")][:1]
     for item in upcoming:
-        print(f"next: {item.message} at {item.due_at.isoformat(timespec='minutes')}")
+        said = render(item.message, "en", ctx.time_zone)
+        print(f"next: {said} at {read_at(item.due_at, ctx.time_zone)}")
 
 
 def _date(field: str, text: str | None) -> date | None:

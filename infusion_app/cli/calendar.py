@@ -11,6 +11,7 @@ items due or overdue, and every open SAE report, for every patient.
 from __future__ import annotations
 
 import argparse
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -19,6 +20,7 @@ from infusion_app.cli.context import log_in, open_context
 from infusion_app.cli.exit_codes import EXIT_OK
 from infusion_app.logic.countdown import format_remaining
 from infusion_app.logic.course import Occurrence
+from infusion_app.logic.reading_time import read_at, zone_label
 from infusion_app.services import calendar_acts
 from infusion_app.services.site_day import SiteDay, site_day
 
@@ -66,7 +68,7 @@ def run_calendar(args: argparse.Namespace, protocols: Path) -> int:
             if args.json:
                 print_json(day_summary(day))
             else:
-                _print_day(day)
+                _print_day(day, ctx.time_zone)
             return EXIT_OK
         user, _ = log_in(ctx, args.user)
         at = parse_time("at", args.at) if args.at is not None else None
@@ -162,8 +164,9 @@ def day_summary(day: SiteDay) -> dict[str, Any]:
     }
 
 
-def _print_day(day: SiteDay) -> None:
-    print(f"Site day at {day.now.isoformat(timespec='minutes')}")
+def _print_day(day: SiteDay, zone: tzinfo) -> None:
+    """The day as a person reads it: local minutes in the station's zone, named once."""
+    print(f"Site day at {read_at(day.now, zone)} ({zone_label(zone, day.now)})")
     print("Infusions today:" if day.infusions else "Infusions today: none")
     for i in day.infusions:
         due = f"; {i.next_due.label} {i.next_due.text}".rstrip() if i.next_due else ""
@@ -172,7 +175,7 @@ def _print_day(day: SiteDay) -> None:
     for c in day.calendar:
         flag = "OVERDUE" if c.overdue else c.status.value
         window = (
-            f"{c.opens.isoformat(timespec='minutes')} to {c.closes.isoformat(timespec='minutes')}"
+            f"{read_at(c.opens, zone)} to {read_at(c.closes, zone)}"
             if c.opens is not None and c.closes is not None
             else "before the first infusion"
         )
@@ -183,5 +186,5 @@ def _print_day(day: SiteDay) -> None:
         when = "OVERDUE" if s.overdue else f"due in {format_remaining(left)}"
         print(
             f"  {when:<8} {s.trial_id}  {s.stream} #{s.adverse_event_seq}  {s.term}, grade "
-            f"{s.grade}: report by {s.due_at.isoformat(timespec='minutes')}"
+            f"{s.grade}: report by {read_at(s.due_at, zone)}"
         )

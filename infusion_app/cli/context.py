@@ -38,13 +38,16 @@ class GlobalOptions:
     db: str | None
     station: str | None
     protocols_dir: Path | None
+    time_zone: str | None = None
 
 
 def open_context(
     options: GlobalOptions | argparse.Namespace, protocols: Path, *, migrate: bool = True
 ) -> AppContext:
     given = options if isinstance(options, GlobalOptions) else parsed(GlobalOptions, options)
-    settings = load_settings(database_url=given.db, station=given.station)
+    settings = load_settings(
+        database_url=given.db, station=given.station, time_zone=given.time_zone
+    )
     make_data_folder_private(settings)
     check_text("station", settings.station, STATION_MAX)  # before the database sees it
     db = open_database(settings.database_url, system_clock(), migrate=migrate)
@@ -57,7 +60,11 @@ def open_context(
     if not db.health.writable:
         sys.stderr.write(f"warning: {db.health.message}\n")
     return AppContext(
-        db=db, station=settings.station, policy=settings.security, protocols=protocols
+        db=db,
+        station=settings.station,
+        policy=settings.security,
+        protocols=protocols,
+        time_zone=settings.time_zone,
     )
 
 

@@ -8,7 +8,7 @@ tumour response and the survival times).
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -17,6 +17,7 @@ from infusion_app.cli.context import log_in
 from infusion_app.cli.exit_codes import EXIT_OK
 from infusion_app.file_guard import read_text_input_file
 from infusion_app.logic.labs import MAX_UNITS, Lineage
+from infusion_app.logic.reading_time import read_at, zone_label
 from infusion_app.logic.survival import SurvivalTime
 from infusion_app.logic.text_rules import TRIAL_ID_MAX, check_text
 from infusion_app.services import outcomes
@@ -108,7 +109,7 @@ def run_outcomes(ctx: AppContext, args: argparse.Namespace) -> int:
         if args.json:
             print_json(response_summary(shown))
         else:
-            print_response(shown)
+            print_response(shown, ctx.time_zone)
         return EXIT_OK
     # what can be checked before anyone is asked for a password
     when = parse_time("at", args.at) if command in ("lab", "transfusion") else None
@@ -242,8 +243,12 @@ def _time(value: SurvivalTime | None) -> dict[str, Any] | None:
     return None if value is None else {"days": value.days, "event": value.event}
 
 
-def print_response(shown: outcomes.PatientOutcomes) -> None:
-    print(f"patient {shown.trial_id} ({shown.protocol.label}), as of {_stamp(shown.at)}")
+def print_response(shown: outcomes.PatientOutcomes, zone: tzinfo) -> None:
+    """The outcomes as a person reads them: times in the station's zone, named once."""
+    print(
+        f"patient {shown.trial_id} ({shown.protocol.label}), as of {_stamp(shown.at, zone)} "
+        f"({zone_label(zone, shown.at)})"
+    )
     if not shown.labs:
         print("no blood counts recorded")
     for row in shown.labs:
@@ -252,9 +257,9 @@ def print_response(shown: outcomes.PatientOutcomes) -> None:
             for lineage in Lineage
             if (value := row.test.value(lineage)) is not None
         )
-        print(f"  {_stamp(row.test.drawn_at)}  {values}")
+        print(f"  {_stamp(row.test.drawn_at, zone)}  {values}")
     for given in shown.entries.given:
-        print(f"  transfusion {given.kind.value} x{given.units} at {_stamp(given.given_at)}")
+        print(f"  transfusion {given.kind.value} x{given.units} at {_stamp(given.given_at, zone)}")
     response = shown.response
     if response is not None:
         note = " (provisional: the course's last infusion is not known yet)"
@@ -267,7 +272,7 @@ def print_response(shown: outcomes.PatientOutcomes) -> None:
         d = response.duration
         if d.start is not None:
             end = "censored" if not d.event else "ended"
-            print(f"  duration of response: {d.days} days from {_stamp(d.start)} ({end})")
+            print(f"  duration of response: {d.days} days from {_stamp(d.start, zone)} ({end})")
     entries = shown.entries
     if entries.assessments:
         said = ", ".join(f"{a.on} {a.response.value}" for a in entries.assessments)
@@ -278,5 +283,5 @@ def print_response(shown: outcomes.PatientOutcomes) -> None:
             print(f"{name}: {time.days} days ({'event' if time.event else 'censored'})")
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="minutes")
+def _stamp(moment: datetime, zone: tzinfo) -> str:
+    return read_at(moment, zone)

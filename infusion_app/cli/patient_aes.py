@@ -15,6 +15,7 @@ from infusion_app.cli.common import count_argument, parse_time, print_json
 from infusion_app.cli.context import log_in
 from infusion_app.cli.declared import add_declared_flags, declared_values
 from infusion_app.cli.exit_codes import EXIT_OK
+from infusion_app.logic.reading_time import read_at
 from infusion_app.services import dlt_review, patient_aes
 from infusion_app.services.bedside import ADVERSE_EVENT
 from infusion_app.services.context import AppContext
@@ -113,7 +114,7 @@ def run_patient_aes(ctx: AppContext, args: argparse.Namespace) -> int:
             flags = "".join(
                 [
                     ", flagged as a DLT" if recorded.dlt else "",
-                    f", report due by {recorded.report_due_at.isoformat(timespec='minutes')}"
+                    f", report due by {read_at(recorded.report_due_at, ctx.time_zone)}"
                     if recorded.report_due_at is not None
                     else "",
                 ]

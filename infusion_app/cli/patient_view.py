@@ -18,6 +18,7 @@ from infusion_app.cli.context import log_in
 from infusion_app.cli.exit_codes import EXIT_OK
 from infusion_app.logic import messages as m
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.messages import Message
 from infusion_app.logic.text_rules import TRIAL_ID_MAX, check_text
 from infusion_app.services import calendar_export, output_files
 from infusion_app.services.context import AppContext
@@ -28,6 +29,7 @@ from infusion_app.services.patient_view import (
     PlanRow,
     patient_view,
 )
+from infusion_app.texts import render
 
 Sub: TypeAlias = "argparse._SubParsersAction[Any]"
 
@@ -102,6 +104,12 @@ def _t(view: PatientView, moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(view.zone).isoformat()
 
 
+def _said(view: PatientView, message: Message) -> str:
+    """A message of the page in English, its times as local minutes in the page's zone (the
+    protocol's, named in the heading: the page is the trial calendar's, read in its days)."""
+    return render(message, "en", view.zone)
+
+
 def _heading(view: PatientView) -> str:
     age = f", {view.age_years} y" if view.age_years is not None else ""
     return (
@@ -111,14 +119,14 @@ def _heading(view: PatientView) -> str:
 
 
 def show_lines(view: PatientView) -> list[str]:
-    lines = [_heading(view), str(view.enrolment_text)]
+    lines = [_heading(view), _said(view, view.enrolment_text)]
     if view.enrolment_deviation is not None:
-        lines.append(str(view.enrolment_deviation))
+        lines.append(_said(view, view.enrolment_deviation))
     lines.append(f"level {view.current_level}: {view.current_level_label}")
-    lines.extend(f"  level change {change.text}" for change in view.level_changes)
+    lines.extend(f"  level change {_said(view, c.text)}" for c in view.level_changes)
     if view.end is not None:
         details = f": {view.end.details}" if view.end.details else ""
-        lines.append(f"{view.end.text}{details}, signed by {view.end.act.who}")
+        lines.append(f"{_said(view, view.end.text)}{details}, signed by {view.end.act.who}")
     if view.next is not None:
         row = view.next
         window = view.window_text(row.opens, row.closes, all_day=True)
@@ -148,7 +156,7 @@ def _plan_lines(view: PatientView) -> list[str]:
         if row.deviation:
             parts.append(str(m.view_deviation(reason=row.deviation)))
         if row.not_given_reason is not None:
-            parts.append(str(row.not_given_reason))
+            parts.append(_said(view, row.not_given_reason))
         lines.append("  ".join(parts).rstrip())
     return lines
 
@@ -174,9 +182,9 @@ def _ae_line(view: PatientView, row: AdverseEventRow) -> str:
     if row.dlt:
         parts.append("DLT")
     if row.sae_text is not None:
-        parts.append(str(row.sae_text))
+        parts.append(_said(view, row.sae_text))
     if row.review is not None:
-        parts.append(str(row.review.text))
+        parts.append(_said(view, row.review.text))
     return "; ".join(parts)
 
 

@@ -6,6 +6,7 @@ flagged DLT). The record-free calculators of the same group are in :mod:`.trial`
 from __future__ import annotations
 
 import argparse
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -15,8 +16,10 @@ from infusion_app.cli.exit_codes import EXIT_OK
 from infusion_app.logic.dlt_review import FlaggedDlt
 from infusion_app.logic.dose_finding import SELECT, Phase, TrialState, decision_reason
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.reading_time import read_at
 from infusion_app.services.dlt_review import review_dlt
 from infusion_app.services.trial import TrialView, review_decision, trial_status
+from infusion_app.texts import render
 
 Sub: TypeAlias = "argparse._SubParsersAction[Any]"
 
@@ -72,7 +75,7 @@ def run_trial_record(args: argparse.Namespace, protocols: Path) -> int:
             if args.json:
                 print_json(status_summary(view))
             else:
-                print_status(view)
+                print_status(view, ctx.time_zone)
             return EXIT_OK
         if command == "adjudicate":
             stream, seq = parse_ae_ref(args.ae)
@@ -235,7 +238,7 @@ def status_summary(view: TrialView) -> dict[str, Any]:
     return summary
 
 
-def print_status(view: TrialView) -> None:
+def print_status(view: TrialView, zone: tzinfo) -> None:
     state = view.state
     print(f"{state.protocol}: {state.method}, levels in order {' -> '.join(state.levels)}")
     current = state.level_id(state.current)
@@ -244,7 +247,7 @@ def print_status(view: TrialView) -> None:
     if reason is not None:
         print(f"the rule says: {reason}")
     if state.waiting:
-        print("waiting: " + "; ".join(str(x) for x in state.waiting))
+        print("waiting: " + "; ".join(render(x, "en", zone) for x in state.waiting))
     if state.eliminated:
         print("eliminated (too toxic): " + ", ".join(state.levels[i] for i in state.eliminated))
     if state.selection is not None:
@@ -261,7 +264,7 @@ def print_status(view: TrialView) -> None:
         )
     pending = [p for p in state.patients if p.status(state.now).value == "pending"]
     for p in pending:
-        closes = p.window_closes.isoformat(timespec="minutes") if p.window_closes else "not known"
+        closes = read_at(p.window_closes, zone) if p.window_closes else "not known"
         print(f"  pending: {p.trial_id} at {p.level}, DLT window ends {closes}")
     for p in state.to_replace:
         print(f"  to be replaced: {p.trial_id} at {p.level} (left before the window ended)")
@@ -270,7 +273,7 @@ def print_status(view: TrialView) -> None:
     for r in state.reviews:
         by = r.by or "?"
         print(
-            f"  signed #{r.seq} {r.at.isoformat(timespec='minutes')} by {by}: {r.decision} at "
+            f"  signed #{r.seq} {read_at(r.at, zone)} by {by}: {r.decision} at "
             f"{r.level} -> {r.next_level or '-'}"
         )
     if view.table is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 from dataclasses import dataclass
+from datetime import tzinfo
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -21,6 +22,7 @@ from infusion_app.cli.common import parsed, print_json
 from infusion_app.cli.context import log_in, open_context
 from infusion_app.cli.exit_codes import EXIT_OK
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.reading_time import read_at, zone_label
 from infusion_app.logic.survival import KaplanMeier
 from infusion_app.logic.text_rules import check_text
 from infusion_app.logic.trial_summary import (
@@ -86,12 +88,13 @@ def run_trial_summary(args: argparse.Namespace, protocols: Path) -> int:
                 language=command.language,
                 paper=command.paper,
                 output=output,
+                zone=ctx.time_zone,
             )
             written = records.save_document(ctx, user, document, target)
         if command.json:
             print_json({**summary_json(summary), "written": str(written) if written else None})
             return EXIT_OK
-        print_summary(summary)
+        print_summary(summary, ctx.time_zone)
         if written is not None:
             print(f"trial summary of {summary.protocol.label} written to {written}")
         return EXIT_OK
@@ -203,10 +206,10 @@ def summary_json(summary: TrialSummary) -> dict[str, Any]:
 # --- text -------------------------------------------------------------------------------------
 
 
-def print_summary(summary: TrialSummary) -> None:
+def print_summary(summary: TrialSummary, zone: tzinfo) -> None:
     print(
-        f"{summary.protocol.label}: trial summary, data cut "
-        f"{summary.at.isoformat(timespec='minutes')}; {len(summary.patients)} patients enrolled"
+        f"{summary.protocol.label}: trial summary, data cut {read_at(summary.at, zone)} "
+        f"({zone_label(zone, summary.at)}); {len(summary.patients)} patients enrolled"
     )
     head = (
         f"{'level':<8}{'enrolled':>9}{'treated':>8}{'planned':>8}{'given':>6}"

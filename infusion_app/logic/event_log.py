@@ -7,6 +7,7 @@ shown beside the entry they sign (printed name and meaning) as well as in their 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -105,7 +106,8 @@ def describe(event: RecordedEvent) -> Message:
                 said=m.ae_said(description=data.description) if data.description else None,
             )
         case Correction():
-            moved = {"time": plain(data.occurred_at)} if data.occurred_at else {}
+            # the moved time as a time: the reader's edge shows it in the station's zone
+            moved = {"time": data.occurred_at} if data.occurred_at else {}
             return m.log_correction(
                 seq=data.corrects_seq, pairs=_pairs({**moved, **plain(data.changes)})
             )
@@ -136,6 +138,8 @@ def describe_vitals(v: VitalsRecorded) -> Message:
 
 
 _LEFT_OUT = {"warnings", "alarms", "phases", "coa", "release_check"}
+# how events.plain stores a time: 2026-11-21T08:02:00.000000+00:00
+_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?([+-]\d\d:\d\d|Z)")
 
 
 def _pairs(payload: Mapping[str, Any]) -> tuple[Message, ...]:
@@ -148,7 +152,11 @@ def _pairs(payload: Mapping[str, Any]) -> tuple[Message, ...]:
 
 
 def _value(value: Any) -> Param:
-    """A stored JSON value as a message parameter: lists become tuples, the rest as stored."""
+    """A stored JSON value as a message parameter: lists become tuples, a stored time (ISO
+    8601 with its offset, as the log keeps it) a time, which the edge reads in the station's
+    zone; the rest as stored."""
+    if isinstance(value, str) and _STORED_TIME.fullmatch(value):
+        return datetime.fromisoformat(value)
     if isinstance(value, bool | int | str | Decimal | datetime) or value is None:
         return value
     if isinstance(value, list | tuple):

@@ -52,7 +52,7 @@ from infusion_app.records.pages import (
     text_width,
 )
 from infusion_app.records.source import PatientFacts, PrintedSource
-from infusion_app.records.times import local, zone_name
+from infusion_app.records.times import local, zone_label, zone_name
 
 
 @dataclass(frozen=True)
@@ -243,14 +243,14 @@ def render_course_record(
     language: str = "en",
 ) -> bytes:
     """The record as PDF bytes (landscape: the plan and calendar tables are wide)."""
-    tr = Labels(language)
+    tr = Labels(language, zone)
     width = text_width(paper, wide=True)
     patient = source.patient
     story: list[Flowable] = [
         para(f"{tr('Patient course record')}: {patient.trial_id} ({patient.initials})", TITLE),
         para(f"{source.protocol.title} ({source.protocol.label})"),
         para(
-            f"{tr('All times are local')}, {zone_name(zone, printed_at)}. "
+            f"{tr('All times are local')}, {zone_label(zone, printed_at)}. "
             + tr("Windows are whole local days of {zone}.").format(zone=source.protocol.zone),
             SMALL,
         ),

@@ -43,7 +43,7 @@ from infusion_app.records.pages import (
     text_width,
 )
 from infusion_app.records.source import RecordSource
-from infusion_app.records.times import local, zone_name
+from infusion_app.records.times import local, zone_label, zone_name
 
 # The steps that must carry a signature, once they have happened.
 SIGNED_STEPS = frozenset(
@@ -337,7 +337,7 @@ def render_log(
     paper: str = "a4",
     language: str = "en",
 ) -> bytes:
-    tr = Labels(language)
+    tr = Labels(language, zone)
     width = text_width(paper, wide=True)
     if chosen.patient is not None:
         scope = f"{tr('All infusions of patient')} {chosen.patient}"
@@ -345,7 +345,7 @@ def render_log(
         scope = f"{tr('All infusions of the site from')} {chosen.first} {tr('to')} {chosen.last}"
     story: list[Flowable] = [
         para(f"{tr('Infusion log')}: {scope}", TITLE),
-        para(f"{tr('All times are local')}, {zone_name(zone, printed_at)}.", SMALL),
+        para(f"{tr('All times are local')}, {zone_label(zone, printed_at)}.", SMALL),
     ]
     widths = [width * s for s in SHARES]
     if entries:

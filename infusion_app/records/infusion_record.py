@@ -20,6 +20,7 @@ from infusion_app.logic.events import DoseVerified, ProductReleased, Signature
 from infusion_app.logic.infusion_state import RecordedEvent
 from infusion_app.logic.messages import event_name
 from infusion_app.logic.numbers import format_cells
+from infusion_app.logic.reading_time import local_times_in
 from infusion_app.logic.release import check_release
 from infusion_app.records.deviations import deviations
 from infusion_app.records.labels import Labels
@@ -37,7 +38,7 @@ from infusion_app.records.pages import (
     text_width,
 )
 from infusion_app.records.source import RecordSource
-from infusion_app.records.times import local, zone_name
+from infusion_app.records.times import local, zone_label, zone_name
 from infusion_app.records.vitals_chart import vitals_chart
 
 
@@ -51,7 +52,7 @@ def render_infusion_record(
     language: str = "en",
 ) -> bytes:
     """The record as PDF bytes. Same source, same paper: the same pages, the print time aside."""
-    tr = Labels(language)
+    tr = Labels(language, zone)
     width = text_width(paper)
     story: list[Flowable] = []
     story += _title(source, tr, zone, printed_at)
@@ -100,7 +101,7 @@ def _title(source: RecordSource, tr: Labels, zone: tzinfo, at: datetime) -> list
         para(f"{source.protocol.title} ({source.protocol.label})"),
         para(
             f"{tr('Status')}: {tr(state.status.value)}. {tr('Record created at station')} "
-            f"{source.station}. {tr('All times are local')}, {zone_name(zone, at)}.",
+            f"{source.station}. {tr('All times are local')}, {zone_label(zone, at)}.",
             SMALL,
         ),
         Spacer(0, 4),
@@ -159,10 +160,10 @@ def _product(
             for c in check_release(source.protocol, coa, printed_at).criteria
         }
         criteria = [
-            {
+            {  # stored as the check said it: its expiry's times in UTC, read in the page's zone
                 "name": names.get(c.key, c.name) if tr.language != "en" else c.name,
-                "value": c.value,
-                "limit": c.limit,
+                "value": local_times_in(c.value, zone),
+                "limit": local_times_in(c.limit, zone),
                 "result": c.result,
             }
             for c in release.data.release_check.criteria
@@ -186,8 +187,8 @@ def _product(
         criteria = [
             {
                 "name": tr.message(c.name),
-                "value": c.value,
-                "limit": c.limit,
+                "value": local_times_in(c.value, zone),
+                "limit": local_times_in(c.limit, zone),
                 "result": c.result.value,
             }
             for c in check.criteria

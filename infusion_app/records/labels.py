@@ -7,6 +7,8 @@ writes (event details, refusal texts) stay as recorded: a record must not reword
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from infusion_app.logic.messages import Message
 from infusion_app.texts import english, glossary, render
 from infusion_app.texts.engine import Table, render_with
@@ -416,10 +418,11 @@ _ZH_CN_TABLE = Table(
 class Labels:
     """``tr("Patient")`` -> the printed label in the chosen language (English as written)."""
 
-    def __init__(self, language: str = "en") -> None:
+    def __init__(self, language: str = "en", zone: tzinfo | None = None) -> None:
         if language not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
         self.language = language
+        self.zone = zone  # the page's zone: a message's times print as local minutes in it
         self._table = ZH_CN if language == "zh_CN" else {}
 
     def __call__(self, text: str) -> str:
@@ -428,5 +431,5 @@ class Labels:
     def message(self, message: Message) -> str:
         """A message value in the printout's language (the glossary still maps whole lines)."""
         if self.language == "zh_CN" and message.code in ZH_CN_MESSAGES:
-            return render_with(_ZH_CN_TABLE, message)
-        return self(render(message, self.language))
+            return render_with(_ZH_CN_TABLE, message, self.zone)
+        return self(render(message, self.language, self.zone))

@@ -47,7 +47,7 @@ from infusion_app.records.pages import (
     text_width,
 )
 from infusion_app.records.source import PrintedSource
-from infusion_app.records.times import local, zone_name
+from infusion_app.records.times import local, zone_label, zone_name
 
 COUNT_COLUMNS = ("enrolled", "treated", "evaluable", "pending", "dlts", "not_evaluable")
 MARK = colors.HexColor("#ffe08a")  # the decided cell of the BOIN table
@@ -154,14 +154,14 @@ def render_safety_review(
     language: str = "en",
 ) -> bytes:
     """The record as PDF bytes (portrait: its widest table has eleven narrow columns)."""
-    tr = Labels(language)
     where = zone or source.protocol.zone
+    tr = Labels(language, where)
     width = text_width(paper)
     chosen = source.chosen
     title = tr("Safety review decision record")
     if chosen is None:
         title += f" ({tr('draft, not signed')})"
-    zone_text = _zone_text(source.protocol, where, printed_at)
+    zone_text = zone_label(where, printed_at)
     story: list[Flowable] = [
         para(f"{title}: {source.protocol.label}", TITLE),
         para(source.protocol.title),
@@ -206,13 +206,6 @@ def render_safety_review(
         title=f"Safety review decision record {source.protocol.label}",
         author=printed_by,
     )
-
-
-def _zone_text(protocol: Protocol, zone: tzinfo, at: datetime) -> str:
-    """ "Asia/Shanghai (UTC+08:00)": the zone's name where the protocol names it."""
-    named = protocol.time_zone.value if protocol.time_zone is not None else ""
-    offset = zone_name(zone, at)
-    return f"{named} ({offset})" if named and zone == protocol.zone else offset
 
 
 def _heading(text: str) -> Flowable:
@@ -325,7 +318,7 @@ def _draft(source: SafetyReviewSource, tr: Labels, zone: tzinfo, width: float) -
     if reason is not None:
         rows.append((tr("Why"), tr.message(reason)))
     if state.waiting:
-        waits = "; ".join(tr.message(_in_zone(w, zone)) for w in state.waiting)
+        waits = "; ".join(tr.message(w) for w in state.waiting)
         rows.append((tr("Waiting for"), waits))
     pending = [p for p in state.patients if p.status(state.now).value == "pending"]
     if pending:
@@ -343,18 +336,6 @@ def _draft(source: SafetyReviewSource, tr: Labels, zone: tzinfo, width: float) -
             (tr("To be replaced"), ", ".join(f"{p.trial_id} ({p.level})" for p in state.to_replace))
         )
     return [_heading(tr("Draft: no decision is signed")), facts(rows, width, label_share=0.28)]
-
-
-def _in_zone(message: Message, zone: tzinfo) -> Message:
-    """The message with its times in the page's zone (a message shows a time as ISO minutes
-    with its offset, so the page's other times and this one then read alike)."""
-    return Message(
-        message.code,
-        tuple(
-            (name, value.astimezone(zone) if isinstance(value, datetime) else value)
-            for name, value in message.params
-        ),
-    )
 
 
 def _count_table(counts: Sequence[LevelCounts], tr: Labels, width: float) -> Table:

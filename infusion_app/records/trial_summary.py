@@ -50,7 +50,7 @@ from infusion_app.records.pages import (
     table,
     text_width,
 )
-from infusion_app.records.times import local, zone_name
+from infusion_app.records.times import local, zone_label, zone_name
 
 LINEAGES = ("hb", "anc", "plt", "cr")
 LINEAGE_NAMES = {"hb": "Hb", "anc": "ANC", "plt": "PLT", "cr": "CR"}
@@ -113,15 +113,15 @@ def render_trial_summary(
     paper: str = "a4",
     language: str = "en",
 ) -> bytes:
-    tr = Labels(language)
     where = zone or source.protocol.zone
+    tr = Labels(language, where)
     width = text_width(paper)
     protocol = source.protocol
     cut = f"{local(source.at, where)} {zone_name(where, source.at)}"
     story: list[Flowable] = [
         para(f"{tr('Trial summary')}: {protocol.label}", TITLE),
         para(protocol.title),
-        para(f"{tr('All times are local')}, {zone_name(where, source.at)}.", SMALL),
+        para(f"{tr('All times are local')}, {zone_label(where, source.at)}.", SMALL),
         Spacer(0, 4),
         facts(
             [

@@ -1,4 +1,4 @@
-"""What every service call needs: the database, the station, the clock, the rules."""
+"""What every service call needs: the database, the station and its zone, the clock, the rules."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 
@@ -13,6 +14,7 @@ from infusion_app.logic.errors import DomainError
 from infusion_app.logic.messages import Message
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.protocol_files import load_protocol, load_protocol_version
+from infusion_app.logic.reading_time import default_zone
 from infusion_app.logic.roles import Role
 from infusion_app.logic.security import SecurityPolicy
 from infusion_app.logic.text_rules import STATION_MAX, check_text
@@ -32,6 +34,9 @@ class AppContext:
     clock: Callable[[], datetime] = system_clock
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
     protocols: Path = field(default_factory=protocols_dir)
+    # the one zone in which this station's people read times (the ``time_zone`` setting);
+    # never the machine's zone, which a kiosk image may leave at UTC
+    time_zone: ZoneInfo = field(default_factory=default_zone)
 
     def __post_init__(self) -> None:
         # the station's name is in every entry: one line, at most the column's 64 characters

@@ -66,13 +66,6 @@ class Document:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def local_zone() -> tzinfo:
-    """The station's zone, in which the paper shows times (stored times stay UTC)."""
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
-
-
 def infusion_record(
     ctx: AppContext,
     actor: CurrentUser,
@@ -88,7 +81,7 @@ def infusion_record(
         source,
         printed_at=now,
         printed_by=actor.printed_name,
-        zone=zone or local_zone(),
+        zone=zone or ctx.time_zone,  # the station's: how its people read times
         paper=paper,
         language=language,
     )
@@ -119,7 +112,7 @@ def patient_course_record(
         source,
         printed_at=now,
         printed_by=actor.printed_name,
-        zone=zone or local_zone(),
+        zone=zone or ctx.time_zone,  # the station's: how its people read times
         paper=paper,
         language=language,
     )
@@ -201,7 +194,7 @@ def infusion_log(
 ) -> Document:
     """The monitor's list of infusions: one patient's, or the site's in a date range."""
     now = ctx.now()
-    local = zone or local_zone()
+    local = zone or ctx.time_zone  # whose days the range means, and how times read
     with ctx.db.read() as session:
         require(session, actor, Action.PRINT, now)
         entries = []

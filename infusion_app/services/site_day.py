@@ -98,7 +98,9 @@ def site_day(
     """The site's day at ``now``; ``trial_id`` (a fragment) narrows every list to the
     matching patients, ``station`` only the infusions."""
     moment = now or ctx.now()
-    midnight = moment.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    # the station's day (its time_zone setting), not the machine's: a host left at UTC would
+    # start "today" at 08:00 in Shanghai
+    midnight = moment.astimezone(ctx.time_zone).replace(hour=0, minute=0, second=0, microsecond=0)
     infusions = list_infusions(
         ctx,
         since=midnight,

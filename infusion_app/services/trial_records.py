@@ -49,7 +49,8 @@ def safety_review_record(
 ) -> Document:
     """The record of signed review ``review_seq`` (its number in the trial's log, as ``trial
     status`` lists it; default the latest), or the draft when nothing is signed yet. Times
-    print in the protocol's zone unless ``zone`` is given."""
+    print in the station's zone (``ctx.time_zone``) unless ``zone`` is given; the trial's days
+    are still the protocol's (logic.reading_time)."""
     now = ctx.now()
     with ctx.db.read() as session:
         require(session, actor, Action.PRINT_TRIAL, now)
@@ -73,7 +74,7 @@ def safety_review_record(
         source,
         printed_at=now,
         printed_by=actor.printed_name,
-        zone=zone,
+        zone=zone or ctx.time_zone,
         paper=paper,
         language=language,
     )

@@ -166,7 +166,12 @@ def summary_record(
     check_output(output)
     summary = trial_summary(ctx, actor, protocol_id, at=at)
     return summary_document(
-        summary, actor.printed_name, language=language, paper=paper, output=output, zone=zone
+        summary,
+        actor.printed_name,
+        language=language,
+        paper=paper,
+        output=output,
+        zone=zone or ctx.time_zone,
     )
 
 

@@ -84,7 +84,8 @@ def ward_board(ctx: AppContext, now: datetime | None = None, *, prepared: bool =
     """The board at ``now``, for every station of the site; ``prepared`` also lists the
     infusions not started yet that have an entry today."""
     moment = now or ctx.now()
-    midnight = moment.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    # the station's day (its time_zone setting), never the machine's zone
+    midnight = moment.astimezone(ctx.time_zone).replace(hour=0, minute=0, second=0, microsecond=0)
     day = (midnight, midnight + timedelta(days=1))
     rows: list[tuple[tuple[Urgency, bool, float, tuple[str, int]], BoardRow]] = []
     items: list[CalendarRow] = []

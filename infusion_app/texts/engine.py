@@ -4,7 +4,10 @@ A table maps each code to a template in ``str.format`` syntax naming the code's 
 Values are shown by the table's ``show`` (a nested message is rendered with the same table; a
 tuple is joined with the field's format spec as the separator, the table's own if none, and a
 single value given where a list was expected is shown alone; a boolean as the language's
-yes/no; a time as ISO minutes), so no Python literal ("True", "None") reaches a person.
+yes/no; a time as the reader reads it, ``2026-11-30 09:05`` in the zone given to
+:func:`render_with`, or with its zone said when none is given, see
+:mod:`infusion_app.logic.reading_time`), so no Python literal ("True", "None") and no ISO
+``T``/offset reaches a person.
 Two format specs are words: ``{x:cap}`` capitalises the first letter, ``{x:words}`` reads a
 stored name's underscores as spaces.
 """
@@ -14,10 +17,11 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from infusion_app.logic.messages import Message, Param
+from infusion_app.logic.reading_time import read_at, utc_label
 
 
 @dataclass(frozen=True)
@@ -31,40 +35,43 @@ class Table:
 
 
 class _Formatter(string.Formatter):
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, zone: tzinfo | None) -> None:
         self.table = table
+        self.zone = zone
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "cap":  # a sentence's first word, where the language has capitals
-            text = show(self.table, value)
+            text = show(self.table, value, self.zone)
             return text[:1].upper() + text[1:]
         if format_spec == "words":  # a stored name ("week_2") read as words ("week 2")
-            return show(self.table, value).replace("_", " ")
+            return show(self.table, value, self.zone).replace("_", " ")
         if isinstance(value, tuple):
             separator = format_spec or self.table.separator
-            return separator.join(show(self.table, item) for item in value)
+            return separator.join(show(self.table, item, self.zone) for item in value)
         if not any(ch.isalnum() for ch in format_spec):  # a list's separator, one value given
-            return show(self.table, value)
-        return format(show(self.table, value), format_spec)
+            return show(self.table, value, self.zone)
+        return format(show(self.table, value, self.zone), format_spec)
 
 
-def show(table: Table, value: Param) -> str:
+def show(table: Table, value: Param, zone: tzinfo | None = None) -> str:
     if isinstance(value, Message):
-        return render_with(table, value)
+        return render_with(table, value, zone)
     if isinstance(value, bool):
         return table.yes if value else table.no
     if value is None:
         return table.nothing
     if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes")
+        # the station's local minutes; without a reader's zone (a log line) the zone is said
+        return read_at(value, zone) if zone is not None else utc_label(value)
     if isinstance(value, tuple):
-        return table.separator.join(show(table, item) for item in value)
+        return table.separator.join(show(table, item, zone) for item in value)
     return str(value)
 
 
-def render_with(table: Table, message: Message) -> str:
+def render_with(table: Table, message: Message, zone: tzinfo | None = None) -> str:
+    """``message`` by ``table``; its times in ``zone`` (the station's), as the reader reads."""
     template = table.templates[message.code]
-    return _Formatter(table).vformat(template, (), message.as_dict())
+    return _Formatter(table, zone).vformat(template, (), message.as_dict())
 
 
 def fields_of(template: str) -> set[str]:

@@ -63,7 +63,10 @@ class Opened:
 
 
 def open_record(
-    database_url: str | None, station: str | None, protocols: Path | None = None
+    database_url: str | None,
+    station: str | None,
+    protocols: Path | None = None,
+    time_zone: str | None = None,
 ) -> Opened:
     """Everything heavy of the start-up, run off the UI thread after the window is shown:
     SQLAlchemy and the store, the protocol files (``protocols``, else the shipped ones), and
@@ -76,7 +79,7 @@ def open_record(
     from infusion_app.store.errors import RecordIntegrityError, StoreError
     from infusion_app.store.opening import open_database
 
-    settings = load_settings(database_url=database_url, station=station)
+    settings = load_settings(database_url=database_url, station=station, time_zone=time_zone)
     make_data_folder_private(settings)
     db = open_database(settings.database_url, system_clock())
     ctx = AppContext(
@@ -84,6 +87,7 @@ def open_record(
         station=settings.station,
         policy=settings.security,
         protocols=protocols or protocols_dir(),
+        time_zone=settings.time_zone,
     )
     catalog = load_catalog(ctx.protocols)
     log_startup(
@@ -102,6 +106,7 @@ def open_window(
     database_url: str | None = None,
     station: str | None = None,
     protocols: Path | None = None,
+    time_zone: str | None = None,
 ) -> MainWindow:
     """Show the window now and open the record behind it; the login is enabled once the
     record is open. A record that cannot be opened ends the app with its reason."""
@@ -129,7 +134,9 @@ def open_window(
         window.close()
         QApplication.exit(EXIT_ENVIRONMENT)  # schema too new, server unreachable, bad config
 
-    window.tasks.run(lambda: open_record(database_url, station, protocols), opened, failed)
+    window.tasks.run(
+        lambda: open_record(database_url, station, protocols, time_zone), opened, failed
+    )
     return window
 
 
@@ -153,10 +160,11 @@ def run_app(
     database_url: str | None = None,
     station: str | None = None,
     protocols: Path | None = None,
+    time_zone: str | None = None,
 ) -> int:
     sys.excepthook = report_bug  # the log file starts with the record's start-up facts
     app = create_application()
-    window = open_window(database_url, station, protocols)
+    window = open_window(database_url, station, protocols, time_zone)
     try:
         return app.exec()
     finally:

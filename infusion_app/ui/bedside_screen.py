@@ -67,7 +67,14 @@ from infusion_app.ui.drop_counter import DropCounter
 from infusion_app.ui.entry_time import EntryTime, Timing, row_editor, row_timing
 from infusion_app.ui.event_log_table import EventLogTable
 from infusion_app.ui.form_dialog import Field, FormDialog
-from infusion_app.ui.look import failure_text, local_time, product_status_name, say, touch_sized
+from infusion_app.ui.look import (
+    failure_text,
+    local_time,
+    product_status_name,
+    say,
+    station_now,
+    touch_sized,
+)
 from infusion_app.ui.signature_dialog import SignatureDialog
 from infusion_app.ui.step_strip import StepStrip
 from infusion_app.ui.tasks import Tasks
@@ -910,7 +917,7 @@ class BedsideScreen(QWidget):
         )
         if values is None:
             return
-        day = entry.occurred_at.astimezone()
+        day = station_now(entry.occurred_at)
         self._signed(
             self.tr("Correction of entry #{0}").format(entry.seq),
             self.tr(MEANINGS[SignatureMeaning.CORRECTED]),

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from infusion_app.logic.backentry import is_back_entered
 from infusion_app.logic.entered_time import parse_entered_time
+from infusion_app.ui import look
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import local_time, touch_sized
 
@@ -42,9 +43,9 @@ class Timing:
 
 
 def station_now(now: datetime, zone: tzinfo | None = None) -> datetime:
-    """``now`` in ``zone``, or the zone the screen shows times in (look.local_time's), for
+    """``now`` in ``zone``, or the station's zone the screen shows times in (look's), for
     reading a typed time: "08:35" means 08:35 on the clock the nurse reads."""
-    return now.astimezone(zone)
+    return now.astimezone(zone) if zone is not None else look.station_now(now)
 
 
 def shown_time(moment: datetime, zone: tzinfo | None = None) -> str:

@@ -15,8 +15,9 @@ from infusion_app.app_log import log_failure, log_file
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.errors import ErrorKind, InputError, kind_of
 from infusion_app.logic.messages import Message, input_problem, is_labelled, label
+from infusion_app.logic.reading_time import local_times_in, read_at
 from infusion_app.ui.rows_table import RowsTable
-from infusion_app.ui.translations import shown
+from infusion_app.ui.translations import reading_zone, shown
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 OK_STYLE = "color: #1b5e20; font-weight: bold;"
@@ -48,11 +49,15 @@ def failure_text(exc: BaseException) -> str:
 
 
 def problem_text(exc: BaseException) -> str:
-    """A refusal's one line in the interface's language, a field by its name, not its key."""
+    """A refusal's one line in the interface's language, a field by its name, not its key; a
+    time the rule states in UTC reads as the station's local time."""
     message = getattr(exc, "message", None)  # a message value renders in the UI language
     if isinstance(exc, InputError):
-        message = input_problem(field=label(exc.field), rule=exc.rule)
-    return shown(message) if isinstance(message, Message) else str(exc)
+        rule = local_times_in(exc.rule, reading_zone())
+        message = input_problem(field=label(exc.field), rule=rule)
+    return (
+        shown(message) if isinstance(message, Message) else local_times_in(str(exc), reading_zone())
+    )
 
 
 def say(label: QLabel, text: str, *, ok: bool = False, error: bool = False) -> None:
@@ -62,17 +67,28 @@ def say(label: QLabel, text: str, *, ok: bool = False, error: bool = False) -> N
 
 
 def local_time(moment: datetime | None, *, with_date: bool = False) -> str:
-    """Stored times are UTC; people read the station's local time."""
+    """Stored times are UTC; people read the station's local time (its ``time_zone`` setting,
+    not the machine's zone: a kiosk image left at UTC must still show Shanghai time)."""
     if moment is None:
         return ""
-    local = moment.astimezone()
-    return local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+    return read_at(moment, reading_zone(), with_date=with_date)
 
 
 def station_time(moment: datetime) -> str:
-    """A moment to the second with the station's zone, for "what will be recorded when"."""
-    local = moment.astimezone()
-    return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
+    """A moment as "what will be recorded when" reads: ``2026-11-30 09:05`` in the station's
+    zone; the window's header names the zone once."""
+    return read_at(moment, reading_zone())
+
+
+def station_now(moment: datetime) -> datetime:
+    """``moment`` in the station's zone: what a typed "08:35" or "2026-11-30 08:35" means."""
+    return moment.astimezone(reading_zone())
+
+
+def times_read(text: str) -> str:
+    """A text made in UTC (a release criterion's "after 2026-11-21T08:00+00:00") with its
+    times in the station's local minutes."""
+    return local_times_in(text, reading_zone())
 
 
 def touch_sized(*widgets: QWidget) -> None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from infusion_app import __version__
 from infusion_app.logic.alarms import Priority
+from infusion_app.logic.reading_time import zone_label
 from infusion_app.logic.roles import Action, Role, may
 from infusion_app.logic.security import is_idle
 from infusion_app.store.errors import RecordIntegrityError, StoreError
@@ -43,7 +44,13 @@ from infusion_app.ui.protocols_page import BANNER_STYLE, ProtocolsPage
 from infusion_app.ui.record_watch import RecordWatch
 from infusion_app.ui.settings_page import SettingsPage
 from infusion_app.ui.tasks import Tasks
-from infusion_app.ui.translations import TranslationError, Translations, shown
+from infusion_app.ui.translations import (
+    TranslationError,
+    Translations,
+    reading_zone,
+    shown,
+    use_zone,
+)
 
 if TYPE_CHECKING:  # the store and the screens load after the window is shown (ui/app.py)
     from infusion_app.logic.protocol_files import Catalog
@@ -133,6 +140,7 @@ class MainWindow(QMainWindow):
         """The record is open: show its health, the protocols, and enable the login."""
         self.ctx, self.catalog, self.health, self.database = ctx, catalog, health, database
         self.last_activity = ctx.now()
+        use_zone(ctx.time_zone)  # every screen reads times in the station's zone from now on
         self._build()
         self.record_watch = RecordWatch(ctx, self)
         self.record_watch.changed.connect(self._record_changed)
@@ -176,7 +184,15 @@ class MainWindow(QMainWindow):
         self.header = QWidget()
         header_layout = QHBoxLayout(self.header)
         header_layout.setContentsMargins(0, 0, 0, 0)
+        # the one place the window names its zone; every time on every screen is in it
+        self.zone = QLabel()
+        self.zone.setObjectName("timeZone")
+        if self.ctx is not None:
+            self.zone.setText(
+                self.tr("Times: {0}").format(zone_label(reading_zone(), self.ctx.now()))
+            )
         header_layout.addWidget(self.who, 1)
+        header_layout.addWidget(self.zone)
         header_layout.addWidget(self.log_out_button)
 
         self.login = LoginScreen(self.ctx, self.tasks)

@@ -70,7 +70,7 @@ class MonitorPage(QWidget):
         self.patient.setObjectName("monitorPatient")
         self.patient.setPlaceholderText(self.tr("Trial ID (empty: all patients)"))
         self.patient.returnPressed.connect(self.refresh)
-        local = ctx.now().astimezone().date()  # the context's clock: tests move it
+        local = ctx.now().astimezone(ctx.time_zone).date()  # the context's clock: tests move it
         today = QDate(local.year, local.month, local.day)
         self.date_from = QDateEdit(today.addDays(-LOOK_BACK_DAYS))
         self.date_to = QDateEdit(today)
@@ -228,9 +228,8 @@ class MonitorPage(QWidget):
         self._say(text, ok=not error, error=error)
 
     def refresh(self) -> None:
-        zone = self.ctx.now().astimezone().tzinfo
+        zone = self.ctx.time_zone  # the days the monitor picks are the station's days
         first, last = self.date_from.date(), self.date_to.date()
-        assert zone is not None
         start, end = local_days_in_utc(
             date(first.year(), first.month(), first.day()),
             date(last.year(), last.month(), last.day()),

@@ -49,6 +49,7 @@ from infusion_app.ui.look import (
     read_only_table,
     result_name,
     say,
+    times_read,
     touch_sized,
     verdict_name,
 )
@@ -193,7 +194,13 @@ class PharmacyPage(QWidget):
         criteria = row.check.criteria if row else ()
         self.criteria.set_rows(
             [
-                [shown(c.name), c.value, c.limit, result_name(c.result.value), self._source(c)]
+                [
+                    shown(c.name),
+                    times_read(c.value),
+                    times_read(c.limit),
+                    result_name(c.result.value),
+                    self._source(c),
+                ]
                 for c in criteria
             ],
             [{3: Tint(background=RESULT_COLOURS[c.result])} for c in criteria],
@@ -311,7 +318,9 @@ class PharmacyPage(QWidget):
             data["markers_pct"] = parse_markers(values["markers"])
             if values["expires_at"]:
                 data["expires_at"] = parse_entered_time(
-                    "expires_at", values["expires_at"], self.ctx.now().astimezone()
+                    "expires_at",
+                    values["expires_at"],
+                    self.ctx.now().astimezone(self.ctx.time_zone),
                 )
             coa = coa_from_mapping(data)
             products.register_product(self.ctx, user, coa)

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import tzinfo
 from pathlib import Path
 
 import PySide6
@@ -22,6 +23,7 @@ from platformdirs import user_cache_path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 from infusion_app.logic.messages import Message
+from infusion_app.logic.reading_time import default_zone
 from infusion_app.resources import resources_dir
 from infusion_app.texts import render
 
@@ -86,9 +88,24 @@ def current_language() -> str:
     return _current[0]
 
 
+# The zone in which this station's people read times (AppContext.time_zone, set by the window
+# when the record opens): one value for every screen, never the machine's zone.
+_reading_zone: list[tzinfo] = [default_zone()]
+
+
+def use_zone(zone: tzinfo) -> None:
+    _reading_zone[0] = zone
+
+
+def reading_zone() -> tzinfo:
+    """The station's zone, in which every screen shows times."""
+    return _reading_zone[0]
+
+
 def shown(message: Message) -> str:
-    """A message value as text in the interface's current language."""
-    return render(message, current_language())
+    """A message value as text in the interface's current language, its times in the
+    station's zone."""
+    return render(message, current_language(), reading_zone())
 
 
 class Translations:

@@ -335,7 +335,7 @@ class WorklistPage(QWidget):
             return
 
         def call() -> object:
-            now = self.ctx.now().astimezone()
+            now = self.ctx.now().astimezone(self.ctx.time_zone)
             age = values["age_years"]
             return patients.register_patient(
                 self.ctx,
@@ -392,7 +392,9 @@ class WorklistPage(QWidget):
 
         def call() -> list[Advisory]:
             weighed = parse_entered_time(
-                "weight_measured_at", values["weighed"], self.ctx.now().astimezone()
+                "weight_measured_at",
+                values["weighed"],
+                self.ctx.now().astimezone(self.ctx.time_zone),
             )
             return patients.record_weight(
                 self.ctx, user, values["trial_id"], values["weight_kg"], weighed

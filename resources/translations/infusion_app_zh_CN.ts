@@ -644,27 +644,27 @@
   <context>
     <name>AlarmBanner</name>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="51" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="52" />
       <source>Acknowledge (F9)</source>
       <translation>确认 (F9)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="70" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="71" />
       <source>HIGH</source>
       <translation>高</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="71" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="72" />
       <source>MEDIUM</source>
       <translation>中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="72" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="73" />
       <source>Reminder</source>
       <translation>提醒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="76" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="77" />
       <source>+{0} more</source>
       <translation>另有 {0} 条</translation>
     </message>
@@ -672,212 +672,212 @@
   <context>
     <name>BedsideScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="150" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="159" />
       <source>Infusion &amp;list</source>
       <translation>输注列表(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="153" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="162" />
       <source>&amp;More</source>
       <translation>更多(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="178" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="187" />
       <source>Scan the wristband, then the bag</source>
       <translation>先扫腕带，再扫输液袋</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="306" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="339" />
       <source>{trial} · {initials} · {weight} kg (weighed {weighed}) · group {level} · infusion {number} · product {product} ({status}) · {protocol}</source>
       <translation>{trial} · {initials} · {weight} kg（称重 {weighed}）· {level} 组 · 第 {number} 次输注 · 产品 {product}（{status}）· {protocol}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="347" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="380" />
       <source>Change &amp;rate</source>
       <translation>改变滴速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="414" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="447" />
       <source>Target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="416" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="449" />
       <source>PAUSED</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="419" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="452" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="419" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="452" />
       <source>expected end</source>
       <translation>预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="423" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="456" />
       <source>plan: {0} gtt/min, then {1}, {2} mL, {3} gtt/mL set</source>
       <translation>方案：{0} 滴/分，然后 {1}，{2} mL，输液器 {3} 滴/mL</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="445" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="478" />
       <source>log in first</source>
       <translation>请先登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="456" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="489" />
       <source>not for your role ({0})</source>
       <translation>您的角色（{0}）不能执行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="616" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="649" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="679" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="712" />
       <source>{drug} {dose} mg {route}, {minutes} min before the start</source>
       <translation>{drug} {dose} mg {route}，开始前 {minutes} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="692" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="725" />
       <source>Product {0}, lot {1}</source>
       <translation>产品 {0}，批号 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="693" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="726" />
       <source>Infuse within {0} min of the thaw</source>
       <translation>复苏后 {0} 分钟内输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="83" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
       <source>verified</source>
       <translation>已核对</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="742" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="775" />
       <source>{rate} gtt/min for {minutes} min ({volume} mL)</source>
       <translation>{rate} 滴/分，{minutes} 分钟（{volume} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="750" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="783" />
       <source>Weight: {0} kg, measured {1}</source>
       <translation>体重：{0} kg，称重于 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="753" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="786" />
       <source>Dose: {0} (group {1})</source>
       <translation>剂量：{0}（{1} 组）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="757" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="790" />
       <source>Concentration: {0}, viability {1} %: {2} viable</source>
       <translation>浓度：{0}，活率 {1} %：活细胞 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="762" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="795" />
       <source>Target {0}; delivered {1} (deviation {2} %)</source>
       <translation>目标 {0}；实际输注 {1}（偏差 {2} %）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="767" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="800" />
       <source>Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)</source>
       <translation>产品体积：{0} mL；最终体积：{1} mL（稀释液 {2} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="772" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="805" />
       <source>Drip plan, {0} gtt/mL set: {1}; expected {2} min</source>
       <translation>滴速方案，输液器 {0} 滴/mL：{1}；预计 {2} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="774" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="807" />
       <source>, then </source>
       <translation>，然后 </translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="795" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="828" />
       <source>wristband {0}</source>
       <translation>腕带 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="797" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="830" />
       <source>wristband not scanned</source>
       <translation>腕带未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="798" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="831" />
       <source>bag {0}</source>
       <translation>输液袋 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="800" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="833" />
       <source>bag not scanned</source>
       <translation>输液袋未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="808" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="841" />
       <source>Scan the patient's wristband and the bag first.</source>
       <translation>请先扫描患者腕带和输液袋。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="84" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
       <source>administered</source>
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="873" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="906" />
       <source>Select the entry to correct in the log first.</source>
       <translation>请先在日志中选择要更正的条目。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="878" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="911" />
       <source>Correct entry #{0} ({1})</source>
       <translation>更正条目 #{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="880" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="913" />
       <source>Correct time (HH:MM)</source>
       <translation>正确时间 (HH:MM)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="881" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="914" />
       <source>Reason for the correction</source>
       <translation>更正原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="883" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="916" />
       <source>The original entry stays in the record beside the correction.</source>
       <translation>原条目保留在记录中，与更正并列。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="889" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="922" />
       <source>Correction of entry #{0}</source>
       <translation>更正条目 #{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="85" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
       <source>corrected</source>
       <translation>已更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="911" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="944" />
       <source>No serious adverse event is waiting to be reported.</source>
       <translation>没有待报告的严重不良事件。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="916" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="949" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="918" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="951" />
       <source>Event</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="940" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="973" />
       <source>Alarm acknowledged.</source>
       <translation>报警已确认。</translation>
     </message>
@@ -951,72 +951,72 @@
   <context>
     <name>Countdown</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
       <source>Start allowed in</source>
       <translation>距可开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
       <source>Start allowed</source>
       <translation>可以开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
       <source>Rate step in</source>
       <translation>距调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
       <source>Rate step due</source>
       <translation>应调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
       <source>Vitals due in</source>
       <translation>距测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="102" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="110" />
       <source>Vitals due</source>
       <translation>应测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="103" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="111" />
       <source>Expected end in</source>
       <translation>距预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="104" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="112" />
       <source>Expected end reached</source>
       <translation>已到预计结束时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="113" />
       <source>Observation ends in</source>
       <translation>距观察结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="114" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="115" />
       <source>Post-thaw limit in</source>
       <translation>距复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="116" />
       <source>Post-thaw limit passed</source>
       <translation>已超过复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="117" />
       <source>SAE report due in</source>
       <translation>距 SAE 报告截止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="110" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="118" />
       <source>SAE report overdue</source>
       <translation>SAE 报告已逾期</translation>
     </message>
@@ -1253,37 +1253,37 @@
   <context>
     <name>EntryTime</name>
     <message>
-      <location filename="../../infusion_app/ui/entry_time.py" line="81" />
+      <location filename="../../infusion_app/ui/entry_time.py" line="82" />
       <source>Left as offered: now, when saved. Changed: a back-entry, which asks why.</source>
       <translation>保留默认：即保存时的当前时间。更改后为补录，将询问原因。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/entry_time.py" line="136" />
+      <location filename="../../infusion_app/ui/entry_time.py" line="137" />
       <source>Entered late</source>
       <translation>补录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/entry_time.py" line="137" />
+      <location filename="../../infusion_app/ui/entry_time.py" line="138" />
       <source>Why is it entered late?</source>
       <translation>为何补录？</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/entry_time.py" line="138" />
+      <location filename="../../infusion_app/ui/entry_time.py" line="139" />
       <source>Done at {0}, recorded now: the record says why.</source>
       <translation>实际于 {0} 完成，现在记录：记录中须说明原因。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/entry_time.py" line="146" />
+      <location filename="../../infusion_app/ui/entry_time.py" line="147" />
       <source>Time (as offered: now)</source>
       <translation>时间（默认：当前）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/entry_time.py" line="153" />
+      <location filename="../../infusion_app/ui/entry_time.py" line="154" />
       <source>time: now</source>
       <translation>时间：当前</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/entry_time.py" line="155" />
+      <location filename="../../infusion_app/ui/entry_time.py" line="156" />
       <source>Empty: now. A time (HH:MM or YYYY-MM-DD HH:MM): a back-entry, which asks why.</source>
       <translation>留空：当前时间。填写时间（HH:MM 或 YYYY-MM-DD HH:MM）：补录，将询问原因。</translation>
     </message>
@@ -1706,72 +1706,72 @@
   <context>
     <name>Look</name>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="41" />
+      <location filename="../../infusion_app/ui/look.py" line="42" />
       <source>Internal error ({0}): details in the log file {1}. Nothing was saved.</source>
       <translation>内部错误（{0}）：详情见日志文件 {1}。未保存任何内容。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="115" />
+      <location filename="../../infusion_app/ui/look.py" line="131" />
       <source>registered</source>
       <translation>已登记</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="116" />
+      <location filename="../../infusion_app/ui/look.py" line="132" />
       <source>released</source>
       <translation>已放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="117" />
+      <location filename="../../infusion_app/ui/look.py" line="133" />
       <source>dispensed</source>
       <translation>已发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="118" />
+      <location filename="../../infusion_app/ui/look.py" line="134" />
       <source>in use</source>
       <translation>使用中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="119" />
+      <location filename="../../infusion_app/ui/look.py" line="135" />
       <source>administered</source>
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="120" />
+      <location filename="../../infusion_app/ui/look.py" line="136" />
       <source>returned</source>
       <translation>已退回</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="121" />
+      <location filename="../../infusion_app/ui/look.py" line="137" />
       <source>discarded</source>
       <translation>已销毁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="124" />
+      <location filename="../../infusion_app/ui/look.py" line="140" />
       <source>RELEASABLE</source>
       <translation>可放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="125" />
+      <location filename="../../infusion_app/ui/look.py" line="141" />
       <source>NOT_RELEASABLE</source>
       <translation>不可放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="126" />
+      <location filename="../../infusion_app/ui/look.py" line="142" />
       <source>INCOMPLETE</source>
       <translation>结果不全</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="129" />
+      <location filename="../../infusion_app/ui/look.py" line="145" />
       <source>pass</source>
       <translation>合格</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="130" />
+      <location filename="../../infusion_app/ui/look.py" line="146" />
       <source>fail</source>
       <translation>不合格</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="131" />
+      <location filename="../../infusion_app/ui/look.py" line="147" />
       <source>pending</source>
       <translation>待定</translation>
     </message>
@@ -1779,107 +1779,112 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="217" />
+      <location filename="../../infusion_app/ui/main_window.py" line="192" />
+      <source>Times: {0}</source>
+      <translation>时间：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="233" />
       <source>database</source>
       <translation>数据库</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="220" />
+      <location filename="../../infusion_app/ui/main_window.py" line="236" />
       <source>MSC Infusion Assistant</source>
       <translation>MSC 输注助手</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="244" />
+      <location filename="../../infusion_app/ui/main_window.py" line="260" />
       <source>High alarm: {0}</source>
       <translation>高级警报：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="295" />
+      <location filename="../../infusion_app/ui/main_window.py" line="311" />
       <source>{name} · {role} · station {station}</source>
       <translation>{name} · {role} · 工作站 {station}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="325" />
+      <location filename="../../infusion_app/ui/main_window.py" line="341" />
       <source>Pharmacy</source>
       <translation>药房</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="330" />
+      <location filename="../../infusion_app/ui/main_window.py" line="346" />
       <source>Infusions</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="335" />
+      <location filename="../../infusion_app/ui/main_window.py" line="351" />
       <source>Bedside</source>
       <translation>床旁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="339" />
+      <location filename="../../infusion_app/ui/main_window.py" line="355" />
       <source>Monitor</source>
       <translation>监查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="351" />
+      <location filename="../../infusion_app/ui/main_window.py" line="367" />
       <source>Patient course</source>
       <translation>患者疗程</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="355" />
+      <location filename="../../infusion_app/ui/main_window.py" line="371" />
       <source>Trial</source>
       <translation>试验</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="358" />
+      <location filename="../../infusion_app/ui/main_window.py" line="374" />
       <source>Protocols</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="362" />
+      <location filename="../../infusion_app/ui/main_window.py" line="378" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="391" />
+      <location filename="../../infusion_app/ui/main_window.py" line="407" />
       <source>HIGH</source>
       <translation>高</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="392" />
+      <location filename="../../infusion_app/ui/main_window.py" line="408" />
       <source>MEDIUM</source>
       <translation>中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="393" />
+      <location filename="../../infusion_app/ui/main_window.py" line="409" />
       <source>Reminder</source>
       <translation>提醒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="395" />
+      <location filename="../../infusion_app/ui/main_window.py" line="411" />
       <source> (+{0} more)</source>
       <translation>（另有 {0} 条）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="398" />
+      <location filename="../../infusion_app/ui/main_window.py" line="414" />
       <source>{0}: {1} · {2}{3}</source>
       <translation>{0}：{1} · {2}{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="513" />
+      <location filename="../../infusion_app/ui/main_window.py" line="529" />
       <source>Locked after {0} min without use. Log in to continue.</source>
       <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="343" />
+      <location filename="../../infusion_app/ui/main_window.py" line="359" />
       <source>Ward</source>
       <translation>病区</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="172" />
+      <location filename="../../infusion_app/ui/main_window.py" line="180" />
       <source>Lo&amp;g out</source>
       <translation>退出登录(&amp;G)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="347" />
+      <location filename="../../infusion_app/ui/main_window.py" line="363" />
       <source>Accounts</source>
       <translation>账户</translation>
     </message>
@@ -2002,17 +2007,17 @@
       <translation>打印已记入日志。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="277" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="276" />
       <source>No infusions in this range.</source>
       <translation>此范围内没有输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="300" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="299" />
       <source>Log verified: {0} entries, chain intact, head {1}</source>
       <translation>日志已验证：{0} 条，链完整，头哈希 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="308" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="307" />
       <source>LOG DOES NOT VERIFY: {0}</source>
       <translation>日志验证失败：{0}</translation>
     </message>
@@ -2125,6 +2130,18 @@
       <translation>未缓解</translation>
     </message>
     <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="202" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="324" />
+      <source>red cells</source>
+      <translation>红细胞</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="202" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="324" />
+      <source>platelets</source>
+      <translation>血小板</translation>
+    </message>
+    <message>
       <location filename="../../infusion_app/ui/outcomes_section.py" line="205" />
       <source>Transfusion: {0} × {1} at {2}</source>
       <translation>输血：{0} × {1}，于 {2}</translation>
@@ -2213,18 +2230,6 @@
       <location filename="../../infusion_app/ui/outcomes_section.py" line="315" />
       <source>{0} blood counts recorded from {1}.</source>
       <translation>已从 {1} 记录 {0} 次血常规。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="202" />
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="324" />
-      <source>red cells</source>
-      <translation>红细胞</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="202" />
-      <location filename="../../infusion_app/ui/outcomes_section.py" line="324" />
-      <source>platelets</source>
-      <translation>血小板</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/outcomes_section.py" line="328" />
@@ -2584,213 +2589,213 @@
   <context>
     <name>PharmacyPage</name>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="78" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="79" />
       <source>Pharmacy: release and dose</source>
       <translation>药房：放行与剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="82" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="83" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="83" />
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="287" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="84" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="294" />
       <source>Lot</source>
       <translation>批号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="84" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="85" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="85" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="86" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="86" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="87" />
       <source>Verdict now</source>
       <translation>当前结论</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="93" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="94" />
       <source>Criterion</source>
       <translation>标准</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="94" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="95" />
       <source>Value</source>
       <translation>结果值</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="95" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="96" />
       <source>Limit</source>
       <translation>限度</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="96" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="97" />
       <source>Result</source>
       <translation>判定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="97" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="98" />
       <source>Source</source>
       <translation>来源</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="106" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="107" />
       <source>&amp;Enter CoA…</source>
       <translation>录入检验报告(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="108" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="109" />
       <source>&amp;Import CoA file…</source>
       <translation>导入检验报告文件(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="110" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="111" />
       <source>&amp;Release…</source>
       <translation>放行(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="112" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="113" />
       <source>&amp;Dispense…</source>
       <translation>发放(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="202" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="209" />
       <source>No product selected.</source>
       <translation>未选择产品。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="238" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="245" />
       <source>already {0}</source>
       <translation>已{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="244" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="251" />
       <source>{0}: every criterion must pass</source>
       <translation>{0}：所有标准都必须通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="240" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="247" />
       <source>only a released product is dispensed (this one is {0})</source>
       <translation>只有已放行的产品才能发放（此产品为 {0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="230" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="237" />
       <source>site default</source>
       <translation>本中心默认</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="248" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="255" />
       <source>{0} now ({1}): a product is dispensed only while every criterion passes</source>
       <translation>当前为 {0}（{1}）：只有所有标准仍然通过的产品才能发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="283" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="290" />
       <source>Certificate of analysis</source>
       <translation>检验报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="285" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="292" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="286" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="293" />
       <source>Patient trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="288" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="295" />
       <source>Total cells per mL</source>
       <translation>每 mL 总细胞数</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="289" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="296" />
       <source>Volume (mL)</source>
       <translation>体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="290" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="297" />
       <source>Viability (%)</source>
       <translation>活率 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="290" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="297" />
       <source>empty = pending</source>
       <translation>留空 = 待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="291" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="298" />
       <source>Sterility</source>
       <translation>无菌</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="292" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="299" />
       <source>Mycoplasma</source>
       <translation>支原体</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="293" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="300" />
       <source>Endotoxin (EU/mL)</source>
       <translation>内毒素 (EU/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="296" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="303" />
       <source>Tumorigenicity</source>
       <translation>致瘤性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="300" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="307" />
       <source>Markers (%)</source>
       <translation>表面标志 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="301" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="308" />
       <source>Expires (YYYY-MM-DD HH:MM, station time)</source>
       <translation>有效期至（YYYY-MM-DD HH:MM，工作站时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="327" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="336" />
       <source>Import a CoA (JSON)</source>
       <translation>导入检验报告 (JSON)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="327" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="336" />
       <source>CoA files (*.json)</source>
       <translation>检验报告文件 (*.json)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="346" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="355" />
       <source>Product {0} registered.</source>
       <translation>产品 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="354" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="363" />
       <source>released</source>
       <translation>已放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="354" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="363" />
       <source>dispensed</source>
       <translation>已发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="356" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="365" />
       <source>Release of product {0}: every criterion passed</source>
       <translation>放行产品 {0}：所有标准均通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="358" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="367" />
       <source>Dispensing of product {0} for infusion</source>
       <translation>发放产品 {0} 用于输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="361" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="370" />
       <source>Product {0} {1}.</source>
       <translation>产品 {0} {1}。</translation>
     </message>
@@ -2864,27 +2869,27 @@
   <context>
     <name>Role</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="62" />
+      <location filename="../../infusion_app/ui/main_window.py" line="69" />
       <source>nurse</source>
       <translation>护士</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="63" />
+      <location filename="../../infusion_app/ui/main_window.py" line="70" />
       <source>pharmacist</source>
       <translation>药师</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="64" />
+      <location filename="../../infusion_app/ui/main_window.py" line="71" />
       <source>monitor</source>
       <translation>监查员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="65" />
+      <location filename="../../infusion_app/ui/main_window.py" line="72" />
       <source>admin</source>
       <translation>管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="66" />
+      <location filename="../../infusion_app/ui/main_window.py" line="73" />
       <source>investigator</source>
       <translation>研究者</translation>
     </message>
@@ -2963,32 +2968,32 @@
   <context>
     <name>Status</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="113" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="121" />
       <source>Not started</source>
       <translation>未开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="114" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="122" />
       <source>Running</source>
       <translation>进行中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="115" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="123" />
       <source>Paused</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="116" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="124" />
       <source>Ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="117" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="125" />
       <source>Stopped</source>
       <translation>已停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="118" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="126" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
@@ -3762,100 +3767,6 @@
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="209" />
-      <source>&amp;Report at the bedside…</source>
-      <translation>在床旁报告(&amp;R)…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="223" />
-      <source>Serious adverse event #{0} was recorded against patient {1}: record its report on the patient's page.</source>
-      <translation>严重不良事件 #{0} 记录在患者 {1} 名下：请在患者页面记录其报告。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="270" />
-      <source>Recorded for {0}: {1}.</source>
-      <translation>已为 {0} 记录：{1}。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="318" />
-      <source>New patient</source>
-      <translation>新患者</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="320" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="381" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="437" />
-      <source>Trial ID</source>
-      <translation>受试者编号</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="322" />
-      <source>Sex</source>
-      <translation>性别</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="323" />
-      <source>Age (years)</source>
-      <translation>年龄（岁）</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="324" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="382" />
-      <source>Weight (kg), actual body weight</source>
-      <translation>体重 (kg)，实际体重</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="327" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="385" />
-      <source>Weighed at (HH:MM today, or date and time)</source>
-      <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="330" />
-      <source>Protocol</source>
-      <translation>方案</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="331" />
-      <source>Dose level or group</source>
-      <translation>剂量水平或组别</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="362" />
-      <source>Patient {0} registered.</source>
-      <translation>患者 {0} 已登记。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="379" />
-      <source>New weight</source>
-      <translation>新体重</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="403" />
-      <source>Weight of {0} recorded.</source>
-      <translation>{0} 的体重已记录。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="435" />
-      <source>New infusion</source>
-      <translation>新输注</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="440" />
-      <source>Product ID</source>
-      <translation>产品编号</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="446" />
-      <source>Cycle or dose number</source>
-      <translation>周期或剂次</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="467" />
-      <source>Infusion created.</source>
-      <translation>输注已创建。</translation>
-    </message>
-    <message>
       <location filename="../../infusion_app/ui/day_rows.py" line="26" />
       <source>infusion {0}</source>
       <translation>第 {0} 次输注</translation>
@@ -3905,6 +3816,100 @@
       <location filename="../../infusion_app/ui/day_rows.py" line="53" />
       <source>opens today</source>
       <translation>今日开放</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="209" />
+      <source>&amp;Report at the bedside…</source>
+      <translation>在床旁报告(&amp;R)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="223" />
+      <source>Serious adverse event #{0} was recorded against patient {1}: record its report on the patient's page.</source>
+      <translation>严重不良事件 #{0} 记录在患者 {1} 名下：请在患者页面记录其报告。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="270" />
+      <source>Recorded for {0}: {1}.</source>
+      <translation>已为 {0} 记录：{1}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="318" />
+      <source>New patient</source>
+      <translation>新患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="320" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="381" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="439" />
+      <source>Trial ID</source>
+      <translation>受试者编号</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="322" />
+      <source>Sex</source>
+      <translation>性别</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="323" />
+      <source>Age (years)</source>
+      <translation>年龄（岁）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="324" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="382" />
+      <source>Weight (kg), actual body weight</source>
+      <translation>体重 (kg)，实际体重</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="327" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="385" />
+      <source>Weighed at (HH:MM today, or date and time)</source>
+      <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="330" />
+      <source>Protocol</source>
+      <translation>方案</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="331" />
+      <source>Dose level or group</source>
+      <translation>剂量水平或组别</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="362" />
+      <source>Patient {0} registered.</source>
+      <translation>患者 {0} 已登记。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="379" />
+      <source>New weight</source>
+      <translation>新体重</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="405" />
+      <source>Weight of {0} recorded.</source>
+      <translation>{0} 的体重已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="437" />
+      <source>New infusion</source>
+      <translation>新输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="442" />
+      <source>Product ID</source>
+      <translation>产品编号</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="448" />
+      <source>Cycle or dose number</source>
+      <translation>周期或剂次</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="469" />
+      <source>Infusion created.</source>
+      <translation>输注已创建。</translation>
     </message>
   </context>
   <context>

@@ -30,7 +30,7 @@ def test_before_the_start_only_what_the_protocol_allows_is_enabled(cart):
         "start blocked: 12 min left of the 30 min after dexamethasone"
     )
     assert reasons[BedsideAction.PREMEDICATION] == (
-        "premedication: already given at 2026-11-21T08:00+00:00; correct that entry instead"
+        "premedication: already given at 2026-11-21 08:00 UTC; correct that entry instead"
     )
     assert reasons[BedsideAction.RATE_STEP] == "rate: the infusion has not started"
     assert reasons[BedsideAction.VITALS] is None
@@ -59,7 +59,7 @@ def test_running_the_slow_phase(cart):
     )
     assert reasons[BedsideAction.PAUSE] is None
     assert reasons[BedsideAction.RESUME] == "resume: the infusion is not paused"
-    assert reasons[BedsideAction.START] == "start: the infusion started at 2026-11-21T08:35+00:00"
+    assert reasons[BedsideAction.START] == "start: the infusion started at 2026-11-21 08:35 UTC"
     assert reasons[BedsideAction.END] is None
 
 

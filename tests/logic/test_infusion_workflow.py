@@ -260,7 +260,7 @@ def test_a_stop_records_the_volume_and_observation_follows(log):
         Decimal("8"),
     )
     assert due(log, t("08:46"))["observation_end"].due_at == t("10:45")
-    with pytest.raises(ActionRefused, match="pause: the infusion stopped at 2026-11-21T08:45"):
+    with pytest.raises(ActionRefused, match="pause: the infusion stopped at 2026-11-21 08:45 UTC"):
         log.add(EventType.INFUSION_PAUSED, t("08:50"), {"reason": "again"})
 
 

@@ -9,11 +9,12 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
+from sqlalchemy import text as text_sql
 
 from infusion_app.logic.event_types import SYSTEM_STREAM, EventType
 from infusion_app.services import audit, bedside, records
 from infusion_app.services.context import NotAuthorised
-from infusion_app.store.models import Event, Stream
+from infusion_app.store.models import Event, Infusion, Stream
 from tests.records.conftest import ZONE, one_line, pdf_pages
 from tests.records.scenario import CORRECTION_REASON, FEVER_NOTE, LATE_REASON
 
@@ -230,3 +231,36 @@ def test_a_late_nursing_note_is_in_the_printed_timeline(ctx, staff, infusion_id,
     row = re.search(rf"\b{note.seq} 2026-11-21 19:45 same nurse Note added .*", text)
     assert row is not None, text[-600:]
     assert "text: went home with her mother" in row.group(0)
+
+
+# Issue 17 §2: local time, readable. The record reads in the station's zone (ctx.time_zone,
+# Asia/Shanghai by default), not the machine's, and names it once; the store keeps UTC.
+
+
+def test_the_record_reads_the_station_zone_names_it_once_and_the_store_keeps_utc(
+    ctx, staff, infusion_id, scenario, clock, machine_zone
+):
+    machine_zone("UTC")  # the machine says UTC: a print in its zone would read 11:30
+    clock.advance(minutes=5)  # printed at 11:30 UTC = 19:30 in Shanghai (UTC+8, no DST)
+    document = records.infusion_record(ctx, staff.monitor, infusion_id)  # no zone given
+    pages = pdf_pages(document.data)
+    text = "\n".join(pages)
+    assert "Printed 2026-11-21 19:30 UTC+08:00 by Mona Monitor" in text
+    # the header names the zone once (its name; the footer's offset is per page)
+    assert one_line(pages[0]).count("All times are local, Asia/Shanghai (UTC+08:00).") == 1
+    assert text.count("Asia/Shanghai") == 1
+    # the body: no ISO "T", no offset glued to a time, no fractions of a second
+    assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text) is None
+    assert re.search(r"\d\d:\d\d(:\d\d)?(\.\d+)?[+-]\d\d:?\d\d", text) is None
+    assert re.search(r"\d\d:\d\d:\d\d\.\d", text) is None
+    # the vitals set taken at 09:05 UTC reads 17:05 on paper and is stored as 09:05 UTC
+    assert re.search(rf"\b{scenario.fever_vitals_seq} 2026-11-21 17:05 ", one_line(text))
+    with ctx.db.read() as session:
+        infusion = session.get(Infusion, infusion_id)
+        assert infusion is not None
+        occurred = session.execute(
+            text_sql("SELECT occurred_at FROM events WHERE stream_id = :s AND seq = :q"),
+            {"s": infusion.stream_id, "q": scenario.fever_vitals_seq},
+        ).scalar_one()
+    # SQLite has no zones: the column holds the UTC wall time as text (store/types.py)
+    assert str(occurred).startswith("2026-11-21 09:05:00")

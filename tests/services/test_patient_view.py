@@ -73,7 +73,7 @@ def test_a_group_c_patient_mid_course(ctx, staff, clock, group_c):
     assert view.enrolment.act.signed_by == "Ivan Investigator"
     assert (
         str(view.enrolment_text)
-        == "enrolled 2026-11-21T16:00+08:00 at C, signed by Ivan Investigator"
+        == "enrolled 2026-11-21 16:00 UTC+08:00 at C, signed by Ivan Investigator"
     )
     assert (view.current_level, view.planned_total, view.given_count) == ("C", 4, 2)
     assert [str(r.of_text) for r in view.plan] == [f"infusion {n} of 4" for n in (1, 2, 3, 4)]
@@ -190,7 +190,7 @@ def test_the_aes_of_the_patient_and_of_each_infusion(ctx, staff, clock, group_c)
     assert (first.term, first.grade, str(first.where)) == ("Hypotension", 3, "infusion 2")
     # reported on 30 Nov 12:00 UTC = 20:00 local
     assert first.sae is SaeState.REPORTED and first.reported_at == at(30, 12)
-    assert str(first.sae_text) == "SAE reported 2026-11-30T20:00+08:00"
+    assert str(first.sae_text) == "SAE reported 2026-11-30 20:00 UTC+08:00"
     assert (second.stream, second.seq, second.infusion) == ("patient:P001", own, None)
     assert (second.term, str(second.where), second.dlt) == (
         "Neutrophil count decreased",
@@ -199,7 +199,7 @@ def test_the_aes_of_the_patient_and_of_each_infusion(ctx, staff, clock, group_c)
     )
     # due 1 Dec 02:00 UTC; at 1 Dec 08:00 UTC it is overdue, shown at 10:00 local
     assert second.sae is SaeState.OVERDUE
-    assert str(second.sae_text) == "SAE report overdue since 2026-12-01T10:00+08:00"
+    assert str(second.sae_text) == "SAE report overdue since 2026-12-01 10:00 UTC+08:00"
     assert second.review is not None and second.review.confirmed
     assert str(second.review.text) == "DLT confirmed by investigator (grade 4)"
     # before its deadline the same report is only due
@@ -285,11 +285,11 @@ def test_an_ended_treatment(ctx, staff, clock):
     view = patient_view(ctx, "P001", now=at(26, 2))
     assert view.end is not None and view.end.reason is EndReason.WITHDRAWAL
     assert view.end.act.signed_by == "Ivan Investigator"
-    assert str(view.end.text) == "treatment ended 2026-11-25T10:00+08:00 (withdrawal)"
+    assert str(view.end.text) == "treatment ended 2026-11-25 10:00 UTC+08:00 (withdrawal)"
     # infusions 2-4 will not be given, and say why; nothing is next
     assert [r.status for r in view.plan] == [PlanStatus.GIVEN] + [PlanStatus.NOT_GIVEN] * 3
     assert all(
-        str(r.not_given_reason) == "treatment ended 2026-11-25T10:00+08:00 (withdrawal)"
+        str(r.not_given_reason) == "treatment ended 2026-11-25 10:00 UTC+08:00 (withdrawal)"
         for r in view.plan[1:]
     )
     assert view.next is None and view.current_level == "C"

@@ -8,6 +8,7 @@ typed events and messages) rendered it from ``record_v1.sqlite3``.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from contextlib import closing
 from datetime import datetime
@@ -55,10 +56,16 @@ CORRECTED = [
 ]
 
 
+# issue 17: a stored time reads as minutes with its zone said, not as the log's ISO text
+# ("2026-11-21T09:24:00.000000+00:00" -> "2026-11-21 09:24 UTC"); a screen or a printout
+# gives the station's zone and shows "2026-11-21 17:24"
+STORED_TIME = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d\.\d{6}\+00:00")
+
+
 def corrected(text: str) -> str:
     for wrong, right in CORRECTED:
         text = text.replace(wrong, right)
-    return text
+    return STORED_TIME.sub(r"\1 \2 UTC", text)
 
 
 def test_the_log_reads_as_before_but_for_the_corrected_wording() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -42,11 +43,29 @@ def test_a_constructor_takes_names_only() -> None:
 
 
 def test_values_are_shown_without_python_literals() -> None:
-    # joined renders its parts with "; " between them; a boolean reads yes/no, a time ISO
-    # minutes, a Decimal as written, a nested message as its own text.
+    # joined renders its parts with "; " between them; a boolean reads yes/no, a time as
+    # local minutes (without a reader's zone: in its own zone, which it names), a Decimal as
+    # written, a nested message as its own text.
     at = datetime(2026, 3, 1, 8, 5, 30, tzinfo=UTC)
     line = messages.joined(parts=(True, False, at, Decimal("1.50"), messages.plain(text="ok")))
-    assert render(line) == "yes; no; 2026-03-01T08:05+00:00; 1.50; ok"
+    assert render(line) == "yes; no; 2026-03-01 08:05 UTC; 1.50; ok"
+
+
+def test_a_time_reads_as_local_minutes_in_the_station_zone() -> None:
+    # 01:05:42.5 UTC is 09:05 in Shanghai (UTC+8 all year): no "T", no offset, no seconds
+    at = datetime(2026, 11, 30, 1, 5, 42, 500_000, tzinfo=UTC)
+    line = messages.joined(parts=(at,))
+    assert render(line, "en", ZoneInfo("Asia/Shanghai")) == "2026-11-30 09:05"
+    # the same moment read at a station in New York (UTC-5 in November): 2026-11-29 20:05
+    assert render(line, "en", ZoneInfo("America/New_York")) == "2026-11-29 20:05"
+    # a time given in another zone is read in the station's all the same
+    in_tokyo = at.astimezone(ZoneInfo("Asia/Tokyo"))  # 10:05 +09:00
+    assert render(messages.joined(parts=(in_tokyo,)), "en", ZoneInfo("Asia/Shanghai")) == (
+        "2026-11-30 09:05"
+    )
+    # without a reader's zone (a log line) the time says its own: never mistaken for local
+    assert render(line) == "2026-11-30 01:05 UTC"
+    assert render(messages.joined(parts=(in_tokyo,))) == "2026-11-30 10:05 UTC+09:00"
 
 
 def test_str_of_a_message_is_its_english_text_and_unknown_languages_fall_back() -> None:

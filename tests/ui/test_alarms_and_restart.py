@@ -159,8 +159,8 @@ def test_correct_an_entry_and_report_an_sae_from_the_bedside(
     assert screen.banner.priority is Priority.HIGH
     row = screen.log.column_texts(4).index("Premedication given")
     screen.log.selectRow(row)
-    # corrected to 08:02: a time before the patient's registration (08:00) is refused
-    answers.forms.append({"time": "08:02", "reason": "pump clock two minutes slow"})
+    # corrected to 16:02 station time (08:02 UTC)
+    answers.forms.append({"time": "16:02", "reason": "pump clock two minutes slow"})
     answers.passwords.append(PASSWORD)
     screen.correct_action.trigger()
     settle(qtbot, window)
@@ -168,8 +168,8 @@ def test_correct_an_entry_and_report_an_sae_from_the_bedside(
     marks = screen.log.column_texts(6)[row]
     seq = screen.log.rows[row].seq
     assert marks.startswith(f"corrected by #{screen.log.rows[-2].seq}: pump clock two minutes slow")
-    assert f"corrects #{seq}: time: 2026-11-21T08:02:00.000000+00:00" in marks
-    assert screen.log.column_texts(1)[row] == "2026-11-21 08:00"  # the original stays
+    assert f"corrects #{seq}: time: 2026-11-21 16:02" in marks  # local minutes, no ISO
+    assert screen.log.column_texts(1)[row] == "2026-11-21 16:00"  # the original stays
 
     answers.forms.append({"event": answers_label(screen)})
     screen.sae_action.trigger()

@@ -74,7 +74,7 @@ def test_a_whole_infusion_at_the_bedside(
     # at most 45 min needs 37.8, below the protocol's 40 minimum)
     # the verifier sees every input and result of the calculation, cells as powers of ten
     assert what.splitlines() == [
-        "Weight: 63.5 kg, measured 2026-11-21 08:00",
+        "Weight: 63.5 kg, measured 2026-11-21 16:00",  # 08:00 UTC, read in Shanghai
         "Dose: 2.00 × 10^6 cells/kg (group A)",
         "Concentration: 1.00 × 10^7 cells/mL, viability 92.0 %: 9.20 × 10^6 cells/mL viable",
         "Target 1.27 × 10^8 cells; delivered 1.27 × 10^8 cells (deviation -0.03 %)",
@@ -143,11 +143,12 @@ def test_a_whole_infusion_at_the_bedside(
     assert screen.steps.current is Step.SLOW_PHASE
     # rate step and first vitals both at 08:50; the rate step is named first
     assert screen.countdown.text() == "Rate step in 15:00"
-    # 15 mL in 15 min, 85 mL at 40 gtt/min = 42.5 min: 57.5 min after 08:35 = 09:32:30
-    assert screen.rate.text() == "Target 20 gtt/min · expected end 09:32"
+    # 15 mL in 15 min, 85 mL at 40 gtt/min = 42.5 min: 57.5 min after 08:35 = 09:32:30 UTC,
+    # 17:32 in Shanghai, the station's zone
+    assert screen.rate.text() == "Target 20 gtt/min · expected end 17:32"
     assert screen.drops.target == 20
     assert disabled_because(screen, BedsideAction.START) == (
-        "start: the infusion started at 2026-11-21T08:35+00:00"
+        "start: the infusion started at 2026-11-21 16:35"
     )
 
     clock.advance(minutes=12, seconds=57)  # 08:47:57
@@ -162,7 +163,7 @@ def test_a_whole_infusion_at_the_bedside(
     press(qtbot, window, BedsideAction.RATE_STEP)
     assert screen.steps.current is Step.FAST_PHASE
     assert screen.countdown.text() == "Vitals due"
-    assert screen.rate.text() == "Target 40 gtt/min · expected end 09:32"
+    assert screen.rate.text() == "Target 40 gtt/min · expected end 17:32"
     assert screen.banner.isVisible() and screen.banner.priority is Priority.LOW
 
     clock.advance(minutes=2)  # 08:52

@@ -14,7 +14,8 @@ when its button is pressed), drawn over its window with a plain title bar where 
 manager would put one; the act is then cancelled, so nothing is saved by taking a picture.
 
 The story, on the shipped protocols with their dose-finding rules (the test clock starts
-Sat 21 Nov 2026 08:00 UTC; the station shows UTC here):
+Sat 21 Nov 2026 08:00 UTC; the times below are UTC, the station shows them in Asia/Shanghai,
+8 hours later):
 
 - 21 Nov: P001 (ucmsc-cart-cytopenia, group A) enrolled and given infusion 1 (08:35-09:25,
   observed to 11:25);
@@ -463,7 +464,7 @@ def test_screenshots_of_every_screen_in_both_languages(
     )
 
     # --- a downtime: the paper record entered afterwards, with its times -------------------
-    reason = "Downtime 07:03-07:30: entered from the paper record"
+    reason = "Downtime 15:03-15:30: entered from the paper record"  # station time, UTC+8
     clock.now = datetime(2026, 11, 22, 7, 32, tzinfo=UTC)
     bedside.give_premedication(
         ui_ctx, staff.nurse, p003, at=clock() - timedelta(minutes=27), late_reason=reason
@@ -476,7 +477,7 @@ def test_screenshots_of_every_screen_in_both_languages(
         log = nurse.bedside.log
         assert [row.back_entered for row in log.rows[-2:]] == [True, True]
         recorded = log.text(log.rowCount() - 1, 2)  # the thaw's "Recorded (back-entry)"
-        assert recorded.startswith("2026-11-22 07:32 (Downtime")
+        assert recorded.startswith("2026-11-22 15:32 (Downtime")  # 07:32 UTC in Shanghai
 
     camera.screen(
         nurse, "bedside_downtime", lambda: nurse.open_infusion(p003), back_entries_in_the_log

@@ -26,8 +26,8 @@ def test_a_sample_due_is_recorded_from_the_list(
     assert day_rows(page) == [
         ["P001", "WL", "Immunology samples, baseline", "before the first infusion", "due"]
     ]
-    clock.advance(minutes=3)  # 08:03: the dialog proposes now
-    answers.forms.append({"time": "08:03", "note": "", "sample_id": "IMM-0001", "reason": ""})
+    clock.advance(minutes=3)  # 08:03 UTC, 16:03 station time: the dialog proposes now
+    answers.forms.append({"time": "16:03", "note": "", "sample_id": "IMM-0001", "reason": ""})
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     title, keys, note = answers.asked[-1][1]
@@ -47,8 +47,8 @@ def test_a_refusal_is_one_line_and_the_item_stays(
     window = open_window(ui_staff.nurse)
     page = window.worklist
     clock.advance(minutes=20)
-    # entered as done at 08:10, ten minutes back, without the reason
-    answers.forms.append({"time": "08:10", "note": "", "sample_id": "", "reason": ""})
+    # entered as done at 16:10 station time (08:10 UTC), ten minutes back, without the reason
+    answers.forms.append({"time": "16:10", "note": "", "sample_id": "", "reason": ""})
     answers.forms.append({"late_reason": ""})  # asked why it is entered late: left empty
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
@@ -79,7 +79,7 @@ def test_an_open_sae_report_opens_its_infusion(
         "P001",
         "WL",
         f"SAE report #{serious.seq}: Hypotension, grade 3 (infusion 1)",
-        "by 2026-11-22 08:52",
+        "by 2026-11-22 16:52",  # 08:52 UTC + 24 h, read in Shanghai
         "due in 23:00:00",
     ]
     clock.advance(hours=23, minutes=1)

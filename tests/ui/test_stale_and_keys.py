@@ -329,7 +329,7 @@ def test_alt_p_shows_what_and_when_and_enter_records_it(
     assert seen == {
         "entry": "Premedication given",
         "details": "dexamethasone 5 mg IV, 30 min before the start",
-        "when": "Time: 2026-11-21 08:00:00 UTC (now, when you confirm)",
+        "when": "Time: 2026-11-21 16:00 (now, when you confirm)",  # 08:00 UTC in Shanghai
     }
     assert screen.steps.current is Step.PREMEDICATION  # Esc: nothing recorded
 
@@ -393,9 +393,9 @@ def test_a_clinical_form_says_when_its_entry_will_be_recorded(qtbot, clock):
 
     dialog = FormDialog(None, "Pause the infusion", [Field("why", "Reason")], clock=clock)
     qtbot.addWidget(dialog)
-    assert dialog.when.text() == "Time: 2026-11-21 08:00:00 UTC (now, when you confirm)"
-    clock.advance(seconds=65)
-    qtbot.waitUntil(lambda: "08:01:05" in dialog.when.text(), timeout=3000)
+    assert dialog.when.text() == "Time: 2026-11-21 16:00 (now, when you confirm)"
+    clock.advance(seconds=65)  # 16:01:05: the line keeps up, in local minutes
+    qtbot.waitUntil(lambda: "2026-11-21 16:01 " in dialog.when.text(), timeout=3000)
     plain = FormDialog(None, "New patient", [Field("trial_id", "Trial ID")])
     qtbot.addWidget(plain)
     assert plain.when.isHidden()  # not an entry of an infusion's record: no time line

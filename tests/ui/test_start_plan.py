@@ -66,7 +66,7 @@ def test_start_is_disabled_before_the_window_with_the_services_reason(
     screen.tick()
     assert disabled_because(screen, BedsideAction.START) == (
         "infusion 2 (target 2026-11-28) may not start before its window opens at "
-        "2026-11-27T00:00+08:00"
+        "2026-11-27 00:00"
     )
     clock.now = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)  # 27 Nov 00:00 local: it opens
     screen.tick()
@@ -99,7 +99,7 @@ def test_after_the_window_closed_the_start_form_asks_for_the_deviation(
     _, keys, note = answers.asked[-2][1]
     assert keys == ["drop_factor", "deviation_reason", "at"]
     assert note == (
-        "infusion 2 (target 2026-11-28): its window closed at 2026-12-01T00:00+08:00; "
+        "infusion 2 (target 2026-11-28): its window closed at 2026-12-01 00:00; "
         "give the reason (a schedule deviation)"
     )
     started = next(e for e in stored_events(ui_ctx, second) if e.type == "infusion_started")

@@ -35,7 +35,7 @@ def test_register_a_patient_create_an_infusion_and_open_it(
             "sex": "female",
             "age_years": "54",
             "weight_kg": "63.5",
-            "weighed": "07:45",
+            "weighed": "15:45",
             "protocol": "ucmsc-cart-cytopenia",
             "dose_level": "A",
         }
@@ -44,7 +44,7 @@ def test_register_a_patient_create_an_infusion_and_open_it(
     settle(qtbot, window)
     assert page.message.text() == "Patient P001 registered."
     patient = views.list_patients(ui_ctx, "P001")[0].summary
-    # 07:45 station time on the test clock's day (the station runs in UTC here)
+    # 15:45 station time (Asia/Shanghai, UTC+8) on the test clock's day: 07:45 UTC stored
     assert patient.weight_measured_at.isoformat() == "2026-11-21T07:45:00+00:00"
     # the investigator enrols them (an act of their own, not of this page): only an enrolled
     # patient's plan has a place for an infusion
@@ -93,7 +93,7 @@ def test_a_bad_weight_is_refused_naming_the_field(qtbot, ui_ctx, ui_staff, open_
             "sex": "male",
             "age_years": "40",
             "weight_kg": "6,35",
-            "weighed": "07:45",
+            "weighed": "15:45",
             "protocol": "ucmsc-cart-cytopenia",
             "dose_level": "A",
         }
@@ -169,11 +169,11 @@ def test_todays_weight_is_recorded_from_the_list(
     window = open_window(ui_staff.nurse)
     window.workspace.setCurrentWidget(window.worklist)
     page = window.worklist
-    answers.forms.append({"trial_id": "P001", "weight_kg": "62.9", "weighed": "10:00"})
+    answers.forms.append({"trial_id": "P001", "weight_kg": "62.9", "weighed": "18:00"})
     qtbot.mouseClick(page.new_weight, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     assert page.message.text() == "Weight of P001 recorded."
     patient = views.list_patients(ui_ctx, "P001")[0].summary
     assert str(patient.weight_kg) == "62.9"
-    # clock 08:00 + 26 h = 10:00 on the 22nd, station time UTC
+    # clock 08:00 + 26 h = 10:00 UTC on the 22nd, typed as 18:00 station time (UTC+8)
     assert patient.weight_measured_at.isoformat() == "2026-11-22T10:00:00+00:00"
