@@ -54,7 +54,7 @@ def log_rows(events: Iterable[RecordedEvent]) -> list[LogRow]:
         data = event.data
         if isinstance(data, Signature):
             signed.setdefault(data.signed_seq, []).append(
-                m.signed_by(meaning=data.meaning.value, printed_name=data.printed_name)
+                m.signed_by(meaning=_meaning(data), printed_name=data.printed_name)
             )
         elif isinstance(data, Correction):
             corrected.setdefault(data.corrects_seq, []).append(
@@ -98,27 +98,30 @@ def describe(event: RecordedEvent) -> Message:
                 if on
             )
             return m.log_adverse_event(
-                term=data.other_term or data.term,
+                term=m.text(data.other_term)
+                if data.other_term
+                else m.value_of("ae_term", data.term),
                 grade=data.grade,
-                attribution=data.attribution,
+                attribution=m.value_of("attribution", data.attribution),
                 flags=m.ae_flags(flags=flags) if flags else None,
                 said=m.ae_said(description=data.description) if data.description else None,
             )
         case Correction():
             moved = {"time": plain(data.occurred_at)} if data.occurred_at else {}
             return m.log_correction(
-                seq=data.corrects_seq, pairs=_pairs({**moved, **plain(data.changes)})
+                seq=data.corrects_seq,
+                pairs=_pairs({**moved, **plain(data.changes)}, data.corrects_type),
             )
         case Signature():
             return m.log_signature(
-                meaning=data.meaning.value,
+                meaning=_meaning(data),
                 printed_name=data.printed_name,
                 signed_seq=data.signed_seq,
             )
         case AlarmAcknowledged():
             return m.text(data.message or data.alarm)
         case _:
-            return m.log_pairs(pairs=_pairs(event.payload))
+            return m.log_pairs(pairs=_pairs(event.payload, event.type))
 
 
 def describe_vitals(v: VitalsRecorded) -> Message:
@@ -138,13 +141,44 @@ def describe_vitals(v: VitalsRecorded) -> Message:
 _LEFT_OUT = {"warnings", "alarms", "phases", "coa", "release_check"}
 
 
-def _pairs(payload: Mapping[str, Any]) -> tuple[Message, ...]:
-    """Each shown field in people's words ("rate: 50 gtt/min", "no discomfort: yes")."""
+# The stored fields whose value is one of an enumeration's (messages.VALUES), by field; where
+# a key means another enumeration in one kind of event, by event type first.
+_VALUE_FIELDS = {
+    "term": "ae_term", "attribution": "attribution", "outcome": "ae_outcome",
+    "action_taken": "action_taken", "product_status": "product_status", "sex": "sex",
+    "news2_band": "news2_band", "role": "role", "decision": "decision", "drug": "drug",
+    "route": "route",
+}  # fmt: skip
+_VALUE_FIELDS_OF: dict[EventType, dict[str, str]] = {
+    EventType.TREATMENT_ENDED: {"reason": "end_reason"},
+    EventType.USER_ROLE_CHANGED: {"from": "role", "to": "role"},
+    EventType.PRODUCT_RETURNED: {"from": "product_status"},
+    EventType.PRODUCT_DISCARDED: {"from": "product_status"},
+    EventType.TRANSFUSION_GIVEN: {"kind": "transfusion_kind"},
+    EventType.IDENTITY_CHECKED: {"method": "id_method"},
+    EventType.CHECK_FAILED: {"method": "id_method"},
+}
+
+
+def _meaning(data: Signature) -> Message:
+    return m.value_of("signature_meaning", data.meaning)
+
+
+def _pairs(payload: Mapping[str, Any], event_type: EventType | None = None) -> tuple[Message, ...]:
+    """Each shown field in people's words ("rate: 50 gtt/min", "no discomfort: yes"); an
+    enumerated value in the reader's words ("attribution: possible", 相关性：可能有关)."""
+    kinds = {**_VALUE_FIELDS, **_VALUE_FIELDS_OF.get(event_type, {})} if event_type else {}
     return tuple(
-        m.field(key, _value(value))
+        m.field(key, _shown(kinds.get(key), value))
         for key, value in payload.items()
         if key not in _LEFT_OUT and value not in (None, "", [], {})
     )
+
+
+def _shown(kind: str | None, value: Any) -> Param:
+    if kind is not None and isinstance(value, str):
+        return m.value_of(kind, value)
+    return _value(value)
 
 
 def _value(value: Any) -> Param:

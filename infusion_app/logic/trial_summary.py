@@ -372,7 +372,7 @@ def summary_lines(group: GroupSummary) -> tuple[m.Message, ...]:
             lines.append(
                 m.summary_time_to_response(
                     level=group.level,
-                    lineage=key,
+                    lineage=m.value_of("lineage", key),
                     median=days_param(value.median),
                     achieved=value.achieved,
                 )

@@ -184,7 +184,7 @@ def vitals_alarms(vitals: VitalSigns, limits: VitalAlertLimits) -> list[Alarm]:
             Alarm(
                 Priority.HIGH,
                 "news2",
-                m.alarm_news2_band(total=scored.total, band=scored.band.value),
+                m.alarm_news2_band(total=scored.total, band=m.value_of("news2_band", scored.band)),
                 m.do_urgent_review(),
             )
         )

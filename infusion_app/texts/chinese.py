@@ -13,6 +13,8 @@ as the English one does (tests/texts/test_chinese.py).
 from __future__ import annotations
 
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.messages import value_code
+from infusion_app.texts import glossary
 from infusion_app.texts.engine import Table
 
 # A stored field and its value (the key itself is never shown).
@@ -525,5 +527,214 @@ TEXTS: dict[str, str] = {
     "account_state_locked_by_admin": "已被管理员锁定",
     "account_state_deactivated": "已于 {at} 停用",
 }
+
+# --- enumerated values, ordinals and more log fields (issue 17, h-zhmsg) ---
+# Each stored value in the words of the ward; the CTCAE v5.0 terms as the published Chinese
+# translation of CTCAE v5.0 names them (the printout puts the English term beside them).
+VALUES: dict[str, dict[str, str]] = {
+    "ae_term": {
+        "Infusion related reaction": "输液相关反应",
+        "Allergic reaction": "过敏反应",
+        "Anaphylaxis": "严重过敏反应",
+        "Fever": "发热",
+        "Chills": "寒战",
+        "Hypotension": "低血压",
+        "Hypertension": "高血压",
+        "Hypoxia": "低氧血症",
+        "Nausea": "恶心",
+        "Rash maculo-papular": "斑丘疹",
+        "Anemia": "贫血",
+        "Neutrophil count decreased": "中性粒细胞计数降低",
+        "Platelet count decreased": "血小板计数降低",
+        "White blood cell decreased": "白细胞计数降低",
+        "Lymphocyte count decreased": "淋巴细胞计数降低",
+        "Other, specify": "其他，请注明",
+    },
+    "attribution": {
+        "unrelated": "无关",
+        "unlikely": "可能无关",
+        "possible": "可能有关",
+        "probable": "很可能有关",
+        "definite": "肯定有关",
+    },
+    "ae_outcome": {
+        "not recovered / ongoing": "未恢复/持续",
+        "recovering": "恢复中",
+        "recovered": "已恢复",
+        "recovered with sequelae": "恢复伴后遗症",
+        "fatal": "死亡",
+        "unknown": "未知",
+    },
+    "action_taken": {
+        "none": "无",
+        "rate held or reduced": "维持或降低滴速",
+        "infusion interrupted": "输注中断",
+        "infusion discontinued": "输注终止",
+        "treatment given": "给予治疗",
+    },
+    "product_status": {
+        "registered": "已登记",
+        "released": glossary.ZH_CN["released"],
+        "dispensed": glossary.ZH_CN["dispensed"],
+        "in_use": "使用中",
+        "administered": "已输注",
+        "returned": "已退回",
+        "discarded": "已销毁",
+    },
+    "end_reason": {
+        "completed": glossary.ZH_CN["completed"],
+        "toxicity": glossary.ZH_CN["toxicity"],
+        "progression": glossary.ZH_CN["progression"],
+        "withdrawal": glossary.ZH_CN["withdrawal"],
+        "death": glossary.ZH_CN["death"],
+        "other": glossary.ZH_CN["other"],
+    },
+    "sex": {"female": "女", "male": "男", "other": "其他", "unknown": "未知"},
+    "signature_meaning": {
+        "released": "放行",
+        "dispensed": "发放",
+        "verified": "核对",
+        "administered": "给药",
+        "reviewed": "审阅",
+        "corrected": "更正",
+        "returned": "退回",
+        "discarded": "销毁",
+        "enrolled": "入组",
+        "approved": "批准",
+        "ended": "结束",
+        "assessed": "评估",
+    },
+    "role": {
+        "nurse": "护士",
+        "pharmacist": "药师",
+        "monitor": "监查员",
+        "admin": "管理员",
+        "investigator": "研究者",
+    },
+    "news2_band": {"low": "低", "low-medium": "低-中", "medium": "中", "high": "高"},
+    "visit_kind": {
+        "visit": glossary.ZH_CN["visit"],
+        "sample": glossary.ZH_CN["sample"],
+        "check": glossary.ZH_CN["check"],
+        "assessment": glossary.ZH_CN["assessment"],
+    },
+    "anchor": {
+        "enrolment": "入组",
+        "first_infusion": "首次输注",
+        "first_infusion_end": "首次输注结束",
+        "last_infusion": "末次输注",
+        "each_infusion_end": "每次输注结束",
+    },
+    "review_state": {"pending": "待审阅", "confirmed": "已确认", "rejected": "已否决"},
+    "decision": {
+        "escalate": "递增",
+        "stay": "维持",
+        "de-escalate": "降级",
+        "expand": "扩展",
+        "stop": "停止",
+        "select": "选定最佳剂量",
+    },
+    "transfusion_kind": {"rbc": "红细胞", "platelets": "血小板"},
+    "lineage": {
+        "hb": "血红蛋白",
+        "anc": "中性粒细胞",
+        "plt": "血小板",
+        "wbc": "白细胞",
+        "lym": "淋巴细胞",
+        "cr": "完全缓解",
+    },
+    "id_method": {
+        "wristband": "腕带",
+        "trial ID + initials": "受试者编号 + 姓名缩写",
+        "trial ID + date of birth": "受试者编号 + 出生日期",
+    },
+    "drug": {"dexamethasone": "地塞米松"},
+    "route": {"IV": "静脉"},
+}
+
+# The payload fields of the course, accounts, outputs and outcomes, named in words.
+MORE_FIELD_TEXTS = {
+    "field_username": "用户名：{value}",
+    "field_printed_name": "姓名：{value}",
+    "field_role": "角色：{value}",
+    "field_from": "原为：{value}",
+    "field_to": "改为：{value}",
+    "field_why": "原因：{value}",
+    "field_until": "锁定至：{value}",
+    "field_attempt": "尝试次数：{value}",
+    "field_account": "账户：{value}",
+    "field_username_length": "用户名长度：{value}",
+    "field_failed_logins": "登录失败次数：{value}",
+    "field_locked_until": "锁定至：{value}",
+    "field_must_change_password": "须修改密码：{value}",
+    "field_what": "记录：{value}",
+    "field_subject": "对象：{value}",
+    "field_destination": "目标：{value}",
+    "field_folder": "文件夹：{value}",
+    "field_incomplete": "不完整：{value}",
+    "field_head_seq": "链头条目：#{value}",
+    "field_head_hash": "链头哈希：{value}",
+    "field_sha256": "SHA-256：{value}",
+    "field_printed_seq": "打印记录：#{value}",
+    "field_fields": "字段：{value}",
+    "field_warnings_acknowledged": "已确认的警示：{value:；}",
+    "field_deviation_of": "偏离：{value}",
+    "field_deviation_reason": "偏离原因：{value}",
+    "field_from_level": "原剂量水平：{value}",
+    "field_to_level": "新剂量水平：{value}",
+    "field_from_infusion": "自第 {value} 次输注起",
+    "field_details": "详情：{value}",
+    "field_item": "项目：{value}",
+    "field_note": "备注：{value}",
+    "field_sample_id": "样本编号：{value}",
+    "field_stream": "记录链：{value}",
+    "field_confirmed": "已确认：{value}",
+    "field_drawn_at": "采血时间：{value}",
+    "field_hb": "血红蛋白：{value} g/L",
+    "field_anc": "中性粒细胞：{value} ×10^9/L",
+    "field_plt": "血小板：{value} ×10^9/L",
+    "field_wbc": "白细胞：{value} ×10^9/L",
+    "field_lym": "淋巴细胞：{value} ×10^9/L",
+    "field_source": "来源：{value}",
+    "field_given_at": "输注时间：{value}",
+    "field_kind": "类型：{value}",
+    "field_units": "单位数：{value}",
+    "field_assessed_on": "评估日期：{value}",
+    "field_response": "疗效：{value}",
+    "field_criteria": "标准：{value}",
+    "field_on": "日期：{value}",
+    "field_cause": "原因：{value}",
+    "field_decision": "决定：{value}",
+    "field_level": "剂量水平：{value}",
+    "field_next_level": "下一剂量水平：{value}",
+    "field_mtd": "最大耐受剂量水平：{value}",
+    "field_eliminated": "已剔除：{value}",
+    "field_patients": "患者：{value}",
+    "field_selected": "选定：{value}",
+    "field_selected_largest_on_tie": "等于或最接近目标的最大剂量：{value}",
+    "field_choice_reason": "选择理由：{value}",
+    "field_comment": "备注：{value}",
+    "field_infusion": "输注：{value}",
+    "field_schedule_deviation": "计划偏离：{value}",
+    "field_dose_basis": "剂量基准：{value}",
+}
+
+TEXTS.update(
+    {
+        **{
+            value_code(kind, stored): text
+            for kind, texts in VALUES.items()
+            for stored, text in texts.items()
+        },
+        "ordinal_st": "第 {number} 次",
+        "ordinal_nd": "第 {number} 次",
+        "ordinal_rd": "第 {number} 次",
+        "ordinal_th": "第 {number} 次",
+        "noun_infusion": "次输注",
+        "noun_infusions": "次输注",
+        "protocol_name": "{name_zh}{name:omit}",
+        **MORE_FIELD_TEXTS,
+    }
+)
 
 TABLE = Table(language="zh_CN", templates=TEXTS, yes="是", no="否", nothing="", separator="、")

@@ -5,8 +5,9 @@ Values are shown by the table's ``show`` (a nested message is rendered with the 
 tuple is joined with the field's format spec as the separator, the table's own if none, and a
 single value given where a list was expected is shown alone; a boolean as the language's
 yes/no; a time as ISO minutes), so no Python literal ("True", "None") reaches a person.
-Two format specs are words: ``{x:cap}`` capitalises the first letter, ``{x:words}`` reads a
-stored name's underscores as spaces.
+Three format specs are words: ``{x:cap}`` capitalises the first letter, ``{x:words}`` reads a
+stored name's underscores as spaces, ``{x:omit}`` shows nothing (a parameter that another
+language shows: the Chinese name of a protocol's calendar item beside the English one).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class _Formatter(string.Formatter):
         if format_spec == "cap":  # a sentence's first word, where the language has capitals
             text = show(self.table, value)
             return text[:1].upper() + text[1:]
+        if format_spec == "omit":  # a parameter for another language (a name in Chinese)
+            return ""
         if format_spec == "words":  # a stored name ("week_2") read as words ("week 2")
             return show(self.table, value).replace("_", " ")
         if isinstance(value, tuple):

@@ -153,7 +153,8 @@ def test_a_refusal_reads_in_chinese() -> None:
     # a nurse may not release a product; the premedication wait: 12 of 30 min left
     refusal = m.role_may_not(role=m.role_nurse(), action=m.may_release_product())
     assert render(refusal, "zh_CN") == "护士不能放行产品"
-    wait = m.start_blocked_premed(minutes_left=12, wait_min=30, drug="地塞米松")
+    dexamethasone = m.value_of("drug", "dexamethasone")  # the protocol's drug, by its name
+    wait = m.start_blocked_premed(minutes_left=12, wait_min=30, drug=dexamethasone)
     assert render(wait, "zh_CN") == "不能开始：给予地塞米松后需等待 30 分钟，还剩 12 分钟"
     stopped = m.infusion_was_stopped(action=m.act_rate())
     assert render(stopped, "zh_CN") == "调速：输注已停止"
