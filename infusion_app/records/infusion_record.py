@@ -363,7 +363,7 @@ def _adverse_events(source: RecordSource, tr: Labels, zone: tzinfo, width: float
         rows.append(
             [
                 str(entry.seq),
-                ae.name + (f"\n{ae.description}" if ae.description else ""),
+                tr.term(ae.name) + (f"\n{ae.description}" if ae.description else ""),
                 str(ae.grade),
                 tr(ae.attribution.value),
                 (tr("yes") if ae.serious else tr("no")) + (f"\n{report}" if report else ""),

@@ -34,6 +34,7 @@ from infusion_app.logic.protocol_files import load_protocol
 from infusion_app.logic.roles import Role
 from infusion_app.logic.schedule import due_items
 from infusion_app.logic.transitions import ActionRefused
+from infusion_app.records.labels import Labels
 from infusion_app.texts import chinese, render
 from tests.logic.infusion_log import InfusionLog, t
 from tests.texts.latin import latin_words
@@ -216,3 +217,13 @@ def test_a_premedication_refusal_names_the_drug_and_route_in_chinese(cart: Proto
     dose = cart.premedication.dose_mg.value
     assert str(refused.value.message) == f"start blocked: give dexamethasone {dose} mg IV first"
     assert render(refused.value.message, "zh_CN") == f"不能开始：请先静脉给予地塞米松 {dose} mg"
+
+
+def test_a_printed_term_keeps_the_english_beside_the_chinese() -> None:
+    # on paper the sponsor's safety desk reads the English term, the nurse the Chinese one
+    assert (
+        Labels("zh_CN").term("Platelet count decreased")
+        == "血小板计数降低（Platelet count decreased）"
+    )
+    assert Labels("zh_CN").term("Headache") == "Headache"  # an "Other, specify" term as typed
+    assert Labels("en").term("Fever") == "Fever"
