@@ -36,6 +36,7 @@ from infusion_app.ui.look import (
 )
 from infusion_app.ui.outputs import put_out
 from infusion_app.ui.record_preview import RecordPreview
+from infusion_app.ui.step_strip import step_and_status
 from infusion_app.ui.tasks import Tasks
 
 LOOK_BACK_DAYS = 30
@@ -256,8 +257,7 @@ class MonitorPage(QWidget):
                     row.product_id,
                     row.station,
                     local_time(row.created_at, with_date=True),
-                    row.step.value,
-                    row.status,
+                    *step_and_status(row.step, row.status),
                 ]
                 for row in rows
             ]

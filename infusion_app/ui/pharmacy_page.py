@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app.file_guard import read_coa_file
+from infusion_app.logic import messages as m
 from infusion_app.logic.coa import coa_from_mapping, parse_markers
 from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.protocol_files import Catalog
@@ -51,6 +52,11 @@ RESULT_COLOURS = {
     Result.FAIL: FAIL_COLOUR,
     Result.PENDING: PENDING_COLOUR,
 }
+
+
+def _status(stored: str) -> str:
+    """A product's status in the window's language ("in_use" reads 使用中 in Chinese)."""
+    return shown(m.value_of("product_status", stored))
 
 
 class PharmacyPage(QWidget):
@@ -160,7 +166,10 @@ class PharmacyPage(QWidget):
         self.rows = rows
         self.patients = {p.summary.trial_id: p for p in patients}
         self.products.set_rows(
-            [[r.product_id, r.lot or "", r.trial_id, r.status, r.verdict.value] for r in rows]
+            [
+                [r.product_id, r.lot or "", r.trial_id, _status(r.status), r.verdict.value]
+                for r in rows
+            ]
         )
         wanted = next((i for i, r in enumerate(rows) if r.product_id == select), 0)
         if rows:

@@ -42,6 +42,7 @@ from infusion_app.ui.look import (
     touch_sized,
 )
 from infusion_app.ui.rows_table import Tint
+from infusion_app.ui.step_strip import step_and_status
 from infusion_app.ui.tasks import Tasks
 from infusion_app.ui.translations import shown
 
@@ -267,20 +268,22 @@ class WorklistPage(QWidget):
 
     def _show(self, rows: list[views.InfusionRow]) -> None:
         self.rows = rows
+
+        def cells(row: views.InfusionRow) -> list[str]:
+            step, status = step_and_status(row.step, row.status)
+            return [
+                row.trial_id,
+                row.initials,
+                str(row.number),
+                row.product_id,
+                row.station,
+                step,
+                next_due_text(row.next_due),
+                status,
+            ]
+
         self.table.set_rows(
-            [
-                [
-                    row.trial_id,
-                    row.initials,
-                    str(row.number),
-                    row.product_id,
-                    row.station,
-                    row.step.value,
-                    next_due_text(row.next_due),
-                    row.status,
-                ]
-                for row in rows
-            ],
+            [cells(row) for row in rows],
             [{6: Tint(foreground="#b00020")} if row.overdue else {} for row in rows],
         )
         if rows and not self.table.has_selection():

@@ -65,7 +65,8 @@ def test_register_a_patient_create_an_infusion_and_open_it(
     window.workspace.setCurrentWidget(page)
     settle(qtbot, window)
     assert worklist_rows(page) == [
-        ["P001", "WL", "1", "UC-MSC-2026-0001", "ward-3-bed-2", "checks", "", "not started"]
+        # step and status as the step strip and the bedside name them (and translate them)
+        ["P001", "WL", "1", "UC-MSC-2026-0001", "ward-3-bed-2", "Checks", "", "Not started"]
     ]
     # a scanned wristband in the search field finds the patient
     type_into(qtbot, page.search, "MSC|P002|XY")
