@@ -70,12 +70,20 @@ def staff(ctx: Any) -> dict[str, Any]:
 
     admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
     return {
-        "nurse": accounts.create_user(ctx, admin, "nurse", "Nora Nurse", "nurse", PASSWORD),
+        "nurse": accounts.create_user(
+            ctx, admin, "nurse", "Nora Nurse", "nurse", PASSWORD, admin_password=PASSWORD
+        ),
         "pharmacist": accounts.create_user(
-            ctx, admin, "pharm", "Phil Pharmacist", "pharmacist", PASSWORD
+            ctx, admin, "pharm", "Phil Pharmacist", "pharmacist", PASSWORD, admin_password=PASSWORD
         ),
         "investigator": accounts.create_user(
-            ctx, admin, "inv", "Ivan Investigator", "investigator", PASSWORD
+            ctx,
+            admin,
+            "inv",
+            "Ivan Investigator",
+            "investigator",
+            PASSWORD,
+            admin_password=PASSWORD,
         ),
     }
 
@@ -506,7 +514,9 @@ def child_tables(workdir: str, rows: int, selections: int, switches: int) -> Non
     ctx = context(url.render_as_string(hide_password=False), clock)
     people = staff(ctx)
     admin = accounts.log_in(ctx, "admin", PASSWORD)
-    accounts.create_user(ctx, admin, "monitor", "Mona Monitor", "monitor", PASSWORD)
+    accounts.create_user(
+        ctx, admin, "monitor", "Mona Monitor", "monitor", PASSWORD, admin_password=PASSWORD
+    )
     infusion = new_infusion(ctx, people, "P001", clock)
     whole_infusion(ctx, people, infusion, clock)
     clock.advance(minutes=5)

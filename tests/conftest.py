@@ -164,7 +164,9 @@ def make_staff(ctx: AppContext) -> Staff:
     """The administrator and one account of each role (a nurse with a Chinese name too)."""
     admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
     people = {
-        name: accounts.create_user(ctx, admin, name, printed, role, PASSWORD)
+        name: accounts.create_user(
+            ctx, admin, name, printed, role, PASSWORD, admin_password=PASSWORD
+        )
         for name, printed, role in (
             ("nurse", "Nora Nurse", "nurse"),
             ("nurse2", "Ning Wang 王宁", "nurse"),
@@ -222,12 +224,14 @@ def register_sample_infusion(ctx: AppContext, clock: FakeClock) -> tuple[Current
     """On any store: an admin, a nurse and a pharmacist; P001 with a released product and
     infusion 1. For tests that open their own database."""
     admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
-    nurse = accounts.create_user(ctx, admin, "nurse", "Nora Nurse", "nurse", PASSWORD)
+    nurse = accounts.create_user(
+        ctx, admin, "nurse", "Nora Nurse", "nurse", PASSWORD, admin_password=PASSWORD
+    )
     pharmacist = accounts.create_user(
-        ctx, admin, "pharm", "Phil Pharmacist", "pharmacist", PASSWORD
+        ctx, admin, "pharm", "Phil Pharmacist", "pharmacist", PASSWORD, admin_password=PASSWORD
     )
     investigator = accounts.create_user(
-        ctx, admin, "inv", "Ivan Investigator", "investigator", PASSWORD
+        ctx, admin, "inv", "Ivan Investigator", "investigator", PASSWORD, admin_password=PASSWORD
     )
     product = register_p001(ctx, nurse, pharmacist, clock, investigator)
     products.release_product(ctx, pharmacist, product, PASSWORD)

@@ -33,7 +33,15 @@ def record(tmp_path: Path, dose_finding_rules: Path) -> tuple[str, str]:
         db=db, station="ward-3", clock=clock, hasher=FAST_HASHER, protocols=dose_finding_rules
     )
     staff = make_staff(ctx)
-    accounts.create_user(ctx, staff.admin, "inv2", "Iris Investigator", "investigator", PASSWORD)
+    accounts.create_user(
+        ctx,
+        staff.admin,
+        "inv2",
+        "Iris Investigator",
+        "investigator",
+        PASSWORD,
+        admin_password=PASSWORD,
+    )
     for trial_id in ("P001", "P002", "P003"):
         enrolled(ctx, staff, trial_id, CART, "A")
         give(ctx, staff, clock, trial_id, 1)

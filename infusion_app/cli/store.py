@@ -20,7 +20,6 @@ from infusion_app.cli.context import GlobalOptions, log_in, open_context, read_p
 from infusion_app.cli.exit_codes import EXIT_NOT_OK, EXIT_OK
 from infusion_app.logic.errors import InputError
 from infusion_app.services import accounts, audit
-from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.output_files import check_target
 from infusion_app.services.status import find_infusion
 from infusion_app.store.backup import backup_sqlite
@@ -219,39 +218,44 @@ def run_user(args: argparse.Namespace, protocols: Path) -> int:
         if command.user_command == "add" and not command.by:
             raise InputError("by", "accounts exist: give --by ADMIN, the administrator creating it")
         assert command.by is not None  # required by every other action's parser
-        admin = _log_in_admin(ctx, command.by)
+        # the --by login's password also signs the change (one act, one password prompt)
+        admin, admin_password = log_in(ctx, command.by)
         if command.user_command == "add":
             password = read_password(f"First password for {username}: ", confirm=True)
             forced = not command.no_forced_change
             accounts.create_user(
-                ctx, admin, username, name, role, password, must_change_password=forced
+                ctx,
+                admin,
+                username,
+                name,
+                role,
+                password,
+                admin_password=admin_password,
+                must_change_password=forced,
             )
             then = " (to be changed at first login: user passwd)" if forced else ""
             print(f"created {role} {username}{then}")
         elif command.user_command == "set-role":
-            accounts.change_role(ctx, admin, username, role)
+            accounts.change_role(ctx, admin, username, role, admin_password=admin_password)
             print(f"{username} is now {role}")
         elif command.user_command == "reset-password":
             password = read_password(f"New password for {username}: ", confirm=True)
-            accounts.reset_password(ctx, admin, username, password)
+            accounts.reset_password(ctx, admin, username, password, admin_password=admin_password)
             print(f"password of {username} reset (to be changed at next login: user passwd)")
         elif command.user_command == "lock":
-            accounts.lock(ctx, admin, username)
+            accounts.lock(ctx, admin, username, admin_password=admin_password)
             print(f"{username} locked until unlocked")
         elif command.user_command == "deactivate":
-            accounts.deactivate(ctx, admin, username, command.reason or "")
+            accounts.deactivate(
+                ctx, admin, username, command.reason or "", admin_password=admin_password
+            )
             print(f"{username} deactivated")
         else:
-            accounts.unlock(ctx, admin, username)
+            accounts.unlock(ctx, admin, username, admin_password=admin_password)
             print(f"{username} unlocked")
         return EXIT_OK
     finally:
         ctx.db.dispose()
-
-
-def _log_in_admin(ctx: AppContext, username: str) -> CurrentUser:
-    admin, _password = log_in(ctx, username)
-    return admin
 
 
 def _sqlite_path(db: Database) -> Path:

@@ -3,8 +3,8 @@ user's own password change.
 
 Every change to who may act, and every failed attempt to log in or sign, is an event of the
 ``system`` stream, so the audit trail shows who could act as well as what was done. An
-administrator's act is recorded under the administrator's account (the event's user), as the
-command line has always done.
+administrator's act is recorded under the administrator's account (the event's user) and
+signed by the administrator's password, re-entered for that act.
 
 A first password given by an administrator (a new account, a reset) is known to two people:
 the account must replace it before it acts (``must_change_password``). Its login succeeds,
@@ -13,8 +13,10 @@ and the window then asks for the new password; every service refuses the account
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
@@ -40,6 +42,7 @@ from infusion_app.logic.events import (
     UserUnlocked,
 )
 from infusion_app.logic.messages import Message
+from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.projections import password_digest
 from infusion_app.logic.roles import Action, Role
 from infusion_app.logic.security import check_password_rule, is_locked, locked_until_after_failure
@@ -53,11 +56,14 @@ from infusion_app.logic.text_rules import (
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.services.integrity import transaction
-from infusion_app.store.eventlog import append_event
-from infusion_app.store.models import User
+from infusion_app.services.signature_binding import sign_event
+from infusion_app.store.eventlog import Appended, append_event
+from infusion_app.store.models import Stream, User
 from infusion_app.store.projections import check_no_account, check_no_accounts, check_user
 
 WRONG_CREDENTIALS = "the username or password is wrong"
+
+T = TypeVar("T")
 
 
 class AccountRefused(DomainError):
@@ -111,7 +117,7 @@ def create_first_admin(
         if session.scalar(select(func.count()).select_from(User)):
             raise InputError("username", "accounts exist already: an admin must create new ones")
         check_no_accounts(session)  # an emptied users table is not a first run
-        user = _new_user(ctx, session, None, username, printed_name, Role.ADMIN, password)
+        user, _created = _new_user(ctx, session, None, username, printed_name, Role.ADMIN, password)
     return as_current(user)
 
 
@@ -123,15 +129,15 @@ def create_user(
     role: str,
     password: str,
     *,
+    admin_password: str,
     must_change_password: bool = False,
 ) -> CurrentUser:
     """A new account. The window and ``user add`` give it a first password the user must
     change at first login (``must_change_password``); a password that stays is for scripted
     set-ups, where nobody else knows it."""
-    now = ctx.now()
-    with transaction(ctx) as session:
-        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
-        user = _new_user(
+
+    def act(session: Session, admin: User, now: datetime) -> tuple[Appended, User]:
+        user, created = _new_user(
             ctx,
             session,
             admin,
@@ -141,32 +147,38 @@ def create_user(
             password,
             must_change_password=must_change_password,
         )
-    return as_current(user)
+        return created, user
+
+    return as_current(_signed_by_admin(ctx, actor, admin_password, act))
 
 
-def change_role(ctx: AppContext, actor: CurrentUser, username: str, role: str) -> None:
-    now = ctx.now()
+def change_role(
+    ctx: AppContext, actor: CurrentUser, username: str, role: str, *, admin_password: str
+) -> None:
     new_role = _role(role)
-    with transaction(ctx) as session:
-        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
+
+    def act(session: Session, admin: User, now: datetime) -> tuple[Appended, None]:
         user = _active_user(session, username)
         if user.id == admin.id:
             raise InputError("username", "an administrator cannot change their own role")
         old = user.role
         user.role = new_role.value
         changed = UserRoleChanged(username=username, from_=old, to=new_role.value)
-        _audit(ctx, session, admin, now, changed)
+        return _audit(ctx, session, admin, now, changed), None
+
+    _signed_by_admin(ctx, actor, admin_password, act)
 
 
-def reset_password(ctx: AppContext, actor: CurrentUser, username: str, password: str) -> None:
+def reset_password(
+    ctx: AppContext, actor: CurrentUser, username: str, password: str, *, admin_password: str
+) -> None:
     """A new password the administrator knows too: the user must change it at next login.
     It also ends a lockout after failed attempts (not an administrator's lock: that one
     ends only by an explicit unlock)."""
-    now = ctx.now()
     check_password_text(password)
     check_password_rule(password, ctx.policy)
-    with transaction(ctx) as session:
-        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
+
+    def act(session: Session, admin: User, now: datetime) -> tuple[Appended, None]:
         user = _active_user(session, username)
         if user.id == admin.id:
             raise AccountRefused(m.account_not_own_reset())
@@ -178,50 +190,86 @@ def reset_password(ctx: AppContext, actor: CurrentUser, username: str, password:
         reset = UserPasswordReset(
             username=user.username, password_digest=digest, must_change_password=True
         )
-        _audit(ctx, session, admin, now, reset)
+        return _audit(ctx, session, admin, now, reset), None
+
+    _signed_by_admin(ctx, actor, admin_password, act)
 
 
-def unlock(ctx: AppContext, actor: CurrentUser, username: str) -> None:
+def unlock(ctx: AppContext, actor: CurrentUser, username: str, *, admin_password: str) -> None:
     """Ends a lockout after failed attempts and an administrator's lock alike."""
-    now = ctx.now()
-    with transaction(ctx) as session:
-        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
+
+    def act(session: Session, admin: User, now: datetime) -> tuple[Appended, None]:
         user = _active_user(session, username)
         user.failed_logins = 0
         user.locked_until = None
         user.locked_by_admin = False
-        _audit(ctx, session, admin, now, UserUnlocked(username=user.username))
+        return _audit(ctx, session, admin, now, UserUnlocked(username=user.username)), None
+
+    _signed_by_admin(ctx, actor, admin_password, act)
 
 
-def lock(ctx: AppContext, actor: CurrentUser, username: str) -> None:
+def lock(ctx: AppContext, actor: CurrentUser, username: str, *, admin_password: str) -> None:
     """No login and no signature until an administrator unlocks (a lost badge, a leave)."""
-    now = ctx.now()
-    with transaction(ctx) as session:
-        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
+
+    def act(session: Session, admin: User, now: datetime) -> tuple[Appended, None]:
         user = _active_user(session, username)
         if user.id == admin.id:
             raise AccountRefused(m.account_not_own_lock())
         if user.locked_by_admin:
             raise AccountRefused(m.account_locked_already(username=user.username))
         user.locked_by_admin = True
-        _audit(ctx, session, admin, now, UserLockedByAdmin(username=user.username))
+        return _audit(ctx, session, admin, now, UserLockedByAdmin(username=user.username)), None
+
+    _signed_by_admin(ctx, actor, admin_password, act)
 
 
-def deactivate(ctx: AppContext, actor: CurrentUser, username: str, reason: str) -> None:
+def deactivate(
+    ctx: AppContext, actor: CurrentUser, username: str, reason: str, *, admin_password: str
+) -> None:
     """The account never logs in or signs again. Its row stays: the log's entries and the
     signatures name it, and the list shows it as deactivated. There is no reactivation: a
     person who returns gets a new account."""
-    now = ctx.now()
     reason = check_text("reason", reason, FREE_TEXT_MAX)
-    with transaction(ctx) as session:
-        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
+
+    def act(session: Session, admin: User, now: datetime) -> tuple[Appended, None]:
         user = _user(session, username)
         if user.id == admin.id:
             raise AccountRefused(m.account_not_own_deactivation())
         if user.deactivated_at is not None:
             raise AccountRefused(m.account_deactivated_already(username=user.username))
         user.deactivated_at = now
-        _audit(ctx, session, admin, now, UserDeactivated(username=user.username, reason=reason))
+        deactivated = UserDeactivated(username=user.username, reason=reason)
+        return _audit(ctx, session, admin, now, deactivated), None
+
+    _signed_by_admin(ctx, actor, admin_password, act)
+
+
+def _signed_by_admin(
+    ctx: AppContext,
+    actor: CurrentUser,
+    admin_password: str,
+    act: Callable[[Session, User, datetime], tuple[Appended, T]],
+) -> T:
+    """An administrator's change to an account, signed (21 CFR 11.50): the administrator
+    re-enters their password for this one act, and a signature meaning "approved" is bound
+    to the change's event in the system chain, as an investigator's approval is. A wrong
+    password is recorded (and counts towards the administrator's lockout) and nothing else is
+    written; the command line passes the password its ``--by`` login was proved with."""
+    now = ctx.now()
+    failure: AuthenticationFailed | None = None
+    with transaction(ctx) as session:
+        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
+        outcome = check_credentials(ctx, session, admin.username, admin_password, now, signing=True)
+        if isinstance(outcome, AuthenticationFailed):
+            failure = outcome
+        else:
+            changed, result = act(session, outcome, now)
+            system = session.scalar(select(Stream).where(Stream.name == SYSTEM_STREAM))
+            assert system is not None  # the change was just appended to it
+            sign_event(ctx, session, outcome, system, changed, SignatureMeaning.APPROVED, now)
+    if failure is not None:
+        raise failure
+    return result
 
 
 def change_own_password(
@@ -381,7 +429,8 @@ def _new_user(
     password: str,
     *,
     must_change_password: bool = False,
-) -> User:
+) -> tuple[User, Appended]:
+    """The account and its ``user_created`` event (which an administrator's signature binds)."""
     now = ctx.now()
     username = username.strip()
     if (
@@ -409,7 +458,7 @@ def _new_user(
     )
     session.add(user)
     session.flush()
-    _audit(
+    created = _audit(
         ctx,
         session,
         admin or user,
@@ -422,7 +471,7 @@ def _new_user(
             must_change_password=True if must_change_password else None,
         ),
     )
-    return user
+    return user, created
 
 
 def _user(session: Session, username: str) -> User:
@@ -456,7 +505,7 @@ def _audit(
     user: User | None,
     now: datetime,
     event: Event,
-) -> None:
-    append_event(
+) -> Appended:
+    return append_event(
         session, SYSTEM_STREAM, event.TYPE, event, user=user, station=ctx.station, recorded_at=now
     )

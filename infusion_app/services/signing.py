@@ -14,16 +14,13 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from infusion_app.logic.event_types import EventType
-from infusion_app.logic.events import Signature as SignatureEvent
-from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.roles import Action
 from infusion_app.services.accounts import check_credentials
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.services.integrity import transaction
-from infusion_app.store.eventlog import Appended, append_event
-from infusion_app.store.models import Event, Signature, Stream, User
+from infusion_app.services.signature_binding import sign_event
+from infusion_app.store.models import User
 
 T = TypeVar("T")
 
@@ -53,45 +50,4 @@ def signed_act(
         raise failure
     return result
 
-
-def sign_event(
-    ctx: AppContext,
-    session: Session,
-    signer: User,
-    stream: Stream,
-    signed: Appended | Event,
-    meaning: SignatureMeaning,
-    now: datetime,
-) -> Signature:
-    """Bind ``signer``'s signature to ``signed``, inside the caller's transaction.
-
-    The caller has already checked the re-entered password and the signer's authority.
-    """
-    own = append_event(
-        session,
-        stream.name,
-        EventType.SIGNATURE,
-        SignatureEvent(
-            meaning=meaning,
-            printed_name=signer.printed_name,
-            signed_hash=signed.hash,
-            signed_seq=signed.seq,
-            username=signer.username,
-        ),
-        user=signer,
-        station=ctx.station,
-        recorded_at=now,
-    )
-    signature = Signature(
-        user_id=signer.id,
-        printed_name=signer.printed_name,
-        meaning=meaning.value,
-        signed_at=now,
-        stream_id=stream.id,
-        signed_seq=signed.seq,
-        signed_hash=signed.hash,
-        signature_seq=own.seq,
-    )
-    session.add(signature)
-    session.flush()
-    return signature
+__all__ = ["sign_event", "signed_act"]

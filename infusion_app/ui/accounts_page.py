@@ -1,11 +1,13 @@
 """The administrator's Accounts tab: every account with its state, and the acts on them.
 
 Until issue 17 an administrator could add an account only in a terminal, with passwords on
-standard input. Here each act is one dialog (FormDialog for what needs typing, passwords
-masked; ConfirmDialog for a lock or an unlock), then one service call off the UI thread, a
-one-line outcome and the list read again. The rules (who may, a deactivated account is final,
-an administrator does not lock or reset their own account) are the service's: the buttons
-only follow the selected account's state, so nobody is offered what will be refused.
+standard input. Here each act is a dialog for what needs typing (FormDialog, passwords
+masked), then the administrator's electronic signature (their password re-entered, meaning
+"approved", as ``user ... --by`` proves it on the command line), saved from the open
+signature dialog off the UI thread, a one-line outcome and the list read again. The rules
+(who may, a deactivated account is final, an administrator does not lock or reset their own
+account) are the service's: the buttons only follow the selected account's state, so nobody
+is offered what will be refused.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from infusion_app.logic.roles import Role
 from infusion_app.services import accounts
 from infusion_app.services.accounts import AccountRow
 from infusion_app.services.context import AppContext, CurrentUser
-from infusion_app.ui.confirm_dialog import ConfirmDialog
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import (
     HEADING_STYLE,
@@ -29,6 +30,7 @@ from infusion_app.ui.look import (
     say,
     touch_sized,
 )
+from infusion_app.ui.signature_dialog import sign_and_save
 from infusion_app.ui.tasks import Tasks
 from infusion_app.ui.translations import shown
 
@@ -186,13 +188,17 @@ class AccountsPage(QWidget):
             return
         username = values["username"]
         self._act(
-            lambda ctx, admin: accounts.create_user(
+            self.tr("Add the account {0} ({1}, {2})").format(
+                username, values["name"], values["role"]
+            ),
+            lambda ctx, admin, signature: accounts.create_user(
                 ctx,
                 admin,
                 username,
                 values["name"],
                 values["role"],
                 values["password"],
+                admin_password=signature,
                 must_change_password=True,
             ),
             self.tr("Added {0} ({1}): the first password must be changed at first login.").format(
@@ -214,7 +220,10 @@ class AccountsPage(QWidget):
             return
         role = values["role"]
         self._act(
-            lambda ctx, admin: accounts.change_role(ctx, admin, row.username, role),
+            self.tr("Change the role of {0} from {1} to {2}").format(row.username, row.role, role),
+            lambda ctx, admin, signature: accounts.change_role(
+                ctx, admin, row.username, role, admin_password=signature
+            ),
             self.tr("{0} is now {1}.").format(row.username, role),
             row.username,
         )
@@ -236,29 +245,36 @@ class AccountsPage(QWidget):
             return
         password = values["password"]
         self._act(
-            lambda ctx, admin: accounts.reset_password(ctx, admin, row.username, password),
+            self.tr("Reset the password of {0}").format(row.username),
+            lambda ctx, admin, signature: accounts.reset_password(
+                ctx, admin, row.username, password, admin_password=signature
+            ),
             self.tr("Password of {0} reset: to be changed at next login.").format(row.username),
             row.username,
         )
 
     def _lock(self) -> None:
         row = self._current()
-        if row is None or not self._confirmed(
-            self.tr("Lock {0} until an administrator unlocks the account").format(row.username)
-        ):
+        if row is None:
             return
         self._act(
-            lambda ctx, admin: accounts.lock(ctx, admin, row.username),
+            self.tr("Lock {0} until an administrator unlocks the account").format(row.username),
+            lambda ctx, admin, signature: accounts.lock(
+                ctx, admin, row.username, admin_password=signature
+            ),
             self.tr("{0} is locked until unlocked.").format(row.username),
             row.username,
         )
 
     def _unlock(self) -> None:
         row = self._current()
-        if row is None or not self._confirmed(self.tr("Unlock {0}").format(row.username)):
+        if row is None:
             return
         self._act(
-            lambda ctx, admin: accounts.unlock(ctx, admin, row.username),
+            self.tr("Unlock {0}").format(row.username),
+            lambda ctx, admin, signature: accounts.unlock(
+                ctx, admin, row.username, admin_password=signature
+            ),
             self.tr("{0} is unlocked.").format(row.username),
             row.username,
         )
@@ -280,7 +296,10 @@ class AccountsPage(QWidget):
             return
         reason = values["reason"]
         self._act(
-            lambda ctx, admin: accounts.deactivate(ctx, admin, row.username, reason),
+            self.tr("Deactivate {0}: {1}").format(row.username, reason),
+            lambda ctx, admin, signature: accounts.deactivate(
+                ctx, admin, row.username, reason, admin_password=signature
+            ),
             self.tr("{0} is deactivated.").format(row.username),
             row.username,
         )
@@ -297,22 +316,21 @@ class AccountsPage(QWidget):
         )
         return False
 
-    def _confirmed(self, entry: str) -> bool:
-        return ConfirmDialog.ask(self, title=entry, entry=entry, clock=self.ctx.now)
-
     def _act(
         self,
-        call: Callable[[AppContext, CurrentUser], Any],
+        what: str,
+        call: Callable[[AppContext, CurrentUser, str], Any],
         done: str,
         select: str,
     ) -> None:
-        """One service call off the UI thread, its one-line outcome, the list read again."""
+        """The administrator signs ``what``; the change is saved from the open signature
+        dialog off the UI thread (a wrong password keeps it open and is recorded), then its
+        one-line outcome and the list read again."""
         admin = self.user
         if admin is None or self.acting:
             return
         self.acting = True
         self._selected()
-        say(self.message, self.tr("Saving…"))
         ctx = self.ctx
 
         def finished(text: str, *, error: bool) -> None:
@@ -320,8 +338,16 @@ class AccountsPage(QWidget):
             say(self.message, text, ok=not error, error=error)
             self.refresh(select)
 
-        self.tasks.run(
-            lambda: call(ctx, admin),
-            lambda _result: finished(done, error=False),
-            lambda exc: finished(failure_text(exc), error=True),
+        sign_and_save(
+            self,
+            self.tasks,
+            what=what,
+            meaning=self.tr("approved"),
+            printed_name=admin.printed_name,
+            act=lambda signature: call(ctx, admin, signature),
+            signed=lambda: finished(done, error=False),
+            refused=lambda _exc, text: finished(text, error=True),
         )
+        if self.acting:  # cancelled: nothing was saved
+            self.acting = False
+            self._selected()

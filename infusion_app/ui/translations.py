@@ -2,12 +2,16 @@
 
 The ``.ts`` files in ``resources/translations`` are the sources translators edit. They are
 compiled to ``.qm`` on first use with the ``lrelease`` that ships inside PySide6, into the
-user's cache folder, and again whenever a ``.ts`` file is newer than its ``.qm``; so a source
-checkout, an editable install and a wheel all work without a build step.
+user's cache folder, named by the source's content hash; so a source checkout, an editable
+install and a wheel all work without a build step, and two checkouts or versions on one
+account never load each other's texts (a cache judged by modification time did: the newer
+``.ts`` of one checkout made the other's compiled file look current).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -46,22 +50,28 @@ def lrelease() -> Path:
 
 
 def compiled(code: str, cache: Path | None = None) -> Path:
-    """The ``.qm`` file for ``code``, compiled now if missing or older than its source."""
+    """The ``.qm`` file compiled from ``code``'s source as it is now (compiled if missing)."""
     source = translations_dir() / f"infusion_app_{code}.ts"
     if not source.exists():
         raise TranslationError(f"no translation for {code!r} ({source.name} is missing)")
     folder = cache or user_cache_path("infusion-app", appauthor=False) / "translations"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"infusion_app_{code}.qm"
-    if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
-        result = subprocess.run(
-            [str(lrelease()), "-silent", str(source), "-qm", str(target)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        if result.returncode != 0 or not target.exists():
-            raise TranslationError(f"could not compile {source.name}: {result.stderr.strip()}")
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    target = folder / f"infusion_app_{code}-{digest}.qm"
+    if target.exists():
+        return target
+    # compiled beside it and renamed: another process starting at once never reads half a file
+    partial = folder / f".{target.name}.{os.getpid()}"
+    result = subprocess.run(
+        [str(lrelease()), "-silent", str(source), "-qm", str(partial)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if result.returncode != 0 or not partial.exists():
+        partial.unlink(missing_ok=True)
+        raise TranslationError(f"could not compile {source.name}: {result.stderr.strip()}")
+    partial.replace(target)
     return target
 
 

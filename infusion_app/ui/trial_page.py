@@ -199,7 +199,7 @@ class TrialPage(QWidget):
         self.sections.addTab(self.counts, self.tr("&Levels"))
         self.sections.addTab(self.patients, self.tr("Pa&tients"))
         self.sections.addTab(self.dlts, self.tr("DLT ad&judication"))
-        self.sections.addTab(self.table, self.tr("Decision &table"))
+        self.sections.addTab(self.table, self.tr("Decision ta&ble"))
         self.sections.addTab(self.reviews, self.tr("Signed re&views"))
         self.sections.addTab(summary_section, self.tr("S&ummary"))
 

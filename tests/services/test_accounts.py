@@ -76,7 +76,9 @@ def test_first_admin_only_on_an_empty_database(ctx) -> None:
 )
 def test_password_rule(ctx, staff, password: str, rule: str) -> None:
     with pytest.raises(InputError, match=rule):
-        accounts.create_user(ctx, staff.admin, "newbie", "New Bie", "nurse", password)
+        accounts.create_user(
+            ctx, staff.admin, "newbie", "New Bie", "nurse", password, admin_password=PASSWORD
+        )
 
 
 def test_five_failures_lock_for_fifteen_minutes(ctx, staff, clock) -> None:
@@ -117,7 +119,7 @@ def test_admin_unlocks_and_a_locked_user_cannot_act(ctx, staff) -> None:
         accounts.log_in(ctx, "pharmacist", "wrong")
     with pytest.raises(NotAuthorised, match="is locked"):
         products.register_product(ctx, staff.pharmacist, coa_from_mapping(example_coa()))
-    accounts.unlock(ctx, staff.admin, "pharmacist")
+    accounts.unlock(ctx, staff.admin, "pharmacist", admin_password=PASSWORD)
     assert accounts.log_in(ctx, "pharmacist", PASSWORD).role == "pharmacist"
     assert ("user_unlocked", {"username": "pharmacist"}, "admin") in system_events(ctx)
 
@@ -157,7 +159,7 @@ def _sign_as(ctx: AppContext, username: str, password: str) -> None:
 def test_rehash_when_parameters_change(ctx, staff) -> None:
     weak = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1)
     ctx.hasher = weak
-    accounts.reset_password(ctx, staff.admin, "nurse", "a new password")
+    accounts.reset_password(ctx, staff.admin, "nurse", "a new password", admin_password=PASSWORD)
     ctx.hasher = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1)
     accounts.log_in(ctx, "nurse", "a new password")
     with ctx.db.read() as session:
@@ -165,15 +167,22 @@ def test_rehash_when_parameters_change(ctx, staff) -> None:
     assert stored.startswith("$argon2id$v=19$m=2048,t=2,p=1$")
     assert ctx.hasher.verify(stored, "a new password")
     types = [t for t, _, _ in system_events(ctx)]
-    assert types[-3:] == ["user_password_reset", "user_password_rehashed", "login_succeeded"]
+    assert types[-4:] == [
+        "user_password_reset",
+        "signature",  # the administrator's, bound to the reset
+        "user_password_rehashed",
+        "login_succeeded",
+    ]
     # the next login finds nothing to rehash
     accounts.log_in(ctx, "nurse", "a new password")
     assert [t for t, _, _ in system_events(ctx)][-1] == "login_succeeded"
 
 
 def test_account_changes_are_audited(ctx, staff) -> None:
-    accounts.change_role(ctx, staff.admin, "nurse2", "pharmacist")
-    accounts.reset_password(ctx, staff.admin, "monitor", "another password")
+    accounts.change_role(ctx, staff.admin, "nurse2", "pharmacist", admin_password=PASSWORD)
+    accounts.reset_password(
+        ctx, staff.admin, "monitor", "another password", admin_password=PASSWORD
+    )
     events = system_events(ctx)
     assert (
         "user_role_changed",
@@ -191,7 +200,7 @@ def test_account_changes_are_audited(ctx, staff) -> None:
     created = [p["username"] for t, p, _ in events if t == "user_created"]
     assert created == ["admin", "nurse", "nurse2", "pharmacist", "monitor", "investigator"]
     with pytest.raises(InputError, match="cannot change their own role"):
-        accounts.change_role(ctx, staff.admin, "admin", "nurse")
+        accounts.change_role(ctx, staff.admin, "admin", "nurse", admin_password=PASSWORD)
 
 
 def test_idle_lock_after_five_minutes(clock) -> None:
@@ -213,6 +222,7 @@ def test_a_first_password_must_be_changed_before_the_account_acts(ctx, staff) ->
         "pharmacist",
         "first password",
         must_change_password=True,
+        admin_password=PASSWORD,
     )
     user = accounts.log_in(ctx, "newbie", "first password")  # succeeds: into the change only
     assert user.must_change_password
@@ -249,30 +259,32 @@ def test_a_first_password_must_be_changed_before_the_account_acts(ctx, staff) ->
 
 
 def test_a_reset_password_must_be_changed_and_an_admin_resets_no_own(ctx, staff) -> None:
-    accounts.reset_password(ctx, staff.admin, "nurse", "set by the admin")
+    accounts.reset_password(ctx, staff.admin, "nurse", "set by the admin", admin_password=PASSWORD)
     assert accounts.log_in(ctx, "nurse", "set by the admin").must_change_password
     with pytest.raises(NotAuthorised, match="must change"):
         patients.record_weight(ctx, staff.nurse, "P001", "60", ctx.now())
     accounts.change_own_password(ctx, "nurse", "set by the admin", PASSWORD)
     with pytest.raises(accounts.AccountRefused, match="their own password as every user does"):
-        accounts.reset_password(ctx, staff.admin, "admin", "another password")
+        accounts.reset_password(
+            ctx, staff.admin, "admin", "another password", admin_password=PASSWORD
+        )
     assert audit.verify_log(ctx).ok
 
 
 def test_an_administrators_lock_lasts_until_unlocked(ctx, staff, clock) -> None:
-    accounts.lock(ctx, staff.admin, "nurse")
+    accounts.lock(ctx, staff.admin, "nurse", admin_password=PASSWORD)
     clock.advance(days=30)  # not a lockout that runs out
     with pytest.raises(AuthenticationFailed, match="locked by an administrator"):
         accounts.log_in(ctx, "nurse", PASSWORD)
     with pytest.raises(NotAuthorised, match="is locked"):
         patients.record_weight(ctx, staff.nurse, "P001", "60", ctx.now())
     with pytest.raises(accounts.AccountRefused, match="locked already"):
-        accounts.lock(ctx, staff.admin, "nurse")
+        accounts.lock(ctx, staff.admin, "nurse", admin_password=PASSWORD)
     with pytest.raises(accounts.AccountRefused, match="cannot lock their own"):
-        accounts.lock(ctx, staff.admin, "admin")
+        accounts.lock(ctx, staff.admin, "admin", admin_password=PASSWORD)
     (row,) = [a for a in accounts.list_accounts(ctx) if a.username == "nurse"]
     assert row.locked_by_admin and row.locked_until is None
-    accounts.unlock(ctx, staff.admin, "nurse")
+    accounts.unlock(ctx, staff.admin, "nurse", admin_password=PASSWORD)
     assert accounts.log_in(ctx, "nurse", PASSWORD).username == "nurse"
     nurse_events = [(t, p, u) for t, p, u in system_events(ctx) if p.get("username") == "nurse"]
     assert [(t, p.get("why"), u) for t, p, u in nurse_events[1:]] == [
@@ -286,24 +298,30 @@ def test_an_administrators_lock_lasts_until_unlocked(ctx, staff, clock) -> None:
 
 def test_a_deactivated_account_never_logs_in_or_signs_and_stays_listed(ctx, staff) -> None:
     with pytest.raises(InputError, match="reason"):
-        accounts.deactivate(ctx, staff.admin, "pharmacist", "  ")
-    accounts.deactivate(ctx, staff.admin, "pharmacist", "left the trial site")
+        accounts.deactivate(ctx, staff.admin, "pharmacist", "  ", admin_password=PASSWORD)
+    accounts.deactivate(
+        ctx, staff.admin, "pharmacist", "left the trial site", admin_password=PASSWORD
+    )
     with pytest.raises(AuthenticationFailed, match="is deactivated"):
         accounts.log_in(ctx, "pharmacist", PASSWORD)
     with pytest.raises(NotAuthorised, match="is deactivated"):  # nor signs (a release)
         products.register_product(ctx, staff.pharmacist, coa_from_mapping(example_coa()))
     for act in (
-        lambda: accounts.change_role(ctx, staff.admin, "pharmacist", "nurse"),
-        lambda: accounts.reset_password(ctx, staff.admin, "pharmacist", "a new password"),
-        lambda: accounts.unlock(ctx, staff.admin, "pharmacist"),
-        lambda: accounts.lock(ctx, staff.admin, "pharmacist"),
+        lambda: accounts.change_role(
+            ctx, staff.admin, "pharmacist", "nurse", admin_password=PASSWORD
+        ),
+        lambda: accounts.reset_password(
+            ctx, staff.admin, "pharmacist", "a new password", admin_password=PASSWORD
+        ),
+        lambda: accounts.unlock(ctx, staff.admin, "pharmacist", admin_password=PASSWORD),
+        lambda: accounts.lock(ctx, staff.admin, "pharmacist", admin_password=PASSWORD),
     ):
         with pytest.raises(accounts.AccountRefused, match="'pharmacist' is deactivated"):
             act()
     with pytest.raises(accounts.AccountRefused, match="deactivated already"):
-        accounts.deactivate(ctx, staff.admin, "pharmacist", "again")
+        accounts.deactivate(ctx, staff.admin, "pharmacist", "again", admin_password=PASSWORD)
     with pytest.raises(accounts.AccountRefused, match="cannot deactivate their own"):
-        accounts.deactivate(ctx, staff.admin, "admin", "leaving")
+        accounts.deactivate(ctx, staff.admin, "admin", "leaving", admin_password=PASSWORD)
     (row,) = [a for a in accounts.list_accounts(ctx) if a.username == "pharmacist"]
     assert row.deactivated_at == ctx.now()
     assert (
@@ -323,3 +341,52 @@ def test_the_list_shows_a_running_lockout_only(ctx, staff, clock) -> None:
     clock.advance(minutes=15)
     (row,) = [a for a in accounts.list_accounts(ctx) if a.username == "monitor"]
     assert row.locked_until is None
+
+
+ADMIN_ACTS = {
+    # each administrator's act on nurse2, by name, as the window and the CLI call it
+    "create_user": lambda ctx, admin, pw: accounts.create_user(
+        ctx, admin, "newbie", "New Bie", "nurse", "a first password", admin_password=pw
+    ),
+    "change_role": lambda ctx, admin, pw: accounts.change_role(
+        ctx, admin, "nurse2", "pharmacist", admin_password=pw
+    ),
+    "reset_password": lambda ctx, admin, pw: accounts.reset_password(
+        ctx, admin, "nurse2", "a first password", admin_password=pw
+    ),
+    "lock": lambda ctx, admin, pw: accounts.lock(ctx, admin, "nurse2", admin_password=pw),
+    "unlock": lambda ctx, admin, pw: accounts.unlock(ctx, admin, "nurse2", admin_password=pw),
+    "deactivate": lambda ctx, admin, pw: accounts.deactivate(
+        ctx, admin, "nurse2", "left the ward", admin_password=pw
+    ),
+}
+
+
+@pytest.mark.parametrize("act", sorted(ADMIN_ACTS))
+def test_every_administrators_change_is_signed_with_their_password(ctx, staff, act) -> None:
+    """21 CFR 11.50: the change is bound to the administrator's signature, as an investigator's
+    act is; a wrong password changes nothing and counts towards the administrator's lockout."""
+    before = system_events(ctx)
+    with pytest.raises(AuthenticationFailed, match="wrong"):
+        ADMIN_ACTS[act](ctx, staff.admin, "not the password")
+    # only the failed signature was written, under nobody (nobody was authenticated)
+    assert [(t, p.get("why"), u) for t, p, u in system_events(ctx)[len(before) :]] == [
+        ("signature_failed", "wrong password", None)
+    ]
+    ADMIN_ACTS[act](ctx, staff.admin, PASSWORD)
+    written = system_events(ctx)[len(before) + 1 :]
+    # the change under the administrator, then the administrator's signature bound to it
+    assert [(t, u) for t, _, u in written][-2:] == [
+        (written[-2][0], "admin"),
+        ("signature", "admin"),
+    ]
+    assert written[-2][0].startswith("user_")
+    signature = written[-1][1]
+    assert (signature["meaning"], signature["username"]) == ("approved", "admin")
+    with ctx.db.read() as session:
+        system = session.scalar(select(Stream).where(Stream.name == "system"))
+        signed = session.scalar(
+            select(Event).where(Event.stream_id == system.id, Event.seq == signature["signed_seq"])
+        )
+    assert (signed.type, signed.hash) == (written[-2][0], signature["signed_hash"])
+    assert audit.verify_log(ctx).ok

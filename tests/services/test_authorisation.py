@@ -95,30 +95,34 @@ ACTIONS: dict[str, tuple[set[str], Callable[[AppContext, CurrentUser, object, in
     "create an account": (
         {"admin"},
         lambda ctx, who, staff, inf: accounts.create_user(
-            ctx, who, "newnurse", "New Nurse", "nurse", PASSWORD
+            ctx, who, "newnurse", "New Nurse", "nurse", PASSWORD, admin_password=PASSWORD
         ),
     ),
     "change a role": (
         {"admin"},
-        lambda ctx, who, staff, inf: accounts.change_role(ctx, who, "nurse2", "pharmacist"),
+        lambda ctx, who, staff, inf: accounts.change_role(
+            ctx, who, "nurse2", "pharmacist", admin_password=PASSWORD
+        ),
     ),
     "reset a password": (
         {"admin"},
         lambda ctx, who, staff, inf: accounts.reset_password(
-            ctx, who, "nurse2", "brand new password"
+            ctx, who, "nurse2", "brand new password", admin_password=PASSWORD
         ),
     ),
     "unlock an account": (
         {"admin"},
-        lambda ctx, who, staff, inf: accounts.unlock(ctx, who, "nurse2"),
+        lambda ctx, who, staff, inf: accounts.unlock(ctx, who, "nurse2", admin_password=PASSWORD),
     ),
     "lock an account": (
         {"admin"},
-        lambda ctx, who, staff, inf: accounts.lock(ctx, who, "nurse2"),
+        lambda ctx, who, staff, inf: accounts.lock(ctx, who, "nurse2", admin_password=PASSWORD),
     ),
     "deactivate an account": (
         {"admin"},
-        lambda ctx, who, staff, inf: accounts.deactivate(ctx, who, "nurse2", "left the ward"),
+        lambda ctx, who, staff, inf: accounts.deactivate(
+            ctx, who, "nurse2", "left the ward", admin_password=PASSWORD
+        ),
     ),
     "register a patient": (
         {"nurse", "pharmacist", "investigator"},

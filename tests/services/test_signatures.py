@@ -94,7 +94,7 @@ def test_wrong_password_signs_nothing_and_counts_towards_lockout(ctx, staff, reg
 
 def test_cannot_sign_with_someone_elses_password(ctx, staff, infusion_id) -> None:
     # nurse2 has the same test password: use a different one to be sure which is checked
-    accounts.reset_password(ctx, staff.admin, "nurse2", "a first password")
+    accounts.reset_password(ctx, staff.admin, "nurse2", "a first password", admin_password=PASSWORD)
     # a reset password must be changed before it signs anything: nurse2 chooses her own
     accounts.change_own_password(ctx, "nurse2", "a first password", "nurse two's own secret")
     with pytest.raises(AuthenticationFailed):

@@ -73,7 +73,9 @@ def test_bad_text_is_refused_before_the_database_sees_it(ctx, staff, infusion_id
 def test_names_and_usernames_on_both_databases(ctx, staff):
     for name in ("Eve\r\nSIGNED", "E" * 201, "Eve\x00"):
         with pytest.raises(InputError, match=r"^name: "):
-            accounts.create_user(ctx, staff.admin, "eve", name, "nurse", PASSWORD)
+            accounts.create_user(
+                ctx, staff.admin, "eve", name, "nurse", PASSWORD, admin_password=PASSWORD
+            )
     with pytest.raises(InputError, match=r"^username: "):
         accounts.log_in(ctx, "nu\x00rse", PASSWORD)
     with pytest.raises(InputError, match=r"^username: "):

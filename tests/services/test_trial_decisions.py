@@ -61,7 +61,13 @@ def staff(ctx: AppContext) -> Staff:
 @pytest.fixture
 def second(ctx: AppContext, staff: Staff):
     return accounts.create_user(
-        ctx, staff.admin, "inv2", "Iris Investigator", "investigator", PASSWORD
+        ctx,
+        staff.admin,
+        "inv2",
+        "Iris Investigator",
+        "investigator",
+        PASSWORD,
+        admin_password=PASSWORD,
     )
 
 

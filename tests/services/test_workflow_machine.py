@@ -48,7 +48,9 @@ def template() -> Path:
             ("pharm", "pharmacist"),
             ("inv", "investigator"),
         ):
-            accounts.create_user(ctx, admin, name, name.title(), role, PASSWORD)
+            accounts.create_user(
+                ctx, admin, name, name.title(), role, PASSWORD, admin_password=PASSWORD
+            )
         register_p001(
             ctx,
             accounts.log_in(ctx, "nurse", PASSWORD),

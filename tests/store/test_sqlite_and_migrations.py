@@ -169,10 +169,17 @@ def test_accounts_of_schema_0004_upgrade_to_the_administration_columns(tmp_path:
         admin = accounts.log_in(ctx, "admin", PASSWORD)
         assert not admin.must_change_password
         accounts.create_user(
-            ctx, admin, "nurse", "Nora Nurse", "nurse", PASSWORD, must_change_password=True
+            ctx,
+            admin,
+            "nurse",
+            "Nora Nurse",
+            "nurse",
+            PASSWORD,
+            must_change_password=True,
+            admin_password=PASSWORD,
         )
-        accounts.lock(ctx, admin, "nurse")
-        accounts.deactivate(ctx, admin, "nurse", "test account")
+        accounts.lock(ctx, admin, "nurse", admin_password=PASSWORD)
+        accounts.deactivate(ctx, admin, "nurse", "test account", admin_password=PASSWORD)
         assert audit.verify_log(ctx).ok
     finally:
         ctx.db.dispose()
@@ -194,15 +201,17 @@ def test_backup_is_consistent_and_never_overwrites(tmp_path: Path, clock) -> Non
         db=open_database(sqlite_url(source), clock()), station="s", clock=clock, hasher=FAST_HASHER
     )
     admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
-    accounts.create_user(ctx, admin, "nurse", "Nora Nurse", "nurse", PASSWORD)
+    accounts.create_user(
+        ctx, admin, "nurse", "Nora Nurse", "nurse", PASSWORD, admin_password=PASSWORD
+    )
     # The WAL still holds the last commits: a file copy could miss them, the backup API not.
     copy = backup_sqlite(source, tmp_path / "copy.sqlite3")
     with sqlite3.connect(copy) as connection:
         assert connection.execute("SELECT count(*) FROM users").fetchone() == (2,)
-        # two accounts created = two audit events in the system stream
+        # two accounts created, the second signed by the admin = three system events
         assert connection.execute(
             "SELECT head_seq FROM streams WHERE name = 'system'"
-        ).fetchone() == (2,)
+        ).fetchone() == (3,)
     with pytest.raises(StoreError, match="exists already"):
         backup_sqlite(source, copy)
     ctx.db.dispose()

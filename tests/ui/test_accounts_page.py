@@ -44,6 +44,27 @@ def audit_trail(ctx, username: str) -> list[tuple[str, str | None, str | None]]:
     return found
 
 
+def signed_acts(ctx, username: str) -> list[tuple[str, str]]:
+    """(type, signature meaning) of each system event about ``username`` that a signature
+    binds (by its sequence number and hash, as verify-log checks)."""
+    with ctx.db.read() as session:
+        rows = session.execute(
+            select(Event.seq, Event.type, Event.payload, Event.hash)
+            .join(Stream, Stream.id == Event.stream_id)
+            .where(Stream.name == "system")
+        ).all()
+    by_seq = {seq: (kind, json.loads(payload), digest) for seq, kind, payload, digest in rows}
+    found = []
+    for kind, payload, _digest in by_seq.values():
+        if kind != "signature":
+            continue
+        signed_kind, signed, signed_hash = by_seq[payload["signed_seq"]]
+        assert signed_hash == payload["signed_hash"]
+        if signed.get("username") == username:
+            found.append((signed_kind, payload["meaning"]))
+    return found
+
+
 def log_in(qtbot, window, username: str, password: str) -> None:
     login = window.login
     type_into(qtbot, login.username, username)
@@ -115,6 +136,7 @@ def test_account_administration_from_the_window(
         {"username": "nadia", "name": "Nadia Nurse", "role": "nurse",
          "password": FIRST, "repeat": FIRST}
     )  # fmt: skip
+    answers.passwords += ["not the admin's password", PASSWORD]  # a wrong signature first
     click(qtbot, window, page.add_button)
     assert page.message.text() == (
         "Added nadia (nurse): the first password must be changed at first login."
@@ -136,7 +158,9 @@ def test_account_administration_from_the_window(
 
     # --- a cancelled change leaves the person at the login ---
     window.log_out()
-    accounts.reset_password(ui_ctx, ui_staff.admin, "nurse2", "reset by admin")
+    accounts.reset_password(
+        ui_ctx, ui_staff.admin, "nurse2", "reset by admin", admin_password=PASSWORD
+    )
     log_in(qtbot, window, "nurse2", "reset by admin")  # no answers: the dialog is cancelled
     assert not window.header.isVisible()
     assert window.login.error.text() == "Your password must be changed before you can continue."
@@ -150,29 +174,49 @@ def test_account_administration_from_the_window(
     page = show_accounts(qtbot, window)
     assert state_of(page, "nadia").startswith("locked until ")
     page.table.selectRow(row_of(page, "nadia"))
+    answers.passwords.append(PASSWORD)
     click(qtbot, window, page.unlock_button)
     assert page.message.text() == "nadia is unlocked."
     assert state_of(page, "nadia") == "active"
 
     # --- an administrator's lock, then the deactivation ---
     page.table.selectRow(row_of(page, "nadia"))
+    answers.passwords.append(PASSWORD)
     click(qtbot, window, page.lock_button)
     assert state_of(page, "nadia") == "locked by an administrator"
     assert page.unlock_button.isEnabled() and not page.lock_button.isEnabled()
     answers.forms.append({"reason": "left the ward"})
+    answers.passwords.append(PASSWORD)
     click(qtbot, window, page.deactivate_button)
     assert page.message.text() == "nadia is deactivated."
     assert state_of(page, "nadia").startswith("deactivated ")
     page.table.selectRow(row_of(page, "nadia"))
     assert [b.isEnabled() for b in page.buttons] == [True] + [False] * 5
-    confirmed = [entry for kind, (entry, *_rest) in answers.asked if kind == "confirm"]
-    assert confirmed == ["Unlock nadia", "Lock nadia until an administrator unlocks the account"]
+    # each change signed by the administrator, meaning "approved", seeing what it signs
+    signed = [what for kind, what in answers.asked if kind.startswith("signature")]
+    assert signed == [
+        ("Add the account nadia (Nadia Nurse, nurse)", "approved", "Ada Admin"),
+        "The username or password is wrong",  # the wrong signature: the dialog stays open
+        ("Unlock nadia", "approved", "Ada Admin"),
+        ("Lock nadia until an administrator unlocks the account", "approved", "Ada Admin"),
+        ("Deactivate nadia: left the ward", "approved", "Ada Admin"),
+    ]
 
     window.log_out()
     log_in(qtbot, window, "nadia", OWN)
     assert window.login.error.text() == "account 'nadia' is deactivated"
     assert not window.header.isVisible()
 
+    # every change of nadia's account is followed by the administrator's signature bound to it
+    # (the reset of nurse2 above was signed too, through the service); the one wrong
+    # signature wrote nothing but its failure
+    assert signed_acts(ui_ctx, "nadia") == [
+        ("user_created", "approved"),
+        ("user_unlocked", "approved"),
+        ("user_locked_by_admin", "approved"),
+        ("user_deactivated", "approved"),
+    ]
+    assert ("signature_failed", None, "wrong password") in audit_trail(ui_ctx, "admin")
     assert audit_trail(ui_ctx, "nadia") == [
         ("user_created", "admin", None),
         ("login_succeeded", "nadia", None),

@@ -3,13 +3,16 @@ for the next start; Chinese names and free text shown as entered."""
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
 
 import pytest
+from PySide6.QtCore import QTranslator
 
 from infusion_app.logic import countdown
 from infusion_app.logic.infusion_state import Status
 from infusion_app.services import bedside
+from infusion_app.ui import translations
 from infusion_app.ui.bedside_screen import COUNTDOWN_LABELS, STATUS_TEXTS
 from infusion_app.ui.translations import Translations, compiled, translations_dir
 from tests.services.bedside_steps import run_to_fast_phase
@@ -91,3 +94,29 @@ def test_switching_to_chinese_keeps_the_screen_and_shows_chinese_names(
     again.workspace.setCurrentWidget(again.settings_page)
     again.settings_page.language.setCurrentIndex(0)  # back to English, at once
     assert again.who.text() == "Ning Wang 王宁 · nurse · station ward-3-bed-2"
+
+
+def test_each_source_of_the_texts_gets_its_own_compiled_file(tmp_path, monkeypatch):
+    """Two checkouts on one account share the cache: the one whose .ts is older must not
+    load the other's newer compiled texts (the mtime rule did), nor they its."""
+    real = translations_dir() / "infusion_app_zh_CN.ts"
+    cache = tmp_path / "cache"
+    checkouts = {}
+    for name, extra in (("new", "新的"), ("old", "旧的")):
+        folder = tmp_path / name / "translations"
+        folder.mkdir(parents=True)
+        text = real.read_text(encoding="utf-8").replace("</TS>", "", 1)
+        text += (
+            "<context><name>Probe</name><message><source>probe</source>"
+            f"<translation>{extra}</translation></message></context></TS>\n"
+        )
+        (folder / "infusion_app_zh_CN.ts").write_text(text, encoding="utf-8")
+        checkouts[name] = folder
+    os.utime(checkouts["old"] / "infusion_app_zh_CN.ts", (1, 1))  # older than "new"'s
+    loaded = {}
+    for name in ("new", "old"):
+        monkeypatch.setattr(translations, "translations_dir", lambda f=checkouts[name]: f)
+        translator = QTranslator()
+        assert translator.load(str(translations.compiled("zh_CN", cache)))
+        loaded[name] = translator.translate("Probe", "probe")
+    assert loaded == {"new": "新的", "old": "旧的"}

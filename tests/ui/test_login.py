@@ -45,7 +45,9 @@ def test_first_run_creates_the_administrator(qtbot, ui_ctx):
 
 def test_log_in_wrong_then_right(qtbot, ui_ctx):
     admin = accounts.create_first_admin(ui_ctx, "admin", "Ada Admin", PASSWORD)
-    accounts.create_user(ui_ctx, admin, "nora", "Nora Nurse", "nurse", PASSWORD)
+    accounts.create_user(
+        ui_ctx, admin, "nora", "Nora Nurse", "nurse", PASSWORD, admin_password=PASSWORD
+    )
     window = window_for(qtbot, ui_ctx)
     login = window.login
     assert login.title.text() == "Log in" and not login.printed_name.isVisible()

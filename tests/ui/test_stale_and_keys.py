@@ -16,7 +16,14 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QHeaderView, QLabel
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QTabBar,
+)
 
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.availability import BedsideAction
@@ -186,6 +193,10 @@ def active_keys(window: MainWindow) -> Counter[str]:
         if widget.isVisibleTo(window):
             for action in widget.actions():
                 add(action.shortcut())
+    for bar in window.findChildren(QTabBar):  # a tab's mnemonic selects it (the Trial tab's
+        if bar.isVisibleTo(window):  # sections had Alt+T twice)
+            for index in range(bar.count()):
+                add(QKeySequence.mnemonic(bar.tabText(index)))
     return Counter(found)
 
 
@@ -200,7 +211,8 @@ def test_every_shortcut_is_unique_on_every_screen(
     twice = [k for k, n in active_keys(login).items() if n > 1]
     assert twice == [], ("login", twice)
     login.close()
-    for person in (ui_staff.nurse, ui_staff.pharmacist, ui_staff.monitor):
+    roles = (ui_staff.nurse, ui_staff.pharmacist, ui_staff.monitor, ui_staff.investigator)
+    for person in (*roles, ui_staff.admin):
         window = open_window(person)
         window.set_language(language)
         settle(qtbot, window)
@@ -220,7 +232,7 @@ def test_every_shortcut_is_unique_on_every_screen(
             for b in window.findChildren(QAbstractButton)
         )
         window.close()
-    assert screens >= 10
+    assert screens >= 17  # every tab of every role's window
 
 
 # --- a wrong signature password ----------------------------------------------------------------
@@ -336,7 +348,8 @@ def test_alt_p_shows_what_and_when_and_enter_records_it(
 
 
 def test_no_table_measures_every_cell(qtbot, ui_staff, open_window):
-    for person in (ui_staff.nurse, ui_staff.pharmacist, ui_staff.monitor):
+    roles = (ui_staff.nurse, ui_staff.pharmacist, ui_staff.monitor, ui_staff.investigator)
+    for person in (*roles, ui_staff.admin):
         window = open_window(person)
         for table in window.findChildren(RowsTable):
             header = table.horizontalHeader()

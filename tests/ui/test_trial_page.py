@@ -131,7 +131,13 @@ def test_an_enrolment_the_rule_refuses_is_offered_as_a_signed_deviation(
     """P004 at group B while the rule enrols at A (and A's cohort is full): refused, then
     made a deviation with its reason and Iris Investigator's second signature."""
     accounts.create_user(
-        ui_ctx, ui_staff.admin, "inv2", "Iris Investigator", "investigator", PASSWORD
+        ui_ctx,
+        ui_staff.admin,
+        "inv2",
+        "Iris Investigator",
+        "investigator",
+        PASSWORD,
+        admin_password=PASSWORD,
     )
     registered(ui_ctx, ui_staff, "P004", CART, "B")
     window = open_window(ui_staff.investigator)
