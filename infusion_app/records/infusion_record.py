@@ -15,6 +15,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.event_log import LogRow, log_rows
 from infusion_app.logic.events import DoseVerified, ProductReleased, Signature
 from infusion_app.logic.infusion_state import RecordedEvent
@@ -142,7 +143,7 @@ def _product(
     rows = [
         (tr("Product ID"), product.product_id),
         (tr("Lot"), product.lot or "-"),
-        (tr("Status"), tr(product.status)),
+        (tr("Status"), tr.message(m.value_of("product_status", product.status))),
         (tr("Expires"), local(coa.expires_at, zone) or "-"),
         (tr("Concentration (CoA)"), f"{format_cells(coa.total_cells_per_ml)}/mL"),
         (tr("Bag volume (CoA)"), f"{coa.volume_ml} mL"),

@@ -340,7 +340,7 @@ TEXTS: dict[str, str] = {
     "log_pairs": "{pairs:；}",
     "log_correction": "更正 #{seq}：{pairs:；}",
     "on_oxygen": "（吸氧）",
-    "log_vitals": "体温 {temperature_c} °C，心率 {heart_rate_bpm}，血压 {systolic_mmhg}/{diastolic_mmhg}，呼吸 {respiratory_rate_per_min}，SpO2 {spo2_pct}%{oxygen}，{avpu}，NEWS2 {news2}",
+    "log_vitals": "体温 {temperature_c} °C，心率 {heart_rate_bpm}，血压 {systolic_mmhg}/{diastolic_mmhg}，呼吸 {respiratory_rate_per_min}，SpO2 {spo2_pct}%{oxygen}，AVPU {avpu}，NEWS2 {news2}",
     "log_dose": "{final_volume_ml} mL 中含 {cells} 个细胞（产品 {product_volume_ml} mL），体重 {weight_kg} kg",
     "flag_serious": "严重",
     "flag_dlt": "DLT",

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.alarm_board import BoardAlarm, board_alarms
 from infusion_app.logic.availability import BedsideAction, blocked_reasons
 from infusion_app.logic.countdown import next_countdown
@@ -300,7 +301,7 @@ class BedsideScreen(QWidget):
                 level=patient.dose_level,
                 number=state.number,
                 product=product.product_id,
-                status=product.status,
+                status=shown(m.value_of("product_status", product.status)),
                 protocol=view.status.protocol.label,
             )
         )

@@ -297,7 +297,12 @@ class PatientPage(QWidget):
         age = self.tr(", {0} years").format(view.age_years) if view.age_years is not None else ""
         lines = [
             self.tr("{0} ({1}, {2}{3}) · {4} · times in {5}").format(
-                view.trial_id, view.initials, view.sex, age, view.protocol, view.zone_name
+                view.trial_id,
+                view.initials,
+                shown(m.value_of("sex", view.sex)),
+                age,
+                view.protocol,
+                view.zone_name,
             ),
             shown(view.enrolment_text),
             self.tr("Level {0}: {1}").format(view.current_level, view.current_level_label),

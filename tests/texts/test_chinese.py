@@ -115,7 +115,7 @@ def test_yes_no_and_lists_read_in_chinese() -> None:
         respiratory_rate_per_min=16, spo2_pct=98, oxygen=None, avpu="A", news2=0,
     )  # fmt: skip
     assert render(vitals, "zh_CN") == (
-        "体温 36.8 °C，心率 72，血压 120/80，呼吸 16，SpO2 98%，A，NEWS2 0"
+        "体温 36.8 °C，心率 72，血压 120/80，呼吸 16，SpO2 98%，AVPU A，NEWS2 0"
     )
 
 
