@@ -25,7 +25,7 @@ from infusion_app.logic.events import (
     VitalsRecorded,
     plain,
 )
-from infusion_app.logic.infusion_state import RecordedEvent
+from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.messages import Message, Param
 
 
@@ -46,8 +46,11 @@ class LogRow:
         return is_back_entered(self.occurred_at, self.recorded_at)
 
 
-def log_rows(events: Iterable[RecordedEvent]) -> list[LogRow]:
+def log_rows(events: Iterable[RecordedEvent], state: InfusionState | None = None) -> list[LogRow]:
+    """``state`` (the fold of ``events``) lets an acknowledged alarm read in the reader's
+    language: its stored English line is matched to the alarm it was (see :func:`seen`)."""
     stored = list(events)
+    said = seen(state)
     signed: dict[int, list[Message]] = {}
     corrected: dict[int, list[Message]] = {}
     for event in stored:
@@ -67,7 +70,7 @@ def log_rows(events: Iterable[RecordedEvent]) -> list[LogRow]:
             event.occurred_at,
             event.recorded_at,
             event.user or "",
-            describe(event),
+            _acknowledged(event, said) or describe(event),
             event.reason if event.type is not EventType.CORRECTION else None,
             tuple(signed.get(event.seq, ())),
             tuple(corrected.get(event.seq, ())),
@@ -122,6 +125,39 @@ def describe(event: RecordedEvent) -> Message:
             return m.text(data.message or data.alarm)
         case _:
             return m.log_pairs(pairs=_pairs(event.payload, event.type))
+
+
+# What the bedside's banner says of a due item with no value of its own (an acknowledgement
+# stores the banner's English line: "Overdue: vital signs")
+_PLAIN_DUE = (
+    m.due_vitals, m.due_expected_end, m.due_end_vitals, m.due_observation_vitals,
+    m.due_observation_end, m.due_post_thaw_passed, m.due_post_thaw_limit,
+)  # fmt: skip
+
+
+def seen(state: InfusionState | None) -> dict[str, Message]:
+    """The banner's lines an acknowledgement may have stored (in English, as it stores them),
+    each with the message it showed: every alarm of every set of vital signs (as the fold read
+    it with the protocol's limits), the rate step, and the due items that carry no value."""
+    items: list[Message] = [due() for due in _PLAIN_DUE]
+    if state is not None:
+        items += [
+            m.due_alarm(alarm=alarm.message, action=alarm.suggested_action)
+            for entry in state.vitals
+            for alarm in entry.alarms
+        ]
+        if state.dose is not None:  # the rate step, to the plan's second rate
+            items.append(m.due_rate_step(rate=state.dose.phase2_rate_gtt_per_min))
+    shown = [m.board_due(item=item) for item in items] + [m.board_product_expired()]
+    shown += [m.board_overdue(item=item) for item in items]
+    return {str(message): message for message in shown}
+
+
+def _acknowledged(event: RecordedEvent, said: Mapping[str, Message]) -> Message | None:
+    """An acknowledgement's line as the message it was, where it is one the banner showed."""
+    if isinstance(event.data, AlarmAcknowledged):
+        return said.get(event.data.message)
+    return None
 
 
 def describe_vitals(v: VitalsRecorded) -> Message:

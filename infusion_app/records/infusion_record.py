@@ -274,7 +274,7 @@ def _verification_of(source: RecordSource, calculation_seq: int) -> str:
 
 
 def _timeline(source: RecordSource, tr: Labels, zone: tzinfo, width: float) -> list[Flowable]:
-    rows = [_timeline_row(row, tr, zone) for row in log_rows(source.events)]
+    rows = [_timeline_row(row, tr, zone) for row in log_rows(source.events, source.state)]
     widths = [0.05, 0.14, 0.14, 0.1, 0.15, 0.42]
     return [
         _heading(tr("Timeline")),

@@ -227,3 +227,24 @@ def test_a_printed_term_keeps_the_english_beside_the_chinese() -> None:
     )
     assert Labels("zh_CN").term("Headache") == "Headache"  # an "Other, specify" term as typed
     assert Labels("en").term("Fever") == "Fever"
+
+
+def test_an_acknowledged_alarm_reads_in_chinese_in_the_log(cart: Protocol) -> None:
+    # the banner stores the English line it showed; the log reads it as the alarm it was
+    log = with_reaction(cart)
+    now = t("08:56")  # the fever's alarm is open and the vital signs are overdue
+    alarms = board_alarms(log.state, due_items(log.state, cart, now), now)
+    fever = next(a for a in alarms if a.message.code == "board_due")
+    overdue = next(a for a in alarms if a.message.code == "board_overdue")  # the rate step
+    for alarm in (fever, overdue):
+        stored = render(alarm.message, "en")  # what ui/alarm_banner.py stores
+        log.add(EventType.ALARM_ACKNOWLEDGED, now, {"alarm": alarm.key, "message": stored})
+    fever_row, overdue_row = log_rows(log.events, log.state)[-2:]
+    assert render(fever_row.details, "zh_CN") == (
+        "体温 38.4 °C，超出报警范围 36.0-37.9 °C：暂停输注，评估是否为输液反应"
+    )
+    assert str(fever_row.details) == render(fever.message, "en")  # English as stored
+    assert render(overdue_row.details, "zh_CN") == render(overdue.message, "zh_CN")
+    assert render(overdue_row.details, "zh_CN").startswith("已逾期：")
+    # without the fold a line is shown as stored, never guessed
+    assert log_rows(log.events)[-2].details == m.text(render(fever.message, "en"))
