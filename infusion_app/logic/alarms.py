@@ -30,4 +30,3 @@ class Alarm:
     code: str
     message: Message
     suggested_action: Message
-

@@ -93,9 +93,7 @@ def calculate_dose(
                 "viability_below_release",
                 "warning",
                 "viability_pct",
-                m.adv_viability_below_release(
-                    viability_pct=viability, release_min_pct=release_min
-                ),
+                m.adv_viability_below_release(viability_pct=viability, release_min_pct=release_min),
             )
         )
     bag = _optional_volume("bag_volume_ml", bag_volume_ml)

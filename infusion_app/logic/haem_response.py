@@ -177,8 +177,10 @@ def _criteria_tests(
     def complete(test: LabTest) -> bool | None:
         if test.hb is None or test.anc is None or test.plt is None:
             return None
-        return test.hb >= criteria.cr_hb and test.anc >= criteria.cr_anc and (
-            test.plt >= criteria.cr_plt
+        return (
+            test.hb >= criteria.cr_hb
+            and test.anc >= criteria.cr_anc
+            and (test.plt >= criteria.cr_plt)
         )
 
     return {
@@ -280,9 +282,7 @@ def _assess(
                 points.append((test.drawn_at, met))
         kinds = criteria.voiding_kinds(key)
         voiding = sorted(t.given_at for t in transfusions if t.kind in kinds)
-        episodes[key] = _episodes(
-            points, voiding, criteria=criteria, follow_up_end=follow_up_end
-        )
+        episodes[key] = _episodes(points, voiding, criteria=criteria, follow_up_end=follow_up_end)
     return _Assessment(episodes)
 
 
@@ -325,9 +325,7 @@ def haematological_response(
         _aware("drawn_at", test.drawn_at)
     for transfusion in transfusions:
         _aware("given_at", transfusion.given_at)
-    known = sorted(
-        (t for t in tests if at is None or t.drawn_at <= at), key=lambda t: t.drawn_at
-    )
+    known = sorted((t for t in tests if at is None or t.drawn_at <= at), key=lambda t: t.drawn_at)
     given = sorted(
         (t for t in transfusions if at is None or t.given_at <= at), key=lambda t: t.given_at
     )

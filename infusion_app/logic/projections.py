@@ -69,9 +69,7 @@ class ProductStatus(StrEnum):
 
 # A product may be bound to an infusion while it is one of these (and not bound already);
 # the bedside hard stop still refuses to start one that is not released.
-ASSIGNABLE = frozenset(
-    {ProductStatus.REGISTERED, ProductStatus.RELEASED, ProductStatus.DISPENSED}
-)
+ASSIGNABLE = frozenset({ProductStatus.REGISTERED, ProductStatus.RELEASED, ProductStatus.DISPENSED})
 # ... returned while one of these (before the infusion starts) ...
 RETURNABLE = frozenset({ProductStatus.RELEASED, ProductStatus.DISPENSED})
 # ... and discarded while one of these.

@@ -38,6 +38,16 @@ def needs_cjk(text: str) -> bool:
     return not text.isascii() and not all(_latin(c) for c in text)
 
 
+def font_for(text: str, latin: str = LATIN) -> str:
+    """The font to draw ``text`` in as one run (a chart's String has one font): the CJK font
+    when any character lacks a Latin glyph. Drawn in Helvetica, a Chinese chart title printed
+    as black boxes (reportlab's stand-in for a missing glyph)."""
+    if needs_cjk(text):
+        register_fonts()
+        return CJK
+    return latin
+
+
 def markup(text: str) -> str:
     """``text`` as Paragraph markup: XML-escaped, non-Latin runs in the CJK font."""
     if not needs_cjk(text):

@@ -19,6 +19,7 @@ from infusion_app.logic import messages as m
 from infusion_app.logic.event_log import LogRow, log_rows
 from infusion_app.logic.events import DoseVerified, ProductReleased, Signature
 from infusion_app.logic.infusion_state import RecordedEvent
+from infusion_app.logic.messages import event_name
 from infusion_app.logic.numbers import format_cells
 from infusion_app.logic.release import check_release
 from infusion_app.records.deviations import deviations
@@ -152,8 +153,19 @@ def _product(
     signatures = _signatures_of(source.product.events)
     if release is not None:
         assert isinstance(release.data, ProductReleased)  # ProductFacts.release's type
+        # the stored check names each criterion in English; its key names the same criterion
+        # in the printout's language (the value, limit and result stay as stored)
+        names = {
+            c.key: tr.message(c.name)
+            for c in check_release(source.protocol, coa, printed_at).criteria
+        }
         criteria = [
-            {"name": c.name, "value": c.value, "limit": c.limit, "result": c.result}
+            {
+                "name": names.get(c.key, c.name) if tr.language != "en" else c.name,
+                "value": c.value,
+                "limit": c.limit,
+                "result": c.result,
+            }
             for c in release.data.release_check.criteria
         ]
         evaluated = (
@@ -264,10 +276,7 @@ def _dose(source: RecordSource, tr: Labels, zone: tzinfo, width: float) -> list[
 
 def _verification_of(source: RecordSource, calculation_seq: int) -> str:
     for event in source.events:
-        if (
-            isinstance(event.data, DoseVerified)
-            and event.data.calculation_seq == calculation_seq
-        ):
+        if isinstance(event.data, DoseVerified) and event.data.calculation_seq == calculation_seq:
             names = [s.printed_name for s in source.state.signatures if s.signed_seq == event.seq]
             return ", ".join(names) or source.name_of(event.user)
     return ""
@@ -338,11 +347,22 @@ def _vitals(source: RecordSource, tr: Labels, zone: tzinfo, width: float) -> lis
         )
     widths = [0.2, 0.1, 0.06, 0.06, 0.09, 0.06, 0.07, 0.08, 0.06, 0.12]
     vitals_table = table(
-        [tr("Time"), tr("Phase"), "T °C", "HR", "BP", "RR", "SpO2 %", "O2", "AVPU", "NEWS2"],
+        [
+            tr("Time"),
+            tr("Phase"),
+            tr("T °C"),
+            tr("HR"),
+            tr("BP"),
+            tr("RR"),
+            "SpO2 %",
+            tr("O2"),
+            "AVPU",
+            "NEWS2",
+        ],  # SpO2, AVPU and NEWS2: read as they are, in either language
         rows,
         [width * w for w in widths],
     )
-    chart = vitals_chart(entries, zone, width, tr("Trend of the vital signs"))
+    chart = vitals_chart(entries, zone, width, tr("Trend of the vital signs"), tr)
     return [*out, vitals_table, Spacer(0, 6), KeepTogether([chart])]
 
 
@@ -437,14 +457,15 @@ def _signatures(source: RecordSource, tr: Labels, zone: tzinfo, width: float) ->
         by_seq = {e.seq: e for e in events}
         for signed_seq, signatures in _signatures_of(events).items():
             signed = by_seq.get(signed_seq)
-            what = signed.type.value.replace("_", " ").capitalize() if signed else "?"
+            # the event's name as the log names it, in the printout's language
+            what = tr.message(event_name(signed.type)) if signed else "?"
             for signature, at in signatures:
                 rows.append(
                     [
                         signature.printed_name,
                         local(at, zone, seconds=True),
                         tr(signature.meaning.value),
-                        f"{label} #{signed_seq}: {tr(what)}",
+                        f"{label} #{signed_seq}: {what}",
                     ]
                 )
     out: list[Flowable] = [

@@ -18,7 +18,7 @@ from reportlab.graphics.shapes import Drawing, Group, Line, PolyLine, String
 from reportlab.lib import colors
 
 from infusion_app.logic.survival import KaplanMeier
-from infusion_app.records.fonts import CJK, LATIN, needs_cjk
+from infusion_app.records.fonts import font_for
 
 Dashes = list[float]  # reportlab's strokeDashArray: on/off lengths; [] is a solid line
 Anchor = Literal["start", "middle", "end"]
@@ -184,10 +184,6 @@ def _curve(
     return group
 
 
-def _font(text: str) -> str:
-    return CJK if needs_cjk(text) else LATIN
-
-
 def _text(
     x: float,
     y: float,
@@ -197,7 +193,7 @@ def _text(
     anchor: Anchor = "start",
     colour: colors.Color = colors.black,
 ) -> String:
-    return String(x, y, text, fontName=_font(text), fontSize=size, textAnchor=anchor,
+    return String(x, y, text, fontName=font_for(text), fontSize=size, textAnchor=anchor,
                   fillColor=colour)  # fmt: skip
 
 

@@ -18,7 +18,7 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
 from infusion_app.logic.infusion_state import VitalsEntry
-from infusion_app.records.fonts import LATIN
+from infusion_app.records.fonts import LATIN, font_for
 from infusion_app.records.times import clock
 
 Series = tuple[str, colors.Color, str, Callable[[VitalsEntry], float]]
@@ -44,8 +44,14 @@ TEMPERATURE: Series = (
 
 
 def vitals_chart(
-    entries: Sequence[VitalsEntry], zone: tzinfo, width: float, title: str = ""
+    entries: Sequence[VitalsEntry],
+    zone: tzinfo,
+    width: float,
+    title: str = "",
+    tr: Callable[[str], str] = str,
 ) -> Drawing:
+    """The chart, its title and series names in the printout's language (``tr``, the
+    record's labels), each text in a font that has its glyphs."""
     ordered = sorted(entries, key=lambda v: (v.at, v.seq))
     first = ordered[0].at
     minutes = [(v.at - first).total_seconds() / 60 for v in ordered]
@@ -53,7 +59,7 @@ def vitals_chart(
     height = 250.0
     drawing = Drawing(width, height)
     if title:
-        drawing.add(String(0, height - 10, title, fontName=LATIN, fontSize=8))
+        drawing.add(String(0, height - 10, title, fontName=font_for(title), fontSize=8))
     label = _clock_labels(first, zone)
     main = _plot(ordered, minutes, MAIN_SERIES, span, label)
     main.x, main.y, main.width, main.height = 34, 110, int(width) - 150, 120
@@ -70,9 +76,11 @@ def vitals_chart(
     drawing.add(temperature)
     legend = Legend()
     legend.x, legend.y = int(width) - 104, int(height) - 22
-    legend.fontName, legend.fontSize = LATIN, 7
+    names = [(s[1], tr(s[0])) for s in (*MAIN_SERIES, TEMPERATURE)]
+    legend.fontName = font_for("".join(name for _, name in names))  # one font for all
+    legend.fontSize = 7
     legend.dxTextSpace, legend.deltay, legend.alignment = 4, 11, "right"
-    legend.colorNamePairs = [(s[1], s[0]) for s in (*MAIN_SERIES, TEMPERATURE)]
+    legend.colorNamePairs = names
     drawing.add(legend)
     return drawing
 

@@ -142,9 +142,7 @@ def _refuse_kind(mode: int, path: str) -> None:
         )
     if stat.S_ISDIR(mode):
         raise InputError(FIELD, f"{path} is a folder, not a file: give a file name")
-    raise InputError(
-        FIELD, f"{path} is {_kind(mode)}, not a regular file; it is never replaced"
-    )
+    raise InputError(FIELD, f"{path} is {_kind(mode)}, not a regular file; it is never replaced")
 
 
 def _kind(mode: int) -> str:
@@ -225,8 +223,7 @@ class IncompleteFile:
                 continue
             except OSError as exc:
                 raise OutputFileError(
-                    f"{FIELD}: cannot write in {self.target.folder}: {_reason(exc)}; "
-                    "nothing saved"
+                    f"{FIELD}: cannot write in {self.target.folder}: {_reason(exc)}; nothing saved"
                 ) from None
             self.fd, self.name = fd, name
             fcntl.flock(fd, fcntl.LOCK_EX)  # ours alone while this process lives

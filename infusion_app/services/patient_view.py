@@ -217,18 +217,27 @@ class PatientView:
         """A time as the site reads it: in the protocol's zone, to the minute."""
         return "" if moment is None else moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
 
-    def window_text(self, opens: datetime | None, closes: datetime | None, *, all_day: bool) -> str:
+    def window_text(
+        self,
+        opens: datetime | None,
+        closes: datetime | None,
+        *,
+        all_day: bool,
+        words: tuple[str, str] = ("from {0}", "{0} to {1}"),
+    ) -> str:
         """ "2026-11-29 to 2026-12-02" for whole local days (the last day included), exact
-        times otherwise ("2026-11-24 08:25 to 2026-11-24 14:25", the end excluded)."""
+        times otherwise ("2026-11-24 08:25 to 2026-11-24 14:25", the end excluded). ``words``
+        are the two templates in the reader's language (the window passes its translation)."""
+        open_ended, between = words
         if opens is None:
             return ""
         if closes is None:
-            return f"from {self.local(opens)}"
+            return open_ended.format(self.local(opens))
         if all_day:
             first = opens.astimezone(self.zone).date()
             last = closes.astimezone(self.zone).date() - timedelta(days=1)
-            return f"{first.isoformat()} to {last.isoformat()}"
-        return f"{self.local(opens)} to {self.local(closes)}"
+            return between.format(first.isoformat(), last.isoformat())
+        return between.format(self.local(opens), self.local(closes))
 
 
 # --- reading ----------------------------------------------------------------------------------

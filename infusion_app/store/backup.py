@@ -23,9 +23,7 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
         # created here, owner-only, before SQLite writes into it (nothing holds it yet)
         os.close(os.open(destination, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except FileExistsError:
-        raise StoreError(
-            f"backup: {destination} exists already; choose a new file name"
-        ) from None
+        raise StoreError(f"backup: {destination} exists already; choose a new file name") from None
     except OSError as exc:
         raise DatabaseUnavailable(f"backup to {destination} failed: {exc.strerror}") from None
     try:

@@ -351,12 +351,7 @@ def _translate_postgres(
     # class 08: connection exceptions; 57P: the server is shutting down or restarting;
     # 28: bad credentials; 53: out of memory or connections; 3D000: no such database; no
     # SQLSTATE at all: the link broke.
-    if (
-        invalidated
-        or not sqlstate
-        or sqlstate[:2] in ("08", "28", "53")
-        or sqlstate[:3] == "57P"
-    ):
+    if invalidated or not sqlstate or sqlstate[:2] in ("08", "28", "53") or sqlstate[:3] == "57P":
         return DatabaseUnavailable(
             f"the database {where} cannot be reached ({_first_line(original)}): nothing was "
             "saved; check the network or ask IT"

@@ -499,9 +499,7 @@ def _compare_rows(
                 found[stream_id].append(f"{table}: {_differ(getattr(row, key), differing)}")
     for stream_id, row in rows.items():
         if wanted(stream_id):
-            found[stream_id].append(
-                f"{table}: row {getattr(row, key)!r} is not on a {kind} stream"
-            )
+            found[stream_id].append(f"{table}: row {getattr(row, key)!r} is not on a {kind} stream")
 
 
 def _infusions(

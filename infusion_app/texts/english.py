@@ -550,9 +550,7 @@ TEXTS: dict[str, str] = {
     "trial_second_signer_not_allowed": (
         "second_user: {username} is not an investigator who may enrol patients"
     ),
-    "trial_reason_expand": (
-        "{dlts} in {evaluable} evaluable at {level}: expand {level} to {size}"
-    ),
+    "trial_reason_expand": ("{dlts} in {evaluable} evaluable at {level}: expand {level} to {size}"),
     "trial_reason_escalate": (
         "{dlts} in {evaluable} evaluable at {level}: escalate to {next_level}"
     ),
@@ -569,8 +567,7 @@ TEXTS: dict[str, str] = {
         "tolerated level is {mtd}"
     ),
     "trial_reason_stop_none": (
-        "{dlts} in {evaluable} evaluable at {level}: stop escalation; no level is "
-        "tolerated"
+        "{dlts} in {evaluable} evaluable at {level}: stop escalation; no level is tolerated"
     ),
     "trial_reason_lowest_eliminated": (
         "the lowest level {level} is eliminated (too toxic): stop the trial"

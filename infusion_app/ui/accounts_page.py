@@ -27,6 +27,7 @@ from infusion_app.ui.look import (
     failure_text,
     local_time,
     read_only_table,
+    role_name,
     say,
     touch_sized,
 )
@@ -35,6 +36,16 @@ from infusion_app.ui.tasks import Tasks
 from infusion_app.ui.translations import shown
 
 ROLES = tuple(role.value for role in Role)
+
+
+def role_names() -> tuple[str, ...]:
+    """The roles offered in the dialogs, in the interface's words."""
+    return tuple(role_name(role) for role in ROLES)
+
+
+def role_value(name: str) -> str:
+    """The stored role of a name the dialog offered (a value given as is stays as is)."""
+    return next((role for role in ROLES if role_name(role) == name), name)
 
 
 class AccountsPage(QWidget):
@@ -129,7 +140,7 @@ class AccountsPage(QWidget):
                 [
                     r.username,
                     r.printed_name,
-                    r.role,
+                    role_name(r.role),
                     "; ".join(shown(state) for state in r.states),
                     local_time(r.created_at, with_date=True),
                 ]
@@ -178,7 +189,9 @@ class AccountsPage(QWidget):
             [
                 Field("username", self.tr("&Username"), hint=self.tr("letters, digits, . or _")),
                 Field("name", self.tr("&Printed name"), hint=self.tr("as on signatures")),
-                Field("role", self.tr("&Role"), default=Role.NURSE.value, choices=ROLES),
+                Field(
+                    "role", self.tr("&Role"), default=role_name(Role.NURSE), choices=role_names()
+                ),
                 Field("password", self.tr("&First password"), password=True),
                 Field("repeat", self.tr("R&epeat first password"), password=True),
             ],
@@ -196,7 +209,7 @@ class AccountsPage(QWidget):
                 admin,
                 username,
                 values["name"],
-                values["role"],
+                role_value(values["role"]),
                 values["password"],
                 admin_password=signature,
                 must_change_password=True,
@@ -214,17 +227,19 @@ class AccountsPage(QWidget):
         values = FormDialog.ask(
             self,
             self.tr("Change the role of {0}").format(row.username),
-            [Field("role", self.tr("&Role"), default=row.role, choices=ROLES)],
+            [Field("role", self.tr("&Role"), default=role_name(row.role), choices=role_names())],
         )
         if values is None:
             return
-        role = values["role"]
+        role = role_value(values["role"])
         self._act(
-            self.tr("Change the role of {0} from {1} to {2}").format(row.username, row.role, role),
+            self.tr("Change the role of {0} from {1} to {2}").format(
+                row.username, role_name(row.role), role_name(role)
+            ),
             lambda ctx, admin, signature: accounts.change_role(
                 ctx, admin, row.username, role, admin_password=signature
             ),
-            self.tr("{0} is now {1}.").format(row.username, role),
+            self.tr("{0} is now {1}.").format(row.username, role_name(role)),
             row.username,
         )
 

@@ -29,6 +29,7 @@ from infusion_app.logic.adverse_events import (
     Term,
     fever_grade,
 )
+from infusion_app.ui.entry_time import EntryTime
 from infusion_app.ui.look import give_focus_back, touch_sized
 from infusion_app.ui.translations import shown
 
@@ -41,8 +42,14 @@ def _choices(box: QComboBox, kind: str, values: type[StrEnum]) -> None:
 
 
 class AdverseEventDialog(QDialog):
-    def __init__(self, parent: QWidget | None, peak_temperature: Decimal | None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        peak_temperature: Decimal | None,
+        time: EntryTime | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.time = time
         self.setWindowTitle(self.tr("Reaction / adverse event (CTCAE v5.0)"))
         self.setMinimumWidth(600)
         self.peak = peak_temperature
@@ -89,6 +96,10 @@ class AdverseEventDialog(QDialog):
         form.addRow(self.tr("Action taken"), self.action)
         form.addRow(self.tr("Outcome"), self.outcome)
         form.addRow(self.tr("Description"), self.description)
+        self.time_edit = None
+        if time is not None:  # when it was recorded at the bedside (ui/entry_time.py)
+            self.time_edit = time.editor()
+            form.addRow(self.tr("Time of the entry"), self.time_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -133,10 +144,21 @@ class AdverseEventDialog(QDialog):
             "description": self.description.text().strip() or None,
         }
 
+    def accept(self) -> None:
+        if self.time is not None and self.time_edit is not None:
+            self.time.take(self.time_edit.text())
+        super().accept()
+
     @classmethod
-    def ask(cls, parent: QWidget | None, peak_temperature: Decimal | None) -> dict[str, Any] | None:
-        """The entry as keyword arguments of the service, or None. Tests replace this."""
-        dialog = cls(parent, peak_temperature)
+    def ask(
+        cls,
+        parent: QWidget | None,
+        peak_temperature: Decimal | None,
+        time: EntryTime | None = None,
+    ) -> dict[str, Any] | None:
+        """The entry as keyword arguments of the service, or None (``time`` then holds the
+        time entered). Tests replace this."""
+        dialog = cls(parent, peak_temperature, time)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         give_focus_back(parent)
         return dialog.values() if accepted else None

@@ -102,7 +102,12 @@ def open_window(
     record is open. A record that cannot be opened ends the app with its reason."""
     create_application()
     window = MainWindow(None, None)
-    window.showMaximized()  # a bedside screen gives the whole display to the app
+    # A bedside screen gives the whole display to the app. Without a window manager (a kiosk
+    # session, Xvfb) nobody maximises or activates the window: it stayed at its minimum size,
+    # and keys typed into its fields but no Alt+letter or F-key fired until someone clicked.
+    window.setGeometry(window.screen().availableGeometry())
+    window.showMaximized()
+    window.activateWindow()
 
     def opened(result: Opened) -> None:
         window.attach(

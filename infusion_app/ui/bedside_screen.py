@@ -6,6 +6,12 @@ and recomputes everything timed from it once a second with the context's clock: 
 the countdown, which buttons are allowed (asked of the rule book, so a tooltip's reason is the
 service's reason), and the alarm banner. Nothing here decides a rule; every action is one
 service call and its refusal is shown as the service worded it.
+
+Every timed step's dialog (form, confirmation, signature, reaction) has the entry's time,
+offered as now, and the vitals row and the scanner have a time field that is empty for now
+(ui/entry_time.py): after a downtime the nurse enters the paper record in order, each entry
+with its paper time (and why it is entered late); the rule book judges each against the
+earlier entries' bedside times, and the log shows both times.
 """
 
 from __future__ import annotations
@@ -33,11 +39,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infusion_app.logic import messages as m
 from infusion_app.logic.alarm_board import BoardAlarm, board_alarms
 from infusion_app.logic.availability import BedsideAction, blocked_reasons
+from infusion_app.logic.backentry import back_entry_limit
 from infusion_app.logic.countdown import next_countdown
 from infusion_app.logic.entered_time import parse_entered_time
+from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_log import log_rows
 from infusion_app.logic.events import DoseCalculated
 from infusion_app.logic.identity import looks_like_wristband
@@ -56,9 +63,10 @@ from infusion_app.ui.adverse_event_dialog import AdverseEventDialog
 from infusion_app.ui.alarm_banner import BANNER_HEIGHT, AlarmBanner
 from infusion_app.ui.confirm_dialog import ConfirmDialog
 from infusion_app.ui.drop_counter import DropCounter
+from infusion_app.ui.entry_time import EntryTime, Timing, row_editor, row_timing
 from infusion_app.ui.event_log_table import EventLogTable
 from infusion_app.ui.form_dialog import Field, FormDialog
-from infusion_app.ui.look import failure_text, local_time, say, touch_sized
+from infusion_app.ui.look import failure_text, local_time, product_status_name, say, touch_sized
 from infusion_app.ui.signature_dialog import SignatureDialog
 from infusion_app.ui.step_strip import StepStrip
 from infusion_app.ui.tasks import Tasks
@@ -172,6 +180,9 @@ class BedsideScreen(QWidget):
         self.scan.returnPressed.connect(self._scanned)
         self.scan_state = QLabel()
         self.scan_state.setObjectName("scanState")
+        self.scan_time = row_editor()  # empty: the check is now; a time: a back-entry
+        self.scan_time.setObjectName("scanTime")
+        self.scan_time.setMaximumWidth(150)
         self.drops = DropCounter()
         # Space counts one drop wherever the focus is on this screen, except where Space has
         # its own meaning (a focused button presses, a field types a space: the window lets
@@ -226,6 +237,7 @@ class BedsideScreen(QWidget):
         left.addWidget(self.rate)
         scan_row = QHBoxLayout()
         scan_row.addWidget(self.scan, 2)
+        scan_row.addWidget(self.scan_time, 1)
         scan_row.addWidget(self.scan_state, 3)
         self.scan_row = QWidget()
         self.scan_row.setLayout(scan_row)
@@ -301,7 +313,7 @@ class BedsideScreen(QWidget):
                 level=patient.dose_level,
                 number=state.number,
                 product=product.product_id,
-                status=shown(m.value_of("product_status", product.status)),
+                status=product_status_name(product.status),
                 protocol=view.status.protocol.label,
             )
         )
@@ -424,7 +436,10 @@ class BedsideScreen(QWidget):
     def _reasons(self, now: datetime) -> dict[BedsideAction, str | None]:
         assert self.view is not None
         username = self.user.username if self.user else None
-        found = blocked_reasons(self.view.state, self.view.status.protocol, now, username)
+        protocol = self.view.status.protocol
+        # an action too late for now may still be entered with its paper time (downtime)
+        back_to = now - back_entry_limit(protocol)
+        found = blocked_reasons(self.view.state, protocol, now, username, back_to=back_to)
         reasons = {action: shown(why) if why else None for action, why in found.items()}
         if self.user is None:
             return dict.fromkeys(reasons, self.tr("log in first"))
@@ -451,24 +466,52 @@ class BedsideScreen(QWidget):
         if own is not None:
             own()
             return
+        time = EntryTime(self.ctx.now) if step.timed else None
         if button.dialog is Dialog.CONFIRM:
             self._confirmed(
                 declared(button.title),
                 self._details(step),
-                lambda user, i: bedside.perform(self.ctx, user, i, step, {}),
+                lambda user, i, when: bedside.perform(
+                    self.ctx, user, i, step, {}, at=when.at, late_reason=when.late_reason
+                ),
                 declared(button.done),
+                time,
             )
             return
         values: dict[str, str] = {}
         fields = self._fields(step)
+        # the time goes in the form when there is one; a signed step without a form has it
+        # in the signature dialog (no extra dialog on the way)
+        in_form = time is not None and (bool(fields) or step.meaning is None)
+        if in_form:
+            assert time is not None
+            fields.append(time.field())
         if fields:
-            answered = self._form(declared(button.title), fields, self._note(step))
+            answered = self._form(
+                declared(button.title), fields, self._note(step), timed=in_form
+            )
             if answered is None:
                 return
             values = answered
+        timing: Timing | None = Timing()
+        if in_form:
+            assert time is not None
+            time.take(values)
+            timing = self._timing(time)
+        if timing is None:
+            return
+        when = timing
         if step.meaning is None:
             self._act(
-                lambda user, i: bedside.perform(self.ctx, user, i, step, _arguments(step, values)),
+                lambda user, i: bedside.perform(
+                    self.ctx,
+                    user,
+                    i,
+                    step,
+                    _arguments(step, values),
+                    at=when.at,
+                    late_reason=when.late_reason,
+                ),
                 declared(button.done),
             )
             return
@@ -479,10 +522,18 @@ class BedsideScreen(QWidget):
             if step is bedside.VERIFY_DOSE
             else declared(button.signs or button.title),
             self.tr(MEANINGS[step.meaning]),
-            lambda user, i, password: bedside.perform(
-                self.ctx, user, i, step, _arguments(step, values), password=password
+            lambda user, i, password, signed_when: bedside.perform(
+                self.ctx,
+                user,
+                i,
+                step,
+                _arguments(step, values),
+                password=password,
+                at=(signed_when or when).at,
+                late_reason=(signed_when or when).late_reason,
             ),
             declared(button.done),
+            None if in_form else time,
         )
 
     def _own(self) -> dict[str, Callable[[], None]]:
@@ -585,22 +636,41 @@ class BedsideScreen(QWidget):
     def _say(self, text: str, *, ok: bool = False, error: bool = False) -> None:
         say(self.message, text, ok=ok, error=error)
 
-    def _form(self, title: str, fields: list[Field], note: str = "") -> dict[str, str] | None:
-        """A clinical act's form, with the time it will be recorded at (the clock's now)."""
-        return FormDialog.ask(self, title, fields, note, clock=self.ctx.now)
+    def _form(
+        self, title: str, fields: list[Field], note: str = "", *, timed: bool = False
+    ) -> dict[str, str] | None:
+        """A clinical act's form: with its time field (``timed``), or saying the time it will
+        be recorded at (the clock's now)."""
+        return FormDialog.ask(self, title, fields, note, clock=None if timed else self.ctx.now)
+
+    def _timing(self, time: EntryTime) -> Timing | None:
+        """The entry's time as the dialog left it (ui/entry_time.py); None, and said, when
+        it cannot be read, or nothing when the late reason was cancelled."""
+        try:
+            return time.timing(self)
+        except InputError as exc:
+            self._say(failure_text(exc), error=True)
+            return None
 
     def _confirmed(
         self,
         entry: str,
         details: list[str],
-        call: Callable[[CurrentUser, int], Any],
+        call: Callable[[CurrentUser, int, Timing], Any],
         done: str,
+        time: EntryTime | None = None,
     ) -> None:
-        """A one-click clinical act: what will be recorded and when, then saved if confirmed."""
+        """A one-click clinical act: what will be recorded and when (the time offered as now
+        and changeable), then saved if confirmed."""
         if self.user is None or self.infusion_id is None or self.acting:
             return
-        if ConfirmDialog.ask(self, title=entry, entry=entry, details=details, clock=self.ctx.now):
-            self._act(call, done)
+        if not ConfirmDialog.ask(
+            self, title=entry, entry=entry, details=details, clock=self.ctx.now, time=time
+        ):
+            return
+        timing = Timing() if time is None else self._timing(time)
+        if timing is not None:
+            self._act(lambda user, i: call(user, i, timing), done)
 
     def _premedication_details(self) -> list[str]:
         assert self.view is not None
@@ -627,11 +697,13 @@ class BedsideScreen(QWidget):
         self,
         what: str,
         meaning: str,
-        call: Callable[[CurrentUser, int, str], Any],
+        call: Callable[[CurrentUser, int, str, Timing | None], Any],
         done: str,
+        time: EntryTime | None = None,
     ) -> None:
         """A signed act: saved from the open signature dialog, which stays open (and says
-        so) when the password is not accepted; the service records every failed attempt."""
+        so) when the password is not accepted; the service records every failed attempt.
+        With ``time`` the act's time is in the signature dialog, read when it is signed."""
         user = self.user
         if user is None or self.infusion_id is None or self.acting:
             return
@@ -641,10 +713,19 @@ class BedsideScreen(QWidget):
                 wrong = isinstance(exc, AuthenticationFailed)
                 answer(failure_text(exc) if wrong and exc is not None else None)
 
-            self._act(lambda u, i: call(u, i, password), done, answer=heard)
+            timing = None if time is None else self._timing(time)
+            if time is not None and timing is None:
+                answer(None)  # a time that cannot be read (said), or the reason cancelled
+                return
+            self._act(lambda u, i: call(u, i, password, timing), done, answer=heard)
 
         SignatureDialog.ask(
-            self, what=what, meaning=meaning, printed_name=user.printed_name, submit=submit
+            self,
+            what=what,
+            meaning=meaning,
+            printed_name=user.printed_name,
+            submit=submit,
+            time=time,
         )
 
     def dose_to_verify(self) -> str:
@@ -727,12 +808,26 @@ class BedsideScreen(QWidget):
             self._say(self.tr("Scan the patient's wristband and the bag first."), error=True)
             self.scan.setFocus()
             return
+        try:
+            timing = row_timing(self, self.scan_time, self.ctx.now())
+        except InputError as exc:
+            self._say(failure_text(exc), error=True)
+            return
+        if timing is None:
+            return
         # matched or not, the check is recorded: the next check starts from new scans
         self.scanned_wristband = self.scanned_product = None
         self.scan_state.clear()
+        self.scan_time.clear()
         self._act(
             lambda user, i: bedside.check_identity(
-                self.ctx, user, i, wristband=wristband, product_id=product
+                self.ctx,
+                user,
+                i,
+                wristband=wristband,
+                product_id=product,
+                at=timing.at,
+                late_reason=timing.late_reason,
             ),
             declared(_button(bedside.CHECK).done),
         )
@@ -741,17 +836,32 @@ class BedsideScreen(QWidget):
         assert self.view is not None
         temperatures = [v.vitals.temperature_c for v in self.view.state.vitals]
         peak: Decimal | None = max(temperatures, default=None)
-        values = AdverseEventDialog.ask(self, peak)
+        time = EntryTime(self.ctx.now)
+        values = AdverseEventDialog.ask(self, peak, time)
         if values is None:
             return
+        timing = self._timing(time)
+        if timing is None:
+            return
         self._act(
-            lambda user, i: bedside.record_adverse_event(self.ctx, user, i, **values),
+            lambda user, i: bedside.record_adverse_event(
+                self.ctx, user, i, **values, at=timing.at, late_reason=timing.late_reason
+            ),
             declared(_button(bedside.ADVERSE_EVENT).done),
         )
 
     def _record_vitals(self, values: dict[str, Any]) -> None:
+        try:
+            timing = row_timing(self, self.vitals.time, self.ctx.now())
+        except InputError as exc:
+            self._say(failure_text(exc), error=True)
+            return
+        if timing is None:
+            return
         self._act(
-            lambda user, i: bedside.record_vitals(self.ctx, user, i, values),
+            lambda user, i: bedside.record_vitals(
+                self.ctx, user, i, values, at=timing.at, late_reason=timing.late_reason
+            ),
             declared(_button(bedside.VITALS).done),
             after=self.vitals.clear,
         )
@@ -778,7 +888,7 @@ class BedsideScreen(QWidget):
         self._signed(
             self.tr("Correction of entry #{0}").format(entry.seq),
             self.tr(MEANINGS[SignatureMeaning.CORRECTED]),
-            lambda user, i, password: bedside.correct_event(
+            lambda user, i, password, _when: bedside.correct_event(
                 self.ctx,
                 user,
                 i,
@@ -801,15 +911,26 @@ class BedsideScreen(QWidget):
             self._say(self.tr("No serious adverse event is waiting to be reported."), error=True)
             return
         labels = tuple(f"#{a.seq} {a.event.name} grade {a.event.grade}" for a in waiting)
+        time = EntryTime(self.ctx.now)
         values = self._form(
             self.tr("Serious adverse event reported"),
-            [Field("event", self.tr("Event"), labels[0], labels)],
+            [
+                Field("event", self.tr("Event"), labels[0], labels),
+                time.field(),
+            ],
+            timed=True,
         )
         if values is None:
             return
         seq = waiting[labels.index(values["event"])].seq
+        time.take(values)
+        timing = self._timing(time)
+        if timing is None:
+            return
         self._act(
-            lambda user, i: bedside.report_sae(self.ctx, user, i, seq),
+            lambda user, i: bedside.report_sae(
+                self.ctx, user, i, seq, at=timing.at, late_reason=timing.late_reason
+            ),
             declared(_button(bedside.SAE_REPORTED).done),
         )
 

@@ -1,6 +1,11 @@
 """Recording an item of a patient's calendar from the site's day: when it was done (now by
 default), a note, the sample's ID for a sample, and the reason when it is late or entered
-afterwards. The dialog gathers text only; calendar_acts checks every rule."""
+afterwards. The dialog gathers text only; calendar_acts checks every rule.
+
+The time is the clinical dialogs' one time field (ui/entry_time.py): left as offered it is
+now, when saved; changed, a back-entry. One reason serves both the late item and the
+back-entry (the service's rule); a back-entry with the reason left empty asks why it is
+entered late, as every clinical dialog does."""
 
 from __future__ import annotations
 
@@ -11,10 +16,11 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
+from infusion_app.logic.backentry import is_back_entered
 from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.services.site_day import CalendarRow
+from infusion_app.ui.entry_time import ask_late_reason, shown_time, station_now
 from infusion_app.ui.form_dialog import Field, FormDialog
-from infusion_app.ui.look import local_time
 from infusion_app.ui.translations import shown
 
 
@@ -36,7 +42,7 @@ class CalendarItemDialog:
         cls, parent: QWidget | None, row: CalendarRow, clock: Callable[[], datetime]
     ) -> dict[str, str] | None:
         """The entered texts by key (``time``, ``note``, ``sample_id``, ``reason``), or None."""
-        proposed = local_time(clock())
+        proposed = shown_time(clock())  # date and minute: a downtime may cross midnight
         fields = [
             Field(
                 "time",
@@ -77,13 +83,20 @@ class CalendarItemDialog:
         return values
 
 
-def entry_from(values: dict[str, str], now: datetime) -> CalendarEntry:
-    """The texts as the service's arguments (runs in the service call's worker, so a typo
-    comes back as its field's one-line error)."""
+def entry_from(
+    parent: QWidget | None, values: dict[str, str], now: datetime
+) -> CalendarEntry | None:
+    """The texts as the service's arguments: the time left as proposed is now; a changed
+    time more than 5 minutes back with no reason in the form asks why it is entered late
+    (None when that is cancelled). A time that cannot be read raises its one line."""
     text = values.get("time", "")
+    reason = values.get("reason", "")
     at = None
-    if text.strip() != values.get("proposed", ""):
-        at = parse_entered_time("at", text, now.astimezone())
-    return CalendarEntry(
-        at, values.get("note", ""), values.get("sample_id", ""), values.get("reason", "")
-    )
+    if text.strip() != values.get("proposed", "").strip():
+        at = parse_entered_time("at", text, station_now(now))
+        if is_back_entered(at, now) and not reason.strip():
+            asked = ask_late_reason(parent, shown_time(at))
+            if asked is None:
+                return None
+            reason = asked
+    return CalendarEntry(at, values.get("note", ""), values.get("sample_id", ""), reason)

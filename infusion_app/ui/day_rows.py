@@ -18,39 +18,39 @@ from infusion_app.ui.look import local_time
 from infusion_app.ui.translations import shown
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("WorklistPage", text)
-
-
 def day_row_cells(row: CalendarRow | SaeReportRow, now: datetime) -> list[str]:
     """Patient, initials, what, when, status. A report whose deadline has passed reads
     "overdue" even before the next read marks it so."""
     if isinstance(row, SaeReportRow):
         where = (
-            _tr("infusion {0}").format(row.infusion_number)
+            QCoreApplication.translate("WorklistPage", "infusion {0}").format(row.infusion_number)
             if row.infusion_number is not None
-            else _tr("the patient")
+            else QCoreApplication.translate("WorklistPage", "the patient")
         )
-        what = _tr("SAE report #{0}: {1}, grade {2} ({3})").format(
-            row.adverse_event_seq, row.term, row.grade, where
+        what = QCoreApplication.translate(
+            "WorklistPage", "SAE report #{0}: {1}, grade {2} ({3})"
+        ).format(row.adverse_event_seq, row.term, row.grade, where)
+        when = QCoreApplication.translate("WorklistPage", "by {0}").format(
+            local_time(row.due_at, with_date=True)
         )
-        when = _tr("by {0}").format(local_time(row.due_at, with_date=True))
         left = (row.due_at - now).total_seconds()
         status = (
-            _tr("overdue")
+            QCoreApplication.translate("WorklistPage", "overdue")
             if row.overdue or left <= 0
-            else _tr("due in {0}").format(format_remaining(left))
+            else QCoreApplication.translate("WorklistPage", "due in {0}").format(
+                format_remaining(left)
+            )
         )
         return [row.trial_id, row.initials, what, when, status]
     if row.opens is None or row.closes is None:
-        when = _tr("before the first infusion")
+        when = QCoreApplication.translate("WorklistPage", "before the first infusion")
     else:
-        when = _tr("{0} to {1}").format(
+        when = QCoreApplication.translate("WorklistPage", "{0} to {1}").format(
             local_time(row.opens, with_date=True), local_time(row.closes, with_date=True)
         )
     status = {
-        CalendarStatus.DUE: _tr("due"),
-        CalendarStatus.UPCOMING: _tr("opens today"),
-        CalendarStatus.MISSED: _tr("overdue"),
+        CalendarStatus.DUE: QCoreApplication.translate("WorklistPage", "due"),
+        CalendarStatus.UPCOMING: QCoreApplication.translate("WorklistPage", "opens today"),
+        CalendarStatus.MISSED: QCoreApplication.translate("WorklistPage", "overdue"),
     }.get(row.status, row.status.value)
     return [row.trial_id, row.initials, shown(row.label), when, status]

@@ -8,6 +8,8 @@ same number of entries only repaints, and a longer log is one model reset.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from infusion_app.logic.event_log import LogRow
@@ -37,6 +39,9 @@ class EventLogTable(RowsTable):
         )
         self.setObjectName("eventLog")
         self.rows: list[LogRow] = []
+        # the log grew while it was hidden (a language switch rebuilds the bedside behind
+        # another tab): the scroll to the newest waits until it is shown and laid out
+        self.newest_owed = False
 
     def show_rows(self, rows: list[LogRow]) -> None:
         grew = len(rows) != len(self.rows)
@@ -65,3 +70,10 @@ class EventLogTable(RowsTable):
         self.set_rows(texts, [corrected if row.corrected_by else {} for row in rows])
         if rows and grew:
             self.scrollToBottom()
+            self.newest_owed = not self.isVisible()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.newest_owed:
+            self.newest_owed = False
+            QTimer.singleShot(0, self.scrollToBottom)  # once the layout has sized it

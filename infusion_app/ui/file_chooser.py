@@ -112,9 +112,7 @@ class FileChooser(QObject):
             self.done.emit(self.path)
 
 
-def choose_file(
-    parent: QWidget, *, mode: str, title: str, start: str, filter: str
-) -> Path | None:
+def choose_file(parent: QWidget, *, mode: str, title: str, start: str, filter: str) -> Path | None:
     """Show a file dialog and wait for the answer; the window's input is blocked meanwhile
     while its timers keep running."""
     chooser = FileChooser(parent, mode=mode, title=title, start=start, filter=filter)

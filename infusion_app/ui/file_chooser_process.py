@@ -52,9 +52,7 @@ def build_dialog(request: dict[str, Any]) -> QFileDialog:
     dialog.setAcceptMode(
         QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen
     )
-    dialog.setFileMode(
-        QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile
-    )
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile)
     if request.get("filter"):
         dialog.setNameFilter(str(request["filter"]))
     start = str(request.get("start") or "")

@@ -14,16 +14,12 @@ paper during a downtime), and one more than 5 minutes back asks why it is entere
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from infusion_app.logic import messages as m
-from infusion_app.logic.backentry import is_back_entered
 from infusion_app.logic.course import EndReason
-from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.identity import parse_count
 from infusion_app.logic.roles import Action, may
@@ -32,6 +28,7 @@ from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.dlt_review import review_dlt
 from infusion_app.services.patient_view import AdverseEventRow, PatientView
 from infusion_app.services.trial import TrialRefused
+from infusion_app.ui.entry_time import EntryTime, Timing
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import failure_text, touch_sized
 from infusion_app.ui.signature_dialog import SignatureDialog, sign_and_save
@@ -62,14 +59,6 @@ def word(value: str) -> str:
     return QCoreApplication.translate("InvestigatorActs", value)
 
 
-@dataclass(frozen=True)
-class Timing:
-    """When an act was done: ``at`` None is now, when signed; a back-entry says why."""
-
-    at: datetime | None = None
-    late_reason: str | None = None
-
-
 ACTIONS = (Action.ENROL_PATIENT, Action.CHANGE_DOSE_LEVEL, Action.END_TREATMENT, Action.REVIEW_DLT)
 
 
@@ -95,6 +84,7 @@ class InvestigatorActs(QWidget):
         self.user = user
         self.view: PatientView | None = None
         self.adverse_event: AdverseEventRow | None = None
+        self.entry_time: EntryTime | None = None  # the time field of the form open last
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -415,36 +405,20 @@ class InvestigatorActs(QWidget):
 
     def _time_field(self, view: PatientView) -> Field:
         """The act's time in the protocol's zone (the page's), offered as now."""
-        now = self.ctx.now().astimezone(view.zone)
-        return Field(
-            "at",
-            self.tr("Time ({0})").format(view.zone_name),
-            now.strftime("%Y-%m-%d %H:%M"),
-            hint="YYYY-MM-DD HH:MM",
-        )
+        self.entry_time = EntryTime(self.ctx.now, view.zone)
+        return self.entry_time.field(self.tr("Time ({0})").format(view.zone_name))
 
     def _timing(self, view: PatientView, text: str) -> Timing | None:
         """Now (the time as offered), or the changed time and, when it is back-entered, the
-        reason asked for; None when the entry is refused (said) or the reason cancelled."""
-        now = self.ctx.now()
-        offered = now.astimezone(view.zone).strftime("%Y-%m-%d %H:%M")
-        if text.strip() == offered:
-            return Timing()
+        reason asked for (ui/entry_time.py); None when the entry is refused (said) or the
+        reason cancelled."""
+        entry = self.entry_time or EntryTime(self.ctx.now, view.zone)
+        entry.take(text)
         try:
-            at = parse_entered_time("at", text, now.astimezone(view.zone))
+            return entry.timing(self)
         except InputError as exc:
             self.refused.emit(failure_text(exc))
             return None
-        if not is_back_entered(at, now):
-            return Timing(at)
-        values = self._form(
-            self.tr("Entered late"),
-            [Field("late_reason", self.tr("Why is it entered late?"))],
-            self.tr("Done at {0}, recorded now: the record says why.").format(view.local(at)),
-        )
-        if values is None:
-            return None
-        return Timing(at, values["late_reason"])
 
     def _when_text(self, timing: Timing) -> str:
         if self.view is None or timing.at is None:

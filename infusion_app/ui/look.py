@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
 from infusion_app.app_log import log_failure, log_file
@@ -91,3 +91,61 @@ def give_focus_back(parent: QWidget | None) -> None:
     next Alt+letter or F-key went nowhere until someone clicked (seen under Xvfb, issue 15)."""
     if parent is not None:
         parent.window().activateWindow()
+
+
+def role_name(role: str) -> str:
+    """A role's stored value ("nurse") in the interface's words (main_window lists them)."""
+    return QCoreApplication.translate("Role", role)
+
+
+def step_name(step: str) -> str:
+    """A bedside step's stored value ("slow_phase") as the step strip names it."""
+    name = step.replace("_", " ").capitalize()
+    return QCoreApplication.translate("StepStrip", name)
+
+
+def status_name(status: str) -> str:
+    """An infusion's stored status ("observation complete") as the bedside names it."""
+    return QCoreApplication.translate("Status", status.capitalize())
+
+
+# Stored values the pharmacy and the bedside show, in words (lupdate reads them here). The
+# paper says the same words: the shared ones come from the one glossary.
+PRODUCT_STATUSES = {
+    "registered": QT_TRANSLATE_NOOP("Look", "registered"),
+    "released": QT_TRANSLATE_NOOP("Look", "released"),
+    "dispensed": QT_TRANSLATE_NOOP("Look", "dispensed"),
+    "in_use": QT_TRANSLATE_NOOP("Look", "in use"),
+    "administered": QT_TRANSLATE_NOOP("Look", "administered"),
+    "returned": QT_TRANSLATE_NOOP("Look", "returned"),
+    "discarded": QT_TRANSLATE_NOOP("Look", "discarded"),
+}
+VERDICTS = {
+    "RELEASABLE": QT_TRANSLATE_NOOP("Look", "RELEASABLE"),
+    "NOT_RELEASABLE": QT_TRANSLATE_NOOP("Look", "NOT_RELEASABLE"),  # as the CLI prints it
+    "INCOMPLETE": QT_TRANSLATE_NOOP("Look", "INCOMPLETE"),
+}
+RESULTS = {
+    "pass": QT_TRANSLATE_NOOP("Look", "pass"),
+    "fail": QT_TRANSLATE_NOOP("Look", "fail"),
+    "pending": QT_TRANSLATE_NOOP("Look", "pending"),
+}
+
+
+def _word(table: dict[str, object], value: str) -> str:
+    return QCoreApplication.translate("Look", str(table.get(value, value)))
+
+
+def product_status_name(status: str) -> str:
+    """A product's stored status ("in_use") in the interface's words."""
+    return _word(PRODUCT_STATUSES, status)
+
+
+def verdict_name(verdict: str) -> str:
+    """The release check's verdict ("NOT_RELEASABLE") in the interface's words."""
+    return _word(VERDICTS, verdict)
+
+
+def result_name(result: str) -> str:
+    """One release criterion's result ("pass") in the interface's words."""
+    return _word(RESULTS, result)

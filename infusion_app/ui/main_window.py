@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infusion_app import APP_NAME, __version__
+from infusion_app import __version__
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.roles import Action, Role, may
 from infusion_app.logic.security import is_idle
@@ -106,7 +106,6 @@ class MainWindow(QMainWindow):
         self.record_problem = ""
         self.last_activity: datetime = datetime.now(UTC)
         self.tasks = Tasks(self)
-        self.setWindowTitle(APP_NAME)
         self.setMinimumSize(1024, 640)
         self._use_language(self.preferences.language)
 
@@ -169,7 +168,8 @@ class MainWindow(QMainWindow):
         self.who = QLabel()
         self.who.setObjectName("who")
         self.who.setStyleSheet("font-weight: bold;")
-        self.log_out_button = QPushButton(self.tr("Log out"))
+        # Alt+G: a second person (the dose's verifier) takes over the station by keyboard
+        self.log_out_button = QPushButton(self.tr("Lo&g out"))
         self.log_out_button.setObjectName("logOut")
         touch_sized(self.log_out_button)
         self.log_out_button.clicked.connect(self.log_out)
@@ -214,9 +214,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         if old is not None:
             old.deleteLater()
-        where = f" · {self.tr('database')}: {self.database}" if self.database else ""
+        database = self.tr("database")  # a literal, so lupdate offers it for translation
+        where = f" · {database}: {self.database}" if self.database else ""
         problem = f" · {self.language_problem}" if self.language_problem else ""
-        self.statusBar().showMessage(f"{APP_NAME} {__version__}{where}{problem}")
+        title = self.tr("MSC Infusion Assistant")  # APP_NAME, in the interface's language
+        self.setWindowTitle(title)
+        self.statusBar().showMessage(f"{title} {__version__}{where}{problem}")
 
     def _record_changed(self) -> None:
         """Someone committed (here, at another station, on the command line): refresh the

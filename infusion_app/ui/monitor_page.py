@@ -32,11 +32,12 @@ from infusion_app.ui.look import (
     local_time,
     read_only_table,
     say,
+    status_name,
+    step_name,
     touch_sized,
 )
 from infusion_app.ui.outputs import put_out
 from infusion_app.ui.record_preview import RecordPreview
-from infusion_app.ui.step_strip import step_and_status
 from infusion_app.ui.tasks import Tasks
 
 LOOK_BACK_DAYS = 30
@@ -257,7 +258,8 @@ class MonitorPage(QWidget):
                     row.product_id,
                     row.station,
                     local_time(row.created_at, with_date=True),
-                    *step_and_status(row.step, row.status),
+                    step_name(row.step.value),
+                    status_name(row.status),
                 ]
                 for row in rows
             ]

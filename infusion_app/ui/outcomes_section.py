@@ -7,6 +7,9 @@ at weeks 4 and 8, the tumour response, PFS and OS).
 Every act is one service call off the UI thread; ``acted`` carries the page's one line and
 the page reads the course again. The buttons exist only for a role that may do the act; the
 service checks every rule again.
+
+A time left as offered (the count's "drawn", the transfusion's "given at") is now, when
+saved, as in every clinical dialog (ui/entry_time.py); a changed one is the paper record's.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class OutcomesSection(QWidget):
         self.entry: QWidget | None = None
         self.inputs: dict[Lineage, QLineEdit] = {}
         self.drawn_at = QLineEdit()
+        self.drawn_offered = ""  # the text offered as now: left so, the count is drawn now
         self.record_button: QPushButton | None = None
         self.buttons = QHBoxLayout()
         self.buttons.addStretch(1)
@@ -169,9 +173,8 @@ class OutcomesSection(QWidget):
         for button in self.acts:
             button.setEnabled(enrolled)
             button.setToolTip("" if enrolled else self.tr("not enrolled yet"))
-        if not self.drawn_at.text():
-            self.drawn_at.setText(self._now_text())
-            self.drawn_at.setCursorPosition(0)  # the date first where the field is narrow
+        if not self.drawn_at.text() or self.drawn_at.text() == self.drawn_offered:
+            self._offer_now()
         rows, tints = [], []
         for lab in shown.labs:
             cells = [view.local(lab.test.drawn_at)]
@@ -190,19 +193,29 @@ class OutcomesSection(QWidget):
         self.labs.set_rows(rows, tints)
         self.summary.setText("\n".join(self._summary_lines(view, shown)))
 
+    def _response(self, value: str) -> str:
+        """CR and PR read as they are; "none" (no response) is a word to translate."""
+        return self.tr("no response") if value == "none" else value
+
     def _summary_lines(self, view: PatientView, shown: outcomes.PatientOutcomes) -> list[str]:
         lines = []
+        kinds = {"rbc": self.tr("red cells"), "platelets": self.tr("platelets")}
         for given in shown.entries.given:
             lines.append(
                 self.tr("Transfusion: {0} × {1} at {2}").format(
-                    given.kind.value, given.units, view.local(given.given_at)
+                    kinds.get(given.kind.value, given.kind.value),
+                    given.units,
+                    view.local(given.given_at),
                 )
             )
         response = shown.response
         if response is not None:
             weeks = "; ".join(
                 self.tr("week {0} ({1}): {2}, best {3}").format(
-                    w.week, w.day.isoformat(), w.status.value, w.best.value
+                    w.week,
+                    w.day.isoformat(),
+                    self._response(w.status.value),
+                    self._response(w.best.value),
                 )
                 for w in response.weeks
             )
@@ -227,12 +240,22 @@ class OutcomesSection(QWidget):
         for name, time in ((self.tr("PFS"), shown.pfs), (self.tr("OS"), shown.os)):
             if time is not None:
                 state = self.tr("event") if time.event else self.tr("censored")
-                lines.append(self.tr("{0}: {1} days ({2})").format(name, time.days, state))
+                days = (  # "1 day", not "1 days"
+                    self.tr("{0}: {1} day ({2})")
+                    if time.days == 1
+                    else self.tr("{0}: {1} days ({2})")
+                )
+                lines.append(days.format(name, time.days, state))
         return lines
 
     def _now_text(self) -> str:
         zone = self.view.zone if self.view is not None else None
         return self.ctx.now().astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    def _offer_now(self) -> None:
+        self.drawn_offered = self._now_text()
+        self.drawn_at.setText(self.drawn_offered)
+        self.drawn_at.setCursorPosition(0)  # the date first where the field is narrow
 
     # --- acts -------------------------------------------------------------------------------
 
@@ -247,8 +270,11 @@ class OutcomesSection(QWidget):
             if (text := edit.text().strip())
         }
         try:
-            drawn = parse_entered_time(
-                "drawn_at", self.drawn_at.text(), self.ctx.now().astimezone(view.zone)
+            text, now = self.drawn_at.text(), self.ctx.now()
+            drawn = (
+                now
+                if text.strip() == self.drawn_offered
+                else parse_entered_time("drawn_at", text, now.astimezone(view.zone))
             )
         except Exception as exc:  # an entry error: said in one line, nothing recorded
             self.acted.emit(failure_text(exc), True)
@@ -258,7 +284,7 @@ class OutcomesSection(QWidget):
         def done(_seq: object) -> None:
             for edit in self.inputs.values():
                 edit.clear()
-            self.drawn_at.setText(self._now_text())
+            self._offer_now()
             self.inputs[Lineage.HB].setFocus()
             self.acted.emit(self.tr("Blood count of {0} recorded.").format(trial_id), False)
 
@@ -296,20 +322,26 @@ class OutcomesSection(QWidget):
         if view is None or user is None:
             return
         kinds = {self.tr("red cells"): "rbc", self.tr("platelets"): "platelets"}
+        offered = self._now_text()
         values = FormDialog.ask(
             self,
             self.tr("Transfusion for {0}").format(view.trial_id),
             [
                 Field("kind", self.tr("Kind"), next(iter(kinds)), tuple(kinds)),
                 Field("units", self.tr("Units"), "1"),
-                Field("at", self.tr("Given at"), self._now_text(), hint="YYYY-MM-DD HH:MM"),
+                Field("at", self.tr("Given at"), offered, hint="YYYY-MM-DD HH:MM"),
             ],
             self.tr("A transfusion voids the haematological response around it."),
         )
         if values is None:
             return
         try:
-            given = parse_entered_time("at", values["at"], self.ctx.now().astimezone(view.zone))
+            now = self.ctx.now()
+            given = (
+                now
+                if values["at"].strip() == offered
+                else parse_entered_time("at", values["at"], now.astimezone(view.zone))
+            )
             units = parse_count("units", values["units"], low=1, high=MAX_UNITS)
         except Exception as exc:
             self.acted.emit(failure_text(exc), True)

@@ -66,6 +66,14 @@ def word(value: str) -> str:
     return QCoreApplication.translate("Course", value)
 
 
+# the stored sex in words (the printed record says the same, from the one glossary)
+SEXES = {
+    "female": QT_TRANSLATE_NOOP("PatientPage", "female"),
+    "male": QT_TRANSLATE_NOOP("PatientPage", "male"),
+    "unknown": QT_TRANSLATE_NOOP("PatientPage", "unknown"),
+}
+
+
 class PatientPage(QWidget):
     def __init__(self, ctx: AppContext, tasks: Tasks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -258,9 +266,7 @@ class PatientPage(QWidget):
             lambda exc: self._failed(request, exc),
         )
 
-    def _answered(
-        self, request: int, view: PatientView, shown: outcomes.PatientOutcomes
-    ) -> None:
+    def _answered(self, request: int, view: PatientView, shown: outcomes.PatientOutcomes) -> None:
         if request != self._request:
             return  # a later read is on its way
         self.view = view
@@ -293,13 +299,16 @@ class PatientPage(QWidget):
             [[str(w.weight_kg), view.local(w.measured_at), w.by or ""] for w in view.weights]
         )
 
+    def _window_words(self) -> tuple[str, str]:
+        return self.tr("from {0}"), self.tr("{0} to {1}")
+
     def _summary_lines(self, view: PatientView) -> list[str]:
         age = self.tr(", {0} years").format(view.age_years) if view.age_years is not None else ""
         lines = [
             self.tr("{0} ({1}, {2}{3}) · {4} · times in {5}").format(
                 view.trial_id,
                 view.initials,
-                shown(m.value_of("sex", view.sex)),
+                QCoreApplication.translate("PatientPage", str(SEXES.get(view.sex, view.sex))),
                 age,
                 view.protocol,
                 view.zone_name,
@@ -320,7 +329,7 @@ class PatientPage(QWidget):
         row = view.next
         if row is None:
             return self.tr("No infusion is planned next.")
-        window = view.window_text(row.opens, row.closes, all_day=True)
+        window = view.window_text(row.opens, row.closes, all_day=True, words=self._window_words())
         if row.target is None:
             return self.tr("Next: {0}, {1}").format(shown(row.of_text), window)
         return self.tr("Next: {0}, target {1}, window {2} ({3})").format(
@@ -340,7 +349,9 @@ class PatientPage(QWidget):
                     shown(row.of_text),
                     row.level,
                     row.target.isoformat() if row.target is not None else "",
-                    view.window_text(row.opens, row.closes, all_day=True),
+                    view.window_text(
+                        row.opens, row.closes, all_day=True, words=self._window_words()
+                    ),
                     word(row.status.value),
                     view.local(row.started_at),
                     "; ".join(notes),
@@ -356,7 +367,9 @@ class PatientPage(QWidget):
                 [
                     shown(row.label),
                     word(row.kind),
-                    view.window_text(row.opens, row.closes, all_day=row.all_day),
+                    view.window_text(
+                        row.opens, row.closes, all_day=row.all_day, words=self._window_words()
+                    ),
                     word(row.status.value),
                     view.local(row.done_at),
                     row.by or "",

@@ -22,11 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app.file_guard import read_coa_file
-from infusion_app.logic import messages as m
 from infusion_app.logic.coa import coa_from_mapping, parse_markers
 from infusion_app.logic.entered_time import parse_entered_time
+from infusion_app.logic.protocol import SITE_DEFAULT
 from infusion_app.logic.protocol_files import Catalog
-from infusion_app.logic.release import PharmacyStep, Result, StepBlocked, Verdict, step_blocked
+from infusion_app.logic.release import (
+    CriterionResult,
+    PharmacyStep,
+    Result,
+    StepBlocked,
+    Verdict,
+    step_blocked,
+)
 from infusion_app.services import products, views
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.ui.dose_calculator import DoseCalculator
@@ -38,9 +45,12 @@ from infusion_app.ui.look import (
     PASS_COLOUR,
     PENDING_COLOUR,
     failure_text,
+    product_status_name,
     read_only_table,
+    result_name,
     say,
     touch_sized,
+    verdict_name,
 )
 from infusion_app.ui.rows_table import Tint
 from infusion_app.ui.signature_dialog import SignatureDialog
@@ -52,11 +62,6 @@ RESULT_COLOURS = {
     Result.FAIL: FAIL_COLOUR,
     Result.PENDING: PENDING_COLOUR,
 }
-
-
-def _status(stored: str) -> str:
-    """A product's status in the window's language ("in_use" reads 使用中 in Chinese)."""
-    return shown(m.value_of("product_status", stored))
 
 
 class PharmacyPage(QWidget):
@@ -167,7 +172,13 @@ class PharmacyPage(QWidget):
         self.patients = {p.summary.trial_id: p for p in patients}
         self.products.set_rows(
             [
-                [r.product_id, r.lot or "", r.trial_id, _status(r.status), r.verdict.value]
+                [
+                    r.product_id,
+                    r.lot or "",
+                    r.trial_id,
+                    product_status_name(r.status),
+                    verdict_name(r.verdict.value),
+                ]
                 for r in rows
             ]
         )
@@ -181,7 +192,10 @@ class PharmacyPage(QWidget):
         row = self.rows[index] if 0 <= index < len(self.rows) else None
         criteria = row.check.criteria if row else ()
         self.criteria.set_rows(
-            [[shown(c.name), c.value, c.limit, c.result.value, c.source] for c in criteria],
+            [
+                [shown(c.name), c.value, c.limit, result_name(c.result.value), self._source(c)]
+                for c in criteria
+            ],
             [{3: Tint(background=RESULT_COLOURS[c.result])} for c in criteria],
         )
         if row is None:
@@ -191,9 +205,10 @@ class PharmacyPage(QWidget):
             return
         blocking = [c for c in row.check.criteria if c.result is not Result.PASS]
         self.verdict.setText(
-            f"{row.product_id}: {row.verdict.value}"
+            f"{row.product_id}: {verdict_name(row.verdict.value)}"
             + (
-                " — " + "; ".join(f"{c.name} {c.result.value}" for c in blocking)
+                " — "
+                + "; ".join(f"{shown(c.name)} {result_name(c.result.value)}" for c in blocking)
                 if blocking
                 else ""
             )
@@ -209,23 +224,31 @@ class PharmacyPage(QWidget):
         self.dispense_button.setToolTip(dispense_reason or "")
         self._fill_calculator(row)
 
+    def _source(self, criterion: CriterionResult) -> str:
+        """Where the limit comes from: a source document's name, or the site's default."""
+        if criterion.source == SITE_DEFAULT:
+            return self.tr("site default")
+        return criterion.source
+
     def _why_not(self, blocked: StepBlocked | None) -> str | None:
         if blocked is None:
             return None
         release = blocked.step is PharmacyStep.RELEASE
         if blocked.wrong_status and release:
-            return self.tr("already {0}").format(blocked.status)
+            return self.tr("already {0}").format(product_status_name(blocked.status))
         if blocked.wrong_status:
             return self.tr("only a released product is dispensed (this one is {0})").format(
-                blocked.status
+                product_status_name(blocked.status)
             )
         if release:
-            return self.tr("{0}: every criterion must pass").format(blocked.verdict.value)
+            return self.tr("{0}: every criterion must pass").format(
+                verdict_name(blocked.verdict.value)
+            )
         return self.tr(
             "{0} now ({1}): a product is dispensed only while every criterion passes"
         ).format(
-            blocked.verdict.value,
-            "; ".join(f"{c.name} {c.result.value}" for c in blocked.blocking),
+            verdict_name(blocked.verdict.value),
+            "; ".join(f"{shown(c.name)} {result_name(c.result.value)}" for c in blocked.blocking),
         )
 
     def _fill_calculator(self, row: views.ProductRow) -> None:

@@ -29,8 +29,8 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Language"), self.language)
         note = QLabel(
             self.tr(
-                "Patient names and free text are shown as entered, in any language. "
-                "Messages from the protocol rules are in English."
+                "Patient names and free text are shown as entered, in any language; a "
+                "protocol's own texts (its title, groups and limits) as its file writes them."
             )
         )
         note.setWordWrap(True)

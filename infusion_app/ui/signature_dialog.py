@@ -4,6 +4,9 @@ name, and re-enters their password (21 CFR 11.50 and 11.200).
 With ``submit`` the dialog stays open while the signed act is saved: a wrong password keeps
 it open, says so and how many attempts failed (each one is recorded in the system log by the
 service and counts towards the account's lockout), and the signer tries again or cancels.
+
+With ``time`` (ui/entry_time.py) the signed act's time is a field under the password,
+offered as now (Tab reaches it); ``submit`` reads it when the password is given.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app.services.context import AuthenticationFailed
+from infusion_app.ui.entry_time import EntryTime
 from infusion_app.ui.look import ERROR_STYLE, failure_text, give_focus_back, touch_sized
 from infusion_app.ui.tasks import Tasks
 
@@ -39,9 +43,11 @@ class SignatureDialog(QDialog):
         meaning: str,
         printed_name: str,
         submit: Submit | None = None,
+        time: EntryTime | None = None,
     ) -> None:
         super().__init__(parent)
         self.submit = submit
+        self.time = time
         self.failures = 0
         self.pending = False
         self.setWindowTitle(self.tr("Electronic signature"))
@@ -69,6 +75,10 @@ class SignatureDialog(QDialog):
         form.addRow(self.tr("Meaning"), QLabel(meaning))
         form.addRow(self.tr("Printed name"), QLabel(printed_name))
         form.addRow(self.tr("Password"), self.password)
+        self.time_edit = None
+        if time is not None:
+            self.time_edit = time.editor()
+            form.addRow(self.tr("Time of the act"), self.time_edit)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -92,6 +102,8 @@ class SignatureDialog(QDialog):
     def _sign(self) -> None:
         if self.pending:
             return
+        if self.time is not None and self.time_edit is not None:
+            self.time.take(self.time_edit.text())
         if self.submit is None:
             self.accept()
             return
@@ -132,9 +144,12 @@ class SignatureDialog(QDialog):
         meaning: str,
         printed_name: str,
         submit: Submit | None = None,
+        time: EntryTime | None = None,
     ) -> str | None:
         """The password, or None when the person cancelled. Tests replace this method."""
-        dialog = cls(parent, what=what, meaning=meaning, printed_name=printed_name, submit=submit)
+        dialog = cls(
+            parent, what=what, meaning=meaning, printed_name=printed_name, submit=submit, time=time
+        )
         signed = dialog.exec() == QDialog.DialogCode.Accepted
         password = dialog.password.text()
         dialog.deleteLater()

@@ -4,23 +4,11 @@ done steps ticked, the current one highlighted, so a nurse sees where the infusi
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from infusion_app.logic.infusion_state import Step
 
 STEPS = list(Step)
-
-
-def step_and_status(step: Step, status: str) -> tuple[str, str]:
-    """An infusion's step and status as the strip and the bedside name them, in the window's
-    language, for the lists that show many infusions (the worklist, the monitor's list)."""
-    from infusion_app.ui.ward_board_page import STEP_NAMES  # the strip's names, one table
-
-    return (
-        QCoreApplication.translate("StepStrip", STEP_NAMES[step]),
-        QCoreApplication.translate("Status", status.capitalize()),
-    )
 
 
 class StepStrip(QWidget):

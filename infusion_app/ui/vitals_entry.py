@@ -1,12 +1,13 @@
 """One set of vital signs in one row, typed with the keyboard: Tab between fields, Enter
 records. The NEWS2 score shows as the values are typed, so the nurse sees it before saving;
-the score stored is the one the service computes from the same rule."""
+the score stored is the one the service computes from the same rule. The row's time is empty
+for now; a typed time makes the set a back-entry (ui/entry_time.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,15 +24,17 @@ from infusion_app.logic import messages as m
 from infusion_app.logic import news2
 from infusion_app.logic.errors import DomainError
 from infusion_app.logic.vitals import AVPU, parse_vitals
+from infusion_app.ui.entry_time import row_editor
 from infusion_app.ui.look import problem_text, touch_sized
 from infusion_app.ui.translations import shown
 
+# the captions are translated where they are shown (lupdate finds them here)
 FIELDS = (
-    ("temperature_c", "T °C", 60),
-    ("heart_rate_bpm", "HR", 56),
-    ("systolic_mmhg", "SBP", 56),
-    ("diastolic_mmhg", "DBP", 56),
-    ("respiratory_rate_per_min", "RR", 48),
+    ("temperature_c", QT_TRANSLATE_NOOP("VitalsEntry", "T °C"), 60),
+    ("heart_rate_bpm", QT_TRANSLATE_NOOP("VitalsEntry", "HR"), 56),
+    ("systolic_mmhg", QT_TRANSLATE_NOOP("VitalsEntry", "SBP"), 56),
+    ("diastolic_mmhg", QT_TRANSLATE_NOOP("VitalsEntry", "DBP"), 56),
+    ("respiratory_rate_per_min", QT_TRANSLATE_NOOP("VitalsEntry", "RR"), 48),
     ("spo2_pct", "SpO2 %", 56),
 )
 
@@ -45,11 +48,13 @@ class VitalsEntry(QGroupBox):
         self.setTitle("")
         self.inputs: dict[str, QLineEdit] = {}
         row = QHBoxLayout()
-        heading = QLabel(self.tr("Vital signs:"))
+        # Alt+I goes to the first field: the row had no key of its own, so a nurse at the
+        # keyboard could reach it only by tabbing through every button of the bedside
+        heading = QLabel(self.tr("Vital s&igns:"))
         heading.setStyleSheet("font-weight: bold;")
         row.addWidget(heading)
         for key, label, width in FIELDS:
-            caption = QLabel(label)
+            caption = QLabel(self.tr(str(label)))
             edit = QLineEdit()
             edit.setObjectName(key)
             edit.setMinimumWidth(width)
@@ -60,6 +65,7 @@ class VitalsEntry(QGroupBox):
             row.addWidget(caption)
             row.addWidget(edit, 1)
             self.inputs[key] = edit
+        heading.setBuddy(self.inputs["temperature_c"])
         self.oxygen = QCheckBox(self.tr("on O2"))
         self.oxygen.setObjectName("on_oxygen")
         self.oxygen.toggled.connect(self._preview)
@@ -68,12 +74,17 @@ class VitalsEntry(QGroupBox):
         self.avpu.addItems(list(AVPU))
         self.avpu.currentIndexChanged.connect(self._preview)
         touch_sized(self.oxygen, self.avpu)
+        self.time = row_editor()  # no parent yet: Tab reaches it in the row's order
+        self.time.setObjectName("vitalsTime")
+        self.time.setMaximumWidth(130)
+        self.time.returnPressed.connect(self.submit)
         self.record = QPushButton(self.tr("Record vitals"))
         self.record.setObjectName("recordVitals")
         touch_sized(self.record)
         self.record.clicked.connect(self.submit)
         row.addWidget(self.oxygen)
         row.addWidget(self.avpu)
+        row.addWidget(self.time, 1)
         row.addWidget(self.record)
         self.score = QLabel()
         self.score.setObjectName("news2")
@@ -101,6 +112,7 @@ class VitalsEntry(QGroupBox):
             edit.clear()
         self.oxygen.setChecked(False)
         self.avpu.setCurrentIndex(0)
+        self.time.clear()
         self.inputs["temperature_c"].setFocus()
 
     def _preview(self) -> None:

@@ -39,10 +39,11 @@ from infusion_app.ui.look import (
     local_time,
     read_only_table,
     say,
+    status_name,
+    step_name,
     touch_sized,
 )
 from infusion_app.ui.rows_table import Tint
-from infusion_app.ui.step_strip import step_and_status
 from infusion_app.ui.tasks import Tasks
 from infusion_app.ui.translations import shown
 
@@ -234,9 +235,15 @@ class WorklistPage(QWidget):
         values = CalendarItemDialog.ask(self, row, self.ctx.now)
         if values is None:
             return
+        try:
+            entry = entry_from(self, values, self.ctx.now())
+        except InputError as exc:
+            self._say(failure_text(exc), error=True)
+            return
+        if entry is None:
+            return
 
         def call() -> object:
-            entry = entry_from(values, self.ctx.now())
             if row.is_sample:
                 return calendar_acts.collect_sample(
                     self.ctx,
@@ -268,22 +275,20 @@ class WorklistPage(QWidget):
 
     def _show(self, rows: list[views.InfusionRow]) -> None:
         self.rows = rows
-
-        def cells(row: views.InfusionRow) -> list[str]:
-            step, status = step_and_status(row.step, row.status)
-            return [
-                row.trial_id,
-                row.initials,
-                str(row.number),
-                row.product_id,
-                row.station,
-                step,
-                next_due_text(row.next_due),
-                status,
-            ]
-
         self.table.set_rows(
-            [cells(row) for row in rows],
+            [
+                [
+                    row.trial_id,
+                    row.initials,
+                    str(row.number),
+                    row.product_id,
+                    row.station,
+                    step_name(row.step.value),
+                    next_due_text(row.next_due),
+                    status_name(row.status),
+                ]
+                for row in rows
+            ],
             [{6: Tint(foreground="#b00020")} if row.overdue else {} for row in rows],
         )
         if rows and not self.table.has_selection():

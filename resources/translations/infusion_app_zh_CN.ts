@@ -359,59 +359,284 @@
     </message>
   </context>
   <context>
+    <name>AccountsPage</name>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="60" />
+      <source>Accounts</source>
+      <translation>账户</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="64" />
+      <source>Username</source>
+      <translation>用户名</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="65" />
+      <source>Printed name</source>
+      <translation>签名人姓名</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="66" />
+      <source>Role</source>
+      <translation>角色</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="67" />
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="68" />
+      <source>Created</source>
+      <translation>创建时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="74" />
+      <source>&amp;Add…</source>
+      <translation>添加(&amp;A)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="76" />
+      <source>Change &amp;role…</source>
+      <translation>更改角色(&amp;R)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="78" />
+      <source>Reset &amp;password…</source>
+      <translation>重置密码(&amp;P)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="80" />
+      <source>&amp;Lock</source>
+      <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="82" />
+      <source>&amp;Unlock</source>
+      <translation>解锁(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="84" />
+      <source>&amp;Deactivate…</source>
+      <translation>停用(&amp;D)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="188" />
+      <source>Add an account</source>
+      <translation>添加账户</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="190" />
+      <source>&amp;Username</source>
+      <translation>用户名(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="190" />
+      <source>letters, digits, . or _</source>
+      <translation>字母、数字、. 或 _</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="191" />
+      <source>&amp;Printed name</source>
+      <translation>签名人姓名(&amp;P)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="191" />
+      <source>as on signatures</source>
+      <translation>与签名上一致</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="193" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="230" />
+      <source>&amp;Role</source>
+      <translation>角色(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="195" />
+      <source>&amp;First password</source>
+      <translation>初始密码(&amp;F)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="196" />
+      <source>R&amp;epeat first password</source>
+      <translation>再次输入初始密码(&amp;E)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="198" />
+      <source>The user must change the first password at first login.</source>
+      <translation>用户首次登录时必须更改初始密码。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="204" />
+      <source>Add the account {0} ({1}, {2})</source>
+      <translation>添加账户 {0}（{1}，{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="217" />
+      <source>Added {0} ({1}): the first password must be changed at first login.</source>
+      <translation>已添加 {0}（{1}）：首次登录时须更改初始密码。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="229" />
+      <source>Change the role of {0}</source>
+      <translation>更改 {0} 的角色</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="236" />
+      <source>Change the role of {0} from {1} to {2}</source>
+      <translation>将 {0} 的角色从 {1} 更改为 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="242" />
+      <source>{0} is now {1}.</source>
+      <translation>{0} 现为 {1}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="252" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="263" />
+      <source>Reset the password of {0}</source>
+      <translation>重置 {0} 的密码</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="254" />
+      <source>&amp;New first password</source>
+      <translation>新的初始密码(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="255" />
+      <source>R&amp;epeat it</source>
+      <translation>再次输入(&amp;E)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="257" />
+      <source>The user must change it at next login. A lockout after failed attempts ends.</source>
+      <translation>用户下次登录时必须更改。因多次失败而导致的锁定随之解除。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="267" />
+      <source>Password of {0} reset: to be changed at next login.</source>
+      <translation>{0} 的密码已重置：下次登录时须更改。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="276" />
+      <source>Lock {0} until an administrator unlocks the account</source>
+      <translation>锁定 {0}，直至管理员解锁</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="280" />
+      <source>{0} is locked until unlocked.</source>
+      <translation>{0} 已锁定，直至解锁。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="289" />
+      <source>Unlock {0}</source>
+      <translation>解锁 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="293" />
+      <source>{0} is unlocked.</source>
+      <translation>{0} 已解锁。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="303" />
+      <source>Deactivate {0}</source>
+      <translation>停用 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="304" />
+      <source>&amp;Reason</source>
+      <translation>原因(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="304" />
+      <source>why, for the audit trail</source>
+      <translation>原因，记入审计追踪</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="306" />
+      <source>A deactivated account never logs in or signs again. It stays in the list and in the audit trail; it cannot be reactivated.</source>
+      <translation>停用的账户不能再登录或签名。它仍保留在列表和审计追踪中，且不能重新启用。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="314" />
+      <source>Deactivate {0}: {1}</source>
+      <translation>停用 {0}：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="318" />
+      <source>{0} is deactivated.</source>
+      <translation>{0} 已停用。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="329" />
+      <source>Password: the two entries differ. Nothing was saved.</source>
+      <translation>密码：两次输入不一致。未保存任何内容。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/accounts_page.py" line="360" />
+      <source>approved</source>
+      <translation>已批准</translation>
+    </message>
+  </context>
+  <context>
     <name>AdverseEventDialog</name>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="36" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="43" />
       <source>Reaction / adverse event (CTCAE v5.0)</source>
       <translation>反应 / 不良事件（CTCAE v5.0）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="52" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="59" />
       <source>Serious (SAE: report within 24 h)</source>
       <translation>严重（SAE：24 小时内报告）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="73" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="80" />
       <source>Term</source>
       <translation>术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="74" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="81" />
       <source>Other term</source>
       <translation>其他术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="75" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="82" />
       <source>Grade</source>
       <translation>分级</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="77" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="84" />
       <source>Attribution</source>
       <translation>相关性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="79" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="86" />
       <source>Action taken</source>
       <translation>采取的措施</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="80" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="87" />
       <source>Outcome</source>
       <translation>转归</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="81" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="88" />
       <source>Description</source>
       <translation>描述</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="105" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="92" />
+      <source>Time of the entry</source>
+      <translation>发生时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="116" />
       <source>Suggested grade {0} from the highest temperature, {1} °C</source>
       <translation>按最高体温 {1} °C 建议分级 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="110" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="121" />
       <source>No temperature of 38.0 °C or more recorded</source>
       <translation>未记录到 38.0 °C 及以上的体温</translation>
     </message>
@@ -419,27 +644,27 @@
   <context>
     <name>AlarmBanner</name>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="36" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="51" />
       <source>Acknowledge (F9)</source>
       <translation>确认 (F9)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="55" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="70" />
       <source>HIGH</source>
       <translation>高</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="56" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="71" />
       <source>MEDIUM</source>
       <translation>中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="57" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="72" />
       <source>Reminder</source>
       <translation>提醒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/alarm_banner.py" line="60" />
+      <location filename="../../infusion_app/ui/alarm_banner.py" line="76" />
       <source>+{0} more</source>
       <translation>另有 {0} 条</translation>
     </message>
@@ -447,212 +672,212 @@
   <context>
     <name>BedsideScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="132" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="150" />
       <source>Infusion &amp;list</source>
       <translation>输注列表(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="135" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="153" />
       <source>&amp;More</source>
       <translation>更多(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="160" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="178" />
       <source>Scan the wristband, then the bag</source>
       <translation>先扫腕带，再扫输液袋</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="269" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="306" />
       <source>{trial} · {initials} · {weight} kg (weighed {weighed}) · group {level} · infusion {number} · product {product} ({status}) · {protocol}</source>
       <translation>{trial} · {initials} · {weight} kg（称重 {weighed}）· {level} 组 · 第 {number} 次输注 · 产品 {product}（{status}）· {protocol}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="309" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="347" />
       <source>Change &amp;rate</source>
       <translation>改变滴速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="373" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="414" />
       <source>Target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="375" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="416" />
       <source>PAUSED</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="419" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="378" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="419" />
       <source>expected end</source>
       <translation>预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="382" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="423" />
       <source>plan: {0} gtt/min, then {1}, {2} mL, {3} gtt/mL set</source>
       <translation>方案：{0} 滴/分，然后 {1}，{2} mL，输液器 {3} 滴/mL</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="401" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="445" />
       <source>log in first</source>
       <translation>请先登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="412" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="456" />
       <source>not for your role ({0})</source>
       <translation>您的角色（{0}）不能执行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="536" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="616" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="580" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="679" />
       <source>{drug} {dose} mg {route}, {minutes} min before the start</source>
       <translation>{drug} {dose} mg {route}，开始前 {minutes} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="593" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="692" />
       <source>Product {0}, lot {1}</source>
       <translation>产品 {0}，批号 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="594" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="693" />
       <source>Infuse within {0} min of the thaw</source>
       <translation>复苏后 {0} 分钟内输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="74" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="83" />
       <source>verified</source>
       <translation>已核对</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="632" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="742" />
       <source>{rate} gtt/min for {minutes} min ({volume} mL)</source>
       <translation>{rate} 滴/分，{minutes} 分钟（{volume} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="640" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="750" />
       <source>Weight: {0} kg, measured {1}</source>
       <translation>体重：{0} kg，称重于 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="643" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="753" />
       <source>Dose: {0} (group {1})</source>
       <translation>剂量：{0}（{1} 组）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="647" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="757" />
       <source>Concentration: {0}, viability {1} %: {2} viable</source>
       <translation>浓度：{0}，活率 {1} %：活细胞 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="652" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="762" />
       <source>Target {0}; delivered {1} (deviation {2} %)</source>
       <translation>目标 {0}；实际输注 {1}（偏差 {2} %）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="657" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="767" />
       <source>Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)</source>
       <translation>产品体积：{0} mL；最终体积：{1} mL（稀释液 {2} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="662" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="772" />
       <source>Drip plan, {0} gtt/mL set: {1}; expected {2} min</source>
       <translation>滴速方案，输液器 {0} 滴/mL：{1}；预计 {2} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="664" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="774" />
       <source>, then </source>
       <translation>，然后 </translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="685" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="795" />
       <source>wristband {0}</source>
       <translation>腕带 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="687" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="797" />
       <source>wristband not scanned</source>
       <translation>腕带未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="688" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="798" />
       <source>bag {0}</source>
       <translation>输液袋 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="690" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="800" />
       <source>bag not scanned</source>
       <translation>输液袋未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="698" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="808" />
       <source>Scan the patient's wristband and the bag first.</source>
       <translation>请先扫描患者腕带和输液袋。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="75" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="84" />
       <source>administered</source>
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="734" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="873" />
       <source>Select the entry to correct in the log first.</source>
       <translation>请先在日志中选择要更正的条目。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="739" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="878" />
       <source>Correct entry #{0} ({1})</source>
       <translation>更正条目 #{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="741" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="880" />
       <source>Correct time (HH:MM)</source>
       <translation>正确时间 (HH:MM)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="742" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="881" />
       <source>Reason for the correction</source>
       <translation>更正原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="744" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="883" />
       <source>The original entry stays in the record beside the correction.</source>
       <translation>原条目保留在记录中，与更正并列。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="750" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="889" />
       <source>Correction of entry #{0}</source>
       <translation>更正条目 #{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="76" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="85" />
       <source>corrected</source>
       <translation>已更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="772" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="911" />
       <source>No serious adverse event is waiting to be reported.</source>
       <translation>没有待报告的严重不良事件。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="776" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="916" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="777" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="918" />
       <source>Event</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="790" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="940" />
       <source>Alarm acknowledged.</source>
       <translation>报警已确认。</translation>
     </message>
@@ -660,37 +885,37 @@
   <context>
     <name>CalendarItemDialog</name>
     <message>
-      <location filename="../../infusion_app/ui/calendar_dialog.py" line="43" />
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="49" />
       <source>Done at (HH:MM today, or date and time)</source>
       <translation>完成时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/calendar_dialog.py" line="48" />
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="54" />
       <source>Note</source>
       <translation>记录内容</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/calendar_dialog.py" line="54" />
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="60" />
       <source>Sample ID (tube label)</source>
       <translation>样本编号（试管标签）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/calendar_dialog.py" line="60" />
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="66" />
       <source>Reason (late, or entered afterwards)</source>
       <translation>原因（逾期，或事后补录）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/calendar_dialog.py" line="63" />
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="69" />
       <source>required: window closed</source>
       <translation>必填：时间窗已关闭</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/calendar_dialog.py" line="68" />
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="74" />
       <source>Record: {0}</source>
       <translation>记录：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/calendar_dialog.py" line="71" />
+      <location filename="../../infusion_app/ui/calendar_dialog.py" line="77" />
       <source>Patient {0} · {1}</source>
       <translation>患者 {0} · {1}</translation>
     </message>
@@ -698,17 +923,27 @@
   <context>
     <name>ConfirmDialog</name>
     <message>
-      <location filename="../../infusion_app/ui/confirm_dialog.py" line="39" />
+      <location filename="../../infusion_app/ui/confirm_dialog.py" line="46" />
       <source>This will be recorded:</source>
       <translation>将记录：</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/confirm_dialog.py" line="55" />
+      <location filename="../../infusion_app/ui/confirm_dialog.py" line="62" />
       <source>&amp;Record</source>
       <translation>记录(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/confirm_dialog.py" line="76" />
+      <location filename="../../infusion_app/ui/confirm_dialog.py" line="77" />
+      <source>Time of the entry</source>
+      <translation>发生时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/confirm_dialog.py" line="99" />
+      <source>Time: {0} as entered (a back-entry)</source>
+      <translation>时间：{0}（按所填，补录）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/confirm_dialog.py" line="102" />
       <source>Time: {0} (now, when you confirm)</source>
       <translation>时间：{0}（现在，以确认时为准）</translation>
     </message>
@@ -716,72 +951,72 @@
   <context>
     <name>Countdown</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="88" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
       <source>Start allowed in</source>
       <translation>距可开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="89" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
       <source>Start allowed</source>
       <translation>可以开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="90" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
       <source>Rate step in</source>
       <translation>距调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
       <source>Rate step due</source>
       <translation>应调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
       <source>Vitals due in</source>
       <translation>距测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="102" />
       <source>Vitals due</source>
       <translation>应测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="103" />
       <source>Expected end in</source>
       <translation>距预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="95" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="104" />
       <source>Expected end reached</source>
       <translation>已到预计结束时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="96" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
       <source>Observation ends in</source>
       <translation>距观察结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="97" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="98" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
       <source>Post-thaw limit in</source>
       <translation>距复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="99" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
       <source>Post-thaw limit passed</source>
       <translation>已超过复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="100" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
       <source>SAE report due in</source>
       <translation>距 SAE 报告截止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="101" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="110" />
       <source>SAE report overdue</source>
       <translation>SAE 报告已逾期</translation>
     </message>
@@ -789,82 +1024,82 @@
   <context>
     <name>Course</name>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="40" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="41" />
       <source>planned</source>
       <translation>已计划</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="41" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="42" />
       <source>due</source>
       <translation>待进行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="42" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="43" />
       <source>given</source>
       <translation>已输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="43" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="44" />
       <source>missed</source>
       <translation>已错过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="44" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="45" />
       <source>not given</source>
       <translation>未输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="45" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="46" />
       <source>waiting</source>
       <translation>待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="46" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="47" />
       <source>upcoming</source>
       <translation>即将到来</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="47" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="48" />
       <source>done</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="48" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="49" />
       <source>late</source>
       <translation>超窗完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="49" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="50" />
       <source>out of window</source>
       <translation>窗外完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="50" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="51" />
       <source>cancelled</source>
       <translation>已取消</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="51" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="52" />
       <source>visit</source>
       <translation>访视</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="52" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="53" />
       <source>check</source>
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="53" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="54" />
       <source>sample</source>
       <translation>样本</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="54" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="55" />
       <source>assessment</source>
       <translation>评估</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="55" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="56" />
       <source>not serious</source>
       <translation>非严重</translation>
     </message>
@@ -960,110 +1195,143 @@
   <context>
     <name>DropCounter</name>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="34" />
-      <source>Drop count</source>
-      <translation>滴数计数</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="42" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="43" />
       <source>15 s</source>
       <translation>15 秒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="43" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="44" />
       <source>60 s</source>
       <translation>60 秒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="49" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="50" />
       <source>Drop (Space)</source>
       <translation>一滴（空格）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="55" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="56" />
       <source>Reset</source>
       <translation>重置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="116" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="121" />
       <source>target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="118" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="123" />
       <source>no target rate now</source>
       <translation>当前无目标滴速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="121" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="126" />
       <source>Measured {0:.0f} gtt/min ({1} drops in {2} s), {3}</source>
       <translation>实测 {0:.0f} 滴/分（{2} 秒 {1} 滴），{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="127" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="132" />
       <source>on target</source>
       <translation>符合目标</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="129" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="134" />
       <source>{0:+.0f} gtt/min: adjust the roller clamp</source>
       <translation>{0:+.0f} 滴/分：请调节滚轮夹</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="133" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="138" />
       <source>Counting: {0} drops, {1:.0f} s left</source>
       <translation>计数中：{0} 滴，剩余 {1:.0f} 秒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/drop_counter.py" line="136" />
+      <location filename="../../infusion_app/ui/drop_counter.py" line="141" />
       <source>Tap for each drop; the {0} s count starts at the first drop ({1})</source>
       <translation>每滴点一下；{0} 秒计数从第一滴开始（{1}）</translation>
     </message>
   </context>
   <context>
+    <name>EntryTime</name>
+    <message>
+      <location filename="../../infusion_app/ui/entry_time.py" line="81" />
+      <source>Left as offered: now, when saved. Changed: a back-entry, which asks why.</source>
+      <translation>保留默认：即保存时的当前时间。更改后为补录，将询问原因。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/entry_time.py" line="136" />
+      <source>Entered late</source>
+      <translation>补录</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/entry_time.py" line="137" />
+      <source>Why is it entered late?</source>
+      <translation>为何补录？</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/entry_time.py" line="138" />
+      <source>Done at {0}, recorded now: the record says why.</source>
+      <translation>实际于 {0} 完成，现在记录：记录中须说明原因。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/entry_time.py" line="146" />
+      <source>Time (as offered: now)</source>
+      <translation>时间（默认：当前）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/entry_time.py" line="153" />
+      <source>time: now</source>
+      <translation>时间：当前</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/entry_time.py" line="155" />
+      <source>Empty: now. A time (HH:MM or YYYY-MM-DD HH:MM): a back-entry, which asks why.</source>
+      <translation>留空：当前时间。填写时间（HH:MM 或 YYYY-MM-DD HH:MM）：补录，将询问原因。</translation>
+    </message>
+  </context>
+  <context>
     <name>EventLogTable</name>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="26" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="28" />
       <source>#</source>
       <translation>#</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="27" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="29" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="28" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="30" />
       <source>Recorded (back-entry)</source>
       <translation>录入时间（补录）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="29" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="31" />
       <source>User</source>
       <translation>用户</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="30" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="32" />
       <source>Entry</source>
       <translation>条目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="31" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="33" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="32" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="34" />
       <source>Signed / corrected</source>
       <translation>签名 / 更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="50" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="55" />
       <source>signed {0}</source>
       <translation>签名：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/event_log_table.py" line="51" />
+      <location filename="../../infusion_app/ui/event_log_table.py" line="56" />
       <source>corrected by {0}</source>
       <translation>更正：{0}</translation>
     </message>
@@ -1071,7 +1339,7 @@
   <context>
     <name>FormDialog</name>
     <message>
-      <location filename="../../infusion_app/ui/form_dialog.py" line="94" />
+      <location filename="../../infusion_app/ui/form_dialog.py" line="99" />
       <source>Time: {0} (now, when you confirm)</source>
       <translation>时间：{0}（现在，以确认时为准）</translation>
     </message>
@@ -1079,273 +1347,293 @@
   <context>
     <name>InvestigatorActs</name>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="41" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="39" />
       <source>enrolled</source>
       <translation>已入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="42" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="40" />
       <source>approved</source>
       <translation>已批准</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="43" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="41" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="44" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="42" />
       <source>reviewed</source>
       <translation>已审阅</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="47" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="45" />
       <source>completed</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="48" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="46" />
       <source>toxicity</source>
       <translation>毒性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="49" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="47" />
       <source>progression</source>
       <translation>疾病进展</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="50" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="48" />
       <source>withdrawal</source>
       <translation>退出</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="51" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="49" />
       <source>death</source>
       <translation>死亡</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="52" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="50" />
       <source>other</source>
       <translation>其他</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="111" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="102" />
       <source>&amp;Enrol…</source>
       <translation>入组(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="114" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="105" />
       <source>Change &amp;level…</source>
       <translation>变更剂量水平(&amp;L)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="117" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="108" />
       <source>End &amp;treatment…</source>
       <translation>结束治疗(&amp;T)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="120" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="111" />
       <source>&amp;Review DLT…</source>
       <translation>审核 DLT(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="133" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="124" />
       <source>choose a patient first</source>
       <translation>请先选择患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="135" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="126" />
       <source>enrolled already</source>
       <translation>已入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="137" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="128" />
       <source>not enrolled yet</source>
       <translation>尚未入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="139" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="130" />
       <source>treatment has ended</source>
       <translation>治疗已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="151" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="142" />
       <source>select a flagged adverse event first</source>
       <translation>请先选择一条已标记的不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="153" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="144" />
       <source>this adverse event is not flagged as a DLT</source>
       <translation>此不良事件未被标记为 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="155" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="146" />
       <source>reviewed already</source>
       <translation>已审阅</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="173" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="164" />
       <source>Enrol patient {0}</source>
       <translation>患者 {0} 入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="177" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="168" />
       <source>Dose level</source>
       <translation>剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="183" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="174" />
       <source>The first infusion is due from the enrolment; a patient is enrolled once.</source>
       <translation>入组后即可进行第一次输注；每位患者只入组一次。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="322" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="209" />
+      <source>Enrol against the dose-finding rule?</source>
+      <translation>违反剂量探索规则入组？</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="211" />
+      <source>Reason for the deviation</source>
+      <translation>偏离原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="212" />
+      <source>Second investigator (user name)</source>
+      <translation>第二研究者（用户名）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="215" />
+      <source>The rule refuses: {0}. An enrolment against it is listed as a deviation and needs a second investigator's signature.</source>
+      <translation>规则拒绝：{0}。违反规则的入组将列为方案偏离，并需第二研究者签名。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="224" />
+      <source>{0}, a deviation: {1}</source>
+      <translation>{0}，方案偏离：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="232" />
+      <source>Approval of the deviation: {0} ({1})</source>
+      <translation>批准方案偏离：{0}（{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="248" />
+      <source>Patient {0} enrolled at {1} as a deviation, approved by {2}.</source>
+      <translation>患者 {0} 已按方案偏离入组于剂量水平 {1}，由 {2} 批准。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="368" />
       <source>Review the DLT flag of adverse event #{0} ({1})</source>
       <translation>审核不良事件 #{0}（{1}）的 DLT 标记</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="335" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="381" />
       <source>DLT review of adverse event #{0} ({1}), {2}: {3} ({4})</source>
       <translation>不良事件 #{0}（{1}）的 DLT 审核，{2}：{3}（{4}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="349" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="395" />
       <source>Adverse event #{0} ({1}) reviewed: {2}.</source>
       <translation>不良事件 #{0}（{1}）已审核：{2}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="364" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="408" />
       <source>Time ({0})</source>
       <translation>时间（{0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="192" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="182" />
       <source>Enrolment of patient {0} in {1} at dose level {2}{3}</source>
       <translation>患者 {0} 入组 {1}，剂量水平 {2}{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="205" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="197" />
       <source>Patient {0} enrolled at {1}.</source>
       <translation>患者 {0} 已入组，剂量水平 {1}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="216" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="262" />
       <source>Change the dose level of patient {0}</source>
       <translation>变更患者 {0} 的剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="220" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="266" />
       <source>New dose level</source>
       <translation>新剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="224" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="270" />
       <source>From infusion</source>
       <translation>自第几次输注起</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="225" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="271" />
       <source>Reason for the change</source>
       <translation>变更原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="229" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="275" />
       <source>Now at {0}. An infusion that exists already keeps its level (up to infusion {1}).</source>
       <translation>当前为 {0}。已建立的输注保持原剂量水平（至第 {1} 次输注）。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="232" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="278" />
       <source>Now at {0}.</source>
       <translation>当前为 {0}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="246" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="292" />
       <source>Dose level of patient {0} from infusion {1} on: {2} to {3} ({4}){5}</source>
       <translation>患者 {0} 自第 {1} 次输注起的剂量水平：{2} 改为 {3}（{4}）{5}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="266" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="312" />
       <source>Patient {0}: infusions from {1} on at {2}.</source>
       <translation>患者 {0}：自第 {1} 次输注起为 {2}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="277" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="323" />
       <source>End the treatment of patient {0}</source>
       <translation>结束患者 {0} 的治疗</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="279" />
       <location filename="../../infusion_app/ui/investigator_acts.py" line="325" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="371" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="280" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="326" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="280" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="326" />
       <source>required for 'other'</source>
       <translation>选择“其他”时必填</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="283" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="329" />
       <source>No more infusions; after death or withdrawal no more visits either.</source>
       <translation>不再输注；死亡或退出后也不再访视。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="293" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="339" />
       <source>End of treatment of patient {0}: {1}{2}{3}</source>
       <translation>患者 {0} 结束治疗：{1}{2}{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="307" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="353" />
       <source>Treatment of patient {0} ended ({1}).</source>
       <translation>患者 {0} 的治疗已结束（{1}）。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="316" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="362" />
       <source>confirmed: a DLT</source>
       <translation>确认：属于 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="316" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="362" />
       <source>rejected: not a DLT</source>
       <translation>否决：不属于 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="318" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="364" />
       <source>{0} grade {1}, started {2}</source>
       <translation>{0} {1} 级，开始于 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="324" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="370" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="327" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="373" />
       <source>Flagged by the rules: {0}. Whether it counts as a DLT is your call.</source>
       <translation>按规则标记：{0}。是否计为 DLT 由您判断。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="384" />
-      <source>Entered late</source>
-      <translation>补录</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="385" />
-      <source>Why is it entered late?</source>
-      <translation>为何补录？</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="386" />
-      <source>Done at {0}, recorded now: the record says why.</source>
-      <translation>实际于 {0} 完成，现在记录：记录中须说明原因。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="396" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="426" />
       <source>, done at {0}{1}</source>
       <translation>，完成于 {0}{1}</translation>
     </message>
@@ -1353,59 +1641,59 @@
   <context>
     <name>LoginScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="67" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="72" />
       <source>Username</source>
       <translation>用户名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="68" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="73" />
       <source>Printed name</source>
       <translation>签名人姓名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="69" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="74" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="70" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="75" />
       <source>Repeat password</source>
       <translation>再次输入密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="89" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="94" />
       <source>Create the administrator</source>
       <translation>创建管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="89" />
-      <location filename="../../infusion_app/ui/login_screen.py" line="101" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="94" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="106" />
       <source>Log in</source>
       <translation>登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="92" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="97" />
       <source>This station has no accounts yet. The first account administers the others and signs no clinical act.</source>
       <translation>本工作站还没有账户。第一个账户负责管理其他账户，不签署任何临床操作。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="101" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="106" />
       <source>Create administrator</source>
       <translation>创建管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="106" />
-      <location filename="../../infusion_app/ui/login_screen.py" line="114" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="111" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="119" />
       <source>Opening the record…</source>
       <translation>正在打开记录…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="125" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="130" />
       <source>password: the two entries differ</source>
       <translation>密码：两次输入不一致</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/login_screen.py" line="133" />
+      <location filename="../../infusion_app/ui/login_screen.py" line="138" />
       <source>Checking…</source>
       <translation>正在核对…</translation>
     </message>
@@ -1422,71 +1710,176 @@
       <source>Internal error ({0}): details in the log file {1}. Nothing was saved.</source>
       <translation>内部错误（{0}）：详情见日志文件 {1}。未保存任何内容。</translation>
     </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="115" />
+      <source>registered</source>
+      <translation>已登记</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="116" />
+      <source>released</source>
+      <translation>已放行</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="117" />
+      <source>dispensed</source>
+      <translation>已发放</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="118" />
+      <source>in use</source>
+      <translation>使用中</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="119" />
+      <source>administered</source>
+      <translation>已给药</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="120" />
+      <source>returned</source>
+      <translation>已退回</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="121" />
+      <source>discarded</source>
+      <translation>已销毁</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="124" />
+      <source>RELEASABLE</source>
+      <translation>可放行</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="125" />
+      <source>NOT_RELEASABLE</source>
+      <translation>不可放行</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="126" />
+      <source>INCOMPLETE</source>
+      <translation>结果不全</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="129" />
+      <source>pass</source>
+      <translation>合格</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="130" />
+      <source>fail</source>
+      <translation>不合格</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/look.py" line="131" />
+      <source>pending</source>
+      <translation>待定</translation>
+    </message>
   </context>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="167" />
-      <source>Log out</source>
-      <translation>退出登录</translation>
+      <location filename="../../infusion_app/ui/main_window.py" line="217" />
+      <source>database</source>
+      <translation>数据库</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="225" />
+      <location filename="../../infusion_app/ui/main_window.py" line="220" />
+      <source>MSC Infusion Assistant</source>
+      <translation>MSC 输注助手</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="244" />
       <source>High alarm: {0}</source>
       <translation>高级警报：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="274" />
+      <location filename="../../infusion_app/ui/main_window.py" line="295" />
       <source>{name} · {role} · station {station}</source>
       <translation>{name} · {role} · 工作站 {station}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="301" />
+      <location filename="../../infusion_app/ui/main_window.py" line="325" />
       <source>Pharmacy</source>
       <translation>药房</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="306" />
+      <location filename="../../infusion_app/ui/main_window.py" line="330" />
       <source>Infusions</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="310" />
+      <location filename="../../infusion_app/ui/main_window.py" line="335" />
       <source>Bedside</source>
       <translation>床旁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="314" />
+      <location filename="../../infusion_app/ui/main_window.py" line="339" />
       <source>Monitor</source>
       <translation>监查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="318" />
+      <location filename="../../infusion_app/ui/main_window.py" line="351" />
       <source>Patient course</source>
       <translation>患者疗程</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="321" />
+      <location filename="../../infusion_app/ui/main_window.py" line="355" />
+      <source>Trial</source>
+      <translation>试验</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="358" />
       <source>Protocols</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="325" />
+      <location filename="../../infusion_app/ui/main_window.py" line="362" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="425" />
+      <location filename="../../infusion_app/ui/main_window.py" line="391" />
+      <source>HIGH</source>
+      <translation>高</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="392" />
+      <source>MEDIUM</source>
+      <translation>中</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="393" />
+      <source>Reminder</source>
+      <translation>提醒</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="395" />
+      <source> (+{0} more)</source>
+      <translation>（另有 {0} 条）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="398" />
+      <source>{0}: {1} · {2}{3}</source>
+      <translation>{0}：{1} · {2}{3}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="513" />
       <source>Locked after {0} min without use. Log in to continue.</source>
       <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="324" />
+      <location filename="../../infusion_app/ui/main_window.py" line="343" />
       <source>Ward</source>
       <translation>病区</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="324" />
+      <location filename="../../infusion_app/ui/main_window.py" line="172" />
+      <source>Lo&amp;g out</source>
+      <translation>退出登录(&amp;G)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="347" />
       <source>Accounts</source>
       <translation>账户</translation>
     </message>
@@ -1494,333 +1887,696 @@
   <context>
     <name>MonitorPage</name>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="64" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="67" />
       <source>Monitor: infusion records (read-only)</source>
       <translation>监查：输注记录（只读）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="68" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="71" />
       <source>Trial ID (empty: all patients)</source>
       <translation>受试者编号（留空：全部患者）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="77" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="80" />
       <source>&amp;Search</source>
       <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="82" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="85" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="83" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="86" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="84" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="87" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="85" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="88" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="86" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="89" />
       <source>Created</source>
       <translation>创建时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="87" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="90" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="88" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="91" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="97" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="100" />
       <source>&amp;Print record…</source>
       <translation>打印记录(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="100" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="103" />
       <source>E&amp;xport…</source>
       <translation>导出(&amp;X)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="104" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="107" />
       <source>Events of this infusion (CSV)…</source>
       <translation>本次输注的事件（CSV）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="105" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="108" />
       <source>This infusion as FHIR R4 bundle (JSON)…</source>
       <translation>本次输注的 FHIR R4 资源包（JSON）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="106" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="109" />
       <source>Infusion log of the search (PDF)…</source>
       <translation>检索结果的输注日志（PDF）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="107" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="110" />
       <source>Infusion log of the search (CSV)…</source>
       <translation>检索结果的输注日志（CSV）…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="117" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="120" />
       <source>From</source>
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="119" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="122" />
       <source>to</source>
       <translation>至</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="149" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="152" />
       <source>Your role may not print or export records.</source>
       <translation>您的角色无权打印或导出记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="159" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="162" />
       <source>Making the record…</source>
       <translation>正在生成记录…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="167" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="170" />
       <source>Record ready: {0} bytes.</source>
       <translation>记录已生成：{0} 字节。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="216" />
+      <location filename="../../infusion_app/ui/outputs.py" line="42" />
       <source>Saved to {0}.</source>
       <translation>已保存到 {0}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="222" />
+      <location filename="../../infusion_app/ui/outputs.py" line="45" />
       <source>Printing recorded in the log.</source>
       <translation>打印已记入日志。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="278" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="277" />
       <source>No infusions in this range.</source>
       <translation>此范围内没有输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="301" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="300" />
       <source>Log verified: {0} entries, chain intact, head {1}</source>
       <translation>日志已验证：{0} 条，链完整，头哈希 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/monitor_page.py" line="309" />
+      <location filename="../../infusion_app/ui/monitor_page.py" line="308" />
       <source>LOG DOES NOT VERIFY: {0}</source>
       <translation>日志验证失败：{0}</translation>
     </message>
   </context>
   <context>
+    <name>OutcomesSection</name>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="72" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="150" />
+      <source>Drawn</source>
+      <translation>采血时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="73" />
+      <source>Hb (g/L)</source>
+      <translation>血红蛋白 (g/L)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="74" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="134" />
+      <source>ANC</source>
+      <translation>中性粒细胞</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="75" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="135" />
+      <source>PLT</source>
+      <translation>血小板</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="76" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="136" />
+      <source>WBC</source>
+      <translation>白细胞</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="77" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="137" />
+      <source>LYM</source>
+      <translation>淋巴细胞</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="78" />
+      <source>From</source>
+      <translation>从</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="109" />
+      <source>Import counts…</source>
+      <translation>导入血常规…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="110" />
+      <source>Transfusion…</source>
+      <translation>输血…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="112" />
+      <source>Last contact…</source>
+      <translation>末次联系…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="116" />
+      <source>Tumour assessment…</source>
+      <translation>肿瘤评估…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="119" />
+      <source>Progression…</source>
+      <translation>疾病进展…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="121" />
+      <source>Death…</source>
+      <translation>死亡…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="129" />
+      <source>Blood count:</source>
+      <translation>血常规：</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="133" />
+      <source>Hb g/L</source>
+      <translation>血红蛋白 g/L</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="152" />
+      <source>HH:MM or YYYY-MM-DD HH:MM</source>
+      <translation>HH:MM 或 YYYY-MM-DD HH:MM</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="155" />
+      <source>Record count</source>
+      <translation>记录血常规</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="175" />
+      <source>not enrolled yet</source>
+      <translation>尚未入组</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="190" />
+      <source>typed</source>
+      <translation>手工录入</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="198" />
+      <source>no response</source>
+      <translation>未缓解</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="205" />
+      <source>Transfusion: {0} × {1} at {2}</source>
+      <translation>输血：{0} × {1}，于 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="214" />
+      <source>week {0} ({1}): {2}, best {3}</source>
+      <translation>第 {0} 周（{1}）：{2}，最佳 {3}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="222" />
+      <source> (provisional)</source>
+      <translation>（暂定）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="223" />
+      <source>Haematological response{0}: {1}</source>
+      <translation>血液学缓解{0}：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="228" />
+      <source>Time to response: {0}</source>
+      <translation>至缓解时间：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="233" />
+      <source>Tumour assessments: {0}; best {1}</source>
+      <translation>肿瘤评估：{0}；最佳 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="235" />
+      <source>Progression: {0}</source>
+      <translation>疾病进展：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="238" />
+      <source>Death: {0} ({1})</source>
+      <translation>死亡：{0}（{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="240" />
+      <source>PFS</source>
+      <translation>无进展生存期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="240" />
+      <source>OS</source>
+      <translation>总生存期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="242" />
+      <source>event</source>
+      <translation>事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="242" />
+      <source>censored</source>
+      <translation>删失</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="244" />
+      <source>{0}: {1} day ({2})</source>
+      <translation>{0}：{1} 天（{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="246" />
+      <source>{0}: {1} days ({2})</source>
+      <translation>{0}：{1} 天（{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="289" />
+      <source>Blood count of {0} recorded.</source>
+      <translation>{0} 的血常规已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="302" />
+      <source>Import blood counts (CSV)</source>
+      <translation>导入血常规 (CSV)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="302" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="315" />
+      <source>{0} blood counts recorded from {1}.</source>
+      <translation>已从 {1} 记录 {0} 次血常规。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="202" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="324" />
+      <source>red cells</source>
+      <translation>红细胞</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="202" />
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="324" />
+      <source>platelets</source>
+      <translation>血小板</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="328" />
+      <source>Transfusion for {0}</source>
+      <translation>{0} 的输血</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="330" />
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="331" />
+      <source>Units</source>
+      <translation>单位数</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="332" />
+      <source>Given at</source>
+      <translation>输注时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="334" />
+      <source>A transfusion voids the haematological response around it.</source>
+      <translation>输血会使其前后的血液学缓解评估无效。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="354" />
+      <source>Transfusion recorded.</source>
+      <translation>输血已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="365" />
+      <source>Last contact with {0}</source>
+      <translation>与 {0} 的末次联系</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="366" />
+      <source>Tumour assessment of {0}</source>
+      <translation>{0} 的肿瘤评估</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="367" />
+      <source>Progression of {0}</source>
+      <translation>{0} 的疾病进展</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="368" />
+      <source>Death of {0}</source>
+      <translation>{0} 的死亡</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="370" />
+      <source>Date</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="374" />
+      <source>Overall response (RECIST 1.1)</source>
+      <translation>总体疗效（RECIST 1.1）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="377" />
+      <source>Cause</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="390" />
+      <source>Last contact recorded.</source>
+      <translation>末次联系已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="416" />
+      <source>Recorded and signed.</source>
+      <translation>已记录并签名。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/outcomes_section.py" line="426" />
+      <source>assessed</source>
+      <translation>已评估</translation>
+    </message>
+  </context>
+  <context>
+    <name>PasswordChangeDialog</name>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="36" />
+      <source>Change your password</source>
+      <translation>更改您的密码</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="40" />
+      <source>The password of {0} was set by an administrator. Choose your own before you continue: nobody else may know it.</source>
+      <translation>{0} 的密码由管理员设置。继续之前请设置您自己的密码：不得让他人知道。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="49" />
+      <source>&amp;Current password</source>
+      <translation>当前密码(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="50" />
+      <source>&amp;New password</source>
+      <translation>新密码(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="51" />
+      <source>&amp;Repeat new password</source>
+      <translation>再次输入新密码(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="59" />
+      <source>Change password</source>
+      <translation>更改密码</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="83" />
+      <source>new password: the two entries differ</source>
+      <translation>新密码：两次输入不一致</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/password_change_dialog.py" line="88" />
+      <source>Checking and saving…</source>
+      <translation>正在检查并保存…</translation>
+    </message>
+  </context>
+  <context>
     <name>PatientPage</name>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="83" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="92" />
       <source>Patient course</source>
       <translation>患者疗程</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="92" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="101" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="95" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="104" />
       <source>&amp;Patient:</source>
       <translation>患者(&amp;P)：</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="97" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="106" />
       <source>&amp;Show</source>
       <translation>显示(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="100" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="109" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="116" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="125" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="117" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="126" />
       <source>Level</source>
       <translation>剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="118" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="127" />
       <source>Target</source>
       <translation>目标日期</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="119" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="130" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="128" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="139" />
       <source>Window</source>
       <translation>时间窗</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="120" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="131" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="129" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="140" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="122" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="131" />
       <source>Remark</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="128" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="137" />
       <source>Item</source>
       <translation>项目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="132" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="141" />
       <source>Done</source>
       <translation>完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="121" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="140" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="130" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="149" />
       <source>Started at</source>
       <translation>开始于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="129" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="71" />
+      <source>female</source>
+      <translation>女</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="72" />
+      <source>male</source>
+      <translation>男</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="73" />
+      <source>unknown</source>
+      <translation>未知</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="138" />
       <source>Category</source>
       <translation>类别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="133" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="142" />
       <source>Done by</source>
       <translation>完成人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="134" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="143" />
       <source>Sample ID</source>
       <translation>样本编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="141" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="150" />
       <source>Term</source>
       <translation>术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="142" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="151" />
       <source>Grade</source>
       <translation>分级</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="143" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="152" />
       <source>Recorded on</source>
       <translation>记录于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
       <source>Attribution</source>
       <translation>相关性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="145" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="154" />
       <source>DLT</source>
       <translation>DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="146" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="155" />
       <source>SAE report</source>
       <translation>SAE 报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="147" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="156" />
       <source>Review</source>
       <translation>审核</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="162" />
       <source>Weight (kg)</source>
       <translation>体重 (kg)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="162" />
       <source>Measured</source>
       <translation>测量时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="162" />
       <source>Recorded by</source>
       <translation>记录人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="158" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="167" />
       <source>Pl&amp;an</source>
       <translation>治疗计划(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="159" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="168" />
       <source>&amp;Calendar</source>
       <translation>访视日程(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="160" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="169" />
       <source>A&amp;dverse events</source>
       <translation>不良事件(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="161" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="170" />
       <source>&amp;Weights</source>
       <translation>体重(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="243" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="174" />
+      <source>O&amp;utcomes</source>
+      <translation>疗效与生存(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="257" />
       <source>Reading the course of {0}…</source>
       <translation>正在读取 {0} 的疗程…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="285" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="303" />
+      <source>from {0}</source>
+      <translation>自 {0} 起</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="303" />
+      <source>{0} to {1}</source>
+      <translation>{0} 至 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_page.py" line="306" />
       <source>, {0} years</source>
       <translation>，{0} 岁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="287" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="308" />
       <source>{0} ({1}, {2}{3}) · {4} · times in {5}</source>
       <translation>{0}（{1}，{2}{3}）· {4} · 时间为 {5}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="291" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="317" />
       <source>Level {0}: {1}</source>
       <translation>剂量组 {0}：{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="303" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="331" />
       <source>No infusion is planned next.</source>
       <translation>之后没有计划的输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="306" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="334" />
       <source>Next: {0}, {1}</source>
       <translation>下一次：{0}，{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="307" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="335" />
       <source>Next: {0}, target {1}, window {2} ({3})</source>
       <translation>下一次：{0}，目标日期 {1}，时间窗 {2}（{3}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="360" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="392" />
       <source>flagged</source>
       <translation>已标记</translation>
     </message>
@@ -1828,208 +2584,213 @@
   <context>
     <name>PharmacyPage</name>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="67" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="78" />
       <source>Pharmacy: release and dose</source>
       <translation>药房：放行与剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="71" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="82" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="72" />
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="255" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="83" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="287" />
       <source>Lot</source>
       <translation>批号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="73" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="84" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="74" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="85" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="75" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="86" />
       <source>Verdict now</source>
       <translation>当前结论</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="82" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="93" />
       <source>Criterion</source>
       <translation>标准</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="83" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="94" />
       <source>Value</source>
       <translation>结果值</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="84" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="95" />
       <source>Limit</source>
       <translation>限度</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="85" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="96" />
       <source>Result</source>
       <translation>判定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="86" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="97" />
       <source>Source</source>
       <translation>来源</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="95" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="106" />
       <source>&amp;Enter CoA…</source>
       <translation>录入检验报告(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="97" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="108" />
       <source>&amp;Import CoA file…</source>
       <translation>导入检验报告文件(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="99" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="110" />
       <source>&amp;Release…</source>
       <translation>放行(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="101" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="112" />
       <source>&amp;Dispense…</source>
       <translation>发放(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="179" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="202" />
       <source>No product selected.</source>
       <translation>未选择产品。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="208" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="238" />
       <source>already {0}</source>
       <translation>已{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="214" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="244" />
       <source>{0}: every criterion must pass</source>
       <translation>{0}：所有标准都必须通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="210" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="240" />
       <source>only a released product is dispensed (this one is {0})</source>
       <translation>只有已放行的产品才能发放（此产品为 {0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="216" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="230" />
+      <source>site default</source>
+      <translation>本中心默认</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="248" />
       <source>{0} now ({1}): a product is dispensed only while every criterion passes</source>
       <translation>当前为 {0}（{1}）：只有所有标准仍然通过的产品才能发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="251" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="283" />
       <source>Certificate of analysis</source>
       <translation>检验报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="253" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="285" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="254" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="286" />
       <source>Patient trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="256" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="288" />
       <source>Total cells per mL</source>
       <translation>每 mL 总细胞数</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="289" />
       <source>Volume (mL)</source>
       <translation>体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="290" />
       <source>Viability (%)</source>
       <translation>活率 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="258" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="290" />
       <source>empty = pending</source>
       <translation>留空 = 待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="259" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="291" />
       <source>Sterility</source>
       <translation>无菌</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="260" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="292" />
       <source>Mycoplasma</source>
       <translation>支原体</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="261" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="293" />
       <source>Endotoxin (EU/mL)</source>
       <translation>内毒素 (EU/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="264" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="296" />
       <source>Tumorigenicity</source>
       <translation>致瘤性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="268" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="300" />
       <source>Markers (%)</source>
       <translation>表面标志 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="269" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="301" />
       <source>Expires (YYYY-MM-DD HH:MM, station time)</source>
       <translation>有效期至（YYYY-MM-DD HH:MM，工作站时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="295" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="327" />
       <source>Import a CoA (JSON)</source>
       <translation>导入检验报告 (JSON)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="295" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="327" />
       <source>CoA files (*.json)</source>
       <translation>检验报告文件 (*.json)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="314" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="346" />
       <source>Product {0} registered.</source>
       <translation>产品 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="322" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="354" />
       <source>released</source>
       <translation>已放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="322" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="354" />
       <source>dispensed</source>
       <translation>已发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="324" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="356" />
       <source>Release of product {0}: every criterion passed</source>
       <translation>放行产品 {0}：所有标准均通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="326" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="358" />
       <source>Dispensing of product {0} for infusion</source>
       <translation>发放产品 {0} 用于输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="329" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="361" />
       <source>Product {0} {1}.</source>
       <translation>产品 {0} {1}。</translation>
     </message>
@@ -2103,27 +2864,27 @@
   <context>
     <name>Role</name>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="57" />
+      <location filename="../../infusion_app/ui/main_window.py" line="62" />
       <source>nurse</source>
       <translation>护士</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="58" />
+      <location filename="../../infusion_app/ui/main_window.py" line="63" />
       <source>pharmacist</source>
       <translation>药师</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="59" />
+      <location filename="../../infusion_app/ui/main_window.py" line="64" />
       <source>monitor</source>
       <translation>监查员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="60" />
+      <location filename="../../infusion_app/ui/main_window.py" line="65" />
       <source>admin</source>
       <translation>管理员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="61" />
+      <location filename="../../infusion_app/ui/main_window.py" line="66" />
       <source>investigator</source>
       <translation>研究者</translation>
     </message>
@@ -2142,54 +2903,59 @@
     </message>
     <message>
       <location filename="../../infusion_app/ui/settings_page.py" line="32" />
-      <source>Patient names and free text are shown as entered, in any language. Messages from the protocol rules are in English.</source>
-      <translation>患者姓名和自由文本按录入原样显示，可为任何语言。方案规则的提示为英文。</translation>
+      <source>Patient names and free text are shown as entered, in any language; a protocol's own texts (its title, groups and limits) as its file writes them.</source>
+      <translation>患者姓名和自由文本按录入原样显示，可为任何语言；方案自身的文字（标题、组别和限度）按方案文件原文显示。</translation>
     </message>
   </context>
   <context>
     <name>SignatureDialog</name>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="45" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="53" />
       <source>Electronic signature</source>
       <translation>电子签名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="48" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="56" />
       <source>By entering my password I sign this record as {meaning}.</source>
       <translation>输入密码即表示我以“{meaning}”签署此记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="64" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="72" />
       <source>Signing</source>
       <translation>签署内容</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="67" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="75" />
       <source>Meaning</source>
       <translation>含义</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="68" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="76" />
       <source>Printed name</source>
       <translation>签名人姓名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="69" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="77" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="74" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="81" />
+      <source>Time of the act</source>
+      <translation>操作时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="86" />
       <source>Sign</source>
       <translation>签名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="100" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="114" />
       <source>Checking the password and saving…</source>
       <translation>正在核对密码并保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/signature_dialog.py" line="110" />
+      <location filename="../../infusion_app/ui/signature_dialog.py" line="124" />
       <source>Not signed: {0}. Failed attempts: {1} (each is recorded in the log).</source>
       <translation>未签名：{0}。失败次数：{1}（每次均记入日志）。</translation>
     </message>
@@ -2197,32 +2963,32 @@
   <context>
     <name>Status</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="104" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="113" />
       <source>Not started</source>
       <translation>未开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="114" />
       <source>Running</source>
       <translation>进行中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="115" />
       <source>Paused</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="116" />
       <source>Ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="117" />
       <source>Stopped</source>
       <translation>已停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="118" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
@@ -2271,289 +3037,874 @@
     </message>
   </context>
   <context>
-    <name>VitalsEntry</name>
+    <name>TrialPage</name>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="42" />
-      <source>Vital signs</source>
-      <translation>生命体征</translation>
+      <location filename="../../infusion_app/ui/trial_page.py" line="82" />
+      <source>Trial: dose finding</source>
+      <translation>试验：剂量探索</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="57" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="87" />
+      <source>P&amp;rotocol:</source>
+      <translation>方案(&amp;R)：</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="89" />
+      <source>Refresh (F5)</source>
+      <translation>刷新 (F5)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="92" />
+      <source>&amp;Print safety review…</source>
+      <translation>打印安全性审查(&amp;P)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="95" />
+      <source>E&amp;xport counts…</source>
+      <translation>导出计数(&amp;X)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="98" />
+      <source>Print su&amp;mmary…</source>
+      <translation>打印试验总结(&amp;M)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="125" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="136" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="172" />
+      <source>Level</source>
+      <translation>剂量水平</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="126" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="173" />
+      <source>Enrolled</source>
+      <translation>入组</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="127" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="174" />
+      <source>Treated</source>
+      <translation>已治疗</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="128" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="177" />
+      <source>Evaluable</source>
+      <translation>可评价</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="129" />
+      <source>Pending</source>
+      <translation>待定</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="130" />
+      <source>DLTs</source>
+      <translation>DLT 数</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="131" />
+      <source>Not evaluable</source>
+      <translation>不可评价</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="136" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="141" />
+      <source>Patient</source>
+      <translation>患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="136" />
+      <source>DLT status</source>
+      <translation>DLT 状态</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="136" />
+      <source>Window ends</source>
+      <translation>观察期结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="142" />
+      <source>Adverse event</source>
+      <translation>不良事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="143" />
+      <source>Term</source>
+      <translation>术语</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="144" />
+      <source>Grade</source>
+      <translation>分级</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="145" />
+      <source>Started</source>
+      <translation>开始时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="146" />
+      <source>Adjudication</source>
+      <translation>判定</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="153" />
+      <source>Patients (n)</source>
+      <translation>患者数 (n)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="154" />
+      <source>Escalate if DLTs ≤</source>
+      <translation>DLT ≤ 时递增</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="155" />
+      <source>De-escalate if DLTs ≥</source>
+      <translation>DLT ≥ 时降级</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="156" />
+      <source>Eliminate if DLTs ≥</source>
+      <translation>DLT ≥ 时剔除</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="162" />
+      <source>Signed</source>
+      <translation>签名</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="163" />
+      <source>By</source>
+      <translation>操作者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="164" />
+      <source>Decision</source>
+      <translation>决定</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="165" />
+      <source>At level</source>
+      <translation>决定所在剂量水平</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="166" />
+      <source>Next level</source>
+      <translation>下一剂量水平</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="175" />
+      <source>Infusions planned</source>
+      <translation>计划输注次数</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="176" />
+      <source>Infusions given</source>
+      <translation>已输注次数</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="178" />
+      <source>DLTs (rate)</source>
+      <translation>DLT（发生率）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="179" />
+      <source>Any AE</source>
+      <translation>任何不良事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="180" />
+      <source>AE grade ≥ 3</source>
+      <translation>≥3 级不良事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="181" />
+      <source>SAE</source>
+      <translation>严重不良事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="199" />
+      <source>&amp;Levels</source>
+      <translation>剂量水平(&amp;L)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="200" />
+      <source>Pa&amp;tients</source>
+      <translation>患者(&amp;T)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="201" />
+      <source>DLT ad&amp;judication</source>
+      <translation>DLT 判定(&amp;J)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="202" />
+      <source>Decision ta&amp;ble</source>
+      <translation>决策表(&amp;B)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="203" />
+      <source>Signed re&amp;views</source>
+      <translation>已签署的审查(&amp;V)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="204" />
+      <source>S&amp;ummary</source>
+      <translation>总结(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="237" />
+      <source>&amp;Adjudicate DLT…</source>
+      <translation>判定 DLT(&amp;A)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="240" />
+      <source>Sign the &amp;decision…</source>
+      <translation>签署决定(&amp;D)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="297" />
+      <source>No installed protocol has a dose-finding rule.</source>
+      <translation>已安装的方案均无剂量探索规则。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="316" />
+      <source>{0} · {1} · levels in order {2}</source>
+      <translation>{0} · {1} · 剂量水平顺序 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="319" />
+      <source>Current level: {0} · {1}</source>
+      <translation>当前剂量水平：{0} · {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="322" />
+      <source>Waiting: {0}</source>
+      <translation>等待：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="325" />
+      <source>Eliminated (too toxic): {0}</source>
+      <translation>已剔除（毒性过大）：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="336" />
+      <source>Estimated DLT rates (isotonic, target {0:.2f}): {1}</source>
+      <translation>DLT 率估计（保序回归，目标 {0:.2f}）：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="343" />
+      <source>To be replaced: {0}</source>
+      <translation>需替换：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="350" />
+      <source>The rule says: {0}</source>
+      <translation>规则结论：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="372" />
+      <source> (deviation)</source>
+      <translation>（方案偏离）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="429" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="453" />
+      <source>All levels</source>
+      <translation>全部剂量水平</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="447" />
+      <source>Data cut {0}; heads digest {1}…</source>
+      <translation>数据截止 {0}；链头摘要 {1}…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="452" />
+      <source>{0}: related AE {1}: {2} patients, worst grade {3}</source>
+      <translation>{0}：相关不良事件 {1}：{2} 例患者，最高 {3} 级</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="466" />
+      <source>waiting for the cohort</source>
+      <translation>等待队列</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="467" />
+      <source>a decision awaits its signed review</source>
+      <translation>有决定待签署审查</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="468" />
+      <source>dose finding complete: the optimal dose to sign</source>
+      <translation>剂量探索完成：待签署最佳剂量</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="469" />
+      <source>optimal dose signed: later patients receive it</source>
+      <translation>最佳剂量已签署：后续患者按此剂量给药</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="470" />
+      <source>dose finding over</source>
+      <translation>剂量探索已结束</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="475" />
+      <source>pending</source>
+      <translation>待定</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="476" />
+      <source>DLT</source>
+      <translation>DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="477" />
+      <source>no DLT</source>
+      <translation>无 DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="478" />
+      <source>not evaluable: replace</source>
+      <translation>不可评价：需替换</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="483" />
+      <source>to adjudicate</source>
+      <translation>待判定</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="484" />
+      <source>confirmed</source>
+      <translation>已确认</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="485" />
+      <source>rejected</source>
+      <translation>已否决</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="498" />
+      <source>Making the record…</source>
+      <translation>正在生成记录…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="508" />
+      <source>Record ready: {0} bytes.</source>
+      <translation>记录已生成：{0} 字节。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="522" />
+      <source>Making the summary…</source>
+      <translation>正在生成总结…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="584" />
+      <source>No decision is due: the rule waits for the cohort.</source>
+      <translation>尚无待定决定：规则在等待队列。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="590" />
+      <source>Choose a flagged DLT still to adjudicate.</source>
+      <translation>请选择一条待判定的已标记 DLT。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="599" />
+      <source>confirmed: a DLT</source>
+      <translation>确认：属于 DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="599" />
+      <source>rejected: not a DLT</source>
+      <translation>否决：不属于 DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="600" />
+      <source>{0} grade {1} of patient {2}, started {3} ({4} #{5})</source>
+      <translation>患者 {2} 的 {0} {1} 级，开始于 {3}（{4} #{5}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="610" />
+      <source>Adjudicate a flagged DLT</source>
+      <translation>判定已标记的 DLT</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="612" />
+      <source>Verdict</source>
+      <translation>结论</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="613" />
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="615" />
+      <source>Flagged by the rules: {0}. Only confirmed DLTs count.</source>
+      <translation>按规则标记：{0}。只有已确认的 DLT 计入。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="621" />
+      <source>DLT adjudication: {0}: {1} ({2})</source>
+      <translation>DLT 判定：{0}：{1}（{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="634" />
+      <source>{0} #{1} adjudicated: {2}.</source>
+      <translation>{0} #{1} 已判定：{2}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="660" />
+      <source>{0} (BOIN select.mtd)</source>
+      <translation>{0}（BOIN select.mtd）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="661" />
+      <source>{0} (the protocol's wording: largest equal or closest)</source>
+      <translation>{0}（方案原文：等于或最接近目标的最大剂量）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="667" />
+      <source>Choose the optimal dose</source>
+      <translation>选择最佳剂量</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="669" />
+      <source>Optimal dose</source>
+      <translation>最佳剂量</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="670" />
+      <source>Reason for the choice</source>
+      <translation>选择理由</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="678" />
+      <source>Dose-finding decision of {0}: {1}{2} (DLTs/evaluable {3})</source>
+      <translation>{0} 的剂量探索决定：{1}{2}（DLT/可评价 {3}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="681" />
+      <source>, chosen {0}: {1}</source>
+      <translation>，选定 {0}：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="696" />
+      <source>Decision signed: {0}.</source>
+      <translation>决定已签署：{0}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="715" />
+      <source>reviewed</source>
+      <translation>已审阅</translation>
+    </message>
+  </context>
+  <context>
+    <name>VitalsEntry</name>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="31" />
+      <source>T °C</source>
+      <translation>体温 °C</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="32" />
+      <source>HR</source>
+      <translation>心率</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="33" />
+      <source>SBP</source>
+      <translation>收缩压</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="34" />
+      <source>DBP</source>
+      <translation>舒张压</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="35" />
+      <source>RR</source>
+      <translation>呼吸</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="51" />
+      <source>Vital s&amp;igns:</source>
+      <translation>生命体征(&amp;I)：</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="67" />
       <source>on O2</source>
       <translation>吸氧</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="65" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="79" />
       <source>Record vitals</source>
       <translation>记录生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="103" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="119" />
       <source>NEWS2: as you type</source>
       <translation>NEWS2：输入时显示</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="112" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="128" />
       <source>NEWS2 {0} ({1} risk)</source>
       <translation>NEWS2 {0}（{1} 风险）</translation>
     </message>
   </context>
   <context>
-    <name>WorklistPage</name>
+    <name>WardBoardPage</name>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="70" />
-      <source>Infusions today</source>
-      <translation>今日输注</translation>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="124" />
+      <source>Ward board: every station (read-only)</source>
+      <translation>病区看板：所有工作站（只读）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="74" />
-      <source>Search by trial ID (or scan a wristband)</source>
-      <translation>按受试者编号搜索（或扫描腕带）</translation>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="126" />
+      <source>&amp;Large text</source>
+      <translation>大字体(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="76" />
-      <source>This station only ({0})</source>
-      <translation>仅本工作站（{0}）</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="79" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="128" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="84" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="100" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="134" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="150" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="85" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="101" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="344" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="135" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="151" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="86" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="136" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="87" />
-      <source>Product</source>
-      <translation>产品</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="88" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="137" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="89" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="138" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="90" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="139" />
       <source>Next due</source>
       <translation>下一项</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="91" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="104" />
-      <source>Status</source>
-      <translation>状态</translation>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="140" />
+      <source>Alarms</source>
+      <translation>警报</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="96" />
-      <source>Due today: visits, samples, checks and SAE reports</source>
-      <translation>今日待办：随访、样本、检查和 SAE 报告</translation>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="141" />
+      <source>At the bedside</source>
+      <translation>床旁人员</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="102" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="145" />
+      <source>No infusion in progress on any station.</source>
+      <translation>所有工作站均无进行中的输注。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="147" />
+      <source>Today: visits, samples and open SAE reports</source>
+      <translation>今日：访视、样本及未报告的 SAE</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="152" />
       <source>What</source>
       <translation>事项</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="103" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="153" />
       <source>When</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="110" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="240" />
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="154" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="239" />
+      <source>Read at {0}</source>
+      <translation>读取于 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/ward_board_page.py" line="245" />
+      <source>{0} at {1}, {2}</source>
+      <translation>{0}，{1}，{2}</translation>
+    </message>
+  </context>
+  <context>
+    <name>WorklistPage</name>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="72" />
+      <source>Infusions today</source>
+      <translation>今日输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="76" />
+      <source>Search by trial ID (or scan a wristband)</source>
+      <translation>按受试者编号搜索（或扫描腕带）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="78" />
+      <source>This station only ({0})</source>
+      <translation>仅本工作站（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="81" />
+      <source>Refresh (F5)</source>
+      <translation>刷新 (F5)</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="86" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="102" />
+      <source>Patient</source>
+      <translation>患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="87" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="103" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="321" />
+      <source>Initials</source>
+      <translation>姓名缩写</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="88" />
+      <source>Infusion</source>
+      <translation>输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="89" />
+      <source>Product</source>
+      <translation>产品</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="90" />
+      <source>Station</source>
+      <translation>工作站</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="91" />
+      <source>Step</source>
+      <translation>步骤</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="92" />
+      <source>Next due</source>
+      <translation>下一项</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="93" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="106" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="98" />
+      <source>Due today: visits, samples, checks and SAE reports</source>
+      <translation>今日待办：随访、样本、检查和 SAE 报告</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="104" />
+      <source>What</source>
+      <translation>事项</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="105" />
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="112" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
       <source>&amp;Record…</source>
       <translation>记录(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="114" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="116" />
       <source>&amp;Open at the bedside</source>
       <translation>在床旁打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="117" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="119" />
       <source>New &amp;patient…</source>
       <translation>新患者(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="121" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="123" />
       <source>New &amp;weight…</source>
       <translation>新体重(&amp;W)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="125" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="127" />
       <source>New &amp;infusion…</source>
       <translation>新输注(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="132" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="134" />
       <source>No infusions today here. Create one with New infusion.</source>
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="200" />
-      <source>infusion {0}</source>
-      <translation>第 {0} 次输注</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="202" />
-      <source>the patient</source>
-      <translation>患者</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="204" />
-      <source>SAE report #{0}: {1}, grade {2} ({3})</source>
-      <translation>SAE 报告 #{0}：{1}，{2} 级（{3}）</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="208" />
-      <source>by {0}</source>
-      <translation>截止 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="210" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="224" />
-      <source>overdue</source>
-      <translation>已逾期</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="212" />
-      <source>due in {0}</source>
-      <translation>{0} 后到期</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="216" />
-      <source>before the first infusion</source>
-      <translation>首次输注前</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="218" />
-      <source>{0} to {1}</source>
-      <translation>{0} 至 {1}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="222" />
-      <source>due</source>
-      <translation>待进行</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="223" />
-      <source>opens today</source>
-      <translation>今日开放</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="238" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="209" />
       <source>&amp;Report at the bedside…</source>
       <translation>在床旁报告(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="252" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="223" />
       <source>Serious adverse event #{0} was recorded against patient {1}: record its report on the patient's page.</source>
       <translation>严重不良事件 #{0} 记录在患者 {1} 名下：请在患者页面记录其报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="293" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="270" />
       <source>Recorded for {0}: {1}.</source>
       <translation>已为 {0} 记录：{1}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="341" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="318" />
       <source>New patient</source>
       <translation>新患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="343" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="404" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="460" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="320" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="381" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="437" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="345" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="322" />
       <source>Sex</source>
       <translation>性别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="346" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="323" />
       <source>Age (years)</source>
       <translation>年龄（岁）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="347" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="405" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="324" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="382" />
       <source>Weight (kg), actual body weight</source>
       <translation>体重 (kg)，实际体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="350" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="408" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="327" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="385" />
       <source>Weighed at (HH:MM today, or date and time)</source>
       <translation>称重时间（今天 HH:MM，或日期和时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="353" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="330" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="354" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="331" />
       <source>Dose level or group</source>
       <translation>剂量水平或组别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="385" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="362" />
       <source>Patient {0} registered.</source>
       <translation>患者 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="402" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="379" />
       <source>New weight</source>
       <translation>新体重</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="426" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="403" />
       <source>Weight of {0} recorded.</source>
       <translation>{0} 的体重已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="458" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="435" />
       <source>New infusion</source>
       <translation>新输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="463" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="440" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="469" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="446" />
       <source>Cycle or dose number</source>
       <translation>周期或剂次</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="490" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="467" />
       <source>Infusion created.</source>
       <translation>输注已创建。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="26" />
+      <source>infusion {0}</source>
+      <translation>第 {0} 次输注</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="28" />
+      <source>the patient</source>
+      <translation>患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="30" />
+      <source>SAE report #{0}: {1}, grade {2} ({3})</source>
+      <translation>SAE 报告 #{0}：{1}，{2} 级（{3}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="33" />
+      <source>by {0}</source>
+      <translation>截止 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="38" />
+      <location filename="../../infusion_app/ui/day_rows.py" line="54" />
+      <source>overdue</source>
+      <translation>已逾期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="40" />
+      <source>due in {0}</source>
+      <translation>{0} 后到期</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="46" />
+      <source>before the first infusion</source>
+      <translation>首次输注前</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="48" />
+      <source>{0} to {1}</source>
+      <translation>{0} 至 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="52" />
+      <source>due</source>
+      <translation>待进行</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/day_rows.py" line="53" />
+      <source>opens today</source>
+      <translation>今日开放</translation>
     </message>
   </context>
   <context>
@@ -2564,387 +3915,14 @@
       <translation>另存为</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/file_chooser.py" line="136" />
+      <location filename="../../infusion_app/ui/file_chooser.py" line="134" />
       <source>File dialog</source>
       <translation>文件对话框</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/file_chooser.py" line="137" />
+      <location filename="../../infusion_app/ui/file_chooser.py" line="135" />
       <source>The file dialog could not be opened ({0}).</source>
       <translation>无法打开文件对话框（{0}）。</translation>
-    </message>
-  </context>
-  <context>
-    <name>WardBoardPage</name>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="122" />
-      <source>Ward board: every station (read-only)</source>
-      <translation>病区看板：所有工作站（只读）</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="124" />
-      <source>&amp;Large text</source>
-      <translation>大字体(&amp;L)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="126" />
-      <source>Refresh (F5)</source>
-      <translation>刷新 (F5)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="132" />
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="148" />
-      <source>Patient</source>
-      <translation>患者</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="133" />
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="149" />
-      <source>Initials</source>
-      <translation>姓名缩写</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="134" />
-      <source>Infusion</source>
-      <translation>输注</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="135" />
-      <source>Station</source>
-      <translation>工作站</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="136" />
-      <source>Step</source>
-      <translation>步骤</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="137" />
-      <source>Next due</source>
-      <translation>下一项</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="138" />
-      <source>Alarms</source>
-      <translation>警报</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="139" />
-      <source>At the bedside</source>
-      <translation>床旁人员</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="143" />
-      <source>No infusion in progress on any station.</source>
-      <translation>所有工作站均无进行中的输注。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="145" />
-      <source>Today: visits, samples and open SAE reports</source>
-      <translation>今日：访视、样本及未报告的 SAE</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="150" />
-      <source>What</source>
-      <translation>事项</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="151" />
-      <source>When</source>
-      <translation>时间</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="152" />
-      <source>Status</source>
-      <translation>状态</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="235" />
-      <source>Read at {0}</source>
-      <translation>读取于 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="241" />
-      <source>{0} at {1}, {2}</source>
-      <translation>{0}，{1}，{2}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="261" />
-      <source>infusion {0}</source>
-      <translation>第 {0} 次输注</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="263" />
-      <source>the patient</source>
-      <translation>患者</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="265" />
-      <source>SAE report #{0}: {1}, grade {2} ({3})</source>
-      <translation>SAE 报告 #{0}：{1}，{2} 级（{3}）</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="268" />
-      <source>by {0}</source>
-      <translation>截止 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="271" />
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="285" />
-      <source>overdue</source>
-      <translation>已逾期</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="273" />
-      <source>due in {0}</source>
-      <translation>{0} 后到期</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="277" />
-      <source>before the first infusion</source>
-      <translation>首次输注前</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="279" />
-      <source>{0} to {1}</source>
-      <translation>{0} 至 {1}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="283" />
-      <source>due</source>
-      <translation>待进行</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/ward_board_page.py" line="284" />
-      <source>opens today</source>
-      <translation>今日开放</translation>
-    </message>
-  </context>
-  <context>
-    <name>AccountsPage</name>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="47" />
-      <source>Accounts</source>
-      <translation>账户</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="53" />
-      <source>Role</source>
-      <translation>角色</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="54" />
-      <source>State</source>
-      <translation>状态</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="61" />
-      <source>&amp;Add…</source>
-      <translation>添加(&amp;A)…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="63" />
-      <source>Change &amp;role…</source>
-      <translation>更改角色(&amp;R)…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="65" />
-      <source>Reset &amp;password…</source>
-      <translation>重置密码(&amp;P)…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="67" />
-      <source>&amp;Lock</source>
-      <translation>锁定(&amp;L)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="69" />
-      <source>&amp;Unlock</source>
-      <translation>解锁(&amp;U)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="71" />
-      <source>&amp;Deactivate…</source>
-      <translation>停用(&amp;D)…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="175" />
-      <source>Add an account</source>
-      <translation>添加账户</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="177" />
-      <source>&amp;Username</source>
-      <translation>用户名(&amp;U)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="177" />
-      <source>letters, digits, . or _</source>
-      <translation>字母、数字、. 或 _</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="178" />
-      <source>&amp;Printed name</source>
-      <translation>签名人姓名(&amp;P)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="178" />
-      <source>as on signatures</source>
-      <translation>与签名上一致</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="179" />
-      <location filename="../../infusion_app/ui/accounts_page.py" line="211" />
-      <source>&amp;Role</source>
-      <translation>角色(&amp;R)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="180" />
-      <source>&amp;First password</source>
-      <translation>初始密码(&amp;F)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="181" />
-      <source>R&amp;epeat first password</source>
-      <translation>再次输入初始密码(&amp;E)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="183" />
-      <source>The user must change the first password at first login.</source>
-      <translation>用户首次登录时必须更改初始密码。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="198" />
-      <source>Added {0} ({1}): the first password must be changed at first login.</source>
-      <translation>已添加 {0}（{1}）：首次登录时须更改初始密码。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="210" />
-      <source>Change the role of {0}</source>
-      <translation>更改 {0} 的角色</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="218" />
-      <source>{0} is now {1}.</source>
-      <translation>{0} 现为 {1}。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="228" />
-      <source>Reset the password of {0}</source>
-      <translation>重置 {0} 的密码</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="230" />
-      <source>&amp;New first password</source>
-      <translation>新的初始密码(&amp;N)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="231" />
-      <source>R&amp;epeat it</source>
-      <translation>再次输入(&amp;E)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="233" />
-      <source>The user must change it at next login. A lockout after failed attempts ends.</source>
-      <translation>用户下次登录时必须更改。因多次失败而导致的锁定随之解除。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="240" />
-      <source>Password of {0} reset: to be changed at next login.</source>
-      <translation>{0} 的密码已重置：下次登录时须更改。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="247" />
-      <source>Lock {0} until an administrator unlocks the account</source>
-      <translation>锁定 {0}，直至管理员解锁</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="252" />
-      <source>{0} is locked until unlocked.</source>
-      <translation>{0} 已锁定，直至解锁。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="258" />
-      <source>Unlock {0}</source>
-      <translation>解锁 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="262" />
-      <source>{0} is unlocked.</source>
-      <translation>{0} 已解锁。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="272" />
-      <source>Deactivate {0}</source>
-      <translation>停用 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="273" />
-      <source>&amp;Reason</source>
-      <translation>原因(&amp;R)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="273" />
-      <source>why, for the audit trail</source>
-      <translation>原因，记入审计追踪</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="275" />
-      <source>A deactivated account never logs in or signs again. It stays in the list and in the audit trail; it cannot be reactivated.</source>
-      <translation>停用的账户不能再登录或签名。它仍保留在列表和审计追踪中，且不能重新启用。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="284" />
-      <source>{0} is deactivated.</source>
-      <translation>{0} 已停用。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="295" />
-      <source>Password: the two entries differ. Nothing was saved.</source>
-      <translation>密码：两次输入不一致。未保存任何内容。</translation>
-    </message>
-  </context>
-  <context>
-    <name>PasswordChangeDialog</name>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="36" />
-      <source>Change your password</source>
-      <translation>更改您的密码</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="40" />
-      <source>The password of {0} was set by an administrator. Choose your own before you continue: nobody else may know it.</source>
-      <translation>{0} 的密码由管理员设置。继续之前请设置您自己的密码：不得让他人知道。</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="49" />
-      <source>&amp;Current password</source>
-      <translation>当前密码(&amp;C)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="50" />
-      <source>&amp;New password</source>
-      <translation>新密码(&amp;N)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="51" />
-      <source>&amp;Repeat new password</source>
-      <translation>再次输入新密码(&amp;R)</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="59" />
-      <source>Change password</source>
-      <translation>更改密码</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="83" />
-      <source>new password: the two entries differ</source>
-      <translation>新密码：两次输入不一致</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/password_change_dialog.py" line="88" />
-      <source>Checking and saving…</source>
-      <translation>正在检查并保存…</translation>
     </message>
   </context>
 </TS>

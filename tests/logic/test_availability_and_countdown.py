@@ -91,3 +91,23 @@ def test_format_remaining():
     assert format_remaining(4365) == "1:12:45"  # 1 h 12 min 45 s
     assert format_remaining(0.2) == "00:01"  # a part second is shown as a whole one
     assert format_remaining(-5) == "00:00"
+
+
+def test_a_start_too_late_for_now_is_open_to_a_back_entry_within_the_thaw_limit(cart):
+    """After a downtime the start is entered with its paper time: the button must not be
+    disabled because *now* is past the post-thaw limit, when the start happened within it."""
+    log = InfusionLog(cart)
+    log.ready(t("07:30"))
+    log.add(EventType.PREMEDICATION_GIVEN, t("08:00"))
+    log.add(EventType.PRODUCT_THAWED, t("08:10"))
+    # 10:40 is 150 min after the thaw, past its 120 min limit (10:10)
+    at_now = blocked_reasons(log.state, cart, t("10:40"))[BedsideAction.START]
+    assert at_now is not None and "post-thaw limit" in at_now
+    # a start could have happened from 08:30 (premed + 30) to 10:10: open to a back-entry
+    found = reasons_as_messages(log.state, cart, t("10:40"), back_to=t("08:00"))
+    assert found[BedsideAction.START] is None
+    # but not when the back-entry limit reaches only to 10:15, after the thaw limit
+    late = reasons_as_messages(log.state, cart, t("10:40"), back_to=t("10:15"))
+    assert late[BedsideAction.START] is not None
+    # order still holds: nothing opens the observation end before the infusion ended
+    assert found[BedsideAction.OBSERVATION_END] is not None

@@ -187,3 +187,11 @@ def test_the_infusion_record_lists_the_late_start_with_its_reason(ctx, staff, co
     text = one_line("\n".join(pdf_pages(document.data)))
     deviations = text[text.index("Deviations and overrides") :]
     assert f"2026-12-02 16:35 Started after its window {LATE_REASON}" in deviations
+
+
+@sqlite_only
+def test_every_label_of_the_course_record_is_chinese(ctx, staff, course, labels_asked):
+    records.patient_course_record(ctx, staff.monitor, "P001", zone=ZONE, language="zh_CN")
+    records.infusion_log(ctx, staff.monitor, LogFilter(patient="P001"), zone=ZONE, language="zh_CN")
+    assert len(labels_asked.asked) > 50  # plan, calendar, deviations, AEs: every section
+    assert sorted(labels_asked.untranslated) == []

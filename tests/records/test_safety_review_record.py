@@ -518,3 +518,9 @@ def test_refusals_are_one_line_and_write_nothing(
     assert says in result.err and result.err.count("\n") == 1
     assert "Traceback" not in result.err
     assert not target.exists()
+
+
+def test_every_label_of_the_safety_review_is_chinese(ctx, staff, expansion: Built, labels_asked):
+    trial_records.safety_review_record(ctx, staff.monitor, CART, language="zh_CN")
+    assert len(labels_asked.asked) > 50
+    assert sorted(labels_asked.untranslated) == []

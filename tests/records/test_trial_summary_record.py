@@ -23,6 +23,7 @@ from infusion_app.records.trial_summary import (
 )
 from tests.logic.test_trial_summary import CART, CRC
 from tests.records.conftest import ZONE, one_line, pdf_pages
+from tests.records.test_chinese_paper import glyphless, runs_by_font
 
 CUT = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)  # 10:00 at UTC+08:00
 PRINTED = datetime(2027, 3, 1, 3, 30, tzinfo=UTC)
@@ -155,3 +156,13 @@ def test_a_trial_without_patients_prints_no_empty_curve(crc) -> None:
     assert "PFS: Kaplan-Meier estimate: no patient has a time yet." in text
     assert "Number at risk" not in text
     assert "No stream: no patient is enrolled." in text
+
+
+def test_every_label_of_both_summaries_is_chinese(crc_source, cart_source, labels_asked) -> None:
+    curves = render(crc_source, language="zh_CN")  # tumour response, survival and the curves
+    render(cart_source, language="zh_CN")  # haematological response
+    assert len(labels_asked.asked) > 50
+    assert sorted(labels_asked.untranslated) == []
+    # the Kaplan-Meier chart's title, axes and at-risk rows are drawn in the CJK font
+    assert glyphless(curves) == []
+    assert any("概率" in text for text, _ in runs_by_font(curves))  # the survival axis

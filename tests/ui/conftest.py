@@ -73,6 +73,9 @@ class Answers:
     passwords: list[str | None] = field(default_factory=list)
     adverse_events: list[dict[str, Any] | None] = field(default_factory=list)
     confirmations: list[bool] = field(default_factory=list)  # empty: confirm
+    # the time typed into the next dialog that has a time field of its own (confirmation,
+    # signature, reaction; a form's time is its "at" value); empty: left as offered (now)
+    times: list[str] = field(default_factory=list)
     asked: list[tuple[str, Any]] = field(default_factory=list)
 
 
@@ -84,10 +87,15 @@ def answers(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> Answers:
         given.asked.append(("form", (title, [f.key for f in fields], note)))
         return given.forms.pop(0)
 
-    def sign(cls, parent, *, what, meaning, printed_name, submit=None):
+    def typed_time(time):
+        if time is not None and given.times:
+            time.take(given.times.pop(0))
+
+    def sign(cls, parent, *, what, meaning, printed_name, submit=None, time=None):
         """Like the real dialog: with ``submit`` the act is saved while it is "open", and a
         password that is not accepted is answered with the next one (or a cancel)."""
         given.asked.append(("signature", (what, meaning, printed_name)))
+        typed_time(time)
         while True:
             password = given.passwords.pop(0)
             if password is None or submit is None:
@@ -99,13 +107,19 @@ def answers(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> Answers:
                 return password
             given.asked.append(("signature refused", heard[0]))
 
-    def confirm(cls, parent, *, title, entry, details=(), clock):
+    def confirm(cls, parent, *, title, entry, details=(), clock, time=None):
         given.asked.append(("confirm", (entry, tuple(details), clock())))
-        return given.confirmations.pop(0) if given.confirmations else True
+        confirmed = given.confirmations.pop(0) if given.confirmations else True
+        if confirmed:
+            typed_time(time)
+        return confirmed
 
-    def adverse(cls, parent, peak_temperature):
+    def adverse(cls, parent, peak_temperature, time=None):
         given.asked.append(("adverse event", peak_temperature))
-        return given.adverse_events.pop(0)
+        answer = given.adverse_events.pop(0)
+        if answer is not None:
+            typed_time(time)
+        return answer
 
     monkeypatch.setattr(FormDialog, "ask", classmethod(form))
     monkeypatch.setattr(SignatureDialog, "ask", classmethod(sign))

@@ -219,7 +219,8 @@ def test_a_nursing_note_from_its_button(
     answers.forms.append({"text": "anxious, reassured; mother present"})
     press(qtbot, window, BedsideAction.NOTE)
     title, keys, _ = answers.asked[-1][1]
-    assert (title, keys) == ("Nursing note", ["text"])  # the form of the declared argument
+    # the form of the declared argument, and the entry's time (offered as now)
+    assert (title, keys) == ("Nursing note", ["text", "at"])
     assert screen.message.text() == "Note recorded."
     assert screen.log.column_texts(4)[-1] == "Note added"
     assert screen.log.column_texts(5)[-1] == "text: anxious, reassured; mother present"

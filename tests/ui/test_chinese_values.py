@@ -14,7 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from infusion_app.ui.adverse_event_dialog import AdverseEventDialog
-from infusion_app.ui.pharmacy_page import _status
+from infusion_app.ui.look import product_status_name
 from infusion_app.ui.translations import Translations
 
 
@@ -51,7 +51,7 @@ def test_the_reaction_dialog_offers_chinese_words_and_returns_the_stored_values(
 
 
 def test_a_product_status_reads_in_chinese(chinese: None) -> None:
-    assert [_status(s) for s in ("released", "in_use", "discarded")] == [
+    assert [product_status_name(s) for s in ("released", "in_use", "discarded")] == [
         "已放行",
         "使用中",
         "已销毁",

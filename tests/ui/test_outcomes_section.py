@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from infusion_app.services import outcomes
 from infusion_app.store.models import Signature
 from tests.conftest import PASSWORD
 from tests.services.course_steps import enrolled
@@ -107,3 +108,26 @@ def test_a_monitor_reads_the_counts_and_has_no_act(qtbot, ui_ctx, ui_staff, open
     assert section.acts == [] and section.entry is None
     # every value at or above its limit: no grade shown
     assert [section.labs.text(0, c) for c in (1, 2, 3)] == ["120", "2.0", "150"]
+
+
+def test_a_count_left_at_the_offered_time_is_drawn_when_saved(
+    qtbot, ui_ctx, ui_staff, open_window, clock
+) -> None:
+    """The row offers now (16:00 local) as it opens; the nurse types for 2.5 min and leaves
+    the time: the count is drawn when saved (08:02:30 UTC), not at the minute offered."""
+    enrolled(ui_ctx, ui_staff, "P001", "ucmsc-cart-cytopenia", "A")
+    window = open_window(ui_staff.nurse)
+    window.workspace.setCurrentWidget(window.course)
+    settle(qtbot, window)
+    _page, section = open_outcomes(qtbot, window)
+    assert section.drawn_at.text() == "2026-11-21 16:00"
+    for edit, text in zip(list(section.inputs.values())[:3], ("120", "2.0", "160"), strict=True):
+        type_into(qtbot, edit, text)
+    clock.advance(minutes=2, seconds=30)
+    qtbot.keyClick(section.drawn_at, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: section.labs.rowCount() == 1)
+    drawn = outcomes.patient_outcomes(ui_ctx, "P001").labs[0].test.drawn_at
+    assert drawn == clock.now  # 08:02:30 UTC
+    # the row offers the new now for the next count (16:02 local)
+    assert section.drawn_at.text() == "2026-11-21 16:02"

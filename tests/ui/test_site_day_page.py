@@ -49,8 +49,10 @@ def test_a_refusal_is_one_line_and_the_item_stays(
     clock.advance(minutes=20)
     # entered as done at 08:10, ten minutes back, without the reason
     answers.forms.append({"time": "08:10", "note": "", "sample_id": "", "reason": ""})
+    answers.forms.append({"late_reason": ""})  # asked why it is entered late: left empty
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
+    assert answers.asked[-1][1][0] == "Entered late"
     assert page.message.text().startswith("Reason: is required")
     assert occurrences(ui_ctx)["immunology_baseline:0d"].record is None
     assert len(day_rows(page)) == 1
@@ -114,3 +116,29 @@ def test_the_dialog_asks_the_reason_of_an_overdue_item(qtbot, answers) -> None:
     assert CalendarItemDialog.ask(None, row, lambda: datetime(2026, 11, 30, tzinfo=UTC)) is None
     title, keys, _ = answers.asked[-1][1]
     assert (title, keys) == ("Record: Follow-up visit, week 1", ["time", "note", "reason"])
+
+
+def test_a_sample_back_entered_after_a_downtime_asks_why_once(
+    qtbot, ui_ctx, ui_staff, ward_infusion, open_window, answers, clock
+) -> None:
+    """The paper record's time and one reason: asked when the form's reason was left empty;
+    not asked again when the form gave it."""
+    window = open_window(ui_staff.nurse)
+    page = window.worklist
+    clock.advance(hours=2)  # 10:00: the record is back; the sample was drawn at 08:30
+    answers.forms.append(
+        {"time": "2026-11-21 08:30", "note": "", "sample_id": "IMM-0001", "reason": ""}
+    )
+    answers.forms.append({"late_reason": "downtime: from the paper log"})
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert answers.asked[-1][1][0] == "Entered late"
+    assert page.message.text() == "Recorded for P001: Immunology samples, baseline."
+    record = occurrences(ui_ctx)["immunology_baseline:0d"].record
+    assert record is not None
+    # 08:30 UTC as typed (the station runs in UTC here), recorded at 10:00
+    assert (record.at, record.sample_id, record.reason) == (
+        clock.now.replace(hour=8, minute=30),
+        "IMM-0001",
+        "downtime: from the paper log",
+    )

@@ -399,3 +399,18 @@ def test_a_clinical_form_says_when_its_entry_will_be_recorded(qtbot, clock):
     plain = FormDialog(None, "New patient", [Field("trial_id", "Trial ID")])
     qtbot.addWidget(plain)
     assert plain.when.isHidden()  # not an entry of an infusion's record: no time line
+
+
+def test_alt_i_goes_to_the_vitals_row_and_alt_g_logs_out(qtbot, running):
+    """Two places a keyboard could not reach (found by tests/ui/test_keyboard_infusion_x11.py):
+    the vitals row had no key (only a Tab walk over every bedside button), and nothing took a
+    second person, the dose's verifier, to the login."""
+    window = running
+    screen = window.bedside
+    screen.log.setFocus()
+    key(window, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    assert window.focusWidget() is screen.vitals.inputs["temperature_c"]
+    key(window, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.login)
+    assert window.user is None
+    assert window.focusWidget() is window.login.username  # the next person types their name

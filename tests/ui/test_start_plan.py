@@ -75,7 +75,8 @@ def test_start_is_disabled_before_the_window_with_the_services_reason(
     answers.passwords.append(PASSWORD)
     press(qtbot, window, BedsideAction.START)
     _, keys, note = answers.asked[-2][1]
-    assert (keys, note) == (["drop_factor"], "")  # inside the window: no reason asked
+    # inside the window: no reason asked (the time is offered as now)
+    assert (keys, note) == (["drop_factor", "at"], "")
     started = next(e for e in stored_events(ui_ctx, second) if e.type == "infusion_started")
     assert "schedule_deviation" not in started.payload
 
@@ -96,7 +97,7 @@ def test_after_the_window_closed_the_start_form_asks_for_the_deviation(
     answers.passwords.append(PASSWORD)
     press(qtbot, window, BedsideAction.START)
     _, keys, note = answers.asked[-2][1]
-    assert keys == ["drop_factor", "deviation_reason"]
+    assert keys == ["drop_factor", "deviation_reason", "at"]
     assert note == (
         "infusion 2 (target 2026-11-28): its window closed at 2026-12-01T00:00+08:00; "
         "give the reason (a schedule deviation)"

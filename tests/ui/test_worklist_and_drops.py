@@ -65,7 +65,7 @@ def test_register_a_patient_create_an_infusion_and_open_it(
     window.workspace.setCurrentWidget(page)
     settle(qtbot, window)
     assert worklist_rows(page) == [
-        # step and status as the step strip and the bedside name them (and translate them)
+        # step and status in the bedside's own words (the step strip's "Checks")
         ["P001", "WL", "1", "UC-MSC-2026-0001", "ward-3-bed-2", "Checks", "", "Not started"]
     ]
     # a scanned wristband in the search field finds the patient
