@@ -490,7 +490,7 @@ def label_in(*, field: Message, where: Message) -> None:
 
 
 @_message
-def input_problem(*, field: Message, rule: str) -> None:
+def input_problem(*, field: Message, rule: Message) -> None:
     """An entered value that breaks a rule, the field named for people."""
 
 
@@ -908,22 +908,22 @@ def summary_not_reached() -> None: ...
 def summary_days(*, days: Decimal) -> None: ...
 @_message
 def summary_week(
-    *, level: str, week: int, cr: Message, pr: Message, overall: Message, pending: int
+    *, level: Message, week: int, cr: Message, pr: Message, overall: Message, pending: int
 ) -> None: ...
 @_message
 def summary_time_to_response(
-    *, level: str, lineage: Message, median: Message, achieved: int
+    *, level: Message, lineage: Message, median: Message, achieved: int
 ) -> None: ...
 @_message
 def summary_duration(
-    *, level: str, median: Message, responders: int, events: int, censored: int
+    *, level: Message, median: Message, responders: int, events: int, censored: int
 ) -> None: ...
 @_message
-def summary_dcr(*, level: str, rate: Message) -> None: ...
+def summary_dcr(*, level: Message, rate: Message) -> None: ...
 @_message
 def summary_survival(
     *,
-    level: str,
+    level: Message,
     endpoint: str,
     median: Message,
     lower: Message,
@@ -1022,6 +1022,8 @@ VALUES: dict[str, tuple[str, ...]] = {
     # logic.labs: TransfusionKind, Lineage
     "transfusion_kind": ("rbc", "platelets"),
     "lineage": ("hb", "anc", "plt", "wbc", "lym", "cr"),  # "cr": time to complete response
+    # logic.trial_summary.ALL_LEVELS: the trial summary's row of the whole trial
+    "summary_level": ("all",),
     # logic.identity.GivenIdentity.method: how the patient was identified
     "id_method": ("wristband", "trial ID + initials", "trial ID + date of birth"),
     # what the shipped protocols name in English only: the premedication and its route (a
@@ -1104,3 +1106,38 @@ MORE_LOG_FIELDS = (
 )  # fmt: skip
 for _key in MORE_LOG_FIELDS:
     _family(f"field_{_key}", ("value",))
+
+
+# --- the rules an entered value breaks, in every language (issue 17, h-zhmsg) ---
+# InputError(field, rule) takes one of these as its rule; its English line is the old text.
+@_message
+def rule_not_physiological(*, value: Decimal, unit: str, low: Decimal, high: Decimal) -> None:
+    """A vital sign or a temperature no patient can have: a typing slip."""
+
+
+@_message
+def rule_required() -> None: ...
+@_message
+def rule_whole_number(*, got: str) -> None: ...
+@_message
+def rule_one_decimal(*, got: str) -> None: ...
+@_message
+def rule_below_systolic(*, systolic: Decimal, got: Decimal) -> None: ...
+@_message
+def rule_number(*, got: str) -> None:
+    """``got`` is the input as the person typed it, quoted (a repr)."""
+
+
+@_message
+def rule_greater_than(*, bound: str, got: str) -> None:
+    """``bound`` and ``got`` carry their unit ("0 mL"), as the field's check gives them."""
+
+
+@_message
+def rule_at_least(*, bound: str, got: str) -> None: ...
+@_message
+def rule_at_most(*, bound: str, got: str) -> None: ...
+@_message
+def rule_digits(*, got: str) -> None: ...
+@_message
+def rule_whole_digits(*, got: str) -> None: ...

@@ -648,6 +648,7 @@ VALUES: dict[str, dict[str, str]] = {
         "trial ID + initials": "受试者编号 + 姓名缩写",
         "trial ID + date of birth": "受试者编号 + 出生日期",
     },
+    "summary_level": {"all": "全部剂量水平"},
     "drug": {"dexamethasone": "地塞米松"},
     "route": {"IV": "静脉"},
 }
@@ -733,6 +734,17 @@ TEXTS.update(
         "noun_infusion": "次输注",
         "noun_infusions": "次输注",
         "protocol_name": "{name_zh}{name:omit}",
+        "rule_not_physiological": "{value} {unit} 在生理上不可能（合理范围 {low}-{high} {unit}）：请检查输入",
+        "rule_required": "为必填项",
+        "rule_whole_number": "须为整数，实际为 {got}",
+        "rule_one_decimal": "最多保留一位小数，实际为 {got}",
+        "rule_below_systolic": "须低于收缩压（{systolic} mmHg），实际为 {got}",
+        "rule_number": "须为数字，实际为 {got}",
+        "rule_greater_than": "须大于 {bound}，实际为 {got}",
+        "rule_at_least": "须至少为 {bound}，实际为 {got}",
+        "rule_at_most": "须不超过 {bound}，实际为 {got}",
+        "rule_digits": "须为用数字 0-9 书写的数，实际为 {got}",
+        "rule_whole_digits": "须为用数字 0-9 书写的整数，实际为 {got}",
         **MORE_FIELD_TEXTS,
     }
 )

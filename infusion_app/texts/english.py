@@ -644,6 +644,20 @@ TEXTS: dict[str, str] = {
     "noun_infusion": "infusion",
     "noun_infusions": "infusions",
     "protocol_name": "{name}{name_zh:omit}",
+    "rule_not_physiological": (
+        "{value} {unit} is not physiologically possible here (plausible {low}-{high} {unit}): "
+        "check the entry"
+    ),
+    "rule_required": "is required",
+    "rule_whole_number": "must be a whole number, got {got}",
+    "rule_one_decimal": "give at most one decimal place, got {got}",
+    "rule_below_systolic": "must be below the systolic pressure ({systolic} mmHg), got {got}",
+    "rule_number": "must be a number, got {got}",
+    "rule_greater_than": "must be greater than {bound}, got {got}",
+    "rule_at_least": "must be at least {bound}, got {got}",
+    "rule_at_most": "must be at most {bound}, got {got}",
+    "rule_digits": "must be a number written with the digits 0-9, got {got}",
+    "rule_whole_digits": "must be a whole number written with the digits 0-9, got {got}",
     **{f"field_{key}": key.replace("_", " ") + ": {value}" for key in MORE_LOG_FIELDS},
 }
 

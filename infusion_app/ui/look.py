@@ -51,7 +51,7 @@ def problem_text(exc: BaseException) -> str:
     """A refusal's one line in the interface's language, a field by its name, not its key."""
     message = getattr(exc, "message", None)  # a message value renders in the UI language
     if isinstance(exc, InputError):
-        message = input_problem(field=label(exc.field), rule=exc.rule)
+        message = input_problem(field=label(exc.field), rule=exc.said)
     return shown(message) if isinstance(message, Message) else str(exc)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from infusion_app.logic.adverse_events import Term
+
 # A word: Latin letters and digits, joined by "-" or "." inside ("Kaplan-Meier", "select.mtd",
 # "UC-MSC-0001"); "gtt/min" is two words, "×10^9/L" holds the word "L", "°C" is one.
 _WORD = re.compile(r"°?[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*")
@@ -30,6 +32,12 @@ DRUGS = frozenset({"dexamethasone", "diphenhydramine", "paracetamol", "acetamino
 # the shipped protocols' IDs (a protocol is named by its ID and version, "msc-l-crc v1.3.0")
 PROTOCOL_IDS = frozenset({"ucmsc-cart-cytopenia", "msc-l-crc"})
 ALLOWED = UNITS | ABBREVIATIONS | DRUGS | PROTOCOL_IDS
+# On paper an adverse event's CTCAE term prints in Chinese with the English term beside it,
+# 发热（Fever）, for the sponsor's safety desk (records/labels.py Labels.term): a check of a
+# printout adds these words; a check of the window does not (the screen shows Chinese only).
+CTCAE_ENGLISH = frozenset(
+    word for term in Term for word in _WORD.findall(term.value) if term is not Term.OTHER
+)
 
 
 def latin_words(text: str, allowed: Iterable[str] = ALLOWED) -> list[str]:

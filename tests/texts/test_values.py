@@ -34,6 +34,7 @@ from infusion_app.logic.protocol_files import load_protocol
 from infusion_app.logic.roles import Role
 from infusion_app.logic.schedule import due_items
 from infusion_app.logic.transitions import ActionRefused
+from infusion_app.logic.trial_summary import ALL_LEVELS
 from infusion_app.records.labels import Labels
 from infusion_app.texts import chinese, render
 from tests.logic.infusion_log import InfusionLog, t
@@ -58,6 +59,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "transfusion_kind": tuple(TransfusionKind),
     # time to response is counted per lineage and to a complete response ("cr")
     "lineage": (*Lineage, "cr"),
+    "summary_level": (ALL_LEVELS,),
     # how the patient was identified: by wristband, or the trial ID with initials or birth date
     "id_method": tuple(
         GivenIdentity(**given).method()
