@@ -1103,6 +1103,7 @@ MORE_LOG_FIELDS = (
     "units", "assessed_on", "response", "criteria", "on", "cause", "decision", "level",
     "next_level", "mtd", "eliminated", "patients", "selected", "selected_largest_on_tie",
     "choice_reason", "comment", "infusion", "schedule_deviation", "dose_basis",
+    "password_digest", "counts",
 )  # fmt: skip
 for _key in MORE_LOG_FIELDS:
     _family(f"field_{_key}", ("value",))

@@ -718,6 +718,8 @@ MORE_FIELD_TEXTS = {
     "field_infusion": "输注：{value}",
     "field_schedule_deviation": "计划偏离：{value}",
     "field_dose_basis": "剂量基准：{value}",
+    "field_password_digest": "密码摘要：{value}",
+    "field_counts": "各剂量水平计数：{value}",
 }
 
 TEXTS.update(

@@ -22,8 +22,9 @@ from infusion_app.logic.alarm_board import board_alarms
 from infusion_app.logic.course import EndReason
 from infusion_app.logic.dlt_review import ReviewState
 from infusion_app.logic.escalation import DecisionKind
-from infusion_app.logic.event_log import log_rows
+from infusion_app.logic.event_log import _LEFT_OUT, log_rows
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import MODELS
 from infusion_app.logic.identity import GivenIdentity
 from infusion_app.logic.labs import Lineage, TransfusionKind
 from infusion_app.logic.news2 import RiskBand
@@ -250,3 +251,22 @@ def test_an_acknowledged_alarm_reads_in_chinese_in_the_log(cart: Protocol) -> No
     assert render(overdue_row.details, "zh_CN").startswith("已逾期：")
     # without the fold a line is shown as stored, never guessed
     assert log_rows(log.events)[-2].details == m.text(render(fever.message, "en"))
+
+
+def test_every_stored_field_a_log_line_may_show_is_named_in_words() -> None:
+    # a field without a field_<key> text would show its key as English words (log_pair);
+    # the event types the log describes in its own way (vitals, dose, AE, correction,
+    # signature, acknowledgement) and the fields it leaves out are not shown as pairs
+    described = {
+        EventType.VITALS_RECORDED, EventType.DOSE_CALCULATED, EventType.ADVERSE_EVENT_RECORDED,
+        EventType.CORRECTION, EventType.SIGNATURE, EventType.ALARM_ACKNOWLEDGED,
+    }  # fmt: skip
+    named = set(m.LOG_FIELDS) | set(m.MORE_LOG_FIELDS) | _LEFT_OUT
+    unnamed = {
+        f"{kind.value}.{info.alias or key}"
+        for kind, model in MODELS.items()
+        if kind not in described
+        for key, info in model.model_fields.items()
+        if (info.alias or key) not in named
+    }
+    assert unnamed == set()
