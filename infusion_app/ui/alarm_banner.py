@@ -41,11 +41,12 @@ class AlarmBanner(QFrame):
         self._sounded: set[str] = set()
         self.text = QLabel()
         self.text.setObjectName("alarmText")
-        # one line, clipped (the whole text in its tooltip): a banner of fixed height, so
-        # the buttons below never move when an alarm comes or goes (the screen reserves it)
-        self.text.setWordWrap(False)
-        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.text.setStyleSheet("font-size: 15pt; font-weight: bold; background: transparent;")
+        # up to two lines in the banner's fixed height (the screen reserves it, so the buttons
+        # below never move when an alarm comes or goes), the whole text in its tooltip too:
+        # on one line at 15 pt the advice was cut after "pause infusion, as"
+        self.text.setWordWrap(True)
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.text.setStyleSheet("font-size: 12pt; font-weight: bold; background: transparent;")
         self.more = QLabel()
         self.more.setStyleSheet("background: transparent;")
         self.ack = QPushButton(self.tr("Acknowledge (F9)"))
@@ -54,7 +55,7 @@ class AlarmBanner(QFrame):
         touch_sized(self.ack)
         self.ack.clicked.connect(self._acknowledge)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 4, 12, 4)
+        layout.setContentsMargins(12, 2, 12, 2)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.more)
         layout.addWidget(self.ack)

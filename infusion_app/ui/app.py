@@ -32,10 +32,15 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    use_station_font(app)
+    return app
+
+
+def use_station_font(app: QApplication) -> None:
+    """The station's font size, for the window and for the tests that measure its layout."""
     font = QFont(app.font())
     font.setPointSize(BEDSIDE_POINT_SIZE)
     app.setFont(font)
-    return app
 
 
 def build_main_window(ctx: AppContext) -> MainWindow:

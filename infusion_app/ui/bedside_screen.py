@@ -23,7 +23,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -121,7 +122,8 @@ STATUS_TEXTS = (
 
 GRID_COLUMNS = 8  # the action buttons in two rows at 1366 px
 ACTION_HEIGHT = 42  # px: still a fingertip's target, two rows leave the log 8 lines
-LOG_ROW_HEIGHT = 21
+LOG_POINT_SIZE = 11  # the log is read, not acted on: smaller than the station's 13 pt
+LOG_ROW_MARGIN = 4  # px above and below the text together, so no row cuts its letters
 
 
 class BedsideScreen(QWidget):
@@ -172,7 +174,7 @@ class BedsideScreen(QWidget):
         self.rate = QLabel()
         self.rate.setObjectName("rate")
         self.rate.setStyleSheet("font-size: 14pt;")
-        self.rate.setWordWrap(True)
+        self.rate.setWordWrap(False)  # one short line: wrapped, its size hint asked for two
         self.scan = QLineEdit()
         self.scan.setObjectName("scan")
         self.scan.setPlaceholderText(self.tr("Scan the wristband, then the bag"))
@@ -214,12 +216,21 @@ class BedsideScreen(QWidget):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
+        # two lines' place whatever it says (the whole text in its tooltip), so an answer
+        # appearing never moves the buttons below
+        self.message.ensurePolished()
+        self.message.setFixedHeight(2 * self.message.fontMetrics().lineSpacing() + 4)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.log = EventLogTable()
         # Tab leaves the log (one stop), it does not walk it cell by cell; compact rows so
         # at least 8 entries show at 1366x768 (the newest is scrolled to)
         self.log.setTabKeyNavigation(False)
-        self.log.verticalHeader().setMinimumSectionSize(LOG_ROW_HEIGHT)
-        self.log.verticalHeader().setDefaultSectionSize(LOG_ROW_HEIGHT)
+        log_font = QFont(self.log.font())
+        log_font.setPointSize(LOG_POINT_SIZE)
+        self.log.setFont(log_font)
+        row_height = QFontMetrics(log_font).height() + LOG_ROW_MARGIN
+        self.log.verticalHeader().setMinimumSectionSize(row_height)
+        self.log.verticalHeader().setDefaultSectionSize(row_height)
         # the banner's place is kept when no alarm shows (see alarm_banner.BANNER_HEIGHT)
         self.banner_slot = QWidget()
         self.banner_slot.setObjectName("bannerSlot")
@@ -235,27 +246,42 @@ class BedsideScreen(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.countdown)
         left.addWidget(self.rate)
-        scan_row = QHBoxLayout()
-        scan_row.addWidget(self.scan, 2)
-        scan_row.addWidget(self.scan_time, 1)
-        scan_row.addWidget(self.scan_state, 3)
+        # the scanner takes the drop counter's place while the identity is checked (nothing
+        # drips before the start); one place, so neither moves the screen when it comes
+        scan_fields = QHBoxLayout()
+        scan_fields.addWidget(self.scan, 2)
+        scan_fields.addWidget(self.scan_time, 1)
+        self.scan_state.setWordWrap(True)
         self.scan_row = QWidget()
-        self.scan_row.setLayout(scan_row)
-        scan_row.setContentsMargins(0, 0, 0, 0)
-        left.addWidget(self.scan_row)
+        self.scan_row.setObjectName("scanRow")
+        scan_column = QVBoxLayout(self.scan_row)
+        scan_column.setContentsMargins(0, 0, 0, 0)
+        scan_column.addLayout(scan_fields)
+        scan_column.addWidget(self.scan_state, 1)
+        self.right = QStackedWidget()
+        self.right.addWidget(self.drops)
+        self.right.addWidget(self.scan_row)
         # the screen's one-line answer sits under the rate, beside the drop counter, where
         # there is room: a row of its own cost the log a line at 1366x768
         left.addWidget(self.message)
         left.addStretch(1)
-        middle = QHBoxLayout()
+        left.setSpacing(2)
+        left.setContentsMargins(0, 0, 0, 0)
+        middle_row = QWidget()
+        middle_row.setObjectName("middleRow")
+        middle = QHBoxLayout(middle_row)
+        middle.setContentsMargins(0, 0, 0, 0)
         middle.addLayout(left, 3)
-        middle.addWidget(self.drops, 2)
+        middle.addWidget(self.right, 2)
+        # as high as it needs, and never more or less: the scanner, a longer answer or the
+        # drop count's text change nothing below it
+        middle_row.setFixedHeight(middle_row.sizeHint().height())
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
         layout.addLayout(top)
         layout.addWidget(self.steps)
         layout.addWidget(self.banner_slot)
-        layout.addLayout(middle)
+        layout.addWidget(middle_row)
         layout.addLayout(grid)
         layout.addWidget(self.vitals)
         layout.addWidget(self.log, 1)
@@ -364,7 +390,7 @@ class BedsideScreen(QWidget):
         )
         if [a.key for a in self.banner.alarms] != before:
             self.alarms_changed.emit()
-        self.scan_row.setVisible(self._scan_expected())
+        self.right.setCurrentWidget(self.scan_row if self._scan_expected() else self.drops)
 
     def current_alarms(self, due: list[DueItem], now: datetime) -> list[BoardAlarm]:
         assert self.view is not None

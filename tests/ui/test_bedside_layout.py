@@ -8,6 +8,9 @@ showed, so a tap after an acknowledgement landed on nothing.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QWidget
 
@@ -16,6 +19,10 @@ from infusion_app.logic.alarm_board import BoardAlarm
 from infusion_app.logic.alarms import Priority
 from tests.services.bedside_steps import run_to_fast_phase
 from tests.ui.conftest import settle
+
+
+def rows_in_view(log) -> int:
+    return log.viewport().height() // log.rowHeight(0)
 
 
 def button_places(screen) -> dict[str, QPoint]:
@@ -32,8 +39,7 @@ def test_the_bedside_at_1366_by_768(qtbot, ui_ctx, ui_staff, ward_infusion, cloc
     settle(qtbot, window)
     log = screen.log
     assert log.rowCount() >= 8
-    rows_in_view = log.viewport().height() // log.rowHeight(0)
-    assert rows_in_view >= 8, rows_in_view
+    assert rows_in_view(log) >= 8, rows_in_view(log)
     # the newest entry is in view
     last = log.visualRect(log.model().index(log.rowCount() - 1, 0))
     assert log.viewport().rect().contains(last)
@@ -58,6 +64,47 @@ def test_the_bedside_at_1366_by_768(qtbot, ui_ctx, ui_staff, ward_infusion, cloc
 
     # Tab leaves the log in one step (not cell by cell)
     assert not log.tabKeyNavigation()
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_nothing_the_nurse_reads_is_clipped_at_the_stations_font(
+    qtbot, ui_ctx, ui_staff, ward_infusion, clock, open_window, language
+):
+    """In the station's 13 pt font (seen in the screenshots, not by the 9 pt tests): the log's
+    rows cut their text top and bottom, its Time column read "2026-11-22 07:..." and the
+    banner cut the alarm's advice after "pause infusion, as"."""
+    run_to_fast_phase(ui_ctx, ui_staff, ward_infusion, clock)
+    window = open_window(ui_staff.nurse)
+    window.set_language(language)
+    screen = window.bedside
+    window.workspace.setCurrentWidget(screen)
+    screen.open(ward_infusion)
+    settle(qtbot, window)
+    log = screen.log
+    metrics = log.fontMetrics()
+    assert log.rowHeight(0) >= metrics.height() + 2, (log.rowHeight(0), metrics.height())
+    for row in range(log.rowCount()):  # every bedside time whole (columns # and Time)
+        for column in (0, 1):
+            wanted = metrics.horizontalAdvance(log.text(row, column))
+            assert log.columnWidth(column) > wanted, (row, column, log.text(row, column))
+    assert rows_in_view(log) >= 8  # and still 8 entries in view
+
+    # the longest advice the rule book gives, whole, in the reserved place
+    alarm = m.due_alarm(
+        alarm=m.alarm_out_of_limits(
+            sign=m.sign_systolic(), value=Decimal("85"), unit="mmHg", low=Decimal(90),
+            high=Decimal(180),
+        ),
+        action=m.do_urgent_review(),
+    )  # fmt: skip
+    two = BoardAlarm("t@1@a", Priority.HIGH, alarm)
+    screen.banner.show_alarms([two, two], can_acknowledge=True)  # with "+1 more" beside it
+    qtbot.waitUntil(screen.banner.isVisible)
+    window.layout().activate()
+    text = screen.banner.text
+    assert text.wordWrap()
+    needed = text.heightForWidth(text.width())
+    assert needed <= text.height(), (needed, text.height(), text.text())
 
 
 def test_the_alarm_shows_on_every_tab_and_on_the_idle_lock(
