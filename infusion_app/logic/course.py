@@ -324,7 +324,7 @@ def _planned(protocol: Protocol, facts: CourseFacts, number: int, now: datetime)
             closes,
             PlanStatus.NOT_GIVEN,
             not_given_reason=m.course_treatment_ended(
-                reason=facts.end.reason.value, at=facts.end.at
+                reason=m.value_of("end_reason", facts.end.reason), at=facts.end.at
             ),
         )
     if closes is not None and now >= closes:
@@ -341,14 +341,6 @@ def require_course_rules(protocol: Protocol) -> None:
         raise CourseRefused(m.course_protocol_without_plan(protocol=protocol.label))
 
 
-def ordinal(number: int) -> str:
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
 def check_new_infusion(protocol: Protocol, facts: CourseFacts, number: int) -> None:
     """Refuses an infusion record the plan has no place for: before enrolment, after the end
     of treatment, out of order (no 99), or beyond the level's number of infusions."""
@@ -358,7 +350,9 @@ def check_new_infusion(protocol: Protocol, facts: CourseFacts, number: int) -> N
     if facts.end is not None:
         raise CourseRefused(
             m.course_ended_no_more(
-                patient=facts.trial_id, reason=facts.end.reason.value, at=facts.end.at
+                patient=facts.trial_id,
+                reason=m.value_of("end_reason", facts.end.reason),
+                at=facts.end.at,
             )
         )
     expected = max((i.number for i in facts.infusions), default=0) + 1
@@ -369,8 +363,8 @@ def check_new_infusion(protocol: Protocol, facts: CourseFacts, number: int) -> N
             m.course_beyond_plan(
                 level=level.id,
                 planned=count,
-                noun="infusion" if count == 1 else "infusions",
-                would_be=ordinal(number),
+                noun=m.noun_infusion() if count == 1 else m.noun_infusions(),
+                would_be=m.ordinal(number),
                 patient=facts.trial_id,
             )
         )
@@ -526,13 +520,14 @@ def occurrence_key(item: VisitItem, offset: int, infusion: int | None = None) ->
 
 def occurrence_label(item: VisitItem, offset: int, infusion: int | None) -> Message:
     """ "Follow-up visit, week 4", "24-hour acute-reaction check, infusion 2"."""
+    name = m.protocol_names(item.name, item.name_zh)  # the protocol's name in each language
     if infusion is not None:
-        return m.occurrence_after_infusion(name=item.name, number=infusion)
+        return m.occurrence_after_infusion(name=name, number=infusion)
     if item.unit == "days" and offset > 0 and offset % 7 == 0:
-        return m.occurrence_week(name=item.name, week=offset // 7)
+        return m.occurrence_week(name=name, week=offset // 7)
     if item.unit == "days" and offset > 0:
-        return m.occurrence_day(name=item.name, day=offset)
-    return m.occurrence_plain(name=item.name)
+        return m.occurrence_day(name=name, day=offset)
+    return m.occurrence_plain(name=name)
 
 
 def _before_anchor(item: VisitItem, offset: int) -> bool:
@@ -672,7 +667,11 @@ def check_record(
         raise CourseRefused(m.course_not_enrolled(patient=facts.trial_id))
     occurrence = find_occurrence(calendar(protocol, facts, at), key, patient=facts.trial_id)
     if occurrence.is_sample != sample:
-        raise CourseRefused(m.calendar_wrong_act(key=key, kind=occurrence.item.kind, sample=sample))
+        raise CourseRefused(
+            m.calendar_wrong_act(
+                key=key, kind=m.value_of("visit_kind", occurrence.item.kind), sample=sample
+            )
+        )
     if occurrence.record is not None:
         raise CourseRefused(m.calendar_recorded_already(key=key, at=occurrence.record.at))
     if occurrence.status is CalendarStatus.CANCELLED:
@@ -682,7 +681,9 @@ def check_record(
     if occurrence.opens is None:
         if not occurrence.before_anchor:
             raise CourseRefused(
-                m.calendar_anchor_unknown(key=key, anchor=occurrence.item.anchor.value)
+                m.calendar_anchor_unknown(
+                    key=key, anchor=m.value_of("anchor", occurrence.item.anchor.value)
+                )
             )
         return occurrence
     if at < occurrence.opens:

@@ -133,7 +133,11 @@ def check_review(
         verdict = ReviewState.CONFIRMED if review.confirmed else ReviewState.REJECTED
         raise CourseRefused(
             m.dlt_reviewed_already(
-                stream=stream, seq=seq, verdict=verdict.value, by=review.by or "", at=review.at
+                stream=stream,
+                seq=seq,
+                verdict=m.value_of("review_state", verdict),
+                by=review.by or "",
+                at=review.at,
             )
         )
     return FlaggedDlt(stream, seq, entry.event)

@@ -24,6 +24,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
+from infusion_app.logic.messages import Message, text
+
 
 class ErrorKind(StrEnum):
     INPUT = "input"
@@ -66,10 +68,13 @@ def kind_of(error: BaseException) -> ErrorKind:
 class InputError(DomainError):
     """A value entered by a person or read from a file breaks a rule."""
 
-    def __init__(self, field: str, rule: str) -> None:
+    def __init__(self, field: str, rule: str | Message) -> None:
         self.field = field
-        self.rule = rule
-        super().__init__(f"{field}: {rule}")
+        # the rule for people, rendered in their language (a rule given as text is shown as
+        # it is); ``rule`` is its English line, for the command line, files and the log
+        self.said = rule if isinstance(rule, Message) else text(rule)
+        self.rule = str(rule)
+        super().__init__(f"{field}: {self.rule}")
 
 
 class DoseError(InputError):

@@ -26,7 +26,7 @@ from infusion_app.logic.events import (
     VitalsRecorded,
     plain,
 )
-from infusion_app.logic.infusion_state import RecordedEvent
+from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.messages import Message, Param
 
 
@@ -47,15 +47,18 @@ class LogRow:
         return is_back_entered(self.occurred_at, self.recorded_at)
 
 
-def log_rows(events: Iterable[RecordedEvent]) -> list[LogRow]:
+def log_rows(events: Iterable[RecordedEvent], state: InfusionState | None = None) -> list[LogRow]:
+    """``state`` (the fold of ``events``) lets an acknowledged alarm read in the reader's
+    language: its stored English line is matched to the alarm it was (see :func:`seen`)."""
     stored = list(events)
+    said = seen(state)
     signed: dict[int, list[Message]] = {}
     corrected: dict[int, list[Message]] = {}
     for event in stored:
         data = event.data
         if isinstance(data, Signature):
             signed.setdefault(data.signed_seq, []).append(
-                m.signed_by(meaning=data.meaning.value, printed_name=data.printed_name)
+                m.signed_by(meaning=_meaning(data), printed_name=data.printed_name)
             )
         elif isinstance(data, Correction):
             corrected.setdefault(data.corrects_seq, []).append(
@@ -68,7 +71,7 @@ def log_rows(events: Iterable[RecordedEvent]) -> list[LogRow]:
             event.occurred_at,
             event.recorded_at,
             event.user or "",
-            describe(event),
+            _acknowledged(event, said) or describe(event),
             event.reason if event.type is not EventType.CORRECTION else None,
             tuple(signed.get(event.seq, ())),
             tuple(corrected.get(event.seq, ())),
@@ -99,9 +102,11 @@ def describe(event: RecordedEvent) -> Message:
                 if on
             )
             return m.log_adverse_event(
-                term=data.other_term or data.term,
+                term=m.text(data.other_term)
+                if data.other_term
+                else m.value_of("ae_term", data.term),
                 grade=data.grade,
-                attribution=data.attribution,
+                attribution=m.value_of("attribution", data.attribution),
                 flags=m.ae_flags(flags=flags) if flags else None,
                 said=m.ae_said(description=data.description) if data.description else None,
             )
@@ -109,18 +114,52 @@ def describe(event: RecordedEvent) -> Message:
             # the moved time as a time: the reader's edge shows it in the station's zone
             moved = {"time": data.occurred_at} if data.occurred_at else {}
             return m.log_correction(
-                seq=data.corrects_seq, pairs=_pairs({**moved, **plain(data.changes)})
+                seq=data.corrects_seq,
+                pairs=_pairs({**moved, **plain(data.changes)}, data.corrects_type),
             )
         case Signature():
             return m.log_signature(
-                meaning=data.meaning.value,
+                meaning=_meaning(data),
                 printed_name=data.printed_name,
                 signed_seq=data.signed_seq,
             )
         case AlarmAcknowledged():
             return m.text(data.message or data.alarm)
         case _:
-            return m.log_pairs(pairs=_pairs(event.payload))
+            return m.log_pairs(pairs=_pairs(event.payload, event.type))
+
+
+# What the bedside's banner says of a due item with no value of its own (an acknowledgement
+# stores the banner's English line: "Overdue: vital signs")
+_PLAIN_DUE = (
+    m.due_vitals, m.due_expected_end, m.due_end_vitals, m.due_observation_vitals,
+    m.due_observation_end, m.due_post_thaw_passed, m.due_post_thaw_limit,
+)  # fmt: skip
+
+
+def seen(state: InfusionState | None) -> dict[str, Message]:
+    """The banner's lines an acknowledgement may have stored (in English, as it stores them),
+    each with the message it showed: every alarm of every set of vital signs (as the fold read
+    it with the protocol's limits), the rate step, and the due items that carry no value."""
+    items: list[Message] = [due() for due in _PLAIN_DUE]
+    if state is not None:
+        items += [
+            m.due_alarm(alarm=alarm.message, action=alarm.suggested_action)
+            for entry in state.vitals
+            for alarm in entry.alarms
+        ]
+        if state.dose is not None:  # the rate step, to the plan's second rate
+            items.append(m.due_rate_step(rate=state.dose.phase2_rate_gtt_per_min))
+    shown = [m.board_due(item=item) for item in items] + [m.board_product_expired()]
+    shown += [m.board_overdue(item=item) for item in items]
+    return {str(message): message for message in shown}
+
+
+def _acknowledged(event: RecordedEvent, said: Mapping[str, Message]) -> Message | None:
+    """An acknowledgement's line as the message it was, where it is one the banner showed."""
+    if isinstance(event.data, AlarmAcknowledged):
+        return said.get(event.data.message)
+    return None
 
 
 def describe_vitals(v: VitalsRecorded) -> Message:
@@ -142,13 +181,44 @@ _LEFT_OUT = {"warnings", "alarms", "phases", "coa", "release_check"}
 _STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?([+-]\d\d:\d\d|Z)")
 
 
-def _pairs(payload: Mapping[str, Any]) -> tuple[Message, ...]:
-    """Each shown field in people's words ("rate: 50 gtt/min", "no discomfort: yes")."""
+# The stored fields whose value is one of an enumeration's (messages.VALUES), by field; where
+# a key means another enumeration in one kind of event, by event type first.
+_VALUE_FIELDS = {
+    "term": "ae_term", "attribution": "attribution", "outcome": "ae_outcome",
+    "action_taken": "action_taken", "product_status": "product_status", "sex": "sex",
+    "news2_band": "news2_band", "role": "role", "decision": "decision", "drug": "drug",
+    "route": "route",
+}  # fmt: skip
+_VALUE_FIELDS_OF: dict[EventType, dict[str, str]] = {
+    EventType.TREATMENT_ENDED: {"reason": "end_reason"},
+    EventType.USER_ROLE_CHANGED: {"from": "role", "to": "role"},
+    EventType.PRODUCT_RETURNED: {"from": "product_status"},
+    EventType.PRODUCT_DISCARDED: {"from": "product_status"},
+    EventType.TRANSFUSION_GIVEN: {"kind": "transfusion_kind"},
+    EventType.IDENTITY_CHECKED: {"method": "id_method"},
+    EventType.CHECK_FAILED: {"method": "id_method"},
+}
+
+
+def _meaning(data: Signature) -> Message:
+    return m.value_of("signature_meaning", data.meaning)
+
+
+def _pairs(payload: Mapping[str, Any], event_type: EventType | None = None) -> tuple[Message, ...]:
+    """Each shown field in people's words ("rate: 50 gtt/min", "no discomfort: yes"); an
+    enumerated value in the reader's words ("attribution: possible", 相关性：可能有关)."""
+    kinds = {**_VALUE_FIELDS, **_VALUE_FIELDS_OF.get(event_type, {})} if event_type else {}
     return tuple(
-        m.field(key, _value(value))
+        m.field(key, _shown(kinds.get(key), value))
         for key, value in payload.items()
         if key not in _LEFT_OUT and value not in (None, "", [], {})
     )
+
+
+def _shown(kind: str | None, value: Any) -> Param:
+    if kind is not None and isinstance(value, str):
+        return m.value_of(kind, value)
+    return _value(value)
 
 
 def _value(value: Any) -> Param:

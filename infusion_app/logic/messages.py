@@ -175,7 +175,7 @@ def hard_stop(*, problems: tuple[Param, ...]) -> None:
 
 
 @_message
-def product_not_released(*, product: str, status: str) -> None:
+def product_not_released(*, product: str, status: Message) -> None:
     """The bag's product is not (or no longer) released for use."""
 
 
@@ -272,9 +272,9 @@ def start_blocked_unverified() -> None: ...
 @_message
 def start_blocked_baseline_vitals() -> None: ...
 @_message
-def start_blocked_give_premed(*, drug: str, dose_mg: Decimal, route: str) -> None: ...
+def start_blocked_give_premed(*, drug: Message, dose_mg: Decimal, route: Message) -> None: ...
 @_message
-def start_blocked_premed(*, minutes_left: int, wait_min: int, drug: str) -> None: ...
+def start_blocked_premed(*, minutes_left: int, wait_min: int, drug: Message) -> None: ...
 @_message
 def start_blocked_thaw() -> None: ...
 @_message
@@ -282,7 +282,7 @@ def start_before_thaw(*, at: datetime, thawed_at: datetime) -> None: ...
 @_message
 def start_blocked_post_thaw(*, thawed_at: datetime, limit_min: int) -> None: ...
 @_message
-def late_start(*, waited_min: int, drug: str, latest_min: int) -> None: ...
+def late_start(*, waited_min: int, drug: Message, latest_min: int) -> None: ...
 @_message
 def drop_factor_differs(*, in_use: int, planned: int) -> None: ...
 @_message
@@ -490,7 +490,7 @@ def label_in(*, field: Message, where: Message) -> None:
 
 
 @_message
-def input_problem(*, field: Message, rule: str) -> None:
+def input_problem(*, field: Message, rule: Message) -> None:
     """An entered value that breaks a rule, the field named for people."""
 
 
@@ -526,8 +526,8 @@ def avpu_unresponsive() -> None: ...
 @_message
 def alarm_consciousness(*, level: Message, avpu: str) -> None: ...
 @_message
-def alarm_news2_band(*, total: int, band: str) -> None:
-    """``band`` is the NEWS2 band's value ("medium", "high")."""
+def alarm_news2_band(*, total: int, band: Message) -> None:
+    """``band`` is the NEWS2 band's value ("medium", "high") as a value message."""
 
 
 @_message
@@ -541,7 +541,7 @@ def do_urgent_review() -> None: ...
 @_message
 def do_ward_review() -> None: ...
 @_message
-def due_sae_report(*, seq: int, term: str, grade: int, by: datetime) -> None: ...
+def due_sae_report(*, seq: int, term: Message, grade: int, by: datetime) -> None: ...
 @_message
 def due_alarm(*, alarm: Message, action: Message) -> None: ...
 @_message
@@ -633,16 +633,16 @@ def course_n_of_at_least(*, number: int, least: int) -> None: ...
 @_message
 def course_stopped_before_start(*, reason: str) -> None: ...
 @_message
-def course_treatment_ended(*, reason: str, at: datetime) -> None: ...
+def course_treatment_ended(*, reason: Message, at: datetime) -> None: ...
 @_message
 def course_protocol_without_plan(*, protocol: str) -> None: ...
 @_message
 def course_not_enrolled(*, patient: str) -> None: ...
 @_message
-def course_ended_no_more(*, patient: str, reason: str, at: datetime) -> None: ...
+def course_ended_no_more(*, patient: str, reason: Message, at: datetime) -> None: ...
 @_message
 def course_beyond_plan(
-    *, level: str, planned: int, noun: str, would_be: str, patient: str
+    *, level: str, planned: int, noun: Message, would_be: Message, patient: str
 ) -> None: ...
 @_message
 def course_next_number(*, patient: str, expected: int, number: int) -> None: ...
@@ -655,17 +655,17 @@ def course_window_not_open(*, number: int, opens: datetime, target: str) -> None
 @_message
 def course_window_closed(*, number: int, closed: datetime, target: str) -> None: ...
 @_message
-def occurrence_after_infusion(*, name: str, number: int) -> None: ...
+def occurrence_after_infusion(*, name: Message, number: int) -> None: ...
 @_message
-def occurrence_week(*, name: str, week: int) -> None: ...
+def occurrence_week(*, name: Message, week: int) -> None: ...
 @_message
-def occurrence_day(*, name: str, day: int) -> None: ...
+def occurrence_day(*, name: Message, day: int) -> None: ...
 @_message
-def occurrence_plain(*, name: str) -> None: ...
+def occurrence_plain(*, name: Message) -> None: ...
 @_message
 def calendar_unknown_item(*, patient: str, key: str) -> None: ...
 @_message
-def calendar_wrong_act(*, key: str, kind: str, sample: bool) -> None: ...
+def calendar_wrong_act(*, key: str, kind: Message, sample: bool) -> None: ...
 @_message
 def calendar_recorded_already(*, key: str, at: datetime) -> None: ...
 @_message
@@ -673,7 +673,7 @@ def calendar_cancelled(*, key: str) -> None: ...
 @_message
 def calendar_before_enrolment(*, key: str, enrolled: datetime) -> None: ...
 @_message
-def calendar_anchor_unknown(*, key: str, anchor: str) -> None: ...
+def calendar_anchor_unknown(*, key: str, anchor: Message) -> None: ...
 @_message
 def calendar_window_not_open(*, key: str, opens: datetime) -> None: ...
 @_message
@@ -683,7 +683,7 @@ def course_enrolled_already(*, patient: str, at: datetime) -> None: ...
 @_message
 def course_change_after_plan(*, patient: str, planned: int) -> None: ...
 @_message
-def course_ended_already(*, patient: str, reason: str, at: datetime) -> None: ...
+def course_ended_already(*, patient: str, reason: Message, at: datetime) -> None: ...
 @_message
 def course_end_while_running(*, patient: str, number: int) -> None: ...
 
@@ -718,7 +718,9 @@ def dlt_no_such_event(*, stream: str, seq: int) -> None: ...
 @_message
 def dlt_not_flagged(*, stream: str, seq: int) -> None: ...
 @_message
-def dlt_reviewed_already(*, stream: str, seq: int, verdict: str, by: str, at: datetime) -> None: ...
+def dlt_reviewed_already(
+    *, stream: str, seq: int, verdict: Message, by: str, at: datetime
+) -> None: ...
 
 
 # --- the calendar acts and the site's day (issue 14, h-calendar) ---------------------------
@@ -837,9 +839,9 @@ def trial_no_rule(*, protocol: str) -> None: ...
 @_message
 def trial_nothing_to_review(*, protocol: str, waiting: tuple[Message, ...]) -> None: ...
 @_message
-def trial_decision_changed(*, expected: str, now: str) -> None: ...
+def trial_decision_changed(*, expected: Message, now: Message) -> None: ...
 @_message
-def trial_choice_not_asked(*, decision: str) -> None: ...
+def trial_choice_not_asked(*, decision: Message) -> None: ...
 @_message
 def trial_no_dose_to_select(*, protocol: str) -> None: ...
 @_message
@@ -906,22 +908,22 @@ def summary_not_reached() -> None: ...
 def summary_days(*, days: Decimal) -> None: ...
 @_message
 def summary_week(
-    *, level: str, week: int, cr: Message, pr: Message, overall: Message, pending: int
+    *, level: Message, week: int, cr: Message, pr: Message, overall: Message, pending: int
 ) -> None: ...
 @_message
 def summary_time_to_response(
-    *, level: str, lineage: str, median: Message, achieved: int
+    *, level: Message, lineage: Message, median: Message, achieved: int
 ) -> None: ...
 @_message
 def summary_duration(
-    *, level: str, median: Message, responders: int, events: int, censored: int
+    *, level: Message, median: Message, responders: int, events: int, censored: int
 ) -> None: ...
 @_message
-def summary_dcr(*, level: str, rate: Message) -> None: ...
+def summary_dcr(*, level: Message, rate: Message) -> None: ...
 @_message
 def summary_survival(
     *,
-    level: str,
+    level: Message,
     endpoint: str,
     median: Message,
     lower: Message,
@@ -971,3 +973,172 @@ def account_state_locked_until(*, until: datetime) -> None: ...
 def account_state_locked_by_admin() -> None: ...
 @_message
 def account_state_deactivated(*, at: datetime) -> None: ...
+
+
+# --- enumerated values in every language (issue 17, h-zhmsg) ---
+# A stored value a person reads ("possible", "in_use", "Fever") is passed as a nested message,
+# ``value_of(kind, stored)``, so each language's table says it in its own words; the stored
+# payload keeps its English value. Each kind lists the values of one enumeration of logic/
+# (tests/texts/test_values.py checks them against the enums and the shipped protocols); a
+# value not listed (a free "other" term, a name a new protocol brings) is shown as stored.
+VALUES: dict[str, tuple[str, ...]] = {
+    # logic.adverse_events: Term (CTCAE v5.0), Attribution, Outcome, ActionTaken
+    "ae_term": (
+        "Infusion related reaction", "Allergic reaction", "Anaphylaxis", "Fever", "Chills",
+        "Hypotension", "Hypertension", "Hypoxia", "Nausea", "Rash maculo-papular", "Anemia",
+        "Neutrophil count decreased", "Platelet count decreased", "White blood cell decreased",
+        "Lymphocyte count decreased", "Other, specify",
+    ),
+    "attribution": ("unrelated", "unlikely", "possible", "probable", "definite"),
+    "ae_outcome": (
+        "not recovered / ongoing", "recovering", "recovered", "recovered with sequelae",
+        "fatal", "unknown",
+    ),
+    "action_taken": (
+        "none", "rate held or reduced", "infusion interrupted", "infusion discontinued",
+        "treatment given",
+    ),
+    # logic.projections.ProductStatus, logic.course.EndReason, logic.patient
+    "product_status": (
+        "registered", "released", "dispensed", "in_use", "administered", "returned", "discarded",
+    ),
+    "end_reason": ("completed", "toxicity", "progression", "withdrawal", "death", "other"),
+    "sex": ("female", "male", "other", "unknown"),
+    "signature_meaning": (
+        "released", "dispensed", "verified", "administered", "reviewed", "corrected", "returned",
+        "discarded", "enrolled", "approved", "ended", "assessed",
+    ),
+    "role": ("nurse", "pharmacist", "monitor", "admin", "investigator"),
+    # logic.news2.RiskBand; logic.protocol: VisitKind, Anchor
+    "news2_band": ("low", "low-medium", "medium", "high"),
+    "visit_kind": ("visit", "sample", "check", "assessment"),
+    "anchor": (
+        "enrolment", "first_infusion", "first_infusion_end", "last_infusion",
+        "each_infusion_end",
+    ),
+    # logic.dlt_review.ReviewState; the decisions of logic.escalation and the selection
+    "review_state": ("pending", "confirmed", "rejected"),
+    "decision": ("escalate", "stay", "de-escalate", "expand", "stop", "select"),
+    # logic.labs: TransfusionKind, Lineage
+    "transfusion_kind": ("rbc", "platelets"),
+    "lineage": ("hb", "anc", "plt", "wbc", "lym", "cr"),  # "cr": time to complete response
+    # logic.trial_summary.ALL_LEVELS: the trial summary's row of the whole trial
+    "summary_level": ("all",),
+    # logic.identity.GivenIdentity.method: how the patient was identified
+    "id_method": ("wristband", "trial ID + initials", "trial ID + date of birth"),
+    # what the shipped protocols name in English only: the premedication and its route (a
+    # calendar item has its Chinese name in the protocol: protocol_name below)
+    "drug": ("dexamethasone",),
+    "route": ("IV",),
+}  # fmt: skip
+
+
+def value_code(kind: str, stored: str) -> str:
+    """``value_attribution_possible``: the kind and the stored value as one identifier."""
+    slug = "".join(ch if ch.isalnum() else "_" for ch in stored.lower()).strip("_")
+    while "__" in slug:
+        slug = slug.replace("__", "_")
+    return f"value_{kind}_{slug}"
+
+
+# code -> (kind, stored value): the English table shows the stored value as it is
+VALUE_CODES: dict[str, tuple[str, str]] = {}
+for _kind, _stored_values in VALUES.items():
+    for _stored in _stored_values:
+        _family(value_code(_kind, _stored), ())
+        VALUE_CODES[value_code(_kind, _stored)] = (_kind, _stored)
+
+
+def value_of(kind: str, stored: str) -> Message:
+    """A stored value of ``kind`` for people: its own code if listed, else as stored."""
+    code = value_code(kind, str(stored))
+    if VALUE_CODES.get(code) == (kind, str(stored)):
+        return Message(code)
+    return text(str(stored))
+
+
+@_message
+def protocol_name(*, name: str, name_zh: str) -> None:
+    """A name the protocol file gives in English and Chinese (a calendar item's ``name`` and
+    ``name_zh``): each language's table shows its own and omits the other."""
+
+
+def protocol_names(name: str, name_zh: str | None) -> Message:
+    """``name_zh`` may be missing from a protocol: the Chinese text then shows the English."""
+    return protocol_name(name=name, name_zh=name_zh or name)
+
+
+# Ordinals and counted nouns each language says its own way ("the 7th", 第 7 次).
+@_message
+def ordinal_st(*, number: int) -> None: ...
+@_message
+def ordinal_nd(*, number: int) -> None: ...
+@_message
+def ordinal_rd(*, number: int) -> None: ...
+@_message
+def ordinal_th(*, number: int) -> None: ...
+@_message
+def noun_infusion() -> None: ...
+@_message
+def noun_infusions() -> None: ...
+
+
+def ordinal(number: int) -> Message:
+    """ "1st", "2nd", "3rd", "11th", "22nd" in English; each language its own."""
+    if 10 <= number % 100 <= 20:
+        return ordinal_th(number=number)
+    build = {1: ordinal_st, 2: ordinal_nd, 3: ordinal_rd}.get(number % 10, ordinal_th)
+    return build(number=number)
+
+
+# The payload fields of the course, accounts, outputs and outcomes a log line may show (the
+# infusion's are in LOG_FIELDS); named in words, never by their key.
+MORE_LOG_FIELDS = (
+    "username", "printed_name", "role", "from", "to", "why", "until", "attempt", "account",
+    "username_length", "failed_logins", "locked_until", "must_change_password", "what",
+    "subject", "destination", "folder", "incomplete", "head_seq", "head_hash", "sha256",
+    "printed_seq", "fields", "warnings_acknowledged", "deviation_of", "deviation_reason",
+    "from_level", "to_level", "from_infusion", "details", "item", "note", "sample_id", "stream",
+    "confirmed", "drawn_at", "hb", "anc", "plt", "wbc", "lym", "source", "given_at", "kind",
+    "units", "assessed_on", "response", "criteria", "on", "cause", "decision", "level",
+    "next_level", "mtd", "eliminated", "patients", "selected", "selected_largest_on_tie",
+    "choice_reason", "comment", "infusion", "schedule_deviation", "dose_basis",
+    "password_digest", "counts",
+)  # fmt: skip
+for _key in MORE_LOG_FIELDS:
+    _family(f"field_{_key}", ("value",))
+
+
+# --- the rules an entered value breaks, in every language (issue 17, h-zhmsg) ---
+# InputError(field, rule) takes one of these as its rule; its English line is the old text.
+@_message
+def rule_not_physiological(*, value: Decimal, unit: str, low: Decimal, high: Decimal) -> None:
+    """A vital sign or a temperature no patient can have: a typing slip."""
+
+
+@_message
+def rule_required() -> None: ...
+@_message
+def rule_whole_number(*, got: str) -> None: ...
+@_message
+def rule_one_decimal(*, got: str) -> None: ...
+@_message
+def rule_below_systolic(*, systolic: Decimal, got: Decimal) -> None: ...
+@_message
+def rule_number(*, got: str) -> None:
+    """``got`` is the input as the person typed it, quoted (a repr)."""
+
+
+@_message
+def rule_greater_than(*, bound: str, got: str) -> None:
+    """``bound`` and ``got`` carry their unit ("0 mL"), as the field's check gives them."""
+
+
+@_message
+def rule_at_least(*, bound: str, got: str) -> None: ...
+@_message
+def rule_at_most(*, bound: str, got: str) -> None: ...
+@_message
+def rule_digits(*, got: str) -> None: ...
+@_message
+def rule_whole_digits(*, got: str) -> None: ...

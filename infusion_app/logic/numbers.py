@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.errors import InputError
 
 # Entered numbers are written with ASCII digits only: Python's Decimal() and int() also take
@@ -31,7 +32,7 @@ def parse_decimal(field: str, raw: object) -> Decimal:
     that the record never shows a signed zero.
     """
     if isinstance(raw, bool):  # bool is an int subclass; True kg is a mistake, not 1 kg
-        raise InputError(field, f"must be a number, got {raw!r}")
+        raise InputError(field, m.rule_number(got=repr(raw)))
     if isinstance(raw, Decimal):
         value = raw
     elif isinstance(raw, int):
@@ -70,7 +71,7 @@ def _decimal_from_text(field: str, raw: str) -> Decimal:
     if text.lstrip("+-").lower() in {"nan", "snan", "inf", "infinity"}:
         raise InputError(field, f"must be a finite number, got {_shown(raw)}")
     if not _NUMBER.fullmatch(text):
-        raise InputError(field, f"must be a number written with the digits 0-9, got {_shown(raw)}")
+        raise InputError(field, m.rule_digits(got=_shown(raw)))
     value = Decimal(text)
     if len(value.as_tuple().digits) > MAX_DIGITS and not value.is_zero():
         raise InputError(field, f"give at most {MAX_DIGITS} significant digits, got {_shown(raw)}")
@@ -86,9 +87,7 @@ def parse_int(field: str, raw: object) -> int:
     elif isinstance(raw, str) and len(raw.strip()) <= MAX_DIGITS and _WHOLE.fullmatch(raw.strip()):
         value = int(raw.strip())
     else:
-        raise InputError(
-            field, f"must be a whole number written with the digits 0-9, got {_shown(raw)}"
-        )
+        raise InputError(field, m.rule_whole_digits(got=_shown(raw)))
     if abs(value) >= 10**MAX_DIGITS:
         raise InputError(field, f"must have at most {MAX_DIGITS} digits")
     return value
@@ -113,11 +112,11 @@ def require_range(
     suffix = f" {unit}" if unit else ""
     shown = f"{value}{suffix}"
     if gt is not None and not value > gt:
-        raise InputError(field, f"must be greater than {gt}{suffix}, got {shown}")
+        raise InputError(field, m.rule_greater_than(bound=f"{gt}{suffix}", got=shown))
     if ge is not None and not value >= ge:
-        raise InputError(field, f"must be at least {ge}{suffix}, got {shown}")
+        raise InputError(field, m.rule_at_least(bound=f"{ge}{suffix}", got=shown))
     if le is not None and not value <= le:
-        raise InputError(field, f"must be at most {le}{suffix}, got {shown}")
+        raise InputError(field, m.rule_at_most(bound=f"{le}{suffix}", got=shown))
     return value
 
 

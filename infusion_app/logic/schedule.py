@@ -85,7 +85,7 @@ def due_items(state: InfusionState, protocol: Protocol, now: datetime) -> list[D
                 entry.report_due_at,
                 m.due_sae_report(
                     seq=entry.seq,
-                    term=entry.event.name,
+                    term=m.value_of("ae_term", entry.event.name),
                     grade=entry.event.grade,
                     by=entry.report_due_at,
                 ),

@@ -59,7 +59,7 @@ from infusion_app.logic.infusion_state import (
 )
 from infusion_app.logic.messages import Message
 from infusion_app.logic.protocol import Protocol
-from infusion_app.logic.vitals import VitalSigns
+from infusion_app.logic.vitals import VitalSigns, vitals_alarms
 
 
 class ActionRefused(DomainError):
@@ -300,14 +300,16 @@ def start_blocker(state: InfusionState, protocol: Protocol, at: datetime) -> Mes
     premed = protocol.premedication
     if state.premedication_at is None:
         return m.start_blocked_give_premed(
-            drug=premed.drug.value, dose_mg=premed.dose_mg.value, route=premed.route.value
+            drug=m.value_of("drug", premed.drug.value),
+            dose_mg=premed.dose_mg.value,
+            route=m.value_of("route", premed.route.value),
         )
     allowed = state.premedication_at + timedelta(minutes=premed.minutes_before.value)
     if at < allowed:
         return m.start_blocked_premed(
             minutes_left=minutes_left(allowed, at),
             wait_min=premed.minutes_before.value,
-            drug=premed.drug.value,
+            drug=m.value_of("drug", premed.drug.value),
         )
     if state.thawed_at is None:
         return m.start_blocked_thaw()
@@ -329,7 +331,7 @@ def late_start_warning(state: InfusionState, protocol: Protocol, at: datetime) -
         return None
     return m.late_start(
         waited_min=int(waited.total_seconds() // 60),
-        drug=protocol.premedication.drug.value,
+        drug=m.value_of("drug", protocol.premedication.drug.value),
         latest_min=latest,
     )
 
@@ -419,27 +421,43 @@ def _slow_rate_held(
 
 def _vitals(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
     p = _data(event, VitalsRecorded)
+    vitals = VitalSigns(
+        temperature_c=p.temperature_c,
+        heart_rate_bpm=p.heart_rate_bpm,
+        systolic_mmhg=p.systolic_mmhg,
+        diastolic_mmhg=p.diastolic_mmhg,
+        respiratory_rate_per_min=p.respiratory_rate_per_min,
+        spo2_pct=p.spo2_pct,
+        on_oxygen=p.on_oxygen,
+        avpu=p.avpu,
+    )
     entry = VitalsEntry(
         seq=event.seq,
         at=event.occurred_at,
-        vitals=VitalSigns(
-            temperature_c=p.temperature_c,
-            heart_rate_bpm=p.heart_rate_bpm,
-            systolic_mmhg=p.systolic_mmhg,
-            diastolic_mmhg=p.diastolic_mmhg,
-            respiratory_rate_per_min=p.respiratory_rate_per_min,
-            spo2_pct=p.spo2_pct,
-            on_oxygen=p.on_oxygen,
-            avpu=p.avpu,
-        ),
+        vitals=vitals,
         news2=p.news2,
         band=p.news2_band,
-        alarms=tuple(  # an alarm as stored: its English lines, shown as stored
-            Alarm(a.priority, a.code, m.text(a.message), m.text(a.suggested_action))
-            for a in p.alarms
-        ),
+        alarms=_stored_alarms(p, vitals, protocol),
     )
     return replace(state, vitals=(*state.vitals, entry))
+
+
+def _stored_alarms(p: VitalsRecorded, vitals: VitalSigns, protocol: Protocol) -> tuple[Alarm, ...]:
+    """The alarms as stored (their English lines are the record: what the nurse was shown),
+    each as its message value where the protocol's limits today say exactly the stored lines,
+    so a Chinese screen reads them in Chinese; a line the limits no longer give (a later
+    protocol version moved a limit) is shown as stored."""
+    now = {
+        (a.priority, a.code, str(a.message), str(a.suggested_action)): a
+        for a in vitals_alarms(vitals, protocol.vital_alert_limits)
+    }
+    return tuple(
+        now.get(
+            (a.priority, a.code, a.message, a.suggested_action),
+            Alarm(a.priority, a.code, m.text(a.message), m.text(a.suggested_action)),
+        )
+        for a in p.alarms
+    )
 
 
 def _adverse_event(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:

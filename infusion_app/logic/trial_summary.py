@@ -356,11 +356,12 @@ def summary_lines(group: GroupSummary) -> tuple[m.Message, ...]:
     """The outcome lines of one group, as the screen and the CLI show them."""
     lines: list[m.Message] = []
     haem, tumour = group.haem, group.tumour
+    level = m.value_of("summary_level", group.level)  # a dose level's ID, or the whole trial
     if haem is not None:
         for week in haem.weeks:
             lines.append(
                 m.summary_week(
-                    level=group.level,
+                    level=level,
                     week=week.week,
                     cr=rate_message(week.cr),
                     pr=rate_message(week.pr),
@@ -371,8 +372,8 @@ def summary_lines(group: GroupSummary) -> tuple[m.Message, ...]:
         for key, value in haem.time_to_response.items():
             lines.append(
                 m.summary_time_to_response(
-                    level=group.level,
-                    lineage=key,
+                    level=level,
+                    lineage=m.value_of("lineage", key),
                     median=days_param(value.median),
                     achieved=value.achieved,
                 )
@@ -380,7 +381,7 @@ def summary_lines(group: GroupSummary) -> tuple[m.Message, ...]:
         duration = haem.duration
         lines.append(
             m.summary_duration(
-                level=group.level,
+                level=level,
                 median=days_param(duration.km.median),
                 responders=duration.responders,
                 events=duration.events,
@@ -388,11 +389,11 @@ def summary_lines(group: GroupSummary) -> tuple[m.Message, ...]:
             )
         )
     if tumour is not None:
-        lines.append(m.summary_dcr(level=group.level, rate=rate_message(tumour.dcr)))
+        lines.append(m.summary_dcr(level=level, rate=rate_message(tumour.dcr)))
         for endpoint, km in (("PFS", tumour.pfs), ("OS", tumour.os)):
             lines.append(
                 m.summary_survival(
-                    level=group.level,
+                    level=level,
                     endpoint=endpoint,
                     median=days_param(km.median),
                     lower=days_param(km.median_lower),

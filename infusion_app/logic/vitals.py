@@ -81,9 +81,7 @@ def check_temperature(field: str, value: Decimal) -> Decimal:
     low, high, unit, _whole = PLAUSIBLE["temperature_c"]
     if not low <= value <= high:
         raise InputError(
-            field,
-            f"{value} {unit} is not physiologically possible here "
-            f"(plausible {low}-{high} {unit}): check the entry",
+            field, m.rule_not_physiological(value=value, unit=unit, low=low, high=high)
         )
     return value
 
@@ -92,26 +90,23 @@ def parse_vitals(raw: Mapping[str, Any]) -> VitalSigns:
     """Check each entered value; the first broken rule is raised, naming its field."""
     missing = [name for name in (*PLAUSIBLE, "on_oxygen", "avpu") if raw.get(name) is None]
     if missing:
-        raise InputError(missing[0], "is required")
+        raise InputError(missing[0], m.rule_required())
     values: dict[str, Decimal] = {}
     for name, (low, high, unit, whole) in PLAUSIBLE.items():
         value = parse_decimal(name, raw[name])
         if whole and value != value.to_integral_value():
-            raise InputError(name, f"must be a whole number, got {raw[name]}")
+            raise InputError(name, m.rule_whole_number(got=str(raw[name])))
         if not whole and value.as_tuple().exponent < -1:  # type: ignore[operator]
-            raise InputError(name, f"give at most one decimal place, got {raw[name]}")
+            raise InputError(name, m.rule_one_decimal(got=str(raw[name])))
         if not low <= value <= high:
             raise InputError(
-                name,
-                f"{value} {unit} is not physiologically possible here "
-                f"(plausible {low}-{high} {unit}): check the entry",
+                name, m.rule_not_physiological(value=value, unit=unit, low=low, high=high)
             )
         values[name] = value
     if values["diastolic_mmhg"] >= values["systolic_mmhg"]:
         raise InputError(
             "diastolic_mmhg",
-            f"must be below the systolic pressure ({values['systolic_mmhg']} mmHg), "
-            f"got {values['diastolic_mmhg']}",
+            m.rule_below_systolic(systolic=values["systolic_mmhg"], got=values["diastolic_mmhg"]),
         )
     oxygen = raw["on_oxygen"]
     if isinstance(oxygen, str):
@@ -184,7 +179,7 @@ def vitals_alarms(vitals: VitalSigns, limits: VitalAlertLimits) -> list[Alarm]:
             Alarm(
                 Priority.HIGH,
                 "news2",
-                m.alarm_news2_band(total=scored.total, band=scored.band.value),
+                m.alarm_news2_band(total=scored.total, band=m.value_of("news2_band", scored.band)),
                 m.do_urgent_review(),
             )
         )

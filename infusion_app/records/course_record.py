@@ -532,7 +532,7 @@ def _adverse_events(source: CourseSource, tr: Labels, zone: tzinfo, width: float
 def _ae_row(source: CourseSource, found: CourseAdverseEvent, tr: Labels, zone: tzinfo) -> list[str]:
     ae = found.event
     where = tr("Patient") if found.infusion is None else f"{tr('Infusion')} {found.infusion}"
-    term = ae.other_term or ae.term
+    term = tr.term(ae.other_term or ae.term)
     serious = tr("yes") if ae.serious else tr("no")
     if ae.report_due_at is not None:
         serious += "\n" + (

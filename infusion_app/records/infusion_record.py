@@ -15,6 +15,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.event_log import LogRow, log_rows
 from infusion_app.logic.events import DoseVerified, ProductReleased, Signature
 from infusion_app.logic.infusion_state import RecordedEvent
@@ -144,7 +145,7 @@ def _product(
     rows = [
         (tr("Product ID"), product.product_id),
         (tr("Lot"), product.lot or "-"),
-        (tr("Status"), tr(product.status)),
+        (tr("Status"), tr.message(m.value_of("product_status", product.status))),
         (tr("Expires"), local(coa.expires_at, zone) or "-"),
         (tr("Concentration (CoA)"), f"{format_cells(coa.total_cells_per_ml)}/mL"),
         (tr("Bag volume (CoA)"), f"{coa.volume_ml} mL"),
@@ -283,7 +284,7 @@ def _verification_of(source: RecordSource, calculation_seq: int) -> str:
 
 
 def _timeline(source: RecordSource, tr: Labels, zone: tzinfo, width: float) -> list[Flowable]:
-    rows = [_timeline_row(row, tr, zone) for row in log_rows(source.events)]
+    rows = [_timeline_row(row, tr, zone) for row in log_rows(source.events, source.state)]
     widths = [0.05, 0.14, 0.14, 0.1, 0.15, 0.42]
     return [
         _heading(tr("Timeline")),
@@ -384,7 +385,7 @@ def _adverse_events(source: RecordSource, tr: Labels, zone: tzinfo, width: float
         rows.append(
             [
                 str(entry.seq),
-                ae.name + (f"\n{ae.description}" if ae.description else ""),
+                tr.term(ae.name) + (f"\n{ae.description}" if ae.description else ""),
                 str(ae.grade),
                 tr(ae.attribution.value),
                 (tr("yes") if ae.serious else tr("no")) + (f"\n{report}" if report else ""),

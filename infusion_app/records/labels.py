@@ -1,17 +1,18 @@
 """The words printed around the data, in the interface's language.
 
 Records are made without Qt (they are also printed from the CLI), so they cannot use the
-window's translator; the printed labels live here. As on screen, the entries the rule book
-writes (event details, refusal texts) stay as recorded: a record must not reword its source.
+window's translator; the printed labels live here. The entries the rule book writes (event
+details, refusal texts) are message values, printed in the printout's language by the message
+tables (infusion_app/texts); what a person typed, and a line stored as text, print as recorded.
 """
 
 from __future__ import annotations
 
 from datetime import tzinfo
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.messages import Message
-from infusion_app.texts import english, glossary, render
-from infusion_app.texts.engine import Table, render_with
+from infusion_app.texts import glossary, render
 
 LANGUAGES = ("en", "zh_CN")
 
@@ -364,57 +365,6 @@ ZH_CN: dict[str, str] = {
     "RR /min": "呼吸 次/分",
 }
 
-# The course's message values in Chinese (the app's message tables are English only so far;
-# a code not here prints in English, as before).
-ZH_CN_MESSAGES: dict[str, str] = {
-    "course_n_of_total": "第 {number} 次输注（共 {total} 次）",
-    "course_n_of_at_least": "第 {number} 周期（至少 {least} 个）",
-    "course_stopped_before_start": "开始前已停止：{reason}",
-    "course_treatment_ended": "治疗已于 {at} 结束（{reason}）",
-    "occurrence_after_infusion": "{name}，第 {number} 次输注后",
-    "occurrence_week": "{name}，第 {week} 周",
-    "occurrence_day": "{name}，第 {day} 天",
-    "occurrence_plain": "{name}",
-    # the dose-finding reasons and waits (issue 15), for the safety-review record
-    "view_enrolled_at": "入组于 {level}",
-    "view_enrolment_deviation": "违反剂量探索规则的入组（方案偏离）：{reason}",
-    "dlts_one": "1 例 DLT",
-    "dlts_many": "{count} 例 DLT",
-    "trial_waiting_enrolment": "已入组 {enrolled}/{needed}",
-    "trial_waiting_evaluable": "可评价 {evaluable}/{needed}",
-    "trial_waiting_window": "下一个 DLT 观察期结束于 {closes}",
-    "trial_waiting_adjudication": "已标记 {dlts}，待研究者审阅",
-    "trial_waiting_infusion": "{count} 例尚未输注",
-    "trial_reason_expand": "{level} 的 {evaluable} 例可评价患者中 {dlts}：{level} 扩展至 {size} 例",
-    "trial_reason_escalate": "{level} 的 {evaluable} 例可评价患者中 {dlts}：递增至 {next_level}",
-    "trial_reason_deescalate": "{level} 的 {evaluable} 例可评价患者中 {dlts}：降级至 {next_level}",
-    "trial_reason_stay": "{level} 的 {evaluable} 例可评价患者中 {dlts}：维持 {level}",
-    "trial_reason_tolerated": (
-        "{level} 的 {evaluable} 例可评价患者中 {dlts}：最高剂量水平可耐受；剂量递增完成"
-    ),
-    "trial_reason_stop": (
-        "{level} 的 {evaluable} 例可评价患者中 {dlts}：停止递增；最大耐受剂量水平为 {mtd}"
-    ),
-    "trial_reason_stop_none": (
-        "{level} 的 {evaluable} 例可评价患者中 {dlts}：停止递增；无可耐受的剂量水平"
-    ),
-    "trial_reason_lowest_eliminated": "最低剂量水平 {level} 已剔除（毒性过大）：停止试验",
-    "trial_reason_select": "剂量探索完成：最佳剂量为 {level}",
-    "trial_reason_select_differ": (
-        "剂量探索完成：BOIN 的 select.mtd 为 {boin}，方案原文（等于或最接近目标的最大剂量）为"
-        " {seed}：请选择其一并说明理由"
-    ),
-    "trial_reason_nothing_selected": "剂量探索完成：所有剂量水平均已剔除",
-}
-_ZH_CN_TABLE = Table(
-    language="zh_CN",
-    templates={**english.TEXTS, **ZH_CN_MESSAGES},
-    yes=english.TABLE.yes,
-    no=english.TABLE.no,
-    nothing=english.TABLE.nothing,
-)
-
-
 class Labels:
     """``tr("Patient")`` -> the printed label in the chosen language (English as written)."""
 
@@ -428,8 +378,16 @@ class Labels:
     def __call__(self, text: str) -> str:
         return self._table.get(text, text)
 
+    def term(self, name: str) -> str:
+        """An adverse event's term as printed: in Chinese, the published Chinese name of the
+        CTCAE v5.0 term with the English term beside it, 发热（Fever）, since a monitor or the
+        sponsor's safety desk reads the English term and the nurse the Chinese; a term the
+        app does not list (an "Other, specify" term) is printed as recorded."""
+        if self.language == "en":
+            return name
+        text = render(m.value_of("ae_term", name), self.language)
+        return name if text == name else f"{text}（{name}）"
+
     def message(self, message: Message) -> str:
-        """A message value in the printout's language (the glossary still maps whole lines)."""
-        if self.language == "zh_CN" and message.code in ZH_CN_MESSAGES:
-            return render_with(_ZH_CN_TABLE, message, self.zone)
-        return self(render(message, self.language, self.zone))
+        """A message value in the printout's language and zone, by the message tables."""
+        return render(message, self.language, self.zone)

@@ -493,7 +493,7 @@ def _dlt_row(
 ) -> list[str]:
     ae = flagged.event
     review = flagged.review
-    what = f"{ae.name}, {tr('grade')} {ae.grade}, {tr(ae.attribution)}"
+    what = f"{tr.term(ae.name)}, {tr('grade')} {ae.grade}, {tr(ae.attribution)}"
     verdict = tr(flagged.state.value)
     by = reason = ""
     if review is not None:

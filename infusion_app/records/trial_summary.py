@@ -212,7 +212,7 @@ def _related(groups: Sequence[GroupSummary], tr: Labels, width: float) -> list[F
     rows = [
         [
             level_name(g.level, tr),
-            row.term,
+            tr.term(row.term),
             str(row.patients),
             *(str(n) if n else "" for n in row.by_worst_grade),
         ]

@@ -291,7 +291,8 @@ def _product_problems(product: Product, at: datetime, *, started: bool = False) 
     # the rule book, not the hard stop, refuses a second check or start
     usable = (RELEASED, DISPENSED, IN_USE, ADMINISTERED) if started else (RELEASED, DISPENSED)
     if product.status not in usable:
-        problems.append(m.product_not_released(product=product.product_id, status=product.status))
+        status = m.value_of("product_status", product.status)
+        problems.append(m.product_not_released(product=product.product_id, status=status))
     if is_expired(coa_from_mapping(json.loads(product.coa)), at):
         problems.append(m.product_expired(product=product.product_id))
     return problems

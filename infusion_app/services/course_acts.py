@@ -160,7 +160,9 @@ def change_dose_level(
         if facts.end is not None:
             raise CourseRefused(
                 m.course_ended_no_more(
-                    patient=trial_id, reason=facts.end.reason.value, at=facts.end.at
+                    patient=trial_id,
+                    reason=m.value_of("end_reason", facts.end.reason),
+                    at=facts.end.at,
                 )
             )
         course.protocol.dose_level(to_level)
@@ -237,7 +239,9 @@ def end_treatment(
         if facts.end is not None:
             raise CourseRefused(
                 m.course_ended_already(
-                    patient=trial_id, reason=facts.end.reason.value, at=facts.end.at
+                    patient=trial_id,
+                    reason=m.value_of("end_reason", facts.end.reason),
+                    at=facts.end.at,
                 )
             )
         running = [

@@ -353,7 +353,9 @@ def _end(facts: CourseFacts, signers: dict[int, str], zone: tzinfo) -> EndView |
     end = facts.end
     if end is None:
         return None
-    text = m.course_treatment_ended(reason=end.reason.value, at=end.at.astimezone(zone))
+    text = m.course_treatment_ended(
+        reason=m.value_of("end_reason", end.reason), at=end.at.astimezone(zone)
+    )
     return EndView(_act(end.at, end.by, end.seq, signers), end.reason, end.details, text)
 
 

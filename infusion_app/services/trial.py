@@ -186,7 +186,11 @@ def _review_model(
             m.trial_nothing_to_review(protocol=protocol.label, waiting=state.waiting)
         )
     if expected != decided:
-        raise TrialRefused(m.trial_decision_changed(expected=expected, now=decided))
+        raise TrialRefused(
+            m.trial_decision_changed(
+                expected=m.value_of("decision", expected), now=m.value_of("decision", decided)
+            )
+        )
     assert state.current is not None  # a decision is due only at a current level
     common = {
         "protocol": protocol.label,
@@ -200,7 +204,7 @@ def _review_model(
         decision = state.decision
         assert decision is not None
         if chosen is not None or choice_reason is not None:
-            raise TrialRefused(m.trial_choice_not_asked(decision=decided))
+            raise TrialRefused(m.trial_choice_not_asked(decision=m.value_of("decision", decided)))
         return TrialDecisionReviewed(
             **common,
             next_level=state.level_id(decision.next_level),

@@ -8,8 +8,9 @@ yes/no; a time as the reader reads it, ``2026-11-30 09:05`` in the zone given to
 :func:`render_with`, or with its zone said when none is given, see
 :mod:`infusion_app.logic.reading_time`), so no Python literal ("True", "None") and no ISO
 ``T``/offset reaches a person.
-Two format specs are words: ``{x:cap}`` capitalises the first letter, ``{x:words}`` reads a
-stored name's underscores as spaces.
+Three format specs are words: ``{x:cap}`` capitalises the first letter, ``{x:words}`` reads a
+stored name's underscores as spaces, ``{x:omit}`` shows nothing (a parameter that another
+language shows: the Chinese name of a protocol's calendar item beside the English one).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class _Formatter(string.Formatter):
         if format_spec == "cap":  # a sentence's first word, where the language has capitals
             text = show(self.table, value, self.zone)
             return text[:1].upper() + text[1:]
+        if format_spec == "omit":  # a parameter for another language (a name in Chinese)
+            return ""
         if format_spec == "words":  # a stored name ("week_2") read as words ("week 2")
             return show(self.table, value, self.zone).replace("_", " ")
         if isinstance(value, tuple):

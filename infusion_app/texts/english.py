@@ -6,7 +6,7 @@ Word for word what the app said before messages became data, except the texts th
 from __future__ import annotations
 
 from infusion_app.logic.event_types import EventType
-from infusion_app.logic.messages import Message
+from infusion_app.logic.messages import MORE_LOG_FIELDS, VALUE_CODES, Message
 from infusion_app.texts.engine import Table, render_with
 
 # A stored field and its value, in the words of the bedside (the key itself is never shown).
@@ -634,6 +634,31 @@ TEXTS: dict[str, str] = {
     "account_state_locked_until": "locked until {until} after failed attempts",
     "account_state_locked_by_admin": "locked by an administrator",
     "account_state_deactivated": "deactivated {at}",
+    # --- enumerated values, ordinals and more log fields (issue 17, h-zhmsg) ---
+    # a stored value reads as stored; a field as its key in words, as log_pair said it
+    **{code: stored for code, (_, stored) in VALUE_CODES.items()},
+    "ordinal_st": "{number}st",
+    "ordinal_nd": "{number}nd",
+    "ordinal_rd": "{number}rd",
+    "ordinal_th": "{number}th",
+    "noun_infusion": "infusion",
+    "noun_infusions": "infusions",
+    "protocol_name": "{name}{name_zh:omit}",
+    "rule_not_physiological": (
+        "{value} {unit} is not physiologically possible here (plausible {low}-{high} {unit}): "
+        "check the entry"
+    ),
+    "rule_required": "is required",
+    "rule_whole_number": "must be a whole number, got {got}",
+    "rule_one_decimal": "give at most one decimal place, got {got}",
+    "rule_below_systolic": "must be below the systolic pressure ({systolic} mmHg), got {got}",
+    "rule_number": "must be a number, got {got}",
+    "rule_greater_than": "must be greater than {bound}, got {got}",
+    "rule_at_least": "must be at least {bound}, got {got}",
+    "rule_at_most": "must be at most {bound}, got {got}",
+    "rule_digits": "must be a number written with the digits 0-9, got {got}",
+    "rule_whole_digits": "must be a whole number written with the digits 0-9, got {got}",
+    **{f"field_{key}": key.replace("_", " ") + ": {value}" for key in MORE_LOG_FIELDS},
 }
 
 TABLE = Table(language="en", templates=TEXTS, yes="yes", no="no", nothing="")

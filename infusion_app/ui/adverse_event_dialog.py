@@ -5,6 +5,7 @@ from the highest temperature of this infusion; the nurse may choose another."""
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.adverse_events import (
     GRADES,
     ActionTaken,
@@ -29,6 +31,14 @@ from infusion_app.logic.adverse_events import (
 )
 from infusion_app.ui.entry_time import EntryTime
 from infusion_app.ui.look import give_focus_back, touch_sized
+from infusion_app.ui.translations import shown
+
+
+def _choices(box: QComboBox, kind: str, values: type[StrEnum]) -> None:
+    """Each stored value as an item, shown in the window's language (CTCAE terms by their
+    published Chinese names); the service gets the stored value (the item's data)."""
+    for value in values:
+        box.addItem(shown(m.value_of(kind, value.value)), value.value)
 
 
 class AdverseEventDialog(QDialog):
@@ -45,7 +55,7 @@ class AdverseEventDialog(QDialog):
         self.peak = peak_temperature
         self.term = QComboBox()
         self.term.setObjectName("term")
-        self.term.addItems([t.value for t in Term])
+        _choices(self.term, "ae_term", Term)
         self.other = QLineEdit()
         self.other.setObjectName("other_term")
         self.grade = QComboBox()
@@ -54,16 +64,16 @@ class AdverseEventDialog(QDialog):
         self.suggestion.setObjectName("feverSuggestion")
         self.attribution = QComboBox()
         self.attribution.setObjectName("attribution")
-        self.attribution.addItems([a.value for a in Attribution])
-        self.attribution.setCurrentText(Attribution.POSSIBLE.value)
+        _choices(self.attribution, "attribution", Attribution)
+        self.attribution.setCurrentIndex(self.attribution.findData(Attribution.POSSIBLE.value))
         self.serious = QCheckBox(self.tr("Serious (SAE: report within 24 h)"))
         self.serious.setObjectName("serious")
         self.action = QComboBox()
         self.action.setObjectName("action_taken")
-        self.action.addItems([a.value for a in ActionTaken])
+        _choices(self.action, "action_taken", ActionTaken)
         self.outcome = QComboBox()
         self.outcome.setObjectName("outcome")
-        self.outcome.addItems([o.value for o in Outcome])
+        _choices(self.outcome, "ae_outcome", Outcome)
         self.description = QLineEdit()
         self.description.setObjectName("description")
         touch_sized(
@@ -99,11 +109,11 @@ class AdverseEventDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.term.currentTextChanged.connect(self._term_changed)
-        self._term_changed(self.term.currentText())
+        self.term.currentIndexChanged.connect(self._term_changed)
+        self._term_changed()
 
-    def _term_changed(self, text: str) -> None:
-        term = Term(text)
+    def _term_changed(self) -> None:
+        term = Term(self.term.currentData())
         self.grade.clear()
         self.grade.addItems([str(g) for g in GRADES[term]])
         self.other.setEnabled(term is Term.OTHER)
@@ -124,13 +134,13 @@ class AdverseEventDialog(QDialog):
 
     def values(self) -> dict[str, Any]:
         return {
-            "term": self.term.currentText(),
+            "term": self.term.currentData(),
             "other_term": self.other.text().strip() or None,
             "grade": int(self.grade.currentText()),
-            "attribution": self.attribution.currentText(),
+            "attribution": self.attribution.currentData(),
             "serious": self.serious.isChecked(),
-            "action_taken": self.action.currentText(),
-            "outcome": self.outcome.currentText(),
+            "action_taken": self.action.currentData(),
+            "outcome": self.outcome.currentData(),
             "description": self.description.text().strip() or None,
         }
 

@@ -351,7 +351,7 @@ class BedsideScreen(QWidget):
             )
         )
         self.patient_line.setToolTip(self.patient_line.text())
-        self.log.show_rows(log_rows(view.events))
+        self.log.show_rows(log_rows(view.events, view.state))
         self.tick()
         if self._scan_expected() and not (keep_cursor and self._typing_elsewhere()):
             self.scan.setFocus()  # a scanner types into the focused field

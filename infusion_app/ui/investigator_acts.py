@@ -18,6 +18,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.course import EndReason
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.identity import parse_count
@@ -362,7 +363,7 @@ class InvestigatorActs(QWidget):
         verdicts = {self.tr("confirmed: a DLT"): True, self.tr("rejected: not a DLT"): False}
         where = shown(row.where)
         event = self.tr("{0} grade {1}, started {2}").format(
-            row.term, row.grade, view.local(row.started_at)
+            shown(m.value_of("ae_term", row.term)), row.grade, view.local(row.started_at)
         )
         values = self._form(
             self.tr("Review the DLT flag of adverse event #{0} ({1})").format(row.seq, where),

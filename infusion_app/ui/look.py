@@ -15,6 +15,7 @@ from infusion_app.app_log import log_failure, log_file
 from infusion_app.logic.alarms import Priority
 from infusion_app.logic.errors import ErrorKind, InputError, kind_of
 from infusion_app.logic.messages import Message, input_problem, is_labelled, label
+from infusion_app.logic.messages import text as text_message
 from infusion_app.logic.reading_time import local_times_in, read_at
 from infusion_app.ui.rows_table import RowsTable
 from infusion_app.ui.translations import reading_zone, shown
@@ -53,8 +54,10 @@ def problem_text(exc: BaseException) -> str:
     time the rule states in UTC reads as the station's local time."""
     message = getattr(exc, "message", None)  # a message value renders in the UI language
     if isinstance(exc, InputError):
-        rule = local_times_in(exc.rule, reading_zone())
-        message = input_problem(field=label(exc.field), rule=rule)
+        said = exc.said  # a rule given as text may carry UTC times: read them locally
+        if isinstance(said, Message) and said.code == "plain":
+            said = text_message(local_times_in(exc.rule, reading_zone()))
+        message = input_problem(field=label(exc.field), rule=said)
     return (
         shown(message) if isinstance(message, Message) else local_times_in(str(exc), reading_zone())
     )

@@ -291,7 +291,7 @@ class MonitorPage(QWidget):
     def _show_record(self, record: views.MonitorRecord) -> None:
         self.record = record
         self._enable_output()
-        self.log.show_rows(log_rows(record.view.events))
+        self.log.show_rows(log_rows(record.view.events, record.view.state))
         report = record.report
         stream = report.streams[0] if report.streams else None
         if report.ok and stream is not None:

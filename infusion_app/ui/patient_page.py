@@ -385,10 +385,10 @@ class PatientPage(QWidget):
             rows.append(
                 [
                     view.local(row.started_at),
-                    row.term,
+                    shown(m.value_of("ae_term", row.term)),
                     str(row.grade),
                     shown(row.where),
-                    row.attribution,
+                    shown(m.value_of("attribution", row.attribution)),
                     self.tr("flagged") if row.dlt else "",
                     shown(row.sae_text) if row.sae_text is not None else word(row.sae.value),
                     shown(row.review.text) if row.review is not None else "",

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.dlt_review import FlaggedDlt, ReviewState
 from infusion_app.logic.dose_finding import SELECT, DltStatus, Phase, decision_reason
 from infusion_app.logic.roles import Action, may
@@ -383,7 +384,7 @@ class TrialPage(QWidget):
                 [
                     p.trial_id,
                     f"{d.stream} #{d.seq}",
-                    d.event.name,
+                    shown(m.value_of("ae_term", d.event.name)),
                     str(d.event.grade),
                     local_time(d.event.started_at, with_date=True),
                     self._verdict(d.state.value, d.review.reason if d.review else ""),
@@ -451,7 +452,7 @@ class TrialPage(QWidget):
         lines += [
             self.tr("{0}: related AE {1}: {2} patients, worst grade {3}").format(
                 self.tr("All levels") if g.level == ALL_LEVELS else g.level,
-                row.term,
+                shown(m.value_of("ae_term", row.term)),
                 row.patients,
                 row.worst_grade,
             )
@@ -598,7 +599,7 @@ class TrialPage(QWidget):
         event = flagged.event
         verdicts = {self.tr("confirmed: a DLT"): True, self.tr("rejected: not a DLT"): False}
         what = self.tr("{0} grade {1} of patient {2}, started {3} ({4} #{5})").format(
-            event.name,
+            shown(m.value_of("ae_term", event.name)),
             event.grade,
             trial_id,
             local_time(event.started_at, with_date=True),

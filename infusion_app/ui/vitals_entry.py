@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from infusion_app.logic import messages as m
 from infusion_app.logic import news2
 from infusion_app.logic.errors import DomainError
 from infusion_app.logic.vitals import AVPU, parse_vitals
 from infusion_app.ui.entry_time import row_editor
 from infusion_app.ui.look import problem_text, touch_sized
+from infusion_app.ui.translations import shown
 
 # the captions are translated where they are shown (lupdate finds them here)
 FIELDS = (
@@ -125,7 +127,8 @@ class VitalsEntry(QGroupBox):
             self.score.setText(problem_text(problem))
             self.score.setStyleSheet("color: #b00020;")
             return
-        self.score.setText(self.tr("NEWS2 {0} ({1} risk)").format(scored.total, scored.band.value))
+        band = shown(m.value_of("news2_band", scored.band))
+        self.score.setText(self.tr("NEWS2 {0} ({1} risk)").format(scored.total, band))
         alarming = scored.total >= 5
         self.score.setStyleSheet("font-weight: bold;" + (" color: #b00020;" if alarming else ""))
 

@@ -3,357 +3,357 @@
   <context>
     <name />
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="829" />
+      <location filename="../../infusion_app/services/bedside.py" line="830" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="837" />
+      <location filename="../../infusion_app/services/bedside.py" line="838" />
       <source>Final volume (mL)</source>
       <translation>最终体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="839" />
+      <location filename="../../infusion_app/services/bedside.py" line="840" />
       <source>Drop factor (gtt/mL)</source>
       <translation>滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="841" />
+      <location filename="../../infusion_app/services/bedside.py" line="842" />
       <source>Calculate &amp;dose</source>
       <translation>计算剂量(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="841" />
+      <location filename="../../infusion_app/services/bedside.py" line="842" />
       <source>Calculate the dose</source>
       <translation>计算剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="842" />
+      <location filename="../../infusion_app/services/bedside.py" line="843" />
       <source>Dose calculated: a second person verifies it.</source>
       <translation>剂量已计算：请第二人核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="843" />
+      <location filename="../../infusion_app/services/bedside.py" line="844" />
       <source>From today's weight and the product's certificate of analysis.</source>
       <translation>依据今日体重和产品检验报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="849" />
+      <location filename="../../infusion_app/services/bedside.py" line="850" />
       <source>&amp;Verify dose</source>
       <translation>核对剂量(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="849" />
+      <location filename="../../infusion_app/services/bedside.py" line="850" />
       <source>Verify the dose</source>
       <translation>核对剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="850" />
+      <location filename="../../infusion_app/services/bedside.py" line="851" />
       <source>Dose verified.</source>
       <translation>剂量已核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="862" />
+      <location filename="../../infusion_app/services/bedside.py" line="863" />
       <source>&amp;Check identity</source>
       <translation>核对身份(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="862" />
+      <location filename="../../infusion_app/services/bedside.py" line="863" />
       <source>Check identity</source>
       <translation>核对身份</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="863" />
+      <location filename="../../infusion_app/services/bedside.py" line="864" />
       <source>Patient and bag match; product released and in date.</source>
       <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="868" />
+      <location filename="../../infusion_app/services/bedside.py" line="869" />
       <source>&amp;Premedication given</source>
       <translation>已给预处理药(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="868" />
+      <location filename="../../infusion_app/services/bedside.py" line="869" />
       <source>Premedication given</source>
       <translation>已给预处理药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="869" />
+      <location filename="../../infusion_app/services/bedside.py" line="870" />
       <source>Premedication recorded.</source>
       <translation>预处理用药已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="874" />
+      <location filename="../../infusion_app/services/bedside.py" line="875" />
       <source>&amp;Thawed</source>
       <translation>已复苏(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="874" />
+      <location filename="../../infusion_app/services/bedside.py" line="875" />
       <source>Product thawed</source>
       <translation>产品已复苏</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="874" />
+      <location filename="../../infusion_app/services/bedside.py" line="875" />
       <source>Thaw recorded.</source>
       <translation>复苏已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="882" />
+      <location filename="../../infusion_app/services/bedside.py" line="883" />
       <source>Drop factor of the giving set (gtt/mL)</source>
       <translation>输液器滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="885" />
+      <location filename="../../infusion_app/services/bedside.py" line="886" />
       <source>Reason for the late start</source>
       <translation>延迟开始的原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="888" />
+      <location filename="../../infusion_app/services/bedside.py" line="889" />
       <source>Reason for starting after the plan's window</source>
       <translation>超出治疗计划时间窗开始的原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="891" />
+      <location filename="../../infusion_app/services/bedside.py" line="892" />
       <source>&amp;Start infusion</source>
       <translation>开始输注(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="891" />
+      <location filename="../../infusion_app/services/bedside.py" line="892" />
       <source>Start the infusion</source>
       <translation>开始输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="892" />
+      <location filename="../../infusion_app/services/bedside.py" line="893" />
       <source>Infusion started.</source>
       <translation>输注已开始。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="892" />
+      <location filename="../../infusion_app/services/bedside.py" line="893" />
       <source>Start of the infusion</source>
       <translation>输注开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="901" />
+      <location filename="../../infusion_app/services/bedside.py" line="902" />
       <source>New rate (gtt/min)</source>
       <translation>新滴速 (滴/分)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="903" />
+      <location filename="../../infusion_app/services/bedside.py" line="904" />
       <source>&amp;Rate step</source>
       <translation>调速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="903" />
+      <location filename="../../infusion_app/services/bedside.py" line="904" />
       <source>Rate step</source>
       <translation>调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="903" />
+      <location filename="../../infusion_app/services/bedside.py" line="904" />
       <source>Rate changed.</source>
       <translation>滴速已改变。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="905" />
+      <location filename="../../infusion_app/services/bedside.py" line="906" />
       <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
       <translation>仅在患者无不适时调速；否则维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="911" />
+      <location filename="../../infusion_app/services/bedside.py" line="912" />
       <source>Discomfort reported</source>
       <translation>患者所述不适</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="913" />
+      <location filename="../../infusion_app/services/bedside.py" line="914" />
       <source>&amp;Hold slow rate</source>
       <translation>维持慢速(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="913" />
+      <location filename="../../infusion_app/services/bedside.py" line="914" />
       <source>Hold the slow rate</source>
       <translation>维持慢速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="914" />
+      <location filename="../../infusion_app/services/bedside.py" line="915" />
       <source>Slow rate held.</source>
       <translation>已维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="931" />
+      <location filename="../../infusion_app/services/bedside.py" line="932" />
       <source>Record vital signs</source>
       <translation>记录生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="931" />
+      <location filename="../../infusion_app/services/bedside.py" line="932" />
       <source>Vital signs</source>
       <translation>生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="932" />
+      <location filename="../../infusion_app/services/bedside.py" line="933" />
       <source>Vital signs recorded.</source>
       <translation>生命体征已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="955" />
+      <location filename="../../infusion_app/services/bedside.py" line="956" />
       <source>Reactio&amp;n / AE</source>
       <translation>反应 / 不良事件(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="955" />
+      <location filename="../../infusion_app/services/bedside.py" line="956" />
       <source>Reaction / adverse event</source>
       <translation>反应 / 不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="956" />
+      <location filename="../../infusion_app/services/bedside.py" line="957" />
       <source>Adverse event recorded.</source>
       <translation>不良事件已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="964" />
+      <location filename="../../infusion_app/services/bedside.py" line="965" />
       <source>Serious adverse event reported…</source>
       <translation>严重不良事件已报告…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="965" />
+      <location filename="../../infusion_app/services/bedside.py" line="966" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="966" />
+      <location filename="../../infusion_app/services/bedside.py" line="967" />
       <source>SAE report recorded.</source>
       <translation>SAE 报告已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="971" />
+      <location filename="../../infusion_app/services/bedside.py" line="972" />
       <source>P&amp;ause</source>
       <translation>暂停(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="971" />
+      <location filename="../../infusion_app/services/bedside.py" line="972" />
       <source>Pause the infusion</source>
       <translation>暂停输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="972" />
+      <location filename="../../infusion_app/services/bedside.py" line="973" />
       <source>Infusion paused.</source>
       <translation>输注已暂停。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="976" />
+      <location filename="../../infusion_app/services/bedside.py" line="977" />
       <source>Res&amp;ume</source>
       <translation>继续(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="976" />
+      <location filename="../../infusion_app/services/bedside.py" line="977" />
       <source>Infusion resumed</source>
       <translation>输注已继续</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="977" />
+      <location filename="../../infusion_app/services/bedside.py" line="978" />
       <source>Infusion resumed.</source>
       <translation>输注已继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="982" />
+      <location filename="../../infusion_app/services/bedside.py" line="983" />
       <source>Volume given (mL)</source>
       <translation>已输入体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="985" />
+      <location filename="../../infusion_app/services/bedside.py" line="986" />
       <source>St&amp;op</source>
       <translation>停止(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="985" />
+      <location filename="../../infusion_app/services/bedside.py" line="986" />
       <source>Stop the infusion for good</source>
       <translation>永久停止输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="986" />
+      <location filename="../../infusion_app/services/bedside.py" line="987" />
       <source>Infusion stopped.</source>
       <translation>输注已停止。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="986" />
+      <location filename="../../infusion_app/services/bedside.py" line="987" />
       <source>Stop of the infusion</source>
       <translation>输注停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="987" />
+      <location filename="../../infusion_app/services/bedside.py" line="988" />
       <source>Observation still follows a stop.</source>
       <translation>停止后仍需观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="993" />
+      <location filename="../../infusion_app/services/bedside.py" line="994" />
       <source>Volume infused (mL)</source>
       <translation>输注体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="996" />
+      <location filename="../../infusion_app/services/bedside.py" line="997" />
       <source>Reason (outside the time window or not the whole bag)</source>
       <translation>原因（超出时间窗或未输完整袋）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1000" />
+      <location filename="../../infusion_app/services/bedside.py" line="1001" />
       <source>&amp;End infusion</source>
       <translation>结束输注(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1000" />
+      <location filename="../../infusion_app/services/bedside.py" line="1001" />
       <source>End of the infusion</source>
       <translation>输注结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1001" />
+      <location filename="../../infusion_app/services/bedside.py" line="1002" />
       <source>Infusion ended: vital signs now, then observation.</source>
       <translation>输注已结束：现在测生命体征，然后观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1006" />
+      <location filename="../../infusion_app/services/bedside.py" line="1007" />
       <source>End o&amp;bservation</source>
       <translation>结束观察(&amp;B)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1006" />
+      <location filename="../../infusion_app/services/bedside.py" line="1007" />
       <source>Observation ended</source>
       <translation>观察已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1007" />
+      <location filename="../../infusion_app/services/bedside.py" line="1008" />
       <source>Observation ended.</source>
       <translation>观察已结束。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1013" />
+      <location filename="../../infusion_app/services/bedside.py" line="1014" />
       <source>Note</source>
       <translation>记录内容</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1015" />
+      <location filename="../../infusion_app/services/bedside.py" line="1016" />
       <source>&amp;Write a note</source>
       <translation>写护理记录(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1015" />
+      <location filename="../../infusion_app/services/bedside.py" line="1016" />
       <source>Nursing note</source>
       <translation>护理记录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1016" />
+      <location filename="../../infusion_app/services/bedside.py" line="1017" />
       <source>Note recorded.</source>
       <translation>护理记录已保存。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1029" />
+      <location filename="../../infusion_app/services/bedside.py" line="1030" />
       <source>Correct the time of the selected log entry…</source>
       <translation>更正所选日志条目的时间…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1030" />
+      <location filename="../../infusion_app/services/bedside.py" line="1031" />
       <source>Correct an entry</source>
       <translation>更正记录条目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1030" />
+      <location filename="../../infusion_app/services/bedside.py" line="1031" />
       <source>Correction recorded.</source>
       <translation>更正已记录。</translation>
     </message>
@@ -581,62 +581,62 @@
   <context>
     <name>AdverseEventDialog</name>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="43" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="53" />
       <source>Reaction / adverse event (CTCAE v5.0)</source>
       <translation>反应 / 不良事件（CTCAE v5.0）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="59" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="69" />
       <source>Serious (SAE: report within 24 h)</source>
       <translation>严重（SAE：24 小时内报告）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="80" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="90" />
       <source>Term</source>
       <translation>术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="81" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="91" />
       <source>Other term</source>
       <translation>其他术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="82" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="92" />
       <source>Grade</source>
       <translation>分级</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="84" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="94" />
       <source>Attribution</source>
       <translation>相关性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="86" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="96" />
       <source>Action taken</source>
       <translation>采取的措施</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="87" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="97" />
       <source>Outcome</source>
       <translation>转归</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="88" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="98" />
       <source>Description</source>
       <translation>描述</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="92" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="102" />
       <source>Time of the entry</source>
       <translation>发生时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="116" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="126" />
       <source>Suggested grade {0} from the highest temperature, {1} °C</source>
       <translation>按最高体温 {1} °C 建议分级 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="121" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="131" />
       <source>No temperature of 38.0 °C or more recorded</source>
       <translation>未记录到 38.0 °C 及以上的体温</translation>
     </message>
@@ -1347,293 +1347,293 @@
   <context>
     <name>InvestigatorActs</name>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="39" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="40" />
       <source>enrolled</source>
       <translation>已入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="40" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="41" />
       <source>approved</source>
       <translation>已批准</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="41" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="42" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="42" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="43" />
       <source>reviewed</source>
       <translation>已审阅</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="45" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="46" />
       <source>completed</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="46" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="47" />
       <source>toxicity</source>
       <translation>毒性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="47" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="48" />
       <source>progression</source>
       <translation>疾病进展</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="48" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="49" />
       <source>withdrawal</source>
       <translation>退出</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="49" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="50" />
       <source>death</source>
       <translation>死亡</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="50" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="51" />
       <source>other</source>
       <translation>其他</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="102" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="103" />
       <source>&amp;Enrol…</source>
       <translation>入组(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="105" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="106" />
       <source>Change &amp;level…</source>
       <translation>变更剂量水平(&amp;L)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="108" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="109" />
       <source>End &amp;treatment…</source>
       <translation>结束治疗(&amp;T)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="111" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="112" />
       <source>&amp;Review DLT…</source>
       <translation>审核 DLT(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="124" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="125" />
       <source>choose a patient first</source>
       <translation>请先选择患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="126" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="127" />
       <source>enrolled already</source>
       <translation>已入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="128" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="129" />
       <source>not enrolled yet</source>
       <translation>尚未入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="130" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="131" />
       <source>treatment has ended</source>
       <translation>治疗已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="142" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="143" />
       <source>select a flagged adverse event first</source>
       <translation>请先选择一条已标记的不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="144" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="145" />
       <source>this adverse event is not flagged as a DLT</source>
       <translation>此不良事件未被标记为 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="146" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="147" />
       <source>reviewed already</source>
       <translation>已审阅</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="164" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="165" />
       <source>Enrol patient {0}</source>
       <translation>患者 {0} 入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="168" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="169" />
       <source>Dose level</source>
       <translation>剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="174" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="175" />
       <source>The first infusion is due from the enrolment; a patient is enrolled once.</source>
       <translation>入组后即可进行第一次输注；每位患者只入组一次。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="209" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="210" />
       <source>Enrol against the dose-finding rule?</source>
       <translation>违反剂量探索规则入组？</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="211" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="212" />
       <source>Reason for the deviation</source>
       <translation>偏离原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="212" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="213" />
       <source>Second investigator (user name)</source>
       <translation>第二研究者（用户名）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="215" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="216" />
       <source>The rule refuses: {0}. An enrolment against it is listed as a deviation and needs a second investigator's signature.</source>
       <translation>规则拒绝：{0}。违反规则的入组将列为方案偏离，并需第二研究者签名。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="224" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="225" />
       <source>{0}, a deviation: {1}</source>
       <translation>{0}，方案偏离：{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="232" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="233" />
       <source>Approval of the deviation: {0} ({1})</source>
       <translation>批准方案偏离：{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="248" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="249" />
       <source>Patient {0} enrolled at {1} as a deviation, approved by {2}.</source>
       <translation>患者 {0} 已按方案偏离入组于剂量水平 {1}，由 {2} 批准。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="368" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="369" />
       <source>Review the DLT flag of adverse event #{0} ({1})</source>
       <translation>审核不良事件 #{0}（{1}）的 DLT 标记</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="381" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="382" />
       <source>DLT review of adverse event #{0} ({1}), {2}: {3} ({4})</source>
       <translation>不良事件 #{0}（{1}）的 DLT 审核，{2}：{3}（{4}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="395" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="396" />
       <source>Adverse event #{0} ({1}) reviewed: {2}.</source>
       <translation>不良事件 #{0}（{1}）已审核：{2}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="408" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="409" />
       <source>Time ({0})</source>
       <translation>时间（{0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="182" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="183" />
       <source>Enrolment of patient {0} in {1} at dose level {2}{3}</source>
       <translation>患者 {0} 入组 {1}，剂量水平 {2}{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="197" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="198" />
       <source>Patient {0} enrolled at {1}.</source>
       <translation>患者 {0} 已入组，剂量水平 {1}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="262" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="263" />
       <source>Change the dose level of patient {0}</source>
       <translation>变更患者 {0} 的剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="266" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="267" />
       <source>New dose level</source>
       <translation>新剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="270" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="271" />
       <source>From infusion</source>
       <translation>自第几次输注起</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="271" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="272" />
       <source>Reason for the change</source>
       <translation>变更原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="275" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="276" />
       <source>Now at {0}. An infusion that exists already keeps its level (up to infusion {1}).</source>
       <translation>当前为 {0}。已建立的输注保持原剂量水平（至第 {1} 次输注）。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="278" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="279" />
       <source>Now at {0}.</source>
       <translation>当前为 {0}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="292" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="293" />
       <source>Dose level of patient {0} from infusion {1} on: {2} to {3} ({4}){5}</source>
       <translation>患者 {0} 自第 {1} 次输注起的剂量水平：{2} 改为 {3}（{4}）{5}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="312" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="313" />
       <source>Patient {0}: infusions from {1} on at {2}.</source>
       <translation>患者 {0}：自第 {1} 次输注起为 {2}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="323" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="324" />
       <source>End the treatment of patient {0}</source>
       <translation>结束患者 {0} 的治疗</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="325" />
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="371" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="326" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="372" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="326" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="327" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="326" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="327" />
       <source>required for 'other'</source>
       <translation>选择“其他”时必填</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="329" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="330" />
       <source>No more infusions; after death or withdrawal no more visits either.</source>
       <translation>不再输注；死亡或退出后也不再访视。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="339" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="340" />
       <source>End of treatment of patient {0}: {1}{2}{3}</source>
       <translation>患者 {0} 结束治疗：{1}{2}{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="353" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="354" />
       <source>Treatment of patient {0} ended ({1}).</source>
       <translation>患者 {0} 的治疗已结束（{1}）。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="362" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="363" />
       <source>confirmed: a DLT</source>
       <translation>确认：属于 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="362" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="363" />
       <source>rejected: not a DLT</source>
       <translation>否决：不属于 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="364" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="365" />
       <source>{0} grade {1}, started {2}</source>
       <translation>{0} {1} 级，开始于 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="370" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="371" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="373" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="374" />
       <source>Flagged by the rules: {0}. Whether it counts as a DLT is your call.</source>
       <translation>按规则标记：{0}。是否计为 DLT 由您判断。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="426" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="427" />
       <source>, done at {0}{1}</source>
       <translation>，完成于 {0}{1}</translation>
     </message>
@@ -1706,72 +1706,72 @@
   <context>
     <name>Look</name>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="42" />
+      <location filename="../../infusion_app/ui/look.py" line="43" />
       <source>Internal error ({0}): details in the log file {1}. Nothing was saved.</source>
       <translation>内部错误（{0}）：详情见日志文件 {1}。未保存任何内容。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="131" />
+      <location filename="../../infusion_app/ui/look.py" line="134" />
       <source>registered</source>
       <translation>已登记</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="132" />
+      <location filename="../../infusion_app/ui/look.py" line="135" />
       <source>released</source>
       <translation>已放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="133" />
+      <location filename="../../infusion_app/ui/look.py" line="136" />
       <source>dispensed</source>
       <translation>已发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="134" />
+      <location filename="../../infusion_app/ui/look.py" line="137" />
       <source>in use</source>
       <translation>使用中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="135" />
+      <location filename="../../infusion_app/ui/look.py" line="138" />
       <source>administered</source>
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="136" />
+      <location filename="../../infusion_app/ui/look.py" line="139" />
       <source>returned</source>
       <translation>已退回</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="137" />
+      <location filename="../../infusion_app/ui/look.py" line="140" />
       <source>discarded</source>
       <translation>已销毁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="140" />
+      <location filename="../../infusion_app/ui/look.py" line="143" />
       <source>RELEASABLE</source>
       <translation>可放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="141" />
+      <location filename="../../infusion_app/ui/look.py" line="144" />
       <source>NOT_RELEASABLE</source>
       <translation>不可放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="142" />
+      <location filename="../../infusion_app/ui/look.py" line="145" />
       <source>INCOMPLETE</source>
       <translation>结果不全</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="145" />
+      <location filename="../../infusion_app/ui/look.py" line="148" />
       <source>pass</source>
       <translation>合格</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="146" />
+      <location filename="../../infusion_app/ui/look.py" line="149" />
       <source>fail</source>
       <translation>不合格</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/look.py" line="147" />
+      <location filename="../../infusion_app/ui/look.py" line="150" />
       <source>pending</source>
       <translation>待定</translation>
     </message>
@@ -3044,464 +3044,464 @@
   <context>
     <name>TrialPage</name>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="82" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="83" />
       <source>Trial: dose finding</source>
       <translation>试验：剂量探索</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="87" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="88" />
       <source>P&amp;rotocol:</source>
       <translation>方案(&amp;R)：</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="89" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="90" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="92" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="93" />
       <source>&amp;Print safety review…</source>
       <translation>打印安全性审查(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="95" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="96" />
       <source>E&amp;xport counts…</source>
       <translation>导出计数(&amp;X)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="98" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="99" />
       <source>Print su&amp;mmary…</source>
       <translation>打印试验总结(&amp;M)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="125" />
-      <location filename="../../infusion_app/ui/trial_page.py" line="136" />
-      <location filename="../../infusion_app/ui/trial_page.py" line="172" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="126" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="137" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="173" />
       <source>Level</source>
       <translation>剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="126" />
-      <location filename="../../infusion_app/ui/trial_page.py" line="173" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="127" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="174" />
       <source>Enrolled</source>
       <translation>入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="127" />
-      <location filename="../../infusion_app/ui/trial_page.py" line="174" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="128" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="175" />
       <source>Treated</source>
       <translation>已治疗</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="128" />
-      <location filename="../../infusion_app/ui/trial_page.py" line="177" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="129" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="178" />
       <source>Evaluable</source>
       <translation>可评价</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="129" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="130" />
       <source>Pending</source>
       <translation>待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="130" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="131" />
       <source>DLTs</source>
       <translation>DLT 数</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="131" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="132" />
       <source>Not evaluable</source>
       <translation>不可评价</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="136" />
-      <location filename="../../infusion_app/ui/trial_page.py" line="141" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="137" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="142" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="136" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="137" />
       <source>DLT status</source>
       <translation>DLT 状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="136" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="137" />
       <source>Window ends</source>
       <translation>观察期结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="142" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="143" />
       <source>Adverse event</source>
       <translation>不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="143" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="144" />
       <source>Term</source>
       <translation>术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="144" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="145" />
       <source>Grade</source>
       <translation>分级</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="145" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="146" />
       <source>Started</source>
       <translation>开始时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="146" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="147" />
       <source>Adjudication</source>
       <translation>判定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="153" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="154" />
       <source>Patients (n)</source>
       <translation>患者数 (n)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="154" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="155" />
       <source>Escalate if DLTs ≤</source>
       <translation>DLT ≤ 时递增</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="155" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="156" />
       <source>De-escalate if DLTs ≥</source>
       <translation>DLT ≥ 时降级</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="156" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="157" />
       <source>Eliminate if DLTs ≥</source>
       <translation>DLT ≥ 时剔除</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="162" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="163" />
       <source>Signed</source>
       <translation>签名</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="163" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="164" />
       <source>By</source>
       <translation>操作者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="164" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="165" />
       <source>Decision</source>
       <translation>决定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="165" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="166" />
       <source>At level</source>
       <translation>决定所在剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="166" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="167" />
       <source>Next level</source>
       <translation>下一剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="175" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="176" />
       <source>Infusions planned</source>
       <translation>计划输注次数</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="176" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="177" />
       <source>Infusions given</source>
       <translation>已输注次数</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="178" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="179" />
       <source>DLTs (rate)</source>
       <translation>DLT（发生率）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="179" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="180" />
       <source>Any AE</source>
       <translation>任何不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="180" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="181" />
       <source>AE grade ≥ 3</source>
       <translation>≥3 级不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="181" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="182" />
       <source>SAE</source>
       <translation>严重不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="199" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="200" />
       <source>&amp;Levels</source>
       <translation>剂量水平(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="200" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="201" />
       <source>Pa&amp;tients</source>
       <translation>患者(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="201" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="202" />
       <source>DLT ad&amp;judication</source>
       <translation>DLT 判定(&amp;J)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="202" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="203" />
       <source>Decision ta&amp;ble</source>
       <translation>决策表(&amp;B)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="203" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="204" />
       <source>Signed re&amp;views</source>
       <translation>已签署的审查(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="204" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="205" />
       <source>S&amp;ummary</source>
       <translation>总结(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="237" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="238" />
       <source>&amp;Adjudicate DLT…</source>
       <translation>判定 DLT(&amp;A)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="240" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="241" />
       <source>Sign the &amp;decision…</source>
       <translation>签署决定(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="297" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="298" />
       <source>No installed protocol has a dose-finding rule.</source>
       <translation>已安装的方案均无剂量探索规则。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="316" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="317" />
       <source>{0} · {1} · levels in order {2}</source>
       <translation>{0} · {1} · 剂量水平顺序 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="319" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="320" />
       <source>Current level: {0} · {1}</source>
       <translation>当前剂量水平：{0} · {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="322" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="323" />
       <source>Waiting: {0}</source>
       <translation>等待：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="325" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="326" />
       <source>Eliminated (too toxic): {0}</source>
       <translation>已剔除（毒性过大）：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="336" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="337" />
       <source>Estimated DLT rates (isotonic, target {0:.2f}): {1}</source>
       <translation>DLT 率估计（保序回归，目标 {0:.2f}）：{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="343" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="344" />
       <source>To be replaced: {0}</source>
       <translation>需替换：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="350" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="351" />
       <source>The rule says: {0}</source>
       <translation>规则结论：{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="372" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="373" />
       <source> (deviation)</source>
       <translation>（方案偏离）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="429" />
-      <location filename="../../infusion_app/ui/trial_page.py" line="453" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="430" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="454" />
       <source>All levels</source>
       <translation>全部剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="447" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="448" />
       <source>Data cut {0}; heads digest {1}…</source>
       <translation>数据截止 {0}；链头摘要 {1}…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="452" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="453" />
       <source>{0}: related AE {1}: {2} patients, worst grade {3}</source>
       <translation>{0}：相关不良事件 {1}：{2} 例患者，最高 {3} 级</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="466" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="467" />
       <source>waiting for the cohort</source>
       <translation>等待队列</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="467" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="468" />
       <source>a decision awaits its signed review</source>
       <translation>有决定待签署审查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="468" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="469" />
       <source>dose finding complete: the optimal dose to sign</source>
       <translation>剂量探索完成：待签署最佳剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="469" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="470" />
       <source>optimal dose signed: later patients receive it</source>
       <translation>最佳剂量已签署：后续患者按此剂量给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="470" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="471" />
       <source>dose finding over</source>
       <translation>剂量探索已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="475" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="476" />
       <source>pending</source>
       <translation>待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="476" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="477" />
       <source>DLT</source>
       <translation>DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="477" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="478" />
       <source>no DLT</source>
       <translation>无 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="478" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="479" />
       <source>not evaluable: replace</source>
       <translation>不可评价：需替换</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="483" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="484" />
       <source>to adjudicate</source>
       <translation>待判定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="484" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="485" />
       <source>confirmed</source>
       <translation>已确认</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="485" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="486" />
       <source>rejected</source>
       <translation>已否决</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="498" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="499" />
       <source>Making the record…</source>
       <translation>正在生成记录…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="508" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="509" />
       <source>Record ready: {0} bytes.</source>
       <translation>记录已生成：{0} 字节。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="522" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="523" />
       <source>Making the summary…</source>
       <translation>正在生成总结…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="584" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="585" />
       <source>No decision is due: the rule waits for the cohort.</source>
       <translation>尚无待定决定：规则在等待队列。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="590" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="591" />
       <source>Choose a flagged DLT still to adjudicate.</source>
       <translation>请选择一条待判定的已标记 DLT。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="599" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="600" />
       <source>confirmed: a DLT</source>
       <translation>确认：属于 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="599" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="600" />
       <source>rejected: not a DLT</source>
       <translation>否决：不属于 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="600" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="601" />
       <source>{0} grade {1} of patient {2}, started {3} ({4} #{5})</source>
       <translation>患者 {2} 的 {0} {1} 级，开始于 {3}（{4} #{5}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="610" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="611" />
       <source>Adjudicate a flagged DLT</source>
       <translation>判定已标记的 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="612" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="613" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="613" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="614" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="615" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="616" />
       <source>Flagged by the rules: {0}. Only confirmed DLTs count.</source>
       <translation>按规则标记：{0}。只有已确认的 DLT 计入。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="621" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="622" />
       <source>DLT adjudication: {0}: {1} ({2})</source>
       <translation>DLT 判定：{0}：{1}（{2}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="634" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="635" />
       <source>{0} #{1} adjudicated: {2}.</source>
       <translation>{0} #{1} 已判定：{2}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="660" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="661" />
       <source>{0} (BOIN select.mtd)</source>
       <translation>{0}（BOIN select.mtd）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="661" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="662" />
       <source>{0} (the protocol's wording: largest equal or closest)</source>
       <translation>{0}（方案原文：等于或最接近目标的最大剂量）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="667" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="668" />
       <source>Choose the optimal dose</source>
       <translation>选择最佳剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="669" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="670" />
       <source>Optimal dose</source>
       <translation>最佳剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="670" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="671" />
       <source>Reason for the choice</source>
       <translation>选择理由</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="678" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="679" />
       <source>Dose-finding decision of {0}: {1}{2} (DLTs/evaluable {3})</source>
       <translation>{0} 的剂量探索决定：{1}{2}（DLT/可评价 {3}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="681" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="682" />
       <source>, chosen {0}: {1}</source>
       <translation>，选定 {0}：{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="696" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="697" />
       <source>Decision signed: {0}.</source>
       <translation>决定已签署：{0}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/trial_page.py" line="715" />
+      <location filename="../../infusion_app/ui/trial_page.py" line="716" />
       <source>reviewed</source>
       <translation>已审阅</translation>
     </message>
@@ -3509,52 +3509,52 @@
   <context>
     <name>VitalsEntry</name>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="31" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="33" />
       <source>T °C</source>
       <translation>体温 °C</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="32" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="34" />
       <source>HR</source>
       <translation>心率</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="33" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="35" />
       <source>SBP</source>
       <translation>收缩压</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="34" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="36" />
       <source>DBP</source>
       <translation>舒张压</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="35" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="37" />
       <source>RR</source>
       <translation>呼吸</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="51" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="53" />
       <source>Vital s&amp;igns:</source>
       <translation>生命体征(&amp;I)：</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="67" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="69" />
       <source>on O2</source>
       <translation>吸氧</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="79" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="81" />
       <source>Record vitals</source>
       <translation>记录生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="119" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="121" />
       <source>NEWS2: as you type</source>
       <translation>NEWS2：输入时显示</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/vitals_entry.py" line="128" />
+      <location filename="../../infusion_app/ui/vitals_entry.py" line="131" />
       <source>NEWS2 {0} ({1} risk)</source>
       <translation>NEWS2 {0}（{1} 风险）</translation>
     </message>

@@ -162,6 +162,12 @@ def test_chinese_text_and_the_chinese_interface_language(ctx, staff, infusion_id
     assert "输注记录" in text and "生命体征" in text and "不良事件（CTCAE v5.0）" in text
     assert "Ning Wang 王宁" in text  # a Chinese name
     assert FEVER_NOTE in text  # Chinese free text
+    # the AE table: the published Chinese CTCAE term with the English one beside it, the
+    # attribution in Chinese; the timeline's entry is the log line in Chinese
+    flat = one_line(text)
+    assert "发热（Fever）" in flat and "可能有关" in flat
+    assert "发热 1 级，可能有关" in flat
+    assert "possible" not in flat
 
 
 def test_the_same_infusion_printed_twice_gives_the_same_content(

@@ -31,13 +31,11 @@ from infusion_app.logic.dose_finding import trial_state
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.events import DltReviewed, LevelCounts, Signature, TrialDecisionReviewed
 from infusion_app.logic.infusion_state import RecordedEvent
-from infusion_app.logic.messages import CODES
 from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.protocol_files import load_protocol
 from infusion_app.records.csv_cells import FORMULA_STARTS, safe_cell
 from infusion_app.records.events_csv import events_csv
 from infusion_app.records.fonts import needs_cjk
-from infusion_app.records.labels import ZH_CN_MESSAGES
 from infusion_app.records.safety_review import (
     SafetyReviewSource,
     render_safety_review,
@@ -50,7 +48,6 @@ from infusion_app.services.dlt_review import review_dlt
 from infusion_app.services.trial import review_decision
 from infusion_app.store.models import Event
 from infusion_app.store.opening import open_database
-from infusion_app.texts.engine import fields_of
 from tests.cli_world import run_cli
 from tests.conftest import FAST_HASHER, PASSWORD, Staff, make_staff
 from tests.fakes import FakeClock
@@ -230,11 +227,6 @@ def test_the_record_in_chinese(ctx, staff, expansion: Built) -> None:
         )
     chinese = [(t, font) for t, font in runs if needs_cjk(t)]
     assert chinese and all("STSong-Light" in font for _, font in chinese)
-
-
-def test_the_chinese_reasons_name_exactly_their_codes_parameters() -> None:
-    for code, template in ZH_CN_MESSAGES.items():
-        assert fields_of(template) == set(CODES[code]), code
 
 
 def test_an_earlier_review_and_an_unknown_one(ctx, staff, clock, expansion: Built) -> None:

@@ -62,7 +62,9 @@ def test_an_unreleased_bag_at_the_check_is_a_message_and_the_record_keeps_englis
             ctx, staff.nurse, unreleased, wristband="MSC|P001|WL", product_id=registered
         )
     (problem,) = stopped.value.message.param("problems")
-    assert problem == m.product_not_released(product=registered, status="registered")
+    # the status is a value message (each language words it); the stored line is English
+    status = m.value_of("product_status", "registered")
+    assert problem == m.product_not_released(product=registered, status=status)
     failed = stored_events(ctx, unreleased)[-1]
     assert failed.type == "check_failed"
     assert f'"problems":["product {registered} is registered, not released by a pharmacist"]' in (

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from infusion_app.logic.adverse_events import Term
+
 # A word: Latin letters and digits, joined by "-" or "." inside ("Kaplan-Meier", "select.mtd",
 # "UC-MSC-0001"); "gtt/min" is two words, "×10^9/L" holds the word "L", "°C" is one.
 _WORD = re.compile(r"°?[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*")
@@ -22,22 +24,31 @@ ABBREVIATIONS = frozenset(
     {
         "NEWS2", "AVPU", "SpO2", "CTCAE", "DLT", "SAE", "CoA", "BOIN", "MTD", "RECIST",
         "CR", "PR", "SD", "PD", "OR", "CI", "n", "Kaplan-Meier", "select.mtd", "SHA-256",
-        "MSC", "CAR-T", "ID",
+        "MSC", "MSC-L", "UC-MSC", "CAR-T", "ID", "PFS", "OS",
     }
 )  # fmt: skip
 # the premedication and other drugs the shipped protocols name (a drug keeps its name)
 DRUGS = frozenset({"dexamethasone", "diphenhydramine", "paracetamol", "acetaminophen"})
-ALLOWED = UNITS | ABBREVIATIONS | DRUGS
+# the shipped protocols' IDs (a protocol is named by its ID and version, "msc-l-crc v1.3.0")
+PROTOCOL_IDS = frozenset({"ucmsc-cart-cytopenia", "msc-l-crc"})
+ALLOWED = UNITS | ABBREVIATIONS | DRUGS | PROTOCOL_IDS
+# On paper an adverse event's CTCAE term prints in Chinese with the English term beside it,
+# 发热（Fever）, for the sponsor's safety desk (records/labels.py Labels.term): a check of a
+# printout adds these words; a check of the window does not (the screen shows Chinese only).
+CTCAE_ENGLISH = frozenset(
+    word for term in Term for word in _WORD.findall(term.value) if term is not Term.OTHER
+)
 
 
 def latin_words(text: str, allowed: Iterable[str] = ALLOWED) -> list[str]:
     """The Latin words of ``text`` that are not in ``allowed``, in order, each as found.
 
     A word with a digit in it is an identifier (a trial ID, a product, a lot, a level such as
-    "DL2") and is never reported; so are the words of ``allowed`` (compared as written)."""
+    "DL2") and is never reported; nor is a single letter (a dose level "A", an AVPU letter
+    "V", "n = 12"); nor the words of ``allowed`` (compared as written)."""
     keep = set(allowed)
     return [
         word
         for word in _WORD.findall(text)
-        if word not in keep and not any(ch.isdigit() for ch in word)
+        if word not in keep and len(word) > 1 and not any(ch.isdigit() for ch in word)
     ]

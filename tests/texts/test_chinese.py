@@ -17,11 +17,15 @@ from pathlib import Path
 import pytest
 
 from infusion_app.logic import messages as m
+from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.messages import CODES, FAMILIES, Message, Param
+from infusion_app.logic.numbers import parse_decimal
+from infusion_app.logic.vitals import parse_vitals
 from infusion_app.texts import chinese, english, render
 from infusion_app.texts.engine import fields_of
-from tests.texts.latin import ALLOWED, latin_words
+from tests.logic.infusion_log import NORMAL_VITALS
+from tests.texts.latin import ALLOWED, CTCAE_ENGLISH, latin_words
 
 MESSAGES_PY = Path(m.__file__)
 AT = datetime(2026, 11, 30, 1, 5, tzinfo=UTC)
@@ -101,6 +105,9 @@ def test_the_checker_reports_english_words_and_spares_identifiers_units_and_abbr
     assert latin_words("患者 P001，滴速 50 gtt/min，NEWS2 5，UC-MSC-0001") == []
     assert latin_words("地塞米松 dexamethasone 5 mg，Kaplan-Meier") == []
     assert latin_words("mild 发热", {"mild"}) == []
+    # the English CTCAE term printed beside the Chinese one is allowed on paper only
+    assert latin_words("发热（Fever）") == ["Fever"]
+    assert latin_words("发热（Fever）", ALLOWED | CTCAE_ENGLISH) == []
 
 
 def test_yes_no_and_lists_read_in_chinese() -> None:
@@ -115,7 +122,7 @@ def test_yes_no_and_lists_read_in_chinese() -> None:
         respiratory_rate_per_min=16, spo2_pct=98, oxygen=None, avpu="A", news2=0,
     )  # fmt: skip
     assert render(vitals, "zh_CN") == (
-        "体温 36.8 °C，心率 72，血压 120/80，呼吸 16，SpO2 98%，A，NEWS2 0"
+        "体温 36.8 °C，心率 72，血压 120/80，呼吸 16，SpO2 98%，AVPU A，NEWS2 0"
     )
 
 
@@ -143,8 +150,21 @@ def test_an_impossible_value_reads_in_chinese() -> None:
     # "<field>: <rule>": the rate outside the fast phase's 40-60 gtt/min, got 80
     problem = m.rate_out_of_range(low=40, high=60, rate=80)
     assert render(problem, "zh_CN") == "调速：快速阶段滴速须为 40-60 gtt/min，实际为 80"
-    entered = m.input_problem(field=m.label("final_volume_ml"), rule="须为数字")
-    assert render(entered, "zh_CN") == "最终体积 (mL)：须为数字"
+    # a set of vitals with SpO2 150 %: the plausible range is 50-100 % (logic/vitals.py)
+    with pytest.raises(InputError) as typed:
+        parse_vitals({**NORMAL_VITALS, "spo2_pct": "150"})
+    said = m.input_problem(field=m.label(typed.value.field), rule=typed.value.said)
+    assert render(said, "zh_CN") == (
+        "SpO2 (%)：150 % 在生理上不可能（合理范围 50-100 %）：请检查输入"
+    )
+    assert str(typed.value) == (  # the English line, for the CLI and the log
+        "spo2_pct: 150 % is not physiologically possible here (plausible 50-100 %): check the entry"
+    )
+    # a number typed with letters, in a form's field
+    with pytest.raises(InputError) as letters:
+        parse_decimal("final_volume_ml", "12,5")
+    said = m.input_problem(field=m.label("final_volume_ml"), rule=letters.value.said)
+    assert render(said, "zh_CN") == "最终体积 (mL)：须为用数字 0-9 书写的数，实际为 '12,5'"
     nested = m.label("coa.total_cells_per_ml")
     assert render(nested, "zh_CN") == "检验报告 (CoA)中的总细胞数 (/mL)"
 
@@ -153,7 +173,8 @@ def test_a_refusal_reads_in_chinese() -> None:
     # a nurse may not release a product; the premedication wait: 12 of 30 min left
     refusal = m.role_may_not(role=m.role_nurse(), action=m.may_release_product())
     assert render(refusal, "zh_CN") == "护士不能放行产品"
-    wait = m.start_blocked_premed(minutes_left=12, wait_min=30, drug="地塞米松")
+    dexamethasone = m.value_of("drug", "dexamethasone")  # the protocol's drug, by its name
+    wait = m.start_blocked_premed(minutes_left=12, wait_min=30, drug=dexamethasone)
     assert render(wait, "zh_CN") == "不能开始：给予地塞米松后需等待 30 分钟，还剩 12 分钟"
     stopped = m.infusion_was_stopped(action=m.act_rate())
     assert render(stopped, "zh_CN") == "调速：输注已停止"

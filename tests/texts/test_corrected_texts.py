@@ -12,7 +12,7 @@ from typing import Any
 from infusion_app.logic.event_log import describe
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import RecordedEvent
-from infusion_app.logic.messages import input_problem, label
+from infusion_app.logic.messages import input_problem, label, text
 from infusion_app.logic.roles import Action, Role, refusal
 from tests.logic.infusion_log import typed
 
@@ -104,7 +104,7 @@ def test_a_list_in_a_payload_is_not_printed_as_a_python_list() -> None:
 
 def test_an_entered_field_is_named_for_people_and_unknown_names_stay_as_given() -> None:
     # the window used to capitalise the key: "Diastolic_mmhg: must be below ..."
-    problem = input_problem(field=label("diastolic_mmhg"), rule="must be below 120")
+    problem = input_problem(field=label("diastolic_mmhg"), rule=text("must be below 120"))
     assert str(problem) == "diastolic pressure (mmHg): must be below 120"
     # a name outside the glossary (a file's field path) is shown exactly as given
     assert str(label("my_coa.json.sterility")) == "my_coa.json.sterility"

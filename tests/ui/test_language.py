@@ -83,8 +83,9 @@ def test_switching_to_chinese_keeps_the_screen_and_shows_chinese_names(
     assert screen.infusion_id == ward_infusion
     assert screen.countdown.text() == "距测生命体征 08:12"
     assert screen.steps.labels[screen.steps.current].text() == "▶ 快速阶段"
-    # the log's entry in the Chinese message table (the note typed by the nurse stays)
-    assert screen.log.column_texts(5)[-1] == "Chills 1 级，possible：寒战，轻度"
+    # the log's entry in the Chinese message table: the CTCAE term and the attribution in
+    # Chinese, the note typed by the nurse as typed
+    assert screen.log.column_texts(5)[-1] == "寒战 1 级，可能有关：寒战，轻度"
     window.close()
 
     # the choice is kept for the next start of the app on this station
