@@ -13,6 +13,7 @@ import ast
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -90,13 +91,18 @@ def test_each_chinese_text_uses_exactly_the_english_texts_parameters(code: str) 
     assert fields_of(chinese.TEXTS[code]) == fields_of(english.TEXTS[code]) == set(CODES[code])
 
 
+STATION_ZONE = ZoneInfo("Asia/Shanghai")
+
+
 @pytest.mark.parametrize("code", sorted(CODES))
 def test_each_code_renders_in_chinese_without_a_latin_word(code: str) -> None:
-    text = render(sample_message(code), "zh_CN")
+    # as a person reads it: in the station's zone (without one a time says "UTC", for logs)
+    text = render(sample_message(code), "zh_CN", STATION_ZONE)
     assert latin_words(text, ALLOWED | COMMAND) == [], text
     # the English text would have been caught: the check is not blind to English
-    if english.TEXTS[code] != "{text}" and latin_words(render(sample_message(code), "en")):
-        assert text != render(sample_message(code), "en")
+    english_text = render(sample_message(code), "en", STATION_ZONE)
+    if english.TEXTS[code] != "{text}" and latin_words(english_text):
+        assert text != english_text
 
 
 def test_the_checker_reports_english_words_and_spares_identifiers_units_and_abbreviations() -> None:

@@ -125,9 +125,9 @@ def test_a_sample_back_entered_after_a_downtime_asks_why_once(
     not asked again when the form gave it."""
     window = open_window(ui_staff.nurse)
     page = window.worklist
-    clock.advance(hours=2)  # 10:00: the record is back; the sample was drawn at 08:30
-    answers.forms.append(
-        {"time": "2026-11-21 08:30", "note": "", "sample_id": "IMM-0001", "reason": ""}
+    clock.advance(hours=2)  # 10:00 UTC: the record is back; the sample was drawn at 08:30 UTC
+    answers.forms.append(  # typed in the station's time, Asia/Shanghai: 08:30 UTC is 16:30
+        {"time": "2026-11-21 16:30", "note": "", "sample_id": "IMM-0001", "reason": ""}
     )
     answers.forms.append({"late_reason": "downtime: from the paper log"})
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
@@ -136,7 +136,7 @@ def test_a_sample_back_entered_after_a_downtime_asks_why_once(
     assert page.message.text() == "Recorded for P001: Immunology samples, baseline."
     record = occurrences(ui_ctx)["immunology_baseline:0d"].record
     assert record is not None
-    # 08:30 UTC as typed (the station runs in UTC here), recorded at 10:00
+    # 16:30 as typed is 08:30 UTC, recorded at 10:00 UTC
     assert (record.at, record.sample_id, record.reason) == (
         clock.now.replace(hour=8, minute=30),
         "IMM-0001",
