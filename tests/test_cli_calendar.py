@@ -148,3 +148,14 @@ def test_the_worklist_reads_the_station_zone_not_the_machine(db: str, machine_zo
     assert "--time-zone: must be an IANA time zone name such as Asia/Shanghai" in result.err
     result = run_cli(db, [*at, "--json"], stdin="")
     assert json.loads(result.out)["now"] == "2026-11-30T01:05:00+00:00"
+
+
+def test_a_search_fragment_that_is_not_text_gets_one_line(db: str) -> None:
+    """Found by the CLI property test: an argument with a byte that is not UTF-8 (read as a
+    lone surrogate) reached SQLite's encoder and ended as exit 70 with a traceback."""
+    result = run_cli(db, ["worklist", "--patient", "P\udcff"], stdin="")
+    assert result.code == 2, result.err
+    assert result.err.strip().splitlines() == [
+        "infusion-app worklist: error: patient: must be one line of printable text (it contains "
+        "U+DCFF)"
+    ]

@@ -21,6 +21,7 @@ from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent, Step
 from infusion_app.logic.release import ReleaseCheck, Verdict, check_release
 from infusion_app.logic.schedule import due_items
+from infusion_app.logic.text_rules import TRIAL_ID_MAX, check_text
 from infusion_app.logic.transitions import fold
 from infusion_app.services.audit import verify_log
 from infusion_app.services.bedside import StartPlan, start_plan
@@ -134,6 +135,9 @@ def list_infusions(
     """Infusions with an entry in [since, until), matching a trial ID fragment and the station
     that created them; ``open_ones`` also keeps every unfinished infusion whatever its dates
     (the ward's list must not lose yesterday's observation running past midnight)."""
+    # a fragment that is not text (a lone surrogate from a non-UTF-8 argument) gets its one
+    # line here, not SQLite's encoder error
+    trial_id = check_text("patient", trial_id, TRIAL_ID_MAX, required=False)
     moment = now or ctx.now()
     rows: list[InfusionRow] = []
     with ctx.db.read() as session:
