@@ -19,7 +19,7 @@ from infusion_app.logic.errors import InputError
 from infusion_app.services import bedside, patient_aes
 from infusion_app.services.context import AuthenticationFailed, NotAuthorised
 from infusion_app.services.dlt_review import patient_dlts, review_dlt
-from infusion_app.store.models import Event, Signature
+from infusion_app.store.models import Event, Signature, Stream
 from tests.conftest import PASSWORD, register_p001
 from tests.services.ae_course_steps import give
 
@@ -76,7 +76,9 @@ def test_a_confirmed_dlt_is_signed_reviewed_and_listed(ctx, staff, clock, flagge
     assert done.review.reason.startswith("neutropenic sepsis ruled out")
     with ctx.db.read() as session:
         signature = session.execute(
-            select(Signature).where(Signature.signed_seq == seq)
+            select(Signature)  # the patient's chain: the system chain has signatures too
+            .join(Stream, Stream.id == Signature.stream_id)
+            .where(Stream.name == "patient:P001", Signature.signed_seq == seq)
         ).scalar_one()
     assert (signature.meaning, signature.printed_name) == ("reviewed", "Ivan Investigator")
 
