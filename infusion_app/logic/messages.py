@@ -941,6 +941,15 @@ def account_deactivated(*, username: str) -> None: ...
 @_message
 def account_locked_by_admin(*, username: str) -> None: ...
 @_message
+def wrong_credentials() -> None:
+    """A login or signature refused; which of the two was wrong is not said."""
+
+
+@_message
+def wrong_credentials_now_locked(*, attempts: int, minutes: int) -> None: ...
+@_message
+def account_locked_after_failures(*, username: str, until: datetime) -> None: ...
+@_message
 def account_must_change_password(*, username: str) -> None:
     """A service refused: the account's first or reset password has not been changed."""
 

@@ -61,8 +61,6 @@ from infusion_app.store.eventlog import Appended, append_event
 from infusion_app.store.models import Stream, User
 from infusion_app.store.projections import check_no_account, check_no_accounts, check_user
 
-WRONG_CREDENTIALS = "the username or password is wrong"
-
 T = TypeVar("T")
 
 
@@ -337,7 +335,7 @@ def check_credentials(
             now,
             failed(account="unknown", username_length=len(username), why="unknown user"),
         )
-        return AuthenticationFailed(WRONG_CREDENTIALS)
+        return AuthenticationFailed(m.wrong_credentials())
     check_user(session, user)
     if user.deactivated_at is not None:
         _audit(ctx, session, None, now, failed(username=username, why="account deactivated"))
@@ -349,9 +347,7 @@ def check_credentials(
         _audit(ctx, session, None, now, failed(username=username, why="account locked"))
         assert user.locked_until is not None
         return AuthenticationFailed(
-            f"the account {username!r} is locked until "
-            f"{user.locked_until.isoformat(timespec='minutes')} after repeated failed attempts; "
-            "an administrator can unlock it"
+            m.account_locked_after_failures(username=username, until=user.locked_until)
         )
     try:
         ctx.hasher.verify(user.password_hash, password)
@@ -370,10 +366,11 @@ def check_credentials(
             user.failed_logins = 0
             _audit(ctx, session, None, now, UserLocked(username=username, until=lock))
             return AuthenticationFailed(
-                f"{WRONG_CREDENTIALS}; after {ctx.policy.max_failed_logins} failed attempts the "
-                f"account is locked for {ctx.policy.lockout_minutes} min"
+                m.wrong_credentials_now_locked(
+                    attempts=ctx.policy.max_failed_logins, minutes=ctx.policy.lockout_minutes
+                )
             )
-        return AuthenticationFailed(WRONG_CREDENTIALS)
+        return AuthenticationFailed(m.wrong_credentials())
     cleared = user.failed_logins != 0 or user.locked_until is not None
     user.failed_logins = 0
     user.locked_until = None

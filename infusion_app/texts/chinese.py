@@ -526,6 +526,9 @@ TEXTS: dict[str, str] = {
     "account_state_locked_until": "因多次登录失败锁定至 {until}",
     "account_state_locked_by_admin": "已被管理员锁定",
     "account_state_deactivated": "已于 {at} 停用",
+    "wrong_credentials": "用户名或密码错误",
+    "wrong_credentials_now_locked": "用户名或密码错误；已连续失败 {attempts} 次，账户锁定 {minutes} 分钟",
+    "account_locked_after_failures": "账户“{username}”因多次尝试失败已锁定至 {until}；管理员可解锁",
 }
 
 # --- enumerated values, ordinals and more log fields (issue 17, h-zhmsg) ---

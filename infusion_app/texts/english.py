@@ -634,6 +634,15 @@ TEXTS: dict[str, str] = {
     "account_state_locked_until": "locked until {until} after failed attempts",
     "account_state_locked_by_admin": "locked by an administrator",
     "account_state_deactivated": "deactivated {at}",
+    "wrong_credentials": "the username or password is wrong",
+    "wrong_credentials_now_locked": (
+        "the username or password is wrong; after {attempts} failed attempts the account is "
+        "locked for {minutes} min"
+    ),
+    "account_locked_after_failures": (
+        "the account '{username}' is locked until {until} after repeated failed attempts; "
+        "an administrator can unlock it"
+    ),
     # --- enumerated values, ordinals and more log fields (issue 17, h-zhmsg) ---
     # a stored value reads as stored; a field as its key in words, as log_pair said it
     **{code: stored for code, (_, stored) in VALUE_CODES.items()},

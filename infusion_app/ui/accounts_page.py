@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from infusion_app.logic.roles import Role
 from infusion_app.services import accounts
 from infusion_app.services.accounts import AccountRow
-from infusion_app.services.context import AppContext, CurrentUser
+from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import (
     HEADING_STYLE,
@@ -321,6 +321,17 @@ class AccountsPage(QWidget):
 
     # --- helpers ---------------------------------------------------------------------------
 
+    @staticmethod
+    def _refused(finished: Callable[..., None]) -> Callable[[Exception, str], None]:
+        """A refusal ends the act; a wrong password does not: the signature dialog stays open
+        and says it there (the page said it too, under a dialog still asking)."""
+
+        def refused(exc: Exception, text: str) -> None:
+            if not isinstance(exc, AuthenticationFailed):
+                finished(text, error=True)
+
+        return refused
+
     def _same(self, values: dict[str, str]) -> bool:
         if values["password"] == values["repeat"]:
             return True
@@ -361,7 +372,7 @@ class AccountsPage(QWidget):
             printed_name=admin.printed_name,
             act=lambda signature: call(ctx, admin, signature),
             signed=lambda: finished(done, error=False),
-            refused=lambda _exc, text: finished(text, error=True),
+            refused=self._refused(finished),
         )
         if self.acting:  # cancelled: nothing was saved
             self.acting = False

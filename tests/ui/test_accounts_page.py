@@ -17,6 +17,7 @@ from sqlalchemy import select
 from infusion_app.logic.security import SecurityPolicy
 from infusion_app.services import accounts, audit
 from infusion_app.store.models import Event, Stream, User
+from infusion_app.ui import accounts_page
 from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.password_change_dialog import PasswordChangeDialog
 from tests.conftest import PASSWORD
@@ -119,9 +120,16 @@ def changes(qtbot, monkeypatch):
 
 
 def test_account_administration_from_the_window(
-    qtbot, ui_ctx, ui_staff, open_window, answers, changes
+    qtbot, ui_ctx, ui_staff, open_window, answers, changes, monkeypatch
 ):
     ui_ctx.policy = SecurityPolicy(max_failed_logins=3, lockout_minutes=15)
+    said: list[str] = []  # every line the page said (a wrong signature is the dialog's to say)
+    original_say = accounts_page.say
+    monkeypatch.setattr(
+        accounts_page,
+        "say",
+        lambda label, text, **kw: (said.append(text), original_say(label, text, **kw)),
+    )
     window = open_window(ui_staff.admin)
     tabs = [window.workspace.tabText(i) for i in range(window.workspace.count())]
     assert tabs == ["Monitor", "Accounts", "Protocols", "Settings"]
@@ -141,6 +149,9 @@ def test_account_administration_from_the_window(
     assert page.message.text() == (
         "Added nadia (nurse): the first password must be changed at first login."
     )
+    # under the open dialog the page said nothing of the wrong password (it said so once, in
+    # English, in a Chinese window, while the dialog still asked)
+    assert said == [page.message.text()]
     assert state_of(page, "nadia") == "must change password"
     assert page.table.text(row_of(page, "nadia"), 1) == "Nadia Nurse"
 
