@@ -32,6 +32,7 @@ from infusion_app.logic.release import (
     Result,
     StepBlocked,
     Verdict,
+    criterion_text,
     step_blocked,
 )
 from infusion_app.services import products, views
@@ -196,8 +197,8 @@ class PharmacyPage(QWidget):
             [
                 [
                     shown(c.name),
-                    times_read(c.value),
-                    times_read(c.limit),
+                    times_read(criterion_text(c.value, shown)),
+                    times_read(criterion_text(c.limit, shown)),
                     result_name(c.result.value),
                     self._source(c),
                 ]
