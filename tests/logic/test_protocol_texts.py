@@ -70,7 +70,7 @@ def test_a_few_texts_as_the_site_writes_them() -> None:
         "MSC-L related adverse event of CTCAE grade 3 or higher": (
             "与 MSC-L 相关的 CTCAE 3 级或以上不良事件"
         ),
-        "site default": "研究中心默认",
+        "site default": "本中心默认",
         "ISCT minimal criteria: either marker": "ISCT 最低鉴定标准：任一标志物均可",
     }
     for english, chinese in examples.items():
@@ -103,7 +103,7 @@ def test_a_sites_own_catalogue_adds_its_texts_and_its_wording_wins(
     )
     assert readable("Colorectal cancer", "zh_CN") == "结肠直肠癌"  # the shipped says 结直肠癌
     assert readable("Gastric cancer", "zh_CN") == "胃癌"  # a third trial's text
-    assert readable("site default", "zh_CN") == "研究中心默认"  # the shipped, still
+    assert readable("site default", "zh_CN") == "本中心默认"  # the shipped, still
 
 
 @pytest.mark.parametrize(

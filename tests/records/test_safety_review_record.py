@@ -224,7 +224,7 @@ def test_the_record_in_chinese(ctx, staff, expansion: Built) -> None:
     assert "剂量水平 A A 组：2 × 10^6 个细胞/kg，输注 1 次" in text
     # a rule whose English is the protocol's wording: the Chinese, then the file's English
     assert (
-        "DLT 定义 DLT 观察期内与治疗相关的 CTCAE 3 级或以上不良事件 (来源: 研究中心默认; "
+        "DLT 定义 DLT 观察期内与治疗相关的 CTCAE 3 级或以上不良事件 (来源: 本中心默认; "
         "登记摘要给出了 DLT 观察期和 3+3 规则，但未规定 DLT 的分级) 方案原文: "
         "Treatment-related adverse event of CTCAE grade 3 or higher within the DLT window "
         "(source: site default; the registry summary gives the DLT window and the 3+3 rule but "
@@ -233,7 +233,7 @@ def test_the_record_in_chinese(ctx, staff, expansion: Built) -> None:
     assert "剂量递增（方案规定） 3+3；发生 2 例或以上 DLT 时终止剂量递增" in text
     assert "方案原文: 3+3; escalation stops if 2 or more DLTs occur" in text
     # a value the rules name (not a rule's wording) reads in Chinese alone
-    assert "DLT 观察期起点 该组末次计划输注 (来源: 研究中心默认;" in text
+    assert "DLT 观察期起点 该组末次计划输注 (来源: 本中心默认;" in text
     assert "last_planned_infusion" not in text
     assert "已确认" in text and "已否决" in text and "已审阅" in text
     # No boxes: every run the Latin font cannot hold is set in the CJK font
