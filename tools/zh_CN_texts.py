@@ -241,8 +241,9 @@ ZH_CN = {
     "investigator": "研究者",
     "Language": "语言",
     "Patient names and free text are shown as entered, in any language; a protocol's own texts "
-    "(its title, groups and limits) as its file writes them.": "患者姓名和自由文本按录入原样显示，"
-    "可为任何语言；方案自身的文字（标题、组别和限度）按方案文件原文显示。",
+    "(its title, groups and rules) in Chinese where the site's translation has them, else as its "
+    "file writes them.": "患者姓名和自由文本按录入原样显示，可为任何语言；方案自身的文字（标题、"
+    "组别和规则）有本中心译文时以中文显示，否则按方案文件原文显示。",
     "Electronic signature": "电子签名",
     "By entering my password I sign this record as {meaning}.": "输入密码即表示我以“{meaning}”签署此记录。",
     "Signing": "签署内容",

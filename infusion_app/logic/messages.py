@@ -616,7 +616,7 @@ def crit_mycoplasma() -> None: ...
 @_message
 def crit_endotoxin() -> None: ...
 @_message
-def crit_marker(*, marker: str) -> None: ...
+def crit_marker(*, marker: tuple[str, ...]) -> None: ...
 @_message
 def crit_tumorigenicity() -> None: ...
 @_message
@@ -1039,6 +1039,9 @@ VALUES: dict[str, tuple[str, ...]] = {
     # calendar item has its Chinese name in the protocol: protocol_name below)
     "drug": ("dexamethasone",),
     "route": ("IV",),
+    # logic.release: the words of a stored criterion's CoA value and limit (logic.coa's
+    # qualitative results, a sterility result's organisms, the expiry's "after <time>")
+    "coa_word": ("negative", "positive", "pending", "pass", "fail", "bacteria", "fungi", "after"),
 }  # fmt: skip
 
 

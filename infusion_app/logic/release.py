@@ -7,7 +7,8 @@ INCOMPLETE. A pending result can never be read as a pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -191,6 +192,17 @@ def _endotoxin(value: Decimal | None, limit: Decimal, source: str) -> CriterionR
     )
 
 
+_COA_WORD = re.compile(r"\b(?:" + "|".join(m.VALUES["coa_word"]) + r")\b")
+
+
+def criterion_text(text: str, say: Callable[[Message], str]) -> str:
+    """A criterion's CoA value or limit as stored ("negative", "bacteria negative, fungi
+    pending", "CD14 0.2%", "after 2026-11-21T08:00+00:00") with its words said by the reader's
+    renderer ``say``: the check is stored as English text and read in any language; marker
+    names, numbers and times stay as they are (the caller reads the times locally)."""
+    return _COA_WORD.sub(lambda word: say(m.value_of("coa_word", word[0])), text)
+
+
 def normalise_marker(name: str) -> str:
     """``HLA-DR``, ``hla dr`` and ``HLADR`` are one marker; ``CD11b`` and ``CD11B`` too."""
     return "".join(ch for ch in name.upper() if ch.isalnum())
@@ -224,7 +236,7 @@ def _marker(rule: MarkerRule, measured: dict[str, Decimal | None]) -> CriterionR
     )
     return CriterionResult(
         f"marker:{rule.name}",
-        m.crit_marker(marker=rule.name),
+        m.crit_marker(marker=tuple(rule.markers)),
         shown or "pending",
         limit,
         result,

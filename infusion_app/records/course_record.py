@@ -248,7 +248,7 @@ def render_course_record(
     patient = source.patient
     story: list[Flowable] = [
         para(f"{tr('Patient course record')}: {patient.trial_id} ({patient.initials})", TITLE),
-        para(f"{source.protocol.title} ({source.protocol.label})"),
+        para(f"{tr.protocol(source.protocol.title)} ({source.protocol.label})"),
         para(
             f"{tr('All times are local')}, {zone_label(zone, printed_at)}. "
             + tr("Windows are whole local days of {zone}.").format(zone=source.protocol.zone),
@@ -264,7 +264,7 @@ def render_course_record(
     header = PageHeader(
         lines=(
             f"{tr('Patient course record')}: {source.protocol.label}",
-            f"{tr('Site')}: {source.protocol.site.value}",
+            f"{tr('Site')}: {tr.protocol(source.protocol.site.value)}",
             f"{tr('Patient')} {patient.trial_id} ({patient.initials})",
             f"{tr('Printed')} {local(printed_at, zone)} {zone_name(zone, printed_at)} "
             f"{tr('by')} {printed_by}",
@@ -320,8 +320,8 @@ def _header(source: CourseSource, tr: Labels, zone: tzinfo, width: float) -> lis
         (tr("Trial ID"), patient.trial_id),
         (tr("Initials"), patient.initials),
         (tr("Sex"), tr(patient.sex)),
-        (tr("Trial protocol"), f"{source.protocol.label}: {source.protocol.title}"),
-        (tr("Dose level / group"), _level_label(source, level)),
+        (tr("Trial protocol"), f"{source.protocol.label}: {tr.protocol(source.protocol.title)}"),
+        (tr("Dose level / group"), tr.protocol(_level_label(source, level))),
     ]
     if enrolment is not None:
         rows.append(

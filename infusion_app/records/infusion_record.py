@@ -22,7 +22,7 @@ from infusion_app.logic.infusion_state import RecordedEvent
 from infusion_app.logic.messages import event_name
 from infusion_app.logic.numbers import format_cells
 from infusion_app.logic.reading_time import local_times_in
-from infusion_app.logic.release import check_release
+from infusion_app.logic.release import check_release, criterion_text
 from infusion_app.records.deviations import deviations
 from infusion_app.records.labels import Labels
 from infusion_app.records.pages import (
@@ -69,7 +69,7 @@ def render_infusion_record(
     header = PageHeader(
         lines=(
             f"{tr('Infusion record')}: {source.protocol.id} v{source.protocol.version}",
-            f"{tr('Site')}: {source.protocol.site.value}",
+            f"{tr('Site')}: {tr.protocol(source.protocol.site.value)}",
             f"{tr('Patient')} {source.patient.trial_id} ({source.patient.initials}), "
             f"{infusion_name(source, tr)}",
             f"{tr('Printed')} {local(printed_at, zone)} {zone_name(zone, printed_at)} "
@@ -99,7 +99,7 @@ def _title(source: RecordSource, tr: Labels, zone: tzinfo, at: datetime) -> list
     state = source.state
     return [
         para(f"{tr('Infusion record')}: {infusion_name(source, tr)}", TITLE),
-        para(f"{source.protocol.title} ({source.protocol.label})"),
+        para(f"{tr.protocol(source.protocol.title)} ({source.protocol.label})"),
         para(
             f"{tr('Status')}: {tr(state.status.value)}. {tr('Record created at station')} "
             f"{source.station}. {tr('All times are local')}, {zone_label(zone, at)}.",
@@ -116,7 +116,7 @@ def _patient(source: RecordSource, tr: Labels, zone: tzinfo, width: float) -> li
         (tr("Trial ID"), patient.trial_id),
         (tr("Initials"), patient.initials),
         (tr("Sex"), tr(patient.sex)),
-        (tr("Dose level / group"), source.dose_level_label),
+        (tr("Dose level / group"), tr.protocol(source.dose_level_label)),
     ]
     if dose is not None:
         measured = dose.weight_measured_at
@@ -163,8 +163,8 @@ def _product(
         criteria = [
             {  # stored as the check said it: its expiry's times in UTC, read in the page's zone
                 "name": names.get(c.key, c.name) if tr.language != "en" else c.name,
-                "value": local_times_in(c.value, zone),
-                "limit": local_times_in(c.limit, zone),
+                "value": local_times_in(criterion_text(c.value, tr.message), zone),
+                "limit": local_times_in(criterion_text(c.limit, tr.message), zone),
                 "result": c.result,
             }
             for c in release.data.release_check.criteria
@@ -188,8 +188,8 @@ def _product(
         criteria = [
             {
                 "name": tr.message(c.name),
-                "value": local_times_in(c.value, zone),
-                "limit": local_times_in(c.limit, zone),
+                "value": local_times_in(criterion_text(c.value, tr.message), zone),
+                "limit": local_times_in(criterion_text(c.limit, tr.message), zone),
                 "result": c.result.value,
             }
             for c in check.criteria

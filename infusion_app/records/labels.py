@@ -12,6 +12,7 @@ from datetime import tzinfo
 
 from infusion_app.logic import messages as m
 from infusion_app.logic.messages import Message
+from infusion_app.logic.protocol_texts import readable
 from infusion_app.texts import glossary, render
 
 LANGUAGES = ("en", "zh_CN")
@@ -210,7 +211,7 @@ ZH_CN: dict[str, str] = {
     "not set": "未设定",
     "source": "来源",
     "Method": "方法",
-    "Escalation (protocol)": "剂量递增（方案原文）",
+    "Escalation (protocol)": "剂量递增（方案规定）",
     "Levels in order": "剂量水平顺序",
     "Cohort size": "队列人数",
     "DLTs counted": "DLT 计数范围",
@@ -222,6 +223,7 @@ ZH_CN: dict[str, str] = {
     "DLT minimum grade": "DLT 最低分级",
     "DLT window (days)": "DLT 观察期（天）",
     "DLT window from": "DLT 观察期起点",
+    "The protocol's words": "方案原文",
     "The dose-finding rule (protocol {label})": "剂量探索规则（方案 {label}）",
     "Signed review": "已签署的审查",
     "#{seq} of the trial's log ({index} of {total} signed reviews)": (
@@ -365,6 +367,7 @@ ZH_CN: dict[str, str] = {
     "RR /min": "呼吸 次/分",
 }
 
+
 class Labels:
     """``tr("Patient")`` -> the printed label in the chosen language (English as written)."""
 
@@ -391,3 +394,9 @@ class Labels:
     def message(self, message: Message) -> str:
         """A message value in the printout's language and zone, by the message tables."""
         return render(message, self.language, self.zone)
+
+    def protocol(self, text: str) -> str:
+        """A protocol file's own text (title, site, a level's label, a rule, a note) in the
+        printout's language, from the catalogue beside the protocol files (the one look-up the
+        window uses too); as the file writes it where there is no translation."""
+        return readable(text, self.language)

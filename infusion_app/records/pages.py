@@ -139,7 +139,9 @@ def table(
     )
 
 
-def facts(rows: Sequence[tuple[str, str]], width: float, label_share: float = 0.3) -> Table:
+def facts(
+    rows: Sequence[tuple[str, str | Flowable]], width: float, label_share: float = 0.3
+) -> Table:
     widths = [width * label_share, width * (1 - label_share)]
     return table(None, [list(r) for r in rows], widths, FACTS)
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any, TypeVar
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from infusion_app.logic import messages as m
 from infusion_app.logic.boin import BoinBoundaries
@@ -32,9 +32,10 @@ from infusion_app.logic.events import LevelCounts, Signature, TrialDecisionRevie
 from infusion_app.logic.infusion_state import RecordedEvent
 from infusion_app.logic.messages import Message
 from infusion_app.logic.protocol import Protocol, Sourced
-from infusion_app.records.fonts import LATIN_BOLD
+from infusion_app.records.fonts import LATIN_BOLD, markup
 from infusion_app.records.labels import Labels
 from infusion_app.records.pages import (
+    CELL,
     CELL_SIZE,
     HEADING,
     SMALL,
@@ -164,7 +165,7 @@ def render_safety_review(
     zone_text = zone_label(where, printed_at)
     story: list[Flowable] = [
         para(f"{title}: {source.protocol.label}", TITLE),
-        para(source.protocol.title),
+        para(tr.protocol(source.protocol.title)),
         para(f"{tr('All times are local')}, {zone_text}.", SMALL),
         Spacer(0, 4),
     ]
@@ -189,7 +190,7 @@ def render_safety_review(
     header = PageHeader(
         lines=(
             f"{tr('Safety review decision record')}: {source.protocol.label}",
-            f"{tr('Site')}: {source.protocol.site.value}",
+            f"{tr('Site')}: {tr.protocol(source.protocol.site.value)}",
             which,
             f"{tr('Printed')} {local(printed_at, where)} {zone_name(where, printed_at)} "
             f"{tr('by')} {printed_by}",
@@ -213,13 +214,41 @@ def _heading(text: str) -> Flowable:
 
 
 def _sourced(value: Sourced[T] | None, tr: Labels, shown: str | None = None) -> str:
-    """ "3 (source: 004_….txt; note)": a protocol value as the file writes it."""
+    """ "3 (source: 004_….txt; note)": a protocol value, its source and note, in the
+    printout's language (a text of the file from the catalogue beside it)."""
     if value is None:
         return tr("not set")
-    said = f"{tr('source')}: {value.source}"
+    said = f"{tr('source')}: {tr.protocol(value.source)}"
     if value.note:
-        said += f"; {value.note}"
-    return f"{shown if shown is not None else value.value}\n({said})"
+        said += f"; {tr.protocol(value.note)}"
+    if shown is None:
+        shown = tr.protocol(value.value) if isinstance(value.value, str) else str(value.value)
+    return f"{shown}\n({said})"
+
+
+def _quoted(value: Sourced[T], tr: Labels) -> str | Flowable:
+    """A rule whose English is the protocol's authoritative wording (the escalation rule, the
+    DLT definition, how the registry's stop rule is read): in a Chinese printout the Chinese,
+    and beneath it, smaller, the file's English as written. The investigator signs a decision
+    against the protocol, and the protocol is the English file (its SHA-256 pinned): a reader
+    who sees only a translation cannot tell a slip of the translator from the rule, and the
+    sponsor's reviewer reads the English. The Chinese comes first because the site reads it."""
+    said = _sourced(value, tr)
+    english = _sourced(value, Labels("en"))
+    if said == english:
+        return said
+    original = tr("The protocol's words") + f": {english}"
+    return Paragraph(
+        markup(said).replace("\n", "<br/>")
+        + f'<br/><font size="{QUOTE_SIZE}" color="#444444">'
+        + markup(original).replace("\n", " ")
+        + "</font>",
+        CELL,
+    )
+
+
+# the protocol's English beneath its Chinese: smaller than a cell's 7.5 pt, still legible
+QUOTE_SIZE = 6.5
 
 
 def _rule(source: SafetyReviewSource, tr: Labels, width: float) -> list[Flowable]:
@@ -230,13 +259,13 @@ def _rule(source: SafetyReviewSource, tr: Labels, width: float) -> list[Flowable
     levels = " → ".join(f"{d.id}" for d in protocol.dose_levels)
     rows = [
         (tr("Method"), _sourced(rule.method, tr)),
-        (tr("Escalation (protocol)"), _sourced(design.escalation, tr)),
+        (tr("Escalation (protocol)"), _quoted(design.escalation, tr)),
         (tr("Levels in order"), levels),
-        *((f"{tr('Level')} {d.id}", d.label) for d in protocol.dose_levels),
+        *((f"{tr('Level')} {d.id}", tr.protocol(d.label)) for d in protocol.dose_levels),
         (tr("Cohort size"), _sourced(rule.cohort_size, tr)),
     ]
     if rule.dlt_count_scope is not None:
-        rows.append((tr("DLTs counted"), _sourced(rule.dlt_count_scope, tr)))
+        rows.append((tr("DLTs counted"), _quoted(rule.dlt_count_scope, tr)))
     if rule.method.value == "boin":
         target = design.target_toxicity_level
         shown = f"{target.value:.0%}" if target is not None else None
@@ -247,7 +276,7 @@ def _rule(source: SafetyReviewSource, tr: Labels, width: float) -> list[Flowable
             (tr("Maximum per level"), _sourced(rule.max_per_level, tr)),
         ]
     rows += [
-        (tr("DLT definition"), _sourced(design.dlt_definition, tr)),
+        (tr("DLT definition"), _quoted(design.dlt_definition, tr)),
         (tr("DLT minimum grade"), _sourced(design.dlt_min_grade, tr)),
         (tr("DLT window (days)"), _sourced(design.dlt_window_days, tr)),
     ]

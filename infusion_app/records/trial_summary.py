@@ -120,7 +120,7 @@ def render_trial_summary(
     cut = f"{local(source.at, where)} {zone_name(where, source.at)}"
     story: list[Flowable] = [
         para(f"{tr('Trial summary')}: {protocol.label}", TITLE),
-        para(protocol.title),
+        para(tr.protocol(protocol.title)),
         para(f"{tr('All times are local')}, {zone_label(where, source.at)}.", SMALL),
         Spacer(0, 4),
         facts(
@@ -148,7 +148,7 @@ def render_trial_summary(
     header = PageHeader(
         lines=(
             f"{tr('Trial summary')}: {protocol.label}",
-            f"{tr('Site')}: {protocol.site.value}",
+            f"{tr('Site')}: {tr.protocol(protocol.site.value)}",
             f"{tr('Data cut')} {cut}",
             f"{tr('Printed')} {local(printed_at, where)} {zone_name(where, printed_at)} "
             f"{tr('by')} {printed_by}",

@@ -397,7 +397,7 @@ TEXTS: dict[str, str] = {
     "crit_sterility": "无菌（细菌和真菌）",
     "crit_mycoplasma": "支原体",
     "crit_endotoxin": "内毒素",
-    "crit_marker": "鉴别/纯度 {marker}",
+    "crit_marker": "鉴别/纯度 {marker: 或 }",
     "crit_tumorigenicity": "致瘤性筛查",
     "crit_expiry": "未过有效期",
     # identity problems
@@ -654,6 +654,16 @@ VALUES: dict[str, dict[str, str]] = {
     "summary_level": {"all": "全部剂量水平"},
     "drug": {"dexamethasone": "地塞米松"},
     "route": {"IV": "静脉"},
+    "coa_word": {
+        "negative": "阴性",
+        "positive": "阳性",
+        "pass": "通过",
+        "fail": "未通过",
+        "pending": "待检",
+        "bacteria": "细菌",
+        "fungi": "真菌",
+        "after": "晚于",
+    },
 }
 
 # The payload fields of the course, accounts, outputs and outcomes, named in words.

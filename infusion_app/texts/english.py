@@ -390,7 +390,7 @@ TEXTS: dict[str, str] = {
     "crit_sterility": "Sterility (bacteria and fungi)",
     "crit_mycoplasma": "Mycoplasma",
     "crit_endotoxin": "Endotoxin",
-    "crit_marker": "Identity/purity {marker}",
+    "crit_marker": "Identity/purity {marker: or }",
     "crit_tumorigenicity": "Tumorigenicity screening",
     "crit_expiry": "Not past expiry",
     # identity problems

@@ -22,6 +22,7 @@ from infusion_app.logic import messages as m
 from infusion_app.logic.course import EndReason
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.identity import parse_count
+from infusion_app.logic.protocol_texts import readable
 from infusion_app.logic.roles import Action, may
 from infusion_app.services import course_acts
 from infusion_app.services.context import AppContext, CurrentUser
@@ -33,7 +34,7 @@ from infusion_app.ui.form_dialog import Field, FormDialog
 from infusion_app.ui.look import failure_text, touch_sized
 from infusion_app.ui.signature_dialog import SignatureDialog, sign_and_save
 from infusion_app.ui.tasks import Tasks
-from infusion_app.ui.translations import shown
+from infusion_app.ui.translations import current_language, shown
 
 # for lupdate: what each signature means, and the reasons to end treatment, translated
 MEANINGS = (
@@ -464,4 +465,8 @@ class InvestigatorActs(QWidget):
 
 def _level_choices(view: PatientView) -> dict[str, str]:
     """The protocol's levels as offered ("C (Group C: ...)") and the ID each stands for."""
-    return {f"{level_id} ({label})": level_id for level_id, label in view.dose_levels}
+    language = current_language()
+    return {
+        f"{level_id} ({readable(label, language)})": level_id
+        for level_id, label in view.dose_levels
+    }

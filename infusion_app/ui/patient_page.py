@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from infusion_app.logic import messages as m
 from infusion_app.logic.course import CalendarStatus, PlanStatus
+from infusion_app.logic.protocol_texts import readable
 from infusion_app.services import outcomes, views
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.patient_view import PatientView, SaeState, patient_view
@@ -34,7 +35,7 @@ from infusion_app.ui.look import HEADING_STYLE, failure_text, read_only_table, s
 from infusion_app.ui.outcomes_section import OutcomesSection
 from infusion_app.ui.rows_table import ROW, Tint
 from infusion_app.ui.tasks import Tasks
-from infusion_app.ui.translations import shown
+from infusion_app.ui.translations import current_language, shown
 
 # for lupdate: the statuses and kinds the page shows, in the interface's language
 STATUS_WORDS = (
@@ -314,7 +315,9 @@ class PatientPage(QWidget):
                 view.zone_name,
             ),
             shown(view.enrolment_text),
-            self.tr("Level {0}: {1}").format(view.current_level, view.current_level_label),
+            self.tr("Level {0}: {1}").format(
+                view.current_level, readable(view.current_level_label, current_language())
+            ),
         ]
         if view.enrolment_deviation is not None:
             lines.insert(2, shown(view.enrolment_deviation))

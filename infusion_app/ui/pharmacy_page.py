@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app.file_guard import read_coa_file
+from infusion_app.logic import messages as m
 from infusion_app.logic.coa import coa_from_mapping, parse_markers
 from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.protocol import SITE_DEFAULT
@@ -32,6 +33,7 @@ from infusion_app.logic.release import (
     Result,
     StepBlocked,
     Verdict,
+    criterion_text,
     step_blocked,
 )
 from infusion_app.services import products, views
@@ -196,8 +198,8 @@ class PharmacyPage(QWidget):
             [
                 [
                     shown(c.name),
-                    times_read(c.value),
-                    times_read(c.limit),
+                    times_read(criterion_text(c.value, shown)),
+                    times_read(criterion_text(c.limit, shown)),
                     result_name(c.result.value),
                     self._source(c),
                 ]
@@ -284,7 +286,10 @@ class PharmacyPage(QWidget):
         user = self.user
         if user is None:
             return
-        choices = ("negative", "positive", "pending")
+        # the CoA's qualitative results offered in the interface's words, stored in English
+        words = {shown(m.value_of("coa_word", w)): w for w in m.VALUES["coa_word"]}
+        said = {stored: word for word, stored in words.items()}
+        choices = (said["negative"], said["positive"], said["pending"])
         values = FormDialog.ask(
             self,
             self.tr("Certificate of analysis"),
@@ -295,14 +300,14 @@ class PharmacyPage(QWidget):
                 Field("total_cells_per_ml", self.tr("Total cells per mL"), hint="1.0e7"),
                 Field("volume_ml", self.tr("Volume (mL)")),
                 Field("viability_pct", self.tr("Viability (%)"), hint=self.tr("empty = pending")),
-                Field("sterility", self.tr("Sterility"), "pending", choices),
-                Field("mycoplasma", self.tr("Mycoplasma"), "pending", choices),
+                Field("sterility", self.tr("Sterility"), said["pending"], choices),
+                Field("mycoplasma", self.tr("Mycoplasma"), said["pending"], choices),
                 Field("endotoxin_eu_per_ml", self.tr("Endotoxin (EU/mL)")),
                 Field(
                     "tumorigenicity",
                     self.tr("Tumorigenicity"),
-                    "pending",
-                    ("pass", "fail", "pending"),
+                    said["pending"],
+                    (said["pass"], said["fail"], said["pending"]),
                 ),
                 Field("markers", self.tr("Markers (%)"), hint="CD73=99.1, CD90=98.7, CD45=0.4"),
                 Field("expires_at", self.tr("Expires (YYYY-MM-DD HH:MM, station time)")),
@@ -310,6 +315,10 @@ class PharmacyPage(QWidget):
         )
         if values is None:
             return
+        values = {
+            k: words.get(v, v) if k in ("sterility", "mycoplasma", "tumorigenicity") else v
+            for k, v in values.items()
+        }
 
         def call() -> str:
             data: dict[str, Any] = {

@@ -15,6 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from infusion_app.logic.protocol_texts import readable
+from infusion_app.ui.translations import current_language
+
 if TYPE_CHECKING:
     from infusion_app.logic.protocol_files import Catalog
 
@@ -39,8 +42,10 @@ class ProtocolsPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        language = current_language()  # a switch rebuilds the page
         for row, protocol in enumerate(catalog.protocols):
-            for column, text in enumerate((protocol.id, protocol.version, protocol.title)):
+            title = readable(protocol.title, language)
+            for column, text in enumerate((protocol.id, protocol.version, title)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)  # long trial titles are elided in the cell
                 self.protocol_table.setItem(row, column, item)

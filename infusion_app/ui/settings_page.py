@@ -30,7 +30,8 @@ class SettingsPage(QWidget):
         note = QLabel(
             self.tr(
                 "Patient names and free text are shown as entered, in any language; a "
-                "protocol's own texts (its title, groups and limits) as its file writes them."
+                "protocol's own texts (its title, groups and rules) in Chinese where the site's "
+                "translation has them, else as its file writes them."
             )
         )
         note.setWordWrap(True)

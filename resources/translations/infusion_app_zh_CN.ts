@@ -2908,8 +2908,8 @@
     </message>
     <message>
       <location filename="../../infusion_app/ui/settings_page.py" line="32" />
-      <source>Patient names and free text are shown as entered, in any language; a protocol's own texts (its title, groups and limits) as its file writes them.</source>
-      <translation>患者姓名和自由文本按录入原样显示，可为任何语言；方案自身的文字（标题、组别和限度）按方案文件原文显示。</translation>
+      <source>Patient names and free text are shown as entered, in any language; a protocol's own texts (its title, groups and rules) in Chinese where the site's translation has them, else as its file writes them.</source>
+      <translation>患者姓名和自由文本按录入原样显示，可为任何语言；方案自身的文字（标题、组别和规则）有本中心译文时以中文显示，否则按方案文件原文显示。</translation>
     </message>
   </context>
   <context>

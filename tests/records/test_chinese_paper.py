@@ -71,11 +71,18 @@ def test_every_label_of_the_infusion_record_and_log_is_chinese(
 
 def test_a_released_products_criteria_are_named_in_chinese(ctx, staff, infusion_id, scenario):
     """The release stored each criterion's English line; the Chinese record names it by its
-    key in Chinese, and keeps the stored value and limit."""
+    key in Chinese, and reads the stored value and limit with their words in Chinese (numbers,
+    units and marker names as stored)."""
     document = records.infusion_record(ctx, staff.monitor, infusion_id, zone=ZONE, language="zh_CN")
     text = " ".join(text for text, _ in runs_by_font(document.data))
     # tests/records/scenario.py releases UC-MSC-2026-0001: viability 92.0%, sterility negative
     assert "Viability" not in text and "Sterility" not in text and "Mycoplasma" not in text
-    assert "92.0%" in text and "negative" in text  # the CoA's values, as entered
+    assert "92.0%" in text  # the CoA's numbers, as entered
+    # sterility "negative" (value and limit) reads 阴性; the marker rule "CD14 or CD11b" keeps
+    # its identifiers with 或 between them
+    assert "阴性" in text and "negative" not in text
+    assert "CD14 或 CD11b" in " ".join(text.split()) and " or " not in text  # runs by font
     english = records.infusion_record(ctx, staff.monitor, infusion_id, zone=ZONE)
-    assert "Sterility (bacteria and fungi)" in " ".join(t for t, _ in runs_by_font(english.data))
+    english_text = " ".join(t for t, _ in runs_by_font(english.data))
+    assert "Sterility (bacteria and fungi)" in english_text
+    assert "negative" in english_text and "CD14 or CD11b" in english_text

@@ -162,6 +162,7 @@ def test_the_signed_expansion_on_paper(ctx, staff, expansion: Built) -> None:
     assert "Method 3+3 (source: 004_6824a42f0845d3d3.txt; groups in protocol order A -> B" in text
     assert "Cohort size 3 (source: 004_6824a42f0845d3d3.txt; 3 patients initially" in text
     assert "DLTs counted per_level (source: site default;" in text
+    assert "The protocol's words" not in text  # in English the rule is the file's, once
     assert "Levels in order A → B → C" in text
     # the decision as signed, and why, worded from the signed counts
     assert "Decision expand" in text and "At level A" in text and "Next level A" in text
@@ -216,6 +217,24 @@ def test_the_record_in_chinese(ctx, staff, expansion: Built) -> None:
         assert label in text, label
     assert "决定 扩展" in text
     assert "A 的 3 例可评价患者中 1 例 DLT：A 扩展至 6 例" in text
+    # the protocol's own texts from the catalogue beside the files (protocols/translations):
+    # the site, the title, a group's label, a source's "site default"
+    assert "研究中心 : 中国医学科学院血液病医院（血液学研究所），中国天津" in text
+    assert "人脐带间充质干细胞注射液治疗 CAR-T 细胞治疗后长期血细胞减少" in text
+    assert "剂量水平 A A 组：2 × 10^6 个细胞/kg，输注 1 次" in text
+    # a rule whose English is the protocol's wording: the Chinese, then the file's English
+    assert (
+        "DLT 定义 DLT 观察期内与治疗相关的 CTCAE 3 级或以上不良事件 (来源: 本中心默认; "
+        "登记摘要给出了 DLT 观察期和 3+3 规则，但未规定 DLT 的分级) 方案原文: "
+        "Treatment-related adverse event of CTCAE grade 3 or higher within the DLT window "
+        "(source: site default; the registry summary gives the DLT window and the 3+3 rule but "
+        "not the DLT grade)"
+    ) in text
+    assert "剂量递增（方案规定） 3+3；发生 2 例或以上 DLT 时终止剂量递增" in text
+    assert "方案原文: 3+3; escalation stops if 2 or more DLTs occur" in text
+    # a value the rules name (not a rule's wording) reads in Chinese alone
+    assert "DLT 观察期起点 该组末次计划输注 (来源: 本中心默认;" in text
+    assert "last_planned_infusion" not in text
     assert "已确认" in text and "已否决" in text and "已审阅" in text
     # No boxes: every run the Latin font cannot hold is set in the CJK font
     runs: list[tuple[str, str]] = []

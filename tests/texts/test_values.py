@@ -19,6 +19,7 @@ import pytest
 from infusion_app.logic import messages as m
 from infusion_app.logic.adverse_events import ActionTaken, Attribution, Outcome, Term
 from infusion_app.logic.alarm_board import board_alarms
+from infusion_app.logic.coa import Negativity, PassFail
 from infusion_app.logic.course import EndReason
 from infusion_app.logic.dlt_review import ReviewState
 from infusion_app.logic.escalation import DecisionKind
@@ -69,6 +70,14 @@ ENUMS: dict[str, tuple[str, ...]] = {
             {"trial_id": "P001", "initials": "WL"},
             {"trial_id": "P001", "date_of_birth": date(1970, 1, 1)},
         )
+    ),
+    # a stored release criterion's words: the CoA's qualitative results (negative / positive /
+    # pending, pass / fail), a sterility result's organisms, the expiry limit's "after <time>"
+    "coa_word": (
+        *dict.fromkeys((*get_args(get_args(Negativity)[0]), *get_args(get_args(PassFail)[0]))),
+        "bacteria",
+        "fungi",
+        "after",
     ),
 }
 

@@ -184,3 +184,72 @@ def test_the_import_refuses_what_the_cli_refuses(qtbot, ui_ctx, ui_staff, open_w
         settle(qtbot, window)
         assert expected in page.message.text()
     assert views.list_products(ui_ctx) == []
+
+
+def test_a_chinese_pharmacist_enters_the_coas_results_in_chinese_and_english_is_stored(
+    qtbot, ui_ctx, ui_staff, open_window, answers, tmp_path, monkeypatch
+):
+    """The CoA dialog offers the qualitative results in the interface's words (阴性 / 阳性 /
+    待检, 通过 / 未通过 / 待检); the product is stored with the CoA's English values, which
+    the criteria table reads back in Chinese."""
+    from infusion_app.ui.form_dialog import FormDialog
+    from infusion_app.ui.preferences import Preferences
+    from infusion_app.ui.translations import Translations
+
+    offered: dict[str, tuple[str, str]] = {}  # field -> (default, choices joined)
+    answered = FormDialog.ask
+
+    def ask(cls, parent, title, fields, note="", clock=None):
+        offered.update({f.key: (f.default, "/".join(f.choices)) for f in fields if f.choices})
+        return answered(parent, title, fields, note, clock)
+
+    from infusion_app.services import patients
+
+    patients.register_patient(
+        ui_ctx,
+        ui_staff.nurse,
+        trial_id="P001",
+        initials="WL",
+        sex="female",
+        weight_kg="63.5",
+        weight_measured_at=ui_ctx.now(),
+        protocol_id="ucmsc-cart-cytopenia",
+        dose_level="A",
+        age_years=54,
+    )
+    monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
+    Preferences(tmp_path / "display.ini").language = "zh_CN"
+    try:
+        window = open_window(ui_staff.pharmacist)
+        page = window.pharmacy
+        answers.forms.append(
+            {
+                **{k: str(v) for k, v in example_coa().items() if k != "markers_pct"},
+                "sterility": "阴性",
+                "mycoplasma": "阴性",
+                "tumorigenicity": "通过",
+                "markers": "CD73=99.1, CD90=98.7, CD105=97.2, CD34=0.3, CD45=0.4, CD14=0.2, "
+                "CD19=0.1, HLA-DR=0.5",
+                "expires_at": "2026-12-31 23:59",
+            }
+        )
+        qtbot.mouseClick(page.enter_button, Qt.MouseButton.LeftButton)
+        settle(qtbot, window)
+        assert offered == {
+            "sterility": ("待检", "阴性/阳性/待检"),
+            "mycoplasma": ("待检", "阴性/阳性/待检"),
+            "tumorigenicity": ("待检", "通过/未通过/待检"),
+        }
+        assert page.message.text() == "产品 UC-MSC-2026-0001 已登记。", page.message.text()
+        stored = {c.key: c.value for c in page.rows[0].check.criteria}
+        assert (stored["sterility"], stored["mycoplasma"], stored["tumorigenicity"]) == (
+            "negative",
+            "negative",
+            "pass",
+        )
+        rows = criteria_rows(page)
+        assert rows["无菌（细菌和真菌）"] == ("阴性", "合格")
+        assert rows["致瘤性筛查"] == ("通过", "合格")
+        assert rows["鉴别/纯度 CD14 或 CD11b"] == ("CD14 0.2%", "合格")
+    finally:
+        Translations().use("en")
