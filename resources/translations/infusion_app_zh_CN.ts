@@ -568,12 +568,12 @@
       <translation>{0} 已停用。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="329" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="340" />
       <source>Password: the two entries differ. Nothing was saved.</source>
       <translation>密码：两次输入不一致。未保存任何内容。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="360" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="371" />
       <source>approved</source>
       <translation>已批准</translation>
     </message>
@@ -1024,82 +1024,82 @@
   <context>
     <name>Course</name>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="41" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="42" />
       <source>planned</source>
       <translation>已计划</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="42" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="43" />
       <source>due</source>
       <translation>待进行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="43" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="44" />
       <source>given</source>
       <translation>已输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="44" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="45" />
       <source>missed</source>
       <translation>已错过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="45" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="46" />
       <source>not given</source>
       <translation>未输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="46" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="47" />
       <source>waiting</source>
       <translation>待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="47" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="48" />
       <source>upcoming</source>
       <translation>即将到来</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="48" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="49" />
       <source>done</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="49" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="50" />
       <source>late</source>
       <translation>超窗完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="50" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="51" />
       <source>out of window</source>
       <translation>窗外完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="51" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="52" />
       <source>cancelled</source>
       <translation>已取消</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="52" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="53" />
       <source>visit</source>
       <translation>访视</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="53" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="54" />
       <source>check</source>
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="54" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="55" />
       <source>sample</source>
       <translation>样本</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="55" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="56" />
       <source>assessment</source>
       <translation>评估</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="56" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="57" />
       <source>not serious</source>
       <translation>非严重</translation>
     </message>
@@ -1347,293 +1347,293 @@
   <context>
     <name>InvestigatorActs</name>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="40" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="41" />
       <source>enrolled</source>
       <translation>已入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="41" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="42" />
       <source>approved</source>
       <translation>已批准</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="42" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="43" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="43" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="44" />
       <source>reviewed</source>
       <translation>已审阅</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="46" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="47" />
       <source>completed</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="47" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="48" />
       <source>toxicity</source>
       <translation>毒性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="48" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="49" />
       <source>progression</source>
       <translation>疾病进展</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="49" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="50" />
       <source>withdrawal</source>
       <translation>退出</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="50" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="51" />
       <source>death</source>
       <translation>死亡</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="51" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="52" />
       <source>other</source>
       <translation>其他</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="103" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="104" />
       <source>&amp;Enrol…</source>
       <translation>入组(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="106" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="107" />
       <source>Change &amp;level…</source>
       <translation>变更剂量水平(&amp;L)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="109" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="110" />
       <source>End &amp;treatment…</source>
       <translation>结束治疗(&amp;T)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="112" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="113" />
       <source>&amp;Review DLT…</source>
       <translation>审核 DLT(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="125" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="126" />
       <source>choose a patient first</source>
       <translation>请先选择患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="127" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="128" />
       <source>enrolled already</source>
       <translation>已入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="129" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="130" />
       <source>not enrolled yet</source>
       <translation>尚未入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="131" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="132" />
       <source>treatment has ended</source>
       <translation>治疗已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="143" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="144" />
       <source>select a flagged adverse event first</source>
       <translation>请先选择一条已标记的不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="145" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="146" />
       <source>this adverse event is not flagged as a DLT</source>
       <translation>此不良事件未被标记为 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="147" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="148" />
       <source>reviewed already</source>
       <translation>已审阅</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="165" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="166" />
       <source>Enrol patient {0}</source>
       <translation>患者 {0} 入组</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="169" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="170" />
       <source>Dose level</source>
       <translation>剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="175" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="176" />
       <source>The first infusion is due from the enrolment; a patient is enrolled once.</source>
       <translation>入组后即可进行第一次输注；每位患者只入组一次。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="210" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="211" />
       <source>Enrol against the dose-finding rule?</source>
       <translation>违反剂量探索规则入组？</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="212" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="213" />
       <source>Reason for the deviation</source>
       <translation>偏离原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="213" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="214" />
       <source>Second investigator (user name)</source>
       <translation>第二研究者（用户名）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="216" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="217" />
       <source>The rule refuses: {0}. An enrolment against it is listed as a deviation and needs a second investigator's signature.</source>
       <translation>规则拒绝：{0}。违反规则的入组将列为方案偏离，并需第二研究者签名。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="225" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="226" />
       <source>{0}, a deviation: {1}</source>
       <translation>{0}，方案偏离：{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="233" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="234" />
       <source>Approval of the deviation: {0} ({1})</source>
       <translation>批准方案偏离：{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="249" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="250" />
       <source>Patient {0} enrolled at {1} as a deviation, approved by {2}.</source>
       <translation>患者 {0} 已按方案偏离入组于剂量水平 {1}，由 {2} 批准。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="369" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="370" />
       <source>Review the DLT flag of adverse event #{0} ({1})</source>
       <translation>审核不良事件 #{0}（{1}）的 DLT 标记</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="382" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="383" />
       <source>DLT review of adverse event #{0} ({1}), {2}: {3} ({4})</source>
       <translation>不良事件 #{0}（{1}）的 DLT 审核，{2}：{3}（{4}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="396" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="397" />
       <source>Adverse event #{0} ({1}) reviewed: {2}.</source>
       <translation>不良事件 #{0}（{1}）已审核：{2}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="409" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="410" />
       <source>Time ({0})</source>
       <translation>时间（{0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="183" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="184" />
       <source>Enrolment of patient {0} in {1} at dose level {2}{3}</source>
       <translation>患者 {0} 入组 {1}，剂量水平 {2}{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="198" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="199" />
       <source>Patient {0} enrolled at {1}.</source>
       <translation>患者 {0} 已入组，剂量水平 {1}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="263" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="264" />
       <source>Change the dose level of patient {0}</source>
       <translation>变更患者 {0} 的剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="267" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="268" />
       <source>New dose level</source>
       <translation>新剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="271" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="272" />
       <source>From infusion</source>
       <translation>自第几次输注起</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="272" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="273" />
       <source>Reason for the change</source>
       <translation>变更原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="276" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="277" />
       <source>Now at {0}. An infusion that exists already keeps its level (up to infusion {1}).</source>
       <translation>当前为 {0}。已建立的输注保持原剂量水平（至第 {1} 次输注）。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="279" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="280" />
       <source>Now at {0}.</source>
       <translation>当前为 {0}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="293" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="294" />
       <source>Dose level of patient {0} from infusion {1} on: {2} to {3} ({4}){5}</source>
       <translation>患者 {0} 自第 {1} 次输注起的剂量水平：{2} 改为 {3}（{4}）{5}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="313" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="314" />
       <source>Patient {0}: infusions from {1} on at {2}.</source>
       <translation>患者 {0}：自第 {1} 次输注起为 {2}。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="324" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="325" />
       <source>End the treatment of patient {0}</source>
       <translation>结束患者 {0} 的治疗</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="326" />
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="372" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="327" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="373" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="327" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="328" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="327" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="328" />
       <source>required for 'other'</source>
       <translation>选择“其他”时必填</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="330" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="331" />
       <source>No more infusions; after death or withdrawal no more visits either.</source>
       <translation>不再输注；死亡或退出后也不再访视。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="340" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="341" />
       <source>End of treatment of patient {0}: {1}{2}{3}</source>
       <translation>患者 {0} 结束治疗：{1}{2}{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="354" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="355" />
       <source>Treatment of patient {0} ended ({1}).</source>
       <translation>患者 {0} 的治疗已结束（{1}）。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="363" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="364" />
       <source>confirmed: a DLT</source>
       <translation>确认：属于 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="363" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="364" />
       <source>rejected: not a DLT</source>
       <translation>否决：不属于 DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="365" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="366" />
       <source>{0} grade {1}, started {2}</source>
       <translation>{0} {1} 级，开始于 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="371" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="372" />
       <source>Verdict</source>
       <translation>结论</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="374" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="375" />
       <source>Flagged by the rules: {0}. Whether it counts as a DLT is your call.</source>
       <translation>按规则标记：{0}。是否计为 DLT 由您判断。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/investigator_acts.py" line="427" />
+      <location filename="../../infusion_app/ui/investigator_acts.py" line="428" />
       <source>, done at {0}{1}</source>
       <translation>，完成于 {0}{1}</translation>
     </message>
@@ -2358,230 +2358,230 @@
   <context>
     <name>PatientPage</name>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="92" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="93" />
       <source>Patient course</source>
       <translation>患者疗程</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="101" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="102" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="104" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="105" />
       <source>&amp;Patient:</source>
       <translation>患者(&amp;P)：</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="106" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="107" />
       <source>&amp;Show</source>
       <translation>显示(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="109" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="110" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="125" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="126" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="126" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="127" />
       <source>Level</source>
       <translation>剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="127" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="128" />
       <source>Target</source>
       <translation>目标日期</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="128" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="139" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="129" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="140" />
       <source>Window</source>
       <translation>时间窗</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="129" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="140" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="130" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="141" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="131" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="132" />
       <source>Remark</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="137" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="138" />
       <source>Item</source>
       <translation>项目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="141" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="142" />
       <source>Done</source>
       <translation>完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="130" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="149" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="131" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="150" />
       <source>Started at</source>
       <translation>开始于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="71" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="72" />
       <source>female</source>
       <translation>女</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="72" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="73" />
       <source>male</source>
       <translation>男</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="73" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="74" />
       <source>unknown</source>
       <translation>未知</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="138" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="139" />
       <source>Category</source>
       <translation>类别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="142" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="143" />
       <source>Done by</source>
       <translation>完成人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="143" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
       <source>Sample ID</source>
       <translation>样本编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="150" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="151" />
       <source>Term</source>
       <translation>术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="151" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="152" />
       <source>Grade</source>
       <translation>分级</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="152" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
       <source>Recorded on</source>
       <translation>记录于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="154" />
       <source>Attribution</source>
       <translation>相关性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="154" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="155" />
       <source>DLT</source>
       <translation>DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="155" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="156" />
       <source>SAE report</source>
       <translation>SAE 报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="156" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="157" />
       <source>Review</source>
       <translation>审核</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="162" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="163" />
       <source>Weight (kg)</source>
       <translation>体重 (kg)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="162" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="163" />
       <source>Measured</source>
       <translation>测量时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="162" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="163" />
       <source>Recorded by</source>
       <translation>记录人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="167" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="168" />
       <source>Pl&amp;an</source>
       <translation>治疗计划(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="168" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="169" />
       <source>&amp;Calendar</source>
       <translation>访视日程(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="169" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="170" />
       <source>A&amp;dverse events</source>
       <translation>不良事件(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="170" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="171" />
       <source>&amp;Weights</source>
       <translation>体重(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="174" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="175" />
       <source>O&amp;utcomes</source>
       <translation>疗效与生存(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="257" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="258" />
       <source>Reading the course of {0}…</source>
       <translation>正在读取 {0} 的疗程…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="303" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="304" />
       <source>from {0}</source>
       <translation>自 {0} 起</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="303" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="304" />
       <source>{0} to {1}</source>
       <translation>{0} 至 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="306" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="307" />
       <source>, {0} years</source>
       <translation>，{0} 岁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="308" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="309" />
       <source>{0} ({1}, {2}{3}) · {4} · times in {5}</source>
       <translation>{0}（{1}，{2}{3}）· {4} · 时间为 {5}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="317" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="318" />
       <source>Level {0}: {1}</source>
       <translation>剂量组 {0}：{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="331" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="334" />
       <source>No infusion is planned next.</source>
       <translation>之后没有计划的输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="334" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="337" />
       <source>Next: {0}, {1}</source>
       <translation>下一次：{0}，{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="335" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="338" />
       <source>Next: {0}, target {1}, window {2} ({3})</source>
       <translation>下一次：{0}，目标日期 {1}，时间窗 {2}（{3}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="392" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="395" />
       <source>flagged</source>
       <translation>已标记</translation>
     </message>
@@ -2589,213 +2589,213 @@
   <context>
     <name>PharmacyPage</name>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="79" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="81" />
       <source>Pharmacy: release and dose</source>
       <translation>药房：放行与剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="83" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="85" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="84" />
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="294" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="86" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="299" />
       <source>Lot</source>
       <translation>批号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="85" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="87" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="86" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="88" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="87" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="89" />
       <source>Verdict now</source>
       <translation>当前结论</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="94" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="96" />
       <source>Criterion</source>
       <translation>标准</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="95" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="97" />
       <source>Value</source>
       <translation>结果值</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="96" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="98" />
       <source>Limit</source>
       <translation>限度</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="97" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="99" />
       <source>Result</source>
       <translation>判定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="98" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="100" />
       <source>Source</source>
       <translation>来源</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="107" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="109" />
       <source>&amp;Enter CoA…</source>
       <translation>录入检验报告(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="109" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="111" />
       <source>&amp;Import CoA file…</source>
       <translation>导入检验报告文件(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="111" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="113" />
       <source>&amp;Release…</source>
       <translation>放行(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="113" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="115" />
       <source>&amp;Dispense…</source>
       <translation>发放(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="209" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="211" />
       <source>No product selected.</source>
       <translation>未选择产品。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="245" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="247" />
       <source>already {0}</source>
       <translation>已{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="251" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="253" />
       <source>{0}: every criterion must pass</source>
       <translation>{0}：所有标准都必须通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="247" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="249" />
       <source>only a released product is dispensed (this one is {0})</source>
       <translation>只有已放行的产品才能发放（此产品为 {0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="237" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="239" />
       <source>site default</source>
       <translation>本中心默认</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="255" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="257" />
       <source>{0} now ({1}): a product is dispensed only while every criterion passes</source>
       <translation>当前为 {0}（{1}）：只有所有标准仍然通过的产品才能发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="290" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="295" />
       <source>Certificate of analysis</source>
       <translation>检验报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="292" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="297" />
       <source>Product ID</source>
       <translation>产品编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="293" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="298" />
       <source>Patient trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="295" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="300" />
       <source>Total cells per mL</source>
       <translation>每 mL 总细胞数</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="296" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="301" />
       <source>Volume (mL)</source>
       <translation>体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="297" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="302" />
       <source>Viability (%)</source>
       <translation>活率 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="297" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="302" />
       <source>empty = pending</source>
       <translation>留空 = 待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="298" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="303" />
       <source>Sterility</source>
       <translation>无菌</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="299" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="304" />
       <source>Mycoplasma</source>
       <translation>支原体</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="300" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="305" />
       <source>Endotoxin (EU/mL)</source>
       <translation>内毒素 (EU/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="303" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="308" />
       <source>Tumorigenicity</source>
       <translation>致瘤性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="307" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="312" />
       <source>Markers (%)</source>
       <translation>表面标志 (%)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="308" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="313" />
       <source>Expires (YYYY-MM-DD HH:MM, station time)</source>
       <translation>有效期至（YYYY-MM-DD HH:MM，工作站时间）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="336" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="345" />
       <source>Import a CoA (JSON)</source>
       <translation>导入检验报告 (JSON)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="336" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="345" />
       <source>CoA files (*.json)</source>
       <translation>检验报告文件 (*.json)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="355" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="364" />
       <source>Product {0} registered.</source>
       <translation>产品 {0} 已登记。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="363" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="372" />
       <source>released</source>
       <translation>已放行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="363" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="372" />
       <source>dispensed</source>
       <translation>已发放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="365" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="374" />
       <source>Release of product {0}: every criterion passed</source>
       <translation>放行产品 {0}：所有标准均通过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="367" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="376" />
       <source>Dispensing of product {0} for infusion</source>
       <translation>发放产品 {0} 用于输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/pharmacy_page.py" line="370" />
+      <location filename="../../infusion_app/ui/pharmacy_page.py" line="379" />
       <source>Product {0} {1}.</source>
       <translation>产品 {0} {1}。</translation>
     </message>
@@ -2803,22 +2803,22 @@
   <context>
     <name>ProtocolsPage</name>
     <message>
-      <location filename="../../infusion_app/ui/protocols_page.py" line="27" />
+      <location filename="../../infusion_app/ui/protocols_page.py" line="30" />
       <source>Protocols on this station</source>
       <translation>本工作站的方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/protocols_page.py" line="33" />
+      <location filename="../../infusion_app/ui/protocols_page.py" line="36" />
       <source>Protocol</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/protocols_page.py" line="33" />
+      <location filename="../../infusion_app/ui/protocols_page.py" line="36" />
       <source>Version</source>
       <translation>版本</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/protocols_page.py" line="33" />
+      <location filename="../../infusion_app/ui/protocols_page.py" line="36" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
