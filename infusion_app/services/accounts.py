@@ -53,7 +53,6 @@ from infusion_app.logic.text_rules import (
     check_password_text,
     check_text,
 )
-from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, AuthenticationFailed, CurrentUser
 from infusion_app.services.integrity import transaction
 from infusion_app.services.signature_binding import sign_event
@@ -253,21 +252,17 @@ def _signed_by_admin(
     to the change's event in the system chain, as an investigator's approval is. A wrong
     password is recorded (and counts towards the administrator's lockout) and nothing else is
     written; the command line passes the password its ``--by`` login was proved with."""
-    now = ctx.now()
-    failure: AuthenticationFailed | None = None
-    with transaction(ctx) as session:
-        admin = require(session, actor, Action.MANAGE_ACCOUNTS, now)
-        outcome = check_credentials(ctx, session, admin.username, admin_password, now, signing=True)
-        if isinstance(outcome, AuthenticationFailed):
-            failure = outcome
-        else:
-            changed, result = act(session, outcome, now)
-            system = session.scalar(select(Stream).where(Stream.name == SYSTEM_STREAM))
-            assert system is not None  # the change was just appended to it
-            sign_event(ctx, session, outcome, system, changed, SignatureMeaning.APPROVED, now)
-    if failure is not None:
-        raise failure
-    return result
+    # signing's signed_act checks the password with this module's check_credentials
+    from infusion_app.services.signing import signed_act
+
+    def signed(session: Session, admin: User, now: datetime) -> T:
+        changed, result = act(session, admin, now)
+        system = session.scalar(select(Stream).where(Stream.name == SYSTEM_STREAM))
+        assert system is not None  # the change was just appended to it
+        sign_event(ctx, session, admin, system, changed, SignatureMeaning.APPROVED, now)
+        return result
+
+    return signed_act(ctx, actor, Action.MANAGE_ACCOUNTS, admin_password, signed)
 
 
 def change_own_password(
