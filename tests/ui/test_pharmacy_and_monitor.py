@@ -8,7 +8,7 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
-from infusion_app.services import products, views
+from infusion_app.services import patients, products, views
 from tests.conftest import PASSWORD
 from tests.samples import example_coa
 from tests.services.bedside_steps import run_to_fast_phase
@@ -21,9 +21,8 @@ def criteria_rows(page) -> dict[str, tuple[str, str]]:
     return {table.text(r, 0): (table.text(r, 1), table.text(r, 3)) for r in range(table.rowCount())}
 
 
-def test_the_pharmacist_path(qtbot, ui_ctx, ui_staff, open_window, answers, tmp_path):
-    from infusion_app.services import patients
-
+def register_wl(ui_ctx, ui_staff) -> None:
+    """P001, WL: the pharmacist's product is for her."""
     patients.register_patient(
         ui_ctx,
         ui_staff.nurse,
@@ -36,6 +35,10 @@ def test_the_pharmacist_path(qtbot, ui_ctx, ui_staff, open_window, answers, tmp_
         dose_level="A",
         age_years=54,
     )
+
+
+def test_the_pharmacist_path(qtbot, ui_ctx, ui_staff, open_window, answers, tmp_path):
+    register_wl(ui_ctx, ui_staff)
     window = open_window(ui_staff.pharmacist)
     page = window.pharmacy
     assert window.workspace.currentWidget() is page  # a pharmacist starts in the pharmacy
@@ -203,20 +206,7 @@ def test_a_chinese_pharmacist_enters_the_coas_results_in_chinese_and_english_is_
         offered.update({f.key: (f.default, "/".join(f.choices)) for f in fields if f.choices})
         return answered(parent, title, fields, note, clock)
 
-    from infusion_app.services import patients
-
-    patients.register_patient(
-        ui_ctx,
-        ui_staff.nurse,
-        trial_id="P001",
-        initials="WL",
-        sex="female",
-        weight_kg="63.5",
-        weight_measured_at=ui_ctx.now(),
-        protocol_id="ucmsc-cart-cytopenia",
-        dose_level="A",
-        age_years=54,
-    )
+    register_wl(ui_ctx, ui_staff)
     monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
     Preferences(tmp_path / "display.ini").language = "zh_CN"
     try:
