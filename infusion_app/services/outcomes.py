@@ -314,7 +314,7 @@ def outcomes_of(course: LoadedCourse, at: datetime) -> PatientOutcomes:
             os_time(
                 first_day,
                 death=entries.death,
-                last_contact=_last_known_alive(entries, protocol.zone),
+                last_contact=_last_known_alive(entries, protocol.zone, first_day),
             )
             if first_day is not None
             else None
@@ -390,14 +390,18 @@ def _grades(test: LabTest, lln: Lln) -> dict[Lineage, int]:
     }
 
 
-def _last_known_alive(entries: OutcomeEntries, zone: tzinfo) -> date | None:
-    """The last contact, or a later assessment or count (the patient was seen then)."""
+def _last_known_alive(entries: OutcomeEntries, zone: tzinfo, first_dose: date) -> date:
+    """The last contact, or a later assessment or count (the patient was seen then), and at
+    least the first dose: a patient treated then was alive then (a baseline count drawn
+    before it, and nothing since, made the last contact earlier than the first dose, which
+    survival refuses: one such patient refused the whole trial summary)."""
     seen = [
+        first_dose,
         entries.last_contact,
         *(a.on for a in entries.assessments),
         *(local_date(t.drawn_at, zone) for _, t, _ in entries.labs),
     ]
-    return max((d for d in seen if d is not None), default=None)
+    return max(d for d in seen if d is not None)
 
 
 # --- shared steps -----------------------------------------------------------------------------

@@ -228,3 +228,20 @@ def test_after_the_death_is_counted_in_the_sites_local_days(ctx, staff, clock) -
     next_day = datetime(2026, 11, 25, 16, 30, tzinfo=UTC)
     with pytest.raises(InputError, match="drawn_at: 2026-11-26 is after the death"):
         outcomes.record_lab(ctx, staff.nurse, "P001", counts("91", "1.0", "40"), drawn_at=next_day)
+
+
+def test_a_patient_seen_last_before_the_first_dose_is_censored_at_the_first_dose(
+    ctx, staff, clock
+) -> None:
+    """Found by the site benchmark: a blood count drawn before the first dose and nothing
+    since made the patient's last contact earlier than the first dose, which os_time refuses,
+    and one such patient refused the whole trial summary. Treated at the first dose, the
+    patient was alive then: OS is censored at day 0. (msc-l-crc; count on 2026-11-21 local,
+    first dose two days later, 2026-11-23: last known alive 11-23, 0 days, censored.)"""
+    enrolled(ctx, staff, "P001", CRC, "1")
+    outcomes.record_lab(ctx, staff.nurse, "P001", counts("120", "2.0", "150"), drawn_at=T0)
+    clock.advance(days=2)
+    give(ctx, staff, clock, "P001", 1)
+    result = outcomes.patient_outcomes(ctx, "P001")
+    assert result.os is not None and (result.os.days, result.os.event) == (0, False)
+    assert result.pfs is None  # no tumour assessment yet: not in the PFS analysis
