@@ -54,15 +54,17 @@ class Figure:
 
 
 def timed(work: Callable[[], Any], repeat: int) -> list[float]:
-    """``repeat`` timings of ``work`` (one more first, untimed, when it is quick: a warm
-    cache for both sides alike); a run over 5 s is repeated at most 3 times."""
+    """``repeat`` timings of ``work`` after a first run that warms the caches for both sides
+    alike. A first run over 5 s is repeated at most twice, and one over 20 s is the figure
+    itself (a cold first run: slightly slower than a warm one), so a 1M site can be measured
+    within the hour; the table says how many runs a figure is the median of."""
     first_start = time.perf_counter()
     work()
     first = time.perf_counter() - first_start
-    if repeat <= 1:
+    if repeat <= 1 or first > 20:
         return [first]
     times = []
-    for _ in range(min(repeat, 3) if first > 5 else repeat):
+    for _ in range(min(repeat, 2) if first > 5 else repeat):
         start = time.perf_counter()
         work()
         times.append(time.perf_counter() - start)
@@ -158,6 +160,9 @@ def _measure(site: Site, repeat: int, quick: bool) -> dict[str, Any]:
             print(f"  {what:<44} REFUSED: {refusal}", flush=True)
             return figure
         base = median(timed(bare, repeat)) if bare is not None else None
+        if len(ours) < repeat:
+            note = f"{note}; " if note else ""
+            note += "1 cold run" if len(ours) == 1 else f"median of {len(ours)}"
         figure = Figure(what, median(ours), base, bare_what, note=note, samples=ours)
         figures.append(figure)
         _say(figure)
