@@ -79,7 +79,7 @@ from tests.fakes import FakeClock  # noqa: E402
 from tests.logic.infusion_log import NORMAL_VITALS  # noqa: E402
 from tests.samples import example_coa  # noqa: E402
 
-BUILDER_VERSION = 1
+BUILDER_VERSION = 2
 PASSWORD = "correct horse battery"
 # argon2id at its lowest cost, as the test suite's FAST_HASHER (tests/conftest.py, which
 # imports pytest): the production cost would make every signature ~120 ms of the build
@@ -170,6 +170,7 @@ class Site:
         self.phase: dict[str, Phase | None] = {CART: None, CRC: None}
         self.active_patients = 0
         self.events_per_patient = 400.0  # refined as patients finish
+        self.quota = 0.0  # expansion patients due but not yet enrolled
         self.finished: list[int] = []
         self.initials: dict[str, str] = {}
         self.started = self.shown = time.perf_counter()
@@ -250,7 +251,6 @@ class Site:
         the rules and the pace allow; a monitor's print now and then; a mistyped login."""
         day = self.first_day
         last = local_day(TODAY)
-        total_days = (last - self.first_day).days
         while day <= last:
             yield local(day, 7, 30)
             if self.progress and time.perf_counter() - self.shown > 2:
@@ -263,14 +263,17 @@ class Site:
             if day.weekday() == 2:
                 yield local(day, 16, 0)
                 self.call("print", self._print)
-            # the expansion's pace: patients now in course will add their expected events
-            done = (day - self.first_day).days + 1
-            due = self.target * done / total_days
-            expected = self.events() + self.active_patients * self.events_per_patient * 0.5
+            # The expansion's pace: what is still missing of the target, after the events
+            # the patients in course will add (half a course each, on average), spread
+            # evenly over the days left; at most 6 new patients a day, as a unit could.
             if self.phase[CRC] is Phase.EXPANSION and day < last - timedelta(days=10):
-                while expected < due and self.active_patients < 2000:
+                per_patient = self.events_per_patient
+                expected = self.events() + self.active_patients * per_patient * 0.5
+                days_left = max(1, (last - day).days - 10)
+                self.quota += max(0.0, self.target - expected) / per_patient / days_left
+                for _ in range(min(6, int(self.quota))):
                     self._enrol_later(CRC, day)
-                    expected += self.events_per_patient
+                    self.quota -= 1
             day += timedelta(days=1)
 
     def _progress(self, day: date) -> None:
