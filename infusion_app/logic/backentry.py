@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
+from infusion_app.logic.messages import Message
 from infusion_app.logic.protocol import Protocol
 
 BACK_ENTRY_AFTER = timedelta(minutes=5)
@@ -23,10 +25,6 @@ CLOCK_SKEW = timedelta(minutes=1)
 DEFAULT_BACK_ENTRY_LIMIT = timedelta(days=7)
 ABSOLUTE_BACK_LIMIT = timedelta(days=366)
 OLDEST_PATIENT_YEARS = 130
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
 
 
 def is_back_entered(occurred_at: datetime, recorded_at: datetime) -> bool:
@@ -40,7 +38,7 @@ def check_moment(
     now: datetime,
     *,
     not_before: datetime | None = None,
-    not_before_what: str = "the patient was registered",
+    not_before_what: Message | None = None,
     limit: timedelta = DEFAULT_BACK_ENTRY_LIMIT,
 ) -> datetime:
     """A bedside time: with its zone, not in the future, not before ``not_before``, not more
@@ -48,26 +46,20 @@ def check_moment(
     if moment.tzinfo is None:
         raise InputError(field, "must include a UTC offset (e.g. 2026-11-21T08:35+08:00)")
     if moment > now + CLOCK_SKEW:
-        raise InputError(field, f"{_stamp(moment)} is in the future (now {_stamp(now)})")
+        raise InputError(field, m.rule_in_future(at=moment, now=now))
     back = min(limit, ABSOLUTE_BACK_LIMIT)
     if now - moment > back:
-        raise InputError(
-            field,
-            f"{_stamp(moment)} is more than {_span(back)} back "
-            f"(the back-entry limit; now {_stamp(now)})",
-        )
+        raise InputError(field, m.rule_beyond_back_limit(at=moment, span=_span(back), now=now))
     if not_before is not None and moment < not_before:
-        raise InputError(
-            field, f"{_stamp(moment)} is before {not_before_what} ({_stamp(not_before)})"
-        )
+        what = not_before_what or m.since_registered()
+        raise InputError(field, m.rule_before(at=moment, what=what, since=not_before))
     return moment
 
 
-def _span(delta: timedelta) -> str:
+def _span(delta: timedelta) -> Message:
     if delta % timedelta(days=1) == timedelta(0):
-        days = delta.days
-        return f"{days} day" + ("s" if days != 1 else "")
-    return f"{int(delta.total_seconds() // 60)} min"
+        return m.span_one_day() if delta.days == 1 else m.span_days(days=delta.days)
+    return m.span_minutes(minutes=int(delta.total_seconds() // 60))
 
 
 def check_times(
@@ -83,10 +75,7 @@ def check_times(
     a time before ``not_before`` (the patient's registration) or beyond the back-entry
     ``limit`` (never more than :data:`ABSOLUTE_BACK_LIMIT`, whoever calls)."""
     if occurred_at > recorded_at + CLOCK_SKEW:
-        raise InputError(
-            "occurred_at",
-            f"{_stamp(occurred_at)} is in the future (now {_stamp(recorded_at)})",
-        )
+        raise InputError("occurred_at", m.rule_in_future(at=occurred_at, now=recorded_at))
     check_moment(
         "occurred_at",
         occurred_at,
@@ -97,9 +86,7 @@ def check_times(
     has_reason = bool(reason and reason.strip())
     if is_back_entered(occurred_at, recorded_at) and not has_reason:
         minutes = int(BACK_ENTRY_AFTER.total_seconds() // 60)
-        raise InputError(
-            "reason", f"is required for an event entered more than {minutes} min after it happened"
-        )
+        raise InputError("reason", m.rule_late_reason(minutes=minutes))
     if type is EventType.CORRECTION and not has_reason:
         raise InputError("reason", "is required for a correction")
 

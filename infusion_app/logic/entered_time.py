@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.errors import InputError
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
@@ -30,9 +31,7 @@ def plausible_utc(field: str, value: datetime) -> datetime:
         raise InputError(field, f"{value.isoformat()} is outside the calendar in UTC") from None
     if not EARLIEST <= moment < LATEST:
         raise InputError(
-            field,
-            f"{moment.isoformat(timespec='minutes')} is not a plausible time "
-            f"(years {EARLIEST.year}-{LATEST.year - 1})",
+            field, m.rule_time_implausible(at=moment, first=EARLIEST.year, last=LATEST.year - 1)
         )
     return moment
 
@@ -82,8 +81,8 @@ def parse_entered_time(field: str, text: str, now: datetime) -> datetime:
         raise ValueError("now must carry the station's time zone")
     raw = text.strip()
     if not raw:
-        raise InputError(field, "is required (HH:MM, or YYYY-MM-DD HH:MM)")
-    hint = f"give HH:MM or YYYY-MM-DD HH:MM (station time), got {_shown(text)}"
+        raise InputError(field, m.rule_time_required())
+    hint = m.rule_time_form(got=_shown(text))
     if len(raw) > MAX_TEXT or not raw.isascii():
         raise InputError(field, hint)
     try:

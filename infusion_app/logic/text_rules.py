@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.errors import InputError
 
 FREE_TEXT_MAX = 2000
@@ -75,12 +76,12 @@ def check_text(field: str, value: str, max_length: int, *, required: bool = True
         raise InputError(field, f"must be text, got {type(value).__name__}")
     bad = bad_character(value)
     if bad is not None:
-        raise InputError(field, f"must be one line of printable text (it contains {bad})")
+        raise InputError(field, m.rule_printable(bad=bad))
     text = value.strip()
     if required and not text:
-        raise InputError(field, "is required")
+        raise InputError(field, m.rule_required())
     if len(text) > max_length:
-        raise InputError(field, f"must be at most {max_length} characters, got {len(text)}")
+        raise InputError(field, m.rule_max_chars(most=max_length, got=len(text)))
     return text
 
 

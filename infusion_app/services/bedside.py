@@ -327,11 +327,7 @@ def _corrected_time(scope: _Scope, target: RecordedEvent, field: str, value: Any
         moment,
         scope.now,
         not_before=max(since, earliest),
-        not_before_what=(
-            "the patient was registered"
-            if since >= earliest
-            else "the back-entry limit before the entry was recorded"
-        ),
+        not_before_what=m.since_registered() if since >= earliest else m.since_back_limit(),
         limit=ABSOLUTE_BACK_LIMIT,
     )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.backentry import back_entry_limit, check_moment, check_times
 from infusion_app.logic.course import (
     CalendarRecord,
@@ -106,7 +107,7 @@ def _record(
                 plausible_utc("at", at),
                 now,
                 not_before=course.facts.starts_at,
-                not_before_what="the course began",
+                not_before_what=m.since_course_began(),
                 limit=back_entry_limit(course.protocol),
             )
         check_times(when, now, reason, model.TYPE)

@@ -19,6 +19,7 @@ from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import patient_stream
 from infusion_app.logic.events import DoseLevelChanged, PatientEnrolled, TreatmentEnded
 from infusion_app.logic.events import Event as EventModel
+from infusion_app.logic.messages import Message
 from infusion_app.logic.patient import SignatureMeaning
 from infusion_app.logic.roles import Action, Role, may
 from infusion_app.logic.text_rules import (
@@ -77,7 +78,7 @@ def enrol_patient(
         # not before the patient was known: their registration, or the weighing it recorded
         # when the registration itself was entered after a downtime
         known = patient_known_since(session, course.patient)
-        when = _when(course, at, now, not_before=known, what="the patient was registered")
+        when = _when(course, at, now, not_before=known, what=m.since_registered())
         refusal = check_enrolment(ctx, session, course.protocol, dose_level, now)
         second: User | None = None
         if refusal is not None:
@@ -282,7 +283,7 @@ def _when(
     now: datetime,
     *,
     not_before: datetime,
-    what: str = "the course began",
+    what: Message | None = None,
 ) -> datetime:
     if at is None:
         return now
@@ -291,7 +292,7 @@ def _when(
         plausible_utc("at", at),
         now,
         not_before=not_before,
-        not_before_what=what,
+        not_before_what=what or m.since_course_began(),
         limit=back_entry_limit(course.protocol),
     )
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from infusion_app.logic import events as ev
+from infusion_app.logic import messages as m
 from infusion_app.logic.adverse_events import check_adverse_event_text, entered_adverse_event
 from infusion_app.logic.backentry import (
     ABSOLUTE_BACK_LIMIT,
@@ -142,7 +143,7 @@ def _entry_time(
         plausible_utc("at", at),
         now,
         not_before=course.facts.starts_at,
-        not_before_what="the patient was enrolled",
+        not_before_what=m.since_enrolled(),
         limit=back_entry_limit(course.protocol),
     )
     check_times(when, now, reason, ev.AdverseEventRecorded.TYPE)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.advisories import Advisory
 from infusion_app.logic.backentry import back_entry_limit, check_date_of_birth, check_moment
 from infusion_app.logic.entered_time import plausible_utc
@@ -177,7 +178,7 @@ def _weighed(
         plausible_utc("weight_measured_at", moment),
         now,
         not_before=not_before,
-        not_before_what="the weight on record was measured",
+        not_before_what=m.since_weighed(),
         limit=limit,
     )
 

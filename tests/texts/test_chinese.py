@@ -10,7 +10,7 @@ new code is checked the day it is declared.
 from __future__ import annotations
 
 import ast
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,10 +18,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from infusion_app.logic import messages as m
+from infusion_app.logic.backentry import check_moment
+from infusion_app.logic.entered_time import parse_entered_time
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.messages import CODES, FAMILIES, Message, Param
 from infusion_app.logic.numbers import parse_decimal
+from infusion_app.logic.text_rules import check_text
 from infusion_app.logic.vitals import parse_vitals
 from infusion_app.texts import chinese, english, render
 from infusion_app.texts.engine import fields_of
@@ -184,3 +187,35 @@ def test_a_refusal_reads_in_chinese() -> None:
     assert render(wait, "zh_CN") == "不能开始：给予地塞米松后需等待 30 分钟，还剩 12 分钟"
     stopped = m.infusion_was_stopped(action=m.act_rate())
     assert render(stopped, "zh_CN") == "调速：输注已停止"
+
+
+def test_a_refused_downtime_time_and_a_missing_text_read_in_chinese() -> None:
+    """The back-entry rules a nurse meets when entering a paper record were English strings:
+    a time in the future, beyond the back-entry limit, before the patient was registered,
+    typed in the wrong form; a required text left empty. Read in Asia/Shanghai (UTC+8)."""
+    now = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)  # 16:00 in Shanghai
+
+    def said(call) -> tuple[str, str]:
+        with pytest.raises(InputError) as refused:
+            call()
+        problem = m.input_problem(field=m.label(refused.value.field), rule=refused.value.said)
+        return render(problem, "zh_CN", STATION_ZONE), str(refused.value)
+
+    future = datetime(2026, 11, 21, 8, 35, tzinfo=UTC)  # 16:35 local, 35 min ahead
+    assert said(lambda: check_moment("at", future, now)) == (
+        "时间：2026-11-21 16:35 晚于当前时间（现在 2026-11-21 16:00）",
+        "at: 2026-11-21 08:35 UTC is in the future (now 2026-11-21 08:00 UTC)",
+    )
+    old = now - timedelta(days=8)  # the default limit is 7 days
+    assert said(lambda: check_moment("at", old, now))[0] == (
+        "时间：2026-11-13 16:00 早于补录时限 7 天（现在 2026-11-21 16:00）"
+    )
+    before = now - timedelta(hours=1)  # registered at 16:00, entered as 15:00
+    assert said(lambda: check_moment("at", before, now, not_before=now))[0] == (
+        "时间：2026-11-21 15:00 早于患者登记（2026-11-21 16:00）"
+    )
+    assert said(lambda: parse_entered_time("at", "8h35", now))[0] == (
+        "时间：请填写 HH:MM 或 YYYY-MM-DD HH:MM（工作站时间），实际为 '8h35'"
+    )
+    required = said(lambda: check_text("reason", "  ", 200))
+    assert required == ("原因：为必填项", "reason: is required")
