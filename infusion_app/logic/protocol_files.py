@@ -26,6 +26,19 @@ SUFFIX = ".toml"
 # A protocol file is about 10 KB; the limit keeps a wrong file (or /dev/zero) from being read.
 MAX_PROTOCOL_BYTES = 512 * 1024
 
+# Parsed protocols by (file name, SHA-256 of its bytes). Every list row and view asks for its
+# infusion's protocol; parsing and validating the file was most of a list's time (issue 18's
+# site benchmark: 1.5 of 2.1 s of the one-year monitor list). The file is still read each
+# time (10 KB) and its digest decides: a changed file is parsed again, and the cached model
+# is frozen, so nobody can change what another caller gets. A broken file is never kept.
+_PARSED: dict[tuple[str, str], Protocol] = {}
+_PARSED_MAX = 64  # a site has a few protocols and their archived versions
+
+
+def forget_parsed() -> None:
+    """Empty the parse cache (tests that count parses)."""
+    _PARSED.clear()
+
 
 def load_protocol_file(path: Path) -> Protocol:
     """Parse and validate one file; floats are read as Decimal so 0.1 stays exact.
@@ -39,6 +52,10 @@ def load_protocol_file(path: Path) -> Protocol:
         raw = read_input_file(path, "protocol", max_bytes=MAX_PROTOCOL_BYTES)
     except InputError as exc:
         raise ProtocolFileError(str(path), None, exc.rule) from None
+    digest = hashlib.sha256(raw).hexdigest()
+    known = _PARSED.get((path.stem, digest))
+    if known is not None:
+        return known
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -65,7 +82,11 @@ def load_protocol_file(path: Path) -> Protocol:
         raise ProtocolFileError(
             str(path), "id", f"{protocol.id!r} must match the file name {path.stem!r}"
         )
-    return protocol.with_content_sha256(hashlib.sha256(raw).hexdigest())
+    parsed = protocol.with_content_sha256(digest)
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()  # a folder being edited over and over: start again, never grow
+    _PARSED[(path.stem, digest)] = parsed
+    return parsed
 
 
 class _NumberOutOfRange(Exception):
