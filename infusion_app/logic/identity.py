@@ -41,7 +41,7 @@ def parse_wristband(text: str) -> Wristband:
     check and the worklist's search all read a wristband through it."""
     parts = text.strip().split(WRISTBAND_SEPARATOR)
     if len(parts) != 3 or parts[0].upper() != WRISTBAND_PREFIX:
-        raise InputError("wristband", f"not a patient wristband code: {text!r}")
+        raise InputError("wristband", m.rule_not_wristband(got=repr(text)))
     return Wristband(parts[1], parts[2])
 
 
@@ -85,9 +85,9 @@ def identity_problems(
             )
     else:
         if not given.trial_id:
-            raise InputError("trial_id", "is required (or scan the wristband)")
+            raise InputError("trial_id", m.rule_trial_id_or_wristband())
         if not given.initials and given.date_of_birth is None:
-            raise InputError("initials", "give a second identifier: initials or date of birth")
+            raise InputError("initials", m.rule_second_identifier())
         if given.trial_id.strip() != patient.trial_id:
             problems.append(
                 m.id_trial_id_not_patient(given=given.trial_id.strip(), trial_id=patient.trial_id)
@@ -101,7 +101,7 @@ def identity_problems(
                 problems.append(m.id_date_of_birth_mismatch())
     scanned = scanned_product.strip()
     if not scanned:
-        raise InputError("product_id", "scan or type the bag's product ID")
+        raise InputError("product_id", m.rule_scan_product_id())
     if scanned != infusion_product:
         owner = m.id_bag_owner(trial_id=product_owner) if product_owner else None
         problems.append(
@@ -120,10 +120,10 @@ def parse_count(field: str, text: str, *, low: int = 1, high: int = MAX_RECORD_I
     Arabic-Indic digits), within ``low``..``high``."""
     raw = text.strip()
     if not raw or len(raw) > 12 or not (raw.isascii() and raw.isdigit()):
-        raise InputError(field, f"must be a whole number {low}-{high}, got {text[:40]!r}")
+        raise InputError(field, m.rule_whole_number_range(low=low, high=high, got=repr(text[:40])))
     value = int(raw)
     if not low <= value <= high:
-        raise InputError(field, f"must be a whole number {low}-{high}, got {raw}")
+        raise InputError(field, m.rule_whole_number_range(low=low, high=high, got=raw))
     return value
 
 
@@ -131,7 +131,7 @@ def parse_infusion_reference(text: str) -> tuple[str | None, int]:
     """``"12"`` -> (None, 12), the infusion's ID; ``"P001/1"`` -> ("P001", 1), the patient's
     trial ID and the infusion's number. Anything else is InputError naming ``infusion``."""
     raw = text.strip()
-    hint = f"give an ID or PATIENT/NUMBER (e.g. P001/1), got {text[:40]!r}"
+    hint = m.rule_infusion_reference(got=repr(text[:40]))
     if not raw or len(raw) > MAX_REFERENCE_LENGTH or not raw.isprintable():
         raise InputError("infusion", hint)
     trial_id, slash, number = raw.rpartition("/")

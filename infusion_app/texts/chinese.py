@@ -803,4 +803,16 @@ TEXTS.update(
     }
 )
 
+# --- the rules of the window forms (issue 17 item 1, h-rules) ---
+TEXTS.update(
+    {
+        "rule_not_wristband": "不是患者腕带码：{got}",
+        "rule_trial_id_or_wristband": "为必填项（或扫描腕带）",
+        "rule_second_identifier": "请提供第二个身份标识：姓名缩写或出生日期",
+        "rule_scan_product_id": "请扫描或输入输注袋的产品编号",
+        "rule_whole_number_range": "须为 {low}-{high} 之间的整数，实际为 {got}",
+        "rule_infusion_reference": "请填写编号或 受试者编号/次数（例如 P001/1），实际为 {got}",
+    }
+)
+
 TABLE = Table(language="zh_CN", templates=TEXTS, yes="是", no="否", nothing="", separator="、")

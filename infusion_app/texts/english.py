@@ -709,6 +709,13 @@ TEXTS: dict[str, str] = {
     "rule_at_most": "must be at most {bound}, got {got}",
     "rule_digits": "must be a number written with the digits 0-9, got {got}",
     "rule_whole_digits": "must be a whole number written with the digits 0-9, got {got}",
+    # --- the rules of the window forms (issue 17 item 1, h-rules) ---
+    "rule_not_wristband": "not a patient wristband code: {got}",
+    "rule_trial_id_or_wristband": "is required (or scan the wristband)",
+    "rule_second_identifier": "give a second identifier: initials or date of birth",
+    "rule_scan_product_id": "scan or type the bag's product ID",
+    "rule_whole_number_range": "must be a whole number {low}-{high}, got {got}",
+    "rule_infusion_reference": "give an ID or PATIENT/NUMBER (e.g. P001/1), got {got}",
     **{f"field_{key}": key.replace("_", " ") + ": {value}" for key in MORE_LOG_FIELDS},
 }
 
