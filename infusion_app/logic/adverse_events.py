@@ -19,6 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.course import Span
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.events import AdverseEventRecorded
@@ -142,6 +143,15 @@ class AdverseEvent:
         }
 
 
+# the value_of kind (logic/messages.py VALUES) that names each choice's values for people
+_VALUE_KINDS: dict[type[StrEnum], str] = {
+    Term: "ae_term",
+    Attribution: "attribution",
+    Outcome: "ae_outcome",
+    ActionTaken: "action_taken",
+}
+
+
 def parse_flag(field: str, raw: object) -> bool:
     """A yes/no value: a bool, or its name typed (``--set serious=false`` was taken as true)."""
     if isinstance(raw, bool):
@@ -151,7 +161,7 @@ def parse_flag(field: str, raw: object) -> bool:
         return True
     if text in ("false", "no"):
         return False
-    raise InputError(field, f"must be true or false, got {raw!r}")
+    raise InputError(field, m.rule_true_or_false(got=repr(raw)))
 
 
 def _choice(field: str, enum: type[StrEnum], raw: object) -> Any:
@@ -159,8 +169,9 @@ def _choice(field: str, enum: type[StrEnum], raw: object) -> Any:
     for member in enum:
         if text.lower() in (member.value.lower(), member.name.lower()):
             return member
-    allowed = ", ".join(m.value for m in enum)
-    raise InputError(field, f"must be one of: {allowed}; got {raw!r}")
+    kind = _VALUE_KINDS[enum]
+    allowed = tuple(m.value_of(kind, member.value) for member in enum)
+    raise InputError(field, m.rule_one_of_values(allowed=allowed, got=repr(raw)))
 
 
 def parse_adverse_event(
@@ -178,23 +189,29 @@ def parse_adverse_event(
 ) -> AdverseEvent:
     chosen = _choice("term", Term, term)
     if chosen is Term.OTHER and not (other_term and other_term.strip()):
-        raise InputError("other_term", "is required for a term not on the list")
+        raise InputError("other_term", m.rule_other_term_required())
     if chosen is not Term.OTHER and other_term:
-        raise InputError("other_term", f"only for 'Other, specify', not for {chosen.value}")
+        raise InputError(
+            "other_term", m.rule_other_term_only(term=m.value_of("ae_term", chosen.value))
+        )
     value = parse_decimal("grade", grade)
     if value != value.to_integral_value():
-        raise InputError("grade", f"must be a whole CTCAE grade, got {grade}")
+        raise InputError("grade", m.rule_whole_ctcae_grade(got=str(grade)))
     allowed = GRADES[chosen]
     if int(value) not in allowed:
         raise InputError(
             "grade",
-            f"CTCAE v5.0 defines grades {allowed.start}-{allowed.stop - 1} for "
-            f"{chosen.value}, got {grade}",
+            m.rule_ctcae_grades(
+                first=allowed.start,
+                last=allowed.stop - 1,
+                term=m.value_of("ae_term", chosen.value),
+                got=str(grade),
+            ),
         )
     if started_at.tzinfo is None or aware_at.tzinfo is None:
-        raise InputError("started_at", "must carry a time zone")
+        raise InputError("started_at", m.rule_time_zone_required())
     if aware_at < started_at:
-        raise InputError("aware_at", "the team cannot become aware before the event started")
+        raise InputError("aware_at", m.rule_aware_before_started())
     return AdverseEvent(
         term=chosen,
         other_term=other_term.strip() if other_term else None,
@@ -293,7 +310,7 @@ def entered_adverse_event(
         suggested = fever_grade(peak) if peak is not None else None
     grade = values["grade"] if values["grade"] is not None else suggested
     if grade is None:
-        raise InputError("grade", "is required (no temperature of 38.0 °C or more to suggest one)")
+        raise InputError("grade", m.rule_grade_required_no_fever())
     started_at, aware_at = values["started_at"], values["aware_at"]
     return {
         "term": values["term"],

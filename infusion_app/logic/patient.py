@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.advisories import Advisory
 from infusion_app.logic.dosing import check_weight
 from infusion_app.logic.errors import InputError
@@ -71,25 +72,26 @@ def validate_patient(
     if not TRIAL_ID.match(trial_id):
         raise InputError(
             "trial_id",
-            "must be 1-64 letters, digits, '.', '_' or '-', starting with one of the first two",
+            m.rule_trial_id_form(),
         )
     initials = initials.strip()
     if not 1 <= len(initials) <= 8 or not all(ch.isalpha() or ch == "-" for ch in initials):
-        raise InputError("initials", "must be 1-8 letters")
+        raise InputError("initials", m.rule_initials_letters())
     try:
         sex_value = Sex(sex.strip().lower())
     except ValueError:
-        raise InputError("sex", f"must be one of {', '.join(s.value for s in Sex)}") from None
+        sexes = tuple(m.value_of("sex", s.value) for s in Sex)
+        raise InputError("sex", m.rule_one_of_plain(allowed=sexes)) from None
     if (date_of_birth is None) == (age_years is None):
-        raise InputError("date_of_birth", "give the date of birth or the age, not both")
+        raise InputError("date_of_birth", m.rule_birth_date_or_age())
     if date_of_birth is not None and date_of_birth > now.date():
-        raise InputError("date_of_birth", "is in the future")
+        raise InputError("date_of_birth", m.rule_is_in_future())
     if age_years is not None and not 0 <= age_years <= 120:
-        raise InputError("age_years", f"must be between 0 and 120, got {age_years}")
+        raise InputError("age_years", m.rule_between(low=0, high=120, got=age_years))
     if weight_measured_at.tzinfo is None:
-        raise InputError("weight_measured_at", "must include a time zone")
+        raise InputError("weight_measured_at", m.rule_time_zone_include())
     if weight_measured_at > now:
-        raise InputError("weight_measured_at", "is in the future")
+        raise InputError("weight_measured_at", m.rule_is_in_future())
     protocol.dose_level(dose_level)  # raises for an unknown level
     warnings: list[Advisory] = []
     weight = check_weight(protocol, parse_decimal("weight_kg", weight_kg), warnings)

@@ -812,6 +812,22 @@ TEXTS.update(
         "rule_scan_product_id": "请扫描或输入输注袋的产品编号",
         "rule_whole_number_range": "须为 {low}-{high} 之间的整数，实际为 {got}",
         "rule_infusion_reference": "请填写编号或 受试者编号/次数（例如 P001/1），实际为 {got}",
+        "rule_true_or_false": "须为是或否，实际为 {got}",
+        "rule_one_of_values": "须为以下之一：{allowed}；实际为 {got}",
+        "rule_other_term_required": "术语不在列表中时为必填项",
+        "rule_other_term_only": "仅在选择“其他，请注明”时填写，{term}不需要",
+        "rule_whole_ctcae_grade": "须为 CTCAE 整数分级，实际为 {got}",
+        "rule_ctcae_grades": "CTCAE v5.0 规定{term}的分级为 {first}-{last} 级，实际为 {got}",
+        "rule_time_zone_required": "须包含时区",
+        "rule_aware_before_started": "团队获知时间不能早于事件发生时间",
+        "rule_grade_required_no_fever": "为必填项（无 ≥38.0 °C 的体温可据以建议分级）",
+        "rule_trial_id_form": "须为 1-64 个字母、数字、“.”、“_”或“-”，并以字母或数字开头",
+        "rule_initials_letters": "须为 1-8 个字母",
+        "rule_one_of_plain": "须为以下之一：{allowed}",
+        "rule_birth_date_or_age": "请填写出生日期或年龄，只填其一",
+        "rule_is_in_future": "晚于当前时间",
+        "rule_between": "须在 {low} 到 {high} 之间，实际为 {got}",
+        "rule_time_zone_include": "须包含时区",
     }
 )
 

@@ -716,6 +716,26 @@ TEXTS: dict[str, str] = {
     "rule_scan_product_id": "scan or type the bag's product ID",
     "rule_whole_number_range": "must be a whole number {low}-{high}, got {got}",
     "rule_infusion_reference": "give an ID or PATIENT/NUMBER (e.g. P001/1), got {got}",
+    "rule_true_or_false": "must be true or false, got {got}",
+    "rule_one_of_values": "must be one of: {allowed}; got {got}",
+    "rule_other_term_required": "is required for a term not on the list",
+    "rule_other_term_only": "only for 'Other, specify', not for {term}",
+    "rule_whole_ctcae_grade": "must be a whole CTCAE grade, got {got}",
+    "rule_ctcae_grades": "CTCAE v5.0 defines grades {first}-{last} for {term}, got {got}",
+    "rule_time_zone_required": "must carry a time zone",
+    "rule_aware_before_started": "the team cannot become aware before the event started",
+    "rule_grade_required_no_fever": (
+        "is required (no temperature of 38.0 °C or more to suggest one)"
+    ),
+    "rule_trial_id_form": (
+        "must be 1-64 letters, digits, '.', '_' or '-', starting with one of the first two"
+    ),
+    "rule_initials_letters": "must be 1-8 letters",
+    "rule_one_of_plain": "must be one of {allowed}",
+    "rule_birth_date_or_age": "give the date of birth or the age, not both",
+    "rule_is_in_future": "is in the future",
+    "rule_between": "must be between {low} and {high}, got {got}",
+    "rule_time_zone_include": "must include a time zone",
     **{f"field_{key}": key.replace("_", " ") + ": {value}" for key in MORE_LOG_FIELDS},
 }
 

@@ -8,13 +8,17 @@ command line, the files and the log have always shown. One pinned example per co
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from infusion_app.logic import messages as m
+from infusion_app.logic.adverse_events import parse_adverse_event
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.identity import parse_count, parse_wristband
+from infusion_app.logic.patient import validate_patient
+from infusion_app.logic.protocol import Protocol
 from infusion_app.texts import render
 
 STATION = ZoneInfo("Asia/Shanghai")
@@ -37,3 +41,39 @@ def test_the_scan_check_reads_in_chinese() -> None:
         parse_count("infusion", "0", low=1, high=99)
     assert as_window_shows(counted.value) == "输注：须为 1-99 之间的整数，实际为 0"
     assert str(counted.value) == "infusion: must be a whole number 1-99, got 0"
+
+
+def test_the_reaction_dialog_reads_in_chinese() -> None:
+    # Chills has CTCAE v5.0 grades 1-3 (range(1, 4) in GRADES); grade 5 is refused, the term
+    # named in the reader's words (寒战)
+    onset = datetime(2026, 11, 30, 1, 5, tzinfo=UTC)
+    with pytest.raises(InputError) as graded:
+        parse_adverse_event(
+            term="Chills",
+            grade="5",
+            started_at=onset,
+            attribution="possible",
+            serious=False,
+            aware_at=onset,
+        )
+    assert as_window_shows(graded.value) == "分级：CTCAE v5.0 规定寒战的分级为 1-3 级，实际为 5"
+    assert str(graded.value) == "grade: CTCAE v5.0 defines grades 1-3 for Chills, got 5"
+
+
+def test_the_registration_form_reads_in_chinese(cart: Protocol) -> None:
+    # sex "x" is none of the four values of logic.patient.Sex, listed in the reader's words
+    now = datetime(2026, 11, 30, 1, 5, tzinfo=UTC)
+    with pytest.raises(InputError) as sexed:
+        validate_patient(
+            cart,
+            trial_id="P001",
+            initials="AB",
+            sex="x",
+            weight_kg="70",
+            weight_measured_at=now,
+            dose_level="DL1",
+            now=now,
+            age_years=40,
+        )
+    assert as_window_shows(sexed.value) == "性别：须为以下之一：女、男、其他、未知"
+    assert str(sexed.value) == "sex: must be one of female, male, other, unknown"
