@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
 )
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.dosing import MAX_CONCENTRATION_CELLS_PER_ML as MAX_CONCENTRATION
 from infusion_app.logic.dosing import MAX_VOLUME_ML
 from infusion_app.logic.dosing import MIN_CONCENTRATION_CELLS_PER_ML as MIN_CONCENTRATION
@@ -152,10 +153,10 @@ def parse_coa(text: str, *, source: str = "coa") -> CertificateOfAnalysis:
     :data:`MAX_NESTING` and a number literal longer than :data:`MAX_NUMBER_CHARS`.
     """
     if len(text) > MAX_COA_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_COA_BYTES:
-        raise InputError(source, f"is larger than {MAX_COA_BYTES} bytes; a CoA is about 1 KB")
+        raise InputError(source, m.rule_file_too_large(most=MAX_COA_BYTES))
     depth = _nesting_depth(text)
     if depth > MAX_NESTING:
-        raise InputError(source, f"nests more than {MAX_NESTING} levels deep")
+        raise InputError(source, m.rule_nests_too_deep(most=MAX_NESTING))
     try:
         data = json.loads(
             text,
@@ -165,19 +166,17 @@ def parse_coa(text: str, *, source: str = "coa") -> CertificateOfAnalysis:
             object_pairs_hook=_unique_keys,
         )
     except _DuplicateKey as exc:
-        raise InputError(
-            f"{source}.{exc.key}", "is given more than once in the file; give each field once"
-        ) from None
+        raise InputError(f"{source}.{exc.key}", m.rule_given_twice()) from None
     except _LongNumber as exc:
         raise InputError(
-            source, f"has a number of {exc.length} characters; at most {MAX_NUMBER_CHARS}"
+            source, m.rule_number_too_long(length=exc.length, most=MAX_NUMBER_CHARS)
         ) from None
     except json.JSONDecodeError as exc:
-        raise InputError(source, f"is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        raise InputError(source, m.rule_not_json(problem=exc.msg, line=exc.lineno)) from None
     except RecursionError:  # unreachable after the depth check; never a traceback though
-        raise InputError(source, f"nests more than {MAX_NESTING} levels deep") from None
+        raise InputError(source, m.rule_nests_too_deep(most=MAX_NESTING)) from None
     if not isinstance(data, dict):
-        raise InputError(source, "must be a JSON object with the CoA fields")
+        raise InputError(source, m.rule_json_object())
     return coa_from_mapping(data, source=source)
 
 
@@ -243,10 +242,11 @@ def coa_from_mapping(data: dict[str, Any], *, source: str = "coa") -> Certificat
         field = ".".join(str(part) for part in first["loc"] if not _is_union_tag(part))
         problem = first["msg"].removeprefix("Value error, ")
         if first["type"] == "missing":
-            problem = "is required"
-        elif first["type"] == "timezone_aware":
-            problem = "must include a time zone offset, e.g. 2026-12-31T23:59:00+08:00"
-        elif " got " not in problem:
+            raise InputError(f"{source}.{field}", m.rule_required()) from None
+        if first["type"] == "timezone_aware":
+            raise InputError(f"{source}.{field}", m.rule_time_zone_offset()) from None
+        # any other rule is pydantic's own English phrase: shown as it says it
+        if " got " not in problem:
             shown = repr(first.get("input"))
             problem += f" (got {shown if len(shown) <= 40 else shown[:37] + '...'})"
         raise InputError(f"{source}.{field}", problem) from None
@@ -272,8 +272,6 @@ def parse_markers(text: str) -> dict[str, str]:
             continue
         name, sep, value = part.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise InputError(
-                "markers_pct", f"give NAME=PERCENT pairs, e.g. CD73=99.1; got {part!r}"
-            )
+            raise InputError("markers_pct", m.rule_marker_pairs(got=repr(part)))
         markers[name.strip()] = value.strip()
     return markers

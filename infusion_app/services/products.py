@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.coa import CertificateOfAnalysis, coa_from_mapping
 from infusion_app.logic.errors import DomainError, InputError
 from infusion_app.logic.event_types import EventType, product_stream
@@ -73,7 +74,9 @@ def register_product(ctx: AppContext, actor: CurrentUser, coa: CertificateOfAnal
         user = require(session, actor, Action.REGISTER_PRODUCT, now)
         patient = find_patient(session, coa.patient_id)
         if session.execute(select(Product.id).where(Product.product_id == coa.product_id)).first():
-            raise InputError("coa.product_id", f"product {coa.product_id!r} is registered already")
+            raise InputError(
+                "coa.product_id", m.rule_product_registered(product=repr(coa.product_id))
+            )
         if session.execute(
             select(Stream.id).where(Stream.name == product_stream(coa.product_id))
         ).first():
@@ -199,11 +202,17 @@ def _signed_end(
         product = _product(session, product_id, lock=True)
         status = ProductStatus(product.status)
         if status not in allowed:
-            verb = "returned" if returned else "discarded"
+            refusal = m.rule_product_cannot_return if returned else m.rule_product_cannot_discard
             raise InputError(
                 "product_id",
-                f"product {product_id} is {status.value}: it cannot be {verb} "
-                f"(only {', '.join(sorted(s.value for s in allowed))})",
+                refusal(
+                    product=product_id,
+                    status=m.value_of("product_status", status.value),
+                    only=tuple(
+                        m.value_of("product_status", value)
+                        for value in sorted(s.value for s in allowed)
+                    ),
+                ),
             )
         stream = session.execute(select(Stream).where(Stream.id == product.stream_id)).scalar_one()
         event = append_event(
@@ -224,11 +233,11 @@ def _signed_end(
 def _why(text: str) -> str:
     reason = text.strip()
     if not reason:
-        raise InputError("why", "give the reason")
+        raise InputError("why", m.rule_reason_required())
     if len(reason) > MAX_WHY_CHARS:
-        raise InputError("why", f"at most {MAX_WHY_CHARS} characters, got {len(reason)}")
+        raise InputError("why", m.rule_at_most_chars(most=MAX_WHY_CHARS, got=len(reason)))
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in reason):
-        raise InputError("why", "one line of text, without control characters")
+        raise InputError("why", m.rule_one_line_no_controls())
     return reason
 
 
@@ -246,20 +255,21 @@ def bind_to_infusion(
     if expected.infusion is not None:
         raise InputError(
             "product_id",
-            f"product {product.product_id} belongs to infusion {expected.infusion} already: "
-            "one bag, one infusion",
+            m.rule_product_bound(product=product.product_id, infusion=expected.infusion),
         )
     earlier = session.execute(select(Infusion.id).where(Infusion.product_id == product.id)).first()
     if earlier is not None:
         raise InputError(
             "product_id",
-            f"product {product.product_id} belongs to another infusion already: "
-            "one bag, one infusion",
+            m.rule_product_bound_elsewhere(product=product.product_id),
         )
     if expected.status not in ASSIGNABLE:
         raise InputError(
             "product_id",
-            f"product {product.product_id} is {expected.status.value}: it cannot be given again",
+            m.rule_product_not_again(
+                product=product.product_id,
+                status=m.value_of("product_status", expected.status.value),
+            ),
         )
     append_event(
         session,
@@ -343,7 +353,7 @@ def _product(session: Session, product_id: str, *, lock: bool = False) -> Produc
             raise RecordIntegrityError(
                 f"product {product_id}", "row", problem="is in the log but its row was deleted"
             )
-        raise InputError("product_id", f"no product {product_id!r}")
+        raise InputError("product_id", m.rule_no_product(product=repr(product_id)))
     expected_product(session, product)
     return product
 
@@ -351,6 +361,6 @@ def _product(session: Session, product_id: str, *, lock: bool = False) -> Produc
 def find_patient_by_id(session: Session, patient_id: int) -> Patient:
     patient = session.get(Patient, patient_id)
     if patient is None:
-        raise InputError("patient", f"no patient with id {patient_id}")
+        raise InputError("patient", m.rule_no_patient_id(patient_id=patient_id))
     check_patient(session, patient)
     return patient

@@ -736,6 +736,33 @@ TEXTS: dict[str, str] = {
     "rule_is_in_future": "is in the future",
     "rule_between": "must be between {low} and {high}, got {got}",
     "rule_time_zone_include": "must include a time zone",
+    "rule_file_too_large": "is larger than {most} bytes; a CoA is about 1 KB",
+    "rule_nests_too_deep": "nests more than {most} levels deep",
+    "rule_given_twice": "is given more than once in the file; give each field once",
+    "rule_number_too_long": "has a number of {length} characters; at most {most}",
+    "rule_not_json": "is not valid JSON: {problem} at line {line}",
+    "rule_json_object": "must be a JSON object with the CoA fields",
+    "rule_time_zone_offset": "must include a time zone offset, e.g. 2026-12-31T23:59:00+08:00",
+    "rule_marker_pairs": "give NAME=PERCENT pairs, e.g. CD73=99.1; got {got}",
+    "rule_product_registered": "product {product} is registered already",
+    "rule_product_cannot_return": (
+        "product {product} is {status}: it cannot be returned (only {only})"
+    ),
+    "rule_product_cannot_discard": (
+        "product {product} is {status}: it cannot be discarded (only {only})"
+    ),
+    "rule_reason_required": "give the reason",
+    "rule_at_most_chars": "at most {most} characters, got {got}",
+    "rule_one_line_no_controls": "one line of text, without control characters",
+    "rule_product_bound": (
+        "product {product} belongs to infusion {infusion} already: one bag, one infusion"
+    ),
+    "rule_product_bound_elsewhere": (
+        "product {product} belongs to another infusion already: one bag, one infusion"
+    ),
+    "rule_product_not_again": "product {product} is {status}: it cannot be given again",
+    "rule_no_product": "no product {product}",
+    "rule_no_patient_id": "no patient with id {patient_id}",
     **{f"field_{key}": key.replace("_", " ") + ": {value}" for key in MORE_LOG_FIELDS},
 }
 

@@ -32,7 +32,7 @@ DRUGS = frozenset({"dexamethasone", "diphenhydramine", "paracetamol", "acetamino
 # the shipped protocols' IDs (a protocol is named by its ID and version, "msc-l-crc v1.3.0")
 PROTOCOL_IDS = frozenset({"ucmsc-cart-cytopenia", "msc-l-crc"})
 # the formats a time field asks for, written as the field must be filled
-FORMATS = frozenset({"HH", "MM", "YYYY-MM-DD"})
+FORMATS = frozenset({"HH", "MM", "YYYY-MM-DD", "JSON", "CSV"})  # JSON, CSV: the files' formats
 ALLOWED = UNITS | ABBREVIATIONS | DRUGS | PROTOCOL_IDS | FORMATS
 # On paper an adverse event's CTCAE term prints in Chinese with the English term beside it,
 # 发热（Fever）, for the sponsor's safety desk (records/labels.py Labels.term): a check of a

@@ -15,11 +15,16 @@ import pytest
 
 from infusion_app.logic import messages as m
 from infusion_app.logic.adverse_events import parse_adverse_event
+from infusion_app.logic.coa import coa_from_mapping, parse_markers
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.identity import parse_count, parse_wristband
 from infusion_app.logic.patient import validate_patient
 from infusion_app.logic.protocol import Protocol
+from infusion_app.services import products
+from infusion_app.services.context import AppContext
 from infusion_app.texts import render
+from tests.conftest import Staff
+from tests.samples import example_coa
 
 STATION = ZoneInfo("Asia/Shanghai")
 
@@ -77,3 +82,27 @@ def test_the_registration_form_reads_in_chinese(cart: Protocol) -> None:
         )
     assert as_window_shows(sexed.value) == "性别：须为以下之一：女、男、其他、未知"
     assert str(sexed.value) == "sex: must be one of female, male, other, unknown"
+
+
+def test_the_coa_form_reads_in_chinese() -> None:
+    # a marker typed without its percentage: the part quoted as typed
+    with pytest.raises(InputError) as marked:
+        parse_markers("CD73")
+    assert as_window_shows(marked.value) == (
+        "鉴别/纯度标志物 (%)：请按 名称=百分比 填写，例如 CD73=99.1；实际为 'CD73'"
+    )
+    assert str(marked.value) == "markers_pct: give NAME=PERCENT pairs, e.g. CD73=99.1; got 'CD73'"
+
+
+def test_the_product_registration_reads_in_chinese(
+    ctx: AppContext, staff: Staff, registered: str
+) -> None:
+    # the same CoA registered twice: the second is refused, the field named where it was read
+    coa = coa_from_mapping(example_coa(product_id="UC-MSC-2026-0002"))
+    products.register_product(ctx, staff.pharmacist, coa)
+    with pytest.raises(InputError) as again:
+        products.register_product(ctx, staff.pharmacist, coa)
+    assert as_window_shows(again.value) == (
+        "检验报告 (CoA)中的产品编号：产品 'UC-MSC-2026-0002' 已登记"
+    )
+    assert str(again.value) == "coa.product_id: product 'UC-MSC-2026-0002' is registered already"
