@@ -18,6 +18,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.entered_time import parse_iso_time
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.numbers import parse_decimal, parse_int
@@ -91,13 +92,15 @@ def check_value(lineage: Lineage, raw: object) -> Decimal:
     """
     field = lineage.value
     if isinstance(raw, float):
-        raise InputError(field, f"must be given as text or a Decimal, not a float ({raw!r})")
+        raise InputError(field, m.rule_not_float(got=repr(raw)))
     value = parse_decimal(field, raw)
     low, high = PLAUSIBLE[lineage]
     if not low <= value <= high:
         raise InputError(
             field,
-            f"must be between {_number(low)} and {_number(high)} {UNITS[lineage]}, got {value}",
+            m.rule_between_unit(
+                low=_number(low), high=_number(high), unit=UNITS[lineage], got=value
+            ),
         )
     return value
 
@@ -110,13 +113,13 @@ def check_lab_values(raw: Mapping[str, object]) -> dict[Lineage, Decimal]:
     known = {lineage.value for lineage in Lineage}
     for key in raw:
         if key not in known:
-            raise InputError(str(key), f"is not a count; give {', '.join(sorted(known))}")
+            raise InputError(str(key), m.rule_not_a_count(known=tuple(sorted(known))))
     values: dict[Lineage, Decimal] = {}
     for lineage in Lineage:
         given = raw.get(lineage.value)
         if given is None or (isinstance(given, str) and not given.strip()):
             if lineage in REQUIRED:
-                raise InputError(lineage.value, f"is required ({UNITS[lineage]})")
+                raise InputError(lineage.value, m.rule_required_unit(unit=UNITS[lineage]))
             continue
         values[lineage] = check_value(lineage, given)
     return values
@@ -234,7 +237,7 @@ def _read_rows(
     copy or a typo, and which one to keep is the person's choice.
     """
     if not text.strip():
-        raise InputError(source, f"is empty: give a header ({','.join(required)}) and rows")
+        raise InputError(source, m.rule_csv_empty(header=",".join(required)))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[tuple[str, str]] = []
     rows: list[_Row] = []
@@ -250,7 +253,7 @@ def _read_rows(
                 continue
             count += 1
             if count > MAX_CSV_ROWS:
-                raise InputError(source, f"has more than {MAX_CSV_ROWS} rows; split the file")
+                raise InputError(source, m.rule_csv_too_many_rows(most=MAX_CSV_ROWS))
             if len(record) != len(header):
                 problems.append(
                     (
@@ -276,13 +279,15 @@ def _read_rows(
             seen[key] = number
             rows.append(row)
     except csv.Error as exc:
-        raise InputError(source, f"row {reader.line_num}: is not valid CSV ({exc})") from None
+        raise InputError(
+            source, m.rule_csv_invalid(row=reader.line_num, problem=str(exc))
+        ) from None
     if header is None:
-        raise InputError(source, f"is empty: give a header ({','.join(required)}) and rows")
+        raise InputError(source, m.rule_csv_empty(header=",".join(required)))
     if problems:
         raise CsvRowsError(problems)
     if not rows and not allow_no_rows:
-        raise InputError(source, "has a header but no rows")
+        raise InputError(source, m.rule_csv_no_rows())
     return tuple(rows)
 
 
@@ -295,14 +300,13 @@ def _check_header(
     for name in names:
         if name not in allowed:
             shown = name if len(name) <= 20 else name[:20] + "…"
-            raise InputError(source, f"unknown column {shown!r}; the columns are {shape}")
+            raise InputError(source, m.rule_csv_unknown_column(got=repr(shown), columns=shape))
         if names.count(name) > 1:
-            raise InputError(source, f"column {name!r} is given twice")
+            raise InputError(source, m.rule_csv_column_twice(column=repr(name)))
     missing = [name for name in required if name not in names]
     if missing:
-        raise InputError(
-            source, f"lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
-        )
+        lacks = m.rule_csv_lacks_columns if len(missing) > 1 else m.rule_csv_lacks_column
+        raise InputError(source, lacks(columns=tuple(missing)))
     return names
 
 
@@ -341,11 +345,13 @@ def _transfusion_row(cells: dict[str, str]) -> Transfusion:
         kind = TransfusionKind(kind_text)
     except ValueError:
         shown = repr(cells["kind"][:20])
-        raise InputError("kind", f"must be rbc or platelets, got {shown}") from None
+        raise InputError(
+            "kind", m.rule_either(first="rbc", second="platelets", got=shown)
+        ) from None
     units_text = cells.get("units", "").strip()
     units = parse_int("units", units_text) if units_text else 1
     if not 1 <= units <= MAX_UNITS:
-        raise InputError("units", f"must be between 1 and {MAX_UNITS}, got {units}")
+        raise InputError("units", m.rule_between(low=1, high=MAX_UNITS, got=units))
     return Transfusion(given_at=given_at, kind=kind, units=units)
 
 

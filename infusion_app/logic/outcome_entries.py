@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.events import (
     DeathRecorded,
@@ -24,6 +25,7 @@ from infusion_app.logic.events import (
 )
 from infusion_app.logic.infusion_state import RecordedEvent
 from infusion_app.logic.labs import LabTest, Transfusion, TransfusionKind
+from infusion_app.logic.messages import Message
 from infusion_app.logic.tumour import OverallResponse
 
 
@@ -96,11 +98,7 @@ def check_new_tests(entries: OutcomeEntries, tests: Iterable[LabTest]) -> None:
     known = {t.drawn_at for _, t, _ in entries.labs}
     for test in tests:
         if test.drawn_at in known:
-            raise InputError(
-                "drawn_at",
-                f"a blood count drawn at {test.drawn_at.isoformat(timespec='minutes')} is "
-                "recorded already",
-            )
+            raise InputError("drawn_at", m.rule_count_recorded(at=test.drawn_at))
         known.add(test.drawn_at)
 
 
@@ -113,15 +111,17 @@ def check_not_after_death(
         return
     day = moment.astimezone(zone).date() if isinstance(moment, datetime) else moment
     if day > entries.death:
-        raise InputError(field, f"{day.isoformat()} is after the death recorded on {entries.death}")
+        raise InputError(field, m.rule_after_death(day=day.isoformat(), death=str(entries.death)))
 
 
-def check_date(field: str, day: date, today: date, *, not_before: date, what: str) -> date:
+def check_date(field: str, day: date, today: date, *, not_before: date, what: Message) -> date:
     """An outcome's date: not in the future (the site's today), not before ``not_before``."""
     if day > today:
-        raise InputError(field, f"{day.isoformat()} is in the future (today is {today})")
+        raise InputError(field, m.rule_date_in_future(day=day.isoformat(), today=str(today)))
     if day < not_before:
-        raise InputError(field, f"{day.isoformat()} is before {what} ({not_before})")
+        raise InputError(
+            field, m.rule_date_before(day=day.isoformat(), what=what, since=str(not_before))
+        )
     return day
 
 
@@ -129,4 +129,4 @@ def check_once(entries: OutcomeEntries, kind: str) -> None:
     """Progression and death are recorded once (PFS and OS end at the first)."""
     found = entries.progression if kind == "progression" else entries.death
     if found is not None:
-        raise InputError(kind, f"is recorded already ({found})")
+        raise InputError(kind, m.rule_recorded_already(found=str(found)))

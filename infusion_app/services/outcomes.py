@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.backentry import ABSOLUTE_BACK_LIMIT, check_moment
 from infusion_app.logic.course import CourseFacts, first_infusion, last_infusion, local_date
 from infusion_app.logic.entered_time import plausible_utc
@@ -114,7 +115,7 @@ def import_labs(
     were recorded."""
     source = check_text("source", source, SHORT_TEXT_MAX)
     if len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
-        raise InputError(source, f"is larger than {MAX_IMPORT_BYTES} bytes: not a labs file")
+        raise InputError(source, m.rule_import_too_large(most=MAX_IMPORT_BYTES))
     tests = parse_labs_csv(text, source=source)
 
     def act(session: Session, user: User, course: LoadedCourse, entries: OutcomeEntries) -> int:
@@ -142,7 +143,7 @@ def record_transfusion(
     """A red-cell or platelet transfusion: it voids the haematological response around it."""
     chosen = _choice("kind", kind, TransfusionKind)
     if not 1 <= units <= MAX_UNITS:
-        raise InputError("units", f"must be between 1 and {MAX_UNITS}, got {units}")
+        raise InputError("units", m.rule_between(low=1, high=MAX_UNITS, got=units))
 
     def act(session: Session, user: User, course: LoadedCourse, entries: OutcomeEntries) -> int:
         now = ctx.now()
@@ -182,7 +183,7 @@ def record_tumour_assessment(
         course, entries = _open(ctx, session, trial_id)
         rule = course.protocol.outcomes.tumour_response if course.protocol.outcomes else None
         if rule is None:
-            raise InputError("response", f"{course.protocol.label} records no tumour response")
+            raise InputError("response", m.rule_no_tumour_response(protocol=course.protocol.label))
         _outcome_date(course, "at", assessed_on, now)
         check_not_after_death(entries, "at", assessed_on, course.protocol.zone)
         model = TumourAssessed(
@@ -230,7 +231,7 @@ def record_death(
             if day is not None and day > on
         ]
         if later:
-            raise InputError("at", f"{on} is before entries dated up to {max(later)}")
+            raise InputError("at", m.rule_before_entries(on=str(on), latest=str(max(later))))
         return _signed(ctx, session, user, course, DeathRecorded(on=on, cause=cause), now)
 
     return signed_act(ctx, actor, Action.RECORD_OUTCOME, password, act)
@@ -438,14 +439,14 @@ def _outcome_date(course: LoadedCourse, field: str, day: date, now: datetime) ->
         day,
         local_date(now, zone),
         not_before=local_date(course.facts.registered_at, zone),
-        what="the patient was registered",
+        what=m.since_registered(),
     )
 
 
 def _choice(field: str, raw: str, kinds: type[T]) -> T:
     values = [k.value for k in kinds]  # type: ignore[attr-defined]
     if raw not in values:
-        raise InputError(field, f"must be one of {', '.join(values)}, got {raw!r}")
+        raise InputError(field, m.rule_one_of_codes(allowed=tuple(values), got=repr(raw)))
     return kinds(raw)  # type: ignore[call-arg]
 
 

@@ -8,7 +8,7 @@ command line, the files and the log have always shown. One pinned example per co
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,9 +18,11 @@ from infusion_app.logic.adverse_events import parse_adverse_event
 from infusion_app.logic.coa import coa_from_mapping, parse_markers
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.identity import parse_count, parse_wristband
+from infusion_app.logic.labs import Lineage, check_value
+from infusion_app.logic.outcome_entries import check_date
 from infusion_app.logic.patient import validate_patient
 from infusion_app.logic.protocol import Protocol
-from infusion_app.services import products
+from infusion_app.services import outcomes, products
 from infusion_app.services.context import AppContext
 from infusion_app.texts import render
 from tests.conftest import Staff
@@ -89,7 +91,7 @@ def test_the_coa_form_reads_in_chinese() -> None:
     with pytest.raises(InputError) as marked:
         parse_markers("CD73")
     assert as_window_shows(marked.value) == (
-        "鉴别/纯度标志物 (%)：请按 名称=百分比 填写，例如 CD73=99.1；实际为 'CD73'"
+        "鉴别/纯度标志物 (%)：请按“名称=百分比”格式填写，例如 CD73=99.1；实际为 'CD73'"
     )
     assert str(marked.value) == "markers_pct: give NAME=PERCENT pairs, e.g. CD73=99.1; got 'CD73'"
 
@@ -106,3 +108,42 @@ def test_the_product_registration_reads_in_chinese(
         "检验报告 (CoA)中的产品编号：产品 'UC-MSC-2026-0002' 已登记"
     )
     assert str(again.value) == "coa.product_id: product 'UC-MSC-2026-0002' is registered already"
+
+
+def test_a_blood_count_reads_in_chinese() -> None:
+    # haemoglobin is plausible 10-250 g/L (labs.PLAUSIBLE); 500 is a typing slip
+    with pytest.raises(InputError) as counted:
+        check_value(Lineage.HB, "500")
+    assert as_window_shows(counted.value) == "血红蛋白 (g/L)：须在 10 到 250 g/L 之间，实际为 500"
+    assert str(counted.value) == "hb: must be between 10 and 250 g/L, got 500"
+
+
+def test_a_transfusion_reads_in_chinese(ctx: AppContext, staff: Staff) -> None:
+    # "whole blood" is neither code of a transfusion's kind; refused before the record is read
+    with pytest.raises(InputError) as kinded:
+        outcomes.record_transfusion(
+            ctx,
+            staff.nurse,
+            "P001",
+            kind="whole blood",
+            units=1,
+            given_at=datetime(2026, 11, 30, 1, 5, tzinfo=UTC),
+        )
+    assert as_window_shows(kinded.value) == (
+        "类别：须为以下之一：rbc、platelets，实际为 'whole blood'"
+    )
+    assert str(kinded.value) == "kind: must be one of rbc, platelets, got 'whole blood'"
+
+
+def test_an_outcome_date_reads_in_chinese() -> None:
+    # 1 November is before the patient was registered on 20 November; the reason in words
+    with pytest.raises(InputError) as dated:
+        check_date(
+            "at",
+            date(2026, 11, 1),
+            date(2026, 11, 30),
+            not_before=date(2026, 11, 20),
+            what=m.since_registered(),
+        )
+    assert as_window_shows(dated.value) == "时间：2026-11-01 早于患者登记（2026-11-20）"
+    assert str(dated.value) == "at: 2026-11-01 is before the patient was registered (2026-11-20)"
