@@ -117,6 +117,8 @@ LABELS = (
     "override_reason", "description", "cause", "comment", "time",
     "patient", "initials", "sex", "grade", "units", "kind", "infusion", "number", "wristband",
     "response",
+    # the reaction dialog's and the outcomes' fields (issue 17 item 1, h-rules)
+    "term", "attribution", "serious", "outcome", "progression", "death",
 )  # fmt: skip
 for _key in LABELS:
     _family(f"label_{_key}", ())

@@ -140,6 +140,12 @@ LABEL_TEXTS = {
     "label_number": "编号",
     "label_wristband": "腕带",
     "label_response": "疗效",
+    "label_term": "术语",
+    "label_attribution": "相关性",
+    "label_serious": "是否严重",
+    "label_outcome": "转归",
+    "label_progression": "疾病进展",
+    "label_death": "死亡",
     "label_in": "{where}中的{field}",
 }
 

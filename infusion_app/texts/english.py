@@ -132,6 +132,12 @@ LABEL_TEXTS = {
     "label_number": "number",
     "label_wristband": "wristband",
     "label_response": "response",
+    "label_term": "term",
+    "label_attribution": "attribution",
+    "label_serious": "serious",
+    "label_outcome": "outcome",
+    "label_progression": "progression",
+    "label_death": "death",
     "label_in": "{field} in {where}",
 }
 
