@@ -147,3 +147,11 @@ def test_an_outcome_date_reads_in_chinese() -> None:
         )
     assert as_window_shows(dated.value) == "时间：2026-11-01 早于患者登记（2026-11-20）"
     assert str(dated.value) == "at: 2026-11-01 is before the patient was registered (2026-11-20)"
+
+
+def test_a_count_recorded_already_names_its_time_as_people_read_it() -> None:
+    # the old English said the ISO time (2026-11-21T08:35+00:00); now the renderer's: UTC said
+    # in English lines, the station's time in the window (08:35 UTC is 16:35 in Shanghai)
+    twice = m.rule_count_recorded(at=datetime(2026, 11, 21, 8, 35, tzinfo=UTC))
+    assert str(twice) == "a blood count drawn at 2026-11-21 08:35 UTC is recorded already"
+    assert render(twice, "zh_CN", STATION) == "2026-11-21 16:35 采集的血细胞计数已记录"
