@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.errors import InputError
 
 # The range each setting may take. Outside it a setting would defeat its purpose: a huge
@@ -43,9 +44,9 @@ class SecurityPolicy:
 
 def check_password_rule(password: str, policy: SecurityPolicy) -> None:
     if len(password) < policy.min_password_length:
-        raise InputError("password", f"must have at least {policy.min_password_length} characters")
+        raise InputError("password", m.rule_password_length(least=policy.min_password_length))
     if password != password.strip():
-        raise InputError("password", "must not start or end with spaces")
+        raise InputError("password", m.rule_password_spaces())
 
 
 def locked_until_after_failure(

@@ -157,7 +157,7 @@ def change_role(
     def act(session: Session, admin: User, now: datetime) -> tuple[Appended, None]:
         user = _active_user(session, username)
         if user.id == admin.id:
-            raise InputError("username", "an administrator cannot change their own role")
+            raise InputError("username", m.rule_not_own_role())
         old = user.role
         user.role = new_role.value
         changed = UserRoleChanged(username=username, from_=old, to=new_role.value)
@@ -430,13 +430,13 @@ def _new_user(
         or len(username) > 64
         or not username.replace("_", "").replace(".", "").isalnum()
     ):
-        raise InputError("username", "must be 1-64 letters, digits, '.' or '_'")
+        raise InputError("username", m.rule_username_form())
     username = check_text("username", username, USERNAME_MAX)
     printed_name = check_text("name", printed_name, PRINTED_NAME_MAX)
     check_password_text(password)
     check_password_rule(password, ctx.policy)
     if session.execute(select(User.id).where(User.username == username)).first():
-        raise InputError("username", f"{username!r} is taken")
+        raise InputError("username", m.rule_username_taken(username=username))
     check_no_account(session, username)
     user = User(
         username=username,
@@ -471,7 +471,7 @@ def _user(session: Session, username: str) -> User:
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
         check_no_account(session, username)
-        raise InputError("username", f"no account {username!r}")
+        raise InputError("username", m.rule_no_account(username=username))
     check_user(session, user)
     return user
 

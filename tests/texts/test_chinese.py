@@ -24,6 +24,7 @@ from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.messages import CODES, FAMILIES, Message, Param
 from infusion_app.logic.numbers import parse_decimal
+from infusion_app.logic.security import SecurityPolicy, check_password_rule
 from infusion_app.logic.text_rules import check_text
 from infusion_app.logic.vitals import parse_vitals
 from infusion_app.texts import chinese, english, render
@@ -219,3 +220,14 @@ def test_a_refused_downtime_time_and_a_missing_text_read_in_chinese() -> None:
     )
     required = said(lambda: check_text("reason", "  ", 200))
     assert required == ("原因：为必填项", "reason: is required")
+
+
+def test_the_first_login_password_rule_reads_in_chinese() -> None:
+    """Every new account meets the password rule at its first login (the forced change): it
+    was an English string in the Chinese dialog."""
+    policy = SecurityPolicy(min_password_length=12)
+    with pytest.raises(InputError) as short:
+        check_password_rule("short", policy)
+    problem = m.input_problem(field=m.label(short.value.field), rule=short.value.said)
+    assert render(problem, "zh_CN") == "密码：至少须有 12 个字符"
+    assert str(short.value) == "password: must have at least 12 characters"
