@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from infusion_app.logic import messages as m
 from infusion_app.logic.alarm_board import BoardAlarm, board_alarms
 from infusion_app.logic.availability import BedsideAction, blocked_reasons
 from infusion_app.logic.backentry import back_entry_limit
@@ -710,9 +711,10 @@ class BedsideScreen(QWidget):
         premed = self.view.status.protocol.premedication
         return [
             self.tr("{drug} {dose} mg {route}, {minutes} min before the start").format(
-                drug=premed.drug.value,
+                # the drug and route in the window's words, as the log shows them (地塞米松)
+                drug=shown(m.value_of("drug", premed.drug.value)),
                 dose=premed.dose_mg.value,
-                route=premed.route.value,
+                route=shown(m.value_of("route", premed.route.value)),
                 minutes=premed.minutes_before.value,
             )
         ]

@@ -56,3 +56,19 @@ def test_a_product_status_reads_in_chinese(chinese: None) -> None:
         "使用中",
         "已销毁",
     ]
+
+
+def test_the_premedication_to_confirm_names_the_drug_and_route_in_chinese(
+    qtbot: QtBot, ui_ctx, ui_staff, ward_infusion, open_window
+) -> None:
+    """The confirmation read "dexamethasone 5 mg IV" in the Chinese window while the log read
+    地塞米松 for the same drug (seen in the screenshots)."""
+    window = open_window(ui_staff.nurse)
+    window.set_language("zh_CN")
+    screen = window.bedside
+    screen.open(ward_infusion)
+    qtbot.waitUntil(lambda: screen.view is not None, timeout=5000)
+    try:
+        assert screen._premedication_details() == ["地塞米松 5 mg 静脉，开始前 30 分钟"]
+    finally:
+        window.set_language("en")  # (English: tests/ui/test_bedside_screen.py, unchanged)
