@@ -451,7 +451,8 @@ def test_screenshots_of_every_screen_in_both_languages(
 
     def records_the_premedication(dialog: QDialog, language: str) -> None:
         assert isinstance(dialog, ConfirmDialog)
-        assert "dexamethasone" in dialog.details.text()
+        # the drug in the window's words: 地塞米松 in Chinese, as the log names it
+        assert {"en": "dexamethasone", "zh_CN": "地塞米松"}[language] in dialog.details.text()
         if language == "en":
             assert dialog.entry.text() == "Premedication given"
 
