@@ -35,7 +35,6 @@ from infusion_app.logic.events import AdverseEventRecorded, SaeReported
 from infusion_app.logic.infusion_state import RecordedEvent
 from infusion_app.logic.messages import Message
 from infusion_app.logic.protocol import Protocol
-from infusion_app.logic.text_rules import TRIAL_ID_MAX, check_text
 from infusion_app.logic.transitions import effective_events
 from infusion_app.services.context import AppContext
 from infusion_app.services.course_read import LoadedCourse, load_course
@@ -98,7 +97,6 @@ def site_day(
 ) -> SiteDay:
     """The site's day at ``now``; ``trial_id`` (a fragment) narrows every list to the
     matching patients, ``station`` only the infusions."""
-    trial_id = check_text("patient", trial_id, TRIAL_ID_MAX, required=False)  # before SQL sees it
     moment = now or ctx.now()
     # the station's day (its time_zone setting), not the machine's: a host left at UTC would
     # start "today" at 08:00 in Shanghai

@@ -321,17 +321,6 @@ class AccountsPage(QWidget):
 
     # --- helpers ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _refused(finished: Callable[..., None]) -> Callable[[Exception, str], None]:
-        """A refusal ends the act; a wrong password does not: the signature dialog stays open
-        and says it there (the page said it too, under a dialog still asking)."""
-
-        def refused(exc: Exception, text: str) -> None:
-            if not isinstance(exc, AuthenticationFailed):
-                finished(text, error=True)
-
-        return refused
-
     def _same(self, values: dict[str, str]) -> bool:
         if values["password"] == values["repeat"]:
             return True
@@ -372,7 +361,10 @@ class AccountsPage(QWidget):
             printed_name=admin.printed_name,
             act=lambda signature: call(ctx, admin, signature),
             signed=lambda: finished(done, error=False),
-            refused=self._refused(finished),
+            # a wrong password is not the act's end: the dialog stays open and says it there
+            refused=lambda exc, text: (
+                None if isinstance(exc, AuthenticationFailed) else finished(text, error=True)
+            ),
         )
         if self.acting:  # cancelled: nothing was saved
             self.acting = False
