@@ -159,3 +159,11 @@ def test_a_search_fragment_that_is_not_text_gets_one_line(db: str) -> None:
         "infusion-app worklist: error: patient: must be one line of printable text (it contains "
         "U+DCFF)"
     ]
+
+
+def test_a_product_id_that_is_not_text_gets_one_line(db: str) -> None:
+    """The CLI property test again: 'product return -- <non-UTF-8 byte>' exited 70."""
+    argv = ["product", "return", "--user=pharm", "--why=pump alarm", "--", "\udcff"]
+    result = run_cli(db, argv, stdin="correct horse battery\n")
+    assert result.code == 2, result.err
+    assert "product_id: must be one line of printable text (it contains U+DCFF)" in result.err

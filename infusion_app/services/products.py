@@ -40,6 +40,7 @@ from infusion_app.logic.projections import (
 from infusion_app.logic.release import PharmacyStep, ReleaseCheck, check_release, step_blocked
 from infusion_app.logic.roles import Action
 from infusion_app.logic.summaries import release_summary
+from infusion_app.logic.text_rules import PRODUCT_ID_MAX, check_text
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.integrity import transaction
@@ -340,6 +341,9 @@ def find_product(session: Session, product_id: str) -> Product:
 
 def _product(session: Session, product_id: str, *, lock: bool = False) -> Product:
     """The product row, checked against its stream (locked first when about to change it)."""
+    # an ID that is not text (a lone surrogate from a non-UTF-8 argument) gets its one line
+    # here, not SQLite's encoder error (the CLI property test found it on product return)
+    product_id = check_text("product_id", product_id, PRODUCT_ID_MAX)
     stream = product_stream(product_id)
     if lock and session.execute(select(Stream.id).where(Stream.name == stream)).first():
         lock_stream(session, stream)
