@@ -131,3 +131,6 @@ class Infusion(Base):
 
 
 Index("ix_signatures_stream", Signature.stream_id, Signature.signed_seq)
+# schema 0006 (issue 18): date ranges and one kind of entry across the record, without a scan
+Index("ix_events_occurred_at", Event.occurred_at)
+Index("ix_events_type_stream", Event.type, Event.stream_id)

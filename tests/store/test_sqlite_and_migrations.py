@@ -232,6 +232,8 @@ def test_postgres_existing_schema_needs_an_explicit_upgrade(fresh_postgres, cloc
             connection.execute(text("DROP FUNCTION infusion_move_head()"))
             for column in ("must_change_password", "locked_by_admin", "deactivated_at"):  # 0005
                 connection.execute(text(f"ALTER TABLE users DROP COLUMN {column}"))
+            for index in ("ix_events_occurred_at", "ix_events_type_stream"):  # 0006
+                connection.execute(text(f"DROP INDEX {index}"))
             connection.execute(text("DELETE FROM streams"))
         with pytest.raises(StoreError, match="run `infusion-app db upgrade` once"):
             upgrade(db, clock())
