@@ -90,7 +90,12 @@ from infusion_app.services.products import (
     follow_infusion,
 )
 from infusion_app.services.signing import sign_event, signed_act
-from infusion_app.services.status import get_infusion, load_events, protocol_of
+from infusion_app.services.status import (
+    get_infusion,
+    infusion_state,
+    protocol_of,
+    stream_events,
+)
 from infusion_app.store.eventlog import append_event, canonical_json, jsonable, lock_stream
 from infusion_app.store.models import Event, Infusion, Patient, Product, Stream, User
 from infusion_app.store.projections import check_patient, check_product
@@ -195,8 +200,8 @@ def _act(
         assert stream is not None
         lock_stream(session, stream.name)
         protocol = protocol_of(ctx, infusion)
-        events = load_events(session, infusion.stream_id)
-        state = fold(events, protocol)
+        events = list(stream_events(ctx, session, infusion.stream_id))
+        state = infusion_state(ctx, session, infusion, protocol)
         occurred = plausible_utc("occurred_at", _aware(at)) if at is not None else now
         scope = _Scope(session, infusion, protocol, state, events, occurred, now, user, ctx)
         if at is not None:

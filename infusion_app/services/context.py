@@ -19,6 +19,7 @@ from infusion_app.logic.roles import Role
 from infusion_app.logic.security import SecurityPolicy
 from infusion_app.logic.text_rules import STATION_MAX, check_text
 from infusion_app.resources import protocols_dir
+from infusion_app.services.stream_cache import StreamCache
 from infusion_app.store.database import Database
 
 
@@ -37,6 +38,9 @@ class AppContext:
     # the one zone in which this station's people read times (the ``time_zone`` setting);
     # never the machine's zone, which a kiosk image may leave at UTC
     time_zone: ZoneInfo = field(default_factory=default_zone)
+    # decoded events and folds of unchanged streams (issue 18): an optimisation only, keyed
+    # by each stream's head in the reading transaction (services/stream_cache.py)
+    streams: StreamCache = field(default_factory=StreamCache, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # the station's name is in every entry: one line, at most the column's 64 characters

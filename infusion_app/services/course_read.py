@@ -6,6 +6,7 @@ the CLI prints and the one a refusal is based on are the same computation on the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -20,9 +21,9 @@ from infusion_app.logic.course_fold import (
 )
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.protocol import Protocol
-from infusion_app.logic.transitions import fold
 from infusion_app.services.context import AppContext
-from infusion_app.services.status import load_events, protocol_of
+from infusion_app.services.status import infusion_state, pinned_protocol_of, stream_events
+from infusion_app.services.stream_cache import Head, protocol_key, read_heads
 from infusion_app.store.models import Infusion, Patient, Stream
 
 
@@ -50,26 +51,108 @@ class LoadedCourse:
 
 def load_course(ctx: AppContext, session: Session, patient: Patient) -> LoadedCourse:
     """Inside the caller's transaction, so an act checks the plan it then writes to."""
-    protocol = ctx.protocol(patient.protocol_id)
-    events = tuple(load_events(session, patient.stream_id))
-    facts = fold_patient_course(patient.trial_id, events)
+    return load_courses(ctx, session, [patient])[0]
+
+
+def load_courses(
+    ctx: AppContext, session: Session, patients: Iterable[Patient]
+) -> list[LoadedCourse]:
+    """Several patients' courses in a few queries, each folded once per process while none of
+    its streams moved (services/stream_cache.py): a list of every patient of a site reads
+    their heads, not their histories. The same result as :func:`load_course` one by one."""
+    patients = list(patients)
+    if not patients:
+        return []
+    found: dict[int, list[tuple[Infusion, str, Head]]] = {p.id: [] for p in patients}
+    ids = list(found)
+    for start in range(0, len(ids), 500):  # bounded IN lists on both databases
+        for infusion, name, seq, digest in session.execute(
+            select(Infusion, Stream.name, Stream.head_seq, Stream.head_hash)
+            .join(Stream, Stream.id == Infusion.stream_id)
+            .where(Infusion.patient_id.in_(ids[start : start + 500]))
+            .order_by(Infusion.patient_id, Infusion.number)
+        ):
+            found[infusion.patient_id].append((infusion, name, Head(int(seq), str(digest))))
+    heads = read_heads(session, [p.stream_id for p in patients])
+    protocols = _Protocols(ctx)
+    return [
+        _course(ctx, session, patient, heads[patient.stream_id], found[patient.id], protocols)
+        for patient in patients
+    ]
+
+
+class _Protocols:
+    """The protocol files one batch reads, each read once per batch (a list of a site's
+    courses names a few versions, thousands of times)."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.current: dict[str, Protocol] = {}
+        self.versions: dict[tuple[str, str], Protocol] = {}
+
+    def of_patient(self, patient: Patient) -> Protocol:
+        if patient.protocol_id not in self.current:
+            self.current[patient.protocol_id] = self.ctx.protocol(patient.protocol_id)
+        return self.current[patient.protocol_id]
+
+    def of_infusion(
+        self, infusion: Infusion, stream: str, events: tuple[RecordedEvent, ...]
+    ) -> Protocol:
+        key = (infusion.protocol_id, infusion.protocol_version)
+        if key not in self.versions:
+            self.versions[key] = self.ctx.protocol_version(*key)
+        return pinned_protocol_of(self.versions[key], infusion, stream, events)
+
+
+def _course(
+    ctx: AppContext,
+    session: Session,
+    patient: Patient,
+    head: Head,
+    infusions: list[tuple[Infusion, str, Head]],
+    protocols: _Protocols,
+) -> LoadedCourse:
+    protocol = protocols.of_patient(patient)
+    events = stream_events(ctx, session, patient.stream_id, head)
     of_course = []
-    legacy: list[CalendarRecord] = []
-    for infusion in session.execute(
-        select(Infusion).where(Infusion.patient_id == patient.id).order_by(Infusion.number)
-    ).scalars():
-        own = protocol_of(ctx, infusion)
-        infusion_events = tuple(load_events(session, infusion.stream_id))
-        stream = session.get(Stream, infusion.stream_id)
-        assert stream is not None  # a foreign key guarantees it
-        state = fold(infusion_events, own)
+    for infusion, name, infusion_head in infusions:
+        infusion_events = stream_events(ctx, session, infusion.stream_id, infusion_head)
+        own = protocols.of_infusion(infusion, name, infusion_events)
+        state = infusion_state(ctx, session, infusion, own, infusion_head)
         of_course.append(
-            InfusionOfCourse(infusion.id, infusion.number, stream.name, state, infusion_events, own)
+            InfusionOfCourse(infusion.id, infusion.number, name, state, infusion_events, own)
         )
-        legacy.extend(legacy_follow_ups(protocol, infusion.number, stream.name, infusion_events))
-    facts = with_infusions(
-        facts,
+    contents = [protocol_key(protocol), *(protocol_key(i.protocol) for i in of_course)]
+    if None in contents:  # a protocol built in code (tests): nothing names its content
+        facts = _facts(patient.trial_id, protocol, events, of_course)
+    else:
+        key = (
+            "course",
+            patient.stream_id,
+            patient.trial_id,
+            head,
+            tuple(contents),
+            tuple((i.id, i.number, h) for i, _, h in infusions),
+        )
+        facts = ctx.streams.derived(
+            key, lambda: _facts(patient.trial_id, protocol, events, of_course)
+        )
+    return LoadedCourse(patient, protocol, facts, events, tuple(of_course))
+
+
+def _facts(
+    trial_id: str,
+    protocol: Protocol,
+    events: tuple[RecordedEvent, ...],
+    of_course: list[InfusionOfCourse],
+) -> CourseFacts:
+    legacy: list[CalendarRecord] = []
+    for infusion in of_course:
+        legacy.extend(
+            legacy_follow_ups(protocol, infusion.number, infusion.stream, infusion.events)
+        )
+    return with_infusions(
+        fold_patient_course(trial_id, events),
         (infusion_facts(i.number, i.state, i.events) for i in of_course),
         legacy,
     )
-    return LoadedCourse(patient, protocol, facts, events, tuple(of_course))

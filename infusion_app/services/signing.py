@@ -50,4 +50,5 @@ def signed_act(
         raise failure
     return result
 
+
 __all__ = ["sign_event", "signed_act"]

@@ -37,7 +37,7 @@ from infusion_app.logic.messages import Message
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.transitions import effective_events
 from infusion_app.services.context import AppContext
-from infusion_app.services.course_read import LoadedCourse, load_course
+from infusion_app.services.course_read import LoadedCourse, load_courses
 from infusion_app.services.views import InfusionRow, list_infusions
 from infusion_app.store.models import Patient
 
@@ -116,8 +116,7 @@ def site_day(
         query = select(Patient).order_by(Patient.trial_id)
         if trial_id.strip():
             query = query.where(Patient.trial_id.ilike(f"%{trial_id.strip()}%"))
-        for patient in session.execute(query).scalars().all():
-            course = load_course(ctx, session, patient)
+        for course in load_courses(ctx, session, session.execute(query).scalars().all()):
             items.extend(calendar_rows(course, moment))
             reports.extend(open_reports(course, moment))
     calendar_items, open_sae_reports = in_day_order(items, reports, moment)

@@ -15,8 +15,9 @@ from infusion_app.logic.identity import parse_infusion_reference
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent, Step
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.schedule import DueItem, due_items
-from infusion_app.logic.transitions import InconsistentRecord, fold
+from infusion_app.logic.transitions import InconsistentRecord
 from infusion_app.services.context import AppContext
+from infusion_app.services.stream_cache import Head
 from infusion_app.store.models import Event, Infusion, Patient, Stream, User
 from infusion_app.store.projections import check_infusion
 
@@ -43,10 +44,9 @@ def infusion_status(
     with ctx.db.read() as session:
         infusion = get_infusion(session, infusion_id)
         protocol = protocol_of(ctx, infusion)
-        events = load_events(session, infusion.stream_id)
         stream = session.get(Stream, infusion.stream_id)
         assert stream is not None
-    state = fold(events, protocol)
+        state = infusion_state(ctx, session, infusion, protocol)
     return InfusionStatus(
         infusion_id, stream.name, state, protocol, moment, tuple(due_items(state, protocol, moment))
     )
@@ -85,6 +85,25 @@ def protocol_of(ctx: AppContext, infusion: Infusion) -> Protocol:
     Infusions created before the pin existed carry none and are checked by version only.
     """
     protocol = ctx.protocol_version(infusion.protocol_id, infusion.protocol_version)
+    _check_version(protocol, infusion)
+    pinned, reference = _pinned_protocol(ctx, infusion)
+    _check_pin(protocol, pinned, reference)
+    return protocol
+
+
+def pinned_protocol_of(
+    protocol: Protocol, infusion: Infusion, stream: str, events: tuple[RecordedEvent, ...]
+) -> Protocol:
+    """:func:`protocol_of` for a caller that holds the infusion's events and stream name (a
+    list of courses): the pin is read from the creation event among them, not queried."""
+    _check_version(protocol, infusion)
+    created = next((e.data for e in events if e.type is EventType.INFUSION_CREATED), None)
+    if isinstance(created, InfusionCreated):
+        _check_pin(protocol, created.protocol_sha256, stream.removeprefix("infusion:"))
+    return protocol
+
+
+def _check_version(protocol: Protocol, infusion: Infusion) -> None:
     if protocol.version != infusion.protocol_version:
         raise InputError(
             "protocol",
@@ -92,7 +111,9 @@ def protocol_of(ctx: AppContext, infusion: Infusion) -> Protocol:
             f"v{infusion.protocol_version}, but the installed file is {protocol.label}: "
             "finish it with that version's file (--protocols-dir)",
         )
-    pinned, reference = _pinned_protocol(ctx, infusion)
+
+
+def _check_pin(protocol: Protocol, pinned: str | None, reference: str) -> None:
     if pinned is not None and protocol.content_sha256 != pinned:
         raise InputError(
             "protocol",
@@ -100,7 +121,6 @@ def protocol_of(ctx: AppContext, infusion: Infusion) -> Protocol:
             f"(sha256 {pinned[:16]}…, the file now {(protocol.content_sha256 or 'none')[:16]}…); "
             "restore the file or finish the infusion with the original (--protocols-dir)",
         )
-    return protocol
 
 
 def _pinned_protocol(ctx: AppContext, infusion: Infusion) -> tuple[str | None, str]:
@@ -130,7 +150,18 @@ def _pinned_protocol(ctx: AppContext, infusion: Infusion) -> tuple[str | None, s
 
 
 def load_events(session: Session, stream_id: int) -> list[RecordedEvent]:
-    rows = session.execute(
+    """Every stored event of the stream, decoded from its row: the plain read, uncached (the
+    cached one, :func:`stream_events`, is checked against this)."""
+    events, _, _ = load_event_rows(session, stream_id)
+    return events
+
+
+def load_event_rows(
+    session: Session, stream_id: int, *, after: int = 0, upto: int | None = None
+) -> tuple[list[RecordedEvent], str | None, str | None]:
+    """The stream's events with ``after < seq <= upto``, decoded, with the first one's
+    ``prev_hash`` and the last one's ``hash`` (how the cache proves they continue its chain)."""
+    query = (
         select(
             Event.seq,
             Event.type,
@@ -139,16 +170,46 @@ def load_events(session: Session, stream_id: int) -> list[RecordedEvent]:
             Event.recorded_at,
             User.username,
             Event.reason,
+            Event.prev_hash,
+            Event.hash,
         )
         .outerjoin(User, User.id == Event.user_id)
-        .where(Event.stream_id == stream_id)
+        .where(Event.stream_id == stream_id, Event.seq > after)
         .order_by(Event.seq)
     )
+    if upto is not None:
+        query = query.where(Event.seq <= upto)
     events = []
-    for seq, type_, payload, occurred, recorded, user, reason in rows:
+    first_prev: str | None = None
+    last_hash: str | None = None
+    for seq, type_, payload, occurred, recorded, user, reason, prev_hash, hash_ in session.execute(
+        query
+    ):
         try:
             data = decode(type_, payload)
         except UndecodableEvent as problem:
             raise InconsistentRecord(f"event {seq} ({type_}): {problem}") from None
         events.append(RecordedEvent(seq, data.TYPE, data, occurred, recorded, user, reason))
-    return events
+        if first_prev is None:
+            first_prev = prev_hash
+        last_hash = hash_
+    return events, first_prev, last_hash
+
+
+def stream_events(
+    ctx: AppContext, session: Session, stream_id: int, head: Head | None = None
+) -> tuple[RecordedEvent, ...]:
+    """The stream's events as :func:`load_events` reads them, decoded once per process while
+    the stream's head is unchanged (services/stream_cache.py)."""
+    return ctx.streams.events(session, stream_id, head)
+
+
+def infusion_state(
+    ctx: AppContext,
+    session: Session,
+    infusion: Infusion,
+    protocol: Protocol,
+    head: Head | None = None,
+) -> InfusionState:
+    """``fold(load_events(...), protocol)``, folded once per (stream head, protocol content)."""
+    return ctx.streams.state(session, infusion.stream_id, protocol, head)

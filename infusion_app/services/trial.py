@@ -41,7 +41,7 @@ from infusion_app.logic.protocol_files import load_catalog
 from infusion_app.logic.roles import Action
 from infusion_app.logic.text_rules import DOSE_LEVEL_MAX, check_text, optional_free_text
 from infusion_app.services.context import AppContext, CurrentUser
-from infusion_app.services.course_read import LoadedCourse, load_course
+from infusion_app.services.course_read import LoadedCourse, load_courses
 from infusion_app.services.dlt_review import course_dlts
 from infusion_app.services.signing import sign_event, signed_act
 from infusion_app.services.status import load_events
@@ -254,7 +254,7 @@ def _courses(ctx: AppContext, session: Session, protocol_id: str) -> tuple[Loade
     patients = session.execute(
         select(Patient).where(Patient.protocol_id == protocol_id).order_by(Patient.id)
     ).scalars()
-    return tuple(load_course(ctx, session, patient) for patient in patients)
+    return tuple(load_courses(ctx, session, patients))
 
 
 def _level(course: LoadedCourse) -> str:

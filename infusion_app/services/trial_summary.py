@@ -48,7 +48,7 @@ from infusion_app.records.trial_summary import (
 )
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
-from infusion_app.services.course_read import LoadedCourse, load_course
+from infusion_app.services.course_read import LoadedCourse, load_courses
 from infusion_app.services.outcomes import outcomes_of
 from infusion_app.services.records import Document
 from infusion_app.services.trial import patient_dlt
@@ -218,7 +218,7 @@ def _enrolled_courses(
     patients = session.execute(
         select(Patient).where(Patient.protocol_id == protocol_id).order_by(Patient.id)
     ).scalars()
-    courses = (load_course(ctx, session, patient) for patient in patients)
+    courses = load_courses(ctx, session, patients)
     return tuple(course for course in courses if course.facts.enrolment is not None)
 
 

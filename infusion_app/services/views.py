@@ -22,11 +22,16 @@ from infusion_app.logic.infusion_state import InfusionState, RecordedEvent, Step
 from infusion_app.logic.release import ReleaseCheck, Verdict, check_release
 from infusion_app.logic.schedule import due_items
 from infusion_app.logic.text_rules import TRIAL_ID_MAX, check_text
-from infusion_app.logic.transitions import fold
 from infusion_app.services.audit import verify_log
 from infusion_app.services.bedside import StartPlan, start_plan
 from infusion_app.services.context import AppContext
-from infusion_app.services.status import InfusionStatus, get_infusion, load_events, protocol_of
+from infusion_app.services.status import (
+    InfusionStatus,
+    get_infusion,
+    infusion_state,
+    protocol_of,
+    stream_events,
+)
 from infusion_app.store.eventlog import VerifyReport
 from infusion_app.store.models import Event, Infusion, Patient, Product, Stream
 
@@ -68,14 +73,14 @@ def bedside_view(ctx: AppContext, infusion_id: int, now: datetime | None = None)
     with ctx.db.read() as session:
         infusion = get_infusion(session, infusion_id)
         protocol = protocol_of(ctx, infusion)
-        events = load_events(session, infusion.stream_id)
+        events = stream_events(ctx, session, infusion.stream_id)
         stream = session.get(Stream, infusion.stream_id)
         patient = session.get(Patient, infusion.patient_id)
         product = session.get(Product, infusion.product_id)
         assert stream is not None and patient is not None and product is not None
         patient_summary = _patient_summary(patient)
         product_summary = _product_summary(product)
-        state = fold(events, protocol)
+        state = infusion_state(ctx, session, infusion, protocol)
         plan = start_plan(ctx, session, infusion, state)
     status = InfusionStatus(
         infusion_id, stream.name, state, protocol, moment, tuple(due_items(state, protocol, moment))
@@ -174,7 +179,7 @@ def list_infusions(
             query = query.where(wanted)
         for infusion, patient, product_id, created_station, last_at in session.execute(query):
             protocol = protocol_of(ctx, infusion)
-            state = fold(load_events(session, infusion.stream_id), protocol)
+            state = infusion_state(ctx, session, infusion, protocol)
             if (
                 open_ones
                 and state.step is Step.DONE  # finished, but without an observation end

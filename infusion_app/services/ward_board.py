@@ -39,7 +39,7 @@ from infusion_app.logic.ward_board import (
     urgency,
 )
 from infusion_app.services.context import AppContext
-from infusion_app.services.course_read import InfusionOfCourse, load_course
+from infusion_app.services.course_read import InfusionOfCourse, load_courses
 from infusion_app.services.site_day import (
     CalendarRow,
     SaeReportRow,
@@ -92,8 +92,9 @@ def ward_board(ctx: AppContext, now: datetime | None = None, *, prepared: bool =
     reports: list[SaeReportRow] = []
     changes: list[datetime] = []
     with ctx.db.read() as session:
-        for patient in session.execute(select(Patient).order_by(Patient.trial_id)).scalars():
-            course = load_course(ctx, session, patient)
+        patients = session.execute(select(Patient).order_by(Patient.trial_id)).scalars().all()
+        for course in load_courses(ctx, session, patients):
+            patient = course.patient
             items.extend(calendar_rows(course, moment))
             reports.extend(open_reports(course, moment))
             for infusion in course.infusions:

@@ -1,0 +1,197 @@
+"""Each stream's decoded events and folded state, kept while its head is unchanged (issue 18).
+
+A site's lists read hundreds of infusions and courses per refresh, and before this every one
+was decoded and folded again from all its events, at every refresh, on every screen. The log
+is append-only and each stream's row carries its head (seq and hash, moved in the same
+transaction as the append), so a stream whose head is what it was at the last read has the
+very same events, and the very same fold. This cache is an optimisation only:
+
+- the key is the head read *in the caller's transaction*, so a read sees what that
+  transaction sees, never a state another transaction has not committed, and an append, a
+  rolled-back append, a restored backup or a second station's entry all change the key;
+- a stream that grew is extended with its new events only after checking that they continue
+  the cached chain (the first one's ``prev_hash`` is the cached head's hash, the last one's
+  hash is the new head); anything else is a full read, as without the cache;
+- nothing is written; dropping the cache (:meth:`StreamCache.clear`) changes no result, and
+  tests compare every cached read with a fresh decode and fold of the stored rows.
+
+It is bounded by the number of events it holds (least recently used streams go first), so a
+years-long site costs memory for what its screens show, not for its history. Folds are pure
+functions of (events, protocol), so the fold cache is keyed by the protocol's content too.
+Threads: the window reads off the UI thread on several workers; one lock guards the maps,
+and the decoding and folding happen outside it (two threads may do the same work once).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
+from infusion_app.logic.protocol import Protocol
+from infusion_app.logic.transitions import fold
+from infusion_app.store.models import Stream
+
+DEFAULT_MAX_EVENTS = 250_000  # a year of a busy site's infusions and courses, ~100 MB
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Head:
+    """Where a stream's chain ends, as its row says in the reading transaction."""
+
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class _Events:
+    head: Head
+    events: tuple[RecordedEvent, ...]
+
+
+def read_head(session: Session, stream_id: int) -> Head:
+    seq, digest = session.execute(
+        select(Stream.head_seq, Stream.head_hash).where(Stream.id == stream_id)
+    ).one()
+    return Head(int(seq), str(digest))
+
+
+def read_heads(session: Session, stream_ids: list[int]) -> dict[int, Head]:
+    """Several streams' heads in one query (a list's refresh reads hundreds)."""
+    heads: dict[int, Head] = {}
+    for start in range(0, len(stream_ids), 500):  # bounded IN lists on both databases
+        chunk = stream_ids[start : start + 500]
+        for stream_id, seq, digest in session.execute(
+            select(Stream.id, Stream.head_seq, Stream.head_hash).where(Stream.id.in_(chunk))
+        ):
+            heads[int(stream_id)] = Head(int(seq), str(digest))
+    return heads
+
+
+class StreamCache:
+    """Per process (one per :class:`~infusion_app.services.context.AppContext`)."""
+
+    def __init__(self, max_events: int = DEFAULT_MAX_EVENTS) -> None:
+        self.max_events = max_events
+        self._lock = threading.Lock()
+        self._events: OrderedDict[int, _Events] = OrderedDict()
+        self._held = 0  # events held in _events
+        self._derived: OrderedDict[tuple[object, ...], object] = OrderedDict()
+        self.decoded = 0  # events decoded from rows since creation (tests and benchmarks)
+        self.folds = 0  # folds computed (not served from the cache)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._events.clear()
+            self._derived.clear()
+            self._held = 0
+
+    # --- events -----------------------------------------------------------------------------
+
+    def events(
+        self, session: Session, stream_id: int, head: Head | None = None
+    ) -> tuple[RecordedEvent, ...]:
+        """The stream's events up to its head in this transaction, decoded once per process."""
+        return self._events_of(session, stream_id, head or read_head(session, stream_id))[0]
+
+    def _events_of(
+        self, session: Session, stream_id: int, head: Head
+    ) -> tuple[tuple[RecordedEvent, ...], bool]:
+        """The events, and whether they are kept (they end where the stream's row says)."""
+        from infusion_app.services.status import load_event_rows  # status imports this module
+
+        with self._lock:
+            cached = self._events.get(stream_id)
+            if cached is not None:
+                self._events.move_to_end(stream_id)
+        if cached is not None and cached.head == head:
+            return cached.events, True
+        if cached is not None and cached.head.seq < head.seq:
+            new, first_prev, last_hash = load_event_rows(
+                session, stream_id, after=cached.head.seq, upto=head.seq
+            )
+            self.decoded += len(new)
+            continues = (
+                first_prev == cached.head.hash
+                and last_hash == head.hash
+                and len(new) == head.seq - cached.head.seq
+            )
+            if continues:
+                events = cached.events + tuple(new)
+                return events, self._keep(stream_id, _Events(head, events))
+        rows, _, last_hash = load_event_rows(session, stream_id, after=0, upto=head.seq)
+        self.decoded += len(rows)
+        events = tuple(rows)
+        if last_hash == head.hash and len(events) == head.seq:
+            return events, self._keep(stream_id, _Events(head, events))
+        # the rows do not end where the stream's row says (a damaged or edited log): serve
+        # what is stored, as before, and keep nothing; verify-log names the damage
+        return events, False
+
+    def _keep(self, stream_id: int, entry: _Events) -> bool:
+        if len(entry.events) > self.max_events:
+            return False
+        with self._lock:
+            old = self._events.pop(stream_id, None)
+            if old is not None:
+                self._held -= len(old.events)
+            self._events[stream_id] = entry
+            self._held += len(entry.events)
+            while self._held > self.max_events and self._events:
+                _, evicted = self._events.popitem(last=False)
+                self._held -= len(evicted.events)
+        return True
+
+    # --- folds and other pure functions of a stream's events --------------------------------
+
+    def state(
+        self, session: Session, stream_id: int, protocol: Protocol, head: Head | None = None
+    ) -> InfusionState:
+        """The infusion's folded state: :func:`~infusion_app.logic.transitions.fold` of its
+        events under ``protocol``, computed once per (stream, head, protocol content)."""
+        head = head or read_head(session, stream_id)
+        content = protocol_key(protocol)
+        key = ("fold", stream_id, head, content)
+        if content is not None:  # None: a protocol built in code (tests) names no content
+            with self._lock:
+                if key in self._derived:
+                    self._derived.move_to_end(key)
+                    return self._derived[key]  # type: ignore[return-value]
+        events, kept = self._events_of(session, stream_id, head)
+        self.folds += 1
+        state = fold(events, protocol)
+        if kept and content is not None:
+            self._remember(key, state)
+        return state
+
+    def derived(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """A pure function of what ``key`` names (which must include every stream head it
+        reads), computed once. Raised errors are not kept: the next read raises them again."""
+        with self._lock:
+            if key in self._derived:
+                self._derived.move_to_end(key)
+                return self._derived[key]  # type: ignore[return-value]
+        value = compute()
+        self._remember(key, value)
+        return value
+
+    def _remember(self, key: tuple[object, ...], value: object) -> None:
+        with self._lock:
+            self._derived[key] = value
+            while len(self._derived) > max(self.max_events // 10, 16):
+                self._derived.popitem(last=False)
+
+
+def protocol_key(protocol: Protocol) -> tuple[str, str, str] | None:
+    """What names a protocol's content, or None when nothing does (built in code)."""
+    if protocol.content_sha256 is None:
+        return None
+    return (protocol.id, protocol.version, protocol.content_sha256)

@@ -1,0 +1,262 @@
+"""Issue 18: the stream cache is an optimisation only.
+
+Every read served from it (an infusion's events and folded state, a patient's course) must
+equal the plain read: every stored row decoded again and folded from scratch, whatever
+happened between reads: a step at this station, an entry from another station, an append
+rolled back, a stream row that does not match its events, a protocol file changed, a cache
+too small to keep anything.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from infusion_app.logic.errors import InputError
+from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import NoteAdded
+from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
+from infusion_app.logic.transitions import fold
+from infusion_app.services import bedside
+from infusion_app.services.context import AppContext
+from infusion_app.services.course_read import LoadedCourse, load_course, load_courses
+from infusion_app.services.status import (
+    get_infusion,
+    infusion_state,
+    load_events,
+    protocol_of,
+    stream_events,
+)
+from infusion_app.services.stream_cache import StreamCache
+from infusion_app.store.eventlog import append_event
+from infusion_app.store.models import Infusion, Patient, Stream, User
+from tests.conftest import FAST_HASHER, PASSWORD
+from tests.fakes import FakeClock
+from tests.logic.infusion_log import NORMAL_VITALS
+from tests.services.bedside_steps import prepare
+from tests.services.course_steps import enrolled, give, local, new_infusion
+
+CART = "ucmsc-cart-cytopenia"
+
+
+def plain(ctx: AppContext, infusion_id: int) -> tuple[tuple[RecordedEvent, ...], InfusionState]:
+    """The read without any cache: every row decoded, folded from the first event."""
+    with ctx.db.read() as session:
+        infusion = get_infusion(session, infusion_id)
+        events = load_events(session, infusion.stream_id)
+        return tuple(events), fold(events, protocol_of(ctx, infusion))
+
+
+def cached(ctx: AppContext, infusion_id: int) -> tuple[tuple[RecordedEvent, ...], InfusionState]:
+    with ctx.db.read() as session:
+        infusion = get_infusion(session, infusion_id)
+        protocol = protocol_of(ctx, infusion)
+        return (
+            stream_events(ctx, session, infusion.stream_id),
+            infusion_state(ctx, session, infusion, protocol),
+        )
+
+
+def head_seq(ctx: AppContext, infusion_id: int) -> int:
+    with ctx.db.read() as session:
+        infusion = get_infusion(session, infusion_id)
+        return session.execute(
+            select(Stream.head_seq).where(Stream.id == infusion.stream_id)
+        ).scalar_one()
+
+
+def test_every_step_of_an_infusion_reads_as_the_plain_fold_and_decodes_each_entry_once(
+    ctx, staff, infusion_id, clock
+):
+    steps = [
+        lambda: prepare(ctx, staff, infusion_id),
+        lambda: bedside.give_premedication(ctx, staff.nurse, infusion_id),
+        lambda: (clock.advance(minutes=10), bedside.record_thaw(ctx, staff.nurse, infusion_id)),
+        lambda: (
+            clock.advance(minutes=25),
+            bedside.start_infusion(
+                ctx, staff.nurse, infusion_id, PASSWORD, drop_factor_gtt_per_ml=20
+            ),
+        ),
+        lambda: (
+            clock.advance(minutes=15),
+            bedside.change_rate(ctx, staff.nurse, infusion_id, no_discomfort=True),
+        ),
+        lambda: (
+            clock.advance(minutes=2),
+            bedside.record_vitals(ctx, staff.nurse, infusion_id, NORMAL_VITALS),
+        ),
+    ]
+    # a second screen on the same record, which only reads this infusion
+    screen = AppContext(db=ctx.db, station="ward-3-bed-2", clock=clock, hasher=FAST_HASHER)
+    assert cached(screen, infusion_id) == cached(ctx, infusion_id) == plain(ctx, infusion_id)
+    for step in steps:
+        step()
+        assert cached(ctx, infusion_id) == plain(ctx, infusion_id)
+        assert cached(screen, infusion_id) == plain(ctx, infusion_id)
+    # the screen decoded each stored entry once: a grown stream is extended with its new
+    # entries only, never read again from its first one
+    assert screen.streams.decoded == head_seq(ctx, infusion_id)
+    folds = screen.streams.folds
+    assert cached(screen, infusion_id) == plain(ctx, infusion_id)
+    assert screen.streams.folds == folds  # unchanged head: the fold is served, not recomputed
+
+
+def test_an_entry_from_another_station_is_read_at_once(ctx, staff, infusion_id, clock):
+    prepare(ctx, staff, infusion_id)
+    before = cached(ctx, infusion_id)
+    other = AppContext(db=ctx.db, station="ward-3-bed-4", clock=clock, hasher=FAST_HASHER)
+    bedside.give_premedication(other, staff.nurse, infusion_id)
+    after = cached(ctx, infusion_id)
+    assert len(after[0]) == len(before[0]) + 1
+    assert after[0][-1].type is EventType.PREMEDICATION_GIVEN
+    assert after == plain(ctx, infusion_id)
+
+
+def _note(session, stream: str, user_id: int, clock: FakeClock) -> None:
+    user = session.get(User, user_id)
+    append_event(
+        session,
+        stream,
+        EventType.NOTE_ADDED,
+        NoteAdded(text="to be rolled back"),
+        user=user,
+        station="ward-3-bed-2",
+        recorded_at=clock(),
+        occurred_at=clock(),
+    )
+
+
+def test_an_append_rolled_back_is_never_served(ctx, staff, infusion_id, clock):
+    prepare(ctx, staff, infusion_id)
+    committed = plain(ctx, infusion_id)
+
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned), ctx.db.write() as session:
+        infusion = session.get(Infusion, infusion_id)
+        assert infusion is not None
+        stream = session.get(Stream, infusion.stream_id)
+        assert stream is not None
+        _note(session, stream.name, staff.nurse.id, clock)
+        # read inside the transaction: the cache sees (and may keep) the uncommitted head
+        seen = stream_events(ctx, session, infusion.stream_id)
+        assert len(seen) == len(committed[0]) + 1
+        raise Abandoned
+    assert cached(ctx, infusion_id) == committed == plain(ctx, infusion_id)
+
+
+def test_a_stream_row_that_does_not_match_its_events_keeps_nothing(ctx, staff, infusion_id, clock):
+    """A head hash that no stored event has (an edited or damaged file): the rows are served
+    as stored, as without the cache, and nothing is kept to be served later."""
+    prepare(ctx, staff, infusion_id)
+    with ctx.db.read() as session:
+        stream_id = get_infusion(session, infusion_id).stream_id
+    with ctx.db.engine.begin() as connection:
+        connection.execute(update(Stream).where(Stream.id == stream_id).values(head_hash="f" * 64))
+    fresh = AppContext(db=ctx.db, station=ctx.station, clock=clock, hasher=FAST_HASHER)
+    assert cached(fresh, infusion_id) == plain(fresh, infusion_id)
+    once = fresh.streams.decoded
+    assert once >= len(plain(fresh, infusion_id)[0]) > 0
+    assert cached(fresh, infusion_id) == plain(fresh, infusion_id)
+    # nothing kept, neither the events nor the fold: the second read decoded every row again
+    assert fresh.streams.decoded == 2 * once
+
+
+def test_a_cache_too_small_to_keep_a_stream_reads_the_same(ctx, staff, infusion_id, clock):
+    prepare(ctx, staff, infusion_id)
+    tiny = AppContext(
+        db=ctx.db, station=ctx.station, clock=clock, hasher=FAST_HASHER, streams=StreamCache(3)
+    )
+    bedside.give_premedication(tiny, staff.nurse, infusion_id)
+    assert cached(tiny, infusion_id) == plain(tiny, infusion_id)
+    assert tiny.streams._held <= 3
+
+
+def _plain_course(ctx: AppContext, session, patient: Patient) -> LoadedCourse:
+    """The course as load_course read it before the cache (issue 17's code, inline)."""
+    from infusion_app.logic.course_fold import (
+        fold_patient_course,
+        infusion_facts,
+        legacy_follow_ups,
+        with_infusions,
+    )
+    from infusion_app.services.course_read import InfusionOfCourse
+
+    protocol = ctx.protocol(patient.protocol_id)
+    events = tuple(load_events(session, patient.stream_id))
+    of_course = []
+    legacy = []
+    for infusion in session.execute(
+        select(Infusion).where(Infusion.patient_id == patient.id).order_by(Infusion.number)
+    ).scalars():
+        own = protocol_of(ctx, infusion)
+        infusion_events = tuple(load_events(session, infusion.stream_id))
+        stream = session.get(Stream, infusion.stream_id)
+        state = fold(infusion_events, own)
+        of_course.append(
+            InfusionOfCourse(infusion.id, infusion.number, stream.name, state, infusion_events, own)
+        )
+        legacy.extend(legacy_follow_ups(protocol, infusion.number, stream.name, infusion_events))
+    facts = with_infusions(
+        fold_patient_course(patient.trial_id, events),
+        (infusion_facts(i.number, i.state, i.events) for i in of_course),
+        legacy,
+    )
+    return LoadedCourse(patient, protocol, facts, events, tuple(of_course))
+
+
+def _same_courses(ctx: AppContext) -> None:
+    with ctx.db.read() as session:
+        patients = session.execute(select(Patient).order_by(Patient.trial_id)).scalars().all()
+        expected = [_plain_course(ctx, session, p) for p in patients]
+        assert load_courses(ctx, session, patients) == expected
+        assert [load_course(ctx, session, p) for p in patients] == expected
+
+
+def test_the_courses_of_a_site_read_as_the_plain_fold_after_every_act(ctx, staff, clock):
+    clock.now = local(2026, 11, 23, 8, 30)  # a Monday
+    enrolled(ctx, staff, "P001", CART, "C")
+    enrolled(ctx, staff, "P002", CART, "B")
+    _same_courses(ctx)
+    give(ctx, staff, clock, "P001", 1)
+    _same_courses(ctx)
+    second = new_infusion(ctx, staff, "P002", 1)  # created, not started
+    _same_courses(ctx)
+    prepare(ctx, staff, second, wristband="MSC|P002|WL", product_id="UC-P002-1")
+    _same_courses(ctx)
+    folds = ctx.streams.folds
+    _same_courses(ctx)
+    assert ctx.streams.folds == folds  # nothing moved: nothing folded again
+
+
+@pytest.fixture
+def protocol_folder(ctx, tmp_path: Path, shipped_protocols_dir: Path) -> Path:
+    folder = tmp_path / "protocols"
+    shutil.copytree(shipped_protocols_dir, folder)
+    ctx.protocols = folder
+    return folder
+
+
+def test_a_cached_course_is_refused_once_its_protocol_file_changed(
+    ctx, staff, clock, protocol_folder
+):
+    """The cache keys on the protocol's content: a file changed since an infusion began is
+    refused by the list read as by the single read, even with its course already cached."""
+    clock.now = local(2026, 11, 23, 8, 30)
+    enrolled(ctx, staff, "P001", CART, "C")
+    give(ctx, staff, clock, "P001", 1)
+    _same_courses(ctx)  # cached
+    path = protocol_folder / f"{CART}.toml"
+    original = path.read_bytes()
+    path.write_bytes(original + b"\n# reviewed\n")
+    with ctx.db.read() as session:
+        patients = session.execute(select(Patient)).scalars().all()
+        with pytest.raises(InputError, match="changed since infusion P001/1 began"):
+            load_courses(ctx, session, patients)
+    path.write_bytes(original)
+    _same_courses(ctx)
