@@ -22,7 +22,7 @@ from infusion_app.logic.course_fold import (
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.protocol import Protocol
 from infusion_app.services.context import AppContext
-from infusion_app.services.status import infusion_state, pinned_protocol_of, stream_events
+from infusion_app.services.status import ProtocolReader, infusion_state, stream_events
 from infusion_app.services.stream_cache import Head, protocol_key, read_heads
 from infusion_app.store.models import Infusion, Patient, Stream
 
@@ -74,34 +74,11 @@ def load_courses(
         ):
             found[infusion.patient_id].append((infusion, name, Head(int(seq), str(digest))))
     heads = read_heads(session, [p.stream_id for p in patients])
-    protocols = _Protocols(ctx)
+    protocols = ProtocolReader(ctx)
     return [
         _course(ctx, session, patient, heads[patient.stream_id], found[patient.id], protocols)
         for patient in patients
     ]
-
-
-class _Protocols:
-    """The protocol files one batch reads, each read once per batch (a list of a site's
-    courses names a few versions, thousands of times)."""
-
-    def __init__(self, ctx: AppContext) -> None:
-        self.ctx = ctx
-        self.current: dict[str, Protocol] = {}
-        self.versions: dict[tuple[str, str], Protocol] = {}
-
-    def of_patient(self, patient: Patient) -> Protocol:
-        if patient.protocol_id not in self.current:
-            self.current[patient.protocol_id] = self.ctx.protocol(patient.protocol_id)
-        return self.current[patient.protocol_id]
-
-    def of_infusion(
-        self, infusion: Infusion, stream: str, events: tuple[RecordedEvent, ...]
-    ) -> Protocol:
-        key = (infusion.protocol_id, infusion.protocol_version)
-        if key not in self.versions:
-            self.versions[key] = self.ctx.protocol_version(*key)
-        return pinned_protocol_of(self.versions[key], infusion, stream, events)
 
 
 def _course(
@@ -110,7 +87,7 @@ def _course(
     patient: Patient,
     head: Head,
     infusions: list[tuple[Infusion, str, Head]],
-    protocols: _Protocols,
+    protocols: ProtocolReader,
 ) -> LoadedCourse:
     protocol = protocols.of_patient(patient)
     events = stream_events(ctx, session, patient.stream_id, head)

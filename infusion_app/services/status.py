@@ -91,6 +91,30 @@ def protocol_of(ctx: AppContext, infusion: Infusion) -> Protocol:
     return protocol
 
 
+class ProtocolReader:
+    """The protocol files one list reads, each read once per list (a list of a site's
+    infusions or courses names a few versions, thousands of times), each infusion's pin
+    checked against its cached creation event: :func:`protocol_of` without a query a row."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.current: dict[str, Protocol] = {}
+        self.versions: dict[tuple[str, str], Protocol] = {}
+
+    def of_patient(self, patient: Patient) -> Protocol:
+        if patient.protocol_id not in self.current:
+            self.current[patient.protocol_id] = self.ctx.protocol(patient.protocol_id)
+        return self.current[patient.protocol_id]
+
+    def of_infusion(
+        self, infusion: Infusion, stream: str, events: tuple[RecordedEvent, ...]
+    ) -> Protocol:
+        key = (infusion.protocol_id, infusion.protocol_version)
+        if key not in self.versions:
+            self.versions[key] = self.ctx.protocol_version(*key)
+        return pinned_protocol_of(self.versions[key], infusion, stream, events)
+
+
 def pinned_protocol_of(
     protocol: Protocol, infusion: Infusion, stream: str, events: tuple[RecordedEvent, ...]
 ) -> Protocol:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, CompoundSelect, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from infusion_app.logic.coa import CertificateOfAnalysis, coa_from_mapping
 from infusion_app.logic.countdown import Countdown, next_countdown
@@ -27,11 +27,13 @@ from infusion_app.services.bedside import StartPlan, start_plan
 from infusion_app.services.context import AppContext
 from infusion_app.services.status import (
     InfusionStatus,
+    ProtocolReader,
     get_infusion,
     infusion_state,
     protocol_of,
     stream_events,
 )
+from infusion_app.services.stream_cache import Head
 from infusion_app.store.eventlog import VerifyReport
 from infusion_app.store.models import Event, Infusion, Patient, Product, Stream
 
@@ -146,40 +148,57 @@ def list_infusions(
     moment = now or ctx.now()
     rows: list[InfusionRow] = []
     with ctx.db.read() as session:
-        first = select(Event.stream_id, Event.station).where(Event.seq == 1).subquery()
-        last = (
-            select(Event.stream_id, func.max(Event.occurred_at).label("last_at"))
-            .group_by(Event.stream_id)
-            .subquery()
+        # per infusion, through the (stream_id, seq) key: never a pass over the whole log
+        created_station = (
+            select(Event.station)
+            .where(Event.stream_id == Infusion.stream_id, Event.seq == 1)
+            .scalar_subquery()
+        )
+        last_at = (
+            select(func.max(Event.occurred_at))
+            .where(Event.stream_id == Infusion.stream_id)
+            .scalar_subquery()
         )
         query = (
-            select(Infusion, Patient, Product.product_id, first.c.station, last.c.last_at)
+            select(
+                Infusion,
+                Patient,
+                Product.product_id,
+                created_station.label("station"),
+                last_at.label("last_at"),
+                Stream.name,
+                Stream.head_seq,
+                Stream.head_hash,
+            )
+            .join(Stream, Stream.id == Infusion.stream_id)
             .join(Patient, Patient.id == Infusion.patient_id)
             .join(Product, Product.id == Infusion.product_id)
-            .join(first, first.c.stream_id == Infusion.stream_id)
-            .join(last, last.c.stream_id == Infusion.stream_id)
             .order_by(Infusion.created_at.desc(), Infusion.id.desc())
         )
         if trial_id.strip():
             query = query.where(Patient.trial_id.ilike(f"%{trial_id.strip()}%"))
         if station:
-            query = query.where(first.c.station == station)
-        # Narrowed in SQL, so a site with years of finished infusions folds only these:
-        # an entry in the range, or (open_ones) no observation end recorded yet.
+            query = query.where(created_station == station)
+        # Narrowed in SQL (schema 0006's indexes), so a site with years of finished infusions
+        # folds only these: an entry in the range, or (open_ones) not finished: neither an
+        # observation end recorded nor stopped before its start (those never get one)
         dated = [Event.occurred_at >= since] if since is not None else []
         dated += [Event.occurred_at < until] if until is not None else []
         wanted: ColumnElement[bool] | None = (
             Infusion.stream_id.in_(select(Event.stream_id).where(*dated)) if dated else None
         )
         if open_ones:
-            ended = select(Event.stream_id).where(Event.type == EventType.OBSERVATION_ENDED.value)
-            unfinished = Infusion.stream_id.not_in(ended)
+            unfinished = Infusion.stream_id.not_in(_finished_streams())
             wanted = unfinished if wanted is None else or_(wanted, unfinished)
         if wanted is not None:
             query = query.where(wanted)
-        for infusion, patient, product_id, created_station, last_at in session.execute(query):
-            protocol = protocol_of(ctx, infusion)
-            state = infusion_state(ctx, session, infusion, protocol)
+        protocols = ProtocolReader(ctx)
+        for row in session.execute(query):
+            infusion, patient, product_id, made_at, last_event_at, name, seq, digest = row
+            head = Head(int(seq), str(digest))
+            events = stream_events(ctx, session, infusion.stream_id, head)
+            protocol = protocols.of_infusion(infusion, name, events)
+            state = infusion_state(ctx, session, infusion, protocol, head)
             if (
                 open_ones
                 and state.step is Step.DONE  # finished, but without an observation end
@@ -194,15 +213,30 @@ def list_infusions(
                     patient.initials,
                     infusion.number,
                     product_id,
-                    created_station,
+                    made_at,
                     infusion.created_at,
-                    last_at,
+                    last_event_at,
                     state.step,
                     state.status.value,
                     countdown,
                 )
             )
     return rows
+
+
+def _finished_streams() -> CompoundSelect[int]:
+    """Infusions whose state is done (``InfusionState.step``): the observation ended, or
+    stopped before it started. The fold still decides; this only spares it the years."""
+    started = aliased(Event)
+    ended = select(Event.stream_id).where(Event.type == EventType.OBSERVATION_ENDED.value)
+    stopped_unstarted = select(Event.stream_id).where(
+        Event.type == EventType.INFUSION_STOPPED.value,
+        ~exists().where(
+            started.stream_id == Event.stream_id,
+            started.type == EventType.INFUSION_STARTED.value,
+        ),
+    )
+    return ended.union(stopped_unstarted)
 
 
 def _touches(
