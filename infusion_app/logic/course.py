@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from infusion_app.logic import messages as m
@@ -578,26 +578,38 @@ def _anchors(
     return [(i.number, i.ended_at) for i in facts.given if i.ended_at is not None]
 
 
-def calendar(protocol: Protocol, facts: CourseFacts, now: datetime) -> tuple[Occurrence, ...]:
-    """Every occurrence of the visit schedule with its window and status at ``now``, in the
-    order they fall due (the undated ones last)."""
+@dataclass(frozen=True)
+class Dated:
+    """An occurrence with its window and record, before ``now`` gives it a status: all of
+    the calendar that depends on the course alone (a list of many courses keeps it)."""
+
+    key: str
+    item: VisitItem
+    offset: int
+    infusion: int | None
+    target: datetime | None
+    opens: datetime | None
+    closes: datetime | None  # exclusive
+    record: CalendarRecord | None
+
+
+def dated_occurrences(protocol: Protocol, facts: CourseFacts) -> tuple[Dated, ...]:
+    """Every occurrence of the visit schedule with its window, in the order they fall due
+    (the undated ones last)."""
     records = {r.key: r for r in sorted(facts.records, key=lambda r: r.seq, reverse=True)}
-    ended = facts.end if facts.end is not None and facts.end.reason.ends_follow_up else None
-    out: list[Occurrence] = []
+    out: list[Dated] = []
     for item in protocol.visits:
         for infusion, anchor in _anchors(protocol, facts, item):
             for offset in item.offsets.value:
                 key = occurrence_key(item, offset, infusion)
-                record = records.get(key)
                 if anchor is None:
                     target = opens = closes = None
                 else:
                     target, opens, closes = _occurrence_window(protocol, item, offset, anchor)
-                status = _status(item, offset, opens, closes, record, ended, now)
                 out.append(
-                    Occurrence(key, item, offset, infusion, target, opens, closes, status, record)
+                    Dated(key, item, offset, infusion, target, opens, closes, records.get(key))
                 )
-    far = datetime.max.replace(tzinfo=now.tzinfo)
+    far = datetime.max.replace(tzinfo=UTC)
     order = {item.id: index for index, item in enumerate(protocol.visits)}
     # undated ones in the protocol's order and by offset (the keys' text would put week 24
     # before week 12)
@@ -613,6 +625,51 @@ def calendar(protocol: Protocol, facts: CourseFacts, now: datetime) -> tuple[Occ
             ),
         )
     )
+
+
+def follow_up_end(facts: CourseFacts) -> TreatmentEnd | None:
+    """The end of treatment that also ends the follow-up (death, withdrawal), if any."""
+    return facts.end if facts.end is not None and facts.end.reason.ends_follow_up else None
+
+
+def with_status(dated: Dated, ended: TreatmentEnd | None, now: datetime) -> Occurrence:
+    status = _status(
+        dated.item, dated.offset, dated.opens, dated.closes, dated.record, ended, now
+    )
+    return Occurrence(
+        dated.key,
+        dated.item,
+        dated.offset,
+        dated.infusion,
+        dated.target,
+        dated.opens,
+        dated.closes,
+        status,
+        dated.record,
+    )
+
+
+def calendar(
+    protocol: Protocol,
+    facts: CourseFacts,
+    now: datetime,
+    dated: tuple[Dated, ...] | None = None,
+) -> tuple[Occurrence, ...]:
+    """Every occurrence of the visit schedule with its window and status at ``now``, in the
+    order they fall due (the undated ones last); ``dated`` when the caller kept it."""
+    ended = follow_up_end(facts)
+    return tuple(
+        with_status(d, ended, now)
+        for d in (dated if dated is not None else dated_occurrences(protocol, facts))
+    )
+
+
+def status_depends_on_time(dated: Dated, ended: TreatmentEnd | None) -> bool:
+    """Whether :func:`_status` reads ``now`` for this occurrence (it has a window, no record
+    and is not cancelled); every other status is fixed until the course changes."""
+    if dated.record is not None or dated.opens is None or dated.closes is None:
+        return False
+    return not (ended is not None and dated.opens >= ended.at)
 
 
 def _status(

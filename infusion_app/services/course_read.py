@@ -6,13 +6,14 @@ the CLI prints and the one a refusal is based on are the same computation on the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from infusion_app.logic.course import CalendarRecord, CourseFacts
+from infusion_app.logic.course import CalendarRecord, CourseFacts, Dated, dated_occurrences
 from infusion_app.logic.course_fold import (
     fold_patient_course,
     infusion_facts,
@@ -26,6 +27,8 @@ from infusion_app.services.status import ProtocolReader, infusion_state, stream_
 from infusion_app.services.stream_cache import Head, protocol_key, read_heads
 from infusion_app.store.models import Infusion, Patient, Stream
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class InfusionOfCourse:
@@ -35,6 +38,20 @@ class InfusionOfCourse:
     state: InfusionState
     events: tuple[RecordedEvent, ...]
     protocol: Protocol  # the version it was begun under
+
+
+class CourseMemo:
+    """What the lists derive from one course (its dated calendar, the items a day's list can
+    show), kept with the course's facts while none of its streams moved: a refresh of a
+    site's day reads each unchanged course's few live items, not its whole calendar."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, object] = {}
+
+    def get(self, name: str, compute: Callable[[], T]) -> T:
+        if name not in self._values:  # two threads may compute it once each: same value
+            self._values[name] = compute()
+        return self._values[name]  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,12 @@ class LoadedCourse:
     facts: CourseFacts
     events: tuple[RecordedEvent, ...]
     infusions: tuple[InfusionOfCourse, ...]
+    memo: CourseMemo = field(default_factory=CourseMemo, compare=False, repr=False)
+
+    def dated(self) -> tuple[Dated, ...]:
+        """The calendar's occurrences with their windows (:func:`logic.course.calendar` gives
+        them their status at a time)."""
+        return self.memo.get("dated", lambda: dated_occurrences(self.protocol, self.facts))
 
 
 def load_course(ctx: AppContext, session: Session, patient: Patient) -> LoadedCourse:
@@ -101,7 +124,7 @@ def _course(
         )
     contents = [protocol_key(protocol), *(protocol_key(i.protocol) for i in of_course)]
     if None in contents:  # a protocol built in code (tests): nothing names its content
-        facts = _facts(patient.trial_id, protocol, events, of_course)
+        facts, memo = _facts(patient.trial_id, protocol, events, of_course), CourseMemo()
     else:
         key = (
             "course",
@@ -111,10 +134,10 @@ def _course(
             tuple(contents),
             tuple((i.id, i.number, h) for i, _, h in infusions),
         )
-        facts = ctx.streams.derived(
-            key, lambda: _facts(patient.trial_id, protocol, events, of_course)
+        facts, memo = ctx.streams.derived(
+            key, lambda: (_facts(patient.trial_id, protocol, events, of_course), CourseMemo())
         )
-    return LoadedCourse(patient, protocol, facts, events, tuple(of_course))
+    return LoadedCourse(patient, protocol, facts, events, tuple(of_course), memo)
 
 
 def _facts(

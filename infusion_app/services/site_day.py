@@ -17,7 +17,8 @@ and a restart show the same list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -25,10 +26,12 @@ from sqlalchemy import select
 from infusion_app.logic.backentry import back_entry_limit
 from infusion_app.logic.course import (
     CalendarStatus,
-    Occurrence,
-    calendar,
+    Dated,
     day_start,
+    follow_up_end,
     local_date,
+    status_depends_on_time,
+    with_status,
 )
 from infusion_app.logic.event_types import patient_stream
 from infusion_app.logic.events import AdverseEventRecorded, SaeReported
@@ -136,37 +139,63 @@ def in_day_order(
 
 def calendar_rows(course: LoadedCourse, now: datetime) -> list[CalendarRow]:
     """The patient's calendar items of the day; none before enrolment (no course yet) nor
-    for a protocol that plans no course (an infusion begun under 1.1.0)."""
+    for a protocol that plans no course (an infusion begun under 1.1.0).
+
+    An item is on the day when it is due, opens before tomorrow, or was missed but may still
+    be recorded late (within the back-entry limit): for an item with a window, opens before
+    tomorrow and ``now`` at most the limit past its close. The course's :class:`_DayIndex`
+    (kept while the course is unchanged) sorts those by that last moment, so a patient whose
+    follow-up ended years ago costs one bisection, not a walk through their calendar."""
     protocol, facts = course.protocol, course.facts
     if facts.enrolment is None or not protocol.plans_courses:
         return []
     tomorrow = _tomorrow(protocol, now)
-    limit = back_entry_limit(protocol)
-    return [
-        CalendarRow(
-            course.patient.trial_id,
-            course.patient.initials,
-            o.key,
-            o.label,
-            o.item.kind,
-            o.opens,
-            o.closes,
-            o.status,
+    index = course.memo.get("day-index", lambda: _day_index(course))
+    live = index.timed[bisect_left(index.last_moments, now) :]
+    chosen = sorted([*index.always, *((p, d) for p, d in live if d.opens and d.opens < tomorrow)])
+    ended = follow_up_end(facts)
+    rows = []
+    for _, dated in chosen:
+        o = with_status(dated, ended, now)
+        rows.append(
+            CalendarRow(
+                course.patient.trial_id,
+                course.patient.initials,
+                o.key,
+                o.label,
+                o.item.kind,
+                o.opens,
+                o.closes,
+                o.status,
+            )
         )
-        for o in calendar(protocol, facts, now)
-        if _on_the_day(o, now, tomorrow, limit)
-    ]
+    return rows
 
 
-def _on_the_day(o: Occurrence, now: datetime, tomorrow: datetime, limit: timedelta) -> bool:
-    if o.status is CalendarStatus.DUE:
-        return True
-    if o.status is CalendarStatus.UPCOMING:
-        return o.opens is not None and o.opens < tomorrow
-    if o.status is CalendarStatus.MISSED:
-        # still recordable late (with a reason) within the back-entry limit
-        return o.closes is not None and now - o.closes <= limit
-    return False
+@dataclass(frozen=True)
+class _DayIndex:
+    always: tuple[tuple[int, Dated], ...]  # (calendar position, item): due whatever the time
+    timed: tuple[tuple[int, Dated], ...]  # items with a window, by their last moment
+    last_moments: tuple[datetime, ...]  # each timed item's close + the back-entry limit
+
+
+def _day_index(course: LoadedCourse) -> _DayIndex:
+    limit = back_entry_limit(course.protocol)
+    ended = follow_up_end(course.facts)
+    always = []
+    timed = []
+    for position, dated in enumerate(course.dated()):
+        if status_depends_on_time(dated, ended):
+            assert dated.closes is not None  # a window, by status_depends_on_time
+            timed.append((dated.closes + limit, position, dated))
+        elif with_status(dated, ended, course.facts.starts_at).status is CalendarStatus.DUE:
+            always.append((position, dated))  # a before-the-anchor item: due from enrolment
+    timed.sort(key=lambda t: (t[0], t[1]))
+    return _DayIndex(
+        tuple(always),
+        tuple((position, dated) for _, position, dated in timed),
+        tuple(last for last, _, _ in timed),
+    )
 
 
 def _tomorrow(protocol: Protocol, now: datetime) -> datetime:
@@ -176,7 +205,13 @@ def _tomorrow(protocol: Protocol, now: datetime) -> datetime:
 
 def open_reports(course: LoadedCourse, now: datetime) -> list[SaeReportRow]:
     """Every SAE of the patient whose report is not recorded, from each infusion's folded
-    state and from the patient's own stream."""
+    state and from the patient's own stream (found once while the course is unchanged; only
+    whether each is overdue moves with ``now``)."""
+    found = course.memo.get("open-reports", lambda: _open_reports(course))
+    return [replace(row, overdue=now >= row.due_at) for row in found]
+
+
+def _open_reports(course: LoadedCourse) -> list[SaeReportRow]:
     patient = course.patient
     rows = []
     for infusion in course.infusions:
@@ -194,7 +229,7 @@ def open_reports(course: LoadedCourse, now: datetime) -> list[SaeReportRow]:
                     entry.event.name,
                     entry.event.grade,
                     entry.report_due_at,
-                    now >= entry.report_due_at,
+                    False,
                 )
             )
     for seq, data in _patient_reports_open(course.events):
@@ -210,7 +245,7 @@ def open_reports(course: LoadedCourse, now: datetime) -> list[SaeReportRow]:
                 data.other_term or data.term,
                 data.grade,
                 data.report_due_at,
-                now >= data.report_due_at,
+                False,
             )
         )
     return rows
