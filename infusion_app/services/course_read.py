@@ -113,6 +113,24 @@ def _course(
     protocols: ProtocolReader,
 ) -> LoadedCourse:
     protocol = protocols.of_patient(patient)
+    contents = [protocol_key(protocol), *(protocols.content_of(i) for i, _, _ in infusions)]
+    key: tuple[object, ...] | None = None
+    if None not in contents:  # None: a protocol built in code (tests) names no content
+        key = (
+            "course",
+            patient.stream_id,
+            head,
+            tuple(contents),
+            tuple((i.id, i.number, h) for i, _, h in infusions),
+        )
+        kept = ctx.streams.kept(key)
+        if isinstance(kept, _KeptCourse):
+            # the same streams at the same heads under the same protocol files: the checks
+            # of each infusion's protocol (version, pinned content) passed on these very
+            # inputs when this was kept
+            return LoadedCourse(
+                patient, protocol, kept.facts, kept.events, kept.infusions, kept.memo
+            )
     events = stream_events(ctx, session, patient.stream_id, head)
     of_course = []
     for infusion, name, infusion_head in infusions:
@@ -122,22 +140,28 @@ def _course(
         of_course.append(
             InfusionOfCourse(infusion.id, infusion.number, name, state, infusion_events, own)
         )
-    contents = [protocol_key(protocol), *(protocol_key(i.protocol) for i in of_course)]
-    if None in contents:  # a protocol built in code (tests): nothing names its content
-        facts, memo = _facts(patient.trial_id, protocol, events, of_course), CourseMemo()
-    else:
-        key = (
-            "course",
-            patient.stream_id,
-            patient.trial_id,
-            head,
-            tuple(contents),
-            tuple((i.id, i.number, h) for i, _, h in infusions),
+    course = LoadedCourse(
+        patient,
+        protocol,
+        _facts(patient.trial_id, protocol, events, of_course),
+        events,
+        tuple(of_course),
+    )
+    if key is not None:
+        ctx.streams.remember(
+            key, _KeptCourse(course.facts, course.events, course.infusions, course.memo)
         )
-        facts, memo = ctx.streams.derived(
-            key, lambda: (_facts(patient.trial_id, protocol, events, of_course), CourseMemo())
-        )
-    return LoadedCourse(patient, protocol, facts, events, tuple(of_course), memo)
+    return course
+
+
+@dataclass(frozen=True)
+class _KeptCourse:
+    """A course without its patient row (the caller's session reads that)."""
+
+    facts: CourseFacts
+    events: tuple[RecordedEvent, ...]
+    infusions: tuple[InfusionOfCourse, ...]
+    memo: CourseMemo
 
 
 def _facts(

@@ -17,7 +17,7 @@ from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.schedule import DueItem, due_items
 from infusion_app.logic.transitions import InconsistentRecord
 from infusion_app.services.context import AppContext
-from infusion_app.services.stream_cache import Head
+from infusion_app.services.stream_cache import Head, protocol_key
 from infusion_app.store.models import Event, Infusion, Patient, Stream, User
 from infusion_app.store.projections import check_infusion
 
@@ -100,19 +100,30 @@ class ProtocolReader:
         self.ctx = ctx
         self.current: dict[str, Protocol] = {}
         self.versions: dict[tuple[str, str], Protocol] = {}
+        self.contents: dict[tuple[str, str], tuple[str, str, str] | None] = {}
 
     def of_patient(self, patient: Patient) -> Protocol:
         if patient.protocol_id not in self.current:
             self.current[patient.protocol_id] = self.ctx.protocol(patient.protocol_id)
         return self.current[patient.protocol_id]
 
-    def of_infusion(
-        self, infusion: Infusion, stream: str, events: tuple[RecordedEvent, ...]
-    ) -> Protocol:
+    def version_of(self, infusion: Infusion) -> Protocol:
+        """The file of the infusion's version, unchecked (:meth:`of_infusion` checks it)."""
         key = (infusion.protocol_id, infusion.protocol_version)
         if key not in self.versions:
             self.versions[key] = self.ctx.protocol_version(*key)
-        return pinned_protocol_of(self.versions[key], infusion, stream, events)
+            self.contents[key] = protocol_key(self.versions[key])
+        return self.versions[key]
+
+    def content_of(self, infusion: Infusion) -> tuple[str, str, str] | None:
+        """What names the content of the infusion's version file (None: nothing does)."""
+        self.version_of(infusion)
+        return self.contents[(infusion.protocol_id, infusion.protocol_version)]
+
+    def of_infusion(
+        self, infusion: Infusion, stream: str, events: tuple[RecordedEvent, ...]
+    ) -> Protocol:
+        return pinned_protocol_of(self.version_of(infusion), infusion, stream, events)
 
 
 def pinned_protocol_of(

@@ -183,6 +183,19 @@ class StreamCache:
         self._remember(key, value)
         return value
 
+    def kept(self, key: tuple[object, ...]) -> object | None:
+        """What :meth:`remember` kept under ``key``, or None."""
+        with self._lock:
+            if key not in self._derived:
+                return None
+            self._derived.move_to_end(key)
+            return self._derived[key]
+
+    def remember(self, key: tuple[object, ...], value: object) -> None:
+        """Keep ``value``, a pure function of what ``key`` names (every stream head it read
+        and the content of every protocol it used)."""
+        self._remember(key, value)
+
     def _remember(self, key: tuple[object, ...], value: object) -> None:
         with self._lock:
             self._derived[key] = value
