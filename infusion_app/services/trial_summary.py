@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.course import treatment_plan
@@ -254,12 +254,16 @@ def _heads(
     ).first()
     if trial is not None and trial.head_seq:
         read.append((trial.id, trial.name, trial.head_seq))
-    heads = []
-    for stream_id, name, seq in read:
-        digest = session.execute(
-            select(Event.hash).where(Event.stream_id == stream_id, Event.seq == seq)
-        ).scalar_one()
-        heads.append(StreamHead(name, seq, digest))
+    digests: dict[tuple[int, int], str] = {}
+    for start in range(0, len(read), 400):  # one query per 400 streams, not one per stream
+        pairs = [(stream_id, seq) for stream_id, _, seq in read[start : start + 400]]
+        for stream_id, seq, digest in session.execute(
+            select(Event.stream_id, Event.seq, Event.hash).where(
+                tuple_(Event.stream_id, Event.seq).in_(pairs)
+            )
+        ):
+            digests[(stream_id, seq)] = digest
+    heads = [StreamHead(name, seq, digests[(stream_id, seq)]) for stream_id, name, seq in read]
     return tuple(sorted(heads, key=lambda h: h.name))
 
 
