@@ -83,10 +83,13 @@ class RecordSource(PrintedSource):
     events: tuple[RecordedEvent, ...]
     chain: ChainFacts
     printed_names: dict[str, str] = field(default_factory=dict)  # username -> printed name
+    # the fold of ``events`` under ``protocol`` when the reader already has it (a log of a
+    # year's infusions reads them from the stream cache); None: folded here
+    folded: InfusionState | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def state(self) -> InfusionState:
-        return fold(self.events, self.protocol)
+        return self.folded if self.folded is not None else fold(self.events, self.protocol)
 
     @cached_property
     def effective(self) -> dict[int, RecordedEvent]:

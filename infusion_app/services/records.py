@@ -42,7 +42,7 @@ from infusion_app.records.infusion_record import render_infusion_record
 from infusion_app.records.source import ChainFacts, PatientFacts, ProductFacts, RecordSource
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
-from infusion_app.services.course_read import LoadedCourse, load_course
+from infusion_app.services.course_read import LoadedCourse, load_course, load_courses
 from infusion_app.services.output_files import IncompleteFile, OutputFileError, check_target
 from infusion_app.services.patients import find_patient
 from infusion_app.services.status import get_infusion, load_events, protocol_of
@@ -147,15 +147,6 @@ def course_source(
     )
 
 
-def _course_with_plan(
-    ctx: AppContext, session: Session, infusion: Infusion, now: datetime
-) -> tuple[LoadedCourse, Plan | None]:
-    patient = session.get(Patient, infusion.patient_id)
-    assert patient is not None  # a foreign key guarantees it
-    course = load_course(ctx, session, patient)
-    return course, _plan_at(course, now)
-
-
 def _plan_at(course: LoadedCourse, now: datetime) -> Plan | None:
     """The plan at ``now``; None for a protocol version that plans no course."""
     if not course.protocol.plans_courses:
@@ -199,14 +190,14 @@ def infusion_log(
         require(session, actor, Action.PRINT, now)
         entries = []
         names = _printed_names(session)
-        courses: dict[int, tuple[LoadedCourse, Plan | None]] = {}
-        for infusion_id in _log_infusions(session, chosen, local):
-            infusion = get_infusion(session, infusion_id)
-            source = _source(ctx, session, infusion, names, verified=False)
-            if infusion.patient_id not in courses:
-                courses[infusion.patient_id] = _course_with_plan(ctx, session, infusion, now)
-            course, plan = courses[infusion.patient_id]
-            place = course_place(course.protocol, course.facts, plan, infusion.number)
+        plans: dict[int, Plan | None] = {}
+        for source, course in _log_sources(
+            ctx, session, _log_infusions(session, chosen, local), names
+        ):
+            if course.patient.id not in plans:
+                plans[course.patient.id] = _plan_at(course, now)
+            plan = plans[course.patient.id]
+            place = course_place(course.protocol, course.facts, plan, source.number)
             entry = log_entry(source, place)
             if chosen.covers(entry, local):
                 entries.append(entry)
@@ -450,6 +441,64 @@ def _source(
         chain=chain,
         printed_names=names,
     )
+
+
+def _log_sources(
+    ctx: AppContext, session: Session, infusion_ids: list[int], names: dict[str, str]
+) -> list[tuple[RecordSource, LoadedCourse]]:
+    """The log's infusions, each with its patient's course, read in a few queries for the
+    whole list (the courses, their events and folds through the stream cache) plus each
+    infusion row's check against its creation event; what :func:`_source` gives one by one
+    (``verified=False``)."""
+    found: dict[int, tuple[str, Product]] = {}
+    stations: dict[int, str] = {}
+    for start in range(0, len(infusion_ids), 500):  # bounded IN lists on both databases
+        chunk = infusion_ids[start : start + 500]
+        for infusion, head_hash, product in session.execute(
+            select(Infusion, Stream.head_hash, Product)
+            .join(Stream, Stream.id == Infusion.stream_id)
+            .join(Product, Product.id == Infusion.product_id)
+            .where(Infusion.id.in_(chunk))
+        ):
+            found[infusion.id] = (str(head_hash), product)
+        for infusion_id, station in session.execute(
+            select(Infusion.id, Event.station)
+            .join(Event, Event.stream_id == Infusion.stream_id)
+            .where(Infusion.id.in_(chunk), Event.seq == 1)
+        ):
+            stations[infusion_id] = str(station)
+    patient_ids = sorted({get_infusion(session, i).patient_id for i in infusion_ids})
+    patients = [session.get(Patient, pid) for pid in patient_ids]  # loaded: identity map
+    courses = {
+        c.patient.id: c for c in load_courses(ctx, session, [p for p in patients if p is not None])
+    }
+    out = []
+    for infusion_id in infusion_ids:
+        infusion = get_infusion(session, infusion_id)  # the row checked against the log
+        course = courses[infusion.patient_id]
+        of_course = next(i for i in course.infusions if i.infusion_id == infusion_id)
+        head_hash, product = found[infusion_id]
+        source = RecordSource(
+            protocol=of_course.protocol,
+            infusion_id=infusion.id,
+            number=infusion.number,
+            stream=of_course.stream,
+            station=stations.get(infusion_id, ""),
+            patient=_patient_facts(course.patient),
+            product=ProductFacts(
+                product.product_id,
+                product.lot,
+                product.status,
+                coa_from_mapping(json.loads(product.coa)),
+                (),
+            ),
+            events=of_course.events,
+            chain=ChainFacts(True, len(of_course.events), head_hash),
+            printed_names=names,
+            folded=of_course.state,
+        )
+        out.append((source, course))
+    return out
 
 
 def _patient_facts(patient: Patient) -> PatientFacts:

@@ -18,7 +18,8 @@ from infusion_app.logic.countdown import next_countdown
 from infusion_app.logic.infusion_state import Step
 from infusion_app.logic.schedule import due_items
 from infusion_app.logic.transitions import fold
-from infusion_app.services import bedside, views
+from infusion_app.records.infusion_log import LogFilter
+from infusion_app.services import bedside, records, views
 from infusion_app.services.context import AppContext
 from infusion_app.services.status import get_infusion, load_events, protocol_of
 from infusion_app.store.models import Event, Infusion
@@ -77,7 +78,7 @@ def shown(rows: list[views.InfusionRow]) -> list[tuple[int, Step, str, datetime]
     return [(r.infusion_id, r.step, r.station, r.last_event_at) for r in rows]
 
 
-def test_every_list_shows_what_the_plain_fold_of_every_infusion_gives(ctx, staff, clock):
+def a_week_of_infusions(ctx, staff, clock) -> dict[str, int]:
     other = AppContext(db=ctx.db, station="ward-5-bed-1", clock=clock, hasher=FAST_HASHER)
     clock.now = local(2026, 11, 23, 8, 30)  # a Monday
     for trial_id in ("P001", "P002", "P003", "P004"):
@@ -102,7 +103,18 @@ def test_every_list_shows_what_the_plain_fold_of_every_infusion_gives(ctx, staff
     running = new_infusion(ctx, staff, "P005", 1)
     ready_to_start(ctx, staff, clock, "P005", running)
     start(ctx, staff, running)  # running now
+    return {
+        "stopped": stopped,
+        "running_stop": running_stop,
+        "created_only": created_only,
+        "running": running,
+    }
 
+
+def test_every_list_shows_what_the_plain_fold_of_every_infusion_gives(ctx, staff, clock):
+    made = a_week_of_infusions(ctx, staff, clock)
+    stopped, running_stop = made["stopped"], made["running_stop"]
+    created_only, running = made["created_only"], made["running"]
     today = (local(2026, 11, 30), local(2026, 12, 1))
     the_23rd = (local(2026, 11, 23), local(2026, 11, 24))
     ranges = [today, the_23rd, (local(2026, 11, 20), local(2026, 12, 1)), (clock(), clock())]
@@ -136,3 +148,26 @@ def test_every_list_shows_what_the_plain_fold_of_every_infusion_gives(ctx, staff
     assert views.open_infusion_at_station(ctx, "ward-3-bed-2") == running
     assert views.open_infusion_at_station(ctx, "ward-5-bed-1") == created_only
     assert views.open_infusion_at_station(ctx, "ward-9") is None
+
+
+def test_the_site_log_reads_each_infusion_as_its_single_record_does(ctx, staff, clock):
+    """The log of a range reads its infusions in a batch, through the courses and the stream
+    cache; each must be the record the plain single read gives (every row decoded, folded)."""
+    a_week_of_infusions(ctx, staff, clock)
+    with ctx.db.read() as session:
+        ids = list(session.execute(select(Infusion.id).order_by(Infusion.id)).scalars())
+        names = records._printed_names(session)
+        batch = records._log_sources(ctx, session, ids, names)
+        assert [source.infusion_id for source, _ in batch] == ids
+        for source, course in batch:
+            single = records._source(
+                ctx, session, get_infusion(session, source.infusion_id), names, verified=False
+            )
+            assert source == single
+            assert source.state == fold(single.events, single.protocol)
+            assert course.patient.trial_id == single.patient.trial_id
+    # and the log itself, twice: the second from the cache, the same bytes but the print time
+    first = records.infusion_log(ctx, staff.monitor, LogFilter(patient="P001"), output="csv")
+    again = records.infusion_log(ctx, staff.monitor, LogFilter(patient="P001"), output="csv")
+    assert first.data == again.data
+    assert first.data.count(b"P001") >= 2  # both of P001's infusions
