@@ -12,6 +12,7 @@ way) and the process runs in the site's zone (``TZ=Asia/Shanghai``), as the stat
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
@@ -51,6 +52,25 @@ class Figure:
         if self.bare is None or self.bare <= 0:
             return None
         return self.ours / self.bare
+
+
+@dataclass
+class _Pauses:
+    seen: list[tuple[int, float]] = field(default_factory=list)
+    started: float = 0.0
+
+    def record(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+        else:
+            self.seen.append((int(info["generation"]), time.perf_counter() - self.started))
+
+
+def _collector_pauses() -> _Pauses:
+    """Each collection's generation and length from now on (gc.callbacks)."""
+    pauses = _Pauses()
+    gc.callbacks.append(pauses.record)
+    return pauses
 
 
 def timed(work: Callable[[], Any], repeat: int) -> list[float]:
@@ -143,6 +163,7 @@ def _measure(site: Site, repeat: int, quick: bool) -> dict[str, Any]:
     from infusion_app.services.patient_view import patient_view
 
     ctx, now = site.ctx, site.clock()
+    pauses = _collector_pauses()
     events = int(site.scalar("SELECT count(*) FROM events"))
     infusions = int(site.scalar("SELECT count(*) FROM infusions"))
     figures: list[Figure] = []
@@ -309,6 +330,23 @@ def _measure(site: Site, repeat: int, quick: bool) -> dict[str, Any]:
         note=f", {year_rows} infusions",
     )
 
+    # --- the same reads by a station just started: nothing in its stream cache yet ---------
+    def fresh() -> Any:
+        from infusion_app.services.context import AppContext
+
+        return AppContext(db=ctx.db, station=ctx.station, clock=ctx.clock, hasher=ctx.hasher)
+
+    cold = "first read after start (cold cache)"
+    add(f"nurse's day list, {cold}",
+        lambda: site_day.site_day(fresh(), now, station=site.station),
+        "full scan in sqlite3", full_scan)  # fmt: skip
+    add(f"trial tab ({site_build.CRC}), {cold}",
+        lambda: trial.trial_status(fresh(), site_build.CRC), "full scan in sqlite3",
+        full_scan)  # fmt: skip
+    pdf(f"site log PDF, one year, {cold}",
+        lambda: records.infusion_log(fresh(), site.monitor, year), wide=True,
+        note=f", {year_rows} infusions")  # fmt: skip
+
     # --- the audit ----------------------------------------------------------------------------
     verify = add(
         "verify the whole log (verify_log)",
@@ -317,6 +355,20 @@ def _measure(site: Site, repeat: int, quick: bool) -> dict[str, Any]:
         lambda: _floor_walk(site.bare),
     )
     verify.note = f"{verify.ours / events * 1e6:.1f} us per event"
+
+    # --- the garbage collector: a full pass stops every thread, the window's too ----------
+    gc.callbacks.remove(pauses.record)
+    full = [ms for generation, ms in pauses.seen if generation == 2]
+    figures.append(
+        Figure(
+            "longest full garbage collection during the reads",
+            max(full, default=0.0),
+            None,
+            "",
+            note=f"{len(full)} full passes; {len(gc.get_objects()):,} objects tracked after",
+        )
+    )
+    _say(figures[-1])
 
     # --- writes, on the working copy ----------------------------------------------------------
     figures.extend(_writes(site, repeat, infusion_id if running else None, quick))
