@@ -260,3 +260,35 @@ def test_a_cached_course_is_refused_once_its_protocol_file_changed(
             load_courses(ctx, session, patients)
     path.write_bytes(original)
     _same_courses(ctx)
+
+
+def test_what_the_cache_keeps_is_put_out_of_the_collectors_reach_and_freed_when_evicted(
+    ctx, staff, infusion_id, clock
+):
+    """A full garbage collection stops every thread, the window's: the cache's long-lived
+    entries are frozen (gc.freeze) every few thousand events, and an entry evicted or
+    cleared is still freed, by its reference count (nothing it holds is in a cycle)."""
+    import gc
+
+    prepare(ctx, staff, infusion_id)
+    gc.unfreeze()
+    try:
+        before = gc.get_freeze_count()
+        assert before == 0
+        keeper = AppContext(
+            db=ctx.db,
+            station=ctx.station,
+            clock=clock,
+            hasher=FAST_HASHER,
+            streams=StreamCache(freeze_every=1),
+        )
+        events, _ = cached(keeper, infusion_id)
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        assert gc.is_tracked(events[0].data)  # a model: the collector would walk it
+        assert not any(o is events[0].data for o in gc.get_objects())  # but not any more
+        del events
+        keeper.streams.clear()
+        assert gc.get_freeze_count() < frozen  # the entries freed, frozen or not
+    finally:
+        gc.unfreeze()
