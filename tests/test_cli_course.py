@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_world import Result, build_world, clinical_snapshot, copy_world, run_cli
+from tests.samples import example_coa
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +177,46 @@ def test_a_time_before_the_patient_was_registered_or_in_the_future_is_refused(
     future = (t0 + timedelta(days=2)).isoformat()
     refused(enrol(db_url, "--at", future), "infusion-app patient: error: at: ")
     assert clinical_snapshot(db_url) == before
+
+
+def test_a_level_change_past_the_next_infusion_or_the_new_groups_count_is_one_line(
+    db_url: str, tmp_path: Path, world
+) -> None:
+    """P002 enrolled in group C with infusion 1 created: the next infusion is 2. From 3 is
+    past it; to group A from 2 is past A's one infusion. Each is one line, exit 2, nothing
+    signed; C -> B from 2 is signed."""
+    assert enrol(db_url).code == 0
+    expiry = (world[1] + timedelta(days=60)).isoformat()
+    coa = tmp_path / "coa.json"
+    bag = "UC-MSC-2026-0002"
+    coa.write_text(
+        json.dumps(example_coa(product_id=bag, patient_id="P002", expires_at=expiry)),
+        encoding="utf-8",
+    )
+    for argv in (
+        ["product", "add", "--user", "pharm", "--coa", str(coa)],
+        ["product", "release", "--user", "pharm", bag],
+        [
+            *("infusion", "new", "--user", "nurse", "--patient", "P002"),
+            *("--product", bag, "--number", "1"),
+        ],
+    ):
+        made = run_cli(db_url, argv)
+        assert made.code == 0, made.err
+    before = clinical_snapshot(db_url)
+    refused(
+        level(db_url, "--to", "B", "--from-infusion", "3", "--why", "platelets low"),
+        "infusion-app patient: error: the next infusion of patient P002 is number 2: a level "
+        "change applies from it, not from infusion 3\n",
+    )
+    refused(
+        level(db_url, "--to", "A", "--from-infusion", "2", "--why", "one is enough"),
+        "infusion-app patient: error: group A plans 1 infusion: infusion 2 of patient P002 "
+        "cannot be given at it (to give no more infusions, end the treatment)\n",
+    )
+    assert clinical_snapshot(db_url) == before
+    changed = level(db_url, "--to", "B", "--from-infusion", "2", "--why", "platelets low")
+    assert (changed.code, changed.out) == (
+        0,
+        "patient P002: infusions from 2 on at B, signed by Ivan Investigator\n",
+    )

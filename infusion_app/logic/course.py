@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from infusion_app.logic import messages as m
-from infusion_app.logic.errors import DomainError
+from infusion_app.logic.errors import DomainError, InputError
 from infusion_app.logic.messages import Message
 from infusion_app.logic.protocol import Protocol, Schedule, VisitItem
 
@@ -372,6 +372,67 @@ def check_new_infusion(protocol: Protocol, facts: CourseFacts, number: int) -> N
         raise CourseRefused(
             m.course_next_number(patient=facts.trial_id, expected=expected, number=number)
         )
+
+
+def check_level_change(
+    protocol: Protocol, facts: CourseFacts, to_level: str, from_infusion: int, now: datetime
+) -> str:
+    """Whether infusions ``from_infusion`` on may be given at ``to_level``; returns the level
+    they would have had. Refused: before enrolment or after the end of treatment; an unknown
+    level; a change reaching back to an infusion that exists (never retroactive) or reaching
+    past the next one (a change is decided for the next infusion, not one further on: nothing
+    is signed that cannot apply yet); the level they have already; once every planned
+    infusion exists; and a group whose number of infusions stops before ``from_infusion``
+    (group B plans 2: from infusion 3 it could give none, and the course would never reach
+    its last infusion, so the DLT window and follow-up would never close; to give no more,
+    the investigator ends the treatment)."""
+    require_course_rules(protocol)
+    patient = facts.trial_id
+    if facts.enrolment is None:
+        raise CourseRefused(m.course_not_enrolled(patient=patient))
+    if facts.end is not None:
+        raise CourseRefused(
+            m.course_ended_no_more(
+                patient=patient,
+                reason=m.value_of("end_reason", facts.end.reason),
+                at=facts.end.at,
+            )
+        )
+    level = protocol.dose_level(to_level)  # an unknown level names the known ones
+    highest = max((i.number for i in facts.infusions), default=0)
+    if from_infusion <= highest:  # never retroactive
+        raise CourseRefused(
+            m.course_change_not_retroactive(
+                patient=patient,
+                highest=highest,
+                next_number=highest + 1,
+                from_infusion=from_infusion,
+            )
+        )
+    if from_infusion > highest + 1:
+        raise CourseRefused(
+            m.course_change_not_next(
+                patient=patient, next_number=highest + 1, from_infusion=from_infusion
+            )
+        )
+    current = facts.level_for(from_infusion)
+    if to_level == current:
+        raise InputError("to_level", f"infusion {from_infusion} is at level {current} already")
+    plan = treatment_plan(protocol, facts, now)
+    if plan.planned_total is not None and highest >= plan.planned_total:
+        raise CourseRefused(m.course_change_after_plan(patient=patient, planned=plan.planned_total))
+    count = protocol.schedule_for(level).infusions
+    if count is not None and from_infusion > count.value:
+        raise CourseRefused(
+            m.course_change_beyond_level(
+                level=level.id,
+                planned=count.value,
+                noun=m.noun_infusion() if count.value == 1 else m.noun_infusions(),
+                from_infusion=from_infusion,
+                patient=patient,
+            )
+        )
+    return current
 
 
 def check_start(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from infusion_app.logic import messages as m
 from infusion_app.logic.backentry import back_entry_limit, check_moment
-from infusion_app.logic.course import CourseRefused, EndReason, treatment_plan
+from infusion_app.logic.course import CourseRefused, EndReason, check_level_change
 from infusion_app.logic.entered_time import plausible_utc
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import patient_stream
@@ -147,8 +147,10 @@ def change_dose_level(
 ) -> None:
     """Give infusions ``from_infusion`` on at ``to_level`` (a dose modification or
     de-escalation), signed "approved", with the reason. Never retroactive: an infusion that
-    exists already keeps its level. A change decided on paper during a downtime (``at``) says
-    why it is entered late (``back_entry_reason``), apart from the reason for the change."""
+    exists already keeps its level; and it applies from the next infusion, which the new
+    level must plan (:func:`infusion_app.logic.course.check_level_change`). A change decided
+    on paper during a downtime (``at``) says why it is entered late (``back_entry_reason``),
+    apart from the reason for the change."""
     to_level = check_text("to_level", to_level, DOSE_LEVEL_MAX)
     reason = free_text("reason", reason)
     back_entry_reason = optional_free_text("reason", back_entry_reason)
@@ -156,39 +158,7 @@ def change_dose_level(
     def act(session: Session, user: User, now: datetime) -> None:
         course = _course(ctx, session, trial_id)
         facts = course.facts
-        if facts.enrolment is None:
-            raise CourseRefused(m.course_not_enrolled(patient=trial_id))
-        if facts.end is not None:
-            raise CourseRefused(
-                m.course_ended_no_more(
-                    patient=trial_id,
-                    reason=m.value_of("end_reason", facts.end.reason),
-                    at=facts.end.at,
-                )
-            )
-        course.protocol.dose_level(to_level)
-        highest = max((i.number for i in facts.infusions), default=0)
-        if from_infusion <= highest:  # never retroactive
-            raise CourseRefused(
-                m.course_change_not_retroactive(
-                    patient=trial_id,
-                    highest=highest,
-                    next_number=highest + 1,
-                    from_infusion=from_infusion,
-                )
-            )
-        current = facts.level_for(from_infusion)
-        if to_level == current:
-            raise InputError("to_level", f"infusion {from_infusion} is at level {current} already")
-        plan = treatment_plan(course.protocol, facts, now)
-        if (
-            plan.planned_total is not None
-            and from_infusion > plan.planned_total
-            and highest >= plan.planned_total
-        ):
-            raise CourseRefused(
-                m.course_change_after_plan(patient=trial_id, planned=plan.planned_total)
-            )
+        current = check_level_change(course.protocol, facts, to_level, from_infusion, now)
         when = _when(course, at, now, not_before=facts.starts_at)
         model = DoseLevelChanged(
             from_level=current, to_level=to_level, from_infusion=from_infusion, reason=reason

@@ -443,6 +443,8 @@ TEXTS: dict[str, str] = {
     "label_to_level": "新剂量水平",
     "course_change_not_retroactive": "患者 {patient} 的第 {highest} 次输注已存在：剂量水平变更从第 {next_number} 次输注起生效，不能用于已存在的输注（不能从第 {from_infusion} 次起）",
     "course_start_before_enrolment": "第 {number} 次输注不能早于患者入组（{enrolled}）开始",
+    "course_change_not_next": "患者 {patient} 的下一次输注是第 {next_number} 次：剂量水平变更从该次输注起生效，不能从第 {from_infusion} 次起",
+    "course_change_beyond_level": "{level} 组计划 {planned} {noun}：患者 {patient} 的第 {from_infusion} 次输注不能按该组给予（如不再输注，请结束治疗）",
     # adverse events of the patient and the DLT review
     "patient_ae_before_enrolment": "患者 {patient} 的不良事件开始于 {started}，早于其入组（{enrolled}）：不属于本试验记录范围",
     "patient_ae_after_follow_up": "患者 {patient} 的不良事件开始于 {started}，晚于随访结束（{ended}）",

@@ -444,6 +444,14 @@ TEXTS: dict[str, str] = {
     "course_start_before_enrolment": (
         "infusion {number} may not start before the patient was enrolled ({enrolled})"
     ),
+    "course_change_not_next": (
+        "the next infusion of patient {patient} is number {next_number}: a level change "
+        "applies from it, not from infusion {from_infusion}"
+    ),
+    "course_change_beyond_level": (
+        "group {level} plans {planned} {noun}: infusion {from_infusion} of patient {patient} "
+        "cannot be given at it (to give no more infusions, end the treatment)"
+    ),
     # adverse events of the patient and the DLT review
     "patient_ae_before_enrolment": (
         "an adverse event of patient {patient} starting {started} is before their enrolment "

@@ -25,11 +25,13 @@ from infusion_app.logic.course import (
     PlanStatus,
     TreatmentEnd,
     calendar,
+    check_level_change,
     check_new_infusion,
     check_record,
     check_start,
     dlt_window,
     follow_up_span,
+    last_infusion,
     legacy_follow_up_key,
     treatment_plan,
 )
@@ -153,6 +155,72 @@ def test_crc_has_no_maximum_and_a_level_change_reaches_forward_only(crc: Protoco
     assert eight is not None and str(eight.target) == "2027-05-03"
     assert eight.opens == local(2027, 4, 30) and eight.closes == local(2027, 5, 7)
     assert str(plan.of_text(8)) == "cycle 8 (at least 6)"
+
+
+def test_a_level_change_reaches_the_next_infusion_only_and_never_past_the_new_count(
+    cart: Protocol, crc: Protocol
+) -> None:
+    """A change applies from the next infusion to be created (never one that exists, never
+    one further on), and the new group must plan that infusion: a group C patient with 2
+    infusions given cannot go to B "from 3" (B plans 2) nor to A (A plans 1); to give no
+    more, the investigator ends the treatment."""
+    now = MONDAY_9 + timedelta(days=8)
+    two = facts("C", given(1, MONDAY_9), given(2, MONDAY_9 + timedelta(days=7)))
+    with pytest.raises(CourseRefused) as beyond:
+        check_level_change(cart, two, "B", 3, now)
+    assert beyond.value.message.code == "course_change_beyond_level"
+    assert str(beyond.value) == (
+        "group B plans 2 infusions: infusion 3 of patient P001 cannot be given at it "
+        "(to give no more infusions, end the treatment)"
+    )
+    with pytest.raises(CourseRefused, match="group A plans 1 infusion: infusion 3"):
+        check_level_change(cart, two, "A", 3, now)
+    # further than the next one (3): 4, or 999, which no group plans
+    for further in (4, 999):
+        with pytest.raises(CourseRefused) as far:
+            check_level_change(cart, two, "B", further, now)
+        assert str(far.value) == (
+            "the next infusion of patient P001 is number 3: a level change applies from it, "
+            f"not from infusion {further}"
+        )
+    with pytest.raises(CourseRefused, match="exists already"):  # never retroactive
+        check_level_change(cart, two, "B", 2, now)
+
+    # one given: C -> A from 2 refused (A plans 1), C -> B from 2 allowed (B plans 2)
+    one = facts("C", given(1, MONDAY_9))
+    with pytest.raises(CourseRefused, match="group A plans 1 infusion: infusion 2"):
+        check_level_change(cart, one, "A", 2, MONDAY_9 + timedelta(days=1))
+    assert check_level_change(cart, one, "B", 2, MONDAY_9 + timedelta(days=1)) == "C"
+    # an infusion created and not yet started counts as existing: the next is 3
+    created = replace(one, infusions=(*one.infusions, InfusionFacts(2, now)))
+    with pytest.raises(CourseRefused, match="group B plans 2 infusions: infusion 3"):
+        check_level_change(cart, created, "B", 3, now)
+
+    # the allowed change C -> B from 2, then infusion 2 given on Mon 14 Dec 09:00 local: the
+    # plan is 2 infusions, "2 of 2", the last one is known, and the DLT window closes 28 days
+    # after it (Mon 11 Jan 2027 09:00 local), the follow-up 168 days after it (31 May 2027)
+    change = LevelChange(MONDAY_9 + timedelta(days=1), "C", "B", 2, "platelets", "inv", 5)
+    second = given(2, MONDAY_9 + timedelta(days=7))
+    changed = replace(one, level_changes=(change,), infusions=(*one.infusions, second))
+    plan = treatment_plan(cart, changed, now)
+    assert plan.planned_total == 2 and [p.number for p in plan.infusions] == [1, 2]
+    assert [p.level for p in plan.infusions] == ["C", "B"]
+    assert [str(plan.of_text(n)) for n in (1, 2)] == ["infusion 1 of 2", "infusion 2 of 2"]
+    assert last_infusion(cart, changed) == second
+    window = dlt_window(cart, changed)
+    assert window is not None and window.closes == local(2027, 1, 11, 9)
+    assert follow_up_span(cart, changed).closes == local(2027, 5, 31, 9)
+    # the haematological assessments count from it: week 4 = Mon 11 Jan 2027
+    haem = next(o for o in calendar(cart, changed, now) if o.key == "haem_response:28d")
+    assert haem.target == local(2027, 1, 11)
+    with pytest.raises(CourseRefused, match="has had all 2 planned infusions"):
+        check_level_change(cart, changed, "C", 3, now)
+
+    # msc-l-crc plans no maximum: any level from the next cycle; not from a later one
+    cycles = facts("1", given(1, MONDAY_9), given(2, MONDAY_9 + timedelta(days=21)))
+    assert check_level_change(crc, cycles, "2", 3, MONDAY_9 + timedelta(days=22)) == "1"
+    with pytest.raises(CourseRefused, match="is number 3: a level change applies from it"):
+        check_level_change(crc, cycles, "2", 4, MONDAY_9 + timedelta(days=22))
 
 
 def test_the_dlt_window_anchors(cart: Protocol, crc: Protocol) -> None:

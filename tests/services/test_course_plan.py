@@ -28,6 +28,7 @@ from infusion_app.logic.course import CourseRefused, PlanStatus
 from infusion_app.logic.errors import InputError
 from infusion_app.services import course_acts
 from infusion_app.services.context import NotAuthorised
+from infusion_app.services.patient_view import patient_view
 from infusion_app.store.models import Event
 from tests.conftest import PASSWORD
 from tests.fakes import FakeClock
@@ -303,6 +304,71 @@ def test_crc_seven_cycles_roll_from_the_actual_dates_with_a_level_change_at_cycl
     with pytest.raises(CourseRefused) as far:
         new_infusion(ctx, staff, "P003", 99)
     assert far.value.message == m.course_next_number(patient="P003", expected=8, number=99)
+
+
+def test_a_level_change_fits_the_new_groups_plan_and_the_course_still_ends(ctx, staff, clock):
+    """A change applies from the next infusion and the new group must plan it. Refused ones
+    write nothing (no entry, no signature); the allowed C -> B from infusion 2 leaves a course
+    of 2 whose last infusion is known, so the DLT window and the follow-up close."""
+    enrolled(ctx, staff, "P007", "ucmsc-cart-cytopenia", "C")
+    give(ctx, staff, clock, "P007", 1)  # Mon 23 Nov, started 09:05 local
+
+    def change(to_level: str, from_infusion: int) -> None:
+        course_acts.change_dose_level(
+            ctx,
+            staff.investigator,
+            "P007",
+            to_level=to_level,
+            from_infusion=from_infusion,
+            reason="platelets still low",
+            password=PASSWORD,
+        )
+
+    before = event_count(ctx)
+    with pytest.raises(CourseRefused) as to_a:  # group A plans 1: infusion 2 has no place
+        change("A", 2)
+    assert to_a.value.message == m.course_change_beyond_level(
+        level="A", planned=1, noun=m.noun_infusion(), from_infusion=2, patient="P007"
+    )
+    for further in (3, 999):  # the next infusion is 2
+        with pytest.raises(CourseRefused) as far:
+            change("B", further)
+        assert far.value.message == m.course_change_not_next(
+            patient="P007", next_number=2, from_infusion=further
+        )
+    assert event_count(ctx) == before
+
+    change("B", 2)
+    # infusion 2 on its target, Mon 30 Nov (23 Nov + 7), started 09:05 local
+    clock.now = local(2026, 11, 30, 8, 30)
+    give(ctx, staff, clock, "P007", 2)
+    facts, plan = course_of(ctx, "P007")
+    assert plan.planned_total == 2 and [p.level for p in plan.infusions] == ["C", "B"]
+    assert [str(plan.of_text(p.number)) for p in plan.infusions] == [
+        "infusion 1 of 2",
+        "infusion 2 of 2",
+    ]
+    with pytest.raises(CourseRefused) as third:
+        new_infusion(ctx, staff, "P007", 3)
+    assert str(third.value) == "group B plans 2 infusions; this would be the 3rd for patient P007"
+    view = patient_view(ctx, "P007")
+    # the DLT window: 28 days after infusion 2's start = Mon 28 Dec 09:05 local; the
+    # follow-up: 168 days after it = Mon 17 May 2027 09:05 local
+    assert view.dlt_window is not None
+    assert (view.dlt_window.opens, view.dlt_window.closes) == (
+        local(2026, 11, 23, 9, 5),
+        local(2026, 12, 28, 9, 5),
+    )
+    assert view.follow_up.closes == local(2027, 5, 17, 9, 5)
+    # the haematological assessments count from it: weeks 4 and 8 = 28 Dec and 25 Jan
+    haem = {r.key: r.target for r in view.calendar if r.key.startswith("haem_response")}
+    assert haem == {
+        "haem_response:28d": local(2026, 12, 28),
+        "haem_response:56d": local(2027, 1, 25),
+    }
+    # a later change has no infusion left to reach
+    with pytest.raises(CourseRefused, match="has had all 2 planned infusions"):
+        change("C", 3)
 
 
 def patient_events(ctx, trial_id: str):

@@ -189,6 +189,42 @@ def test_an_investigator_changes_the_level_from_the_next_infusion_and_ends_treat
     assert acts.end_button.toolTip() == "treatment has ended"
 
 
+@pytest.mark.parametrize(
+    ("to_level", "from_infusion", "said"),
+    [
+        (
+            GROUP_B,
+            "3",
+            "The next infusion of patient P001 is number 2: a level change applies from it, "
+            "not from infusion 3",
+        ),
+        (
+            "A (Group A: 2 × 10^6 cells/kg, one infusion)",
+            "2",
+            "Group A plans 1 infusion: infusion 2 of patient P001 cannot be given at it (to "
+            "give no more infusions, end the treatment)",
+        ),
+    ],
+)
+def test_a_level_change_the_plan_cannot_hold_is_one_line_and_nothing_is_signed(
+    qtbot, ui_ctx, ui_staff, clock, open_window, answers, to_level, from_infusion, said
+):
+    register(ui_ctx, ui_staff, clock, "P001", "ucmsc-cart-cytopenia", "C", enrol=True)
+    products.register_product(ui_ctx, ui_staff.pharmacist, coa_from_mapping(example_coa()))
+    give_infusion(ui_ctx, ui_staff, clock, 1)  # the next infusion is 2
+    clock.now = datetime(2026, 11, 21, 11, tzinfo=UTC)
+    window = open_window(ui_staff.investigator)
+    page = show_patient(qtbot, window)
+    change = {"to_level": to_level, "from_infusion": from_infusion, "reason": "platelets"}
+    answers.forms.append({**change, "at": "2026-11-21 19:00"})
+    answers.passwords.append(PASSWORD)
+    alt(qtbot, window, Qt.Key.Key_L, answers)
+    assert page.message.text() == said  # the window's line begins with a capital
+    assert "\n" not in page.message.text()
+    assert [entry[0] for entry in signed_entries(ui_ctx)] == ["patient_enrolled"]
+    assert page.acts.level_button.isEnabled()  # another change may still be made
+
+
 def test_an_investigator_reviews_a_flagged_dlt_on_its_row(
     qtbot, ui_ctx, ui_staff, clock, open_window, answers
 ):
