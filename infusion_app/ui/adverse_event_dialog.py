@@ -1,6 +1,10 @@
 """A reaction or other adverse event: CTCAE v5.0 term and grade (only the grades CTCAE defines
 for the term), attribution, seriousness, action and outcome. For fever the grade is suggested
-from the highest temperature of this infusion; the nurse may choose another."""
+from the highest temperature of this infusion; the nurse may choose another.
+
+An AE of the patient (recorded on the patient page, not at an infusion: ``patient`` given)
+has no temperatures to suggest a grade from, and asks when it began (its onset, which may lie
+well before the entry: a fever at home told at a visit); left empty, it began when entered."""
 
 from __future__ import annotations
 
@@ -33,6 +37,8 @@ from infusion_app.ui.entry_time import EntryTime
 from infusion_app.ui.look import give_focus_back, touch_sized
 from infusion_app.ui.translations import shown
 
+ONSET = "onset"  # the key of a patient's AE's onset, as typed
+
 
 def _choices(box: QComboBox, kind: str, values: type[StrEnum]) -> None:
     """Each stored value as an item, shown in the window's language (CTCAE terms by their
@@ -47,10 +53,16 @@ class AdverseEventDialog(QDialog):
         parent: QWidget | None,
         peak_temperature: Decimal | None,
         time: EntryTime | None = None,
+        patient: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.time = time
-        self.setWindowTitle(self.tr("Reaction / adverse event (CTCAE v5.0)"))
+        self.patient = patient
+        self.setWindowTitle(
+            self.tr("Reaction / adverse event (CTCAE v5.0)")
+            if patient is None
+            else self.tr("Adverse event of patient {0} (CTCAE v5.0)").format(patient)
+        )
         self.setMinimumWidth(600)
         self.peak = peak_temperature
         self.term = QComboBox()
@@ -76,6 +88,12 @@ class AdverseEventDialog(QDialog):
         _choices(self.outcome, "ae_outcome", Outcome)
         self.description = QLineEdit()
         self.description.setObjectName("description")
+        self.onset: QLineEdit | None = None
+        if patient is not None:
+            self.onset = QLineEdit()
+            self.onset.setObjectName("onset")
+            self.onset.setPlaceholderText(self.tr("empty: when entered (HH:MM / YYYY-MM-DD HH:MM)"))
+            touch_sized(self.onset)
         touch_sized(
             self.term,
             self.other,
@@ -96,6 +114,8 @@ class AdverseEventDialog(QDialog):
         form.addRow(self.tr("Action taken"), self.action)
         form.addRow(self.tr("Outcome"), self.outcome)
         form.addRow(self.tr("Description"), self.description)
+        if self.onset is not None:
+            form.addRow(self.tr("Onset"), self.onset)
         self.time_edit = None
         if time is not None:  # when it was recorded at the bedside (ui/entry_time.py)
             self.time_edit = time.editor()
@@ -127,13 +147,15 @@ class AdverseEventDialog(QDialog):
                     suggested, self.peak
                 )
             )
-        elif term is Term.FEVER:
+        elif term is Term.FEVER and self.patient is None:
             self.suggestion.setText(self.tr("No temperature of 38.0 °C or more recorded"))
         else:
             self.suggestion.setText("")
 
     def values(self) -> dict[str, Any]:
-        return {
+        """The service's keyword arguments; a patient's AE adds ``onset``, the text typed for
+        its onset ("" for when entered), which the page reads in the protocol's zone."""
+        values: dict[str, Any] = {
             "term": self.term.currentData(),
             "other_term": self.other.text().strip() or None,
             "grade": int(self.grade.currentText()),
@@ -143,6 +165,9 @@ class AdverseEventDialog(QDialog):
             "outcome": self.outcome.currentData(),
             "description": self.description.text().strip() or None,
         }
+        if self.onset is not None:
+            values[ONSET] = self.onset.text().strip()
+        return values
 
     def accept(self) -> None:
         if self.time is not None and self.time_edit is not None:
@@ -155,10 +180,11 @@ class AdverseEventDialog(QDialog):
         parent: QWidget | None,
         peak_temperature: Decimal | None,
         time: EntryTime | None = None,
+        patient: str | None = None,
     ) -> dict[str, Any] | None:
         """The entry as keyword arguments of the service, or None (``time`` then holds the
         time entered). Tests replace this."""
-        dialog = cls(parent, peak_temperature, time)
+        dialog = cls(parent, peak_temperature, time, patient)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         give_focus_back(parent)
         return dialog.values() if accepted else None

@@ -342,6 +342,7 @@ class MainWindow(QMainWindow):
         if role in (Role.NURSE, Role.PHARMACIST):
             self.worklist = WorklistPage(ctx, self.tasks, catalog)
             self.worklist.open_infusion.connect(self.open_infusion)
+            self.worklist.open_patient.connect(self.open_patient)
             self.worklist.setObjectName("worklistPage")
             tabs.addTab(self.worklist, self.tr("Infusions"))
             self.bedside = BedsideScreen(ctx, self.tasks)
@@ -485,6 +486,14 @@ class MainWindow(QMainWindow):
             return
         self.workspace.setCurrentWidget(self.bedside)
         self.bedside.open(infusion_id)
+
+    def open_patient(self, trial_id: str) -> None:
+        """The course page of ``trial_id`` (read when the tab shows, then the patient's)."""
+        if self.course is None or self.workspace is None:
+            return
+        self.course.patient.setEditText(trial_id)
+        self.workspace.setCurrentWidget(self.course)
+        self.course.open(trial_id)
 
     def _show_worklist(self) -> None:
         if self.worklist is not None and self.workspace is not None:

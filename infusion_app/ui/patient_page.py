@@ -8,7 +8,9 @@ run off the UI thread; the window calls :meth:`PatientPage.refresh` when the rec
 the protocol's local time (its day windows are counted there), with the zone named.
 
 An investigator also acts on the course from here (ui/investigator_acts.py: enrol, change the
-level, end treatment, review a flagged DLT); for every other role the page only reads.
+level, end treatment, review a flagged DLT); nurses and investigators record an adverse event
+of the patient and a serious one's report (ui/patient_ae_acts.py); for every other role the
+page only reads.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from infusion_app.services.patient_view import PatientView, SaeState, patient_vi
 from infusion_app.ui.investigator_acts import InvestigatorActs, may_act
 from infusion_app.ui.look import HEADING_STYLE, failure_text, read_only_table, say, touch_sized
 from infusion_app.ui.outcomes_section import OutcomesSection
+from infusion_app.ui.patient_ae_acts import PatientAeActs, may_record
 from infusion_app.ui.rows_table import ROW, Tint
 from infusion_app.ui.tasks import Tasks
 from infusion_app.ui.translations import current_language, shown
@@ -84,6 +87,7 @@ class PatientPage(QWidget):
         self.view: PatientView | None = None
         self.trial_id = ""
         self.acts: InvestigatorActs | None = None  # built for a role that may act
+        self.ae_acts: PatientAeActs | None = None  # built for a role that records AEs
         # reads finish out of order: only the answer to the latest request is shown
         self._request = 0
         # the message says a read (under way or failed), cleared by the next good read; an
@@ -199,6 +203,7 @@ class PatientPage(QWidget):
     def set_user(self, user: CurrentUser | None) -> None:
         self.user = user
         self.outcome_section.set_user(user)
+        built = False
         if self.acts is None and user is not None and may_act(user):
             self.acts = InvestigatorActs(self.ctx, self.tasks, user, self)
             self.acts.setObjectName("courseActs")
@@ -206,10 +211,21 @@ class PatientPage(QWidget):
             self.acts.refused.connect(lambda text: self._acted(text, ok=False))
             self.acts_place.addWidget(self.acts)
             self.acts.show_view(self.view)
-            last = self.refresh_button
-            for button in self.acts.findChildren(QPushButton):
-                self.setTabOrder(last, button)
-                last = button
+            built = True
+        if self.ae_acts is None and user is not None and may_record(user):
+            self.ae_acts = PatientAeActs(self.ctx, self.tasks, user, self)
+            self.ae_acts.setObjectName("courseAeActs")
+            self.ae_acts.done.connect(lambda text: self._acted(text, ok=True))
+            self.ae_acts.refused.connect(lambda text: self._acted(text, ok=False))
+            self.acts_place.addWidget(self.ae_acts)
+            self.ae_acts.show_view(self.view)
+            built = True
+        if built:
+            last: QWidget = self.refresh_button
+            for acts in (self.acts, self.ae_acts):
+                for button in acts.findChildren(QPushButton) if acts is not None else ():
+                    self.setTabOrder(last, button)
+                    last = button
             self.setTabOrder(last, self.sections)
 
     def _acted(self, text: str, *, ok: bool) -> None:
@@ -279,6 +295,8 @@ class PatientPage(QWidget):
         if self.acts is not None:
             self.acts.show_view(view)
             self._adverse_event_chosen()  # a row kept selected through the refill
+        if self.ae_acts is not None:
+            self.ae_acts.show_view(view)
 
     def _failed(self, request: int, exc: Exception) -> None:
         if request == self._request:

@@ -57,6 +57,7 @@ def next_due_text(countdown: Countdown | None) -> str:
 
 class WorklistPage(QWidget):
     open_infusion = Signal(int)
+    open_patient = Signal(str)  # a trial ID: its course page, where a patient's SAE is reported
 
     def __init__(
         self, ctx: AppContext, tasks: Tasks, catalog: Catalog, parent: QWidget | None = None
@@ -205,26 +206,25 @@ class WorklistPage(QWidget):
         self.record_button.setVisible(allowed)
         self.record_button.setEnabled(bool(self.day_rows))
         row = self._selected_day_row()
-        self.record_button.setText(
-            self.tr("&Report at the bedside…")
-            if isinstance(row, SaeReportRow)
-            else self.tr("&Record…")
-        )
+        if isinstance(row, SaeReportRow):
+            text = (
+                self.tr("&Report at the bedside…")
+                if row.infusion_id is not None
+                else self.tr("&Report on the patient's page…")
+            )
+        else:
+            text = self.tr("&Record…")
+        self.record_button.setText(text)
 
     def _act_on_day_row(self) -> None:
-        """A calendar item: ask for its record; an SAE report: open its infusion."""
+        """A calendar item: ask for its record; an SAE report: open its infusion, or the
+        patient's page for one recorded against the patient (reported there)."""
         row = self._selected_day_row()
         if isinstance(row, SaeReportRow):
             if row.infusion_id is not None:
                 self.open_infusion.emit(row.infusion_id)
             else:
-                self._say(
-                    self.tr(
-                        "Serious adverse event #{0} was recorded against patient {1}: "
-                        "record its report on the patient's page."
-                    ).format(row.adverse_event_seq, row.trial_id),
-                    error=True,
-                )
+                self.open_patient.emit(row.trial_id)
         elif row is not None:
             self._record_item(row)
 

@@ -3,357 +3,357 @@
   <context>
     <name />
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="830" />
+      <location filename="../../infusion_app/services/bedside.py" line="831" />
       <source>Reason</source>
       <translation>原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="838" />
+      <location filename="../../infusion_app/services/bedside.py" line="839" />
       <source>Final volume (mL)</source>
       <translation>最终体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="840" />
+      <location filename="../../infusion_app/services/bedside.py" line="841" />
       <source>Drop factor (gtt/mL)</source>
       <translation>滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="842" />
+      <location filename="../../infusion_app/services/bedside.py" line="843" />
       <source>Calculate &amp;dose</source>
       <translation>计算剂量(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="842" />
+      <location filename="../../infusion_app/services/bedside.py" line="843" />
       <source>Calculate the dose</source>
       <translation>计算剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="843" />
+      <location filename="../../infusion_app/services/bedside.py" line="844" />
       <source>Dose calculated: a second person verifies it.</source>
       <translation>剂量已计算：请第二人核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="844" />
+      <location filename="../../infusion_app/services/bedside.py" line="845" />
       <source>From today's weight and the product's certificate of analysis.</source>
       <translation>依据今日体重和产品检验报告。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="850" />
+      <location filename="../../infusion_app/services/bedside.py" line="851" />
       <source>&amp;Verify dose</source>
       <translation>核对剂量(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="850" />
+      <location filename="../../infusion_app/services/bedside.py" line="851" />
       <source>Verify the dose</source>
       <translation>核对剂量</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="851" />
+      <location filename="../../infusion_app/services/bedside.py" line="852" />
       <source>Dose verified.</source>
       <translation>剂量已核对。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="863" />
+      <location filename="../../infusion_app/services/bedside.py" line="864" />
       <source>&amp;Check identity</source>
       <translation>核对身份(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="863" />
+      <location filename="../../infusion_app/services/bedside.py" line="864" />
       <source>Check identity</source>
       <translation>核对身份</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="864" />
+      <location filename="../../infusion_app/services/bedside.py" line="865" />
       <source>Patient and bag match; product released and in date.</source>
       <translation>患者与输液袋相符；产品已放行且在有效期内。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="869" />
+      <location filename="../../infusion_app/services/bedside.py" line="870" />
       <source>&amp;Premedication given</source>
       <translation>已给预处理药(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="869" />
+      <location filename="../../infusion_app/services/bedside.py" line="870" />
       <source>Premedication given</source>
       <translation>已给预处理药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="870" />
+      <location filename="../../infusion_app/services/bedside.py" line="871" />
       <source>Premedication recorded.</source>
       <translation>预处理用药已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="875" />
+      <location filename="../../infusion_app/services/bedside.py" line="876" />
       <source>&amp;Thawed</source>
       <translation>已复苏(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="875" />
+      <location filename="../../infusion_app/services/bedside.py" line="876" />
       <source>Product thawed</source>
       <translation>产品已复苏</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="875" />
+      <location filename="../../infusion_app/services/bedside.py" line="876" />
       <source>Thaw recorded.</source>
       <translation>复苏已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="883" />
+      <location filename="../../infusion_app/services/bedside.py" line="884" />
       <source>Drop factor of the giving set (gtt/mL)</source>
       <translation>输液器滴系数 (滴/mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="886" />
+      <location filename="../../infusion_app/services/bedside.py" line="887" />
       <source>Reason for the late start</source>
       <translation>延迟开始的原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="889" />
+      <location filename="../../infusion_app/services/bedside.py" line="890" />
       <source>Reason for starting after the plan's window</source>
       <translation>超出治疗计划时间窗开始的原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="892" />
+      <location filename="../../infusion_app/services/bedside.py" line="893" />
       <source>&amp;Start infusion</source>
       <translation>开始输注(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="892" />
+      <location filename="../../infusion_app/services/bedside.py" line="893" />
       <source>Start the infusion</source>
       <translation>开始输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="893" />
+      <location filename="../../infusion_app/services/bedside.py" line="894" />
       <source>Infusion started.</source>
       <translation>输注已开始。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="893" />
+      <location filename="../../infusion_app/services/bedside.py" line="894" />
       <source>Start of the infusion</source>
       <translation>输注开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="902" />
+      <location filename="../../infusion_app/services/bedside.py" line="903" />
       <source>New rate (gtt/min)</source>
       <translation>新滴速 (滴/分)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="904" />
+      <location filename="../../infusion_app/services/bedside.py" line="905" />
       <source>&amp;Rate step</source>
       <translation>调速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="904" />
+      <location filename="../../infusion_app/services/bedside.py" line="905" />
       <source>Rate step</source>
       <translation>调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="904" />
+      <location filename="../../infusion_app/services/bedside.py" line="905" />
       <source>Rate changed.</source>
       <translation>滴速已改变。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="906" />
+      <location filename="../../infusion_app/services/bedside.py" line="907" />
       <source>Only if the patient reports no discomfort; otherwise hold the slow rate.</source>
       <translation>仅在患者无不适时调速；否则维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="912" />
+      <location filename="../../infusion_app/services/bedside.py" line="913" />
       <source>Discomfort reported</source>
       <translation>患者所述不适</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="914" />
+      <location filename="../../infusion_app/services/bedside.py" line="915" />
       <source>&amp;Hold slow rate</source>
       <translation>维持慢速(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="914" />
+      <location filename="../../infusion_app/services/bedside.py" line="915" />
       <source>Hold the slow rate</source>
       <translation>维持慢速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="915" />
+      <location filename="../../infusion_app/services/bedside.py" line="916" />
       <source>Slow rate held.</source>
       <translation>已维持慢速。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="932" />
+      <location filename="../../infusion_app/services/bedside.py" line="933" />
       <source>Record vital signs</source>
       <translation>记录生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="932" />
+      <location filename="../../infusion_app/services/bedside.py" line="933" />
       <source>Vital signs</source>
       <translation>生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="933" />
+      <location filename="../../infusion_app/services/bedside.py" line="934" />
       <source>Vital signs recorded.</source>
       <translation>生命体征已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="956" />
+      <location filename="../../infusion_app/services/bedside.py" line="957" />
       <source>Reactio&amp;n / AE</source>
       <translation>反应 / 不良事件(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="956" />
+      <location filename="../../infusion_app/services/bedside.py" line="957" />
       <source>Reaction / adverse event</source>
       <translation>反应 / 不良事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="957" />
+      <location filename="../../infusion_app/services/bedside.py" line="958" />
       <source>Adverse event recorded.</source>
       <translation>不良事件已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="965" />
+      <location filename="../../infusion_app/services/bedside.py" line="966" />
       <source>Serious adverse event reported…</source>
       <translation>严重不良事件已报告…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="966" />
+      <location filename="../../infusion_app/services/bedside.py" line="967" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="967" />
+      <location filename="../../infusion_app/services/bedside.py" line="968" />
       <source>SAE report recorded.</source>
       <translation>SAE 报告已记录。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="972" />
+      <location filename="../../infusion_app/services/bedside.py" line="973" />
       <source>P&amp;ause</source>
       <translation>暂停(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="972" />
+      <location filename="../../infusion_app/services/bedside.py" line="973" />
       <source>Pause the infusion</source>
       <translation>暂停输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="973" />
+      <location filename="../../infusion_app/services/bedside.py" line="974" />
       <source>Infusion paused.</source>
       <translation>输注已暂停。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="977" />
+      <location filename="../../infusion_app/services/bedside.py" line="978" />
       <source>Res&amp;ume</source>
       <translation>继续(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="977" />
+      <location filename="../../infusion_app/services/bedside.py" line="978" />
       <source>Infusion resumed</source>
       <translation>输注已继续</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="978" />
+      <location filename="../../infusion_app/services/bedside.py" line="979" />
       <source>Infusion resumed.</source>
       <translation>输注已继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="983" />
+      <location filename="../../infusion_app/services/bedside.py" line="984" />
       <source>Volume given (mL)</source>
       <translation>已输入体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="986" />
+      <location filename="../../infusion_app/services/bedside.py" line="987" />
       <source>St&amp;op</source>
       <translation>停止(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="986" />
+      <location filename="../../infusion_app/services/bedside.py" line="987" />
       <source>Stop the infusion for good</source>
       <translation>永久停止输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="987" />
+      <location filename="../../infusion_app/services/bedside.py" line="988" />
       <source>Infusion stopped.</source>
       <translation>输注已停止。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="987" />
+      <location filename="../../infusion_app/services/bedside.py" line="988" />
       <source>Stop of the infusion</source>
       <translation>输注停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="988" />
+      <location filename="../../infusion_app/services/bedside.py" line="989" />
       <source>Observation still follows a stop.</source>
       <translation>停止后仍需观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="994" />
+      <location filename="../../infusion_app/services/bedside.py" line="995" />
       <source>Volume infused (mL)</source>
       <translation>输注体积 (mL)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="997" />
+      <location filename="../../infusion_app/services/bedside.py" line="998" />
       <source>Reason (outside the time window or not the whole bag)</source>
       <translation>原因（超出时间窗或未输完整袋）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1001" />
+      <location filename="../../infusion_app/services/bedside.py" line="1002" />
       <source>&amp;End infusion</source>
       <translation>结束输注(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1001" />
+      <location filename="../../infusion_app/services/bedside.py" line="1002" />
       <source>End of the infusion</source>
       <translation>输注结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1002" />
+      <location filename="../../infusion_app/services/bedside.py" line="1003" />
       <source>Infusion ended: vital signs now, then observation.</source>
       <translation>输注已结束：现在测生命体征，然后观察。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1007" />
+      <location filename="../../infusion_app/services/bedside.py" line="1008" />
       <source>End o&amp;bservation</source>
       <translation>结束观察(&amp;B)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1007" />
+      <location filename="../../infusion_app/services/bedside.py" line="1008" />
       <source>Observation ended</source>
       <translation>观察已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1008" />
+      <location filename="../../infusion_app/services/bedside.py" line="1009" />
       <source>Observation ended.</source>
       <translation>观察已结束。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1014" />
+      <location filename="../../infusion_app/services/bedside.py" line="1015" />
       <source>Note</source>
       <translation>记录内容</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1016" />
+      <location filename="../../infusion_app/services/bedside.py" line="1017" />
       <source>&amp;Write a note</source>
       <translation>写护理记录(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1016" />
+      <location filename="../../infusion_app/services/bedside.py" line="1017" />
       <source>Nursing note</source>
       <translation>护理记录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1017" />
+      <location filename="../../infusion_app/services/bedside.py" line="1018" />
       <source>Note recorded.</source>
       <translation>护理记录已保存。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1030" />
+      <location filename="../../infusion_app/services/bedside.py" line="1031" />
       <source>Correct the time of the selected log entry…</source>
       <translation>更正所选日志条目的时间…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1031" />
+      <location filename="../../infusion_app/services/bedside.py" line="1032" />
       <source>Correct an entry</source>
       <translation>更正记录条目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/services/bedside.py" line="1031" />
+      <location filename="../../infusion_app/services/bedside.py" line="1032" />
       <source>Correction recorded.</source>
       <translation>更正已记录。</translation>
     </message>
@@ -568,12 +568,12 @@
       <translation>{0} 已停用。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="340" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="329" />
       <source>Password: the two entries differ. Nothing was saved.</source>
       <translation>密码：两次输入不一致。未保存任何内容。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/accounts_page.py" line="371" />
+      <location filename="../../infusion_app/ui/accounts_page.py" line="360" />
       <source>approved</source>
       <translation>已批准</translation>
     </message>
@@ -581,62 +581,77 @@
   <context>
     <name>AdverseEventDialog</name>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="53" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="62" />
       <source>Reaction / adverse event (CTCAE v5.0)</source>
       <translation>反应 / 不良事件（CTCAE v5.0）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="69" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="64" />
+      <source>Adverse event of patient {0} (CTCAE v5.0)</source>
+      <translation>患者 {0} 的不良事件（CTCAE v5.0）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="81" />
       <source>Serious (SAE: report within 24 h)</source>
       <translation>严重（SAE：24 小时内报告）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="90" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="95" />
+      <source>empty: when entered (HH:MM / YYYY-MM-DD HH:MM)</source>
+      <translation>留空：即录入时间（HH:MM / YYYY-MM-DD HH:MM）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="108" />
       <source>Term</source>
       <translation>术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="91" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="109" />
       <source>Other term</source>
       <translation>其他术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="92" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="110" />
       <source>Grade</source>
       <translation>分级</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="94" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="112" />
       <source>Attribution</source>
       <translation>相关性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="96" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="114" />
       <source>Action taken</source>
       <translation>采取的措施</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="97" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="115" />
       <source>Outcome</source>
       <translation>转归</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="98" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="116" />
       <source>Description</source>
       <translation>描述</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="102" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="118" />
+      <source>Onset</source>
+      <translation>发生时间</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="122" />
       <source>Time of the entry</source>
       <translation>发生时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="126" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="146" />
       <source>Suggested grade {0} from the highest temperature, {1} °C</source>
       <translation>按最高体温 {1} °C 建议分级 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="131" />
+      <location filename="../../infusion_app/ui/adverse_event_dialog.py" line="151" />
       <source>No temperature of 38.0 °C or more recorded</source>
       <translation>未记录到 38.0 °C 及以上的体温</translation>
     </message>
@@ -672,212 +687,212 @@
   <context>
     <name>BedsideScreen</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="159" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="160" />
       <source>Infusion &amp;list</source>
       <translation>输注列表(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="162" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="163" />
       <source>&amp;More</source>
       <translation>更多(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="187" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="188" />
       <source>Scan the wristband, then the bag</source>
       <translation>先扫腕带，再扫输液袋</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="339" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="340" />
       <source>{trial} · {initials} · {weight} kg (weighed {weighed}) · group {level} · infusion {number} · product {product} ({status}) · {protocol}</source>
       <translation>{trial} · {initials} · {weight} kg（称重 {weighed}）· {level} 组 · 第 {number} 次输注 · 产品 {product}（{status}）· {protocol}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="380" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="381" />
       <source>Change &amp;rate</source>
       <translation>改变滴速(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="447" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="448" />
       <source>Target {0} gtt/min</source>
       <translation>目标 {0} 滴/分</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="449" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="450" />
       <source>PAUSED</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="452" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="453" />
       <source>ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="452" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="453" />
       <source>expected end</source>
       <translation>预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="456" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="457" />
       <source>plan: {0} gtt/min, then {1}, {2} mL, {3} gtt/mL set</source>
       <translation>方案：{0} 滴/分，然后 {1}，{2} mL，输液器 {3} 滴/mL</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="478" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="479" />
       <source>log in first</source>
       <translation>请先登录</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="489" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="490" />
       <source>not for your role ({0})</source>
       <translation>您的角色（{0}）不能执行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="649" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="650" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="712" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="713" />
       <source>{drug} {dose} mg {route}, {minutes} min before the start</source>
       <translation>{drug} {dose} mg {route}，开始前 {minutes} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="725" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="727" />
       <source>Product {0}, lot {1}</source>
       <translation>产品 {0}，批号 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="726" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="728" />
       <source>Infuse within {0} min of the thaw</source>
       <translation>复苏后 {0} 分钟内输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="91" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
       <source>verified</source>
       <translation>已核对</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="775" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="777" />
       <source>{rate} gtt/min for {minutes} min ({volume} mL)</source>
       <translation>{rate} 滴/分，{minutes} 分钟（{volume} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="783" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="785" />
       <source>Weight: {0} kg, measured {1}</source>
       <translation>体重：{0} kg，称重于 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="786" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="788" />
       <source>Dose: {0} (group {1})</source>
       <translation>剂量：{0}（{1} 组）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="790" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="792" />
       <source>Concentration: {0}, viability {1} %: {2} viable</source>
       <translation>浓度：{0}，活率 {1} %：活细胞 {2}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="795" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="797" />
       <source>Target {0}; delivered {1} (deviation {2} %)</source>
       <translation>目标 {0}；实际输注 {1}（偏差 {2} %）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="800" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="802" />
       <source>Product volume: {0} mL; final volume: {1} mL (diluent {2} mL)</source>
       <translation>产品体积：{0} mL；最终体积：{1} mL（稀释液 {2} mL）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="805" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="807" />
       <source>Drip plan, {0} gtt/mL set: {1}; expected {2} min</source>
       <translation>滴速方案，输液器 {0} 滴/mL：{1}；预计 {2} 分钟</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="807" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="809" />
       <source>, then </source>
       <translation>，然后 </translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="828" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="830" />
       <source>wristband {0}</source>
       <translation>腕带 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="830" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="832" />
       <source>wristband not scanned</source>
       <translation>腕带未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="831" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="833" />
       <source>bag {0}</source>
       <translation>输液袋 {0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="833" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="835" />
       <source>bag not scanned</source>
       <translation>输液袋未扫描</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="841" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="843" />
       <source>Scan the patient's wristband and the bag first.</source>
       <translation>请先扫描患者腕带和输液袋。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="92" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
       <source>administered</source>
       <translation>已给药</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="906" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="908" />
       <source>Select the entry to correct in the log first.</source>
       <translation>请先在日志中选择要更正的条目。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="911" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="913" />
       <source>Correct entry #{0} ({1})</source>
       <translation>更正条目 #{0}（{1}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="913" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="915" />
       <source>Correct time (HH:MM)</source>
       <translation>正确时间 (HH:MM)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="914" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="916" />
       <source>Reason for the correction</source>
       <translation>更正原因</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="916" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="918" />
       <source>The original entry stays in the record beside the correction.</source>
       <translation>原条目保留在记录中，与更正并列。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="922" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="924" />
       <source>Correction of entry #{0}</source>
       <translation>更正条目 #{0}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="93" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="94" />
       <source>corrected</source>
       <translation>已更正</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="944" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="946" />
       <source>No serious adverse event is waiting to be reported.</source>
       <translation>没有待报告的严重不良事件。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="949" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="951" />
       <source>Serious adverse event reported</source>
       <translation>严重不良事件已报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="951" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="953" />
       <source>Event</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="973" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="975" />
       <source>Alarm acknowledged.</source>
       <translation>报警已确认。</translation>
     </message>
@@ -951,72 +966,72 @@
   <context>
     <name>Countdown</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="105" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
       <source>Start allowed in</source>
       <translation>距可开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="106" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
       <source>Start allowed</source>
       <translation>可以开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="107" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
       <source>Rate step in</source>
       <translation>距调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="108" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
       <source>Rate step due</source>
       <translation>应调速</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="109" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="110" />
       <source>Vitals due in</source>
       <translation>距测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="110" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="111" />
       <source>Vitals due</source>
       <translation>应测生命体征</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="111" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="112" />
       <source>Expected end in</source>
       <translation>距预计结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="112" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="113" />
       <source>Expected end reached</source>
       <translation>已到预计结束时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="113" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="114" />
       <source>Observation ends in</source>
       <translation>距观察结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="114" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="115" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="115" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="116" />
       <source>Post-thaw limit in</source>
       <translation>距复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="116" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="117" />
       <source>Post-thaw limit passed</source>
       <translation>已超过复苏后时限</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="117" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="118" />
       <source>SAE report due in</source>
       <translation>距 SAE 报告截止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="118" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="119" />
       <source>SAE report overdue</source>
       <translation>SAE 报告已逾期</translation>
     </message>
@@ -1024,82 +1039,82 @@
   <context>
     <name>Course</name>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="42" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="45" />
       <source>planned</source>
       <translation>已计划</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="43" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="46" />
       <source>due</source>
       <translation>待进行</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="44" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="47" />
       <source>given</source>
       <translation>已输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="45" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="48" />
       <source>missed</source>
       <translation>已错过</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="46" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="49" />
       <source>not given</source>
       <translation>未输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="47" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="50" />
       <source>waiting</source>
       <translation>待定</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="48" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="51" />
       <source>upcoming</source>
       <translation>即将到来</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="49" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="52" />
       <source>done</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="50" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="53" />
       <source>late</source>
       <translation>超窗完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="51" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="54" />
       <source>out of window</source>
       <translation>窗外完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="52" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="55" />
       <source>cancelled</source>
       <translation>已取消</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="53" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="56" />
       <source>visit</source>
       <translation>访视</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="54" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="57" />
       <source>check</source>
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="55" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="58" />
       <source>sample</source>
       <translation>样本</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="56" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="59" />
       <source>assessment</source>
       <translation>评估</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="57" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="60" />
       <source>not serious</source>
       <translation>非严重</translation>
     </message>
@@ -1809,72 +1824,72 @@
       <translation>药房</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="346" />
+      <location filename="../../infusion_app/ui/main_window.py" line="347" />
       <source>Infusions</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="351" />
+      <location filename="../../infusion_app/ui/main_window.py" line="352" />
       <source>Bedside</source>
       <translation>床旁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="355" />
+      <location filename="../../infusion_app/ui/main_window.py" line="356" />
       <source>Monitor</source>
       <translation>监查</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="367" />
+      <location filename="../../infusion_app/ui/main_window.py" line="368" />
       <source>Patient course</source>
       <translation>患者疗程</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="371" />
+      <location filename="../../infusion_app/ui/main_window.py" line="372" />
       <source>Trial</source>
       <translation>试验</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="374" />
+      <location filename="../../infusion_app/ui/main_window.py" line="375" />
       <source>Protocols</source>
       <translation>方案</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="378" />
+      <location filename="../../infusion_app/ui/main_window.py" line="379" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="407" />
+      <location filename="../../infusion_app/ui/main_window.py" line="408" />
       <source>HIGH</source>
       <translation>高</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="408" />
+      <location filename="../../infusion_app/ui/main_window.py" line="409" />
       <source>MEDIUM</source>
       <translation>中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="409" />
+      <location filename="../../infusion_app/ui/main_window.py" line="410" />
       <source>Reminder</source>
       <translation>提醒</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="411" />
+      <location filename="../../infusion_app/ui/main_window.py" line="412" />
       <source> (+{0} more)</source>
       <translation>（另有 {0} 条）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="414" />
+      <location filename="../../infusion_app/ui/main_window.py" line="415" />
       <source>{0}: {1} · {2}{3}</source>
       <translation>{0}：{1} · {2}{3}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="529" />
+      <location filename="../../infusion_app/ui/main_window.py" line="538" />
       <source>Locked after {0} min without use. Log in to continue.</source>
       <translation>{0} 分钟未操作已锁定。请登录以继续。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="359" />
+      <location filename="../../infusion_app/ui/main_window.py" line="360" />
       <source>Ward</source>
       <translation>病区</translation>
     </message>
@@ -1884,7 +1899,7 @@
       <translation>退出登录(&amp;G)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/main_window.py" line="363" />
+      <location filename="../../infusion_app/ui/main_window.py" line="364" />
       <source>Accounts</source>
       <translation>账户</translation>
     </message>
@@ -2356,232 +2371,310 @@
     </message>
   </context>
   <context>
+    <name>PatientAeActs</name>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="84" />
+      <source>Adverse eve&amp;nt…</source>
+      <translation>不良事件(&amp;N)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="85" />
+      <source>SAE rep&amp;orted…</source>
+      <translation>SAE 已报告(&amp;O)…</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="92" />
+      <source>choose a patient first</source>
+      <translation>请先选择患者</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="94" />
+      <source>not enrolled yet</source>
+      <translation>尚未入组</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="100" />
+      <source>no serious adverse event is waiting to be reported</source>
+      <translation>没有待报告的严重不良事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="131" />
+      <source>Adverse event #{0} of patient {1} recorded.</source>
+      <translation>患者 {1} 的不良事件 #{0} 已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="134" />
+      <source>Flagged as a possible DLT.</source>
+      <translation>已标记为可能的 DLT。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="137" />
+      <source>SAE report due by {0}.</source>
+      <translation>SAE 报告截止 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="157" />
+      <source>Serious adverse event of patient {0} reported</source>
+      <translation>患者 {0} 的严重不良事件已报告</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="159" />
+      <source>Adverse event</source>
+      <translation>不良事件</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="160" />
+      <source>Time ({0})</source>
+      <translation>时间（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="163" />
+      <source>Record it once the report has gone to the sponsor and the ethics committee: its 24-hour countdown ends.</source>
+      <translation>报告已提交申办方和伦理委员会后记录：其 24 小时倒计时随即结束。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="178" />
+      <source>Read the course again (F5) and try once more.</source>
+      <translation>请重新读取病程（F5）后再试一次。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="193" />
+      <source>SAE report of adverse event #{0} ({1}) recorded.</source>
+      <translation>不良事件 #{0}（{1}）的 SAE 报告已记录。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/patient_ae_acts.py" line="202" />
+      <source>#{0} ({1}) {2} grade {3}, report due by {4}</source>
+      <translation>#{0}（{1}）{2} {3} 级，报告截止 {4}</translation>
+    </message>
+  </context>
+  <context>
     <name>PatientPage</name>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="93" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="97" />
       <source>Patient course</source>
       <translation>患者疗程</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="102" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="106" />
       <source>Trial ID</source>
       <translation>受试者编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="105" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="109" />
       <source>&amp;Patient:</source>
       <translation>患者(&amp;P)：</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="107" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="111" />
       <source>&amp;Show</source>
       <translation>显示(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="110" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="114" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="126" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="130" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="127" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="131" />
       <source>Level</source>
       <translation>剂量水平</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="128" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="132" />
       <source>Target</source>
       <translation>目标日期</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="129" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="140" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="133" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
       <source>Window</source>
       <translation>时间窗</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="130" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="141" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="134" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="145" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="132" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="136" />
       <source>Remark</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="138" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="142" />
       <source>Item</source>
       <translation>项目</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="142" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="146" />
       <source>Done</source>
       <translation>完成</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="131" />
-      <location filename="../../infusion_app/ui/patient_page.py" line="150" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="135" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="154" />
       <source>Started at</source>
       <translation>开始于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="72" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="75" />
       <source>female</source>
       <translation>女</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="73" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="76" />
       <source>male</source>
       <translation>男</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="74" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="77" />
       <source>unknown</source>
       <translation>未知</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="139" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="143" />
       <source>Category</source>
       <translation>类别</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="143" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="147" />
       <source>Done by</source>
       <translation>完成人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="144" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="148" />
       <source>Sample ID</source>
       <translation>样本编号</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="151" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="155" />
       <source>Term</source>
       <translation>术语</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="152" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="156" />
       <source>Grade</source>
       <translation>分级</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="153" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="157" />
       <source>Recorded on</source>
       <translation>记录于</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="154" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="158" />
       <source>Attribution</source>
       <translation>相关性</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="155" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="159" />
       <source>DLT</source>
       <translation>DLT</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="156" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="160" />
       <source>SAE report</source>
       <translation>SAE 报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="157" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="161" />
       <source>Review</source>
       <translation>审核</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="163" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="167" />
       <source>Weight (kg)</source>
       <translation>体重 (kg)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="163" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="167" />
       <source>Measured</source>
       <translation>测量时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="163" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="167" />
       <source>Recorded by</source>
       <translation>记录人</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="168" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="172" />
       <source>Pl&amp;an</source>
       <translation>治疗计划(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="169" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="173" />
       <source>&amp;Calendar</source>
       <translation>访视日程(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="170" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="174" />
       <source>A&amp;dverse events</source>
       <translation>不良事件(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="171" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="175" />
       <source>&amp;Weights</source>
       <translation>体重(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="175" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="179" />
       <source>O&amp;utcomes</source>
       <translation>疗效与生存(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="258" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="274" />
       <source>Reading the course of {0}…</source>
       <translation>正在读取 {0} 的疗程…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="304" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="322" />
       <source>from {0}</source>
       <translation>自 {0} 起</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="304" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="322" />
       <source>{0} to {1}</source>
       <translation>{0} 至 {1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="307" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="325" />
       <source>, {0} years</source>
       <translation>，{0} 岁</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="309" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="327" />
       <source>{0} ({1}, {2}{3}) · {4} · times in {5}</source>
       <translation>{0}（{1}，{2}{3}）· {4} · 时间为 {5}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="318" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="336" />
       <source>Level {0}: {1}</source>
       <translation>剂量组 {0}：{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="334" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="352" />
       <source>No infusion is planned next.</source>
       <translation>之后没有计划的输注。</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="337" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="355" />
       <source>Next: {0}, {1}</source>
       <translation>下一次：{0}，{1}</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="338" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="356" />
       <source>Next: {0}, target {1}, window {2} ({3})</source>
       <translation>下一次：{0}，目标日期 {1}，时间窗 {2}（{3}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/patient_page.py" line="395" />
+      <location filename="../../infusion_app/ui/patient_page.py" line="413" />
       <source>flagged</source>
       <translation>已标记</translation>
     </message>
@@ -2968,32 +3061,32 @@
   <context>
     <name>Status</name>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="121" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="122" />
       <source>Not started</source>
       <translation>未开始</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="122" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="123" />
       <source>Running</source>
       <translation>进行中</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="123" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="124" />
       <source>Paused</source>
       <translation>已暂停</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="124" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="125" />
       <source>Ended</source>
       <translation>已结束</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="125" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="126" />
       <source>Stopped</source>
       <translation>已停止</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/bedside_screen.py" line="126" />
+      <location filename="../../infusion_app/ui/bedside_screen.py" line="127" />
       <source>Observation complete</source>
       <translation>观察完成</translation>
     </message>
@@ -3657,114 +3750,119 @@
   <context>
     <name>WorklistPage</name>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="72" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="73" />
       <source>Infusions today</source>
       <translation>今日输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="76" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="77" />
       <source>Search by trial ID (or scan a wristband)</source>
       <translation>按受试者编号搜索（或扫描腕带）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="78" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="79" />
       <source>This station only ({0})</source>
       <translation>仅本工作站（{0}）</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="81" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="82" />
       <source>Refresh (F5)</source>
       <translation>刷新 (F5)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="86" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="102" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="87" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="103" />
       <source>Patient</source>
       <translation>患者</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="87" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="103" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="88" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="104" />
       <location filename="../../infusion_app/ui/worklist_page.py" line="321" />
       <source>Initials</source>
       <translation>姓名缩写</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="88" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="89" />
       <source>Infusion</source>
       <translation>输注</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="89" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="90" />
       <source>Product</source>
       <translation>产品</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="90" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="91" />
       <source>Station</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="91" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="92" />
       <source>Step</source>
       <translation>步骤</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="92" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="93" />
       <source>Next due</source>
       <translation>下一项</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="93" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="106" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="94" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="107" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="98" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="99" />
       <source>Due today: visits, samples, checks and SAE reports</source>
       <translation>今日待办：随访、样本、检查和 SAE 报告</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="104" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="105" />
       <source>What</source>
       <translation>事项</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="105" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="106" />
       <source>When</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="112" />
-      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="113" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="216" />
       <source>&amp;Record…</source>
       <translation>记录(&amp;R)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="116" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="117" />
       <source>&amp;Open at the bedside</source>
       <translation>在床旁打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="119" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="120" />
       <source>New &amp;patient…</source>
       <translation>新患者(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="123" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="124" />
       <source>New &amp;weight…</source>
       <translation>新体重(&amp;W)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="127" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="128" />
       <source>New &amp;infusion…</source>
       <translation>新输注(&amp;I)…</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="134" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="135" />
       <source>No infusions today here. Create one with New infusion.</source>
       <translation>今天这里没有输注。请用“新输注”创建。</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/worklist_page.py" line="213" />
+      <source>&amp;Report on the patient's page…</source>
+      <translation>在患者页面报告(&amp;R)…</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/day_rows.py" line="26" />
@@ -3818,14 +3916,9 @@
       <translation>今日开放</translation>
     </message>
     <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="209" />
+      <location filename="../../infusion_app/ui/worklist_page.py" line="211" />
       <source>&amp;Report at the bedside…</source>
       <translation>在床旁报告(&amp;R)…</translation>
-    </message>
-    <message>
-      <location filename="../../infusion_app/ui/worklist_page.py" line="223" />
-      <source>Serious adverse event #{0} was recorded against patient {1}: record its report on the patient's page.</source>
-      <translation>严重不良事件 #{0} 记录在患者 {1} 名下：请在患者页面记录其报告。</translation>
     </message>
     <message>
       <location filename="../../infusion_app/ui/worklist_page.py" line="270" />

@@ -342,7 +342,7 @@ def test_a_level_change_fits_the_new_groups_plan_and_the_course_still_ends(ctx, 
     # infusion 2 on its target, Mon 30 Nov (23 Nov + 7), started 09:05 local
     clock.now = local(2026, 11, 30, 8, 30)
     give(ctx, staff, clock, "P007", 2)
-    facts, plan = course_of(ctx, "P007")
+    _, plan = course_of(ctx, "P007")
     assert plan.planned_total == 2 and [p.level for p in plan.infusions] == ["C", "B"]
     assert [str(plan.of_text(p.number)) for p in plan.infusions] == [
         "infusion 1 of 2",

@@ -123,8 +123,12 @@ def answers(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> Answers:
             typed_time(time)
         return confirmed
 
-    def adverse(cls, parent, peak_temperature, time=None):
-        given.asked.append(("adverse event", peak_temperature))
+    def adverse(cls, parent, peak_temperature, time=None, patient=None):
+        # the reaction at the bedside says its peak temperature; a patient's AE, its patient
+        if patient is None:
+            given.asked.append(("adverse event", peak_temperature))
+        else:
+            given.asked.append(("patient adverse event", patient))
         answer = given.adverse_events.pop(0)
         if answer is not None:
             typed_time(time)
