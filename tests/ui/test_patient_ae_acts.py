@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import select
 
-from infusion_app.services import patient_aes
+from infusion_app.services import bedside, patient_aes
+from infusion_app.store.models import Infusion
 from infusion_app.ui.adverse_event_dialog import AdverseEventDialog
 from tests.conftest import register_p001
 from tests.services.patient_course import give_infusion
@@ -207,3 +209,36 @@ def test_the_dialog_of_a_patients_ae_asks_its_onset(qtbot):
     bedside = AdverseEventDialog(None, None)
     qtbot.addWidget(bedside)
     assert bedside.onset is None and "onset" not in bedside.values()
+
+
+def test_an_infusions_sae_is_reported_from_the_patients_page_by_a_nurse_only(
+    qtbot, ui_ctx, ui_staff, open_window, answers, group_c, clock
+):
+    with ui_ctx.db.read() as session:  # the store's only infusion record: P001/1
+        infusion_id = session.scalars(select(Infusion.id)).one()
+    serious = bedside.record_adverse_event(
+        ui_ctx,
+        ui_staff.nurse,
+        infusion_id,
+        term="Hypotension",
+        grade=3,
+        attribution="possible",
+        serious=True,
+    )  # aware now, Mon 23 Nov 10:00 local: due Tue 24 Nov 10:00 local
+    investigator = open_window(ui_staff.investigator)
+    page = show_patient(qtbot, investigator)
+    assert page.ae_acts is not None and not page.ae_acts.sae_button.isEnabled()  # not theirs
+    investigator.close()
+
+    window = open_window(ui_staff.nurse)
+    window.workspace.setCurrentWidget(window.course)
+    page = show_patient(qtbot, window)
+    label = f"#{serious.seq} (infusion 1) Hypotension grade 3, report due by 2026-11-24 10:00"
+    answers.forms.append({"event": label, "at": "2026-11-23 10:00"})
+    alt(qtbot, window, Qt.Key.Key_O, answers)
+    assert answers.asked[-1][1][1] == ["event", "at"]
+    assert page.message.text() == (
+        f"SAE report of adverse event #{serious.seq} (infusion 1) recorded."
+    )
+    reported = [p for _, t, p in stream_events(ui_ctx, "infusion:P001/1") if t == "sae_reported"]
+    assert reported == [{"adverse_event_seq": serious.seq}]
