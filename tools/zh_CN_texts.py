@@ -106,6 +106,8 @@ ZH_CN = {
     "Alarm acknowledged.": "报警已确认。",
     "Start allowed in": "距可开始",
     "Start allowed": "可以开始",
+    "Plan window opens in": "距计划时间窗开放",
+    "Plan window open": "计划时间窗已开放",
     "Rate step in": "距调速",
     "Rate step due": "应调速",
     "Vitals due in": "距测生命体征",

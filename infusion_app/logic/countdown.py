@@ -11,6 +11,7 @@ from infusion_app.logic.schedule import DueItem
 # the earlier kind here wins (the rate step before the vitals it coincides with).
 _LABELS = {
     "start_allowed": ("Start allowed in", "Start allowed"),
+    "window_opens": ("Plan window opens in", "Plan window open"),
     "rate_step": ("Rate step in", "Rate step due"),
     "vitals": ("Vitals due in", "Vitals due"),
     "expected_end": ("Expected end in", "Expected end reached"),
@@ -18,6 +19,10 @@ _LABELS = {
     "post_thaw_limit": ("Post-thaw limit in", "Post-thaw limit passed"),
     "sae_report": ("SAE report due in", "SAE report overdue"),
 }
+
+
+# moments that, once come, need nothing done (the start button says the rest)
+_PASSING = frozenset({"start_allowed", "window_opens"})
 
 
 @dataclass(frozen=True)
@@ -38,8 +43,9 @@ def format_remaining(seconds: float) -> str:
 
 def next_countdown(due: list[DueItem] | tuple[DueItem, ...], now: datetime) -> Countdown | None:
     """What the nurse acts on next. Something already due (vitals, rate step) wins, oldest
-    first; otherwise the nearest moment to come. "Start allowed" once passed is no longer a
-    countdown (the start button says it), so the post-thaw limit takes its place."""
+    first; otherwise the nearest moment to come. "Start allowed" (or the plan's window) once
+    passed is no longer a countdown (the start button says it), so the post-thaw limit takes
+    its place."""
     item = next_item(due, now)
     return countdown_to(item, now) if item is not None else None
 
@@ -48,7 +54,7 @@ def next_item(due: list[DueItem] | tuple[DueItem, ...], now: datetime) -> DueIte
     """The item :func:`next_countdown` counts down to, kept whole: a screen that shows many
     infusions (the ward board) stores its due time and recounts it every second itself."""
     candidates = [item for item in due if item.kind in _LABELS]
-    arrived = [i for i in candidates if i.due_at <= now and i.kind != "start_allowed"]
+    arrived = [i for i in candidates if i.due_at <= now and i.kind not in _PASSING]
     coming = [i for i in candidates if i.due_at > now]
     if arrived:
         return min(arrived, key=_order)

@@ -462,6 +462,16 @@ def check_start(
     return None
 
 
+def start_opens(
+    protocol: Protocol, facts: CourseFacts, number: int, now: datetime
+) -> datetime | None:
+    """From when :func:`check_start` lets infusion ``number`` start: the enrolment for
+    infusion 1, its window's opening for a later one (read from the same plan); None when the
+    plan has no place or no date for it (the start is refused whenever it is tried)."""
+    planned = treatment_plan(protocol, facts, now).infusion(number)
+    return planned.opens if planned is not None else None
+
+
 def _day(planned: PlannedInfusion) -> str:
     return planned.target.isoformat() if planned.target is not None else ""
 

@@ -68,11 +68,22 @@ class _Items:
         self.items.append(DueItem(kind, due, overdue_at, priority, overdue, message))
 
 
-def due_items(state: InfusionState, protocol: Protocol, now: datetime) -> list[DueItem]:
-    """Every timed item of this infusion, most urgent first, then by time."""
+def due_items(
+    state: InfusionState,
+    protocol: Protocol,
+    now: datetime,
+    *,
+    plan_opens: datetime | None = None,
+) -> list[DueItem]:
+    """Every timed item of this infusion, most urgent first, then by time.
+
+    ``plan_opens``: when the patient's plan lets this infusion start at all (its window's
+    opening, :func:`infusion_app.logic.course.start_opens`; the start is refused before it).
+    A start the premedication allows earlier is allowed only then, and before the
+    premedication the opening itself is what comes; None where no plan applies."""
     out = _Items(now, timedelta(minutes=protocol.monitoring.vitals_overdue_after_min.value))
     if state.started_at is None and not state.stopped:
-        _before_start(state, protocol, out)
+        _before_start(state, protocol, out, plan_opens)
     elif state.running:
         _during(state, protocol, out)
     elif state.started_at is not None and state.observation_ended_at is None:
@@ -109,16 +120,27 @@ def due_items(state: InfusionState, protocol: Protocol, now: datetime) -> list[D
     return sorted(out.items, key=lambda i: (i.priority.rank, i.due_at, i.kind))
 
 
-def _before_start(state: InfusionState, protocol: Protocol, out: _Items) -> None:
+def _before_start(
+    state: InfusionState, protocol: Protocol, out: _Items, plan_opens: datetime | None
+) -> None:
     premed = protocol.premedication
     if state.premedication_at is not None:
         allowed = state.premedication_at + timedelta(minutes=premed.minutes_before.value)
         latest = state.premedication_at + timedelta(minutes=premed.latest_start_after_min.value)
+        if plan_opens is not None and plan_opens > allowed:
+            allowed = plan_opens  # the later of the two rules the start must pass
         out.timed(
             "start_allowed",
             allowed,
             m.due_start_allowed(at=allowed),
-            overdue_after=latest - allowed,
+            overdue_after=max(latest - allowed, timedelta()),
+        )
+    elif plan_opens is not None and out.now < plan_opens:
+        out.timed(
+            "window_opens",
+            plan_opens,
+            m.due_window_opens(at=plan_opens),
+            overdue_after=False,
         )
     if state.thawed_at is not None:
         limit = state.thawed_at + timedelta(minutes=protocol.infusion.post_thaw_limit_min.value)

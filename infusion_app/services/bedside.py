@@ -44,7 +44,14 @@ from infusion_app.logic.backentry import (
 )
 from infusion_app.logic.coa import coa_from_mapping, is_expired
 from infusion_app.logic.corrections import adverse_event_payload, correction_payload
-from infusion_app.logic.course import CourseFacts, CourseRefused, Span, check_start, dlt_window
+from infusion_app.logic.course import (
+    CourseFacts,
+    CourseRefused,
+    Span,
+    check_start,
+    dlt_window,
+    start_opens,
+)
 from infusion_app.logic.dosing import calculate_dose
 from infusion_app.logic.drip_plan import plan_drip
 from infusion_app.logic.entered_time import parse_iso_time, plausible_utc
@@ -667,6 +674,10 @@ class StartPlan:
     def needs_reason(self, at: datetime) -> bool:
         refusal = self.refusal(at)
         return refusal is not None and refusal.code == "course_window_closed"
+
+    def opens(self, now: datetime) -> datetime | None:
+        """From when the plan lets it start (the due items count down to it)."""
+        return start_opens(self.protocol, self.facts, self.number, now)
 
 
 def start_plan(

@@ -47,9 +47,21 @@ def infusion_status(
         stream = session.get(Stream, infusion.stream_id)
         assert stream is not None
         state = infusion_state(ctx, session, infusion, protocol)
-    return InfusionStatus(
-        infusion_id, stream.name, state, protocol, moment, tuple(due_items(state, protocol, moment))
-    )
+        opens = _plan_opens(ctx, session, infusion, state, moment)
+    due = due_items(state, protocol, moment, plan_opens=opens)
+    return InfusionStatus(infusion_id, stream.name, state, protocol, moment, tuple(due))
+
+
+def _plan_opens(
+    ctx: AppContext, session: Session, infusion: Infusion, state: InfusionState, now: datetime
+) -> datetime | None:
+    """From when the patient's plan lets this infusion start (None: started, or no plan), so
+    the due items say what the start will be allowed (issue 14)."""
+    # here, not at the top: the bedside module reads this one
+    from infusion_app.services.bedside import start_plan
+
+    plan = start_plan(ctx, session, infusion, state)
+    return plan.opens(now) if plan is not None else None
 
 
 def find_infusion(ctx: AppContext, reference: str) -> int:

@@ -84,9 +84,9 @@ def bedside_view(ctx: AppContext, infusion_id: int, now: datetime | None = None)
         product_summary = _product_summary(product)
         state = infusion_state(ctx, session, infusion, protocol)
         plan = start_plan(ctx, session, infusion, state)
-    status = InfusionStatus(
-        infusion_id, stream.name, state, protocol, moment, tuple(due_items(state, protocol, moment))
-    )
+    opens = plan.opens(moment) if plan is not None else None
+    due = due_items(state, protocol, moment, plan_opens=opens)
+    status = InfusionStatus(infusion_id, stream.name, state, protocol, moment, tuple(due))
     return BedsideView(status, patient_summary, product_summary, tuple(events), plan)
 
 
@@ -205,7 +205,10 @@ def list_infusions(
                 and not _touches(session, infusion.stream_id, since, until)
             ):
                 continue
-            countdown = next_countdown(due_items(state, protocol, moment), moment)
+            # not started: the plan's window counts too (what the start will be allowed)
+            plan = start_plan(ctx, session, infusion, state)
+            opens = plan.opens(moment) if plan is not None else None
+            countdown = next_countdown(due_items(state, protocol, moment, plan_opens=opens), moment)
             rows.append(
                 InfusionRow(
                     infusion.id,

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from infusion_app.logic.alarm_board import BoardAlarm, board_alarms
 from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.logic.countdown import next_item
+from infusion_app.logic.course import start_opens
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import Step
 from infusion_app.logic.schedule import DueItem, due_items
@@ -39,7 +40,7 @@ from infusion_app.logic.ward_board import (
     urgency,
 )
 from infusion_app.services.context import AppContext
-from infusion_app.services.course_read import InfusionOfCourse, load_courses
+from infusion_app.services.course_read import InfusionOfCourse, LoadedCourse, load_courses
 from infusion_app.services.site_day import (
     CalendarRow,
     SaeReportRow,
@@ -100,7 +101,7 @@ def ward_board(ctx: AppContext, now: datetime | None = None, *, prepared: bool =
             for infusion in course.infusions:
                 if not on_the_board(infusion.state, infusion.events, day, prepared=prepared):
                     continue
-                row, due = _row(session, patient, infusion, moment)
+                row, due = _row(session, patient, infusion, moment, _plan_opens(course, infusion))
                 tie = (row.trial_id, row.number)
                 rows.append((board_order(row.alarms, due, _due_at(row), tie), row))
                 if (change := next_change(due, moment)) is not None:
@@ -119,8 +120,21 @@ def _due_at(row: BoardRow) -> datetime | None:
     return row.next_due.due_at if row.next_due is not None else None
 
 
+def _plan_opens(course: LoadedCourse, infusion: InfusionOfCourse) -> datetime | None:
+    """From when the plan lets an infusion not yet started start (issue 14): its countdown
+    says what the start will be allowed."""
+    state = infusion.state
+    if state.started_at is not None or state.stopped or not course.protocol.plans_courses:
+        return None
+    return start_opens(course.protocol, course.facts, infusion.number, course.facts.starts_at)
+
+
 def _row(
-    session: Session, patient: Patient, infusion: InfusionOfCourse, now: datetime
+    session: Session,
+    patient: Patient,
+    infusion: InfusionOfCourse,
+    now: datetime,
+    plan_opens: datetime | None,
 ) -> tuple[BoardRow, list[DueItem]]:
     stored = session.get(Infusion, infusion.infusion_id)
     assert stored is not None  # load_course read it in this transaction
@@ -128,7 +142,7 @@ def _row(
     assert product is not None  # a foreign key
     expires_at = coa_from_mapping(json.loads(product.coa)).expires_at
     state = infusion.state
-    due = due_items(state, infusion.protocol, now)
+    due = due_items(state, infusion.protocol, now, plan_opens=plan_opens)
     alarms = tuple(board_alarms(state, due, now, product_expires_at=expires_at))
     entries = _entries(session, stored.stream_id)
     station = next((e.station for e in entries if e.seq == 1), "")

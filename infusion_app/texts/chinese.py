@@ -405,6 +405,7 @@ TEXTS: dict[str, str] = {
     "due_sae_report": "在 {by} 前报告严重不良事件 {seq}（{term}，{grade} 级）",
     "due_alarm": "{alarm}：{action}",
     "due_start_allowed": "{at} 起可以开始",
+    "due_window_opens": "本次输注的计划时间窗于 {at} 开放",
     "due_post_thaw_passed": "产品已超过复苏后时限：请勿输注；请通知药房",
     "due_post_thaw_limit": "在产品复苏后时限前开始输注",
     "due_rate_step": "如无不适，调速至 {rate} gtt/min",

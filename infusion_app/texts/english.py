@@ -389,6 +389,7 @@ TEXTS: dict[str, str] = {
     "due_sae_report": "report serious adverse event {seq} ({term}, grade {grade}) by {by}",
     "due_alarm": "{alarm}: {action}",
     "due_start_allowed": "start allowed from {at}",
+    "due_window_opens": "the plan's window for this infusion opens at {at}",
     "due_post_thaw_passed": "product past its post-thaw limit: do not infuse; tell the pharmacy",
     "due_post_thaw_limit": "start before the product's post-thaw limit",
     "due_rate_step": "rate step to {rate} gtt/min if no discomfort",

@@ -105,6 +105,8 @@ def declared(text: str) -> str:
 COUNTDOWN_LABELS = (
     QT_TRANSLATE_NOOP("Countdown", "Start allowed in"),
     QT_TRANSLATE_NOOP("Countdown", "Start allowed"),
+    QT_TRANSLATE_NOOP("Countdown", "Plan window opens in"),
+    QT_TRANSLATE_NOOP("Countdown", "Plan window open"),
     QT_TRANSLATE_NOOP("Countdown", "Rate step in"),
     QT_TRANSLATE_NOOP("Countdown", "Rate step due"),
     QT_TRANSLATE_NOOP("Countdown", "Vitals due in"),
@@ -372,7 +374,8 @@ class BedsideScreen(QWidget):
             return
         now = self.ctx.now()
         state, protocol = view.state, view.status.protocol
-        due = due_items(state, protocol, now)
+        plan = view.start_plan  # the plan's window counts, as the start will be judged
+        due = due_items(state, protocol, now, plan_opens=plan.opens(now) if plan else None)
         self.steps.set_step(state.step)
         self._show_countdown(due, now)
         self._show_rate(now)

@@ -111,3 +111,42 @@ def test_a_start_too_late_for_now_is_open_to_a_back_entry_within_the_thaw_limit(
     assert late[BedsideAction.START] is not None
     # order still holds: nothing opens the observation end before the infusion ended
     assert found[BedsideAction.OBSERVATION_END] is not None
+
+
+def test_the_start_is_allowed_no_earlier_than_the_plans_window(cart):
+    """``plan_opens`` is when the patient's plan lets this infusion start (logic.course); the
+    start is allowed at the later of it and the premedication's 30 min, as the service will
+    judge it, and before the premedication the opening itself is counted down."""
+    log = InfusionLog(cart)
+    log.ready(t("07:30"))
+    window = t("00:00", day=24)  # the plan's window opens 24 Nov 00:00 UTC
+    # nothing given yet: the window's opening is what comes, 24 Nov 00:00 - 21 Nov 07:45
+    # = 2 days 16 h 15 min = 64:15:00
+    now = t("07:45")
+    [item] = due_items(log.state, cart, now, plan_opens=window)
+    assert (item.kind, item.due_at, item.overdue) == ("window_opens", window, False)
+    assert str(item.message) == "the plan's window for this infusion opens at 2026-11-24 00:00 UTC"
+    countdown = next_countdown([item], now)
+    assert (countdown.label, countdown.text) == ("Plan window opens in", "64:15:00")
+
+    log.add(EventType.PREMEDICATION_GIVEN, t("08:00"))
+    now = t("08:18")
+    start = next(
+        i for i in due_items(log.state, cart, now, plan_opens=window) if i.kind == "start_allowed"
+    )
+    # premedication 08:00 + 30 = 08:30, before the window: the window's opening decides
+    assert start.due_at == window
+    assert str(start.message) == "start allowed from 2026-11-24 00:00 UTC"
+    # the premedication's latest start (08:00 + 60 = 09:00) lies before it: overdue at once
+    assert start.overdue_at == window
+    countdown = next_countdown(due_items(log.state, cart, now, plan_opens=window), now)
+    # 24 Nov 00:00 - 21 Nov 08:18 = 2 days 15 h 42 min = 63:42:00
+    assert (countdown.label, countdown.text) == ("Start allowed in", "63:42:00")
+
+    # a window open since the enrolment changes nothing: the premedication's 30 min decide
+    opened = t("06:00")
+    start = next(
+        i for i in due_items(log.state, cart, now, plan_opens=opened) if i.kind == "start_allowed"
+    )
+    assert (start.due_at, start.overdue_at) == (t("08:30"), t("09:00"))
+    assert due_items(log.state, cart, now, plan_opens=opened) == due_items(log.state, cart, now)
