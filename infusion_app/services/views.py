@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from infusion_app.logic.coa import CertificateOfAnalysis, coa_from_mapping
 from infusion_app.logic.countdown import Countdown, next_countdown
+from infusion_app.logic.course import start_opens
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent, Step
 from infusion_app.logic.release import ReleaseCheck, Verdict, check_release
@@ -25,6 +26,7 @@ from infusion_app.logic.text_rules import TRIAL_ID_MAX, check_text
 from infusion_app.services.audit import verify_log
 from infusion_app.services.bedside import StartPlan, start_plan
 from infusion_app.services.context import AppContext
+from infusion_app.services.course_read import load_courses
 from infusion_app.services.status import (
     InfusionStatus,
     ProtocolReader,
@@ -193,6 +195,7 @@ def list_infusions(
         if wanted is not None:
             query = query.where(wanted)
         protocols = ProtocolReader(ctx)
+        kept = []
         for row in session.execute(query):
             infusion, patient, product_id, made_at, last_event_at, name, seq, digest = row
             head = Head(int(seq), str(digest))
@@ -205,10 +208,12 @@ def list_infusions(
                 and not _touches(session, infusion.stream_id, since, until)
             ):
                 continue
-            # not started: the plan's window counts too (what the start will be allowed)
-            plan = start_plan(ctx, session, infusion, state)
-            opens = plan.opens(moment) if plan is not None else None
-            countdown = next_countdown(due_items(state, protocol, moment, plan_opens=opens), moment)
+            kept.append((infusion, patient, product_id, made_at, last_event_at, protocol, state))
+        # not started: the plan's window counts too (what the start will be allowed)
+        opens = _plan_opens(ctx, session, [(row[1], row[0], row[-1]) for row in kept], moment)
+        for infusion, patient, product_id, made_at, last_event_at, protocol, state in kept:
+            due = due_items(state, protocol, moment, plan_opens=opens.get(infusion.id))
+            countdown = next_countdown(due, moment)
             rows.append(
                 InfusionRow(
                     infusion.id,
@@ -225,6 +230,29 @@ def list_infusions(
                 )
             )
     return rows
+
+
+def _plan_opens(
+    ctx: AppContext,
+    session: Session,
+    infusions: list[tuple[Patient, Infusion, InfusionState]],
+    now: datetime,
+) -> dict[int, datetime]:
+    """From when the plan lets each infusion not yet started start (issue 14), by infusion
+    ID; their patients' courses read in one batch (a list holds the day's few of them)."""
+    waiting = [
+        (p, i) for p, i, state in infusions if state.started_at is None and not state.stopped
+    ]
+    patients = list({p.id: p for p, _ in waiting}.values())
+    courses = {c.patient.id: c for c in load_courses(ctx, session, patients)}
+    opens: dict[int, datetime] = {}
+    for patient, infusion in waiting:
+        course = courses[patient.id]
+        if course.protocol.plans_courses:
+            opened = start_opens(course.protocol, course.facts, infusion.number, now)
+            if opened is not None:
+                opens[infusion.id] = opened
+    return opens
 
 
 def _finished_streams() -> CompoundSelect[int]:
