@@ -42,7 +42,7 @@ def test_calc_json(capsys) -> None:
     assert result["delivered_cells"] == 126_960_000
     assert result["dose_deviation_pct"] == -0.03
     assert result["final_volume_ml"] == 100
-    assert result["protocol"] == "ucmsc-cart-cytopenia v1.4.0"
+    assert result["protocol"] == "ucmsc-cart-cytopenia v1.5.0"
     # 100 mL: 15 mL at 20 gtt/min, then 85 mL at 40 gtt/min for 42.5 min; 57.5 min in all
     assert result["drip_plan"] == [
         {
@@ -71,7 +71,7 @@ def test_calc_json(capsys) -> None:
 def test_calc_text_shows_the_working(capsys) -> None:
     code, out, _ = run(capsys, *CALC, *GOOD, "--final-volume-ml", "100")
     assert code == 0
-    assert "ucmsc-cart-cytopenia v1.4.0" in out
+    assert "ucmsc-cart-cytopenia v1.5.0" in out
     assert "× 63.5 kg = 1.27 × 10^8 cells" in out
     assert "Product volume  13.8 mL" in out
     assert "-0.03% from target" in out
@@ -161,7 +161,7 @@ def test_unknown_protocol_and_dose_level(capsys) -> None:
     code, _, err = run(capsys, "calc", "--protocol", "nope", "--dose-level", "A", *GOOD)
     assert code == 2 and err.startswith("infusion-app calc: error: protocol: 'nope'")
     code, _, err = run(capsys, "calc", "--protocol", "msc-l-crc", "--dose-level", "A", *GOOD)
-    assert code == 2 and "dose_level: 'A' is not a dose level of msc-l-crc v1.4.0" in err
+    assert code == 2 and "dose_level: 'A' is not a dose level of msc-l-crc v1.5.0" in err
 
 
 def test_missing_option_is_one_line(capsys) -> None:
@@ -251,12 +251,12 @@ def test_protocols_lists_versions(capsys) -> None:
     code, out, _ = run(capsys, "protocols")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split()[:2] == ["msc-l-crc", "v1.4.0"]
-    assert lines[1].split()[:2] == ["ucmsc-cart-cytopenia", "v1.4.0"]
+    assert lines[0].split()[:2] == ["msc-l-crc", "v1.5.0"]
+    assert lines[1].split()[:2] == ["ucmsc-cart-cytopenia", "v1.5.0"]
     code, out, _ = run(capsys, "protocols", "--json")
     assert [(p["id"], p["version"]) for p in json.loads(out)["protocols"]] == [
-        ("msc-l-crc", "1.4.0"),
-        ("ucmsc-cart-cytopenia", "1.4.0"),
+        ("msc-l-crc", "1.5.0"),
+        ("ucmsc-cart-cytopenia", "1.5.0"),
     ]
 
 

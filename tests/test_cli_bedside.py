@@ -289,7 +289,7 @@ def test_status_in_words(capsys, monkeypatch, db, t0, ready):
     code, out, _ = run(capsys, monkeypatch, db, "infusion", "status", "1")
     assert code == 0
     assert out.startswith(
-        "infusion 1 (infusion:P001/1), ucmsc-cart-cytopenia v1.4.0: step checks, not started"
+        "infusion 1 (infusion:P001/1), ucmsc-cart-cytopenia v1.5.0: step checks, not started"
     )
 
 

@@ -84,7 +84,7 @@ def test_enrol_change_the_level_and_end_the_treatment(db_url: str) -> None:
         (
             lambda url: enrol(url, level="D"),
             "infusion-app patient: error: dose_level: 'D' is not a dose level of "
-            "ucmsc-cart-cytopenia v1.4.0 (known: A, B, C)",
+            "ucmsc-cart-cytopenia v1.5.0 (known: A, B, C)",
         ),
         (
             lambda url: enrol(url, patient="P999"),

@@ -49,7 +49,7 @@ def test_patient_show_json(capsys, monkeypatch, db):
     shown = json.loads(out)
     assert shown["patient"] == "P001" and shown["time_zone"] == "Asia/Shanghai"
     assert shown["now"] == "2026-12-01T16:00:00+08:00"
-    assert shown["protocol"] == "ucmsc-cart-cytopenia v1.4.0"
+    assert shown["protocol"] == "ucmsc-cart-cytopenia v1.5.0"
     assert shown["enrolment"]["dose_level"] == "C"
     assert shown["enrolment"]["signed_by"] == "Ivan Investigator"
     assert (shown["dose_level"], shown["planned_infusions"], shown["given"]) == ("C", 4, 2)

@@ -105,7 +105,7 @@ def test_the_json_shape(record: str) -> None:
 def test_text_output(record: str) -> None:
     result = run_cli(record, [*SUMMARY, "--user", "investigator"])
     assert result.code == 0, result.err
-    assert "ucmsc-cart-cytopenia v1.4.0: trial summary, data cut" in result.out
+    assert "ucmsc-cart-cytopenia v1.5.0: trial summary, data cut" in result.out
     assert "A: week 4: CR 0/2 (0.0 %), PR 1/2 (50.0 %), OR 1/2 (50.0 %)" in result.out
     assert "A: related AE Platelet count decreased: 1 patients, worst grade 3" in result.out
 

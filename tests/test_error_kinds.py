@@ -213,5 +213,5 @@ def test_a_cli_session_logs_its_start_and_never_a_password_hash_or_free_text(
     for protocol_id in ("ucmsc-cart-cytopenia", "msc-l-crc"):
         raw = (protocols_dir() / f"{protocol_id}.toml").read_bytes()
         assert (
-            f"protocol {protocol_id} version 1.4.0 sha256 {hashlib.sha256(raw).hexdigest()}" in log
+            f"protocol {protocol_id} version 1.5.0 sha256 {hashlib.sha256(raw).hexdigest()}" in log
         )

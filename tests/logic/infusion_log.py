@@ -57,7 +57,7 @@ FILLERS: dict[EventType, dict[str, Any]] = {
     EventType.SIGNATURE: {"signed_hash": "0" * 64, "username": "nurse"},
     EventType.PRODUCT_RELEASED: {
         "release_check": {
-            "protocol": "ucmsc-cart-cytopenia v1.4.0",
+            "protocol": "ucmsc-cart-cytopenia v1.5.0",
             "product_id": "UC-1",
             "evaluated_at": "2026-11-21T08:00:00+00:00",
             "verdict": "RELEASABLE",

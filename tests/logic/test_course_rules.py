@@ -324,7 +324,7 @@ def test_old_follow_up_checks_map_onto_the_calendar(cart: Protocol) -> None:
 def test_an_infusion_begun_under_1_1_0_keeps_that_file(shipped_protocols_dir: Path) -> None:
     old = load_protocol_version("ucmsc-cart-cytopenia", "1.1.0", shipped_protocols_dir)
     assert old.label == "ucmsc-cart-cytopenia v1.1.0" and not old.plans_courses
-    current = load_protocol_version("ucmsc-cart-cytopenia", "1.4.0", shipped_protocols_dir)
+    current = load_protocol_version("ucmsc-cart-cytopenia", "1.5.0", shipped_protocols_dir)
     assert current.plans_courses
     # an unknown version gives the installed file back: the caller names the version needed
     assert load_protocol_version("ucmsc-cart-cytopenia", "0.9", shipped_protocols_dir) == current
@@ -381,3 +381,69 @@ def test_an_infusion_begun_under_1_3_0_keeps_that_file(dose_finding_rules: Path)
         assert old.content_sha256 != current.content_sha256
         same_but_outcomes = old.model_dump() | {"version": "1.4.0"}
         assert same_but_outcomes == current.model_dump() | {"outcomes": None}
+
+
+# The SHA-256 of the 1.4.0 files as shipped, which the infusions begun under 1.4.0 pinned.
+SHIPPED_1_4_0 = {
+    "msc-l-crc": "a6b896eac86289d6b4585a1660c7289f5fb5916a576c31b87b6088c071c3a852",
+    "ucmsc-cart-cytopenia": "0df4bfdcb6e31e3231e88ff6eea6117a16a434fb409c525092b8724eb7f456d7",
+}
+
+
+def _without_notes(node: object) -> object:
+    if isinstance(node, dict):
+        return {k: _without_notes(v) for k, v in node.items() if k != "note"}
+    if isinstance(node, list):
+        return [_without_notes(v) for v in node]
+    return node
+
+
+def test_an_infusion_begun_under_1_4_0_keeps_that_file(dose_finding_rules: Path) -> None:
+    """1.5.0 added only notes: the 1.4.0 file is archived byte for byte for the infusions
+    that pinned it, and every value of 1.5.0 is the one 1.4.0 had."""
+    for protocol_id, pinned in SHIPPED_1_4_0.items():
+        old = load_protocol_version(protocol_id, "1.4.0", dose_finding_rules)
+        current = load_protocol_version(protocol_id, "1.5.0", dose_finding_rules)
+        assert old.version == "1.4.0" and old.content_sha256 == pinned
+        assert current.content_sha256 != pinned
+        assert _without_notes(old.model_dump() | {"version": "1.5.0"}) == _without_notes(
+            current.model_dump()
+        )
+
+
+@pytest.mark.parametrize("protocol_id", ["ucmsc-cart-cytopenia", "msc-l-crc"])
+def test_every_course_value_the_summary_does_not_give_says_why(
+    protocol_id: str, shipped_protocols_dir: Path
+) -> None:
+    """Issue 14: "Put a note on every value the registry summary does not give": each value
+    of the plan, the visit schedule, the DLT window's anchor and the follow-up marked "site
+    default" carries a note."""
+    protocol = load_protocol_version(protocol_id, "1.5.0", shipped_protocols_dir)
+    values: list[tuple[str, object]] = [
+        ("design.dlt_window_anchor", protocol.design.dlt_window_anchor),
+        ("design.dlt_window_days", protocol.design.dlt_window_days),
+    ]
+    if protocol.follow_up is not None:
+        values += [
+            ("follow_up.anchor", protocol.follow_up.anchor),
+            ("follow_up.days", protocol.follow_up.days),
+        ]
+    schedules = [("schedule", protocol.schedule)] + [
+        (f"dose_levels.{level.id}.schedule", level.schedule) for level in protocol.dose_levels
+    ]
+    for where, schedule in schedules:
+        if schedule is not None:
+            for name in ("interval_days", "infusions", "min_infusions", "target", "window_days"):
+                values.append((f"{where}.{name}", getattr(schedule, name)))
+    for item in protocol.visits:
+        for name in ("anchor", "offsets", "window", "holds"):
+            values.append((f"visits.{item.id}.{name}", getattr(item, name)))
+    assert len(values) > 20
+    silent = [
+        where
+        for where, value in values
+        if value is not None
+        and getattr(value, "source", None) == "site default"
+        and not getattr(value, "note", None)
+    ]
+    assert silent == []

@@ -65,8 +65,8 @@ def test_calc_with_a_300_character_protocol_is_exit_2(capsys) -> None:
     ("old", "new", "field"),
     [
         ('title = "', 'title = "' + "T" * 300, "title"),
-        ('version = "1.4.0"', 'version = "1.1.' + "0" * 30 + '"', "version"),
-        ('version = "1.4.0"', 'version = "١.١.٠"', "version"),
+        ('version = "1.5.0"', 'version = "1.1.' + "0" * 30 + '"', "version"),
+        ('version = "1.5.0"', 'version = "١.١.٠"', "version"),
     ],
 )
 def test_names_in_a_protocol_file_are_bounded(protocol_variant, old: str, new: str, field: str):

@@ -19,8 +19,8 @@ def test_catalog_lists_both_trials_with_versions(shipped_protocols_dir: Path) ->
     catalog = load_catalog(shipped_protocols_dir)
     assert catalog.errors == []
     assert [p.label for p in catalog.protocols] == [
-        "msc-l-crc v1.4.0",
-        "ucmsc-cart-cytopenia v1.4.0",
+        "msc-l-crc v1.5.0",
+        "ucmsc-cart-cytopenia v1.5.0",
     ]
 
 
@@ -206,7 +206,7 @@ def test_toml_syntax_error_names_the_file_and_line(protocol_variant) -> None:
 
 def test_catalog_keeps_good_files_and_reports_broken_ones(protocol_variant) -> None:
     protocol_variant(CART)  # an untouched copy
-    broken = protocol_variant(CART, ('version = "1.4.0"', 'version = "one"'), name="broken")
+    broken = protocol_variant(CART, ('version = "1.5.0"', 'version = "one"'), name="broken")
     catalog = load_catalog(broken.parent)
     assert [p.id for p in catalog.protocols] == [CART]
     assert len(catalog.errors) == 1

@@ -30,8 +30,8 @@ def shipped_files() -> list[Path]:
 
 
 def test_the_catalogue_is_read_for_the_current_and_every_archived_file() -> None:
-    # two trials, each with its current file (1.4.0) and three archived versions
-    assert len(shipped_files()) == 8
+    # two trials, each with its current file (1.5.0) and four archived versions
+    assert len(shipped_files()) == 10
 
 
 @pytest.mark.parametrize("path", shipped_files(), ids=lambda path: path.stem)

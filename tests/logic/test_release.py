@@ -31,7 +31,7 @@ def test_example_coa_is_releasable(cart: Protocol) -> None:
     # viability, sterility, mycoplasma, endotoxin, 8 ISCT marker lines, tumorigenicity, expiry
     assert len(report.criteria) == 14
     assert all(c.result is Result.PASS for c in report.criteria)
-    assert report.protocol_label == "ucmsc-cart-cytopenia v1.4.0"
+    assert report.protocol_label == "ucmsc-cart-cytopenia v1.5.0"
 
 
 @pytest.mark.parametrize(

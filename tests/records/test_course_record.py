@@ -51,7 +51,7 @@ def test_the_course_record_prints_the_plan_against_what_was_given(ctx, staff, co
     assert "Printed 2026-12-10 17:00 UTC+08:00 by Mona Monitor" in text
     # Enrolled at the clock's start, 21 Nov 08:00 UTC = 16:00 local, signed by the investigator.
     assert (
-        "Enrolled 2026-11-21 16:00 by Ivan Investigator (ucmsc-cart-cytopenia v1.4.0); "
+        "Enrolled 2026-11-21 16:00 by Ivan Investigator (ucmsc-cart-cytopenia v1.5.0); "
         "signed (enrolled) by Ivan Investigator, 2026-11-21 16:00"
     ) in text
     assert "Group C: 2 × 10^6 cells/kg, four weekly infusions" in text

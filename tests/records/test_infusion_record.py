@@ -31,7 +31,7 @@ def test_every_page_has_the_header_and_its_page_of_pages(record):
     assert len(pages) >= 3  # the scenario's record runs onto several pages
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in text
-        assert "Infusion record: ucmsc-cart-cytopenia v1.4.0" in text  # trial, protocol, version
+        assert "Infusion record: ucmsc-cart-cytopenia v1.5.0" in text  # trial, protocol, version
         assert "Site: Chinese Academy of Medical Sciences Hospital of Hematology" in text
         assert "Patient P001 (WL), Dose 1" in text  # trial ID, initials, dose number
         assert "Printed 2026-11-21 19:30 UTC+08:00 by Mona Monitor" in text

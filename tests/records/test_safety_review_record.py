@@ -149,11 +149,11 @@ def test_the_signed_expansion_on_paper(ctx, staff, expansion: Built) -> None:
     document = trial_records.safety_review_record(ctx, staff.monitor, CART)
     assert (document.what, document.subject) == (
         "safety review record",
-        f"trial ucmsc-cart-cytopenia v1.4.0 review #{expansion.review_seq}",
+        f"trial ucmsc-cart-cytopenia v1.5.0 review #{expansion.review_seq}",
     )
     assert document.file_name == f"safety-review-{CART}-{expansion.review_seq}.pdf"
     text = text_of(document)
-    assert "Safety review decision record: ucmsc-cart-cytopenia v1.4.0" in text
+    assert "Safety review decision record: ucmsc-cart-cytopenia v1.5.0" in text
     assert "draft" not in text.lower()
     # times in the protocol's zone, named
     assert "All times are local, Asia/Shanghai (UTC+08:00)." in text
@@ -330,7 +330,7 @@ def test_a_signed_selection_shows_both_readings_and_the_choice(dose_finding_rule
         for level, n, y in (("1", 6, 0), ("2", 6, 2), ("3", 6, 3))
     ]  # fmt: skip
     selection = TrialDecisionReviewed(
-        protocol="msc-l-crc v1.4.0",
+        protocol="msc-l-crc v1.5.0",
         method="boin",
         decision="select",
         level="3",
@@ -400,7 +400,7 @@ def test_the_counts_csv(ctx, staff, expansion: Built) -> None:
         ["C", "0", "0", "0", "0", "0", "0", "no", "", "", "", "", "", "", as_of],
     ]
     assert [list(r.values())[2:] for r in rows] == expected
-    assert {(r["protocol"], r["method"]) for r in rows} == {("ucmsc-cart-cytopenia v1.4.0", "3+3")}
+    assert {(r["protocol"], r["method"]) for r in rows} == {("ucmsc-cart-cytopenia v1.5.0", "3+3")}
 
 
 def test_the_counts_csv_decision_columns_when_one_is_due(ctx, staff, clock) -> None:
@@ -462,7 +462,7 @@ def test_saving_the_record_is_audited(ctx, staff, expansion: Built, tmp_path: Pa
     assert written.read_bytes() == document.data
     (entry,) = printed(ctx)
     assert entry["what"] == "safety review record"
-    assert entry["subject"] == f"trial ucmsc-cart-cytopenia v1.4.0 review #{expansion.review_seq}"
+    assert entry["subject"] == f"trial ucmsc-cart-cytopenia v1.5.0 review #{expansion.review_seq}"
     assert entry["sha256"] == document.sha256
     # the head is the trial stream's: the review (and its signature) are its entries 1 and 2
     assert entry["head_seq"] == 2 and entry["head_hash"] == document.head_hash
@@ -494,7 +494,7 @@ def test_record_trial_and_trial_counts_from_the_command_line(
     )  # fmt: skip
     assert (made.code, made.err) == (0, "")
     assert made.out.strip() == (
-        f"safety review record of trial ucmsc-cart-cytopenia v1.4.0 review #{seq} written to {pdf}"
+        f"safety review record of trial ucmsc-cart-cytopenia v1.5.0 review #{seq} written to {pdf}"
     )
     assert "安全性审查决定记录" in one_line("\n".join(pdf_pages(pdf.read_bytes())))
     counts = tmp_path / "counts.csv"

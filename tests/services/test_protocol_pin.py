@@ -59,7 +59,7 @@ def test_same_id_and_version_with_other_content_is_refused(ctx, staff, registere
         infusion_status(ctx, infusion_id)
     assert error.value.field == "protocol"
     assert error.value.rule.startswith(
-        f"protocol {CART} v1.4.0 changed since infusion P001/1 began (sha256 {pinned[:16]}"
+        f"protocol {CART} v1.5.0 changed since infusion P001/1 began (sha256 {pinned[:16]}"
     )
     assert "restore the file" in error.value.rule
     with pytest.raises(InputError, match="changed since infusion P001/1 began"):
@@ -87,4 +87,4 @@ def test_an_infusion_from_before_the_pin_is_checked_by_version_only(
     assert json.loads(stored_events(ctx, infusion_id)[0].payload)["protocol_sha256"] is None
     text = protocol_file.read_text(encoding="utf-8")
     protocol_file.write_text(text.replace(LIMIT, WIDENED), encoding="utf-8")
-    assert infusion_status(ctx, infusion_id).protocol.version == "1.4.0"
+    assert infusion_status(ctx, infusion_id).protocol.version == "1.5.0"

@@ -201,19 +201,20 @@ def test_todays_services_write_the_bytes_the_old_code_wrote(
 ) -> None:
     """Today an infusion needs an investigator's enrolment and a protocol that plans the
     course, which the record's day did not have. Run with both, under the installed protocol
-    files labelled as the record's version (1.4.0 is 1.1.0 plus the course, dose-finding and
-    outcomes sections, every other value the same), every payload the old code wrote comes
-    out byte for byte again; what differs is exactly what the course added: the enrolments (and
-    their signatures) in the patient streams, the investigator's account, and the pinned
-    protocol digest of each infusion (its file now holds the course); and since issue 17 the
-    administrator's signature after each account change."""
+    files labelled as the record's version (1.5.0 is 1.1.0 plus the course, dose-finding and
+    outcomes sections and the course values' notes, every other value the same), every
+    payload the old code wrote comes out byte for byte again; what differs is exactly what the
+    course added: the enrolments (and their signatures) in the patient streams, the
+    investigator's account, and the pinned protocol digest of each infusion (its file now
+    holds the course); and since issue 17 the administrator's signature after each account
+    change."""
     protocols = tmp_path / "protocols"
     protocols.mkdir()
     for source in shipped_protocols_dir.glob("*.toml"):
         text = source.read_text(encoding="utf-8")
-        assert 'version = "1.4.0"' in text
+        assert 'version = "1.5.0"' in text
         (protocols / source.name).write_text(
-            text.replace('version = "1.4.0"', 'version = "1.1.0"', 1), encoding="utf-8"
+            text.replace('version = "1.5.0"', 'version = "1.1.0"', 1), encoding="utf-8"
         )
     again = write(tmp_path / "again.sqlite3", course=True, protocols=protocols)
     assert again["infusions"] == expected["infusions"]

@@ -3,7 +3,7 @@ the patient's calendar existed) show as done on today's calendar.
 
 The fixture is opened read-only and immutable (nothing of the app touches it): its streams are
 folded as load_course folds them, the infusion with the archived 1.1.0 protocol it was begun
-under, the calendar with today's 1.4.0 (its course sections are 1.2.0's).
+under, the calendar with today's 1.5.0 (its course sections are 1.2.0's, with notes).
 
 From the fixture: P001's infusion 1 started 21 Nov 2026 09:06 UTC and ended 09:50 UTC; the
 nurse recorded the ``acute_24h`` follow-up on 22 Nov 11:52 UTC ("no delayed reaction"). Its

@@ -97,7 +97,7 @@ def test_an_investigator_enrols_a_registered_patient(
     assert answers.asked[1] == (
         "signature",
         (
-            f"Enrolment of patient P001 in ucmsc-cart-cytopenia v1.4.0 at dose level {GROUP_C}",
+            f"Enrolment of patient P001 in ucmsc-cart-cytopenia v1.5.0 at dose level {GROUP_C}",
             "enrolled",
             "Ivan Investigator",
         ),
@@ -106,7 +106,7 @@ def test_an_investigator_enrols_a_registered_patient(
     # the time as offered is "now": 08:00 UTC, nothing back-entered
     start = datetime(2026, 11, 21, 8, tzinfo=UTC)
     assert signed_entries(ui_ctx) == [
-        ("patient_enrolled", {"dose_level": "C", "protocol": "ucmsc-cart-cytopenia v1.4.0"},
+        ("patient_enrolled", {"dose_level": "C", "protocol": "ucmsc-cart-cytopenia v1.5.0"},
          "enrolled", start, None),
     ]  # fmt: skip
     assert "enrolled 2026-11-21 16:00 at C, signed by Ivan Investigator" in (

@@ -24,14 +24,14 @@ def test_window_shows_title_protocol_versions_and_database(qtbot, ui_ctx, tmp_pa
         tuple(table.item(row, column).text() for column in range(2))
         for row in range(table.rowCount())
     ]
-    assert rows == [("msc-l-crc", "1.4.0"), ("ucmsc-cart-cytopenia", "1.4.0")]
+    assert rows == [("msc-l-crc", "1.5.0"), ("ucmsc-cart-cytopenia", "1.5.0")]
     assert window.protocols_page.error_label.isHidden()
     assert window.store_banner.isHidden()
     assert str(tmp_path / "ward.sqlite3") in window.statusBar().currentMessage()
 
 
 def test_broken_protocol_file_is_shown_not_hidden(qtbot, protocol_variant) -> None:
-    broken = protocol_variant("msc-l-crc", ('version = "1.4.0"', 'version = "latest"'))
+    broken = protocol_variant("msc-l-crc", ('version = "1.5.0"', 'version = "latest"'))
     page = ProtocolsPage(load_catalog(Path(broken).parent))
     qtbot.addWidget(page)
     assert page.protocol_table.rowCount() == 0

@@ -99,7 +99,7 @@ def test_an_investigator_adjudicates_and_signs_by_keyboard(
     kind, (what, meaning, _name) = answers.asked[2]
     assert kind == "signature" and meaning == "reviewed"
     assert what == (
-        "Dose-finding decision of ucmsc-cart-cytopenia v1.4.0: 1 DLT in 3 evaluable at A: "
+        "Dose-finding decision of ucmsc-cart-cytopenia v1.5.0: 1 DLT in 3 evaluable at A: "
         "expand A to 6 (DLTs/evaluable A: 1/3; B: 0/0; C: 0/0)"
     )
     qtbot.waitUntil(lambda: page.reviews.rowCount() == 1)
@@ -231,7 +231,7 @@ def test_a_monitor_saves_the_safety_review_and_the_counts(
     qtbot.waitUntil(lambda: page.message.text() == f"Saved to {counts}.")
     rows = counts.read_text(encoding="utf-8").splitlines()
     # level A: 3 enrolled, 3 infused, 2 evaluable (P002's flag awaits review), 1 pending
-    assert rows[1].startswith("ucmsc-cart-cytopenia v1.4.0,3+3,A,3,3,2,1,0,0,")
+    assert rows[1].startswith("ucmsc-cart-cytopenia v1.5.0,3+3,A,3,3,2,1,0,0,")
     with ui_ctx.db.read() as session:
         printed = session.scalars(select(Event.type).where(Event.type == "record_printed")).all()
     assert len(printed) == 2
