@@ -474,9 +474,12 @@ def _writes(site: Site, repeat: int, infusion_id: int | None, quick: bool) -> li
 
     appends = 50 if quick else 300
     out = []
-    ours = [store_append.store_append(site.ctx, SYSTEM_STREAM) for _ in range(appends)]
-    bare_db = store_append.BareSqlite(site.path.parent / "bare.sqlite3")
-    bare = [bare_db.append() for _ in range(appends)]
+    # the floor on a copy of the site's own file: the same tables, indexes and triggers
+    bare_db = store_append.BareSqlite(site.path.parent / "bare.sqlite3", site.path)
+    ours, bare = store_append.interleaved(
+        lambda: store_append.store_append(site.ctx, SYSTEM_STREAM), bare_db.append, rounds=appends
+    )
+    bare_db.close()
     sync = _fdatasync_writes(site.path.parent / "sync.bin", appends)
     out.append(Figure("durable append, SQLite", median(ours), median(bare),
                       "INSERT + COMMIT, same pragmas",
