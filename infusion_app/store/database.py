@@ -13,11 +13,12 @@ raised as a :class:`StoreError` that says what happened and what to do.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -36,6 +37,9 @@ from infusion_app.store.errors import (
     StoreError,
 )
 from infusion_app.store.file_watch import FileWatch
+
+if TYPE_CHECKING:
+    from infusion_app.store.integrity_check import IntegrityCheck
 
 MIN_BUSY_TIMEOUT_MS = 5000
 _WRITE = "infusion_app_write"
@@ -59,17 +63,26 @@ class Database:
         read_only: bool = False,
         health: Health | None = None,
         busy_timeout_ms: int = MIN_BUSY_TIMEOUT_MS,
+        integrity: IntegrityCheck | None = None,
     ) -> None:
         self.url = make_url(url)
         self.dialect = self.url.get_backend_name()
         self.read_only = read_only
         self.health = health or Health(writable=not read_only)
         self._guarded = self.sqlite_path
+        self._busy_timeout_ms = busy_timeout_ms
         self.watch = FileWatch(self._guarded) if self._guarded is not None else None
         self.engine = _create_engine(self.url, read_only, busy_timeout_ms, self.watch)
         self._writer = self.engine.execution_options(**{_WRITE: True})
+        self._closed = False
+        self._health_lock = threading.Lock()
         if self._guarded is not None:
             register_database(self._guarded)
+        # The file's integrity check still running behind the login (opening.py): every
+        # write waits for it, and a file that fails it becomes read-only, as at start.
+        self.integrity = integrity
+        if integrity is not None:
+            integrity.when_finished(self._integrity_checked)
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -78,6 +91,9 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction; commits when the block ends without an exception."""
+        integrity = self.integrity
+        if integrity is not None and not integrity.finished:
+            integrity.wait()  # nothing is written before the file passed its check
         if self.read_only:
             raise ReadOnlyDatabase(
                 self.health.message or "the database is open read-only: nothing can be saved"
@@ -128,7 +144,42 @@ class Database:
             finally:
                 transaction.rollback()
 
+    def when_checked(self, listener: Callable[[Health], None]) -> None:
+        """``listener(health)`` once the integrity check behind the login has answered, on
+        the check's thread (at once, on the caller's, if it has or if none runs); the
+        health is then read-only with its banner if the file failed."""
+        if self.integrity is None:
+            listener(self.health)
+        else:
+            self.integrity.when_finished(lambda _check: listener(self.health))
+
+    def _integrity_checked(self, check: IntegrityCheck) -> None:
+        """The file failed its check: from now on it is open as a damaged file is at start,
+        read-only (``mode=ro``: SQLite itself refuses every write) with the banner."""
+        if check.passed:
+            return
+        path = self.sqlite_path
+        if check.failure is not None:
+            message = f"{check.failure}. It is open read-only."
+        else:
+            message = damaged_file_message(path, check.damage or "")
+        with self._health_lock:
+            if self._closed or path is None:
+                return
+            old = self.engine
+            self.engine = _create_engine(
+                read_only_url(path), True, self._busy_timeout_ms, self.watch
+            )
+            self._writer = self.engine.execution_options(**{_WRITE: True})
+            self.health = Health(writable=False, message=message)
+            self.read_only = True
+        old.dispose()
+
     def dispose(self) -> None:
+        if self.integrity is not None:
+            self.integrity.cancel()  # interrupts a running check; concludes nothing
+        with self._health_lock:
+            self._closed = True
         self.engine.dispose()
         if self._guarded is not None:
             unregister_database(self._guarded)
@@ -165,6 +216,14 @@ def classify_sqlite_error(path: Path, error: BaseException) -> StoreError | None
 
 def sqlite_url(path: Path) -> URL:
     return make_url(f"sqlite:///{path.resolve()}")
+
+
+def damaged_file_message(path: object, damage: str) -> str:
+    """The banner of a file that failed its integrity check (at start or behind the login)."""
+    return (
+        f"The database {path} failed its integrity check ({damage}). It is open "
+        "read-only: nothing can be recorded. Call support and keep the file."
+    )
 
 
 def quick_check(path: Path) -> str | None:

@@ -6,7 +6,8 @@ A SQLite file is looked at through a read-only connection before anything else t
 - empty (0 bytes), not a regular file, or another application's database: refused, never
   initialised as a new record (that would hide whatever the person meant to open);
 - damaged (``PRAGMA quick_check``) or write-protected: opened read-only with a banner, so the
-  record stays readable and nothing is ever written to it;
+  record stays readable and nothing is ever written to it (the window runs the full check
+  behind its login, ``check_in_background``: see integrity_check.py);
 - in a folder that cannot be written: opened read-only too (immutable: SQLite needs to create
   its ``-shm`` beside the file even to read, which such a folder refuses);
 - on a full or failing disk: refused with what happened and what to do.
@@ -29,6 +30,7 @@ from infusion_app.store.database import (
     Database,
     Health,
     classify_sqlite_error,
+    damaged_file_message,
     read_only_uri,
     read_only_url,
     sqlite_file,
@@ -41,6 +43,7 @@ from infusion_app.store.errors import (
     ReadOnlyDatabase,
     StoreError,
 )
+from infusion_app.store.integrity_check import IntegrityCheck, damage_of
 from infusion_app.store.migrate import schema_state, upgrade
 
 PRIVATE_FILE = 0o600
@@ -48,14 +51,24 @@ PRIVATE_FOLDER = 0o700
 OUR_TABLES = frozenset({"alembic_version", "events", "streams"})
 
 
-def open_database(url: str | URL, now: datetime, *, migrate: bool = True) -> Database:
+def open_database(
+    url: str | URL, now: datetime, *, migrate: bool = True, check_in_background: bool = False
+) -> Database:
+    """The record store at ``url``, checked, configured and migrated.
+
+    ``check_in_background`` (the window): an existing SQLite file's full integrity check
+    (``quick_check``, linear in the file's size) runs on a thread of its own after a cheap
+    look at its header and schema, instead of before the store opens; writes wait for it, and
+    a file that fails it becomes read-only with the same banner. A file whose schema must be
+    migrated is checked before it is migrated, as always.
+    """
     url = make_url(url)
     path = sqlite_file(url)
     if path is None:
         return _open_server(url, now, migrate)
     if not path.exists() and not path.is_symlink():
         _create_sqlite(path, now)
-    return _open_sqlite(url, path, now, migrate)
+    return _open_sqlite(url, path, now, migrate, check_in_background)
 
 
 def _open_server(url: URL, now: datetime, migrate: bool) -> Database:
@@ -72,15 +85,14 @@ def _open_server(url: URL, now: datetime, migrate: bool) -> Database:
     return db
 
 
-def _open_sqlite(url: URL, path: Path, now: datetime, migrate: bool) -> Database:
-    inspected = inspect_sqlite(path)
+def _open_sqlite(
+    url: URL, path: Path, now: datetime, migrate: bool, check_in_background: bool
+) -> Database:
+    inspected = inspect_sqlite(path, full=not check_in_background)
+    if check_in_background and inspected.immutable:  # a read-only folder: rare, check now
+        inspected, check_in_background = inspect_sqlite(path), False
     if inspected.damage is not None:
-        return _read_only(
-            path,
-            inspected.immutable,
-            f"The database {path} failed its integrity check ({inspected.damage}). It is open "
-            "read-only: nothing can be recorded. Call support and keep the file.",
-        )
+        return _read_only(path, inspected.immutable, damaged_file_message(path, inspected.damage))
     if inspected.immutable:
         return _read_only(
             path,
@@ -89,22 +101,35 @@ def _open_sqlite(url: URL, path: Path, now: datetime, migrate: bool) -> Database
             "record is open read-only: nothing can be recorded. Ask IT to restore write "
             "access to the folder.",
         )
+    check = IntegrityCheck(path).start() if check_in_background else None
     _make_private(path)
-    db = Database(url)
+    db = Database(url, integrity=check)
     try:
         db.ping()
         db.probe_writable()
         if migrate:
-            upgrade(db, now)
+            if check is not None:
+                _checked_before_migrating(db, check)
+            if not db.read_only:  # a file that failed its check is neither migrated
+                upgrade(db, now)
         else:
             schema_state(db)
     except ReadOnlyDatabase as exc:
         db.dispose()
+        if db.read_only and db.health.message:  # the check found the file damaged meanwhile
+            return _read_only(path, False, db.health.message)
         return _read_only(path, False, f"{exc}. It is open read-only.")
     except StoreError:
         db.dispose()
         raise
     return db
+
+
+def _checked_before_migrating(db: Database, check: IntegrityCheck) -> None:
+    """A schema older than the code is migrated (written) at start: only after the check."""
+    state = schema_state(db)
+    if state.current != state.head:
+        check.wait()  # a damaged file becomes read-only here, and is not migrated
 
 
 def _make_private(path: Path) -> None:
@@ -132,8 +157,11 @@ class Inspection:
         self.immutable = immutable  # readable only without -shm: the folder refuses it
 
 
-def inspect_sqlite(path: Path) -> Inspection:
-    """Read-only checks of an existing file, before any writing connection opens it."""
+def inspect_sqlite(path: Path, *, full: bool = True) -> Inspection:
+    """Read-only checks of an existing file, before any writing connection opens it.
+
+    ``full``: with ``quick_check`` (every page); without, the header and the schema only
+    (what opening the file reads anyway), for a check that runs behind the login."""
     try:
         status = path.stat()
     except OSError as exc:
@@ -147,7 +175,7 @@ def inspect_sqlite(path: Path) -> Inspection:
         )
     immutable = False
     try:
-        rows, tables = _look(path, immutable=False)
+        rows, tables = _look(path, immutable=False, full=full)
     except sqlite3.Error as exc:
         if not _cannot_open(exc) or _wal_has_entries(path):
             return _classified(path, exc)
@@ -155,11 +183,12 @@ def inspect_sqlite(path: Path) -> Inspection:
         # written refuses it. With no WAL holding entries, the file alone is the record.
         immutable = True
         try:
-            rows, tables = _look(path, immutable=True)
+            rows, tables = _look(path, immutable=True, full=full)
         except sqlite3.Error as again:
             return _classified(path, again)
-    if rows != [("ok",)]:
-        return Inspection("; ".join(str(row[0]) for row in rows[:3]), immutable)
+    damage = damage_of(rows)
+    if damage is not None:
+        return Inspection(damage, immutable)
     if not tables >= OUR_TABLES:
         shown = ", ".join(sorted(tables)[:5]) or "none"
         raise NotARecordStore(
@@ -170,10 +199,12 @@ def inspect_sqlite(path: Path) -> Inspection:
     return Inspection(None, immutable)
 
 
-def _look(path: Path, *, immutable: bool) -> tuple[list[tuple[object, ...]], set[str]]:
+def _look(
+    path: Path, *, immutable: bool, full: bool = True
+) -> tuple[list[tuple[object, ...]], set[str]]:
     connection = sqlite3.connect(read_only_uri(path, immutable=immutable), uri=True)
     try:
-        rows = connection.execute("PRAGMA quick_check").fetchall()
+        rows = connection.execute("PRAGMA quick_check").fetchall() if full else [("ok",)]
         tables = {
             str(name)
             for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -192,6 +223,13 @@ def _wal_has_entries(path: Path) -> bool:
         return Path(f"{path}-wal").stat().st_size > 0
     except OSError:
         return False
+
+
+def classify_inspection(path: Path, error: sqlite3.Error) -> str:
+    """What the check's error means: the damage it found (returned), or the environment's
+    problem (raised as the StoreError that says what to do)."""
+    inspection = _classified(path, error)
+    return inspection.damage or str(error)
 
 
 def _classified(path: Path, error: sqlite3.Error) -> Inspection:

@@ -81,7 +81,8 @@ def open_record(
 
     settings = load_settings(database_url=database_url, station=station, time_zone=time_zone)
     make_data_folder_private(settings)
-    db = open_database(settings.database_url, system_clock())
+    # the file's full integrity check runs behind the login (store/integrity_check.py)
+    db = open_database(settings.database_url, system_clock(), check_in_background=True)
     ctx = AppContext(
         db=db,
         station=settings.station,

@@ -10,10 +10,19 @@ window (or a crash) mid-infusion and reopening it comes back to the same bedside
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -87,6 +96,16 @@ ACTIVITY = frozenset(
 )
 
 
+class _HealthRelay(QObject):
+    """Brings the integrity check's answer from its thread to the UI thread (queued)."""
+
+    checked = Signal(object)
+
+    def tell(self, health: Health) -> None:
+        with contextlib.suppress(RuntimeError):  # the window closed before the check answered
+            self.checked.emit(health)
+
+
 class MainWindow(QMainWindow):
     """With ``ctx`` the window opens on the record at once (tests, tools); without it the
     window shows the login first and :meth:`attach` connects the record once it is open."""
@@ -146,6 +165,11 @@ class MainWindow(QMainWindow):
         self.record_watch.changed.connect(self._record_changed)
         self.record_watch.broken.connect(self._record_broken)
         self.record_watch.start()
+        # the file's integrity check may still run behind the login: a failure shows the
+        # same banner as a file found damaged at start (writes wait for it meanwhile)
+        self.health_relay = _HealthRelay(self)
+        self.health_relay.checked.connect(self._health_checked)
+        ctx.db.when_checked(self.health_relay.tell)
         if first_run is None:
             first_run = self._no_accounts_yet()
         self.login.set_ready(ctx)
@@ -248,6 +272,15 @@ class MainWindow(QMainWindow):
             self.bedside.reload(changed_elsewhere=True)
         else:
             self._tab_changed(self.workspace.currentIndex())
+
+    def _health_checked(self, health: Health) -> None:
+        if health.writable or health == self.health:
+            return
+        self.health = health
+        self.store_banner.setText(health.message or "")
+        self.store_banner.setVisible(True)
+        if self.record_problem:
+            self._show_record_problem()
 
     def _record_broken(self, message: str) -> None:
         """The database's files were replaced or unlinked under the app: a high alarm that
