@@ -38,3 +38,14 @@ def test_commands_still_reach_the_cli():
         [sys.executable, "-m", "infusion_app", "--version"], capture_output=True, text=True
     )
     assert version.returncode == 0 and version.stdout.startswith("infusion-app ")
+
+
+def test_the_window_shows_before_the_store_loads() -> None:
+    """``infusion-app`` shows its window before SQLAlchemy, alembic and the protocol models
+    load (they load behind it, ui/app.py): importing the window's module must not pull them
+    in (RecordWatch and the protocols page did, 0.45 s before the window showed)."""
+    from tests.test_layers import loaded_after_importing
+
+    loaded = loaded_after_importing(["infusion_app.launch", "infusion_app.ui.app"])
+    assert "PySide6.QtWidgets" in loaded  # the probe sees what was imported
+    assert [m for m in loaded if m.startswith("sqlalchemy")] == []

@@ -33,6 +33,9 @@ ALARM_STYLES = {
 
 PASS_COLOUR, FAIL_COLOUR, PENDING_COLOUR = "#c8e6c9", "#ffcdd2", "#fff9c4"
 
+# the store's and the protocols' red banner (a damaged or read-only record, a broken file)
+BANNER_STYLE = "background: #8b0000; color: white; font-weight: bold; padding: 8px;"
+
 
 def failure_text(exc: BaseException) -> str:
     """A refused action's reason, as the service said it. Environment and integrity errors say

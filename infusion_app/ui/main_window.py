@@ -47,10 +47,8 @@ from infusion_app.logic.roles import Action, Role, may
 from infusion_app.logic.security import is_idle
 from infusion_app.store.errors import RecordIntegrityError, StoreError
 from infusion_app.ui.login_screen import LoginScreen
-from infusion_app.ui.look import ALARM_STYLES, touch_sized
+from infusion_app.ui.look import ALARM_STYLES, BANNER_STYLE, touch_sized
 from infusion_app.ui.preferences import Preferences
-from infusion_app.ui.protocols_page import BANNER_STYLE, ProtocolsPage
-from infusion_app.ui.record_watch import RecordWatch
 from infusion_app.ui.settings_page import SettingsPage
 from infusion_app.ui.tasks import Tasks
 from infusion_app.ui.translations import (
@@ -70,6 +68,8 @@ if TYPE_CHECKING:  # the store and the screens load after the window is shown (u
     from infusion_app.ui.monitor_page import MonitorPage
     from infusion_app.ui.patient_page import PatientPage
     from infusion_app.ui.pharmacy_page import PharmacyPage
+    from infusion_app.ui.protocols_page import ProtocolsPage
+    from infusion_app.ui.record_watch import RecordWatch
     from infusion_app.ui.trial_page import TrialPage
     from infusion_app.ui.ward_board_page import WardBoardPage
     from infusion_app.ui.worklist_page import WorklistPage
@@ -161,6 +161,8 @@ class MainWindow(QMainWindow):
         self.last_activity = ctx.now()
         use_zone(ctx.time_zone)  # every screen reads times in the station's zone from now on
         self._build()
+        from infusion_app.ui.record_watch import RecordWatch  # SQLAlchemy: after the window
+
         self.record_watch = RecordWatch(ctx, self)
         self.record_watch.changed.connect(self._record_changed)
         self.record_watch.broken.connect(self._record_broken)
@@ -221,7 +223,11 @@ class MainWindow(QMainWindow):
 
         self.login = LoginScreen(self.ctx, self.tasks)
         self.login.logged_in.connect(self._logged_in)
-        self.protocols_page = ProtocolsPage(self.catalog) if self.catalog is not None else None
+        self.protocols_page: ProtocolsPage | None = None
+        if self.catalog is not None:  # the protocol models load with the record
+            from infusion_app.ui.protocols_page import ProtocolsPage
+
+            self.protocols_page = ProtocolsPage(self.catalog)
         self.workspace: QTabWidget | None = None
         self.worklist: WorklistPage | None = None
         self.bedside: BedsideScreen | None = None

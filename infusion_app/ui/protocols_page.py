@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from infusion_app.logic.protocol_texts import readable
+from infusion_app.ui.look import BANNER_STYLE
 from infusion_app.ui.translations import current_language
 
 if TYPE_CHECKING:
     from infusion_app.logic.protocol_files import Catalog
 
-BANNER_STYLE = "background: #8b0000; color: white; font-weight: bold; padding: 8px;"
 
 
 class ProtocolsPage(QWidget):

@@ -17,13 +17,64 @@ from infusion_app.services.context import AppContext
 from infusion_app.store.backup import backup_sqlite
 from infusion_app.store.database import Database, sqlite_url
 from infusion_app.store.errors import PragmaNotApplied, SchemaTooNew, StoreError
-from infusion_app.store.migrate import alembic_config, schema_state, upgrade
+from infusion_app.store.migrate import SCHEMA_HEAD, alembic_config, schema_state, upgrade
 from infusion_app.store.models import Base
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, PASSWORD
 
 # The newest migration: what an upgraded database ends at (grows with every migration).
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_the_head_the_start_up_knows_is_alembics() -> None:
+    """A store at SCHEMA_HEAD opens without alembic (issue 18: a third of a second on the way
+    to the login); a new migration must move it, or every store would be taken as current."""
+    assert SCHEMA_HEAD == HEAD
+
+
+OPEN_AND_TELL = """
+import json, sys
+from datetime import UTC, datetime
+from infusion_app.store.opening import open_database
+db = open_database(sys.argv[1], datetime(2026, 11, 21, 8, 0, tzinfo=UTC))
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & {"alembic", "mako"})))
+db.dispose()
+"""
+
+
+def test_a_current_store_opens_without_loading_alembic(tmp_path: Path, clock) -> None:
+    import json
+    import subprocess
+    import sys
+
+    url = sqlite_url(tmp_path / "a.sqlite3")
+    open_database(url, clock()).dispose()  # made and migrated: alembic ran here
+    opened = subprocess.run(
+        [sys.executable, "-c", OPEN_AND_TELL, url.render_as_string(hide_password=False)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert json.loads(opened.stdout) == []
+    # an older store still goes through alembic (and is migrated): the probe sees it
+    old = tmp_path / "old.sqlite3"
+    db = Database(sqlite_url(old))
+    config = alembic_config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+    db.dispose()
+    migrated = subprocess.run(
+        [sys.executable, "-c", OPEN_AND_TELL, sqlite_url(old).render_as_string()],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert json.loads(migrated.stdout) == ["alembic", "mako"]
+    with sqlite3.connect(old) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
 
 
 def test_pragmas_are_set_and_read_back(tmp_path: Path, clock) -> None:
