@@ -247,3 +247,83 @@ def test_database_refuses_an_event_that_does_not_continue_the_chain(ctx, staff, 
             )
     assert [e.seq for e in stored_events(ctx, infusion_id)] == [1]
     assert audit.verify_log(ctx, infusion_id).ok
+
+
+def test_the_sqlite_append_stores_the_row_a_core_insert_stores(tmp_path, clock) -> None:
+    """On SQLite the append runs SQLAlchemy's compiled statements straight on the driver
+    (issue 18: the execution machinery was a third of its own time): the row it stores, the
+    times' text included, is what a Core insert of the same event stores, and it verifies."""
+    import sqlite3
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import insert
+
+    from infusion_app.logic.event_types import EventType
+    from infusion_app.logic.events import NoteAdded
+    from infusion_app.store.database import sqlite_url
+    from infusion_app.store.eventlog import append_event, create_stream
+    from infusion_app.store.models import Event
+
+    path = tmp_path / "a.sqlite3"
+    db = open_database(sqlite_url(path), clock())
+    # 16:05:07.000005 in Shanghai is 08:05:07.000005 UTC; stored as UTC text, microseconds
+    when = datetime(2026, 11, 21, 16, 5, 7, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with db.write() as session:
+        core = create_stream(session, "by-core")
+        create_stream(session, "by-driver")
+        appended = append_event(
+            session,
+            "by-driver",
+            EventType.NOTE_ADDED,
+            NoteAdded(text='漢字 "quoted"'),
+            user=None,
+            station="bed-1",
+            recorded_at=when,
+            reason=None,
+        )
+        payload = canonical_json({"text": '漢字 "quoted"'})
+        digest = event_hash(
+            GENESIS_HASH,
+            stream="by-core",
+            seq=1,
+            type="note_added",
+            payload_text=payload,
+            occurred_at=when,
+            recorded_at=when,
+            user=None,
+            station="bed-1",
+            reason=None,
+        )
+        session.execute(
+            insert(Event),
+            {
+                "stream_id": core.id,
+                "seq": 1,
+                "type": "note_added",
+                "payload": payload,
+                "occurred_at": when,
+                "recorded_at": when,
+                "user_id": None,
+                "station": "bed-1",
+                "reason": None,
+                "prev_hash": GENESIS_HASH,
+                "hash": digest,
+            },
+        )
+    assert appended.seq == 1
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(
+            "SELECT s.name, e.seq, e.type, e.payload, e.occurred_at, e.recorded_at, "
+            "typeof(e.occurred_at), e.user_id, e.station, e.reason, e.prev_hash "
+            "FROM events e JOIN streams s ON s.id = e.stream_id "
+            "WHERE s.name IN ('by-core', 'by-driver') ORDER BY s.name"
+        ).fetchall()
+    by_core, by_driver = rows
+    assert by_core[1:] == by_driver[1:]
+    assert by_driver[4:7] == ("2026-11-21 08:05:07.000005", "2026-11-21 08:05:07.000005", "text")
+    with db.engine.connect() as connection:
+        from infusion_app.store.eventlog import verify
+
+        assert verify(connection, "by-driver").ok
+    db.dispose()
