@@ -12,6 +12,7 @@ raised as a :class:`StoreError` that says what happened and what to do.
 
 from __future__ import annotations
 
+import select
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from infusion_app.file_guard import register_database, unregister_database
@@ -254,11 +255,53 @@ def _create_engine(
         _configure_sqlite(engine, read_only, busy_timeout_ms, watch)
         return engine
     if url.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url)
+        _ping_when_stale(engine)
+        return engine
     raise DatabaseUnavailable(
         f"database URL {url.render_as_string(hide_password=True)}: only sqlite and "
         "postgresql+psycopg are supported"
     )
+
+
+def _ping_when_stale(engine: Engine) -> None:
+    """``pool_pre_ping`` without its round trip on every checkout (0.13 ms of a 1.40 ms
+    append, issue 18).
+
+    A server that ends a connection says so or closes it: a restart or shutdown, an
+    administrator's ``pg_terminate_backend``, an idle timeout send a FATAL message, a crash
+    closes the socket. So a pooled connection is pinged (as ``pool_pre_ping`` did) only when
+    its socket has something to read or is gone; a quiet socket is as alive as the client can
+    know without asking. A failed ping makes the pool replace the connection and try again,
+    so a restarted server costs nobody an action."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if not stale(dbapi_connection):
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the driver's error: the connection is gone
+            raise DisconnectionError(f"a pooled connection was closed: {exc}") from exc
+
+
+def stale(dbapi_connection: Any) -> bool:
+    """Whether a pooled connection may have been closed by the server while it sat unused:
+    closed or broken already, or its socket readable (a message or the end of the stream,
+    where an idle connection gets neither)."""
+    if dbapi_connection.closed or getattr(dbapi_connection, "broken", False):
+        return True
+    try:
+        descriptor = dbapi_connection.fileno()
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(descriptor, select.POLLIN | select.POLLPRI)
+            return bool(poller.poll(0))
+        readable, _, _ = select.select([descriptor], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 def _configure_sqlite(
