@@ -100,9 +100,10 @@ from infusion_app.services.signing import sign_event, signed_act
 from infusion_app.services.status import (
     get_infusion,
     infusion_state,
-    protocol_of,
+    pinned_protocol_of,
     stream_events,
 )
+from infusion_app.services.stream_cache import Head
 from infusion_app.store.eventlog import append_event, canonical_json, jsonable, lock_stream
 from infusion_app.store.models import Event, Infusion, Patient, Product, Stream, User
 from infusion_app.store.projections import check_patient, check_product
@@ -205,10 +206,13 @@ def _act(
         infusion = get_infusion(session, infusion_id)
         stream = session.get(Stream, infusion.stream_id)
         assert stream is not None
-        lock_stream(session, stream.name)
-        protocol = protocol_of(ctx, infusion)
-        events = list(stream_events(ctx, session, infusion.stream_id))
-        state = infusion_state(ctx, session, infusion, protocol)
+        head = Head(*lock_stream(session, stream.name))  # read once, under the lock
+        cached = stream_events(ctx, session, infusion.stream_id, head)
+        # the pin from the creation event among them: protocol_of without its query
+        version = ctx.protocol_version(infusion.protocol_id, infusion.protocol_version)
+        protocol = pinned_protocol_of(version, infusion, stream.name, cached)
+        events = list(cached)
+        state = infusion_state(ctx, session, infusion, protocol, head)
         occurred = plausible_utc("occurred_at", _aware(at)) if at is not None else now
         scope = _Scope(session, infusion, protocol, state, events, occurred, now, user, ctx)
         if at is not None:

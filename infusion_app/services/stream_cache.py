@@ -34,9 +34,11 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from infusion_app.logic import messages as m
+from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.protocol import Protocol
-from infusion_app.logic.transitions import fold
+from infusion_app.logic.transitions import ActionRefused, InconsistentRecord, apply, fold
 from infusion_app.store.models import Stream
 
 DEFAULT_MAX_EVENTS = 250_000  # a year of a busy site's infusions and courses, ~100 MB
@@ -63,6 +65,12 @@ class Head:
 class _Events:
     head: Head
     events: tuple[RecordedEvent, ...]
+    # earlier heads of this very chain, each with its events a prefix of ``events`` (the
+    # entry was extended from them): a fold kept at one of them can be folded on
+    earlier: tuple[Head, ...] = ()
+
+
+_EARLIER_HEADS = 8  # the extensions remembered (a fold older than that folds again)
 
 
 def read_head(session: Session, stream_id: int) -> Head:
@@ -97,6 +105,8 @@ class StreamCache:
         self._events: OrderedDict[int, _Events] = OrderedDict()
         self._held = 0  # events held in _events
         self._derived: OrderedDict[tuple[object, ...], object] = OrderedDict()
+        # each stream's latest fold (per protocol content), for a fold on after an append
+        self._last_fold: dict[tuple[int, object], tuple[Head, InfusionState]] = {}
         self.decoded = 0  # events decoded from rows since creation (tests and benchmarks)
         self.folds = 0  # folds computed (not served from the cache)
 
@@ -104,6 +114,7 @@ class StreamCache:
         with self._lock:
             self._events.clear()
             self._derived.clear()
+            self._last_fold.clear()
             self._held = 0
 
     # --- events -----------------------------------------------------------------------------
@@ -116,8 +127,9 @@ class StreamCache:
 
     def _events_of(
         self, session: Session, stream_id: int, head: Head
-    ) -> tuple[tuple[RecordedEvent, ...], bool]:
-        """The events, and whether they are kept (they end where the stream's row says)."""
+    ) -> tuple[tuple[RecordedEvent, ...], bool, tuple[Head, ...]]:
+        """The events, whether they are kept (they end where the stream's row says), and the
+        heads whose events are a prefix of them (this head's included), when kept."""
         from infusion_app.services.status import load_event_rows  # status imports this module
 
         with self._lock:
@@ -125,7 +137,7 @@ class StreamCache:
             if cached is not None:
                 self._events.move_to_end(stream_id)
         if cached is not None and cached.head == head:
-            return cached.events, True
+            return cached.events, True, (*cached.earlier, head)
         if cached is not None and cached.head.seq < head.seq:
             new, first_prev, last_hash = load_event_rows(
                 session, stream_id, after=cached.head.seq, upto=head.seq
@@ -138,15 +150,18 @@ class StreamCache:
             )
             if continues:
                 events = cached.events + tuple(new)
-                return events, self._keep(stream_id, _Events(head, events))
+                earlier = (*cached.earlier, cached.head)[-_EARLIER_HEADS:]
+                kept = self._keep(stream_id, _Events(head, events, earlier))
+                return events, kept, (*earlier, head) if kept else ()
         rows, _, last_hash = load_event_rows(session, stream_id, after=0, upto=head.seq)
         self.decoded += len(rows)
         events = tuple(rows)
         if last_hash == head.hash and len(events) == head.seq:
-            return events, self._keep(stream_id, _Events(head, events))
+            kept = self._keep(stream_id, _Events(head, events))
+            return events, kept, (head,) if kept else ()
         # the rows do not end where the stream's row says (a damaged or edited log): serve
         # what is stored, as before, and keep nothing; verify-log names the damage
-        return events, False
+        return events, False, ()
 
     def _keep(self, stream_id: int, entry: _Events) -> bool:
         if len(entry.events) > self.max_events:
@@ -158,8 +173,10 @@ class StreamCache:
             self._events[stream_id] = entry
             self._held += len(entry.events)
             while self._held > self.max_events and self._events:
-                _, evicted = self._events.popitem(last=False)
+                gone, evicted = self._events.popitem(last=False)
                 self._held -= len(evicted.events)
+                for fold_key in [k for k in self._last_fold if k[0] == gone]:
+                    del self._last_fold[fold_key]
             self._unfrozen += len(entry.events) - (len(old.events) if old is not None else 0)
             freeze = self._unfrozen >= self.freeze_every
             if freeze:
@@ -184,11 +201,21 @@ class StreamCache:
                 if key in self._derived:
                     self._derived.move_to_end(key)
                     return self._derived[key]  # type: ignore[return-value]
-        events, kept = self._events_of(session, stream_id, head)
-        self.folds += 1
-        state = fold(events, protocol)
+        with self._lock:
+            last = self._last_fold.get((stream_id, content)) if content is not None else None
+        events, kept, prefixes = self._events_of(session, stream_id, head)
+        state = None
+        if last is not None and last[0] in prefixes:
+            # the kept fold's very events and new ones after them: fold on from it (a
+            # correction rewrites an earlier event, so a new one means the whole fold again)
+            state = fold_on(last[1], events[last[0].seq :], protocol)
+        if state is None:
+            self.folds += 1
+            state = fold(events, protocol)
         if kept and content is not None:
             self._remember(key, state)
+            with self._lock:
+                self._last_fold[(stream_id, content)] = (head, state)
         return state
 
     def derived(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
@@ -220,6 +247,28 @@ class StreamCache:
             self._derived[key] = value
             while len(self._derived) > max(self.max_events // 10, 16):
                 self._derived.popitem(last=False)
+
+
+def fold_on(
+    state: InfusionState, new: tuple[RecordedEvent, ...], protocol: Protocol
+) -> InfusionState | None:
+    """``fold(events + new)`` from ``state == fold(events)``, applying ``new`` only; None
+    when one of them is a correction (it changes how an earlier event reads: fold again).
+    Equal to the whole fold: :func:`~infusion_app.logic.transitions.fold` applies each
+    effective event in order, and events without a correction after them are their own
+    effective events. A refusal is the fold's InconsistentRecord, as the whole fold's."""
+    if any(event.type is EventType.CORRECTION for event in new):
+        return None
+    for event in new:
+        try:
+            state = apply(state, event, protocol)
+        except ActionRefused as refused:
+            raise InconsistentRecord(
+                m.replay_refused(
+                    seq=event.seq, event_type=event.type.value, refusal=refused.message
+                )
+            ) from None
+    return state
 
 
 def protocol_key(protocol: Protocol) -> tuple[str, str, str] | None:

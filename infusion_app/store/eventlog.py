@@ -191,14 +191,17 @@ def _driver_statements(dialect: Dialect) -> _DriverStatements:
 _SQLITE: list[_DriverStatements] = []  # made at the first append (needs the dialect)
 
 
-def lock_stream(session: Session, stream_name: str) -> None:
-    """Take the stream's write lock before reading the events a decision depends on.
+def lock_stream(session: Session, stream_name: str) -> tuple[int, str]:
+    """Take the stream's write lock before reading the events a decision depends on, and
+    give its head (seq, hash) as the locked row says.
 
     Without it two PostgreSQL stations could both decide from the same state and append one
     after the other (SQLite's BEGIN IMMEDIATE already serialises every writer).
     """
-    if session.connection().execute(_LOCK_HEAD, {"name": stream_name}).first() is None:
+    head = session.connection().execute(_LOCK_HEAD, {"name": stream_name}).first()
+    if head is None:
         raise InputError("stream", f"no record {stream_name!r} exists")
+    return int(head.head_seq), str(head.head_hash)
 
 
 def append_event(

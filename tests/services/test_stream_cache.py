@@ -292,3 +292,35 @@ def test_what_the_cache_keeps_is_put_out_of_the_collectors_reach_and_freed_when_
         assert gc.get_freeze_count() < frozen  # the entries freed, frozen or not
     finally:
         gc.unfreeze()
+
+
+def test_a_grown_stream_is_folded_on_and_a_correction_folds_it_again(
+    ctx, staff, infusion_id, clock
+):
+    """After an append the state is folded on from the last fold (the new entries applied,
+    issue 18: a bedside act re-folded the whole infusion) and equals the plain fold; a
+    correction changes how an earlier entry reads, so the fold starts again from the first."""
+    prepare(ctx, staff, infusion_id)
+    assert cached(ctx, infusion_id) == plain(ctx, infusion_id)
+    folds = ctx.streams.folds
+    for minutes in (5, 15, 15):
+        clock.advance(minutes=minutes)
+        bedside.record_vitals(ctx, staff.nurse, infusion_id, NORMAL_VITALS)
+        assert cached(ctx, infusion_id) == plain(ctx, infusion_id)
+    assert ctx.streams.folds == folds  # three acts and their reads: no whole fold
+    vitals = cached(ctx, infusion_id)[0][-1]
+    assert vitals.type is EventType.VITALS_RECORDED
+    bedside.correct_event(
+        ctx,
+        staff.nurse,
+        infusion_id,
+        vitals.seq,
+        PASSWORD,
+        reason="typed 36.8 for 38.6",
+        changes={"temperature_c": "38.6"},
+    )
+    after = cached(ctx, infusion_id)
+    assert after == plain(ctx, infusion_id)
+    assert ctx.streams.folds == folds + 1  # the correction: one whole fold
+    corrected = next(v for v in after[1].vitals if v.seq == vitals.seq)
+    assert str(corrected.vitals.temperature_c) == "38.6"  # the fold saw the correction
