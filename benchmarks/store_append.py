@@ -428,19 +428,24 @@ def main() -> None:
         bedside.record_vitals(ctx, nurse, infusion, NORMAL_VITALS)
         return time.perf_counter() - start
 
+    entries = _entries(ctx, infusions)
     acts, ours, bare = interleaved(
         vitals, lambda: store_append(ctx, "bench"), baseline.append, rounds=rounds
     )
     acts_med, bare_med = statistics.median(acts), statistics.median(bare)
     print(
         f"user action: vital signs through bedside.record_vitals (authorise, fold the "
-        f"infusion, check, append, commit), {rounds} on {len(infusions)} infusions of "
-        f"{_entries(ctx, infusions)} entries, interleaved with the appends"
+        f"infusion, check, append, commit), {rounds} on {len(infusions)} infusions grown "
+        f"from {entries} to {_entries(ctx, infusions)} entries, interleaved with the appends"
     )
     print(f"  action median {acts_med * 1e3:7.3f} ms   p99 {percentile(acts, 0.99) * 1e3:7.3f} ms")
-    print(f"  store append median {statistics.median(ours) * 1e3:7.3f} ms")
+    ours_med = statistics.median(ours)
+    print(f"  store append median {ours_med * 1e3:7.3f} ms")
     print(f"  bare append  median {bare_med * 1e3:7.3f} ms")
-    print(f"  ratio (median, action / bare append) {acts_med / bare_med:.2f}   target <= 2.0")
+    print(
+        f"  ratio (median) action / bare append {acts_med / bare_med:.2f}   target <= 2.0; "
+        f"action / the store's append {acts_med / ours_med:.2f}"
+    )
     baseline.close()
     clock.now = NOW
 
