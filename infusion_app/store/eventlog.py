@@ -22,7 +22,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, bindparam, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.backentry import check_times
@@ -161,34 +161,71 @@ _EVENT_COLUMNS = (
 
 @dataclass(frozen=True)
 class _DriverStatements:
-    """The append's two statements as SQLAlchemy compiles them for SQLite, run straight on
-    the driver's connection inside the session's transaction: SQLAlchemy's execution
-    machinery (cache lookup, execution context, result wrapping) was a third of a durable
-    append's own time (issue 18). The SQL text, the parameters' order and the time columns'
-    bind processor are SQLAlchemy's own, so the row stored is byte for byte the same; a
-    driver error is a ``sqlite3.Error`` that ``translate_errors`` reads by its code as
-    before."""
+    """The append's two statements as SQLAlchemy compiles them for the dialect, run straight
+    on the driver's connection inside the session's transaction: SQLAlchemy's execution
+    machinery (cache lookup, execution context, result wrapping) was most of a durable
+    append's own time (issue 18). The SQL text, the parameters (positional for SQLite's
+    ``?``, named for psycopg's ``%(name)s``) and the time columns' bind processor are
+    SQLAlchemy's own, so the row stored is byte for byte the same. A driver error is wrapped
+    as SQLAlchemy wraps it (``DBAPIError``, the connection invalidated when the driver says
+    it is lost), so ``translate_errors`` reads it by its code as before."""
 
     lock_head: str
     insert: str
-    order: tuple[str, ...]
+    order: tuple[str, ...] | None  # positional parameters' order; None: named
     stored_time: Callable[[datetime], Any]
 
+    def lock_params(self, stream_name: str) -> tuple[str] | dict[str, str]:
+        return (stream_name,) if self.order is not None else {"name": stream_name}
 
-def _driver_statements(dialect: Dialect) -> _DriverStatements:
-    assert dialect.paramstyle == "qmark", dialect.paramstyle  # pysqlite's positional "?"
-    lock = _LOCK_HEAD.compile(dialect=dialect)
-    insert_event = _INSERT_EVENT.compile(dialect=dialect, column_keys=list(_EVENT_COLUMNS))
-    assert lock.positiontup == ["name"], lock.positiontup  # one "?" (qmark)
-    time_type = Event.__table__.c.occurred_at.type
-    process = time_type.dialect_impl(dialect).bind_processor(dialect)
-    assert process is not None
-    return _DriverStatements(
-        str(lock), str(insert_event), tuple(insert_event.positiontup or ()), process
-    )
+    def insert_params(self, row: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        return tuple(row[name] for name in self.order) if self.order is not None else row
 
 
-_SQLITE: list[_DriverStatements] = []  # made at the first append (needs the dialect)
+_DRIVERS = {("sqlite", "pysqlite", "qmark"), ("postgresql", "psycopg", "pyformat")}
+_PREPARED: dict[tuple[str, str, str], _DriverStatements] = {}
+
+
+def _driver_statements(dialect: Dialect) -> _DriverStatements | None:
+    """The statements for this dialect and driver, compiled once; None for another driver
+    (the Core path)."""
+    key = (dialect.name, dialect.driver, dialect.paramstyle)
+    if key not in _DRIVERS:
+        return None
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+        lock = _LOCK_HEAD.compile(dialect=dialect)
+        insert_event = _INSERT_EVENT.compile(dialect=dialect, column_keys=list(_EVENT_COLUMNS))
+        positional = dialect.paramstyle == "qmark"
+        if positional:
+            assert lock.positiontup == ["name"], lock.positiontup
+        time_type = Event.__table__.c.occurred_at.type
+        process = time_type.dialect_impl(dialect).bind_processor(dialect)
+        assert process is not None  # UTCDateTime's own, at least
+        order = tuple(insert_event.positiontup or ()) if positional else None
+        prepared = _PREPARED[key] = _DriverStatements(str(lock), str(insert_event), order, process)
+    return prepared
+
+
+def _on_driver(connection: Connection, statement: str, params: Any) -> Any:
+    """``statement`` run on the connection's driver; its error as SQLAlchemy raises it."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    try:
+        return driver.execute(statement, params)
+    except connection.dialect.loaded_dbapi.Error as exc:
+        lost = connection.dialect.is_disconnect(exc, connection.connection.dbapi_connection, None)
+        if lost:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(
+            statement,
+            params,
+            exc,
+            connection.dialect.loaded_dbapi.Error,
+            hide_parameters=True,  # patient free text stays out of logs and messages
+            connection_invalidated=lost,
+            dialect=connection.dialect,
+        ) from exc
 
 
 def lock_stream(session: Session, stream_name: str) -> tuple[int, str]:
@@ -226,21 +263,18 @@ def append_event(
     already serialised all writers), so two stations appending to one infusion get
     consecutive sequence numbers and one unbroken chain. Inserting the event moves the
     stream's head (a trigger, see migration 0002), which also refuses an event that does not
-    continue the chain. Core statements, not ORM (on SQLite, their compiled text run on the
-    driver, :class:`_DriverStatements`): the append is the hot path of every bedside action,
-    and the head is always read from the database, never from an ORM object loaded earlier
-    in the session.
+    continue the chain. Core statements, not ORM (their compiled text run on the driver,
+    :class:`_DriverStatements`): the append is the hot path of every bedside action, and the
+    head is always read from the database, never from an ORM object loaded earlier in the
+    session.
     """
     occurred = occurred_at or recorded_at
     check_times(occurred, recorded_at, reason, type)
     connection = session.connection()
-    driver: Any = None
-    if connection.dialect.name == "sqlite":
-        if not _SQLITE:
-            _SQLITE.append(_driver_statements(connection.dialect))
-        statements = _SQLITE[0]
-        driver = connection.connection.driver_connection
-        head = driver.execute(statements.lock_head, (stream_name,)).fetchone()
+    statements = _driver_statements(connection.dialect)
+    if statements is not None:
+        locked = _on_driver(connection, statements.lock_head, statements.lock_params(stream_name))
+        head = locked.fetchone()
     else:
         head = connection.execute(_LOCK_HEAD, {"name": stream_name}).one_or_none()
     if head is None:
@@ -277,10 +311,10 @@ def append_event(
         "prev_hash": head_hash,
         "hash": digest,
     }
-    if driver is not None:
+    if statements is not None:
         stored = statements.stored_time
         row["occurred_at"], row["recorded_at"] = stored(occurred), stored(recorded_at)
-        driver.execute(statements.insert, tuple(row[name] for name in statements.order))
+        _on_driver(connection, statements.insert, statements.insert_params(row))
     else:
         connection.execute(_INSERT_EVENT, row)
     return Appended(stream_id, seq, digest)
