@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from infusion_app.file_guard import SIDE_SUFFIXES
@@ -25,18 +24,17 @@ _FD_DIR = Path("/proc/self/fd")
 _DELETED = " (deleted)"
 
 
-@dataclass(frozen=True)
-class _Identity:
-    device: int
-    inode: int
+# (device, inode): which file a name or a descriptor is. A plain tuple: the check runs after
+# every commit, on the append's hot path (issue 18).
+_Identity = tuple[int, int]
 
 
-def _identity(path: Path) -> _Identity | None:
+def _identity(path: str) -> _Identity | None:
     try:
         status = os.stat(path)
     except OSError:
         return None
-    return _Identity(status.st_dev, status.st_ino)
+    return (status.st_dev, status.st_ino)
 
 
 class FileWatch:
@@ -44,6 +42,7 @@ class FileWatch:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(os.path.abspath(path))
+        self._path = str(self.path)
         self._names = {f"{self.path}{suffix}" for suffix in SIDE_SUFFIXES}
         self._lock = threading.Lock()
         self._opened: _Identity | None = None
@@ -55,7 +54,7 @@ class FileWatch:
         """A new connection was opened: remember the file it opened, rescan descriptors."""
         with self._lock:
             if self._opened is None:
-                self._opened = _identity(self.path)
+                self._opened = _identity(self._path)
             self._descriptors = None
 
     def check(self) -> None:
@@ -72,7 +71,7 @@ class FileWatch:
             opened = self._opened
             if opened is None:
                 return None
-            now = _identity(self.path)
+            now = _identity(self._path)
             if now is None:
                 return self._say("was deleted or moved")
             if now != opened:
@@ -95,7 +94,7 @@ class FileWatch:
                     status = os.fstat(fd)
                 except OSError:
                     break
-                if _Identity(status.st_dev, status.st_ino) != identity:
+                if (status.st_dev, status.st_ino) != identity:
                     break
                 if status.st_nlink == 0:
                     return Path(name).name
@@ -121,7 +120,7 @@ class FileWatch:
                 continue
             if text.endswith(_DELETED) or status.st_nlink == 0:
                 return Path(name).name
-            found[int(entry)] = (name, _Identity(status.st_dev, status.st_ino))
+            found[int(entry)] = (name, (status.st_dev, status.st_ino))
         self._descriptors = found
         return None
 
