@@ -12,16 +12,18 @@ raised as a :class:`StoreError` that says what happened and what to do.
 
 from __future__ import annotations
 
+import contextlib
 import select
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -77,6 +79,13 @@ class Database:
         self._writer = self.engine.execution_options(**{_WRITE: True})
         self._closed = False
         self._health_lock = threading.Lock()
+        # SQLite: each writing thread keeps its connection between write transactions (the
+        # pool's checkout and return were a fifth of a durable append's own time, issue 18);
+        # PostgreSQL checks a pooled connection out per transaction, where its staleness is
+        # looked at (_ping_when_stale)
+        self._held = _HeldWriters() if self.dialect == "sqlite" else None
+        if self._held is not None:
+            event.listen(self.engine, "engine_disposed", self._held.drop_all)
         if self._guarded is not None:
             register_database(self._guarded)
         # The file's integrity check still running behind the login (opening.py): every
@@ -99,12 +108,23 @@ class Database:
             raise ReadOnlyDatabase(
                 self.health.message or "the database is open read-only: nothing can be saved"
             )
-        with (
-            translate_errors(self),
-            Session(self._writer, expire_on_commit=False) as session,
-            session.begin(),
-        ):
-            yield session
+        if self._held is None:
+            with (
+                translate_errors(self),
+                Session(self._writer, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                yield session
+        else:
+            with translate_errors(self):
+                connection = self._held.connection(self._writer)
+                clean = False
+                try:
+                    with Session(connection, expire_on_commit=False) as session, session.begin():
+                        yield session
+                    clean = True
+                finally:
+                    self._held.release(connection, clean)
         # Asked after COMMIT, which is what matters: a write that went into a replaced file or
         # an unlinked WAL is never acknowledged as saved. (Asked before it too, it would cost
         # the append path a second look for nothing more.)
@@ -181,10 +201,122 @@ class Database:
             self.integrity.cancel()  # interrupts a running check; concludes nothing
         with self._health_lock:
             self._closed = True
+        if self._held is not None:
+            self._held.drop_all()
         self.engine.dispose()
         if self._guarded is not None:
             unregister_database(self._guarded)
             self._guarded = None
+
+
+class _HeldWriters:
+    """One writing connection per thread, kept checked out between write transactions.
+
+    Each ``write()`` block still runs in a transaction of its own, begun (BEGIN IMMEDIATE)
+    at its first statement and ended by COMMIT or ROLLBACK: between blocks the connection
+    holds no transaction and no lock, as an idle pooled one does. A connection left in a
+    transaction or invalidated by a failure is closed, never reused. At most
+    :data:`MAX_HELD` idle ones are kept, the least recently used closed first (Qt's worker
+    threads come and go, and Python cannot tell when one has ended); all are closed when the
+    engine or the database is disposed (tests that dispose the engine get new ones).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[int | None, _Held] = {}
+        self._uses = 0
+
+    def connection(self, writer: Engine) -> Connection:
+        thread = threading.current_thread()
+        with self._lock:
+            held = self._held.get(thread.ident)
+            if held is not None and held.busy:  # a block inside a block: not kept
+                nested = True
+            else:
+                nested = False
+                usable = (
+                    held is not None
+                    and held.thread() is thread
+                    and not held.connection.closed
+                    and not held.connection.invalidated
+                )
+                if held is not None and usable:
+                    held.busy, held.used = True, self._tick()
+                    return held.connection
+        connection = writer.connect()
+        if nested:
+            return connection  # release() closes a connection it does not keep
+        with self._lock:
+            replaced = self._held.pop(thread.ident, None)
+            gone = [replaced.connection] if replaced is not None else []
+            self._held[thread.ident] = _Held(weakref.ref(thread), connection, True, self._tick())
+            gone += self._beyond_the_bound()
+        for old in gone:
+            _close_quietly(old)
+        return connection
+
+    def _beyond_the_bound(self) -> list[Connection]:
+        """Take out the least recently used idle connections beyond MAX_HELD (under the
+        lock); the caller closes them."""
+        idle = sorted((h.used, ident) for ident, h in self._held.items() if not h.busy)
+        return [
+            self._held.pop(ident).connection
+            for _used, ident in idle[: max(0, len(self._held) - MAX_HELD)]
+        ]
+
+    def release(self, connection: Connection, clean: bool) -> None:
+        """After a block: keep a connection with no transaction left, close any other."""
+        if not clean or connection.in_transaction() or connection.invalidated:
+            with contextlib.suppress(Exception):  # the block's own error is what is raised
+                if connection.in_transaction() and not connection.invalidated:
+                    connection.rollback()
+        keep = False
+        with self._lock:
+            for ident, held in list(self._held.items()):
+                if held.connection is connection:
+                    keep = not (
+                        held.dropped or connection.in_transaction() or connection.invalidated
+                    )
+                    if keep:
+                        held.busy = False
+                    else:
+                        del self._held[ident]
+            gone = self._beyond_the_bound()
+        if not keep:  # not kept (a nested block's, dropped meanwhile) or not clean
+            _close_quietly(connection)
+        for old in gone:
+            _close_quietly(old)
+
+    def drop_all(self, _engine: Engine | None = None) -> None:
+        """Close every kept connection; one in a block is closed when its block ends."""
+        with self._lock:
+            idle = [h for h in self._held.values() if not h.busy]
+            for held in self._held.values():
+                held.dropped = True
+            self._held = {i: h for i, h in self._held.items() if h.busy}
+        for held in idle:
+            _close_quietly(held.connection)
+
+    def _tick(self) -> int:
+        self._uses += 1
+        return self._uses
+
+
+MAX_HELD = 4  # the main thread, two of Qt's workers (one per core here) and one more
+
+
+@dataclass
+class _Held:
+    thread: weakref.ref[threading.Thread]
+    connection: Connection
+    busy: bool
+    used: int
+    dropped: bool = False
+
+
+def _close_quietly(connection: Connection) -> None:
+    with contextlib.suppress(Exception):  # closing: nothing left to tell anyone
+        connection.close()
 
 
 def sqlite_file(url: URL) -> Path | None:
