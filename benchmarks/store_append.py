@@ -31,7 +31,7 @@ from infusion_app.logic.event_types import EventType  # noqa: E402
 from infusion_app.services.context import AppContext  # noqa: E402
 from infusion_app.services.status import get_infusion, load_events  # noqa: E402
 from infusion_app.store.database import sqlite_url  # noqa: E402
-from infusion_app.store.eventlog import append_event, canonical_json, event_hash, verify  # noqa: E402
+from infusion_app.store.eventlog import append_event, canonical_json, event_hash  # noqa: E402
 from infusion_app.store.models import (  # noqa: E402
     GENESIS_HASH,
     Event,
@@ -41,6 +41,7 @@ from infusion_app.store.models import (  # noqa: E402
     Stream,
 )
 from infusion_app.store.opening import open_database  # noqa: E402
+from infusion_app.store.verification import verify  # noqa: E402
 
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 

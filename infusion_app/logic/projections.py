@@ -322,6 +322,8 @@ _STATUS_AFTER = {
     EventType.PRODUCT_RETURNED: ProductStatus.RETURNED,
     EventType.PRODUCT_DISCARDED: ProductStatus.DISCARDED,
 }
+# The folds read only the type of these events, never their payload (a product's status).
+STATUS_ONLY = frozenset(_STATUS_AFTER)
 
 
 def fold_product(events: Iterable[LogEvent]) -> ProductRow | None:
