@@ -257,9 +257,9 @@ def _print_since(report: VerifyReport) -> None:
     when = checkpoint.recorded_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     appended = sum(s.events - checkpoint.heads.get(s.stream, (0, ""))[0] for s in moved)
     print(
-        f"OK: {appended} events appended since checkpoint system#{checkpoint.seq} ({when}, "
-        f"verified by {signed}) in {len(moved)} of {len(report.streams)} records; "
-        f"{report.events} events in all"
+        f"OK: {appended} events appended after the heads checkpoint system#{checkpoint.seq} "
+        f"recorded ({when}, verified by {signed}), in {len(moved)} of {len(report.streams)} "
+        f"records; {report.events} events in all"
     )
     for stream in moved:
         before = checkpoint.heads.get(stream.stream, (0, ""))[0]
