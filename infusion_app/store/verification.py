@@ -39,7 +39,17 @@ from datetime import datetime
 from json.encoder import encode_basestring
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, Dialect, and_, column, or_, select, table
+from sqlalchemy import (
+    Connection,
+    Dialect,
+    Select,
+    TextClause,
+    column,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.exc import DBAPIError
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import SYSTEM_STREAM, EventType
@@ -47,6 +57,7 @@ from infusion_app.logic.events import MODELS, LogCheckpoint, UndecodableEvent, d
 from infusion_app.logic.events import Event as EventModel
 from infusion_app.logic.events import Signature as SignatureEvent
 from infusion_app.logic.projections import STATUS_ONLY, LogEvent
+from infusion_app.store.canonical_shapes import CanonicalShapes
 from infusion_app.store.eventlog import KNOWN_TYPES, canonical_json, utc_text
 from infusion_app.store.models import GENESIS_HASH, Event, Signature, Stream, User
 from infusion_app.store.projections import FOLDED_TYPES, TableFolds, table_differences
@@ -143,7 +154,41 @@ _RAW_ROWS = select(
     _EVENTS.c.hash,
 ).select_from(_EVENTS.outerjoin(_USERS, _USERS.c.id == _EVENTS.c.user_id))
 _BATCH = 5000  # rows fetched at a time: the walk never holds the log in memory
-_CHUNK = 400  # records per query of --since (two bound values each)
+_CHUNK = 1000  # records per query of --since
+
+
+def _batches(connection: Connection, query: Select[Any] | TextClause) -> Iterator[Sequence[Any]]:
+    """The rows of ``query``, a batch at a time, as the driver gives them.
+
+    On SQLite straight from the driver's cursor, inside the connection's transaction (the
+    walk's other reads see the same snapshot): a SQLAlchemy row costs about as much as the
+    SHA-256 of its event. Elsewhere (PostgreSQL) SQLAlchemy's rows, streamed from a server-side
+    cursor. A driver error is raised as SQLAlchemy raises it, so callers classify it alike.
+    """
+    if connection.dialect.name != "sqlite":
+        yield from connection.execution_options(yield_per=_BATCH).execute(query).partitions()
+        return
+    if not connection.in_transaction():
+        connection.begin()
+    compiled = query.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    statement = str(compiled)
+    values = compiled.params
+    params = tuple(values[name] for name in compiled.positiontup or ())
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(statement, params)
+        while rows := cursor.fetchmany(_BATCH):
+            yield rows
+    except dbapi_error as exc:
+        raise DBAPIError.instance(
+            statement, params, exc, dbapi_error, dialect=connection.dialect
+        ) from exc
+    finally:
+        cursor.close()
+
 
 # The form SQLAlchemy writes a UTCDateTime in on SQLite (UTC, naive, microseconds).
 _APP_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}").fullmatch
@@ -286,7 +331,7 @@ class _Kept:
 
 
 def _walk(
-    rows: Iterable[Any],
+    batches: Iterable[Sequence[Any]],
     chains: Mapping[int, _Chain],
     kept: _Kept,
     *,
@@ -301,7 +346,8 @@ def _walk(
     past (written back to its :class:`_Chain` when the next record begins).
     """
     sha256, quote = hashlib.sha256, encode_basestring
-    known, canonical, time_text, moment = KNOWN_TYPES, _canonical_object, times.text, times.moment
+    known, time_text, moment = KNOWN_TYPES, times.text, times.moment
+    canonical = CanonicalShapes(_canonical_object).check
     folds, wanted, named = kept.folds, kept.wanted, kept.named
     folded_types = FOLDED_TYPES if folds is not None else frozenset()
     mask = PROGRESS_EVERY - 1
@@ -312,80 +358,99 @@ def _walk(
     pending: list[LogEvent] = []  # this record's events for the folds
     seqs: set[int] = set()  # this record's events named by a signature
     walked = 0
-    for row in rows:
-        sid, seq, type_, payload, occurred, recorded, user, station, reason, prev_hash, stored = row
-        done += 1
-        if progress is not None and not done & mask:
-            progress(done, max(total, done))
-        if sid != current:
-            if chain is not None:
-                chain.expected, chain.prev = expected, prev
-                if pending and folds is not None:
-                    folds.add(chain.id, name, pending)
-                    pending = []
-            current, chain = sid, chains.get(sid)
-            if chain is None:  # not a record in scope (the query names only those)
+    for batch in batches:
+        for row in batch:
+            (
+                sid,
+                seq,
+                type_,
+                payload,
+                occurred,
+                recorded,
+                user,
+                station,
+                reason,
+                prev_hash,
+                stored,
+            ) = row
+            done += 1
+            if progress is not None and not done & mask:
+                progress(done, max(total, done))
+            if sid != current:
+                if chain is not None:
+                    chain.expected, chain.prev = expected, prev
+                    if pending and folds is not None:
+                        folds.add(chain.id, name, pending)
+                        pending = []
+                current, chain = sid, chains.get(sid)
+                if chain is None:  # not a record in scope (the query names only those)
+                    continue
+                chain.seen = True
+                name, quoted_name = chain.name, quote(chain.name)
+                seqs = wanted.get(sid) or set()
+                if chain.anchor is not None:
+                    _anchor(chain, seq, stored, prev_hash)
+                expected, prev, broken = chain.expected, chain.prev, chain.problem is not None
+            elif chain is None:
                 continue
-            chain.seen = True
-            name, quoted_name = chain.name, quote(chain.name)
-            seqs = wanted.get(sid) or set()
-            if chain.anchor is not None:
-                _anchor(chain, seq, stored, prev_hash)
-            expected, prev, broken = chain.expected, chain.prev, chain.problem is not None
-        elif chain is None:
-            continue
-        if not broken:
-            problem = None
-            if seq != expected:
-                problem = f"expected sequence number {expected} (a gap or reordering)"
-            elif prev_hash != prev:
-                problem = "prev_hash does not match the hash of the event before it"
-            elif type_ not in known:
-                problem = f"unknown event type {type_!r}"
-            elif not canonical(payload):
-                problem = _payload_problem(payload)
-            if problem is None:
-                quoted_user = quoted.get(user) or quoted.setdefault(user, quote(user))
-                quoted_station = quoted.get(station) or quoted.setdefault(station, quote(station))
-                occurred_text = time_text(occurred)
-                recorded_text = occurred_text if recorded == occurred else time_text(recorded)
-                digest = sha256(
-                    (
-                        f'{prev_hash}{{"occurred_at":"{occurred_text}","payload":{payload}'
-                        f',"reason":{"null" if reason is None else quote(reason)}'
-                        f',"recorded_at":"{recorded_text}","seq":{seq}'
-                        f',"station":{quoted_station},"stream":{quoted_name}'
-                        f',"type":"{type_}","user":{quoted_user}}}'
-                    ).encode()
-                ).hexdigest()
-                walked += 1
-                if digest != stored:
-                    problem = "hash does not match the event's content (the event was altered)"
-            if problem is None:
-                prev, expected = stored, expected + 1
-            else:
-                chain.problem, chain.broken_seq = f"event {name}#{seq}: {problem}", seq
-                broken = True
-        data = None
-        if type_ in folded_types:
-            assert folds is not None  # folded_types is empty without them
-            data = _STATUS_ONLY.get(type_)
-            if data is None:
-                try:
-                    data = decode(type_, payload)
-                except UndecodableEvent as problem:
-                    kept.unfoldable[sid].append(
-                        f"events: {name}#{seq} ({type_}) cannot be folded: {problem}"
+            if not broken:
+                problem = None
+                if seq != expected:
+                    problem = f"expected sequence number {expected} (a gap or reordering)"
+                elif prev_hash != prev:
+                    problem = "prev_hash does not match the hash of the event before it"
+                elif type_ not in known:
+                    problem = f"unknown event type {type_!r}"
+                elif not canonical(type_, payload):
+                    problem = _payload_problem(payload)
+                if problem is None:
+                    quoted_user = quoted.get(user) or quoted.setdefault(user, quote(user))
+                    quoted_station = quoted.get(station) or quoted.setdefault(
+                        station, quote(station)
                     )
-            if data is not None:
-                pending.append(
-                    LogEvent(name, seq, type_, data, moment(occurred), moment(recorded), None)
-                )
-                if len(pending) >= _SYSTEM_BATCH and sid == folds.system_id:
-                    folds.add(sid, name, pending)  # the accounts fold continues from here
-                    pending = []
-        if seq in seqs:
-            named[(sid, seq)] = (stored, type_, payload, data)
+                    occurred_text = time_text(occurred)
+                    recorded_text = occurred_text if recorded == occurred else time_text(recorded)
+                    digest = sha256(
+                        (
+                            f'{prev_hash}{{"occurred_at":"{occurred_text}","payload":{payload}'
+                            f',"reason":{"null" if reason is None else quote(reason)}'
+                            f',"recorded_at":"{recorded_text}","seq":{seq}'
+                            f',"station":{quoted_station},"stream":{quoted_name}'
+                            f',"type":"{type_}","user":{quoted_user}}}'
+                        ).encode()
+                    ).hexdigest()
+                    walked += 1
+                    if digest != stored:
+                        problem = "hash does not match the event's content (the event was altered)"
+                if problem is None:
+                    prev, expected = stored, expected + 1
+                else:
+                    chain.problem, chain.broken_seq = f"event {name}#{seq}: {problem}", seq
+                    broken = True
+            data = None
+            if type_ in folded_types:
+                assert folds is not None  # folded_types is empty without them
+                data = _STATUS_ONLY.get(type_)
+                if data is None:
+                    try:
+                        data = decode(type_, payload)
+                    except UndecodableEvent as problem:
+                        kept.unfoldable[sid].append(
+                            f"events: {name}#{seq} ({type_}) cannot be folded: {problem}"
+                        )
+                if data is not None:
+                    at = moment(occurred)
+                    pending.append(
+                        LogEvent(
+                            name, seq, type_, data, at,
+                            at if recorded == occurred else moment(recorded), None,
+                        )
+                    )  # fmt: skip
+                    if len(pending) >= _SYSTEM_BATCH and sid == folds.system_id:
+                        folds.add(sid, name, pending)  # the accounts fold continues from here
+                        pending = []
+            if seq in seqs:
+                named[(sid, seq)] = (stored, type_, payload, data)
     if chain is not None:
         chain.expected, chain.prev = expected, prev
         if pending and folds is not None:
@@ -461,9 +526,7 @@ def _verify(
     query = _RAW_ROWS
     if scope is not None:
         query = query.where(_EVENTS.c.stream_id.in_(scope))
-    rows = connection.execution_options(yield_per=_BATCH).execute(
-        query.order_by(_EVENTS.c.stream_id, _EVENTS.c.seq)
-    )
+    rows = _batches(connection, query.order_by(_EVENTS.c.stream_id, _EVENTS.c.seq))
     system = next((c.id for c in chains if c.name == SYSTEM_STREAM), None)
     kept = _Kept(TableFolds(system), _named_seqs(signatures))
     by_id = {c.id: c for c in chains}
@@ -535,15 +598,11 @@ _SIGNATURE_ROWS = (
 )
 
 
-def _signature_rows(
-    connection: Connection, scope: Sequence[int] | None, where: ColumnElement[bool] | None = None
-) -> dict[int, list[Any]]:
+def _signature_rows(connection: Connection, scope: Sequence[int] | None) -> dict[int, list[Any]]:
     """Every signature row (of the streams in ``scope``), by stream, in the order made."""
     query = _SIGNATURE_ROWS
     if scope is not None:
         query = query.where(Signature.stream_id.in_(scope))
-    if where is not None:
-        query = query.where(where)
     by_stream: dict[int, list[Any]] = defaultdict(list)
     for row in connection.execute(query):
         by_stream[row.stream_id].append(row)
@@ -694,11 +753,7 @@ def verify_since(
     total = sum(max(c.head_seq - c.expected, 0) + 1 for c in chains)
     done = 0
     for part in _chunks(chains, _CHUNK):
-        rows = connection.execution_options(yield_per=_BATCH).execute(
-            _RAW_ROWS.where(
-                or_(*(and_(_EVENTS.c.stream_id == c.id, _EVENTS.c.seq >= c.expected) for c in part))
-            ).order_by(_EVENTS.c.stream_id, _EVENTS.c.seq)
-        )
+        rows = _batches(connection, _rows_from([(c.id, c.expected) for c in part]))
         with _no_cycle_collection():
             done = _walk(rows, by_id, kept, times=times, progress=progress, total=total, done=done)
     starts = {c.id: (heads.get(c.name) or (0, ""))[0] for c in chains}
@@ -755,26 +810,48 @@ def _chunks(items: Sequence[_Chain], size: int) -> Iterable[Sequence[_Chain]]:
         yield items[start : start + size]
 
 
+# --since reads each record from its checkpointed head on: a VALUES list of (stream id, seq)
+# joined to the events' (stream_id, seq) index, one range per record. Written as text: the
+# values are integers from the database itself, and SQLAlchemy takes longer to build a few
+# thousand bound comparisons than the database takes to answer them (SQLite and PostgreSQL
+# both take a named VALUES list in WITH).
+def _pairs_cte(pairs: Iterable[tuple[int, int]]) -> str:
+    values = ",".join(f"({int(sid)},{int(seq)})" for sid, seq in pairs)
+    return f"WITH pairs (stream_id, seq) AS (VALUES {values}) "
+
+
+def _rows_from(heads: Sequence[tuple[int, int]]) -> TextClause:
+    """The events of each record ``(stream id, seq)`` from that seq on, in chain order."""
+    return text(
+        _pairs_cte(heads)
+        + "SELECT e.stream_id, e.seq, e.type, e.payload, e.occurred_at, e.recorded_at, "
+        "u.username, e.station, e.reason, e.prev_hash, e.hash FROM pairs p "
+        "JOIN events e ON e.stream_id = p.stream_id AND e.seq >= p.seq "
+        "LEFT OUTER JOIN users u ON u.id = e.user_id ORDER BY e.stream_id, e.seq"
+    )
+
+
 def _new_signatures(
     connection: Connection, chains: Sequence[_Chain], starts: Mapping[int, int]
 ) -> dict[int, list[Any]]:
     """The signature rows made since the checkpoint: their own event is after the head."""
     found: dict[int, list[Any]] = defaultdict(list)
     for part in _chunks(chains, _CHUNK):
-        where = or_(
-            *(
-                and_(Signature.stream_id == c.id, Signature.signature_seq > starts[c.id])
-                for c in part
-            )
+        query = text(
+            _pairs_cte((c.id, starts[c.id]) for c in part)
+            + "SELECT s.id, s.stream_id, s.meaning, s.printed_name, s.signed_seq, "
+            "s.signed_hash, s.signature_seq, u.username FROM pairs p "
+            "JOIN signatures s ON s.stream_id = p.stream_id AND s.signature_seq > p.seq "
+            "JOIN users u ON u.id = s.user_id ORDER BY s.stream_id, s.id"
         )
-        for sid, rows in _signature_rows(connection, None, where).items():
-            found[sid].extend(rows)
+        for row in connection.execute(query):
+            found[row.stream_id].append(row)
     return found
 
 
 def _signed_events(
     connection: Connection, signatures: Mapping[int, list[Any]]
-) -> dict[tuple[int, int], tuple[str, str, str, EventModel | None]]:
+) -> dict[tuple[int, int], Named]:
     """The events the new signature rows name (a signed event may be before the head), read
     by their key: as few as the signatures made since the checkpoint."""
     wanted = sorted(
@@ -785,15 +862,13 @@ def _signed_events(
             for seq in (signature.signed_seq, signature.signature_seq)
         }
     )
-    found: dict[tuple[int, int], tuple[str, str, str, EventModel | None]] = {}
+    found: dict[tuple[int, int], Named] = {}
     for start in range(0, len(wanted), _CHUNK):
-        keys = (
-            and_(_EVENTS.c.stream_id == sid, _EVENTS.c.seq == seq)
-            for sid, seq in wanted[start : start + _CHUNK]
+        query = text(
+            _pairs_cte(wanted[start : start + _CHUNK])
+            + "SELECT e.stream_id, e.seq, e.hash, e.type, e.payload FROM pairs p "
+            "JOIN events e ON e.stream_id = p.stream_id AND e.seq = p.seq"
         )
-        query = select(
-            _EVENTS.c.stream_id, _EVENTS.c.seq, _EVENTS.c.hash, _EVENTS.c.type, _EVENTS.c.payload
-        ).where(or_(*keys))
         for row in connection.execute(query):
             found[(row.stream_id, row.seq)] = (row.hash, row.type, row.payload, None)
     return found
