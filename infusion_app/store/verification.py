@@ -8,8 +8,11 @@ in hashing):
   UTC) becomes the chain's text (``2026-11-21T08:00:00.000000+00:00``) by string operations;
   any other stored form, and PostgreSQL's datetimes, go through the column's own type exactly
   as before, so a time the type reads the same still hashes the same;
-- each payload is parsed once and compared with its canonical dump; only a payload that fails
-  that comparison is looked at again, by the old check, for its exact message;
+- each payload's canonical form is checked once: by a shape learnt from a canonical payload
+  of its type (:mod:`~infusion_app.store.canonical_shapes`), else by one parse and one dump
+  compared with the text; only a payload that fails is looked at again, by the old check, for
+  its exact message;
+- on SQLite the rows come straight from the driver's cursor (in the connection's transaction);
 - each event's hash is recomputed from that stored text;
 - the same pass keeps what the other checks need: the events the tables' folds read (for
   :func:`~infusion_app.store.projections.table_differences`) and the events the signature
