@@ -9,7 +9,8 @@ Prints, from one run:
   infusion, check, append, commit) next to the bare append, in the same run (target <= 2.0);
 - with ``--postgres``, the append on PostgreSQL next to psycopg taking the same head lock
   (target <= 1.5), in a database ``bench_happend`` made and dropped here;
-- the time to verify one chain of 100,000 events (target < 2 s);
+- the time to verify one chain of 100,000 events (target < 2 s), beside its floor (the same
+  rows read in chain order with plain ``sqlite3`` and the SHA-256 of each);
 - the time to load one infusion's events when the database holds 250,000 (target < 50 ms).
 
 Run: nice -n 5 .venv/bin/python benchmarks/store_append.py [--appends 500] [--events 30000]
@@ -44,7 +45,7 @@ from infusion_app.services import bedside  # noqa: E402
 from infusion_app.services.context import AppContext  # noqa: E402
 from infusion_app.services.status import get_infusion, load_events  # noqa: E402
 from infusion_app.store.database import sqlite_url  # noqa: E402
-from infusion_app.store.eventlog import append_event, canonical_json, event_hash, verify  # noqa: E402
+from infusion_app.store.eventlog import append_event, canonical_json, event_hash  # noqa: E402
 from infusion_app.store.models import (  # noqa: E402
     GENESIS_HASH,
     Event,
@@ -54,6 +55,7 @@ from infusion_app.store.models import (  # noqa: E402
     Stream,
 )
 from infusion_app.store.opening import open_database  # noqa: E402
+from infusion_app.store.verification import verify  # noqa: E402
 
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 SQLITE_NOW = "2026-11-21 08:00:00.000000"  # NOW as the app's rows hold it on SQLite
@@ -452,16 +454,29 @@ def main() -> None:
     if args.postgres:
         postgres_append(args.appends)
 
-    # 2. verify a chain of 100,000 events
+    # 2. verify a chain of 100,000 events, beside its floor: the same rows read in chain order
+    # with plain sqlite3 and the SHA-256 of each (interleaved, so both see the same noise)
     bulk_chain(ctx, "verify-100k", 100_000, NOW)
-    timings = []
+    sys.path.append(str(ROOT / "benchmarks"))
+    from verify_log import floor_walk
+
+    bare_reader = sqlite3.connect(f"file:{workdir / 'app.sqlite3'}?mode=ro", uri=True)
+    timings, floors = [], []
     for _ in range(3):
+        start = time.perf_counter()
+        floor_walk(bare_reader, "WHERE s.name = ?", "verify-100k")
+        floors.append(time.perf_counter() - start)
         start = time.perf_counter()
         with ctx.db.engine.connect() as connection:
             report = verify(connection, "verify-100k")
         timings.append(time.perf_counter() - start)
         assert report.ok and report.events == 100_000, report.first_problem
-    print(f"verify 100,000 events: median {statistics.median(timings):.2f} s of 3   target < 2 s")
+    bare_reader.close()
+    walk, floor = statistics.median(timings), statistics.median(floors)
+    print(
+        f"verify 100,000 events: median {walk:.2f} s of 3   target < 2 s; floor (sqlite3, "
+        f"chain order + SHA-256) {floor:.2f} s, ratio {walk / floor:.2f}"
+    )
 
     # 3. load one infusion among 250,000 events (500 infusions x 500 events)
     total = _count_events(ctx)

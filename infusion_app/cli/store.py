@@ -11,14 +11,18 @@ A first password given by ``user add`` or ``user reset-password`` must be change
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import Literal
 
 from infusion_app.cli.common import parsed
 from infusion_app.cli.context import GlobalOptions, log_in, open_context, read_password
 from infusion_app.cli.exit_codes import EXIT_NOT_OK, EXIT_OK
+from infusion_app.cli.progress import TerminalProgress
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.identity import MAX_RECORD_ID, parse_count
 from infusion_app.services import accounts, audit
 from infusion_app.services.output_files import check_target
 from infusion_app.services.status import find_infusion
@@ -27,6 +31,7 @@ from infusion_app.store.database import Database
 from infusion_app.store.errors import StoreError
 from infusion_app.store.migrate import schema_state, upgrade
 from infusion_app.store.privileges import privilege_warning
+from infusion_app.store.verification import VerifyReport
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,9 @@ class DbCommand:
 class VerifyCommand:
     infusion: str | None
     expect_head: str | None
+    since: str | None  # a checkpoint: its entry number in the system record, or "latest"
+    checkpoint: bool | None
+    user: str | None  # --checkpoint: who signs it
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,22 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: i
         help="head hash printed on a paper record (64 hex digits): with --infusion, that "
         "record's head; without, the record whose chain ends in it",
     )
+    verify.add_argument(
+        "--since",
+        metavar="CHECKPOINT",
+        help="walk only what was appended after a checkpoint (the daily check): its entry "
+        "number in the system record, as --checkpoint printed it (system#N: give N), or "
+        "latest; each record must still hold the head the checkpoint recorded. The tables "
+        "are compared with the log only by the full walk (audits)",
+    )
+    verify.add_argument(
+        "--checkpoint",
+        action="store_true",
+        help="after a full walk that finds the log sound, sign a checkpoint of every "
+        "record's head for later --since walks (with --user: a monitor or administrator, "
+        "who enters their password)",
+    )
+    verify.add_argument("--user", help="--checkpoint: your username (you sign it)")
 
     user = commands.add_parser("user", help="accounts (an admin's work)")
     user_commands = user.add_subparsers(dest="user_command", metavar="USER_COMMAND", required=True)
@@ -145,19 +169,51 @@ def run_db(args: argparse.Namespace, protocols: Path) -> int:
 def run_verify(args: argparse.Namespace, protocols: Path) -> int:
     command = parsed(VerifyCommand, args)
     expected = None if command.expect_head is None else _head(command.expect_head)
-    ctx = open_context(parsed(GlobalOptions, args), protocols)
-    try:
-        infusion = None if command.infusion is None else find_infusion(ctx, command.infusion)
-        report = audit.verify_log(
-            ctx, infusion, expected_head=expected if infusion is not None else None
+    since = None if command.since is None else _since(command.since)
+    if command.checkpoint and (since or command.infusion or command.expect_head):
+        raise InputError(
+            "checkpoint",
+            "is made after a full walk of the whole log: leave out --since, --infusion and "
+            "--expect-head",
         )
+    if command.checkpoint and not command.user:
+        raise InputError("user", "--checkpoint is signed: give --user, a monitor or administrator")
+    if not command.checkpoint and command.user:
+        raise InputError("user", "is for --checkpoint only (verify-log itself needs no login)")
+    if since is not None and command.infusion is not None:
+        raise InputError(
+            "since", "walks the whole log from a checkpoint; for one record leave out --since"
+        )
+    ctx = open_context(parsed(GlobalOptions, args), protocols)
+    progress = TerminalProgress.on_terminal(sys.stderr)
+    checkpointed = None
+    try:
+        if command.checkpoint:
+            assert command.user is not None  # refused above
+            signer, password = log_in(ctx, command.user)  # asked before the walk
+            checkpointed = audit.checkpoint_log(ctx, signer, password, progress=progress)
+            report = checkpointed.report
+            infusion = None
+        else:
+            infusion = None if command.infusion is None else find_infusion(ctx, command.infusion)
+            report = audit.verify_log(
+                ctx,
+                infusion,
+                expected_head=expected if infusion is not None else None,
+                since=since,
+                progress=progress,
+            )
     finally:
+        if progress is not None:
+            progress.close()
         ctx.db.dispose()
     if not report.ok:
         first, *more = report.problems
         print(f"BROKEN: {first}")
         for line in more:
             print(f"  {line}")
+        if command.checkpoint:
+            print("  no checkpoint was written: the log is not sound")
         return EXIT_NOT_OK
     if infusion is not None:
         (stream,) = report.streams
@@ -177,10 +233,48 @@ def run_verify(args: argparse.Namespace, protocols: Path) -> int:
             return EXIT_NOT_OK
         print(f"OK: {match.stream}: {match.events} events, head {match.head_hash}")
         return EXIT_OK
+    if report.checkpoint is not None:
+        _print_since(report)
+        return EXIT_OK
     print(f"OK: {report.events} events in {len(report.streams)} records")
     for stream in report.streams:
         print(f"  {stream.stream:<32} {stream.events:>7} events  head {stream.head_hash}")
+    if checkpointed is not None and checkpointed.seq is not None:
+        print(
+            f"checkpoint system#{checkpointed.seq} signed (verified) by {command.user}: the "
+            f"heads of {len(report.streams)} records; daily: verify-log --since "
+            f"{checkpointed.seq} (or latest); its hash {checkpointed.hash}"
+        )
     return EXIT_OK
+
+
+def _print_since(report: VerifyReport) -> None:
+    """What a walk since a checkpoint found: the new entries, and the records they are in."""
+    checkpoint = report.checkpoint
+    assert checkpoint is not None
+    moved = [s for s in report.streams if checkpoint.heads.get(s.stream, (0, ""))[0] != s.events]
+    signed = ", ".join(checkpoint.signers)
+    when = checkpoint.recorded_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    appended = sum(s.events - checkpoint.heads.get(s.stream, (0, ""))[0] for s in moved)
+    print(
+        f"OK: {appended} events appended after the heads checkpoint system#{checkpoint.seq} "
+        f"recorded ({when}, verified by {signed}), in {len(moved)} of {len(report.streams)} "
+        f"records; {report.events} events in all"
+    )
+    for stream in moved:
+        before = checkpoint.heads.get(stream.stream, (0, ""))[0]
+        print(
+            f"  {stream.stream:<32} {before:>7} -> {stream.events:>7} events  "
+            f"head {stream.head_hash}"
+        )
+
+
+def _since(text: str) -> audit.Since:
+    """``latest`` or a checkpoint's entry number in the system record (``system#N``: N)."""
+    value = text.strip().removeprefix("system#")
+    if value == "latest":
+        return "latest"
+    return parse_count("since", value, low=1, high=MAX_RECORD_ID)
 
 
 def _head(text: str) -> str:

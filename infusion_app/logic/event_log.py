@@ -176,7 +176,8 @@ def describe_vitals(v: VitalsRecorded) -> Message:
     )
 
 
-_LEFT_OUT = {"warnings", "alarms", "phases", "coa", "release_check"}
+# (a checkpoint's heads: one hash per record of the site, for verify-log --since, not a line)
+_LEFT_OUT = {"warnings", "alarms", "phases", "coa", "release_check", "heads"}
 # how events.plain stores a time: 2026-11-21T08:02:00.000000+00:00
 _STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?([+-]\d\d:\d\d|Z)")
 

@@ -37,6 +37,8 @@ class EventType(StrEnum):
     USER_PASSWORD_CHANGED = "user_password_changed"
     USER_LOCKED_BY_ADMIN = "user_locked_by_admin"
     USER_DEACTIVATED = "user_deactivated"
+    # issue 18: every record's head as a full verify-log walk found it, signed "verified"
+    LOG_CHECKPOINT = "log_checkpoint"
     # patient stream
     PATIENT_REGISTERED = "patient_registered"
     WEIGHT_RECORDED = "weight_recorded"

@@ -205,6 +205,15 @@ class IntegrityRefused(Event):
     fields: tuple[str, ...]
 
 
+class LogCheckpoint(Event):
+    """The head of every record as a full ``verify-log`` walk found them sound, signed
+    "verified" by the user who ran it: ``verify-log --since`` walks only what follows."""
+
+    TYPE = EventType.LOG_CHECKPOINT
+    events: int  # in all the records below
+    heads: dict[str, tuple[int, str]]  # record (stream name) -> (head seq, head hash)
+
+
 # --- patient stream -----------------------------------------------------------------------
 
 
@@ -688,6 +697,7 @@ MODELS: dict[EventType, type[Event]] = {
         UserStateRecorded,
         FailedAttemptsCleared,
         IntegrityRefused,
+        LogCheckpoint,
         UserPasswordChanged,
         UserLockedByAdmin,
         UserDeactivated,

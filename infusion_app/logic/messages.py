@@ -412,6 +412,8 @@ def may_review_trial() -> None: ...
 @_message
 def may_print_trial() -> None: ...
 @_message
+def may_checkpoint_log() -> None: ...
+@_message
 def may_record_lab() -> None: ...
 @_message
 def may_record_outcome() -> None: ...
@@ -1130,7 +1132,7 @@ MORE_LOG_FIELDS = (
     "units", "assessed_on", "response", "criteria", "on", "cause", "decision", "level",
     "next_level", "mtd", "eliminated", "patients", "selected", "selected_largest_on_tie",
     "choice_reason", "comment", "infusion", "schedule_deviation", "dose_basis",
-    "password_digest", "counts",
+    "password_digest", "counts", "events",
 )  # fmt: skip
 for _key in MORE_LOG_FIELDS:
     _family(f"field_{_key}", ("value",))

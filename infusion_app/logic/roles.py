@@ -47,6 +47,8 @@ class Action(StrEnum):
     # login (the window shows nothing before it), and putting a copy out is PRINT.
     PRINT = "print or export records"
     PRINT_TRIAL = "print the trial's dose-finding records"  # every patient's DLTs at once
+    # verify-log --checkpoint: the heads a full walk found sound, for later --since walks
+    CHECKPOINT_LOG = "sign a checkpoint of the verified log"
 
 
 _CLINICAL = frozenset({Role.NURSE, Role.PHARMACIST})
@@ -78,6 +80,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SIGN: _CLINICAL | _INVESTIGATOR,
     Action.PRINT: frozenset({Role.MONITOR, Role.NURSE, Role.PHARMACIST, Role.INVESTIGATOR}),
     Action.PRINT_TRIAL: frozenset({Role.MONITOR, Role.INVESTIGATOR}),
+    # who audits the record (a monitor) or keeps the installation (an administrator); no
+    # clinical act, so an administrator may sign it
+    Action.CHECKPOINT_LOG: frozenset({Role.MONITOR, Role.ADMIN}),
 }
 
 
@@ -117,6 +122,7 @@ _ACTION_NAMES: dict[Action, Callable[[], Message]] = {
     Action.SIGN: m.may_sign,
     Action.PRINT: m.may_print,
     Action.PRINT_TRIAL: m.may_print_trial,
+    Action.CHECKPOINT_LOG: m.may_checkpoint_log,
 }
 
 

@@ -46,8 +46,9 @@ from infusion_app.services.course_read import LoadedCourse, load_course, load_co
 from infusion_app.services.output_files import IncompleteFile, OutputFileError, check_target
 from infusion_app.services.patients import find_patient
 from infusion_app.services.status import get_infusion, load_events, protocol_of
-from infusion_app.store.eventlog import append_event, verify
+from infusion_app.store.eventlog import append_event
 from infusion_app.store.models import Event, Infusion, Patient, Product, Stream, User
+from infusion_app.store.verification import verify
 
 
 @dataclass(frozen=True)

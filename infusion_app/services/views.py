@@ -36,8 +36,8 @@ from infusion_app.services.status import (
     stream_events,
 )
 from infusion_app.services.stream_cache import Head
-from infusion_app.store.eventlog import VerifyReport
 from infusion_app.store.models import Event, Infusion, Patient, Product, Stream
+from infusion_app.store.verification import VerifyReport
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ from infusion_app.logic.projections import (
 from infusion_app.store.errors import RecordIntegrityError
 from infusion_app.store.models import Event, Infusion, Patient, Product, Signature, Stream, User
 
-_FOLDED = frozenset(
+# the event types the folds read (verify-log keeps these from its walk, decoded)
+FOLDED_TYPES = frozenset(
     t.value
     for types in (ACCOUNT_TYPES, PATIENT_TYPES, PRODUCT_TYPES)
     for t in (*types, EventType.INFUSION_CREATED, EventType.SIGNATURE)
@@ -67,9 +68,11 @@ def _log_event(stream: str, row: Any) -> LogEvent:
 
 
 # --- what differs, column by column ---------------------------------------------------------
+# Each takes a row as the ORM object a service holds or the Core row verify-log reads (the
+# same column names and values; ``Any`` because the two are different types).
 
 
-def user_differences(expected: UserRow, user: User) -> list[str]:
+def user_differences(expected: UserRow, user: User | Any) -> list[str]:
     found = []
     if expected.printed_name != user.printed_name:
         found.append("printed name")
@@ -92,7 +95,7 @@ def user_differences(expected: UserRow, user: User) -> list[str]:
     return found
 
 
-def patient_differences(expected: PatientRow, patient: Patient, stream: str) -> list[str]:
+def patient_differences(expected: PatientRow, patient: Patient | Any, stream: str) -> list[str]:
     found = [
         label
         for label, want, have in (
@@ -118,7 +121,7 @@ def patient_differences(expected: PatientRow, patient: Patient, stream: str) -> 
 
 
 def product_differences(
-    expected: ProductRow, product: Product, owner: str | None, stream: str
+    expected: ProductRow, product: Product | Any, owner: str | None, stream: str
 ) -> list[str]:
     found = [
         label
@@ -139,7 +142,7 @@ def product_differences(
 
 def infusion_differences(
     expected: InfusionRow,
-    infusion: Infusion,
+    infusion: Infusion | Any,
     patient: str | None,
     product: str | None,
     stream: str,
@@ -215,7 +218,7 @@ def expected_accounts(session: Session) -> dict[str, UserRow]:
         return dict(start)
     try:
         users = fold_accounts(
-            (_log_event(SYSTEM_STREAM, r) for r in rows if r.type in _FOLDED), start
+            (_log_event(SYSTEM_STREAM, r) for r in rows if r.type in FOLDED_TYPES), start
         )
     except FoldProblem as problem:
         raise RecordIntegrityError(
@@ -359,61 +362,119 @@ def check_infusion(session: Session, infusion: Infusion) -> None:
 # --- verify-log: every row of every projected table -----------------------------------------
 
 
+class TableFolds:
+    """What the tables' check needs of the log, folded record by record as verify-log walks it.
+
+    Each record's events of :data:`FOLDED_TYPES` are handed over once its chain has been read
+    (:meth:`add`), folded, and dropped: the walk never holds the log's events in memory. The
+    system record's accounts fold is continued batch by batch (it is the longest record).
+    A fold that fails keeps its :class:`FoldProblem`, reported with the record's rows.
+    """
+
+    def __init__(self, system_id: int | None) -> None:
+        self.system_id = system_id
+        self.accounts: dict[str, UserRow] = {}
+        self.accounts_problem: FoldProblem | None = None
+        self.patients: dict[int, PatientRow | FoldProblem | None] = {}
+        self.products: dict[int, ProductRow | FoldProblem | None] = {}
+        self.created: dict[int, LogEvent] = {}  # a record's first infusion_created
+        self.signatures: dict[int, list[LogEvent]] = {}  # a record's signature events
+
+    def add(self, stream_id: int, name: str, events: list[LogEvent]) -> None:
+        """Fold ``events`` (of :data:`FOLDED_TYPES`, in chain order) of record ``name``; the
+        system record may come in several batches, every other record in one."""
+        if not events:
+            return
+        if stream_id == self.system_id and self.accounts_problem is None:
+            try:
+                self.accounts = fold_accounts(events, self.accounts)
+            except FoldProblem as problem:
+                self.accounts_problem = problem
+        if name.startswith("patient:"):
+            self.patients[stream_id] = _folded(fold_patient, events)
+        elif name.startswith("product:"):
+            self.products[stream_id] = _folded(fold_product, events)
+        signed = []
+        for event in events:
+            if event.type == EventType.SIGNATURE:
+                signed.append(event)
+            elif event.type == EventType.INFUSION_CREATED and stream_id not in self.created:
+                self.created[stream_id] = event
+        if signed:
+            self.signatures.setdefault(stream_id, []).extend(signed)
+
+    def patient(self, stream_id: int) -> PatientRow | None:
+        """The record's patient row as the log says (raises its FoldProblem)."""
+        row: PatientRow | None = self._result(self.patients, stream_id, fold_patient)
+        return row
+
+    def product(self, stream_id: int) -> ProductRow | None:
+        row: ProductRow | None = self._result(self.products, stream_id, fold_product)
+        return row
+
+    @staticmethod
+    def _result(results: Mapping[int, Any], stream_id: int, fold: Callable[..., Any]) -> Any:
+        result = results.get(stream_id)
+        if result is None and stream_id not in results:
+            return fold([])  # a record with no folded event at all
+        if isinstance(result, FoldProblem):
+            raise result
+        return result
+
+
+def _folded(fold: Callable[[list[LogEvent]], Any], events: list[LogEvent]) -> Any:
+    try:
+        return fold(events)
+    except FoldProblem as problem:
+        return problem
+
+
 def table_differences(
-    connection: Connection, stream_ids: Iterable[int] | None = None
+    connection: Connection, stream_ids: Iterable[int] | None, folds: TableFolds
 ) -> dict[int, list[str]]:
     """Every difference between the projected tables and the log, by the stream it concerns.
 
-    ``stream_ids`` limits the check to the rows of those streams (one infusion's record);
-    None checks every row of every table.
+    ``folds``: every record in scope folded (verify-log folds them as it walks the log, so the
+    log is read once). ``stream_ids`` limits the check to the rows of those streams (one
+    infusion's record); None checks every row of every table.
     """
     scope = None if stream_ids is None else set(stream_ids)
     streams = {row.id: row.name for row in connection.execute(select(Stream.id, Stream.name))}
     ids = {name: sid for sid, name in streams.items()}
     system_id = ids.get(SYSTEM_STREAM, 0)
-    events_query = select(
-        Event.stream_id,
-        Event.seq,
-        Event.type,
-        Event.payload,
-        Event.occurred_at,
-        Event.recorded_at,
-    ).where(Event.type.in_(sorted(_FOLDED)))
-    if scope is not None:
-        events_query = events_query.where(Event.stream_id.in_(sorted(scope)))
-    by_stream: dict[int, list[LogEvent]] = defaultdict(list)
-    for row in connection.execution_options(yield_per=5000).execute(
-        events_query.order_by(Event.stream_id, Event.seq)
-    ):
-        by_stream[row.stream_id].append(_log_event(streams[row.stream_id], row))
     found: dict[int, list[str]] = defaultdict(list)
 
     def wanted(stream_id: int) -> bool:
         return scope is None or stream_id in scope
 
     if wanted(system_id):
-        _users(connection, by_stream.get(system_id, []), found[system_id])
+        _users(connection, folds, found[system_id])
     trial_ids = {
         row.id: row.trial_id for row in connection.execute(select(Patient.id, Patient.trial_id))
     }
     product_ids = {
         row.id: row.product_id for row in connection.execute(select(Product.id, Product.product_id))
     }
-    _patients(connection, streams, by_stream, wanted, found)
-    _products(connection, streams, by_stream, trial_ids, wanted, found)
-    _infusions(connection, streams, by_stream, trial_ids, product_ids, wanted, found)
-    _signatures(connection, streams, by_stream, wanted, found)
+    _patients(connection, streams, folds, wanted, found)
+    _products(connection, streams, folds, trial_ids, wanted, found)
+    _infusions(connection, streams, folds, trial_ids, product_ids, wanted, found)
+    _signatures(connection, streams, folds, wanted, found)
     return {sid: problems for sid, problems in found.items() if problems}
 
 
-def _users(connection: Connection, events: list[LogEvent], found: list[str]) -> None:
-    try:
-        expected = fold_accounts(events)
-    except FoldProblem as problem:
-        found.append(f"users: the log cannot be folded: {problem}")
+# The rows as the tables hold them, through the columns' types (a Core row reads like the
+# ORM object the services' checks get, at a fraction of the cost of loading one).
+def _rows(connection: Connection, model: Any) -> Iterable[Any]:
+    return connection.execute(select(model.__table__).order_by(model.__table__.c.id))
+
+
+def _users(connection: Connection, folds: TableFolds, found: list[str]) -> None:
+    if folds.accounts_problem is not None:
+        found.append(f"users: the log cannot be folded: {folds.accounts_problem}")
         return
+    expected = folds.accounts
     seen = set()
-    for user in Session(bind=connection).scalars(select(User).order_by(User.id)):
+    for user in _rows(connection, User):
         seen.add(user.username)
         want = expected.get(user.username)
         if want is None:
@@ -429,33 +490,33 @@ def _users(connection: Connection, events: list[LogEvent], found: list[str]) -> 
 def _patients(
     connection: Connection,
     streams: dict[int, str],
-    by_stream: dict[int, list[LogEvent]],
+    folds: TableFolds,
     wanted: Any,
     found: dict[int, list[str]],
 ) -> None:
-    rows = {p.stream_id: p for p in Session(bind=connection).scalars(select(Patient))}
+    rows = {p.stream_id: p for p in _rows(connection, Patient)}
     _compare_rows(
-        "patients", "patient", "trial_id", rows, fold_patient, patient_differences,
-        streams, by_stream, wanted, found,
+        "patients", "patient", "trial_id", rows, folds.patient, patient_differences,
+        streams, wanted, found,
     )  # fmt: skip
 
 
 def _products(
     connection: Connection,
     streams: dict[int, str],
-    by_stream: dict[int, list[LogEvent]],
+    folds: TableFolds,
     trial_ids: dict[int, str],
     wanted: Any,
     found: dict[int, list[str]],
 ) -> None:
-    rows = {p.stream_id: p for p in Session(bind=connection).scalars(select(Product))}
+    rows = {p.stream_id: p for p in _rows(connection, Product)}
 
-    def differences(expected: ProductRow, product: Product, name: str) -> list[str]:
+    def differences(expected: ProductRow, product: Any, name: str) -> list[str]:
         return product_differences(expected, product, trial_ids.get(product.patient_id), name)
 
     _compare_rows(
-        "products", "product", "product_id", rows, fold_product, differences,
-        streams, by_stream, wanted, found,
+        "products", "product", "product_id", rows, folds.product, differences,
+        streams, wanted, found,
     )  # fmt: skip
 
 
@@ -464,10 +525,9 @@ def _compare_rows(
     kind: str,
     key: str,
     rows: dict[int, Any],
-    fold: Callable[[list[LogEvent]], Any],
+    fold: Callable[[int], Any],
     differences: Callable[[Any, Any, str], list[str]],
     streams: dict[int, str],
-    by_stream: dict[int, list[LogEvent]],
     wanted: Any,
     found: dict[int, list[str]],
 ) -> None:
@@ -478,7 +538,7 @@ def _compare_rows(
             continue
         row = rows.pop(stream_id, None)
         try:
-            expected = fold(by_stream.get(stream_id, []))
+            expected = fold(stream_id)
         except FoldProblem as problem:
             found[stream_id].append(f"{table}: {name} cannot be folded: {problem}")
             continue
@@ -505,33 +565,33 @@ def _compare_rows(
 def _infusions(
     connection: Connection,
     streams: dict[int, str],
-    by_stream: dict[int, list[LogEvent]],
+    folds: TableFolds,
     trial_ids: dict[int, str],
     product_ids: dict[int, str],
     wanted: Any,
     found: dict[int, list[str]],
 ) -> None:
-    rows = {i.stream_id: i for i in Session(bind=connection).scalars(select(Infusion))}
+    rows = {i.stream_id: i for i in _rows(connection, Infusion)}
     bound: dict[str, list[str]] = defaultdict(list)  # product -> infusions naming it
     for stream_id, name in streams.items():
         if not name.startswith("infusion:"):
             continue
         infusion = rows.pop(stream_id, None)
-        created = [e for e in by_stream.get(stream_id, []) if e.type == EventType.INFUSION_CREATED]
-        if created:
-            first = created[0].data
+        created = folds.created.get(stream_id)
+        if created is not None:
+            first = created.data
             creation = first.product if isinstance(first, InfusionCreated) else ""
             bound[creation].append(name.removeprefix("infusion:"))
-        if not wanted(stream_id) or (not created and infusion is None):
+        if not wanted(stream_id) or (created is None and infusion is None):
             continue
-        if not created:
+        if created is None:
             assert infusion is not None
             found[stream_id].append(f"infusions: row {infusion.id} has no event that created it")
         elif infusion is None:
             found[stream_id].append(f"infusions: {name} is in the log but has no row (deleted)")
         else:
             try:
-                expected = infusion_row(created[0])
+                expected = infusion_row(created)
             except (FoldProblem, KeyError, ValueError) as problem:
                 found[stream_id].append(f"infusions: {name}'s creation event: {problem}")
                 continue
@@ -554,7 +614,7 @@ def _infusions(
         if not name.startswith("product:") or not wanted(stream_id):
             continue
         try:
-            product = fold_product(by_stream.get(stream_id, []))
+            product = folds.product(stream_id)
         except FoldProblem:
             continue  # reported with the products
         if product is None or product.infusion is None:
@@ -570,19 +630,17 @@ def _infusions(
 def _signatures(
     connection: Connection,
     streams: dict[int, str],
-    by_stream: dict[int, list[LogEvent]],
+    folds: TableFolds,
     wanted: Any,
     found: dict[int, list[str]],
 ) -> None:
     rows: dict[tuple[int, int], int] = defaultdict(int)
     for row in connection.execute(select(Signature.stream_id, Signature.signature_seq)):
         rows[(row.stream_id, row.signature_seq)] += 1
-    for stream_id, events in by_stream.items():
+    for stream_id, events in folds.signatures.items():
         if not wanted(stream_id):
             continue
         for event in events:
-            if event.type != EventType.SIGNATURE:
-                continue
             count = rows.get((stream_id, event.seq), 0)
             if count == 1:
                 continue

@@ -168,6 +168,7 @@ EVENT_NAMES: dict[EventType, str] = {
     EventType.USER_PASSWORD_CHANGED: "密码已修改",
     EventType.USER_LOCKED_BY_ADMIN: "账户被管理员锁定",
     EventType.USER_DEACTIVATED: "账户已停用",
+    EventType.LOG_CHECKPOINT: "日志检查点已签署",
     EventType.PATIENT_REGISTERED: "患者已登记",
     EventType.WEIGHT_RECORDED: "体重已记录",
     EventType.PATIENT_ENROLLED: "患者已入组",
@@ -326,6 +327,7 @@ TEXTS: dict[str, str] = {
     "may_review_dlt": "审阅 DLT",
     "may_review_trial": "签署剂量探索决定",
     "may_print_trial": "打印试验的剂量探索记录",
+    "may_checkpoint_log": "签署已核验日志的检查点",
     "may_record_lab": "记录血常规、输血和联系情况",
     "may_record_outcome": "记录肿瘤评估、疾病进展或死亡",
     "may_record_visit": "记录访视或样本",
@@ -787,6 +789,7 @@ MORE_FIELD_TEXTS = {
     "field_dose_basis": "剂量基准：{value}",
     "field_password_digest": "密码摘要：{value}",
     "field_counts": "各剂量水平计数：{value}",
+    "field_events": "条目数：{value}",
 }
 
 TEXTS.update(

@@ -283,6 +283,7 @@ TEXTS: dict[str, str] = {
     "may_review_dlt": "review a DLT",
     "may_review_trial": "sign a dose-finding decision",
     "may_print_trial": "print the trial's dose-finding records",
+    "may_checkpoint_log": "sign a checkpoint of the verified log",
     "may_record_lab": "record blood counts, transfusions and contacts",
     "may_record_outcome": "record a tumour assessment, progression or death",
     "may_record_visit": "record a visit or sample",

@@ -323,7 +323,7 @@ def test_the_sqlite_append_stores_the_row_a_core_insert_stores(tmp_path, clock) 
     assert by_core[1:] == by_driver[1:]
     assert by_driver[4:7] == ("2026-11-21 08:05:07.000005", "2026-11-21 08:05:07.000005", "text")
     with db.engine.connect() as connection:
-        from infusion_app.store.eventlog import verify
+        from infusion_app.store.verification import verify
 
         assert verify(connection, "by-driver").ok
     db.dispose()

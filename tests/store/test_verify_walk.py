@@ -1,0 +1,165 @@
+"""verify-log's one-pass walk (issue 18): the rows read as stored, every check of the old walk
+kept, and the corners where reading the stored text directly could have answered otherwise.
+
+The verdicts on every tampering are those of tests/store/test_eventlog.py and
+tests/store/test_projections.py, which run unchanged against the same walk.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import MODELS, decode
+from infusion_app.logic.projections import STATUS_ONLY, LogEvent, fold_product
+from infusion_app.services import audit
+from infusion_app.store import verification
+from infusion_app.store.eventlog import event_hash
+from infusion_app.store.models import Event, Stream
+from tests.services.bedside_steps import prepare
+from tests.store.tampering import tamper
+from tests.stored import add_note, stored_events
+
+STREAM = "infusion:P001/1"
+IN_INFUSION = f"stream_id = (SELECT id FROM streams WHERE name = '{STREAM}')"
+
+
+def test_a_signature_payload_that_is_no_signature_is_reported_not_a_crash(ctx, staff, infusion_id):
+    """The fold of the signatures decoded each signature event and let the failure out: the
+    whole verify-log ended in an internal error (exit 70) instead of naming the event."""
+    prepare(ctx, staff, infusion_id)  # #4 is the nurse's signature of the dose check (#3)
+    tamper(
+        ctx,
+        "UPDATE events SET payload = :p WHERE type = 'signature' AND stream_id = "
+        f"(SELECT id FROM streams WHERE name = '{STREAM}')",
+        p='{"x":1}',
+    )
+    report = audit.verify_log(ctx, infusion_id)
+    assert not report.ok
+    assert report.problems == (
+        f"event {STREAM}#4: hash does not match the event's content (the event was altered)",
+        f"events: {STREAM}#4 (signature) cannot be folded: signature: meaning: Field required",
+    )
+
+
+def rehash(ctx, infusion_id: int, seq: int, payload: str) -> None:
+    """Store ``payload`` as event ``seq`` (the record's last) with a hash computed over it,
+    as someone writing the database directly would."""
+    events = stored_events(ctx, infusion_id)
+    event = events[seq - 1]
+    assert event.seq == seq == len(events)
+    digest = event_hash(
+        events[seq - 2].hash, stream=STREAM, seq=seq, type=event.type, payload_text=payload,
+        occurred_at=event.occurred_at, recorded_at=event.recorded_at, user="nurse",
+        station=event.station, reason=event.reason,
+    )  # fmt: skip
+    tamper(
+        ctx,
+        "UPDATE events SET payload = :p, hash = :h WHERE hash = :old",
+        f"UPDATE streams SET head_hash = :h WHERE name = '{STREAM}'",
+        p=payload,
+        h=digest,
+        old=event.hash,
+    )
+
+
+def test_a_payload_hashed_as_written_but_not_canonical_is_named(ctx, staff, infusion_id):
+    add_note(ctx, staff.nurse, infusion_id, "note 0")  # #2
+    rehash(ctx, infusion_id, 2, '{"text": "note 0"}')  # a space after the colon
+    assert audit.verify_log(ctx, infusion_id).problems == (
+        f"event {STREAM}#2: payload is not in canonical form",
+    )
+    rehash(ctx, infusion_id, 2, '{"text":"note \\u0030"}')  # "0" escaped: the same text
+    assert audit.verify_log(ctx, infusion_id).problems == (
+        f"event {STREAM}#2: payload is not in canonical form",
+    )
+
+
+@pytest.mark.parametrize(
+    ("payload", "problem"),
+    [
+        ('{"text":', "payload is not valid JSON"),
+        ('["note 0"]', "payload is not a JSON object"),
+        # json.loads takes NaN, canonical JSON never holds it (the old walk: exit 70)
+        ('{"text":NaN}', "payload is not in canonical form"),
+    ],
+)
+def test_a_payload_that_is_no_canonical_object_is_named(ctx, staff, infusion_id, payload, problem):
+    add_note(ctx, staff.nurse, infusion_id, "note 0")  # #2
+    tamper(ctx, f"UPDATE events SET payload = :p WHERE seq = 2 AND {IN_INFUSION}", p=payload)
+    assert audit.verify_log(ctx, infusion_id).problems == (f"event {STREAM}#2: {problem}",)
+
+
+def test_an_unknown_event_type_is_named(ctx, staff, infusion_id):
+    add_note(ctx, staff.nurse, infusion_id, "note 0")  # #2
+    tamper(ctx, f"UPDATE events SET type = 'no_such' WHERE seq = 2 AND {IN_INFUSION}")
+    assert audit.verify_log(ctx, infusion_id).problems == (
+        f"event {STREAM}#2: unknown event type 'no_such'",
+    )
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_time_stored_in_another_form_the_column_reads_alike_still_verifies(
+    ctx, staff, infusion_id
+):
+    """SQLite keeps times as text; the walk turns the app's own form into the chain's text
+    by string operations, and any other form through the column type, as the old walk read
+    every time: 08:00:00 without microseconds is the same time, 08:00:01 is not."""
+    tamper(
+        ctx,
+        f"UPDATE events SET occurred_at = '2026-11-21 08:00:00' WHERE seq = 1 AND {IN_INFUSION}",
+    )
+    assert audit.verify_log(ctx, infusion_id).ok
+    tamper(
+        ctx,
+        f"UPDATE events SET occurred_at = '2026-11-21T08:00:00.000000' "
+        f"WHERE seq = 1 AND {IN_INFUSION}",
+    )
+    assert audit.verify_log(ctx, infusion_id).ok
+    tamper(
+        ctx,
+        f"UPDATE events SET occurred_at = '2026-11-21 08:00:01.000000' "
+        f"WHERE seq = 1 AND {IN_INFUSION}",
+    )
+    assert audit.verify_log(ctx, infusion_id).problems == (
+        f"event {STREAM}#1: hash does not match the event's content (the event was altered)",
+    )
+
+
+def test_a_status_change_is_folded_from_its_type_alone(ctx, staff, infusion_id):
+    """The walk does not decode the payloads no fold reads (a product's status changes: a
+    release carries its whole check); the product's fold comes out the same."""
+    with ctx.db.read() as session:
+        rows = session.execute(
+            select(Event.seq, Event.type, Event.payload, Event.occurred_at, Event.recorded_at)
+            .join(Stream, Stream.id == Event.stream_id)
+            .where(Stream.name == "product:UC-MSC-2026-0001")
+            .order_by(Event.seq)
+        ).all()
+
+    def logged(row, data) -> LogEvent:
+        return LogEvent(
+            "product:…", row.seq, row.type, data, row.occurred_at, row.recorded_at, None
+        )
+
+    decoded = [logged(r, decode(r.type, r.payload)) for r in rows]
+    placeholders = [
+        logged(r, MODELS[EventType(r.type)].model_construct())
+        if r.type in STATUS_ONLY
+        else logged(r, decode(r.type, r.payload))
+        for r in rows
+    ]
+    assert "product_released" in {r.type for r in rows}  # released by the fixture
+    assert fold_product(placeholders) == fold_product(decoded) is not None
+    assert fold_product(decoded).status == "released"
+
+
+def test_progress_is_reported_as_the_walk_goes(ctx, staff, infusion_id, monkeypatch):
+    monkeypatch.setattr(verification, "PROGRESS_EVERY", 2)
+    seen: list[tuple[int, int]] = []
+    report = audit.verify_log(ctx, progress=lambda done, total: seen.append((done, total)))
+    total = report.events
+    assert total > 10
+    # every second event, out of the log's events (each record's recorded head, summed)
+    assert seen == [(done, total) for done in range(2, total + 1, 2)]
