@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from infusion_app.logic.protocol_files import Catalog
 
 
-
 class ProtocolsPage(QWidget):
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
