@@ -126,10 +126,7 @@ def render_trial_summary(
         facts(
             [
                 (tr("Data cut"), cut),
-                (
-                    tr("Patients counted"),
-                    f"{len(source.patients)}: {', '.join(source.patients) or tr('none')}",
-                ),
+                (tr("Patients counted"), _patients_counted(source.patients, tr)),
                 (tr("Levels in order"), " → ".join(lv.id for lv in protocol.dose_levels)),
                 (tr("Streams read"), f"{len(source.heads)} ({tr('see the appendix')})"),
             ],
@@ -361,8 +358,23 @@ def _tumour(groups: Sequence[GroupSummary], tr: Labels, width: float) -> list[Fl
     return out
 
 
+# A site's summary counts hundreds of patients: their IDs in a table cell made it taller than
+# a page (reportlab's LayoutError at 1,220 patients). Beyond this many the cell gives their
+# number and the appendix lists them as text that flows over pages.
+PATIENTS_INLINE = 30
+
+
+def _patients_counted(patients: tuple[str, ...], tr: Labels) -> str:
+    if len(patients) > PATIENTS_INLINE:
+        return f"{len(patients)} ({tr('see the appendix')})"
+    return f"{len(patients)}: {', '.join(patients) or tr('none')}"
+
+
 def _appendix(source: SummarySource, tr: Labels, zone: tzinfo, width: float) -> list[Flowable]:
     rows = [[h.name, f"#{h.seq}", h.hash[:HASH_SHOWN] + "…"] for h in source.heads]
+    listed: list[Flowable] = []
+    if len(source.patients) > PATIENTS_INLINE:
+        listed = [para(f"{tr('Patients counted')}: {', '.join(source.patients)}", SMALL)]
     return [
         _heading(tr("Appendix: data cut and the streams read")),
         facts(
@@ -381,6 +393,7 @@ def _appendix(source: SummarySource, tr: Labels, zone: tzinfo, width: float) -> 
             width,
             label_share=0.22,
         ),
+        *listed,
         para(
             tr(
                 "Each stream up to the entry named, whose hash begins as shown. The heads "

@@ -166,3 +166,24 @@ def test_every_label_of_both_summaries_is_chinese(crc_source, cart_source, label
     # the Kaplan-Meier chart's title, axes and at-risk rows are drawn in the CJK font
     assert glyphless(curves) == []
     assert any("概率" in text for text, _ in runs_by_font(curves))  # the survival axis
+
+
+def test_a_site_with_a_thousand_patients_prints_every_one(crc) -> None:
+    """Issue 18's 300k site (1,220 patients) made the summary fail with reportlab's
+    LayoutError: every trial ID sat in one table cell taller than a page. The IDs go to the
+    appendix as text that flows over pages; the first page gives their number."""
+    from dataclasses import replace
+
+    from tests.logic.test_trial_summary import CRC as PATIENTS
+
+    many = tuple(f"L{n:05d}" for n in range(1, 1501))
+    src = replace(source(crc, PATIENTS, ["1", "2", "3"], haematological=False, tumour=True),
+                  patients=many)  # fmt: skip
+    pages = pdf_pages(render(src))
+    first = one_line(pages[0])
+    assert "Patients counted 1500 (see the appendix)" in first
+    text = one_line(" ".join(pages))
+    assert all(trial_id in text for trial_id in many)  # each one, once the text flows on
+    # a small trial keeps its IDs on the first page
+    few = one_line(pdf_pages(render(replace(src, patients=("L00001", "L00002"))))[0])
+    assert "Patients counted 2: L00001, L00002" in few
