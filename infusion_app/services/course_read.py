@@ -23,7 +23,12 @@ from infusion_app.logic.course_fold import (
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.protocol import Protocol
 from infusion_app.services.context import AppContext
-from infusion_app.services.status import ProtocolReader, infusion_state, stream_events
+from infusion_app.services.status import (
+    InfusionColumns,
+    ProtocolReader,
+    infusion_state,
+    stream_events,
+)
 from infusion_app.services.stream_cache import Head, protocol_key, read_heads
 from infusion_app.store.models import Infusion, Patient, Stream
 
@@ -86,16 +91,28 @@ def load_courses(
     patients = list(patients)
     if not patients:
         return []
-    found: dict[int, list[tuple[Infusion, str, Head]]] = {p.id: [] for p in patients}
+    found: dict[int, list[tuple[InfusionColumns, str, Head]]] = {p.id: [] for p in patients}
     ids = list(found)
     for start in range(0, len(ids), 500):  # bounded IN lists on both databases
-        for infusion, name, seq, digest in session.execute(
-            select(Infusion, Stream.name, Stream.head_seq, Stream.head_hash)
+        # columns, not ORM rows: a site's list reads thousands of infusions per refresh
+        for row in session.execute(
+            select(
+                Infusion.id,
+                Infusion.number,
+                Infusion.stream_id,
+                Infusion.patient_id,
+                Infusion.protocol_id,
+                Infusion.protocol_version,
+                Stream.name,
+                Stream.head_seq,
+                Stream.head_hash,
+            )
             .join(Stream, Stream.id == Infusion.stream_id)
             .where(Infusion.patient_id.in_(ids[start : start + 500]))
             .order_by(Infusion.patient_id, Infusion.number)
         ):
-            found[infusion.patient_id].append((infusion, name, Head(int(seq), str(digest))))
+            infusion = InfusionColumns(*row[:6])
+            found[infusion.patient_id].append((infusion, row[6], Head(row[7], row[8])))
     heads = read_heads(session, [p.stream_id for p in patients])
     protocols = ProtocolReader(ctx)
     return [
@@ -109,7 +126,7 @@ def _course(
     session: Session,
     patient: Patient,
     head: Head,
-    infusions: list[tuple[Infusion, str, Head]],
+    infusions: list[tuple[InfusionColumns, str, Head]],
     protocols: ProtocolReader,
 ) -> LoadedCourse:
     protocol = protocols.of_patient(patient)

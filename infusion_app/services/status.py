@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol as Protocol_
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
@@ -20,6 +21,41 @@ from infusion_app.services.context import AppContext
 from infusion_app.services.stream_cache import Head, protocol_key
 from infusion_app.store.models import Event, Infusion, Patient, Stream, User
 from infusion_app.store.projections import check_infusion
+
+
+class InfusionRef(Protocol_):
+    """What the protocol checks and the stream cache read of an infusion: its row as the ORM
+    loads it, or the few columns a list of thousands reads without building ORM objects."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def number(self) -> int: ...
+
+    @property
+    def stream_id(self) -> int: ...
+
+    @property
+    def patient_id(self) -> int: ...
+
+    @property
+    def protocol_id(self) -> str: ...
+
+    @property
+    def protocol_version(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class InfusionColumns:
+    """An infusion row's columns, read as plain values (:class:`InfusionRef`)."""
+
+    id: int
+    number: int
+    stream_id: int
+    patient_id: int
+    protocol_id: str
+    protocol_version: str
 
 
 @dataclass(frozen=True)
@@ -119,7 +155,7 @@ class ProtocolReader:
             self.current[patient.protocol_id] = self.ctx.protocol(patient.protocol_id)
         return self.current[patient.protocol_id]
 
-    def version_of(self, infusion: Infusion) -> Protocol:
+    def version_of(self, infusion: InfusionRef) -> Protocol:
         """The file of the infusion's version, unchecked (:meth:`of_infusion` checks it)."""
         key = (infusion.protocol_id, infusion.protocol_version)
         if key not in self.versions:
@@ -127,19 +163,19 @@ class ProtocolReader:
             self.contents[key] = protocol_key(self.versions[key])
         return self.versions[key]
 
-    def content_of(self, infusion: Infusion) -> tuple[str, str, str] | None:
+    def content_of(self, infusion: InfusionRef) -> tuple[str, str, str] | None:
         """What names the content of the infusion's version file (None: nothing does)."""
         self.version_of(infusion)
         return self.contents[(infusion.protocol_id, infusion.protocol_version)]
 
     def of_infusion(
-        self, infusion: Infusion, stream: str, events: tuple[RecordedEvent, ...]
+        self, infusion: InfusionRef, stream: str, events: tuple[RecordedEvent, ...]
     ) -> Protocol:
         return pinned_protocol_of(self.version_of(infusion), infusion, stream, events)
 
 
 def pinned_protocol_of(
-    protocol: Protocol, infusion: Infusion, stream: str, events: tuple[RecordedEvent, ...]
+    protocol: Protocol, infusion: InfusionRef, stream: str, events: tuple[RecordedEvent, ...]
 ) -> Protocol:
     """:func:`protocol_of` for a caller that holds the infusion's events and stream name (a
     list of courses): the pin is read from the creation event among them, not queried."""
@@ -150,7 +186,7 @@ def pinned_protocol_of(
     return protocol
 
 
-def _check_version(protocol: Protocol, infusion: Infusion) -> None:
+def _check_version(protocol: Protocol, infusion: InfusionRef) -> None:
     if protocol.version != infusion.protocol_version:
         raise InputError(
             "protocol",
@@ -254,7 +290,7 @@ def stream_events(
 def infusion_state(
     ctx: AppContext,
     session: Session,
-    infusion: Infusion,
+    infusion: InfusionRef,
     protocol: Protocol,
     head: Head | None = None,
 ) -> InfusionState:
