@@ -87,7 +87,15 @@ def fold(events: Iterable[RecordedEvent], protocol: Protocol) -> InfusionState:
         effective = effective_events(stored)
     except InputError as broken:
         raise InconsistentRecord(f"a stored correction does not fit its event: {broken}") from None
-    for event in effective:
+    return replay(state, effective, protocol)
+
+
+def replay(
+    state: InfusionState, events: Iterable[RecordedEvent], protocol: Protocol
+) -> InfusionState:
+    """``state`` with ``events`` applied in order, as stored events are replayed: a refusal
+    means the record does not hold (InconsistentRecord), never an act refused now."""
+    for event in events:
         try:
             state = apply(state, event, protocol)
         except ActionRefused as refused:

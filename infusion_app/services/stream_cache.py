@@ -34,11 +34,10 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from infusion_app.logic import messages as m
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.protocol import Protocol
-from infusion_app.logic.transitions import ActionRefused, InconsistentRecord, apply, fold
+from infusion_app.logic.transitions import fold, replay
 from infusion_app.store.models import Stream
 
 DEFAULT_MAX_EVENTS = 250_000  # a year of a busy site's infusions and courses, ~100 MB
@@ -259,16 +258,7 @@ def fold_on(
     effective events. A refusal is the fold's InconsistentRecord, as the whole fold's."""
     if any(event.type is EventType.CORRECTION for event in new):
         return None
-    for event in new:
-        try:
-            state = apply(state, event, protocol)
-        except ActionRefused as refused:
-            raise InconsistentRecord(
-                m.replay_refused(
-                    seq=event.seq, event_type=event.type.value, refusal=refused.message
-                )
-            ) from None
-    return state
+    return replay(state, new, protocol)
 
 
 def protocol_key(protocol: Protocol) -> tuple[str, str, str] | None:
