@@ -105,7 +105,8 @@ class StreamCache:
         self._held = 0  # events held in _events
         self._derived: OrderedDict[tuple[object, ...], object] = OrderedDict()
         # each stream's latest fold (per protocol content), for a fold on after an append
-        self._last_fold: dict[tuple[int, object], tuple[Head, InfusionState]] = {}
+        # by stream, then protocol content: an evicted stream's folds go with it in one step
+        self._last_fold: dict[int, dict[object, tuple[Head, InfusionState]]] = {}
         self.decoded = 0  # events decoded from rows since creation (tests and benchmarks)
         self.folds = 0  # folds computed (not served from the cache)
 
@@ -174,8 +175,7 @@ class StreamCache:
             while self._held > self.max_events and self._events:
                 gone, evicted = self._events.popitem(last=False)
                 self._held -= len(evicted.events)
-                for fold_key in [k for k in self._last_fold if k[0] == gone]:
-                    del self._last_fold[fold_key]
+                self._last_fold.pop(gone, None)
             self._unfrozen += len(entry.events) - (len(old.events) if old is not None else 0)
             freeze = self._unfrozen >= self.freeze_every
             if freeze:
@@ -201,7 +201,7 @@ class StreamCache:
                     self._derived.move_to_end(key)
                     return self._derived[key]  # type: ignore[return-value]
         with self._lock:
-            last = self._last_fold.get((stream_id, content)) if content is not None else None
+            last = self._last_fold.get(stream_id, {}).get(content) if content is not None else None
         events, kept, prefixes = self._events_of(session, stream_id, head)
         state = None
         if last is not None and last[0] in prefixes:
@@ -214,7 +214,7 @@ class StreamCache:
         if kept and content is not None:
             self._remember(key, state)
             with self._lock:
-                self._last_fold[(stream_id, content)] = (head, state)
+                self._last_fold.setdefault(stream_id, {})[content] = (head, state)
         return state
 
     def derived(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
