@@ -453,6 +453,7 @@ def _log_sources(
     (``verified=False``)."""
     found: dict[int, tuple[str, Product]] = {}
     stations: dict[int, str] = {}
+    patient_ids: set[int] = set()
     for start in range(0, len(infusion_ids), 500):  # bounded IN lists on both databases
         chunk = infusion_ids[start : start + 500]
         for infusion, head_hash, product in session.execute(
@@ -462,17 +463,22 @@ def _log_sources(
             .where(Infusion.id.in_(chunk))
         ):
             found[infusion.id] = (str(head_hash), product)
+            patient_ids.add(infusion.patient_id)
         for infusion_id, station in session.execute(
             select(Infusion.id, Event.station)
             .join(Event, Event.stream_id == Infusion.stream_id)
             .where(Infusion.id.in_(chunk), Event.seq == 1)
         ):
             stations[infusion_id] = str(station)
-    patient_ids = sorted({get_infusion(session, i).patient_id for i in infusion_ids})
-    patients = [session.get(Patient, pid) for pid in patient_ids]  # loaded: identity map
-    courses = {
-        c.patient.id: c for c in load_courses(ctx, session, [p for p in patients if p is not None])
-    }
+    wanted = sorted(patient_ids)
+    patients = [
+        patient
+        for start in range(0, len(wanted), 500)
+        for patient in session.execute(
+            select(Patient).where(Patient.id.in_(wanted[start : start + 500]))
+        ).scalars()
+    ]
+    courses = {c.patient.id: c for c in load_courses(ctx, session, patients)}
     out = []
     for infusion_id in infusion_ids:
         infusion = get_infusion(session, infusion_id)  # the row checked against the log
