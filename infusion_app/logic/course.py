@@ -704,9 +704,7 @@ def follow_up_end(facts: CourseFacts) -> TreatmentEnd | None:
 
 
 def with_status(dated: Dated, ended: TreatmentEnd | None, now: datetime) -> Occurrence:
-    status = _status(
-        dated.item, dated.offset, dated.opens, dated.closes, dated.record, ended, now
-    )
+    status = _status(dated.item, dated.offset, dated.opens, dated.closes, dated.record, ended, now)
     return Occurrence(
         dated.key,
         dated.item,
@@ -720,19 +718,11 @@ def with_status(dated: Dated, ended: TreatmentEnd | None, now: datetime) -> Occu
     )
 
 
-def calendar(
-    protocol: Protocol,
-    facts: CourseFacts,
-    now: datetime,
-    dated: tuple[Dated, ...] | None = None,
-) -> tuple[Occurrence, ...]:
+def calendar(protocol: Protocol, facts: CourseFacts, now: datetime) -> tuple[Occurrence, ...]:
     """Every occurrence of the visit schedule with its window and status at ``now``, in the
-    order they fall due (the undated ones last); ``dated`` when the caller kept it."""
+    order they fall due (the undated ones last)."""
     ended = follow_up_end(facts)
-    return tuple(
-        with_status(d, ended, now)
-        for d in (dated if dated is not None else dated_occurrences(protocol, facts))
-    )
+    return tuple(with_status(d, ended, now) for d in dated_occurrences(protocol, facts))
 
 
 def status_depends_on_time(dated: Dated, ended: TreatmentEnd | None) -> bool:
