@@ -87,7 +87,7 @@ from infusion_app.logic.transitions import (
 from infusion_app.logic.vitals import parse_vitals, vitals_payload
 from infusion_app.services.authorisation import require
 from infusion_app.services.context import AppContext, CurrentUser
-from infusion_app.services.course_read import load_course
+from infusion_app.services.course_read import LoadedCourse, load_course
 from infusion_app.services.integrity import transaction
 from infusion_app.services.products import (
     ADMINISTERED,
@@ -690,14 +690,24 @@ def start_plan(
     """The plan check of a start, for a view of the infusion in ``state``; None once it
     started (nothing of the course is read then) or for a record whose protocol plans no
     course."""
-    if state.started_at is not None or state.stopped:
+    if not waits_to_start(state):
         return None
     patient = session.get(Patient, infusion.patient_id)
     assert patient is not None  # foreign key
-    course = load_course(ctx, session, patient)
+    return plan_of_start(load_course(ctx, session, patient), infusion.number)
+
+
+def waits_to_start(state: InfusionState) -> bool:
+    """Neither started nor stopped: the plan still has a say in its start."""
+    return state.started_at is None and not state.stopped
+
+
+def plan_of_start(course: LoadedCourse, number: int) -> StartPlan | None:
+    """The plan check of infusion ``number``'s start in ``course``; None for a record whose
+    protocol plans no course."""
     if not course.protocol.plans_courses:
         return None
-    return StartPlan(course.protocol, course.facts, infusion.number)
+    return StartPlan(course.protocol, course.facts, number)
 
 
 def start_deviation(scope: _Scope, reason: str | None) -> str | None:

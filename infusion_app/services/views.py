@@ -17,14 +17,13 @@ from sqlalchemy.orm import Session, aliased
 
 from infusion_app.logic.coa import CertificateOfAnalysis, coa_from_mapping
 from infusion_app.logic.countdown import Countdown, next_countdown
-from infusion_app.logic.course import start_opens
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent, Step
 from infusion_app.logic.release import ReleaseCheck, Verdict, check_release
 from infusion_app.logic.schedule import due_items
 from infusion_app.logic.text_rules import TRIAL_ID_MAX, check_text
 from infusion_app.services.audit import verify_log
-from infusion_app.services.bedside import StartPlan, start_plan
+from infusion_app.services.bedside import StartPlan, plan_of_start, start_plan, waits_to_start
 from infusion_app.services.context import AppContext
 from infusion_app.services.course_read import load_courses
 from infusion_app.services.status import (
@@ -240,18 +239,15 @@ def _plan_opens(
 ) -> dict[int, datetime]:
     """From when the plan lets each infusion not yet started start (issue 14), by infusion
     ID; their patients' courses read in one batch (a list holds the day's few of them)."""
-    waiting = [
-        (p, i) for p, i, state in infusions if state.started_at is None and not state.stopped
-    ]
+    waiting = [(p, i) for p, i, state in infusions if waits_to_start(state)]
     patients = list({p.id: p for p, _ in waiting}.values())
     courses = {c.patient.id: c for c in load_courses(ctx, session, patients)}
     opens: dict[int, datetime] = {}
     for patient, infusion in waiting:
-        course = courses[patient.id]
-        if course.protocol.plans_courses:
-            opened = start_opens(course.protocol, course.facts, infusion.number, now)
-            if opened is not None:
-                opens[infusion.id] = opened
+        plan = plan_of_start(courses[patient.id], infusion.number)
+        opened = plan.opens(now) if plan is not None else None
+        if opened is not None:
+            opens[infusion.id] = opened
     return opens
 
 
