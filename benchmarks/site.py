@@ -64,6 +64,7 @@ def cached_site(target: int, *, rebuild: bool, cache: Path = CACHE, quick: bool 
         from datetime import timedelta
 
         options["first_day"] = site_build.local_day(site_build.TODAY) - timedelta(days=120)
+        options["logins_per_station_day"] = 1  # the smoke run's time goes to the infusions
     built = site_build.build(building, target, progress=not quick, **options)
     os.replace(building, path)
     report.write_text(json.dumps(built, indent=1), encoding="utf-8")

@@ -10,15 +10,21 @@ the nurse drives each infusion through the bedside steps (dose, verify, identity
 premedication, thaw, start, rate change, vitals every 15 minutes, end, observation vitals,
 observation end), visits and samples of the protocol's calendar are recorded in their
 windows, blood counts are drawn, adverse events (a few serious, with their reports; a few
-DLTs, reviewed) are recorded, monitors print, a mistyped password now and then. Some
-infusions are stopped before they start (the patient is febrile at the bedside: they never
-get an ``observation_ended`` event); the run stops at :data:`TODAY` with that morning's
-infusions open at their stations.
+DLTs, reviewed) are recorded, monitors print, a mistyped password now and then, and the
+nurses log in again at their stations all day long (the window locks after 5 idle minutes).
+Some infusions are stopped before they start (the patient is febrile at the bedside, or a
+step was refused: the ward stops the infusion, as it would); they never get an
+``observation_ended`` event. The run stops at :data:`TODAY` with that morning's infusions
+open at their stations.
+
+The pace is a unit's, the same at every size: about 400 infusions a year once the expansion
+runs (issue 18's million-event site gave 2,001 infusions over five years, 400 in its last),
+and some 200 logins a day. A bigger site is a longer history, not a busier one: the size
+(the rows in ``events``) sets how many years back the site opens (:func:`history_days`),
+so a year-long read covers about the same infusions at 100k as at 1M.
 
 Nothing here writes to the database but the services: the point is to measure the app's own
-append path and the shape of log it leaves. The size is the number of rows in ``events``;
-the enrolment pace of the expansion is steered so the log reaches about ``target`` events on
-:data:`TODAY`.
+append path and the shape of log it leaves.
 
 The builder is deterministic for a size (a seeded generator); :data:`BUILDER_VERSION` goes
 into the cache key, so change it whenever the site it builds changes.
@@ -45,7 +51,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from argon2 import PasswordHasher  # noqa: E402
-from sqlalchemy import func, or_, select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from infusion_app.logic import protocol_files  # noqa: E402
 from infusion_app.logic.coa import coa_from_mapping  # noqa: E402
@@ -71,7 +77,7 @@ from infusion_app.services.context import AppContext, CurrentUser  # noqa: E402
 from infusion_app.services.course_read import load_course  # noqa: E402
 from infusion_app.services.patients import find_patient  # noqa: E402
 from infusion_app.store.database import Database  # noqa: E402
-from infusion_app.store.models import Event, Stream  # noqa: E402
+from infusion_app.store.models import Event  # noqa: E402
 from infusion_app.store.opening import open_database  # noqa: E402
 
 # pytest-free helpers of the test suite: the sample certificate and normal vital signs
@@ -79,7 +85,13 @@ from tests.fakes import FakeClock  # noqa: E402
 from tests.logic.infusion_log import NORMAL_VITALS  # noqa: E402
 from tests.samples import example_coa  # noqa: E402
 
-BUILDER_VERSION = 2
+BUILDER_VERSION = 3
+# The unit's pace (see the module's docstring); EVENTS_PER_DAY is what it writes a day on
+# average, measured on built sites, and turns a size into a length of history.
+EXPANSION_ENROLMENT_PER_WEEKDAY = 0.17  # ~45 colorectal patients a year, ~9 infusions each
+LOGINS_PER_STATION_DAY = 24  # 07:00-20:00, a nurse back at a locked station every ~30 min
+LOGINS_PER_OFFICE_DAY = 7  # the pharmacy's and the trial office's stations
+EVENTS_PER_DAY = 240
 PASSWORD = "correct horse battery"
 # argon2id at its lowest cost, as the test suite's FAST_HASHER (tests/conftest.py, which
 # imports pytest): the production cost would make every signature ~120 ms of the build
@@ -99,7 +111,6 @@ STATIONS = (
 )
 # The measured "now": a Monday morning, infusions of the day under way.
 TODAY = datetime(2026, 11, 30, 10, 30, tzinfo=SHANGHAI).astimezone(UTC)
-FIRST_DAY = date(2021, 12, 1)
 
 
 def local(day: date, hour: int, minute: int = 0) -> datetime:
@@ -142,7 +153,13 @@ class Site:
     """The site being built: one database, one context per station, one fake clock."""
 
     def __init__(
-        self, url: str, target: int, *, progress: bool = True, first_day: date = FIRST_DAY
+        self,
+        url: str,
+        target: int,
+        *,
+        progress: bool = True,
+        first_day: date,
+        logins_per_station_day: int = LOGINS_PER_STATION_DAY,
     ) -> None:
         self.first_day = first_day
         self.clock = FakeClock(local(first_day, 7, 0))
@@ -168,10 +185,7 @@ class Site:
         self.people = self._staff()
         self.levels: dict[str, str | None] = {CART: None, CRC: None}  # None: ask the rule
         self.phase: dict[str, Phase | None] = {CART: None, CRC: None}
-        self.active_patients = 0
-        self.events_per_patient = 400.0  # refined as patients finish
-        self.quota = 0.0  # expansion patients due but not yet enrolled
-        self.finished: list[int] = []
+        self.logins_per_station_day = logins_per_station_day
         self.initials: dict[str, str] = {}
         self.started = self.shown = time.perf_counter()
 
@@ -263,17 +277,33 @@ class Site:
             if day.weekday() == 2:
                 yield local(day, 16, 0)
                 self.call("print", self._print)
-            # The expansion's pace: what is still missing of the target, after the events
-            # the patients in course will add (half a course each, on average), spread
-            # evenly over the days left; at most 6 new patients a day, as a unit could.
-            if self.phase[CRC] is Phase.EXPANSION and day < last - timedelta(days=10):
-                per_patient = self.events_per_patient
-                expected = self.events() + self.active_patients * per_patient * 0.5
-                days_left = max(1, (last - day).days - 10)
-                self.quota += max(0.0, self.target - expected) / per_patient / days_left
-                for _ in range(min(6, int(self.quota))):
-                    self._enrol_later(CRC, day)
-                    self.quota -= 1
+            # the expansion enrols at the unit's pace, on weekdays
+            if (
+                self.phase[CRC] is Phase.EXPANSION
+                and day.weekday() < 5
+                and self.rng.random() < EXPANSION_ENROLMENT_PER_WEEKDAY
+            ):
+                self._enrol_later(CRC, day)
+            day += timedelta(days=1)
+
+    def logins(self, station: str, per_day: int) -> Process:
+        """A station's logins through the day: the window locks after 5 idle minutes and the
+        next nurse to use it logs in again (the system stream's bulk, as on a real ward)."""
+        ctx = self.ctx.get(station) or (self.pharmacy if station == "pharmacy" else self.office)
+        people = (
+            self.people.pharmacists
+            if station == "pharmacy"
+            else self.people.investigators + self.people.monitors
+            if station == "trial-office"
+            else self.people.nurses
+        )
+        day = self.first_day
+        last = local_day(TODAY)
+        while day <= last:
+            minutes = sorted(self.rng.randrange(0, 13 * 60) for _ in range(per_day))
+            for minute in minutes:
+                yield local(day, 7) + timedelta(minutes=minute)
+                self.call("login", accounts.log_in, ctx, self.rng.choice(people).username, PASSWORD)
             day += timedelta(days=1)
 
     def _progress(self, day: date) -> None:
@@ -356,7 +386,6 @@ class Site:
     def _enrol(self, protocol_id: str, level: str, day: date) -> None:
         number = next(self.serial)
         trial_id = f"{'C' if protocol_id == CART else 'L'}{number:05d}"
-        self.active_patients += 1
         self.spawn(self.patient(protocol_id, level, trial_id, day))
 
     # --- one patient's course --------------------------------------------------------------
@@ -383,7 +412,6 @@ class Site:
             age_years=rng.randrange(25, 78),
         )
         if registered is REFUSED:
-            self.active_patients -= 1
             return
         yield self.clock() + timedelta(minutes=20)
         enrolled = self.call(
@@ -396,7 +424,6 @@ class Site:
             password=PASSWORD,
         )
         if enrolled is REFUSED:
-            self.active_patients -= 1
             return
         self.stats.patients[protocol_id] += 1
         self.call("lab", self._lab, station, trial_id, self.clock() - timedelta(hours=1))
@@ -434,7 +461,6 @@ class Site:
                     reason="withdrawal",
                     password=PASSWORD,
                 )
-                self.active_patients -= 1
                 return
             if local(infusion_day, 8) >= TODAY + timedelta(days=1):
                 return  # the course goes on after today
@@ -465,23 +491,6 @@ class Site:
                 cause="disease progression",
                 password=PASSWORD,
             )
-        self.active_patients -= 1
-        self.finished.append(self._own_events(trial_id))
-        if len(self.finished) >= 5:
-            self.events_per_patient = sum(self.finished[-50:]) / len(self.finished[-50:])
-
-    def _own_events(self, trial_id: str) -> int:
-        """The events of the patient's own streams (course, infusions, bags): the pace's
-        measure of what one more patient adds."""
-        with self.db.read() as session:
-            own = select(Stream.id).where(
-                or_(
-                    Stream.name == f"patient:{trial_id}",
-                    Stream.name.like(f"infusion:{trial_id}/%"),
-                    Stream.name.like(f"product:UC-{trial_id}-%"),
-                )
-            )
-            return int(session.scalar(select(func.count()).where(Event.stream_id.in_(own))) or 0)
 
     def _lab(self, ctx: AppContext, trial_id: str, drawn_at: datetime) -> None:
         rng = self.rng
@@ -561,7 +570,7 @@ class Site:
         ]
         for label, step in steps:
             if self.call(label, step) is REFUSED:
-                return "failed"
+                return self._not_given(ctx, nurse, infusion_id)
         if rng.random() < 0.04:  # febrile at the bedside: stopped before it started
             yield self.clock() + timedelta(minutes=5)
             self.call(
@@ -590,7 +599,7 @@ class Site:
             drop_factor_gtt_per_ml=20,
         )
         if started is REFUSED:
-            return "failed"
+            return self._not_given(ctx, nurse, infusion_id)
         start = self.clock()
         yield start + timedelta(minutes=15)
         self.call("rate", bedside.change_rate, ctx, nurse, infusion_id, no_discomfort=True)
@@ -626,6 +635,22 @@ class Site:
         if rng.random() < 0.05:
             yield from self.patient_ae(ctx, trial_id)
         return "given"
+
+    def _not_given(self, ctx: AppContext, nurse: CurrentUser, infusion_id: int) -> str:
+        """A step was refused before the start: the ward stops the infusion (nothing was
+        given) rather than leave it open on the station's list for ever."""
+        self.call(
+            "stop (step refused)",
+            bedside.stop_infusion,
+            ctx,
+            nurse,
+            infusion_id,
+            PASSWORD,
+            why="not given: a bedside step was refused",
+            volume_given_ml="0",
+        )
+        self.stats.stopped_before_start += 1
+        return "failed"
 
     def _initials(self, trial_id: str) -> str:
         return self.initials[trial_id]
@@ -740,24 +765,43 @@ def protocols_parsed_once() -> Iterator[None]:
         protocol_files.load_protocol_file = original
 
 
+def history_days(target: int) -> int:
+    """How many days back a site of about ``target`` events opens, at the unit's pace."""
+    return max(30, round(target / EVENTS_PER_DAY))
+
+
 def build(
     path: Path,
     target: int,
     *,
     progress: bool = True,
     until: datetime = TODAY,
-    first_day: date = FIRST_DAY,
+    first_day: date | None = None,
+    logins_per_station_day: int = LOGINS_PER_STATION_DAY,
 ) -> dict[str, Any]:
     """Build the site of about ``target`` events into the SQLite file ``path``; returns what
-    was built (counts, refusals, seconds). ``first_day`` later than five years back makes a
-    smaller site (the smoke run's): the dose finding alone of both trials is ~6,000 events."""
+    was built (counts, refusals, seconds). By default the site opens :func:`history_days`
+    before :data:`TODAY`; the smoke run passes its own ``first_day`` and fewer logins."""
     from infusion_app.store.database import sqlite_url
 
+    if first_day is None:
+        first_day = local_day(TODAY) - timedelta(days=history_days(target))
     url = sqlite_url(path).render_as_string(hide_password=False)
     started = time.perf_counter()
     with protocols_parsed_once():
-        site = Site(url, target, progress=progress, first_day=first_day)
+        site = Site(
+            url,
+            target,
+            progress=progress,
+            first_day=first_day,
+            logins_per_station_day=logins_per_station_day,
+        )
         site.spawn(site.days())
+        for station in STATIONS:
+            site.spawn(site.logins(station, logins_per_station_day))
+        for office in ("pharmacy", "trial-office"):
+            office_logins = logins_per_station_day * LOGINS_PER_OFFICE_DAY // LOGINS_PER_STATION_DAY
+            site.spawn(site.logins(office, max(1, office_logins)))
         site.run(until)
     seconds = time.perf_counter() - started
     events = site.events()
@@ -770,6 +814,8 @@ def build(
         "seconds": seconds,
         "infusions": site.stats.infusions,
         "stopped_before_start": site.stats.stopped_before_start,
+        "first_day": first_day.isoformat(),
+        "logins": site.stats.calls["login"],
         "patients": dict(site.stats.patients),
         "calls": sum(site.stats.calls.values()),
         "refused": dict(site.stats.refused),
