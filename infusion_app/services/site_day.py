@@ -40,7 +40,8 @@ from infusion_app.logic.messages import Message
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.transitions import effective_events
 from infusion_app.services.context import AppContext
-from infusion_app.services.course_read import LoadedCourse, load_courses
+from infusion_app.services.course_index import ALWAYS, courses_in_play
+from infusion_app.services.course_read import LoadedCourse
 from infusion_app.services.views import InfusionRow, list_infusions
 from infusion_app.store.models import Patient
 
@@ -116,10 +117,13 @@ def site_day(
     items: list[CalendarRow] = []
     reports: list[SaeReportRow] = []
     with ctx.db.read() as session:
-        query = select(Patient).order_by(Patient.trial_id)
+        query = select(Patient)
         if trial_id.strip():
             query = query.where(Patient.trial_id.ilike(f"%{trial_id.strip()}%"))
-        for course in load_courses(ctx, session, session.execute(query).scalars().all()):
+        # only the courses that can have a row at this moment (services/course_index.py)
+        for course in courses_in_play(
+            ctx, session, kind="day", bound=day_bound, since=moment, patients=query
+        ):
             items.extend(calendar_rows(course, moment))
             reports.extend(open_reports(course, moment))
     calendar_items, open_sae_reports = in_day_order(items, reports, moment)
@@ -177,6 +181,20 @@ class _DayIndex:
     always: tuple[tuple[int, Dated], ...]  # (calendar position, item): due whatever the time
     timed: tuple[tuple[int, Dated], ...]  # items with a window, by their last moment
     last_moments: tuple[datetime, ...]  # each timed item's close + the back-entry limit
+
+
+def day_bound(course: LoadedCourse) -> datetime | None:
+    """The last moment :func:`calendar_rows` or :func:`open_reports` can give a row of the
+    course: none after the last timed item's window and back-entry limit, unless an item is
+    due whatever the time or an SAE report is still open (those stay until someone acts)."""
+    if course.memo.get("open-reports", lambda: _open_reports(course)):
+        return ALWAYS
+    if course.facts.enrolment is None or not course.protocol.plans_courses:
+        return None
+    index = course.memo.get("day-index", lambda: _day_index(course))
+    if index.always:
+        return ALWAYS
+    return index.last_moments[-1] if index.last_moments else None
 
 
 def _day_index(course: LoadedCourse) -> _DayIndex:
@@ -271,6 +289,7 @@ __all__ = [
     "SaeReportRow",
     "SiteDay",
     "calendar_rows",
+    "day_bound",
     "in_day_order",
     "open_reports",
     "site_day",

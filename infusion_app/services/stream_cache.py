@@ -29,6 +29,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -58,6 +59,19 @@ class Head:
 
     seq: int
     hash: str
+
+
+# (stream id, head seq, head hash, protocol content) of each of a patient's course streams
+Signature = tuple[tuple[int, int, str, object], ...]
+
+
+@dataclass(frozen=True)
+class KeptBound:
+    """The last moment a course can show anything on one list, with the streams and protocol
+    contents it was computed from (services/course_index.py)."""
+
+    signature: Signature
+    last: datetime | None
 
 
 @dataclass(frozen=True)
@@ -107,6 +121,9 @@ class StreamCache:
         # each stream's latest fold (per protocol content), for a fold on after an append
         # by stream, then protocol content: an evicted stream's folds go with it in one step
         self._last_fold: dict[int, dict[object, tuple[Head, InfusionState]]] = {}
+        # per (list, patient): a few hundred bytes a patient, never evicted (a site's lists
+        # need every patient's, or they read every course again)
+        self._bounds: dict[tuple[str, int], KeptBound] = {}
         self.decoded = 0  # events decoded from rows since creation (tests and benchmarks)
         self.folds = 0  # folds computed (not served from the cache)
 
@@ -115,7 +132,16 @@ class StreamCache:
             self._events.clear()
             self._derived.clear()
             self._last_fold.clear()
+            self._bounds.clear()
             self._held = 0
+
+    def kept_bound(self, kind: str, patient_id: int) -> KeptBound | None:
+        with self._lock:
+            return self._bounds.get((kind, patient_id))
+
+    def keep_bound(self, kind: str, patient_id: int, bound: KeptBound) -> None:
+        with self._lock:
+            self._bounds[(kind, patient_id)] = bound
 
     # --- events -----------------------------------------------------------------------------
 

@@ -40,11 +40,13 @@ from infusion_app.logic.ward_board import (
     urgency,
 )
 from infusion_app.services.context import AppContext
-from infusion_app.services.course_read import InfusionOfCourse, LoadedCourse, load_courses
+from infusion_app.services.course_index import ALWAYS, courses_in_play, latest
+from infusion_app.services.course_read import InfusionOfCourse, LoadedCourse
 from infusion_app.services.site_day import (
     CalendarRow,
     SaeReportRow,
     calendar_rows,
+    day_bound,
     in_day_order,
     open_reports,
 )
@@ -93,8 +95,10 @@ def ward_board(ctx: AppContext, now: datetime | None = None, *, prepared: bool =
     reports: list[SaeReportRow] = []
     changes: list[datetime] = []
     with ctx.db.read() as session:
-        patients = session.execute(select(Patient).order_by(Patient.trial_id)).scalars().all()
-        for course in load_courses(ctx, session, patients):
+        # only the courses that can have a row today (services/course_index.py)
+        for course in courses_in_play(
+            ctx, session, kind="board", bound=board_bound, since=midnight, patients=select(Patient)
+        ):
             patient = course.patient
             items.extend(calendar_rows(course, moment))
             reports.extend(open_reports(course, moment))
@@ -114,6 +118,20 @@ def ward_board(ctx: AppContext, now: datetime | None = None, *, prepared: bool =
     return WardBoard(
         moment, tuple(row for _, row in rows), calendar, sae_reports, min(changes, default=None)
     )
+
+
+def board_bound(course: LoadedCourse) -> datetime | None:
+    """The last moment the course can put a row on the board: its day list's (calendar items
+    and SAE reports), an infusion under way or in its observation (until someone ends it),
+    and an infusion not started yet on the day of its last entry."""
+    moments = [day_bound(course)]
+    for infusion in course.infusions:
+        if infusion.state.step is Step.DONE:
+            continue
+        if infusion.state.started_at is not None:
+            return ALWAYS
+        moments.append(max((e.occurred_at for e in infusion.events), default=None))
+    return latest(*moments)
 
 
 def _due_at(row: BoardRow) -> datetime | None:

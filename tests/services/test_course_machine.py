@@ -31,6 +31,8 @@ from infusion_app.logic.errors import DomainError
 from infusion_app.services import calendar_acts, course_acts, patient_aes, patients
 from infusion_app.services.context import AppContext
 from infusion_app.services.patient_view import PatientView, SaeState, patient_view
+from infusion_app.services.site_day import site_day
+from infusion_app.services.ward_board import ward_board
 from infusion_app.store.database import sqlite_url
 from infusion_app.store.opening import open_database
 from tests.conftest import FAST_HASHER, PASSWORD, Staff, make_staff
@@ -240,13 +242,25 @@ class CourseMachine(RuleBasedStateMachine):
     @invariant()
     def a_fresh_context_sees_the_running_ones_course(self) -> None:
         now = self.clock()
-        running = (patient_view(self.ctx, TRIAL_ID, now), course_of(self.ctx, TRIAL_ID, now))
+        # the site's lists too: the running station skips courses by the bounds it kept
+        # (services/course_index.py), the fresh one reads every course
+        running = (
+            patient_view(self.ctx, TRIAL_ID, now),
+            course_of(self.ctx, TRIAL_ID, now),
+            site_day(self.ctx, now),
+            ward_board(self.ctx, now),
+        )
         fresh_db = open_database(self.url, now)
         try:
             fresh = AppContext(
                 db=fresh_db, station="bed-9", clock=FakeClock(now), hasher=FAST_HASHER
             )
-            rebuilt = (patient_view(fresh, TRIAL_ID, now), course_of(fresh, TRIAL_ID, now))
+            rebuilt = (
+                patient_view(fresh, TRIAL_ID, now),
+                course_of(fresh, TRIAL_ID, now),
+                site_day(fresh, now),
+                ward_board(fresh, now),
+            )
         finally:
             fresh_db.dispose()
         assert rebuilt == running

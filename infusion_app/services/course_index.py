@@ -1,0 +1,137 @@
+"""Which patients a site-wide list has to read at all (issue 18).
+
+The nurse's day list and the ward board show what is due, overdue or under way across the
+site. Before this they loaded every course ever enrolled at every refresh: even with each
+course kept whole while its streams stand still (services/course_read.py), a ten-year site's
+hundreds of finished courses were looked at one by one, each to find that nothing of it was
+on today's list. Most of them can never be again: a course's calendar items and infusions
+stop appearing once their windows (and the back-entry limit) have passed.
+
+So each list gives a *bound*: a pure function of a loaded course returning the last moment
+that course can show anything on that list (:data:`ALWAYS` for a course with an item that
+stays until someone acts, such as an unreported SAE or an infusion under way; None when it
+can never show anything). A refresh at ``since`` then reads:
+
+- every patient whose course streams (the patient's stream and each infusion's) or protocol
+  files are not exactly those its bound was computed from: the heads and the protocol
+  contents are read in the caller's transaction, in one query, so a new entry, a new
+  patient, another station's act or a replaced file all mean "read it";
+- every patient whose bound is at or after ``since``;
+
+and skips the rest, whose courses would give no row. It is an optimisation only: the bound
+is a function of the course alone, kept with the very heads and contents it was computed
+from, and tests compare each list with the same list computed from every course.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import CompoundSelect, Select, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from infusion_app.logic.errors import KnownError
+from infusion_app.services.context import AppContext
+from infusion_app.services.course_read import LoadedCourse, load_courses
+from infusion_app.services.stream_cache import KeptBound, Signature, protocol_key
+from infusion_app.store.models import Infusion, Patient, Stream
+
+ALWAYS = datetime.max.replace(tzinfo=UTC)
+
+Bound = Callable[[LoadedCourse], datetime | None]
+
+
+def courses_in_play(
+    ctx: AppContext,
+    session: Session,
+    *,
+    kind: str,
+    bound: Bound,
+    since: datetime,
+    patients: Select[Patient],
+) -> list[LoadedCourse]:
+    """The courses of the patients ``patients`` selects that may show something on the list
+    named ``kind`` at or after ``since``, by trial ID; every course left out has a bound
+    before ``since``, computed from its present streams and protocol files."""
+    signatures = course_signatures(ctx, session)
+    cache = ctx.streams
+    wanted = [
+        patient_id
+        for patient_id, signature in signatures.items()
+        if _must_read(cache.kept_bound(kind, patient_id), signature, since)
+    ]
+    rows: list[Patient] = []
+    for start in range(0, len(wanted), 500):  # bounded IN lists on both databases
+        chunk = wanted[start : start + 500]
+        rows.extend(session.execute(patients.where(Patient.id.in_(chunk))).scalars())
+    rows.sort(key=lambda patient: patient.trial_id)
+    courses = load_courses(ctx, session, rows)
+    for course in courses:
+        signature = signatures.get(course.patient.id)
+        if signature is not None and all(content is not None for *_, content in signature):
+            # a protocol built in code (tests) names no content: its bound is not kept
+            cache.keep_bound(kind, course.patient.id, KeptBound(signature, bound(course)))
+    return courses
+
+
+def _must_read(kept: KeptBound | None, signature: Signature, since: datetime) -> bool:
+    if kept is None or kept.signature != signature:
+        return True  # never read, or read from other streams or files than these
+    return kept.last is not None and kept.last >= since
+
+
+def course_signatures(ctx: AppContext, session: Session) -> dict[int, Signature]:
+    """Every patient's course streams as they stand in this transaction, with the content of
+    the protocol file each is read under (the patient's current file; each infusion's own
+    version), in one query over the patients and infusions and their stream rows."""
+    query: CompoundSelect[Any] = union_all(
+        select(
+            Patient.id,
+            Stream.id,
+            Stream.head_seq,
+            Stream.head_hash,
+            Patient.protocol_id,
+            literal(None).label("version"),
+        ).join(Stream, Stream.id == Patient.stream_id),
+        select(
+            Infusion.patient_id,
+            Stream.id,
+            Stream.head_seq,
+            Stream.head_hash,
+            Infusion.protocol_id,
+            Infusion.protocol_version,
+        ).join(Stream, Stream.id == Infusion.stream_id),
+    )
+    contents: dict[tuple[str, str | None], object] = {}
+    found: dict[int, list[tuple[int, int, str, object]]] = {}
+    for patient_id, stream_id, seq, digest, protocol_id, version in session.execute(query):
+        key = (protocol_id, version)
+        if key not in contents:
+            contents[key] = _content(ctx, protocol_id, version)
+        found.setdefault(patient_id, []).append((stream_id, seq, digest, contents[key]))
+    return {patient_id: tuple(sorted(streams)) for patient_id, streams in found.items()}
+
+
+def _content(ctx: AppContext, protocol_id: str, version: str | None) -> object:
+    """What names the file's content; a file that cannot be read names nothing, so the
+    course is read (and its error is the course read's, as before)."""
+    try:
+        protocol = (
+            ctx.protocol(protocol_id)
+            if version is None
+            else ctx.protocol_version(protocol_id, version)
+        )
+    except KnownError:  # the course read reports it, in its own words
+        return None
+    return protocol_key(protocol)
+
+
+def latest(*moments: datetime | None) -> datetime | None:
+    """The latest of the bounds given (None: none of them shows anything)."""
+    present = [moment for moment in moments if moment is not None]
+    return max(present, default=None)
+
+
+__all__ = ["ALWAYS", "course_signatures", "courses_in_play", "latest"]
