@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from infusion_app.logic.errors import KnownError
 from infusion_app.services.context import AppContext
 from infusion_app.services.course_read import LoadedCourse, load_courses
-from infusion_app.services.stream_cache import KeptBound, Signature, protocol_key
+from infusion_app.services.stream_cache import KeptValue, Signature, StreamCache, protocol_key
 from infusion_app.store.models import Infusion, Patient, Stream
 
 ALWAYS = datetime.max.replace(tzinfo=UTC)
@@ -55,13 +55,42 @@ def courses_in_play(
     """The courses of the patients ``patients`` selects that may show something on the list
     named ``kind`` at or after ``since``, by trial ID; every course left out has a bound
     before ``since``, computed from its present streams and protocol files."""
+
+    def in_play(last: object) -> bool:
+        return isinstance(last, datetime) and last >= since
+
+    _, courses = kept_or_read(
+        ctx, session, kind=kind, value=bound, read_again=in_play, patients=patients
+    )
+    return courses
+
+
+def kept_or_read(
+    ctx: AppContext,
+    session: Session,
+    *,
+    kind: str,
+    value: Callable[[LoadedCourse], object],
+    patients: Select[Patient],
+    read_again: Callable[[object], bool] = lambda kept: False,
+    fixed_query: bool = False,
+) -> tuple[dict[int, object], list[LoadedCourse]]:
+    """Per patient of the site, ``value`` of their course, kept with the streams and protocol
+    contents it came from. Returns the values by patient ID (kept, for the courses that did
+    not move and that ``read_again`` lets stand; computed, for the others that ``patients``
+    selects, and kept in turn) and the courses read, by trial ID. ``fixed_query``: the
+    query's condition depends on the patient's row only and never changes for ``kind``, so
+    a patient it does not select is remembered as such until their course moves."""
     signatures = course_signatures(ctx, session)
     cache = ctx.streams
-    wanted = [
-        patient_id
-        for patient_id, signature in signatures.items()
-        if _must_read(cache.kept_bound(kind, patient_id), signature, since)
-    ]
+    values: dict[int, object] = {}
+    wanted = []
+    for patient_id, signature in signatures.items():
+        found = cache.kept_value(kind, patient_id)
+        if found is None or found.signature != signature or read_again(found.value):
+            wanted.append(patient_id)  # never read, or from other streams or files
+        elif found.value is not _NOT_SELECTED:
+            values[patient_id] = found.value
     rows: list[Patient] = []
     for start in range(0, len(wanted), 500):  # bounded IN lists on both databases
         chunk = wanted[start : start + 500]
@@ -69,17 +98,24 @@ def courses_in_play(
     rows.sort(key=lambda patient: patient.trial_id)
     courses = load_courses(ctx, session, rows)
     for course in courses:
-        signature = signatures.get(course.patient.id)
-        if signature is not None and all(content is not None for *_, content in signature):
-            # a protocol built in code (tests) names no content: its bound is not kept
-            cache.keep_bound(kind, course.patient.id, KeptBound(signature, bound(course)))
-    return courses
+        values[course.patient.id] = value(course)
+        _keep(cache, kind, course.patient.id, signatures, values[course.patient.id])
+    if fixed_query:
+        for patient_id in set(wanted) - {row.id for row in rows}:
+            _keep(cache, kind, patient_id, signatures, _NOT_SELECTED)
+    return values, courses
 
 
-def _must_read(kept: KeptBound | None, signature: Signature, since: datetime) -> bool:
-    if kept is None or kept.signature != signature:
-        return True  # never read, or read from other streams or files than these
-    return kept.last is not None and kept.last >= since
+_NOT_SELECTED = object()  # kept for a patient the kind's fixed query does not select
+
+
+def _keep(
+    cache: StreamCache, kind: str, patient_id: int, signatures: dict[int, Signature], value: object
+) -> None:
+    signature = signatures.get(patient_id)
+    if signature is not None and all(content is not None for *_, content in signature):
+        # a protocol built in code (tests) names no content: nothing of it is kept
+        cache.keep_value(kind, patient_id, KeptValue(signature, value))
 
 
 def course_signatures(ctx: AppContext, session: Session) -> dict[int, Signature]:
@@ -134,4 +170,4 @@ def latest(*moments: datetime | None) -> datetime | None:
     return max(present, default=None)
 
 
-__all__ = ["ALWAYS", "course_signatures", "courses_in_play", "latest"]
+__all__ = ["ALWAYS", "course_signatures", "courses_in_play", "kept_or_read", "latest"]

@@ -29,7 +29,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -66,12 +65,13 @@ Signature = tuple[tuple[int, int, str, object], ...]
 
 
 @dataclass(frozen=True)
-class KeptBound:
-    """The last moment a course can show anything on one list, with the streams and protocol
-    contents it was computed from (services/course_index.py)."""
+class KeptValue:
+    """A pure function of a patient's course (the last moment it can show anything on one
+    list, what the dose finding counts of it), with the streams and protocol contents it was
+    computed from (services/course_index.py)."""
 
     signature: Signature
-    last: datetime | None
+    value: object
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ class StreamCache:
         self._last_fold: dict[int, dict[object, tuple[Head, InfusionState]]] = {}
         # per (list, patient): a few hundred bytes a patient, never evicted (a site's lists
         # need every patient's, or they read every course again)
-        self._bounds: dict[tuple[str, int], KeptBound] = {}
+        self._values: dict[tuple[str, int], KeptValue] = {}
         self.decoded = 0  # events decoded from rows since creation (tests and benchmarks)
         self.folds = 0  # folds computed (not served from the cache)
 
@@ -132,16 +132,16 @@ class StreamCache:
             self._events.clear()
             self._derived.clear()
             self._last_fold.clear()
-            self._bounds.clear()
+            self._values.clear()
             self._held = 0
 
-    def kept_bound(self, kind: str, patient_id: int) -> KeptBound | None:
+    def kept_value(self, kind: str, patient_id: int) -> KeptValue | None:
         with self._lock:
-            return self._bounds.get((kind, patient_id))
+            return self._values.get((kind, patient_id))
 
-    def keep_bound(self, kind: str, patient_id: int, bound: KeptBound) -> None:
+    def keep_value(self, kind: str, patient_id: int, kept: KeptValue) -> None:
         with self._lock:
-            self._bounds[(kind, patient_id)] = bound
+            self._values[(kind, patient_id)] = kept
 
     # --- events -----------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ fill the last place of a cohort.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,7 +40,8 @@ from infusion_app.logic.protocol_files import load_catalog
 from infusion_app.logic.roles import Action
 from infusion_app.logic.text_rules import DOSE_LEVEL_MAX, check_text, optional_free_text
 from infusion_app.services.context import AppContext, CurrentUser
-from infusion_app.services.course_read import LoadedCourse, load_courses
+from infusion_app.services.course_index import kept_or_read
+from infusion_app.services.course_read import LoadedCourse
 from infusion_app.services.dlt_review import course_dlts
 from infusion_app.services.signing import sign_event, signed_act
 from infusion_app.services.status import load_events
@@ -89,13 +89,9 @@ def trial_status(ctx: AppContext, protocol_id: str) -> TrialView:
 
 def read_view(ctx: AppContext, session: Session, protocol_id: str, now: datetime) -> TrialView:
     protocol = _dose_finding_protocol(ctx, protocol_id)
-    courses = _courses(ctx, session, protocol.id)
-    state = _state(protocol, courses, _reviews(session, protocol.id), now)
-    dlts = tuple(
-        PatientFlags(c.patient.trial_id, _level(c), course_dlts(c))
-        for c in courses
-        if c.facts.enrolment is not None
-    )
+    enrolled = _enrolled(ctx, session, protocol.id)
+    state = trial_state(protocol, (dlt for dlt, _ in enrolled), _reviews(session, protocol.id), now)
+    dlts = tuple(flags for _, flags in enrolled)
     rule = protocol.design.dose_finding
     assert rule is not None  # _dose_finding_protocol checked it
     table = None
@@ -106,9 +102,8 @@ def read_view(ctx: AppContext, session: Session, protocol_id: str, now: datetime
 
 
 def read_state(ctx: AppContext, session: Session, protocol: Protocol, now: datetime) -> TrialState:
-    return _state(
-        protocol, _courses(ctx, session, protocol.id), _reviews(session, protocol.id), now
-    )
+    enrolled = _enrolled(ctx, session, protocol.id)
+    return trial_state(protocol, (dlt for dlt, _ in enrolled), _reviews(session, protocol.id), now)
 
 
 def check_enrolment(
@@ -250,26 +245,32 @@ def _dose_finding_protocol(ctx: AppContext, protocol_id: str) -> Protocol:
     return protocol
 
 
-def _courses(ctx: AppContext, session: Session, protocol_id: str) -> tuple[LoadedCourse, ...]:
-    patients = session.execute(
-        select(Patient).where(Patient.protocol_id == protocol_id).order_by(Patient.id)
-    ).scalars()
-    return tuple(load_courses(ctx, session, patients))
+Enrolled = tuple[PatientDlt, PatientFlags]
 
 
-def _level(course: LoadedCourse) -> str:
+def _enrolled(ctx: AppContext, session: Session, protocol_id: str) -> list[Enrolled]:
+    """What the dose finding and the adjudication list need of each enrolled patient of the
+    trial, in the order of enrolment's registration (patient ID). Each is a pure function of
+    the course, kept with the streams and protocol files it came from
+    (services/course_index.py): a refresh of the Trial tab reads only the courses that moved
+    since, not every patient the trial ever had."""
+    values, _ = kept_or_read(
+        ctx,
+        session,
+        kind=f"trial:{protocol_id}",
+        value=_of_enrolled,
+        patients=select(Patient).where(Patient.protocol_id == protocol_id),
+        fixed_query=True,
+    )
+    return [value for _, value in sorted(values.items()) if isinstance(value, tuple)]
+
+
+def _of_enrolled(course: LoadedCourse) -> Enrolled | None:
     enrolment = course.facts.enrolment
-    return enrolment.dose_level if enrolment is not None else course.patient.dose_level
-
-
-def _state(
-    protocol: Protocol,
-    courses: Sequence[LoadedCourse],
-    reviews: Sequence[SignedReview],
-    now: datetime,
-) -> TrialState:
-    enrolled = (patient_dlt(c) for c in courses if c.facts.enrolment)
-    return trial_state(protocol, enrolled, reviews, now)
+    if enrolment is None:
+        return None
+    flags = PatientFlags(course.patient.trial_id, enrolment.dose_level, course_dlts(course))
+    return patient_dlt(course), flags
 
 
 def patient_dlt(course: LoadedCourse) -> PatientDlt:

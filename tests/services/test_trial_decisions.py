@@ -20,7 +20,7 @@ from infusion_app.logic.dose_finding import Phase
 from infusion_app.logic.escalation import DecisionKind
 from infusion_app.logic.event_types import EventType, trial_stream
 from infusion_app.logic.events import PatientEnrolled, TrialDecisionReviewed, decode
-from infusion_app.services import accounts, patient_aes, records
+from infusion_app.services import accounts, course_index, patient_aes, records
 from infusion_app.services.context import AppContext, AuthenticationFailed, NotAuthorised
 from infusion_app.services.course_acts import enrol_patient
 from infusion_app.services.dlt_review import review_dlt
@@ -377,3 +377,65 @@ def test_two_stations_enrolling_the_last_place_of_a_cohort(
         holder.dispose()
         for station in stations:
             station.db.dispose()
+
+
+def test_the_tab_a_station_keeps_is_the_tab_read_from_every_course(ctx, staff, clock) -> None:
+    """Issue 18: the Trial tab keeps what the dose finding counts of each patient with the
+    streams and protocol file it came from (services/course_index.py) and reads again only
+    the courses that moved. At every step of a cohort's life, from registration to the signed
+    expansion, it must equal the tab of a station that keeps nothing and reads them all."""
+    read: list[set[str]] = []
+    original = course_index.load_courses
+
+    def load(ctx, session, rows):  # type: ignore[no-untyped-def]
+        read.append({patient.trial_id for patient in rows})
+        return original(ctx, session, rows)
+
+    def same_tab() -> set[str]:
+        kept = trial_status(ctx, CART)
+        read_from = read[-1]
+        station = AppContext(
+            db=ctx.db, station="bed-9", clock=clock, hasher=FAST_HASHER, protocols=ctx.protocols
+        )
+        assert kept == trial_status(station, CART)
+        assert read[-1] >= read_from  # the fresh station read every course (at least)
+        return read_from
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(course_index, "load_courses", load)
+        assert same_tab() == set()  # nobody yet
+        enrolled(ctx, staff, "P001", CART, "A")
+        assert same_tab() == {"P001"}
+        assert same_tab() == set()  # nothing moved: nothing read
+        enrolled(ctx, staff, "P002", CART, "A")
+        enrolled(ctx, staff, "P003", CART, "A")
+        # each enrolment's own check of the rule read the courses that moved before it
+        # (P002's, in P003's check), so the tab reads only P003's
+        assert same_tab() == {"P003"}
+        give(ctx, staff, clock, "P001", 1)
+        assert same_tab() == {"P001"}
+        give(ctx, staff, clock, "P002", 1)
+        give(ctx, staff, clock, "P003", 1)
+        clock.advance(days=1)
+        ae = patient_aes.record_patient_ae(ctx, staff.nurse, "P002", GRADE_3)
+        assert same_tab() == {"P002", "P003"}
+        review_dlt(
+            ctx,
+            staff.investigator,
+            "P002",
+            stream="patient:P002",
+            adverse_event_seq=ae.seq,
+            confirmed=True,
+            reason="no other cause; related to the infusion",
+            password=PASSWORD,
+        )
+        assert same_tab() == {"P002"}
+        for days in (10, 10, 9):  # the windows close with time alone: nothing read
+            clock.advance(days=days)
+            assert same_tab() == set()
+        assert trial_status(ctx, CART).state.phase is Phase.DECISION_DUE
+        review_decision(
+            ctx, staff.investigator, CART, expected_decision="expand", password=PASSWORD
+        )
+        assert same_tab() == set()  # the decision is the trial's stream, no course moved
+        assert trial_status(ctx, CART).state.phase is Phase.WAITING
