@@ -218,6 +218,12 @@ def fold_accounts(
 
 def _account_change(user: UserRow, p: Event, recorded_at: datetime) -> UserRow:
     match p:
+        # first: a login is most of a ward's system record (the window locks after a few
+        # idle minutes), and one that changes nothing keeps the row as it is
+        case LoginSucceeded() | FailedAttemptsCleared():
+            if user.failed_logins == 0 and user.locked_until is None:
+                return user
+            return replace(user, failed_logins=0, locked_until=None)
         case UserRoleChanged():
             return replace(user, role=p.to)
         case UserPasswordReset():
@@ -246,8 +252,6 @@ def _account_change(user: UserRow, p: Event, recorded_at: datetime) -> UserRow:
             return replace(user, failed_logins=0, locked_until=None, locked_by_admin=False)
         case UserDeactivated():
             return replace(user, deactivated_at=recorded_at)
-        case LoginSucceeded() | FailedAttemptsCleared():
-            return replace(user, failed_logins=0, locked_until=None)
         case UserStateRecorded():
             return replace(
                 user,

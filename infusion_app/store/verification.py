@@ -203,6 +203,8 @@ class _Times:
 
     text: Callable[[Any], str]
     moment: Callable[[Any], datetime]
+    # both at once: the time read as the chain's text is checked once, not twice
+    both: Callable[[Any], tuple[str, datetime]]
 
 
 def _times(dialect: Dialect) -> _Times:
@@ -216,7 +218,12 @@ def _times(dialect: Dialect) -> _Times:
         return moment
 
     if dialect.name != "sqlite":
-        return _Times(lambda value: utc_text(through_type(value)), through_type)
+
+        def typed_both(value: Any) -> tuple[str, datetime]:
+            moment = through_type(value)
+            return utc_text(moment), moment
+
+        return _Times(lambda value: utc_text(through_type(value)), through_type, typed_both)
 
     def text(value: Any) -> str:
         if value.__class__ is str and _APP_FORM(value):
@@ -228,7 +235,14 @@ def _times(dialect: Dialect) -> _Times:
             return datetime.fromisoformat(f"{value[:10]}T{value[11:]}+00:00")
         return through_type(value)
 
-    return _Times(text, moment)
+    def both(value: Any) -> tuple[str, datetime]:
+        if value.__class__ is str and _APP_FORM(value):
+            iso = f"{value[:10]}T{value[11:]}+00:00"
+            return iso, datetime.fromisoformat(iso)
+        moment = through_type(value)
+        return utc_text(moment), moment
+
+    return _Times(text, moment, both)
 
 
 # One parse (the C scanner from position 0: a canonical payload has no leading space) and one
@@ -317,6 +331,8 @@ _STATUS_ONLY: dict[str, EventModel] = {
     kind.value: MODELS[kind].model_construct() for kind in STATUS_ONLY
 }
 _SYSTEM_BATCH = 20_000  # system events folded at a time (its fold is continued)
+_MEMO_PAYLOAD = 96  # characters: a login's payload, not a certificate of analysis
+_MEMO_SIZE = 4_096  # distinct short payloads kept per walk
 
 # (stored hash, type, payload text, decoded model or None) of an event a signature names
 Named = tuple[str, str, str, EventModel | None]
@@ -349,7 +365,7 @@ def _walk(
     past (written back to its :class:`_Chain` when the next record begins).
     """
     sha256, quote = hashlib.sha256, encode_basestring
-    known, time_text, moment = KNOWN_TYPES, times.text, times.moment
+    known, time_text, moment, both = KNOWN_TYPES, times.text, times.moment, times.both
     canonical = CanonicalShapes(_canonical_object).check
     folds, wanted, named = kept.folds, kept.wanted, kept.named
     folded_types = FOLDED_TYPES if folds is not None else frozenset()
@@ -359,6 +375,10 @@ def _walk(
     current: object = _NO_STREAM
     name, quoted_name, expected, prev, broken = "", "", 0, "", True
     pending: list[LogEvent] = []  # this record's events for the folds
+    # short payloads decoded once (the models are frozen): a ward's system record is mostly
+    # logins, each {"username": ...} of a few dozen accounts; a payload that does not decode
+    # is never kept, so each such event is reported
+    decoded: dict[tuple[str, str], EventModel] = {}
     seqs: set[int] = set()  # this record's events named by a signature
     walked = 0
     for batch in batches:
@@ -411,7 +431,10 @@ def _walk(
                     quoted_station = quoted.get(station) or quoted.setdefault(
                         station, quote(station)
                     )
-                    occurred_text = time_text(occurred)
+                    if type_ in folded_types:  # the fold below wants it as a time too
+                        occurred_text, at = both(occurred)
+                    else:
+                        occurred_text = time_text(occurred)
                     recorded_text = occurred_text if recorded == occurred else time_text(recorded)
                     digest = sha256(
                         (
@@ -434,15 +457,22 @@ def _walk(
             if type_ in folded_types:
                 assert folds is not None  # folded_types is empty without them
                 data = _STATUS_ONLY.get(type_)
-                if data is None:
+                small = data is None and len(payload) <= _MEMO_PAYLOAD
+                if small:
+                    data = decoded.get((type_, payload))
+                if data is None and type_ not in _STATUS_ONLY:
                     try:
                         data = decode(type_, payload)
                     except UndecodableEvent as problem:
                         kept.unfoldable[sid].append(
                             f"events: {name}#{seq} ({type_}) cannot be folded: {problem}"
                         )
+                    else:
+                        if small and len(decoded) < _MEMO_SIZE:
+                            decoded[(type_, payload)] = data
                 if data is not None:
-                    at = moment(occurred)
+                    if broken:  # the hash was not checked: the time not read yet
+                        at = moment(occurred)
                     pending.append(
                         LogEvent(
                             name, seq, type_, data, at,

@@ -163,3 +163,36 @@ def test_progress_is_reported_as_the_walk_goes(ctx, staff, infusion_id, monkeypa
     assert total > 10
     # every second event, out of the log's events (each record's recorded head, summed)
     assert seen == [(done, total) for done in range(2, total + 1, 2)]
+
+
+def test_each_login_that_cannot_be_folded_is_named_though_short_payloads_decode_once(ctx, staff):
+    """The walk decodes a short payload once and reuses the (frozen) model for the same text:
+    a ward's system record is mostly logins of a few dozen accounts (issue 18). A payload that
+    does not decode is never reused, so each event holding it is named."""
+    from infusion_app.services import accounts
+    from tests.conftest import PASSWORD
+
+    for _ in range(3):
+        accounts.log_in(ctx, "nurse", PASSWORD)
+    tamper(
+        ctx,
+        "UPDATE events SET payload = :p WHERE type = 'login_succeeded' AND id IN "
+        "(SELECT id FROM events WHERE type = 'login_succeeded' ORDER BY id DESC LIMIT 2)",
+        p='{"username":5}',
+    )
+    with ctx.db.read() as session:
+        seqs = session.scalars(
+            select(Event.seq).where(Event.type == "login_succeeded").order_by(Event.seq)
+        ).all()
+    first, second, third = seqs[-3:]
+    problems = audit.verify_log(ctx).problems
+    assert problems[0] == (
+        f"event system#{second}: hash does not match the event's content (the event was altered)"
+    )
+    unfoldable = [p for p in problems if "cannot be folded" in p]
+    assert unfoldable == [
+        f"events: system#{n} (login_succeeded) cannot be folded: login_succeeded: "
+        "username: Input should be a valid string"
+        for n in (second, third)
+    ]
+    assert not any(f"system#{first} " in p for p in problems)
