@@ -252,7 +252,9 @@ def _measure(site: Site, repeat: int, quick: bool) -> dict[str, Any]:
     going = [r for r in todays if r.step.name not in ("CHECKS", "DONE")]
     candidates = going or todays or open_rows
     running = candidates[0] if candidates else None
-    infusion_id = running.infusion_id if running else 1
+    # none open this morning (a young site infuses weekly): the latest one, finished
+    latest = site.scalar("SELECT max(id) FROM infusions")
+    infusion_id = running.infusion_id if running else int(latest or 1)
     trial_id = (
         running.trial_id
         if running
@@ -375,7 +377,7 @@ def _measure(site: Site, repeat: int, quick: bool) -> dict[str, Any]:
     _say(figures[-1])
 
     # --- writes, on the working copy ----------------------------------------------------------
-    figures.extend(_writes(site, repeat, infusion_id if running else None, quick))
+    figures.extend(_writes(site, repeat, infusion_id if latest is not None else None, quick))
 
     # --- start-up -----------------------------------------------------------------------------
     figures.extend(_startup(site, repeat, quick))
