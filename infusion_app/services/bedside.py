@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, TypeAlias
@@ -264,6 +264,15 @@ def _act(
                 user.username,
             )
             new_state = apply(new_state, signed, protocol)
+        else:  # the entry as a read would decode it: the next act need not read it back
+            ctx.streams.appended(
+                infusion.stream_id,
+                head,
+                (replace(candidate, seq=appended.seq),),
+                Head(appended.seq, appended.hash),
+                protocol,
+                new_state,
+            )
         product = session.get(Product, infusion.product_id)
         assert product is not None  # foreign key
         follow_infusion(ctx, session, user, product, draft.type, state.started_at is not None, now)

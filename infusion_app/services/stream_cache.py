@@ -211,6 +211,38 @@ class StreamCache:
             gc.freeze()
         return True
 
+    def appended(
+        self,
+        stream_id: int,
+        before: Head,
+        new: tuple[RecordedEvent, ...],
+        after: Head,
+        protocol: Protocol,
+        state: InfusionState,
+    ) -> None:
+        """An act appended ``new`` (decoded as a read decodes them) to a stream whose head was
+        ``before``, moving it to ``after``, and folded them into ``state``: the next act on the
+        stream finds its events and fold kept instead of reading its own entry back.
+
+        Kept only onto an entry that ends at ``before``, so the events are exactly a read's
+        up to ``after``. The transaction may yet roll back: then no committed head is ever
+        ``after`` (its hash covers this very entry), the key never matches, and the entry is
+        read as without the cache (a longer head's rows do not continue ``after``'s hash)."""
+        if after.seq != before.seq + len(new):
+            return
+        with self._lock:
+            cached = self._events.get(stream_id)
+        if cached is None or cached.head != before:
+            return
+        earlier = (*cached.earlier, before)[-_EARLIER_HEADS:]
+        if not self._keep(stream_id, _Events(after, cached.events + new, earlier)):
+            return
+        content = protocol_key(protocol)
+        if content is not None:
+            self._remember(("fold", stream_id, after, content), state)
+            with self._lock:
+                self._last_fold.setdefault(stream_id, {})[content] = (after, state)
+
     # --- folds and other pure functions of a stream's events --------------------------------
 
     def state(

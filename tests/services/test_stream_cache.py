@@ -324,3 +324,37 @@ def test_a_grown_stream_is_folded_on_and_a_correction_folds_it_again(
     assert ctx.streams.folds == folds + 1  # the correction: one whole fold
     corrected = next(v for v in after[1].vitals if v.seq == vitals.seq)
     assert str(corrected.vitals.temperature_c) == "38.6"  # the fold saw the correction
+
+
+def test_an_act_keeps_its_own_entry_and_an_act_rolled_back_is_never_served(
+    ctx, staff, infusion_id, clock, monkeypatch
+):
+    """A bedside act hands the entry it appended (decoded as a read decodes it) and its fold
+    to the cache, so the next act on the infusion reads nothing back; an act whose
+    transaction then fails leaves a head no committed state has, never served."""
+    prepare(ctx, staff, infusion_id)
+    assert cached(ctx, infusion_id) == plain(ctx, infusion_id)
+    decoded, folds = ctx.streams.decoded, ctx.streams.folds
+    for minutes in (5, 10, 15):
+        clock.advance(minutes=minutes)
+        bedside.record_vitals(ctx, staff.nurse, infusion_id, NORMAL_VITALS)
+        bedside.NOTE(ctx, staff.nurse, infusion_id, text=f"round at +{minutes} min")
+        assert cached(ctx, infusion_id) == plain(ctx, infusion_id)
+    assert (ctx.streams.decoded, ctx.streams.folds) == (decoded, folds)
+
+    class Refused(Exception):
+        pass
+
+    def fails(*args: object, **kwargs: object) -> None:
+        raise Refused  # after the append and the hand-over: the transaction rolls back
+
+    committed = plain(ctx, infusion_id)
+    with monkeypatch.context() as patch:
+        patch.setattr(bedside, "follow_infusion", fails)
+        with pytest.raises(Refused):
+            bedside.NOTE(ctx, staff.nurse, infusion_id, text="never saved")
+    assert cached(ctx, infusion_id) == committed == plain(ctx, infusion_id)
+    clock.advance(minutes=1)
+    bedside.NOTE(ctx, staff.nurse, infusion_id, text="saved")  # the same seq, another hash
+    assert cached(ctx, infusion_id) == plain(ctx, infusion_id)
+    assert cached(ctx, infusion_id)[0][-1].data == NoteAdded(text="saved")
