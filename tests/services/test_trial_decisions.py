@@ -93,6 +93,20 @@ def stored(ctx: AppContext, stream: str, type_: EventType) -> list[tuple[int, ob
     return [(seq, decode(type_, payload)) for seq, payload in rows]
 
 
+def confirm_dlt(ctx: AppContext, staff: Staff, trial_id: str, seq: int) -> None:
+    """The investigator confirms the patient's flagged AE ``seq`` as a DLT (signed)."""
+    review_dlt(
+        ctx,
+        staff.investigator,
+        trial_id,
+        stream=f"patient:{trial_id}",
+        adverse_event_seq=seq,
+        confirmed=True,
+        reason="no other cause; related to the infusion",
+        password=PASSWORD,
+    )
+
+
 def cohort(ctx, staff, clock, ids: list[str], level: str) -> None:
     for trial_id in ids:
         enrolled(ctx, staff, trial_id, CART, level)
@@ -115,16 +129,7 @@ def test_from_enrolment_to_a_signed_expansion_and_escalation(ctx, staff, clock, 
     assert ae.dlt
     view = trial_status(ctx, CART)
     assert [(p, d.seq) for p, d in view.awaiting_adjudication] == [("P002", ae.seq)]
-    review_dlt(
-        ctx,
-        staff.investigator,
-        "P002",
-        stream="patient:P002",
-        adverse_event_seq=ae.seq,
-        confirmed=True,
-        reason="no other cause; related to the infusion",
-        password=PASSWORD,
-    )
+    confirm_dlt(ctx, staff, "P002", ae.seq)
     view = trial_status(ctx, CART)
     state = view.state
     assert state.phase is Phase.WAITING
@@ -419,16 +424,7 @@ def test_the_tab_a_station_keeps_is_the_tab_read_from_every_course(ctx, staff, c
         clock.advance(days=1)
         ae = patient_aes.record_patient_ae(ctx, staff.nurse, "P002", GRADE_3)
         assert same_tab() == {"P002", "P003"}
-        review_dlt(
-            ctx,
-            staff.investigator,
-            "P002",
-            stream="patient:P002",
-            adverse_event_seq=ae.seq,
-            confirmed=True,
-            reason="no other cause; related to the infusion",
-            password=PASSWORD,
-        )
+        confirm_dlt(ctx, staff, "P002", ae.seq)
         assert same_tab() == {"P002"}
         for days in (10, 10, 9):  # the windows close with time alone: nothing read
             clock.advance(days=days)
