@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import fields
+from dataclasses import replace as dataclass_replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from infusion_app.logic import messages as m
 from infusion_app.logic.adverse_events import recorded_adverse_event
@@ -132,6 +133,33 @@ def corrected(
         data=with_changes(target.data, changes) if changes else target.data,
         occurred_at=occurred_at or target.occurred_at,
     )
+
+
+_T = TypeVar("_T")
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def replace(obj: _T, /, **changes: Any) -> _T:
+    """:func:`dataclasses.replace` for the fold's frozen dataclasses, without its per-field
+    introspection: a fold replaces the whole state twice per event, and that was a third of
+    a site's first read (issue 18). The same result: a new object with the fields given
+    changed, a name that is not a field refused; a class with ``__slots__`` or a
+    ``__post_init__`` goes through :func:`dataclasses.replace` itself."""
+    cls = obj.__class__
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        every = fields(cast(Any, cls))
+        plain = not hasattr(cls, "__slots__") and not hasattr(cls, "__post_init__")
+        plain = plain and all(f.init for f in every)  # replace() resets the others
+        names = frozenset(f.name for f in every) if plain else frozenset()
+        _FIELD_NAMES[cls] = names
+    if not names or not changes.keys() <= names:
+        return dataclass_replace(obj, **changes)  # type: ignore[type-var]
+    new = object.__new__(cls)
+    state = new.__dict__
+    state.update(obj.__dict__)
+    state.update(changes)
+    return new
 
 
 def apply(state: InfusionState, event: RecordedEvent, protocol: Protocol) -> InfusionState:
