@@ -115,10 +115,56 @@ def load_courses(
             found[infusion.patient_id].append((infusion, row[6], Head(row[7], row[8])))
     heads = read_heads(session, [p.stream_id for p in patients])
     protocols = ProtocolReader(ctx)
+    loaded: list[LoadedCourse | None] = []
+    keys: list[tuple[object, ...] | None] = []
+    for patient in patients:
+        key, kept = _kept(ctx, protocols, patient, heads[patient.stream_id], found[patient.id])
+        loaded.append(kept)
+        keys.append(key)
+    # the courses not kept: their streams' events in a few queries, not one per stream (a
+    # station's first read of a site reads hundreds of courses)
+    missing = {}
+    for patient, course in zip(patients, loaded, strict=True):
+        if course is None:
+            missing[patient.stream_id] = heads[patient.stream_id]
+            missing.update((i.stream_id, h) for i, _, h in found[patient.id])
+    ctx.streams.prefetch(session, missing)
     return [
-        _course(ctx, session, patient, heads[patient.stream_id], found[patient.id], protocols)
-        for patient in patients
+        course
+        or _course(
+            ctx, session, patient, heads[patient.stream_id], found[patient.id], protocols, key
+        )
+        for patient, course, key in zip(patients, loaded, keys, strict=True)
     ]
+
+
+def _kept(
+    ctx: AppContext,
+    protocols: ProtocolReader,
+    patient: Patient,
+    head: Head,
+    infusions: list[tuple[InfusionColumns, str, Head]],
+) -> tuple[tuple[object, ...] | None, LoadedCourse | None]:
+    """The course's key in the cache (None: a protocol built in code, never kept) and the
+    course kept under it, if any."""
+    protocol = protocols.of_patient(patient)
+    contents = [protocol_key(protocol), *(protocols.content_of(i) for i, _, _ in infusions)]
+    if None in contents:  # None: a protocol built in code (tests) names no content
+        return None, None
+    key = (
+        "course",
+        patient.stream_id,
+        head,
+        tuple(contents),
+        tuple((i.id, i.number, h) for i, _, h in infusions),
+    )
+    kept = ctx.streams.kept(key)
+    if not isinstance(kept, _KeptCourse):
+        return key, None
+    # the same streams at the same heads under the same protocol files: the checks of each
+    # infusion's protocol (version, pinned content) passed on these very inputs when this
+    # was kept
+    return key, LoadedCourse(patient, protocol, kept.facts, kept.events, kept.infusions, kept.memo)
 
 
 def _course(
@@ -128,26 +174,9 @@ def _course(
     head: Head,
     infusions: list[tuple[InfusionColumns, str, Head]],
     protocols: ProtocolReader,
+    key: tuple[object, ...] | None,
 ) -> LoadedCourse:
     protocol = protocols.of_patient(patient)
-    contents = [protocol_key(protocol), *(protocols.content_of(i) for i, _, _ in infusions)]
-    key: tuple[object, ...] | None = None
-    if None not in contents:  # None: a protocol built in code (tests) names no content
-        key = (
-            "course",
-            patient.stream_id,
-            head,
-            tuple(contents),
-            tuple((i.id, i.number, h) for i, _, h in infusions),
-        )
-        kept = ctx.streams.kept(key)
-        if isinstance(kept, _KeptCourse):
-            # the same streams at the same heads under the same protocol files: the checks
-            # of each infusion's protocol (version, pinned content) passed on these very
-            # inputs when this was kept
-            return LoadedCourse(
-                patient, protocol, kept.facts, kept.events, kept.infusions, kept.memo
-            )
     events = stream_events(ctx, session, patient.stream_id, head)
     of_course = []
     for infusion, name, infusion_head in infusions:

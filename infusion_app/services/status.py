@@ -279,6 +279,47 @@ def load_event_rows(
     return events, first_prev, last_hash
 
 
+def load_streams_rows(
+    session: Session, stream_ids: list[int]
+) -> dict[int, tuple[list[RecordedEvent], str | None]]:
+    """Several streams' events in one query, decoded as :func:`load_event_rows` decodes them,
+    with each stream's last hash. A stream with an event that does not decode is left out:
+    its own read raises what it always raised."""
+    query = (
+        select(
+            Event.stream_id,
+            Event.seq,
+            Event.type,
+            Event.payload,
+            Event.occurred_at,
+            Event.recorded_at,
+            User.username,
+            Event.reason,
+            Event.hash,
+        )
+        .outerjoin(User, User.id == Event.user_id)
+        .where(Event.stream_id.in_(stream_ids))
+        .order_by(Event.stream_id, Event.seq)
+    )
+    found: dict[int, tuple[list[RecordedEvent], str | None]] = {}
+    broken: set[int] = set()
+    for stream_id, seq, type_, payload, occurred, recorded, user, reason, hash_ in session.execute(
+        query
+    ):
+        if stream_id in broken:
+            continue
+        try:
+            data = decode(type_, payload)
+        except UndecodableEvent:
+            broken.add(stream_id)
+            found.pop(stream_id, None)
+            continue
+        events = found[stream_id][0] if stream_id in found else []
+        events.append(RecordedEvent(seq, data.TYPE, data, occurred, recorded, user, reason))
+        found[stream_id] = (events, hash_)
+    return found
+
+
 def stream_events(
     ctx: AppContext, session: Session, stream_id: int, head: Head | None = None
 ) -> tuple[RecordedEvent, ...]:

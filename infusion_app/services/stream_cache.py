@@ -27,7 +27,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -188,6 +188,25 @@ class StreamCache:
         # the rows do not end where the stream's row says (a damaged or edited log): serve
         # what is stored, as before, and keep nothing; verify-log names the damage
         return events, False, ()
+
+    def prefetch(self, session: Session, heads: Mapping[int, Head]) -> None:
+        """Read the events of the streams not kept at all, in a few queries (one per 500
+        streams) instead of one each; kept as :meth:`events` keeps them, only when the rows
+        end where the stream's row says. A stream kept at another head is left to
+        :meth:`events`, which extends it with its new events only."""
+        from infusion_app.services.status import load_streams_rows  # status imports this
+
+        with self._lock:
+            absent = [sid for sid in heads if sid not in self._events]
+        if len(absent) < 2:
+            return
+        for start in range(0, len(absent), 500):
+            chunk = absent[start : start + 500]
+            for stream_id, (rows, last_hash) in load_streams_rows(session, chunk).items():
+                self.decoded += len(rows)
+                head = heads[stream_id]
+                if last_hash == head.hash and len(rows) == head.seq:
+                    self._keep(stream_id, _Events(head, tuple(rows)))
 
     def _keep(self, stream_id: int, entry: _Events) -> bool:
         if len(entry.events) > self.max_events:

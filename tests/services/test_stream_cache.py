@@ -13,13 +13,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select, update
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.events import NoteAdded
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
-from infusion_app.logic.transitions import fold
+from infusion_app.logic.transitions import InconsistentRecord, fold
 from infusion_app.services import bedside
 from infusion_app.services.context import AppContext
 from infusion_app.services.course_read import LoadedCourse, load_course, load_courses
@@ -38,6 +39,7 @@ from tests.fakes import FakeClock
 from tests.logic.infusion_log import NORMAL_VITALS
 from tests.services.bedside_steps import prepare
 from tests.services.course_steps import enrolled, give, local, new_infusion
+from tests.store.tampering import tamper
 
 CART = "ucmsc-cart-cytopenia"
 
@@ -358,3 +360,52 @@ def test_an_act_keeps_its_own_entry_and_an_act_rolled_back_is_never_served(
     bedside.NOTE(ctx, staff.nurse, infusion_id, text="saved")  # the same seq, another hash
     assert cached(ctx, infusion_id) == plain(ctx, infusion_id)
     assert cached(ctx, infusion_id)[0][-1].data == NoteAdded(text="saved")
+
+
+def test_a_first_read_of_many_courses_reads_their_events_in_batches_decoding_each_once(
+    ctx, staff, clock
+):
+    """A station's first read of a site (an empty cache) reads the events of the courses it
+    has not kept in one query per 500 streams, not one per stream: the same courses as the
+    plain fold, every stored entry decoded once. A stream with an entry that does not decode
+    is left to its own read, which refuses it as it always did."""
+    clock.now = local(2026, 11, 23, 8, 30)
+    enrolled(ctx, staff, "P001", CART, "C")
+    enrolled(ctx, staff, "P002", CART, "B")
+    give(ctx, staff, clock, "P001", 1)
+    give(ctx, staff, clock, "P002", 1)
+    first = AppContext(db=ctx.db, station="ward-3-bed-4", clock=clock, hasher=FAST_HASHER)
+    queries: list[str] = []
+    with first.db.read() as session:
+        session.connection()  # the statements of this read only
+        patients = session.execute(select(Patient).order_by(Patient.trial_id)).scalars().all()
+
+        def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+            queries.append(statement)
+
+        sa_event.listen(session.connection(), "before_cursor_execute", seen)
+        courses = load_courses(first, session, patients)
+        sa_event.remove(session.connection(), "before_cursor_execute", seen)
+        expected = [_plain_course(ctx, session, p) for p in patients]
+        total = session.execute(
+            select(func.count()).select_from(Stream).where(Stream.name.like("patient:%"))
+        ).scalar_one()
+    assert courses == expected and total == 2
+    # the patients' and infusions' streams, their events: each entry decoded once
+    stored = sum(len(c.events) + sum(len(i.events) for i in c.infusions) for c in courses)
+    assert first.streams.decoded == stored
+    assert sum("FROM events" in q for q in queries) == 1, queries
+
+    tamper(
+        ctx,
+        "UPDATE events SET payload = :p WHERE seq = 2 AND stream_id = "
+        "(SELECT id FROM streams WHERE name = 'infusion:P002/1')",
+        p='{"x":1}',
+    )
+    again = AppContext(db=ctx.db, station="ward-3-bed-4", clock=clock, hasher=FAST_HASHER)
+    with again.db.read() as session, pytest.raises(InconsistentRecord, match=r"event 2 \("):
+        load_courses(again, session, patients_of(session))
+
+
+def patients_of(session) -> list[Patient]:  # type: ignore[no-untyped-def]
+    return list(session.execute(select(Patient).order_by(Patient.trial_id)).scalars())
