@@ -26,6 +26,7 @@ from, and tests compare each list with the same list computed from every course.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,7 +36,13 @@ from sqlalchemy.orm import Session
 from infusion_app.logic.errors import KnownError
 from infusion_app.services.context import AppContext
 from infusion_app.services.course_read import LoadedCourse, load_courses
-from infusion_app.services.stream_cache import KeptValue, Signature, StreamCache, protocol_key
+from infusion_app.services.stream_cache import (
+    KeptValue,
+    Signature,
+    StreamCache,
+    log_position,
+    protocol_key,
+)
 from infusion_app.store.models import Infusion, Patient, Stream
 
 ALWAYS = datetime.max.replace(tzinfo=UTC)
@@ -121,7 +128,21 @@ def _keep(
 def course_signatures(ctx: AppContext, session: Session) -> dict[int, Signature]:
     """Every patient's course streams as they stand in this transaction, with the content of
     the protocol file each is read under (the patient's current file; each infusion's own
-    version), in one query over the patients and infusions and their stream rows."""
+    version), in one query over the patients and infusions and their stream rows.
+
+    On SQLite the answer is also kept under the log's position: the last event's id and
+    hash, read in this transaction. SQLite has one writer at a time, so ids are given in
+    commit order and every append moves the position (an id given again after a rollback
+    comes with another hash); a head moves only with an append. The protocol contents are
+    looked at again every time. PostgreSQL gives ids before commit, out of commit order, so
+    there the query runs at every refresh."""
+    position = log_position(ctx, session)
+    if position is not None:
+        kept = ctx.streams.kept(("course-signatures", position))
+        if isinstance(kept, _Signatures) and all(
+            _content(ctx, *key) == content for key, content in kept.contents.items()
+        ):
+            return kept.signatures
     query: CompoundSelect[Any] = union_all(
         select(
             Patient.id,
@@ -142,12 +163,31 @@ def course_signatures(ctx: AppContext, session: Session) -> dict[int, Signature]
     )
     contents: dict[tuple[str, str | None], object] = {}
     found: dict[int, list[tuple[int, int, str, object]]] = {}
-    for patient_id, stream_id, seq, digest, protocol_id, version in session.execute(query):
+    # fetched at once, not row by row: a ten-year site has thousands of course streams
+    for patient_id, stream_id, seq, digest, protocol_id, version in session.execute(query).all():
         key = (protocol_id, version)
-        if key not in contents:
-            contents[key] = _content(ctx, protocol_id, version)
-        found.setdefault(patient_id, []).append((stream_id, seq, digest, contents[key]))
-    return {patient_id: tuple(sorted(streams)) for patient_id, streams in found.items()}
+        content = contents.get(key, _UNREAD)
+        if content is _UNREAD:
+            content = contents[key] = _content(ctx, protocol_id, version)
+        entry = (stream_id, seq, digest, content)
+        streams = found.get(patient_id)
+        if streams is None:
+            found[patient_id] = [entry]
+        else:
+            streams.append(entry)
+    signatures = {patient_id: tuple(sorted(streams)) for patient_id, streams in found.items()}
+    if position is not None:
+        ctx.streams.remember(("course-signatures", position), _Signatures(contents, signatures))
+    return signatures
+
+
+@dataclass(frozen=True)
+class _Signatures:
+    contents: dict[tuple[str, str | None], object]
+    signatures: dict[int, Signature]
+
+
+_UNREAD = object()
 
 
 def _content(ctx: AppContext, protocol_id: str, version: str | None) -> object:

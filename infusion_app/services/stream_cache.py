@@ -29,16 +29,19 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from infusion_app.services.context import AppContext
 
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
 from infusion_app.logic.protocol import Protocol
 from infusion_app.logic.transitions import fold, replay
-from infusion_app.store.models import Stream
+from infusion_app.store.models import Event, Stream
 
 DEFAULT_MAX_EVENTS = 250_000  # a year of a busy site's infusions and courses, ~100 MB
 # Python's full garbage collection walks every tracked object while every thread waits, the
@@ -103,6 +106,20 @@ def read_heads(session: Session, stream_ids: list[int]) -> dict[int, Head]:
         ):
             heads[int(stream_id)] = Head(int(seq), str(digest))
     return heads
+
+
+def log_position(ctx: AppContext, session: Session) -> tuple[int, str] | None:
+    """Where the log ends in this transaction: the last event's id and hash, on SQLite only
+    (None elsewhere, or on an empty log).
+
+    SQLite has one writer at a time, so ids are given in commit order and every commit moves
+    the position (an id given again after a rollback comes with another hash): what is kept
+    under a position is a function of the log as it stood there. PostgreSQL gives ids before
+    commit, out of commit order, so nothing is kept by position there."""
+    if ctx.db.dialect != "sqlite":
+        return None
+    last = session.execute(select(Event.id, Event.hash).order_by(Event.id.desc()).limit(1)).first()
+    return (int(last[0]), str(last[1])) if last is not None else None
 
 
 class StreamCache:

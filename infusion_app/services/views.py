@@ -26,6 +26,7 @@ from infusion_app.services.audit import verify_log
 from infusion_app.services.bedside import StartPlan, plan_of_start, start_plan, waits_to_start
 from infusion_app.services.context import AppContext
 from infusion_app.services.course_read import load_courses
+from infusion_app.services.open_infusions import unfinished_streams
 from infusion_app.services.status import (
     InfusionStatus,
     ProtocolReader,
@@ -189,7 +190,14 @@ def list_infusions(
             Infusion.stream_id.in_(select(Event.stream_id).where(*dated)) if dated else None
         )
         if open_ones:
-            unfinished = Infusion.stream_id.not_in(_finished_streams())
+            # kept with the log on SQLite (services/open_infusions.py): the years of finished
+            # infusions are not looked at again at every login
+            known = unfinished_streams(ctx, session)
+            unfinished = (
+                Infusion.stream_id.in_(sorted(known))
+                if known is not None and len(known) <= 500
+                else Infusion.stream_id.not_in(_finished_streams())
+            )
             wanted = unfinished if wanted is None else or_(wanted, unfinished)
         if wanted is not None:
             query = query.where(wanted)
