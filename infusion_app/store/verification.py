@@ -331,6 +331,7 @@ _STATUS_ONLY: dict[str, EventModel] = {
     kind.value: MODELS[kind].model_construct() for kind in STATUS_ONLY
 }
 _SYSTEM_BATCH = 20_000  # system events folded at a time (its fold is continued)
+_LOGIN = EventType.LOGIN_SUCCEEDED.value
 _MEMO_PAYLOAD = 96  # characters: a login's payload, not a certificate of analysis
 _MEMO_SIZE = 4_096  # distinct short payloads kept per walk
 
@@ -379,6 +380,13 @@ def _walk(
     # logins, each {"username": ...} of a few dozen accounts; a payload that does not decode
     # is never kept, so each such event is reported
     decoded: dict[tuple[str, str], EventModel] = {}
+    # The accounts fold: a login resets its account's failed attempts and lock, so a second
+    # login of the same account with nothing but logins between them changes nothing. The
+    # system record is mostly logins (the window locks after 5 idle minutes): those are
+    # checked like any event (chain, hash, canonical form, decoded) but not folded again.
+    # Any other account event empties the set: the next login of everyone is folded.
+    system_id = folds.system_id if folds is not None else None
+    logged_in: set[str] = set()
     seqs: set[int] = set()  # this record's events named by a signature
     walked = 0
     for batch in batches:
@@ -470,6 +478,13 @@ def _walk(
                     else:
                         if small and len(decoded) < _MEMO_SIZE:
                             decoded[(type_, payload)] = data
+                if data is not None and sid == system_id:
+                    if type_ != _LOGIN:
+                        logged_in.clear()
+                    elif data.username in logged_in:  # type: ignore[attr-defined]
+                        data = None  # the fold of this login changes nothing: not handed over
+                    else:
+                        logged_in.add(data.username)  # type: ignore[attr-defined]
                 if data is not None:
                     if broken:  # the hash was not checked: the time not read yet
                         at = moment(occurred)
@@ -483,6 +498,8 @@ def _walk(
                         folds.add(sid, name, pending)  # the accounts fold continues from here
                         pending = []
             if seq in seqs:
+                if data is None and type_ == _LOGIN and sid == system_id:
+                    data = decoded.get((type_, payload))  # a login left out of the fold
                 named[(sid, seq)] = (stored, type_, payload, data)
     if chain is not None:
         chain.expected, chain.prev = expected, prev

@@ -196,3 +196,27 @@ def test_each_login_that_cannot_be_folded_is_named_though_short_payloads_decode_
         for n in (second, third)
     ]
     assert not any(f"system#{first} " in p for p in problems)
+
+
+def test_a_login_after_a_failed_attempt_is_folded_though_repeated_logins_are_not(ctx, staff):
+    """The walk leaves out of the accounts fold a login of an account whose last account
+    event was its own login (it changes nothing), so a ward's thousands of logins are not
+    folded again; a failed attempt in between means the next login is folded (it clears the
+    count), and the users table still has to say what the log says."""
+    from sqlalchemy import update
+
+    from infusion_app.services import accounts
+    from infusion_app.services.context import AuthenticationFailed
+    from infusion_app.store.models import User
+    from tests.conftest import PASSWORD
+
+    for _ in range(3):
+        accounts.log_in(ctx, "nurse", PASSWORD)
+    with pytest.raises(AuthenticationFailed):
+        accounts.log_in(ctx, "nurse", "not the password")
+    accounts.log_in(ctx, "nurse", PASSWORD)  # the count back at 0
+    accounts.log_in(ctx, "nurse", PASSWORD)
+    assert audit.verify_log(ctx).ok
+    with ctx.db.write() as session:  # a row the log does not explain: still named
+        session.execute(update(User).where(User.username == "nurse").values(failed_logins=1))
+    assert audit.verify_log(ctx).problems == ("users: nurse's failed logins differs from the log",)
