@@ -239,23 +239,25 @@ def load_events(session: Session, stream_id: int) -> list[RecordedEvent]:
     return events
 
 
+# what a RecordedEvent is made of, in its order (the author's username by the outer join)
+_RECORDED = (
+    Event.seq,
+    Event.type,
+    Event.payload,
+    Event.occurred_at,
+    Event.recorded_at,
+    User.username,
+    Event.reason,
+)
+
+
 def load_event_rows(
     session: Session, stream_id: int, *, after: int = 0, upto: int | None = None
 ) -> tuple[list[RecordedEvent], str | None, str | None]:
     """The stream's events with ``after < seq <= upto``, decoded, with the first one's
     ``prev_hash`` and the last one's ``hash`` (how the cache proves they continue its chain)."""
     query = (
-        select(
-            Event.seq,
-            Event.type,
-            Event.payload,
-            Event.occurred_at,
-            Event.recorded_at,
-            User.username,
-            Event.reason,
-            Event.prev_hash,
-            Event.hash,
-        )
+        select(*_RECORDED, Event.prev_hash, Event.hash)
         .outerjoin(User, User.id == Event.user_id)
         .where(Event.stream_id == stream_id, Event.seq > after)
         .order_by(Event.seq)
@@ -286,17 +288,7 @@ def load_streams_rows(
     with each stream's last hash. A stream with an event that does not decode is left out:
     its own read raises what it always raised."""
     query = (
-        select(
-            Event.stream_id,
-            Event.seq,
-            Event.type,
-            Event.payload,
-            Event.occurred_at,
-            Event.recorded_at,
-            User.username,
-            Event.reason,
-            Event.hash,
-        )
+        select(Event.stream_id, *_RECORDED, Event.hash)
         .outerjoin(User, User.id == Event.user_id)
         .where(Event.stream_id.in_(stream_ids))
         .order_by(Event.stream_id, Event.seq)
