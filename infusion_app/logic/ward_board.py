@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import IntEnum
 
 from infusion_app.logic.alarm_board import BoardAlarm
@@ -73,6 +73,18 @@ def on_the_board(
         return True
     start, end = day
     return prepared and any(start <= e.occurred_at < end for e in events)
+
+
+def on_the_board_until(state: InfusionState, events: Sequence[RecordedEvent]) -> datetime | None:
+    """The last moment :func:`on_the_board` (with ``prepared``) can show the infusion on any
+    day's board: never once done; ``datetime.max`` while started and not done (until someone
+    ends its observation); else the last of its entries, whose day is the last it shows on.
+    The rule's bound beside the rule, so that the two change together."""
+    if state.step is Step.DONE:
+        return None
+    if state.started_at is not None:
+        return datetime.max.replace(tzinfo=UTC)
+    return max((e.occurred_at for e in events), default=None)
 
 
 class Urgency(IntEnum):

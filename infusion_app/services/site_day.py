@@ -154,7 +154,7 @@ def calendar_rows(course: LoadedCourse, now: datetime) -> list[CalendarRow]:
     if facts.enrolment is None or not protocol.plans_courses:
         return []
     tomorrow = _tomorrow(protocol, now)
-    index = course.memo.get("day-index", lambda: _day_index(course))
+    index = _kept_index(course)
     live = index.timed[bisect_left(index.last_moments, now) :]
     chosen = sorted([*index.always, *((p, d) for p, d in live if d.opens and d.opens < tomorrow)])
     ended = follow_up_end(facts)
@@ -187,14 +187,19 @@ def day_bound(course: LoadedCourse) -> datetime | None:
     """The last moment :func:`calendar_rows` or :func:`open_reports` can give a row of the
     course: none after the last timed item's window and back-entry limit, unless an item is
     due whatever the time or an SAE report is still open (those stay until someone acts)."""
-    if course.memo.get("open-reports", lambda: _open_reports(course)):
+    if _kept_reports(course):
         return ALWAYS
     if course.facts.enrolment is None or not course.protocol.plans_courses:
         return None
-    index = course.memo.get("day-index", lambda: _day_index(course))
+    index = _kept_index(course)
     if index.always:
         return ALWAYS
     return index.last_moments[-1] if index.last_moments else None
+
+
+def _kept_index(course: LoadedCourse) -> _DayIndex:
+    """The course's day index, found once while the course is unchanged."""
+    return course.memo.get("day-index", lambda: _day_index(course))
 
 
 def _day_index(course: LoadedCourse) -> _DayIndex:
@@ -225,8 +230,13 @@ def open_reports(course: LoadedCourse, now: datetime) -> list[SaeReportRow]:
     """Every SAE of the patient whose report is not recorded, from each infusion's folded
     state and from the patient's own stream (found once while the course is unchanged; only
     whether each is overdue moves with ``now``)."""
-    found = course.memo.get("open-reports", lambda: _open_reports(course))
+    found = _kept_reports(course)
     return [replace(row, overdue=now >= row.due_at) for row in found]
+
+
+def _kept_reports(course: LoadedCourse) -> list[SaeReportRow]:
+    """The course's open SAE reports, found once while the course is unchanged."""
+    return course.memo.get("open-reports", lambda: _open_reports(course))
 
 
 def _open_reports(course: LoadedCourse) -> list[SaeReportRow]:

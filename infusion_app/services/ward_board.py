@@ -37,10 +37,11 @@ from infusion_app.logic.ward_board import (
     board_order,
     next_change,
     on_the_board,
+    on_the_board_until,
     urgency,
 )
 from infusion_app.services.context import AppContext
-from infusion_app.services.course_index import ALWAYS, courses_in_play, latest
+from infusion_app.services.course_index import courses_in_play, latest
 from infusion_app.services.course_read import InfusionOfCourse, LoadedCourse
 from infusion_app.services.site_day import (
     CalendarRow,
@@ -124,14 +125,10 @@ def board_bound(course: LoadedCourse) -> datetime | None:
     """The last moment the course can put a row on the board: its day list's (calendar items
     and SAE reports), an infusion under way or in its observation (until someone ends it),
     and an infusion not started yet on the day of its last entry."""
-    moments = [day_bound(course)]
-    for infusion in course.infusions:
-        if infusion.state.step is Step.DONE:
-            continue
-        if infusion.state.started_at is not None:
-            return ALWAYS
-        moments.append(max((e.occurred_at for e in infusion.events), default=None))
-    return latest(*moments)
+    return latest(
+        day_bound(course),
+        *(on_the_board_until(i.state, i.events) for i in course.infusions),
+    )
 
 
 def _due_at(row: BoardRow) -> datetime | None:

@@ -524,9 +524,7 @@ class BedsideScreen(QWidget):
             assert time is not None
             fields.append(time.field())
         if fields:
-            answered = self._form(
-                declared(button.title), fields, self._note(step), timed=in_form
-            )
+            answered = self._form(declared(button.title), fields, self._note(step), timed=in_form)
             if answered is None:
                 return
             values = answered
