@@ -47,8 +47,8 @@ from infusion_app.records.pages import (
     PageHeader,
     build_pdf,
     facts,
+    long_table,
     para,
-    table,
     text_width,
 )
 from infusion_app.records.source import PatientFacts, PrintedSource
@@ -400,7 +400,7 @@ def _plan(source: CourseSource, tr: Labels, zone: tzinfo, width: float) -> list[
         tr("Status"),
         tr("Deviation and reason"),
     ]
-    return [*out, table(header, rows, [width * w for w in widths])]
+    return [*out, long_table(header, rows, [width * w for w in widths])]
 
 
 def _plan_row(
@@ -442,7 +442,7 @@ def _deviations(source: CourseSource, tr: Labels, zone: tzinfo, width: float) ->
     ]
     widths = [0.12, 0.22, 0.2, 0.12, 0.34]
     header = [tr("Kind"), tr("Item"), tr("Window"), tr("Done at"), tr("Reason")]
-    return [*out, table(header, rows, [width * w for w in widths])]
+    return [*out, long_table(header, rows, [width * w for w in widths])]
 
 
 def _item_name(occurrence: Occurrence, language: str) -> Message:
@@ -506,7 +506,7 @@ def _calendar(source: CourseSource, tr: Labels, zone: tzinfo, width: float) -> l
         tr("Sample ID"),
         tr("Reason / note"),
     ]
-    return [*out, table(header, rows, [width * w for w in widths])]
+    return [*out, long_table(header, rows, [width * w for w in widths])]
 
 
 def _adverse_events(source: CourseSource, tr: Labels, zone: tzinfo, width: float) -> list[Flowable]:
@@ -526,7 +526,7 @@ def _adverse_events(source: CourseSource, tr: Labels, zone: tzinfo, width: float
         tr("Outcome"),
         tr("Started"),
     ]
-    return [*out, table(header, rows, [width * w for w in widths])]
+    return [*out, long_table(header, rows, [width * w for w in widths])]
 
 
 def _ae_row(source: CourseSource, found: CourseAdverseEvent, tr: Labels, zone: tzinfo) -> list[str]:

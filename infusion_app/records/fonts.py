@@ -35,7 +35,8 @@ def _latin(char: str) -> bool:
 
 
 def needs_cjk(text: str) -> bool:
-    return not text.isascii() and not all(_latin(c) for c in text)
+    # One encode of the whole text: a cell of a long table is asked once per layout.
+    return not text.isascii() and not _latin(text)
 
 
 def font_for(text: str, latin: str = LATIN) -> str:

@@ -38,6 +38,7 @@ from infusion_app.records.pages import (
     TITLE,
     PageHeader,
     build_pdf,
+    long_table,
     para,
     table,
     text_width,
@@ -350,9 +351,7 @@ def render_log(
     widths = [width * s for s in SHARES]
     if entries:
         rows = [_values(e, zone, tr) for e in entries]
-        # Chunks of 100 rows: one long table is re-split on every page (quadratic).
-        for start in range(0, len(rows), 100):
-            story.append(table([tr(c) for c in COLUMNS], rows[start : start + 100], widths))
+        story.append(long_table([tr(c) for c in COLUMNS], rows, widths))
     else:
         story.append(para(tr("No infusions match."), SMALL))
     sums = totals(entries)

@@ -120,6 +120,14 @@ def table(
     style: TableStyle = GRID,
 ) -> Table:
     """A table that repeats its header row on every page it runs onto."""
+    return _table(header is not None, _cells(header, rows, widths), widths, style)
+
+
+def _cells(
+    header: Sequence[str] | None,
+    rows: Sequence[Sequence[str | Flowable]],
+    widths: Sequence[float],
+) -> list[list[Any]]:
     data: list[list[Any]] = []
     if header is not None:
         data.append([cell(h, w, CELL_HEAD) for h, w in zip(header, widths, strict=True)])
@@ -130,13 +138,101 @@ def table(
                 for value, w in zip(row, widths, strict=True)
             ]
         )
+    return data
+
+
+def _table(
+    headed: bool, data: list[list[Any]], widths: Sequence[float], style: TableStyle
+) -> Table:
     return Table(
         data,
         colWidths=list(widths),
-        repeatRows=1 if header is not None else 0,
+        repeatRows=1 if headed else 0,
         style=style,
         hAlign="LEFT",
     )
+
+
+# One row of a grid is at least one line of cell text and its padding: the most rows a frame
+# of a given height can hold, so a page's chunk is laid out from that many rows at most.
+_MIN_ROW = CELL.leading + 1.5 + 2
+
+
+def long_table(
+    header: Sequence[str] | None,
+    rows: Sequence[Sequence[str | Flowable]],
+    widths: Sequence[float],
+    style: TableStyle = GRID,
+) -> Flowable:
+    """A table whose rows grow with the record (a stream per patient, an infusion per row).
+
+    reportlab splits a long table at each page by building a new table of all the rows left,
+    so a table of n rows over p pages costs n x p. This one hands reportlab a table of only
+    the rows that can fit the space left, its header repeated on each page, and keeps the
+    rest for the next: linear in the rows, the same pages. Styles must not name body rows.
+    """
+    if len(rows) <= PagedTable.CHUNK:
+        return table(header, rows, widths, style)
+    cells = _cells(header, rows, widths)
+    headed = 1 if header is not None else 0
+    return PagedTable(cells[:headed], cells[headed:], widths, style)
+
+
+class PagedTable(Flowable):
+    """The rows of :func:`long_table` not yet laid out; see there for why."""
+
+    # Longer than this, a table is laid out a page at a time: more rows than an A4 frame holds.
+    CHUNK = 80
+
+    def __init__(
+        self,
+        head: list[list[Any]],
+        body: list[list[Any]],
+        widths: Sequence[float],
+        style: TableStyle,
+    ) -> None:
+        super().__init__()
+        self._head = head  # the header row's cells, or none
+        self._body = body  # made once (see _cells), whatever the pages
+        self._widths = widths
+        self._style = style
+        self._whole: Table | None = None
+        self.hAlign = "LEFT"
+
+    def _table(self, body: list[list[Any]]) -> Table:
+        return _table(bool(self._head), [*self._head, *body], self._widths, self._style)
+
+    @staticmethod
+    def _fitting(height: float) -> int:
+        """The most rows ``height`` can hold, each at the least height a row can have."""
+        return max(1, int(height // _MIN_ROW) + 1)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if len(self._body) <= self._fitting(availHeight):
+            self._whole = self._table(self._body)
+            return self._whole.wrap(availWidth, availHeight)
+        # More rows than can fit, whatever their height: a height that says so without laying
+        # them all out (each row is at least _MIN_ROW).
+        self._whole = None
+        return sum(self._widths), len(self._body) * _MIN_ROW
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        tried = self._body[: self._fitting(availHeight)]
+        first = self._table(tried)
+        parts: list[Flowable] = first.split(availWidth, availHeight)
+        if not parts:
+            return []  # not even one row fits here: the frame moves on and asks again
+        # Unless all fit, reportlab's first part is a new table: the header and the rows that fit.
+        laid: list[Any] = getattr(parts[0], "_cellvalues")  # noqa: B009  (reportlab's own)
+        done = len(laid) - len(self._head)
+        rest = self._body[done:]
+        if not rest:
+            return [parts[0]]
+        return [parts[0], PagedTable(self._head, rest, self._widths, self._style)]
+
+    def draw(self) -> None:
+        assert self._whole is not None, "drawn without a wrap that fits"
+        self._whole.drawOn(self.canv, 0, 0)
 
 
 def facts(

@@ -46,6 +46,7 @@ from infusion_app.records.pages import (
     PageHeader,
     build_pdf,
     facts,
+    long_table,
     para,
     table,
     text_width,
@@ -401,7 +402,7 @@ def _appendix(source: SummarySource, tr: Labels, zone: tzinfo, width: float) -> 
             ),
             SMALL,
         ),
-        table(
+        long_table(
             [tr("Stream"), tr("Last entry read"), tr("Head hash")],
             rows,
             [width * x for x in (0.4, 0.2, 0.4)],
