@@ -203,8 +203,6 @@ class _Times:
 
     text: Callable[[Any], str]
     moment: Callable[[Any], datetime]
-    # both at once: the time read as the chain's text is checked once, not twice
-    both: Callable[[Any], tuple[str, datetime]]
 
 
 def _times(dialect: Dialect) -> _Times:
@@ -218,12 +216,7 @@ def _times(dialect: Dialect) -> _Times:
         return moment
 
     if dialect.name != "sqlite":
-
-        def typed_both(value: Any) -> tuple[str, datetime]:
-            moment = through_type(value)
-            return utc_text(moment), moment
-
-        return _Times(lambda value: utc_text(through_type(value)), through_type, typed_both)
+        return _Times(lambda value: utc_text(through_type(value)), through_type)
 
     def text(value: Any) -> str:
         if value.__class__ is str and _APP_FORM(value):
@@ -235,14 +228,7 @@ def _times(dialect: Dialect) -> _Times:
             return datetime.fromisoformat(f"{value[:10]}T{value[11:]}+00:00")
         return through_type(value)
 
-    def both(value: Any) -> tuple[str, datetime]:
-        if value.__class__ is str and _APP_FORM(value):
-            iso = f"{value[:10]}T{value[11:]}+00:00"
-            return iso, datetime.fromisoformat(iso)
-        moment = through_type(value)
-        return utc_text(moment), moment
-
-    return _Times(text, moment, both)
+    return _Times(text, moment)
 
 
 # One parse (the C scanner from position 0: a canonical payload has no leading space) and one
@@ -365,9 +351,12 @@ def _walk(
     The hot loop of verify-log: a record's chain state lives in locals while its rows stream
     past (written back to its :class:`_Chain` when the next record begins).
     """
-    sha256, quote = hashlib.sha256, encode_basestring
-    known, time_text, moment, both = KNOWN_TYPES, times.text, times.moment, times.both
+    sha256, quote, from_text = hashlib.sha256, encode_basestring, datetime.fromisoformat
+    known, time_text, moment = KNOWN_TYPES, times.text, times.moment
     canonical = CanonicalShapes(_canonical_object).check
+    # Short payload texts found canonical (being canonical is a property of the text alone):
+    # the logins that are most of a site's log are a few dozen texts, each checked once.
+    canonical_texts: set[str] = set()
     folds, wanted, named = kept.folds, kept.wanted, kept.named
     folded_types = FOLDED_TYPES if folds is not None else frozenset()
     mask = PROGRESS_EVERY - 1
@@ -432,17 +421,18 @@ def _walk(
                     problem = "prev_hash does not match the hash of the event before it"
                 elif type_ not in known:
                     problem = f"unknown event type {type_!r}"
+                elif payload in canonical_texts:
+                    pass
                 elif not canonical(type_, payload):
                     problem = _payload_problem(payload)
+                elif len(payload) <= _MEMO_PAYLOAD and len(canonical_texts) < _MEMO_SIZE:
+                    canonical_texts.add(payload)
                 if problem is None:
                     quoted_user = quoted.get(user) or quoted.setdefault(user, quote(user))
                     quoted_station = quoted.get(station) or quoted.setdefault(
                         station, quote(station)
                     )
-                    if type_ in folded_types:  # the fold below wants it as a time too
-                        occurred_text, at = both(occurred)
-                    else:
-                        occurred_text = time_text(occurred)
+                    occurred_text = time_text(occurred)
                     recorded_text = occurred_text if recorded == occurred else time_text(recorded)
                     digest = sha256(
                         (
@@ -486,8 +476,9 @@ def _walk(
                     else:
                         logged_in.add(data.username)  # type: ignore[attr-defined]
                 if data is not None:
-                    if broken:  # the hash was not checked: the time not read yet
-                        at = moment(occurred)
+                    # read as a time only for the fold: once checked, the chain's text of it
+                    # (UTC, as utc_text writes it) parses back to the same moment
+                    at = moment(occurred) if broken else from_text(occurred_text)
                     pending.append(
                         LogEvent(
                             name, seq, type_, data, at,

@@ -220,3 +220,39 @@ def test_a_login_after_a_failed_attempt_is_folded_though_repeated_logins_are_not
     with ctx.db.write() as session:  # a row the log does not explain: still named
         session.execute(update(User).where(User.username == "nurse").values(failed_logins=1))
     assert audit.verify_log(ctx).problems == ("users: nurse's failed logins differs from the log",)
+
+
+def test_a_login_text_found_canonical_before_does_not_vouch_for_another_text(ctx, staff):
+    """The walk remembers the short payload texts it found canonical (a ward's logins are a
+    few dozen texts), so each is checked once; the same login written another way, with a
+    hash computed over it as someone writing the file directly would, is still named."""
+    from infusion_app.services import accounts
+    from tests.conftest import PASSWORD
+
+    for _ in range(3):
+        accounts.log_in(ctx, "nurse", PASSWORD)
+    with ctx.db.read() as session:
+        last = session.scalars(
+            select(Event).where(Event.type == "login_succeeded").order_by(Event.id.desc())
+        ).first()
+        assert last is not None and last.payload == '{"username":"nurse"}'
+        user = session.get(Stream, last.stream_id)  # the system record's row
+        assert user is not None and user.head_seq == last.seq
+        spaced = '{"username": "nurse"}'  # the same login, a space after the colon
+        digest = event_hash(
+            last.prev_hash, stream=user.name, seq=last.seq, type=last.type,
+            payload_text=spaced, occurred_at=last.occurred_at, recorded_at=last.recorded_at,
+            user=None if last.user_id is None else "nurse", station=last.station,
+            reason=last.reason,
+        )  # fmt: skip
+    tamper(
+        ctx,
+        "UPDATE events SET payload = :p, hash = :h WHERE hash = :old",
+        "UPDATE streams SET head_hash = :h WHERE name = 'system'",
+        p=spaced,
+        h=digest,
+        old=last.hash,
+    )
+    assert audit.verify_log(ctx).problems == (
+        f"event system#{last.seq}: payload is not in canonical form",
+    )
