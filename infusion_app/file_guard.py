@@ -29,12 +29,20 @@ SIDE_SUFFIXES = ("", "-journal", "-wal", "-shm")
 
 _lock = threading.Lock()
 _databases: Counter[Path] = Counter()  # path -> how many open Database objects use it
+# each database's file names with where they resolved to when it was opened: the files SQLite
+# has open. Resolved once, not at every file read (four realpaths were most of the guard's
+# 130 us, paid at every bedside act that reads its protocol file).
+_resolved: dict[Path, tuple[tuple[Path, Path], ...]] = {}
 
 
 def register_database(path: Path) -> None:
     """Called by the store for every SQLite file it opens in this process."""
+    key = _absolute(path)
+    names = tuple(Path(f"{key}{suffix}") for suffix in SIDE_SUFFIXES)
+    resolved = tuple((name, _resolve(name)) for name in names)
     with _lock:
-        _databases[_absolute(path)] += 1
+        _databases[key] += 1
+        _resolved.setdefault(key, resolved)
 
 
 def unregister_database(path: Path) -> None:
@@ -43,6 +51,7 @@ def unregister_database(path: Path) -> None:
         _databases[key] -= 1
         if _databases[key] <= 0:
             del _databases[key]
+            _resolved.pop(key, None)
 
 
 def database_files() -> tuple[Path, ...]:
@@ -64,8 +73,10 @@ def is_database_file(path: Path) -> bool:
     except (OSError, RuntimeError, ValueError):
         resolved = candidate
     identity = _identity(candidate)
-    for protected in database_files():
-        if candidate == protected or resolved == _resolve(protected):
+    with _lock:
+        protected_files = [pair for key in sorted(_databases) for pair in _resolved[key]]
+    for protected, protected_resolved in protected_files:
+        if candidate == protected or resolved == protected_resolved:
             return True
         if identity is not None and identity == _identity(protected):
             return True
