@@ -121,3 +121,12 @@ def test_a_short_list_is_one_plain_table() -> None:
     assert isinstance(long_table(HEADER, _rows(limit), [width * s for s in SHARES]), Table)
     longer = long_table(HEADER, _rows(limit + 1), [width * s for s in SHARES])
     assert isinstance(longer, pages.PagedTable)
+
+
+def test_reportlab_runs_with_its_c_accelerator() -> None:
+    """Installed with the app (pyproject): reportlab's pure-Python fallbacks for number
+    formatting and font widths were a quarter of the site log's and the summary's printing."""
+    from reportlab.lib import rl_accel
+
+    for name in ("fp_str", "asciiBase85Encode", "unicode2T1", "instanceStringWidthT1"):
+        assert not getattr(rl_accel, name).__module__.startswith("reportlab"), name
