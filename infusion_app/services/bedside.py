@@ -104,7 +104,13 @@ from infusion_app.services.status import (
     stream_events,
 )
 from infusion_app.services.stream_cache import Head
-from infusion_app.store.eventlog import append_event, canonical_json, jsonable, lock_stream
+from infusion_app.store.eventlog import (
+    append_event,
+    canonical_json,
+    jsonable,
+    lock_stream,
+    lock_stream_id,
+)
 from infusion_app.store.models import Event, Infusion, Patient, Product, Stream, User
 from infusion_app.store.projections import check_patient, check_product
 
@@ -204,13 +210,12 @@ def _act(
 
     def body(session: Session, user: User, now: datetime) -> Outcome:
         infusion = get_infusion(session, infusion_id)
-        stream = session.get(Stream, infusion.stream_id)
-        assert stream is not None
-        head = Head(*lock_stream(session, stream.name))  # read once, under the lock
+        stream_name, head_seq, head_hash = lock_stream_id(session, infusion.stream_id)
+        head = Head(head_seq, head_hash)  # read once, under the lock
         cached = stream_events(ctx, session, infusion.stream_id, head)
         # the pin from the creation event among them: protocol_of without its query
         version = ctx.protocol_version(infusion.protocol_id, infusion.protocol_version)
-        protocol = pinned_protocol_of(version, infusion, stream.name, cached)
+        protocol = pinned_protocol_of(version, infusion, stream_name, cached)
         events = list(cached)
         state = infusion_state(ctx, session, infusion, protocol, head)
         occurred = plausible_utc("occurred_at", _aware(at)) if at is not None else now
@@ -238,7 +243,7 @@ def _act(
             new_state = apply(state, candidate, protocol)
         appended = append_event(
             session,
-            stream.name,
+            stream_name,
             draft.type,
             data,
             user=user,
@@ -248,6 +253,8 @@ def _act(
             reason=reason,
         )
         if draft.meaning is not None:
+            stream = session.get(Stream, infusion.stream_id)
+            assert stream is not None  # locked above
             signature = sign_event(ctx, session, user, stream, appended, draft.meaning, now)
             signed = RecordedEvent(
                 signature.signature_seq,
@@ -273,9 +280,8 @@ def _act(
                 protocol,
                 new_state,
             )
-        product = session.get(Product, infusion.product_id)
-        assert product is not None  # foreign key
-        follow_infusion(ctx, session, user, product, draft.type, state.started_at is not None, now)
+        started = state.started_at is not None
+        follow_infusion(ctx, session, user, infusion.product_id, draft.type, started, now)
         return Outcome(new_state, appended.seq, draft.alarms)
 
     if password is not None:

@@ -287,19 +287,22 @@ def follow_infusion(
     ctx: AppContext,
     session: Session,
     user: User,
-    product: Product,
+    product_id: int,
     step: EventType,
     started: bool,
     now: datetime,
 ) -> None:
     """The bag follows its infusion: in use from the start, administered at the end (or when
-    a running infusion is stopped). Inside the bedside action's transaction."""
+    a running infusion is stopped). Inside the bedside action's transaction; the product row
+    is read only for those steps (not for every note and vital sign)."""
     if step is EventType.INFUSION_STARTED:
         wanted, event_type = ASSIGNABLE, EventType.PRODUCT_IN_USE
     elif step is EventType.INFUSION_ENDED or (step is EventType.INFUSION_STOPPED and started):
         wanted, event_type = frozenset({ProductStatus.IN_USE}), EventType.PRODUCT_ADMINISTERED
     else:
         return
+    product = session.get(Product, product_id)
+    assert product is not None  # the infusion's foreign key
     lock_stream(session, product_stream(product.product_id))
     session.refresh(product)
     expected = expected_product(session, product)

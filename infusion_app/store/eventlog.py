@@ -140,6 +140,11 @@ _LOCK_HEAD = (
     .where(Stream.name == bindparam("name"))
     .with_for_update()
 )
+_LOCK_HEAD_BY_ID = (
+    select(Stream.name, Stream.head_seq, Stream.head_hash)
+    .where(Stream.id == bindparam("id"))
+    .with_for_update()
+)
 _INSERT_EVENT = insert(Event)
 _EVENT_COLUMNS = (
     "stream_id",
@@ -168,12 +173,16 @@ class _DriverStatements:
     it is lost), so ``translate_errors`` reads it by its code as before."""
 
     lock_head: str
+    lock_head_by_id: str
     insert: str
     order: tuple[str, ...] | None  # positional parameters' order; None: named
     stored_time: Callable[[datetime], Any]
 
     def lock_params(self, stream_name: str) -> tuple[str] | dict[str, str]:
         return (stream_name,) if self.order is not None else {"name": stream_name}
+
+    def lock_by_id_params(self, stream_id: int) -> tuple[int] | dict[str, int]:
+        return (stream_id,) if self.order is not None else {"id": stream_id}
 
     def insert_params(self, row: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         return tuple(row[name] for name in self.order) if self.order is not None else row
@@ -192,15 +201,19 @@ def _driver_statements(dialect: Dialect) -> _DriverStatements | None:
     prepared = _PREPARED.get(key)
     if prepared is None:
         lock = _LOCK_HEAD.compile(dialect=dialect)
+        lock_by_id = _LOCK_HEAD_BY_ID.compile(dialect=dialect)
         insert_event = _INSERT_EVENT.compile(dialect=dialect, column_keys=list(_EVENT_COLUMNS))
         positional = dialect.paramstyle == "qmark"
         if positional:
             assert lock.positiontup == ["name"], lock.positiontup
+            assert lock_by_id.positiontup == ["id"], lock_by_id.positiontup
         time_type = Event.__table__.c.occurred_at.type
         process = time_type.dialect_impl(dialect).bind_processor(dialect)
         assert process is not None  # UTCDateTime's own, at least
         order = tuple(insert_event.positiontup or ()) if positional else None
-        prepared = _PREPARED[key] = _DriverStatements(str(lock), str(insert_event), order, process)
+        prepared = _PREPARED[key] = _DriverStatements(
+            str(lock), str(lock_by_id), str(insert_event), order, process
+        )
     return prepared
 
 
@@ -236,6 +249,24 @@ def lock_stream(session: Session, stream_name: str) -> tuple[int, str]:
     if head is None:
         raise InputError("stream", f"no record {stream_name!r} exists")
     return int(head.head_seq), str(head.head_hash)
+
+
+def lock_stream_id(session: Session, stream_id: int) -> tuple[str, int, str]:
+    """:func:`lock_stream` for a record known by its id (an infusion's): its name and head.
+
+    On the driver like the append (a bedside act's hot path), without loading the row as an
+    ORM object."""
+    connection = session.connection()
+    statements = _driver_statements(connection.dialect)
+    if statements is not None:
+        params = statements.lock_by_id_params(stream_id)
+        head = _on_driver(connection, statements.lock_head_by_id, params).fetchone()
+    else:
+        head = connection.execute(_LOCK_HEAD_BY_ID, {"id": stream_id}).first()
+    if head is None:
+        raise InputError("stream", f"no record #{stream_id} exists")
+    name, seq, digest = head
+    return str(name), int(seq), str(digest)
 
 
 def append_event(

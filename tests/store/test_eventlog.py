@@ -327,3 +327,64 @@ def test_the_sqlite_append_stores_the_row_a_core_insert_stores(tmp_path, clock) 
 
         assert verify(connection, "by-driver").ok
     db.dispose()
+
+
+def test_a_record_locked_by_its_id_gives_what_its_name_gives(ctx, staff, infusion_id) -> None:
+    """A bedside act locks its infusion's record by id (on the driver, without an ORM row):
+    the name and head are those of the lock by name, and a missing record is one line."""
+    from infusion_app.store.eventlog import lock_stream, lock_stream_id
+    from infusion_app.store.models import Infusion
+
+    add_notes(ctx, staff, infusion_id, 2)
+    with ctx.db.write() as session:
+        infusion = session.get(Infusion, infusion_id)
+        assert infusion is not None
+        name, seq, digest = lock_stream_id(session, infusion.stream_id)
+        assert name == STREAM
+        assert (seq, digest) == lock_stream(session, STREAM)
+        assert (seq, digest) == (3, stored_events(ctx, infusion_id)[-1].hash)  # created + 2
+        with pytest.raises(InputError, match=r"^stream: no record #999999 exists$"):
+            lock_stream_id(session, 999_999)
+
+
+def test_the_lock_by_id_waits_for_another_station_on_postgres(fresh_postgres, clock) -> None:
+    """PostgreSQL: the lock by id is the row lock (FOR UPDATE) the lock by name takes; a
+    station asking for it while another holds the record waits until that one ends."""
+    import threading
+    import time
+
+    from sqlalchemy import create_engine, select
+
+    from infusion_app.store.eventlog import create_stream, lock_stream_id
+    from infusion_app.store.models import Stream
+
+    ctx = AppContext(db=open_database(fresh_postgres, clock()), station="s", clock=clock)
+    holder = create_engine(fresh_postgres)
+    try:
+        with ctx.db.write() as session:
+            stream_id = create_stream(session, "held").id
+        got: list[tuple[str, int, str]] = []
+
+        def lock() -> None:
+            with ctx.db.write() as session:
+                got.append(lock_stream_id(session, stream_id))
+
+        with holder.begin() as held:
+            held.execute(select(Stream.id).where(Stream.id == stream_id).with_for_update())
+            waiter = threading.Thread(target=lock)
+            waiter.start()
+            deadline = time.monotonic() + 30
+            blocked = 0
+            while blocked != 1 and time.monotonic() < deadline:  # a condition, not a delay
+                blocked = held.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                    )
+                ).scalar_one()
+            assert blocked == 1 and got == []  # waiting behind the held row
+        waiter.join(timeout=30)
+        assert got == [("held", 0, GENESIS_HASH)]
+    finally:
+        holder.dispose()
+        ctx.db.dispose()
