@@ -54,13 +54,6 @@ def unregister_database(path: Path) -> None:
             _resolved.pop(key, None)
 
 
-def database_files() -> tuple[Path, ...]:
-    """Every file name SQLite may use for the databases open in this process."""
-    with _lock:
-        bases = sorted(_databases)
-    return tuple(Path(f"{base}{suffix}") for base in bases for suffix in SIDE_SUFFIXES)
-
-
 def is_database_file(path: Path) -> bool:
     """Whether ``path`` names (by name, link or hard link) a file of an open database.
 
