@@ -353,6 +353,17 @@ def _measure(site: Site, repeat: int, quick: bool) -> dict[str, Any]:
         lambda: records.infusion_log(fresh(), site.monitor, year), wide=True,
         note=f", {year_rows} infusions")  # fmt: skip
 
+    def first_login() -> Any:
+        """A nurse's login as the first after start: the accounts fold kept by the process is
+        gone, so the account is checked against the system record read afresh."""
+        from infusion_app.services import accounts
+        from infusion_app.store import projections
+
+        projections._ACCOUNTS.clear()
+        return accounts.log_in(ctx, "nurse2", site_build.PASSWORD)
+
+    add(f"login, {cold}", first_login, "full scan in sqlite3", full_scan)
+
     # --- the audit ----------------------------------------------------------------------------
     verify = add(
         "verify the whole log (verify_log)",

@@ -56,6 +56,7 @@ def test_the_site_benchmark_runs_end_to_end(tmp_path: Path) -> None:
         "ward board refresh",
         "monitor list, one year",
         "site log PDF, one year",
+        "login, first read after start (cold cache)",
         "verify the whole log (verify_log)",
         "durable append, SQLite",
         "user action (a bedside note)",

@@ -45,14 +45,12 @@ from typing import Any, cast
 from sqlalchemy import (
     Connection,
     Dialect,
-    Select,
     TextClause,
     column,
     select,
     table,
     text,
 )
-from sqlalchemy.exc import DBAPIError
 
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import SYSTEM_STREAM, EventType
@@ -61,6 +59,7 @@ from infusion_app.logic.events import Event as EventModel
 from infusion_app.logic.events import Signature as SignatureEvent
 from infusion_app.logic.projections import STATUS_ONLY, LogEvent
 from infusion_app.store.canonical_shapes import CanonicalShapes
+from infusion_app.store.driver_rows import batches as _batches
 from infusion_app.store.eventlog import KNOWN_TYPES, canonical_json, utc_text
 from infusion_app.store.models import GENESIS_HASH, Event, Signature, Stream, User
 from infusion_app.store.projections import FOLDED_TYPES, TableFolds, table_differences
@@ -156,41 +155,7 @@ _RAW_ROWS = select(
     _EVENTS.c.prev_hash,
     _EVENTS.c.hash,
 ).select_from(_EVENTS.outerjoin(_USERS, _USERS.c.id == _EVENTS.c.user_id))
-_BATCH = 5000  # rows fetched at a time: the walk never holds the log in memory
 _CHUNK = 1000  # records per query of --since
-
-
-def _batches(connection: Connection, query: Select[Any] | TextClause) -> Iterator[Sequence[Any]]:
-    """The rows of ``query``, a batch at a time, as the driver gives them.
-
-    On SQLite straight from the driver's cursor, inside the connection's transaction (the
-    walk's other reads see the same snapshot): a SQLAlchemy row costs about as much as the
-    SHA-256 of its event. Elsewhere (PostgreSQL) SQLAlchemy's rows, streamed from a server-side
-    cursor. A driver error is raised as SQLAlchemy raises it, so callers classify it alike.
-    """
-    if connection.dialect.name != "sqlite":
-        yield from connection.execution_options(yield_per=_BATCH).execute(query).partitions()
-        return
-    if not connection.in_transaction():
-        connection.begin()
-    compiled = query.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    statement = str(compiled)
-    values = compiled.params
-    params = tuple(values[name] for name in compiled.positiontup or ())
-    dbapi_error = connection.dialect.loaded_dbapi.Error
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(statement, params)
-        while rows := cursor.fetchmany(_BATCH):
-            yield rows
-    except dbapi_error as exc:
-        raise DBAPIError.instance(
-            statement, params, exc, dbapi_error, dialect=connection.dialect
-        ) from exc
-    finally:
-        cursor.close()
 
 
 # The form SQLAlchemy writes a UTCDateTime in on SQLite (UTC, naive, microseconds).

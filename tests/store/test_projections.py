@@ -456,3 +456,63 @@ def test_a_correct_signature_after_a_wrong_one_is_logged_as_clearing_the_count(
     sign_infusion_event(ctx, staff.nurse, infusion_id, 1, SignatureMeaning.VERIFIED, PASSWORD)
     assert last_system_event(ctx) == ("failed_attempts_cleared", {"username": "nurse"})
     assert audit.verify_log(ctx).ok
+
+
+def test_the_first_fold_after_start_leaves_out_only_the_logins_that_change_nothing(
+    ctx, staff, monkeypatch
+):
+    """The first check of an account after start folds the whole system record, which on a
+    ward is mostly logins (10 s at a ten-year site). It leaves out a login whose text was
+    already a login since the last other account event: that account is cleared already.
+    What it gives equals the plain fold of every event, and the users table agrees."""
+    from infusion_app.logic.projections import fold_accounts
+    from infusion_app.services.context import AuthenticationFailed
+    from infusion_app.store import projections
+    from infusion_app.store.projections import SYSTEM_STREAM, _log_event, expected_accounts
+
+    for _ in range(3):  # repeated: only the first of each is needed
+        accounts.log_in(ctx, "nurse", PASSWORD)
+        accounts.log_in(ctx, "pharmacist", PASSWORD)
+    for _ in range(2):  # two failures: the pharmacist's count is 2 ...
+        with pytest.raises(AuthenticationFailed):
+            accounts.log_in(ctx, "pharmacist", "not the password")
+    accounts.log_in(ctx, "nurse", PASSWORD)  # ... and stays 2 through others' logins
+    with pytest.raises(AuthenticationFailed):
+        accounts.log_in(ctx, "nurse", "not the password")
+    accounts.log_in(ctx, "nurse", PASSWORD)  # the same text as before, after a failure: 0
+    accounts.log_in(ctx, "nurse", PASSWORD)  # the last event: a login that changes nothing
+
+    with ctx.db.read() as session:
+        every = session.execute(
+            select(Event.seq, Event.type, Event.payload, Event.occurred_at, Event.recorded_at)
+            .join(Stream, Stream.id == Event.stream_id)
+            .where(Stream.name == SYSTEM_STREAM)
+            .order_by(Event.seq)
+        ).all()
+    plain = fold_accounts(_log_event(SYSTEM_STREAM, r) for r in every)
+    assert (plain["pharmacist"].failed_logins, plain["nurse"].failed_logins) == (2, 0)
+
+    decoded: list[int] = []
+
+    def counted(stream, row):
+        decoded.append(row.seq)
+        return _log_event(stream, row)
+
+    monkeypatch.setattr(projections, "_log_event", counted)
+    projections._ACCOUNTS.clear()  # as after a start: nothing kept
+    with ctx.db.read() as session:
+        assert expected_accounts(session) == plain
+    logins = [r.seq for r in every if r.type == "login_succeeded"]
+    # Left out: the 2nd and 3rd login of each account in the first six (logins 3-6). Every
+    # later login follows a failure, so it is read; the very last repeats the one before it
+    # but is read as where the fold ends.
+    left_out = sorted(set(logins) - set(decoded))
+    assert left_out == [logins[2], logins[3], logins[4], logins[5]]
+    assert every[-1].seq in decoded  # the fold ends at the last account event read
+    assert audit.verify_log(ctx).ok
+
+    # the kept fold continues from there: one more failure is counted
+    with pytest.raises(AuthenticationFailed):
+        accounts.log_in(ctx, "nurse", "not the password")
+    with ctx.db.read() as session:
+        assert expected_accounts(session)["nurse"].failed_logins == 1
