@@ -282,10 +282,13 @@ COLUMNS = (
     "Status",
     "Signatures complete",
 )
-# each column's share of the page's width, in the order of COLUMNS
+# each column's share of the page's width, in the order of COLUMNS: on Letter, the narrower
+# paper, each is as wide as its longest header word, a date and a status word ("observation"
+# printed as "observati / on" at 0.05); on A4 a patient ("L00155 (RH)") and a dose's number
+# ("1.54 × 10^8") keep to one line
 SHARES = (
-    0.06, 0.065, 0.05, 0.04, 0.07, 0.05, 0.075, 0.06, 0.065, 0.065, 0.05, 0.057, 0.04, 0.06,
-    0.083, 0.05, 0.06,
+    0.063, 0.065, 0.05, 0.039, 0.07, 0.053, 0.072, 0.06, 0.063, 0.063, 0.052, 0.059, 0.038,
+    0.062, 0.065, 0.063, 0.063,
 )  # fmt: skip
 
 

@@ -226,3 +226,29 @@ def test_a_typed_reason_in_the_log_csv_is_text_not_a_formula() -> None:
         "9",
         "50",
     )
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_no_header_word_date_or_status_word_is_cut_in_its_column(paper: str) -> None:
+    """reportlab breaks a word wider than its cell inside the word: the site log printed
+    "observati / on complete" in the Status column. On both papers (landscape), each column
+    holds its header's longest word in bold, and the Date and Status columns a date and
+    every word of every status."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from infusion_app.logic.infusion_state import Status
+    from infusion_app.records.fonts import LATIN, LATIN_BOLD
+    from infusion_app.records.infusion_log import COLUMNS, SHARES
+    from infusion_app.records.pages import CELL_PADDING, CELL_SIZE, text_width
+
+    width = text_width(paper, wide=True)
+    values = {
+        "Date": ["2026-12-31"],
+        "Status": [word for status in Status for word in status.value.split()],
+    }
+    for column, share in zip(COLUMNS, SHARES, strict=True):
+        room = width * share - 2 * CELL_PADDING
+        for word in column.split():
+            assert stringWidth(word, LATIN_BOLD, CELL_SIZE) <= room, (column, word)
+        for word in values.get(column, []):
+            assert stringWidth(word, LATIN, CELL_SIZE) <= room, (column, word)
