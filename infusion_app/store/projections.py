@@ -242,7 +242,7 @@ def _first_fold_rows(connection: Connection) -> list[Any]:
 
     A ward's system record is mostly logins (the window locks after a few idle minutes):
     858,000 of a ten-year site's 956,000 events, and reading, decoding and folding every one
-    made the first login after start take 10 s there. A login only clears its account's
+    made the first login after start take over 9 s there. A login only clears its account's
     failed attempts and lock, so a login whose exact text was already a login since the last
     other account event finds its account cleared and nothing since to undo it; verify-log
     leaves the same logins out of its fold. The rest are read by seq through the key, with the
