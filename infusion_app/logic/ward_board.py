@@ -75,15 +75,20 @@ def on_the_board(
     return prepared and any(start <= e.occurred_at < end for e in events)
 
 
+# "Until someone acts": the bound of a row that stays whatever the time (also the site's day
+# list's, services/course_index.py).
+ALWAYS = datetime.max.replace(tzinfo=UTC)
+
+
 def on_the_board_until(state: InfusionState, events: Sequence[RecordedEvent]) -> datetime | None:
     """The last moment :func:`on_the_board` (with ``prepared``) can show the infusion on any
-    day's board: never once done; ``datetime.max`` while started and not done (until someone
+    day's board: never once done; :data:`ALWAYS` while started and not done (until someone
     ends its observation); else the last of its entries, whose day is the last it shows on.
     The rule's bound beside the rule, so that the two change together."""
     if state.step is Step.DONE:
         return None
     if state.started_at is not None:
-        return datetime.max.replace(tzinfo=UTC)
+        return ALWAYS
     return max((e.occurred_at for e in events), default=None)
 
 

@@ -27,13 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CompoundSelect, Select, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.errors import KnownError
+from infusion_app.logic.ward_board import ALWAYS
 from infusion_app.services.context import AppContext
 from infusion_app.services.course_read import LoadedCourse, load_courses
 from infusion_app.services.stream_cache import (
@@ -44,8 +45,6 @@ from infusion_app.services.stream_cache import (
     protocol_key,
 )
 from infusion_app.store.models import Infusion, Patient, Stream
-
-ALWAYS = datetime.max.replace(tzinfo=UTC)
 
 Bound = Callable[[LoadedCourse], datetime | None]
 
