@@ -108,23 +108,19 @@ class Database:
             raise ReadOnlyDatabase(
                 self.health.message or "the database is open read-only: nothing can be saved"
             )
-        if self._held is None:
-            with (
-                translate_errors(self),
-                Session(self._writer, expire_on_commit=False) as session,
-                session.begin(),
-            ):
-                yield session
-        else:
-            with translate_errors(self):
-                connection = self._held.connection(self._writer)
-                clean = False
-                try:
-                    with Session(connection, expire_on_commit=False) as session, session.begin():
-                        yield session
-                    clean = True
-                finally:
-                    self._held.release(connection, clean)
+        with translate_errors(self):
+            held = self._held
+            connection = self._writer.connect() if held is None else held.connection(self._writer)
+            clean = False
+            try:
+                with _write_transaction(connection) as session:
+                    yield session
+                clean = True
+            finally:
+                if held is None:
+                    connection.close()  # back to the pool
+                else:
+                    held.release(connection, clean)
         # Asked after COMMIT, which is what matters: a write that went into a replaced file or
         # an unlinked WAL is never acknowledged as saved. (Asked before it too, it would cost
         # the append path a second look for nothing more.)
@@ -207,6 +203,52 @@ class Database:
         if self._guarded is not None:
             unregister_database(self._guarded)
             self._guarded = None
+
+
+WRITE_CONNECTION = "infusion_app_write_connection"
+
+
+@contextmanager
+def _write_transaction(connection: Connection) -> Iterator[Session]:
+    """One write transaction on ``connection``, begun at the block's first statement, and a
+    Session that takes part in it only if the block uses the ORM.
+
+    The block's first statement begins the connection's transaction (BEGIN IMMEDIATE on
+    SQLite, the ``begin`` listener), whoever issues it: the Session when the block reads or
+    adds through it, :func:`write_connection` when it only appends. A block that issues none
+    takes no lock at all. Joined in ``rollback_only`` mode, the Session never commits a
+    transaction :func:`write_connection` began; this function commits whatever is open once
+    the block has ended without an exception. A block that only appends never starts the
+    Session's own transaction machinery: beginning, committing and closing it were most of a
+    durable append's own time (issue 18)."""
+    session = Session(connection, expire_on_commit=False, join_transaction_mode="rollback_only")
+    session.info[WRITE_CONNECTION] = connection
+    try:
+        yield session
+        if session.in_transaction():
+            session.commit()  # flushes; commits the transaction if the Session began it
+        transaction = connection.get_transaction()
+        if transaction is not None:
+            transaction.commit()
+    finally:
+        if connection.in_transaction():  # the block or its flush failed: nothing is kept
+            with contextlib.suppress(Exception):  # the block's own error is what is raised
+                connection.rollback()
+        if session.in_transaction() or session.identity_map or session.new:
+            session.close()  # an unused Session holds nothing to let go of
+
+
+def write_connection(session: Session) -> Connection:
+    """The connection of the write transaction ``session`` belongs to, in that transaction
+    (begun now if this is the block's first statement), without making the Session begin
+    its own (see :func:`_write_transaction`); a Session from elsewhere (a migration, a test)
+    gives its own connection."""
+    connection: Connection | None = session.info.get(WRITE_CONNECTION)
+    if connection is None:
+        return session.connection()
+    if not connection.in_transaction():
+        connection.begin()
+    return connection
 
 
 class _HeldWriters:

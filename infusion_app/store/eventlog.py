@@ -29,6 +29,7 @@ from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.events import Event as EventModel
 from infusion_app.logic.events import encode
+from infusion_app.store.database import write_connection
 from infusion_app.store.models import GENESIS_HASH, Event, Stream, User
 
 KNOWN_TYPES = frozenset(t.value for t in EventType)
@@ -245,7 +246,7 @@ def lock_stream(session: Session, stream_name: str) -> tuple[int, str]:
     Without it two PostgreSQL stations could both decide from the same state and append one
     after the other (SQLite's BEGIN IMMEDIATE already serialises every writer).
     """
-    head = session.connection().execute(_LOCK_HEAD, {"name": stream_name}).first()
+    head = write_connection(session).execute(_LOCK_HEAD, {"name": stream_name}).first()
     if head is None:
         raise InputError("stream", f"no record {stream_name!r} exists")
     return int(head.head_seq), str(head.head_hash)
@@ -256,7 +257,7 @@ def lock_stream_id(session: Session, stream_id: int) -> tuple[str, int, str]:
 
     On the driver like the append (a bedside act's hot path), without loading the row as an
     ORM object."""
-    connection = session.connection()
+    connection = write_connection(session)
     statements = _driver_statements(connection.dialect)
     if statements is not None:
         params = statements.lock_by_id_params(stream_id)
@@ -298,7 +299,7 @@ def append_event(
     """
     occurred = occurred_at or recorded_at
     check_times(occurred, recorded_at, reason, type)
-    connection = session.connection()
+    connection = write_connection(session)
     statements = _driver_statements(connection.dialect)
     if statements is not None:
         locked = _on_driver(connection, statements.lock_head, statements.lock_params(stream_name))
