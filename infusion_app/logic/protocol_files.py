@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,9 +36,33 @@ _PARSED: dict[tuple[str, str], Protocol] = {}
 _PARSED_MAX = 64  # a site has a few protocols and their archived versions
 
 
+# Each file's parse by its path and what ``stat`` says of it (device, inode, size, modified
+# and changed times in ns): an unchanged file is not read again. Every bedside act reads its
+# infusion's protocol, and reading it through the file guard was a tenth of an act's time
+# (issue 18). Only a file whose last change is older than SETTLED_NS is remembered this way:
+# a file system's clock ticks coarsely (ext4 a few ms, FAT 2 s), so two writes of the same
+# size within one tick look alike to ``stat`` ("racy git"); a file changed just now is read
+# each time until it has settled. The change time (ctime) cannot be set back by anyone, so
+# an edit that restores the modified time is still seen.
+_BY_STAT: dict[str, tuple[tuple[int, ...], Protocol]] = {}
+SETTLED_NS = 3_000_000_000
+_now_ns = time.time_ns  # the wall clock of the file system's times (tests set it)
+
+
 def forget_parsed() -> None:
-    """Empty the parse cache (tests that count parses)."""
+    """Empty the parse caches (tests that count parses or reads)."""
     _PARSED.clear()
+    _BY_STAT.clear()
+
+
+def _signature(status: os.stat_result) -> tuple[int, ...]:
+    return (
+        status.st_dev,
+        status.st_ino,
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+    )
 
 
 def load_protocol_file(path: Path) -> Protocol:
@@ -46,8 +71,29 @@ def load_protocol_file(path: Path) -> Protocol:
     The file is read once, through the file guard (a regular UTF-8 file of at most
     :data:`MAX_PROTOCOL_BYTES`, never a database file), and the SHA-256 of exactly those
     bytes is kept on the protocol (:attr:`Protocol.content_sha256`) so that an infusion can
-    pin the content it began under.
+    pin the content it began under. An unchanged file that has settled is not read again
+    (:data:`_BY_STAT`).
     """
+    key = os.path.abspath(path)
+    try:
+        status: os.stat_result | None = os.stat(key)
+    except (OSError, ValueError):
+        status = None  # the read below says what is wrong
+    if status is not None:
+        remembered = _BY_STAT.get(key)
+        if remembered is not None and remembered[0] == _signature(status):
+            return remembered[1]
+    parsed = _read_protocol_file(path)
+    last_change = max(status.st_mtime_ns, status.st_ctime_ns) if status is not None else None
+    if status is not None and last_change is not None and _now_ns() - last_change > SETTLED_NS:
+        if len(_BY_STAT) >= _PARSED_MAX:
+            _BY_STAT.clear()
+        # stat taken before the read: a file changed in between is read again next time
+        _BY_STAT[key] = (_signature(status), parsed)
+    return parsed
+
+
+def _read_protocol_file(path: Path) -> Protocol:
     try:
         raw = read_input_file(path, "protocol", max_bytes=MAX_PROTOCOL_BYTES)
     except InputError as exc:

@@ -4,6 +4,7 @@ and never served stale: a changed file is read again, a broken one is never reme
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -74,3 +75,68 @@ def test_the_same_content_under_another_name_is_checked_against_that_name(
     shutil.copy(folder / "msc-l-crc.toml", folder / "other-trial.toml")
     with pytest.raises(ProtocolFileError, match="must match the file name"):
         protocol_files.load_protocol("other-trial", folder)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every read of a protocol file's bytes."""
+    seen: list[Path] = []
+    read = protocol_files.read_input_file
+
+    def counted(path: Path, *args: object, **kwargs: object) -> bytes:
+        seen.append(path)
+        return read(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(protocol_files, "read_input_file", counted)
+    protocol_files.forget_parsed()
+    return seen
+
+
+def _clock_after(monkeypatch: pytest.MonkeyPatch, path: Path, seconds: float) -> None:
+    """The file system's clock ``seconds`` after the file's last change."""
+    status = path.stat()
+    changed = max(status.st_mtime_ns, status.st_ctime_ns)
+    monkeypatch.setattr(protocol_files, "_now_ns", lambda: changed + int(seconds * 1e9))
+
+
+def test_a_settled_unchanged_file_is_not_read_again(
+    folder: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = folder / "msc-l-crc.toml"
+    _clock_after(monkeypatch, path, 4)  # last changed 4 s ago: settled (3 s)
+    first = protocol_files.load_protocol("msc-l-crc", folder)
+    for _ in range(3):
+        assert protocol_files.load_protocol("msc-l-crc", folder) is first
+    assert reads == [path]
+
+
+def test_a_file_changed_just_now_is_read_every_time(
+    folder: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two writes of the same size within one tick of the file system's clock look alike to
+    stat: until its last change is 3 s old, the file is read (its parse still remembered)."""
+    path = folder / "msc-l-crc.toml"
+    _clock_after(monkeypatch, path, 2.5)
+    first = protocol_files.load_protocol("msc-l-crc", folder)
+    assert protocol_files.load_protocol("msc-l-crc", folder) is first  # same bytes, same parse
+    assert reads == [path, path]
+
+
+def test_an_edit_of_the_same_size_with_its_time_put_back_is_seen(
+    folder: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Size and modified time restored by hand: the change time (which nobody can set) and
+    the read tell."""
+    path = folder / "msc-l-crc.toml"
+    before = path.stat()
+    _clock_after(monkeypatch, path, 4)
+    first = protocol_files.load_protocol("msc-l-crc", folder)
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace('version = "', 'version = "9', 1).replace("\n\n", "\n", 1)
+    assert len(edited.encode()) == len(text.encode())  # the same size
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the old modified time
+    _clock_after(monkeypatch, path, 4)
+    after = protocol_files.load_protocol("msc-l-crc", folder)
+    assert after.version == "9" + first.version
+    assert len(reads) == 2
