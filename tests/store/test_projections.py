@@ -516,3 +516,41 @@ def test_the_first_fold_after_start_leaves_out_only_the_logins_that_change_nothi
         accounts.log_in(ctx, "nurse", "not the password")
     with ctx.db.read() as session:
         assert expected_accounts(session)["nurse"].failed_logins == 1
+
+
+def test_a_kept_accounts_fold_whose_head_has_not_moved_reads_no_event(ctx, staff):
+    """The usual check (no account event since the last one): one query of the system
+    stream's head, and the same accounts as a fresh fold; once the head moves, the new
+    events are folded on, and the result still equals a fresh fold."""
+    from sqlalchemy import event as sa_event
+
+    from infusion_app.services.context import AuthenticationFailed
+    from infusion_app.store import projections
+    from infusion_app.store.projections import expected_accounts
+
+    accounts.log_in(ctx, "nurse", PASSWORD)
+    with ctx.db.read() as session:
+        kept = expected_accounts(session)  # folded and kept
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa_event.listen(ctx.db.engine, "before_cursor_execute", seen)
+    try:
+        with ctx.db.read() as session:
+            again = expected_accounts(session)
+    finally:
+        sa_event.remove(ctx.db.engine, "before_cursor_execute", seen)
+    assert again == kept
+    assert len(statements) == 1 and "FROM streams" in statements[0]
+    assert "events" not in statements[0]
+
+    with pytest.raises(AuthenticationFailed):  # the head moves: folded on from the kept fold
+        accounts.log_in(ctx, "nurse", "not the password")
+    with ctx.db.read() as session:
+        continued = expected_accounts(session)
+    projections._ACCOUNTS.clear()
+    with ctx.db.read() as session:
+        assert expected_accounts(session) == continued  # equal to a fresh fold
+    assert continued["nurse"].failed_logins == 1
