@@ -542,68 +542,19 @@ def _fdatasync_writes(path: Path, count: int) -> list[float]:
     return times
 
 
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-PG_DATABASE = "bench_site"
-
-
 def _postgres_append(appends: int) -> Figure | None:
-    """The store's append on PostgreSQL (its own database, ``bench_site``, created here)
-    vs psycopg taking the same head lock (SELECT ... FOR UPDATE) and inserting the row."""
-    try:
-        import psycopg
-    except ImportError:
-        return None
-    try:
-        admin = psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
-                                autocommit=True, connect_timeout=3)  # fmt: skip
-    except psycopg.Error as problem:
-        print(f"  PostgreSQL not measured: {str(problem).strip()[:120]}")
-        return None
-    with admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        admin.execute(f"CREATE DATABASE {PG_DATABASE}")
-    import site_build
+    """The store's append on PostgreSQL vs psycopg taking the same head lock, interleaved, in
+    a database of its own (benchmarks/store_append.py's measurement: one way for both)."""
     import store_append
 
-    from infusion_app.logic.event_types import SYSTEM_STREAM
-    from infusion_app.services.context import AppContext
-    from infusion_app.store.opening import open_database
-
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DATABASE}"
-    ctx = AppContext(db=open_database(url, site_build.TODAY), station="bench",
-                     hasher=site_build.FAST_HASHER)  # fmt: skip
-    try:
-        from infusion_app.services import accounts
-
-        accounts.create_first_admin(ctx, "admin", "Ada Admin", site_build.PASSWORD)
-        ours = [store_append.store_append(ctx, SYSTEM_STREAM) for _ in range(appends)]
-    finally:
-        ctx.db.dispose()
-    bare = []
-    with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={PG_DATABASE}") as pg:
-        for k in range(appends):
-            start = time.perf_counter()
-            with pg.transaction():
-                head = pg.execute(
-                    "SELECT id, head_seq, head_hash FROM streams WHERE name = %s FOR UPDATE",
-                    (SYSTEM_STREAM,),
-                ).fetchone()
-                assert head is not None
-                digest = hashlib.sha256(f"{head[2]}{k}".encode()).hexdigest()
-                pg.execute(
-                    "INSERT INTO events (stream_id, seq, type, payload, occurred_at, "
-                    "recorded_at, user_id, station, reason, prev_hash, hash) VALUES "
-                    "(%s, %s, 'note_added', %s, now(), now(), NULL, 'bench', NULL, %s, %s)",
-                    (head[0], head[1] + 1, '{"text":"x"}', head[2], digest),
-                )
-            bare.append(time.perf_counter() - start)
-    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
-                         autocommit=True) as admin:  # fmt: skip
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+    measured = store_append.postgres_append(appends)
+    if measured is None:
+        return None
+    ours, bare = measured
     return Figure("durable append, PostgreSQL", median(ours), median(bare),
                   "psycopg, same head lock",
                   note=f"p99 {store_append.percentile(ours, 0.99) * 1e3:.2f} ms; "
-                       "on an empty database")  # fmt: skip
+                       "on an empty database, interleaved")  # fmt: skip
 
 
 def _startup(site: Site, repeat: int, quick: bool) -> list[Figure]:

@@ -292,17 +292,20 @@ def _entries(ctx: AppContext, infusions: list[int]) -> str:
     return f"{min(counts)}-{max(counts)}"
 
 
-def postgres_append(appends: int) -> None:
+def postgres_append(appends: int) -> tuple[list[float], list[float]] | None:
     """The store's append on PostgreSQL vs psycopg taking the same head lock (SELECT ... FOR
     UPDATE on the stream's row) and inserting the same row, interleaved, in a database of
-    this benchmark's own made and dropped here."""
-    import psycopg
-
+    this benchmark's own made and dropped here: each one's times, or None (and why, printed)
+    when the server cannot be reached. benchmarks/site.py measures with this too."""
+    try:
+        import psycopg
+    except ImportError:
+        return None
     try:
         admin = psycopg.connect(f"{PG_SERVER} dbname=postgres", autocommit=True, connect_timeout=3)
     except psycopg.Error as problem:
         print(f"PostgreSQL not measured: {str(problem).strip()[:160]}")
-        return
+        return None
     with admin:
         admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
         admin.execute(f"CREATE DATABASE {PG_DATABASE}")
@@ -349,17 +352,7 @@ def postgres_append(appends: int) -> None:
         finally:
             pg.close()
             ctx.db.dispose()
-        ours_med, bare_med = statistics.median(ours), statistics.median(plain)
-        print(f"durable append, PostgreSQL ({appends} each, interleaved, {PG_DATABASE})")
-        print(
-            f"  store  median {ours_med * 1e3:7.3f} ms   p99 {percentile(ours, 0.99) * 1e3:7.3f} ms"
-        )
-        p99 = percentile(plain, 0.99)
-        print(
-            f"  bare   median {bare_med * 1e3:7.3f} ms   p99 {p99 * 1e3:7.3f} ms"
-            "   (psycopg: BEGIN, the same SELECT ... FOR UPDATE, INSERT, COMMIT)"
-        )
-        print(f"  ratio (median) {ours_med / bare_med:.2f}   target <= 1.5")
+        return ours, plain
     finally:
         with psycopg.connect(f"{PG_SERVER} dbname=postgres", autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
@@ -451,8 +444,20 @@ def main() -> None:
     baseline.close()
     clock.now = NOW
 
-    if args.postgres:
-        postgres_append(args.appends)
+    measured = postgres_append(args.appends) if args.postgres else None
+    if measured is not None:
+        ours, plain = measured
+        ours_med, bare_med = statistics.median(ours), statistics.median(plain)
+        print(f"durable append, PostgreSQL ({args.appends} each, interleaved, {PG_DATABASE})")
+        print(
+            f"  store  median {ours_med * 1e3:7.3f} ms   p99 {percentile(ours, 0.99) * 1e3:7.3f} ms"
+        )
+        p99 = percentile(plain, 0.99)
+        print(
+            f"  bare   median {bare_med * 1e3:7.3f} ms   p99 {p99 * 1e3:7.3f} ms"
+            "   (psycopg: BEGIN, the same SELECT ... FOR UPDATE, INSERT, COMMIT)"
+        )
+        print(f"  ratio (median) {ours_med / bare_med:.2f}   target <= 1.5")
 
     # 2. verify a chain of 100,000 events, beside its floor: the same rows read in chain order
     # with plain sqlite3 and the SHA-256 of each (interleaved, so both see the same noise)
