@@ -85,7 +85,7 @@ from infusion_app.logic.transitions import (
     fold,
 )
 from infusion_app.logic.vitals import parse_vitals, vitals_payload
-from infusion_app.services.authorisation import require
+from infusion_app.services.authorisation import require_record
 from infusion_app.services.context import AppContext, CurrentUser
 from infusion_app.services.course_read import LoadedCourse, load_course
 from infusion_app.services.integrity import transaction
@@ -98,12 +98,12 @@ from infusion_app.services.products import (
 )
 from infusion_app.services.signing import sign_event, signed_act
 from infusion_app.services.status import (
-    get_infusion,
     infusion_state,
     pinned_protocol_of,
     stream_events,
 )
 from infusion_app.services.stream_cache import Head
+from infusion_app.store.act_rows import InfusionRecord, UserRecord, infusion_record
 from infusion_app.store.eventlog import (
     append_event,
     canonical_json,
@@ -141,13 +141,13 @@ class _Scope:
     """What an action's builder may look at, inside the action's transaction."""
 
     session: Session
-    infusion: Infusion
+    infusion: Infusion | InfusionRecord
     protocol: Protocol
     state: InfusionState
     events: list[RecordedEvent]
     at: datetime
     now: datetime
-    user: User
+    user: User | UserRecord
     ctx: AppContext  # for the patient's course (its current protocol)
 
     def patient(self) -> Patient:
@@ -208,8 +208,10 @@ def _act(
     reason = optional_free_text("reason", late_reason)
     then: list[DomainError] = []
 
-    def body(session: Session, user: User, now: datetime) -> Outcome:
-        infusion = get_infusion(session, infusion_id)
+    def body(session: Session, user: User | UserRecord, now: datetime) -> Outcome:
+        infusion = infusion_record(session, infusion_id)
+        if infusion is None:
+            raise InputError("infusion", f"no infusion {infusion_id}")
         stream_name, head_seq, head_hash = lock_stream_id(session, infusion.stream_id)
         head = Head(head_seq, head_hash)  # read once, under the lock
         cached = stream_events(ctx, session, infusion.stream_id, head)
@@ -253,6 +255,8 @@ def _act(
             reason=reason,
         )
         if draft.meaning is not None:
+            if not isinstance(user, User):  # a signed step runs through signed_act
+                raise TypeError("a signed entry without its signer's password")
             stream = session.get(Stream, infusion.stream_id)
             assert stream is not None  # locked above
             signature = sign_event(ctx, session, user, stream, appended, draft.meaning, now)
@@ -289,8 +293,8 @@ def _act(
     else:
         now = ctx.now()
         with transaction(ctx) as session:
-            user = require(session, actor, action, now)
-            outcome = body(session, user, now)
+            # the account as a record: a bedside entry only reads it (act_rows)
+            outcome = body(session, require_record(session, actor, action, now), now)
     if then:
         raise then[0]  # committed: the record shows what failed
     return outcome

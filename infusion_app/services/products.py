@@ -48,6 +48,7 @@ from infusion_app.services.patients import find_patient
 from infusion_app.services.signing import sign_event, signed_act
 from infusion_app.store.errors import RecordIntegrityError
 from infusion_app.store.eventlog import (
+    Author,
     append_event,
     canonical_json,
     create_stream,
@@ -286,7 +287,7 @@ def bind_to_infusion(
 def follow_infusion(
     ctx: AppContext,
     session: Session,
-    user: User,
+    user: Author,
     product_id: int,
     step: EventType,
     started: bool,

@@ -18,10 +18,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, Dialect, bindparam, insert, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import Dialect, bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.backentry import check_times
@@ -30,7 +30,8 @@ from infusion_app.logic.event_types import EventType
 from infusion_app.logic.events import Event as EventModel
 from infusion_app.logic.events import encode
 from infusion_app.store.database import write_connection
-from infusion_app.store.models import GENESIS_HASH, Event, Stream, User
+from infusion_app.store.driver_rows import DRIVERS, on_driver
+from infusion_app.store.models import GENESIS_HASH, Event, Stream
 
 KNOWN_TYPES = frozenset(t.value for t in EventType)
 
@@ -127,6 +128,17 @@ def ensure_stream(session: Session, name: str) -> None:
         pass  # created by another station meanwhile: its row is there now
 
 
+class Author(Protocol):
+    """Who an entry is recorded as by: an account's row, as the ORM loads it or as a bedside
+    act reads it (``act_rows.UserRecord``)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def username(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Appended:
     """What a caller needs of an event it just appended: where it is and its hash."""
@@ -189,7 +201,6 @@ class _DriverStatements:
         return tuple(row[name] for name in self.order) if self.order is not None else row
 
 
-_DRIVERS = {("sqlite", "pysqlite", "qmark"), ("postgresql", "psycopg", "pyformat")}
 _PREPARED: dict[tuple[str, str, str], _DriverStatements] = {}
 
 
@@ -197,7 +208,7 @@ def _driver_statements(dialect: Dialect) -> _DriverStatements | None:
     """The statements for this dialect and driver, compiled once; None for another driver
     (the Core path)."""
     key = (dialect.name, dialect.driver, dialect.paramstyle)
-    if key not in _DRIVERS:
+    if key not in DRIVERS:
         return None
     prepared = _PREPARED.get(key)
     if prepared is None:
@@ -216,27 +227,6 @@ def _driver_statements(dialect: Dialect) -> _DriverStatements | None:
             str(lock), str(lock_by_id), str(insert_event), order, process
         )
     return prepared
-
-
-def _on_driver(connection: Connection, statement: str, params: Any) -> Any:
-    """``statement`` run on the connection's driver; its error as SQLAlchemy raises it."""
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    try:
-        return driver.execute(statement, params)
-    except connection.dialect.loaded_dbapi.Error as exc:
-        lost = connection.dialect.is_disconnect(exc, connection.connection.dbapi_connection, None)
-        if lost:
-            connection.invalidate(exc)
-        raise DBAPIError.instance(
-            statement,
-            params,
-            exc,
-            connection.dialect.loaded_dbapi.Error,
-            hide_parameters=True,  # patient free text stays out of logs and messages
-            connection_invalidated=lost,
-            dialect=connection.dialect,
-        ) from exc
 
 
 def lock_stream(session: Session, stream_name: str) -> tuple[int, str]:
@@ -261,7 +251,7 @@ def lock_stream_id(session: Session, stream_id: int) -> tuple[str, int, str]:
     statements = _driver_statements(connection.dialect)
     if statements is not None:
         params = statements.lock_by_id_params(stream_id)
-        head = _on_driver(connection, statements.lock_head_by_id, params).fetchone()
+        head = on_driver(connection, statements.lock_head_by_id, params).fetchone()
     else:
         head = connection.execute(_LOCK_HEAD_BY_ID, {"id": stream_id}).first()
     if head is None:
@@ -276,7 +266,7 @@ def append_event(
     type: EventType,
     payload: EventModel | Mapping[str, Any],
     *,
-    user: User | None,
+    user: Author | None,
     station: str,
     recorded_at: datetime,
     occurred_at: datetime | None = None,
@@ -302,7 +292,7 @@ def append_event(
     connection = write_connection(session)
     statements = _driver_statements(connection.dialect)
     if statements is not None:
-        locked = _on_driver(connection, statements.lock_head, statements.lock_params(stream_name))
+        locked = on_driver(connection, statements.lock_head, statements.lock_params(stream_name))
         head = locked.fetchone()
     else:
         head = connection.execute(_LOCK_HEAD, {"name": stream_name}).one_or_none()
@@ -343,7 +333,7 @@ def append_event(
     if statements is not None:
         stored = statements.stored_time
         row["occurred_at"], row["recorded_at"] = stored(occurred), stored(recorded_at)
-        _on_driver(connection, statements.insert, statements.insert_params(row))
+        on_driver(connection, statements.insert, statements.insert_params(row))
     else:
         connection.execute(_INSERT_EVENT, row)
     return Appended(stream_id, seq, digest)

@@ -49,7 +49,8 @@ from infusion_app.logic.projections import (
     password_digest,
     signature_row,
 )
-from infusion_app.store.driver_rows import batches
+from infusion_app.store.database import write_connection
+from infusion_app.store.driver_rows import DriverQuery, batches
 from infusion_app.store.errors import RecordIntegrityError
 from infusion_app.store.models import Event, Infusion, Patient, Product, Signature, Stream, User
 
@@ -195,7 +196,9 @@ _SYSTEM_EVENTS = (
 )
 
 
-_SYSTEM_HEAD = select(Stream.head_seq, Stream.head_hash).where(Stream.name == SYSTEM_STREAM)
+_SYSTEM_HEAD = DriverQuery(
+    select(Stream.head_seq, Stream.head_hash).where(Stream.name == SYSTEM_STREAM)
+)
 
 
 def expected_accounts(session: Session) -> dict[str, UserRow]:
@@ -206,15 +209,15 @@ def expected_accounts(session: Session) -> dict[str, UserRow]:
     the stream's head (moved by the database with each event it takes, migration 0002) is
     still that event, the events are not read at all.
     """
-    connection = session.connection()
+    connection = write_connection(session)  # in an act: no Session transaction for it
     key = connection.engine.pool
     cached = _ACCOUNTS.get(key)
     rows: Sequence[Any]
     if cached is None:
         rows = _first_fold_rows(connection)
     else:
-        head = connection.execute(_SYSTEM_HEAD).first()
-        if head is not None and (head.head_seq, head.head_hash) == (cached.seq, cached.hash):
+        head = _SYSTEM_HEAD.first(connection, {})
+        if head == (cached.seq, cached.hash):
             return dict(cached.users)  # nothing appended since (the usual case: one query)
         rows = connection.execute(_SYSTEM_EVENTS.where(Event.seq >= cached.seq)).all()
     if cached is not None:
@@ -290,7 +293,7 @@ def _first_fold_rows(connection: Connection) -> list[Any]:
     return rows
 
 
-def check_user(session: Session, user: User) -> None:
+def check_user(session: Session, user: User | Any) -> None:
     """Refuse to act on an account row the log does not explain."""
     expected = expected_accounts(session).get(user.username)
     subject = f"user {user.username}"
@@ -381,7 +384,7 @@ def check_product(session: Session, product: Product) -> None:
     expected_product(session, product)
 
 
-_INFUSION_FACTS = (
+INFUSION_FACTS = (
     select(
         Stream.name,
         Patient.trial_id,
@@ -403,7 +406,13 @@ _INFUSION_FACTS = (
 
 def check_infusion(session: Session, infusion: Infusion) -> None:
     """The infusion row against its ``infusion_created`` event: one indexed query."""
-    facts = session.connection().execute(_INFUSION_FACTS, {"infusion_id": infusion.id}).one()
+    facts = session.connection().execute(INFUSION_FACTS, {"infusion_id": infusion.id}).one()
+    check_infusion_facts(infusion, facts)
+
+
+def check_infusion_facts(infusion: Infusion | Any, facts: Any) -> None:
+    """The infusion's columns against the facts :data:`INFUSION_FACTS` reads with them:
+    its stream's name, its patient's trial ID, its product's ID and its first event."""
     stream = facts.name
     subject = f"infusion {stream.removeprefix('infusion:')}"
     if facts.type != EventType.INFUSION_CREATED.value:
