@@ -99,9 +99,11 @@ def event_hash(
     field by field in that sorted order, with ``payload_text`` (already canonical) spliced in
     unparsed; tests/store/test_eventlog.py checks the two agree byte for byte.
     """
+    occurred = utc_text(occurred_at)
+    recorded = occurred if recorded_at == occurred_at else utc_text(recorded_at)  # mostly
     canonical = (
-        f'{{"occurred_at":"{utc_text(occurred_at)}","payload":{payload_text}'
-        f',"reason":{_text(reason)},"recorded_at":"{utc_text(recorded_at)}"'
+        f'{{"occurred_at":"{occurred}","payload":{payload_text}'
+        f',"reason":{_text(reason)},"recorded_at":"{recorded}"'
         f',"seq":{int(seq)},"station":{_text(station)},"stream":{_text(stream)}'
         f',"type":{_text(type)},"user":{_text(user)}}}'
     )
@@ -331,8 +333,11 @@ def append_event(
         "hash": digest,
     }
     if statements is not None:
-        stored = statements.stored_time
-        row["occurred_at"], row["recorded_at"] = stored(occurred), stored(recorded_at)
+        stored = statements.stored_time(occurred)  # the same instant, the same text
+        row["occurred_at"] = stored
+        row["recorded_at"] = (
+            stored if recorded_at == occurred else statements.stored_time(recorded_at)
+        )
         on_driver(connection, statements.insert, statements.insert_params(row))
     else:
         connection.execute(_INSERT_EVENT, row)
