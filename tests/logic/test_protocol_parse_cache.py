@@ -22,19 +22,25 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _counted(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[object]:
+    """Every first argument ``owner.name`` is called with from now on, with the parse
+    caches emptied."""
+    seen: list[object] = []
+    original = getattr(owner, name)
+
+    def counted(first: object, *args: object, **kwargs: object) -> object:
+        seen.append(first)
+        return original(first, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    protocol_files.forget_parsed()
+    return seen
+
+
 @pytest.fixture
 def validations(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Every full validation of a protocol's data."""
-    seen: list[object] = []
-    validate = Protocol.model_validate
-
-    def counted(data: object, *args: object, **kwargs: object) -> Protocol:
-        seen.append(data)
-        return validate(data, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Protocol, "model_validate", counted)
-    protocol_files.forget_parsed()
-    return seen
+    return _counted(monkeypatch, Protocol, "model_validate")
 
 
 def test_the_same_content_is_parsed_once(folder: Path, validations: list[object]) -> None:
@@ -78,18 +84,9 @@ def test_the_same_content_under_another_name_is_checked_against_that_name(
 
 
 @pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Every read of a protocol file's bytes."""
-    seen: list[Path] = []
-    read = protocol_files.read_input_file
-
-    def counted(path: Path, *args: object, **kwargs: object) -> bytes:
-        seen.append(path)
-        return read(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(protocol_files, "read_input_file", counted)
-    protocol_files.forget_parsed()
-    return seen
+    return _counted(monkeypatch, protocol_files, "read_input_file")
 
 
 def _clock_after(monkeypatch: pytest.MonkeyPatch, path: Path, seconds: float) -> None:
@@ -100,7 +97,7 @@ def _clock_after(monkeypatch: pytest.MonkeyPatch, path: Path, seconds: float) ->
 
 
 def test_a_settled_unchanged_file_is_not_read_again(
-    folder: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch
+    folder: Path, reads: list[object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = folder / "msc-l-crc.toml"
     _clock_after(monkeypatch, path, 4)  # last changed 4 s ago: settled (3 s)
@@ -111,7 +108,7 @@ def test_a_settled_unchanged_file_is_not_read_again(
 
 
 def test_a_file_changed_just_now_is_read_every_time(
-    folder: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch
+    folder: Path, reads: list[object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two writes of the same size within one tick of the file system's clock look alike to
     stat: until its last change is 3 s old, the file is read (its parse still remembered)."""
@@ -123,7 +120,7 @@ def test_a_file_changed_just_now_is_read_every_time(
 
 
 def test_an_edit_of_the_same_size_with_its_time_put_back_is_seen(
-    folder: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch
+    folder: Path, reads: list[object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Size and modified time restored by hand: the change time (which nobody can set) and
     the read tell."""
