@@ -208,21 +208,31 @@ class Database:
 WRITE_CONNECTION = "infusion_app_write_connection"
 
 
+_ON_DRIVER = "infusion_app_begins_on_driver"
+
+
 @contextmanager
 def _write_transaction(connection: Connection) -> Iterator[Session]:
     """One write transaction on ``connection``, begun at the block's first statement, and a
     Session that takes part in it only if the block uses the ORM.
 
-    The block's first statement begins the connection's transaction (BEGIN IMMEDIATE on
-    SQLite, the ``begin`` listener), whoever issues it: the Session when the block reads or
-    adds through it, :func:`write_connection` when it only appends. A block that issues none
-    takes no lock at all. Joined in ``rollback_only`` mode, the Session never commits a
-    transaction :func:`write_connection` began; this function commits whatever is open once
-    the block has ended without an exception. A block that only appends never starts the
-    Session's own transaction machinery: beginning, committing and closing it were most of a
-    durable append's own time (issue 18)."""
+    The block's first statement begins the transaction (BEGIN IMMEDIATE on SQLite), whoever
+    issues it: the Session when the block reads or adds through it, :func:`write_connection`
+    when it only appends. A block that issues none takes no lock at all. Joined in
+    ``rollback_only`` mode, the Session never commits a transaction it did not begin; this
+    function commits whatever is open once the block has ended without an exception.
+
+    A block that only appends never starts the Session's transaction machinery, and on
+    SQLite not even the connection's: :func:`write_connection` runs BEGIN IMMEDIATE on the
+    driver, and this function COMMIT (a statement issued through SQLAlchemy later in the
+    block begins SQLAlchemy's transaction on top, the ``begin`` listener seeing the driver's
+    already open, and its commit is then the driver's). That machinery was most of a durable
+    append's own time (issue 18)."""
     session = Session(connection, expire_on_commit=False, join_transaction_mode="rollback_only")
     session.info[WRITE_CONNECTION] = connection
+    driver = _sqlite_driver(connection)
+    if driver is not None:
+        session.info[_ON_DRIVER] = driver
     try:
         yield session
         if session.in_transaction():
@@ -230,12 +240,25 @@ def _write_transaction(connection: Connection) -> Iterator[Session]:
         transaction = connection.get_transaction()
         if transaction is not None:
             transaction.commit()
+        elif driver is not None and driver.in_transaction:
+            driver.execute("COMMIT")  # begun by write_connection, on the driver
     finally:
         if connection.in_transaction():  # the block or its flush failed: nothing is kept
             with contextlib.suppress(Exception):  # the block's own error is what is raised
                 connection.rollback()
+        if driver is not None and driver.in_transaction:
+            with contextlib.suppress(Exception):
+                driver.rollback()
         if session.in_transaction() or session.identity_map or session.new:
             session.close()  # an unused Session holds nothing to let go of
+
+
+def _sqlite_driver(connection: Connection) -> sqlite3.Connection | None:
+    """The driver's connection of a SQLite writer (pysqlite), else None."""
+    if connection.dialect.name != "sqlite" or connection.dialect.driver != "pysqlite":
+        return None
+    driver = connection.connection.driver_connection
+    return driver if isinstance(driver, sqlite3.Connection) else None
 
 
 def write_connection(session: Session) -> Connection:
@@ -247,7 +270,11 @@ def write_connection(session: Session) -> Connection:
     if connection is None:
         return session.connection()
     if not connection.in_transaction():
-        connection.begin()
+        driver: sqlite3.Connection | None = session.info.get(_ON_DRIVER)
+        if driver is None:
+            connection.begin()
+        elif not driver.in_transaction:
+            driver.execute("BEGIN IMMEDIATE")
     return connection
 
 
@@ -308,6 +335,9 @@ class _HeldWriters:
 
     def release(self, connection: Connection, clean: bool) -> None:
         """After a block: keep a connection with no transaction left, close any other."""
+        driver = _sqlite_driver(connection) if not connection.invalidated else None
+        if driver is not None and driver.in_transaction:  # a rollback that failed
+            clean = False
         if not clean or connection.in_transaction() or connection.invalidated:
             with contextlib.suppress(Exception):  # the block's own error is what is raised
                 if connection.in_transaction() and not connection.invalidated:
@@ -514,9 +544,13 @@ def _configure_sqlite(
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Straight to the driver: this runs once per transaction on the append hot path.
+        # Straight to the driver. A write block that began on the driver already
+        # (write_connection) has its transaction: SQLAlchemy's joins it.
+        driver = connection.connection.driver_connection
+        if driver.in_transaction:
+            return
         writing = connection.get_execution_options().get(_WRITE, False)
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if writing else "BEGIN")
+        driver.execute("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 @contextmanager

@@ -114,9 +114,8 @@ class DriverQuery:
         return known
 
     def first(self, connection: Connection, params: dict[str, Any]) -> tuple[Any, ...] | None:
-        """The first row, or None; in the connection's transaction (begun if need be)."""
-        if not connection.in_transaction():
-            connection.begin()
+        """The first row, or None, in the transaction the connection is in (a write block's,
+        from ``write_connection``, or a read's)."""
         compiled = self._for(connection.dialect)
         if compiled is None:
             row = connection.execute(self.query, params).first()

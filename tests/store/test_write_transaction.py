@@ -150,3 +150,28 @@ def test_a_block_that_runs_no_statement_takes_no_lock(tmp_path: Path, clock) -> 
         assert executed[-1] == "COMMIT"
     finally:
         db.dispose()
+
+
+def test_an_append_only_block_that_fails_leaves_no_lock_and_no_transaction(
+    tmp_path: Path, clock
+) -> None:
+    """On SQLite such a block runs BEGIN IMMEDIATE and COMMIT on the driver: when it fails,
+    the driver's transaction is rolled back and the kept connection is clean."""
+    db = open_database(sqlite_url(tmp_path / "ward.sqlite3"), clock())
+    try:
+        with db.write() as session:
+            create_stream(session, "ward-notes")
+        with pytest.raises(Refused), db.write() as session:
+            _note(session, clock, "lost")
+            raise Refused
+        other = sqlite3.connect(tmp_path / "ward.sqlite3", timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # at once: nobody holds the write lock
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+        with db.write() as session:
+            _note(session, clock, "kept")
+        assert _notes(db) == ['{"text":"kept"}']
+    finally:
+        db.dispose()
