@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -202,3 +203,22 @@ def test_a_file_to_migrate_is_checked_before_it_is_migrated(tmp_path: Path, cloc
     db.dispose()
     assert not (tmp_path / "backups").exists()
     assert sha256(path) == before
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority")
+def test_the_check_runs_below_the_window_on_linux(record, clock) -> None:
+    """The check reads the whole file while the window opens the record and enables the
+    login: on Linux its thread runs CHECK_NICENESS below the process (issue 18)."""
+    from infusion_app.store.integrity_check import CHECK_NICENESS, IntegrityCheck
+
+    path, _nurse, _infusion = record
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    seen: list[int] = []
+    check = IntegrityCheck(path)
+    check.when_finished(
+        lambda _check: seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+    )
+    check.start()
+    assert check.wait(30) and check.passed
+    assert seen == [min(base + CHECK_NICENESS, 19)]
+    assert os.getpriority(os.PRIO_PROCESS, 0) == base  # the rest of the process: as it was
