@@ -164,10 +164,13 @@ _APP_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.
 
 @dataclass(frozen=True)
 class _Times:
-    """A stored time as the chain's text, and as the aware datetime the folds want."""
+    """A stored time as the chain's text, and as the aware datetime the folds want.
+    ``app_form``: whether a stored text is in the form the app writes on SQLite (the walk
+    turns such a text into the chain's itself, without a call per row); None elsewhere."""
 
     text: Callable[[Any], str]
     moment: Callable[[Any], datetime]
+    app_form: Callable[[str], object] | None = None
 
 
 def _times(dialect: Dialect) -> _Times:
@@ -193,7 +196,7 @@ def _times(dialect: Dialect) -> _Times:
             return datetime.fromisoformat(f"{value[:10]}T{value[11:]}+00:00")
         return through_type(value)
 
-    return _Times(text, moment)
+    return _Times(text, moment, _APP_FORM)
 
 
 # One parse (the C scanner from position 0: a canonical payload has no leading space) and one
@@ -317,7 +320,7 @@ def _walk(
     past (written back to its :class:`_Chain` when the next record begins).
     """
     sha256, quote, from_text = hashlib.sha256, encode_basestring, datetime.fromisoformat
-    known, time_text, moment = KNOWN_TYPES, times.text, times.moment
+    known, time_text, moment, app_form = KNOWN_TYPES, times.text, times.moment, times.app_form
     canonical = CanonicalShapes(_canonical_object).check
     # Short payload texts found canonical (being canonical is a property of the text alone):
     # the logins that are most of a site's log are a few dozen texts, each checked once.
@@ -326,6 +329,9 @@ def _walk(
     folded_types = FOLDED_TYPES if folds is not None else frozenset()
     mask = PROGRESS_EVERY - 1
     quoted: dict[str | None, str] = {None: "null"}  # JSON strings of users, stations (few)
+    last_user: object = _NO_STREAM  # the last row's user and station, and their JSON strings
+    last_station: object = _NO_STREAM
+    quoted_user = quoted_station = ""
     chain: _Chain | None = None
     current: object = _NO_STREAM
     name, quoted_name, expected, prev, broken = "", "", 0, "", True
@@ -393,11 +399,20 @@ def _walk(
                 elif len(payload) <= _MEMO_PAYLOAD and len(canonical_texts) < _MEMO_SIZE:
                     canonical_texts.add(payload)
                 if problem is None:
-                    quoted_user = quoted.get(user) or quoted.setdefault(user, quote(user))
-                    quoted_station = quoted.get(station) or quoted.setdefault(
-                        station, quote(station)
-                    )
-                    occurred_text = time_text(occurred)
+                    if user != last_user:  # a record's rows mostly share user and station
+                        last_user, quoted_user = (
+                            user,
+                            quoted.get(user) or quoted.setdefault(user, quote(user)),
+                        )
+                    if station != last_station:
+                        last_station, quoted_station = (
+                            station,
+                            quoted.get(station) or quoted.setdefault(station, quote(station)),
+                        )
+                    if app_form is not None and occurred.__class__ is str and app_form(occurred):
+                        occurred_text = f"{occurred[:10]}T{occurred[11:]}+00:00"  # as text()
+                    else:
+                        occurred_text = time_text(occurred)
                     recorded_text = occurred_text if recorded == occurred else time_text(recorded)
                     digest = sha256(
                         (
