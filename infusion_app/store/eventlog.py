@@ -53,12 +53,25 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-# One encoder for the whole process: json.dumps with options builds a new one per call,
-# which is most of the cost of verifying a long chain.
+# One encoder for the whole process: json.dumps with options builds a new one per call, and
+# JSONEncoder.encode builds its C encoder again at every call (a tenth of a durable append's
+# own time, issue 18). This is that C encoder, built once with JSONEncoder(sort_keys=True,
+# separators=(",", ":"), ensure_ascii=False, allow_nan=False, check_circular=False)'s
+# settings: the same text (tests/store/test_eventlog.py). A payload is a tree, never cyclic.
 _ENCODER = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
-_encode = _ENCODER.encode
+try:
+    from _json import make_encoder as _make_encoder
+except ImportError:  # pragma: no cover - CPython has it
+    _encode: Callable[[Any], str] = _ENCODER.encode
+else:
+    _c_encode = _make_encoder(
+        None, _ENCODER.default, encode_basestring, None, ":", ",", True, False, False
+    )
+
+    def _encode(value: Any) -> str:
+        return "".join(_c_encode(value, 0))
 
 
 def _text(value: str | None) -> str:

@@ -200,21 +200,11 @@ def _times(dialect: Dialect) -> _Times:
 
 
 # One parse (the C scanner from position 0: a canonical payload has no leading space) and one
-# dump with the C encoder built once, instead of json.loads and a JSONEncoder.encode that
-# builds its encoder again at every call. Anything but "a dict whose dump is the text" goes to
-# _payload_problem for the old check's exact words.
+# dump with the C encoder canonical_json uses (built once), instead of json.loads and a
+# JSONEncoder.encode that builds its encoder again at every call. Anything but "a dict whose
+# dump is the text" goes to _payload_problem for the old check's exact words.
 _scan_once: Callable[[str, int], tuple[Any, int]] = cast(Any, json.JSONDecoder()).scan_once
-try:
-    from _json import make_encoder
-except ImportError:  # pragma: no cover - CPython has it
-    _dump: Callable[[Any], str] = canonical_json
-else:
-    _c_encode = make_encoder(
-        None, json.JSONEncoder().default, encode_basestring, None, ":", ",", True, False, False
-    )
-
-    def _dump(value: Any) -> str:
-        return "".join(_c_encode(value, 0))
+_dump = canonical_json
 
 
 def _canonical_object(text: str) -> bool:

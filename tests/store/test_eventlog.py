@@ -7,6 +7,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from infusion_app.logic.errors import InputError
@@ -388,3 +390,32 @@ def test_the_lock_by_id_waits_for_another_station_on_postgres(fresh_postgres, cl
     finally:
         holder.dispose()
         ctx.db.dispose()
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_JSON_VALUES)
+def test_canonical_json_is_what_json_dumps_writes(value) -> None:
+    """The C encoder built once (issue 18) writes what json.dumps with the canonical options
+    writes, byte for byte: sorted keys, no spaces, Unicode as itself."""
+    expected = json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    assert canonical_json(value) == expected
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), {"x": [float("-inf")]}])
+def test_canonical_json_refuses_what_json_cannot_hold(bad) -> None:
+    with pytest.raises(ValueError):
+        canonical_json(bad)
