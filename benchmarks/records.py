@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from infusion_app.logic.coa import coa_from_mapping  # noqa: E402
 from infusion_app.logic.event_types import EventType  # noqa: E402
+from infusion_app.logic.events import decode  # noqa: E402
 from infusion_app.logic.infusion_state import RecordedEvent  # noqa: E402
 from infusion_app.logic.protocol_files import load_protocol  # noqa: E402
 from infusion_app.logic.release import check_release  # noqa: E402
@@ -48,6 +49,7 @@ from infusion_app.records.source import (  # noqa: E402
     RecordSource,
 )
 from infusion_app.resources import protocols_dir  # noqa: E402
+from infusion_app.store.eventlog import canonical_json, jsonable  # noqa: E402
 
 T0 = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 
@@ -80,8 +82,10 @@ def long_infusion() -> RecordSource:
     log.add(EventType.OBSERVATION_ENDED, T0 + timedelta(hours=6))
     coa = coa_from_mapping(example_coa())
     check = check_release(protocol, coa, T0)
+    # the release as a record reads it from the log: its payload decoded into its model
+    payload = canonical_json(jsonable({"release_check": release_summary(check)}))
     released = RecordedEvent(
-        2, EventType.PRODUCT_RELEASED, {"release_check": release_summary(check)}, T0, T0, "pharm"
+        2, EventType.PRODUCT_RELEASED, decode(EventType.PRODUCT_RELEASED, payload), T0, T0, "pharm"
     )
     return RecordSource(
         protocol=protocol,

@@ -76,3 +76,20 @@ def test_the_site_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     # builder's refusals are few (a refusal is a step the site could not take)
     assert built["infusions"] >= 3 and sum(built["patients"].values()) >= 3, built
     assert sum(built["refused"].values()) <= built["calls"] // 20, built["refused"]
+
+
+def test_the_records_benchmark_renders_its_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """benchmarks/records.py builds a record's source by hand: it must stay what a record
+    reads from the log (its product's release came as a plain dict after the sources took
+    decoded models, and the benchmark failed until issue 18's last session ran it)."""
+    path = Path(__file__).parents[1] / "benchmarks" / "records.py"
+    spec = importlib.util.spec_from_file_location("benchmark_records_render", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    source = module.long_infusion()
+    pdf = module.render_infusion_record(
+        source, printed_at=module.T0, printed_by="Mona Monitor", zone=module.UTC
+    )
+    assert module.page_count(pdf) >= 2  # 30 vitals sets do not fit on one page
