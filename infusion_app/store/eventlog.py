@@ -30,7 +30,7 @@ from infusion_app.logic.event_types import EventType
 from infusion_app.logic.events import Event as EventModel
 from infusion_app.logic.events import encode
 from infusion_app.store.database import write_connection
-from infusion_app.store.driver_rows import DRIVERS, on_driver
+from infusion_app.store.driver_rows import DRIVERS, DriverQuery, on_driver
 from infusion_app.store.models import GENESIS_HASH, Event, Stream
 
 KNOWN_TYPES = frozenset(t.value for t in EventType)
@@ -163,12 +163,13 @@ class Appended:
     hash: str
 
 
-_LOCK_HEAD = (
+# the head locks, run on the driver (driver_rows.DriverQuery: compiled once per dialect)
+_LOCK_HEAD = DriverQuery(
     select(Stream.id, Stream.head_seq, Stream.head_hash)
     .where(Stream.name == bindparam("name"))
     .with_for_update()
 )
-_LOCK_HEAD_BY_ID = (
+_LOCK_HEAD_BY_ID = DriverQuery(
     select(Stream.name, Stream.head_seq, Stream.head_hash)
     .where(Stream.id == bindparam("id"))
     .with_for_update()
@@ -191,7 +192,7 @@ _EVENT_COLUMNS = (
 
 @dataclass(frozen=True)
 class _DriverStatements:
-    """The append's two statements as SQLAlchemy compiles them for the dialect, run straight
+    """The append's INSERT as SQLAlchemy compiles it for the dialect, run straight
     on the driver's connection inside the session's transaction: SQLAlchemy's execution
     machinery (cache lookup, execution context, result wrapping) was most of a durable
     append's own time (issue 18). The SQL text, the parameters (positional for SQLite's
@@ -200,17 +201,9 @@ class _DriverStatements:
     as SQLAlchemy wraps it (``DBAPIError``, the connection invalidated when the driver says
     it is lost), so ``translate_errors`` reads it by its code as before."""
 
-    lock_head: str
-    lock_head_by_id: str
     insert: str
     order: tuple[str, ...] | None  # positional parameters' order; None: named
     stored_time: Callable[[datetime], Any]
-
-    def lock_params(self, stream_name: str) -> tuple[str] | dict[str, str]:
-        return (stream_name,) if self.order is not None else {"name": stream_name}
-
-    def lock_by_id_params(self, stream_id: int) -> tuple[int] | dict[str, int]:
-        return (stream_id,) if self.order is not None else {"id": stream_id}
 
     def insert_params(self, row: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         return tuple(row[name] for name in self.order) if self.order is not None else row
@@ -227,20 +220,13 @@ def _driver_statements(dialect: Dialect) -> _DriverStatements | None:
         return None
     prepared = _PREPARED.get(key)
     if prepared is None:
-        lock = _LOCK_HEAD.compile(dialect=dialect)
-        lock_by_id = _LOCK_HEAD_BY_ID.compile(dialect=dialect)
         insert_event = _INSERT_EVENT.compile(dialect=dialect, column_keys=list(_EVENT_COLUMNS))
         positional = dialect.paramstyle == "qmark"
-        if positional:
-            assert lock.positiontup == ["name"], lock.positiontup
-            assert lock_by_id.positiontup == ["id"], lock_by_id.positiontup
         time_type = Event.__table__.c.occurred_at.type
         process = time_type.dialect_impl(dialect).bind_processor(dialect)
         assert process is not None  # UTCDateTime's own, at least
         order = tuple(insert_event.positiontup or ()) if positional else None
-        prepared = _PREPARED[key] = _DriverStatements(
-            str(lock), str(lock_by_id), str(insert_event), order, process
-        )
+        prepared = _PREPARED[key] = _DriverStatements(str(insert_event), order, process)
     return prepared
 
 
@@ -251,10 +237,11 @@ def lock_stream(session: Session, stream_name: str) -> tuple[int, str]:
     Without it two PostgreSQL stations could both decide from the same state and append one
     after the other (SQLite's BEGIN IMMEDIATE already serialises every writer).
     """
-    head = write_connection(session).execute(_LOCK_HEAD, {"name": stream_name}).first()
+    head = _LOCK_HEAD.first(write_connection(session), {"name": stream_name})
     if head is None:
         raise InputError("stream", f"no record {stream_name!r} exists")
-    return int(head.head_seq), str(head.head_hash)
+    _stream_id, seq, digest = head
+    return int(seq), str(digest)
 
 
 def lock_stream_id(session: Session, stream_id: int) -> tuple[str, int, str]:
@@ -262,13 +249,7 @@ def lock_stream_id(session: Session, stream_id: int) -> tuple[str, int, str]:
 
     On the driver like the append (a bedside act's hot path), without loading the row as an
     ORM object."""
-    connection = write_connection(session)
-    statements = _driver_statements(connection.dialect)
-    if statements is not None:
-        params = statements.lock_by_id_params(stream_id)
-        head = on_driver(connection, statements.lock_head_by_id, params).fetchone()
-    else:
-        head = connection.execute(_LOCK_HEAD_BY_ID, {"id": stream_id}).first()
+    head = _LOCK_HEAD_BY_ID.first(write_connection(session), {"id": stream_id})
     if head is None:
         raise InputError("stream", f"no record #{stream_id} exists")
     name, seq, digest = head
@@ -298,19 +279,14 @@ def append_event(
     consecutive sequence numbers and one unbroken chain. Inserting the event moves the
     stream's head (a trigger, see migration 0002), which also refuses an event that does not
     continue the chain. Core statements, not ORM (their compiled text run on the driver,
-    :class:`_DriverStatements`): the append is the hot path of every bedside action, and the
-    head is always read from the database, never from an ORM object loaded earlier in the
-    session.
+    :class:`_DriverStatements` and ``DriverQuery``): the append is the hot path of every
+    bedside action, and the head is always read from the database, never from an ORM object
+    loaded earlier in the session.
     """
     occurred = occurred_at or recorded_at
     check_times(occurred, recorded_at, reason, type)
     connection = write_connection(session)
-    statements = _driver_statements(connection.dialect)
-    if statements is not None:
-        locked = on_driver(connection, statements.lock_head, statements.lock_params(stream_name))
-        head = locked.fetchone()
-    else:
-        head = connection.execute(_LOCK_HEAD, {"name": stream_name}).one_or_none()
+    head = _LOCK_HEAD.first(connection, {"name": stream_name})
     if head is None:
         raise InputError("stream", f"no record {stream_name!r} exists")
     stream_id, head_seq, head_hash = head
@@ -345,6 +321,7 @@ def append_event(
         "prev_hash": head_hash,
         "hash": digest,
     }
+    statements = _driver_statements(connection.dialect)
     if statements is not None:
         stored = statements.stored_time(occurred)  # the same instant, the same text
         row["occurred_at"] = stored
