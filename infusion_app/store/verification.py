@@ -165,12 +165,13 @@ _APP_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.
 @dataclass(frozen=True)
 class _Times:
     """A stored time as the chain's text, and as the aware datetime the folds want.
-    ``app_form``: whether a stored text is in the form the app writes on SQLite (the walk
-    turns such a text into the chain's itself, without a call per row); None elsewhere."""
+    ``guess``: the walk may take a text that looks like the form the app writes on SQLite as
+    that form, turning it into the chain's text itself, and let the hash confirm it
+    (:func:`_guessed`); False elsewhere."""
 
     text: Callable[[Any], str]
     moment: Callable[[Any], datetime]
-    app_form: Callable[[str], object] | None = None
+    guess: bool = False
 
 
 def _times(dialect: Dialect) -> _Times:
@@ -196,7 +197,7 @@ def _times(dialect: Dialect) -> _Times:
             return datetime.fromisoformat(f"{value[:10]}T{value[11:]}+00:00")
         return through_type(value)
 
-    return _Times(text, moment, _APP_FORM)
+    return _Times(text, moment, guess=True)
 
 
 # One parse (the C scanner from position 0: a canonical payload has no leading space) and one
@@ -310,7 +311,7 @@ def _walk(
     past (written back to its :class:`_Chain` when the next record begins).
     """
     sha256, quote, from_text = hashlib.sha256, encode_basestring, datetime.fromisoformat
-    known, time_text, moment, app_form = KNOWN_TYPES, times.text, times.moment, times.app_form
+    known, time_text, moment, guess = KNOWN_TYPES, times.text, times.moment, times.guess
     canonical = CanonicalShapes(_canonical_object).check
     # Short payload texts found canonical (being canonical is a property of the text alone):
     # the logins that are most of a site's log are a few dozen texts, each checked once.
@@ -399,23 +400,44 @@ def _walk(
                             station,
                             quoted.get(station) or quoted.setdefault(station, quote(station)),
                         )
-                    if app_form is not None and occurred.__class__ is str and app_form(occurred):
-                        occurred_text = f"{occurred[:10]}T{occurred[11:]}+00:00"  # as text()
+                    # the app's SQLite form guessed by its length and separator alone, the
+                    # hash confirming it (see _guessed); any other text through time_text
+                    guessed = (
+                        guess and occurred.__class__ is str and len(occurred) == 26
+                        and occurred[10] == " "
+                    )  # fmt: skip
+                    try:
+                        if guessed:
+                            occurred_text = f"{occurred[:10]}T{occurred[11:]}+00:00"
+                        else:
+                            occurred_text = time_text(occurred)
+                        recorded_text = (
+                            occurred_text if recorded == occurred else time_text(recorded)
+                        )
+                        digest = sha256(
+                            (
+                                f'{prev_hash}{{"occurred_at":"{occurred_text}","payload":{payload}'
+                                f',"reason":{"null" if reason is None else quote(reason)}'
+                                f',"recorded_at":"{recorded_text}","seq":{seq}'
+                                f',"station":{quoted_station},"stream":{quoted_name}'
+                                f',"type":"{type_}","user":{quoted_user}}}'
+                            ).encode()
+                        ).hexdigest()
+                        walked += 1
+                        if digest != stored and guessed:
+                            occurred_text = time_text(occurred)  # what the old walk hashed
+                            digest = _guessed(
+                                prev_hash, occurred_text, payload, reason,
+                                occurred_text if recorded == occurred else recorded_text,
+                                seq, quoted_station, quoted_name, type_, quoted_user,
+                            )  # fmt: skip
+                    except (TypeError, ValueError) as unreadable:  # not a time the type reads
+                        problem = f"a stored time cannot be read ({unreadable})"
                     else:
-                        occurred_text = time_text(occurred)
-                    recorded_text = occurred_text if recorded == occurred else time_text(recorded)
-                    digest = sha256(
-                        (
-                            f'{prev_hash}{{"occurred_at":"{occurred_text}","payload":{payload}'
-                            f',"reason":{"null" if reason is None else quote(reason)}'
-                            f',"recorded_at":"{recorded_text}","seq":{seq}'
-                            f',"station":{quoted_station},"stream":{quoted_name}'
-                            f',"type":"{type_}","user":{quoted_user}}}'
-                        ).encode()
-                    ).hexdigest()
-                    walked += 1
-                    if digest != stored:
-                        problem = "hash does not match the event's content (the event was altered)"
+                        if digest != stored:
+                            problem = (
+                                "hash does not match the event's content (the event was altered)"
+                            )
                 if problem is None:
                     prev, expected = stored, expected + 1
                 else:
@@ -448,13 +470,15 @@ def _walk(
                 if data is not None:
                     # read as a time only for the fold: once checked, the chain's text of it
                     # (UTC, as utc_text writes it) parses back to the same moment
-                    at = moment(occurred) if broken else from_text(occurred_text)
-                    pending.append(
-                        LogEvent(
-                            name, seq, type_, data, at,
-                            at if recorded == occurred else moment(recorded), None,
+                    try:
+                        at = moment(occurred) if broken else from_text(occurred_text)
+                        then = at if recorded == occurred else moment(recorded)
+                    except (TypeError, ValueError) as unreadable:  # a broken record's
+                        kept.unfoldable[sid].append(
+                            f"events: {name}#{seq} ({type_}) cannot be folded: {unreadable}"
                         )
-                    )  # fmt: skip
+                    else:
+                        pending.append(LogEvent(name, seq, type_, data, at, then, None))
                     if len(pending) >= _SYSTEM_BATCH and sid == folds.system_id:
                         folds.add(sid, name, pending)  # the accounts fold continues from here
                         pending = []
@@ -471,6 +495,40 @@ def _walk(
 
 
 _NO_STREAM = object()  # before the first row: no stream id equals it
+
+
+def _guessed(
+    prev_hash: str,
+    occurred: str,
+    payload: str,
+    reason: str | None,
+    recorded: str,
+    seq: int,
+    station: str,
+    stream: str,
+    type_: str,
+    user: str,
+) -> str:
+    """The event's hash as the walk's loop assembles it (the same f-string, the strings
+    already quoted), for a row whose time the loop guessed was in the app's SQLite form and
+    whose hash then did not match: computed again with the time as the column type reads it.
+
+    Why the guess is safe: it is taken only for a 26-character text with a space at [10],
+    and the chain's text made of it sits at a fixed place, inside quotes, in the hashed JSON.
+    If that JSON's hash is the stored one, the text is the one hashed at the append (a
+    SHA-256 collision aside), digit for digit, so the column holds exactly the app's form of
+    it, which the type reads as the same time: the verdict of the old walk, which read every
+    time through the regular expression of that form or the type, without a regex per row.
+    """
+    return hashlib.sha256(
+        (
+            f'{prev_hash}{{"occurred_at":"{occurred}","payload":{payload}'
+            f',"reason":{"null" if reason is None else encode_basestring(reason)}'
+            f',"recorded_at":"{recorded}","seq":{seq}'
+            f',"station":{station},"stream":{stream}'
+            f',"type":"{type_}","user":{user}}}'
+        ).encode()
+    ).hexdigest()
 
 
 def _anchor(chain: _Chain, seq: int, stored: str, prev_hash: str) -> None:

@@ -127,6 +127,42 @@ def test_a_time_stored_in_another_form_the_column_reads_alike_still_verifies(
     )
 
 
+ALTERED = "hash does not match the event's content (the event was altered)"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("stored", "problem"),
+    [
+        # as long as the app's form, a space at [10], but not it: the walk's guess gives
+        # another text, its hash fails, and the column's reading decides, as before
+        ("2026-11-21 08:00:00.0000+0", "a stored time cannot be read (Invalid isoformat "
+         "string: '2026-11-21 08:00:00.0000+0')"),
+        ("2026-11-21 08:00:00.000000+00:00", None),  # longer: the type reads the same time
+        ("2026-11-21 08:00:00.0000001", None),  # the type keeps six digits of the seven
+        ("2026-11-21 08:00:00.000001", ALTERED),  # the app's form of another time
+        ("2026-11-21", ALTERED),  # midnight
+        ("tomorrow", "a stored time cannot be read (Invalid isoformat string: 'tomorrow')"),
+    ],
+)  # fmt: skip
+def test_a_time_guessed_in_the_apps_form_is_confirmed_by_its_hash_or_read_by_the_column(
+    ctx, staff, infusion_id, stored, problem
+):
+    """The walk takes a 26-character text with a space at [10] for the app's form without
+    a regular expression, and lets the hash confirm it; when the hash does not match, the
+    time is read through the column type and hashed again, so every text gets the old
+    walk's verdict: verified when the type reads the time that was hashed, else altered.
+    A text the type cannot read at all is named, not a crash of the whole walk (it was an
+    internal error)."""
+    tamper(ctx, f"UPDATE events SET occurred_at = '{stored}' WHERE seq = 1 AND {IN_INFUSION}")
+    report = audit.verify_log(ctx)
+    if problem is None:
+        assert report.ok, report.problems
+    else:
+        infusion = next(r for r in report.streams if r.stream == STREAM)
+        assert infusion.problem == f"event {STREAM}#1: {problem}"
+
+
 def test_a_status_change_is_folded_from_its_type_alone(ctx, staff, infusion_id):
     """The walk does not decode the payloads no fold reads (a product's status changes: a
     release carries its whole check); the product's fold comes out the same."""
