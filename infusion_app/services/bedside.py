@@ -212,8 +212,9 @@ def _act(
         infusion = infusion_record(session, infusion_id)
         if infusion is None:
             raise InputError("infusion", f"no infusion {infusion_id}")
-        stream_name, head_seq, head_hash = lock_stream_id(session, infusion.stream_id)
-        head = Head(head_seq, head_hash)  # read once, under the lock
+        locked = lock_stream_id(session, infusion.stream_id)
+        stream_name = locked.name
+        head = Head(locked.seq, locked.hash)  # read once, under the lock
         cached = stream_events(ctx, session, infusion.stream_id, head)
         # the pin from the creation event among them: protocol_of without its query
         version = ctx.protocol_version(infusion.protocol_id, infusion.protocol_version)
@@ -230,8 +231,9 @@ def _act(
         check_times(occurred, now, reason, draft.type)
         raw = draft.payload
         check_payload_text(raw)
-        # read back as the fold will read it from the database
-        data = decode(draft.type, canonical_json(jsonable(raw)))
+        # read back as the fold will read it from the database: that text is what is stored
+        text = canonical_json(jsonable(raw))
+        data = decode(draft.type, text)
         candidate = RecordedEvent(
             state.last_seq + 1, draft.type, data, occurred, now, user.username, reason
         )
@@ -253,6 +255,8 @@ def _act(
             recorded_at=now,
             occurred_at=occurred,
             reason=reason,
+            locked=locked,
+            payload_text=text,
         )
         if draft.meaning is not None:
             if not isinstance(user, User):  # a signed step runs through signed_act

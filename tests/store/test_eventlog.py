@@ -9,14 +9,16 @@ from datetime import timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from infusion_app.logic.errors import InputError
+from infusion_app.logic.event_types import EventType
+from infusion_app.logic.events import decode
 from infusion_app.services import audit
 from infusion_app.services.context import AppContext
 from infusion_app.store.errors import AppendOnlyViolation
 from infusion_app.store.eventlog import canonical_json, event_hash, utc_text
-from infusion_app.store.models import GENESIS_HASH
+from infusion_app.store.models import GENESIS_HASH, Event
 from infusion_app.store.opening import open_database
 from tests.store.tampering import tamper
 from tests.stored import add_note, stored_events
@@ -341,12 +343,71 @@ def test_a_record_locked_by_its_id_gives_what_its_name_gives(ctx, staff, infusio
     with ctx.db.write() as session:
         infusion = session.get(Infusion, infusion_id)
         assert infusion is not None
-        name, seq, digest = lock_stream_id(session, infusion.stream_id)
-        assert name == STREAM
+        locked = lock_stream_id(session, infusion.stream_id)
+        name, seq, digest = locked.name, locked.seq, locked.hash
+        assert (name, locked.stream_id) == (STREAM, infusion.stream_id)
         assert (seq, digest) == lock_stream(session, STREAM)
         assert (seq, digest) == (3, stored_events(ctx, infusion_id)[-1].hash)  # created + 2
         with pytest.raises(InputError, match=r"^stream: no record #999999 exists$"):
             lock_stream_id(session, 999_999)
+
+
+def test_a_head_handed_over_is_appended_to_and_a_stale_one_refused(ctx, staff, infusion_id):
+    """A bedside act hands the head it locked to the append (no second read): the event
+    continues it; a head gone stale in the transaction (an append in between) is refused by
+    the database's insert trigger, not written as a fork of the chain, and a head handed
+    over for another record is refused before anything is written."""
+    from infusion_app.logic.events import NoteAdded
+    from infusion_app.store.errors import StoreError
+    from infusion_app.store.eventlog import append_event, lock_stream_id
+    from infusion_app.store.models import Infusion
+
+    def note(session, locked, text="handed"):
+        return append_event(
+            session, STREAM, EventType.NOTE_ADDED, NoteAdded(text=text), user=None,
+            station="s", recorded_at=ctx.now(), locked=locked,
+        )  # fmt: skip
+
+    with ctx.db.write() as session:
+        infusion = session.get(Infusion, infusion_id)
+        assert infusion is not None
+        locked = lock_stream_id(session, infusion.stream_id)
+        appended = note(session, locked)
+    assert (appended.seq, appended.hash) == (2, stored_events(ctx, infusion_id)[-1].hash)
+    assert audit.verify_log(ctx).ok
+    with pytest.raises(StoreError), ctx.db.write() as session:
+        locked = lock_stream_id(session, infusion.stream_id)
+        note(session, locked, "first")
+        note(session, locked, "on a stale head")  # seq 3 again, after the head moved to 3
+    assert len(stored_events(ctx, infusion_id)) == 2  # the whole transaction undone
+    with pytest.raises(ValueError, match="handed over for system"), ctx.db.write() as session:
+        append_event(
+            session, "system", EventType.NOTE_ADDED, NoteAdded(text="x"), user=None,
+            station="s", recorded_at=ctx.now(), locked=lock_stream_id(session, infusion.stream_id),
+        )  # fmt: skip
+
+
+def test_a_payload_text_handed_over_is_stored_as_it_is_and_only_with_its_model(ctx):
+    """The act's canonical text of the payload, decoded to check its fold, is what is stored
+    (not encoded again): byte for byte, hashed as stored, and refused without the model."""
+    from infusion_app.store.eventlog import append_event, create_stream
+
+    text = canonical_json({"text": "vitals at 08:52"})
+    with ctx.db.write() as session:
+        create_stream(session, "texts")
+        append_event(
+            session, "texts", EventType.NOTE_ADDED, decode(EventType.NOTE_ADDED.value, text),
+            user=None, station="s", recorded_at=ctx.now(), payload_text=text,
+        )  # fmt: skip
+    with ctx.db.read() as session:
+        stored = session.scalars(select(Event.payload).where(Event.seq == 1)).all()
+    assert text in stored
+    assert audit.verify_log(ctx).ok
+    with pytest.raises(ValueError, match="only with its model"), ctx.db.write() as session:
+        append_event(
+            session, "texts", EventType.NOTE_ADDED, {"text": "x"}, user=None, station="s",
+            recorded_at=ctx.now(), payload_text='{"text":"x"}',
+        )  # fmt: skip
 
 
 def test_the_lock_by_id_waits_for_another_station_on_postgres(fresh_postgres, clock) -> None:
@@ -369,7 +430,8 @@ def test_the_lock_by_id_waits_for_another_station_on_postgres(fresh_postgres, cl
 
         def lock() -> None:
             with ctx.db.write() as session:
-                got.append(lock_stream_id(session, stream_id))
+                locked = lock_stream_id(session, stream_id)
+                got.append((locked.name, locked.seq, locked.hash))
 
         with holder.begin() as held:
             held.execute(select(Stream.id).where(Stream.id == stream_id).with_for_update())
