@@ -331,6 +331,7 @@ def _walk(
     # logins, each {"username": ...} of a few dozen accounts; a payload that does not decode
     # is never kept, so each such event is reported
     decoded: dict[tuple[str, str], EventModel] = {}
+    login_names: dict[str, str] = {}  # of the logins among them: payload -> username
     # The accounts fold: a login resets its account's failed attempts and lock, so a second
     # login of the same account with nothing but logins between them changes nothing. The
     # system record is mostly logins (the window locks after 5 idle minutes): those are
@@ -446,6 +447,13 @@ def _walk(
             data = None
             if type_ in folded_types:
                 assert folds is not None  # folded_types is empty without them
+                if sid == system_id and type_ == _LOGIN and login_names.get(payload) in logged_in:
+                    # most of a site's log: a text decoded before (so it decodes), of an
+                    # account logged in since the last other account event (so its fold
+                    # changes nothing)
+                    if seq in seqs:
+                        named[(sid, seq)] = (stored, type_, payload, decoded[(type_, payload)])
+                    continue
                 data = _STATUS_ONLY.get(type_)
                 small = data is None and len(payload) <= _MEMO_PAYLOAD
                 if small:
@@ -460,6 +468,8 @@ def _walk(
                     else:
                         if small and len(decoded) < _MEMO_SIZE:
                             decoded[(type_, payload)] = data
+                            if type_ == _LOGIN:
+                                login_names[payload] = data.username  # type: ignore[attr-defined]
                 if data is not None and sid == system_id:
                     if type_ != _LOGIN:
                         logged_in.clear()

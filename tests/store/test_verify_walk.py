@@ -292,3 +292,37 @@ def test_a_login_text_found_canonical_before_does_not_vouch_for_another_text(ctx
     assert audit.verify_log(ctx).problems == (
         f"event system#{last.seq}: payload is not in canonical form",
     )
+
+
+def test_a_signature_row_pointed_at_a_repeated_login_is_still_checked_against_it(ctx, staff):
+    """A login of an account logged in already is not folded again (most of a site's log);
+    but an event a signature row names is kept for the bindings check even then. A row
+    re-pointed at such a login, with the login's own hash, passes the first check (the event
+    it claims to sign exists with that hash) and is caught by the second: its signature
+    event in the log says otherwise. Had the login not been kept, the report would say the
+    row matches no event, which is true only of a row pointed at nothing."""
+    from infusion_app.services import accounts
+    from tests.conftest import PASSWORD
+
+    made = audit.checkpoint_log(ctx, staff.monitor, PASSWORD)  # a signature in the system
+    assert made.seq is not None
+    for _ in range(3):  # the second and third fold nothing
+        accounts.log_in(ctx, "nurse", PASSWORD)
+    with ctx.db.read() as session:
+        last = session.execute(
+            select(Event.seq, Event.hash)
+            .where(Event.type == "login_succeeded")
+            .order_by(Event.id.desc())
+            .limit(1)
+        ).one()
+    tamper(
+        ctx,
+        "UPDATE signatures SET signed_seq = :seq, signed_hash = :hash WHERE signed_seq = :made",
+        seq=last.seq,
+        hash=last.hash,
+        made=made.seq,
+    )
+    problems = audit.verify_log(ctx).problems
+    assert len(problems) == 1
+    assert problems[0].startswith("signature ")
+    assert problems[0].endswith(" differs from its signature event in the log")
