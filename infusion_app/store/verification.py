@@ -279,6 +279,7 @@ _SYSTEM_BATCH = 20_000  # system events folded at a time (its fold is continued)
 _LOGIN = EventType.LOGIN_SUCCEEDED.value
 _MEMO_PAYLOAD = 96  # characters: a login's payload, not a certificate of analysis
 _MEMO_SIZE = 4_096  # distinct short payloads kept per walk
+_LEARN_AFTER = 128  # payloads of a type checked in full before a shape of it is learnt
 
 # (stored hash, type, payload text, decoded model or None) of an event a signature names
 Named = tuple[str, str, str, EventModel | None]
@@ -312,7 +313,7 @@ def _walk(
     """
     sha256, quote, from_text = hashlib.sha256, encode_basestring, datetime.fromisoformat
     known, time_text, moment, guess = KNOWN_TYPES, times.text, times.moment, times.guess
-    canonical = CanonicalShapes(_canonical_object).check
+    canonical = CanonicalShapes(_canonical_object, learn_after=_LEARN_AFTER).check
     # Short payload texts found canonical (being canonical is a property of the text alone):
     # the logins that are most of a site's log are a few dozen texts, each checked once.
     canonical_texts: set[str] = set()

@@ -112,3 +112,29 @@ def test_another_value_of_a_learnt_shape_is_decided_alike(taught: dict, data) ->
         assert learnt[0](canonical_json(asked))  # accepted by the shape, without a parse
     for text in spellings(asked):
         assert shapes.check("kind", text) == _canonical_object(text), text
+
+
+def test_a_type_is_checked_in_full_until_enough_of_its_texts_were_seen() -> None:
+    """Compiling a shape costs as much as hundreds of full checks: with ``learn_after=3``
+    the first two texts of a type are checked in full and teach nothing, the third teaches
+    its shape, and the texts after it of that shape are accepted without a full check. A
+    text that is not canonical is refused all along, and never counted."""
+    calls: list[str] = []
+
+    def full(text: str) -> bool:
+        calls.append(text)
+        return _canonical_object(text)
+
+    shapes = CanonicalShapes(full, learn_after=3)
+    assert not shapes.check("kind", '{"a": 1}')  # not canonical: refused, not counted
+    assert shapes.check("kind", '{"a":1}')
+    assert shapes.check("kind", '{"a":2}')
+    assert "kind" not in shapes.shapes  # two texts checked in full: nothing learnt
+    assert shapes.check("kind", '{"a":3}')  # the third teaches its shape
+    assert len(shapes.shapes["kind"]) == 1
+    calls.clear()
+    assert shapes.check("kind", '{"a":40}')  # the shape decides
+    assert not shapes.check("kind", '{"a":05}')  # not the shape: the full check refuses
+    assert calls == ['{"a":05}']
+    assert shapes.check("other", '{"a":1}')  # each type counts its own
+    assert "other" not in shapes.shapes
