@@ -402,15 +402,12 @@ def _walk(
                             station,
                             quoted.get(station) or quoted.setdefault(station, quote(station)),
                         )
-                    # the app's SQLite form guessed by its length and separator alone, the
-                    # hash confirming it (see _guessed); any other text through time_text
-                    guessed = (
-                        guess and occurred.__class__ is str and len(occurred) == 26
-                        and occurred[10] == " "
-                    )  # fmt: skip
+                    # the app's SQLite form guessed by its length alone, the hash confirming
+                    # it (see _guessed); any other text through time_text
+                    guessed = guess and occurred.__class__ is str and len(occurred) == 26
                     try:
                         if guessed:
-                            occurred_text = f"{occurred[:10]}T{occurred[11:]}+00:00"
+                            occurred_text = occurred.replace(" ", "T") + "+00:00"
                         else:
                             occurred_text = time_text(occurred)
                         recorded_text = (
@@ -524,12 +521,14 @@ def _guessed(
     already quoted), for a row whose time the loop guessed was in the app's SQLite form and
     whose hash then did not match: computed again with the time as the column type reads it.
 
-    Why the guess is safe: it is taken only for a 26-character text with a space at [10],
-    and the chain's text made of it sits at a fixed place, inside quotes, in the hashed JSON.
-    If that JSON's hash is the stored one, the text is the one hashed at the append (a
-    SHA-256 collision aside), digit for digit, so the column holds exactly the app's form of
-    it, which the type reads as the same time: the verdict of the old walk, which read every
-    time through the regular expression of that form or the type, without a regex per row.
+    Why the guess is safe: it is taken only for a 26-character text (the app's form, like
+    ``2026-11-21 08:00:00.000000``), whose spaces become ``T`` and ``+00:00`` is added, so
+    the chain's text made of it has the length of the one hashed at the append, at a fixed
+    place, inside quotes, in the hashed JSON. If that JSON's hash is the stored one, the text
+    is the one hashed (a SHA-256 collision aside), character for character: the column holds
+    the app's form of that time (or the same text with its ``T``, which the type reads
+    alike), the verdict of the old walk, which read every time through the regular
+    expression of that form or the type, without a regex per row.
     """
     return hashlib.sha256(
         (

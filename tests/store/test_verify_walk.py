@@ -134,13 +134,18 @@ ALTERED = "hash does not match the event's content (the event was altered)"
 @pytest.mark.parametrize(
     ("stored", "problem"),
     [
-        # as long as the app's form, a space at [10], but not it: the walk's guess gives
-        # another text, its hash fails, and the column's reading decides, as before
+        # as long as the app's form but not it: the walk's guess gives another text, its
+        # hash fails, and the column's reading decides, as before
         ("2026-11-21 08:00:00.0000+0", "a stored time cannot be read (Invalid isoformat "
          "string: '2026-11-21 08:00:00.0000+0')"),
         ("2026-11-21 08:00:00.000000+00:00", None),  # longer: the type reads the same time
         ("2026-11-21 08:00:00.0000001", None),  # the type keeps six digits of the seven
         ("2026-11-21 08:00:00.000001", ALTERED),  # the app's form of another time
+        ("2026-11-21T08:00:00.000000", None),  # 26 characters, ISO's T: the same time
+        ("2026 11-21 08:00:00.000000", "a stored time cannot be read (Invalid isoformat "
+         "string: '2026 11-21 08:00:00.000000')"),  # two spaces: no T where the app's has
+        ("2026-11-21 08:00:00 000000", "a stored time cannot be read (Invalid isoformat "
+         "string: '2026-11-21 08:00:00 000000')"),  # guessed as 08:00:00T000000: no
         ("2026-11-21", ALTERED),  # midnight
         ("tomorrow", "a stored time cannot be read (Invalid isoformat string: 'tomorrow')"),
     ],
@@ -148,8 +153,8 @@ ALTERED = "hash does not match the event's content (the event was altered)"
 def test_a_time_guessed_in_the_apps_form_is_confirmed_by_its_hash_or_read_by_the_column(
     ctx, staff, infusion_id, stored, problem
 ):
-    """The walk takes a 26-character text with a space at [10] for the app's form without
-    a regular expression, and lets the hash confirm it; when the hash does not match, the
+    """The walk takes a 26-character text for the app's form without a regular expression
+    (its spaces made T), and lets the hash confirm it; when the hash does not match, the
     time is read through the column type and hashed again, so every text gets the old
     walk's verdict: verified when the type reads the time that was hashed, else altered.
     A text the type cannot read at all is named, not a crash of the whole walk (it was an
