@@ -321,9 +321,7 @@ def _walk(
     folded_types = FOLDED_TYPES if folds is not None else frozenset()
     mask = PROGRESS_EVERY - 1
     quoted: dict[str | None, str] = {None: "null"}  # JSON strings of users, stations (few)
-    last_user: object = _NO_STREAM  # the last row's user and station, and their JSON strings
-    last_station: object = _NO_STREAM
-    quoted_user = quoted_station = ""
+    quoted_user = quoted_station = ""  # the row's user and station as JSON strings
     chain: _Chain | None = None
     current: object = _NO_STREAM
     name, quoted_name, expected, prev, broken = "", "", 0, "", True
@@ -387,21 +385,19 @@ def _walk(
                     problem = f"unknown event type {type_!r}"
                 elif payload in canonical_texts:
                     pass
+                elif payload.__class__ is not str:  # a blob, on SQLite
+                    problem = "its payload is not text"
                 elif not canonical(type_, payload):
                     problem = _payload_problem(payload)
                 elif len(payload) <= _MEMO_PAYLOAD and len(canonical_texts) < _MEMO_SIZE:
                     canonical_texts.add(payload)
                 if problem is None:
-                    if user != last_user:  # a record's rows mostly share user and station
-                        last_user, quoted_user = (
-                            user,
-                            quoted.get(user) or quoted.setdefault(user, quote(user)),
-                        )
-                    if station != last_station:
-                        last_station, quoted_station = (
-                            station,
-                            quoted.get(station) or quoted.setdefault(station, quote(station)),
-                        )
+                    try:  # their JSON strings, made once (a site has a few dozen of each)
+                        quoted_user, quoted_station = quoted[user], quoted[station]
+                    except KeyError:
+                        problem = _quote(quoted, user=user, station=station)
+                        quoted_user, quoted_station = quoted.get(user, ""), quoted.get(station, "")
+                if problem is None:
                     # the app's SQLite form guessed by its length alone, the hash confirming
                     # it (see _guessed); any other text through time_text
                     guessed = guess and occurred.__class__ is str and len(occurred) == 26
@@ -431,7 +427,11 @@ def _walk(
                                 seq, quoted_station, quoted_name, type_, quoted_user,
                             )  # fmt: skip
                     except (TypeError, ValueError) as unreadable:  # not a time the type reads
-                        problem = f"a stored time cannot be read ({unreadable})"
+                        problem = (
+                            "its reason is not text"
+                            if reason is not None and reason.__class__ is not str
+                            else f"a stored time cannot be read ({unreadable})"
+                        )
                     else:
                         if digest != stored:
                             problem = (
@@ -503,6 +503,17 @@ def _walk(
 
 
 _NO_STREAM = object()  # before the first row: no stream id equals it
+
+
+def _quote(quoted: dict[str | None, str], **values: object) -> str | None:
+    """Add the JSON strings of the ``values`` (a row's user and station) not yet in ``quoted``;
+    a value that is not text (a blob, on SQLite) is the row's problem, named."""
+    for what, value in values.items():
+        if value not in quoted:
+            if value.__class__ is not str:
+                return f"its {what} is not text"
+            quoted[value] = encode_basestring(value)
+    return None
 
 
 def _guessed(

@@ -331,3 +331,24 @@ def test_a_signature_row_pointed_at_a_repeated_login_is_still_checked_against_it
     assert len(problems) == 1
     assert problems[0].startswith("signature ")
     assert problems[0].endswith(" differs from its signature event in the log")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("column", "problem"),
+    [
+        ("station", "its station is not text"),
+        ("reason", "its reason is not text"),
+        ("payload", "its payload is not text"),
+    ],
+)
+def test_a_column_holding_a_blob_instead_of_text_is_named(ctx, staff, infusion_id, column, problem):
+    """SQLite keeps whatever a statement writes: a blob where the app writes text ended the
+    whole walk in an internal error (a TypeError from the JSON quoting or the shapes' regular
+    expressions); it is that event's problem, named, and the walk goes on."""
+    add_note(ctx, staff.nurse, infusion_id, "a note")
+    tamper(ctx, f"UPDATE events SET {column} = X'7b7d' WHERE seq = 2 AND {IN_INFUSION}")
+    report = audit.verify_log(ctx)
+    infusion = next(r for r in report.streams if r.stream == STREAM)
+    assert infusion.problem == f"event {STREAM}#2: {problem}"
+    assert [r.stream for r in report.streams if not r.ok] == [STREAM]
