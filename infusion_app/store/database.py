@@ -327,6 +327,8 @@ class _HeldWriters:
     def _beyond_the_bound(self) -> list[Connection]:
         """Take out the least recently used idle connections beyond MAX_HELD (under the
         lock); the caller closes them."""
+        if len(self._held) <= MAX_HELD:  # the usual case: nothing to sort on every write
+            return []
         idle = sorted((h.used, ident) for ident, h in self._held.items() if not h.busy)
         return [
             self._held.pop(ident).connection

@@ -70,6 +70,32 @@ def test_a_note_on_an_infusion_row_edited_behind_the_apps_back_is_refused(
     )
 
 
+def test_a_creation_event_edited_after_an_act_checked_it_is_refused_at_the_next(
+    ctx, staff, infusion_id
+) -> None:
+    """The row a creation event sets up is kept by the event's stored values (each act
+    checked the same event again): once the event's payload is edited, the next act reads
+    other values, the row is worked out afresh from them, and the act is refused, as the
+    first act after such an edit always was."""
+    bedside.NOTE(ctx, staff.nurse, infusion_id, text="comfortable")  # checked, and kept
+    with ctx.db.read() as session:
+        stream_id = session.get(Infusion, infusion_id).stream_id
+    tamper(
+        ctx,
+        "UPDATE events SET payload = replace(payload, :was, :now) "
+        f"WHERE seq = 1 AND stream_id = {stream_id}",
+        was='"number":1',
+        now='"number":2',
+    )
+    refused(
+        ctx,
+        lambda: bedside.NOTE(ctx, staff.nurse, infusion_id, text="comfortable"),
+        "record integrity: infusion P001/1's number differs from the log; nothing done",
+        "infusion P001/1",
+        ["number"],
+    )
+
+
 def test_a_note_by_an_account_edited_behind_the_apps_back_is_refused(
     ctx, staff, infusion_id
 ) -> None:
