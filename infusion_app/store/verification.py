@@ -60,7 +60,7 @@ from infusion_app.logic.events import Signature as SignatureEvent
 from infusion_app.logic.projections import STATUS_ONLY, LogEvent
 from infusion_app.store.canonical_shapes import CanonicalShapes
 from infusion_app.store.driver_rows import batches as _batches
-from infusion_app.store.eventlog import KNOWN_TYPES, canonical_json, utc_text
+from infusion_app.store.eventlog import KNOWN_TYPES, canonical_json, event_hash, utc_text
 from infusion_app.store.models import GENESIS_HASH, Event, Signature, Stream, User
 from infusion_app.store.projections import FOLDED_TYPES, TableFolds, table_differences
 
@@ -167,7 +167,7 @@ class _Times:
     """A stored time as the chain's text, and as the aware datetime the folds want.
     ``guess``: the walk may take a text that looks like the form the app writes on SQLite as
     that form, turning it into the chain's text itself, and let the hash confirm it
-    (:func:`_guessed`); False elsewhere."""
+    (the walk's loop says why that is safe); False elsewhere."""
 
     text: Callable[[Any], str]
     moment: Callable[[Any], datetime]
@@ -398,8 +398,14 @@ def _walk(
                         problem = _quote(quoted, user=user, station=station)
                         quoted_user, quoted_station = quoted.get(user, ""), quoted.get(station, "")
                 if problem is None:
-                    # the app's SQLite form guessed by its length alone, the hash confirming
-                    # it (see _guessed); any other text through time_text
+                    # A 26-character time is taken as the app's SQLite form (its spaces made
+                    # T, +00:00 added), without a regular expression per row. That text has
+                    # the length of the one hashed at the append, at a fixed place inside
+                    # quotes in the hashed JSON: if the hash matches, it is that text
+                    # character for character (a SHA-256 collision aside), so the column
+                    # holds the app's form of the time (or the same with its T, which the
+                    # type reads alike). If not, event_hash hashes the event again with its
+                    # times as the column type reads them: every text gets the old verdict.
                     guessed = guess and occurred.__class__ is str and len(occurred) == 26
                     try:
                         if guessed:
@@ -421,10 +427,11 @@ def _walk(
                         walked += 1
                         if digest != stored and guessed:
                             occurred_text = time_text(occurred)  # what the old walk hashed
-                            digest = _guessed(
-                                prev_hash, occurred_text, payload, reason,
-                                occurred_text if recorded == occurred else recorded_text,
-                                seq, quoted_station, quoted_name, type_, quoted_user,
+                            digest = event_hash(
+                                prev_hash, stream=name, seq=seq, type=type_,
+                                payload_text=payload, occurred_at=moment(occurred),
+                                recorded_at=moment(recorded), user=user, station=station,
+                                reason=reason,
                             )  # fmt: skip
                     except (TypeError, ValueError) as unreadable:  # not a time the type reads
                         problem = (
@@ -514,42 +521,6 @@ def _quote(quoted: dict[str | None, str], **values: object) -> str | None:
                 return f"its {what} is not text"
             quoted[value] = encode_basestring(value)
     return None
-
-
-def _guessed(
-    prev_hash: str,
-    occurred: str,
-    payload: str,
-    reason: str | None,
-    recorded: str,
-    seq: int,
-    station: str,
-    stream: str,
-    type_: str,
-    user: str,
-) -> str:
-    """The event's hash as the walk's loop assembles it (the same f-string, the strings
-    already quoted), for a row whose time the loop guessed was in the app's SQLite form and
-    whose hash then did not match: computed again with the time as the column type reads it.
-
-    Why the guess is safe: it is taken only for a 26-character text (the app's form, like
-    ``2026-11-21 08:00:00.000000``), whose spaces become ``T`` and ``+00:00`` is added, so
-    the chain's text made of it has the length of the one hashed at the append, at a fixed
-    place, inside quotes, in the hashed JSON. If that JSON's hash is the stored one, the text
-    is the one hashed (a SHA-256 collision aside), character for character: the column holds
-    the app's form of that time (or the same text with its ``T``, which the type reads
-    alike), the verdict of the old walk, which read every time through the regular
-    expression of that form or the type, without a regex per row.
-    """
-    return hashlib.sha256(
-        (
-            f'{prev_hash}{{"occurred_at":"{occurred}","payload":{payload}'
-            f',"reason":{"null" if reason is None else encode_basestring(reason)}'
-            f',"recorded_at":"{recorded}","seq":{seq}'
-            f',"station":{station},"stream":{stream}'
-            f',"type":"{type_}","user":{user}}}'
-        ).encode()
-    ).hexdigest()
 
 
 def _anchor(chain: _Chain, seq: int, stored: str, prev_hash: str) -> None:
