@@ -20,9 +20,12 @@ import stat
 import threading
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from infusion_app.logic.coa import MAX_COA_BYTES, CertificateOfAnalysis, parse_coa
 from infusion_app.logic.errors import InputError
+
+if TYPE_CHECKING:
+    from infusion_app.logic.coa import CertificateOfAnalysis
 
 # The files SQLite may create beside a database: a rollback journal, the WAL and its index.
 SIDE_SUFFIXES = ("", "-journal", "-wal", "-shm")
@@ -165,4 +168,8 @@ def read_coa_file(path: Path, field: str, *, source: str = "coa") -> Certificate
 
     The CLI and the pharmacist's *Import CoA file…* both come here, so they refuse the same.
     """
+    # imported here: the store and the settings use this module on the way to the login,
+    # which must not wait for the CoA's pydantic models (issue 18, "login enabled")
+    from infusion_app.logic.coa import MAX_COA_BYTES, parse_coa
+
     return parse_coa(read_text_input_file(path, field, max_bytes=MAX_COA_BYTES), source=source)

@@ -23,7 +23,7 @@ from infusion_app.cli.exit_codes import EXIT_NOT_OK, EXIT_OK
 from infusion_app.cli.progress import TerminalProgress
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.identity import MAX_RECORD_ID, parse_count
-from infusion_app.services import accounts, audit
+from infusion_app.services import accounts, audit, first_run
 from infusion_app.services.output_files import check_target
 from infusion_app.services.status import find_infusion
 from infusion_app.store.backup import backup_sqlite
@@ -302,7 +302,7 @@ def run_user(args: argparse.Namespace, protocols: Path) -> int:
             print(f"password of {command.user} changed")
             return EXIT_OK
         username, name, role = command.username or "", command.name or "", command.role or ""
-        if command.user_command == "add" and accounts.count_users(ctx) == 0:
+        if command.user_command == "add" and first_run.count_users(ctx) == 0:
             if role != "admin" or command.by:
                 raise InputError("role", "the first account must be an admin, created without --by")
             password = read_password(f"New password for {username}: ", confirm=True)

@@ -101,11 +101,6 @@ class AccountRow:
         return tuple(found) or (m.account_state_active(),)
 
 
-def count_users(ctx: AppContext) -> int:
-    with ctx.db.read() as session:
-        return session.scalar(select(func.count()).select_from(User)) or 0
-
-
 def create_first_admin(
     ctx: AppContext, username: str, printed_name: str, password: str
 ) -> CurrentUser:

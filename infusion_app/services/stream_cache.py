@@ -27,21 +27,26 @@ from __future__ import annotations
 import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from infusion_app.logic.event_types import EventType
+from infusion_app.store.models import Event, Stream
+
 if TYPE_CHECKING:
+    # Every context has a cache, and the record's opening makes one on the way to the login:
+    # the decoding and folding (and their pydantic models) are imported at their first use,
+    # through the getters below (issue 18, "login enabled").
+    from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
+    from infusion_app.logic.protocol import Protocol
     from infusion_app.services.context import AppContext
 
-from infusion_app.logic.event_types import EventType
-from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
-from infusion_app.logic.protocol import Protocol
-from infusion_app.logic.transitions import fold, replay
-from infusion_app.store.models import Event, Stream
+RowsLoader = Callable[..., tuple[list["RecordedEvent"], str | None, str | None]]
 
 DEFAULT_MAX_EVENTS = 250_000  # a year of a busy site's infusions and courses, ~100 MB
 # Python's full garbage collection walks every tracked object while every thread waits, the
@@ -173,8 +178,7 @@ class StreamCache:
     ) -> tuple[tuple[RecordedEvent, ...], bool, tuple[Head, ...]]:
         """The events, whether they are kept (they end where the stream's row says), and the
         heads whose events are a prefix of them (this head's included), when kept."""
-        from infusion_app.services.status import load_event_rows  # status imports this module
-
+        load_event_rows = _load_event_rows()
         with self._lock:
             cached = self._events.get(stream_id)
             if cached is not None:
@@ -304,7 +308,7 @@ class StreamCache:
             state = fold_on(last[1], events[last[0].seq :], protocol)
         if state is None:
             self.folds += 1
-            state = fold(events, protocol)
+            state = _fold()(events, protocol)
         if kept and content is not None:
             self._remember(key, state)
             with self._lock:
@@ -352,7 +356,30 @@ def fold_on(
     effective events. A refusal is the fold's InconsistentRecord, as the whole fold's."""
     if any(event.type is EventType.CORRECTION for event in new):
         return None
-    return replay(state, new, protocol)
+    return _replay()(state, new, protocol)
+
+
+# Looked up once each (an import statement costs ~6 µs a call under PySide6's import hook,
+# and these run for every stream a list reads).
+@cache
+def _fold() -> Callable[[Iterable[RecordedEvent], Protocol], InfusionState]:
+    from infusion_app.logic.transitions import fold
+
+    return fold
+
+
+@cache
+def _replay() -> Callable[[InfusionState, Iterable[RecordedEvent], Protocol], InfusionState]:
+    from infusion_app.logic.transitions import replay
+
+    return replay
+
+
+@cache
+def _load_event_rows() -> RowsLoader:
+    from infusion_app.services.status import load_event_rows  # status imports this module
+
+    return load_event_rows
 
 
 def protocol_key(protocol: Protocol) -> tuple[str, str, str] | None:

@@ -58,7 +58,6 @@ def _location(ctx: AppContext) -> str:
 @dataclass(frozen=True)
 class Opened:
     ctx: AppContext
-    catalog: Catalog
     first_run: bool
 
 
@@ -68,13 +67,13 @@ def open_record(
     protocols: Path | None = None,
     time_zone: str | None = None,
 ) -> Opened:
-    """Everything heavy of the start-up, run off the UI thread after the window is shown:
-    SQLAlchemy and the store, the protocol files (``protocols``, else the shipped ones), and
-    whether any account exists yet."""
+    """What the login needs, run off the UI thread after the window is shown: SQLAlchemy and
+    the store (schema checked, the file's full check started behind the login), and whether
+    any account exists yet. Nothing here builds a pydantic model: the protocols follow in
+    :func:`load_protocols` while the nurse types (issue 18, "login enabled")."""
     from infusion_app.config import load_settings, make_data_folder_private
-    from infusion_app.logic.protocol_files import load_catalog
     from infusion_app.resources import protocols_dir
-    from infusion_app.services import accounts
+    from infusion_app.services import first_run
     from infusion_app.services.context import AppContext, system_clock
     from infusion_app.store.errors import RecordIntegrityError, StoreError
     from infusion_app.store.opening import open_database
@@ -90,17 +89,27 @@ def open_record(
         protocols=protocols or protocols_dir(),
         time_zone=settings.time_zone,
     )
+    try:
+        none_yet = first_run.count_users(ctx) == 0
+    except (StoreError, RecordIntegrityError):
+        none_yet = False  # the window shows the store's banner when it asks again
+    return Opened(ctx, none_yet)
+
+
+def load_protocols(ctx: AppContext) -> Catalog:
+    """The protocol files, parsed and validated, and the log's start-up line that names them;
+    then the login's own modules, so that the first login does not wait for their import."""
+    from infusion_app.logic.protocol_files import load_catalog
+
     catalog = load_catalog(ctx.protocols)
     log_startup(
         "window",
-        db.url.render_as_string(hide_password=True),
+        ctx.db.url.render_as_string(hide_password=True),
         ((p.id, p.version, p.content_sha256) for p in catalog.protocols),
     )
-    try:
-        first_run = accounts.count_users(ctx) == 0
-    except (StoreError, RecordIntegrityError):
-        first_run = False  # the window shows the store's banner when it asks again
-    return Opened(ctx, catalog, first_run)
+    import infusion_app.services.accounts  # noqa: F401  (the login's modules, see above)
+
+    return catalog
 
 
 def open_window(
@@ -110,7 +119,8 @@ def open_window(
     time_zone: str | None = None,
 ) -> MainWindow:
     """Show the window now and open the record behind it; the login is enabled once the
-    record is open. A record that cannot be opened ends the app with its reason."""
+    record is open, and the protocols load while the nurse types. A record that cannot be
+    opened ends the app with its reason."""
     create_application()
     window = MainWindow(None, None)
     # A bedside screen gives the whole display to the app. Without a window manager (a kiosk
@@ -121,13 +131,9 @@ def open_window(
     window.activateWindow()
 
     def opened(result: Opened) -> None:
-        window.attach(
-            result.ctx,
-            result.catalog,
-            result.ctx.db.health,
-            _location(result.ctx),
-            result.first_run,
-        )
+        ctx = result.ctx
+        window.attach(ctx, None, ctx.db.health, _location(ctx), result.first_run)
+        window.tasks.run(lambda: load_protocols(ctx), window.use_catalog, failed)
 
     def failed(exc: Exception) -> None:
         # a known error says what to do; a bug is logged and the box says where the log is

@@ -122,17 +122,15 @@ class LoginScreen(QWidget):
         ctx = self.ctx
         if self.checking or ctx is None:  # its own request only, not a refresh behind it
             return
-        from infusion_app.services import accounts
-
         username, password = self.username.text().strip(), self.password.text()
         if self.first_run:
             if password != self.repeat.text():
                 self.error.setText(self.tr("password: the two entries differ"))
                 return
             name = self.printed_name.text().strip()
-            call = lambda: accounts.create_first_admin(ctx, username, name, password)  # noqa: E731
+            call = lambda: _create_first_admin(ctx, username, name, password)  # noqa: E731
         else:
-            call = lambda: accounts.log_in(ctx, username, password)  # noqa: E731
+            call = lambda: _log_in(ctx, username, password)  # noqa: E731
         self.checking = True
         self.submit.setEnabled(False)
         self.error.setText(self.tr("Checking…"))
@@ -186,3 +184,22 @@ class LoginScreen(QWidget):
         shown = failure_text(exc)  # logs what support needs; a bug's text names the log file
         # a refusal said as a message value (deactivated, locked) in the interface's language
         self.error.setText(shown if kind_of(exc) is ErrorKind.BUG else problem_text(exc))
+
+
+# The accounts service is imported on the worker that calls it: at the app's start a quick
+# login may come before the window has loaded it, and the UI thread must not pay the import
+# of its event models (issue 18, "login enabled").
+
+
+def _log_in(ctx: AppContext, username: str, password: str) -> CurrentUser:
+    from infusion_app.services import accounts
+
+    return accounts.log_in(ctx, username, password)
+
+
+def _create_first_admin(
+    ctx: AppContext, username: str, printed_name: str, password: str
+) -> CurrentUser:
+    from infusion_app.services import accounts
+
+    return accounts.create_first_admin(ctx, username, printed_name, password)

@@ -130,6 +130,9 @@ class MainWindow(QMainWindow):
         self.user: CurrentUser | None = None
         self.record_watch: RecordWatch | None = None
         self.record_problem = ""
+        # a login finished before the protocols were read (see use_catalog)
+        self.waiting_for_protocols: CurrentUser | None = None
+        self.protocols_page: ProtocolsPage | None = None
         self.last_activity: datetime = datetime.now(UTC)
         self.tasks = Tasks(self)
         self.setMinimumSize(1024, 640)
@@ -151,12 +154,14 @@ class MainWindow(QMainWindow):
     def attach(
         self,
         ctx: AppContext,
-        catalog: Catalog,
+        catalog: Catalog | None,
         health: Health | None,
         database: str,
         first_run: bool | None = None,
     ) -> None:
-        """The record is open: show its health, the protocols, and enable the login."""
+        """The record is open: show its health, the protocols, and enable the login. Without
+        ``catalog`` the protocols follow in :meth:`use_catalog` (the app's start, where they
+        load while the nurse types); a login that comes first waits for them."""
         self.ctx, self.catalog, self.health, self.database = ctx, catalog, health, database
         self.last_activity = ctx.now()
         use_zone(ctx.time_zone)  # every screen reads times in the station's zone from now on
@@ -176,6 +181,17 @@ class MainWindow(QMainWindow):
             first_run = self._no_accounts_yet()
         self.login.set_ready(ctx)
         self._show_login(first_run=first_run)
+
+    def use_catalog(self, catalog: Catalog) -> None:
+        """The protocol files are read: their page, and the workspace of a login that came
+        before them (the screens that dose or plan need the protocols)."""
+        from infusion_app.ui.protocols_page import ProtocolsPage
+
+        self.catalog = catalog
+        self.protocols_page = ProtocolsPage(catalog)
+        waiting, self.waiting_for_protocols = self.waiting_for_protocols, None
+        if waiting is not None and self.user is waiting:
+            self._logged_in(waiting)
 
     def _use_language(self, code: str) -> None:
         try:
@@ -223,7 +239,7 @@ class MainWindow(QMainWindow):
 
         self.login = LoginScreen(self.ctx, self.tasks)
         self.login.logged_in.connect(self._logged_in)
-        self.protocols_page: ProtocolsPage | None = None
+        self.protocols_page = None
         if self.catalog is not None:  # the protocol models load with the record
             from infusion_app.ui.protocols_page import ProtocolsPage
 
@@ -301,11 +317,11 @@ class MainWindow(QMainWindow):
 
     def _no_accounts_yet(self) -> bool:
         """Asked once at start-up; a database that cannot be read shows its banner instead."""
-        from infusion_app.services import accounts
+        from infusion_app.services import first_run
 
         assert self.ctx is not None
         try:
-            return accounts.count_users(self.ctx) == 0
+            return first_run.count_users(self.ctx) == 0
         except (StoreError, RecordIntegrityError) as exc:
             shown = self.store_banner.text() if self.store_banner.isVisibleTo(self) else ""
             self.store_banner.setText("\n".join(filter(None, (shown, str(exc)))))
@@ -321,6 +337,10 @@ class MainWindow(QMainWindow):
         self._show_alarm_strip()
 
     def _logged_in(self, user: CurrentUser) -> None:
+        if self.catalog is None:  # the protocols are still loading: seconds at most
+            self.user = self.waiting_for_protocols = user
+            self.login.error.setText(self.tr("Reading the protocol files…"))
+            return
         same_person = self.user is not None and self.user.id == user.id
         self.user = user
         self.last_activity = datetime.now(UTC) if self.ctx is None else self.ctx.now()

@@ -1804,6 +1804,11 @@
   <context>
     <name>MainWindow</name>
     <message>
+      <location filename="../../infusion_app/ui/main_window.py" line="332" />
+      <source>Reading the protocol files…</source>
+      <translation>正在读取方案文件…</translation>
+    </message>
+    <message>
       <location filename="../../infusion_app/ui/main_window.py" line="192" />
       <source>Times: {0}</source>
       <translation>时间：{0}</translation>

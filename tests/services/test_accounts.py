@@ -13,7 +13,7 @@ from sqlalchemy import select
 from infusion_app.logic.coa import coa_from_mapping
 from infusion_app.logic.errors import InputError
 from infusion_app.logic.security import SecurityPolicy, is_idle
-from infusion_app.services import accounts, audit, patients, products
+from infusion_app.services import accounts, audit, first_run, patients, products
 from infusion_app.services.context import AppContext, AuthenticationFailed, NotAuthorised
 from infusion_app.store.models import Event, Stream, User
 from tests.conftest import PASSWORD
@@ -45,7 +45,7 @@ def test_production_hasher_is_argon2id_with_the_library_defaults() -> None:
 
 
 def test_first_admin_only_on_an_empty_database(ctx) -> None:
-    assert accounts.count_users(ctx) == 0
+    assert first_run.count_users(ctx) == 0
     admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
     assert admin.role == "admin"
     with pytest.raises(InputError, match="accounts exist already"):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from infusion_app.services import accounts, audit
+from infusion_app.services import audit, first_run
 from infusion_app.services.context import AppContext
 from infusion_app.store.database import quick_check, sqlite_url
 from infusion_app.store.errors import DatabaseDamaged, DatabaseLocked, DiskFull, ReadOnlyDatabase
@@ -154,6 +154,6 @@ def test_corrupted_file_opens_read_only_and_is_never_written(
         add_note(ctx, nurse, infusion_id, "must not be written")
     if damage == "header":
         with pytest.raises(DatabaseDamaged):
-            accounts.count_users(ctx)
+            first_run.count_users(ctx)
     db.dispose()
     assert sha256(db_path) == before

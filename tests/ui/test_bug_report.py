@@ -81,7 +81,7 @@ def test_the_window_opens_the_protocols_the_command_line_named(tmp_path, monkeyp
     opened = app.open_record(f"sqlite:///{tmp_path / 'w.sqlite3'}", "bed-9", folder)
     try:
         assert opened.ctx.protocols == folder
-        assert [p.id for p in opened.catalog.protocols] == ["msc-l-crc"]
+        assert [p.id for p in app.load_protocols(opened.ctx).protocols] == ["msc-l-crc"]
     finally:
         opened.ctx.db.dispose()
 

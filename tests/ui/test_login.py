@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt
 
-from infusion_app.services import accounts
+from infusion_app.services import accounts, first_run
 from infusion_app.ui.app import build_main_window
 from tests.conftest import PASSWORD
 
@@ -40,7 +40,7 @@ def test_first_run_creates_the_administrator(qtbot, ui_ctx):
     qtbot.keyClick(login.repeat, Qt.Key.Key_Return)  # Enter submits, no mouse needed
     qtbot.waitUntil(lambda: window.header.isVisible())
     assert window.who.text() == "Ada Admin · admin · station ward-3-bed-2"
-    assert accounts.count_users(ui_ctx) == 1
+    assert first_run.count_users(ui_ctx) == 1
 
 
 def test_log_in_wrong_then_right(qtbot, ui_ctx):

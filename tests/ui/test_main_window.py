@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 from infusion_app import APP_NAME
 from infusion_app.logic.protocol_files import load_catalog
+from infusion_app.services import accounts
 from infusion_app.services.context import AppContext
 from infusion_app.store.database import sqlite_url
 from infusion_app.store.opening import open_database
@@ -69,6 +75,83 @@ def test_the_window_shows_at_once_and_opens_the_record_behind_it(qtbot, tmp_path
     assert "new.sqlite3" in window.statusBar().currentMessage()
     window.close()
     window.ctx.db.dispose()
+
+
+def test_a_login_before_the_protocols_are_read_opens_the_screens_once_they_are(
+    qtbot, tmp_path, monkeypatch
+):
+    """The login is enabled as soon as the record is open; the protocol files load behind
+    it. A nurse quicker than that is logged in, told why she waits, and gets her screens
+    (which dose and plan from the protocols) the moment they are read, not before."""
+    from PySide6.QtCore import Qt
+
+    from infusion_app.ui import app
+    from tests.conftest import FAST_HASHER, PASSWORD
+    from tests.ui.conftest import type_into
+
+    path = tmp_path / "ward.sqlite3"
+    ctx = AppContext(db=open_database(sqlite_url(path), None), station="bed-9", hasher=FAST_HASHER)
+    admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
+    ctx.db.dispose()
+    read = threading.Event()
+    real = app.load_protocols
+
+    def held_back(ctx: AppContext):
+        assert read.wait(20), "the test never let the protocols load"
+        return real(ctx)
+
+    monkeypatch.setattr(app, "load_protocols", held_back)
+    monkeypatch.setenv("INFUSION_APP_CONFIG", str(tmp_path / "none.toml"))
+    window = app.open_window(f"sqlite:///{path}", "bed-9")
+    qtbot.addWidget(window)
+    try:
+        qtbot.waitUntil(lambda: window.ctx is not None, timeout=20000)
+        assert window.catalog is None and window.login.submit.isEnabled()
+        type_into(qtbot, window.login.username, "admin")
+        type_into(qtbot, window.login.password, PASSWORD)
+        qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.user is not None, timeout=20000)
+        assert window.user.id == admin.id
+        assert window.workspace is None and window.pages.currentWidget() is window.login
+        assert window.login.error.text() == "Reading the protocol files…"
+        read.set()
+        qtbot.waitUntil(lambda: window.workspace is not None, timeout=20000)
+        assert window.pages.currentWidget() is window.workspace
+        tabs = [window.workspace.tabText(i) for i in range(window.workspace.count())]
+        assert "Protocols" in tabs and "Accounts" in tabs  # the admin's screens
+        assert window.who.text() == "Ada Admin · admin · station bed-9"
+    finally:
+        read.set()
+        window.close()
+        window.tasks.wait()
+        if window.ctx is not None:
+            window.ctx.db.dispose()
+
+
+def test_opening_the_record_builds_no_pydantic_model(tmp_path):
+    """What runs before the login is enabled (issue 18: under 1 s on a 1M-event site) is
+    SQLAlchemy and the store; the pydantic models (~0.2 s to build) load behind the login.
+    In a fresh interpreter: this one has imported everything already. (A new file's schema is
+    made by the migrations, which use the projections: the first run only.)"""
+    path = tmp_path / "ward.sqlite3"
+    open_database(sqlite_url(path), None).dispose()
+    url = f"sqlite:///{path}"
+    script = (
+        "import sys\n"
+        "from infusion_app.ui.app import open_record\n"
+        f"opened = open_record({url!r}, 'bed-9')\n"
+        "assert opened.first_run\n"
+        "opened.ctx.db.dispose()\n"
+        "wanted = ('pydantic', 'infusion_app.logic')  # the logic's light rules are loaded\n"
+        "print(sorted(m for m in sys.modules if m.startswith(wanted)))\n"
+    )
+    env = {**os.environ, "INFUSION_APP_CONFIG": str(tmp_path / "none.toml")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = ast.literal_eval(done.stdout.strip())
+    assert loaded and not [m for m in loaded if m.startswith("pydantic")], loaded
 
 
 def test_a_record_that_cannot_be_opened_ends_the_app_with_its_reason(qtbot, tmp_path, monkeypatch):
