@@ -499,7 +499,11 @@ class Protocol(_Strict):
     @property
     def content_sha256(self) -> str | None:
         """What an infusion pins: the same id and version with other content is another file."""
-        return self._content_sha256
+        # read from pydantic's slot: ``self._content_sha256`` goes through BaseModel's
+        # __getattr__ (~2.5 µs), and every act and list asks several times (issue 18)
+        private = self.__pydantic_private__
+        digest: str | None = private.get("_content_sha256") if private else None
+        return digest
 
     def with_content_sha256(self, digest: str) -> Protocol:
         copy = self.model_copy()

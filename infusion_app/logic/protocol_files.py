@@ -93,6 +93,18 @@ def load_protocol_file(path: Path) -> Protocol:
     return parsed
 
 
+def _settled(path: Path) -> Protocol | None:
+    """The protocol kept for ``path`` if the file is unchanged since (:data:`_BY_STAT`)."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    remembered = _BY_STAT.get(os.fspath(path))
+    if remembered is not None and remembered[0] == _signature(status):
+        return remembered[1]
+    return None
+
+
 def _read_protocol_file(path: Path) -> Protocol:
     try:
         raw = read_input_file(path, "protocol", max_bytes=MAX_PROTOCOL_BYTES)
@@ -152,6 +164,9 @@ def _bounded_float(text: str) -> Decimal:
 def load_protocol(protocol_id: str, directory: Path) -> Protocol:
     check_protocol_id(protocol_id)
     path = directory / f"{protocol_id}{SUFFIX}"
+    kept = _settled(path)
+    if kept is not None:  # every act asks: one stat, not lexists + abspath + stat
+        return kept
     if not os.path.lexists(path):
         known = ", ".join(p.stem for p in sorted(directory.glob(f"*{SUFFIX}"))) or "none"
         raise UnknownProtocolError(

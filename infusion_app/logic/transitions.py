@@ -483,6 +483,8 @@ def _stored_alarms(p: VitalsRecorded, vitals: VitalSigns, protocol: Protocol) ->
     each as its message value where the protocol's limits today say exactly the stored lines,
     so a Chinese screen reads them in Chinese; a line the limits no longer give (a later
     protocol version moved a limit) is shown as stored."""
+    if not p.alarms:  # most sets raise none: nothing to match, so nothing to recompute
+        return ()
     now = {
         (a.priority, a.code, str(a.message), str(a.suggested_action)): a
         for a in vitals_alarms(vitals, protocol.vital_alert_limits)

@@ -148,6 +148,10 @@ _NAMES: dict[str, tuple[Callable[[], Message], str]] = {
 
 def vitals_alarms(vitals: VitalSigns, limits: VitalAlertLimits) -> list[Alarm]:
     """High alarms for values outside the protocol's limits and for a NEWS2 needing review."""
+    return _alarms(vitals, limits, news2.score(vitals))
+
+
+def _alarms(vitals: VitalSigns, limits: VitalAlertLimits, scored: news2.News2) -> list[Alarm]:
     alarms: list[Alarm] = []
     for name, (sign, unit) in _NAMES.items():
         limit: AlertRange = getattr(limits, name).value
@@ -173,7 +177,6 @@ def vitals_alarms(vitals: VitalSigns, limits: VitalAlertLimits) -> list[Alarm]:
                 m.do_stop_call_physician(),
             )
         )
-    scored = news2.score(vitals)
     if scored.band in (news2.RiskBand.MEDIUM, news2.RiskBand.HIGH):
         alarms.append(
             Alarm(
@@ -214,6 +217,6 @@ def vitals_payload(vitals: VitalSigns, limits: VitalAlertLimits) -> dict[str, An
                 "message": str(alarm.message),
                 "suggested_action": str(alarm.suggested_action),
             }
-            for alarm in vitals_alarms(vitals, limits)
+            for alarm in _alarms(vitals, limits, scored)
         ],
     }

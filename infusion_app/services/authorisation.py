@@ -32,16 +32,22 @@ def require_record(
 ) -> UserRecord:
     """:func:`require` for an act that only reads its account (a bedside entry): the same
     checks of the same row, read as a frozen record instead of an ORM object (act_rows)."""
-    user = user_record(session, current.id)
-    if user is None:
+    found = user_record(session, current.id)
+    if found is None:
         check_no_account(session, current.username)
         raise NotAuthorised(m.account_gone(username=current.username))
-    _allow(session, user, action, now)
-    return user
+    _allow(session, found.record, action, now, found.accounts_head)
+    return found.record
 
 
-def _allow(session: Session, user: User | UserRecord, action: Action, now: datetime) -> None:
-    check_user(session, user)
+def _allow(
+    session: Session,
+    user: User | UserRecord,
+    action: Action,
+    now: datetime,
+    accounts_head: tuple[int, str] | None = None,
+) -> None:
+    check_user(session, user, accounts_head)
     if user.deactivated_at is not None:
         raise NotAuthorised(m.account_deactivated(username=user.username))
     if user.locked_by_admin or is_locked(user.locked_until, now):

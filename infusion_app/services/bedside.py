@@ -103,13 +103,12 @@ from infusion_app.services.status import (
     stream_events,
 )
 from infusion_app.services.stream_cache import Head
-from infusion_app.store.act_rows import InfusionRecord, UserRecord, infusion_record
+from infusion_app.store.act_rows import InfusionRecord, UserRecord, lock_infusion
 from infusion_app.store.eventlog import (
     append_event,
     canonical_json,
     jsonable,
     lock_stream,
-    lock_stream_id,
 )
 from infusion_app.store.models import Event, Infusion, Patient, Product, Stream, User
 from infusion_app.store.projections import check_patient, check_product
@@ -209,10 +208,10 @@ def _act(
     then: list[DomainError] = []
 
     def body(session: Session, user: User | UserRecord, now: datetime) -> Outcome:
-        infusion = infusion_record(session, infusion_id)
-        if infusion is None:
+        found = lock_infusion(session, infusion_id)  # the row, checked, and its head locked
+        if found is None:
             raise InputError("infusion", f"no infusion {infusion_id}")
-        locked = lock_stream_id(session, infusion.stream_id)
+        infusion, locked = found
         stream_name = locked.name
         head = Head(locked.seq, locked.hash)  # read once, under the lock
         cached = stream_events(ctx, session, infusion.stream_id, head)

@@ -169,11 +169,6 @@ _LOCK_HEAD = DriverQuery(
     .where(Stream.name == bindparam("name"))
     .with_for_update()
 )
-_LOCK_HEAD_BY_ID = DriverQuery(
-    select(Stream.name, Stream.head_seq, Stream.head_hash)
-    .where(Stream.id == bindparam("id"))
-    .with_for_update()
-)
 _INSERT_EVENT = insert(Event)
 _EVENT_COLUMNS = (
     "stream_id",
@@ -254,19 +249,6 @@ class LockedHead:
     hash: str
 
 
-def lock_stream_id(session: Session, stream_id: int) -> LockedHead:
-    """:func:`lock_stream` for a record known by its id (an infusion's): its name and head.
-
-    On the driver like the append (a bedside act's hot path), without loading the row as an
-    ORM object. The head may be handed to :func:`append_event` (``locked``) for the
-    transaction's next append to this record, which then need not read it again."""
-    head = _LOCK_HEAD_BY_ID.first(write_connection(session), {"id": stream_id})
-    if head is None:
-        raise InputError("stream", f"no record #{stream_id} exists")
-    name, seq, digest = head
-    return LockedHead(stream_id, str(name), int(seq), str(digest))
-
-
 def append_event(
     session: Session,
     stream_name: str,
@@ -297,9 +279,10 @@ def append_event(
     loaded earlier in the session.
 
     A bedside act hands over what it already has (issue 18: each was a tenth of the act's
-    own time): ``locked``, the head :func:`lock_stream_id` read under the lock earlier in
-    this transaction, with nothing appended to the record since (were anything, the insert
-    trigger would refuse the event: it must continue the head the database holds); and
+    own time): ``locked``, the head read under the lock earlier in this transaction
+    (``act_rows.lock_infusion``), with nothing appended to the record since (were anything,
+    the insert trigger would refuse the event: it must continue the head the database
+    holds); and
     ``payload_text``, the canonical text the act decoded ``payload`` from to check its fold,
     stored as it is rather than encoded again, so what is stored is what was checked.
     """

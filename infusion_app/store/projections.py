@@ -203,13 +203,14 @@ _SYSTEM_HEAD = DriverQuery(
 )
 
 
-def expected_accounts(session: Session) -> dict[str, UserRow]:
+def expected_accounts(session: Session, head: tuple[int, str] | None = None) -> dict[str, UserRow]:
     """The accounts as the system stream says, folded on from the last call's fold.
 
     The earlier fold is reused only if the event it ended with is still there with the same
     hash (a rolled-back transaction's events, or a rewritten log, start a fresh fold); when
     the stream's head (moved by the database with each event it takes, migration 0002) is
-    still that event, the events are not read at all.
+    still that event, the events are not read at all. ``head``: that head as the caller read
+    it in this transaction (with the account row, one statement), not read again here.
     """
     connection = write_connection(session)  # in an act: no Session transaction for it
     key = connection.engine.pool
@@ -218,8 +219,8 @@ def expected_accounts(session: Session) -> dict[str, UserRow]:
     if cached is None:
         rows = _first_fold_rows(connection)
     else:
-        head = _SYSTEM_HEAD.first(connection, {})
-        if head == (cached.seq, cached.hash):
+        now = head if head is not None else _SYSTEM_HEAD.first(connection, {})
+        if now == (cached.seq, cached.hash):
             return dict(cached.users)  # nothing appended since (the usual case: one query)
         rows = connection.execute(_SYSTEM_EVENTS.where(Event.seq >= cached.seq)).all()
     if cached is not None:
@@ -295,9 +296,12 @@ def _first_fold_rows(connection: Connection) -> list[Any]:
     return rows
 
 
-def check_user(session: Session, user: User | Any) -> None:
-    """Refuse to act on an account row the log does not explain."""
-    expected = expected_accounts(session).get(user.username)
+def check_user(
+    session: Session, user: User | Any, accounts_head: tuple[int, str] | None = None
+) -> None:
+    """Refuse to act on an account row the log does not explain. ``accounts_head``: the
+    ``system`` stream's head, when the caller read it with the row (act_rows)."""
+    expected = expected_accounts(session, accounts_head).get(user.username)
     subject = f"user {user.username}"
     if expected is None:
         raise RecordIntegrityError(

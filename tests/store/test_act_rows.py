@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from infusion_app.services import accounts, bedside
 from infusion_app.services.context import NotAuthorised
-from infusion_app.store.act_rows import infusion_record, user_record
+from infusion_app.store.act_rows import lock_infusion, user_record
 from infusion_app.store.errors import RecordIntegrityError
-from infusion_app.store.models import Infusion, User
+from infusion_app.store.models import Infusion, Stream, User
 from tests.conftest import PASSWORD
 from tests.store.tampering import tamper
 from tests.store.test_projections import refused
@@ -39,9 +39,15 @@ def test_every_account_reads_as_the_orm_loads_it(ctx, staff, clock) -> None:
         users = session.scalars(select(User).order_by(User.id)).all()
         assert len(users) >= 6
         for user in users:
-            record = user_record(session, user.id)
-            assert record is not None
+            found = user_record(session, user.id)
+            assert found is not None
+            record = found.record
             assert dataclasses.asdict(record) == _orm_columns(user, record)
+            # the accounts' log head read with it is the system stream's, as stored now
+            system = session.execute(
+                select(Stream.head_seq, Stream.head_hash).where(Stream.name == "system")
+            ).one()
+            assert found.accounts_head == tuple(system)
         assert user_record(session, max(u.id for u in users) + 1) is None
     nurse = next(u for u in users if u.username == "nurse")
     assert nurse.locked_until is not None and nurse.locked_until.utcoffset() == timedelta(0)
@@ -50,10 +56,16 @@ def test_every_account_reads_as_the_orm_loads_it(ctx, staff, clock) -> None:
 def test_an_infusion_reads_as_the_orm_loads_it(ctx, staff, infusion_id) -> None:
     with ctx.db.write() as session:
         infusion = session.get(Infusion, infusion_id)
-        record = infusion_record(session, infusion_id)
-        assert record is not None and infusion is not None
+        found = lock_infusion(session, infusion_id)
+        assert found is not None and infusion is not None
+        record, head = found
         assert dataclasses.asdict(record) == _orm_columns(infusion, record)
-        assert infusion_record(session, infusion_id + 1000) is None
+        stream = session.get(Stream, infusion.stream_id)
+        assert stream is not None
+        assert (head.stream_id, head.name, head.seq, head.hash) == (
+            stream.id, stream.name, stream.head_seq, stream.head_hash
+        )  # fmt: skip
+        assert lock_infusion(session, infusion_id + 1000) is None
 
 
 def test_a_note_on_an_infusion_row_edited_behind_the_apps_back_is_refused(
@@ -130,11 +142,12 @@ def test_an_infusion_that_does_not_exist_is_one_clear_line(ctx, staff, infusion_
 
 def test_records_cannot_be_changed(ctx, staff, infusion_id) -> None:
     with ctx.db.write() as session:
-        record = infusion_record(session, infusion_id)
-    assert record is not None
+        found = lock_infusion(session, infusion_id)
+    assert found is not None
+    record = found[0]
     with pytest.raises(dataclasses.FrozenInstanceError):
         record.number = 2  # type: ignore[misc]
     with pytest.raises(RecordIntegrityError):  # and a tampered row is never returned
         tamper(ctx, "UPDATE infusions SET protocol_version = '0.0.1'")
         with ctx.db.write() as session:
-            infusion_record(session, infusion_id)
+            lock_infusion(session, infusion_id)

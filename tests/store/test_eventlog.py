@@ -20,6 +20,7 @@ from infusion_app.store.errors import AppendOnlyViolation
 from infusion_app.store.eventlog import canonical_json, event_hash, utc_text
 from infusion_app.store.models import GENESIS_HASH, Event, Stream
 from infusion_app.store.opening import open_database
+from tests.conftest import FAST_HASHER
 from tests.store.tampering import tamper
 from tests.stored import add_note, stored_events
 
@@ -333,23 +334,27 @@ def test_the_sqlite_append_stores_the_row_a_core_insert_stores(tmp_path, clock) 
     db.dispose()
 
 
-def test_a_record_locked_by_its_id_gives_what_its_name_gives(ctx, staff, infusion_id) -> None:
-    """A bedside act locks its infusion's record by id (on the driver, without an ORM row):
-    the name and head are those of the lock by name, and a missing record is one line."""
-    from infusion_app.store.eventlog import lock_stream, lock_stream_id
+def test_an_infusion_locked_for_an_act_gives_the_head_its_name_gives(ctx, staff, infusion_id):
+    """A bedside act reads its infusion and locks its record in one statement (on the
+    driver, without an ORM row, store/act_rows.py): the name and head are those of the lock
+    by name, and a missing infusion is none."""
+    from infusion_app.store.act_rows import lock_infusion
+    from infusion_app.store.eventlog import lock_stream
     from infusion_app.store.models import Infusion
 
     add_notes(ctx, staff, infusion_id, 2)
     with ctx.db.write() as session:
         infusion = session.get(Infusion, infusion_id)
         assert infusion is not None
-        locked = lock_stream_id(session, infusion.stream_id)
+        found = lock_infusion(session, infusion_id)
+        assert found is not None
+        record, locked = found
+        assert record.stream_id == locked.stream_id == infusion.stream_id
         name, seq, digest = locked.name, locked.seq, locked.hash
-        assert (name, locked.stream_id) == (STREAM, infusion.stream_id)
+        assert name == STREAM
         assert (seq, digest) == lock_stream(session, STREAM)
         assert (seq, digest) == (3, stored_events(ctx, infusion_id)[-1].hash)  # created + 2
-        with pytest.raises(InputError, match=r"^stream: no record #999999 exists$"):
-            lock_stream_id(session, 999_999)
+        assert lock_infusion(session, 999_999) is None
 
 
 def test_a_head_handed_over_is_appended_to_and_a_stale_one_refused(ctx, staff, infusion_id):
@@ -358,9 +363,14 @@ def test_a_head_handed_over_is_appended_to_and_a_stale_one_refused(ctx, staff, i
     the database's insert trigger, not written as a fork of the chain, and a head handed
     over for another record is refused before anything is written."""
     from infusion_app.logic.events import NoteAdded
+    from infusion_app.store.act_rows import lock_infusion
     from infusion_app.store.errors import StoreError
-    from infusion_app.store.eventlog import append_event, lock_stream_id
-    from infusion_app.store.models import Infusion
+    from infusion_app.store.eventlog import append_event
+
+    def lock_stream_id(session, infusion_id):
+        found = lock_infusion(session, infusion_id)
+        assert found is not None
+        return found[1]
 
     def note(session, locked, text="handed"):
         return append_event(
@@ -369,21 +379,19 @@ def test_a_head_handed_over_is_appended_to_and_a_stale_one_refused(ctx, staff, i
         )  # fmt: skip
 
     with ctx.db.write() as session:
-        infusion = session.get(Infusion, infusion_id)
-        assert infusion is not None
-        locked = lock_stream_id(session, infusion.stream_id)
+        locked = lock_stream_id(session, infusion_id)
         appended = note(session, locked)
     assert (appended.seq, appended.hash) == (2, stored_events(ctx, infusion_id)[-1].hash)
     assert audit.verify_log(ctx).ok
     with pytest.raises(StoreError), ctx.db.write() as session:
-        locked = lock_stream_id(session, infusion.stream_id)
+        locked = lock_stream_id(session, infusion_id)
         note(session, locked, "first")
         note(session, locked, "on a stale head")  # seq 3 again, after the head moved to 3
     assert len(stored_events(ctx, infusion_id)) == 2  # the whole transaction undone
     with pytest.raises(ValueError, match="handed over for system"), ctx.db.write() as session:
         append_event(
             session, "system", EventType.NOTE_ADDED, NoteAdded(text="x"), user=None,
-            station="s", recorded_at=ctx.now(), locked=lock_stream_id(session, infusion.stream_id),
+            station="s", recorded_at=ctx.now(), locked=lock_stream_id(session, infusion_id),
         )  # fmt: skip
 
 
@@ -413,30 +421,39 @@ def test_a_payload_text_handed_over_is_stored_as_it_is_and_only_with_its_model(c
         )  # fmt: skip
 
 
-def test_the_lock_by_id_waits_for_another_station_on_postgres(fresh_postgres, clock) -> None:
-    """PostgreSQL: the lock by id is the row lock (FOR UPDATE) the lock by name takes; a
-    station asking for it while another holds the record waits until that one ends."""
+def test_the_lock_of_an_acts_infusion_waits_for_another_station_on_postgres(
+    fresh_postgres, clock
+) -> None:
+    """PostgreSQL: the act's read of its infusion takes the record's row lock (FOR UPDATE OF
+    streams) the lock by name takes; a station asking for it while another holds the record
+    waits until that one ends, then reads the head that one left."""
     import threading
     import time
 
     from sqlalchemy import create_engine, select
 
-    from infusion_app.store.eventlog import create_stream, lock_stream_id
-    from infusion_app.store.models import Stream
+    from infusion_app.store.act_rows import lock_infusion
+    from infusion_app.store.models import Infusion, Stream
+    from tests.conftest import register_sample_infusion
 
-    ctx = AppContext(db=open_database(fresh_postgres, clock()), station="s", clock=clock)
+    ctx = AppContext(
+        db=open_database(fresh_postgres, clock()), station="s", clock=clock, hasher=FAST_HASHER
+    )
     holder = create_engine(fresh_postgres)
     try:
-        with ctx.db.write() as session:
-            stream_id = create_stream(session, "held").id
+        _nurse, infusion_id = register_sample_infusion(ctx, clock)
         got: list[tuple[str, int, str]] = []
 
         def lock() -> None:
             with ctx.db.write() as session:
-                locked = lock_stream_id(session, stream_id)
-                got.append((locked.name, locked.seq, locked.hash))
+                found = lock_infusion(session, infusion_id)
+                assert found is not None
+                got.append((found[1].name, found[1].seq, found[1].hash))
 
         with holder.begin() as held:
+            stream_id = held.execute(
+                select(Infusion.stream_id).where(Infusion.id == infusion_id)
+            ).scalar_one()
             held.execute(select(Stream.id).where(Stream.id == stream_id).with_for_update())
             waiter = threading.Thread(target=lock)
             waiter.start()
@@ -450,8 +467,11 @@ def test_the_lock_by_id_waits_for_another_station_on_postgres(fresh_postgres, cl
                     )
                 ).scalar_one()
             assert blocked == 1 and got == []  # waiting behind the held row
+            head = held.execute(
+                select(Stream.head_seq, Stream.head_hash).where(Stream.id == stream_id)
+            ).one()
         waiter.join(timeout=30)
-        assert got == [("held", 0, GENESIS_HASH)]
+        assert got == [("infusion:P001/1", head[0], head[1])]
     finally:
         holder.dispose()
         ctx.db.dispose()
