@@ -12,6 +12,7 @@ import time
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -93,13 +94,26 @@ def load_protocol_file(path: Path) -> Protocol:
     return parsed
 
 
-def _settled(path: Path) -> Protocol | None:
-    """The protocol kept for ``path`` if the file is unchanged since (:data:`_BY_STAT`)."""
+@lru_cache(maxsize=64)
+def _file_name(protocol_id: str, directory: Path) -> str:
+    """The file a protocol id names, as text (a Path's text is made again for each copy),
+    for an id that is one (check_protocol_id); "" for one that is not."""
+    try:
+        check_protocol_id(protocol_id)
+    except InputError:
+        return ""
+    return os.fspath(directory / f"{protocol_id}{SUFFIX}")
+
+
+def _settled(path: str) -> Protocol | None:
+    """The protocol kept for the file ``path`` if it is unchanged since (:data:`_BY_STAT`)."""
+    if not path:
+        return None
     try:
         status = os.stat(path)
     except (OSError, ValueError):
         return None
-    remembered = _BY_STAT.get(os.fspath(path))
+    remembered = _BY_STAT.get(path)
     if remembered is not None and remembered[0] == _signature(status):
         return remembered[1]
     return None
@@ -162,11 +176,11 @@ def _bounded_float(text: str) -> Decimal:
 
 
 def load_protocol(protocol_id: str, directory: Path) -> Protocol:
-    check_protocol_id(protocol_id)
-    path = directory / f"{protocol_id}{SUFFIX}"
-    kept = _settled(path)
+    kept = _settled(_file_name(protocol_id, directory))
     if kept is not None:  # every act asks: one stat, not lexists + abspath + stat
         return kept
+    check_protocol_id(protocol_id)
+    path = directory / f"{protocol_id}{SUFFIX}"
     if not os.path.lexists(path):
         known = ", ".join(p.stem for p in sorted(directory.glob(f"*{SUFFIX}"))) or "none"
         raise UnknownProtocolError(
