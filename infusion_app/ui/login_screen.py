@@ -112,6 +112,22 @@ class LoginScreen(QWidget):
         self.submit.setEnabled(self.ctx is not None)
         (self.password if username else self.username).setFocus()
 
+    def typed(self) -> tuple[str, str]:
+        """The username and password in the form now (see :meth:`keep_typed`)."""
+        return self.username.text(), self.password.text()
+
+    def keep_typed(self, typed: tuple[str, str]) -> None:
+        """Put back what was typed into the form the window showed before the record was
+        open (the screens are built again on the record): a quick nurse finds her entry
+        where she left it, the cursor after it."""
+        username, password = typed
+        if username and not self.username.isReadOnly():
+            self.username.setText(username)
+        if password:
+            self.password.setText(password)
+        if username or password:
+            (self.password if username else self.username).setFocus()
+
     def set_ready(self, ctx: AppContext | None) -> None:
         """Until the record is open the form can be filled but not sent."""
         self.ctx = ctx

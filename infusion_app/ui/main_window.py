@@ -165,6 +165,9 @@ class MainWindow(QMainWindow):
         self.ctx, self.catalog, self.health, self.database = ctx, catalog, health, database
         self.last_activity = ctx.now()
         use_zone(ctx.time_zone)  # every screen reads times in the station's zone from now on
+        # the form was shown, and may have been filled, before the record (not when the
+        # window is made on an open record: no form yet)
+        typed = self.login.typed() if hasattr(self, "login") else ("", "")
         self._build()
         from infusion_app.ui.record_watch import RecordWatch  # SQLAlchemy: after the window
 
@@ -181,6 +184,7 @@ class MainWindow(QMainWindow):
             first_run = self._no_accounts_yet()
         self.login.set_ready(ctx)
         self._show_login(first_run=first_run)
+        self.login.keep_typed(typed)
 
     def use_catalog(self, catalog: Catalog) -> None:
         """The protocol files are read: their page, and the workspace of a login that came

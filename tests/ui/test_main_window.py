@@ -128,6 +128,52 @@ def test_a_login_before_the_protocols_are_read_opens_the_screens_once_they_are(
             window.ctx.db.dispose()
 
 
+def test_what_is_typed_while_the_record_opens_is_kept(qtbot, tmp_path, monkeypatch):
+    """The window is shown before the record is open and its login form can be filled; when
+    the record opens, the screens are built again on it: the username and password typed
+    meanwhile stay where they were (they were lost: a nurse quick to type found the form
+    empty), and Enter then logs in."""
+    from PySide6.QtCore import Qt
+
+    from infusion_app.ui import app
+    from tests.conftest import FAST_HASHER, PASSWORD
+    from tests.ui.conftest import type_into
+
+    path = tmp_path / "ward.sqlite3"
+    ctx = AppContext(db=open_database(sqlite_url(path), None), station="bed-9", hasher=FAST_HASHER)
+    accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
+    ctx.db.dispose()
+    opening = threading.Event()
+    real = app.open_record
+
+    def held_back(*args, **kwargs):
+        assert opening.wait(20), "the test never let the record open"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(app, "open_record", held_back)
+    monkeypatch.setenv("INFUSION_APP_CONFIG", str(tmp_path / "none.toml"))
+    window = app.open_window(f"sqlite:///{path}", "bed-9")
+    qtbot.addWidget(window)
+    try:
+        assert window.ctx is None and not window.login.submit.isEnabled()
+        type_into(qtbot, window.login.username, "admin")
+        type_into(qtbot, window.login.password, PASSWORD)
+        opening.set()
+        qtbot.waitUntil(lambda: window.ctx is not None, timeout=20000)
+        login = window.login
+        assert (login.username.text(), login.password.text()) == ("admin", PASSWORD)
+        assert login.submit.isEnabled() and login.title.text() == "Log in"
+        qtbot.keyClick(login.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.workspace is not None, timeout=20000)
+        assert window.who.text() == "Ada Admin · admin · station bed-9"
+    finally:
+        opening.set()
+        window.close()
+        window.tasks.wait()
+        if window.ctx is not None:
+            window.ctx.db.dispose()
+
+
 def test_opening_the_record_builds_no_pydantic_model(tmp_path):
     """What runs before the login is enabled (issue 18: under 1 s on a 1M-event site) is
     SQLAlchemy and the store; the pydantic models (~0.2 s to build) load behind the login.
