@@ -112,6 +112,13 @@ def load_protocols(ctx: AppContext) -> Catalog:
     return catalog
 
 
+def prepare_logins(ctx: AppContext) -> None:
+    """The accounts folded ahead of the first login (services.accounts.prepare_logins)."""
+    from infusion_app.services import accounts
+
+    accounts.prepare_logins(ctx)
+
+
 def open_window(
     database_url: str | None = None,
     station: str | None = None,
@@ -134,6 +141,8 @@ def open_window(
         ctx = result.ctx
         window.attach(ctx, None, ctx.db.health, _location(ctx), result.first_run)
         window.tasks.run(lambda: load_protocols(ctx), window.use_catalog, failed)
+        # a failure here is the login's to report: it folds the accounts itself
+        window.tasks.run(lambda: prepare_logins(ctx), lambda _: None, lambda _: None)
 
     def failed(exc: Exception) -> None:
         # a known error says what to do; a bug is logged and the box says where the log is

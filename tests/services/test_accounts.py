@@ -390,3 +390,29 @@ def test_every_administrators_change_is_signed_with_their_password(ctx, staff, a
         )
     assert (signed.type, signed.hash) == (written[-2][0], signature["signed_hash"])
     assert audit.verify_log(ctx).ok
+
+
+def test_logins_prepared_ahead_find_the_accounts_folded(ctx, staff, monkeypatch) -> None:
+    """The window folds the accounts in a read transaction while the login form waits
+    (accounts.prepare_logins): the first login then continues that fold instead of reading
+    the whole account log again inside its write transaction, and the fold it keeps is the
+    one a fresh read of the log gives."""
+    from infusion_app.store import projections
+
+    pool = ctx.db.engine.pool
+    projections._ACCOUNTS.pop(pool, None)  # as after a start: nothing folded yet
+    accounts.prepare_logins(ctx)
+    kept = projections._ACCOUNTS[pool]
+    assert set(kept.users) == {"admin", "nurse", "nurse2", "pharmacist", "monitor", "investigator"}
+
+    def no_first_fold(connection):
+        raise AssertionError("the login read the whole account log again")
+
+    monkeypatch.setattr(projections, "_first_fold_rows", no_first_fold)
+    assert accounts.log_in(ctx, "admin", PASSWORD).username == "admin"
+    continued = projections._ACCOUNTS[pool]
+    assert continued.seq > kept.seq  # the login's own entry, folded on
+    monkeypatch.undo()
+    projections._ACCOUNTS.pop(pool, None)
+    with ctx.db.read() as session:
+        assert projections.expected_accounts(session) == continued.users

@@ -125,6 +125,10 @@ def test_a_login_before_the_protocols_are_read_opens_the_screens_once_they_are(
         qtbot.addWidget(window)
         qtbot.waitUntil(lambda: window.ctx is not None, timeout=20000)
         assert window.catalog is None and window.login.submit.isEnabled()
+        # the accounts are folded ahead of the first login, beside the protocols
+        from infusion_app.store.projections import _ACCOUNTS
+
+        qtbot.waitUntil(lambda: window.ctx.db.engine.pool in _ACCOUNTS, timeout=20000)
         type_into(qtbot, window.login.username, "admin")
         type_into(qtbot, window.login.password, PASSWORD)
         qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
