@@ -364,6 +364,24 @@ def _measure(site: Site, repeat: int, quick: bool) -> dict[str, Any]:
 
     add(f"login, {cold}", first_login, "full scan in sqlite3", full_scan)
 
+    def fold_ahead() -> None:
+        """What the window does behind the login form after start (accounts.prepare_logins):
+        the accounts folded in a read transaction, so the first login only continues it."""
+        from infusion_app.services import accounts
+        from infusion_app.store import projections
+
+        projections._ACCOUNTS.clear()
+        accounts.prepare_logins(ctx)
+
+    def login_after_fold() -> Any:
+        from infusion_app.services import accounts
+
+        return accounts.log_in(ctx, "nurse2", site_build.PASSWORD)
+
+    add(f"accounts folded ahead of the login, {cold}", fold_ahead, "full scan in sqlite3",
+        full_scan, note="behind the form, off the UI thread")  # fmt: skip
+    add("login after the fold ahead", login_after_fold, "full scan in sqlite3", full_scan)
+
     # --- the audit ----------------------------------------------------------------------------
     verify = add(
         "verify the whole log (verify_log)",
