@@ -586,7 +586,7 @@ def translate_errors(db: Database) -> Iterator[None]:
 _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
 _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 11, 13, 14
 _SQLITE_AUTH, _SQLITE_NOTADB = 23, 26
-_SQLITE_CONSTRAINT_TRIGGER = 1811  # RAISE(ABORT) in a trigger: only the append-only ones
+SQLITE_CONSTRAINT_TRIGGER = 1811  # RAISE(ABORT) in a trigger: only the append-only ones
 
 # PostgreSQL SQLSTATEs (postgresql.org/docs/current/errcodes-appendix.html).
 _PG_LOCKED = {"40001", "40P01", "55P03", "55006"}  # serialization, deadlock, lock not available
@@ -618,7 +618,7 @@ def _translate(db: Database, original: BaseException, invalidated: bool) -> Stor
 
 def _translate_sqlite(where: object, original: BaseException, code: int) -> StoreError | None:
     primary = code & 0xFF
-    if code == _SQLITE_CONSTRAINT_TRIGGER:
+    if code == SQLITE_CONSTRAINT_TRIGGER:
         return AppendOnlyViolation(f"the log refused a change to a recorded event: {original}")
     if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
         return _locked(where)

@@ -19,9 +19,10 @@ from decimal import Decimal
 from enum import Enum
 from json.encoder import encode_basestring
 from typing import Any, Protocol
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Dialect, bindparam, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Dialect, bindparam, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from infusion_app.logic.backentry import check_times
@@ -29,7 +30,7 @@ from infusion_app.logic.errors import InputError
 from infusion_app.logic.event_types import EventType
 from infusion_app.logic.events import Event as EventModel
 from infusion_app.logic.events import encode
-from infusion_app.store.database import write_connection
+from infusion_app.store.database import SQLITE_CONSTRAINT_TRIGGER, write_connection
 from infusion_app.store.driver_rows import DRIVERS, DriverQuery, on_driver
 from infusion_app.store.models import GENESIS_HASH, Event, Stream
 
@@ -199,6 +200,7 @@ class _DriverStatements:
     insert: str
     order: tuple[str, ...] | None  # positional parameters' order; None: named
     stored_time: Callable[[datetime], Any]
+    head_kept: bool  # the last append's head tried first (SQLite; see _LAST_HEADS)
 
     def insert_params(self, row: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         return tuple(row[name] for name in self.order) if self.order is not None else row
@@ -221,7 +223,9 @@ def _driver_statements(dialect: Dialect) -> _DriverStatements | None:
         process = time_type.dialect_impl(dialect).bind_processor(dialect)
         assert process is not None  # UTCDateTime's own, at least
         order = tuple(insert_event.positiontup or ()) if positional else None
-        prepared = _PREPARED[key] = _DriverStatements(str(insert_event), order, process)
+        prepared = _PREPARED[key] = _DriverStatements(
+            str(insert_event), order, process, head_kept=dialect.name == "sqlite"
+        )
     return prepared
 
 
@@ -275,29 +279,31 @@ def append_event(
     stream's head (a trigger, see migration 0002), which also refuses an event that does not
     continue the chain. Core statements, not ORM (their compiled text run on the driver,
     :class:`_DriverStatements` and ``DriverQuery``): the append is the hot path of every
-    bedside action, and the head is always read from the database, never from an ORM object
-    loaded earlier in the session.
+    bedside action. The head is read from the database, never from an ORM object loaded
+    earlier in the session; on SQLite the head this process's last append to the record left
+    is tried first, and the trigger's refusal of a stale one means it is read (``_LAST_HEADS``).
 
     A bedside act hands over what it already has (issue 18: each was a tenth of the act's
     own time): ``locked``, the head read under the lock earlier in this transaction
     (``act_rows.lock_infusion``), with nothing appended to the record since (were anything,
     the insert trigger would refuse the event: it must continue the head the database
-    holds); and
-    ``payload_text``, the canonical text the act decoded ``payload`` from to check its fold,
-    stored as it is rather than encoded again, so what is stored is what was checked.
+    holds); and ``payload_text``, the canonical text the act decoded ``payload`` from to check
+    its fold, stored as it is rather than encoded again, so what is stored is what was
+    checked.
     """
     occurred = occurred_at or recorded_at
     check_times(occurred, recorded_at, reason, type)
     connection = write_connection(session)
-    if locked is None:
-        head = _LOCK_HEAD.first(connection, {"name": stream_name})
-        if head is None:
-            raise InputError("stream", f"no record {stream_name!r} exists")
-        stream_id, head_seq, head_hash = head
-    elif locked.name != stream_name:
-        raise ValueError(f"the head of {locked.name} handed over for {stream_name}")
+    statements = _driver_statements(connection.dialect)
+    heads = _last_heads(connection) if statements is not None and statements.head_kept else None
+    tried = None  # a head this process's last append to the record left (SQLite only)
+    if locked is not None:
+        if locked.name != stream_name:
+            raise ValueError(f"the head of {locked.name} handed over for {stream_name}")
+        head = (locked.stream_id, locked.seq, locked.hash)
     else:
-        stream_id, head_seq, head_hash = locked.stream_id, locked.seq, locked.hash
+        tried = heads.get(stream_name) if heads is not None else None
+        head = tried if tried is not None else _read_head(connection, stream_name)
     if isinstance(payload, EventModel):
         if payload.TYPE is not type:
             raise ValueError(f"a {payload.TYPE.value} payload appended as {type.value}")
@@ -307,22 +313,7 @@ def append_event(
         raise ValueError("a payload's text is handed over only with its model")
     else:
         payload_text = canonical_json(jsonable(payload))
-    seq = head_seq + 1
-    digest = event_hash(
-        head_hash,
-        stream=stream_name,
-        seq=seq,
-        type=type.value,
-        payload_text=payload_text,
-        occurred_at=occurred,
-        recorded_at=recorded_at,
-        user=user.username if user else None,
-        station=station,
-        reason=reason,
-    )
     row = {
-        "stream_id": stream_id,
-        "seq": seq,
         "type": type.value,
         "payload": payload_text,
         "occurred_at": occurred,
@@ -330,10 +321,56 @@ def append_event(
         "user_id": user.id if user else None,
         "station": station,
         "reason": reason,
-        "prev_hash": head_hash,
-        "hash": digest,
     }
-    statements = _driver_statements(connection.dialect)
+    username = user.username if user else None
+    try:
+        appended = _insert(connection, statements, stream_name, head, row, username)
+    except DBAPIError as refused:
+        # the head tried was not the record's (another process appended, or the transaction
+        # that left it rolled back): the trigger refused the row and SQLite backed out that
+        # statement only, so the head is read, as without a kept one, and the row inserted
+        if tried is None or not _refused_by_chain_trigger(refused):
+            raise
+        head = _read_head(connection, stream_name)
+        appended = _insert(connection, statements, stream_name, head, row, username)
+    if heads is not None:
+        heads[stream_name] = (appended.stream_id, appended.seq, appended.hash)
+    return appended
+
+
+def _read_head(connection: Connection, stream_name: str) -> tuple[int, int, str]:
+    head = _LOCK_HEAD.first(connection, {"name": stream_name})
+    if head is None:
+        raise InputError("stream", f"no record {stream_name!r} exists")
+    stream_id, head_seq, head_hash = head
+    return int(stream_id), int(head_seq), str(head_hash)
+
+
+def _insert(
+    connection: Connection,
+    statements: _DriverStatements | None,
+    stream_name: str,
+    head: tuple[int, int, str],
+    fields: dict[str, Any],
+    username: str | None,
+) -> Appended:
+    """The event continuing ``head``: its seq and hash worked out, its row inserted."""
+    stream_id, head_seq, head_hash = head
+    seq = head_seq + 1
+    occurred, recorded_at = fields["occurred_at"], fields["recorded_at"]
+    digest = event_hash(
+        head_hash,
+        stream=stream_name,
+        seq=seq,
+        type=fields["type"],
+        payload_text=fields["payload"],
+        occurred_at=occurred,
+        recorded_at=recorded_at,
+        user=username,
+        station=fields["station"],
+        reason=fields["reason"],
+    )
+    row = {**fields, "stream_id": stream_id, "seq": seq, "prev_hash": head_hash, "hash": digest}
     if statements is not None:
         stored = statements.stored_time(occurred)  # the same instant, the same text
         row["occurred_at"] = stored
@@ -344,3 +381,28 @@ def append_event(
     else:
         connection.execute(_INSERT_EVENT, row)
     return Appended(stream_id, seq, digest)
+
+
+# The head each record's last append in this process left, per database (its pool, which the
+# reading and the writing engine share). On SQLite the next append to the record tries it
+# instead of reading the head again (issue 18: a tenth of a durable append's own time). The
+# insert trigger, which refuses an event that does not continue the head the database holds
+# (migration 0002), is what proves it: a head moved by another process, or left by a
+# transaction that rolled back, is refused, and the append reads the head and inserts again
+# in the same transaction (RAISE(ABORT) backs out the statement, not the transaction).
+# PostgreSQL always reads the head: its FOR UPDATE is the record's lock, and a refused
+# statement there ends the whole transaction.
+_LAST_HEADS: WeakKeyDictionary[Any, dict[str, tuple[int, int, str]]] = WeakKeyDictionary()
+
+
+def _last_heads(connection: Connection) -> dict[str, tuple[int, int, str]]:
+    pool = connection.engine.pool
+    heads = _LAST_HEADS.get(pool)
+    if heads is None:
+        heads = _LAST_HEADS[pool] = {}
+    return heads
+
+
+def _refused_by_chain_trigger(error: DBAPIError) -> bool:
+    """SQLite's RAISE(ABORT) in a trigger; on an INSERT into events only the chain's."""
+    return getattr(error.orig, "sqlite_errorcode", None) == SQLITE_CONSTRAINT_TRIGGER

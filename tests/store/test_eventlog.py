@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -16,6 +17,7 @@ from infusion_app.logic.event_types import EventType
 from infusion_app.logic.events import decode
 from infusion_app.services import audit
 from infusion_app.services.context import AppContext
+from infusion_app.store.database import sqlite_url
 from infusion_app.store.errors import AppendOnlyViolation
 from infusion_app.store.eventlog import canonical_json, event_hash, utc_text
 from infusion_app.store.models import GENESIS_HASH, Event, Stream
@@ -504,3 +506,87 @@ def test_canonical_json_is_what_json_dumps_writes(value) -> None:
 def test_canonical_json_refuses_what_json_cannot_hold(bad) -> None:
     with pytest.raises(ValueError):
         canonical_json(bad)
+
+
+def _note(ctx, stream: str, text: str) -> Any:
+    from infusion_app.logic.events import NoteAdded
+    from infusion_app.store.eventlog import append_event
+
+    with ctx.db.write() as session:
+        return append_event(
+            session, stream, EventType.NOTE_ADDED, NoteAdded(text=text), user=None,
+            station="s", recorded_at=ctx.now(),
+        )  # fmt: skip
+
+
+def _sqlite_ctx(tmp_path, clock, name: str = "kept.sqlite3") -> AppContext:
+    return AppContext(
+        db=open_database(sqlite_url(tmp_path / name), clock()), station="s", clock=clock
+    )
+
+
+def test_on_sqlite_the_next_append_tries_the_head_the_last_one_left(tmp_path, clock, monkeypatch):
+    """SQLite: an append to a record this process appended to last tries the head that
+    append left instead of reading it again (issue 18); the chain is the same."""
+    from infusion_app.store import eventlog
+
+    ctx = _sqlite_ctx(tmp_path, clock)
+    try:
+        with ctx.db.write() as session:
+            eventlog.create_stream(session, "kept")
+        first = _note(ctx, "kept", "first")
+
+        def no_read(connection, stream_name):
+            raise AssertionError(f"the head of {stream_name} was read again")
+
+        monkeypatch.setattr(eventlog, "_read_head", no_read)
+        second = _note(ctx, "kept", "second")
+        assert (second.seq, second.stream_id) == (first.seq + 1, first.stream_id)
+        monkeypatch.undo()
+        assert audit.verify_log(ctx).ok
+    finally:
+        ctx.db.dispose()
+
+
+def test_a_head_moved_by_another_station_or_left_by_a_rollback_is_read_again(tmp_path, clock):
+    """The kept head is only tried: another process's append to the record (another
+    station on the same file) or a transaction that appended and rolled back leaves it
+    behind the database's head; the insert trigger refuses it, and the append reads the
+    head and continues it, in the same transaction, with nothing forked or lost."""
+    import sqlite3
+
+    from infusion_app.store.eventlog import create_stream
+
+    ctx = _sqlite_ctx(tmp_path, clock)
+    other = _sqlite_ctx(tmp_path, clock)  # another station: its own engine, its own heads
+    try:
+        with ctx.db.write() as session:
+            create_stream(session, "shared")
+        _note(ctx, "shared", "here")  # this station keeps the head of seq 1
+        _note(other, "shared", "there")  # the other moves the record to seq 2
+        mine = _note(ctx, "shared", "here again")  # tries seq 1's head: refused, reads again
+        assert mine.seq == 3
+        with pytest.raises(RuntimeError, match="undone"), ctx.db.write() as session:
+            from infusion_app.logic.events import NoteAdded
+            from infusion_app.store.eventlog import append_event
+
+            append_event(
+                session, "shared", EventType.NOTE_ADDED, NoteAdded(text="rolled back"),
+                user=None, station="s", recorded_at=ctx.now(),
+            )  # fmt: skip
+            raise RuntimeError("undone")  # the head of seq 4 is kept, never committed
+        after = _note(ctx, "shared", "after the rollback")
+        assert after.seq == 4
+        with sqlite3.connect(tmp_path / "kept.sqlite3") as plain:
+            texts = [
+                json.loads(payload)["text"]
+                for (payload,) in plain.execute(
+                    "SELECT payload FROM events JOIN streams ON streams.id = events.stream_id "
+                    "WHERE streams.name = 'shared' ORDER BY seq"
+                )
+            ]
+        assert texts == ["here", "there", "here again", "after the rollback"]
+        assert audit.verify_log(ctx).ok
+    finally:
+        other.db.dispose()
+        ctx.db.dispose()
