@@ -122,20 +122,43 @@ def load_courses(
         loaded.append(kept)
         keys.append(key)
     # the courses not kept: their streams' events in a few queries, not one per stream (a
-    # station's first read of a site reads hundreds of courses)
-    missing = {}
-    for patient, course in zip(patients, loaded, strict=True):
-        if course is None:
-            missing[patient.stream_id] = heads[patient.stream_id]
-            missing.update((i.stream_id, h) for i, _, h in found[patient.id])
-    ctx.streams.prefetch(session, missing)
-    return [
-        course
-        or _course(
-            ctx, session, patient, heads[patient.stream_id], found[patient.id], protocols, key
-        )
-        for patient, course, key in zip(patients, loaded, keys, strict=True)
-    ]
+    # station's first read of a site reads hundreds of courses), in batches whose events
+    # the stream cache holds at once, each folded before the next is read (one prefetch of
+    # a whole site's courses evicted the first ones' events before they were folded, and
+    # each was read again on its own)
+    budget = max(ctx.streams.max_events // 2, 1)
+    batch: list[int] = []
+    wanted: dict[int, Head] = {}
+    held = 0  # events of the batch's streams, by their heads
+
+    def fold_batch() -> None:
+        ctx.streams.prefetch(session, wanted)
+        for index in batch:
+            patient = patients[index]
+            loaded[index] = _course(
+                ctx, session, patient, heads[patient.stream_id], found[patient.id], protocols,
+                keys[index],
+            )  # fmt: skip
+        batch.clear()
+        wanted.clear()
+
+    for index, (patient, course) in enumerate(zip(patients, loaded, strict=True)):
+        if course is not None:
+            continue
+        streams = {patient.stream_id: heads[patient.stream_id]}
+        streams.update((i.stream_id, h) for i, _, h in found[patient.id])
+        size = sum(h.seq for h in streams.values())
+        if batch and held + size > budget:
+            fold_batch()
+            held = 0
+        batch.append(index)
+        wanted.update(streams)
+        held += size
+    if batch:
+        fold_batch()
+    courses = [course for course in loaded if course is not None]
+    assert len(courses) == len(patients)  # each one kept or folded above
+    return courses
 
 
 def _kept(

@@ -27,7 +27,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar
@@ -48,7 +48,14 @@ if TYPE_CHECKING:
 
 RowsLoader = Callable[..., tuple[list["RecordedEvent"], str | None, str | None]]
 
-DEFAULT_MAX_EVENTS = 250_000  # a year of a busy site's infusions and courses, ~100 MB
+# Measured with tracemalloc on startup.py's 250,000-event record: about 1 kB a decoded event
+# (its pydantic model ~500 B, the RecordedEvent and its times ~250 B), so the cache is held to
+# what keeps the app's peak under startup.py's 250 MB: the site's lists need no event once
+# each patient's value is kept (KeptValue), and a first read after start decodes the rest
+# streams at a time, the least recently used going first.
+DEFAULT_MAX_EVENTS = 50_000
+PREFETCH_EVENTS = 10_000  # decoded at once by a prefetch's query (~10 MB)
+DERIVED_MAX = 25_000  # folds and other values kept by their heads (a fold is a few kB)
 # Python's full garbage collection walks every tracked object while every thread waits, the
 # window's too: with 22,000 cached events (220,000 objects) one pass took 0.35-0.5 s on the
 # 2-core station. What the cache keeps is long-lived and free of reference cycles (frozen
@@ -131,9 +138,15 @@ class StreamCache:
     """Per process (one per :class:`~infusion_app.services.context.AppContext`)."""
 
     def __init__(
-        self, max_events: int = DEFAULT_MAX_EVENTS, freeze_every: int = FREEZE_EVERY
+        self,
+        max_events: int = DEFAULT_MAX_EVENTS,
+        freeze_every: int = FREEZE_EVERY,
+        prefetch_events: int = PREFETCH_EVENTS,
+        derived_max: int = DERIVED_MAX,
     ) -> None:
         self.max_events = max_events
+        self.prefetch_events = prefetch_events
+        self.derived_max = derived_max
         self.freeze_every = freeze_every
         self._unfrozen = 0  # events kept since the last freeze
         self._lock = threading.Lock()
@@ -212,7 +225,8 @@ class StreamCache:
 
     def prefetch(self, session: Session, heads: Mapping[int, Head]) -> None:
         """Read the events of the streams not kept at all, in a few queries (one per 500
-        streams) instead of one each; kept as :meth:`events` keeps them, only when the rows
+        streams, or per ``prefetch_events`` events: a query's decoded rows are all in memory
+        at once) instead of one each; kept as :meth:`events` keeps them, only when the rows
         end where the stream's row says. A stream kept at another head is left to
         :meth:`events`, which extends it with its new events only."""
         from infusion_app.services.status import load_streams_rows  # status imports this
@@ -221,8 +235,7 @@ class StreamCache:
             absent = [sid for sid in heads if sid not in self._events]
         if len(absent) < 2:
             return
-        for start in range(0, len(absent), 500):
-            chunk = absent[start : start + 500]
+        for chunk in _chunks(absent, heads, self.prefetch_events):
             for stream_id, (rows, last_hash) in load_streams_rows(session, chunk).items():
                 self.decoded += len(rows)
                 head = heads[stream_id]
@@ -342,8 +355,24 @@ class StreamCache:
     def _remember(self, key: tuple[object, ...], value: object) -> None:
         with self._lock:
             self._derived[key] = value
-            while len(self._derived) > max(self.max_events // 10, 16):
+            while len(self._derived) > self.derived_max:
                 self._derived.popitem(last=False)
+
+
+def _chunks(stream_ids: list[int], heads: Mapping[int, Head], events: int) -> Iterator[list[int]]:
+    """``stream_ids`` in runs of at most 500 streams and, but for a single longer stream, at
+    most ``events`` events by their heads (the rows of a run are decoded before any is kept)."""
+    chunk: list[int] = []
+    held = 0
+    for stream_id in stream_ids:
+        size = heads[stream_id].seq
+        if chunk and (len(chunk) == 500 or held + size > events):
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(stream_id)
+        held += size
+    if chunk:
+        yield chunk
 
 
 def fold_on(

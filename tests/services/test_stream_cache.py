@@ -407,5 +407,66 @@ def test_a_first_read_of_many_courses_reads_their_events_in_batches_decoding_eac
         load_courses(again, session, patients_of(session))
 
 
+def test_a_first_read_bigger_than_the_cache_folds_each_batch_before_reading_the_next(
+    ctx, staff, clock
+):
+    """A site's first read holds more events than the cache keeps (issue 18's memory bound):
+    the courses are read in batches the cache holds whole, each folded before the next is
+    read, so none is evicted before its fold and read again: the same courses as the plain
+    fold, each entry decoded once, one query of events per batch, and no more held than the
+    bound."""
+    clock.now = local(2026, 11, 23, 8, 30)
+    enrolled(ctx, staff, "P001", CART, "C")
+    enrolled(ctx, staff, "P002", CART, "B")
+    give(ctx, staff, clock, "P001", 1)
+    give(ctx, staff, clock, "P002", 1)
+    with ctx.db.read() as session:
+        sizes = [
+            sum(len(load_events(session, sid)) for sid in _stream_ids(session, p))
+            for p in patients_of(session)
+        ]
+    # room for either course, not for both: a batch each
+    small = StreamCache(max_events=sum(sizes) - 1, prefetch_events=max(sizes))
+    assert max(sizes) <= small.max_events < sum(sizes)
+    first = AppContext(db=ctx.db, station="ward-3-bed-4", clock=clock, hasher=FAST_HASHER,
+                       streams=small)  # fmt: skip
+    queries: list[str] = []
+    with first.db.read() as session:
+        patients = patients_of(session)
+
+        def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+            queries.append(statement)
+
+        sa_event.listen(session.connection(), "before_cursor_execute", seen)
+        courses = load_courses(first, session, patients)
+        sa_event.remove(session.connection(), "before_cursor_execute", seen)
+        expected = [_plain_course(ctx, session, p) for p in patients]
+    assert courses == expected
+    assert first.streams.decoded == sum(sizes)  # each entry once: nothing read again
+    assert sum("FROM events" in q for q in queries) == 2, queries
+    assert small._held <= small.max_events
+
+
+def _stream_ids(session, patient: Patient) -> list[int]:  # type: ignore[no-untyped-def]
+    infusions = session.execute(
+        select(Infusion.stream_id).where(Infusion.patient_id == patient.id)
+    ).scalars()
+    return [patient.stream_id, *infusions]
+
+
+def test_a_prefetch_reads_in_runs_of_at_most_its_events_and_500_streams() -> None:
+    """The runs a prefetch reads (each decoded whole before any is kept): at most 500
+    streams and at most the events given, by each stream's head, but never an empty run
+    (one stream longer than the bound is a run of its own); every stream once, in order."""
+    from infusion_app.services.stream_cache import Head, _chunks
+
+    heads = {sid: Head(seq, "h") for sid, seq in ((1, 4), (2, 4), (3, 9), (4, 30), (5, 1))}
+    assert list(_chunks([1, 2, 3, 4, 5], heads, 10)) == [[1, 2], [3], [4], [5]]
+    many = {sid: Head(1, "h") for sid in range(1200)}
+    runs = list(_chunks(list(many), many, 10_000))
+    assert [len(r) for r in runs] == [500, 500, 200]
+    assert [sid for run in runs for sid in run] == list(range(1200))
+
+
 def patients_of(session) -> list[Patient]:  # type: ignore[no-untyped-def]
     return list(session.execute(select(Patient).order_by(Patient.trial_id)).scalars())
