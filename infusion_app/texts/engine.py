@@ -19,6 +19,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from infusion_app.logic.messages import Message, Param
@@ -41,19 +42,42 @@ class _Formatter(string.Formatter):
         self.zone = zone
 
     def format_field(self, value: Any, format_spec: str) -> str:
-        if format_spec == "cap":  # a sentence's first word, where the language has capitals
-            text = show(self.table, value, self.zone)
-            return text[:1].upper() + text[1:]
-        if format_spec == "omit":  # a parameter for another language (a name in Chinese)
-            return ""
-        if format_spec == "words":  # a stored name ("week_2") read as words ("week 2")
-            return show(self.table, value, self.zone).replace("_", " ")
-        if isinstance(value, tuple):
-            separator = format_spec or self.table.separator
-            return separator.join(show(self.table, item, self.zone) for item in value)
-        if not any(ch.isalnum() for ch in format_spec):  # a list's separator, one value given
-            return show(self.table, value, self.zone)
-        return format(show(self.table, value, self.zone), format_spec)
+        return _format_field(self.table, self.zone, value, format_spec)
+
+
+def _format_field(table: Table, zone: tzinfo | None, value: Any, format_spec: str) -> str:
+    if format_spec == "cap":  # a sentence's first word, where the language has capitals
+        text = show(table, value, zone)
+        return text[:1].upper() + text[1:]
+    if format_spec == "omit":  # a parameter for another language (a name in Chinese)
+        return ""
+    if format_spec == "words":  # a stored name ("week_2") read as words ("week 2")
+        return show(table, value, zone).replace("_", " ")
+    if isinstance(value, tuple):
+        separator = format_spec or table.separator
+        return separator.join(show(table, item, zone) for item in value)
+    if not any(ch.isalnum() for ch in format_spec):  # a list's separator, one value given
+        return show(table, value, zone)
+    return format(show(table, value, zone), format_spec)
+
+
+_Part = tuple[str, str | None, str]  # literal text, then a parameter's name and format spec
+
+
+@lru_cache(maxsize=8192)
+def _parts(template: str) -> tuple[_Part, ...] | None:
+    """The template cut once into literal text and plain fields (a name, a format spec);
+    None for one ``str.format`` must read itself (an index, an attribute, a conversion, a
+    nested spec): none of the tables' templates, today."""
+    parts: list[_Part] = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if name is None:
+            parts.append((literal, None, ""))
+            continue
+        if not name.isidentifier() or conversion is not None or "{" in (spec or ""):
+            return None
+        parts.append((literal, name, spec or ""))
+    return tuple(parts)
 
 
 def show(table: Table, value: Param, zone: tzinfo | None = None) -> str:
@@ -74,7 +98,18 @@ def show(table: Table, value: Param, zone: tzinfo | None = None) -> str:
 def render_with(table: Table, message: Message, zone: tzinfo | None = None) -> str:
     """``message`` by ``table``; its times in ``zone`` (the station's), as the reader reads."""
     template = table.templates[message.code]
-    return _Formatter(table, zone).vformat(template, (), message.as_dict())
+    parts = _parts(template)
+    values = message.as_dict()
+    if parts is None:
+        return _Formatter(table, zone).vformat(template, (), values)
+    # what vformat gives for plain fields, without its parse and recursion at every call (a
+    # monitor's record of 500 entries renders ~3,000 messages on the UI thread)
+    out = []
+    for literal, name, spec in parts:
+        out.append(literal)
+        if name is not None:
+            out.append(_format_field(table, zone, values[name], spec))
+    return "".join(out)
 
 
 def fields_of(template: str) -> set[str]:
