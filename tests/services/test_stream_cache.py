@@ -362,6 +362,24 @@ def test_an_act_keeps_its_own_entry_and_an_act_rolled_back_is_never_served(
     assert cached(ctx, infusion_id)[0][-1].data == NoteAdded(text="saved")
 
 
+def _first_read(
+    ctx: AppContext, first: AppContext, session
+) -> tuple[list[LoadedCourse], list[LoadedCourse], list[str]]:  # type: ignore[no-untyped-def]
+    """Every patient's course read by ``first`` (a station just started), the plain fold's,
+    and the statements the read ran."""
+    session.connection()  # the statements of this read only
+    patients = patients_of(session)
+    queries: list[str] = []
+
+    def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        queries.append(statement)
+
+    sa_event.listen(session.connection(), "before_cursor_execute", seen)
+    courses = load_courses(first, session, patients)
+    sa_event.remove(session.connection(), "before_cursor_execute", seen)
+    return courses, [_plain_course(ctx, session, p) for p in patients], queries
+
+
 def test_a_first_read_of_many_courses_reads_their_events_in_batches_decoding_each_once(
     ctx, staff, clock
 ):
@@ -375,18 +393,8 @@ def test_a_first_read_of_many_courses_reads_their_events_in_batches_decoding_eac
     give(ctx, staff, clock, "P001", 1)
     give(ctx, staff, clock, "P002", 1)
     first = AppContext(db=ctx.db, station="ward-3-bed-4", clock=clock, hasher=FAST_HASHER)
-    queries: list[str] = []
     with first.db.read() as session:
-        session.connection()  # the statements of this read only
-        patients = session.execute(select(Patient).order_by(Patient.trial_id)).scalars().all()
-
-        def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-            queries.append(statement)
-
-        sa_event.listen(session.connection(), "before_cursor_execute", seen)
-        courses = load_courses(first, session, patients)
-        sa_event.remove(session.connection(), "before_cursor_execute", seen)
-        expected = [_plain_course(ctx, session, p) for p in patients]
+        courses, expected, queries = _first_read(ctx, first, session)
         total = session.execute(
             select(func.count()).select_from(Stream).where(Stream.name.like("patient:%"))
         ).scalar_one()
@@ -430,17 +438,8 @@ def test_a_first_read_bigger_than_the_cache_folds_each_batch_before_reading_the_
     assert max(sizes) <= small.max_events < sum(sizes)
     first = AppContext(db=ctx.db, station="ward-3-bed-4", clock=clock, hasher=FAST_HASHER,
                        streams=small)  # fmt: skip
-    queries: list[str] = []
     with first.db.read() as session:
-        patients = patients_of(session)
-
-        def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-            queries.append(statement)
-
-        sa_event.listen(session.connection(), "before_cursor_execute", seen)
-        courses = load_courses(first, session, patients)
-        sa_event.remove(session.connection(), "before_cursor_execute", seen)
-        expected = [_plain_course(ctx, session, p) for p in patients]
+        courses, expected, queries = _first_read(ctx, first, session)
     assert courses == expected
     assert first.streams.decoded == sum(sizes)  # each entry once: nothing read again
     assert sum("FROM events" in q for q in queries) == 2, queries
