@@ -78,7 +78,7 @@ _USER = DriverQuery(
 )
 # the facts its check reads (INFUSION_FACTS), the infusion's columns, and its record's head
 # under the record's lock (FOR UPDATE OF streams on PostgreSQL; SQLite's BEGIN IMMEDIATE has
-# serialised every writer already): one statement where there were two (lock_stream_id)
+# serialised every writer already): one statement where there were two
 _INFUSION = DriverQuery(
     INFUSION_FACTS.add_columns(
         *Infusion.__table__.columns, Stream.head_seq, Stream.head_hash
@@ -127,7 +127,7 @@ def lock_infusion(session: Session, infusion_id: int) -> tuple[InfusionRecord, L
     """The infusion row ``infusion_id`` as stored now, checked against its creation event
     (``check_infusion_facts``: a row edited behind the app's back is refused), and its
     record's head under the record's lock, as :func:`~infusion_app.store.eventlog.
-    lock_stream_id` gives it; None: no row."""
+    lock_stream` gives it for the record's name; None: no row."""
     row = _INFUSION.first(write_connection(session), {"infusion_id": infusion_id})
     if row is None:
         return None

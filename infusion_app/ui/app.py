@@ -97,8 +97,7 @@ def open_record(
 
 
 def load_protocols(ctx: AppContext) -> Catalog:
-    """The protocol files, parsed and validated, and the log's start-up line that names them;
-    then the login's own modules, so that the first login does not wait for their import."""
+    """The protocol files, parsed and validated, and the log's start-up line that names them."""
     from infusion_app.logic.protocol_files import load_catalog
 
     catalog = load_catalog(ctx.protocols)
@@ -107,8 +106,6 @@ def load_protocols(ctx: AppContext) -> Catalog:
         ctx.db.url.render_as_string(hide_password=True),
         ((p.id, p.version, p.content_sha256) for p in catalog.protocols),
     )
-    import infusion_app.services.accounts  # noqa: F401  (the login's modules, see above)
-
     return catalog
 
 

@@ -130,8 +130,6 @@ class MainWindow(QMainWindow):
         self.user: CurrentUser | None = None
         self.record_watch: RecordWatch | None = None
         self.record_problem = ""
-        # a login finished before the protocols were read (see use_catalog)
-        self.waiting_for_protocols: CurrentUser | None = None
         self.protocols_page: ProtocolsPage | None = None
         self.last_activity: datetime = datetime.now(UTC)
         self.tasks = Tasks(self)
@@ -193,9 +191,8 @@ class MainWindow(QMainWindow):
 
         self.catalog = catalog
         self.protocols_page = ProtocolsPage(catalog)
-        waiting, self.waiting_for_protocols = self.waiting_for_protocols, None
-        if waiting is not None and self.user is waiting:
-            self._logged_in(waiting)
+        if self.user is not None and self.workspace is None:  # logged in, waiting for them
+            self._logged_in(self.user)
 
     def _use_language(self, code: str) -> None:
         try:
@@ -342,7 +339,7 @@ class MainWindow(QMainWindow):
 
     def _logged_in(self, user: CurrentUser) -> None:
         if self.catalog is None:  # the protocols are still loading: seconds at most
-            self.user = self.waiting_for_protocols = user
+            self.user = user  # use_catalog opens the workspace
             self.login.error.setText(self.tr("Reading the protocol files…"))
             return
         same_person = self.user is not None and self.user.id == user.id
