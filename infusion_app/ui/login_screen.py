@@ -90,6 +90,25 @@ class LoginScreen(QWidget):
 
     def prepare(self, *, first_run: bool, notice: str = "", username: str = "") -> None:
         """Show the login (or the first-run form) with an optional notice, e.g. "locked"."""
+        self._use_mode(first_run, notice)
+        self.username.setText(username)
+        self.username.setReadOnly(bool(username))
+        for field in (self.password, self.repeat, self.printed_name):
+            field.clear()
+        self.error.setText("" if self.ctx is not None else self.tr("Opening the record…"))
+        self.submit.setEnabled(self.ctx is not None)
+        (self.password if username else self.username).setFocus()
+
+    def set_ready(self, ctx: AppContext, *, first_run: bool) -> None:
+        """The record is open: the form shown and perhaps being filled since the window
+        appeared can now be sent. Nothing typed, no focus and no cursor moves: a nurse
+        halfway through her username goes on typing it."""
+        self.ctx = ctx
+        self._use_mode(first_run, "")
+        self.submit.setEnabled(True)
+        self.error.clear()
+
+    def _use_mode(self, first_run: bool, notice: str) -> None:
         self.first_run = first_run
         self.title.setText(self.tr("Create the administrator") if first_run else self.tr("Log in"))
         self.notice.setText(
@@ -104,35 +123,6 @@ class LoginScreen(QWidget):
         for field in (self.printed_name, self.repeat):
             self.form.setRowVisible(field, first_run)
         self.submit.setText(self.tr("Create administrator") if first_run else self.tr("Log in"))
-        self.username.setText(username)
-        self.username.setReadOnly(bool(username))
-        for field in (self.password, self.repeat, self.printed_name):
-            field.clear()
-        self.error.setText("" if self.ctx is not None else self.tr("Opening the record…"))
-        self.submit.setEnabled(self.ctx is not None)
-        (self.password if username else self.username).setFocus()
-
-    def typed(self) -> tuple[str, str]:
-        """The username and password in the form now (see :meth:`keep_typed`)."""
-        return self.username.text(), self.password.text()
-
-    def keep_typed(self, typed: tuple[str, str]) -> None:
-        """Put back what was typed into the form the window showed before the record was
-        open (the screens are built again on the record): a quick nurse finds her entry
-        where she left it, the cursor after it."""
-        username, password = typed
-        if username and not self.username.isReadOnly():
-            self.username.setText(username)
-        if password:
-            self.password.setText(password)
-        if username or password:
-            (self.password if username else self.username).setFocus()
-
-    def set_ready(self, ctx: AppContext | None) -> None:
-        """Until the record is open the form can be filled but not sent."""
-        self.ctx = ctx
-        self.submit.setEnabled(ctx is not None)
-        self.error.setText("" if ctx is not None else self.tr("Opening the record…"))
 
     def _submit(self) -> None:
         ctx = self.ctx

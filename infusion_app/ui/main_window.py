@@ -163,10 +163,14 @@ class MainWindow(QMainWindow):
         self.ctx, self.catalog, self.health, self.database = ctx, catalog, health, database
         self.last_activity = ctx.now()
         use_zone(ctx.time_zone)  # every screen reads times in the station's zone from now on
-        # the form was shown, and may have been filled, before the record (not when the
-        # window is made on an open record: no form yet)
-        typed = self.login.typed() if hasattr(self, "login") else ("", "")
-        self._build()
+        # The window shown before the record (the app's start) keeps its screens: its login
+        # form may be half filled, the focus in it. A window made on an open record builds
+        # them now.
+        shown_before = hasattr(self, "login")
+        if shown_before:
+            self._show_record()
+        else:
+            self._build()
         from infusion_app.ui.record_watch import RecordWatch  # SQLAlchemy: after the window
 
         self.record_watch = RecordWatch(ctx, self)
@@ -180,9 +184,11 @@ class MainWindow(QMainWindow):
         ctx.db.when_checked(self.health_relay.tell)
         if first_run is None:
             first_run = self._no_accounts_yet()
-        self.login.set_ready(ctx)
-        self._show_login(first_run=first_run)
-        self.login.keep_typed(typed)
+        if shown_before:
+            self.login.set_ready(ctx, first_run=first_run)
+            self._show_alarm_strip()
+        else:
+            self._show_login(first_run=first_run)
 
     def use_catalog(self, catalog: Catalog) -> None:
         """The protocol files are read: their page, and the workspace of a login that came
@@ -207,14 +213,10 @@ class MainWindow(QMainWindow):
         """Everything with text in it; built again when the language changes."""
         # A damaged or write-protected database stays readable; the banner says nothing
         # can be recorded, so nobody at the bedside believes an entry was saved.
-        health = self.health
-        self.store_banner = QLabel(health.message or "" if health is not None else "")
+        self.store_banner = QLabel()
         self.store_banner.setObjectName("storeBanner")
         self.store_banner.setWordWrap(True)
         self.store_banner.setStyleSheet(BANNER_STYLE)
-        self.store_banner.setVisible(health is not None and not health.writable)
-        if self.record_problem:
-            self._show_record_problem()
 
         self.who = QLabel()
         self.who.setObjectName("who")
@@ -230,10 +232,6 @@ class MainWindow(QMainWindow):
         # the one place the window names its zone; every time on every screen is in it
         self.zone = QLabel()
         self.zone.setObjectName("timeZone")
-        if self.ctx is not None:
-            self.zone.setText(
-                self.tr("Times: {0}").format(zone_label(reading_zone(), self.ctx.now()))
-            )
         header_layout.addWidget(self.who, 1)
         header_layout.addWidget(self.zone)
         header_layout.addWidget(self.log_out_button)
@@ -241,10 +239,6 @@ class MainWindow(QMainWindow):
         self.login = LoginScreen(self.ctx, self.tasks)
         self.login.logged_in.connect(self._logged_in)
         self.protocols_page = None
-        if self.catalog is not None:  # the protocol models load with the record
-            from infusion_app.ui.protocols_page import ProtocolsPage
-
-            self.protocols_page = ProtocolsPage(self.catalog)
         self.workspace: QTabWidget | None = None
         self.worklist: WorklistPage | None = None
         self.bedside: BedsideScreen | None = None
@@ -277,6 +271,24 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         if old is not None:
             old.deleteLater()
+        self._show_record()
+
+    def _show_record(self) -> None:
+        """What the window says about its record: the store's health, the zone its times are
+        read in, where the record is, the protocols (once read)."""
+        health = self.health
+        self.store_banner.setText(health.message or "" if health is not None else "")
+        self.store_banner.setVisible(health is not None and not health.writable)
+        if self.record_problem:
+            self._show_record_problem()
+        if self.ctx is not None:
+            self.zone.setText(
+                self.tr("Times: {0}").format(zone_label(reading_zone(), self.ctx.now()))
+            )
+        if self.catalog is not None and self.protocols_page is None:
+            from infusion_app.ui.protocols_page import ProtocolsPage
+
+            self.protocols_page = ProtocolsPage(self.catalog)
         database = self.tr("database")  # a literal, so lupdate offers it for translation
         where = f" · {database}: {self.database}" if self.database else ""
         problem = f" · {self.language_problem}" if self.language_problem else ""

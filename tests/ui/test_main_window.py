@@ -146,9 +146,8 @@ def test_a_login_before_the_protocols_are_read_opens_the_screens_once_they_are(
 
 def test_what_is_typed_while_the_record_opens_is_kept(qtbot, tmp_path, monkeypatch):
     """The window is shown before the record is open and its login form can be filled; when
-    the record opens, the screens are built again on it: the username and password typed
-    meanwhile stay where they were (they were lost: a nurse quick to type found the form
-    empty), and Enter then logs in."""
+    the record opens, the username and password typed meanwhile stay where they were (they
+    were lost once: a nurse quick to type found the form empty), and Enter then logs in."""
     with window_held_at("open_record", tmp_path, monkeypatch) as (window, opening):
         qtbot.addWidget(window)
         assert window.ctx is None and not window.login.submit.isEnabled()
@@ -162,6 +161,28 @@ def test_what_is_typed_while_the_record_opens_is_kept(qtbot, tmp_path, monkeypat
         qtbot.keyClick(login.password, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: window.workspace is not None, timeout=20000)
         assert window.who.text() == "Ada Admin · admin · station bed-9"
+
+
+def test_a_nurse_typing_while_the_record_opens_types_on_where_she_was(qtbot, tmp_path, monkeypatch):
+    """Keys go where the focus is. Halfway through her username when the record opened, a
+    nurse's next letters went into the password field: the form was built again on the record
+    and the focus put after what she had typed, on the password. The form she types into is
+    now the one the record is attached to: focus, cursor and text stay where she left them."""
+    from PySide6.QtWidgets import QApplication
+
+    with window_held_at("open_record", tmp_path, monkeypatch) as (window, opening):
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()
+        form = window.login
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is form.username, timeout=5000)
+        qtbot.keyClicks(QApplication.focusWidget(), "adn")
+        form.username.cursorBackward(False, 1)  # she goes back to mend a letter: "ad|n"
+        opening.set()
+        qtbot.waitUntil(lambda: window.ctx is not None, timeout=20000)
+        assert window.login is form and form.submit.isEnabled()
+        qtbot.keyClicks(QApplication.focusWidget(), "mi")
+        assert (form.username.text(), form.password.text()) == ("admin", "")
 
 
 def test_opening_the_record_builds_no_pydantic_model(tmp_path):
