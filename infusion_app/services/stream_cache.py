@@ -33,18 +33,19 @@ from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from infusion_app.logic.event_types import EventType
-from infusion_app.store.models import Event, Stream
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     # Every context has a cache, and the record's opening makes one on the way to the login:
-    # the decoding and folding (and their pydantic models) are imported at their first use,
-    # through the getters below (issue 18, "login enabled").
+    # the ORM's mapped classes, the decoding and folding (and their pydantic models) are
+    # imported at their first use, through the getters below (issue 18, "login enabled").
     from infusion_app.logic.infusion_state import InfusionState, RecordedEvent
     from infusion_app.logic.protocol import Protocol
     from infusion_app.services.context import AppContext
+    from infusion_app.store.models import Event, Stream
 
 RowsLoader = Callable[..., tuple[list["RecordedEvent"], str | None, str | None]]
 
@@ -101,7 +102,17 @@ class _Events:
 _EARLIER_HEADS = 8  # the extensions remembered (a fold older than that folds again)
 
 
+@cache
+def _tables() -> tuple[type[Event], type[Stream]]:
+    """The mapped classes, loaded at the first read rather than with the context: the record
+    is opened and the login enabled before the ORM is loaded (issue 18, "login enabled")."""
+    from infusion_app.store.models import Event, Stream
+
+    return Event, Stream
+
+
 def read_head(session: Session, stream_id: int) -> Head:
+    _event, Stream = _tables()
     seq, digest = session.execute(
         select(Stream.head_seq, Stream.head_hash).where(Stream.id == stream_id)
     ).one()
@@ -110,6 +121,7 @@ def read_head(session: Session, stream_id: int) -> Head:
 
 def read_heads(session: Session, stream_ids: list[int]) -> dict[int, Head]:
     """Several streams' heads in one query (a list's refresh reads hundreds)."""
+    _event, Stream = _tables()
     heads: dict[int, Head] = {}
     for start in range(0, len(stream_ids), 500):  # bounded IN lists on both databases
         chunk = stream_ids[start : start + 500]
@@ -130,6 +142,7 @@ def log_position(ctx: AppContext, session: Session) -> tuple[int, str] | None:
     commit, out of commit order, so nothing is kept by position there."""
     if ctx.db.dialect != "sqlite":
         return None
+    Event, _stream = _tables()
     last = session.execute(select(Event.id, Event.hash).order_by(Event.id.desc()).limit(1)).first()
     return (int(last[0]), str(last[1])) if last is not None else None
 

@@ -20,13 +20,13 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from infusion_app.file_guard import register_database, unregister_database
 from infusion_app.store.errors import (
@@ -42,6 +42,8 @@ from infusion_app.store.errors import (
 from infusion_app.store.file_watch import FileWatch
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from infusion_app.store.integrity_check import IntegrityCheck
 
 MIN_BUSY_TIMEOUT_MS = 5000
@@ -131,10 +133,18 @@ class Database:
         self.check_files()
         with (
             translate_errors(self),
-            Session(self.engine, expire_on_commit=False) as session,
+            _session_class()(self.engine, expire_on_commit=False) as session,
             session.begin(),
         ):
             yield session
+
+    @contextmanager
+    def read_rows(self) -> Iterator[Connection]:
+        """A read transaction on a connection, without the ORM: what the window asks while
+        it opens the record, before SQLAlchemy's ORM is loaded (``services/first_run.py``)."""
+        self.check_files()
+        with translate_errors(self), self.engine.connect() as connection, connection.begin():
+            yield connection
 
     def check_files(self) -> None:
         """Raise DatabaseFilesChanged if the SQLite file was replaced or its WAL unlinked
@@ -228,7 +238,9 @@ def _write_transaction(connection: Connection) -> Iterator[Session]:
     block begins SQLAlchemy's transaction on top, the ``begin`` listener seeing the driver's
     already open, and its commit is then the driver's). That machinery was most of a durable
     append's own time (issue 18)."""
-    session = Session(connection, expire_on_commit=False, join_transaction_mode="rollback_only")
+    session = _session_class()(
+        connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+    )
     session.info[WRITE_CONNECTION] = connection
     driver = _sqlite_driver(connection)
     if driver is not None:
@@ -251,6 +263,16 @@ def _write_transaction(connection: Connection) -> Iterator[Session]:
                 driver.rollback()
         if session.in_transaction() or session.identity_map or session.new:
             session.close()  # an unused Session holds nothing to let go of
+
+
+@cache
+def _session_class() -> type[Session]:
+    """SQLAlchemy's ORM, loaded at the first transaction that needs a Session rather than
+    with the store: the window enables its login before (issue 18, "login enabled": the ORM
+    and the mapped classes are ~55 ms of it)."""
+    from sqlalchemy.orm import Session
+
+    return Session
 
 
 def _sqlite_driver(connection: Connection) -> sqlite3.Connection | None:

@@ -45,6 +45,8 @@ def test_production_hasher_is_argon2id_with_the_library_defaults() -> None:
 
 
 def test_first_admin_only_on_an_empty_database(ctx) -> None:
+    # the window's count reads the mapped class's table without loading the ORM's mapping
+    assert first_run.USERS.name == User.__tablename__
     assert first_run.count_users(ctx) == 0
     admin = accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
     assert admin.role == "admin"
