@@ -7,6 +7,7 @@ a contrast ratio of at least 4.5:1 for their text (WCAG AA), so a banner reads f
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QLabel, QWidget
@@ -17,8 +18,10 @@ from infusion_app.logic.errors import ErrorKind, InputError, kind_of
 from infusion_app.logic.messages import Message, input_problem, is_labelled, label
 from infusion_app.logic.messages import text as text_message
 from infusion_app.logic.reading_time import local_times_in, read_at
-from infusion_app.ui.rows_table import RowsTable
 from infusion_app.ui.translations import reading_zone, shown
+
+if TYPE_CHECKING:
+    from infusion_app.ui.rows_table import RowsTable
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 OK_STYLE = "color: #1b5e20; font-weight: bold;"
@@ -103,7 +106,12 @@ def touch_sized(*widgets: QWidget) -> None:
 
 
 def read_only_table(columns: list[str]) -> RowsTable:
-    """A list of rows to choose from: one row selected, nothing editable, refills cheap."""
+    """A list of rows to choose from: one row selected, nothing editable, refills cheap.
+
+    Its module is loaded with the first list (a workspace's), not with the window: making
+    the first subclass of Qt's item views is ~15 ms of the window's start."""
+    from infusion_app.ui.rows_table import RowsTable
+
     return RowsTable(columns, tooltips=True)  # an elided text shows whole on hover
 
 

@@ -10,16 +10,12 @@ account never load each other's texts (a cache judged by modification time did: 
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
-import subprocess
 import sys
 from datetime import tzinfo
 from pathlib import Path
 
 import PySide6
-from platformdirs import user_cache_path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 from infusion_app.logic.messages import Message
@@ -45,18 +41,33 @@ def lrelease() -> Path:
         bundled = Path(PySide6.__file__).parent / name
         if bundled.exists():
             return bundled
+    import shutil
+
     found = shutil.which("pyside6-lrelease") or shutil.which("lrelease")
     if found is None:
         raise TranslationError("lrelease was not found (it ships with PySide6); reinstall the app")
     return Path(found)
 
 
+def cache_folder() -> Path:
+    """Where the compiled texts are kept: the user's cache folder."""
+    from platformdirs import user_cache_path
+
+    return user_cache_path("infusion-app", appauthor=False) / "translations"
+
+
 def compiled(code: str, cache: Path | None = None) -> Path:
-    """The ``.qm`` file compiled from ``code``'s source as it is now (compiled if missing)."""
+    """The ``.qm`` file compiled from ``code``'s source as it is now (compiled if missing).
+
+    Its modules are loaded here, not with the window: a window in English (the source
+    language) never asks, and they were ~14 ms of the window's start."""
+    import hashlib
+    import subprocess
+
     source = translations_dir() / f"infusion_app_{code}.ts"
     if not source.exists():
         raise TranslationError(f"no translation for {code!r} ({source.name} is missing)")
-    folder = cache or user_cache_path("infusion-app", appauthor=False) / "translations"
+    folder = cache or cache_folder()
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
     target = folder / f"infusion_app_{code}-{digest}.qm"

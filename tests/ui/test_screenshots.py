@@ -126,10 +126,8 @@ def own_translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """This tree's Chinese texts: the compiled file is otherwise shared in the user's cache
     folder and only rebuilt when older than its source, so another checkout's newer one
     (another branch, another worktree) was used for these pictures."""
-    cache = tmp_path / "cache"
-    monkeypatch.setattr(
-        "infusion_app.ui.translations.user_cache_path", lambda *_args, **_kwargs: cache
-    )
+    cache = tmp_path / "cache" / "translations"
+    monkeypatch.setattr("infusion_app.ui.translations.cache_folder", lambda: cache)
 
 
 @pytest.fixture(autouse=True)
