@@ -98,6 +98,9 @@ def open_record(
 
 def load_protocols(ctx: AppContext) -> Catalog:
     """The protocol files, parsed and validated, and the log's start-up line that names them."""
+    from infusion_app.services import model_layer
+
+    model_layer.load()  # one thread imports pydantic; the others wait (services/model_layer.py)
     from infusion_app.logic.protocol_files import load_catalog
 
     catalog = load_catalog(ctx.protocols)
@@ -111,6 +114,9 @@ def load_protocols(ctx: AppContext) -> Catalog:
 
 def prepare_logins(ctx: AppContext) -> None:
     """The accounts folded ahead of the first login (services.accounts.prepare_logins)."""
+    from infusion_app.services import model_layer
+
+    model_layer.load()
     from infusion_app.services import accounts
 
     accounts.prepare_logins(ctx)

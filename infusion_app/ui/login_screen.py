@@ -198,6 +198,9 @@ class LoginScreen(QWidget):
 
 
 def _log_in(ctx: AppContext, username: str, password: str) -> CurrentUser:
+    from infusion_app.services import model_layer
+
+    model_layer.load()  # beside the window's own loads (services/model_layer.py)
     from infusion_app.services import accounts
 
     return accounts.log_in(ctx, username, password)
@@ -206,6 +209,9 @@ def _log_in(ctx: AppContext, username: str, password: str) -> CurrentUser:
 def _create_first_admin(
     ctx: AppContext, username: str, printed_name: str, password: str
 ) -> CurrentUser:
+    from infusion_app.services import model_layer
+
+    model_layer.load()
     from infusion_app.services import accounts
 
     return accounts.create_first_admin(ctx, username, printed_name, password)
