@@ -172,7 +172,7 @@ class MonitorPage(QWidget):
             self.preview.close()
         self.preview = RecordPreview(document, self._put_out, self)
         self.preview.setObjectName("recordPreview")
-        self.preview.show()
+        self.preview.present()
 
     def export(self, kind: str) -> None:
         user = self.user

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from infusion_app.services.records import Document
 from infusion_app.ui.file_chooser import choose_file_to_save
-from infusion_app.ui.look import say, touch_sized
+from infusion_app.ui.look import give_focus_back, say, touch_sized
 
 PRINT_DPI = 300
 
@@ -89,6 +89,18 @@ class RecordPreview(QDialog):
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self.print_button.setFocus()
+
+    def present(self) -> None:
+        """Show it with the keyboard. Without a window manager (a kiosk session, Xvfb) a new
+        window is not activated: the preview's Alt+S went to the window behind it, pressing
+        the monitor's Search. (A new window is shown on top: nothing to raise.)"""
+        self.show()
+        self.activateWindow()
+
+    def done(self, result: int) -> None:
+        """Closed: the keyboard goes back to the window it was opened from."""
+        super().done(result)
+        give_focus_back(self.parentWidget())
 
     @classmethod
     def ask_printer(cls, parent: QWidget) -> QPrinter | None:

@@ -511,7 +511,7 @@ class TrialPage(QWidget):
             self.preview.close()
         self.preview = RecordPreview(document, self._put_out, self)
         self.preview.setObjectName("recordPreview")
-        self.preview.show()
+        self.preview.present()
 
     def preview_summary(self) -> None:
         """The trial summary's PDF of the protocol shown, made off the UI thread, then

@@ -71,6 +71,24 @@ def test_preview_then_save_as_pdf(
     assert preview.status.text() == f"Saved to {target}."
 
 
+def test_the_preview_takes_the_keyboard_and_gives_it_back_when_closed(
+    qtbot, open_window, ui_ctx, ui_staff, ward_infusion, clock
+):
+    """Shown without a window manager (a kiosk session, Xvfb), the preview never had the
+    keyboard: its Alt+S went to the window behind it and pressed the monitor's Search (the
+    list behind reloaded on another record than the one previewed), and once it was closed
+    no window had the keyboard at all until someone clicked."""
+    from PySide6.QtWidgets import QApplication
+
+    window, _, preview = monitor_with_preview(
+        qtbot, open_window, ui_ctx, ui_staff, ward_infusion, clock
+    )
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is preview, timeout=5000)
+    assert preview.focusWidget() is preview.print_button
+    preview.reject()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+
+
 def test_print_goes_through_the_print_dialog_and_is_audited(
     qtbot, open_window, ui_ctx, ui_staff, ward_infusion, clock, tmp_path, monkeypatch
 ):
