@@ -40,6 +40,7 @@ class LoginScreen(QWidget):
         self.tasks = tasks
         self.first_run = False
         self.checking = False
+        self.sent_early = False  # Enter pressed while the record was still opening
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 22pt; font-weight: bold;")
@@ -91,6 +92,7 @@ class LoginScreen(QWidget):
     def prepare(self, *, first_run: bool, notice: str = "", username: str = "") -> None:
         """Show the login (or the first-run form) with an optional notice, e.g. "locked"."""
         self._use_mode(first_run, notice)
+        self.sent_early = False
         self.username.setText(username)
         self.username.setReadOnly(bool(username))
         for field in (self.password, self.repeat, self.printed_name):
@@ -104,9 +106,13 @@ class LoginScreen(QWidget):
         appeared can now be sent. Nothing typed, no focus and no cursor moves: a nurse
         halfway through her username goes on typing it."""
         self.ctx = ctx
+        changed = first_run != self.first_run
         self._use_mode(first_run, "")
         self.submit.setEnabled(True)
         self.error.clear()
+        sent, self.sent_early = self.sent_early, False
+        if sent and not changed:  # the first-run form asks for more than was filled
+            self._submit()
 
     def _use_mode(self, first_run: bool, notice: str) -> None:
         self.first_run = first_run
@@ -126,7 +132,10 @@ class LoginScreen(QWidget):
 
     def _submit(self) -> None:
         ctx = self.ctx
-        if self.checking or ctx is None:  # its own request only, not a refresh behind it
+        if ctx is None:  # sent as soon as the record is open (set_ready)
+            self.sent_early = True
+            return
+        if self.checking:  # its own request only, not a refresh behind it
             return
         username, password = self.username.text().strip(), self.password.text()
         if self.first_run:

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 
 from infusion_app import APP_NAME
 from infusion_app.logic.protocol_files import load_catalog
-from infusion_app.services import accounts
+from infusion_app.services import accounts, first_run
 from infusion_app.services.context import AppContext
 from infusion_app.store.database import sqlite_url
 from infusion_app.store.opening import open_database
@@ -85,15 +85,19 @@ def test_the_window_shows_at_once_and_opens_the_record_behind_it(qtbot, tmp_path
 
 
 @contextmanager
-def window_held_at(step: str, tmp_path, monkeypatch) -> Iterator[tuple[Any, threading.Event]]:
-    """The app's start on a record with its administrator, its ``step`` (``open_record`` or
-    ``load_protocols``, in ui/app.py) held until the test sets the event it is given."""
+def window_held_at(
+    step: str, tmp_path, monkeypatch, *, administrator: bool = True
+) -> Iterator[tuple[Any, threading.Event]]:
+    """The app's start on a record with its administrator (or none yet), its ``step``
+    (``open_record`` or ``load_protocols``, in ui/app.py) held until the test sets the event
+    it is given."""
     from infusion_app.ui import app
     from tests.conftest import FAST_HASHER, PASSWORD
 
     path = tmp_path / "ward.sqlite3"
     ctx = AppContext(db=open_database(sqlite_url(path), None), station="bed-9", hasher=FAST_HASHER)
-    accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
+    if administrator:
+        accounts.create_first_admin(ctx, "admin", "Ada Admin", PASSWORD)
     ctx.db.dispose()
     go_on = threading.Event()
     real = getattr(app, step)
@@ -161,6 +165,44 @@ def test_what_is_typed_while_the_record_opens_is_kept(qtbot, tmp_path, monkeypat
         qtbot.keyClick(login.password, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: window.workspace is not None, timeout=20000)
         assert window.who.text() == "Ada Admin · admin · station bed-9"
+
+
+def test_a_login_sent_while_the_record_opens_goes_on_once_it_is_open(qtbot, tmp_path, monkeypatch):
+    """A nurse quick enough to press Enter while the form still said "Opening the record…"
+    was left at the filled form, her Enter dropped without a word (found by a helper typing
+    at once under Xvfb); it is now sent when the record is open."""
+    with window_held_at("open_record", tmp_path, monkeypatch) as (window, opening):
+        qtbot.addWidget(window)
+        type_into(qtbot, window.login.username, "admin")
+        type_into(qtbot, window.login.password, PASSWORD)
+        qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+        assert window.user is None and window.login.error.text() == "Opening the record…"
+        opening.set()
+        qtbot.waitUntil(lambda: window.workspace is not None, timeout=20000)
+        assert window.who.text() == "Ada Admin · admin · station bed-9"
+
+
+def test_an_early_login_on_a_record_without_accounts_waits_for_the_first_run_form(
+    qtbot, tmp_path, monkeypatch
+):
+    """The form shown before the record is the login; on a record with no account yet it
+    becomes the first administrator's form, which asks for more (a printed name, the
+    password twice): an Enter sent early is not sent to it."""
+    with window_held_at("open_record", tmp_path, monkeypatch, administrator=False) as (
+        window,
+        opening,
+    ):
+        qtbot.addWidget(window)
+        type_into(qtbot, window.login.username, "admin")
+        type_into(qtbot, window.login.password, PASSWORD)
+        qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+        opening.set()
+        qtbot.waitUntil(lambda: window.ctx is not None, timeout=20000)
+        login = window.login
+        assert login.title.text() == "Create the administrator"
+        assert (login.username.text(), login.password.text()) == ("admin", PASSWORD)
+        assert login.error.text() == "" and not login.checking and window.user is None
+        assert first_run.count_users(window.ctx) == 0
 
 
 def test_a_nurse_typing_while_the_record_opens_types_on_where_she_was(qtbot, tmp_path, monkeypatch):
