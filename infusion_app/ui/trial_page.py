@@ -79,6 +79,7 @@ class TrialPage(QWidget):
         self.view: TrialView | None = None
         self.trial_summary: TrialSummary | None = None
         self._request = 0
+        self._reading = False  # the page says it is reading (refresh)
 
         heading = QLabel(self.tr("Trial: dose finding"))
         heading.setStyleSheet(HEADING_STYLE)
@@ -262,6 +263,11 @@ class TrialPage(QWidget):
         chosen = self.protocol.currentText()
         self._request += 1
         request = self._request
+        if self.view is None or chosen != self.view.protocol.id:
+            # a first read of a large record takes seconds: say so (a later read keeps
+            # whatever the page last said, an act's outcome)
+            say(self.message, self.tr("Reading the trial records…"))
+            self._reading = True
         user = self.user
         reads_summary = user is not None and may(user.role, Action.PRINT_TRIAL)
 
@@ -291,6 +297,9 @@ class TrialPage(QWidget):
     ) -> None:
         if request != self._request:
             return  # a later read is on its way
+        if self._reading:
+            say(self.message, "")
+            self._reading = False
         if tuple(self.protocol.itemText(i) for i in range(self.protocol.count())) != offered:
             self.protocol.clear()
             self.protocol.addItems(list(offered))
@@ -306,6 +315,7 @@ class TrialPage(QWidget):
 
     def _failed(self, request: int, exc: Exception) -> None:
         if request == self._request:
+            self._reading = False
             say(self.message, failure_text(exc), error=True)
 
     # --- showing --------------------------------------------------------------------------

@@ -3514,6 +3514,11 @@
       <translation>正在生成总结…</translation>
     </message>
     <message>
+      <location filename="../../infusion_app/ui/trial_page.py" line="269" />
+      <source>Reading the trial records…</source>
+      <translation>正在读取试验记录…</translation>
+    </message>
+    <message>
       <location filename="../../infusion_app/ui/trial_page.py" line="585" />
       <source>No decision is due: the rule waits for the cohort.</source>
       <translation>尚无待定决定：规则在等待队列。</translation>
