@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QSize
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QPoint,
+    QSize,
+)
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -27,9 +35,23 @@ from PySide6.QtWidgets import (
 
 from infusion_app.services.records import Document
 from infusion_app.ui.file_chooser import choose_file_to_save
-from infusion_app.ui.look import give_focus_back, say, touch_sized
+from infusion_app.ui.look import give_focus_back, say, times_read, touch_sized
 
 PRINT_DPI = 300
+
+# What a document is (records.Document.what: the audit entry's words), as the preview says it
+DOCUMENT_KINDS = (
+    QT_TRANSLATE_NOOP("Document", "infusion record"),
+    QT_TRANSLATE_NOOP("Document", "infusion log"),
+    QT_TRANSLATE_NOOP("Document", "patient course record"),
+    QT_TRANSLATE_NOOP("Document", "safety review record"),
+    QT_TRANSLATE_NOOP("Document", "trial summary"),
+)
+
+
+def document_kind(what: str) -> str:
+    """A document's kind in the interface's language (the audit keeps its English words)."""
+    return QCoreApplication.translate("Document", what)
 
 
 def print_dialog(printer: QPrinter, parent: QWidget) -> QPrintDialog:
@@ -65,9 +87,12 @@ class RecordPreview(QDialog):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         pages = self.pdf.pageCount()
-        about = QLabel(
+        self.about = QLabel(
             self.tr("{0} of {1}: {2} pages, head hash {3}").format(
-                document.what, document.subject, pages, (document.head_hash or "-")[:16]
+                document_kind(document.what),
+                times_read(document.subject),  # a trial summary's data cut, in local time
+                pages,
+                (document.head_hash or "-")[:16],
             )
         )
         self.status = QLabel()
@@ -85,7 +110,7 @@ class RecordPreview(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.addWidget(about)
+        layout.addWidget(self.about)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self.print_button.setFocus()

@@ -2975,6 +2975,34 @@
     </message>
   </context>
   <context>
+    <name>Document</name>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="44" />
+      <source>infusion record</source>
+      <translation>输注记录</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="45" />
+      <source>infusion log</source>
+      <translation>输注日志</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="46" />
+      <source>patient course record</source>
+      <translation>患者疗程记录</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="47" />
+      <source>safety review record</source>
+      <translation>安全性审查记录</translation>
+    </message>
+    <message>
+      <location filename="../../infusion_app/ui/record_preview.py" line="48" />
+      <source>trial summary</source>
+      <translation>试验总结</translation>
+    </message>
+  </context>
+  <context>
     <name>Role</name>
     <message>
       <location filename="../../infusion_app/ui/main_window.py" line="69" />

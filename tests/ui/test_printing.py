@@ -89,6 +89,45 @@ def test_the_preview_takes_the_keyboard_and_gives_it_back_when_closed(
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
 
 
+def test_the_preview_says_what_it_shows_in_the_interface_language_and_local_time(qtbot):
+    """The caption named the document in the audit's English words in the Chinese interface
+    ("infusion:L01929/1 的infusion record") and a trial summary's data cut in UTC; found by
+    a helper trying the Chinese screens."""
+    from zoneinfo import ZoneInfo
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from infusion_app.services.records import Document
+    from infusion_app.ui.translations import Translations, reading_zone, use_zone
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.drawString(72, 720, "page one")
+    canvas.showPage()
+    canvas.save()
+    document = Document(
+        buffer.getvalue(),
+        "trial summary",
+        "trial msc-l-crc v1.5.0 data cut 2026-12-01T13:09+00:00",
+        "trial-summary.pdf",
+        "ab" * 32,
+    )
+    zone = reading_zone()
+    use_zone(ZoneInfo("Asia/Shanghai"))
+    Translations().use("zh_CN")
+    try:
+        preview = RecordPreview(document, lambda *_: None)
+        qtbot.addWidget(preview)
+        caption = preview.about.text()
+    finally:
+        Translations().use("en")
+        use_zone(zone)
+    assert caption == (
+        "trial msc-l-crc v1.5.0 data cut 2026-12-01 21:09 的试验总结：共 1 页，链头哈希 "
+        "abababababababab"
+    )
+
+
 def test_print_goes_through_the_print_dialog_and_is_audited(
     qtbot, open_window, ui_ctx, ui_staff, ward_infusion, clock, tmp_path, monkeypatch
 ):
