@@ -61,9 +61,9 @@ def build_dialog(request: dict[str, Any]) -> QFileDialog:
     elif os.path.isdir(start):
         dialog.setDirectory(start)
     elif start:
-        folder = os.path.dirname(start)
-        if folder:
-            dialog.setDirectory(folder)
+        # a name alone (what the previews suggest) goes in the home folder, never the
+        # working directory, which is the program's own folder at a station
+        dialog.setDirectory(os.path.dirname(start) or QDir.homePath())
         dialog.selectFile(os.path.basename(start))
     return dialog
 

@@ -260,3 +260,22 @@ def test_the_dialog_starts_at_the_suggested_file(qtbot, tmp_path: Path) -> None:
     qtbot.addWidget(dialog)
     assert Path(dialog.directory().absolutePath()) == tmp_path
     assert Path(dialog.selectedFiles()[0]).name == "a.pdf"
+
+
+def test_a_suggested_name_alone_starts_in_the_home_folder_not_the_programs(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """The previews suggest a file name without a folder ("infusion-record-L01929-1.pdf"):
+    the dialog opened in the app's working directory, the program's own folder, the name
+    selected, so Enter saved the record among the program's files (found by a helper)."""
+    from PySide6.QtCore import QDir
+
+    from infusion_app.ui.file_chooser_process import build_dialog
+
+    program = tmp_path / "program"
+    program.mkdir()
+    monkeypatch.chdir(program)
+    dialog = build_dialog({"mode": "save", "title": "t", "start": "a.pdf", "filter": "*.pdf"})
+    qtbot.addWidget(dialog)
+    assert Path(dialog.directory().absolutePath()) == Path(QDir.homePath())
+    assert Path(dialog.selectedFiles()[0]) == Path(QDir.homePath()) / "a.pdf"
