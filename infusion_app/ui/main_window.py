@@ -585,6 +585,9 @@ class MainWindow(QMainWindow):
             self._show_login(first_run=False)
             return
         self._logged_in_again(user, keep, infusion)
+        if self.settings_page is not None and keep == self.settings_page.objectName():
+            # the chooser the keyboard was on was replaced: without this no widget had it
+            self.settings_page.language.setFocus()
 
     def _logged_in_again(self, user: CurrentUser, keep: str | None, infusion: int | None) -> None:
         self.user = user

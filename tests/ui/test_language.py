@@ -120,3 +120,21 @@ def test_each_source_of_the_texts_gets_its_own_compiled_file(tmp_path, monkeypat
         assert translator.load(str(translations.compiled("zh_CN", cache)))
         loaded[name] = translator.translate("Probe", "probe")
     assert loaded == {"new": "新的", "old": "旧的"}
+
+
+def test_the_keyboard_stays_on_the_language_just_chosen(qtbot, ui_staff, open_window):
+    """Every screen is built again in the new language, the chooser too: the keyboard was
+    left on no widget at all, so Ctrl+Tab and Tab did nothing until a click (found by a
+    helper under Xvfb). It is on the new chooser, where the person was."""
+    from PySide6.QtWidgets import QApplication
+
+    window = open_window(ui_staff.nurse)
+    window.show()
+    window.activateWindow()
+    window.workspace.setCurrentWidget(window.settings_page)
+    window.settings_page.language.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.settings_page.language)
+    window.settings_page.language.setCurrentIndex(1)  # 简体中文
+    settle(qtbot, window)
+    assert window.workspace.currentWidget() is window.settings_page
+    assert QApplication.focusWidget() is window.settings_page.language  # the new page's
