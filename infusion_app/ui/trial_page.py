@@ -22,9 +22,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -193,8 +195,16 @@ class TrialPage(QWidget):
         summary_section.setObjectName("trialSummarySection")
         summary_layout = QVBoxLayout(summary_section)
         summary_layout.setContentsMargins(0, 0, 0, 0)
-        summary_layout.addWidget(self.summary_table, 1)
-        summary_layout.addWidget(self.outcomes)
+        # the table keeps the height of its rows (_show_summary) and the outcome lines, as
+        # many as years of a trial make, scroll below it: they took the section's height
+        # and left the levels one row at 1366x768
+        lines = QScrollArea()
+        lines.setObjectName("trialOutcomesArea")
+        lines.setWidgetResizable(True)
+        lines.setFrameShape(QFrame.Shape.NoFrame)
+        lines.setWidget(self.outcomes)
+        summary_layout.addWidget(self.summary_table)
+        summary_layout.addWidget(lines, 1)
         self.summary_section = summary_section
         self.sections = QTabWidget()
         self.sections.setObjectName("trialSections")
@@ -451,6 +461,13 @@ class TrialPage(QWidget):
                 for g in groups
             ]
         )
+        table = self.summary_table
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        # asked before the section is first shown too: sizes from hints, not geometry
+        frame = 2 * table.frameWidth() + table.horizontalHeader().sizeHint().height()
+        scroll = table.horizontalScrollBar().sizeHint().height()  # when the columns are wide
+        least = table.verticalHeader().defaultSectionSize()  # no level yet: one empty row
+        table.setFixedHeight(frame + max(rows, least) + scroll)
         if summary is None:
             self.outcomes.setText("")
             return

@@ -48,6 +48,25 @@ def test_the_summary_section_shows_the_numbers_per_level(
     assert "B: week 4: CR 0/0, PR 0/0, OR 0/0; 0 not assessable yet" in text
 
 
+def test_the_levels_stay_in_view_however_long_the_outcome_lines(
+    qtbot, ui_staff, open_window, cohort
+) -> None:
+    """On a site with years of outcomes the lines below the table took the section's height
+    and the table of levels showed one row at 1366x768 (found by a helper on the 1M-event
+    site): the table keeps the height of its rows, the lines scroll."""
+    window = open_window(ui_staff.investigator)
+    page = open_trial(qtbot, window)
+    qtbot.waitUntil(lambda: page.summary_table.rowCount() == 4)
+    page.sections.setCurrentWidget(page.summary_section)
+    long_trial = page.outcomes.text() + "\n" + "\n".join(f"A: line {i}" for i in range(80))
+    page.outcomes.setText(long_trial)  # as many lines as a trial of years shows
+    settle(qtbot, window)
+    table = page.summary_table
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    assert table.viewport().height() >= rows  # all four rows, none cut
+    assert page.outcomes.visibleRegion().boundingRect().height() > 0  # the lines still show
+
+
 # the offscreen platform cannot pass a new top-level window's size hints on (the preview)
 @pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 def test_a_monitor_prints_the_summary_by_keyboard(
