@@ -70,6 +70,9 @@ GONE = Tint(foreground="#616161")  # not evaluable: to be replaced
 STATUS_TINTS = {DltStatus.DLT: DLT, DltStatus.NOT_EVALUABLE: GONE}
 
 
+LEVEL_ROWS_SHOWN = 6  # the summary's levels in view at once (a protocol has 3 today, + all)
+
+
 class TrialPage(QWidget):
     acted = Signal(str)  # an act's outcome, for tests and the status line
 
@@ -441,6 +444,17 @@ class TrialPage(QWidget):
             ]
         )
 
+    def _fit_levels(self) -> None:
+        """The summary's table as high as its rows, up to LEVEL_ROWS_SHOWN (beyond, it
+        scrolls, and the outcome lines keep a share of the section)."""
+        table = self.summary_table
+        row = table.verticalHeader().defaultSectionSize()
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        # asked before the section is first shown too: sizes from hints, not geometry
+        frame = 2 * table.frameWidth() + table.horizontalHeader().sizeHint().height()
+        scroll = table.horizontalScrollBar().sizeHint().height()  # when the columns are wide
+        table.setFixedHeight(frame + min(max(rows, row), LEVEL_ROWS_SHOWN * row) + scroll)
+
     def _show_summary(self, summary: TrialSummary | None) -> None:
         """The per-level numbers and the outcome lines (read-only), with the data cut."""
         groups = summary.numbers.groups if summary is not None else ()
@@ -461,13 +475,7 @@ class TrialPage(QWidget):
                 for g in groups
             ]
         )
-        table = self.summary_table
-        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
-        # asked before the section is first shown too: sizes from hints, not geometry
-        frame = 2 * table.frameWidth() + table.horizontalHeader().sizeHint().height()
-        scroll = table.horizontalScrollBar().sizeHint().height()  # when the columns are wide
-        least = table.verticalHeader().defaultSectionSize()  # no level yet: one empty row
-        table.setFixedHeight(frame + max(rows, least) + scroll)
+        self._fit_levels()
         if summary is None:
             self.outcomes.setText("")
             return

@@ -65,6 +65,13 @@ def test_the_levels_stay_in_view_however_long_the_outcome_lines(
     rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
     assert table.viewport().height() >= rows  # all four rows, none cut
     assert page.outcomes.visibleRegion().boundingRect().height() > 0  # the lines still show
+    # a protocol of many levels: six rows in view, the table scrolls, the lines keep a share
+    table.set_rows([[f"L{i}"] + ["0"] * 9 for i in range(12)])
+    page._fit_levels()
+    settle(qtbot, window)
+    shown = table.viewport().height()
+    assert 6 * table.rowHeight(0) <= shown < 7 * table.rowHeight(0) + 20
+    assert page.outcomes.visibleRegion().boundingRect().height() > 100
 
 
 # the offscreen platform cannot pass a new top-level window's size hints on (the preview)
